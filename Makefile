@@ -1,0 +1,84 @@
+# Local Digital: `make run` serves the demo, `make test` runs the whole suite.
+# Both set everything up first, and both are safe to run again.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+LOCAL_AUTHORITIES_CSV ?= $(wildcard $(CURDIR)/../shared/data/uk_local_authorities.csv)
+
+# pgserver keeps its lock in the runtime directory; give it a private one when there is none.
+export XDG_RUNTIME_DIR ?= $(CURDIR)/.data/run
+export LOCAL_AUTHORITIES_CSV HOST PORT
+
+.PHONY: help setup run test lint bench up chromium clean
+
+help:
+	@echo "make run    set up and serve the demo on http://$(HOST):$(PORT), with a Celery worker and beat"
+	@echo "make test   set up and run the whole test suite, browser tests included"
+	@echo "make lint   ruff and mypy"
+	@echo "make bench  run the benchmarks in bench/"
+	@echo "make up     run the docker compose stack"
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed, found " + sys.version) if sys.version_info < (3, 11) else None'
+	$(PYTHON) -m venv $(VENV)
+
+# uv installs the locked dependencies: requirements.lock, made by `uv pip compile`.
+$(VENV)/.installed: requirements.lock | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check "uv>=0.5,<1"
+	$(BIN)/uv pip install --quiet --python $(BIN)/python -r requirements.lock
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# GOV.UK Frontend is copied from node_modules into static/vendor/ (not committed).
+static/vendor/govuk-frontend/govuk-frontend.min.css: node_modules/.installed
+	npm run --silent build
+
+.data/run:
+	mkdir -p -m 700 .data/run
+
+setup: $(VENV)/.installed static/vendor/govuk-frontend/govuk-frontend.min.css | .data/run
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed_demo
+
+# The web server, a Celery worker and beat, under honcho; Ctrl-C stops all three.
+run: setup
+	$(BIN)/honcho --procfile localdigital/Procfile.dev --app-root . start
+
+# Browser tests drive Debian's Chromium; install it where it is missing and apt can.
+chromium:
+	@if [ -n "$$CHROMIUM_PATH" ] || command -v chromium >/dev/null || command -v chromium-browser >/dev/null; then \
+	  true; \
+	elif command -v apt-get >/dev/null; then \
+	  sudo=$$([ "$$(id -u)" -eq 0 ] || echo sudo); \
+	  echo "Installing Debian's chromium for the browser tests"; \
+	  $$sudo apt-get install -y chromium || { $$sudo apt-get update && $$sudo apt-get install -y chromium; }; \
+	else \
+	  echo "No Chromium found and no apt-get to install one: the browser tests will fail." >&2; \
+	  echo "Install Chromium, or set CHROMIUM_PATH to its executable." >&2; \
+	fi
+
+test: $(VENV)/.installed static/vendor/govuk-frontend/govuk-frontend.min.css chromium | .data/run
+	$(BIN)/python -m pytest
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy .
+
+bench: setup
+	@for script in bench/bench_*.py; do $(BIN)/python $$script || exit 1; done
+
+up:
+	docker compose up --build
+
+clean:
+	rm -rf $(VENV) node_modules static/vendor staticfiles

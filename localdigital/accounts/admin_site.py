@@ -1,0 +1,42 @@
+"""The admin site for MHCLG staff: a password and a confirmed TOTP device, or no admin at all."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth import REDIRECT_FIELD_NAME
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from two_factor.admin import AdminSiteOTPRequired
+
+from . import selectors
+
+
+class StaffAdminSite(AdminSiteOTPRequired):
+    """Admin for staff who have signed in with a password and their authenticator app.
+
+    A staff member without a confirmed device is sent to set one up; every other visitor
+    without a verified session is sent to the staff sign-in page.
+    """
+
+    site_header = "Local Digital administration"
+    site_title = "Local Digital admin"
+    index_title = "Run the programme"
+
+    def login(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
+        redirect_to = request.POST.get(REDIRECT_FIELD_NAME, request.GET.get(REDIRECT_FIELD_NAME))
+        if not redirect_to or not url_has_allowed_host_and_scheme(
+            redirect_to, allowed_hosts={request.get_host()}
+        ):
+            redirect_to = reverse("admin:index", current_app=self.name)
+        user = request.user
+        if (
+            user.is_authenticated
+            and user.is_staff
+            and not selectors.user_has_confirmed_device(user=user)
+        ):
+            return redirect("two_factor:setup")
+        return redirect_to_login(redirect_to, login_url=reverse("two_factor:login"))

@@ -1,0 +1,18 @@
+"""Reads about users and their sign-in factors."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AnonymousUser
+from django_otp import user_has_device
+
+from .models import User
+
+
+def user_get_by_email(*, email: str) -> User | None:
+    """Return the user with this email address, whatever its case, or None."""
+    return User.objects.filter(email__iexact=email.strip()).first()
+
+
+def user_has_confirmed_device(*, user: User | AnonymousUser) -> bool:
+    """Return whether the user has a confirmed second-factor device."""
+    return user.is_authenticated and user_has_device(user, confirmed=True)

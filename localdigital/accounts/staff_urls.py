@@ -1,0 +1,28 @@
+"""Staff sign-in with a password and an authenticator app (django-two-factor-auth).
+
+Only the views staff need are routed: sign-in, device setup with a QR code, and backup codes.
+There is deliberately no route to turn two factors off.
+"""
+
+from django.urls import path
+from two_factor import views as two_factor
+
+from .decorators import staff_required
+
+app_name = "two_factor"
+
+urlpatterns = [
+    path("sign-in/", two_factor.LoginView.as_view(), name="login"),
+    path("two-factor/setup/", staff_required(two_factor.SetupView.as_view()), name="setup"),
+    path("two-factor/qrcode/", staff_required(two_factor.QRGeneratorView.as_view()), name="qr"),
+    path(
+        "two-factor/setup/complete/",
+        staff_required(two_factor.SetupCompleteView.as_view()),
+        name="setup_complete",
+    ),
+    path(
+        "two-factor/backup-codes/",
+        staff_required(two_factor.BackupTokensView.as_view()),
+        name="backup_tokens",
+    ),
+]

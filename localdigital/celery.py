@@ -1,0 +1,62 @@
+"""The Celery application.
+
+The broker is Redis when ``REDIS_URL`` is set, and otherwise kombu's filesystem transport in
+``.data/broker``, so that ``make run`` has a real worker and beat on a machine without Redis.
+The beat schedule lives in settings (``CELERY_BEAT_SCHEDULE``).
+"""
+
+from __future__ import annotations
+
+import os
+
+from celery import Celery
+from django.conf import settings
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "localdigital.settings.local")
+
+app = Celery("localdigital")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+
+
+def broker_options() -> dict:
+    """Return the broker URL and transport options for the configured environment."""
+    if settings.REDIS_URL:
+        # A message whose worker died unacknowledged is redelivered after this long; the
+        # outbox sweep re-queues stuck emails sooner, guarded by the row's status.
+        return {
+            "broker_url": settings.REDIS_URL,
+            "broker_transport_options": {"visibility_timeout": 30 * 60},
+        }
+    folder = settings.CELERY_BROKER_DIR
+    for name in ("queue", "processed"):
+        (folder / name).mkdir(parents=True, exist_ok=True)
+    return {
+        "broker_url": "filesystem://",
+        "broker_transport_options": {
+            "data_folder_in": str(folder / "queue"),
+            "data_folder_out": str(folder / "queue"),
+            "processed_folder": str(folder / "processed"),
+            "store_processed": False,
+        },
+    }
+
+
+@app.on_configure.connect
+def configure(sender: Celery, **kwargs: object) -> None:
+    sender.conf.update(
+        **broker_options(),
+        # A task is acknowledged only when it finishes, and given back if its worker dies,
+        # so a killed worker loses nothing. Every task is therefore written to run twice safely.
+        task_acks_late=True,
+        task_reject_on_worker_lost=True,
+        worker_prefetch_multiplier=1,
+        task_ignore_result=True,
+        broker_connection_retry_on_startup=True,
+        timezone=settings.TIME_ZONE,
+        enable_utc=True,
+        beat_schedule=settings.CELERY_BEAT_SCHEDULE,
+        beat_schedule_filename=str(settings.DATA_DIR / "celerybeat-schedule"),
+    )
+
+
+app.autodiscover_tasks()

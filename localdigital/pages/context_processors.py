@@ -1,0 +1,31 @@
+"""Template context that every page needs: the feedback address and the service navigation."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.urls import reverse
+
+
+@dataclass(frozen=True)
+class NavigationItem:
+    text: str
+    href: str
+    active: bool
+
+
+def service(request: HttpRequest) -> dict[str, object]:
+    """Return the feedback address and the service navigation, marking the current section."""
+    items = [("The Declaration", reverse("declaration:declaration"))]
+    if request.user.is_authenticated:
+        items.append(("Your account", reverse("pages:account")))
+    else:
+        items.append(("Sign in", reverse("accounts:sign-in")))
+    return {
+        "feedback_email": settings.FEEDBACK_EMAIL,
+        "service_navigation": [
+            NavigationItem(text, href, request.path.startswith(href)) for text, href in items
+        ],
+    }

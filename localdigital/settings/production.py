@@ -1,0 +1,34 @@
+"""Settings for production and the docker compose stack.
+
+Nothing secret has a default here: the process refuses to start without SECRET_KEY,
+DATABASE_URL and REDIS_URL.
+"""
+
+from .base import *  # noqa: F403
+from .base import database_settings, env
+
+DEBUG = False
+SECRET_KEY = env("SECRET_KEY")
+DATABASES = {"default": database_settings(env("DATABASE_URL"), conn_max_age=60)}
+REDIS_URL = env("REDIS_URL")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+}
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
+
+# HTTPS everywhere. SECURE_SSL_REDIRECT may be turned off where a proxy already redirects.
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=63072000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = True
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+
+# Django's own Redis cache increments atomically, which is what django-ratelimit needs.
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]

@@ -1,0 +1,28 @@
+import factory
+from django.contrib.auth.models import Group
+from django.utils import timezone
+
+from localdigital.accounts.models import User
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    """A council user who has signed in before (a verified email address)."""
+
+    class Meta:
+        model = User
+        django_get_or_create = ("email",)
+
+    email = factory.Sequence(lambda n: f"person{n}@example.gov.uk")
+    full_name = factory.Faker("name", locale="en_GB")
+    password = factory.django.Password(None)
+    email_verified_at = factory.LazyFunction(timezone.now)
+
+    class Params:
+        unverified = factory.Trait(email_verified_at=None)
+        staff = factory.Trait(is_staff=True, password=factory.django.Password("correct horse battery"))
+
+    @factory.post_generation
+    def groups(self, create: bool, names: list[str] | None, **kwargs: object) -> None:
+        """Put the user in the named staff groups, e.g. ``UserFactory(staff=True, groups=["Assessor"])``."""
+        if create and names:
+            self.groups.add(*Group.objects.filter(name__in=names))
