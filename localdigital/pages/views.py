@@ -46,7 +46,7 @@ def _broker_status() -> str:
     try:
         with celery_app.connection_for_write() as broker:
             broker.ensure_connection(max_retries=1, interval_start=0, timeout=2)
-    except Exception:  # noqa: BLE001 - any failure to reach the broker means it is unavailable
+    except Exception:
         return "unavailable"
     return "ok"
 

@@ -11,6 +11,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = User
         django_get_or_create = ("email",)
+        skip_postgeneration_save = True
 
     email = factory.Sequence(lambda n: f"person{n}@example.gov.uk")
     full_name = factory.Faker("name", locale="en_GB")
@@ -19,7 +20,9 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     class Params:
         unverified = factory.Trait(email_verified_at=None)
-        staff = factory.Trait(is_staff=True, password=factory.django.Password("correct horse battery"))
+        staff = factory.Trait(
+            is_staff=True, password=factory.django.Password("correct horse battery")
+        )
 
     @factory.post_generation
     def groups(self, create: bool, names: list[str] | None, **kwargs: object) -> None:

@@ -1,0 +1,196 @@
+"""Council users sign in by an emailed link: one use, 15 minutes, and a Continue button."""
+
+import time
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+
+from localdigital.mail.models import OutgoingEmail
+from tests.accounts.conftest import link_in, token_in
+from tests.accounts.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+User = get_user_model()
+
+
+class TestSignInForm:
+    def test_shows_the_form(self, client):
+        response = client.get(reverse("accounts:sign-in"))
+        assert response.status_code == 200
+        assert "Send me a sign-in link" in response.text
+
+    def test_says_enter_your_email_when_it_is_empty(self, client):
+        """An empty form gets a GOV.UK error summary and the error beside the field."""
+        response = client.post(reverse("accounts:sign-in"), {"email": ""})
+        assert response.status_code == 200
+        assert "There is a problem" in response.text
+        assert response.text.count("Enter your email address") == 2
+        assert response.text.startswith("<!DOCTYPE html>")
+        assert "<title>Error: Sign in" in response.text
+        assert not OutgoingEmail.objects.exists()
+
+    def test_keeps_what_was_typed_when_the_address_is_malformed(self, client):
+        response = client.post(reverse("accounts:sign-in"), {"email": "someone at council"})
+        assert response.status_code == 200
+        assert "Enter an email address in the correct format" in response.text
+        assert 'value="someone at council"' in response.text
+        assert not OutgoingEmail.objects.exists()
+
+
+class TestRequestingALink:
+    def test_emails_a_link_when_the_address_is_known(self, request_link):
+        user = UserFactory(email="clerk@leeds.gov.uk")
+        response = request_link("Clerk@Leeds.gov.uk")
+        assert response.status_code == 302
+        assert response.url == reverse("accounts:check-email")
+        email = OutgoingEmail.objects.get()
+        assert email.recipient == user.email
+        assert "/account/sign-in/link/?token=" in email.body_text
+
+    def test_answers_the_same_when_the_address_is_unknown(self, client, request_link):
+        """Nobody can tell from the reply whether an address has an account."""
+        UserFactory(email="known@leeds.gov.uk")
+        known = request_link("known@leeds.gov.uk")
+        known_page = client.get(known.url).text.replace("known@leeds.gov.uk", "ADDRESS")
+        unknown = request_link("unknown@leeds.gov.uk")
+        unknown_page = client.get(unknown.url).text.replace("unknown@leeds.gov.uk", "ADDRESS")
+        assert (known.status_code, known.url) == (unknown.status_code, unknown.url)
+        assert known_page == unknown_page
+
+    def test_creates_an_unverified_account_when_the_address_is_new(self, request_link):
+        request_link("new.person@stockport.gov.uk")
+        user = User.objects.get(email="new.person@stockport.gov.uk")
+        assert user.email_verified_at is None
+        assert not user.has_usable_password()
+        assert OutgoingEmail.objects.get().recipient == "new.person@stockport.gov.uk"
+
+    def test_sends_staff_to_the_admin_instead_of_sending_a_link(self, request_link):
+        """A staff account needs a password and a second factor, so it gets no link."""
+        UserFactory(email="officer@communities.gov.uk", staff=True)
+        request_link("officer@communities.gov.uk")
+        email = OutgoingEmail.objects.get()
+        assert "token=" not in email.body_text
+        assert "/admin/" in email.body_text
+
+    def test_sends_nothing_when_the_account_is_deactivated(self, request_link):
+        UserFactory(email="left@leeds.gov.uk", is_active=False)
+        response = request_link("left@leeds.gov.uk")
+        assert response.url == reverse("accounts:check-email")
+        assert not OutgoingEmail.objects.exists()
+
+    def test_refuses_with_a_message_when_one_address_asks_too_often(self, request_link, settings):
+        settings.SIGN_IN_RATE_PER_EMAIL = "3/h"
+        for _ in range(3):
+            assert request_link("busy@leeds.gov.uk").status_code == 302
+        response = request_link("BUSY@leeds.gov.uk")
+        assert response.status_code == 429
+        assert "too many sign-in links for this email address" in response.text
+        assert 'value="BUSY@leeds.gov.uk"' in response.text
+        assert OutgoingEmail.objects.count() == 3
+
+    def test_refuses_with_a_message_when_one_network_asks_too_often(self, request_link, settings):
+        settings.SIGN_IN_RATE_PER_IP = "4/h"
+        for n in range(4):
+            assert request_link(f"person{n}@leeds.gov.uk").status_code == 302
+        response = request_link("person99@leeds.gov.uk")
+        assert response.status_code == 429
+        assert "too many requests for sign-in links from your network" in response.text
+        assert OutgoingEmail.objects.count() == 4
+
+
+class TestUsingALink:
+    def test_opening_the_link_shows_continue_and_does_not_sign_in(self, client, request_link):
+        """Mail scanners open links by themselves, so a GET must not use the token up."""
+        UserFactory(email="clerk@leeds.gov.uk")
+        request_link("clerk@leeds.gov.uk")
+        link = link_in(OutgoingEmail.objects.get())
+        for _ in range(3):
+            response = client.get(link)
+            assert response.status_code == 200
+            assert "Continue" in response.text
+        assert "_auth_user_id" not in client.session
+
+    def test_continue_signs_in_and_verifies_the_email(self, client, request_link):
+        UserFactory(email="newcomer@leeds.gov.uk", unverified=True)
+        request_link("newcomer@leeds.gov.uk")
+        token = token_in(OutgoingEmail.objects.get())
+        response = client.post(reverse("accounts:link"), {"token": token})
+        assert response.status_code == 302
+        assert response.url == reverse("pages:account")
+        user = User.objects.get(email="newcomer@leeds.gov.uk")
+        assert client.session["_auth_user_id"] == str(user.pk)
+        assert user.email_verified_at is not None
+
+    def test_a_link_works_only_once(self, client, request_link):
+        UserFactory(email="clerk@leeds.gov.uk")
+        request_link("clerk@leeds.gov.uk")
+        token = token_in(OutgoingEmail.objects.get())
+        client.post(reverse("accounts:link"), {"token": token})
+        client.post(reverse("accounts:sign-out"))
+        again = client.post(reverse("accounts:link"), {"token": token})
+        assert again.status_code == 200
+        assert "This link has expired or has been used" in again.text
+        assert "_auth_user_id" not in client.session
+        assert (
+            "expired or has been used"
+            in client.get(f"{reverse('accounts:link')}?token={token}").text
+        )
+
+    def test_a_link_expires_after_15_minutes(self, client, request_link, monkeypatch):
+        UserFactory(email="clerk@leeds.gov.uk")
+        request_link("clerk@leeds.gov.uk")
+        token = token_in(OutgoingEmail.objects.get())
+        now = time.time()
+        monkeypatch.setattr(time, "time", lambda: now + 14 * 60)
+        assert "Continue" in client.get(f"{reverse('accounts:link')}?token={token}").text
+        monkeypatch.setattr(time, "time", lambda: now + 15 * 60 + 1)
+        response = client.post(reverse("accounts:link"), {"token": token})
+        assert "This link has expired or has been used" in response.text
+        assert "_auth_user_id" not in client.session
+
+    def test_a_tampered_or_missing_token_is_refused(self, client):
+        for query in ("", "?token=", "?token=not-a-real-token"):
+            response = client.get(f"{reverse('accounts:link')}{query}")
+            assert response.status_code == 200
+            assert "This link has expired or has been used" in response.text
+        response = client.post(reverse("accounts:link"), {"token": "forged"})
+        assert "This link has expired or has been used" in response.text
+        assert "_auth_user_id" not in client.session
+
+    def test_returns_to_the_page_that_asked_for_sign_in(self, client, request_link):
+        UserFactory(email="clerk@leeds.gov.uk")
+        request_link("clerk@leeds.gov.uk", next="/declaration/")
+        link = link_in(OutgoingEmail.objects.get())
+        page = client.get(link)
+        assert 'value="/declaration/"' in page.text
+        response = client.post(
+            reverse("accounts:link"),
+            {"token": token_in(OutgoingEmail.objects.get()), "next": "/declaration/"},
+        )
+        assert response.url == "/declaration/"
+
+    def test_ignores_a_next_address_on_another_site(self, client, request_link):
+        UserFactory(email="clerk@leeds.gov.uk")
+        request_link("clerk@leeds.gov.uk", next="https://evil.example.com/")
+        email = OutgoingEmail.objects.get()
+        assert "evil" not in email.body_text
+        response = client.post(
+            reverse("accounts:link"),
+            {"token": token_in(email), "next": "https://evil.example.com/"},
+        )
+        assert response.url == reverse("pages:account")
+
+
+class TestSignOut:
+    def test_signs_out_on_post(self, client):
+        client.force_login(UserFactory())
+        response = client.post(reverse("accounts:sign-out"))
+        assert response.status_code == 302
+        assert "_auth_user_id" not in client.session
+
+    def test_refuses_get(self, client):
+        """Signing out changes state, so a link or prefetch cannot do it."""
+        client.force_login(UserFactory())
+        assert client.get(reverse("accounts:sign-out")).status_code == 405
+        assert "_auth_user_id" in client.session

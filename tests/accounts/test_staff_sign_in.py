@@ -1,0 +1,145 @@
+"""Staff reach the admin only with a password and a confirmed TOTP device."""
+
+from base64 import b32decode
+
+import pytest
+from django.urls import reverse
+from django_otp.oath import totp
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from tests.accounts.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+PASSWORD = "correct horse battery"
+
+
+def sign_in_with_password(client, email: str, password: str = PASSWORD):
+    return client.post(
+        reverse("two_factor:login"),
+        {"login_view-current_step": "auth", "auth-username": email, "auth-password": password},
+    )
+
+
+def code_for(device: TOTPDevice, offset: int = 0) -> str:
+    return f"{totp(device.bin_key, step=device.step, t0=device.t0, drift=offset):06d}"
+
+
+@pytest.fixture
+def staff_with_device():
+    user = UserFactory(email="officer@communities.gov.uk", staff=True, is_superuser=True)
+    device = TOTPDevice.objects.create(user=user, name="default", confirmed=True)
+    return user, device
+
+
+class TestAdminNeedsTwoFactors:
+    def test_sends_anonymous_visitors_to_staff_sign_in(self, client):
+        response = client.get("/admin/", follow=True)
+        assert response.redirect_chain[-1][0] == f"{reverse('two_factor:login')}?next=/admin/"
+        assert "Staff sign in" in response.text
+
+    def test_refuses_a_password_alone(self, client, staff_with_device):
+        """A password without the code gives no admin page."""
+        user, _ = staff_with_device
+        response = sign_in_with_password(client, user.email)
+        assert response.status_code == 200
+        assert "Enter the code from your authenticator app" in response.text
+        assert client.get("/admin/").status_code == 302
+
+    def test_refuses_a_session_that_was_never_verified(self, client, staff_with_device):
+        user, _ = staff_with_device
+        client.force_login(user)
+        for path in ("/admin/", "/admin/accounts/user/", "/admin/auth/group/"):
+            response = client.get(path, follow=True)
+            assert response.redirect_chain[-1][0].startswith(reverse("two_factor:login")), path
+
+    def test_opens_with_password_and_code(self, client, staff_with_device):
+        user, device = staff_with_device
+        sign_in_with_password(client, user.email)
+        response = client.post(
+            reverse("two_factor:login"),
+            {"login_view-current_step": "token", "token-otp_token": code_for(device)},
+        )
+        assert response.status_code == 302
+        assert client.get("/admin/").status_code == 200
+
+    def test_refuses_a_wrong_code_with_a_message(self, client, staff_with_device):
+        user, device = staff_with_device
+        sign_in_with_password(client, user.email)
+        wrong = f"{(int(code_for(device)) + 1) % 1_000_000:06d}"
+        response = client.post(
+            reverse("two_factor:login"),
+            {"login_view-current_step": "token", "token-otp_token": wrong},
+        )
+        assert response.status_code == 200
+        assert "There is a problem" in response.text
+        assert client.get("/admin/").status_code == 302
+
+    def test_refuses_a_wrong_password_with_a_message(self, client, staff_with_device):
+        user, _ = staff_with_device
+        response = sign_in_with_password(client, user.email, "not the password")
+        assert response.status_code == 200
+        assert "There is a problem" in response.text
+        assert "Error: Staff sign in" in response.text
+
+    def test_refuses_council_users(self, client):
+        """A council user, signed in by link, is not staff: the admin stays shut."""
+        client.force_login(UserFactory())
+        assert client.get("/admin/").status_code == 302
+        assert client.get(reverse("two_factor:setup")).status_code == 403
+
+
+class TestFirstSignIn:
+    def test_sets_up_a_device_then_opens_the_admin(self, client):
+        """A new staff member scans a QR code, confirms a code, and gets backup codes."""
+        user = UserFactory(email="new.officer@communities.gov.uk", staff=True, is_superuser=True)
+        response = sign_in_with_password(client, user.email)
+        assert response.status_code == 302
+        response = client.get("/admin/", follow=True)
+        assert response.redirect_chain[-1][0] == reverse("two_factor:setup")
+        assert not TOTPDevice.objects.filter(user=user).exists()
+
+        page = client.post(reverse("two_factor:setup"), {"setup_view-current_step": "welcome"})
+        assert "Scan this QR code" in page.text
+        assert client.get(reverse("two_factor:qr")).status_code == 200
+        key = client.session["django_two_factor-qr_secret_key"]
+        code = f"{totp(b32decode(key)):06d}"
+        response = client.post(
+            reverse("two_factor:setup"),
+            {"setup_view-current_step": "generator", "generator-token": code},
+        )
+        assert response.status_code == 302
+        assert response.url == reverse("two_factor:setup_complete")
+        assert TOTPDevice.objects.get(user=user).confirmed
+
+        response = client.post(reverse("two_factor:backup_tokens"))
+        codes = StaticDevice.objects.get(user=user).token_set.values_list("token", flat=True)
+        assert len(codes) == 10
+        page = client.get(response.url)
+        assert all(code in page.text for code in codes)
+        assert client.get("/admin/").status_code == 200
+
+    def test_a_wrong_setup_code_is_refused_with_a_message(self, client):
+        user = UserFactory(email="new.officer@communities.gov.uk", staff=True)
+        sign_in_with_password(client, user.email)
+        client.post(reverse("two_factor:setup"), {"setup_view-current_step": "welcome"})
+        response = client.post(
+            reverse("two_factor:setup"),
+            {"setup_view-current_step": "generator", "generator-token": "000000x"},
+        )
+        assert response.status_code == 200
+        assert "There is a problem" in response.text
+        assert not TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+    def test_a_backup_code_signs_in_once(self, client, staff_with_device):
+        user, _ = staff_with_device
+        static = StaticDevice.objects.create(user=user, name="backup")
+        static.token_set.create(token="abcd1234")
+        for expected in (302, 200):
+            client.logout()
+            sign_in_with_password(client, user.email)
+            response = client.post(
+                reverse("two_factor:login"),
+                {"login_view-current_step": "backup", "backup-otp_token": "abcd1234"},
+            )
+            assert response.status_code == expected
