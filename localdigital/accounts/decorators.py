@@ -10,7 +10,7 @@ from django.urls import reverse
 
 
 def staff_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Send anonymous visitors to the staff sign-in, and refuse signed-in people who are not staff."""
+    """Send anonymous visitors to the staff sign-in; refuse signed-in people who are not staff."""
 
     @wraps(view)
     def wrapped(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:

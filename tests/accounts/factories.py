@@ -26,6 +26,6 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     @factory.post_generation
     def groups(self, create: bool, names: list[str] | None, **kwargs: object) -> None:
-        """Put the user in the named staff groups, e.g. ``UserFactory(staff=True, groups=["Assessor"])``."""
+        """Put the user in staff groups: ``UserFactory(staff=True, groups=["Assessor"])``."""
         if create and names:
             self.groups.add(*Group.objects.filter(name__in=names))

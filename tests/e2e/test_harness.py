@@ -11,7 +11,8 @@ def test_axe_reports_a_real_violation(ui):
     ui.page.evaluate(
         """() => {
             const main = document.querySelector('main');
-            main.insertAdjacentHTML('beforeend', '<img src="/static/vendor/govuk-frontend/assets/images/favicon.svg"><input type="text">');
+            const image = '/static/vendor/govuk-frontend/assets/images/favicon.svg';
+            main.insertAdjacentHTML('beforeend', `<img src="${image}"><input type="text">`);
         }"""
     )
     ui.check()
