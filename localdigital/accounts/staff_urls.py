@@ -8,13 +8,14 @@ from django.urls import path
 from two_factor import views as two_factor
 
 from .decorators import staff_required
+from .views import StaffQRCodeView
 
 app_name = "two_factor"
 
 urlpatterns = [
     path("sign-in/", two_factor.LoginView.as_view(), name="login"),
     path("two-factor/setup/", staff_required(two_factor.SetupView.as_view()), name="setup"),
-    path("two-factor/qrcode/", staff_required(two_factor.QRGeneratorView.as_view()), name="qr"),
+    path("two-factor/qrcode/", staff_required(StaffQRCodeView.as_view()), name="qr"),
     path(
         "two-factor/setup/complete/",
         staff_required(two_factor.SetupCompleteView.as_view()),

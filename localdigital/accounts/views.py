@@ -12,6 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_ratelimit.core import is_ratelimited
+from two_factor.views import QRGeneratorView
 
 from . import services
 from .forms import SignInForm, SignInLinkForm
@@ -127,3 +128,10 @@ def sign_out(request: HttpRequest) -> HttpResponse:
     logout(request)
     messages.success(request, "You have signed out.")
     return redirect("pages:home")
+
+
+class StaffQRCodeView(QRGeneratorView):
+    """The QR code for setting up an authenticator app, naming the service, not the host."""
+
+    def get_issuer(self) -> str:
+        return settings.OTP_TOTP_ISSUER
