@@ -2,21 +2,78 @@
 
 from __future__ import annotations
 
+import hashlib
+import re
+from email.utils import parseaddr
+
+from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+# Characters allowed in the left part of an RFC 5322 msg-id (``atext``), except "=", which
+# message_id_for() uses to escape every other character.
+_MSG_ID_SAFE = re.compile(r"[A-Za-z0-9!#$%&'*+\-/?^_`{|}~]")
+# Escaped keys longer than this are hashed, so a Message-ID stays well within a header line.
+_MSG_ID_MAX_LEFT = 200
+
+
+def message_id_for(idempotency_key: str) -> str:
+    """Return the RFC 5322 Message-ID for an idempotency key, such as ``<key@domain>``.
+
+    Characters that a msg-id may not hold, and "=", are written as "=XX" for each UTF-8 byte,
+    as are dots that would start or end the id or follow another dot. Decoding is unambiguous,
+    so two keys never share a Message-ID. Very long results are replaced by a hash, marked
+    "=sha256." (no escape starts "=s").
+    """
+    parts: list[str] = []
+    for position, char in enumerate(idempotency_key):
+        dot_inside_an_atom = (
+            char == "."
+            and 0 < position < len(idempotency_key) - 1
+            and idempotency_key[position - 1] != "."
+        )
+        if dot_inside_an_atom or _MSG_ID_SAFE.fullmatch(char):
+            parts.append(char)
+        else:
+            parts.append("".join(f"={byte:02X}" for byte in char.encode()))
+    left = "".join(parts)
+    if len(left) > _MSG_ID_MAX_LEFT:
+        left = "=sha256." + hashlib.sha256(idempotency_key.encode()).hexdigest()
+    return f"<{left}@{message_id_domain()}>"
+
+
+def message_id_domain() -> str:
+    """Return the domain of the service's sending address, which every Message-ID ends with."""
+    _, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    domain = address.rpartition("@")[2].strip().lower()
+    return domain or "localdigital.gov.uk"
+
 
 class Stream(models.TextChoices):
+    """The kind of mail: transactional (caused by someone's action) or a newsletter."""
+
     TRANSACTIONAL = "transactional", "Transactional"
     NEWSLETTER = "newsletter", "Newsletter"
 
 
 class EmailStatus(models.TextChoices):
+    """Where an email is in the outbox; ``OutgoingEmail`` lists the transitions."""
+
     QUEUED = "queued", "Queued"
     SENDING = "sending", "Sending"
     SENT = "sent", "Sent"
     FAILED = "failed", "Failed"
+
+
+class DeliveryStatus(models.TextChoices):
+    """What the provider later reported about a sent email (GOV.UK Notify's own words)."""
+
+    DELIVERED = "delivered", "Delivered"
+    PERMANENT_FAILURE = "permanent-failure", "Permanent failure (hard bounce)"
+    TEMPORARY_FAILURE = "temporary-failure", "Temporary failure"
+    TECHNICAL_FAILURE = "technical-failure", "Technical failure"
 
 
 class OutgoingEmail(models.Model):
@@ -26,12 +83,15 @@ class OutgoingEmail(models.Model):
 
     - queued → sending: a worker claims the row (under ``select_for_update(skip_locked=True)``);
     - sending → sent: the provider accepted the message;
-    - sending → queued: a temporary error, to be tried again after a backoff;
-    - sending → failed: a permanent error, too many attempts, or a suppressed recipient;
+    - sending → queued: a temporary error, to be tried again at ``next_attempt_at``; or the
+      sweep found the row left in sending by a worker that died;
+    - queued → failed: the recipient is suppressed, or the attempts are used up;
+    - sending → failed: a permanent error, or a temporary one on the last attempt;
     - failed → queued: staff retry it from the admin.
 
-    ``idempotency_key`` is unique, so queuing the same message twice makes one row; it is
-    also the message's ``Message-ID``, so a repeat after a crash can be recognised.
+    ``idempotency_key`` is unique, so queuing the same message twice makes one row. The
+    ``message_id`` is derived from it and set on every send, so a repeat after a crash can be
+    recognised. ``delivery_status`` is what the provider reported later, after "sent".
     """
 
     recipient = models.EmailField(max_length=254)
@@ -41,6 +101,7 @@ class OutgoingEmail(models.Model):
     headers = models.JSONField(default=dict, blank=True)
     stream = models.CharField(max_length=20, choices=Stream.choices, default=Stream.TRANSACTIONAL)
     idempotency_key = models.CharField(max_length=200, unique=True)
+    message_id = models.CharField("Message-ID", max_length=500, unique=True)
     status = models.CharField(
         max_length=10, choices=EmailStatus.choices, default=EmailStatus.QUEUED, db_index=True
     )
@@ -48,29 +109,61 @@ class OutgoingEmail(models.Model):
     last_error = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
+    queued_at = models.DateTimeField(default=timezone.now)
     next_attempt_at = models.DateTimeField(null=True, blank=True)
     sending_started_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     failed_at = models.DateTimeField(null=True, blank=True)
     provider_reference = models.CharField(max_length=200, blank=True)
+    delivery_status = models.CharField(max_length=20, choices=DeliveryStatus.choices, blank=True)
+    delivery_reported_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
         verbose_name = "outgoing email"
-        indexes = [models.Index(fields=["status", "updated_at"])]
+        indexes = [
+            models.Index(
+                fields=["queued_at"],
+                name="mail_email_pending_idx",
+                condition=Q(status__in=["queued", "sending"]),
+            )
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="sending") | Q(sending_started_at__isnull=False),
+                name="mail_email_sending_has_started_at",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="sent") | Q(sent_at__isnull=False),
+                name="mail_email_sent_has_sent_at",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="failed") | Q(failed_at__isnull=False),
+                name="mail_email_failed_has_failed_at",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.subject} to {self.recipient}"
 
+    def can_retry(self) -> bool:
+        """Return whether staff may queue this email again."""
+        return self.status == EmailStatus.FAILED
+
 
 class SuppressionReason(models.TextChoices):
+    """Why nothing may be sent to an address."""
+
     HARD_BOUNCE = "hard_bounce", "Hard bounce"
     COMPLAINT = "complaint", "Complaint"
     MANUAL = "manual", "Added by staff"
 
 
 class Suppression(models.Model):
-    """An address that bounced hard or complained. Nothing is sent to it."""
+    """An address that bounced hard or complained. Nothing is sent to it.
+
+    Addresses are kept in lower case, and are unique whatever their case.
+    """
 
     email = models.EmailField(max_length=254)
     reason = models.CharField(max_length=20, choices=SuppressionReason.choices)
@@ -80,7 +173,11 @@ class Suppression(models.Model):
     class Meta:
         ordering = ["email"]
         constraints = [
-            models.UniqueConstraint(Lower("email"), name="mail_suppression_email_ci_unique")
+            models.UniqueConstraint(
+                Lower("email"),
+                name="mail_suppression_email_ci_unique",
+                violation_error_message="This address is already on the suppression list.",
+            )
         ]
 
     def __str__(self) -> str:

@@ -1,15 +1,38 @@
+"""Celery tasks that send the outbox. Each is safe to run twice."""
+
 from __future__ import annotations
 
-from celery import shared_task
+from datetime import datetime
+
+from celery import Task, shared_task
+from django.utils import timezone
+
+from . import services
 
 
-@shared_task
-def send_email(email_id: int) -> None:
-    """Send one queued email."""
-    raise NotImplementedError
+@shared_task(bind=True, max_retries=None)
+def send_email(self: Task, email_id: int) -> str:
+    """Send one queued email, and try a temporary failure again when its backoff ends.
+
+    Return what happened (a ``SendOutcome`` value). The attempts are counted on the row, not
+    by Celery, so the task itself retries without limit.
+    """
+    result = services.email_send(email_id=email_id)
+    if result.retry_at is not None:
+        raise self.retry(eta=result.retry_at)
+    return result.outcome.value
 
 
 @shared_task
 def requeue_stuck_emails(run_at: str | None = None) -> int:
-    """Queue again the emails left in queued or sending for too long."""
-    raise NotImplementedError
+    """Queue again the emails left in queued or sending for too long; return how many.
+
+    ``run_at`` is an ISO 8601 time (default now; without an offset it is London time), so a
+    re-run for the same time selects the same emails.
+    """
+    now = timezone.now()
+    if run_at:
+        now = datetime.fromisoformat(run_at)
+        if timezone.is_naive(now):
+            now = timezone.make_aware(now)
+    return len(services.emails_requeue_stuck(now=now) or [])

@@ -205,9 +205,16 @@ DEFAULT_FROM_EMAIL = env(
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 GOVUK_NOTIFY_API_KEY = env("GOVUK_NOTIFY_API_KEY", default="")
 GOVUK_NOTIFY_TEMPLATE_ID = env("GOVUK_NOTIFY_TEMPLATE_ID", default="")
+GOVUK_NOTIFY_BASE_URL = env(
+    "GOVUK_NOTIFY_BASE_URL", default="https://api.notifications.service.gov.uk"
+)
+# The bearer token GOV.UK Notify sends with delivery receipts; unset, every receipt is refused.
+GOVUK_NOTIFY_CALLBACK_TOKEN = env("GOVUK_NOTIFY_CALLBACK_TOKEN", default="")
 # Rows left in "queued" or "sending" longer than this are queued again by the sweep.
 MAIL_STUCK_AFTER = timedelta(minutes=env.int("MAIL_STUCK_AFTER_MINUTES", default=10))
 MAIL_MAX_ATTEMPTS = env.int("MAIL_MAX_ATTEMPTS", default=8)
+# A temporary failure is tried again after this long, doubling each time up to 15 minutes.
+MAIL_RETRY_FIRST_DELAY = timedelta(seconds=env.int("MAIL_RETRY_FIRST_DELAY_SECONDS", default=30))
 
 # Celery: the broker is chosen in localdigital/celery.py (Redis, or the filesystem transport).
 CELERY_TASK_ALWAYS_EAGER = False

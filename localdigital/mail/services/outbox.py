@@ -1,0 +1,326 @@
+"""Writes to the outbox: queuing, sending, the sweep and retries.
+
+Every email is queued here, inside the caller's transaction, and sent by a Celery task once
+that transaction commits.
+"""
+
+from __future__ import annotations
+
+import enum
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import partial
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from kombu.exceptions import OperationalError
+
+from localdigital.audit.services import audit_record
+
+from .. import delivery, selectors
+from ..models import EmailStatus, OutgoingEmail, Stream, message_id_for
+
+if TYPE_CHECKING:
+    from localdigital.accounts.models import User
+
+logger = logging.getLogger(__name__)
+
+# A temporary failure is tried again after MAIL_RETRY_FIRST_DELAY (30 seconds unless set),
+# then after twice as long each time, up to 15 minutes. That stays below the Redis broker's
+# visibility timeout (30 minutes), after which a task waiting for its time is delivered again.
+RETRY_LONGEST_DELAY = timedelta(minutes=15)
+# The Postgres advisory lock that keeps two sweeps from overlapping ("ldmail" in ASCII).
+REQUEUE_LOCK_KEY = 0x6C64_6D61_696C
+SUPPRESSED_ERROR = "Suppressed: the address is on the suppression list, so nothing was sent."
+
+
+class TransitionNotAllowed(Exception):
+    """The email is not in a state that allows this change."""
+
+
+class RecipientSuppressed(Exception):
+    """The email's recipient is on the suppression list."""
+
+
+class SendOutcome(enum.StrEnum):
+    """What one run of ``email_send`` did, in the words the task returns."""
+
+    SENT = "sent"
+    RETRY = "retry"
+    FAILED = "failed"
+    SUPPRESSED = "suppressed"
+    NOT_QUEUED = "not-queued"
+    LOCKED = "locked"
+    NOT_DUE = "not-due"
+    MISSING = "missing"
+
+
+@dataclass(frozen=True)
+class SendResult:
+    """What one send did; ``retry_at`` is set when a temporary failure should be tried again."""
+
+    outcome: SendOutcome
+    retry_at: datetime | None = None
+
+
+def email_queue(
+    *,
+    to: str,
+    subject: str,
+    body: str,
+    idempotency_key: str,
+    html: str = "",
+    headers: dict[str, str] | None = None,
+    stream: str = Stream.TRANSACTIONAL,
+) -> OutgoingEmail:
+    """Queue an email and send it once the caller's transaction commits.
+
+    Queuing the same ``idempotency_key`` again returns the first row and sends nothing more,
+    so a caller that runs twice emails once. If the caller's transaction rolls back, the row
+    goes with it and nothing is sent.
+    """
+    now = timezone.now()
+    email, created = OutgoingEmail.objects.get_or_create(
+        idempotency_key=idempotency_key,
+        defaults={
+            "recipient": to,
+            "subject": subject,
+            "body_text": body,
+            "body_html": html,
+            "headers": headers or {},
+            "stream": Stream(stream),
+            "message_id": message_id_for(idempotency_key),
+            "created_at": now,
+            "queued_at": now,
+        },
+    )
+    if created:
+        transaction.on_commit(partial(_emails_send_later, [email.pk]))
+    return email
+
+
+def email_send(*, email_id: int) -> SendResult:
+    """Send one queued email, and record on its row what happened.
+
+    The row is claimed (queued → sending) in a transaction of its own, so no lock is held
+    while the provider is contacted. A row that is locked by another worker, not queued or
+    not yet due is left alone, so running this twice sends once. A suppressed recipient
+    fails the row without contacting the provider. A temporary error queues the row again
+    after a backoff, until ``MAIL_MAX_ATTEMPTS`` attempts are used; a permanent one fails it.
+    """
+    claimed = _email_claim(email_id=email_id)
+    if isinstance(claimed, SendResult):
+        return claimed
+    try:
+        provider_reference = delivery.email_deliver(email=claimed)
+    except Exception as error:
+        send_error = delivery.send_error_read(error)
+        logger.warning(
+            "Email %s was not sent: %s",
+            email_id,
+            send_error.description,
+            exc_info=send_error.description.startswith("Unexpected"),
+        )
+        return _email_record_error(email_id=email_id, send_error=send_error)
+    _email_mark_sent(email_id=email_id, provider_reference=provider_reference)
+    return SendResult(SendOutcome.SENT)
+
+
+def _email_claim(*, email_id: int) -> OutgoingEmail | SendResult:
+    now = timezone.now()
+    with transaction.atomic():
+        email = (
+            OutgoingEmail.objects.select_for_update(skip_locked=True).filter(pk=email_id).first()
+        )
+        if email is None:
+            exists = OutgoingEmail.objects.filter(pk=email_id).exists()
+            return SendResult(SendOutcome.LOCKED if exists else SendOutcome.MISSING)
+        if email.status != EmailStatus.QUEUED:
+            return SendResult(SendOutcome.NOT_QUEUED)
+        if email.next_attempt_at is not None and email.next_attempt_at > now:
+            return SendResult(SendOutcome.NOT_DUE)
+        if selectors.recipient_is_suppressed(email=email.recipient):
+            _email_fail(email=email, now=now, error=SUPPRESSED_ERROR)
+            return SendResult(SendOutcome.SUPPRESSED)
+        if email.attempts >= settings.MAIL_MAX_ATTEMPTS:
+            _email_fail(
+                email=email,
+                now=now,
+                error=f"Gave up after {email.attempts} attempts. {email.last_error}".strip(),
+            )
+            return SendResult(SendOutcome.FAILED)
+        email.status = EmailStatus.SENDING
+        email.attempts += 1
+        email.sending_started_at = now
+        email.next_attempt_at = None
+        email.save(
+            update_fields=[
+                "status",
+                "attempts",
+                "sending_started_at",
+                "next_attempt_at",
+                "updated_at",
+            ]
+        )
+    return email
+
+
+def _email_mark_sent(*, email_id: int, provider_reference: str) -> None:
+    with transaction.atomic():
+        email = OutgoingEmail.objects.select_for_update().get(pk=email_id)
+        if email.status == EmailStatus.SENT:
+            return
+        # The provider has the message, so it is sent whatever the row says now (the sweep
+        # may have queued it again meanwhile; marking it sent stops that repeat).
+        email.status = EmailStatus.SENT
+        email.sent_at = timezone.now()
+        email.failed_at = None
+        email.next_attempt_at = None
+        email.provider_reference = provider_reference
+        email.save(
+            update_fields=[
+                "status",
+                "sent_at",
+                "failed_at",
+                "next_attempt_at",
+                "provider_reference",
+                "updated_at",
+            ]
+        )
+
+
+def _email_record_error(*, email_id: int, send_error: delivery.SendError) -> SendResult:
+    now = timezone.now()
+    with transaction.atomic():
+        email = OutgoingEmail.objects.select_for_update().get(pk=email_id)
+        if email.status != EmailStatus.SENDING:
+            # The sweep queued it again while this attempt ran; that send decides.
+            return SendResult(SendOutcome.NOT_QUEUED)
+        if not send_error.temporary:
+            _email_fail(email=email, now=now, error=send_error.description)
+            return SendResult(SendOutcome.FAILED)
+        if email.attempts >= settings.MAIL_MAX_ATTEMPTS:
+            _email_fail(
+                email=email,
+                now=now,
+                error=f"Gave up after {email.attempts} attempts. {send_error.description}",
+            )
+            return SendResult(SendOutcome.FAILED)
+        email.status = EmailStatus.QUEUED
+        email.queued_at = now
+        email.next_attempt_at = now + retry_delay(attempts=email.attempts)
+        email.last_error = send_error.description
+        email.save(
+            update_fields=["status", "queued_at", "next_attempt_at", "last_error", "updated_at"]
+        )
+    return SendResult(SendOutcome.RETRY, retry_at=email.next_attempt_at)
+
+
+def _email_fail(*, email: OutgoingEmail, now: datetime, error: str) -> None:
+    email.status = EmailStatus.FAILED
+    email.failed_at = now
+    email.next_attempt_at = None
+    email.last_error = error
+    email.save(update_fields=["status", "failed_at", "next_attempt_at", "last_error", "updated_at"])
+
+
+def retry_delay(*, attempts: int) -> timedelta:
+    """Return how long to wait before the next attempt, after ``attempts`` attempts."""
+    return min(settings.MAIL_RETRY_FIRST_DELAY * 2 ** max(attempts - 1, 0), RETRY_LONGEST_DELAY)
+
+
+def emails_requeue_stuck(*, now: datetime) -> list[int] | None:
+    """Queue again every email that no task will send, and return their ids.
+
+    These are rows left in sending since before ``now - MAIL_STUCK_AFTER`` (their worker died),
+    which go back to queued, due at once; rows queued before then that were never picked up
+    (their task was lost); and queued rows whose next attempt is due by ``now``. One
+    ``send_email`` task per row is queued after commit. A Postgres advisory lock keeps two
+    sweeps from overlapping: while another holds it, nothing is done and None is returned.
+
+    The same ``now`` selects the same rows, so a re-run gives the same result: a row put back
+    in queued counts as queued since its abandoned attempt started, which is before the cutoff.
+    """
+    cutoff = now - settings.MAIL_STUCK_AFTER
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [REQUEUE_LOCK_KEY])
+            (locked,) = cursor.fetchone()
+        if not locked:
+            logger.info("Another sweep of the outbox is running; this one does nothing.")
+            return None
+        abandoned = list(
+            OutgoingEmail.objects.select_for_update(skip_locked=True)
+            .filter(status=EmailStatus.SENDING, sending_started_at__lt=cutoff)
+            .values_list("pk", flat=True)
+        )
+        # A claim clears next_attempt_at, so these rows are due as soon as they are queued.
+        OutgoingEmail.objects.filter(pk__in=abandoned).update(
+            status=EmailStatus.QUEUED,
+            queued_at=F("sending_started_at"),
+            updated_at=timezone.now(),
+        )
+        email_ids = sorted(
+            OutgoingEmail.objects.filter(status=EmailStatus.QUEUED)
+            .filter(
+                Q(next_attempt_at__isnull=True, queued_at__lt=cutoff) | Q(next_attempt_at__lte=now)
+            )
+            .values_list("pk", flat=True)
+        )
+        if email_ids:
+            logger.info(
+                "Queuing %d emails again (%d abandoned mid-send).", len(email_ids), len(abandoned)
+            )
+            transaction.on_commit(partial(_emails_send_later, email_ids))
+    return email_ids
+
+
+def _emails_send_later(email_ids: Iterable[int]) -> None:
+    """Queue one send task per email. With the broker down the rows wait for the sweep,
+    rather than failing the request whose transaction has already committed."""
+    from ..tasks import send_email
+
+    for email_id in email_ids:
+        try:
+            send_email.delay(email_id)
+        except OperationalError:
+            logger.warning("The broker is unavailable: the sweep will send email %s.", email_id)
+
+
+def email_retry(*, email_id: int, actor: User) -> OutgoingEmail:
+    """Queue a failed email again, with its attempts reset, and send it after commit.
+
+    Raises ``TransitionNotAllowed`` unless the email failed, and ``RecipientSuppressed`` if
+    its recipient is on the suppression list (take the address off the list first).
+    """
+    with transaction.atomic():
+        email = OutgoingEmail.objects.select_for_update().get(pk=email_id)
+        if not email.can_retry():
+            raise TransitionNotAllowed(
+                f"Only failed emails can be retried; this one is {email.status}."
+            )
+        if selectors.recipient_is_suppressed(email=email.recipient):
+            raise RecipientSuppressed(f"{email.recipient} is on the suppression list.")
+        email.status = EmailStatus.QUEUED
+        email.attempts = 0
+        email.queued_at = timezone.now()
+        email.next_attempt_at = None
+        email.failed_at = None
+        email.save(
+            update_fields=[
+                "status",
+                "attempts",
+                "queued_at",
+                "next_attempt_at",
+                "failed_at",
+                "updated_at",
+            ]
+        )
+        audit_record(actor=actor, verb="mail.email.retried", target=email)
+        transaction.on_commit(partial(_emails_send_later, [email.pk]))
+    return email

@@ -1,0 +1,538 @@
+import email
+import email.policy
+import re
+from datetime import timedelta
+from typing import Any
+
+import psycopg2
+import pytest
+from django.db import DatabaseError, connection, transaction
+from django.utils import timezone
+from kombu.exceptions import OperationalError as KombuOperationalError
+
+from localdigital.audit.models import AuditEvent
+from localdigital.mail import services
+from localdigital.mail.models import (
+    DeliveryStatus,
+    EmailStatus,
+    OutgoingEmail,
+    Stream,
+    Suppression,
+    SuppressionReason,
+    message_id_for,
+)
+from localdigital.mail.services import SendOutcome
+from tests.accounts.factories import UserFactory
+from tests.fixtures.worker import free_port
+
+from .factories import OutgoingEmailFactory, SuppressionFactory
+
+pytestmark = pytest.mark.django_db
+
+ATEXT = r"[A-Za-z0-9!#$%&'*+\-/=?^_`{|}~]+"
+RFC_5322_MSG_ID = re.compile(rf"<{ATEXT}(\.{ATEXT})*@{ATEXT}(\.{ATEXT})*>")
+
+
+def queue_welcome(key: str = "tests.welcome.1", **overrides: Any) -> OutgoingEmail:
+    arguments: dict[str, Any] = {
+        "to": "officer@borsetshire.gov.uk",
+        "subject": "Welcome to Local Digital",
+        "body": "You have signed the Local Digital Declaration.",
+        "idempotency_key": key,
+        **overrides,
+    }
+    return services.email_queue(**arguments)
+
+
+@pytest.fixture
+def other_session():
+    """A second database session, as another worker or beat would have."""
+    db = connection.settings_dict
+    session = psycopg2.connect(
+        dbname=db["NAME"],
+        user=db["USER"],
+        password=db["PASSWORD"],
+        host=db["HOST"],
+        port=db["PORT"],
+    )
+    yield session
+    session.rollback()
+    session.close()
+
+
+class TestMessageIdFor:
+    @pytest.mark.parametrize(
+        "key",
+        [
+            "accounts.sign-in.3f2a",
+            "newsletter issue 12 / officer@borsetshire.gov.uk",
+            ".leading..and.trailing.",
+            "Résumé <script>",
+            "x" * 200,
+        ],
+    )
+    def test_is_a_valid_rfc_5322_message_id_when_the_key_has_unsafe_characters(self, key):
+        """Whatever the key holds, the Message-ID is a dot-atom msg-id that parses cleanly."""
+        message_id = message_id_for(key)
+        header = email.message_from_string(
+            f"Message-ID: {message_id}\n\n", policy=email.policy.default
+        )["Message-ID"]
+        assert RFC_5322_MSG_ID.fullmatch(message_id)
+        assert header.defects == ()
+        assert str(header) == message_id
+
+    def test_differs_when_keys_differ_only_in_characters_that_are_escaped(self):
+        """Escaping never makes two keys share a Message-ID."""
+        keys = ["a b", "a_b", "a=20b", "a=b", "a.b", "a..b", "a.=2Eb", "ab.", "ab=2E"]
+        assert len({message_id_for(key) for key in keys}) == len(keys)
+
+    def test_keeps_a_safe_key_as_it_is_at_the_sending_domain(self, settings):
+        """A key that is already safe is readable in the Message-ID."""
+        settings.DEFAULT_FROM_EMAIL = "Local Digital <noreply@localdigital.gov.uk>"
+        assert message_id_for("accounts.sign-in.3f2a") == (
+            "<accounts.sign-in.3f2a@localdigital.gov.uk>"
+        )
+
+
+class TestEmailQueue:
+    def test_queues_a_row_and_sends_it_once_the_transaction_commits_when_called(
+        self, django_capture_on_commit_callbacks, mailoutbox
+    ):
+        """The row is written at once, and the task is queued only on commit."""
+        with django_capture_on_commit_callbacks(execute=True) as callbacks:
+            queued = queue_welcome(headers={"List-Unsubscribe": "<https://example.org/u>"})
+            assert queued.status == EmailStatus.QUEUED
+            assert mailoutbox == []
+        assert len(callbacks) == 1
+        queued.refresh_from_db()
+        assert queued.status == EmailStatus.SENT
+        assert queued.message_id == "<tests.welcome.1@localdigital.gov.uk>"
+        [message] = mailoutbox
+        assert message.to == ["officer@borsetshire.gov.uk"]
+        assert message.extra_headers["Message-ID"] == queued.message_id
+        assert message.extra_headers["List-Unsubscribe"] == "<https://example.org/u>"
+
+    def test_creates_one_row_and_sends_once_when_the_same_key_is_queued_twice(
+        self, django_capture_on_commit_callbacks, mailoutbox
+    ):
+        """A caller that runs twice emails once."""
+        with django_capture_on_commit_callbacks(execute=True) as callbacks:
+            first = queue_welcome()
+            second = queue_welcome(subject="A different subject")
+        assert first.pk == second.pk
+        assert OutgoingEmail.objects.count() == 1
+        assert len(callbacks) == 1
+        assert len(mailoutbox) == 1
+
+    def test_writes_and_sends_nothing_when_the_callers_transaction_rolls_back(
+        self, django_capture_on_commit_callbacks, mailoutbox
+    ):
+        """An email belongs to the change that caused it: no change, no email."""
+        with (
+            django_capture_on_commit_callbacks(execute=True) as callbacks,
+            pytest.raises(DatabaseError),
+            transaction.atomic(),
+        ):
+            queue_welcome()
+            raise DatabaseError("the caller's own save failed")
+        assert not OutgoingEmail.objects.exists()
+        assert callbacks == []
+        assert mailoutbox == []
+
+    def test_sends_the_html_alternative_on_the_newsletter_stream_when_given(
+        self, django_capture_on_commit_callbacks, mailoutbox
+    ):
+        """HTML goes as an alternative to the text body, and the stream is recorded."""
+        with django_capture_on_commit_callbacks(execute=True):
+            queued = queue_welcome(html="<p>You have signed.</p>", stream=Stream.NEWSLETTER)
+        assert OutgoingEmail.objects.get(pk=queued.pk).stream == Stream.NEWSLETTER
+        assert mailoutbox[0].alternatives[0][0] == "<p>You have signed.</p>"
+
+    def test_leaves_the_row_queued_for_the_sweep_when_the_broker_is_down(
+        self, django_capture_on_commit_callbacks, mailoutbox, monkeypatch
+    ):
+        """A broker outage after commit must not fail the request that queued the email."""
+
+        def broker_down(*args, **kwargs):
+            raise KombuOperationalError("Error 111 connecting to 127.0.0.1:6379.")
+
+        monkeypatch.setattr("localdigital.mail.tasks.send_email.delay", broker_down)
+        with django_capture_on_commit_callbacks(execute=True) as callbacks:
+            queued = queue_welcome()
+        assert len(callbacks) == 1
+        queued.refresh_from_db()
+        assert queued.status == EmailStatus.QUEUED
+        assert mailoutbox == []
+
+    def test_refuses_an_unknown_stream(self):
+        """Only transactional and newsletter mail exist."""
+        with pytest.raises(ValueError):
+            queue_welcome(stream="marketing")
+
+
+class TestEmailSend:
+    def test_sends_once_when_run_twice(self, mailoutbox):
+        """A second run finds the row sent and sends nothing."""
+        queued = OutgoingEmailFactory()
+        assert services.email_send(email_id=queued.pk).outcome == SendOutcome.SENT
+        assert services.email_send(email_id=queued.pk).outcome == SendOutcome.NOT_QUEUED
+        assert len(mailoutbox) == 1
+        queued.refresh_from_db()
+        assert queued.status == EmailStatus.SENT
+        assert queued.attempts == 1
+        assert queued.sent_at is not None
+
+    @pytest.mark.django_db(transaction=True)
+    def test_leaves_the_row_alone_when_another_worker_holds_its_lock(
+        self, other_session, mailoutbox
+    ):
+        """The claim skips a locked row rather than waiting for it, or sending it again."""
+        queued = OutgoingEmailFactory()
+        with other_session.cursor() as cursor:
+            cursor.execute(
+                "SELECT id FROM mail_outgoingemail WHERE id = %s FOR UPDATE", [queued.pk]
+            )
+        assert services.email_send(email_id=queued.pk).outcome == SendOutcome.LOCKED
+        assert mailoutbox == []
+        assert OutgoingEmail.objects.get(pk=queued.pk).status == EmailStatus.QUEUED
+        other_session.rollback()
+        assert services.email_send(email_id=queued.pk).outcome == SendOutcome.SENT
+        assert len(mailoutbox) == 1
+
+    def test_sends_over_smtp_with_the_rows_message_id_when_smtp_is_configured(self, smtp_settings):
+        """The message on the wire carries the row's Message-ID and content."""
+        queued = OutgoingEmailFactory(headers={"Reply-To": "localdigital@communities.gov.uk"})
+        assert services.email_send(email_id=queued.pk).outcome == SendOutcome.SENT
+        [received] = smtp_settings.received
+        assert received.message_id == queued.message_id
+        assert received.recipients == [queued.recipient]
+        assert received.subject == queued.subject
+        assert received.message["Reply-To"] == "localdigital@communities.gov.uk"
+
+    def test_fails_without_contacting_the_provider_when_the_recipient_is_suppressed(
+        self, smtp_settings
+    ):
+        """A suppressed address (in any case) is never sent to, not even attempted."""
+        SuppressionFactory(email="bounced@borsetshire.gov.uk")
+        queued = OutgoingEmailFactory(recipient="Bounced@Borsetshire.gov.uk")
+        smtp_settings.replies["bounced@borsetshire.gov.uk"] = "599 the provider was contacted"
+        assert services.email_send(email_id=queued.pk).outcome == SendOutcome.SUPPRESSED
+        queued.refresh_from_db()
+        assert queued.status == EmailStatus.FAILED
+        assert queued.last_error == services.SUPPRESSED_ERROR
+        assert queued.attempts == 0
+        assert smtp_settings.received == []
+
+    def test_queues_again_after_a_backoff_when_the_smtp_server_defers(self, smtp_settings):
+        """A 4xx reply is temporary: the row goes back to queued, due after the first delay."""
+        queued = OutgoingEmailFactory(recipient="busy@borsetshire.gov.uk")
+        smtp_settings.replies["busy@borsetshire.gov.uk"] = "451 4.3.0 Try again later"
+        before = timezone.now()
+        result = services.email_send(email_id=queued.pk)
+        queued.refresh_from_db()
+        assert result.outcome == SendOutcome.RETRY
+        assert result.retry_at == queued.next_attempt_at
+        assert queued.status == EmailStatus.QUEUED
+        assert queued.attempts == 1
+        assert "451" in queued.last_error
+        assert before + timedelta(seconds=30) <= queued.next_attempt_at
+        assert queued.next_attempt_at <= timezone.now() + timedelta(seconds=30)
+
+    def test_fails_at_once_when_the_smtp_server_refuses_the_recipient(self, smtp_settings):
+        """A 5xx refusal of the recipient is permanent, and recorded on the row."""
+        queued = OutgoingEmailFactory(recipient="nobody@borsetshire.gov.uk")
+        smtp_settings.replies["nobody@borsetshire.gov.uk"] = "550 5.1.1 No such user"
+        assert services.email_send(email_id=queued.pk).outcome == SendOutcome.FAILED
+        queued.refresh_from_db()
+        assert queued.status == EmailStatus.FAILED
+        assert queued.failed_at is not None
+        assert queued.last_error == "SMTP recipient refused: 550 5.1.1 No such user"
+
+    def test_queues_again_when_the_smtp_server_cannot_be_reached(self, settings):
+        """A refused connection is temporary."""
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", free_port()
+        queued = OutgoingEmailFactory()
+        assert services.email_send(email_id=queued.pk).outcome == SendOutcome.RETRY
+        queued.refresh_from_db()
+        assert queued.status == EmailStatus.QUEUED
+        assert queued.last_error.startswith("Connection failed: ConnectionRefusedError")
+
+    def test_gives_up_when_the_last_attempt_fails_temporarily(self, settings, smtp_settings):
+        """After MAIL_MAX_ATTEMPTS attempts a temporary error fails the row."""
+        settings.MAIL_MAX_ATTEMPTS = 2
+        queued = OutgoingEmailFactory(recipient="busy@borsetshire.gov.uk", attempts=1)
+        smtp_settings.replies["busy@borsetshire.gov.uk"] = "451 4.3.0 Try again later"
+        assert services.email_send(email_id=queued.pk).outcome == SendOutcome.FAILED
+        queued.refresh_from_db()
+        assert queued.status == EmailStatus.FAILED
+        assert queued.attempts == 2
+        assert queued.last_error.startswith("Gave up after 2 attempts. SMTP recipient refused")
+
+    def test_fails_without_sending_when_the_attempts_are_used_up(self, settings, mailoutbox):
+        """A row the sweep queued again after its last attempt is not sent again."""
+        settings.MAIL_MAX_ATTEMPTS = 3
+        queued = OutgoingEmailFactory(attempts=3, last_error="Connection failed")
+        assert services.email_send(email_id=queued.pk).outcome == SendOutcome.FAILED
+        assert mailoutbox == []
+        queued.refresh_from_db()
+        assert queued.status == EmailStatus.FAILED
+        assert queued.last_error == "Gave up after 3 attempts. Connection failed"
+
+    def test_waits_when_the_next_attempt_is_not_due(self, mailoutbox):
+        """A task that runs before the backoff ends sends nothing."""
+        queued = OutgoingEmailFactory(next_attempt_at=timezone.now() + timedelta(minutes=1))
+        assert services.email_send(email_id=queued.pk).outcome == SendOutcome.NOT_DUE
+        assert mailoutbox == []
+
+    def test_does_nothing_when_the_row_does_not_exist(self, mailoutbox):
+        """A task for a row that was never committed sends nothing."""
+        assert services.email_send(email_id=987654).outcome == SendOutcome.MISSING
+        assert mailoutbox == []
+
+
+class TestRetryDelay:
+    def test_doubles_from_the_first_delay_up_to_15_minutes(self, settings):
+        """30 seconds, a minute, two minutes … but never longer than the broker keeps a task."""
+        settings.MAIL_RETRY_FIRST_DELAY = timedelta(seconds=30)
+        delays = [services.retry_delay(attempts=attempts) for attempts in (1, 2, 3, 5, 6, 20)]
+        assert delays == [
+            timedelta(seconds=30),
+            timedelta(minutes=1),
+            timedelta(minutes=2),
+            timedelta(minutes=8),
+            timedelta(minutes=15),
+            timedelta(minutes=15),
+        ]
+
+
+class TestEmailsRequeueStuck:
+    @pytest.fixture
+    def run_at(self):
+        return timezone.now().replace(microsecond=0)
+
+    @pytest.fixture
+    def outbox(self, run_at, settings):
+        """Rows in every state, some stuck and some not, relative to ``run_at``."""
+        long_ago = run_at - settings.MAIL_STUCK_AFTER - timedelta(seconds=1)
+        recently = run_at - settings.MAIL_STUCK_AFTER + timedelta(seconds=1)
+        return {
+            "abandoned": OutgoingEmailFactory(sending=True, sending_started_at=long_ago),
+            "lost": OutgoingEmailFactory(queued_at=long_ago),
+            "due": OutgoingEmailFactory(attempts=1, next_attempt_at=run_at),
+            "sending": OutgoingEmailFactory(sending=True, sending_started_at=recently),
+            "just_queued": OutgoingEmailFactory(queued_at=recently),
+            "backing_off": OutgoingEmailFactory(
+                attempts=1, queued_at=long_ago, next_attempt_at=run_at + timedelta(seconds=1)
+            ),
+            "sent": OutgoingEmailFactory(sent=True, sending_started_at=long_ago),
+            "failed": OutgoingEmailFactory(failed=True, queued_at=long_ago),
+        }
+
+    def test_queues_stuck_rows_again_when_run_at_an_explicit_time(self, outbox, run_at):
+        """Abandoned, lost and due rows are picked; recent, backing-off and finished ones not."""
+        email_ids = services.emails_requeue_stuck(now=run_at)
+        assert email_ids == sorted(outbox[name].pk for name in ("abandoned", "lost", "due"))
+        outbox["abandoned"].refresh_from_db()
+        assert outbox["abandoned"].status == EmailStatus.QUEUED
+        assert outbox["abandoned"].next_attempt_at is None
+        assert outbox["abandoned"].queued_at == outbox["abandoned"].sending_started_at
+        assert OutgoingEmail.objects.get(pk=outbox["sending"].pk).status == EmailStatus.SENDING
+
+    def test_gives_the_same_result_when_run_again_for_the_same_time(self, outbox, run_at):
+        """A re-run of the same beat selects the same rows and changes nothing more."""
+        first = services.emails_requeue_stuck(now=run_at)
+        states = list(OutgoingEmail.objects.order_by("pk").values())
+        assert services.emails_requeue_stuck(now=run_at) == first
+        assert list(OutgoingEmail.objects.order_by("pk").values()) == states
+
+    def test_sends_each_row_once_after_commit_when_the_sweep_commits(
+        self, outbox, run_at, django_capture_on_commit_callbacks, mailoutbox
+    ):
+        """One send per row is queued on commit, and each sends its email once."""
+        with django_capture_on_commit_callbacks(execute=True) as callbacks:
+            services.emails_requeue_stuck(now=run_at)
+            assert mailoutbox == []
+        assert len(callbacks) == 1
+        assert sorted(message.to[0] for message in mailoutbox) == sorted(
+            outbox[name].recipient for name in ("abandoned", "lost", "due")
+        )
+        sent = OutgoingEmail.objects.filter(status=EmailStatus.SENT)
+        assert set(sent.values_list("pk", flat=True)) == {
+            outbox[name].pk for name in ("abandoned", "lost", "due", "sent")
+        }
+
+    def test_does_nothing_when_another_sweep_holds_the_advisory_lock(
+        self, outbox, run_at, other_session, django_capture_on_commit_callbacks
+    ):
+        """Two beats never overlap: the second finds the lock taken and leaves every row."""
+        with other_session.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_lock(%s)", [services.outbox.REQUEUE_LOCK_KEY])
+        with django_capture_on_commit_callbacks(execute=True) as callbacks:
+            assert services.emails_requeue_stuck(now=run_at) is None
+        assert callbacks == []
+        assert OutgoingEmail.objects.get(pk=outbox["abandoned"].pk).status == EmailStatus.SENDING
+        with other_session.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s)", [services.outbox.REQUEUE_LOCK_KEY])
+        assert services.emails_requeue_stuck(now=run_at)
+
+
+class TestEmailRetry:
+    def test_queues_a_failed_email_and_sends_it_after_commit_when_staff_retry(
+        self, django_capture_on_commit_callbacks, mailoutbox
+    ):
+        """The attempts start again, the retry is audited, and the email goes once."""
+        staff = UserFactory(staff=True)
+        failed = OutgoingEmailFactory(failed=True, attempts=8)
+        with django_capture_on_commit_callbacks(execute=True):
+            services.email_retry(email_id=failed.pk, actor=staff)
+            failed.refresh_from_db()
+            assert failed.status == EmailStatus.QUEUED
+            assert failed.attempts == 0
+            assert failed.failed_at is None
+        assert len(mailoutbox) == 1
+        assert OutgoingEmail.objects.get(pk=failed.pk).status == EmailStatus.SENT
+        event = AuditEvent.objects.get(verb="mail.email.retried")
+        assert (event.actor_id, event.target_object_id) == (staff.pk, str(failed.pk))
+
+    @pytest.mark.parametrize("state", ["queued", "sending", "sent"])
+    def test_refuses_when_the_email_has_not_failed(self, state, django_capture_on_commit_callbacks):
+        """Only a failed email can be retried; anything else would risk a second send."""
+        email_row = OutgoingEmailFactory(**({state: True} if state != "queued" else {}))
+        staff = UserFactory(staff=True)
+        with (
+            django_capture_on_commit_callbacks() as callbacks,
+            pytest.raises(services.TransitionNotAllowed),
+        ):
+            services.email_retry(email_id=email_row.pk, actor=staff)
+        assert callbacks == []
+        assert OutgoingEmail.objects.get(pk=email_row.pk).status == state
+
+    def test_refuses_when_the_recipient_is_suppressed(self):
+        """Staff must take the address off the suppression list first."""
+        failed = OutgoingEmailFactory(failed=True, last_error=services.SUPPRESSED_ERROR)
+        SuppressionFactory(email=failed.recipient)
+        with pytest.raises(services.RecipientSuppressed):
+            services.email_retry(email_id=failed.pk, actor=UserFactory(staff=True))
+        assert OutgoingEmail.objects.get(pk=failed.pk).status == EmailStatus.FAILED
+
+    def test_writes_nothing_when_the_audit_event_cannot_be_saved(
+        self, monkeypatch, django_capture_on_commit_callbacks
+    ):
+        """The retry and its audit event are one transaction."""
+
+        def broken_audit_record(**kwargs):
+            raise DatabaseError("the audit log is unavailable")
+
+        monkeypatch.setattr(services.outbox, "audit_record", broken_audit_record)
+        failed = OutgoingEmailFactory(failed=True)
+        staff = UserFactory(staff=True)
+        with django_capture_on_commit_callbacks() as callbacks, pytest.raises(DatabaseError):
+            services.email_retry(email_id=failed.pk, actor=staff)
+        assert callbacks == []
+        failed.refresh_from_db()
+        assert (failed.status, failed.attempts) == (EmailStatus.FAILED, 1)
+
+
+class TestSuppressionAdd:
+    def test_adds_the_address_in_lower_case_when_it_is_new(self):
+        """Addresses are kept in lower case, and the addition is audited."""
+        staff = UserFactory(staff=True)
+        suppression = services.suppression_add(
+            email=" Complained@Borsetshire.gov.uk ",
+            reason=SuppressionReason.COMPLAINT,
+            note="Asked us by phone to stop.",
+            actor=staff,
+        )
+        assert suppression.email == "complained@borsetshire.gov.uk"
+        event = AuditEvent.objects.get(verb="mail.suppression.added")
+        assert (event.actor_id, event.target_object_id) == (staff.pk, str(suppression.pk))
+
+    def test_updates_the_reason_when_the_address_is_there_in_another_case(self):
+        """One row per address, whatever the case it is reported in."""
+        existing = SuppressionFactory(
+            email="officer@borsetshire.gov.uk", reason=SuppressionReason.MANUAL
+        )
+        suppression = services.suppression_add(
+            email="OFFICER@borsetshire.gov.uk", reason=SuppressionReason.HARD_BOUNCE
+        )
+        assert suppression.pk == existing.pk
+        assert Suppression.objects.get().reason == SuppressionReason.HARD_BOUNCE
+
+
+class TestSuppressionRemove:
+    def test_lets_the_address_be_sent_to_again_when_removed(self, mailoutbox):
+        """Once off the list, the address is sent to, and the removal is audited."""
+        suppression = SuppressionFactory()
+        staff = UserFactory(staff=True)
+        services.suppression_remove(suppression_id=suppression.pk, actor=staff)
+        assert not Suppression.objects.exists()
+        assert AuditEvent.objects.get(verb="mail.suppression.removed").actor_id == staff.pk
+        queued = OutgoingEmailFactory(recipient=suppression.email)
+        assert services.email_send(email_id=queued.pk).outcome == SendOutcome.SENT
+
+
+class TestDeliveryReceiptRecord:
+    def test_records_the_delivery_on_the_email_when_notify_delivered_it(self):
+        """The receipt is matched to its email by the Message-ID given as reference."""
+        sent = OutgoingEmailFactory(sent=True)
+        recorded = services.delivery_receipt_record(
+            reference=sent.message_id,
+            recipient=sent.recipient,
+            status="delivered",
+            notification_id="7a6e1c2b-0000-4000-8000-000000000001",
+        )
+        assert recorded == sent
+        sent.refresh_from_db()
+        assert sent.delivery_status == DeliveryStatus.DELIVERED
+        assert sent.delivery_reported_at is not None
+        assert sent.provider_reference == "7a6e1c2b-0000-4000-8000-000000000001"
+        assert not Suppression.objects.exists()
+
+    def test_suppresses_the_address_and_records_it_when_the_failure_is_permanent(self):
+        """A hard bounce goes on the suppression list and on the email's row."""
+        sent = OutgoingEmailFactory(sent=True, provider_reference="notify-id")
+        services.delivery_receipt_record(
+            reference=sent.message_id,
+            recipient=sent.recipient,
+            status="permanent-failure",
+            notification_id="notify-id",
+        )
+        sent.refresh_from_db()
+        assert sent.delivery_status == DeliveryStatus.PERMANENT_FAILURE
+        suppression = Suppression.objects.get()
+        assert (suppression.email, suppression.reason) == (
+            sent.recipient,
+            SuppressionReason.HARD_BOUNCE,
+        )
+        assert sent.message_id in suppression.note
+        assert AuditEvent.objects.get(verb="mail.suppression.added").actor_id is None
+
+    def test_suppresses_the_address_when_no_email_has_the_reference(self):
+        """The bounce still counts after the email has gone from the outbox."""
+        recorded = services.delivery_receipt_record(
+            reference="<gone@localdigital.gov.uk>",
+            recipient="gone@borsetshire.gov.uk",
+            status="permanent-failure",
+            notification_id="notify-id",
+        )
+        assert recorded is None
+        assert Suppression.objects.get().email == "gone@borsetshire.gov.uk"
+
+    def test_writes_nothing_when_the_email_cannot_be_saved(self, monkeypatch):
+        """The suppression and the receipt on the row are one transaction."""
+        sent = OutgoingEmailFactory(sent=True)
+
+        def broken_save(*args, **kwargs):
+            raise DatabaseError("the outbox is unavailable")
+
+        monkeypatch.setattr(OutgoingEmail, "save", broken_save)
+        with pytest.raises(DatabaseError):
+            services.delivery_receipt_record(
+                reference=sent.message_id,
+                recipient=sent.recipient,
+                status="permanent-failure",
+                notification_id="notify-id",
+            )
+        assert not Suppression.objects.exists()
+        assert not AuditEvent.objects.filter(verb="mail.suppression.added").exists()
