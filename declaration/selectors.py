@@ -36,3 +36,24 @@ def memberships_for_user(*, user: User) -> QuerySet[Membership]:
         .select_related("organisation")
         .order_by("approved_at", "organisation__name")
     )
+
+
+def organisation_get_by_register_code(*, register_code: str) -> Organisation | None:
+    """Return the organisation with this code in the register of local authorities, or None."""
+    if not register_code:
+        return None
+    return Organisation.objects.filter(register_code=register_code).first()
+
+
+def organisation_get_by_slug(*, slug: str) -> Organisation | None:
+    """Return the organisation with this slug, or None."""
+    return Organisation.objects.filter(slug=slug).first()
+
+
+def membership_get(*, user: User, organisation: Organisation) -> Membership | None:
+    """Return the user's membership of the organisation, or None if they do not belong."""
+    return (
+        Membership.objects.filter(user=user, organisation=organisation)
+        .select_related("user", "organisation")
+        .first()
+    )

@@ -23,7 +23,10 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
 
 
 class MembershipFactory(factory.django.DjangoModelFactory):
-    """An approved member; ``pending=True`` for one awaiting approval, ``admin=True`` for an admin."""
+    """An approved member.
+
+    ``pending=True`` makes one awaiting approval, and ``admin=True`` an organisation admin.
+    """
 
     class Meta:
         model = Membership

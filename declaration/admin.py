@@ -1,0 +1,286 @@
+"""Staff screens for organisations and their members."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+
+from localdigital.accounts import selectors as account_selectors
+from localdigital.accounts.models import User
+
+from . import selectors, services
+from .models import Membership, MembershipRole, Organisation
+
+# The fields the register of local authorities sets. On an organisation from the register
+# they are read-only here, because the next import would overwrite any change.
+REGISTER_FIELDS = (
+    "register_code",
+    "name",
+    "alternative_names",
+    "organisation_type",
+    "gss_code",
+    "region",
+    "nation",
+    "parent_county",
+    "combined_authority",
+    "replaced_by",
+    "closed_on",
+)
+
+
+class ClosedListFilter(admin.SimpleListFilter):
+    title = "status"
+    parameter_name = "status"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [("open", "Open"), ("closed", "Closed")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        if self.value() == "open":
+            return queryset.filter(closed_on__isnull=True)
+        if self.value() == "closed":
+            return queryset.filter(closed_on__isnull=False)
+        return queryset
+
+
+class ApprovedListFilter(admin.SimpleListFilter):
+    title = "approval"
+    parameter_name = "approval"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [("approved", "Approved"), ("pending", "Waiting for approval")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        if self.value() == "approved":
+            return queryset.filter(approved_at__isnull=False)
+        if self.value() == "pending":
+            return queryset.filter(approved_at__isnull=True)
+        return queryset
+
+
+MEMBERSHIP_INLINE_FIELDS = ("user", "role", "approved_at", "created_at")
+
+
+class MembershipInline(admin.TabularInline):
+    """The organisation's members, for reading; changes are made from the membership list."""
+
+    model = Membership
+    fields = MEMBERSHIP_INLINE_FIELDS
+    readonly_fields = MEMBERSHIP_INLINE_FIELDS
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ["name", "register_code", "organisation_type", "region", "nation", "closed_on"]
+    list_filter = ["organisation_type", "region", "nation", ClosedListFilter]
+    search_fields = ["name", "alternative_names", "register_code", "gss_code", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["parent_county", "combined_authority", "replaced_by"]
+    inlines = [MembershipInline]
+    # Websites typed without a scheme are taken as https, as Django 6 will do by default.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "organisation_type", "alternative_names"]}),
+        (
+            "Register of local authorities",
+            {
+                "description": (
+                    "For a local authority these come from mySociety's register and change "
+                    "only when the register is imported again."
+                ),
+                "fields": [
+                    "register_code",
+                    "gss_code",
+                    "region",
+                    "nation",
+                    "parent_county",
+                    "combined_authority",
+                    "replaced_by",
+                    "closed_on",
+                ],
+            },
+        ),
+        ("Contact", {"fields": ["website", "email_domains"]}),
+        ("History", {"fields": ["created_at", "updated_at"]}),
+    ]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Organisation | None = None) -> Any:
+        if obj is not None and obj.register_code:
+            return [*REGISTER_FIELDS, "created_at", "updated_at"]
+        return ["created_at", "updated_at"]
+
+    def get_prepopulated_fields(
+        self, request: HttpRequest, obj: Organisation | None = None
+    ) -> dict[str, Any]:
+        # The slug is in public URLs: suggest it for a new organisation, never rewrite it.
+        return self.prepopulated_fields if obj is None else {}
+
+
+class MembershipAddForm(forms.ModelForm):
+    """Add someone to an organisation by the email address of their account."""
+
+    email = forms.EmailField(
+        label="Email address",
+        help_text="They need an account: ask them to sign in once at /account/sign-in/ first.",
+    )
+
+    class Meta:
+        model = Membership
+        fields = ["organisation", "role"]
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned_data = self.cleaned_data
+        email = cleaned_data.get("email")
+        organisation = cleaned_data.get("organisation")
+        if not email:
+            return cleaned_data
+        user = account_selectors.user_get_by_email(email=email)
+        if user is None:
+            self.add_error("email", "There is no account with this email address.")
+        elif organisation and selectors.membership_get(user=user, organisation=organisation):
+            self.add_error("email", "This person already belongs to this organisation.")
+        cleaned_data["user"] = user
+        return cleaned_data
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    """Members of organisations. Every change goes through a service and is audited."""
+
+    list_display = ["user", "organisation", "role", "is_approved", "created_at", "approved_at"]
+    list_filter = ["role", ApprovedListFilter]
+    search_fields = ["user__email", "user__full_name", "organisation__name"]
+    list_select_related = ["user", "organisation"]
+    autocomplete_fields = ["organisation"]
+    actions = ["approve", "make_admin", "make_member"]
+
+    @admin.display(boolean=True, description="approved")
+    def is_approved(self, membership: Membership) -> bool:
+        return membership.is_approved
+
+    def get_form(
+        self,
+        request: HttpRequest,
+        obj: Membership | None = None,
+        change: bool = False,
+        **kwargs: Any,
+    ) -> Any:
+        if obj is None:
+            kwargs["form"] = MembershipAddForm
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def get_fields(self, request: HttpRequest, obj: Membership | None = None) -> Any:
+        if obj is None:
+            return ["organisation", "email", "role"]
+        return ["user", "organisation", "role", "created_at", "approved_at"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Membership | None = None) -> Any:
+        # A membership changes only through the actions on the list, which are audited.
+        if obj is None:
+            return []
+        return ["user", "organisation", "role", "created_at", "approved_at"]
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        # Nothing on this page can be edited, so it offers no save buttons.
+        extra_context = {
+            **(extra_context or {}),
+            "show_save": False,
+            "show_save_and_continue": False,
+            "show_save_and_add_another": False,
+        }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def save_model(self, request: HttpRequest, obj: Membership, form: Any, change: bool) -> None:
+        if change:
+            return
+        membership = services.membership_add(
+            organisation=form.cleaned_data["organisation"],
+            user=form.cleaned_data["user"],
+            role=form.cleaned_data["role"],
+            added_by=_staff_user(request),
+        )
+        obj.pk = membership.pk
+        obj.user = membership.user
+        obj.created_at = membership.created_at
+        obj.approved_at = membership.approved_at
+
+    def delete_model(self, request: HttpRequest, obj: Membership) -> None:
+        services.membership_remove(membership=obj, removed_by=_staff_user(request))
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Membership]) -> None:
+        for membership in queryset:
+            services.membership_remove(membership=membership, removed_by=_staff_user(request))
+
+    @admin.action(description="Approve selected members", permissions=["change"])
+    def approve(self, request: HttpRequest, queryset: QuerySet[Membership]) -> None:
+        approved = 0
+        for membership in queryset:
+            try:
+                services.membership_approve(membership=membership, approved_by=_staff_user(request))
+            except services.MembershipAlreadyApprovedError:
+                continue
+            approved += 1
+        self.message_user(request, f"Approved {_members(approved)}.", messages.SUCCESS)
+
+    @admin.action(description="Make selected members organisation admins", permissions=["change"])
+    def make_admin(self, request: HttpRequest, queryset: QuerySet[Membership]) -> None:
+        self._role_set(request, queryset, role=MembershipRole.ADMIN)
+
+    @admin.action(description="Make selected admins ordinary members", permissions=["change"])
+    def make_member(self, request: HttpRequest, queryset: QuerySet[Membership]) -> None:
+        self._role_set(request, queryset, role=MembershipRole.MEMBER)
+
+    def _role_set(
+        self, request: HttpRequest, queryset: QuerySet[Membership], *, role: MembershipRole
+    ) -> None:
+        changed, refused = 0, []
+        for membership in queryset:
+            try:
+                updated = services.membership_role_set(
+                    membership=membership, role=role, changed_by=_staff_user(request)
+                )
+            except services.MembershipNotApprovedError:
+                refused.append(str(membership))
+                continue
+            changed += membership.role != updated.role
+        self.message_user(
+            request,
+            f"Changed the role of {_members(changed)} to {role.label.lower()}.",
+            messages.SUCCESS,
+        )
+        if refused:
+            self.message_user(
+                request,
+                f"Approve these members before making them admins: {', '.join(refused)}.",
+                messages.WARNING,
+            )
+
+
+def _staff_user(request: HttpRequest) -> User:
+    """Return the member of staff acting; the admin site lets nobody else this far."""
+    if not isinstance(request.user, User):
+        raise PermissionDenied
+    return request.user
+
+
+def _members(count: int) -> str:
+    return f"{count} member" if count == 1 else f"{count} members"

@@ -1,0 +1,58 @@
+"""The audit log in the admin: for reading only, by anyone with the view permission."""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib import admin
+from django.http import HttpRequest
+from django.utils.html import format_html
+
+from .models import AuditEvent
+
+EVENT_FIELDS = (
+    "created_at",
+    "verb",
+    "actor_label",
+    "actor_user_id",
+    "target_content_type",
+    "target_object_id",
+    "target_label",
+    "data_as_json",
+)
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    """List and show audit events. Nobody, superusers included, may add, change or delete one."""
+
+    list_display = ["created_at", "verb", "actor_label", "target_content_type", "target_label"]
+    list_filter = [
+        "verb",
+        ("actor", admin.RelatedOnlyFieldListFilter),
+        ("target_content_type", admin.RelatedOnlyFieldListFilter),
+    ]
+    search_fields = ["target_label", "actor_label"]
+    date_hierarchy = "created_at"
+    list_select_related = ["target_content_type"]
+    fields = EVENT_FIELDS
+    readonly_fields = EVENT_FIELDS
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: AuditEvent | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: AuditEvent | None = None) -> bool:
+        return False
+
+    @admin.display(description="actor's user id")
+    def actor_user_id(self, event: AuditEvent) -> int | None:
+        return event.actor_id
+
+    @admin.display(description="data")
+    def data_as_json(self, event: AuditEvent) -> str:
+        return format_html(
+            "<pre>{}</pre>", json.dumps(event.data, indent=2, sort_keys=True, ensure_ascii=False)
+        )

@@ -1,0 +1,325 @@
+import pytest
+from django.contrib.auth.models import Permission
+from django.urls import reverse
+
+from declaration.models import Membership, MembershipRole, Organisation, OrganisationType
+from localdigital.audit.models import AuditEvent
+from tests.accounts.factories import UserFactory
+from tests.declaration.factories import MembershipFactory, OrganisationFactory
+
+pytestmark = pytest.mark.django_db
+
+ORGANISATIONS = reverse("admin:declaration_organisation_changelist")
+MEMBERSHIPS = reverse("admin:declaration_membership_changelist")
+
+
+@pytest.fixture
+def hull() -> Organisation:
+    return OrganisationFactory.create(
+        name="Hull City Council",
+        slug="kingston-upon-hull",
+        register_code="KHL",
+        gss_code="E06000010",
+        organisation_type=OrganisationType.UNITARY,
+        region="Yorkshire and The Humber",
+        alternative_names=["Kingston upon Hull", "Kingston upon Hull, City of"],
+    )
+
+
+@pytest.fixture
+def allerdale() -> Organisation:
+    return OrganisationFactory.create(
+        name="Allerdale Borough Council",
+        slug="allerdale",
+        register_code="ALL",
+        gss_code="E07000026",
+        region="North West",
+        closed=True,
+    )
+
+
+@pytest.fixture
+def gds() -> Organisation:
+    return OrganisationFactory.create(
+        name="Government Digital Service",
+        slug="government-digital-service",
+        register_code="",
+        organisation_type=OrganisationType.CENTRAL_GOVERNMENT,
+        region="",
+        nation="",
+    )
+
+
+def listed(response) -> list:
+    assert response.status_code == 200
+    return list(response.context["cl"].result_list)
+
+
+class TestOrganisationAdmin:
+    @pytest.mark.parametrize("query", ["Hull City", "city of", "KHL", "E06000010"])
+    def test_finds_an_organisation_when_searching_names_alternative_names_or_codes(
+        self, otp_verified_superuser_client, hull, allerdale, query
+    ):
+        response = otp_verified_superuser_client.get(ORGANISATIONS, {"q": query})
+
+        assert listed(response) == [hull]
+
+    def test_lists_matching_organisations_when_filtering_by_type_region_nation_or_status(
+        self, otp_verified_superuser_client, hull, allerdale, gds
+    ):
+        client = otp_verified_superuser_client
+
+        assert listed(client.get(ORGANISATIONS, {"organisation_type__exact": "UA"})) == [hull]
+        assert listed(client.get(ORGANISATIONS, {"region": "North West"})) == [allerdale]
+        assert listed(client.get(ORGANISATIONS, {"nation": "England"})) == [allerdale, hull]
+        assert listed(client.get(ORGANISATIONS, {"status": "closed"})) == [allerdale]
+        assert listed(client.get(ORGANISATIONS, {"status": "open"})) == [gds, hull]
+
+    def test_shows_register_fields_read_only_when_the_organisation_is_from_the_register(
+        self, otp_verified_superuser_client, hull
+    ):
+        """The next import would overwrite them, so staff change only what the register lacks."""
+        url = reverse("admin:declaration_organisation_change", args=[hull.pk])
+
+        form = otp_verified_superuser_client.get(url)
+        response = otp_verified_superuser_client.post(
+            url,
+            {
+                "name": "Renamed by hand",
+                "slug": hull.slug,
+                "website": "https://www.hull.gov.uk",
+                "email_domains": "hull.gov.uk",
+                "memberships-TOTAL_FORMS": "0",
+                "memberships-INITIAL_FORMS": "0",
+            },
+        )
+
+        assert 'name="name"' not in form.text
+        assert 'name="website"' in form.text
+        assert response.status_code == 302
+        hull.refresh_from_db()
+        assert hull.name == "Hull City Council"
+        assert hull.website == "https://www.hull.gov.uk"
+        assert hull.email_domains == ["hull.gov.uk"]
+
+    def test_saves_a_london_borough_when_its_combined_authority_is_the_gla(
+        self, otp_verified_superuser_client
+    ):
+        """The GLA is a strategic regional authority, outside the field's choices (COMB only).
+
+        Register fields are read-only, so they are not validated again on save.
+        """
+        gla = OrganisationFactory.create(
+            name="Greater London Authority",
+            slug="greater-london",
+            register_code="GLA",
+            organisation_type=OrganisationType.STRATEGIC_REGIONAL_AUTHORITY,
+        )
+        hackney = OrganisationFactory.create(
+            name="London Borough of Hackney",
+            slug="hackney",
+            register_code="HCK",
+            organisation_type=OrganisationType.LONDON_BOROUGH,
+            combined_authority=gla,
+        )
+
+        response = otp_verified_superuser_client.post(
+            reverse("admin:declaration_organisation_change", args=[hackney.pk]),
+            {
+                "slug": "hackney",
+                "website": "https://hackney.gov.uk",
+                "email_domains": "hackney.gov.uk",
+                "memberships-TOTAL_FORMS": "0",
+                "memberships-INITIAL_FORMS": "0",
+            },
+        )
+
+        assert response.status_code == 302
+        hackney.refresh_from_db()
+        assert hackney.website == "https://hackney.gov.uk"
+        assert hackney.combined_authority == gla
+
+    def test_lets_staff_edit_every_field_when_the_organisation_is_not_from_the_register(
+        self, otp_verified_superuser_client, gds
+    ):
+        form = otp_verified_superuser_client.get(
+            reverse("admin:declaration_organisation_change", args=[gds.pk])
+        )
+
+        assert 'name="name"' in form.text
+        assert 'name="organisation_type"' in form.text
+
+    def test_lists_the_members_when_showing_an_organisation(
+        self, otp_verified_superuser_client, hull
+    ):
+        MembershipFactory(organisation=hull, user=UserFactory(email="ada@hull.gov.uk"), admin=True)
+
+        response = otp_verified_superuser_client.get(
+            reverse("admin:declaration_organisation_change", args=[hull.pk])
+        )
+
+        assert "ada@hull.gov.uk" in response.text
+        assert "Organisation admin" in response.text
+
+
+class TestMembershipAdmin:
+    def test_lists_matching_members_when_filtering_by_role_or_approval(
+        self, otp_verified_superuser_client
+    ):
+        admin = MembershipFactory(admin=True)
+        pending = MembershipFactory(pending=True)
+        client = otp_verified_superuser_client
+
+        assert listed(client.get(MEMBERSHIPS, {"role__exact": "admin"})) == [admin]
+        assert listed(client.get(MEMBERSHIPS, {"approval": "pending"})) == [pending]
+        assert listed(client.get(MEMBERSHIPS, {"approval": "approved"})) == [admin]
+
+    def test_approves_through_the_service_when_staff_use_the_action(
+        self, otp_verified_superuser_client
+    ):
+        pending = MembershipFactory(pending=True)
+        approved = MembershipFactory()
+
+        response = otp_verified_superuser_client.post(
+            MEMBERSHIPS,
+            {"action": "approve", "_selected_action": [pending.pk, approved.pk]},
+            follow=True,
+        )
+
+        pending.refresh_from_db()
+        assert pending.is_approved
+        assert "Approved 1 member." in response.text
+        event = AuditEvent.objects.get(verb="declaration.membership.approved")
+        assert event.target_object_id == str(pending.pk)
+        assert event.actor.is_superuser
+
+    def test_changes_roles_through_the_service_when_staff_use_the_actions(
+        self, otp_verified_superuser_client
+    ):
+        member = MembershipFactory()
+        pending = MembershipFactory(pending=True)
+
+        response = otp_verified_superuser_client.post(
+            MEMBERSHIPS,
+            {"action": "make_admin", "_selected_action": [member.pk, pending.pk]},
+            follow=True,
+        )
+
+        member.refresh_from_db()
+        pending.refresh_from_db()
+        assert member.role == MembershipRole.ADMIN
+        assert pending.role == MembershipRole.MEMBER
+        assert "Changed the role of 1 member to organisation admin." in response.text
+        assert "Approve these members before making them admins" in response.text
+        assert AuditEvent.objects.filter(verb="declaration.membership.role_changed").count() == 1
+
+        otp_verified_superuser_client.post(
+            MEMBERSHIPS, {"action": "make_member", "_selected_action": [member.pk]}
+        )
+
+        member.refresh_from_db()
+        assert member.role == MembershipRole.MEMBER
+
+    def test_adds_an_approved_member_by_email_when_staff_fill_in_the_form(
+        self, otp_verified_superuser_client, hull
+    ):
+        user = UserFactory(email="Ada@Hull.gov.uk")
+
+        response = otp_verified_superuser_client.post(
+            reverse("admin:declaration_membership_add"),
+            {"organisation": hull.pk, "email": "ada@hull.gov.uk", "role": "admin"},
+        )
+
+        assert response.status_code == 302
+        membership = Membership.objects.get(user=user, organisation=hull)
+        assert membership.is_approved
+        assert membership.is_admin
+        assert AuditEvent.objects.filter(
+            verb="declaration.membership.added", target_object_id=str(membership.pk)
+        ).exists()
+
+    @pytest.mark.parametrize(
+        ("email", "error"),
+        [
+            ("nobody@hull.gov.uk", "There is no account with this email address."),
+            ("ada@hull.gov.uk", "This person already belongs to this organisation."),
+        ],
+    )
+    def test_refuses_to_add_when_there_is_no_account_or_already_a_membership(
+        self, otp_verified_superuser_client, hull, email, error
+    ):
+        MembershipFactory(organisation=hull, user=UserFactory(email="ada@hull.gov.uk"))
+
+        response = otp_verified_superuser_client.post(
+            reverse("admin:declaration_membership_add"),
+            {"organisation": hull.pk, "email": email, "role": "member"},
+        )
+
+        assert response.status_code == 200
+        assert error in response.text
+        assert Membership.objects.count() == 1
+
+    def test_removes_through_the_service_when_staff_delete_a_membership(
+        self, otp_verified_superuser_client
+    ):
+        membership = MembershipFactory(user=UserFactory(email="ada@hull.gov.uk"))
+
+        otp_verified_superuser_client.post(
+            reverse("admin:declaration_membership_delete", args=[membership.pk]), {"post": "yes"}
+        )
+
+        assert not Membership.objects.exists()
+        event = AuditEvent.objects.get(verb="declaration.membership.removed")
+        assert event.data["user"] == "ada@hull.gov.uk"
+
+    def test_changes_nothing_when_staff_post_the_change_form(self, otp_verified_superuser_client):
+        """Memberships change only through the audited actions."""
+        membership = MembershipFactory()
+        url = reverse("admin:declaration_membership_change", args=[membership.pk])
+
+        form = otp_verified_superuser_client.get(url)
+        otp_verified_superuser_client.post(url, {"role": "admin"})
+
+        assert 'name="_save"' not in form.text
+        assert 'name="role"' not in form.text
+        membership.refresh_from_db()
+        assert membership.role == MembershipRole.MEMBER
+
+
+class TestFundManagerPermissions:
+    def test_grants_view_add_and_change_but_not_delete_when_migrated(self):
+        granted = set(
+            Permission.objects.filter(
+                group__name="Fund manager", content_type__app_label="declaration"
+            ).values_list("codename", flat=True)
+        )
+
+        assert granted == {
+            "view_organisation",
+            "add_organisation",
+            "change_organisation",
+            "view_membership",
+            "add_membership",
+            "change_membership",
+        }
+
+    def test_lets_fund_managers_work_but_not_delete_when_signed_in(
+        self, otp_verified_client_for, hull
+    ):
+        client = otp_verified_client_for(UserFactory(staff=True, groups=["Fund manager"]))
+        membership = MembershipFactory(organisation=hull, pending=True)
+
+        organisations = client.get(ORGANISATIONS)
+        approve = client.post(
+            MEMBERSHIPS, {"action": "approve", "_selected_action": [membership.pk]}
+        )
+        delete = client.post(
+            reverse("admin:declaration_organisation_delete", args=[hull.pk]), {"post": "yes"}
+        )
+
+        assert organisations.status_code == 200
+        assert approve.status_code == 302
+        membership.refresh_from_db()
+        assert membership.is_approved
+        assert delete.status_code == 403
+        assert Organisation.objects.filter(pk=hull.pk).exists()

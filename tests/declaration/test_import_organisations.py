@@ -1,0 +1,426 @@
+import csv
+import datetime
+import functools
+import http.server
+import io
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from declaration import services
+from declaration.models import Organisation, OrganisationType
+from declaration.register import RegisterFileError, register_entries_parse
+from localdigital.audit.models import AuditEvent
+from tests.declaration.factories import OrganisationFactory
+
+pytestmark = pytest.mark.django_db
+
+# mySociety's register, kept beside the repository rather than copied into it.
+REGISTER_CSV = (
+    Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "uk_local_authorities.csv"
+)
+
+
+def register_rows() -> list[dict[str, str]]:
+    with REGISTER_CSV.open(encoding="utf-8", newline="") as file:
+        return list(csv.DictReader(file))
+
+
+def english_rows() -> list[dict[str, str]]:
+    return [row for row in register_rows() if row["nation"] == "England"]
+
+
+def register_text() -> str:
+    return REGISTER_CSV.read_text(encoding="utf-8")
+
+
+def write_register(path: Path, rows: list[dict[str, str]], fieldnames: list[str]) -> Path:
+    with path.open("w", encoding="utf-8", newline="") as file:
+        writer = csv.DictWriter(file, fieldnames=fieldnames)
+        writer.writeheader()
+        writer.writerows(rows)
+    return path
+
+
+def changed_register(tmp_path: Path, code: str, **changes: str) -> Path:
+    """Write a copy of the register where the authority ``code`` has ``changes``."""
+    rows = register_rows()
+    for row in rows:
+        if row["local-authority-code"] == code:
+            row.update({key.replace("_", "-"): value for key, value in changes.items()})
+    return write_register(tmp_path / "register.csv", rows, list(rows[0]))
+
+
+def import_register(path: Path = REGISTER_CSV) -> services.RegisterImportResult:
+    entries = register_entries_parse(csv_text=path.read_text(encoding="utf-8"))
+    return services.organisations_import_register(entries=entries, source=str(path))
+
+
+def line_of(code: str) -> int:
+    """Return the line of the real register where the authority ``code`` is."""
+    for number, line in enumerate(register_text().splitlines(), start=1):
+        if line.startswith(f"{code},"):
+            return number
+    raise AssertionError(f"{code} is not in the register")
+
+
+def import_command(location: str) -> str:
+    out = io.StringIO()
+    call_command("import_organisations", location, stdout=out)
+    return out.getvalue()
+
+
+class TestImportOrganisationsRegister:
+    def test_creates_every_english_authority_when_the_database_is_empty(self):
+        """Current and ended English authorities are created; nobody else is."""
+        english = english_rows()
+        ended = [row for row in english if row["end-date"]]
+
+        result = import_register()
+
+        assert result == services.RegisterImportResult(
+            created=len(english), updated=0, unchanged=0, closed=len(ended)
+        )
+        assert result.created == 380
+        assert result.closed == 48
+        assert set(Organisation.objects.values_list("register_code", flat=True)) == {
+            row["local-authority-code"] for row in english
+        }
+        assert Organisation.objects.filter(closed_on__isnull=False).count() == len(ended)
+        assert not Organisation.objects.filter(register_code="ABD").exists()  # Aberdeenshire
+
+    def test_sets_the_registers_facts_when_creating_birmingham(self):
+        import_register()
+
+        birmingham = Organisation.objects.get(register_code="BIR")
+        assert birmingham.name == "Birmingham City Council"
+        assert birmingham.slug == "birmingham"
+        assert birmingham.organisation_type == OrganisationType.METROPOLITAN_DISTRICT
+        assert birmingham.region == "West Midlands"
+        assert birmingham.nation == "England"
+        assert birmingham.gss_code == "E08000025"
+        assert birmingham.combined_authority.register_code == "WMCA"
+        assert birmingham.parent_county is None
+        assert birmingham.closed_on is None
+        # The short name and the alternatives, once each whatever the case, without the
+        # official name itself.
+        assert birmingham.alternative_names == ["Birmingham", "birmingham district"]
+
+    def test_keeps_an_authority_closed_and_linked_to_its_successor_when_it_has_ended(self):
+        """Allerdale ended on 1 April 2023 and was replaced by Cumberland."""
+        import_register()
+
+        allerdale = Organisation.objects.get(register_code="ALL")
+        assert allerdale.closed_on == datetime.date(2023, 4, 1)
+        assert allerdale.replaced_by.register_code == "CBD"
+        assert allerdale.replaced_by.name == "Cumberland Council"
+        assert allerdale.parent_county.register_code == "CMA"
+        assert not allerdale.is_active
+
+    def test_links_a_split_authority_to_the_first_successor_when_it_has_several(self):
+        """Cumbria went to Cumberland and to Westmorland and Furness; the model holds one."""
+        import_register()
+
+        cumbria = Organisation.objects.get(register_code="CMA")
+        assert cumbria.replaced_by.register_code == "CBD"
+        assert cumbria.closed_on == datetime.date(2023, 4, 1)
+
+    def test_links_districts_and_boroughs_when_the_register_names_their_county_or_authority(self):
+        import_register()
+
+        adur = Organisation.objects.get(register_code="ADU")
+        hackney = Organisation.objects.get(register_code="HCK")
+        assert adur.parent_county.register_code == "WSX"
+        assert adur.organisation_type == OrganisationType.DISTRICT
+        assert hackney.combined_authority.register_code == "GLA"
+        assert hackney.combined_authority.organisation_type == (
+            OrganisationType.STRATEGIC_REGIONAL_AUTHORITY
+        )
+
+    def test_gives_the_current_council_the_plain_slug_when_an_ended_one_had_its_name(self):
+        """North Yorkshire Council took over from North Yorkshire County Council."""
+        import_register()
+
+        assert Organisation.objects.get(slug="north-yorkshire").register_code == "NYE"
+        assert Organisation.objects.get(register_code="NYK").slug == "north-yorkshire-nyk"
+        assert Organisation.objects.get(slug="somerset").register_code == "SMT"
+        assert Organisation.objects.values("slug").distinct().count() == 380
+
+    def test_keeps_commas_inside_names_when_splitting_alternative_names(self):
+        import_register()
+
+        hull = Organisation.objects.get(register_code="KHL")
+        assert "Kingston upon Hull, City of" in hull.alternative_names
+        assert "City of" not in hull.alternative_names
+
+    def test_changes_nothing_when_the_same_file_is_imported_again(self):
+        import_register()
+        before = dict(Organisation.objects.values_list("register_code", "updated_at"))
+        events = AuditEvent.objects.count()
+
+        result = import_register()
+
+        assert result == services.RegisterImportResult(
+            created=0, updated=0, unchanged=380, closed=0
+        )
+        assert dict(Organisation.objects.values_list("register_code", "updated_at")) == before
+        assert AuditEvent.objects.count() == events
+
+    def test_updates_the_name_and_keeps_the_slug_when_the_register_renames_an_authority(
+        self, tmp_path
+    ):
+        import_register()
+        renamed = changed_register(
+            tmp_path, "BIR", official_name="Birmingham Council", nice_name="Brum"
+        )
+
+        result = import_register(renamed)
+
+        assert result == services.RegisterImportResult(
+            created=0, updated=1, unchanged=379, closed=0
+        )
+        birmingham = Organisation.objects.get(register_code="BIR")
+        assert birmingham.name == "Birmingham Council"
+        assert birmingham.slug == "birmingham"
+        assert birmingham.alternative_names[0] == "Brum"
+        assert "Birmingham City Council" not in birmingham.alternative_names
+
+    def test_counts_an_authority_as_closed_when_the_register_ends_it(self, tmp_path):
+        import_register()
+        ended = changed_register(tmp_path, "ADU", end_date="2026-04-01", replaced_by="WOT")
+
+        result = import_register(ended)
+
+        assert result == services.RegisterImportResult(
+            created=0, updated=1, unchanged=379, closed=1
+        )
+        adur = Organisation.objects.get(register_code="ADU")
+        assert adur.closed_on == datetime.date(2026, 4, 1)
+        assert adur.replaced_by.register_code == "WOT"
+
+    def test_updates_a_link_when_only_the_link_changed(self, tmp_path):
+        import_register()
+        moved = changed_register(tmp_path, "SKP", combined_authority="WMCA")
+
+        result = import_register(moved)
+
+        assert result.updated == 1
+        assert Organisation.objects.get(register_code="SKP").combined_authority.register_code == (
+            "WMCA"
+        )
+
+    def test_keeps_what_staff_entered_when_importing_again(self):
+        """The register has no website or email domains: the import never wipes them."""
+        import_register()
+        Organisation.objects.filter(register_code="HCK").update(
+            website="https://hackney.gov.uk", email_domains=["hackney.gov.uk"], slug="lb-hackney"
+        )
+
+        result = import_register()
+
+        hackney = Organisation.objects.get(register_code="HCK")
+        assert result.updated == 0
+        assert hackney.website == "https://hackney.gov.uk"
+        assert hackney.email_domains == ["hackney.gov.uk"]
+        assert hackney.slug == "lb-hackney"
+
+    def test_avoids_slugs_of_organisations_staff_added_when_creating(self):
+        OrganisationFactory(slug="birmingham", register_code="", name="Birmingham Museums Trust")
+
+        import_register()
+
+        assert Organisation.objects.get(register_code="BIR").slug == "birmingham-bir"
+
+    def test_records_one_audit_event_when_it_changes_something(self):
+        import_register()
+
+        event = AuditEvent.objects.get(verb="declaration.register.imported")
+        assert event.actor is None
+        assert event.data["created"] == 380
+        assert event.data["closed"] == 48
+        assert event.data["source"] == str(REGISTER_CSV)
+
+    def test_writes_nothing_when_a_gss_code_belongs_to_another_organisation(self):
+        OrganisationFactory(name="Somewhere Else", register_code="", gss_code="E08000025")
+
+        with pytest.raises(RegisterFileError, match=rf"Line {line_of('BIR')}: GSS code E08000025"):
+            import_register()
+
+        assert Organisation.objects.count() == 1
+
+    def test_writes_nothing_when_a_save_fails_part_way(self, monkeypatch):
+        """The import is one transaction: a failure after the first pass undoes it all."""
+
+        def fail(*args, **kwargs):
+            raise RuntimeError("the database went away")
+
+        monkeypatch.setattr(services, "_register_links_apply", fail)
+
+        with pytest.raises(RuntimeError):
+            import_register()
+
+        assert not Organisation.objects.exists()
+        assert not AuditEvent.objects.exists()
+
+
+def malformed_register(tmp_path: Path, kind: str) -> tuple[Path, str]:
+    """Write a copy of the register broken in one way; return it and the expected message."""
+    lines = register_text().splitlines(keepends=True)
+    bir = line_of("BIR")
+    all_ = line_of("ALL")
+    match kind:
+        case "missing column":
+            rows = register_rows()
+            fieldnames = [name for name in rows[0] if name != "official-name"]
+            for row in rows:
+                del row["official-name"]
+            path = write_register(tmp_path / "register.csv", rows, fieldnames)
+            return path, "Line 1: the header has no official-name column"
+        case "duplicate code":
+            lines.append(lines[bir - 1].replace("E08000025", "E08999999"))
+            message = f"Line {len(lines)}: code BIR is already used on line {bir}."
+        case "duplicate GSS code":
+            lines.append(lines[bir - 1].replace("BIR,", "ZZBIR,", 1))
+            message = f"Line {len(lines)}: GSS code E08000025 is already used on line {bir}."
+        case "bad date":
+            lines[all_ - 1] = lines[all_ - 1].replace("2023-04-01", "01/04/2023")
+            message = f"Line {all_}: end-date '01/04/2023' is not a date in the form YYYY-MM-DD."
+        case "impossible date":
+            lines[all_ - 1] = lines[all_ - 1].replace("2023-04-01", "2023-02-30")
+            message = f"Line {all_}: end-date '2023-02-30' is not a date"
+        case "unknown type":
+            lines[bir - 1] = lines[bir - 1].replace(",MD,", ",MET,", 1)
+            message = f"Line {bir}: local-authority-type 'MET' is not one of CC, COMB, CTY"
+        case "unknown link":
+            lines[all_ - 1] = lines[all_ - 1].replace(",CBD,", ",ZZZ,", 1)
+            message = f"Line {all_}: replaced-by ZZZ is not a local-authority-code in the file."
+        case "short row":
+            lines[bir - 1] = "BIR,Birmingham City Council,Birmingham\n"
+            message = f"Line {bir}: it has 3 fields, the header has 38."
+        case "empty":
+            lines = []
+            message = "The file is empty."
+        case _:
+            raise AssertionError(kind)
+    path = tmp_path / "register.csv"
+    path.write_text("".join(lines), encoding="utf-8")
+    return path, message
+
+
+MALFORMED_KINDS = [
+    "missing column",
+    "duplicate code",
+    "duplicate GSS code",
+    "bad date",
+    "impossible date",
+    "unknown type",
+    "unknown link",
+    "short row",
+    "empty",
+]
+
+
+class TestImportOrganisationsCommand:
+    def test_prints_the_counts_when_importing_the_real_register(self):
+        output = import_command(str(REGISTER_CSV))
+
+        assert output.splitlines() == [
+            "English authorities in the register: 380",
+            "Created: 380",
+            "Updated: 0",
+            "Unchanged: 0",
+            "Closed (ended authorities marked closed by this import): 48",
+        ]
+
+    def test_prints_no_changes_when_run_again(self):
+        import_command(str(REGISTER_CSV))
+
+        output = import_command(str(REGISTER_CSV))
+
+        assert "Created: 0\nUpdated: 0\nUnchanged: 380\n" in output
+        assert "import): 0" in output
+
+    @pytest.mark.parametrize("kind", MALFORMED_KINDS)
+    def test_writes_nothing_and_names_the_line_when_the_file_is_malformed(self, tmp_path, kind):
+        path, message = malformed_register(tmp_path, kind)
+
+        with pytest.raises(CommandError) as raised:
+            import_command(str(path))
+
+        assert f"Nothing was imported from {path}" in str(raised.value)
+        assert message in str(raised.value)
+        assert not Organisation.objects.exists()
+
+    def test_leaves_earlier_imports_alone_when_a_later_file_is_malformed(self, tmp_path):
+        import_command(str(REGISTER_CSV))
+        path, _ = malformed_register(tmp_path, "unknown type")
+
+        with pytest.raises(CommandError):
+            import_command(str(path))
+
+        assert Organisation.objects.count() == 380
+        assert Organisation.objects.get(register_code="BIR").organisation_type == "MD"
+
+    def test_lists_every_problem_when_a_file_has_several(self, tmp_path):
+        text = register_text().replace(",MD,", ",MET,")
+
+        with pytest.raises(RegisterFileError) as raised:
+            register_entries_parse(csv_text=text)
+
+        assert len(raised.value.problems) == 36
+        assert "… and 16 more." in str(raised.value)
+
+    def test_says_so_when_the_file_does_not_exist(self, tmp_path):
+        with pytest.raises(CommandError, match=r"Could not read .*missing\.csv: No such file"):
+            import_command(str(tmp_path / "missing.csv"))
+
+
+class RegisterHandler(http.server.BaseHTTPRequestHandler):
+    """Serve the register at /register.csv, and nothing else."""
+
+    def do_GET(self) -> None:
+        if self.path != "/register.csv":
+            self.send_error(404)
+            return
+        body = REGISTER_CSV.read_bytes()
+        self.send_response(200)
+        self.send_header("Content-Type", "text/csv; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: object) -> None:
+        """Keep the test output quiet."""
+
+
+@pytest.fixture
+def register_server() -> Iterator[str]:
+    """Serve the register over HTTP on this machine, and return the server's base URL."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), RegisterHandler)
+    thread = threading.Thread(
+        target=functools.partial(server.serve_forever, poll_interval=0.05), daemon=True
+    )
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+class TestImportOrganisationsFromUrl:
+    def test_imports_the_register_when_given_a_url(self, register_server):
+        output = import_command(f"{register_server}/register.csv")
+
+        assert "Created: 380" in output
+        assert Organisation.objects.get(register_code="BIR").region == "West Midlands"
+
+    def test_writes_nothing_and_says_why_when_the_url_is_not_found(self, register_server):
+        with pytest.raises(CommandError, match="the server answered 404"):
+            import_command(f"{register_server}/missing.csv")
+
+        assert not Organisation.objects.exists()

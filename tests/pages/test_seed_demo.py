@@ -1,0 +1,225 @@
+import base64
+import io
+import re
+from pathlib import Path
+
+import pytest
+from django.contrib.auth import authenticate
+from django.core.management import CommandError, call_command
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from declaration.models import Membership, MembershipRole, Organisation
+from localdigital.accounts.models import User
+from localdigital.audit.models import AuditEvent
+from tests.accounts.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+REGISTER_CSV = (
+    Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "uk_local_authorities.csv"
+)
+STAFF_EMAILS = {
+    "superuser@demo.localdigital.test": None,
+    "fund.manager@demo.localdigital.test": "Fund manager",
+    "assessor@demo.localdigital.test": "Assessor",
+    "training.admin@demo.localdigital.test": "Training administrator",
+    "comms@demo.localdigital.test": "Communications",
+}
+COUNCIL_MEMBER = "council.member@hackney.demo.localdigital.test"
+COUNCIL_ADMIN = "org.admin@hackney.demo.localdigital.test"
+
+
+@pytest.fixture(autouse=True)
+def demo_environment(monkeypatch):
+    """The built-in organisations on the default address, whatever `make` exported."""
+    monkeypatch.delenv("LOCAL_AUTHORITIES_CSV", raising=False)
+    monkeypatch.delenv("HOST", raising=False)
+    monkeypatch.delenv("PORT", raising=False)
+
+
+def seed_demo() -> str:
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out)
+    return out.getvalue()
+
+
+def sign_ins(output: str) -> str:
+    return output[output.index("Demo sign-ins") :]
+
+
+def snapshot() -> dict[str, list]:
+    """Every row the seed writes, with the columns that would show a change."""
+    return {
+        "organisations": list(
+            Organisation.objects.order_by("pk").values_list(
+                "pk", "slug", "updated_at", "email_domains"
+            )
+        ),
+        "users": list(
+            User.objects.order_by("pk").values_list("pk", "email", "password", "is_staff")
+        ),
+        "groups": list(User.groups.through.objects.order_by("pk").values_list("pk")),
+        "memberships": list(
+            Membership.objects.order_by("pk").values_list("pk", "role", "approved_at")
+        ),
+        "devices": list(TOTPDevice.objects.order_by("pk").values_list("pk", "key", "confirmed")),
+        "audit": list(AuditEvent.objects.order_by("pk").values_list("pk")),
+    }
+
+
+class TestSeedDemo:
+    def test_changes_nothing_and_prints_the_same_sign_ins_when_run_twice(self):
+        first = seed_demo()
+        rows = snapshot()
+
+        second = seed_demo()
+
+        assert snapshot() == rows
+        assert sign_ins(second) == sign_ins(first)
+        assert "10 created, 0 updated, 0 unchanged" in first
+        assert "0 created, 0 updated, 10 unchanged" in second
+        assert "Other public bodies: 3 created." in first
+        assert "Other public bodies: 0 created." in second
+
+    def test_creates_the_built_in_councils_and_bodies_when_no_register_is_given(self):
+        seed_demo()
+
+        assert set(Organisation.objects.values_list("register_code", flat=True)) == {
+            "HCK", "GLA", "ADU", "WOT", "WSX", "LDS", "WYCA", "SKP", "GMCA", "ESS", "",
+        }  # fmt: skip
+        stockport = Organisation.objects.get(register_code="SKP")
+        assert stockport.combined_authority.name == "Greater Manchester Combined Authority"
+        assert Organisation.objects.get(register_code="ADU").parent_county.register_code == "WSX"
+        assert Organisation.objects.get(register_code="WOT").name == "Worthing Borough Council"
+        assert set(
+            Organisation.objects.filter(register_code="").values_list("name", flat=True)
+        ) == {
+            "Government Digital Service",
+            "Ministry of Housing, Communities and Local Government",
+            "Local Government Association",
+        }
+
+    def test_gives_staff_passwords_groups_and_confirmed_authenticators_when_run(self):
+        output = seed_demo()
+
+        for email, group in STAFF_EMAILS.items():
+            user = User.objects.get(email=email)
+            password = re.search(rf"Email: +{re.escape(email)}\n +Password: +(\S+)", output)[1]
+            device = TOTPDevice.objects.get(user=user)
+            secret = base64.b32encode(device.bin_key).decode()
+            assert user.is_staff
+            assert authenticate(email=email, password=password) == user
+            assert device.confirmed
+            assert f"TOTP secret: {secret}\n" in output
+            assert f"TOTP URI:    {device.config_url}\n" in output
+            assert device.config_url.startswith("otpauth://totp/Local%20Digital")
+            assert list(user.groups.values_list("name", flat=True)) == ([group] if group else [])
+        assert User.objects.get(email="superuser@demo.localdigital.test").is_superuser
+        assert User.objects.filter(is_superuser=True).count() == 1
+
+    def test_makes_a_member_and_an_admin_of_hackney_when_run(self):
+        seed_demo()
+
+        hackney = Organisation.objects.get(register_code="HCK")
+        member = Membership.objects.get(user__email=COUNCIL_MEMBER)
+        admin = Membership.objects.get(user__email=COUNCIL_ADMIN)
+        assert hackney.has_email_domain("hackney.demo.localdigital.test")
+        assert (member.organisation, member.role, member.is_approved) == (
+            hackney,
+            MembershipRole.MEMBER,
+            True,
+        )
+        assert (admin.organisation, admin.role, admin.is_approved) == (
+            hackney,
+            MembershipRole.ADMIN,
+            True,
+        )
+        council_users = User.objects.filter(email__in=[COUNCIL_MEMBER, COUNCIL_ADMIN])
+        assert not any(user.has_usable_password() or user.is_staff for user in council_users)
+        assert all(user.email_verified_at for user in council_users)
+
+    def test_prints_where_and_how_everyone_signs_in_when_run(self, monkeypatch):
+        monkeypatch.setenv("HOST", "0.0.0.0")  # noqa: S104 - only printed
+        monkeypatch.setenv("PORT", "8080")
+
+        output = sign_ins(seed_demo())
+
+        assert output.startswith("Demo sign-ins\n")
+        assert "Staff sign in at http://0.0.0.0:8080/admin/" in output
+        assert "manage.py totp_code EMAIL" in output
+        assert "Request a sign-in link at http://0.0.0.0:8080/account/sign-in/" in output
+        assert "make run" in output
+        assert f"Council member, London Borough of Hackney\n  Email: {COUNCIL_MEMBER}" in output
+        assert f"Organisation admin, London Borough of Hackney\n  Email: {COUNCIL_ADMIN}" in output
+
+    def test_repairs_what_was_changed_when_run_again(self):
+        """A second run puts back a demo password, a group or an approval that went astray."""
+        seed_demo()
+        fund_manager = User.objects.get(email="fund.manager@demo.localdigital.test")
+        fund_manager.set_password("something-else-entirely")
+        fund_manager.save()
+        fund_manager.groups.clear()
+        Membership.objects.filter(user__email=COUNCIL_ADMIN).update(
+            approved_at=None, role=MembershipRole.MEMBER
+        )
+
+        output = seed_demo()
+
+        password = re.search(r"fund\.manager@\S+\n +Password: +(\S+)", output)[1]
+        assert authenticate(email=fund_manager.email, password=password) == fund_manager
+        assert fund_manager.groups.filter(name="Fund manager").exists()
+        admin = Membership.objects.get(user__email=COUNCIL_ADMIN)
+        assert admin.is_approved
+        assert admin.is_admin
+
+    def test_imports_the_whole_register_when_local_authorities_csv_is_set(self, monkeypatch):
+        monkeypatch.setenv("LOCAL_AUTHORITIES_CSV", str(REGISTER_CSV))
+
+        output = seed_demo()
+        again = seed_demo()
+
+        assert "380 created, 0 updated, 0 unchanged, 48 closed" in output
+        assert "0 created, 0 updated, 380 unchanged, 0 closed" in again
+        assert Organisation.objects.exclude(register_code="").count() == 380
+        assert Membership.objects.filter(organisation__register_code="HCK").count() == 2
+
+    def test_stops_with_a_clear_message_when_local_authorities_csv_is_missing(
+        self, monkeypatch, tmp_path
+    ):
+        monkeypatch.setenv("LOCAL_AUTHORITIES_CSV", str(tmp_path / "missing.csv"))
+
+        with pytest.raises(CommandError, match="LOCAL_AUTHORITIES_CSV: Could not read"):
+            seed_demo()
+
+        assert not Organisation.objects.exists()
+        assert not User.objects.exists()
+
+
+class TestTotpCode:
+    def test_refuses_to_run_when_debug_is_off(self, settings):
+        settings.DEBUG = False
+        seed_demo()
+
+        with pytest.raises(CommandError, match="only with DEBUG on"):
+            call_command("totp_code", "fund.manager@demo.localdigital.test")
+
+    def test_prints_a_code_the_device_accepts_when_debug_is_on(self, settings):
+        settings.DEBUG = True
+        seed_demo()
+        out = io.StringIO()
+
+        call_command("totp_code", "Fund.Manager@demo.localdigital.test", stdout=out)
+
+        code = out.getvalue().strip()
+        device = TOTPDevice.objects.get(user__email="fund.manager@demo.localdigital.test")
+        assert re.fullmatch(r"[0-9]{6}", code)
+        assert device.verify_token(code)
+
+    def test_says_so_when_the_user_has_no_account_or_no_device(self, settings):
+        settings.DEBUG = True
+        UserFactory(email="nodevice@example.gov.uk")
+
+        with pytest.raises(CommandError, match="no account"):
+            call_command("totp_code", "nobody@example.gov.uk")
+        with pytest.raises(CommandError, match="no confirmed authenticator"):
+            call_command("totp_code", "nodevice@example.gov.uk")
