@@ -8,6 +8,7 @@ urlpatterns = [
     path("account/", include("localdigital.accounts.urls")),
     path("staff/", include("localdigital.accounts.staff_urls")),
     path("admin/", admin.site.urls),
+    path("mail/", include("localdigital.mail.urls")),
     path("", include("declaration.urls")),
 ]
 

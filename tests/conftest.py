@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
@@ -13,6 +12,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from localdigital.accounts.models import User
 from tests.accounts.factories import UserFactory
+
+pytest_plugins = ["tests.fixtures.worker"]
 
 STAFF_GROUPS = ("Fund manager", "Assessor", "Training administrator", "Communications")
 
@@ -36,13 +37,17 @@ def sign_in_staff(client: Client, user: User) -> Client:
 
 
 @pytest.fixture
-def staff_client(client: Client) -> Callable[..., Client]:
-    """Return a client signed in, with two factors, as a member of the given staff group."""
+def otp_verified_client_for(db: None) -> Callable[[User], Client]:
+    """Return a function that signs a user in on a new client, with two factors.
 
-    def make(group: str | None = None, *, superuser: bool = False, **fields: object) -> Client:
-        user = UserFactory(staff=True, is_superuser=superuser, **fields)
-        if group:
-            user.groups.add(Group.objects.get(name=group))
-        return sign_in_staff(client, user)
+    The admin site needs a session verified by a confirmed TOTP device, which is what
+    ``django_otp.login`` records after a correct code. Each call makes its own client, so a
+    test can act as several people at once.
+    """
+    return lambda user: sign_in_staff(Client(), user)
 
-    return make
+
+@pytest.fixture
+def otp_verified_superuser_client(otp_verified_client_for: Callable[[User], Client]) -> Client:
+    """A client signed in to the admin as a superuser, with two factors."""
+    return otp_verified_client_for(UserFactory.create(staff=True, is_superuser=True))

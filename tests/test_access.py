@@ -72,6 +72,8 @@ URL_ACCESS: dict[str, tuple[dict[str, object], dict[str, int]]] = {
     "two_factor:setup_complete": ({}, staff_only(200)),
     "two_factor:backup_tokens": ({}, staff_only(200)),
     "declaration:declaration": ({}, everyone(200)),
+    # GOV.UK Notify posts delivery receipts here, with its bearer token.
+    "mail:notify-delivery-receipt": ({}, everyone(405)),
     "admin:index": ({}, staff_only(200, council=302)),
     "admin:login": ({}, everyone(302)),
     "admin:logout": ({}, staff_only(405, council=302)),
@@ -93,6 +95,14 @@ ADMIN_MODEL_ACCESS: dict[str, dict[str, set[str]]] = {
     "otp_totp.totpdevice": {"view": {SUPERUSER}, "add": {SUPERUSER}},
     "otp_static.staticdevice": {"view": {SUPERUSER}, "add": {SUPERUSER}},
     "audit.auditevent": {"view": {FUND_MANAGER, SUPERUSER}, "add": set()},
+    "declaration.organisation": {
+        "view": {FUND_MANAGER, SUPERUSER},
+        "add": {FUND_MANAGER, SUPERUSER},
+    },
+    "declaration.membership": {"view": {FUND_MANAGER, SUPERUSER}, "add": {FUND_MANAGER, SUPERUSER}},
+    # Emails are written only by the service; nobody adds one by hand.
+    "mail.outgoingemail": {"view": {FUND_MANAGER, COMMS, SUPERUSER}, "add": set()},
+    "mail.suppression": {"view": {COMMS, SUPERUSER}, "add": {COMMS, SUPERUSER}},
 }
 
 

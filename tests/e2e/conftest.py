@@ -147,9 +147,15 @@ def _open(browser: Browser, live_server, *, javascript: bool) -> Iterator[Checke
             checked.visited.append(checked.path())
 
     def record_console(message) -> None:
-        # A CSP violation or a script error shows up here; either is a real defect.
-        if message.type == "error":
-            checked.console_errors.append(f"{checked.path()}: {message.text}")
+        # A CSP violation, a script error or a missing asset shows up here: each is a defect.
+        # The page's own status (a 404 page, say) is reported too, and is not one.
+        if message.type != "error":
+            return
+        if message.text.startswith("Failed to load resource") and (
+            message.location.get("url") == page.url
+        ):
+            return
+        checked.console_errors.append(f"{checked.path()}: {message.text}")
 
     page.on("framenavigated", record_navigation)
     page.on("console", record_console)
