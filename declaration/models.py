@@ -98,7 +98,13 @@ class Organisation(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="constituents",
-        limit_choices_to={"organisation_type": OrganisationType.COMBINED_AUTHORITY},
+        # London boroughs belong to the Greater London Authority, a strategic regional authority.
+        limit_choices_to={
+            "organisation_type__in": [
+                OrganisationType.COMBINED_AUTHORITY,
+                OrganisationType.STRATEGIC_REGIONAL_AUTHORITY,
+            ]
+        },
     )
     replaced_by = models.ForeignKey(
         "self",
