@@ -8,6 +8,7 @@ worker, beat and the test suite all share one server, and a second start takes w
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from urllib.parse import quote
 
@@ -32,12 +33,15 @@ def ensure_runtime_dir() -> None:
 
 def database_url(dbname: str = "localdigital") -> str:
     """Return a ``postgres://`` URL for ``dbname`` on the embedded server, starting it if needed."""
+    if not re.fullmatch(r"[a-z_][a-z0-9_]*", dbname):
+        raise ValueError(f"Not a plain database name: {dbname!r}")
     ensure_runtime_dir()
     import pgserver  # imported late: it reads XDG_RUNTIME_DIR when imported
 
     server = pgserver.get_server(PGDATA, cleanup_mode=None)
     socket_dir = server.get_postmaster_info().socket_dir
-    exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{dbname}';")
+    # dbname is a plain identifier (checked above); psql takes no query parameters.
+    exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{dbname}';")  # noqa: S608
     if "(1 row)" not in exists:
         server.psql(f'CREATE DATABASE "{dbname}";')
     return f"postgres://postgres@/{dbname}?host={quote(str(socket_dir), safe='')}"

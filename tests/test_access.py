@@ -142,10 +142,10 @@ def client_for(role: str) -> Client:
     if role == ANONYMOUS:
         return client
     if role in (COUNCIL, ORG_ADMIN):
-        membership = MembershipFactory(admin=role == ORG_ADMIN)
+        membership = MembershipFactory.create(admin=role == ORG_ADMIN)
         client.force_login(membership.user)
         return client
-    user = UserFactory(staff=True, is_superuser=role == SUPERUSER)
+    user = UserFactory.create(staff=True, is_superuser=role == SUPERUSER)
     if role != SUPERUSER:
         user.groups.add(Group.objects.get(name=role))
     return sign_in_staff(client, user)

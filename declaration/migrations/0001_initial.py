@@ -8,7 +8,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -17,58 +16,187 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Organisation',
+            name="Organisation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('slug', models.SlugField(max_length=200, unique=True)),
-                ('alternative_names', django.contrib.postgres.fields.ArrayField(base_field=models.CharField(max_length=200), blank=True, default=list, help_text='Other names people use for it, for search.', size=None)),
-                ('register_code', models.CharField(blank=True, help_text="The register's local-authority-code, such as BIR for Birmingham.", max_length=8)),
-                ('organisation_type', models.CharField(choices=[('CTY', 'County council'), ('NMD', 'District council'), ('MD', 'Metropolitan district council'), ('LBO', 'London borough'), ('UA', 'Unitary authority'), ('CC', 'City corporation'), ('COMB', 'Combined authority'), ('SRA', 'Strategic regional authority'), ('SCO', 'Scottish unitary authority'), ('WPA', 'Welsh unitary authority'), ('NID', 'Northern Ireland district council'), ('fire', 'Fire and rescue authority'), ('police', 'Police force or commissioner'), ('nhs', 'NHS body'), ('central', 'Central government'), ('sector', 'Sector body'), ('nonprofit', 'Non-profit organisation'), ('other', 'Other')], default='other', max_length=12, verbose_name='type')),
-                ('gss_code', models.CharField(blank=True, max_length=9, verbose_name='GSS code')),
-                ('region', models.CharField(blank=True, max_length=100)),
-                ('nation', models.CharField(blank=True, max_length=50)),
-                ('website', models.URLField(blank=True)),
-                ('email_domains', django.contrib.postgres.fields.ArrayField(base_field=models.CharField(max_length=253), blank=True, default=list, help_text='Email domains of its staff, such as birmingham.gov.uk.', size=None)),
-                ('closed_on', models.DateField(blank=True, help_text='The date it ceased to exist.', null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('combined_authority', models.ForeignKey(blank=True, limit_choices_to={'organisation_type': 'COMB'}, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='constituents', to='declaration.organisation')),
-                ('parent_county', models.ForeignKey(blank=True, limit_choices_to={'organisation_type': 'CTY'}, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='districts', to='declaration.organisation')),
-                ('replaced_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='replaced', to='declaration.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                ("slug", models.SlugField(max_length=200, unique=True)),
+                (
+                    "alternative_names",
+                    django.contrib.postgres.fields.ArrayField(
+                        base_field=models.CharField(max_length=200),
+                        blank=True,
+                        default=list,
+                        help_text="Other names people use for it, for search.",
+                        size=None,
+                    ),
+                ),
+                (
+                    "register_code",
+                    models.CharField(
+                        blank=True,
+                        help_text="The register's local-authority-code, such as BIR for Birmingham.",
+                        max_length=8,
+                    ),
+                ),
+                (
+                    "organisation_type",
+                    models.CharField(
+                        choices=[
+                            ("CTY", "County council"),
+                            ("NMD", "District council"),
+                            ("MD", "Metropolitan district council"),
+                            ("LBO", "London borough"),
+                            ("UA", "Unitary authority"),
+                            ("CC", "City corporation"),
+                            ("COMB", "Combined authority"),
+                            ("SRA", "Strategic regional authority"),
+                            ("SCO", "Scottish unitary authority"),
+                            ("WPA", "Welsh unitary authority"),
+                            ("NID", "Northern Ireland district council"),
+                            ("fire", "Fire and rescue authority"),
+                            ("police", "Police force or commissioner"),
+                            ("nhs", "NHS body"),
+                            ("central", "Central government"),
+                            ("sector", "Sector body"),
+                            ("nonprofit", "Non-profit organisation"),
+                            ("other", "Other"),
+                        ],
+                        default="other",
+                        max_length=12,
+                        verbose_name="type",
+                    ),
+                ),
+                ("gss_code", models.CharField(blank=True, max_length=9, verbose_name="GSS code")),
+                ("region", models.CharField(blank=True, max_length=100)),
+                ("nation", models.CharField(blank=True, max_length=50)),
+                ("website", models.URLField(blank=True)),
+                (
+                    "email_domains",
+                    django.contrib.postgres.fields.ArrayField(
+                        base_field=models.CharField(max_length=253),
+                        blank=True,
+                        default=list,
+                        help_text="Email domains of its staff, such as birmingham.gov.uk.",
+                        size=None,
+                    ),
+                ),
+                (
+                    "closed_on",
+                    models.DateField(
+                        blank=True, help_text="The date it ceased to exist.", null=True
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "combined_authority",
+                    models.ForeignKey(
+                        blank=True,
+                        limit_choices_to={"organisation_type": "COMB"},
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="constituents",
+                        to="declaration.organisation",
+                    ),
+                ),
+                (
+                    "parent_county",
+                    models.ForeignKey(
+                        blank=True,
+                        limit_choices_to={"organisation_type": "CTY"},
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="districts",
+                        to="declaration.organisation",
+                    ),
+                ),
+                (
+                    "replaced_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="replaced",
+                        to="declaration.organisation",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Membership',
+            name="Membership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('member', 'Member'), ('admin', 'Organisation admin')], default='member', max_length=10)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('approved_at', models.DateTimeField(blank=True, null=True)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to=settings.AUTH_USER_MODEL)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='declaration.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[("member", "Member"), ("admin", "Organisation admin")],
+                        default="member",
+                        max_length=10,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("approved_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to="declaration.organisation",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['organisation__name', 'user__email'],
+                "ordering": ["organisation__name", "user__email"],
             },
         ),
         migrations.AddIndex(
-            model_name='organisation',
-            index=models.Index(fields=['organisation_type', 'region'], name='declaration_organis_767276_idx'),
+            model_name="organisation",
+            index=models.Index(
+                fields=["organisation_type", "region"], name="declaration_organis_767276_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='organisation',
-            constraint=models.UniqueConstraint(condition=models.Q(('register_code', ''), _negated=True), fields=('register_code',), name='declaration_organisation_register_code_unique'),
+            model_name="organisation",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("register_code", ""), _negated=True),
+                fields=("register_code",),
+                name="declaration_organisation_register_code_unique",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='organisation',
-            constraint=models.UniqueConstraint(condition=models.Q(('gss_code', ''), _negated=True), fields=('gss_code',), name='declaration_organisation_gss_code_unique'),
+            model_name="organisation",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("gss_code", ""), _negated=True),
+                fields=("gss_code",),
+                name="declaration_organisation_gss_code_unique",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='membership',
-            constraint=models.UniqueConstraint(fields=('user', 'organisation'), name='declaration_membership_unique'),
+            model_name="membership",
+            constraint=models.UniqueConstraint(
+                fields=("user", "organisation"), name="declaration_membership_unique"
+            ),
         ),
     ]

@@ -5,15 +5,21 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('declaration', '0002_fund_manager_permissions'),
+        ("declaration", "0002_fund_manager_permissions"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='organisation',
-            name='combined_authority',
-            field=models.ForeignKey(blank=True, limit_choices_to={'organisation_type__in': ['COMB', 'SRA']}, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='constituents', to='declaration.organisation'),
+            model_name="organisation",
+            name="combined_authority",
+            field=models.ForeignKey(
+                blank=True,
+                limit_choices_to={"organisation_type__in": ["COMB", "SRA"]},
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="constituents",
+                to="declaration.organisation",
+            ),
         ),
     ]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -80,7 +80,7 @@ def sign_in_link_use(*, token: str) -> User | None:
     return user
 
 
-def unverified_users_prune(*, now: timezone.datetime, older_than: timedelta) -> int:
+def unverified_users_prune(*, now: datetime, older_than: timedelta) -> int:
     """Delete accounts that asked for a sign-in link but never used it. Return how many.
 
     Accounts are created when a link is requested; one never signed in to holds nothing but

@@ -10,6 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from declaration import selectors as declaration_selectors
+from localdigital.accounts.types import AuthenticatedHttpRequest
 from localdigital.celery import app as celery_app
 
 
@@ -24,7 +25,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def account(request: HttpRequest) -> HttpResponse:
+def account(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request,
         "pages/account.html",

@@ -136,7 +136,7 @@ AUTH_PASSWORD_VALIDATORS = [
 # Sign-in links: single use (the token is tied to last_login), valid for 15 minutes.
 SESAME_MAX_AGE = 15 * 60
 SESAME_ONE_TIME = True
-SESAME_TOKEN_NAME = "token"
+SESAME_TOKEN_NAME = "token"  # noqa: S105 - the query parameter's name, not a secret
 
 # Limits on requests for sign-in links, as django-ratelimit rates.
 SIGN_IN_RATE_PER_EMAIL = env("SIGN_IN_RATE_PER_EMAIL", default="5/h")

@@ -7,7 +7,7 @@ DATABASES = {"default": database_settings(development_database_url())}
 
 DEBUG = env.bool("DEBUG", default=True)
 # A development-only key, used only when SECRET_KEY is unset; production.py has no default.
-SECRET_KEY = SECRET_KEY or "local-development-only-not-secret"  # noqa: S105
+SECRET_KEY = SECRET_KEY or "local-development-only-not-secret"
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 
 # Django's own Redis cache increments atomically, which is what django-ratelimit needs.
