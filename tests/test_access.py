@@ -60,6 +60,7 @@ URL_ACCESS: dict[str, tuple[dict[str, object], dict[str, int]]] = {
     "pages:privacy": ({}, everyone(200)),
     "pages:cookies": ({}, everyone(200)),
     "pages:healthz": ({}, everyone(200)),
+    "pages:favicon": ({}, everyone(301)),
     "accounts:sign-in": ({}, everyone(200)),
     "accounts:check-email": ({}, everyone(200)),
     "accounts:link": ({}, everyone(200)),

@@ -8,7 +8,7 @@ from django.urls import path
 from two_factor import views as two_factor
 
 from .decorators import staff_required
-from .views import StaffQRCodeView
+from .views import StaffQRCodeView, StaffSetupCompleteView
 
 app_name = "two_factor"
 
@@ -18,7 +18,7 @@ urlpatterns = [
     path("two-factor/qrcode/", staff_required(StaffQRCodeView.as_view()), name="qr"),
     path(
         "two-factor/setup/complete/",
-        staff_required(two_factor.SetupCompleteView.as_view()),
+        staff_required(StaffSetupCompleteView.as_view()),
         name="setup_complete",
     ),
     path(

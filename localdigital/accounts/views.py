@@ -12,7 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_ratelimit.core import is_ratelimited
-from two_factor.views import QRGeneratorView
+from two_factor.views import QRGeneratorView, SetupCompleteView
 
 from . import services
 from .forms import SignInForm, SignInLinkForm
@@ -135,3 +135,16 @@ class StaffQRCodeView(QRGeneratorView):
 
     def get_issuer(self) -> str:
         return settings.OTP_TOTP_ISSUER
+
+
+class StaffSetupCompleteView(SetupCompleteView):
+    """Confirm the authenticator app is set up, and offer backup codes.
+
+    The library's view skips this page when the staff member was on their way somewhere
+    (the admin, usually); here they always see it, with a link on to where they were going.
+    """
+
+    def get(self, request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+        context = self.get_context_data(**kwargs)
+        context["continue_url"] = request.session.pop("next", None) or reverse("admin:index")
+        return self.render_to_response(context)

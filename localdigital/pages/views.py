@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -50,6 +51,12 @@ def _broker_status() -> str:
     except Exception:
         return "unavailable"
     return "ok"
+
+
+@require_GET
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico whatever a page says (the admin's pages say nothing)."""
+    return redirect(static("vendor/govuk-frontend/assets/images/favicon.ico"), permanent=True)
 
 
 @never_cache

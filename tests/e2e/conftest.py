@@ -85,13 +85,18 @@ class CheckedPage:
 
     page: Page
     base_url: str
+    # With JavaScript off axe-core cannot run in the page itself (it needs timers), so the
+    # page's HTML is checked in this second page, which has JavaScript but blocks the
+    # service's own scripts, so it renders as the visitor saw it.
+    checker: Page | None = None
     violations: list[AxeViolation] = field(default_factory=list)
     visited: list[str] = field(default_factory=list)
     checked: set[str] = field(default_factory=set)
     console_errors: list[str] = field(default_factory=list)
 
     def path(self) -> str:
-        return self.page.url.removeprefix(self.base_url)
+        """Return the current path and query; a #fragment is the same page."""
+        return self.page.url.removeprefix(self.base_url).split("#", 1)[0]
 
     def goto(self, path: str) -> None:
         """Open ``path`` on the live server and check it."""
@@ -111,9 +116,19 @@ class CheckedPage:
         if url.startswith(UNCHECKED_PREFIXES):
             self.checked.add(url)
             return
-        if not self.page.evaluate("() => typeof window.axe !== 'undefined'"):
-            self.page.evaluate(AXE_SOURCE.read_text())
-        result = self.page.evaluate(
+        target = self.page
+        if self.checker is not None:
+            target = self.checker
+            html = self.page.content()
+            target.route(
+                self.page.url,
+                lambda route: route.fulfill(body=html, content_type="text/html; charset=utf-8"),
+                times=1,
+            )
+            target.goto(self.page.url)
+        if not target.evaluate("() => typeof window.axe !== 'undefined'"):
+            target.evaluate(AXE_SOURCE.read_text())
+        result = target.evaluate(
             "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS
         )
         for violation in result["violations"]:
@@ -141,6 +156,10 @@ def _open(browser: Browser, live_server, *, javascript: bool) -> Iterator[Checke
     page = context.new_page()
     page.set_default_timeout(10_000)
     checked = CheckedPage(page=page, base_url=live_server.url)
+    if not javascript:
+        checker_context = browser.new_context(locale="en-GB")
+        checker_context.route("**/*.js", lambda route: route.abort())
+        checked.checker = checker_context.new_page()
 
     def record_navigation(frame) -> None:
         if frame == page.main_frame:
@@ -161,6 +180,8 @@ def _open(browser: Browser, live_server, *, javascript: bool) -> Iterator[Checke
     page.on("console", record_console)
     yield checked
     context.close()
+    if checked.checker is not None:
+        checked.checker.context.close()
     checked.assert_all_checked_and_accessible()
 
 

@@ -36,6 +36,7 @@ def test_the_skip_link_and_navigation_work_by_keyboard(ui):
     assert skip.evaluate("element => element === document.activeElement")
     ui.page.keyboard.press("Enter")
     assert ui.page.url.endswith("#main-content")
+    assert ui.path() == "/"
     ui.follow(lambda: ui.page.get_by_role("link", name="The Declaration").click())
     assert ui.path() == "/declaration/"
 
