@@ -15,13 +15,12 @@ from declaration.models import Organisation, OrganisationType
 from declaration.register import RegisterFileError, register_entries_parse
 from localdigital.audit.models import AuditEvent
 from tests.declaration.factories import OrganisationFactory
+from tests.shared_data import shared_data
 
 pytestmark = pytest.mark.django_db
 
 # mySociety's register, kept beside the repository rather than copied into it.
-REGISTER_CSV = (
-    Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "uk_local_authorities.csv"
-)
+REGISTER_CSV = shared_data("uk_local_authorities.csv")
 
 
 def register_rows() -> list[dict[str, str]]:

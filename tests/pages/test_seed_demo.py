@@ -1,7 +1,6 @@
 import base64
 import io
 import re
-from pathlib import Path
 
 import pytest
 from django.contrib.auth import authenticate
@@ -12,12 +11,11 @@ from declaration.models import Membership, MembershipRole, Organisation
 from localdigital.accounts.models import User
 from localdigital.audit.models import AuditEvent
 from tests.accounts.factories import UserFactory
+from tests.shared_data import shared_data
 
 pytestmark = pytest.mark.django_db
 
-REGISTER_CSV = (
-    Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "uk_local_authorities.csv"
-)
+REGISTER_CSV = shared_data("uk_local_authorities.csv")
 STAFF_EMAILS = {
     "superuser@demo.localdigital.test": None,
     "fund.manager@demo.localdigital.test": "Fund manager",
