@@ -8,6 +8,10 @@ DATABASES = {"default": database_settings(development_database_url())}
 DEBUG = env.bool("DEBUG", default=True)
 # A development-only key, used only when SECRET_KEY is unset; production.py has no default.
 SECRET_KEY = SECRET_KEY or "local-development-only-not-secret"
+# Links in emails point at the address `make run` serves on, unless SITE_URL says otherwise.
+SITE_URL = env(
+    "SITE_URL", default=f"http://{env('HOST', default='127.0.0.1')}:{env('PORT', default='8000')}"
+).rstrip("/")
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 
 # Django's own Redis cache increments atomically, which is what django-ratelimit needs.
