@@ -1,36 +1,8 @@
 """Let fund managers read the audit log."""
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-GRANTS = {"Fund manager": ["view_auditevent"]}
-
-
-def grant(apps, schema_editor):
-    # Permissions are normally made after all migrations have run; make them now so that
-    # they can be granted on a new database too.
-    app_config = apps.get_app_config("audit")
-    app_config.models_module = True
-    create_permissions(app_config, apps=apps, verbosity=0)
-    app_config.models_module = None
-
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    for group_name, codenames in GRANTS.items():
-        group = Group.objects.get(name=group_name)
-        group.permissions.add(
-            *Permission.objects.filter(content_type__app_label="audit", codename__in=codenames)
-        )
-
-
-def revoke(apps, schema_editor):
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    for group_name, codenames in GRANTS.items():
-        for group in Group.objects.filter(name=group_name):
-            group.permissions.remove(
-                *Permission.objects.filter(content_type__app_label="audit", codename__in=codenames)
-            )
+from localdigital.accounts.group_permissions import grant_to_groups
 
 
 class Migration(migrations.Migration):
@@ -40,4 +12,4 @@ class Migration(migrations.Migration):
         ("contenttypes", "0002_remove_content_type_name"),
     ]
 
-    operations = [migrations.RunPython(grant, revoke)]
+    operations = [grant_to_groups("audit", {"Fund manager": ["view_auditevent"]})]
