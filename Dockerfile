@@ -55,4 +55,6 @@ RUN SECRET_KEY=collectstatic-at-build-time-only-not-a-secret \
 
 USER app
 EXPOSE 8000
-CMD ["gunicorn", "localdigital.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--worker-tmp-dir", "/dev/shm", "--access-logfile", "-"]
+# gunicorn's settings (the app, the port, the workers and an access log without query
+# strings) are in localdigital/gunicorn.conf.py; docker compose's web service runs this CMD.
+CMD ["gunicorn", "--config", "localdigital/gunicorn.conf.py"]

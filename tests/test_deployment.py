@@ -17,6 +17,7 @@ import importlib.util
 import inspect
 import os
 import re
+import runpy
 import secrets
 import shlex
 import subprocess
@@ -25,8 +26,10 @@ import uuid
 from collections.abc import Iterator, Mapping, MutableMapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import timedelta
 from functools import cache
 from pathlib import Path, PurePosixPath
+from types import SimpleNamespace
 from urllib.parse import quote, urlsplit
 
 import environ
@@ -34,6 +37,8 @@ import pytest
 import yaml
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from gunicorn.config import Config
+from gunicorn.glogging import Logger, SafeAtoms
 
 REPO = Path(__file__).resolve().parent.parent
 SETTINGS_DIR = REPO / "localdigital" / "settings"
@@ -200,7 +205,12 @@ def settings_variables() -> frozenset[str]:
 @cache
 def process_variables() -> frozenset[str]:
     """Return the variables read outside the settings by the processes that load them."""
-    entry_points = ["manage.py", "localdigital/celery.py", "localdigital/wsgi.py"]
+    entry_points = [
+        "manage.py",
+        "localdigital/celery.py",
+        "localdigital/wsgi.py",
+        "localdigital/gunicorn.conf.py",
+    ]
     names: set[str] = set()
     for path in entry_points:
         names |= literal_variable_names(REPO / path)
@@ -313,11 +323,13 @@ class TestCompose:
         assert services()["redis"]["image"] == "redis:7"
         assert "mailpit" in services()["mailpit"]["image"]
 
-    def test_web_serves_the_wsgi_application_with_gunicorn(self):
-        command = command_of(services()["web"])
-        assert command[0] == "gunicorn"
-        assert "localdigital.wsgi:application" in command
-        assert any(part.endswith(":8000") for part in command), command
+    def test_web_serves_the_wsgi_application_with_the_image_s_gunicorn(self):
+        """The web service runs the image's CMD, so gunicorn is configured in one place."""
+        assert "command" not in services()["web"]
+        assert "entrypoint" not in services()["web"]
+        assert dockerfile_command()[0] == "gunicorn"
+        assert gunicorn_config().wsgi_app == "localdigital.wsgi:application"
+        assert gunicorn_config().bind == ["0.0.0.0:8000"]
         assert any(port.endswith(":8000") for port in services()["web"]["ports"])
 
     def test_worker_and_beat_run_celery(self):
@@ -387,6 +399,8 @@ class TestCompose:
             assert environ.Env.parse_value(environment["SECURE_SSL_REDIRECT"], bool) is False
             assert environment["EMAIL_HOST"] == "mailpit"
             assert environment["EMAIL_PORT"] == "1025"
+            # Production settings use STARTTLS by default; the stack's Mailpit has no TLS.
+            assert environ.Env.parse_value(environment["EMAIL_USE_TLS"], bool) is False
             missing = required_production_variables() - set(environment)
             assert not missing, f"{name} lacks {sorted(missing)}"
 
@@ -537,9 +551,74 @@ class TestDockerfile:
     def test_serves_with_gunicorn_on_port_8000(self):
         runtime = dockerfile().runtime
         assert runtime.arguments("EXPOSE") == ["8000"]
-        command = yaml.safe_load(runtime.arguments("CMD")[-1])  # exec form: a JSON list
-        assert command[:2] == ["gunicorn", "localdigital.wsgi:application"]
-        assert "0.0.0.0:8000" in command
+        assert dockerfile_command() == ["gunicorn", "--config", GUNICORN_CONFIG]
+        assert (REPO / GUNICORN_CONFIG).is_file()
+        assert gunicorn_config().bind == ["0.0.0.0:8000"]
+        assert gunicorn_config().wsgi_app == "localdigital.wsgi:application"
+
+
+# --- gunicorn -----------------------------------------------------------------------------------
+
+GUNICORN_CONFIG = "localdigital/gunicorn.conf.py"
+
+
+def dockerfile_command() -> list[str]:
+    """Return the runtime image's CMD (exec form: a JSON list)."""
+    return yaml.safe_load(dockerfile().runtime.arguments("CMD")[-1])
+
+
+def gunicorn_config() -> Config:
+    """Return gunicorn's settings as gunicorn loads them from the config file.
+
+    Like gunicorn, each name the file sets is given to the setting of that name, which checks
+    the value.
+    """
+    values = runpy.run_path(str(REPO / GUNICORN_CONFIG))
+    config = Config()
+    for name, value in values.items():
+        if name in config.settings:
+            config.set(name, value)
+    return config
+
+
+def access_log_line(*, path: str, query: str, referer: str) -> str:
+    """Return the line gunicorn's access log writes for one GET, with the project's format."""
+    config = gunicorn_config()
+    request_environ = {
+        "REQUEST_METHOD": "GET",
+        "RAW_URI": f"{path}?{query}",
+        "PATH_INFO": path,
+        "QUERY_STRING": query,
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "REMOTE_ADDR": "192.0.2.10",
+        "HTTP_REFERER": referer,
+    }
+    response = SimpleNamespace(status="200 OK", sent=1234, headers=[])
+    request = SimpleNamespace(headers=[("REFERER", referer)])
+    atoms = Logger(config).atoms(response, request, request_environ, timedelta(milliseconds=25))
+    return config.access_log_format % SafeAtoms(atoms)
+
+
+class TestGunicorn:
+    def test_sets_only_settings_gunicorn_knows(self):
+        """A misspelt name would be ignored by gunicorn without a word."""
+        values = runpy.run_path(str(REPO / GUNICORN_CONFIG))
+        public = {name for name in values if not name.startswith("__")}
+        assert public <= set(Config().settings), public - set(Config().settings)
+        assert gunicorn_config().workers == 3
+        assert gunicorn_config().accesslog == "-"
+
+    def test_logs_the_path_but_not_the_query_string_or_the_referer(self):
+        """Sign-in links carry a token in the query string, which also travels as the Referer."""
+        line = access_log_line(
+            path="/account/sign-in/link/",
+            query="token=sign-in-secret",
+            referer="http://localhost:8000/account/sign-in/link/?token=referer-secret",
+        )
+        assert '"GET /account/sign-in/link/ HTTP/1.1" 200 1234 0.025000' in line
+        assert line.startswith("192.0.2.10 ")
+        assert "secret" not in line
+        assert "token" not in line
 
     def test_keeps_secrets_and_local_state_out_of_the_build_context(self):
         ignored = set((REPO / ".dockerignore").read_text().split())
@@ -638,6 +717,33 @@ class TestProductionSettings:
         result = manage("check", "--deploy", "--fail-level", "WARNING", environment=environment)
         assert result.returncode == 0, result.stdout + result.stderr
         assert "System check identified no issues" in result.stdout
+
+    def test_use_starttls_for_smtp_unless_told_not_to(self):
+        """Sign-in links must not cross the network in clear; Mailpit alone may turn it off."""
+        code = "from django.conf import settings; print(settings.EMAIL_USE_TLS)"
+        default = manage("shell", "--no-imports", "-c", code, environment=production_environment())
+        turned_off = manage(
+            "shell",
+            "--no-imports",
+            "-c",
+            code,
+            environment=production_environment(EMAIL_USE_TLS="False"),
+        )
+        assert default.stdout.strip() == "True", default.stderr
+        assert turned_off.stdout.strip() == "False", turned_off.stderr
+
+    def test_redirect_http_to_https_except_for_the_health_check(self):
+        """An internal probe asks /healthz over plain http and gets an answer, not a redirect."""
+        code = (
+            "from django.test import Client; "
+            "client = Client(HTTP_HOST='localdigital.example.gov.uk'); "
+            "print(client.get('/healthz').status_code, client.get('/cookies/').status_code)"
+        )
+        result = manage("shell", "--no-imports", "-c", code, environment=production_environment())
+        assert result.returncode == 0, result.stderr
+        healthz, cookies = result.stdout.split()
+        assert healthz in {"200", "503"}  # answered, whether or not the database is there
+        assert cookies == "301"
 
     def test_refuse_to_load_without_a_required_variable(self):
         """Without SECRET_KEY (or any other required variable) nothing starts, and says why."""

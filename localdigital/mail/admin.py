@@ -3,21 +3,24 @@
 from __future__ import annotations
 
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import ngettext
 
-from localdigital.accounts.models import User
+from localdigital.accounts.requests import request_staff_user
 
 from . import services
 from .forms import SuppressionForm
-from .models import OutgoingEmail, Suppression
+from .models import SENSITIVE_BODY_HIDDEN, OutgoingEmail, Suppression
 
 
 @admin.register(OutgoingEmail)
 class OutgoingEmailAdmin(admin.ModelAdmin):
-    """The outbox, read-only: staff can only retry emails that failed."""
+    """The outbox, read-only: staff can only retry emails that failed.
+
+    The body of a sensitive email (a sign-in link, say) is never shown, to anyone: the
+    content fields are methods that hide it, and the model's own body fields are not listed.
+    """
 
     list_display = [
         "created_at",
@@ -29,13 +32,16 @@ class OutgoingEmailAdmin(admin.ModelAdmin):
         "sent_at",
         "delivery_status",
     ]
-    list_filter = ["status", "stream", "delivery_status"]
+    list_filter = ["status", "stream", "delivery_status", "is_sensitive"]
     search_fields = ["recipient", "subject"]
     date_hierarchy = "created_at"
     actions = ["retry"]
     fieldsets = [
-        (None, {"fields": ["recipient", "subject", "stream", "status", "last_error"]}),
-        ("Content", {"fields": ["body_text", "body_html", "headers"]}),
+        (
+            None,
+            {"fields": ["recipient", "subject", "stream", "is_sensitive", "status", "last_error"]},
+        ),
+        ("Content", {"fields": ["text_body", "html_body", "headers"]}),
         (
             "Sending",
             {
@@ -72,13 +78,23 @@ class OutgoingEmailAdmin(admin.ModelAdmin):
         """Return whether the user may queue failed emails again."""
         return request.user.has_perm("mail.change_outgoingemail")
 
+    @admin.display(description="body text")
+    def text_body(self, email: OutgoingEmail) -> str:
+        """Return the text body, or a note in its place when the email holds a secret."""
+        return SENSITIVE_BODY_HIDDEN if email.is_sensitive else email.body_text
+
+    @admin.display(description="body HTML")
+    def html_body(self, email: OutgoingEmail) -> str:
+        """Return the HTML body as text, or a note in its place when the email holds a secret."""
+        return SENSITIVE_BODY_HIDDEN if email.is_sensitive else email.body_html
+
     @admin.action(description="Retry", permissions=["retry"])
     def retry(self, request: HttpRequest, queryset: QuerySet[OutgoingEmail]) -> None:
         """Queue the selected failed emails again."""
         retried, refused = 0, []
         for email in queryset.order_by("pk"):
             try:
-                services.email_retry(email_id=email.pk, actor=_staff_user(request))
+                services.email_retry(email_id=email.pk, actor=request_staff_user(request))
             except services.TransitionNotAllowed:
                 refused.append(f"{email.recipient} ({email.get_status_display().lower()})")
             except services.RecipientSuppressed:
@@ -123,20 +139,15 @@ class SuppressionAdmin(admin.ModelAdmin):
         self, request: HttpRequest, obj: Suppression, form: SuppressionForm, change: bool
     ) -> None:
         saved = services.suppression_add(
-            email=obj.email, reason=obj.reason, note=obj.note, actor=_staff_user(request)
+            email=obj.email, reason=obj.reason, note=obj.note, actor=request_staff_user(request)
         )
         obj.pk, obj.email, obj.created_at = saved.pk, saved.email, saved.created_at
 
     def delete_model(self, request: HttpRequest, obj: Suppression) -> None:
-        services.suppression_remove(suppression_id=obj.pk, actor=_staff_user(request))
+        services.suppression_remove(suppression_id=obj.pk, actor=request_staff_user(request))
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Suppression]) -> None:
         for suppression_id in queryset.values_list("pk", flat=True):
-            services.suppression_remove(suppression_id=suppression_id, actor=_staff_user(request))
-
-
-def _staff_user(request: HttpRequest) -> User:
-    """Return the member of staff acting; the admin site lets nobody else this far."""
-    if not isinstance(request.user, User):
-        raise PermissionDenied
-    return request.user
+            services.suppression_remove(
+                suppression_id=suppression_id, actor=request_staff_user(request)
+            )

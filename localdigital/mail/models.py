@@ -51,6 +51,11 @@ def message_id_domain() -> str:
     return domain or "localdigital.gov.uk"
 
 
+# What a sensitive email's body becomes once it is sent, and what the admin shows instead of it.
+SENSITIVE_BODY_REMOVED = "Removed after sending because it contained a secret."
+SENSITIVE_BODY_HIDDEN = "Hidden: this email contains a sign-in link or other secret."
+
+
 class Stream(models.TextChoices):
     """The kind of mail: transactional (caused by someone's action) or a newsletter."""
 
@@ -92,6 +97,11 @@ class OutgoingEmail(models.Model):
     ``idempotency_key`` is unique, so queuing the same message twice makes one row. The
     ``message_id`` is derived from it and set on every send, so a repeat after a crash can be
     recognised. ``delivery_status`` is what the provider reported later, after "sent".
+
+    An ``is_sensitive`` email holds a secret, such as a sign-in link. The admin never shows
+    its body, and once it is sent its body is replaced by ``SENSITIVE_BODY_REMOVED``, so the
+    secret does not outlive the send. Until then (queued, sending or failed) the body is kept,
+    so that the email can still be sent.
     """
 
     recipient = models.EmailField(max_length=254)
@@ -100,6 +110,12 @@ class OutgoingEmail(models.Model):
     body_html = models.TextField(blank=True)
     headers = models.JSONField(default=dict, blank=True)
     stream = models.CharField(max_length=20, choices=Stream.choices, default=Stream.TRANSACTIONAL)
+    is_sensitive = models.BooleanField(
+        "sensitive",
+        default=False,
+        help_text="It contains a sign-in link or other secret: its body is never shown, and is "
+        "removed once it is sent.",
+    )
     idempotency_key = models.CharField(max_length=200, unique=True)
     message_id = models.CharField("Message-ID", max_length=500, unique=True)
     status = models.CharField(

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from celery import Task, shared_task
-from django.utils import timezone
+
+from localdigital.scheduling import run_time
 
 from . import services
 
@@ -30,9 +29,4 @@ def requeue_stuck_emails(run_at: str | None = None) -> int:
     ``run_at`` is an ISO 8601 time (default now; without an offset it is London time), so a
     re-run for the same time selects the same emails.
     """
-    now = timezone.now()
-    if run_at:
-        now = datetime.fromisoformat(run_at)
-        if timezone.is_naive(now):
-            now = timezone.make_aware(now)
-    return len(services.emails_requeue_stuck(now=now) or [])
+    return len(services.emails_requeue_stuck(now=run_time(run_at)) or [])

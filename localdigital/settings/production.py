@@ -18,12 +18,17 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 
 # HTTPS everywhere. SECURE_SSL_REDIRECT may be turned off where a proxy already redirects.
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+# An internal health probe (a load balancer, docker compose) asks over plain http.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=63072000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
+
+# Sign-in links go by email: talk to the SMTP server over STARTTLS unless told otherwise.
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=True)
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

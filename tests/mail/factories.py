@@ -12,7 +12,10 @@ from localdigital.mail.models import (
 
 
 class OutgoingEmailFactory(factory.django.DjangoModelFactory):
-    """A queued email; ``sending``, ``sent`` and ``failed`` for the other states."""
+    """A queued email; ``sending``, ``sent`` and ``failed`` for the other states.
+
+    ``sensitive=True`` makes a sign-in email, whose body holds a secret link.
+    """
 
     class Meta:
         model = OutgoingEmail
@@ -27,6 +30,22 @@ class OutgoingEmailFactory(factory.django.DjangoModelFactory):
 
     class Params:
         newsletter = factory.Trait(stream=Stream.NEWSLETTER)
+        sensitive = factory.Trait(
+            is_sensitive=True,
+            subject="Your Local Digital sign-in link",
+            body_text=factory.LazyAttribute(
+                lambda email: (
+                    "Sign in: http://testserver/account/sign-in/link/"
+                    f"?token=secret-{email.idempotency_key}"
+                )
+            ),
+            body_html=factory.LazyAttribute(
+                lambda email: (
+                    '<a href="http://testserver/account/sign-in/link/'
+                    f'?token=secret-{email.idempotency_key}">Sign in</a>'
+                )
+            ),
+        )
         sending = factory.Trait(
             status=EmailStatus.SENDING,
             attempts=1,

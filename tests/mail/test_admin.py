@@ -4,7 +4,13 @@ import pytest
 from django.urls import reverse
 
 from localdigital.audit.models import AuditEvent
-from localdigital.mail.models import EmailStatus, OutgoingEmail, Suppression, SuppressionReason
+from localdigital.mail.models import (
+    SENSITIVE_BODY_HIDDEN,
+    EmailStatus,
+    OutgoingEmail,
+    Suppression,
+    SuppressionReason,
+)
 from tests.accounts.factories import UserFactory
 
 from .factories import OutgoingEmailFactory, SuppressionFactory
@@ -61,6 +67,41 @@ class TestOutgoingEmailAdmin:
         assert escape(sent.message_id) in response.text
         assert 'name="subject"' not in response.text
         assert 'name="_save"' not in response.text
+
+    def test_shows_the_body_when_the_email_holds_no_secret(self, communications_client):
+        """Staff can read what an ordinary email said."""
+        sent = OutgoingEmailFactory(
+            sent=True, body_text="Thank you for signing.", body_html="<p>Thank you.</p>"
+        )
+        response = communications_client.get(
+            reverse("admin:mail_outgoingemail_change", args=[sent.pk])
+        )
+        assert "Thank you for signing." in response.text
+        assert escape("<p>Thank you.</p>") in response.text
+        assert SENSITIVE_BODY_HIDDEN not in response.text
+
+    @pytest.mark.parametrize("state", ["queued", "failed"])
+    @pytest.mark.parametrize("viewer", ["superuser_client", "communications_client"])
+    def test_hides_the_body_from_everyone_when_the_email_holds_a_secret(
+        self, request, viewer, state
+    ):
+        """Nobody, not even a superuser, reads a sign-in link that could still be sent."""
+        client = request.getfixturevalue(viewer)
+        email = OutgoingEmailFactory(sensitive=True, **({state: True} if state != "queued" else {}))
+        response = client.get(reverse("admin:mail_outgoingemail_change", args=[email.pk]))
+        assert response.status_code == 200
+        assert "secret-" not in response.text
+        assert response.text.count(SENSITIVE_BODY_HIDDEN) == 2  # the text and the HTML
+        assert escape(email.subject) in response.text
+
+    def test_never_shows_the_body_in_the_list_or_its_search(self, superuser_client):
+        """The list has no body column, and searching for the secret finds nothing."""
+        email = OutgoingEmailFactory(sensitive=True)
+        listed = superuser_client.get(reverse(OUTBOX_URL))
+        searched = superuser_client.get(reverse(OUTBOX_URL), {"q": "secret-"})
+        assert list(listed.context["cl"].result_list) == [email]
+        assert "secret-" not in listed.text
+        assert list(searched.context["cl"].result_list) == []
 
     def test_queues_failed_emails_and_sends_them_when_a_superuser_retries(
         self, superuser_client, django_capture_on_commit_callbacks, mailoutbox

@@ -6,13 +6,14 @@ from typing import Any
 
 import psycopg2
 import pytest
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils import timezone
 from kombu.exceptions import OperationalError as KombuOperationalError
 
 from localdigital.audit.models import AuditEvent
 from localdigital.mail import services
 from localdigital.mail.models import (
+    SENSITIVE_BODY_REMOVED,
     DeliveryStatus,
     EmailStatus,
     OutgoingEmail,
@@ -164,6 +165,13 @@ class TestEmailQueue:
         assert queued.status == EmailStatus.QUEUED
         assert mailoutbox == []
 
+    def test_marks_the_row_sensitive_only_when_the_caller_says_it_holds_a_secret(self):
+        """Sign-in links are queued as sensitive; other email is not, unless it says so."""
+        secret = queue_welcome("tests.sign-in.1", sensitive=True)
+        ordinary = queue_welcome("tests.welcome.2")
+        assert OutgoingEmail.objects.get(pk=secret.pk).is_sensitive
+        assert not OutgoingEmail.objects.get(pk=ordinary.pk).is_sensitive
+
     def test_refuses_an_unknown_stream(self):
         """Only transactional and newsletter mail exist."""
         with pytest.raises(ValueError):
@@ -289,6 +297,74 @@ class TestEmailSend:
         """A task for a row that was never committed sends nothing."""
         assert services.email_send(email_id=987654).outcome == SendOutcome.MISSING
         assert mailoutbox == []
+
+
+class TestSensitiveEmailSend:
+    def test_sends_the_secret_then_removes_it_from_the_row_when_the_email_is_sensitive(
+        self, mailoutbox
+    ):
+        """The recipient gets the link; the outbox keeps a note in its place, text and HTML."""
+        queued = OutgoingEmailFactory(sensitive=True)
+        link = queued.body_text.removeprefix("Sign in: ")
+        assert services.email_send(email_id=queued.pk).outcome == SendOutcome.SENT
+        [message] = mailoutbox
+        assert link in message.body
+        assert link in message.alternatives[0][0]
+        queued.refresh_from_db()
+        assert queued.status == EmailStatus.SENT
+        assert (queued.body_text, queued.body_html) == (
+            SENSITIVE_BODY_REMOVED,
+            SENSITIVE_BODY_REMOVED,
+        )
+        stored = OutgoingEmail.objects.filter(pk=queued.pk).values().get()
+        assert not [name for name, value in stored.items() if "secret-" in str(value)]
+
+    def test_keeps_the_body_when_the_email_is_not_sensitive(self, mailoutbox):
+        """Ordinary email stays readable in the outbox after it is sent."""
+        queued = OutgoingEmailFactory(body_text="Your application was received.")
+        services.email_send(email_id=queued.pk)
+        queued.refresh_from_db()
+        assert queued.status == EmailStatus.SENT
+        assert queued.body_text == "Your application was received."
+
+    @pytest.mark.parametrize(
+        ("reply", "status"),
+        [
+            ("451 4.3.0 Try again later", EmailStatus.QUEUED),
+            ("550 5.1.1 No such user", EmailStatus.FAILED),
+        ],
+    )
+    def test_keeps_the_body_when_a_sensitive_email_is_not_sent(self, smtp_settings, reply, status):
+        """A sensitive email waiting for a retry, or failed, can still be sent: its body stays."""
+        queued = OutgoingEmailFactory(sensitive=True, recipient="officer@borsetshire.gov.uk")
+        body_text, body_html = queued.body_text, queued.body_html
+        smtp_settings.replies["officer@borsetshire.gov.uk"] = reply
+        services.email_send(email_id=queued.pk)
+        queued.refresh_from_db()
+        assert queued.status == status
+        assert (queued.body_text, queued.body_html) == (body_text, body_html)
+
+    def test_sends_the_real_body_when_staff_retry_a_failed_sensitive_email(
+        self, django_capture_on_commit_callbacks, mailoutbox
+    ):
+        """A retry sends the secret the failed row kept, then removes it."""
+        failed = OutgoingEmailFactory(failed=True, sensitive=True)
+        body_text = failed.body_text
+        with django_capture_on_commit_callbacks(execute=True):
+            services.email_retry(email_id=failed.pk, actor=UserFactory(staff=True))
+        [message] = mailoutbox
+        assert message.body == body_text
+        failed.refresh_from_db()
+        assert failed.status == EmailStatus.SENT
+        assert failed.body_text == SENSITIVE_BODY_REMOVED
+
+    def test_removes_nothing_more_when_the_send_is_recorded_twice(self, mailoutbox):
+        """A second run finds the row sent, sends nothing, and leaves the note alone."""
+        queued = OutgoingEmailFactory(sensitive=True)
+        services.email_send(email_id=queued.pk)
+        assert services.email_send(email_id=queued.pk).outcome == SendOutcome.NOT_QUEUED
+        assert len(mailoutbox) == 1
+        assert OutgoingEmail.objects.get(pk=queued.pk).body_text == SENSITIVE_BODY_REMOVED
 
 
 class TestRetryDelay:
@@ -459,6 +535,39 @@ class TestSuppressionAdd:
         assert suppression.pk == existing.pk
         assert Suppression.objects.get().reason == SuppressionReason.HARD_BOUNCE
 
+    @pytest.mark.parametrize("failure", [DatabaseError, IntegrityError])
+    def test_writes_nothing_when_the_audit_event_cannot_be_saved_for_a_new_address(
+        self, monkeypatch, failure
+    ):
+        """The addition and its audit event are one transaction, whatever the audit raises."""
+
+        def broken_audit_record(**kwargs):
+            raise failure("the audit log is unavailable")
+
+        monkeypatch.setattr(services.suppressions, "audit_record", broken_audit_record)
+        with pytest.raises(failure):
+            services.suppression_add(
+                email="complained@borsetshire.gov.uk", reason=SuppressionReason.COMPLAINT
+            )
+        assert not Suppression.objects.exists()
+
+    def test_changes_nothing_when_the_audit_event_cannot_be_saved_for_a_listed_address(
+        self, monkeypatch
+    ):
+        """A change of reason is not kept without its audit event."""
+        existing = SuppressionFactory(reason=SuppressionReason.MANUAL, note="By phone")
+
+        def broken_audit_record(**kwargs):
+            raise DatabaseError("the audit log is unavailable")
+
+        monkeypatch.setattr(services.suppressions, "audit_record", broken_audit_record)
+        with pytest.raises(DatabaseError):
+            services.suppression_add(
+                email=existing.email, reason=SuppressionReason.COMPLAINT, note="Changed"
+            )
+        existing.refresh_from_db()
+        assert (existing.reason, existing.note) == (SuppressionReason.MANUAL, "By phone")
+
 
 class TestSuppressionRemove:
     def test_lets_the_address_be_sent_to_again_when_removed(self, mailoutbox):
@@ -470,6 +579,20 @@ class TestSuppressionRemove:
         assert AuditEvent.objects.get(verb="mail.suppression.removed").actor_id == staff.pk
         queued = OutgoingEmailFactory(recipient=suppression.email)
         assert services.email_send(email_id=queued.pk).outcome == SendOutcome.SENT
+
+    def test_keeps_the_address_when_the_audit_event_cannot_be_saved(self, monkeypatch):
+        """The removal and its audit event are one transaction."""
+        suppression = SuppressionFactory()
+
+        def broken_audit_record(**kwargs):
+            raise DatabaseError("the audit log is unavailable")
+
+        monkeypatch.setattr(services.suppressions, "audit_record", broken_audit_record)
+        with pytest.raises(DatabaseError):
+            services.suppression_remove(
+                suppression_id=suppression.pk, actor=UserFactory(staff=True)
+            )
+        assert Suppression.objects.filter(pk=suppression.pk).exists()
 
 
 class TestDeliveryReceiptRecord:

@@ -23,7 +23,13 @@ from kombu.exceptions import OperationalError
 from localdigital.audit.services import audit_record
 
 from .. import delivery, selectors
-from ..models import EmailStatus, OutgoingEmail, Stream, message_id_for
+from ..models import (
+    SENSITIVE_BODY_REMOVED,
+    EmailStatus,
+    OutgoingEmail,
+    Stream,
+    message_id_for,
+)
 
 if TYPE_CHECKING:
     from localdigital.accounts.models import User
@@ -77,12 +83,16 @@ def email_queue(
     html: str = "",
     headers: dict[str, str] | None = None,
     stream: str = Stream.TRANSACTIONAL,
+    sensitive: bool = False,
 ) -> OutgoingEmail:
     """Queue an email and send it once the caller's transaction commits.
 
     Queuing the same ``idempotency_key`` again returns the first row and sends nothing more,
     so a caller that runs twice emails once. If the caller's transaction rolls back, the row
     goes with it and nothing is sent.
+
+    ``sensitive`` marks an email that holds a secret, such as a sign-in link: staff never see
+    its body, and the body is removed from the outbox once the email is sent.
     """
     now = timezone.now()
     email, created = OutgoingEmail.objects.get_or_create(
@@ -94,6 +104,7 @@ def email_queue(
             "body_html": html,
             "headers": headers or {},
             "stream": Stream(stream),
+            "is_sensitive": sensitive,
             "message_id": message_id_for(idempotency_key),
             "created_at": now,
             "queued_at": now,
@@ -112,6 +123,7 @@ def email_send(*, email_id: int) -> SendResult:
     not yet due is left alone, so running this twice sends once. A suppressed recipient
     fails the row without contacting the provider. A temporary error queues the row again
     after a backoff, until ``MAIL_MAX_ATTEMPTS`` attempts are used; a permanent one fails it.
+    Once a sensitive email is sent its body is removed; until then it is kept for the retries.
     """
     claimed = _email_claim(email_id=email_id)
     if isinstance(claimed, SendResult):
@@ -171,6 +183,7 @@ def _email_claim(*, email_id: int) -> OutgoingEmail | SendResult:
 
 
 def _email_mark_sent(*, email_id: int, provider_reference: str) -> None:
+    """Record that the provider accepted the email, and remove a sensitive email's body."""
     with transaction.atomic():
         email = OutgoingEmail.objects.select_for_update().get(pk=email_id)
         if email.status == EmailStatus.SENT:
@@ -182,16 +195,20 @@ def _email_mark_sent(*, email_id: int, provider_reference: str) -> None:
         email.failed_at = None
         email.next_attempt_at = None
         email.provider_reference = provider_reference
-        email.save(
-            update_fields=[
-                "status",
-                "sent_at",
-                "failed_at",
-                "next_attempt_at",
-                "provider_reference",
-                "updated_at",
-            ]
-        )
+        update_fields = [
+            "status",
+            "sent_at",
+            "failed_at",
+            "next_attempt_at",
+            "provider_reference",
+            "updated_at",
+        ]
+        if email.is_sensitive:
+            # The secret has done its job; nothing it unlocks should stay in the database.
+            email.body_text = SENSITIVE_BODY_REMOVED
+            email.body_html = SENSITIVE_BODY_REMOVED if email.body_html else ""
+            update_fields += ["body_text", "body_html"]
+        email.save(update_fields=update_fields)
 
 
 def _email_record_error(*, email_id: int, send_error: delivery.SendError) -> SendResult:

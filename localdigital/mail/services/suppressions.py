@@ -32,6 +32,13 @@ def suppression_add(
                     suppression = Suppression.objects.create(
                         email=address, reason=SuppressionReason(reason), note=note
                     )
+            except IntegrityError:
+                # Added by a concurrent request since the lookup above.
+                suppression = (
+                    selectors.suppressions_for_address(email=address).select_for_update().get()
+                )
+            else:
+                # Outside the try, so that a failure to audit is never taken for that race.
                 audit_record(
                     actor=actor,
                     verb="mail.suppression.added",
@@ -39,11 +46,6 @@ def suppression_add(
                     data={"reason": suppression.reason},
                 )
                 return suppression
-            except IntegrityError:
-                # Added by a concurrent request since the lookup above.
-                suppression = (
-                    selectors.suppressions_for_address(email=address).select_for_update().get()
-                )
         suppression.reason = SuppressionReason(reason)
         suppression.note = note
         suppression.save(update_fields=["reason", "note"])
