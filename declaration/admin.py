@@ -6,13 +6,12 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 
 from localdigital.accounts import selectors as account_selectors
-from localdigital.accounts.models import User
+from localdigital.accounts.requests import request_staff_user
 
 from . import selectors, services
 from .models import Membership, MembershipRole, Organisation
@@ -83,6 +82,13 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
+    """Organisations. Adding and changing go through services and are audited.
+
+    Staff add only organisations outside the register of local authorities, so the add form
+    has no register fields. Nobody deletes one, superusers included: an organisation that has
+    ended is marked closed, because historic signatories point at it.
+    """
+
     list_display = ["name", "register_code", "organisation_type", "region", "nation", "closed_on"]
     list_filter = ["organisation_type", "region", "nation", ClosedListFilter]
     search_fields = ["name", "alternative_names", "register_code", "gss_code", "slug"]
@@ -115,6 +121,47 @@ class OrganisationAdmin(admin.ModelAdmin):
         ("Contact", {"fields": ["website", "email_domains"]}),
         ("History", {"fields": ["created_at", "updated_at"]}),
     ]
+    add_fieldsets = [
+        (
+            None,
+            {
+                "description": (
+                    "Add an organisation that is not a local authority, such as a government "
+                    "department or a sector body. Local authorities come from the register."
+                ),
+                "fields": ["name", "slug", "organisation_type", "alternative_names"],
+            },
+        ),
+        ("Contact", {"fields": ["website", "email_domains"]}),
+    ]
+
+    def get_fieldsets(self, request: HttpRequest, obj: Organisation | None = None) -> Any:
+        return self.add_fieldsets if obj is None else self.fieldsets
+
+    def has_delete_permission(self, request: HttpRequest, obj: Organisation | None = None) -> bool:
+        return False
+
+    def save_model(self, request: HttpRequest, obj: Organisation, form: Any, change: bool) -> None:
+        data = form.cleaned_data
+        if change:
+            saved = services.organisation_update(
+                organisation=obj,
+                changes={name: data[name] for name in form.fields if name in data},
+                updated_by=request_staff_user(request),
+            )
+        else:
+            saved = services.organisation_create(
+                name=data["name"],
+                slug=data["slug"],
+                organisation_type=data["organisation_type"],
+                website=data.get("website", ""),
+                email_domains=data.get("email_domains") or [],
+                alternative_names=data.get("alternative_names") or [],
+                created_by=request_staff_user(request),
+            )
+            obj.pk = saved.pk
+        # The admin goes on to log, message and redirect with ``obj``: give it what was saved.
+        obj.refresh_from_db()
 
     def get_readonly_fields(self, request: HttpRequest, obj: Organisation | None = None) -> Any:
         if obj is not None and obj.register_code:
@@ -156,6 +203,16 @@ class MembershipAddForm(forms.ModelForm):
         return cleaned_data
 
 
+MEMBERSHIP_DETAIL_FIELDS = [
+    "user",
+    "organisation",
+    "role",
+    "created_at",
+    "approved_at",
+    "approved_by",
+]
+
+
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin):
     """Members of organisations. Every change goes through a service and is audited."""
@@ -185,13 +242,13 @@ class MembershipAdmin(admin.ModelAdmin):
     def get_fields(self, request: HttpRequest, obj: Membership | None = None) -> Any:
         if obj is None:
             return ["organisation", "email", "role"]
-        return ["user", "organisation", "role", "created_at", "approved_at"]
+        return MEMBERSHIP_DETAIL_FIELDS
 
     def get_readonly_fields(self, request: HttpRequest, obj: Membership | None = None) -> Any:
         # A membership changes only through the actions on the list, which are audited.
         if obj is None:
             return []
-        return ["user", "organisation", "role", "created_at", "approved_at"]
+        return MEMBERSHIP_DETAIL_FIELDS
 
     def change_view(
         self,
@@ -216,26 +273,31 @@ class MembershipAdmin(admin.ModelAdmin):
             organisation=form.cleaned_data["organisation"],
             user=form.cleaned_data["user"],
             role=form.cleaned_data["role"],
-            added_by=_staff_user(request),
+            added_by=request_staff_user(request),
         )
         obj.pk = membership.pk
         obj.user = membership.user
         obj.created_at = membership.created_at
         obj.approved_at = membership.approved_at
+        obj.approved_by = membership.approved_by
 
     def delete_model(self, request: HttpRequest, obj: Membership) -> None:
-        services.membership_remove(membership=obj, removed_by=_staff_user(request))
+        services.membership_remove(membership=obj, removed_by=request_staff_user(request))
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Membership]) -> None:
         for membership in queryset:
-            services.membership_remove(membership=membership, removed_by=_staff_user(request))
+            services.membership_remove(
+                membership=membership, removed_by=request_staff_user(request)
+            )
 
     @admin.action(description="Approve selected members", permissions=["change"])
     def approve(self, request: HttpRequest, queryset: QuerySet[Membership]) -> None:
         approved = 0
         for membership in queryset:
             try:
-                services.membership_approve(membership=membership, approved_by=_staff_user(request))
+                services.membership_approve(
+                    membership=membership, approved_by=request_staff_user(request)
+                )
             except services.MembershipAlreadyApprovedError:
                 continue
             approved += 1
@@ -256,7 +318,7 @@ class MembershipAdmin(admin.ModelAdmin):
         for membership in queryset:
             try:
                 updated = services.membership_role_set(
-                    membership=membership, role=role, changed_by=_staff_user(request)
+                    membership=membership, role=role, changed_by=request_staff_user(request)
                 )
             except services.MembershipNotApprovedError:
                 refused.append(str(membership))
@@ -273,13 +335,6 @@ class MembershipAdmin(admin.ModelAdmin):
                 f"Approve these members before making them admins: {', '.join(refused)}.",
                 messages.WARNING,
             )
-
-
-def _staff_user(request: HttpRequest) -> User:
-    """Return the member of staff acting; the admin site lets nobody else this far."""
-    if not isinstance(request.user, User):
-        raise PermissionDenied
-    return request.user
 
 
 def _members(count: int) -> str:

@@ -155,7 +155,8 @@ class Membership(models.Model):
 
     States: pending (``approved_at`` empty) → approved. A person whose verified email domain
     is one of the organisation's domains is approved at once; anyone else waits for the
-    organisation admin or staff.
+    organisation admin or staff. ``approved_by`` is whoever approved or added them: empty
+    for an approval by email domain, or once that person's account has gone.
     """
 
     user = models.ForeignKey(
@@ -169,6 +170,13 @@ class Membership(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
     approved_at = models.DateTimeField(null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         ordering = ["organisation__name", "user__email"]

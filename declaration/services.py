@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -86,8 +86,30 @@ def organisations_import_register(
 
     ``entries`` come from ``register.register_entries_parse``, which has checked the file
     as a whole. Everything happens in one transaction: a GSS code that already belongs to
-    another organisation raises ``RegisterFileError`` before anything is written.
+    another organisation raises ``RegisterFileError`` before anything is written. Authorities
+    in the file may swap or pass on GSS codes among themselves. Should a save still break a
+    uniqueness rule (say, staff gave an organisation a GSS code while the import ran),
+    ``RegisterFileError`` says so and nothing is written.
     """
+    try:
+        return _organisations_import_register(entries=entries, actor=actor, source=source)
+    except IntegrityError as error:
+        constraint = getattr(getattr(error.__cause__, "diag", None), "constraint_name", None)
+        if not (constraint or "").startswith(f"{Organisation._meta.db_table}_"):
+            raise
+        raise RegisterFileError(
+            [
+                "The register clashes with the organisations already saved: a GSS code, "
+                "register code or slug in it belongs to another organisation, perhaps one "
+                "saved while the import ran. Nothing was imported; try again. "
+                f"(The database said: {' '.join(str(error).split())})"
+            ]
+        ) from error
+
+
+def _organisations_import_register(
+    *, entries: Sequence[RegisterEntry], actor: User | None, source: str
+) -> RegisterImportResult:
     english = [entry for entry in entries if entry.nation == IMPORTED_NATION]
     with transaction.atomic():
         with connection.cursor() as cursor:
@@ -99,6 +121,7 @@ def organisations_import_register(
             )
         }
         _check_gss_codes_are_free(english)
+        _release_changing_gss_codes(english, existing=existing)
         taken_slugs = set(Organisation.objects.values_list("slug", flat=True))
         # Current authorities first, so that where a new council took an old one's name
         # (North Yorkshire, Somerset) the current council gets the plain slug.
@@ -151,6 +174,25 @@ def _check_gss_codes_are_free(entries: Sequence[RegisterEntry]) -> None:
     ]
     if problems:
         raise RegisterFileError(problems)
+
+
+def _release_changing_gss_codes(
+    entries: Sequence[RegisterEntry], *, existing: dict[str, Organisation]
+) -> None:
+    """Clear, in the database only, the GSS codes that the import gives to someone else.
+
+    The organisations are saved one by one, and each GSS code is unique, so where two
+    authorities swap codes the first save would find its new code still taken. The objects
+    in ``existing`` keep their old codes, so the changes are still seen and counted.
+    """
+    wanted = {entry.code: entry.gss_code for entry in entries}
+    changing = [
+        organisation.pk
+        for code, organisation in existing.items()
+        if organisation.gss_code and organisation.gss_code != wanted[code]
+    ]
+    if changing:
+        Organisation.objects.filter(pk__in=changing).update(gss_code="")
 
 
 def _register_fields_apply(
@@ -241,6 +283,7 @@ def organisation_create(
     organisation_type: str,
     website: str = "",
     email_domains: Iterable[str] = (),
+    alternative_names: Iterable[str] = (),
     created_by: User | None = None,
 ) -> Organisation:
     """Create an organisation that is not in the register of local authorities.
@@ -254,11 +297,61 @@ def organisation_create(
             organisation_type=organisation_type,
             website=website,
             email_domains=sorted({domain.strip().lower() for domain in email_domains}),
+            alternative_names=list(alternative_names),
         )
         organisation.full_clean()
         organisation.save()
         audit_record(actor=created_by, verb="declaration.organisation.created", target=organisation)
     return organisation
+
+
+def organisation_update(
+    *, organisation: Organisation, changes: Mapping[str, Any], updated_by: User | None
+) -> Organisation:
+    """Change some of an organisation's fields, and record each change's old and new value.
+
+    ``changes`` maps field names to new values (an ``Organisation`` or None for a link). Only
+    the fields whose value differs are saved and audited, as
+    ``declaration.organisation.updated``; with none, nothing is written. Those fields are
+    validated first (``ValidationError``), and a name that is not an editable field raises
+    ``ValueError``. Email domains are kept in lower case, as ``organisation_create`` keeps them.
+    """
+    editable = _editable_organisation_fields()
+    unknown = sorted(set(changes) - set(editable))
+    if unknown:
+        raise ValueError(f"These are not fields staff can change: {', '.join(unknown)}.")
+    with transaction.atomic():
+        organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+        changed: dict[str, dict[str, Any]] = {}
+        for name, value in changes.items():
+            if name == "email_domains":
+                value = list(dict.fromkeys(domain.strip().lower() for domain in value))
+            # A link is compared, and audited, by its id (the field's attname).
+            old = getattr(organisation, editable[name])
+            setattr(organisation, name, value)
+            new = getattr(organisation, editable[name])
+            if new != old:
+                changed[name] = {"old": old, "new": new}
+        if not changed:
+            return organisation
+        organisation.full_clean(exclude=sorted(set(editable) - set(changed)))
+        organisation.save(update_fields=[*sorted(changed), "updated_at"])
+        audit_record(
+            actor=updated_by,
+            verb="declaration.organisation.updated",
+            target=organisation,
+            data={"changed": changed},
+        )
+    return organisation
+
+
+def _editable_organisation_fields() -> dict[str, str]:
+    """Return the name and column attribute of each field staff may change."""
+    return {
+        field.name: field.attname
+        for field in Organisation._meta.concrete_fields
+        if field.editable and not field.primary_key
+    }
 
 
 def organisation_email_domain_add(
@@ -293,7 +386,8 @@ def membership_add(
 ) -> Membership:
     """Add someone to an organisation, approved at once, on the word of staff.
 
-    Raise ``MembershipExistsError`` if they already belong to it.
+    ``added_by`` is recorded as the approver. Raise ``MembershipExistsError`` if they already
+    belong to it.
     """
     with transaction.atomic():
         Organisation.objects.select_for_update().get(pk=organisation.pk)
@@ -301,7 +395,12 @@ def membership_add(
             raise MembershipExistsError(f"{user} already belongs to {organisation}.")
         now = timezone.now()
         membership = Membership.objects.create(
-            organisation=organisation, user=user, role=role, created_at=now, approved_at=now
+            organisation=organisation,
+            user=user,
+            role=role,
+            created_at=now,
+            approved_at=now,
+            approved_by=added_by,
         )
         audit_record(
             actor=added_by,
@@ -322,7 +421,8 @@ def membership_approve(*, membership: Membership, approved_by: User | None) -> M
         if membership.is_approved:
             raise MembershipAlreadyApprovedError(f"{membership} is already approved.")
         membership.approved_at = timezone.now()
-        membership.save(update_fields=["approved_at"])
+        membership.approved_by = approved_by
+        membership.save(update_fields=["approved_at", "approved_by"])
         audit_record(actor=approved_by, verb="declaration.membership.approved", target=membership)
     return membership
 

@@ -32,7 +32,13 @@ class AuditEventAdmin(admin.ModelAdmin):
         ("actor", admin.RelatedOnlyFieldListFilter),
         ("target_content_type", admin.RelatedOnlyFieldListFilter),
     ]
-    search_fields = ["target_label", "actor_label"]
+    # "=" matches the target's id exactly, so searching 12 finds object 12 and not 112; with
+    # the target type filter it lists every event for one object.
+    search_fields = ["target_label", "actor_label", "=target_object_id"]
+    search_help_text = (
+        "Search by what the target was called, by who acted, or by the target's id (exact). "
+        "Filter by target type to see every event for one object."
+    )
     date_hierarchy = "created_at"
     list_select_related = ["target_content_type"]
     fields = EVENT_FIELDS

@@ -1,11 +1,13 @@
 import pytest
 from django.contrib.auth.models import Permission
+from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
+from declaration.models import Organisation
 from localdigital.audit.models import AuditEvent
 from localdigital.audit.services import audit_record
 from tests.accounts.factories import UserFactory
-from tests.declaration.factories import OrganisationFactory
+from tests.declaration.factories import MembershipFactory, OrganisationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -93,6 +95,45 @@ class TestAuditEventAdmin:
         assert [row.pk for row in by_actor_id.context["cl"].result_list] == [event.pk]
         assert [row.pk for row in by_type.context["cl"].result_list] == [event.pk]
         assert by_day.context["cl"].result_count == 2
+
+    def test_finds_every_event_for_one_object_when_searching_its_id_with_its_type(
+        self, otp_verified_superuser_client, event
+    ):
+        """The id matches exactly, and the target type tells apart objects sharing an id."""
+        organisation = OrganisationFactory.create(name="Ambridge Parish Council")
+        same_id_other_type = MembershipFactory.create(
+            pk=organisation.pk,
+            organisation=organisation,
+            user=UserFactory.create(email="ada@ambridge.gov.uk"),
+        )
+        renamed = audit_record(
+            actor=None,
+            verb="declaration.organisation.updated",
+            target=organisation,
+            data={"changed": {"name": {"old": "Ambridge", "new": "Ambridge Parish Council"}}},
+        )
+        audit_record(actor=None, verb="declaration.membership.added", target=same_id_other_type)
+        audit_record(actor=None, verb="declaration.organisation.created", target=organisation)
+        url = reverse("admin:audit_auditevent_changelist")
+        content_type = ContentType.objects.get_for_model(Organisation)
+
+        by_id = otp_verified_superuser_client.get(url, {"q": str(organisation.pk)})
+        for_one_object = otp_verified_superuser_client.get(
+            url, {"q": str(organisation.pk), "target_content_type__id__exact": content_type.pk}
+        )
+        partial_id = otp_verified_superuser_client.get(url, {"q": f"9{organisation.pk}"})
+
+        assert {row.verb for row in by_id.context["cl"].result_list} == {
+            "declaration.organisation.updated",
+            "declaration.organisation.created",
+            "declaration.membership.added",
+        }
+        assert [row.verb for row in for_one_object.context["cl"].result_list] == [
+            "declaration.organisation.created",
+            "declaration.organisation.updated",
+        ]
+        assert renamed.pk in {row.pk for row in for_one_object.context["cl"].result_list}
+        assert list(partial_id.context["cl"].result_list) == []
 
     def test_shows_the_event_when_its_actor_has_been_deleted(
         self, otp_verified_superuser_client, event

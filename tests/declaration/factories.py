@@ -23,9 +23,10 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
 
 
 class MembershipFactory(factory.django.DjangoModelFactory):
-    """An approved member.
+    """An approved member, approved by email domain (so by nobody: ``approved_by`` is empty).
 
     ``pending=True`` makes one awaiting approval, and ``admin=True`` an organisation admin.
+    Pass ``approved_by`` for someone approved or added by staff.
     """
 
     class Meta:
@@ -35,7 +36,8 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     organisation = factory.SubFactory(OrganisationFactory)
     role = MembershipRole.MEMBER
     approved_at = factory.LazyFunction(timezone.now)
+    approved_by = None
 
     class Params:
-        pending = factory.Trait(approved_at=None)
+        pending = factory.Trait(approved_at=None, approved_by=None)
         admin = factory.Trait(role=MembershipRole.ADMIN)

@@ -139,6 +139,86 @@ class TestOrganisationAdmin:
         assert hackney.website == "https://hackney.gov.uk"
         assert hackney.combined_authority == gla
 
+    def test_saves_through_the_service_and_audits_when_staff_change_an_organisation(
+        self, otp_verified_superuser_client, hull
+    ):
+        """Each changed field is in the audit event with its old and new value."""
+        response = otp_verified_superuser_client.post(
+            reverse("admin:declaration_organisation_change", args=[hull.pk]),
+            {
+                "slug": hull.slug,
+                "website": "https://www.hull.gov.uk",
+                "email_domains": "hull.gov.uk",
+                "memberships-TOTAL_FORMS": "0",
+                "memberships-INITIAL_FORMS": "0",
+            },
+        )
+
+        assert response.status_code == 302
+        event = AuditEvent.objects.get(verb="declaration.organisation.updated")
+        assert event.target_object_id == str(hull.pk)
+        assert event.actor.is_superuser
+        assert event.data == {
+            "changed": {
+                "website": {"old": "", "new": "https://www.hull.gov.uk"},
+                "email_domains": {"old": ["kingston-upon-hull.gov.uk"], "new": ["hull.gov.uk"]},
+            }
+        }
+
+    def test_creates_through_the_service_and_audits_when_staff_add_an_organisation(
+        self, otp_verified_superuser_client
+    ):
+        """Staff add bodies outside the register, so the form has no register fields."""
+        url = reverse("admin:declaration_organisation_add")
+
+        form = otp_verified_superuser_client.get(url)
+        response = otp_verified_superuser_client.post(
+            url,
+            {
+                "name": "Local Government Association",
+                "slug": "local-government-association",
+                "organisation_type": OrganisationType.SECTOR_BODY,
+                "alternative_names": "LGA",
+                "website": "https://www.local.gov.uk",
+                "email_domains": "Local.gov.uk",
+                "memberships-TOTAL_FORMS": "0",
+                "memberships-INITIAL_FORMS": "0",
+            },
+        )
+
+        assert 'name="register_code"' not in form.text
+        assert 'name="gss_code"' not in form.text
+        assert response.status_code == 302
+        organisation = Organisation.objects.get(slug="local-government-association")
+        assert organisation.alternative_names == ["LGA"]
+        assert organisation.email_domains == ["local.gov.uk"]
+        assert organisation.register_code == ""
+        event = AuditEvent.objects.get(verb="declaration.organisation.created")
+        assert event.target_object_id == str(organisation.pk)
+        assert event.actor.is_superuser
+
+    def test_refuses_to_delete_when_even_a_superuser_asks(
+        self, otp_verified_superuser_client, hull
+    ):
+        """Organisations are closed, never deleted: signatories and co-publishers point at them."""
+        client = otp_verified_superuser_client
+
+        page = client.get(reverse("admin:declaration_organisation_change", args=[hull.pk]))
+        changelist = client.get(ORGANISATIONS)
+        delete = client.post(
+            reverse("admin:declaration_organisation_delete", args=[hull.pk]), {"post": "yes"}
+        )
+        bulk_delete = client.post(
+            ORGANISATIONS,
+            {"action": "delete_selected", "_selected_action": [hull.pk], "post": "yes"},
+        )
+
+        assert reverse("admin:declaration_organisation_delete", args=[hull.pk]) not in page.text
+        assert 'value="delete_selected"' not in changelist.text
+        assert delete.status_code == 403
+        assert bulk_delete.status_code == 200  # the list again: no such action
+        assert Organisation.objects.filter(pk=hull.pk).exists()
+
     def test_lets_staff_edit_every_field_when_the_organisation_is_not_from_the_register(
         self, otp_verified_superuser_client, gds
     ):
@@ -188,6 +268,7 @@ class TestMembershipAdmin:
 
         pending.refresh_from_db()
         assert pending.is_approved
+        assert pending.approved_by.is_superuser
         assert "Approved 1 member." in response.text
         event = AuditEvent.objects.get(verb="declaration.membership.approved")
         assert event.target_object_id == str(pending.pk)
@@ -233,6 +314,7 @@ class TestMembershipAdmin:
         assert response.status_code == 302
         membership = Membership.objects.get(user=user, organisation=hull)
         assert membership.is_approved
+        assert membership.approved_by.is_superuser
         assert membership.is_admin
         assert AuditEvent.objects.filter(
             verb="declaration.membership.added", target_object_id=str(membership.pk)

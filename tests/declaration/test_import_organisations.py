@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import IntegrityError
 
 from declaration import services
 from declaration.models import Organisation, OrganisationType
@@ -50,6 +51,15 @@ def changed_register(tmp_path: Path, code: str, **changes: str) -> Path:
     for row in rows:
         if row["local-authority-code"] == code:
             row.update({key.replace("_", "-"): value for key, value in changes.items()})
+    return write_register(tmp_path / "register.csv", rows, list(rows[0]))
+
+
+def register_with_gss_codes(tmp_path: Path, gss_codes: dict[str, str]) -> Path:
+    """Write a copy of the register where each authority in ``gss_codes`` has that GSS code."""
+    rows = register_rows()
+    for row in rows:
+        if row["local-authority-code"] in gss_codes:
+            row["gss-code"] = gss_codes[row["local-authority-code"]]
     return write_register(tmp_path / "register.csv", rows, list(rows[0]))
 
 
@@ -250,6 +260,67 @@ class TestImportOrganisationsRegister:
 
         assert Organisation.objects.count() == 1
 
+    def test_swaps_the_gss_codes_when_two_authorities_exchange_them(self, tmp_path):
+        """Each code is unique, so the import must not save one while the other still has it."""
+        import_register()
+        swapped = register_with_gss_codes(tmp_path, {"BIR": "E08000003", "MAN": "E08000025"})
+
+        result = import_register(swapped)
+
+        assert result == services.RegisterImportResult(
+            created=0, updated=2, unchanged=378, closed=0
+        )
+        assert dict(
+            Organisation.objects.filter(register_code__in=["BIR", "MAN"]).values_list(
+                "register_code", "gss_code"
+            )
+        ) == {"BIR": "E08000003", "MAN": "E08000025"}
+
+    def test_passes_gss_codes_along_when_each_authority_takes_the_next_ones(self, tmp_path):
+        """A chain: Birmingham takes Manchester's, Manchester Leeds's, Leeds a new code."""
+        import_register()
+        moved = register_with_gss_codes(
+            tmp_path, {"BIR": "E08000003", "MAN": "E08000035", "LDS": "E08999999"}
+        )
+
+        result = import_register(moved)
+
+        assert result.updated == 3
+        assert dict(
+            Organisation.objects.filter(register_code__in=["BIR", "MAN", "LDS"]).values_list(
+                "register_code", "gss_code"
+            )
+        ) == {"BIR": "E08000003", "MAN": "E08000035", "LDS": "E08999999"}
+
+    def test_says_what_clashed_and_writes_nothing_when_a_save_breaks_a_unique_code(
+        self, monkeypatch
+    ):
+        """Were a GSS code taken after the check (a staff edit meanwhile), no crash: a message."""
+        OrganisationFactory(name="Somewhere Else", register_code="", gss_code="E08000025")
+        monkeypatch.setattr(services, "_check_gss_codes_are_free", lambda entries: None)
+
+        with pytest.raises(RegisterFileError, match="Nothing was imported; try again") as raised:
+            import_register()
+
+        assert "Key (gss_code)=(E08000025) already exists" in str(raised.value)
+        assert Organisation.objects.count() == 1
+        assert not AuditEvent.objects.exists()
+
+    def test_lets_other_integrity_errors_through_when_they_are_not_about_the_register(
+        self, monkeypatch
+    ):
+        """Only a clash of codes is the file's problem; a failed audit write is not."""
+
+        def fail(**kwargs):
+            raise IntegrityError("audit log unavailable")
+
+        monkeypatch.setattr(services, "audit_record", fail)
+
+        with pytest.raises(IntegrityError, match="audit log unavailable"):
+            import_register()
+
+        assert not Organisation.objects.exists()
+
     def test_writes_nothing_when_a_save_fails_part_way(self, monkeypatch):
         """The import is one transaction: a failure after the first pass undoes it all."""
 
@@ -371,6 +442,29 @@ class TestImportOrganisationsCommand:
 
         assert len(raised.value.problems) == 36
         assert "… and 16 more." in str(raised.value)
+
+    def test_prints_the_counts_when_two_authorities_swap_gss_codes(self, tmp_path):
+        import_command(str(REGISTER_CSV))
+        swapped = register_with_gss_codes(tmp_path, {"BIR": "E08000003", "MAN": "E08000025"})
+
+        output = import_command(str(swapped))
+
+        assert "Updated: 2\n" in output
+
+    def test_prints_a_clear_message_not_a_traceback_when_a_save_breaks_a_unique_code(
+        self, monkeypatch
+    ):
+        OrganisationFactory(name="Somewhere Else", register_code="", gss_code="E08000025")
+        monkeypatch.setattr(services, "_check_gss_codes_are_free", lambda entries: None)
+
+        with pytest.raises(CommandError) as raised:
+            import_command(str(REGISTER_CSV))
+
+        assert str(raised.value).startswith(f"Nothing was imported from {REGISTER_CSV}:\n")
+        assert "a GSS code, register code or slug in it belongs to another organisation" in str(
+            raised.value
+        )
+        assert Organisation.objects.count() == 1
 
     def test_says_so_when_the_file_does_not_exist(self, tmp_path):
         with pytest.raises(CommandError, match=r"Could not read .*missing\.csv: No such file"):

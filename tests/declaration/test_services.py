@@ -1,3 +1,5 @@
+import datetime
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
@@ -9,6 +11,16 @@ from tests.accounts.factories import UserFactory
 from tests.declaration.factories import MembershipFactory, OrganisationFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def broken_audit(monkeypatch):
+    """Make every audit write fail, as a full disk or a lost connection would."""
+
+    def fail(**kwargs):
+        raise IntegrityError("audit log unavailable")
+
+    monkeypatch.setattr(services, "audit_record", fail)
 
 
 class TestOrganisationCreate:
@@ -43,6 +55,128 @@ class TestOrganisationCreate:
         assert Organisation.objects.count() == 1
         assert not AuditEvent.objects.exists()
 
+    def test_keeps_the_alternative_names_when_given(self):
+        organisation = services.organisation_create(
+            name="Local Government Association",
+            slug="local-government-association",
+            organisation_type=OrganisationType.SECTOR_BODY,
+            alternative_names=["LGA"],
+        )
+
+        assert Organisation.objects.get(pk=organisation.pk).alternative_names == ["LGA"]
+
+
+class TestOrganisationUpdate:
+    def test_saves_and_audits_old_and_new_values_when_fields_change(self):
+        """Each changed field is listed with its old and new value; a link by its id."""
+        successor = OrganisationFactory(name="Cumberland Council")
+        organisation = OrganisationFactory(
+            name="Allerdale Borough Council", website="", email_domains=["allerdale.gov.uk"]
+        )
+        staff = UserFactory(staff=True)
+
+        updated = services.organisation_update(
+            organisation=organisation,
+            changes={
+                "name": "Allerdale Borough Council",
+                "website": "https://www.allerdale.gov.uk",
+                "email_domains": ["Allerdale.gov.uk", "cumberland.gov.uk"],
+                "replaced_by": successor,
+                "closed_on": datetime.date(2023, 4, 1),
+            },
+            updated_by=staff,
+        )
+
+        stored = Organisation.objects.get(pk=organisation.pk)
+        assert stored.website == "https://www.allerdale.gov.uk"
+        assert stored.email_domains == ["allerdale.gov.uk", "cumberland.gov.uk"]
+        assert stored.replaced_by == successor
+        assert stored.updated_at > organisation.updated_at
+        assert updated.closed_on == datetime.date(2023, 4, 1)
+        event = AuditEvent.objects.get()
+        assert (event.verb, event.actor, event.target_object_id) == (
+            "declaration.organisation.updated",
+            staff,
+            str(organisation.pk),
+        )
+        assert event.data == {
+            "changed": {
+                "website": {"old": "", "new": "https://www.allerdale.gov.uk"},
+                "email_domains": {
+                    "old": ["allerdale.gov.uk"],
+                    "new": ["allerdale.gov.uk", "cumberland.gov.uk"],
+                },
+                "replaced_by": {"old": None, "new": successor.pk},
+                "closed_on": {"old": None, "new": "2023-04-01"},
+            }
+        }
+
+    def test_writes_only_the_changed_fields_when_the_instance_given_is_stale(self):
+        """A change made meanwhile to another field survives: the row is read again, locked."""
+        organisation = OrganisationFactory(region="South West", website="")
+        Organisation.objects.filter(pk=organisation.pk).update(region="South East")
+
+        services.organisation_update(
+            organisation=organisation,
+            changes={"website": "https://borsetshire.gov.uk"},
+            updated_by=None,
+        )
+
+        stored = Organisation.objects.get(pk=organisation.pk)
+        assert (stored.region, stored.website) == ("South East", "https://borsetshire.gov.uk")
+
+    def test_writes_nothing_when_no_value_changes(self):
+        organisation = OrganisationFactory(website="https://borsetshire.gov.uk")
+
+        services.organisation_update(
+            organisation=organisation,
+            changes={"website": "https://borsetshire.gov.uk", "name": organisation.name},
+            updated_by=None,
+        )
+
+        assert Organisation.objects.get(pk=organisation.pk).updated_at == organisation.updated_at
+        assert not AuditEvent.objects.exists()
+
+    @pytest.mark.parametrize("name", ["created_at", "id", "parent_county_id", "colour"])
+    def test_refuses_when_asked_to_change_something_that_is_not_an_editable_field(self, name):
+        organisation = OrganisationFactory()
+
+        with pytest.raises(ValueError, match=name):
+            services.organisation_update(
+                organisation=organisation, changes={name: None}, updated_by=None
+            )
+
+        assert not AuditEvent.objects.exists()
+
+    def test_refuses_and_writes_nothing_when_the_new_slug_is_taken(self):
+        OrganisationFactory(slug="lga")
+        organisation = OrganisationFactory(slug="local-government-association")
+
+        with pytest.raises(ValidationError) as raised:
+            services.organisation_update(
+                organisation=organisation,
+                changes={"slug": "lga", "website": "https://www.local.gov.uk"},
+                updated_by=None,
+            )
+
+        assert "slug" in raised.value.message_dict
+        stored = Organisation.objects.get(pk=organisation.pk)
+        assert (stored.slug, stored.website) == ("local-government-association", "")
+        assert not AuditEvent.objects.exists()
+
+    def test_writes_nothing_when_the_audit_fails(self, broken_audit):
+        """The change and its audit event are one transaction."""
+        organisation = OrganisationFactory(website="")
+
+        with pytest.raises(IntegrityError):
+            services.organisation_update(
+                organisation=organisation,
+                changes={"website": "https://borsetshire.gov.uk"},
+                updated_by=None,
+            )
+
+        assert Organisation.objects.get(pk=organisation.pk).website == ""
+
 
 class TestOrganisationEmailDomainAdd:
     def test_adds_the_domain_when_it_is_new(self):
@@ -70,17 +204,33 @@ class TestOrganisationEmailDomainAdd:
         assert organisation.updated_at == updated_at
         assert not AuditEvent.objects.exists()
 
+    def test_writes_nothing_when_the_audit_fails(self, broken_audit):
+        """The new domain and its audit event are one transaction."""
+        organisation = OrganisationFactory(email_domains=["hackney.gov.uk"])
+
+        with pytest.raises(IntegrityError):
+            services.organisation_email_domain_add(
+                organisation=organisation, domain="learning.hackney.gov.uk", added_by=None
+            )
+
+        organisation.refresh_from_db()
+        assert organisation.email_domains == ["hackney.gov.uk"]
+
 
 class TestMembershipAdd:
     def test_adds_an_approved_member_when_they_do_not_belong(self):
         organisation = OrganisationFactory()
         user = UserFactory()
 
+        staff = UserFactory(staff=True)
+
         membership = services.membership_add(
-            organisation=organisation, user=user, role=MembershipRole.ADMIN, added_by=None
+            organisation=organisation, user=user, role=MembershipRole.ADMIN, added_by=staff
         )
 
+        membership.refresh_from_db()
         assert membership.is_approved
+        assert membership.approved_by == staff
         assert membership.is_admin
         assert AuditEvent.objects.get().verb == "declaration.membership.added"
 
@@ -95,6 +245,17 @@ class TestMembershipAdd:
         assert Membership.objects.count() == 1
         assert not AuditEvent.objects.exists()
 
+    def test_writes_nothing_when_the_audit_fails(self, broken_audit):
+        """The membership and its audit event are one transaction."""
+        organisation = OrganisationFactory()
+
+        with pytest.raises(IntegrityError):
+            services.membership_add(
+                organisation=organisation, user=UserFactory(), added_by=UserFactory(staff=True)
+            )
+
+        assert not Membership.objects.exists()
+
 
 class TestMembershipApprove:
     def test_approves_and_audits_when_the_member_is_waiting(self):
@@ -103,7 +264,9 @@ class TestMembershipApprove:
 
         membership = services.membership_approve(membership=membership, approved_by=staff)
 
+        membership.refresh_from_db()
         assert membership.is_approved
+        assert membership.approved_by == staff
         event = AuditEvent.objects.get()
         assert (event.verb, event.actor) == ("declaration.membership.approved", staff)
 
@@ -118,20 +281,16 @@ class TestMembershipApprove:
         assert membership.approved_at == approved_at
         assert not AuditEvent.objects.exists()
 
-    def test_writes_nothing_when_the_audit_fails(self, monkeypatch):
+    def test_writes_nothing_when_the_audit_fails(self, broken_audit):
         """The approval and its audit event are one transaction."""
-
-        def fail(**kwargs):
-            raise IntegrityError("audit log unavailable")
-
-        monkeypatch.setattr(services, "audit_record", fail)
         membership = MembershipFactory(pending=True)
 
         with pytest.raises(IntegrityError):
-            services.membership_approve(membership=membership, approved_by=None)
+            services.membership_approve(membership=membership, approved_by=UserFactory(staff=True))
 
         membership.refresh_from_db()
         assert not membership.is_approved
+        assert membership.approved_by is None
 
 
 class TestMembershipRoleSet:
@@ -165,6 +324,18 @@ class TestMembershipRoleSet:
 
         assert not AuditEvent.objects.exists()
 
+    def test_writes_nothing_when_the_audit_fails(self, broken_audit):
+        """The new role and its audit event are one transaction."""
+        membership = MembershipFactory()
+
+        with pytest.raises(IntegrityError):
+            services.membership_role_set(
+                membership=membership, role=MembershipRole.ADMIN, changed_by=None
+            )
+
+        membership.refresh_from_db()
+        assert membership.role == MembershipRole.MEMBER
+
 
 class TestMembershipRemove:
     def test_removes_and_audits_who_was_removed_when_asked(self):
@@ -178,3 +349,12 @@ class TestMembershipRemove:
         assert event.verb == "declaration.membership.removed"
         assert event.data["user"] == "ada@hull.gov.uk"
         assert event.actor == staff
+
+    def test_keeps_the_membership_when_the_audit_fails(self, broken_audit):
+        """The removal and its audit event are one transaction."""
+        membership = MembershipFactory()
+
+        with pytest.raises(IntegrityError):
+            services.membership_remove(membership=membership, removed_by=None)
+
+        assert Membership.objects.filter(pk=membership.pk).exists()
