@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("declaration.urls")),
 ]
 
+handler400 = "localdigital.pages.views.bad_request"
 handler403 = "localdigital.pages.views.permission_denied"
 handler404 = "localdigital.pages.views.page_not_found"
 handler500 = "localdigital.pages.views.server_error"

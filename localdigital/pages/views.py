@@ -72,8 +72,27 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse(body, status=200 if database == "ok" else 503)
 
 
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """Render the 400 page without context processors: the request itself is what is wrong.
+
+    A bad Host header, for one, makes anything that asks for the request's host fail again.
+    """
+    from django.template import loader
+
+    return HttpResponse(loader.get_template("400.html").render(), status=400)
+
+
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return render(request, "403.html", status=403)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """Explain a form refused for want of a valid CSRF token, usually an expired session.
+
+    Django calls this (``CSRF_FAILURE_VIEW``) with the technical ``reason``, and logs that
+    reason to ``django.security.csrf`` itself; it is not for the person reading the page.
+    """
+    return render(request, "403_csrf.html", status=403)
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from django.db import connections
 from playwright.sync_api import Browser, Page, sync_playwright
 
 REPO = Path(__file__).resolve().parents[2]
@@ -51,20 +52,37 @@ def chromium_path() -> str:
     )
 
 
-@pytest.fixture(scope="session", autouse=True)
-def _allow_sync_orm_beside_playwright() -> None:
-    """Playwright's sync API runs an event loop; the ORM calls made by tests are still sync."""
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+@pytest.fixture(autouse=True)
+def _allow_sync_orm_beside_playwright(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Playwright's sync API runs an event loop; the ORM calls made by tests are still sync.
+
+    Set for each browser test only, and put back afterwards, so no other test runs with
+    Django's guard against sync ORM calls from async code turned off.
+    """
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
+@pytest.fixture
+def browser(_allow_sync_orm_beside_playwright: None) -> Iterator[Browser]:
+    """Chromium, for one test.
+
+    While Playwright runs, its event loop counts as running in this thread. So Playwright
+    starts after DJANGO_ALLOW_ASYNC_UNSAFE is set and stops before it is put back, within
+    each test: pytest-django sets the test database up before and flushes it after with no
+    loop running, and the tests that follow the browser tests run with Django's guard on.
+    """
     if not AXE_SOURCE.exists():
         pytest.fail("axe-core is missing: run `npm ci` (make test does).", pytrace=False)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+        try:
+            yield browser
+        finally:
+            browser.close()
+            # While Playwright runs, this thread has a context of its own, and so database
+            # connections of its own (Django keeps them in context variables). Close them
+            # before that context goes, or the test database cannot be dropped at the end.
+            connections.close_all()
 
 
 @dataclass
