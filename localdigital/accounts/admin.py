@@ -2,27 +2,25 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import UserChangeForm as BaseUserChangeForm
+from django.http import HttpRequest
 
+from . import services
 from .models import User
+from .requests import request_staff_user
 
 
 class UserCreationForm(forms.ModelForm):
-    """Create an account; a member of staff then sets a password with the password form."""
+    """The new account's address and name; a superuser then sets a password if it is staff."""
 
     class Meta:
         model = User
         fields = ("email", "full_name")
-
-    def save(self, commit: bool = True) -> User:
-        user = super().save(commit=False)
-        user.set_unusable_password()
-        if commit:
-            user.save()
-        return user
 
 
 class UserChangeForm(BaseUserChangeForm):
@@ -56,3 +54,24 @@ class UserAdmin(BaseUserAdmin):
         ),
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "full_name")}),)
+
+    def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        created = services.user_create(
+            email=form.cleaned_data["email"],
+            full_name=form.cleaned_data.get("full_name", ""),
+            created_by=request_staff_user(request),
+        )
+        obj.pk, obj.password = created.pk, created.password
+        obj._state.adding = False
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        if change:
+            services.user_privileges_record(
+                user=form.instance,
+                changed=form.changed_data,
+                changed_by=request_staff_user(request),
+            )

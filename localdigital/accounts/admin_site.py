@@ -26,6 +26,12 @@ class StaffAdminSite(AdminSiteOTPRequired):
     site_title = "Local Digital admin"
     index_title = "Run the programme"
 
+    def has_permission(self, request: HttpRequest) -> bool:
+        """Staff, verified by their second factor, in a session begun with their password."""
+        return super().has_permission(request) and selectors.session_is_password_sign_in(
+            request=request
+        )
+
     def login(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
         redirect_to = request.POST.get(REDIRECT_FIELD_NAME, request.GET.get(REDIRECT_FIELD_NAME))
         if not redirect_to or not url_has_allowed_host_and_scheme(

@@ -8,16 +8,22 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 
+from . import selectors
+
 
 def staff_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Send anonymous visitors to the staff sign-in; refuse signed-in people who are not staff."""
+    """Let through only staff who signed in with their password.
+
+    Anonymous visitors, and staff whose session began some other way, go to the staff
+    sign-in; signed-in people who are not staff are refused.
+    """
 
     @wraps(view)
     def wrapped(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path(), reverse("two_factor:login"))
-        if not request.user.is_staff:
+        if request.user.is_authenticated and not request.user.is_staff:
             raise PermissionDenied
+        if not selectors.session_is_password_sign_in(request=request):
+            return redirect_to_login(request.get_full_path(), reverse("two_factor:login"))
         return view(request, *args, **kwargs)
 
     return wrapped

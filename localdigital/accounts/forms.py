@@ -20,10 +20,3 @@ class SignInForm(forms.Form):
 
     def clean_email(self) -> str:
         return self.cleaned_data["email"].strip()
-
-
-class SignInLinkForm(forms.Form):
-    """The Continue button on a sign-in link's page; only its POST uses the token up."""
-
-    token = forms.CharField(widget=forms.HiddenInput)
-    next = forms.CharField(required=False, widget=forms.HiddenInput)

@@ -8,6 +8,7 @@ from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Permis
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 
 class UserManager(BaseUserManager["User"]):
@@ -53,6 +54,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(default=True)
     date_joined = models.DateTimeField(default=timezone.now)
     email_verified_at = models.DateTimeField(null=True, blank=True)
+    created_by_sign_in = models.BooleanField(
+        default=False,
+        editable=False,
+        help_text="Created when somebody asked for a sign-in link for a new address.",
+    )
 
     objects: ClassVar[UserManager] = UserManager()
 
@@ -81,4 +87,16 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     @property
     def email_domain(self) -> str:
+        """Return the part of the email address after the @, in lower case."""
         return self.email.rsplit("@", 1)[-1].lower()
+
+    def _get_session_auth_hash(self, secret: str | None = None) -> str:
+        # Django ends every session of a user whose password changes. Also end them when the
+        # user gains or loses staff rights, so that a session begun as a council user (by
+        # emailed link) can never become a staff session.
+        return salted_hmac(
+            "localdigital.accounts.User.session",
+            f"{self.password}:{self.is_staff}:{self.is_superuser}",
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from django.contrib.auth import BACKEND_SESSION_KEY
 from django.contrib.auth.models import AnonymousUser
+from django.http import HttpRequest
 from django_otp import user_has_device
 
 from .models import User
@@ -16,3 +18,17 @@ def user_get_by_email(*, email: str) -> User | None:
 def user_has_confirmed_device(*, user: User | AnonymousUser) -> bool:
     """Return whether the user has a confirmed second-factor device."""
     return user.is_authenticated and user_has_device(user, confirmed=True)
+
+
+PASSWORD_BACKEND = "django.contrib.auth.backends.ModelBackend"  # noqa: S105 - a class path
+
+
+def session_is_password_sign_in(*, request: HttpRequest) -> bool:
+    """Return whether this session began with a password, not an emailed link.
+
+    Only such a session may set up a second factor or reach the admin.
+    """
+    return (
+        request.user.is_authenticated
+        and request.session.get(BACKEND_SESSION_KEY) == PASSWORD_BACKEND
+    )

@@ -1,19 +1,23 @@
-"""Writes about users: sign-in links and their use."""
+"""Writes about users: sign-in links and their use, staff accounts and their devices."""
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import Group
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from sesame.utils import get_token, get_user
 
+from localdigital.audit.services import audit_record
 from localdigital.mail.services import email_queue
 
 from .models import User
@@ -32,6 +36,7 @@ def sign_in_link_send(*, email: str, next_url: str = "") -> None:
             defaults={
                 "email": User.objects.normalize_email(email),
                 "password": make_password(None),
+                "created_by_sign_in": True,
             },
         )
         if not user.is_active:
@@ -43,10 +48,11 @@ def sign_in_link_send(*, email: str, next_url: str = "") -> None:
             )
             context = {"admin_url": settings.SITE_URL + reverse("admin:index")}
         else:
-            query = {"token": get_token(user)}
+            query = {settings.SESAME_TOKEN_NAME: get_token(user)}
             if next_url:
                 query["next"] = next_url
-            template, subject = "accounts/email/sign_in_link.txt", "Your Local Digital sign-in link"
+            template = "accounts/email/sign_in_link.txt"
+            subject = "Your Local Digital sign-in link"
             context = {
                 "link": f"{settings.SITE_URL}{reverse('accounts:link')}?{urlencode(query)}",
                 "minutes": settings.SESAME_MAX_AGE // 60,
@@ -57,36 +63,54 @@ def sign_in_link_send(*, email: str, next_url: str = "") -> None:
             subject=subject,
             body=render_to_string(template, context),
             idempotency_key=f"accounts.sign-in.{uuid.uuid4().hex}",
+            sensitive=not user.is_staff,
         )
+
+
+def _sign_in_user(token: str, *, use: bool) -> User | None:
+    user = get_user(token, update_last_login=use) if token else None
+    if user is None or user.is_staff:
+        # Staff never sign in by link, even with a link sent before they became staff.
+        return None
+    return user
 
 
 def sign_in_link_is_valid(*, token: str) -> bool:
     """Return whether ``token`` would sign someone in, without using it up."""
-    return bool(token) and get_user(token, update_last_login=False) is not None
+    return _sign_in_user(token, use=False) is not None
 
 
 def sign_in_link_use(*, token: str) -> User | None:
-    """Use up a sign-in token and return its user, or None if it is expired or used.
+    """Use up a sign-in token and return its user, or None if it is expired, used or staff's.
 
     The token is tied to the user's last sign-in time, which using it moves on, so every
-    link sent before works no more. The first use verifies the email address.
+    link sent before works no more. The user's row is locked while that happens, so two
+    presses of one link at the same moment sign in once. The first use verifies the email
+    address.
     """
-    user = get_user(token, update_last_login=True) if token else None
+    user = _sign_in_user(token, use=False)
     if user is None:
         return None
-    if user.email_verified_at is None:
-        user.email_verified_at = timezone.now()
-        user.save(update_fields=["email_verified_at"])
+    with transaction.atomic():
+        User.objects.select_for_update().filter(pk=user.pk).first()
+        user = _sign_in_user(token, use=True)
+        if user is None:
+            return None
+        if user.email_verified_at is None:
+            user.email_verified_at = timezone.now()
+            user.save(update_fields=["email_verified_at"])
+            audit_record(actor=user, verb="accounts.user.email_verified", target=user)
     return user
 
 
 def unverified_users_prune(*, now: datetime, older_than: timedelta) -> int:
     """Delete accounts that asked for a sign-in link but never used it. Return how many.
 
-    Accounts are created when a link is requested; one never signed in to holds nothing but
-    an email address somebody typed, so it is kept only as long as a link could matter.
+    Such an account holds nothing but an address somebody typed, so it is kept only as long
+    as a link could matter. Accounts that staff created are never pruned.
     """
     stale = User.objects.filter(
+        created_by_sign_in=True,
         email_verified_at__isnull=True,
         last_login__isnull=True,
         is_staff=False,
@@ -94,3 +118,84 @@ def unverified_users_prune(*, now: datetime, older_than: timedelta) -> int:
     )
     _, deleted = User.objects.filter(pk__in=stale.values("pk")).delete()
     return deleted.get(User._meta.label, 0)
+
+
+def user_create(*, email: str, full_name: str = "", created_by: User | None) -> User:
+    """Create an account for someone, as staff do in the admin.
+
+    It has no usable password: a council user signs in by link, and a member of staff is
+    given a password by a superuser.
+    """
+    with transaction.atomic():
+        user = User.objects.create_user(email, full_name=full_name)
+        audit_record(actor=created_by, verb="accounts.user.created", target=user)
+    return user
+
+
+def user_privileges_record(*, user: User, changed: Iterable[str], changed_by: User | None) -> None:
+    """Record a change to a user's staff status, superuser status, groups or permissions."""
+    watched = {"is_active", "is_staff", "is_superuser", "groups", "user_permissions"}
+    fields = sorted(watched & set(changed))
+    if fields:
+        audit_record(
+            actor=changed_by,
+            verb="accounts.user.privileges_changed",
+            target=user,
+            data={
+                "fields": fields,
+                "is_active": user.is_active,
+                "is_staff": user.is_staff,
+                "is_superuser": user.is_superuser,
+                "groups": sorted(user.groups.values_list("name", flat=True)),
+            },
+        )
+
+
+def staff_user_ensure(
+    *, email: str, full_name: str, password: str, is_superuser: bool, group: str | None
+) -> tuple[User, TOTPDevice]:
+    """Make sure a staff account exists with this password, these rights and a device.
+
+    Used by the demo data; running it again changes nothing. The device is a confirmed TOTP
+    device with a random key, made once.
+    """
+    with transaction.atomic():
+        user, _ = User.objects.get_or_create(
+            email__iexact=email,
+            defaults={"email": email, "full_name": full_name, "email_verified_at": timezone.now()},
+        )
+        changed = []
+        for name, value in {"is_staff": True, "is_superuser": is_superuser}.items():
+            if getattr(user, name) != value:
+                setattr(user, name, value)
+                changed.append(name)
+        if not user.check_password(password):
+            user.set_password(password)
+            changed.append("password")
+        if changed:
+            user.save(update_fields=changed)
+        if group and not user.groups.filter(name=group).exists():
+            user.groups.add(Group.objects.get(name=group))
+            changed.append("groups")
+        user_privileges_record(user=user, changed=changed, changed_by=None)
+        device, _ = TOTPDevice.objects.get_or_create(
+            user=user, name="Demo authenticator", defaults={"confirmed": True}
+        )
+    return user, device
+
+
+def council_user_ensure(*, email: str, full_name: str) -> User:
+    """Make sure a council user exists, verified as if they had signed in before.
+
+    Used by the demo data, so that the prune of unused accounts leaves them alone.
+    """
+    user, _ = User.objects.get_or_create(
+        email__iexact=email,
+        defaults={
+            "email": email,
+            "full_name": full_name,
+            "password": make_password(None),
+            "email_verified_at": timezone.now(),
+        },
+    )
+    return user

@@ -8,12 +8,17 @@ from django.urls import path
 from two_factor import views as two_factor
 
 from .decorators import staff_required
-from .views import StaffQRCodeView, StaffSetupCompleteView
+from .views import (
+    StaffBackupTokensView,
+    StaffLoginView,
+    StaffQRCodeView,
+    StaffSetupCompleteView,
+)
 
 app_name = "two_factor"
 
 urlpatterns = [
-    path("sign-in/", two_factor.LoginView.as_view(), name="login"),
+    path("sign-in/", StaffLoginView.as_view(), name="login"),
     path("two-factor/setup/", staff_required(two_factor.SetupView.as_view()), name="setup"),
     path("two-factor/qrcode/", staff_required(StaffQRCodeView.as_view()), name="qr"),
     path(
@@ -23,7 +28,7 @@ urlpatterns = [
     ),
     path(
         "two-factor/backup-codes/",
-        staff_required(two_factor.BackupTokensView.as_view()),
+        staff_required(StaffBackupTokensView.as_view()),
         name="backup_tokens",
     ),
 ]

@@ -1,15 +1,17 @@
+"""Scheduled jobs about accounts."""
+
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from celery import shared_task
-from django.utils import timezone
+
+from localdigital.scheduling import run_time
 
 from . import services
 
 
 @shared_task
 def prune_unverified_users(run_at: str | None = None) -> int:
-    """Delete accounts created by a sign-in request that were never used, after 7 days."""
-    now = datetime.fromisoformat(run_at) if run_at else timezone.now()
-    return services.unverified_users_prune(now=now, older_than=timedelta(days=7))
+    """Delete accounts made by a sign-in request and never used, 7 days on; return how many."""
+    return services.unverified_users_prune(now=run_time(run_at), older_than=timedelta(days=7))

@@ -1,6 +1,8 @@
-"""Sign-in by emailed link for council users, and sign-out."""
+"""Sign-in by emailed link for council users, staff sign-in pages, and sign-out."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -11,11 +13,16 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_ratelimit.core import is_ratelimited
-from two_factor.views import QRGeneratorView, SetupCompleteView
+from two_factor.views import (
+    BackupTokensView,
+    LoginView,
+    QRGeneratorView,
+    SetupCompleteView,
+)
 
 from . import services
-from .forms import SignInForm, SignInLinkForm
+from .forms import SignInForm
+from .ratelimit import is_limited
 
 TOO_MANY_FOR_EMAIL = (
     "You have asked for too many sign-in links for this email address. Wait an hour, then try again"
@@ -24,6 +31,14 @@ TOO_MANY_FROM_NETWORK = (
     "There have been too many requests for sign-in links from your network. "
     "Wait an hour, then try again"
 )
+TOO_MANY_STAFF_ATTEMPTS = (
+    "There have been too many attempts to sign in. Wait an hour, then try again, "
+    "or ask a superuser to reset your password"
+)
+# The token from a sign-in link waits here between opening the link and pressing Continue,
+# so that it is not in the address of the page the person sees (or in its Referer).
+SESSION_TOKEN = "accounts.sign_in_token"  # noqa: S105 - a session key
+SESSION_NEXT = "accounts.sign_in_next"
 
 
 def _safe_next(request: HttpRequest, candidate: str | None) -> str:
@@ -35,25 +50,8 @@ def _safe_next(request: HttpRequest, candidate: str | None) -> str:
     return ""
 
 
-def _rate_limit_error(request: HttpRequest, email: str) -> str | None:
-    """Count this request against the per-address and per-network limits; return any error."""
-    if is_ratelimited(
-        request,
-        group="accounts.sign-in.ip",
-        key="ip",
-        rate=settings.SIGN_IN_RATE_PER_IP,
-        increment=True,
-    ):
-        return TOO_MANY_FROM_NETWORK
-    if is_ratelimited(
-        request,
-        group="accounts.sign-in.email",
-        key=lambda group, request: email.lower(),
-        rate=settings.SIGN_IN_RATE_PER_EMAIL,
-        increment=True,
-    ):
-        return TOO_MANY_FOR_EMAIL
-    return None
+def _minutes() -> int:
+    return settings.SESAME_MAX_AGE // 60
 
 
 @never_cache
@@ -63,18 +61,28 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     form = SignInForm(
         request.POST or None, initial={"next": _safe_next(request, request.GET.get("next"))}
     )
+    context = {"form": form, "minutes": _minutes()}
     if request.method == "POST" and form.is_valid():
         email = form.cleaned_data["email"]
-        error = _rate_limit_error(request, email)
-        if error:
-            form.add_error("email", error)
-            return render(request, "accounts/sign_in.html", {"form": form}, status=429)
-        services.sign_in_link_send(
-            email=email, next_url=_safe_next(request, form.cleaned_data["next"])
-        )
-        request.session["sign_in_email"] = email
-        return redirect("accounts:check-email")
-    return render(request, "accounts/sign_in.html", {"form": form})
+        if is_limited(
+            request, group="accounts.sign-in.ip", key="ip", rate=settings.SIGN_IN_RATE_PER_IP
+        ):
+            form.add_error("email", TOO_MANY_FROM_NETWORK)
+        elif is_limited(
+            request,
+            group="accounts.sign-in.email",
+            key=email.lower(),
+            rate=settings.SIGN_IN_RATE_PER_EMAIL,
+        ):
+            form.add_error("email", TOO_MANY_FOR_EMAIL)
+        else:
+            services.sign_in_link_send(
+                email=email, next_url=_safe_next(request, form.cleaned_data["next"])
+            )
+            request.session["sign_in_email"] = email
+            return redirect("accounts:check-email")
+        return render(request, "accounts/sign_in.html", context, status=429)
+    return render(request, "accounts/sign_in.html", context)
 
 
 @never_cache
@@ -84,10 +92,7 @@ def check_email(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/check_email.html",
-        {
-            "email": request.session.get("sign_in_email", ""),
-            "minutes": settings.SESAME_MAX_AGE // 60,
-        },
+        {"email": request.session.get("sign_in_email", ""), "minutes": _minutes()},
     )
 
 
@@ -96,31 +101,32 @@ def check_email(request: HttpRequest) -> HttpResponse:
 def sign_in_link(request: HttpRequest) -> HttpResponse:
     """Show a Continue button for a sign-in link, and sign in when it is pressed.
 
-    Opening the link (GET) changes nothing, because mail scanners open links by themselves;
-    only the POST uses the token up.
+    Opening the link (GET) uses nothing up, because mail scanners open links by themselves:
+    it keeps the token in the session and redirects to this page's plain address, so the
+    token is in no page address, history entry or Referer. Only the POST of Continue uses
+    the token up and signs in.
     """
+    invalid = render(request, "accounts/sign_in_link_invalid.html", {"minutes": _minutes()})
     if request.method == "POST":
-        form = SignInLinkForm(request.POST)
-        user = (
-            services.sign_in_link_use(token=form.data.get("token", "")) if form.is_valid() else None
-        )
+        token = request.session.pop(SESSION_TOKEN, "")
+        next_url = _safe_next(request, request.session.pop(SESSION_NEXT, ""))
+        user = services.sign_in_link_use(token=token)
         if user is None:
-            return render(request, "accounts/sign_in_link_invalid.html")
+            return invalid
         if request.user.is_authenticated and request.user != user:
             logout(request)
         login(request, user, backend="sesame.backends.ModelBackend")
         messages.success(request, "You are signed in.")
-        return redirect(
-            _safe_next(request, form.cleaned_data.get("next")) or reverse("pages:account")
-        )
+        return redirect(next_url or reverse("pages:account"))
 
-    token = request.GET.get(settings.SESAME_TOKEN_NAME, "")
-    if not services.sign_in_link_is_valid(token=token):
-        return render(request, "accounts/sign_in_link_invalid.html")
-    form = SignInLinkForm(
-        initial={"token": token, "next": _safe_next(request, request.GET.get("next"))}
-    )
-    return render(request, "accounts/sign_in_link.html", {"form": form})
+    token = request.GET.get(settings.SESAME_TOKEN_NAME)
+    if token is not None:
+        request.session[SESSION_TOKEN] = token
+        request.session[SESSION_NEXT] = _safe_next(request, request.GET.get("next"))
+        return redirect("accounts:link", permanent=False)
+    if not services.sign_in_link_is_valid(token=request.session.get(SESSION_TOKEN, "")):
+        return invalid
+    return render(request, "accounts/sign_in_link.html")
 
 
 @require_POST
@@ -128,6 +134,33 @@ def sign_out(request: HttpRequest) -> HttpResponse:
     logout(request)
     messages.success(request, "You have signed out.")
     return redirect("pages:home")
+
+
+class StaffLoginView(LoginView):
+    """Staff sign-in: a password, then a code. Password attempts are limited."""
+
+    def post(self, *args: Any, **kwargs: Any) -> HttpResponse:
+        request = self.request
+        if self.steps.current == "auth" and request.POST.get("wizard_goto_step") is None:
+            email = request.POST.get("auth-username", "").strip().lower()
+            if is_limited(
+                request,
+                group="accounts.staff-sign-in.ip",
+                key="ip",
+                rate=settings.STAFF_SIGN_IN_RATE_PER_IP,
+            ) or is_limited(
+                request,
+                group="accounts.staff-sign-in.email",
+                key=email,
+                rate=settings.STAFF_SIGN_IN_RATE_PER_EMAIL,
+            ):
+                form = self.get_form(data=request.POST, files=request.FILES)
+                form.is_valid()
+                form.add_error(None, TOO_MANY_STAFF_ATTEMPTS)
+                response = self.render(form)
+                response.status_code = 429
+                return response
+        return super().post(*args, **kwargs)
 
 
 class StaffQRCodeView(QRGeneratorView):
@@ -148,3 +181,12 @@ class StaffSetupCompleteView(SetupCompleteView):
         context = self.get_context_data(**kwargs)
         context["continue_url"] = request.session.pop("next", None) or reverse("admin:index")
         return self.render_to_response(context)
+
+
+class StaffBackupTokensView(BackupTokensView):
+    """Backup codes, listed by the view rather than queried by the template."""
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["tokens"] = list(context["device"].token_set.values_list("token", flat=True))
+        return context

@@ -138,9 +138,15 @@ SESAME_MAX_AGE = 15 * 60
 SESAME_ONE_TIME = True
 SESAME_TOKEN_NAME = "token"  # noqa: S105 - the query parameter's name, not a secret
 
-# Limits on requests for sign-in links, as django-ratelimit rates.
+# Limits on requests for sign-in links, and on staff password attempts (django-ratelimit rates).
 SIGN_IN_RATE_PER_EMAIL = env("SIGN_IN_RATE_PER_EMAIL", default="5/h")
 SIGN_IN_RATE_PER_IP = env("SIGN_IN_RATE_PER_IP", default="20/h")
+STAFF_SIGN_IN_RATE_PER_EMAIL = env("STAFF_SIGN_IN_RATE_PER_EMAIL", default="10/h")
+STAFF_SIGN_IN_RATE_PER_IP = env("STAFF_SIGN_IN_RATE_PER_IP", default="30/h")
+# How many proxies in front of the service append to X-Forwarded-For (0: none, use the
+# connection's address). The limits above count the visitor's real address.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+RATELIMIT_IP_META_KEY = "localdigital.accounts.ratelimit.client_ip"
 
 # Staff two factors (django-two-factor-auth): TOTP from an authenticator app, with backup codes.
 TWO_FACTOR_PATCH_ADMIN = False
@@ -154,6 +160,7 @@ SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 60 * 60)
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+CSRF_FAILURE_VIEW = "localdigital.pages.views.csrf_failure"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"

@@ -20,6 +20,8 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     class Params:
         unverified = factory.Trait(email_verified_at=None)
+        # Made by a request for a sign-in link, and never used.
+        signed_up = factory.Trait(email_verified_at=None, created_by_sign_in=True)
         staff = factory.Trait(
             is_staff=True, password=factory.django.Password("correct horse battery")
         )

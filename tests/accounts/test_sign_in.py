@@ -1,11 +1,15 @@
 """Council users sign in by an emailed link: one use, 15 minutes, and a Continue button."""
 
+import threading
 import time
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.db import connection
 from django.urls import reverse
+from sesame.utils import get_token
 
+from localdigital.accounts import services
 from localdigital.mail.models import OutgoingEmail
 from tests.accounts.conftest import link_in, token_in
 from tests.accounts.factories import UserFactory
@@ -99,6 +103,18 @@ class TestRequestingALink:
         assert OutgoingEmail.objects.count() == 4
 
 
+def open_link(client, link: str):
+    """Open a sign-in link as a browser does: the token moves to the session."""
+    response = client.get(link)
+    assert response.status_code == 302
+    assert response.url == reverse("accounts:link")
+    return client.get(response.url)
+
+
+def press_continue(client):
+    return client.post(reverse("accounts:link"))
+
+
 class TestUsingALink:
     def test_opening_the_link_shows_continue_and_does_not_sign_in(self, client, request_link):
         """Mail scanners open links by themselves, so a GET must not use the token up."""
@@ -106,16 +122,19 @@ class TestUsingALink:
         request_link("clerk@leeds.gov.uk")
         link = link_in(OutgoingEmail.objects.get())
         for _ in range(3):
-            response = client.get(link)
+            response = open_link(client, link)
             assert response.status_code == 200
             assert "Continue" in response.text
+            assert token_in(OutgoingEmail.objects.get()) not in response.text
         assert "_auth_user_id" not in client.session
+        assert press_continue(client).status_code == 302
+        assert "_auth_user_id" in client.session
 
     def test_continue_signs_in_and_verifies_the_email(self, client, request_link):
         UserFactory(email="newcomer@leeds.gov.uk", unverified=True)
         request_link("newcomer@leeds.gov.uk")
-        token = token_in(OutgoingEmail.objects.get())
-        response = client.post(reverse("accounts:link"), {"token": token})
+        open_link(client, link_in(OutgoingEmail.objects.get()))
+        response = press_continue(client)
         assert response.status_code == 302
         assert response.url == reverse("pages:account")
         user = User.objects.get(email="newcomer@leeds.gov.uk")
@@ -125,33 +144,31 @@ class TestUsingALink:
     def test_a_link_works_only_once(self, client, request_link):
         UserFactory(email="clerk@leeds.gov.uk")
         request_link("clerk@leeds.gov.uk")
-        token = token_in(OutgoingEmail.objects.get())
-        client.post(reverse("accounts:link"), {"token": token})
+        link = link_in(OutgoingEmail.objects.get())
+        open_link(client, link)
+        press_continue(client)
         client.post(reverse("accounts:sign-out"))
-        again = client.post(reverse("accounts:link"), {"token": token})
-        assert again.status_code == 200
+        again = open_link(client, link)
         assert "This link has expired or has been used" in again.text
+        assert "This link has expired or has been used" in press_continue(client).text
         assert "_auth_user_id" not in client.session
-        assert (
-            "expired or has been used"
-            in client.get(f"{reverse('accounts:link')}?token={token}").text
-        )
 
     def test_a_link_expires_after_15_minutes(self, client, request_link, monkeypatch):
         UserFactory(email="clerk@leeds.gov.uk")
         request_link("clerk@leeds.gov.uk")
-        token = token_in(OutgoingEmail.objects.get())
+        link = link_in(OutgoingEmail.objects.get())
         now = time.time()
         monkeypatch.setattr(time, "time", lambda: now + 14 * 60)
-        assert "Continue" in client.get(f"{reverse('accounts:link')}?token={token}").text
+        assert "Continue" in open_link(client, link).text
         monkeypatch.setattr(time, "time", lambda: now + 15 * 60 + 1)
-        response = client.post(reverse("accounts:link"), {"token": token})
+        response = press_continue(client)
         assert "This link has expired or has been used" in response.text
         assert "_auth_user_id" not in client.session
 
     def test_a_tampered_or_missing_token_is_refused(self, client):
-        for query in ("", "?token=", "?token=not-a-real-token"):
-            response = client.get(f"{reverse('accounts:link')}{query}")
+        assert "expired or has been used" in client.get(reverse("accounts:link")).text
+        for query in ("?token=", "?token=not-a-real-token"):
+            response = open_link(client, f"{reverse('accounts:link')}{query}")
             assert response.status_code == 200
             assert "This link has expired or has been used" in response.text
         response = client.post(reverse("accounts:link"), {"token": "forged"})
@@ -161,25 +178,27 @@ class TestUsingALink:
     def test_returns_to_the_page_that_asked_for_sign_in(self, client, request_link):
         UserFactory(email="clerk@leeds.gov.uk")
         request_link("clerk@leeds.gov.uk", next="/declaration/")
-        link = link_in(OutgoingEmail.objects.get())
-        page = client.get(link)
-        assert 'value="/declaration/"' in page.text
-        response = client.post(
-            reverse("accounts:link"),
-            {"token": token_in(OutgoingEmail.objects.get()), "next": "/declaration/"},
-        )
-        assert response.url == "/declaration/"
+        open_link(client, link_in(OutgoingEmail.objects.get()))
+        assert press_continue(client).url == "/declaration/"
 
     def test_ignores_a_next_address_on_another_site(self, client, request_link):
         UserFactory(email="clerk@leeds.gov.uk")
         request_link("clerk@leeds.gov.uk", next="https://evil.example.com/")
         email = OutgoingEmail.objects.get()
         assert "evil" not in email.body_text
-        response = client.post(
-            reverse("accounts:link"),
-            {"token": token_in(email), "next": "https://evil.example.com/"},
-        )
-        assert response.url == reverse("pages:account")
+        link = f"{reverse('accounts:link')}?token={token_in(email)}&next=https://evil.example.com/"
+        open_link(client, link)
+        assert press_continue(client).url == reverse("pages:account")
+
+    def test_refuses_a_link_made_before_its_user_became_staff(self, client, request_link):
+        """Staff sign in with a password and a second factor, never by link."""
+        user = UserFactory(email="clerk@leeds.gov.uk")
+        request_link("clerk@leeds.gov.uk")
+        user.is_staff = True
+        user.save()
+        open_link(client, link_in(OutgoingEmail.objects.get()))
+        assert "This link has expired or has been used" in press_continue(client).text
+        assert "_auth_user_id" not in client.session
 
 
 class TestSignOut:
@@ -194,3 +213,27 @@ class TestSignOut:
         client.force_login(UserFactory())
         assert client.get(reverse("accounts:sign-out")).status_code == 405
         assert "_auth_user_id" in client.session
+
+
+class TestOneLinkPressedTwiceAtOnce:
+    @pytest.mark.django_db(transaction=True)
+    def test_signs_in_once_when_two_requests_use_one_token_together(self):
+        """Two presses of Continue racing each other: the row lock lets only one through."""
+        user = UserFactory(email="racer@leeds.gov.uk")
+        token = get_token(user)
+        barrier = threading.Barrier(2)
+        results: list[object] = []
+
+        def press() -> None:
+            barrier.wait()
+            try:
+                results.append(services.sign_in_link_use(token=token))
+            finally:
+                connection.close()
+
+        threads = [threading.Thread(target=press) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert sorted(result is not None for result in results) == [False, True]

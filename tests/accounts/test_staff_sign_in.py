@@ -4,6 +4,7 @@ from base64 import b32decode
 
 import pytest
 from django.urls import reverse
+from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import totp
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -17,7 +18,11 @@ PASSWORD = "correct horse battery"
 def sign_in_with_password(client, email: str, password: str = PASSWORD):
     return client.post(
         reverse("two_factor:login"),
-        {"login_view-current_step": "auth", "auth-username": email, "auth-password": password},
+        {
+            "staff_login_view-current_step": "auth",
+            "auth-username": email,
+            "auth-password": password,
+        },
     )
 
 
@@ -58,7 +63,7 @@ class TestAdminNeedsTwoFactors:
         sign_in_with_password(client, user.email)
         response = client.post(
             reverse("two_factor:login"),
-            {"login_view-current_step": "token", "token-otp_token": code_for(device)},
+            {"staff_login_view-current_step": "token", "token-otp_token": code_for(device)},
         )
         assert response.status_code == 302
         assert client.get("/admin/").status_code == 200
@@ -69,7 +74,7 @@ class TestAdminNeedsTwoFactors:
         wrong = f"{(int(code_for(device)) + 1) % 1_000_000:06d}"
         response = client.post(
             reverse("two_factor:login"),
-            {"login_view-current_step": "token", "token-otp_token": wrong},
+            {"staff_login_view-current_step": "token", "token-otp_token": wrong},
         )
         assert response.status_code == 200
         assert "There is a problem" in response.text
@@ -140,6 +145,58 @@ class TestFirstSignIn:
             sign_in_with_password(client, user.email)
             response = client.post(
                 reverse("two_factor:login"),
-                {"login_view-current_step": "backup", "backup-otp_token": "abcd1234"},
+                {"staff_login_view-current_step": "backup", "backup-otp_token": "abcd1234"},
             )
             assert response.status_code == expected
+
+
+class TestOnlyAPasswordSessionReachesTheAdmin:
+    def test_a_session_begun_by_link_cannot_set_up_a_device(self, client):
+        """A council session cannot turn itself into a staff one by adding a second factor."""
+        user = UserFactory(email="promoted@communities.gov.uk", staff=True)
+        client.force_login(user, backend="sesame.backends.ModelBackend")
+        response = client.get(reverse("two_factor:setup"))
+        assert response.status_code == 302
+        assert response.url.startswith(reverse("two_factor:login"))
+        assert not TOTPDevice.objects.filter(user=user).exists()
+
+    def test_a_session_begun_by_link_never_opens_the_admin(self, client):
+        user = UserFactory(email="promoted@communities.gov.uk", staff=True, is_superuser=True)
+        device = TOTPDevice.objects.create(user=user, name="default", confirmed=True)
+        client.force_login(user, backend="sesame.backends.ModelBackend")
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+        assert client.get("/admin/").status_code == 302
+
+    def test_becoming_staff_ends_the_sessions_begun_before(self, client):
+        """A council user made staff must sign in again, with a password and a code."""
+        user = UserFactory(email="clerk@communities.gov.uk")
+        client.force_login(user, backend="sesame.backends.ModelBackend")
+        assert client.get(reverse("pages:account")).status_code == 200
+        user.is_staff = True
+        user.save()
+        assert client.get(reverse("pages:account")).status_code == 302
+        assert "_auth_user_id" not in client.session
+
+
+class TestPasswordAttemptsAreLimited:
+    def test_refuses_with_a_message_when_one_address_tries_too_often(self, client, settings):
+        settings.STAFF_SIGN_IN_RATE_PER_EMAIL = "3/h"
+        UserFactory(email="officer@communities.gov.uk", staff=True)
+        for _ in range(3):
+            response = sign_in_with_password(client, "officer@communities.gov.uk", "guess")
+            assert response.status_code == 200
+        response = sign_in_with_password(client, "OFFICER@communities.gov.uk")
+        assert response.status_code == 429
+        assert "too many attempts to sign in" in response.text
+        assert "_auth_user_id" not in client.session
+
+    def test_refuses_with_a_message_when_one_network_tries_too_often(self, client, settings):
+        settings.STAFF_SIGN_IN_RATE_PER_IP = "3/h"
+        for n in range(3):
+            sign_in_with_password(client, f"guess{n}@communities.gov.uk", "guess")
+        UserFactory(email="officer@communities.gov.uk", staff=True)
+        response = sign_in_with_password(client, "officer@communities.gov.uk")
+        assert response.status_code == 429
+        assert "_auth_user_id" not in client.session

@@ -28,17 +28,26 @@ COUNCIL_ADMIN = "org.admin@hackney.demo.localdigital.test"
 
 
 @pytest.fixture(autouse=True)
-def demo_environment(monkeypatch):
-    """The built-in organisations on the default address, whatever `make` exported."""
+def demo_environment(monkeypatch, settings):
+    """A development machine (DEBUG on), serving on the default address, with the built-in
+    organisations whatever `make` exported."""
     monkeypatch.delenv("LOCAL_AUTHORITIES_CSV", raising=False)
-    monkeypatch.delenv("HOST", raising=False)
-    monkeypatch.delenv("PORT", raising=False)
+    settings.DEBUG = True
+    settings.SITE_URL = "http://127.0.0.1:8000"
 
 
 def seed_demo() -> str:
     out = io.StringIO()
     call_command("seed_demo", stdout=out)
     return out.getvalue()
+
+
+def test_refuses_to_run_when_debug_is_off(settings):
+    """It makes a superuser with a known password, so never on a live service."""
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="only with DEBUG on"):
+        seed_demo()
+    assert not User.objects.exists()
 
 
 def sign_ins(output: str) -> str:
@@ -136,9 +145,8 @@ class TestSeedDemo:
         assert not any(user.has_usable_password() or user.is_staff for user in council_users)
         assert all(user.email_verified_at for user in council_users)
 
-    def test_prints_where_and_how_everyone_signs_in_when_run(self, monkeypatch):
-        monkeypatch.setenv("HOST", "0.0.0.0")  # noqa: S104 - only printed
-        monkeypatch.setenv("PORT", "8080")
+    def test_prints_where_and_how_everyone_signs_in_when_run(self, settings):
+        settings.SITE_URL = "http://0.0.0.0:8080"
 
         output = sign_ins(seed_demo())
 
@@ -195,8 +203,8 @@ class TestSeedDemo:
 
 class TestTotpCode:
     def test_refuses_to_run_when_debug_is_off(self, settings):
-        settings.DEBUG = False
         seed_demo()
+        settings.DEBUG = False
 
         with pytest.raises(CommandError, match="only with DEBUG on"):
             call_command("totp_code", "fund.manager@demo.localdigital.test")

@@ -13,20 +13,18 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from declaration import selectors as declaration_selectors
 from declaration import services as declaration_services
 from declaration.models import MembershipRole, Organisation, OrganisationType
 from declaration.register import RegisterFileError, register_csv_read, register_entries_parse
-from localdigital.accounts import selectors as account_selectors
-from localdigital.accounts.models import User
+from localdigital.accounts import groups
+from localdigital.accounts import services as account_services
 
 STAFF_DOMAIN = "demo.localdigital.test"
 DEMO_COUNCIL_CODE = "HCK"
@@ -92,15 +90,15 @@ class StaffMember:
 
 STAFF = [
     StaffMember("Superuser", f"superuser@{STAFF_DOMAIN}", "Sam Superuser", None, True),
-    StaffMember("Fund manager", f"fund.manager@{STAFF_DOMAIN}", "Fran Fund", "Fund manager"),
-    StaffMember("Assessor", f"assessor@{STAFF_DOMAIN}", "Asha Assessor", "Assessor"),
+    StaffMember("Fund manager", f"fund.manager@{STAFF_DOMAIN}", "Fran Fund", groups.FUND_MANAGER),
+    StaffMember("Assessor", f"assessor@{STAFF_DOMAIN}", "Asha Assessor", groups.ASSESSOR),
     StaffMember(
         "Training administrator",
         f"training.admin@{STAFF_DOMAIN}",
         "Tom Trainer",
-        "Training administrator",
+        groups.TRAINING_ADMINISTRATOR,
     ),
-    StaffMember("Communications", f"comms@{STAFF_DOMAIN}", "Cat Comms", "Communications"),
+    StaffMember("Communications", f"comms@{STAFF_DOMAIN}", "Cat Comms", groups.COMMUNICATIONS),
 ]
 
 
@@ -134,7 +132,20 @@ class Command(BaseCommand):
         "council users, then print how to sign in as each. Safe to run again."
     )
 
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Run even with DEBUG off. Never do this on a live service.",
+        )
+
     def handle(self, *args: Any, **options: Any) -> None:
+        if not settings.DEBUG and not options["force"]:
+            raise CommandError(
+                "seed_demo makes a superuser with a known password and prints every demo "
+                "staff member's authenticator secret, so it runs only with DEBUG on "
+                "(or --force, never on a live service)."
+            )
         register_location = os.environ.get("LOCAL_AUTHORITIES_CSV", "").strip()
         with transaction.atomic():
             register_summary = self._seed_register(register_location)
@@ -191,44 +202,18 @@ class Command(BaseCommand):
 
     def _seed_staff_member(self, member: StaffMember) -> tuple[str, TOTPDevice]:
         password = demo_password(member.email)
-        user = account_selectors.user_get_by_email(email=member.email)
-        if user is None:
-            user = User.objects.create_user(
-                member.email,
-                full_name=member.full_name,
-                is_staff=True,
-                is_superuser=member.is_superuser,
-                email_verified_at=timezone.now(),
-            )
-        flags = {"is_staff": True, "is_superuser": member.is_superuser}
-        changed = [name for name, value in flags.items() if getattr(user, name) != value]
-        for name in changed:
-            setattr(user, name, flags[name])
-        validate_password(password, user)
-        if not user.check_password(password):
-            user.set_password(password)
-            changed.append("password")
-        if changed:
-            user.save(update_fields=changed)
-        if member.group and not user.groups.filter(name=member.group).exists():
-            user.groups.add(Group.objects.get(name=member.group))
-        device = TOTPDevice.objects.filter(user=user, name=DEVICE_NAME).first()
-        if device is None:
-            # The key is random, made once; later runs print the same one.
-            device = TOTPDevice.objects.create(user=user, name=DEVICE_NAME, confirmed=True)
-        elif not device.confirmed:
-            device.confirmed = True
-            device.save(update_fields=["confirmed"])
+        validate_password(password)
+        _, device = account_services.staff_user_ensure(
+            email=member.email,
+            full_name=member.full_name,
+            password=password,
+            is_superuser=member.is_superuser,
+            group=member.group,
+        )
         return password, device
 
     def _seed_council_member(self, member: CouncilMember, *, council: Organisation) -> None:
-        user = account_selectors.user_get_by_email(email=member.email)
-        if user is None:
-            # Verified, as if they had signed in before, so that the nightly prune of
-            # unused accounts leaves them alone.
-            user = User.objects.create_user(
-                member.email, full_name=member.full_name, email_verified_at=timezone.now()
-            )
+        user = account_services.council_user_ensure(email=member.email, full_name=member.full_name)
         membership = declaration_selectors.membership_get(user=user, organisation=council)
         if membership is None:
             declaration_services.membership_add(
@@ -246,7 +231,7 @@ class Command(BaseCommand):
     def _sign_ins(
         self, staff: list[tuple[StaffMember, str, TOTPDevice]], *, council: Organisation
     ) -> str:
-        base_url = f"http://{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
+        base_url = settings.SITE_URL
         lines = [
             "Demo sign-ins",
             "=============",

@@ -1,0 +1,41 @@
+"""Limits on requests, keyed by the visitor's real address behind our proxies."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import HttpRequest
+from django_ratelimit.core import is_ratelimited
+
+
+def client_ip(request: HttpRequest) -> str:
+    """Return the visitor's IP address.
+
+    Behind ``TRUSTED_PROXY_COUNT`` proxies, each of which appends the address it was
+    reached from to ``X-Forwarded-For``, the visitor is the last address the outermost
+    trusted proxy appended. Addresses to the left of it are the visitor's own claims and are
+    ignored, so they cannot be used to dodge a limit.
+    """
+    remote = request.META.get("REMOTE_ADDR", "")
+    count = settings.TRUSTED_PROXY_COUNT
+    if count <= 0:
+        return remote
+    hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    hops = [hop for hop in hops if hop]
+    if len(hops) < count:
+        return hops[0] if hops else remote
+    return hops[-count]
+
+
+def is_limited(request: HttpRequest, *, group: str, key: str, rate: str) -> bool:
+    """Count this request against the limit ``rate`` for ``key`` and say if it is over.
+
+    ``key`` is ``"ip"`` for the visitor's address, or any other string (an email address,
+    say) to count requests about that.
+    """
+    return is_ratelimited(
+        request,
+        group=group,
+        key="ip" if key == "ip" else (lambda group, request: key),
+        rate=rate,
+        increment=True,
+    )
