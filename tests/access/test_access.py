@@ -1,110 +1,46 @@
 """Who may open what: an explicit table of (URL name, role) → status, checked for every URL.
 
-Every named URL pattern outside the admin must be in ``URL_ACCESS``, and every model
-registered in the admin must be in ``ADMIN_MODEL_ACCESS``, so no page can be added unguarded.
-Later issues extend both tables.
+Each ``tests/access/table_*.py`` module holds part of the table: ``URL_ACCESS`` for named
+URLs, ``ADMIN_MODEL_ACCESS`` for the models in the admin (with ``ADMIN_MODEL_OBJECTS`` to make
+one of each). Every named URL pattern outside the admin must be in a ``URL_ACCESS``, and every
+model registered in the admin in an ``ADMIN_MODEL_ACCESS``, so no page can be added unguarded.
+Later issues add their own table modules.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import importlib
+import pkgutil
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 from django.contrib import admin
-from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
-from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from tests.accounts.factories import UserFactory
-from tests.conftest import sign_in_staff
-from tests.declaration.factories import MembershipFactory
+import tests.access
+from tests.access.roles import PUBLIC, ROLES, UNVERIFIED_STAFF, client_for
 
 pytestmark = pytest.mark.django_db
 
-ANONYMOUS = "anonymous"
-COUNCIL = "council user"
-ORG_ADMIN = "organisation admin"
-FUND_MANAGER = "Fund manager"
-ASSESSOR = "Assessor"
-TRAINING = "Training administrator"
-COMMS = "Communications"
-SUPERUSER = "superuser"
-ROLES = (ANONYMOUS, COUNCIL, ORG_ADMIN, FUND_MANAGER, ASSESSOR, TRAINING, COMMS, SUPERUSER)
-PUBLIC = (ANONYMOUS, COUNCIL, ORG_ADMIN)
-STAFF = (FUND_MANAGER, ASSESSOR, TRAINING, COMMS, SUPERUSER)
+
+def _merged(name: str) -> dict[str, Any]:
+    merged: dict[str, Any] = {}
+    for module_info in pkgutil.iter_modules(tests.access.__path__):
+        if not module_info.name.startswith("table_"):
+            continue
+        module = importlib.import_module(f"tests.access.{module_info.name}")
+        part = getattr(module, name, {})
+        overlap = set(merged) & set(part)
+        assert not overlap, f"{module_info.name} repeats {name} entries: {sorted(overlap)}"
+        merged.update(part)
+    return merged
 
 
-def everyone(status: int) -> dict[str, int]:
-    return dict.fromkeys(ROLES, status)
-
-
-def signed_in(status: int, anonymous: int = 302) -> dict[str, int]:
-    return {**everyone(status), ANONYMOUS: anonymous}
-
-
-def staff_only(status: int, *, council: int = 403, anonymous: int = 302) -> dict[str, int]:
-    return {
-        ANONYMOUS: anonymous,
-        COUNCIL: council,
-        ORG_ADMIN: council,
-        **dict.fromkeys(STAFF, status),
-    }
-
-
-# URL name → (kwargs for reverse, expected GET status per role).
-URL_ACCESS: dict[str, tuple[dict[str, object], dict[str, int]]] = {
-    "pages:home": ({}, everyone(200)),
-    "pages:account": ({}, signed_in(200)),
-    "pages:accessibility": ({}, everyone(200)),
-    "pages:privacy": ({}, everyone(200)),
-    "pages:cookies": ({}, everyone(200)),
-    "pages:healthz": ({}, everyone(200)),
-    "pages:favicon": ({}, everyone(301)),
-    "accounts:sign-in": ({}, everyone(200)),
-    "accounts:check-email": ({}, everyone(200)),
-    "accounts:link": ({}, everyone(200)),
-    "accounts:sign-out": ({}, everyone(405)),
-    "two_factor:login": ({}, everyone(200)),
-    # Staff who already have a device are sent on from setup.
-    "two_factor:setup": ({}, staff_only(302)),
-    # The QR code exists only during setup; outside it there is nothing to show.
-    "two_factor:qr": ({}, staff_only(404)),
-    "two_factor:setup_complete": ({}, staff_only(200)),
-    "two_factor:backup_tokens": ({}, staff_only(200)),
-    "declaration:declaration": ({}, everyone(200)),
-    # GOV.UK Notify posts delivery receipts here, with its bearer token.
-    "mail:notify-delivery-receipt": ({}, everyone(405)),
-    "admin:index": ({}, staff_only(200, council=302)),
-    "admin:login": ({}, everyone(302)),
-    "admin:logout": ({}, staff_only(405, council=302)),
-    "admin:password_change": ({}, staff_only(200, council=302)),
-    "admin:password_change_done": ({}, staff_only(200, council=302)),
-    # No model has a public page yet, so "view on site" finds nothing to show.
-    "admin:view_on_site": (
-        {"content_type_id": "accounts.user", "object_id": "1"},
-        staff_only(404, council=302),
-    ),
-    "admin:jsi18n": ({}, staff_only(200, council=302)),
-    "admin:autocomplete": ({}, staff_only(403, council=302)),
-}
-
-# Admin model (app_label.model) → staff roles that may view its list and add to it.
-ADMIN_MODEL_ACCESS: dict[str, dict[str, set[str]]] = {
-    "accounts.user": {"view": {SUPERUSER}, "add": {SUPERUSER}},
-    "auth.group": {"view": {SUPERUSER}, "add": {SUPERUSER}},
-    "otp_totp.totpdevice": {"view": {SUPERUSER}, "add": {SUPERUSER}},
-    "otp_static.staticdevice": {"view": {SUPERUSER}, "add": {SUPERUSER}},
-    "audit.auditevent": {"view": {FUND_MANAGER, SUPERUSER}, "add": set()},
-    "declaration.organisation": {
-        "view": {FUND_MANAGER, SUPERUSER},
-        "add": {FUND_MANAGER, SUPERUSER},
-    },
-    "declaration.membership": {"view": {FUND_MANAGER, SUPERUSER}, "add": {FUND_MANAGER, SUPERUSER}},
-    # Emails are written only by the service; nobody adds one by hand.
-    "mail.outgoingemail": {"view": {FUND_MANAGER, COMMS, SUPERUSER}, "add": set()},
-    "mail.suppression": {"view": {COMMS, SUPERUSER}, "add": {COMMS, SUPERUSER}},
-}
+URL_ACCESS: dict[str, tuple[dict[str, object], dict[str, int]]] = _merged("URL_ACCESS")
+ADMIN_MODEL_ACCESS: dict[str, dict[str, set[str]]] = _merged("ADMIN_MODEL_ACCESS")
+ADMIN_MODEL_OBJECTS: dict[str, Callable[[], Any]] = _merged("ADMIN_MODEL_OBJECTS")
 
 
 def named_patterns(patterns=None, namespace: tuple[str, ...] = ()) -> Iterator[tuple[str, str]]:
@@ -122,10 +58,11 @@ def is_model_admin_route(name: str, route: str) -> bool:
     """Routes the admin makes for each registered model, checked through ADMIN_MODEL_ACCESS."""
     if not route.startswith("admin/"):
         return False
-    parts = route.split("/")
     registered = {f"{m._meta.app_label}/{m._meta.model_name}" for m in admin.site._registry}
     return (
-        name == "admin:?" or "/".join(parts[1:3]) in registered or name.startswith("admin:app_list")
+        name == "admin:?"
+        or "/".join(route.split("/")[1:3]) in registered
+        or name.startswith("admin:app_list")
     )
 
 
@@ -133,23 +70,9 @@ def resolve_kwargs(kwargs: dict[str, object]) -> dict[str, object]:
     """Turn a content type given as ``app_label.model`` into its id."""
     if "content_type_id" in kwargs:
         app_label, model = str(kwargs["content_type_id"]).split(".")
-        ct = ContentType.objects.get_by_natural_key(app_label, model)
-        return {**kwargs, "content_type_id": str(ct.pk)}
+        content_type = ContentType.objects.get_by_natural_key(app_label, model)
+        return {**kwargs, "content_type_id": str(content_type.pk)}
     return kwargs
-
-
-def client_for(role: str) -> Client:
-    client = Client()
-    if role == ANONYMOUS:
-        return client
-    if role in (COUNCIL, ORG_ADMIN):
-        membership = MembershipFactory.create(admin=role == ORG_ADMIN)
-        client.force_login(membership.user)
-        return client
-    user = UserFactory.create(staff=True, is_superuser=role == SUPERUSER)
-    if role != SUPERUSER:
-        user.groups.add(Group.objects.get(name=role))
-    return sign_in_staff(client, user)
 
 
 def test_every_url_is_in_the_table():
@@ -159,19 +82,17 @@ def test_every_url_is_in_the_table():
         for name, route in named_patterns()
         if name not in URL_ACCESS and not is_model_admin_route(name, route)
     )
-    assert not missing, "Add these URLs to URL_ACCESS in tests/test_access.py:\n" + "\n".join(
-        missing
-    )
+    assert not missing, "Add these URLs to a tests/access/table_*.py:\n" + "\n".join(missing)
     stale = sorted(set(URL_ACCESS) - {name for name, _ in named_patterns()})
     assert not stale, f"URL_ACCESS names URLs that no longer exist: {stale}"
 
 
 def test_every_admin_model_is_in_the_table():
     registered = {m._meta.label_lower for m in admin.site._registry}
-    assert registered == set(ADMIN_MODEL_ACCESS), (
-        f"missing: {sorted(registered - set(ADMIN_MODEL_ACCESS))}, "
-        f"stale: {sorted(set(ADMIN_MODEL_ACCESS) - registered)}"
-    )
+    for table in (ADMIN_MODEL_ACCESS, ADMIN_MODEL_OBJECTS):
+        assert registered == set(table), (
+            f"missing: {sorted(registered - set(table))}, stale: {sorted(set(table) - registered)}"
+        )
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -185,19 +106,31 @@ def test_each_role_gets_the_expected_status_for_every_url(role):
     assert not wrong, f"as {role}:\n" + "\n".join(wrong)
 
 
+def expected_admin_status(role: str, allowed: set[str]) -> int:
+    if role in PUBLIC or role in UNVERIFIED_STAFF:
+        return 302
+    return 200 if role in allowed else 403
+
+
 @pytest.mark.parametrize("role", ROLES)
 def test_each_role_sees_only_its_admin_models(role):
+    """Every admin page of every model: its list, add, change, delete and history pages."""
     client = client_for(role)
     wrong = []
     for label, allowed in ADMIN_MODEL_ACCESS.items():
         app_label, model_name = label.split(".")
-        for action in ("view", "add"):
-            url_name = "changelist" if action == "view" else "add"
-            status = client.get(reverse(f"admin:{app_label}_{model_name}_{url_name}")).status_code
-            if role in PUBLIC:
-                expected = 302
-            else:
-                expected = 200 if role in allowed[action] else 403
+        pk = ADMIN_MODEL_OBJECTS[label]().pk
+        pages = {
+            "changelist": ((), allowed["view"]),
+            "add": ((), allowed["add"]),
+            "change": ((pk,), allowed["view"]),
+            "history": ((pk,), allowed["view"]),
+            "delete": ((pk,), allowed["delete"]),
+        }
+        for page, (args, roles) in pages.items():
+            url = reverse(f"admin:{app_label}_{model_name}_{page}", args=args)
+            status = client.get(url).status_code
+            expected = expected_admin_status(role, roles)
             if status != expected:
-                wrong.append(f"{label} {action}: expected {expected}, got {status}")
+                wrong.append(f"{label} {page}: expected {expected}, got {status}")
     assert not wrong, f"as {role}:\n" + "\n".join(wrong)
