@@ -14,6 +14,7 @@ from django.db import IntegrityError
 from declaration import services
 from declaration.models import Organisation, OrganisationType
 from declaration.register import RegisterFileError, register_entries_parse
+from declaration.services import register as register_services
 from localdigital.audit.models import AuditEvent
 from tests.declaration.factories import OrganisationFactory
 from tests.shared_data import shared_data
@@ -297,7 +298,7 @@ class TestImportOrganisationsRegister:
     ):
         """Were a GSS code taken after the check (a staff edit meanwhile), no crash: a message."""
         OrganisationFactory(name="Somewhere Else", register_code="", gss_code="E08000025")
-        monkeypatch.setattr(services, "_check_gss_codes_are_free", lambda entries: None)
+        monkeypatch.setattr(register_services, "_check_gss_codes_are_free", lambda entries: None)
 
         with pytest.raises(RegisterFileError, match="Nothing was imported; try again") as raised:
             import_register()
@@ -314,7 +315,7 @@ class TestImportOrganisationsRegister:
         def fail(**kwargs):
             raise IntegrityError("audit log unavailable")
 
-        monkeypatch.setattr(services, "audit_record", fail)
+        monkeypatch.setattr(register_services, "audit_record", fail)
 
         with pytest.raises(IntegrityError, match="audit log unavailable"):
             import_register()
@@ -327,7 +328,7 @@ class TestImportOrganisationsRegister:
         def fail(*args, **kwargs):
             raise RuntimeError("the database went away")
 
-        monkeypatch.setattr(services, "_register_links_apply", fail)
+        monkeypatch.setattr(register_services, "_register_links_apply", fail)
 
         with pytest.raises(RuntimeError):
             import_register()
@@ -455,7 +456,7 @@ class TestImportOrganisationsCommand:
         self, monkeypatch
     ):
         OrganisationFactory(name="Somewhere Else", register_code="", gss_code="E08000025")
-        monkeypatch.setattr(services, "_check_gss_codes_are_free", lambda entries: None)
+        monkeypatch.setattr(register_services, "_check_gss_codes_are_free", lambda entries: None)
 
         with pytest.raises(CommandError) as raised:
             import_command(str(REGISTER_CSV))

@@ -6,6 +6,7 @@ from django.db import IntegrityError
 
 from declaration import services
 from declaration.models import Membership, MembershipRole, Organisation, OrganisationType
+from declaration.services import memberships, organisations
 from localdigital.audit.models import AuditEvent
 from tests.accounts.factories import UserFactory
 from tests.declaration.factories import MembershipFactory, OrganisationFactory
@@ -20,7 +21,8 @@ def broken_audit(monkeypatch):
     def fail(**kwargs):
         raise IntegrityError("audit log unavailable")
 
-    monkeypatch.setattr(services, "audit_record", fail)
+    for module in (memberships, organisations):
+        monkeypatch.setattr(module, "audit_record", fail)
 
 
 class TestOrganisationCreate:

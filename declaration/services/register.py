@@ -1,41 +1,24 @@
-"""Writes about organisations and their members."""
+"""Importing the register of local authorities."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
-from django.utils import timezone
 from django.utils.text import slugify
 
 from localdigital.accounts.models import User
 from localdigital.audit.services import audit_record
 
-from .models import Membership, MembershipRole, Organisation
-from .register import RegisterEntry, RegisterFileError
+from ..models import Organisation
+from ..register import RegisterEntry, RegisterFileError
 
 IMPORTED_NATION = "England"
 # Two imports at once would race for slugs; this key serialises them (pg_advisory_xact_lock).
 REGISTER_IMPORT_LOCK_KEY = 4_271_018
 SLUG_MAX_LENGTH = Organisation._meta.get_field("slug").max_length or 200
-
-
-class MembershipError(Exception):
-    """Raised when a change to a membership is not allowed."""
-
-
-class MembershipExistsError(MembershipError):
-    """Raised when adding someone to an organisation they already belong to."""
-
-
-class MembershipAlreadyApprovedError(MembershipError):
-    """Raised when approving a membership that is already approved."""
-
-
-class MembershipNotApprovedError(MembershipError):
-    """Raised when making a member who is still waiting for approval an organisation admin."""
 
 
 @dataclass(frozen=True)
@@ -274,199 +257,3 @@ def _unique_slug(entry: RegisterEntry, *, taken_slugs: set[str]) -> str:
     while f"{candidates[-1]}-{number}" in taken_slugs:
         number += 1
     return f"{candidates[-1]}-{number}"
-
-
-def organisation_create(
-    *,
-    name: str,
-    slug: str,
-    organisation_type: str,
-    website: str = "",
-    email_domains: Iterable[str] = (),
-    alternative_names: Iterable[str] = (),
-    created_by: User | None = None,
-) -> Organisation:
-    """Create an organisation that is not in the register of local authorities.
-
-    Used for central government, sector bodies and other public bodies that sign.
-    """
-    with transaction.atomic():
-        organisation = Organisation(
-            name=name,
-            slug=slug,
-            organisation_type=organisation_type,
-            website=website,
-            email_domains=sorted({domain.strip().lower() for domain in email_domains}),
-            alternative_names=list(alternative_names),
-        )
-        organisation.full_clean()
-        organisation.save()
-        audit_record(actor=created_by, verb="declaration.organisation.created", target=organisation)
-    return organisation
-
-
-def organisation_update(
-    *, organisation: Organisation, changes: Mapping[str, Any], updated_by: User | None
-) -> Organisation:
-    """Change some of an organisation's fields, and record each change's old and new value.
-
-    ``changes`` maps field names to new values (an ``Organisation`` or None for a link). Only
-    the fields whose value differs are saved and audited, as
-    ``declaration.organisation.updated``; with none, nothing is written. Those fields are
-    validated first (``ValidationError``), and a name that is not an editable field raises
-    ``ValueError``. Email domains are kept in lower case, as ``organisation_create`` keeps them.
-    """
-    editable = _editable_organisation_fields()
-    unknown = sorted(set(changes) - set(editable))
-    if unknown:
-        raise ValueError(f"These are not fields staff can change: {', '.join(unknown)}.")
-    with transaction.atomic():
-        organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
-        changed: dict[str, dict[str, Any]] = {}
-        for name, value in changes.items():
-            if name == "email_domains":
-                value = list(dict.fromkeys(domain.strip().lower() for domain in value))
-            # A link is compared, and audited, by its id (the field's attname).
-            old = getattr(organisation, editable[name])
-            setattr(organisation, name, value)
-            new = getattr(organisation, editable[name])
-            if new != old:
-                changed[name] = {"old": old, "new": new}
-        if not changed:
-            return organisation
-        organisation.full_clean(exclude=sorted(set(editable) - set(changed)))
-        organisation.save(update_fields=[*sorted(changed), "updated_at"])
-        audit_record(
-            actor=updated_by,
-            verb="declaration.organisation.updated",
-            target=organisation,
-            data={"changed": changed},
-        )
-    return organisation
-
-
-def _editable_organisation_fields() -> dict[str, str]:
-    """Return the name and column attribute of each field staff may change."""
-    return {
-        field.name: field.attname
-        for field in Organisation._meta.concrete_fields
-        if field.editable and not field.primary_key
-    }
-
-
-def organisation_email_domain_add(
-    *, organisation: Organisation, domain: str, added_by: User | None
-) -> Organisation:
-    """Add an email domain to the organisation, so that people with it join at once.
-
-    Adding a domain the organisation already has changes nothing.
-    """
-    domain = domain.strip().lower()
-    with transaction.atomic():
-        organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
-        if organisation.has_email_domain(domain):
-            return organisation
-        organisation.email_domains = [*organisation.email_domains, domain]
-        organisation.save(update_fields=["email_domains", "updated_at"])
-        audit_record(
-            actor=added_by,
-            verb="declaration.organisation.email_domain_added",
-            target=organisation,
-            data={"domain": domain},
-        )
-    return organisation
-
-
-def membership_add(
-    *,
-    organisation: Organisation,
-    user: User,
-    role: MembershipRole = MembershipRole.MEMBER,
-    added_by: User | None,
-) -> Membership:
-    """Add someone to an organisation, approved at once, on the word of staff.
-
-    ``added_by`` is recorded as the approver. Raise ``MembershipExistsError`` if they already
-    belong to it.
-    """
-    with transaction.atomic():
-        Organisation.objects.select_for_update().get(pk=organisation.pk)
-        if Membership.objects.filter(organisation=organisation, user=user).exists():
-            raise MembershipExistsError(f"{user} already belongs to {organisation}.")
-        now = timezone.now()
-        membership = Membership.objects.create(
-            organisation=organisation,
-            user=user,
-            role=role,
-            created_at=now,
-            approved_at=now,
-            approved_by=added_by,
-        )
-        audit_record(
-            actor=added_by,
-            verb="declaration.membership.added",
-            target=membership,
-            data={"role": role},
-        )
-    return membership
-
-
-def membership_approve(*, membership: Membership, approved_by: User | None) -> Membership:
-    """Approve a member who is waiting, so that they can act for the organisation.
-
-    Raise ``MembershipAlreadyApprovedError`` if they are approved already.
-    """
-    with transaction.atomic():
-        membership = Membership.objects.select_for_update().get(pk=membership.pk)
-        if membership.is_approved:
-            raise MembershipAlreadyApprovedError(f"{membership} is already approved.")
-        membership.approved_at = timezone.now()
-        membership.approved_by = approved_by
-        membership.save(update_fields=["approved_at", "approved_by"])
-        audit_record(actor=approved_by, verb="declaration.membership.approved", target=membership)
-    return membership
-
-
-def membership_role_set(
-    *, membership: Membership, role: MembershipRole, changed_by: User | None
-) -> Membership:
-    """Make the member an organisation admin, or an ordinary member again.
-
-    Setting the role a member already has changes nothing. Raise
-    ``MembershipNotApprovedError`` when making an admin of someone still waiting.
-    """
-    with transaction.atomic():
-        membership = Membership.objects.select_for_update().get(pk=membership.pk)
-        if membership.role == role:
-            return membership
-        if role == MembershipRole.ADMIN and not membership.is_approved:
-            raise MembershipNotApprovedError(
-                f"{membership} must be approved before becoming an organisation admin."
-            )
-        previous = membership.role
-        membership.role = role
-        membership.save(update_fields=["role"])
-        audit_record(
-            actor=changed_by,
-            verb="declaration.membership.role_changed",
-            target=membership,
-            data={"from": previous, "to": role},
-        )
-    return membership
-
-
-def membership_remove(*, membership: Membership, removed_by: User | None) -> None:
-    """Take someone out of an organisation."""
-    with transaction.atomic():
-        membership = Membership.objects.select_for_update().get(pk=membership.pk)
-        audit_record(
-            actor=removed_by,
-            verb="declaration.membership.removed",
-            target=membership,
-            data={
-                "user": membership.user.email,
-                "organisation": membership.organisation.name,
-                "role": membership.role,
-            },
-        )
-        membership.delete()
