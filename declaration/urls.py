@@ -1,9 +1,9 @@
-from django.urls import path
+"""The declaration app's URLs. Paths follow the URL contract in DESIGN.md."""
 
-from . import views
+from declaration.routes import text
 
 app_name = "declaration"
 
 urlpatterns = [
-    path("declaration/", views.declaration_text, name="declaration"),
+    *text.urlpatterns,
 ]

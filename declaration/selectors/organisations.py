@@ -6,9 +6,8 @@ from dataclasses import dataclass
 
 from django.db.models import Count, QuerySet
 
+from declaration.models import Membership, Organisation, OrganisationType
 from localdigital.accounts.models import User
-
-from .models import Membership, Organisation, OrganisationType
 
 
 @dataclass(frozen=True)

@@ -10,11 +10,10 @@ from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 
+from declaration import selectors, services
+from declaration.models import Membership, MembershipRole, Organisation
 from localdigital.accounts import selectors as account_selectors
 from localdigital.accounts.requests import request_staff_user
-
-from . import selectors, services
-from .models import Membership, MembershipRole, Organisation
 
 # The fields the register of local authorities sets. On an organisation from the register
 # they are read-only here, because the next import would overwrite any change.

@@ -1,0 +1,1 @@
+"""The declaration app's URLs, one module per area, joined in ``declaration/urls.py``."""

@@ -1,0 +1,1 @@
+"""The declaration app's pages, one module per area; each area's routes are in ``routes/``."""
