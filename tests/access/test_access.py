@@ -2,8 +2,11 @@
 
 Each ``tests/access/table_*.py`` module holds part of the table: ``URL_ACCESS`` for named
 URLs, ``ADMIN_MODEL_ACCESS`` for the models in the admin (with ``ADMIN_MODEL_OBJECTS`` to make
-one of each). Every named URL pattern outside the admin must be in a ``URL_ACCESS``, and every
-model registered in the admin in an ``ADMIN_MODEL_ACCESS``, so no page can be added unguarded.
+one of each), and optionally ``setup()``, run before each role's walk to create the objects
+its URLs name (by fixed slugs or references in their kwargs).
+
+Every named URL pattern outside the admin must be in a ``URL_ACCESS``, and every model
+registered in the admin in an ``ADMIN_MODEL_ACCESS``, so no page can be added unguarded.
 Later issues add their own table modules.
 """
 
@@ -25,15 +28,20 @@ from tests.access.roles import PUBLIC, ROLES, UNVERIFIED_STAFF, client_for
 pytestmark = pytest.mark.django_db
 
 
+def _table_modules() -> list[Any]:
+    return [
+        importlib.import_module(f"tests.access.{module_info.name}")
+        for module_info in pkgutil.iter_modules(tests.access.__path__)
+        if module_info.name.startswith("table_")
+    ]
+
+
 def _merged(name: str) -> dict[str, Any]:
     merged: dict[str, Any] = {}
-    for module_info in pkgutil.iter_modules(tests.access.__path__):
-        if not module_info.name.startswith("table_"):
-            continue
-        module = importlib.import_module(f"tests.access.{module_info.name}")
+    for module in _table_modules():
         part = getattr(module, name, {})
         overlap = set(merged) & set(part)
-        assert not overlap, f"{module_info.name} repeats {name} entries: {sorted(overlap)}"
+        assert not overlap, f"{module.__name__} repeats {name} entries: {sorted(overlap)}"
         merged.update(part)
     return merged
 
@@ -95,8 +103,16 @@ def test_every_admin_model_is_in_the_table():
         )
 
 
+@pytest.fixture
+def table_objects() -> None:
+    """Create the objects that the tables' URLs name."""
+    for module in _table_modules():
+        if hasattr(module, "setup"):
+            module.setup()
+
+
 @pytest.mark.parametrize("role", ROLES)
-def test_each_role_gets_the_expected_status_for_every_url(role):
+def test_each_role_gets_the_expected_status_for_every_url(role, table_objects):
     client = client_for(role)
     wrong = []
     for name, (kwargs, expected) in URL_ACCESS.items():
