@@ -10,7 +10,7 @@ from __future__ import annotations
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-GOVUK_CLASSES = {
+GOVUK_CLASSES: dict[str, str | dict[str, str]] = {
     "heading_open": {
         "h1": "govuk-heading-xl",
         "h2": "govuk-heading-l",
@@ -43,7 +43,7 @@ def _add_govuk_classes(tokens: list[Token]) -> None:
         classes = GOVUK_CLASSES.get(token.type)
         if isinstance(classes, dict):
             classes = classes.get(token.tag)
-        if classes:
+        if isinstance(classes, str):
             token.attrSet("class", classes)
         if token.children:
             _add_govuk_classes(token.children)

@@ -193,7 +193,7 @@ class Signing(models.Model):
     @property
     def organisation_name(self) -> str:
         """Return the organisation's name, or the one the signer proposed."""
-        return self.organisation.name if self.organisation_id else self.proposed_name
+        return self.organisation.name if self.organisation else self.proposed_name
 
     @property
     def is_organisation_unlisted(self) -> bool:

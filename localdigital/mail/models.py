@@ -51,6 +51,8 @@ def message_id_domain() -> str:
     return domain or "localdigital.gov.uk"
 
 
+# What a failed email records when its recipient was on the suppression list.
+SUPPRESSED_ERROR = "Suppressed: the address is on the suppression list, so nothing was sent."
 # What a sensitive email's body becomes once it is sent, and what the admin shows instead of it.
 SENSITIVE_BODY_REMOVED = "Removed after sending because it contained a secret."
 SENSITIVE_BODY_HIDDEN = "Hidden: this email contains a sign-in link or other secret."
@@ -70,6 +72,8 @@ class EmailStatus(models.TextChoices):
     SENDING = "sending", "Sending"
     SENT = "sent", "Sent"
     FAILED = "failed", "Failed"
+    HELD = "held", "Held"
+    CANCELLED = "cancelled", "Cancelled"
 
 
 class DeliveryStatus(models.TextChoices):
@@ -92,7 +96,13 @@ class OutgoingEmail(models.Model):
       sweep found the row left in sending by a worker that died;
     - queued → failed: the recipient is suppressed, or the attempts are used up;
     - sending → failed: a permanent error, or a temporary one on the last attempt;
-    - failed → queued: staff retry it from the admin.
+    - failed → queued: staff retry it from the admin;
+    - queued → held: its sender paused the batch it belongs to (a newsletter issue);
+    - held → queued: the batch was resumed;
+    - queued or held → cancelled: the batch was cancelled, so it is never sent.
+
+    Only queued rows are ever claimed, so a held or cancelled row is not sent, and the sweep
+    leaves both alone.
 
     ``idempotency_key`` is unique, so queuing the same message twice makes one row. The
     ``message_id`` is derived from it and set on every send, so a repeat after a crash can be
@@ -198,3 +208,23 @@ class Suppression(models.Model):
 
     def __str__(self) -> str:
         return self.email
+
+
+class StreamThrottle(models.Model):
+    """The token bucket that paces one stream of email, shared by every worker.
+
+    ``tokens`` is what was left at ``refilled_at``; it refills at the stream's rate, up to one
+    second's worth, and each send takes one. It may go below zero: a send that takes a token
+    not yet there waits until the bucket has refilled to it. The row is taken under
+    ``select_for_update``, so the rate holds however many workers send.
+    """
+
+    stream = models.CharField(max_length=20, choices=Stream.choices, unique=True)
+    tokens = models.FloatField()
+    refilled_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = "stream throttle"
+
+    def __str__(self) -> str:
+        return f"{self.get_stream_display()} throttle"

@@ -22,6 +22,20 @@ def send_email(self: Task, email_id: int) -> str:
     return result.outcome.value
 
 
+@shared_task(bind=True, max_retries=None)
+def send_newsletter_email(self: Task, email_id: int) -> str:
+    """Send one queued newsletter email once the newsletter throttle allows it.
+
+    It is queued on ``MAIL_NEWSLETTER_QUEUE``, apart from transactional email, so that a long
+    newsletter never queues ahead of it; a retry goes back to that queue. Return what
+    happened, as ``send_email`` does.
+    """
+    result = services.email_send(email_id=email_id)
+    if result.retry_at is not None:
+        raise self.retry(eta=result.retry_at)
+    return result.outcome.value
+
+
 @shared_task
 def requeue_stuck_emails(run_at: str | None = None) -> int:
     """Queue again the emails left in queued or sending for too long; return how many.

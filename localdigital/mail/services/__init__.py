@@ -1,9 +1,12 @@
 """Every write to the outbox and the suppression list.
 
 ``email_queue`` is how the rest of the service sends email: it queues a row inside the
-caller's transaction, and a Celery task sends it once that transaction commits.
+caller's transaction, and a Celery task sends it once that transaction commits. A sender of
+many emails at once (a newsletter issue) queues them with ``emails_queue``, and can hold,
+release or cancel them. Newsletter email is paced by the throttle in ``throttle``.
 """
 
+from .batches import EmailDraft, emails_cancel, emails_hold, emails_queue, emails_release
 from .outbox import (
     SUPPRESSED_ERROR,
     RecipientSuppressed,
@@ -17,9 +20,11 @@ from .outbox import (
     retry_delay,
 )
 from .suppressions import delivery_receipt_record, suppression_add, suppression_remove
+from .throttle import throttle_rate_per_minute, throttle_take
 
 __all__ = [
     "SUPPRESSED_ERROR",
+    "EmailDraft",
     "RecipientSuppressed",
     "SendOutcome",
     "SendResult",
@@ -28,8 +33,14 @@ __all__ = [
     "email_queue",
     "email_retry",
     "email_send",
+    "emails_cancel",
+    "emails_hold",
+    "emails_queue",
+    "emails_release",
     "emails_requeue_stuck",
     "retry_delay",
     "suppression_add",
     "suppression_remove",
+    "throttle_rate_per_minute",
+    "throttle_take",
 ]

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import enum
 import logging
-from collections.abc import Iterable
+import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
@@ -16,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import F, Q
+from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
@@ -25,11 +26,13 @@ from localdigital.audit.services import audit_record
 from .. import delivery, selectors
 from ..models import (
     SENSITIVE_BODY_REMOVED,
+    SUPPRESSED_ERROR,
     EmailStatus,
     OutgoingEmail,
     Stream,
     message_id_for,
 )
+from .throttle import throttle_take
 
 if TYPE_CHECKING:
     from localdigital.accounts.models import User
@@ -42,7 +45,6 @@ logger = logging.getLogger(__name__)
 RETRY_LONGEST_DELAY = timedelta(minutes=15)
 # The Postgres advisory lock that keeps two sweeps from overlapping ("ldmail" in ASCII).
 REQUEUE_LOCK_KEY = 0x6C64_6D61_696C
-SUPPRESSED_ERROR = "Suppressed: the address is on the suppression list, so nothing was sent."
 
 
 class TransitionNotAllowed(Exception):
@@ -111,11 +113,11 @@ def email_queue(
         },
     )
     if created:
-        transaction.on_commit(partial(_emails_send_later, [email.pk]))
+        transaction.on_commit(partial(_emails_send_later, [(email.pk, email.stream)]))
     return email
 
 
-def email_send(*, email_id: int) -> SendResult:
+def email_send(*, email_id: int, sleep: Callable[[float], object] = time.sleep) -> SendResult:
     """Send one queued email, and record on its row what happened.
 
     The row is claimed (queued → sending) in a transaction of its own, so no lock is held
@@ -124,12 +126,19 @@ def email_send(*, email_id: int) -> SendResult:
     fails the row without contacting the provider. A temporary error queues the row again
     after a backoff, until ``MAIL_MAX_ATTEMPTS`` attempts are used; a permanent one fails it.
     Once a sensitive email is sent its body is removed; until then it is kept for the retries.
+
+    A newsletter email takes a token from the newsletter throttle as it is claimed, and
+    waits (``sleep``) until the token is due before it goes; transactional email never
+    waits. A row left alone takes no token, so repeats of a task cost the throttle nothing.
     """
     claimed = _email_claim(email_id=email_id)
     if isinstance(claimed, SendResult):
         return claimed
+    email, wait = claimed
+    if wait > 0:
+        sleep(wait)
     try:
-        provider_reference = delivery.email_deliver(email=claimed)
+        provider_reference = delivery.email_deliver(email=email)
     except Exception as error:
         send_error = delivery.send_error_read(error)
         logger.warning(
@@ -139,15 +148,19 @@ def email_send(*, email_id: int) -> SendResult:
             exc_info=send_error.description.startswith("Unexpected"),
         )
         return _email_record_error(email_id=email_id, send_error=send_error)
-    _email_mark_sent(email_id=email_id, provider_reference=provider_reference)
+    _email_mark_sent(email=email, provider_reference=provider_reference)
     return SendResult(SendOutcome.SENT)
 
 
-def _email_claim(*, email_id: int) -> OutgoingEmail | SendResult:
+def _email_claim(*, email_id: int) -> tuple[OutgoingEmail, float] | SendResult:
+    """Claim a queued, due row for sending; return it with the seconds to wait for its turn."""
     now = timezone.now()
     with transaction.atomic():
         email = (
-            OutgoingEmail.objects.select_for_update(skip_locked=True).filter(pk=email_id).first()
+            OutgoingEmail.objects.select_for_update(skip_locked=True)
+            .annotate(recipient_is_suppressed=selectors.recipient_is_suppressed_expression())
+            .filter(pk=email_id)
+            .first()
         )
         if email is None:
             exists = OutgoingEmail.objects.filter(pk=email_id).exists()
@@ -156,7 +169,8 @@ def _email_claim(*, email_id: int) -> OutgoingEmail | SendResult:
             return SendResult(SendOutcome.NOT_QUEUED)
         if email.next_attempt_at is not None and email.next_attempt_at > now:
             return SendResult(SendOutcome.NOT_DUE)
-        if selectors.recipient_is_suppressed(email=email.recipient):
+        # Read with the row, in the same query.
+        if getattr(email, "recipient_is_suppressed", True):
             _email_fail(email=email, now=now, error=SUPPRESSED_ERROR)
             return SendResult(SendOutcome.SUPPRESSED)
         if email.attempts >= settings.MAIL_MAX_ATTEMPTS:
@@ -166,6 +180,7 @@ def _email_claim(*, email_id: int) -> OutgoingEmail | SendResult:
                 error=f"Gave up after {email.attempts} attempts. {email.last_error}".strip(),
             )
             return SendResult(SendOutcome.FAILED)
+        wait = throttle_take(stream=email.stream)
         email.status = EmailStatus.SENDING
         email.attempts += 1
         email.sending_started_at = now
@@ -179,36 +194,33 @@ def _email_claim(*, email_id: int) -> OutgoingEmail | SendResult:
                 "updated_at",
             ]
         )
-    return email
+    return email, wait
 
 
-def _email_mark_sent(*, email_id: int, provider_reference: str) -> None:
-    """Record that the provider accepted the email, and remove a sensitive email's body."""
-    with transaction.atomic():
-        email = OutgoingEmail.objects.select_for_update().get(pk=email_id)
-        if email.status == EmailStatus.SENT:
-            return
-        # The provider has the message, so it is sent whatever the row says now (the sweep
-        # may have queued it again meanwhile; marking it sent stops that repeat).
-        email.status = EmailStatus.SENT
-        email.sent_at = timezone.now()
-        email.failed_at = None
-        email.next_attempt_at = None
-        email.provider_reference = provider_reference
-        update_fields = [
-            "status",
-            "sent_at",
-            "failed_at",
-            "next_attempt_at",
-            "provider_reference",
-            "updated_at",
-        ]
-        if email.is_sensitive:
-            # The secret has done its job; nothing it unlocks should stay in the database.
-            email.body_text = SENSITIVE_BODY_REMOVED
-            email.body_html = SENSITIVE_BODY_REMOVED if email.body_html else ""
-            update_fields += ["body_text", "body_html"]
-        email.save(update_fields=update_fields)
+def _email_mark_sent(*, email: OutgoingEmail, provider_reference: str) -> None:
+    """Record that the provider accepted the email, and remove a sensitive email's body.
+
+    One conditional UPDATE, which locks the row as it writes: a row already marked sent is
+    left as it is.
+    """
+    now = timezone.now()
+    # The provider has the message, so it is sent whatever the row says now (the sweep may
+    # have queued it again meanwhile; marking it sent stops that repeat).
+    changes: dict[str, object] = {
+        "status": EmailStatus.SENT,
+        "sent_at": now,
+        "failed_at": None,
+        "next_attempt_at": None,
+        "provider_reference": provider_reference,
+        "updated_at": now,
+    }
+    if email.is_sensitive:
+        # The secret has done its job; nothing it unlocks should stay in the database.
+        changes["body_text"] = SENSITIVE_BODY_REMOVED
+        changes["body_html"] = Case(
+            When(body_html="", then=Value("")), default=Value(SENSITIVE_BODY_REMOVED)
+        )
+    OutgoingEmail.objects.filter(pk=email.pk).exclude(status=EmailStatus.SENT).update(**changes)
 
 
 def _email_record_error(*, email_id: int, send_error: delivery.SendError) -> SendResult:
@@ -256,8 +268,9 @@ def emails_requeue_stuck(*, now: datetime) -> list[int] | None:
 
     These are rows left in sending since before ``now - MAIL_STUCK_AFTER`` (their worker died),
     which go back to queued, due at once; rows queued before then that were never picked up
-    (their task was lost); and queued rows whose next attempt is due by ``now``. One
-    ``send_email`` task per row is queued after commit. A Postgres advisory lock keeps two
+    (their task was lost); and queued rows whose next attempt is due by ``now``. One send
+    task per row (on the newsletter queue for newsletter rows) is queued after commit. Held
+    and cancelled rows are left alone. A Postgres advisory lock keeps two
     sweeps from overlapping: while another holds it, nothing is done and None is returned.
 
     The same ``now`` selects the same rows, so a re-run gives the same result: a row put back
@@ -282,31 +295,42 @@ def emails_requeue_stuck(*, now: datetime) -> list[int] | None:
             queued_at=F("sending_started_at"),
             updated_at=timezone.now(),
         )
-        email_ids = sorted(
+        stuck = list(
             OutgoingEmail.objects.filter(status=EmailStatus.QUEUED)
             .filter(
                 Q(next_attempt_at__isnull=True, queued_at__lt=cutoff) | Q(next_attempt_at__lte=now)
             )
-            .values_list("pk", flat=True)
+            .order_by("pk")
+            .values_list("pk", "stream")
         )
-        if email_ids:
+        if stuck:
             logger.info(
-                "Queuing %d emails again (%d abandoned mid-send).", len(email_ids), len(abandoned)
+                "Queuing %d emails again (%d abandoned mid-send).", len(stuck), len(abandoned)
             )
-            transaction.on_commit(partial(_emails_send_later, email_ids))
-    return email_ids
+            transaction.on_commit(partial(_emails_send_later, stuck))
+    return [email_id for email_id, _ in stuck]
 
 
-def _emails_send_later(email_ids: Iterable[int]) -> None:
-    """Queue one send task per email. With the broker down the rows wait for the sweep,
-    rather than failing the request whose transaction has already committed."""
-    from ..tasks import send_email
+def _emails_send_later(emails: Iterable[tuple[int, str]]) -> None:
+    """Queue one send task per (email id, stream): newsletter email on its own queue.
 
-    for email_id in email_ids:
+    With the broker down the rows wait for the sweep, rather than failing the request whose
+    transaction has already committed; the first failure stops the rest, which would fail too.
+    """
+    from ..tasks import send_email, send_newsletter_email
+
+    for email_id, stream in emails:
         try:
-            send_email.delay(email_id)
+            if stream == Stream.NEWSLETTER:
+                send_newsletter_email.apply_async((email_id,), queue=settings.MAIL_NEWSLETTER_QUEUE)
+            else:
+                send_email.delay(email_id)
         except OperationalError:
-            logger.warning("The broker is unavailable: the sweep will send email %s.", email_id)
+            logger.warning(
+                "The broker is unavailable: the sweep will send email %s and those after it.",
+                email_id,
+            )
+            return
 
 
 def email_retry(*, email_id: int, actor: User) -> OutgoingEmail:
@@ -339,5 +363,5 @@ def email_retry(*, email_id: int, actor: User) -> OutgoingEmail:
             ]
         )
         audit_record(actor=actor, verb="mail.email.retried", target=email)
-        transaction.on_commit(partial(_emails_send_later, [email.pk]))
+        transaction.on_commit(partial(_emails_send_later, [(email.pk, email.stream)]))
     return email
