@@ -60,3 +60,5 @@ def configure(sender: Celery, **kwargs: object) -> None:
 
 
 app.autodiscover_tasks()
+# The newsletter's tasks live beside the declaration app's tasks.py, in tasks_newsletter.py.
+app.autodiscover_tasks(related_name="tasks_newsletter")

@@ -1,5 +1,12 @@
 """The declaration app's models, one module per area."""
 
+from .newsletter import (
+    IssueStatus,
+    NewsletterDelivery,
+    NewsletterIssue,
+    Subscriber,
+    SubscriberStatus,
+)
 from .organisations import Membership, MembershipRole, Organisation, OrganisationType
 from .signing import (
     AnniversaryReminder,
@@ -13,12 +20,17 @@ from .signing import (
 __all__ = [
     "AnniversaryReminder",
     "DeclarationVersion",
+    "IssueStatus",
     "Membership",
     "MembershipRole",
+    "NewsletterDelivery",
+    "NewsletterIssue",
     "Organisation",
     "OrganisationType",
     "Principle",
     "ProjectUpdate",
     "Signing",
     "SigningStatus",
+    "Subscriber",
+    "SubscriberStatus",
 ]

@@ -1,0 +1,97 @@
+"""How many newsletter emails a second the whole pipeline handles: fan-out plus send.
+
+Makes 20,000 confirmed subscribers and one issue, then times sending it now: the fan-out
+task makes deliveries and outbox rows a batch at a time, and the commit of each batch runs
+the send task of each of its emails in this process (the throttle lifted; claim the row,
+render nothing more, send through Django's locmem email backend, mark it sent). That is every
+step a real send takes but the broker and the provider, so it measures the pipeline's own
+capacity, which should beat GOV.UK Notify's default of 50 a second many times over.
+
+It runs against a throwaway database, dropped afterwards, and prints one line:
+``newsletter_emails_per_second <rate>``. Run it with ``.venv/bin/python
+bench/bench_newsletter.py`` (or ``make bench``).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from pathlib import Path
+
+SUBSCRIBERS = 20_000
+
+
+def main() -> int:
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    os.environ["DJANGO_SETTINGS_MODULE"] = "localdigital.settings.local"
+    os.environ["EMAIL_BACKEND"] = "django.core.mail.backends.locmem.EmailBackend"
+    os.environ["GOVUK_NOTIFY_API_KEY"] = ""
+    # The throttle lifted: this measures the pipeline, not GOV.UK Notify's limit.
+    os.environ["MAIL_NEWSLETTER_RATE_PER_MINUTE"] = "0"
+    # DEBUG keeps every query in memory, and Celery logs every task at INFO: both would slow
+    # the sends measured here, and the logging would bury the result.
+    os.environ["DEBUG"] = "false"
+    os.environ["LOG_LEVEL"] = "WARNING"
+
+    import django
+
+    django.setup()
+
+    from django.core import mail
+    from django.db import connection
+    from django.utils import timezone
+
+    from declaration.models import NewsletterIssue, Subscriber, SubscriberStatus
+    from declaration.services import newsletter as services
+    from localdigital.accounts.models import User
+    from localdigital.celery import app
+    from localdigital.mail.models import EmailStatus, OutgoingEmail
+
+    database_name = connection.settings_dict["NAME"]
+    connection.settings_dict["TEST"]["NAME"] = f"bench_newsletter_{os.getpid()}"
+    connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+    # Tasks run in this process, as each commit queues them, instead of going to the broker.
+    app.conf.task_always_eager = True
+    app.conf.task_eager_propagates = True
+    try:
+        now = timezone.now()
+        Subscriber.objects.bulk_create(
+            (
+                Subscriber(
+                    email=f"subscriber{number}@borsetshire.gov.uk",
+                    status=SubscriberStatus.CONFIRMED,
+                    subscribed_at=now,
+                    confirmed_at=now,
+                )
+                for number in range(SUBSCRIBERS)
+            ),
+            batch_size=5_000,
+        )
+        staff = User.objects.create(email="comms@communities.gov.uk", is_staff=True)
+        issue = services.newsletter_issue_create(
+            subject="Local Digital newsletter",
+            body=(
+                "## Round 5 of the Local Digital Fund is open\n\n"
+                "Councils that have signed the Declaration can send an expression of interest."
+                "\n\n- Up to £350,000 for each project\n- At least 3 councils in each bid\n"
+            ),
+            created_by=staff,
+        )
+        mail.outbox = []
+        started = time.perf_counter()
+        services.newsletter_issue_send(issue_id=issue.pk, sent_by=staff)
+        elapsed = time.perf_counter() - started
+        sent = OutgoingEmail.objects.filter(status=EmailStatus.SENT).count()
+        fanned_out = NewsletterIssue.objects.get(pk=issue.pk).fanout_completed_at is not None
+    finally:
+        connection.creation.destroy_test_db(database_name, verbosity=0)
+    if not fanned_out or sent != SUBSCRIBERS or len(mail.outbox) != SUBSCRIBERS:
+        print(f"Only {sent} of {SUBSCRIBERS} emails were sent.", file=sys.stderr)
+        return 1
+    print(f"newsletter_emails_per_second {SUBSCRIBERS / elapsed:.1f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

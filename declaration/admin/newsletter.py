@@ -1,0 +1,461 @@
+"""Staff screens for the newsletter: write an issue, preview it, test it, send or schedule it,
+and follow, pause, resume or cancel its sending; see who subscribes."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import URLPattern, path, reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from declaration.errors import DeclarationError
+from declaration.models import NewsletterIssue, Subscriber
+from declaration.selectors import newsletter as selectors
+from declaration.services import newsletter as services
+from localdigital.accounts.requests import request_staff_user
+
+DATETIME_LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
+
+
+class NewsletterIssueForm(forms.ModelForm):
+    """An issue's subject and Markdown body."""
+
+    class Meta:
+        model = NewsletterIssue
+        fields = ["subject", "body"]
+        help_texts = {
+            "subject": "The email's subject line.",
+            "body": (
+                "Markdown: ## for a heading, - for a list item, [words](https://…) for a link. "
+                "Save, then preview it as subscribers will see it."
+            ),
+        }
+
+
+class NewsletterScheduleForm(forms.Form):
+    """When to send an issue, in UK time."""
+
+    send_at = forms.DateTimeField(
+        label="Send at (UK time)",
+        input_formats=[DATETIME_LOCAL_FORMAT, "%Y-%m-%d %H:%M"],
+        error_messages={
+            "required": "Enter the date and time to send the issue",
+            "invalid": "Enter the date and time to send the issue, like 2026-12-01 09:30",
+        },
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_LOCAL_FORMAT),
+    )
+
+    def clean_send_at(self) -> datetime:
+        send_at: datetime = self.cleaned_data["send_at"]
+        if send_at <= timezone.now():
+            raise forms.ValidationError("Enter a time in the future")
+        return send_at
+
+
+ISSUE_DETAIL_FIELDS = [
+    "status",
+    "scheduled_for",
+    "recipient_count",
+    "created_at",
+    "created_by",
+    "started_at",
+    "started_by",
+    "paused_at",
+    "resumed_at",
+    "cancelled_at",
+    "sent_at",
+]
+
+
+@admin.register(NewsletterIssue)
+class NewsletterIssueAdmin(admin.ModelAdmin):
+    """Newsletter issues. Every change goes through an audited service.
+
+    A draft can be edited. Its page previews it, sends a test to the member of staff, and
+    schedules or sends it; while it sends, a progress bar (refreshed by a small script, or by
+    reloading without JavaScript) shows what is sent, failed and skipped, with buttons to
+    pause, resume or cancel. Only a draft can be deleted.
+    """
+
+    form = NewsletterIssueForm
+    change_form_template = "admin/declaration/newsletterissue/change_form.html"
+    list_display = [
+        "subject",
+        "status",
+        "scheduled_for",
+        "started_at",
+        "sent_at",
+        "recipient_count",
+    ]
+    list_filter = ["status"]
+    search_fields = ["subject"]
+    ordering = ["-created_at"]
+
+    def get_fields(self, request: HttpRequest, obj: NewsletterIssue | None = None) -> Any:
+        if obj is None:
+            return ["subject", "body"]
+        return ["subject", "body", *ISSUE_DETAIL_FIELDS]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: NewsletterIssue | None = None) -> Any:
+        if obj is None:
+            return []
+        if not obj.can_edit():
+            return ["subject", "body", *ISSUE_DETAIL_FIELDS]
+        return ISSUE_DETAIL_FIELDS
+
+    def has_delete_permission(
+        self, request: HttpRequest, obj: NewsletterIssue | None = None
+    ) -> bool:
+        if obj is not None and not obj.can_edit():
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def changeform_view(
+        self,
+        request: HttpRequest,
+        object_id: str | None = None,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        # The services refuse a change to an issue that started sending since the page opened.
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except DeclarationError as error:
+            self.message_user(request, f"Nothing was saved. {error}", messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
+    def save_model(
+        self, request: HttpRequest, obj: NewsletterIssue, form: Any, change: bool
+    ) -> None:
+        staff = request_staff_user(request)
+        # Read-only once the issue has started: then the service refuses the change.
+        subject = form.cleaned_data.get("subject", obj.subject)
+        body = form.cleaned_data.get("body", obj.body)
+        if change:
+            saved = services.newsletter_issue_update(
+                issue_id=obj.pk, subject=subject, body=body, changed_by=staff
+            )
+        else:
+            saved = services.newsletter_issue_create(subject=subject, body=body, created_by=staff)
+        # The admin goes on to log, message and redirect with ``obj``: give it what was saved.
+        obj.pk = saved.pk
+        obj.refresh_from_db()
+
+    def delete_model(self, request: HttpRequest, obj: NewsletterIssue) -> None:
+        if not obj.can_edit():
+            raise PermissionDenied
+        super().delete_model(request, obj)
+
+    def render_change_form(
+        self,
+        request: HttpRequest,
+        context: dict[str, Any],
+        add: bool = False,
+        change: bool = False,
+        form_url: str = "",
+        obj: NewsletterIssue | None = None,
+    ) -> Any:
+        if obj is not None:
+            context["newsletter"] = self._sending_context(request, obj)
+            if not obj.can_edit():
+                # Nothing on the form can change once the issue has left the drafts.
+                context.update(
+                    show_save=False, show_save_and_continue=False, show_save_and_add_another=False
+                )
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def _sending_context(self, request: HttpRequest, issue: NewsletterIssue) -> dict[str, Any]:
+        can_act = self.has_change_permission(request, issue)
+        progress = selectors.newsletter_issue_progress(issue=issue)
+        return {
+            "progress": progress,
+            "shows_progress": issue.started_at is not None,
+            "scheduled_for": (
+                timezone.localtime(issue.scheduled_for) if issue.can_unschedule() else None
+            ),
+            "can_test": can_act,
+            "can_schedule": can_act and issue.can_schedule(),
+            "can_unschedule": can_act and issue.can_unschedule(),
+            "can_send": can_act and issue.can_send(),
+            "can_pause": can_act and issue.can_pause(),
+            "can_resume": can_act and issue.can_resume(),
+            "can_cancel": can_act and issue.can_cancel(),
+            "schedule_form": NewsletterScheduleForm(),
+            "urls": {
+                name: reverse(f"admin:declaration_newsletterissue_{name}", args=[issue.pk])
+                for name in (
+                    "preview",
+                    "progress",
+                    "test",
+                    "schedule",
+                    "unschedule",
+                    "send",
+                    "pause",
+                    "resume",
+                    "cancel",
+                )
+            },
+        }
+
+    def get_urls(self) -> list[URLPattern]:
+        def view(function: Any, name: str, route: str) -> URLPattern:
+            return path(
+                f"<int:issue_id>/{route}",
+                self.admin_site.admin_view(function),
+                name=f"declaration_newsletterissue_{name}",
+            )
+
+        get_or_post = require_http_methods(["GET", "POST"])
+        return [
+            view(require_GET(self.preview_view), "preview", "preview/"),
+            view(require_GET(self.progress_view), "progress", "progress.json"),
+            view(require_POST(self.test_view), "test", "test/"),
+            view(require_POST(self.schedule_view), "schedule", "schedule/"),
+            view(require_POST(self.unschedule_view), "unschedule", "unschedule/"),
+            view(get_or_post(self.send_view), "send", "send/"),
+            view(require_POST(self.pause_view), "pause", "pause/"),
+            view(require_POST(self.resume_view), "resume", "resume/"),
+            view(get_or_post(self.cancel_view), "cancel", "cancel/"),
+            *super().get_urls(),
+        ]
+
+    # --- The views behind the buttons ---
+
+    def _issue_for(
+        self, request: HttpRequest, issue_id: int, *, to_change: bool
+    ) -> NewsletterIssue:
+        issue = get_object_or_404(NewsletterIssue, pk=issue_id)
+        allowed = (
+            self.has_change_permission(request, issue)
+            if to_change
+            else self.has_view_permission(request, issue)
+        )
+        if not allowed:
+            raise PermissionDenied
+        return issue
+
+    def _back_to(self, issue: NewsletterIssue) -> HttpResponseRedirect:
+        return HttpResponseRedirect(
+            reverse("admin:declaration_newsletterissue_change", args=[issue.pk])
+        )
+
+    @staticmethod
+    def _context(request: HttpRequest, issue: NewsletterIssue, title: str) -> dict[str, Any]:
+        return {
+            "title": title,
+            "issue": issue,
+            "opts": NewsletterIssue._meta,
+            "has_view_permission": True,
+            "change_url": reverse("admin:declaration_newsletterissue_change", args=[issue.pk]),
+        }
+
+    def preview_view(self, request: HttpRequest, issue_id: int) -> HttpResponse:
+        """Show the saved issue as subscribers will read it: its HTML content, and the text.
+
+        The HTML email wraps that content in a header and the unsubscribe footer, styled
+        inline for mail clients; this page shows the content alone, since the admin's
+        Content-Security-Policy allows no inline styles.
+        """
+        issue = self._issue_for(request, issue_id, to_change=False)
+        rendered = selectors.newsletter_issue_render(
+            issue=issue,
+            unsubscribe_url=selectors.site_url(reverse("declaration:newsletter")),
+        )
+        context = {
+            **self.admin_site.each_context(request),
+            **self._context(request, issue, f"Preview: {issue.subject}"),
+            "html": selectors.newsletter_issue_body_html(issue=issue),
+            "text": rendered.text,
+        }
+        return TemplateResponse(request, "admin/declaration/newsletterissue/preview.html", context)
+
+    def progress_view(self, request: HttpRequest, issue_id: int) -> HttpResponse:
+        """Return the issue's progress as JSON, for the progress bar's script."""
+        issue = self._issue_for(request, issue_id, to_change=False)
+        # The admin site's views are never cached, so each poll gets fresh figures.
+        return JsonResponse(selectors.newsletter_issue_progress(issue=issue).as_dict())
+
+    def _act(
+        self, request: HttpRequest, issue_id: int, action: Any, done: str
+    ) -> HttpResponseRedirect:
+        issue = self._issue_for(request, issue_id, to_change=True)
+        try:
+            action(issue_id=issue.pk, staff=request_staff_user(request))
+        except DeclarationError as error:
+            self.message_user(request, str(error), messages.ERROR)
+        else:
+            self.message_user(request, done, messages.SUCCESS)
+        return self._back_to(issue)
+
+    def test_view(self, request: HttpRequest, issue_id: int) -> HttpResponse:
+        """Email the issue to the member of staff, marked as a test."""
+        staff = request_staff_user(request)
+        return self._act(
+            request,
+            issue_id,
+            lambda issue_id, staff: services.newsletter_issue_test_send(
+                issue_id=issue_id, sent_by=staff
+            ),
+            f"A test of this issue was sent to {staff.email}.",
+        )
+
+    def schedule_view(self, request: HttpRequest, issue_id: int) -> HttpResponse:
+        """Schedule a draft for the time given."""
+        issue = self._issue_for(request, issue_id, to_change=True)
+        form = NewsletterScheduleForm(request.POST)
+        if not form.is_valid():
+            errors = "; ".join(str(error) for errors in form.errors.values() for error in errors)
+            self.message_user(request, f"The issue was not scheduled. {errors}.", messages.ERROR)
+            return self._back_to(issue)
+        send_at = form.cleaned_data["send_at"]
+        return self._act(
+            request,
+            issue_id,
+            lambda issue_id, staff: services.newsletter_issue_schedule(
+                issue_id=issue_id, send_at=send_at, scheduled_by=staff
+            ),
+            f"The issue will be sent at {timezone.localtime(send_at):%-d %B %Y, %H:%M}.",
+        )
+
+    def unschedule_view(self, request: HttpRequest, issue_id: int) -> HttpResponse:
+        """Take a scheduled issue back to a draft."""
+        return self._act(
+            request,
+            issue_id,
+            lambda issue_id, staff: services.newsletter_issue_unschedule(
+                issue_id=issue_id, unscheduled_by=staff
+            ),
+            "The issue is a draft again, and will not be sent until you schedule or send it.",
+        )
+
+    def _confirm_page(
+        self,
+        request: HttpRequest,
+        issue: NewsletterIssue,
+        *,
+        question: str,
+        button: str,
+        warning: str,
+    ) -> TemplateResponse:
+        return TemplateResponse(
+            request,
+            "admin/declaration/newsletterissue/confirm.html",
+            {
+                **self.admin_site.each_context(request),
+                **self._context(request, issue, question),
+                "question": question,
+                "button": button,
+                "warning": warning,
+            },
+        )
+
+    def send_view(self, request: HttpRequest, issue_id: int) -> HttpResponse:
+        """Ask for confirmation (GET), then send the issue now (POST)."""
+        issue = self._issue_for(request, issue_id, to_change=True)
+        if request.method == "GET":
+            count = selectors.confirmed_subscriber_count()
+            return self._confirm_page(
+                request,
+                issue,
+                question=f"Send “{issue.subject}” now to {count} confirmed subscribers?",
+                button="Send now",
+                warning="Sending starts at once. You can pause or cancel it while it sends.",
+            )
+        return self._act(
+            request,
+            issue_id,
+            lambda issue_id, staff: services.newsletter_issue_send(
+                issue_id=issue_id, sent_by=staff
+            ),
+            "The issue is being sent.",
+        )
+
+    def pause_view(self, request: HttpRequest, issue_id: int) -> HttpResponse:
+        """Pause an issue that is sending."""
+        return self._act(
+            request,
+            issue_id,
+            lambda issue_id, staff: services.newsletter_issue_pause(
+                issue_id=issue_id, paused_by=staff
+            ),
+            "Sending is paused. Emails not yet sent wait until you resume or cancel it.",
+        )
+
+    def resume_view(self, request: HttpRequest, issue_id: int) -> HttpResponse:
+        """Resume a paused issue."""
+        return self._act(
+            request,
+            issue_id,
+            lambda issue_id, staff: services.newsletter_issue_resume(
+                issue_id=issue_id, resumed_by=staff
+            ),
+            "Sending has resumed.",
+        )
+
+    def cancel_view(self, request: HttpRequest, issue_id: int) -> HttpResponse:
+        """Ask for confirmation (GET), then cancel the issue (POST)."""
+        issue = self._issue_for(request, issue_id, to_change=True)
+        if request.method == "GET":
+            return self._confirm_page(
+                request,
+                issue,
+                question=f"Cancel “{issue.subject}”?",
+                button="Cancel the issue",
+                warning=(
+                    "Nothing more of it will be sent, and it cannot be restarted. Emails already "
+                    "sent stay sent."
+                ),
+            )
+        return self._act(
+            request,
+            issue_id,
+            lambda issue_id, staff: services.newsletter_issue_cancel(
+                issue_id=issue_id, cancelled_by=staff
+            ),
+            "The issue is cancelled. Nothing more of it will be sent.",
+        )
+
+
+@admin.register(Subscriber)
+class SubscriberAdmin(admin.ModelAdmin):
+    """Who subscribes, read-only: people subscribe, confirm and unsubscribe themselves.
+
+    Nobody adds a subscriber here, since each must confirm their own address. A superuser
+    may delete one, for someone who asks to be forgotten.
+    """
+
+    list_display = [
+        "email",
+        "status",
+        "organisation",
+        "subscribed_at",
+        "confirmed_at",
+        "unsubscribed_at",
+    ]
+    list_filter = ["status"]
+    list_select_related = ["organisation"]
+    search_fields = ["email"]
+    fields = (
+        "email",
+        "status",
+        "organisation",
+        "created_at",
+        "subscribed_at",
+        "confirmed_at",
+        "unsubscribed_at",
+    )
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Subscriber | None = None) -> bool:
+        return False

@@ -1,0 +1,270 @@
+"""Reads about the newsletter: subscription links, organisations to choose, an issue's content
+and its progress."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core import signing
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import Lower
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from localdigital.mail import selectors as mail_selectors
+from localdigital.markdown import markdown_to_html
+
+from ..models import (
+    IssueStatus,
+    NewsletterIssue,
+    Organisation,
+    Subscriber,
+    SubscriberStatus,
+)
+
+CONFIRM_SALT = "declaration.newsletter.confirm"
+UNSUBSCRIBE_SALT = "declaration.newsletter.unsubscribe"
+# A confirmation link works for this long after it was sent.
+CONFIRM_LINK_MAX_AGE = timedelta(days=7)
+# Stands for each subscriber's own unsubscribe link in an issue rendered once for a batch.
+# Staff cannot type it: form fields refuse null characters.
+UNSUBSCRIBE_URL_PLACEHOLDER = "\x00unsubscribe-url\x00"
+
+
+def _request_stamp(moment: datetime) -> str:
+    """Return a short mark of when someone asked to subscribe, to tie a link to that request."""
+    return format(int(moment.timestamp() * 1_000_000), "x")
+
+
+def subscriber_confirm_token(*, subscriber: Subscriber) -> str:
+    """Return the token of the confirmation link for the subscriber's latest request."""
+    value = f"{subscriber.pk}.{_request_stamp(subscriber.subscribed_at)}"
+    return signing.TimestampSigner(salt=CONFIRM_SALT).sign(value)
+
+
+def subscriber_unsubscribe_token(*, subscriber: Subscriber) -> str:
+    """Return the token of the subscriber's unsubscribe link, which never expires."""
+    return signing.TimestampSigner(salt=UNSUBSCRIBE_SALT).sign(str(subscriber.pk))
+
+
+@dataclass(frozen=True)
+class ConfirmToken:
+    """What a valid confirmation token says: whose request, and which one."""
+
+    subscriber_id: int
+    stamp: str
+
+    def matches(self, subscriber: Subscriber) -> bool:
+        """Return whether the token is for the subscriber's latest request."""
+        return subscriber.pk == self.subscriber_id and self.stamp == _request_stamp(
+            subscriber.subscribed_at
+        )
+
+
+def confirm_token_read(*, token: str) -> ConfirmToken | None:
+    """Return what a confirmation token says, or None if it is tampered with or too old."""
+    try:
+        value = signing.TimestampSigner(salt=CONFIRM_SALT).unsign(
+            token, max_age=CONFIRM_LINK_MAX_AGE
+        )
+        subscriber_id, stamp = value.split(".", 1)
+        return ConfirmToken(subscriber_id=int(subscriber_id), stamp=stamp)
+    except (signing.BadSignature, ValueError):
+        return None
+
+
+def unsubscribe_token_read(*, token: str) -> int | None:
+    """Return the subscriber id an unsubscribe token is for, or None if it is tampered with."""
+    try:
+        return int(signing.TimestampSigner(salt=UNSUBSCRIBE_SALT).unsign(token))
+    except (signing.BadSignature, ValueError):
+        return None
+
+
+def subscriber_from_confirm_token(*, token: str) -> Subscriber | None:
+    """Return the subscriber a confirmation link is for, if it is valid and their latest."""
+    reading = confirm_token_read(token=token)
+    if reading is None:
+        return None
+    subscriber = Subscriber.objects.filter(pk=reading.subscriber_id).first()
+    if subscriber is None or not reading.matches(subscriber):
+        return None
+    return subscriber
+
+
+def subscriber_from_unsubscribe_token(*, token: str) -> Subscriber | None:
+    """Return the subscriber an unsubscribe link is for, or None if it is not valid."""
+    subscriber_id = unsubscribe_token_read(token=token)
+    if subscriber_id is None:
+        return None
+    return Subscriber.objects.filter(pk=subscriber_id).first()
+
+
+def subscriber_for_address(*, email: str) -> QuerySet[Subscriber]:
+    """Return the subscriber with ``email``, whatever its case, as a queryset of at most one."""
+    return Subscriber.objects.alias(email_lower=Lower("email")).filter(
+        email_lower=email.strip().lower()
+    )
+
+
+def newsletter_organisation_choices() -> QuerySet[Organisation]:
+    """Return the organisations a subscriber may say they work for: those still open."""
+    return Organisation.objects.filter(closed_on__isnull=True).order_by("name")
+
+
+def confirmed_subscriber_count() -> int:
+    """Return how many confirmed subscribers an issue sent now would go to."""
+    return Subscriber.objects.filter(status=SubscriberStatus.CONFIRMED).count()
+
+
+def site_url(path: str) -> str:
+    """Return the full address of a path on the service, for links in emails."""
+    return f"{settings.SITE_URL}{path}"
+
+
+def unsubscribe_url(*, subscriber: Subscriber) -> str:
+    """Return the subscriber's one-click unsubscribe link."""
+    token = subscriber_unsubscribe_token(subscriber=subscriber)
+    return site_url(reverse("declaration:newsletter-unsubscribe", kwargs={"token": token}))
+
+
+@dataclass(frozen=True)
+class RenderedIssue:
+    """An issue as an email: the subject, the text body and the HTML body."""
+
+    subject: str
+    text: str
+    html: str
+
+    def for_recipient(self, *, unsubscribe_url: str) -> RenderedIssue:
+        """Return the email with one subscriber's unsubscribe link in place of the mark."""
+        return RenderedIssue(
+            subject=self.subject,
+            text=self.text.replace(UNSUBSCRIBE_URL_PLACEHOLDER, unsubscribe_url),
+            html=self.html.replace(UNSUBSCRIBE_URL_PLACEHOLDER, escape(unsubscribe_url)),
+        )
+
+
+def newsletter_issue_body_html(*, issue: NewsletterIssue) -> SafeString:
+    """Return the issue's Markdown body as HTML, as the email has it (no GOV.UK classes)."""
+    # markdown_to_html escapes any raw HTML in the body, so its output is safe to include.
+    return mark_safe(markdown_to_html(issue.body, govuk_classes=False))  # noqa: S308
+
+
+def newsletter_issue_render(
+    *, issue: NewsletterIssue, unsubscribe_url: str = UNSUBSCRIBE_URL_PLACEHOLDER
+) -> RenderedIssue:
+    """Return the issue as an email: Markdown rendered safely to HTML, and as written for text.
+
+    Without ``unsubscribe_url`` it holds a mark where each subscriber's link goes, to be
+    filled in by ``RenderedIssue.for_recipient``, so an issue is rendered once per batch.
+    """
+    context = {
+        "subject": issue.subject,
+        "body": issue.body.strip(),
+        "body_html": newsletter_issue_body_html(issue=issue),
+        # Escaped in the HTML by the template; the mark has nothing to escape.
+        "unsubscribe_url": unsubscribe_url,
+        "newsletter_url": site_url(reverse("declaration:newsletter")),
+    }
+    return RenderedIssue(
+        subject=issue.subject,
+        # Template output is marked safe HTML; the text body is not HTML, so it is made a
+        # plain string, which a page showing it (the admin's preview) escapes.
+        text="".join(render_to_string("declaration/newsletter/email/issue.txt", context)),
+        html=render_to_string("declaration/newsletter/email/issue.html", context),
+    )
+
+
+@dataclass(frozen=True)
+class IssueProgress:
+    """How far an issue has gone: its deliveries and their emails, for the progress bar.
+
+    ``total`` is every subscriber it is going to; ``waiting`` those not yet sent, failed or
+    skipped (not fanned out yet, queued, being sent or held while paused).
+    """
+
+    status: str
+    status_label: str
+    total: int
+    sent: int
+    failed: int
+    skipped: int
+    cancelled: int
+    waiting: int
+    is_active: bool
+
+    @property
+    def done(self) -> int:
+        """Return how many deliveries are finished: sent, failed or skipped."""
+        return self.sent + self.failed + self.skipped
+
+    @property
+    def percent(self) -> int:
+        """Return the share finished, in whole per cent (100 when there is nobody to send to)."""
+        return 100 if self.total == 0 else min(100, self.done * 100 // self.total)
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "status": self.status,
+            "status_label": self.status_label,
+            "total": self.total,
+            "sent": self.sent,
+            "failed": self.failed,
+            "skipped": self.skipped,
+            "cancelled": self.cancelled,
+            "waiting": self.waiting,
+            "done": self.done,
+            "percent": self.percent,
+            "is_active": self.is_active,
+        }
+
+
+def newsletter_issue_progress(*, issue: NewsletterIssue) -> IssueProgress:
+    """Return how far the issue has gone, in three queries whatever its size.
+
+    Before it starts, ``total`` is the confirmed subscribers it would go to now.
+    """
+    status = IssueStatus(issue.status)
+    if status in (IssueStatus.DRAFT, IssueStatus.SCHEDULED):
+        total = confirmed_subscriber_count()
+        return IssueProgress(
+            status=status.value,
+            status_label=status.label,
+            total=total,
+            sent=0,
+            failed=0,
+            skipped=0,
+            cancelled=0,
+            waiting=total,
+            is_active=False,
+        )
+    deliveries = issue.deliveries.all()
+    made = deliveries.aggregate(count=Count("pk"), skipped=Count("pk", filter=Q(is_skipped=True)))
+    emails = mail_selectors.emails_status_counts(
+        email_ids=deliveries.filter(email__isnull=False).values("email_id")
+    )
+    total = max(issue.recipient_count, made["count"])
+    not_made = 0 if status == IssueStatus.CANCELLED else total - made["count"]
+    return IssueProgress(
+        status=status.value,
+        status_label=status.label,
+        total=total,
+        sent=emails["sent"],
+        failed=emails["failed"],
+        skipped=made["skipped"] + emails["suppressed"],
+        cancelled=emails["cancelled"],
+        waiting=emails["queued"] + emails["sending"] + emails["held"] + not_made,
+        is_active=status in (IssueStatus.SENDING, IssueStatus.PAUSED),
+    )
+
+
+def newsletter_issue_emails_are_finished(*, issue: NewsletterIssue) -> bool:
+    """Return whether none of the issue's emails is still queued, being sent or held."""
+    return mail_selectors.emails_are_finished(
+        email_ids=issue.deliveries.filter(email__isnull=False).values("email_id")
+    )

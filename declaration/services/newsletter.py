@@ -1,0 +1,637 @@
+"""Writes about the newsletter: subscribing, confirming, unsubscribing, and sending issues.
+
+An issue is sent by a fan-out in batches: each batch, in its own transaction under the issue's
+lock, gives the next confirmed subscribers a delivery (unique per issue and subscriber) and an
+outbox email on the newsletter stream, then queues the next batch after commit. Pausing holds
+the issue's emails not yet sent, resuming releases them, cancelling cancels them. A beat job
+(``newsletter_tick``) starts scheduled issues, carries on a fan-out whose worker died, and
+marks issues sent once every email is finished.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import partial
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Exists, OuterRef, QuerySet
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from kombu.exceptions import OperationalError
+
+from localdigital.accounts.models import User
+from localdigital.audit.services import audit_record
+from localdigital.mail import selectors as mail_selectors
+from localdigital.mail import services as mail_services
+from localdigital.mail.models import OutgoingEmail, Stream
+
+from ..errors import DeclarationError, TransitionNotAllowed
+from ..models import (
+    IssueStatus,
+    NewsletterDelivery,
+    NewsletterIssue,
+    Organisation,
+    Subscriber,
+    SubscriberStatus,
+)
+from ..selectors import newsletter as selectors
+
+logger = logging.getLogger(__name__)
+
+# Deliveries made in one transaction of the fan-out.
+FANOUT_BATCH_SIZE = 500
+# A scheduled issue whose time passed longer ago than this (beat was down) is not started by
+# the beat job: scheduled jobs never backfill. Staff can still send it.
+SCHEDULE_WINDOW = timedelta(days=7)
+# The Postgres advisory lock that keeps two newsletter beat jobs from overlapping ("ldnews").
+TICK_LOCK_KEY = 0x6C64_6E65_7773
+
+
+class NewsletterLinkInvalid(DeclarationError):
+    """A confirmation or unsubscribe link is tampered with, too old, or no longer the latest."""
+
+
+class ScheduleInPast(DeclarationError):
+    """An issue can only be scheduled for a time to come."""
+
+
+# --- Subscribers ---
+
+
+def subscriber_subscribe(*, email: str, organisation: Organisation | None) -> None:
+    """Ask for the newsletter for ``email``, and email a confirmation link unless confirmed.
+
+    A new address, one still waiting for confirmation and one that unsubscribed are each
+    sent a new link, valid for 7 days; an earlier link stops working. A confirmed subscriber
+    is left exactly as they are and sent nothing, so the reply reveals nothing about who
+    subscribes. Returns nothing, for the same reason.
+    """
+    address = email.strip()
+    now = timezone.now()
+    with transaction.atomic():
+        subscriber = selectors.subscriber_for_address(email=address).select_for_update().first()
+        if subscriber is None:
+            try:
+                with transaction.atomic():
+                    subscriber = Subscriber.objects.create(
+                        email=address, organisation=organisation, created_at=now, subscribed_at=now
+                    )
+            except IntegrityError:
+                # Subscribed by a concurrent request since the lookup: as if asked twice.
+                subscriber = (
+                    selectors.subscriber_for_address(email=address).select_for_update().get()
+                )
+            else:
+                _subscription_requested(subscriber=subscriber)
+                return
+        if subscriber.status == SubscriberStatus.CONFIRMED:
+            return
+        subscriber.status = SubscriberStatus.PENDING
+        subscriber.subscribed_at = now
+        subscriber.organisation = organisation
+        subscriber.save(update_fields=["status", "subscribed_at", "organisation"])
+        _subscription_requested(subscriber=subscriber)
+
+
+def _subscription_requested(*, subscriber: Subscriber) -> None:
+    audit_record(
+        actor=None,
+        verb="declaration.subscriber.subscribed",
+        target=subscriber,
+        data={"organisation": subscriber.organisation_id},
+    )
+    token = selectors.subscriber_confirm_token(subscriber=subscriber)
+    confirm_url = selectors.site_url(
+        reverse("declaration:newsletter-confirm", kwargs={"token": token})
+    )
+    days = selectors.CONFIRM_LINK_MAX_AGE.days
+    mail_services.email_queue(
+        to=subscriber.email,
+        subject="Confirm your subscription to the Local Digital newsletter",
+        body=render_to_string(
+            "declaration/newsletter/email/confirm.txt",
+            {"confirm_url": confirm_url, "days": days},
+        ),
+        idempotency_key=(
+            f"declaration.subscriber.confirm.{subscriber.pk}."
+            f"{int(subscriber.subscribed_at.timestamp() * 1_000_000)}"
+        ),
+        # The link confirms a subscription: like a sign-in link, it is not kept once sent.
+        sensitive=True,
+    )
+
+
+def subscriber_confirm(*, token: str) -> Subscriber:
+    """Confirm the subscription that a confirmation link is for, and return the subscriber.
+
+    Confirming again changes nothing more. Raise ``NewsletterLinkInvalid`` when the link is
+    tampered with, older than 7 days, not the latest sent to the address, or the subscriber
+    has unsubscribed since.
+    """
+    reading = selectors.confirm_token_read(token=token)
+    if reading is None:
+        raise NewsletterLinkInvalid("This confirmation link is not valid, or has expired.")
+    with transaction.atomic():
+        subscriber = Subscriber.objects.select_for_update().filter(pk=reading.subscriber_id).first()
+        if subscriber is None or not reading.matches(subscriber):
+            raise NewsletterLinkInvalid("This confirmation link is not valid, or has expired.")
+        if subscriber.status == SubscriberStatus.CONFIRMED:
+            return subscriber
+        if not subscriber.can_confirm():
+            raise NewsletterLinkInvalid("This subscription was cancelled after the link was sent.")
+        subscriber.status = SubscriberStatus.CONFIRMED
+        subscriber.confirmed_at = timezone.now()
+        subscriber.save(update_fields=["status", "confirmed_at"])
+        audit_record(actor=None, verb="declaration.subscriber.confirmed", target=subscriber)
+    return subscriber
+
+
+def subscriber_unsubscribe(*, token: str) -> Subscriber:
+    """Unsubscribe the subscriber an unsubscribe link is for, and return them.
+
+    Their newsletter emails not yet sent are cancelled too. Unsubscribing again changes
+    nothing more. Raise ``NewsletterLinkInvalid`` when the link is tampered with.
+    """
+    subscriber_id = selectors.unsubscribe_token_read(token=token)
+    if subscriber_id is None:
+        raise NewsletterLinkInvalid("This unsubscribe link is not valid.")
+    with transaction.atomic():
+        subscriber = Subscriber.objects.select_for_update().filter(pk=subscriber_id).first()
+        if subscriber is None:
+            raise NewsletterLinkInvalid("This unsubscribe link is not valid.")
+        if not subscriber.can_unsubscribe():
+            return subscriber
+        subscriber.status = SubscriberStatus.UNSUBSCRIBED
+        subscriber.unsubscribed_at = timezone.now()
+        subscriber.save(update_fields=["status", "unsubscribed_at"])
+        cancelled = mail_services.emails_cancel(
+            email_ids=subscriber.deliveries.filter(email__isnull=False).values("email_id")
+        )
+        audit_record(
+            actor=None,
+            verb="declaration.subscriber.unsubscribed",
+            target=subscriber,
+            data={"emails_cancelled": cancelled},
+        )
+    return subscriber
+
+
+# --- Issues: writing and scheduling ---
+
+
+def _issue_lock(issue_id: int) -> NewsletterIssue:
+    return NewsletterIssue.objects.select_for_update().get(pk=issue_id)
+
+
+def _refuse(issue: NewsletterIssue, action: str) -> TransitionNotAllowed:
+    status = IssueStatus(issue.status).label.lower()
+    return TransitionNotAllowed(f"This issue cannot be {action}: it is {status}.")
+
+
+def newsletter_issue_create(*, subject: str, body: str, created_by: User) -> NewsletterIssue:
+    """Write a new issue, as a draft."""
+    with transaction.atomic():
+        issue = NewsletterIssue.objects.create(subject=subject, body=body, created_by=created_by)
+        audit_record(actor=created_by, verb="declaration.newsletter_issue.created", target=issue)
+    return issue
+
+
+def newsletter_issue_update(
+    *, issue_id: int, subject: str, body: str, changed_by: User
+) -> NewsletterIssue:
+    """Change a draft's subject and body. Raise ``TransitionNotAllowed`` unless a draft."""
+    with transaction.atomic():
+        issue = _issue_lock(issue_id)
+        if not issue.can_edit():
+            raise _refuse(issue, "changed")
+        issue.subject = subject
+        issue.body = body
+        issue.save(update_fields=["subject", "body", "updated_at"])
+        audit_record(actor=changed_by, verb="declaration.newsletter_issue.changed", target=issue)
+    return issue
+
+
+def newsletter_issue_schedule(
+    *, issue_id: int, send_at: datetime, scheduled_by: User
+) -> NewsletterIssue:
+    """Schedule a draft to be sent at ``send_at``, by the beat job.
+
+    Raise ``TransitionNotAllowed`` unless a draft, and ``ScheduleInPast`` unless ``send_at``
+    is to come.
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        issue = _issue_lock(issue_id)
+        if not issue.can_schedule():
+            raise _refuse(issue, "scheduled")
+        if send_at <= now:
+            raise ScheduleInPast("Enter a time in the future")
+        issue.status = IssueStatus.SCHEDULED
+        issue.scheduled_for = send_at
+        issue.scheduled_at = now
+        issue.scheduled_by = scheduled_by
+        issue.save(
+            update_fields=["status", "scheduled_for", "scheduled_at", "scheduled_by", "updated_at"]
+        )
+        audit_record(
+            actor=scheduled_by,
+            verb="declaration.newsletter_issue.scheduled",
+            target=issue,
+            data={"send_at": send_at.isoformat()},
+        )
+    return issue
+
+
+def newsletter_issue_unschedule(*, issue_id: int, unscheduled_by: User) -> NewsletterIssue:
+    """Take a scheduled issue back to a draft. Raise ``TransitionNotAllowed`` unless scheduled."""
+    with transaction.atomic():
+        issue = _issue_lock(issue_id)
+        if not issue.can_unschedule():
+            raise _refuse(issue, "unscheduled")
+        issue.status = IssueStatus.DRAFT
+        issue.scheduled_for = None
+        issue.save(update_fields=["status", "scheduled_for", "updated_at"])
+        audit_record(
+            actor=unscheduled_by, verb="declaration.newsletter_issue.unscheduled", target=issue
+        )
+    return issue
+
+
+def newsletter_issue_test_send(*, issue_id: int, sent_by: User) -> OutgoingEmail:
+    """Email the issue to the member of staff, marked as a test, at once.
+
+    It goes as transactional email, so the newsletter throttle never delays it, and its
+    unsubscribe link leads to the newsletter's page, since staff are not subscribers.
+    """
+    with transaction.atomic():
+        issue = NewsletterIssue.objects.get(pk=issue_id)
+        rendered = selectors.newsletter_issue_render(
+            issue=issue, unsubscribe_url=selectors.site_url(reverse("declaration:newsletter"))
+        )
+        email = mail_services.email_queue(
+            to=sent_by.email,
+            subject=f"TEST: {rendered.subject}",
+            body=rendered.text,
+            html=rendered.html,
+            idempotency_key=f"newsletter.{issue.pk}.test.{uuid.uuid4().hex}",
+        )
+        audit_record(
+            actor=sent_by,
+            verb="declaration.newsletter_issue.test_sent",
+            target=issue,
+            data={"to": sent_by.email},
+        )
+    return email
+
+
+# --- Issues: sending ---
+
+
+def _fan_out_later(issue_id: int, after: int) -> None:
+    """Queue the next batch of a fan-out. With the broker down, the request that started it
+    has committed all the same: the beat job carries the fan-out on once the broker is back."""
+    from ..tasks_newsletter import fan_out_newsletter_issue
+
+    try:
+        fan_out_newsletter_issue.apply_async(
+            (issue_id, after), queue=settings.MAIL_NEWSLETTER_QUEUE
+        )
+    except OperationalError:
+        logger.warning(
+            "The broker is unavailable: the beat job will carry on the fan-out of issue %s.",
+            issue_id,
+        )
+
+
+def _issue_start(*, issue: NewsletterIssue, started_by: User | None, now: datetime) -> None:
+    """Start sending a locked issue: sending, counted, and its fan-out queued after commit."""
+    scheduled_for = issue.scheduled_for
+    issue.status = IssueStatus.SENDING
+    issue.started_at = now
+    issue.started_by = started_by
+    issue.recipient_count = selectors.confirmed_subscriber_count()
+    issue.fanout_progressed_at = now
+    issue.save(
+        update_fields=[
+            "status",
+            "started_at",
+            "started_by",
+            "recipient_count",
+            "fanout_progressed_at",
+            "updated_at",
+        ]
+    )
+    audit_record(
+        actor=started_by,
+        verb="declaration.newsletter_issue.started",
+        target=issue,
+        data={
+            "recipients": issue.recipient_count,
+            "scheduled_for": scheduled_for.isoformat() if scheduled_for else None,
+        },
+    )
+    transaction.on_commit(partial(_fan_out_later, issue.pk, issue.fanout_cursor))
+
+
+def newsletter_issue_send(*, issue_id: int, sent_by: User) -> NewsletterIssue:
+    """Send a draft or scheduled issue now, to every confirmed subscriber.
+
+    Raise ``TransitionNotAllowed`` unless it is a draft or scheduled.
+    """
+    with transaction.atomic():
+        issue = _issue_lock(issue_id)
+        if not issue.can_send():
+            raise _refuse(issue, "sent")
+        _issue_start(issue=issue, started_by=sent_by, now=timezone.now())
+    return issue
+
+
+def _issue_email_ids(issue: NewsletterIssue) -> QuerySet[Any, Any]:
+    """Return the ids of the issue's outbox emails, as a subquery."""
+    return issue.deliveries.filter(email__isnull=False).values("email_id")
+
+
+def newsletter_issue_pause(*, issue_id: int, paused_by: User) -> NewsletterIssue:
+    """Pause an issue that is sending: the fan-out stops, and its emails not yet sent are held.
+
+    An email being sent at that moment still goes. Raise ``TransitionNotAllowed`` unless
+    the issue is sending.
+    """
+    with transaction.atomic():
+        issue = _issue_lock(issue_id)
+        if not issue.can_pause():
+            raise _refuse(issue, "paused")
+        issue.status = IssueStatus.PAUSED
+        issue.paused_at = timezone.now()
+        issue.paused_by = paused_by
+        issue.save(update_fields=["status", "paused_at", "paused_by", "updated_at"])
+        held = mail_services.emails_hold(email_ids=_issue_email_ids(issue))
+        audit_record(
+            actor=paused_by,
+            verb="declaration.newsletter_issue.paused",
+            target=issue,
+            data={"emails_held": held},
+        )
+    return issue
+
+
+def newsletter_issue_resume(*, issue_id: int, resumed_by: User) -> NewsletterIssue:
+    """Resume a paused issue: its held emails are sent, and its fan-out carries on.
+
+    Raise ``TransitionNotAllowed`` unless the issue is paused.
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        issue = _issue_lock(issue_id)
+        if not issue.can_resume():
+            raise _refuse(issue, "resumed")
+        issue.status = IssueStatus.SENDING
+        issue.resumed_at = now
+        issue.resumed_by = resumed_by
+        issue.fanout_progressed_at = now
+        issue.save(
+            update_fields=[
+                "status",
+                "resumed_at",
+                "resumed_by",
+                "fanout_progressed_at",
+                "updated_at",
+            ]
+        )
+        released = mail_services.emails_release(email_ids=_issue_email_ids(issue))
+        audit_record(
+            actor=resumed_by,
+            verb="declaration.newsletter_issue.resumed",
+            target=issue,
+            data={"emails_released": released},
+        )
+        if not issue.is_fanned_out:
+            transaction.on_commit(partial(_fan_out_later, issue.pk, issue.fanout_cursor))
+    return issue
+
+
+def newsletter_issue_cancel(*, issue_id: int, cancelled_by: User) -> NewsletterIssue:
+    """Cancel a scheduled, sending or paused issue: nothing more of it is sent.
+
+    An email being sent at that moment still goes. Raise ``TransitionNotAllowed`` for a
+    draft, or an issue already sent or cancelled.
+    """
+    with transaction.atomic():
+        issue = _issue_lock(issue_id)
+        if not issue.can_cancel():
+            raise _refuse(issue, "cancelled")
+        issue.status = IssueStatus.CANCELLED
+        issue.cancelled_at = timezone.now()
+        issue.cancelled_by = cancelled_by
+        issue.save(update_fields=["status", "cancelled_at", "cancelled_by", "updated_at"])
+        cancelled = mail_services.emails_cancel(email_ids=_issue_email_ids(issue))
+        audit_record(
+            actor=cancelled_by,
+            verb="declaration.newsletter_issue.cancelled",
+            target=issue,
+            data={"emails_cancelled": cancelled},
+        )
+    return issue
+
+
+@dataclass(frozen=True)
+class FanOutBatch:
+    """What one batch of a fan-out made: deliveries with an email, and skipped ones."""
+
+    queued: int
+    skipped: int
+    is_last: bool
+
+
+def newsletter_issue_fan_out(*, issue_id: int, after: int) -> FanOutBatch | None:
+    """Make the next batch of an issue's deliveries, and queue their emails; then the next.
+
+    The batch is the next ``FANOUT_BATCH_SIZE`` confirmed subscribers after subscriber
+    ``after`` (the fan-out cursor the caller expects) that have no delivery of the issue.
+    Each gets one delivery and an outbox email on the newsletter stream, keyed
+    ``newsletter.<issue>.<subscriber>``, with their own unsubscribe link and headers; an
+    address on the suppression list gets a delivery marked skipped and no email. The next
+    batch is queued after commit; when nobody is left the fan-out is complete.
+
+    Everything happens in one transaction under the issue's lock, so a worker that dies
+    mid-batch leaves nothing behind, and a re-run makes only what is missing. A run whose
+    cursor is out of date (a repeat of a batch already made, or a second chain started by
+    the beat job), or for an issue no longer sending, does nothing and returns None.
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        issue = NewsletterIssue.objects.select_for_update().filter(pk=issue_id).first()
+        if (
+            issue is None
+            or issue.status != IssueStatus.SENDING
+            or issue.is_fanned_out
+            or issue.fanout_cursor != after
+        ):
+            return None
+        batch = list(
+            Subscriber.objects.filter(status=SubscriberStatus.CONFIRMED, pk__gt=after)
+            .filter(
+                ~Exists(NewsletterDelivery.objects.filter(issue=issue, subscriber=OuterRef("pk")))
+            )
+            .order_by("pk")[:FANOUT_BATCH_SIZE]
+        )
+        if not batch:
+            issue.fanout_completed_at = now
+            issue.fanout_progressed_at = now
+            issue.recipient_count = issue.deliveries.count()
+            issue.save(
+                update_fields=[
+                    "fanout_completed_at",
+                    "fanout_progressed_at",
+                    "recipient_count",
+                    "updated_at",
+                ]
+            )
+            audit_record(
+                actor=None,
+                verb="declaration.newsletter_issue.fanned_out",
+                target=issue,
+                data={"recipients": issue.recipient_count},
+            )
+            return FanOutBatch(queued=0, skipped=0, is_last=True)
+
+        suppressed = mail_selectors.suppressed_addresses(
+            emails=[subscriber.email for subscriber in batch]
+        )
+        rendered = selectors.newsletter_issue_render(issue=issue)
+        drafts = []
+        for subscriber in batch:
+            if subscriber.email.lower() in suppressed:
+                continue
+            url = selectors.unsubscribe_url(subscriber=subscriber)
+            content = rendered.for_recipient(unsubscribe_url=url)
+            drafts.append(
+                mail_services.EmailDraft(
+                    to=subscriber.email,
+                    subject=content.subject,
+                    body=content.text,
+                    html=content.html,
+                    headers=_unsubscribe_headers(url),
+                    stream=Stream.NEWSLETTER,
+                    idempotency_key=_delivery_key(issue, subscriber),
+                )
+            )
+        email_ids = mail_services.emails_queue(drafts=drafts)
+        NewsletterDelivery.objects.bulk_create(
+            [
+                NewsletterDelivery(
+                    issue=issue,
+                    subscriber=subscriber,
+                    email_id=email_ids.get(_delivery_key(issue, subscriber)),
+                    is_skipped=subscriber.email.lower() in suppressed,
+                    created_at=now,
+                )
+                for subscriber in batch
+            ]
+        )
+        issue.fanout_cursor = batch[-1].pk
+        issue.fanout_progressed_at = now
+        issue.save(update_fields=["fanout_cursor", "fanout_progressed_at", "updated_at"])
+        transaction.on_commit(partial(_fan_out_later, issue.pk, issue.fanout_cursor))
+    return FanOutBatch(queued=len(drafts), skipped=len(batch) - len(drafts), is_last=False)
+
+
+def _delivery_key(issue: NewsletterIssue, subscriber: Subscriber) -> str:
+    return f"newsletter.{issue.pk}.{subscriber.pk}"
+
+
+def _unsubscribe_headers(url: str) -> dict[str, str]:
+    """Return the RFC 2369 and RFC 8058 headers: one click unsubscribes, or an email."""
+    return {
+        "List-Unsubscribe": (
+            f"<{url}>, <mailto:{settings.FEEDBACK_EMAIL}?subject=Unsubscribe%20from%20the%20"
+            "Local%20Digital%20newsletter>"
+        ),
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+    }
+
+
+@dataclass(frozen=True)
+class TickResult:
+    """What one run of the beat job did, by issue id."""
+
+    started: list[int]
+    fan_outs_resumed: list[int]
+    sent: list[int]
+
+
+def newsletter_tick(*, now: datetime) -> TickResult | None:
+    """Start scheduled issues that are due, resume stalled fan-outs, finish issues sent.
+
+    - An issue scheduled for ``now`` or before starts sending, unless its time passed more
+      than 7 days ago (scheduled jobs never backfill; staff can still send it).
+    - A sending issue whose fan-out has made no batch since ``MAIL_STUCK_AFTER`` before
+      ``now`` (its worker died mid-batch) gets its fan-out queued again from its cursor; if
+      the fan-out was only slow, the out-of-date repeat does nothing.
+    - A sending issue whose fan-out is complete and none of whose emails is still waiting
+      is marked sent.
+
+    A Postgres advisory lock keeps two runs from overlapping: while another holds it,
+    nothing is done and None is returned. The same ``now`` gives the same result.
+    """
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [TICK_LOCK_KEY])
+            (locked,) = cursor.fetchone()
+        if not locked:
+            logger.info("Another newsletter beat job is running; this one does nothing.")
+            return None
+        due = list(
+            NewsletterIssue.objects.select_for_update(skip_locked=True)
+            .filter(
+                status=IssueStatus.SCHEDULED,
+                scheduled_for__lte=now,
+                scheduled_for__gt=now - SCHEDULE_WINDOW,
+            )
+            .order_by("scheduled_for", "pk")
+        )
+        for issue in due:
+            _issue_start(issue=issue, started_by=None, now=now)
+        stalled = list(
+            NewsletterIssue.objects.filter(
+                status=IssueStatus.SENDING,
+                fanout_completed_at__isnull=True,
+                fanout_progressed_at__lt=now - settings.MAIL_STUCK_AFTER,
+            )
+            .order_by("pk")
+            .values_list("pk", "fanout_cursor")
+        )
+        for issue_id, cursor_at in stalled:
+            transaction.on_commit(partial(_fan_out_later, issue_id, cursor_at))
+        finished = []
+        for issue in NewsletterIssue.objects.select_for_update(skip_locked=True).filter(
+            status=IssueStatus.SENDING, fanout_completed_at__isnull=False
+        ):
+            if not selectors.newsletter_issue_emails_are_finished(issue=issue):
+                continue
+            issue.status = IssueStatus.SENT
+            issue.sent_at = now
+            issue.save(update_fields=["status", "sent_at", "updated_at"])
+            progress = selectors.newsletter_issue_progress(issue=issue)
+            audit_record(
+                actor=None,
+                verb="declaration.newsletter_issue.sent",
+                target=issue,
+                data={
+                    "sent": progress.sent,
+                    "failed": progress.failed,
+                    "skipped": progress.skipped,
+                },
+            )
+            finished.append(issue.pk)
+    return TickResult(
+        started=[issue.pk for issue in due],
+        fan_outs_resumed=[issue_id for issue_id, _ in stalled],
+        sent=finished,
+    )

@@ -1,0 +1,304 @@
+"""Newsletter issues in the admin: write, preview, test, schedule or send, follow, pause, resume,
+cancel; and the subscriber list."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.messages import get_messages
+from django.urls import reverse
+from django.utils import timezone
+
+from declaration.models import IssueStatus, NewsletterIssue
+from declaration.services import newsletter as services
+from localdigital.audit.models import AuditEvent
+from localdigital.mail.models import EmailStatus, OutgoingEmail
+from tests.accounts.factories import UserFactory
+from tests.declaration.newsletter_factories import NewsletterIssueFactory, SubscriberFactory
+from tests.mail.factories import SuppressionFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def comms(otp_verified_client_for):
+    user = UserFactory(staff=True, groups=["Communications"])
+    client = otp_verified_client_for(user)
+    client.user = user
+    return client
+
+
+@pytest.fixture
+def fund_manager(otp_verified_client_for):
+    return otp_verified_client_for(UserFactory(staff=True, groups=["Fund manager"]))
+
+
+def url(name: str, issue: NewsletterIssue) -> str:
+    return reverse(f"admin:declaration_newsletterissue_{name}", args=[issue.pk])
+
+
+def messages_of(response) -> list[str]:
+    return [str(message) for message in get_messages(response.wsgi_request)]
+
+
+class TestWritingAnIssue:
+    def test_communications_write_a_draft_through_the_audited_service(self, comms):
+        response = comms.post(
+            reverse("admin:declaration_newsletterissue_add"),
+            {"subject": " Round 5 is open ", "body": "## News\n\nThe fund is open."},
+        )
+        assert response.status_code == 302
+        issue = NewsletterIssue.objects.get()
+        assert (issue.subject, issue.status, issue.created_by) == (
+            "Round 5 is open",
+            IssueStatus.DRAFT,
+            comms.user,
+        )
+        assert AuditEvent.objects.filter(verb="declaration.newsletter_issue.created").exists()
+
+    @pytest.mark.parametrize(
+        ("data", "error"),
+        [
+            ({"subject": "", "body": "News"}, "This field is required."),
+            ({"subject": "   ", "body": "News"}, "This field is required."),
+            ({"subject": "News", "body": "  \n "}, "This field is required."),
+            ({"subject": "x" * 201, "body": "News"}, "at most 200 characters"),
+        ],
+    )
+    def test_saves_nothing_and_shows_the_error_when_invalid(self, comms, data, error):
+        response = comms.post(reverse("admin:declaration_newsletterissue_add"), data)
+        assert response.status_code == 200
+        assert error in response.content.decode()
+        assert not NewsletterIssue.objects.exists()
+
+    def test_changes_a_draft(self, comms):
+        issue = NewsletterIssueFactory()
+        response = comms.post(url("change", issue), {"subject": "New subject", "body": "New"})
+        assert response.status_code == 302
+        assert NewsletterIssue.objects.get().subject == "New subject"
+
+    def test_shows_an_issue_that_has_started_read_only(self, comms):
+        issue = NewsletterIssueFactory(sending=True)
+        response = comms.get(url("change", issue))
+        content = response.content.decode()
+        assert response.status_code == 200
+        assert 'name="subject"' not in content
+        assert 'name="_save"' not in content
+        response = comms.post(url("change", issue), {"subject": "Changed", "body": "Changed"})
+        assert messages_of(response) == [
+            "Nothing was saved. This issue cannot be changed: it is sending."
+        ]
+        assert NewsletterIssue.objects.get().subject == issue.subject
+
+    def test_only_a_superuser_deletes_and_only_a_draft(self, comms, otp_verified_superuser_client):
+        draft, sent = NewsletterIssueFactory(), NewsletterIssueFactory(sent=True)
+        assert comms.get(url("delete", draft)).status_code == 403
+        assert otp_verified_superuser_client.get(url("delete", sent)).status_code == 403
+        response = otp_verified_superuser_client.post(url("delete", draft), {"post": "yes"})
+        assert response.status_code == 302
+        assert list(NewsletterIssue.objects.all()) == [sent]
+
+
+class TestPreviewAndTest:
+    def test_previews_the_issue_as_html_and_text_with_raw_html_escaped(self, comms):
+        issue = NewsletterIssueFactory(body="## Round 5\n\n<script>alert(1)</script>")
+        response = comms.get(url("preview", issue))
+        content = response.content.decode()
+        assert response.status_code == 200
+        assert "<h2>Round 5</h2>" in content
+        assert "<script>alert(1)</script>" not in content
+        assert content.count("&lt;script&gt;alert(1)&lt;/script&gt;") == 2
+
+    def test_sends_a_test_to_the_member_of_staff(
+        self, comms, django_capture_on_commit_callbacks, mailoutbox
+    ):
+        issue = NewsletterIssueFactory(subject="Round 5 is open")
+        with django_capture_on_commit_callbacks(execute=True):
+            response = comms.post(url("test", issue))
+        assert response["Location"] == url("change", issue)
+        assert messages_of(response) == [f"A test of this issue was sent to {comms.user.email}."]
+        [message] = mailoutbox
+        assert (message.to, message.subject) == ([comms.user.email], "TEST: Round 5 is open")
+
+    def test_refuses_a_get_of_the_buttons_that_change_things(self, comms):
+        issue = NewsletterIssueFactory()
+        for name in ("test", "schedule", "unschedule", "pause", "resume"):
+            assert comms.get(url(name, issue)).status_code == 405, name
+
+
+class TestSchedulingAndSending:
+    def test_schedules_a_draft_for_a_time_to_come(self, comms):
+        issue = NewsletterIssueFactory()
+        response = comms.post(url("schedule", issue), {"send_at": "2099-12-01T09:30"})
+        assert response.status_code == 302
+        issue.refresh_from_db()
+        assert issue.status == IssueStatus.SCHEDULED
+        assert timezone.localtime(issue.scheduled_for).strftime("%Y-%m-%d %H:%M") == (
+            "2099-12-01 09:30"
+        )
+        assert messages_of(response) == ["The issue will be sent at 1 December 2099, 09:30."]
+
+    @pytest.mark.parametrize(
+        ("send_at", "error"),
+        [
+            ("", "Enter the date and time to send the issue"),
+            ("next tuesday", "Enter the date and time to send the issue, like 2026-12-01 09:30"),
+            ("2001-01-01T09:00", "Enter a time in the future"),
+        ],
+    )
+    def test_schedules_nothing_and_says_why_when_the_time_is_not_right(self, comms, send_at, error):
+        issue = NewsletterIssueFactory()
+        response = comms.post(url("schedule", issue), {"send_at": send_at})
+        assert response["Location"] == url("change", issue)
+        assert messages_of(response) == [f"The issue was not scheduled. {error}."]
+        assert NewsletterIssue.objects.get().status == IssueStatus.DRAFT
+
+    def test_unschedules_a_scheduled_issue(self, comms):
+        issue = NewsletterIssueFactory(scheduled=True)
+        comms.post(url("unschedule", issue))
+        assert NewsletterIssue.objects.get().status == IssueStatus.DRAFT
+
+    def test_asks_before_sending_then_sends_to_every_confirmed_subscriber(
+        self, comms, settings, django_capture_on_commit_callbacks, mailoutbox
+    ):
+        settings.MAIL_NEWSLETTER_RATE_PER_MINUTE = 0
+        SubscriberFactory.create_batch(3)
+        SubscriberFactory(pending=True)
+        issue = NewsletterIssueFactory(subject="Round 5 is open")
+        question = comms.get(url("send", issue)).content.decode()
+        assert "Send “Round 5 is open” now to 3 confirmed subscribers?" in question
+        assert NewsletterIssue.objects.get().status == IssueStatus.DRAFT
+        with django_capture_on_commit_callbacks(execute=True):
+            response = comms.post(url("send", issue))
+        assert messages_of(response) == ["The issue is being sent."]
+        assert NewsletterIssue.objects.get().status == IssueStatus.SENDING
+        assert len(mailoutbox) == 3
+
+    def test_says_why_when_the_issue_cannot_be_sent(self, comms):
+        issue = NewsletterIssueFactory(sent=True)
+        response = comms.post(url("send", issue))
+        assert response["Location"] == url("change", issue)
+        assert messages_of(response) == ["This issue cannot be sent: it is sent."]
+
+    def test_pauses_resumes_and_cancels_from_the_buttons(self, comms, monkeypatch):
+        monkeypatch.setattr(services, "FANOUT_BATCH_SIZE", 1)
+        SubscriberFactory.create_batch(2)
+        issue = NewsletterIssueFactory(sending=True)
+        services.newsletter_issue_fan_out(issue_id=issue.pk, after=0)
+        comms.post(url("pause", issue))
+        assert NewsletterIssue.objects.get().status == IssueStatus.PAUSED
+        assert OutgoingEmail.objects.get().status == EmailStatus.HELD
+        comms.post(url("resume", issue))
+        assert NewsletterIssue.objects.get().status == IssueStatus.SENDING
+        assert "Cancel “" in comms.get(url("cancel", issue)).content.decode()
+        comms.post(url("cancel", issue))
+        assert NewsletterIssue.objects.get().status == IssueStatus.CANCELLED
+        assert OutgoingEmail.objects.get().status == EmailStatus.CANCELLED
+
+    def test_shows_only_the_buttons_the_issue_allows(self, comms):
+        draft = comms.get(url("change", NewsletterIssueFactory())).content.decode()
+        assert "Send a test to me" in draft and "Send now" in draft and "Schedule" in draft
+        assert 'value="Pause"' not in draft
+        assert 'name="_save"' in draft
+        sending = comms.get(url("change", NewsletterIssueFactory(sending=True))).content.decode()
+        assert 'value="Pause"' in sending and "Cancel the issue" in sending
+        assert "Send now" not in sending
+        assert "newsletter-progress.js" in sending
+
+
+class TestProgress:
+    def test_reports_sent_failed_skipped_and_total_as_json(self, comms, monkeypatch):
+        monkeypatch.setattr(services, "FANOUT_BATCH_SIZE", 10)
+        SubscriberFactory.create_batch(4)
+        SubscriberFactory(email="bounced@borsetshire.gov.uk")
+        SuppressionFactory(email="bounced@borsetshire.gov.uk")
+        issue = NewsletterIssueFactory(sending=True, recipient_count=5)
+        services.newsletter_issue_fan_out(issue_id=issue.pk, after=0)
+        now = timezone.now()
+        emails = list(OutgoingEmail.objects.order_by("pk"))
+        OutgoingEmail.objects.filter(pk__in=[emails[0].pk, emails[1].pk]).update(
+            status=EmailStatus.SENT, sending_started_at=now, sent_at=now
+        )
+        OutgoingEmail.objects.filter(pk=emails[2].pk).update(
+            status=EmailStatus.FAILED, sending_started_at=now, failed_at=now
+        )
+        response = comms.get(url("progress", issue))
+        assert response.status_code == 200
+        assert "no-store" in response["Cache-Control"]
+        assert response.json() == {
+            "status": "sending",
+            "status_label": "Sending",
+            "total": 5,
+            "sent": 2,
+            "failed": 1,
+            "skipped": 1,
+            "cancelled": 0,
+            "waiting": 1,
+            "done": 4,
+            "percent": 80,
+            "is_active": True,
+        }
+        page = comms.get(url("change", issue)).content.decode()
+        assert '<progress id="newsletter-progress" max="5" value="4">' in page
+        assert 'data-newsletter-progress-url="' + url("progress", issue) in page
+
+    def test_counts_the_subscribers_not_yet_fanned_out_as_waiting(self, comms):
+        SubscriberFactory.create_batch(3)
+        issue = NewsletterIssueFactory(sending=True, recipient_count=3)
+        progress = comms.get(url("progress", issue)).json()
+        assert (progress["total"], progress["waiting"], progress["percent"]) == (3, 3, 0)
+
+    def test_a_draft_reports_the_confirmed_subscribers_it_would_go_to(self, comms):
+        SubscriberFactory.create_batch(2)
+        SubscriberFactory(unsubscribed=True)
+        progress = comms.get(url("progress", NewsletterIssueFactory())).json()
+        assert (progress["status"], progress["total"], progress["is_active"]) == (
+            "draft",
+            2,
+            False,
+        )
+
+
+class TestWhoMayUseTheButtons:
+    @pytest.mark.parametrize(
+        "name", ["preview", "progress", "send", "cancel", "test", "pause", "schedule"]
+    )
+    def test_staff_outside_communications_are_refused(self, fund_manager, name):
+        issue = NewsletterIssueFactory(sending=True)
+        method = (
+            fund_manager.get
+            if name in ("preview", "progress", "send", "cancel")
+            else (fund_manager.post)
+        )
+        assert method(url(name, issue)).status_code == 403
+        assert NewsletterIssue.objects.get().status == IssueStatus.SENDING
+        assert not OutgoingEmail.objects.exists()
+
+    def test_the_public_is_sent_to_sign_in(self, client):
+        issue = NewsletterIssueFactory()
+        for name in ("preview", "progress", "send"):
+            response = client.get(url(name, issue))
+            assert response.status_code == 302, name
+        assert client.post(url("send", issue)).status_code == 302
+        assert NewsletterIssue.objects.get().status == IssueStatus.DRAFT
+
+    def test_an_unknown_issue_is_not_found(self, comms):
+        assert comms.get(
+            reverse("admin:declaration_newsletterissue_preview", args=[999])
+        ).status_code == (404)
+
+
+class TestSubscriberAdmin:
+    def test_communications_see_subscribers_but_change_nothing(self, comms):
+        subscriber = SubscriberFactory(email="clerk@stockport.gov.uk")
+        changelist = comms.get(reverse("admin:declaration_subscriber_changelist"))
+        assert "clerk@stockport.gov.uk" in changelist.content.decode()
+        change_url = reverse("admin:declaration_subscriber_change", args=[subscriber.pk])
+        page = comms.get(change_url).content.decode()
+        assert 'name="email"' not in page
+        comms.post(change_url, {"email": "someone@else.gov.uk", "status": "pending"})
+        subscriber.refresh_from_db()
+        assert subscriber.email == "clerk@stockport.gov.uk"
+
+    def test_nobody_adds_a_subscriber_by_hand(self, otp_verified_superuser_client):
+        response = otp_verified_superuser_client.get(reverse("admin:declaration_subscriber_add"))
+        assert response.status_code == 403

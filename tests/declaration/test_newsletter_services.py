@@ -1,0 +1,811 @@
+"""The newsletter's services: subscribing, confirming, unsubscribing, and sending issues."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections import Counter
+
+import psycopg2
+import pytest
+from django.core import signing
+from django.db import DatabaseError, connection
+from django.utils import timezone
+from kombu.exceptions import OperationalError as KombuOperationalError
+
+from declaration.errors import TransitionNotAllowed
+from declaration.models import (
+    IssueStatus,
+    NewsletterDelivery,
+    NewsletterIssue,
+    Subscriber,
+    SubscriberStatus,
+)
+from declaration.selectors import newsletter as selectors
+from declaration.services import newsletter as services
+from localdigital.audit.models import AuditEvent
+from localdigital.mail.models import EmailStatus, OutgoingEmail, Stream, message_id_for
+from tests.accounts.factories import UserFactory
+from tests.declaration.factories import OrganisationFactory
+from tests.declaration.newsletter_factories import NewsletterIssueFactory, SubscriberFactory
+from tests.mail.factories import SuppressionFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def broken_audit_record(**kwargs: object) -> None:
+    raise DatabaseError("the audit log is unavailable")
+
+
+@pytest.fixture
+def broken_audit(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make every audit write of the newsletter's services fail."""
+    monkeypatch.setattr(services, "audit_record", broken_audit_record)
+
+
+@pytest.fixture
+def no_throttle(settings) -> None:
+    settings.MAIL_NEWSLETTER_RATE_PER_MINUTE = 0
+
+
+@pytest.fixture
+def staff():
+    return UserFactory(staff=True, groups=["Communications"])
+
+
+def confirm_token(subscriber: Subscriber) -> str:
+    return selectors.subscriber_confirm_token(subscriber=subscriber)
+
+
+def unsubscribe_token(subscriber: Subscriber) -> str:
+    return selectors.subscriber_unsubscribe_token(subscriber=subscriber)
+
+
+def tampered(token: str) -> str:
+    """Return the token with its last character changed."""
+    return token[:-1] + ("A" if token[-1] != "A" else "B")
+
+
+def token_in(body: str) -> str:
+    """Return the token of the confirmation link in an email's body."""
+    match = re.search(r"http://testserver/newsletter/confirm/(\S+)/", body)
+    assert match, body
+    return match.group(1)
+
+
+def verbs() -> list[str]:
+    return list(AuditEvent.objects.order_by("pk").values_list("verb", flat=True))
+
+
+class TestSubscriberSubscribe:
+    def test_creates_a_pending_subscriber_and_emails_a_confirmation_link_when_new(
+        self, django_capture_on_commit_callbacks, mailoutbox
+    ):
+        """Double opt-in: nobody is subscribed until they confirm by the emailed link."""
+        council = OrganisationFactory()
+        with django_capture_on_commit_callbacks(execute=True):
+            services.subscriber_subscribe(email=" Clerk@Stockport.gov.uk ", organisation=council)
+        subscriber = Subscriber.objects.get()
+        assert (subscriber.email, subscriber.status, subscriber.organisation) == (
+            "Clerk@Stockport.gov.uk",
+            SubscriberStatus.PENDING,
+            council,
+        )
+        [message] = mailoutbox
+        assert message.to == ["Clerk@Stockport.gov.uk"]
+        assert message.subject == "Confirm your subscription to the Local Digital newsletter"
+        assert "7 days" in message.body
+        assert services.subscriber_confirm(token=token_in(message.body)) == subscriber
+        # The link confirms a subscription, so the outbox does not keep it once sent.
+        assert OutgoingEmail.objects.get().is_sensitive
+        assert verbs() == ["declaration.subscriber.subscribed", "declaration.subscriber.confirmed"]
+
+    def test_changes_nothing_and_sends_nothing_when_already_confirmed(
+        self, django_capture_on_commit_callbacks, mailoutbox
+    ):
+        """Asking again while confirmed reveals nothing, and keeps the subscription as it is."""
+        subscriber = SubscriberFactory(email="clerk@stockport.gov.uk")
+        before = Subscriber.objects.values().get()
+        with django_capture_on_commit_callbacks(execute=True):
+            services.subscriber_subscribe(
+                email="CLERK@stockport.gov.uk", organisation=OrganisationFactory()
+            )
+        assert Subscriber.objects.values().get() == before
+        assert subscriber.status == SubscriberStatus.CONFIRMED
+        assert mailoutbox == []
+        assert verbs() == []
+
+    def test_sends_a_new_link_and_retires_the_old_one_when_still_pending(
+        self, django_capture_on_commit_callbacks, mailoutbox
+    ):
+        """The latest link is the only one that works."""
+        subscriber = SubscriberFactory(
+            pending=True, subscribed_at=timezone.now() - datetime.timedelta(hours=1)
+        )
+        old_token = confirm_token(subscriber)
+        with django_capture_on_commit_callbacks(execute=True):
+            services.subscriber_subscribe(email=subscriber.email, organisation=None)
+        subscriber.refresh_from_db()
+        assert subscriber.status == SubscriberStatus.PENDING
+        assert len(mailoutbox) == 1
+        with pytest.raises(services.NewsletterLinkInvalid):
+            services.subscriber_confirm(token=old_token)
+        services.subscriber_confirm(token=token_in(mailoutbox[0].body))
+        assert Subscriber.objects.get().status == SubscriberStatus.CONFIRMED
+
+    def test_makes_an_unsubscribed_address_pending_again_when_it_subscribes_again(
+        self, django_capture_on_commit_callbacks, mailoutbox
+    ):
+        """Re-subscribing is possible later, with a new confirmation."""
+        subscriber = SubscriberFactory(unsubscribed=True)
+        with django_capture_on_commit_callbacks(execute=True):
+            services.subscriber_subscribe(email=subscriber.email, organisation=None)
+        subscriber.refresh_from_db()
+        assert subscriber.status == SubscriberStatus.PENDING
+        assert len(mailoutbox) == 1
+        services.subscriber_confirm(token=confirm_token(subscriber))
+        subscriber.refresh_from_db()
+        assert subscriber.status == SubscriberStatus.CONFIRMED
+
+    def test_writes_and_sends_nothing_when_the_audit_event_cannot_be_saved(
+        self, broken_audit, django_capture_on_commit_callbacks, mailoutbox
+    ):
+        with django_capture_on_commit_callbacks(execute=True), pytest.raises(DatabaseError):
+            services.subscriber_subscribe(email="clerk@stockport.gov.uk", organisation=None)
+        assert not Subscriber.objects.exists()
+        assert not OutgoingEmail.objects.exists()
+        assert mailoutbox == []
+
+    def test_keeps_the_old_link_when_the_audit_event_for_a_second_request_cannot_be_saved(
+        self, monkeypatch
+    ):
+        subscriber = SubscriberFactory(
+            pending=True, subscribed_at=timezone.now() - datetime.timedelta(hours=1)
+        )
+        token = confirm_token(subscriber)
+        monkeypatch.setattr(services, "audit_record", broken_audit_record)
+        with pytest.raises(DatabaseError):
+            services.subscriber_subscribe(email=subscriber.email, organisation=None)
+        subscriber.refresh_from_db()
+        assert selectors.subscriber_from_confirm_token(token=token) == subscriber
+
+
+class TestSubscriberConfirm:
+    def test_confirms_a_pending_subscriber_when_the_link_is_theirs_and_recent(self):
+        subscriber = SubscriberFactory(pending=True)
+        confirmed = services.subscriber_confirm(token=confirm_token(subscriber))
+        assert confirmed == subscriber
+        subscriber.refresh_from_db()
+        assert subscriber.status == SubscriberStatus.CONFIRMED
+        assert subscriber.confirmed_at is not None
+        assert verbs() == ["declaration.subscriber.confirmed"]
+
+    def test_changes_nothing_more_when_confirmed_twice(self):
+        """A second press of the button (or a reload) is harmless."""
+        subscriber = SubscriberFactory(pending=True)
+        token = confirm_token(subscriber)
+        services.subscriber_confirm(token=token)
+        confirmed_at = Subscriber.objects.get().confirmed_at
+        services.subscriber_confirm(token=token)
+        assert Subscriber.objects.get().confirmed_at == confirmed_at
+        assert verbs() == ["declaration.subscriber.confirmed"]
+
+    def test_refuses_when_the_link_is_more_than_7_days_old(self, monkeypatch):
+        subscriber = SubscriberFactory(pending=True)
+        token = confirm_token(subscriber)
+        later = timezone.now().timestamp() + 7 * 24 * 3600 + 60
+        monkeypatch.setattr("django.core.signing.time.time", lambda: later)
+        with pytest.raises(services.NewsletterLinkInvalid):
+            services.subscriber_confirm(token=token)
+        assert Subscriber.objects.get().status == SubscriberStatus.PENDING
+
+    def test_accepts_the_link_just_before_7_days(self, monkeypatch):
+        subscriber = SubscriberFactory(pending=True)
+        token = confirm_token(subscriber)
+        later = timezone.now().timestamp() + 7 * 24 * 3600 - 60
+        monkeypatch.setattr("django.core.signing.time.time", lambda: later)
+        services.subscriber_confirm(token=token)
+        assert Subscriber.objects.get().status == SubscriberStatus.CONFIRMED
+
+    @pytest.mark.parametrize(
+        "make_token",
+        [
+            lambda subscriber: "not-a-token",
+            lambda subscriber: tampered(confirm_token(subscriber)),
+            # An unsubscribe token cannot confirm: each kind of link has its own salt.
+            lambda subscriber: unsubscribe_token(subscriber),
+            lambda subscriber: signing.TimestampSigner(salt=selectors.CONFIRM_SALT).sign(
+                f"{subscriber.pk + 1000}.abc"
+            ),
+        ],
+        ids=["garbage", "tampered", "unsubscribe-token", "someone-else"],
+    )
+    def test_refuses_when_the_link_is_not_valid(self, make_token):
+        subscriber = SubscriberFactory(pending=True)
+        with pytest.raises(services.NewsletterLinkInvalid):
+            services.subscriber_confirm(token=make_token(subscriber))
+        assert Subscriber.objects.get().status == SubscriberStatus.PENDING
+
+    def test_refuses_when_the_subscriber_unsubscribed_after_the_link_was_sent(self):
+        """An old link cannot bring back someone who left."""
+        subscriber = SubscriberFactory(pending=True)
+        token = confirm_token(subscriber)
+        services.subscriber_unsubscribe(token=unsubscribe_token(subscriber))
+        with pytest.raises(services.NewsletterLinkInvalid):
+            services.subscriber_confirm(token=token)
+        assert Subscriber.objects.get().status == SubscriberStatus.UNSUBSCRIBED
+
+    def test_changes_nothing_when_the_audit_event_cannot_be_saved(self, broken_audit):
+        subscriber = SubscriberFactory(pending=True)
+        with pytest.raises(DatabaseError):
+            services.subscriber_confirm(token=confirm_token(subscriber))
+        assert Subscriber.objects.get().status == SubscriberStatus.PENDING
+
+
+class TestSubscriberUnsubscribe:
+    def test_unsubscribes_a_confirmed_subscriber_when_the_link_is_theirs(self):
+        subscriber = SubscriberFactory()
+        services.subscriber_unsubscribe(token=unsubscribe_token(subscriber))
+        subscriber.refresh_from_db()
+        assert subscriber.status == SubscriberStatus.UNSUBSCRIBED
+        assert subscriber.unsubscribed_at is not None
+        assert verbs() == ["declaration.subscriber.unsubscribed"]
+
+    def test_changes_nothing_more_when_unsubscribed_twice(self):
+        subscriber = SubscriberFactory()
+        token = unsubscribe_token(subscriber)
+        services.subscriber_unsubscribe(token=token)
+        services.subscriber_unsubscribe(token=token)
+        assert verbs() == ["declaration.subscriber.unsubscribed"]
+
+    def test_cancels_their_newsletter_emails_not_yet_sent(self, no_throttle):
+        """Someone who unsubscribes while an issue is sending is not sent it afterwards."""
+        subscriber = SubscriberFactory()
+        issue = NewsletterIssueFactory(sending=True)
+        services.newsletter_issue_fan_out(issue_id=issue.pk, after=0)
+        services.subscriber_unsubscribe(token=unsubscribe_token(subscriber))
+        assert OutgoingEmail.objects.get().status == EmailStatus.CANCELLED
+
+    @pytest.mark.parametrize("token", ["not-a-token", "12:abc:def"])
+    def test_refuses_when_the_link_is_not_valid(self, token):
+        SubscriberFactory()
+        with pytest.raises(services.NewsletterLinkInvalid):
+            services.subscriber_unsubscribe(token=token)
+        assert Subscriber.objects.get().status == SubscriberStatus.CONFIRMED
+
+    def test_changes_nothing_when_the_audit_event_cannot_be_saved(self, broken_audit, no_throttle):
+        subscriber = SubscriberFactory()
+        issue = NewsletterIssueFactory(sending=True)
+        services.newsletter_issue_fan_out(issue_id=issue.pk, after=0)
+        with pytest.raises(DatabaseError):
+            services.subscriber_unsubscribe(token=unsubscribe_token(subscriber))
+        assert Subscriber.objects.get().status == SubscriberStatus.CONFIRMED
+        assert OutgoingEmail.objects.get().status == EmailStatus.QUEUED
+
+
+class TestNewsletterIssueWriting:
+    def test_creates_a_draft_and_audits_it(self, staff):
+        issue = services.newsletter_issue_create(
+            subject="Round 5 is open", body="## News", created_by=staff
+        )
+        assert (issue.status, issue.created_by) == (IssueStatus.DRAFT, staff)
+        assert verbs() == ["declaration.newsletter_issue.created"]
+
+    def test_changes_a_draft(self, staff):
+        issue = NewsletterIssueFactory()
+        services.newsletter_issue_update(
+            issue_id=issue.pk, subject="New subject", body="New body", changed_by=staff
+        )
+        issue.refresh_from_db()
+        assert (issue.subject, issue.body) == ("New subject", "New body")
+
+    @pytest.mark.parametrize("state", ["scheduled", "sending", "paused", "cancelled", "sent"])
+    def test_refuses_to_change_an_issue_that_is_not_a_draft(self, staff, state):
+        issue = NewsletterIssueFactory(**{state: True})
+        with pytest.raises(TransitionNotAllowed):
+            services.newsletter_issue_update(
+                issue_id=issue.pk, subject="New subject", body="New body", changed_by=staff
+            )
+        assert NewsletterIssue.objects.get().subject == issue.subject
+
+    def test_changes_nothing_when_the_audit_event_cannot_be_saved(self, staff, broken_audit):
+        issue = NewsletterIssueFactory()
+        with pytest.raises(DatabaseError):
+            services.newsletter_issue_update(
+                issue_id=issue.pk, subject="New subject", body="New body", changed_by=staff
+            )
+        assert NewsletterIssue.objects.get().subject == issue.subject
+
+
+class TestNewsletterIssueSchedule:
+    def test_schedules_a_draft_for_a_time_to_come(self, staff):
+        issue = NewsletterIssueFactory()
+        send_at = timezone.now() + datetime.timedelta(days=2)
+        services.newsletter_issue_schedule(issue_id=issue.pk, send_at=send_at, scheduled_by=staff)
+        issue.refresh_from_db()
+        assert (issue.status, issue.scheduled_for, issue.scheduled_by) == (
+            IssueStatus.SCHEDULED,
+            send_at,
+            staff,
+        )
+        assert verbs() == ["declaration.newsletter_issue.scheduled"]
+
+    def test_refuses_a_time_that_has_passed(self, staff):
+        issue = NewsletterIssueFactory()
+        with pytest.raises(services.ScheduleInPast):
+            services.newsletter_issue_schedule(
+                issue_id=issue.pk,
+                send_at=timezone.now() - datetime.timedelta(minutes=1),
+                scheduled_by=staff,
+            )
+        assert NewsletterIssue.objects.get().status == IssueStatus.DRAFT
+
+    @pytest.mark.parametrize("state", ["scheduled", "sending", "paused", "cancelled", "sent"])
+    def test_refuses_when_the_issue_is_not_a_draft(self, staff, state):
+        issue = NewsletterIssueFactory(**{state: True})
+        with pytest.raises(TransitionNotAllowed):
+            services.newsletter_issue_schedule(
+                issue_id=issue.pk,
+                send_at=timezone.now() + datetime.timedelta(days=1),
+                scheduled_by=staff,
+            )
+        assert NewsletterIssue.objects.get().status == state
+
+    def test_changes_nothing_when_the_audit_event_cannot_be_saved(self, staff, broken_audit):
+        issue = NewsletterIssueFactory()
+        with pytest.raises(DatabaseError):
+            services.newsletter_issue_schedule(
+                issue_id=issue.pk,
+                send_at=timezone.now() + datetime.timedelta(days=1),
+                scheduled_by=staff,
+            )
+        assert NewsletterIssue.objects.get().status == IssueStatus.DRAFT
+
+    def test_unschedules_a_scheduled_issue_back_to_a_draft(self, staff):
+        issue = NewsletterIssueFactory(scheduled=True)
+        services.newsletter_issue_unschedule(issue_id=issue.pk, unscheduled_by=staff)
+        issue.refresh_from_db()
+        assert (issue.status, issue.scheduled_for) == (IssueStatus.DRAFT, None)
+
+    @pytest.mark.parametrize("state", ["sending", "paused", "cancelled", "sent"])
+    def test_refuses_to_unschedule_an_issue_that_is_not_scheduled(self, staff, state):
+        issue = NewsletterIssueFactory(**{state: True})
+        with pytest.raises(TransitionNotAllowed):
+            services.newsletter_issue_unschedule(issue_id=issue.pk, unscheduled_by=staff)
+
+    def test_unschedules_nothing_when_the_audit_event_cannot_be_saved(self, staff, broken_audit):
+        issue = NewsletterIssueFactory(scheduled=True)
+        with pytest.raises(DatabaseError):
+            services.newsletter_issue_unschedule(issue_id=issue.pk, unscheduled_by=staff)
+        assert NewsletterIssue.objects.get().status == IssueStatus.SCHEDULED
+
+
+class TestNewsletterIssueSend:
+    @pytest.mark.parametrize("state", [{}, {"scheduled": True}])
+    def test_sends_to_every_confirmed_subscriber_once_committed(
+        self, staff, state, no_throttle, django_capture_on_commit_callbacks, mailoutbox
+    ):
+        """Pending and unsubscribed people get nothing; each confirmed subscriber gets one."""
+        confirmed = SubscriberFactory.create_batch(3)
+        SubscriberFactory(pending=True)
+        SubscriberFactory(unsubscribed=True)
+        issue = NewsletterIssueFactory(**state)
+        with django_capture_on_commit_callbacks(execute=True):
+            services.newsletter_issue_send(issue_id=issue.pk, sent_by=staff)
+        issue.refresh_from_db()
+        assert (issue.status, issue.started_by, issue.recipient_count) == (
+            IssueStatus.SENDING,
+            staff,
+            3,
+        )
+        assert issue.is_fanned_out
+        assert sorted(message.to[0] for message in mailoutbox) == sorted(
+            subscriber.email for subscriber in confirmed
+        )
+        assert set(OutgoingEmail.objects.values_list("stream", flat=True)) == {Stream.NEWSLETTER}
+
+    def test_starts_all_the_same_when_the_broker_is_down(
+        self, staff, monkeypatch, django_capture_on_commit_callbacks
+    ):
+        """The send has committed; the beat job carries the fan-out on later."""
+
+        def broker_down(*args, **kwargs):
+            raise KombuOperationalError("Error 111 connecting to 127.0.0.1:6379.")
+
+        monkeypatch.setattr(
+            "declaration.tasks_newsletter.fan_out_newsletter_issue.apply_async", broker_down
+        )
+        issue = NewsletterIssueFactory()
+        with django_capture_on_commit_callbacks(execute=True) as callbacks:
+            services.newsletter_issue_send(issue_id=issue.pk, sent_by=staff)
+        assert len(callbacks) == 1
+        assert NewsletterIssue.objects.get().status == IssueStatus.SENDING
+
+    @pytest.mark.parametrize("state", ["sending", "paused", "cancelled", "sent"])
+    def test_refuses_when_the_issue_has_started_or_ended(self, staff, state):
+        issue = NewsletterIssueFactory(**{state: True})
+        with pytest.raises(TransitionNotAllowed):
+            services.newsletter_issue_send(issue_id=issue.pk, sent_by=staff)
+        assert NewsletterIssue.objects.get().status == state
+
+    def test_starts_nothing_when_the_audit_event_cannot_be_saved(
+        self, staff, broken_audit, django_capture_on_commit_callbacks
+    ):
+        SubscriberFactory()
+        issue = NewsletterIssueFactory()
+        with (
+            django_capture_on_commit_callbacks(execute=True) as callbacks,
+            pytest.raises(DatabaseError),
+        ):
+            services.newsletter_issue_send(issue_id=issue.pk, sent_by=staff)
+        assert callbacks == []
+        assert NewsletterIssue.objects.get().status == IssueStatus.DRAFT
+        assert not OutgoingEmail.objects.exists()
+
+
+class TestNewsletterIssueFanOut:
+    @pytest.fixture(autouse=True)
+    def small_batches(self, monkeypatch):
+        monkeypatch.setattr(services, "FANOUT_BATCH_SIZE", 2)
+
+    def test_makes_one_batch_of_deliveries_and_emails_in_subscriber_order(self):
+        subscribers = SubscriberFactory.create_batch(5)
+        issue = NewsletterIssueFactory(sending=True)
+        batch = services.newsletter_issue_fan_out(issue_id=issue.pk, after=0)
+        assert batch == services.FanOutBatch(queued=2, skipped=0, is_last=False)
+        deliveries = NewsletterDelivery.objects.order_by("subscriber_id")
+        assert [delivery.subscriber for delivery in deliveries] == subscribers[:2]
+        issue.refresh_from_db()
+        assert issue.fanout_cursor == subscribers[1].pk
+        email = OutgoingEmail.objects.get(recipient=subscribers[0].email)
+        assert email.idempotency_key == f"newsletter.{issue.pk}.{subscribers[0].pk}"
+        assert email.message_id == message_id_for(email.idempotency_key)
+        assert email.stream == Stream.NEWSLETTER
+        assert deliveries[0].email == email
+
+    def test_gives_each_email_its_own_one_click_unsubscribe_link_and_headers(self):
+        subscriber = SubscriberFactory()
+        issue = NewsletterIssueFactory(sending=True, body="Hello <script>alert(1)</script>")
+        services.newsletter_issue_fan_out(issue_id=issue.pk, after=0)
+        email = OutgoingEmail.objects.get()
+        match = re.fullmatch(
+            r"<(http://testserver/newsletter/unsubscribe/(\S+)/)>, <mailto:\S+>",
+            email.headers["List-Unsubscribe"],
+        )
+        assert match, email.headers["List-Unsubscribe"]
+        url, token = match.groups()
+        assert selectors.subscriber_from_unsubscribe_token(token=token) == subscriber
+        assert email.headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+        assert f"Unsubscribe: {url}" in email.body_text
+        assert f'href="{url}"' in email.body_html
+        # Raw HTML in the body is shown as text, never passed through.
+        assert "<script>" not in email.body_html
+        assert "&lt;script&gt;" in email.body_html
+        assert "Hello <script>alert(1)</script>" in email.body_text
+
+    def test_skips_suppressed_addresses_with_a_delivery_and_no_email(self):
+        kept = SubscriberFactory()
+        bounced = SubscriberFactory(email="Bounced@Borsetshire.gov.uk")
+        SuppressionFactory(email="bounced@borsetshire.gov.uk")
+        issue = NewsletterIssueFactory(sending=True)
+        batch = services.newsletter_issue_fan_out(issue_id=issue.pk, after=0)
+        assert (batch.queued, batch.skipped) == (1, 1)
+        skipped = NewsletterDelivery.objects.get(subscriber=bounced)
+        assert (skipped.is_skipped, skipped.email) == (True, None)
+        assert list(OutgoingEmail.objects.values_list("recipient", flat=True)) == [kept.email]
+
+    def test_completes_and_counts_the_recipients_when_nobody_is_left(self):
+        SubscriberFactory.create_batch(2)
+        issue = NewsletterIssueFactory(sending=True)
+        first = services.newsletter_issue_fan_out(issue_id=issue.pk, after=0)
+        issue.refresh_from_db()
+        assert not first.is_last
+        last = services.newsletter_issue_fan_out(issue_id=issue.pk, after=issue.fanout_cursor)
+        assert last.is_last
+        issue.refresh_from_db()
+        assert issue.is_fanned_out
+        assert issue.recipient_count == 2
+
+    def test_queues_the_next_batch_after_commit_until_every_subscriber_has_one(
+        self, no_throttle, django_capture_on_commit_callbacks, mailoutbox
+    ):
+        """The chain of batches runs to the end; each subscriber gets the issue once."""
+        subscribers = SubscriberFactory.create_batch(5)
+        issue = NewsletterIssueFactory(sending=True)
+        with django_capture_on_commit_callbacks(execute=True):
+            services.newsletter_issue_fan_out(issue_id=issue.pk, after=0)
+        assert NewsletterDelivery.objects.count() == 5
+        assert NewsletterIssue.objects.get().is_fanned_out
+        assert Counter(message.to[0] for message in mailoutbox) == Counter(
+            subscriber.email for subscriber in subscribers
+        )
+
+    def test_does_nothing_when_the_cursor_is_out_of_date(self):
+        """A repeat of a batch already made (acks_late, or the beat job) makes nothing more."""
+        SubscriberFactory.create_batch(3)
+        issue = NewsletterIssueFactory(sending=True)
+        services.newsletter_issue_fan_out(issue_id=issue.pk, after=0)
+        assert services.newsletter_issue_fan_out(issue_id=issue.pk, after=0) is None
+        assert NewsletterDelivery.objects.count() == 2
+        assert OutgoingEmail.objects.count() == 2
+
+    @pytest.mark.parametrize("state", ["paused", "cancelled", "sent", "scheduled"])
+    def test_does_nothing_when_the_issue_is_not_sending(self, state):
+        SubscriberFactory()
+        issue = NewsletterIssueFactory(**{state: True})
+        assert services.newsletter_issue_fan_out(issue_id=issue.pk, after=0) is None
+        assert not NewsletterDelivery.objects.exists()
+
+    def test_makes_only_the_missing_deliveries_when_a_killed_batch_is_run_again(self, monkeypatch):
+        """A worker that dies mid-batch leaves nothing; the re-run makes the batch, once."""
+        subscribers = SubscriberFactory.create_batch(3)
+        issue = NewsletterIssueFactory(sending=True)
+        services.newsletter_issue_fan_out(issue_id=issue.pk, after=0)
+        issue.refresh_from_db()
+
+        def killed(*args, **kwargs):
+            raise SystemExit("SIGKILL")
+
+        monkeypatch.setattr(services.NewsletterDelivery.objects, "bulk_create", killed)
+        with pytest.raises(SystemExit):
+            services.newsletter_issue_fan_out(issue_id=issue.pk, after=issue.fanout_cursor)
+        assert OutgoingEmail.objects.count() == 2
+        monkeypatch.undo()
+        services.newsletter_issue_fan_out(issue_id=issue.pk, after=issue.fanout_cursor)
+        assert sorted(NewsletterDelivery.objects.values_list("subscriber_id", flat=True)) == [
+            subscriber.pk for subscriber in subscribers
+        ]
+        assert OutgoingEmail.objects.count() == 3
+
+    def test_does_not_give_a_second_delivery_to_a_subscriber_who_has_one(self):
+        """The unique delivery per issue and subscriber is checked, whatever the cursor."""
+        subscriber = SubscriberFactory()
+        issue = NewsletterIssueFactory(sending=True)
+        NewsletterDelivery.objects.create(issue=issue, subscriber=subscriber)
+        batch = services.newsletter_issue_fan_out(issue_id=issue.pk, after=0)
+        assert batch.is_last
+        assert NewsletterDelivery.objects.count() == 1
+
+
+class TestNewsletterIssuePauseResumeCancel:
+    @pytest.fixture
+    def sending_issue(self, monkeypatch):
+        """An issue half fanned out: 2 of 4 subscribers have a queued email."""
+        monkeypatch.setattr(services, "FANOUT_BATCH_SIZE", 2)
+        SubscriberFactory.create_batch(4)
+        issue = NewsletterIssueFactory(sending=True)
+        services.newsletter_issue_fan_out(issue_id=issue.pk, after=0)
+        return issue
+
+    def test_pausing_holds_the_emails_not_yet_sent_and_stops_the_fan_out(
+        self, sending_issue, staff, mailoutbox
+    ):
+        sent = OutgoingEmail.objects.order_by("pk").first()
+        OutgoingEmail.objects.filter(pk=sent.pk).update(
+            status=EmailStatus.SENT, sending_started_at=timezone.now(), sent_at=timezone.now()
+        )
+        services.newsletter_issue_pause(issue_id=sending_issue.pk, paused_by=staff)
+        sending_issue.refresh_from_db()
+        assert (sending_issue.status, sending_issue.paused_by) == (IssueStatus.PAUSED, staff)
+        assert Counter(OutgoingEmail.objects.values_list("status", flat=True)) == Counter(
+            {EmailStatus.SENT: 1, EmailStatus.HELD: 1}
+        )
+        assert (
+            services.newsletter_issue_fan_out(
+                issue_id=sending_issue.pk, after=sending_issue.fanout_cursor
+            )
+            is None
+        )
+        assert NewsletterDelivery.objects.count() == 2
+
+    def test_resuming_releases_the_held_emails_and_carries_on_the_fan_out(
+        self, sending_issue, staff, no_throttle, django_capture_on_commit_callbacks, mailoutbox
+    ):
+        services.newsletter_issue_pause(issue_id=sending_issue.pk, paused_by=staff)
+        with django_capture_on_commit_callbacks(execute=True):
+            services.newsletter_issue_resume(issue_id=sending_issue.pk, resumed_by=staff)
+        sending_issue.refresh_from_db()
+        assert sending_issue.status == IssueStatus.SENDING
+        assert sending_issue.is_fanned_out
+        assert len(mailoutbox) == 4
+        assert set(OutgoingEmail.objects.values_list("status", flat=True)) == {EmailStatus.SENT}
+
+    def test_cancelling_cancels_the_emails_not_yet_sent(self, sending_issue, staff):
+        services.newsletter_issue_cancel(issue_id=sending_issue.pk, cancelled_by=staff)
+        sending_issue.refresh_from_db()
+        assert sending_issue.status == IssueStatus.CANCELLED
+        assert set(OutgoingEmail.objects.values_list("status", flat=True)) == {
+            EmailStatus.CANCELLED
+        }
+
+    def test_cancelling_a_paused_issue_cancels_its_held_emails(self, sending_issue, staff):
+        services.newsletter_issue_pause(issue_id=sending_issue.pk, paused_by=staff)
+        services.newsletter_issue_cancel(issue_id=sending_issue.pk, cancelled_by=staff)
+        assert set(OutgoingEmail.objects.values_list("status", flat=True)) == {
+            EmailStatus.CANCELLED
+        }
+
+    def test_cancels_a_scheduled_issue_before_it_starts(self, staff):
+        issue = NewsletterIssueFactory(scheduled=True)
+        services.newsletter_issue_cancel(issue_id=issue.pk, cancelled_by=staff)
+        assert NewsletterIssue.objects.get().status == IssueStatus.CANCELLED
+
+    @pytest.mark.parametrize(
+        ("transition", "states"),
+        [
+            ("pause", ["draft", "scheduled", "paused", "cancelled", "sent"]),
+            ("resume", ["draft", "scheduled", "sending", "cancelled", "sent"]),
+            ("cancel", ["draft", "cancelled", "sent"]),
+        ],
+    )
+    def test_refuses_from_states_that_do_not_allow_it(self, staff, transition, states):
+        for state in states:
+            issue = NewsletterIssueFactory(**({state: True} if state != "draft" else {}))
+            service = getattr(services, f"newsletter_issue_{transition}")
+            actor = {"pause": "paused_by", "resume": "resumed_by", "cancel": "cancelled_by"}
+            with pytest.raises(TransitionNotAllowed):
+                service(issue_id=issue.pk, **{actor[transition]: staff})
+            assert NewsletterIssue.objects.get(pk=issue.pk).status == state
+
+    def test_pauses_nothing_when_the_audit_event_cannot_be_saved(
+        self, sending_issue, staff, monkeypatch
+    ):
+        monkeypatch.setattr(services, "audit_record", broken_audit_record)
+        with pytest.raises(DatabaseError):
+            services.newsletter_issue_pause(issue_id=sending_issue.pk, paused_by=staff)
+        assert NewsletterIssue.objects.get().status == IssueStatus.SENDING
+        assert set(OutgoingEmail.objects.values_list("status", flat=True)) == {EmailStatus.QUEUED}
+
+    def test_resumes_nothing_when_the_audit_event_cannot_be_saved(
+        self, sending_issue, staff, monkeypatch, django_capture_on_commit_callbacks
+    ):
+        services.newsletter_issue_pause(issue_id=sending_issue.pk, paused_by=staff)
+        monkeypatch.setattr(services, "audit_record", broken_audit_record)
+        with (
+            django_capture_on_commit_callbacks(execute=True) as callbacks,
+            pytest.raises(DatabaseError),
+        ):
+            services.newsletter_issue_resume(issue_id=sending_issue.pk, resumed_by=staff)
+        assert callbacks == []
+        assert NewsletterIssue.objects.get().status == IssueStatus.PAUSED
+        assert set(OutgoingEmail.objects.values_list("status", flat=True)) == {EmailStatus.HELD}
+
+    def test_cancels_nothing_when_the_audit_event_cannot_be_saved(
+        self, sending_issue, staff, monkeypatch
+    ):
+        monkeypatch.setattr(services, "audit_record", broken_audit_record)
+        with pytest.raises(DatabaseError):
+            services.newsletter_issue_cancel(issue_id=sending_issue.pk, cancelled_by=staff)
+        assert NewsletterIssue.objects.get().status == IssueStatus.SENDING
+        assert set(OutgoingEmail.objects.values_list("status", flat=True)) == {EmailStatus.QUEUED}
+
+
+class TestNewsletterIssueTestSend:
+    def test_emails_the_member_of_staff_at_once_marked_as_a_test(
+        self, staff, django_capture_on_commit_callbacks, mailoutbox
+    ):
+        """A test goes as transactional email, so the newsletter throttle never delays it."""
+        issue = NewsletterIssueFactory(subject="Round 5 is open")
+        with django_capture_on_commit_callbacks(execute=True):
+            services.newsletter_issue_test_send(issue_id=issue.pk, sent_by=staff)
+        [message] = mailoutbox
+        assert (message.to, message.subject) == ([staff.email], "TEST: Round 5 is open")
+        assert "Round 5 of the Local Digital Fund is open" in message.body
+        assert "<h2>Round 5 of the Local Digital Fund is open</h2>" in message.alternatives[0][0]
+        assert OutgoingEmail.objects.get().stream == Stream.TRANSACTIONAL
+        assert NewsletterIssue.objects.get().status == IssueStatus.DRAFT
+        assert verbs() == ["declaration.newsletter_issue.test_sent"]
+
+    def test_sends_a_new_test_each_time_it_is_asked(self, staff):
+        issue = NewsletterIssueFactory()
+        services.newsletter_issue_test_send(issue_id=issue.pk, sent_by=staff)
+        services.newsletter_issue_test_send(issue_id=issue.pk, sent_by=staff)
+        assert OutgoingEmail.objects.count() == 2
+
+
+class TestNewsletterTick:
+    def test_starts_a_scheduled_issue_once_its_time_has_come(self, no_throttle):
+        SubscriberFactory()
+        now = timezone.now()
+        due = NewsletterIssueFactory(scheduled=True, scheduled_for=now - datetime.timedelta(1))
+        later = NewsletterIssueFactory(scheduled=True, scheduled_for=now + datetime.timedelta(1))
+        result = services.newsletter_tick(now=now)
+        assert result.started == [due.pk]
+        due.refresh_from_db()
+        assert (due.status, due.started_by, due.recipient_count) == (IssueStatus.SENDING, None, 1)
+        assert NewsletterIssue.objects.get(pk=later.pk).status == IssueStatus.SCHEDULED
+
+    def test_never_starts_an_issue_whose_time_passed_more_than_7_days_ago(self):
+        """Scheduled jobs never backfill: a long outage of beat sends nothing old."""
+        now = timezone.now()
+        stale = NewsletterIssueFactory(
+            scheduled=True, scheduled_for=now - datetime.timedelta(days=7, minutes=1)
+        )
+        assert services.newsletter_tick(now=now).started == []
+        assert NewsletterIssue.objects.get(pk=stale.pk).status == IssueStatus.SCHEDULED
+
+    def test_gives_the_same_result_when_run_again_for_the_same_time(self):
+        now = timezone.now()
+        NewsletterIssueFactory(scheduled=True, scheduled_for=now)
+        first = services.newsletter_tick(now=now)
+        second = services.newsletter_tick(now=now)
+        assert len(first.started) == 1
+        assert second.started == []
+        assert NewsletterIssue.objects.get().status == IssueStatus.SENDING
+
+    def test_queues_the_fan_out_again_when_it_has_stalled(
+        self, settings, monkeypatch, no_throttle, django_capture_on_commit_callbacks, mailoutbox
+    ):
+        """A fan-out whose worker died mid-batch carries on from its cursor."""
+        monkeypatch.setattr(services, "FANOUT_BATCH_SIZE", 2)
+        SubscriberFactory.create_batch(3)
+        issue = NewsletterIssueFactory(sending=True)
+        services.newsletter_issue_fan_out(issue_id=issue.pk, after=0)
+        now = timezone.now() + settings.MAIL_STUCK_AFTER + datetime.timedelta(seconds=1)
+        with django_capture_on_commit_callbacks(execute=True):
+            result = services.newsletter_tick(now=now)
+        assert result.fan_outs_resumed == [issue.pk]
+        assert NewsletterDelivery.objects.count() == 3
+        assert NewsletterIssue.objects.get().is_fanned_out
+
+    def test_leaves_a_fan_out_that_made_a_batch_recently(self, django_capture_on_commit_callbacks):
+        issue = NewsletterIssueFactory(sending=True)
+        with django_capture_on_commit_callbacks() as callbacks:
+            result = services.newsletter_tick(now=timezone.now())
+        assert result.fan_outs_resumed == []
+        assert callbacks == []
+        assert NewsletterIssue.objects.get(pk=issue.pk).status == IssueStatus.SENDING
+
+    def test_marks_an_issue_sent_once_every_email_is_finished(self, no_throttle):
+        SubscriberFactory.create_batch(2)
+        issue = NewsletterIssueFactory(sending=True)
+        services.newsletter_issue_fan_out(issue_id=issue.pk, after=0)
+        services.newsletter_issue_fan_out(
+            issue_id=issue.pk, after=NewsletterIssue.objects.get().fanout_cursor
+        )
+        now = timezone.now()
+        assert services.newsletter_tick(now=now).sent == []
+        OutgoingEmail.objects.update(status=EmailStatus.SENT, sending_started_at=now, sent_at=now)
+        assert services.newsletter_tick(now=now).sent == [issue.pk]
+        issue.refresh_from_db()
+        assert (issue.status, issue.sent_at) == (IssueStatus.SENT, now)
+        assert "declaration.newsletter_issue.sent" in verbs()
+
+    def test_does_nothing_when_another_run_holds_the_lock(self, other_session):
+        now = timezone.now()
+        NewsletterIssueFactory(scheduled=True, scheduled_for=now)
+        with other_session.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_lock(%s)", [services.TICK_LOCK_KEY])
+        assert services.newsletter_tick(now=now) is None
+        assert NewsletterIssue.objects.get().status == IssueStatus.SCHEDULED
+        with other_session.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s)", [services.TICK_LOCK_KEY])
+
+    def test_starts_nothing_when_the_audit_event_cannot_be_saved(
+        self, broken_audit, django_capture_on_commit_callbacks
+    ):
+        now = timezone.now()
+        NewsletterIssueFactory(scheduled=True, scheduled_for=now)
+        with (
+            django_capture_on_commit_callbacks(execute=True) as callbacks,
+            pytest.raises(DatabaseError),
+        ):
+            services.newsletter_tick(now=now)
+        assert callbacks == []
+        assert NewsletterIssue.objects.get().status == IssueStatus.SCHEDULED
+
+
+@pytest.fixture
+def other_session():
+    """A second database session, as another beat would have."""
+    db = connection.settings_dict
+    session = psycopg2.connect(
+        dbname=db["NAME"],
+        user=db["USER"],
+        password=db["PASSWORD"],
+        host=db["HOST"],
+        port=db["PORT"],
+    )
+    yield session
+    session.rollback()
+    session.close()
