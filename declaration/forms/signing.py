@@ -1,0 +1,283 @@
+"""The questions of the signing journey, one form per page. They validate; views save."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Field, Fieldset, Layout, Size
+from django import forms
+
+from declaration.models import Organisation, OrganisationType, Principle
+from declaration.selectors.signing import organisations_for_signing
+
+REGIONS = (
+    "East Midlands",
+    "East of England",
+    "London",
+    "North East",
+    "North West",
+    "South East",
+    "South West",
+    "West Midlands",
+    "Yorkshire and The Humber",
+    "Scotland",
+    "Wales",
+    "Northern Ireland",
+    "The whole of the UK, or more than one region",
+)
+
+
+def _helper(*fields: Any) -> FormHelper:
+    """Return a crispy-forms helper that lays out ``fields`` inside the page's own <form>."""
+    helper = FormHelper()
+    helper.form_tag = False
+    helper.disable_csrf = True
+    helper.layout = Layout(*fields)
+    return helper
+
+
+def _text(
+    label: str, *, required: str = "", too_long: str, hint: str = "", **attrs: str
+) -> forms.CharField:
+    """Return a one-line text question; ``required`` is its message when left empty, and
+    an empty ``required`` makes it optional."""
+    return forms.CharField(
+        label=label,
+        help_text=hint,
+        required=bool(required),
+        max_length=200,
+        error_messages={
+            "required": required,
+            "max_length": f"{too_long} must be 200 characters or fewer",
+        },
+        widget=forms.TextInput(attrs={"class": "govuk-input", **attrs}),
+    )
+
+
+class OrganisationForm(forms.Form):
+    """Which organisation, from the register, the signer is signing for."""
+
+    organisation = forms.ModelChoiceField(
+        label="Which organisation are you signing for?",
+        help_text="Start typing its name, then choose it from the list.",
+        queryset=Organisation.objects.none(),
+        empty_label="",
+        to_field_name="slug",
+        error_messages={
+            "required": "Select your organisation",
+            "invalid_choice": "Select your organisation from the list",
+        },
+        widget=forms.Select(
+            attrs={"class": "govuk-select", "data-organisation-autocomplete": "true"}
+        ),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["organisation"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = organisations_for_signing()
+        self.helper = _helper(Field.text("organisation", label_size=Size.LARGE, label_tag="h1"))
+
+
+class OrganisationDetailsForm(forms.Form):
+    """An organisation that is not in the register, as the signer describes it."""
+
+    name = _text(
+        "Organisation name",
+        required="Enter the name of your organisation",
+        too_long="Organisation name",
+        autocomplete="organization",
+    )
+    organisation_type = forms.ChoiceField(
+        label="Type of organisation",
+        choices=[("", ""), *OrganisationType.choices],
+        error_messages={"required": "Select the type of organisation"},
+        widget=forms.Select(attrs={"class": "govuk-select"}),
+    )
+    website = forms.URLField(
+        label="Website",
+        help_text="For example, https://www.borsetshire.gov.uk",
+        max_length=200,
+        assume_scheme="https",
+        error_messages={
+            "required": "Enter your organisation's website",
+            "invalid": "Enter a website address in the correct format, like "
+            "https://www.borsetshire.gov.uk",
+            "max_length": "Website must be 200 characters or fewer",
+        },
+        widget=forms.URLInput(
+            attrs={"class": "govuk-input", "autocomplete": "url", "spellcheck": "false"}
+        ),
+    )
+    region = forms.ChoiceField(
+        label="Region",
+        help_text="Where most of its work is",
+        choices=[("", ""), *((region, region) for region in REGIONS)],
+        error_messages={"required": "Select the region your organisation works in"},
+        widget=forms.Select(attrs={"class": "govuk-select"}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = _helper("name", "organisation_type", "website", "region")
+
+
+class RoleForm(forms.Form):
+    """The signer's own role in the organisation."""
+
+    signer_role = _text(
+        "What is your role?",
+        required="Enter your role",
+        too_long="Your role",
+        hint="Your job title, for example Head of digital",
+        autocomplete="organization-title",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(Field.text("signer_role", label_size=Size.LARGE, label_tag="h1"))
+
+
+class SeniorLeaderForm(forms.Form):
+    """The senior leader who signs on the organisation's behalf, and an optional elected
+    member who supports it."""
+
+    senior_leader_name = _text(
+        "Full name",
+        required="Enter the senior leader's full name",
+        too_long="The senior leader's name",
+        hint="The chief executive, or equivalent",
+    )
+    senior_leader_job_title = _text(
+        "Job title",
+        required="Enter the senior leader's job title",
+        too_long="The senior leader's job title",
+        hint="For example, Chief executive",
+    )
+    elected_member_name = _text(
+        "Full name",
+        too_long="The elected member's name",
+    )
+    elected_member_role = _text(
+        "Role",
+        too_long="The elected member's role",
+        hint="For example, Leader of the council",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(
+            Fieldset(
+                "senior_leader_name",
+                "senior_leader_job_title",
+                legend="Senior leader",
+                legend_size=Size.MEDIUM,
+            ),
+            Fieldset(
+                "elected_member_name",
+                "elected_member_role",
+                legend="Elected member (optional)",
+                legend_size=Size.MEDIUM,
+            ),
+        )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        name = cleaned.get("elected_member_name", "")
+        role = cleaned.get("elected_member_role", "")
+        if name and not role and "elected_member_role" not in self.errors:
+            self.add_error("elected_member_role", "Enter the elected member's role")
+        if role and not name and "elected_member_name" not in self.errors:
+            self.add_error("elected_member_name", "Enter the elected member's full name")
+        return cleaned
+
+
+class DigitalLeadForm(forms.Form):
+    """The organisation's digital, IT or transformation lead."""
+
+    digital_lead_name = _text(
+        "Full name",
+        required="Enter the digital lead's full name",
+        too_long="The digital lead's name",
+    )
+    digital_lead_job_title = _text(
+        "Job title",
+        required="Enter the digital lead's job title",
+        too_long="The digital lead's job title",
+        hint="For example, Head of digital and IT",
+    )
+    digital_lead_email = forms.EmailField(
+        label="Email address",
+        help_text="We will email them about the commitments for their teams",
+        max_length=254,
+        error_messages={
+            "required": "Enter the digital lead's email address",
+            "invalid": "Enter an email address in the correct format, like name@borsetshire.gov.uk",
+            "max_length": "Email address must be 254 characters or fewer",
+        },
+        widget=forms.EmailInput(attrs={"class": "govuk-input", "spellcheck": "false"}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = _helper("digital_lead_name", "digital_lead_job_title", "digital_lead_email")
+
+
+class ProjectForm(forms.Form):
+    """The declaration project the organisation commits to in the next 12 months."""
+
+    project_title = _text(
+        "Project title",
+        required="Enter a title for your declaration project",
+        too_long="Project title",
+    )
+    project_description = forms.CharField(
+        label="Describe the project",
+        help_text="What you will do, who it is for, and who you will work with",
+        max_length=5000,
+        error_messages={
+            "required": "Describe your declaration project",
+            "max_length": "Description must be 5,000 characters or fewer",
+        },
+        widget=forms.Textarea(attrs={"class": "govuk-textarea", "rows": 8}),
+    )
+    project_principles = forms.MultipleChoiceField(
+        label="Which principles does the project serve?",
+        help_text="Select all that apply",
+        choices=Principle.choices,
+        error_messages={
+            "required": "Select at least one principle that the project serves",
+            "invalid_choice": "Select principles from the list",
+        },
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # crispy-forms-gds numbers the checkboxes id_<name>_1, _2 …; with these ids the first
+        # checkbox is the principles field's own id, so the error summary's link reaches it,
+        # as the GOV.UK pattern asks. The other fields' labels follow their new ids.
+        kwargs.setdefault("auto_id", "id_%s_1")
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(
+            "project_title",
+            "project_description",
+            Field.checkboxes("project_principles", legend_size=Size.MEDIUM),
+        )
+
+
+class WithdrawForm(forms.Form):
+    """Why the signer takes their signing back; optional."""
+
+    reason = forms.CharField(
+        label="Why are you withdrawing it? (optional)",
+        required=False,
+        max_length=2000,
+        error_messages={"max_length": "Reason must be 2,000 characters or fewer"},
+        widget=forms.Textarea(attrs={"class": "govuk-textarea", "rows": 4}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = _helper("reason")

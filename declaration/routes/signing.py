@@ -1,0 +1,55 @@
+"""The signing journey: /declaration/sign/ and the pages under it."""
+
+from django.urls import path
+
+from declaration.views import signing
+
+urlpatterns = [
+    path("declaration/sign/", signing.sign_start, name="sign-start"),
+    path("declaration/sign/new/", signing.sign_new, name="sign-new"),
+    # Organisations before references, so that no reference can shadow these pages.
+    path(
+        "declaration/sign/organisations/<slug:slug>/",
+        signing.sign_already_signed,
+        name="sign-already-signed",
+    ),
+    path("declaration/sign/organisations/<slug:slug>/join/", signing.sign_join, name="sign-join"),
+    path(
+        "declaration/sign/organisations/<slug:slug>/join/confirmation/",
+        signing.sign_joined,
+        name="sign-joined",
+    ),
+    path(
+        "declaration/sign/<str:reference>/organisation/",
+        signing.sign_organisation,
+        name="sign-organisation",
+    ),
+    path(
+        "declaration/sign/<str:reference>/organisation-details/",
+        signing.sign_organisation_details,
+        name="sign-organisation-details",
+    ),
+    path("declaration/sign/<str:reference>/role/", signing.sign_role, name="sign-role"),
+    path(
+        "declaration/sign/<str:reference>/senior-leader/",
+        signing.sign_senior_leader,
+        name="sign-senior-leader",
+    ),
+    path(
+        "declaration/sign/<str:reference>/digital-lead/",
+        signing.sign_digital_lead,
+        name="sign-digital-lead",
+    ),
+    path("declaration/sign/<str:reference>/project/", signing.sign_project, name="sign-project"),
+    path("declaration/sign/<str:reference>/check/", signing.sign_check, name="sign-check"),
+    path(
+        "declaration/sign/<str:reference>/confirmation/",
+        signing.sign_confirmation,
+        name="sign-confirmation",
+    ),
+    path(
+        "declaration/sign/<str:reference>/withdraw/",
+        signing.sign_withdraw,
+        name="sign-withdraw",
+    ),
+]

@@ -1,0 +1,345 @@
+"""Writes about signing the Declaration: the signer's draft, submitting it, withdrawing it.
+
+The journey keeps every answer in a draft ``Signing`` as each page is saved; only the
+signer who started a draft may change it. Staff moderation (publish, reject, unpublish) and
+an organisation admin's withdrawal of a published signing live elsewhere.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from localdigital.accounts.models import User
+from localdigital.audit.services import audit_record
+from localdigital.mail.services import email_queue
+
+from ..errors import AlreadySigned, DeclarationError, TransitionNotAllowed
+from ..models import Organisation, Signing, SigningStatus
+from ..selectors.signing import (
+    MissingAnswer,
+    declaration_version_current,
+    signing_live_get,
+    signing_missing_answers,
+    signing_name_is_possible_duplicate,
+)
+
+LIVE_SIGNING_CONSTRAINT = "declaration_signing_one_live_per_organisation"
+
+# The answers the journey's later pages save with ``signing_answers_save``. The organisation
+# is chosen or described through services of its own, which check it.
+ANSWER_FIELDS = frozenset(
+    {
+        "signer_role",
+        "senior_leader_name",
+        "senior_leader_job_title",
+        "elected_member_name",
+        "elected_member_role",
+        "digital_lead_name",
+        "digital_lead_job_title",
+        "digital_lead_email",
+        "project_title",
+        "project_description",
+        "project_principles",
+    }
+)
+_ORGANISATION_FIELDS = (
+    "organisation",
+    "proposed_name",
+    "proposed_type",
+    "proposed_website",
+    "proposed_region",
+)
+
+
+class SigningIncomplete(DeclarationError):
+    """The draft cannot be submitted: some questions have no answer yet (``missing``)."""
+
+    def __init__(self, missing: list[MissingAnswer]) -> None:
+        self.missing = missing
+        super().__init__("; ".join(answer.message for answer in missing))
+
+
+class OrganisationClosed(DeclarationError):
+    """The organisation chosen has ended, so it cannot sign."""
+
+
+class NoDeclarationVersion(DeclarationError):
+    """No version of the Declaration is published yet, so there is nothing to sign."""
+
+
+def signing_start(*, signer: User) -> Signing:
+    """Start a draft signing for ``signer`` and return it.
+
+    A signer who already has a draft with no answers at all gets that one back, so that
+    pressing Start twice leaves one draft, not two.
+    """
+    with transaction.atomic():
+        # Two presses at once must not both find no empty draft and make one each.
+        User.objects.select_for_update().filter(pk=signer.pk).first()
+        unanswered = Q(organisation__isnull=True) & Q(**dict.fromkeys(_ORGANISATION_FIELDS[1:], ""))
+        for field in sorted(ANSWER_FIELDS - {"project_principles"}):
+            unanswered &= Q(**{field: ""})
+        empty = (
+            Signing.objects.filter(unanswered, signer=signer, status=SigningStatus.DRAFT)
+            .filter(project_principles=[])
+            .order_by("created_at")
+            .first()
+        )
+        if empty is not None:
+            return empty
+        signing = Signing.objects.create(signer=signer)
+        audit_record(actor=signer, verb="declaration.signing.started", target=signing)
+    return signing
+
+
+def _draft_lock(signing: Signing, *, changed_by: User) -> Signing:
+    """Lock the draft's row and return it afresh, if ``changed_by`` may still change it."""
+    locked = (
+        Signing.objects.select_for_update(of=("self",))
+        .select_related("organisation")
+        .get(pk=signing.pk)
+    )
+    if locked.status != SigningStatus.DRAFT:
+        raise TransitionNotAllowed(
+            f"Signing {locked.reference} has been submitted, and can no longer be changed."
+        )
+    if locked.signer_id != changed_by.pk:
+        raise TransitionNotAllowed(f"Only its signer can change signing {locked.reference}.")
+    return locked
+
+
+def signing_organisation_choose(
+    *, signing: Signing, organisation: Organisation, chosen_by: User
+) -> Signing:
+    """Record that the draft is for ``organisation``, from the register.
+
+    Raise ``AlreadySigned`` when the organisation already has a pending or published
+    signing (the caller offers to join it instead), and ``OrganisationClosed`` for one that
+    has ended. Any organisation the signer described before is forgotten.
+    """
+    with transaction.atomic():
+        signing = _draft_lock(signing, changed_by=chosen_by)
+        if not organisation.is_active:
+            raise OrganisationClosed(f"{organisation} has closed, so it cannot sign.")
+        if signing_live_get(organisation=organisation) is not None:
+            raise AlreadySigned(f"{organisation} has already signed, or is waiting for checks.")
+        signing.organisation = organisation
+        signing.proposed_name = ""
+        signing.proposed_type = ""
+        signing.proposed_website = ""
+        signing.proposed_region = ""
+        signing.save(update_fields=[*_ORGANISATION_FIELDS, "updated_at"])
+    return signing
+
+
+def signing_organisation_propose(
+    *,
+    signing: Signing,
+    name: str,
+    organisation_type: str,
+    website: str,
+    region: str,
+    proposed_by: User,
+) -> Signing:
+    """Record that the draft is for an organisation not in the register, as the signer
+    describes it. Staff check it, and create the organisation when they publish."""
+    with transaction.atomic():
+        signing = _draft_lock(signing, changed_by=proposed_by)
+        signing.organisation = None
+        signing.proposed_name = name.strip()
+        signing.proposed_type = organisation_type
+        signing.proposed_website = website.strip()
+        signing.proposed_region = region.strip()
+        signing.save(update_fields=[*_ORGANISATION_FIELDS, "updated_at"])
+    return signing
+
+
+def signing_answers_save(
+    *, signing: Signing, answers: Mapping[str, Any], saved_by: User
+) -> Signing:
+    """Keep the answers from one of the journey's pages in the draft.
+
+    ``answers`` maps fields in ``ANSWER_FIELDS`` to their values; another name raises
+    ``ValueError``. Text is kept without surrounding spaces. Raise ``TransitionNotAllowed``
+    when the signing is no longer a draft, or ``saved_by`` did not start it.
+    """
+    unknown = sorted(set(answers) - ANSWER_FIELDS)
+    if unknown:
+        raise ValueError(f"These are not answers the journey saves: {', '.join(unknown)}.")
+    with transaction.atomic():
+        signing = _draft_lock(signing, changed_by=saved_by)
+        for name, value in answers.items():
+            setattr(signing, name, value.strip() if isinstance(value, str) else value)
+        signing.save(update_fields=[*sorted(answers), "updated_at"])
+    return signing
+
+
+def signing_submit(*, signing: Signing, submitted_by: User) -> Signing:
+    """Submit the signer's draft for staff to check: draft → submitted.
+
+    Only the signer may submit, and only a draft that answers every question
+    (``SigningIncomplete`` says which are missing). The signing records the date it was
+    signed (Europe/London), the version of the Declaration in force, and two flags for
+    staff: ``domain_mismatch`` when the signer's email domain is not one of the
+    organisation's (always, for an organisation not in the register), and
+    ``possible_duplicate`` when an organisation described as not listed has a name like one
+    that is. Raise ``AlreadySigned`` if the organisation has a pending or published signing,
+    even one that arrived a moment ago. The signer and the digital lead are emailed.
+    """
+    with transaction.atomic():
+        signing = _draft_lock(signing, changed_by=submitted_by)
+        missing = signing_missing_answers(signing)
+        if missing:
+            raise SigningIncomplete(missing)
+        organisation = signing.organisation
+        if organisation is not None:
+            # Submissions for one organisation queue here, so the second sees the first.
+            organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+            if not organisation.is_active:
+                raise OrganisationClosed(f"{organisation} has closed, so it cannot sign.")
+            if signing_live_get(organisation=organisation) is not None:
+                raise AlreadySigned(f"{organisation} has already signed, or is waiting.")
+        version = declaration_version_current()
+        if version is None:
+            raise NoDeclarationVersion("No version of the Declaration has been published yet.")
+        now = timezone.now()
+        signing.status = SigningStatus.SUBMITTED
+        signing.submitted_at = now
+        signing.signed_on = timezone.localdate(now)
+        signing.version = version
+        signing.domain_mismatch = organisation is None or not organisation.has_email_domain(
+            submitted_by.email_domain
+        )
+        signing.possible_duplicate = organisation is None and signing_name_is_possible_duplicate(
+            name=signing.proposed_name
+        )
+        fields = [
+            "status",
+            "submitted_at",
+            "signed_on",
+            "version",
+            "domain_mismatch",
+            "possible_duplicate",
+            "updated_at",
+        ]
+        try:
+            with transaction.atomic():
+                signing.save(update_fields=fields)
+        except IntegrityError as error:
+            if _violated_constraint(error) == LIVE_SIGNING_CONSTRAINT:
+                raise AlreadySigned(
+                    f"{signing.organisation_name} has already signed, or is waiting."
+                ) from error
+            raise
+        audit_record(
+            actor=submitted_by,
+            verb="declaration.signing.submitted",
+            target=signing,
+            data={
+                "organisation": signing.organisation_name,
+                "unlisted": signing.is_organisation_unlisted,
+                "version": version.number,
+                "domain_mismatch": signing.domain_mismatch,
+                "possible_duplicate": signing.possible_duplicate,
+            },
+        )
+        _submitted_emails_queue(signing)
+    return signing
+
+
+def _violated_constraint(error: IntegrityError) -> str:
+    return getattr(getattr(error.__cause__, "diag", None), "constraint_name", None) or ""
+
+
+def _email_context(signing: Signing) -> dict[str, Any]:
+    return {
+        "signing": signing,
+        "organisation_name": signing.organisation_name,
+        "declaration_url": settings.SITE_URL + reverse("declaration:declaration"),
+        "account_url": settings.SITE_URL + reverse("pages:account"),
+        "feedback_email": settings.FEEDBACK_EMAIL,
+    }
+
+
+def _submitted_emails_queue(signing: Signing) -> None:
+    context = _email_context(signing)
+    if signing.signer is not None:
+        email_queue(
+            to=signing.signer.email,
+            subject=(
+                "We have received your signing of the Local Digital Declaration for "
+                f"{signing.organisation_name} (reference {signing.reference})"
+            ),
+            body=render_to_string("declaration/email/signing_submitted_signer.txt", context),
+            idempotency_key=f"declaration.signing.submitted.{signing.pk}.signer",
+        )
+    email_queue(
+        to=signing.digital_lead_email,
+        subject=(
+            f"You are the digital lead for {signing.organisation_name}'s signing of the "
+            "Local Digital Declaration"
+        ),
+        body=render_to_string("declaration/email/signing_submitted_digital_lead.txt", context),
+        idempotency_key=f"declaration.signing.submitted.{signing.pk}.digital_lead",
+    )
+
+
+def signing_withdraw_pending(*, signing: Signing, withdrawn_by: User, reason: str = "") -> Signing:
+    """Take back a signing that staff have not checked yet: submitted → withdrawn.
+
+    Only its signer may, and only while it is pending; a published signing is withdrawn by
+    the organisation admin instead. The organisation is free to sign again at once. The
+    signer is emailed.
+    """
+    with transaction.atomic():
+        signing = (
+            Signing.objects.select_for_update(of=("self",))
+            .select_related("organisation")
+            .get(pk=signing.pk)
+        )
+        if signing.status != SigningStatus.SUBMITTED:
+            raise TransitionNotAllowed(
+                f"Signing {signing.reference} is not waiting for checks, so it cannot be "
+                "withdrawn here."
+            )
+        if signing.signer_id != withdrawn_by.pk:
+            raise TransitionNotAllowed(f"Only its signer can withdraw signing {signing.reference}.")
+        signing.status = SigningStatus.WITHDRAWN
+        signing.withdrawn_at = timezone.now()
+        signing.withdrawn_by = withdrawn_by
+        signing.withdrawal_reason = reason.strip()
+        signing.save(
+            update_fields=[
+                "status",
+                "withdrawn_at",
+                "withdrawn_by",
+                "withdrawal_reason",
+                "updated_at",
+            ]
+        )
+        audit_record(
+            actor=withdrawn_by,
+            verb="declaration.signing.withdrawn",
+            target=signing,
+            data={"from": SigningStatus.SUBMITTED, "reason": signing.withdrawal_reason},
+        )
+        email_queue(
+            to=withdrawn_by.email,
+            subject=(
+                f"You have withdrawn the signing of the Local Digital Declaration for "
+                f"{signing.organisation_name} (reference {signing.reference})"
+            ),
+            body=render_to_string(
+                "declaration/email/signing_withdrawn_signer.txt", _email_context(signing)
+            ),
+            idempotency_key=f"declaration.signing.withdrawn.{signing.pk}.signer",
+        )
+    return signing

@@ -1,0 +1,185 @@
+"""A council officer signs the Declaration for their organisation in a real browser, from
+the start page, through sign-in by email link and every question, to the confirmation panel.
+
+Once with JavaScript, choosing the organisation with the accessible autocomplete, and once
+without, choosing it from the plain select. axe-core checks every page on the way.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.core import mail
+
+from declaration.models import Membership, Signing, SigningStatus
+from localdigital.mail.models import OutgoingEmail
+from tests.declaration.factories import (
+    DeclarationVersionFactory,
+    OrganisationFactory,
+    SigningFactory,
+)
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+SIGNER = "head.of.digital@borsetshire.gov.uk"
+
+
+def sign_in_link(email: str) -> str:
+    """Return the path of the sign-in link in the last email sent to ``email``."""
+    body = [str(message.body) for message in mail.outbox if message.to == [email]][-1]
+    match = re.search(r"https?://[^/\s]+(/account/sign-in/link/\?\S+)", body)
+    assert match, body
+    return match.group(1)
+
+
+@pytest.fixture
+def register() -> None:
+    """The published Declaration, and a few organisations in the register."""
+    DeclarationVersionFactory(number=1)
+    OrganisationFactory(
+        name="Borsetshire County Council",
+        slug="borsetshire",
+        email_domains=["borsetshire.gov.uk"],
+    )
+    OrganisationFactory(name="Borchester City Council", slug="borchester")
+    OrganisationFactory(name="Felpersham District Council", slug="felpersham")
+
+
+def sign_in_from_the_start_page(ui) -> None:
+    ui.goto("/declaration/sign/")
+    assert ui.page.get_by_role("heading", name="Sign the Local Digital Declaration").is_visible()
+    ui.follow(lambda: ui.page.get_by_role("button", name="Start now").click())
+    assert ui.path().startswith("/account/sign-in/?next=")
+    ui.page.get_by_label("Email address").fill(SIGNER)
+    ui.follow(lambda: ui.page.get_by_role("button", name="Send me a sign-in link").click())
+    ui.goto(sign_in_link(SIGNER))
+    ui.follow(lambda: ui.page.get_by_role("button", name="Continue").click())
+    assert ui.path() == "/declaration/sign/"
+
+
+def continue_(ui) -> None:
+    ui.follow(lambda: ui.page.get_by_role("button", name="Continue").click())
+
+
+def answer_the_questions_after_the_organisation(ui) -> None:
+    assert ui.path().endswith("/role/")
+    ui.page.get_by_label("What is your role?").fill("Head of digital")
+    continue_(ui)
+
+    assert ui.path().endswith("/senior-leader/")
+    ui.page.locator("#id_senior_leader_name").fill("Pat Jones")
+    ui.page.locator("#id_senior_leader_job_title").fill("Chief executive")
+    ui.page.locator("#id_elected_member_name").fill("Cllr Sam Lee")
+    ui.page.locator("#id_elected_member_role").fill("Leader of the council")
+    continue_(ui)
+
+    assert ui.path().endswith("/digital-lead/")
+    ui.page.get_by_label("Full name").fill("Ada Lovelace")
+    ui.page.get_by_label("Job title").fill("Head of digital and IT")
+    ui.page.get_by_label("Email address").fill("ada.lovelace@borsetshire.gov.uk")
+    continue_(ui)
+
+    assert ui.path().endswith("/project/")
+    # Nothing ticked: the error summary, then the answers are kept while it is put right.
+    ui.page.get_by_label("Project title").fill("One booking service")
+    ui.page.get_by_label("Describe the project").fill("A booking component shared with partners.")
+    continue_(ui)
+    summary = ui.page.locator(".govuk-error-summary")
+    assert "Select at least one principle" in summary.inner_text()
+    assert ui.page.get_by_label("Project title").input_value() == "One booking service"
+    ui.page.get_by_label("Redesign services around the needs of the people using them").check()
+    ui.page.get_by_label("Embed an open culture that works in the open, shares and reuses").check()
+    continue_(ui)
+
+
+def check_change_and_submit(ui) -> Signing:
+    assert ui.path().endswith("/check/")
+    assert ui.page.get_by_role("heading", name="Check your answers before signing").is_visible()
+    answers = ui.page.locator(".govuk-summary-list").inner_text()
+    for text in ("Borsetshire County Council", "Pat Jones", "Ada Lovelace", "One booking service"):
+        assert text in answers
+
+    ui.follow(lambda: ui.page.get_by_role("link", name="Change your role").click())
+    assert ui.page.get_by_label("What is your role?").input_value() == "Head of digital"
+    ui.page.get_by_label("What is your role?").fill("Chief digital officer")
+    continue_(ui)
+    assert ui.path().endswith("/check/")
+    assert "Chief digital officer" in ui.page.locator(".govuk-summary-list").inner_text()
+
+    ui.follow(lambda: ui.page.get_by_role("button", name="Sign the Declaration").click())
+    signing = Signing.objects.get(signer__email=SIGNER)
+    assert ui.path() == f"/declaration/sign/{signing.reference}/confirmation/"
+    panel = ui.page.locator(".govuk-panel--confirmation")
+    assert "Signing submitted" in panel.inner_text()
+    assert signing.reference in panel.inner_text()
+    assert ui.page.get_by_role("heading", name="What happens next").is_visible()
+    return signing
+
+
+def assert_submitted(signing: Signing) -> None:
+    signing.refresh_from_db()
+    assert signing.status == SigningStatus.SUBMITTED
+    assert signing.organisation is not None
+    assert signing.organisation.slug == "borsetshire"
+    assert signing.signer_role == "Chief digital officer"
+    assert signing.project_principles == ["services", "open"]
+    assert not signing.domain_mismatch
+    recipients = set(OutgoingEmail.objects.values_list("recipient", flat=True))
+    assert {SIGNER, "ada.lovelace@borsetshire.gov.uk"} <= recipients
+
+
+def test_signs_with_the_autocomplete_when_javascript_is_on(ui, register):
+    sign_in_from_the_start_page(ui)
+    ui.follow(lambda: ui.page.get_by_role("button", name="Start now").click())
+
+    assert ui.path().endswith("/organisation/")
+    combobox = ui.page.get_by_role("combobox", name="Which organisation are you signing for?")
+    combobox.fill("Borse")
+    ui.page.get_by_role("option", name="Borsetshire County Council").click()
+    assert combobox.input_value() == "Borsetshire County Council"
+    continue_(ui)
+
+    answer_the_questions_after_the_organisation(ui)
+    assert_submitted(check_change_and_submit(ui))
+
+
+def test_signs_with_the_plain_select_when_javascript_is_off(ui_without_js, register):
+    ui = ui_without_js
+    sign_in_from_the_start_page(ui)
+    ui.follow(lambda: ui.page.get_by_role("button", name="Start now").click())
+
+    # Continue without choosing: the error summary links to the select.
+    continue_(ui)
+    assert "Select your organisation" in ui.page.locator(".govuk-error-summary").inner_text()
+    ui.page.get_by_label("Which organisation are you signing for?").select_option(
+        label="Borsetshire County Council"
+    )
+    continue_(ui)
+
+    answer_the_questions_after_the_organisation(ui)
+    assert_submitted(check_change_and_submit(ui))
+
+
+def test_a_second_signer_is_shown_who_signed_and_joins(ui, register):
+    """Choosing an organisation that has signed ends the journey with an offer to join; an
+    email address at its domain joins at once."""
+    SigningFactory(
+        organisation=OrganisationFactory(slug="borsetshire"),
+        senior_leader_name="Pat Jones",
+        senior_leader_job_title="Chief executive",
+    )
+    sign_in_from_the_start_page(ui)
+    ui.follow(lambda: ui.page.get_by_role("button", name="Start now").click())
+    ui.page.get_by_role("combobox", name="Which organisation are you signing for?").fill("Borse")
+    ui.page.get_by_role("option", name="Borsetshire County Council").click()
+    continue_(ui)
+
+    assert ui.path().startswith("/declaration/sign/organisations/borsetshire/")
+    assert ui.page.get_by_text("Pat Jones, Chief executive").is_visible()
+    ui.follow(
+        lambda: ui.page.get_by_role("button", name="Ask to join Borsetshire County Council").click()
+    )
+
+    assert "You are a member of Borsetshire County Council" in ui.page.locator("h1").inner_text()
+    assert Membership.objects.get(user__email=SIGNER).is_approved
