@@ -2,8 +2,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from declaration.selectors import moderation as selectors
+
 
 @require_GET
 def declaration_text(request: HttpRequest) -> HttpResponse:
-    """Show the Declaration: its five principles and both sets of commitments."""
-    return render(request, "declaration/declaration.html")
+    """Show the current version of the Declaration: its principles and commitments."""
+    return render(
+        request,
+        "declaration/declaration.html",
+        {"declaration": selectors.declaration_text_current()},
+    )

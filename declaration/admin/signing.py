@@ -1,0 +1,544 @@
+"""Staff screens for signings: moderation with the checks' flags, and importing signatories.
+
+Staff read a signing's answers but never edit them, and nobody deletes a signing. Every change
+is an action that calls a service, so it is audited and the people concerned are emailed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.core import signing as django_signing
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import URLPattern, path, reverse
+from django.utils.translation import ngettext
+
+from declaration.errors import DeclarationError
+from declaration.models import Principle, Signing, SigningStatus
+from declaration.selectors import moderation as selectors
+from declaration.services import moderation as services
+from declaration.services import signing_import
+from localdigital.accounts.models import User
+from localdigital.accounts.requests import request_staff_user
+
+PENDING = SigningStatus.SUBMITTED.value
+ALL = "all"
+IMPORT_MAX_BYTES = 1_000_000
+IMPORT_SALT = "declaration.admin.signing_import"
+IMPORT_PREVIEW_MAX_AGE = 60 * 60
+
+
+class SigningStatusFilter(admin.SimpleListFilter):
+    """Status, showing the signings waiting for checks unless staff choose otherwise."""
+
+    title = "status"
+    parameter_name = "status"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [
+            (PENDING, "Pending"),
+            *[
+                (status.value, status.label)
+                for status in SigningStatus
+                if status != SigningStatus.SUBMITTED
+            ],
+            (ALL, "All"),
+        ]
+
+    def value(self) -> str:
+        value = super().value()
+        return value if value in {lookup for lookup, _ in self.lookup_choices} else PENDING
+
+    def choices(self, changelist: Any) -> Any:
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": self.value() == lookup,
+                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
+                "display": title,
+            }
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        if self.value() == ALL:
+            return queryset
+        return queryset.filter(status=self.value())
+
+
+class RegisterListFilter(admin.SimpleListFilter):
+    title = "organisation in the register"
+    parameter_name = "in_register"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [("yes", "Yes"), ("no", "No: staff create it on publishing")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        unlisted = Q(organisation__isnull=True) & ~Q(proposed_name="")
+        if self.value() == "no":
+            return queryset.filter(unlisted)
+        if self.value() == "yes":
+            return queryset.exclude(unlisted)
+        return queryset
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 5, "cols": 80}),
+        help_text="The people concerned are emailed this reason, so write it for them.",
+        error_messages={"required": "Give a reason: nothing changes without one."},
+    )
+
+
+class SigningImportUploadForm(forms.Form):
+    file = forms.FileField(
+        label="CSV file",
+        help_text=(
+            "Columns: “register code or name”, “date signed” (YYYY-MM-DD), “co-publisher” "
+            "(yes or no) and “declaration project title”. Nothing is saved until you have "
+            "checked the preview."
+        ),
+    )
+
+    def clean_file(self) -> list[signing_import.SigningImportRow]:
+        upload = self.cleaned_data["file"]
+        if upload.size > IMPORT_MAX_BYTES:
+            raise forms.ValidationError("The file is larger than 1 MB: split it into parts.")
+        try:
+            self.csv_text = upload.read().decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise forms.ValidationError(
+                "The file is not UTF-8 text. Save it as “CSV UTF-8” and upload it again."
+            ) from None
+        self.source = upload.name
+        return _rows_parse(self.csv_text)
+
+
+class SigningImportConfirmForm(forms.Form):
+    """Carries the checked file to the import, signed so that it comes back as it left."""
+
+    token = forms.CharField(widget=forms.HiddenInput)
+
+    def clean_token(self) -> str:
+        try:
+            data = django_signing.loads(
+                self.cleaned_data["token"], salt=IMPORT_SALT, max_age=IMPORT_PREVIEW_MAX_AGE
+            )
+        except django_signing.BadSignature:
+            raise forms.ValidationError(
+                "This preview has expired. Upload the file again to check it."
+            ) from None
+        self.csv_text, self.source = data["csv"], data["source"]
+        self.rows = _rows_parse(self.csv_text)
+        return str(self.cleaned_data["token"])
+
+
+def _rows_parse(csv_text: str) -> list[signing_import.SigningImportRow]:
+    try:
+        return signing_import.signing_import_rows_parse(content=csv_text)
+    except signing_import.SigningImportFileError as error:
+        raise forms.ValidationError(error.problems) from None
+
+
+@admin.register(Signing)
+class SigningAdmin(admin.ModelAdmin):
+    """Signings, pending first, with the flags that tell staff what to check.
+
+    The detail page is read-only; publishing, rejecting, unpublishing and marking
+    co-publishers are actions that call the moderation services.
+    """
+
+    list_display = [
+        "reference",
+        "organisation_name",
+        "status",
+        "signed_on",
+        "submitted_at",
+        "domain_mismatch",
+        "is_organisation_unlisted",
+        "possible_duplicate",
+        "co_publisher",
+    ]
+    list_display_links = ["reference", "organisation_name"]
+    list_filter = [
+        SigningStatusFilter,
+        "domain_mismatch",
+        RegisterListFilter,
+        "possible_duplicate",
+        "co_publisher",
+    ]
+    search_fields = ["organisation__name", "proposed_name", "reference", "signer__email"]
+    search_help_text = "Search by organisation, proposed organisation name, reference or signer."
+    ordering = ["-submitted_at", "-signed_on", "-pk"]
+    fieldsets = [
+        (
+            "Signing",
+            {
+                "fields": [
+                    "reference",
+                    "status",
+                    "version",
+                    "signed_on",
+                    "co_publisher",
+                ]
+            },
+        ),
+        (
+            "Organisation",
+            {
+                "fields": [
+                    "organisation",
+                    "proposed_name",
+                    "proposed_type",
+                    "proposed_website",
+                    "proposed_region",
+                ]
+            },
+        ),
+        (
+            "Checks",
+            {"fields": ["domain_mismatch", "is_organisation_unlisted", "possible_duplicate"]},
+        ),
+        ("Signer", {"fields": ["signer", "signer_email", "signer_role"]}),
+        (
+            "Senior leader and elected member",
+            {
+                "fields": [
+                    "senior_leader_name",
+                    "senior_leader_job_title",
+                    "elected_member_name",
+                    "elected_member_role",
+                ]
+            },
+        ),
+        (
+            "Digital lead",
+            {"fields": ["digital_lead_name", "digital_lead_job_title", "digital_lead_email"]},
+        ),
+        (
+            "Declaration project",
+            {"fields": ["project_title", "project_description", "principles"]},
+        ),
+        (
+            "History",
+            {
+                "fields": [
+                    "created_at",
+                    "submitted_at",
+                    "published_at",
+                    "published_by",
+                    "rejected_at",
+                    "rejected_by",
+                    "rejection_reason",
+                    "withdrawn_at",
+                    "withdrawn_by",
+                    "withdrawal_reason",
+                    "unpublished_at",
+                    "unpublished_by",
+                    "unpublish_reason",
+                ]
+            },
+        ),
+    ]
+    actions = ["publish_selected", "reject_selected", "unpublish_selected", "mark_co_publisher"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Signing]:
+        return selectors.signings_for_admin()
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Signing | None = None) -> bool:
+        # Staff change signings only through the actions; the answers are the signer's.
+        if obj is not None:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Signing | None = None) -> bool:
+        return False
+
+    # Columns and read-only fields
+
+    @admin.display(description="organisation", ordering="organisation__name")
+    def organisation_name(self, signing: Signing) -> str:
+        return signing.organisation_name
+
+    @admin.display(boolean=True, description="not in the register")
+    def is_organisation_unlisted(self, signing: Signing) -> bool:
+        return signing.is_organisation_unlisted
+
+    @admin.display(description="signer's email")
+    def signer_email(self, signing: Signing) -> str:
+        return signing.signer.email if signing.signer else "-"
+
+    @admin.display(description="principles it serves")
+    def principles(self, signing: Signing) -> str:
+        labels = dict(Principle.choices)
+        return "; ".join(labels.get(value, value) for value in signing.project_principles) or "-"
+
+    # Pages
+
+    def get_urls(self) -> list[URLPattern]:
+        return [
+            path(
+                "import/",
+                self.admin_site.admin_view(self.import_view),
+                name="declaration_signing_import",
+            ),
+            *super().get_urls(),
+        ]
+
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        extra_context = {
+            **(extra_context or {}),
+            "import_url": (
+                reverse("admin:declaration_signing_import")
+                if self.has_change_permission(request)
+                else ""
+            ),
+        }
+        return super().changelist_view(request, extra_context)
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        signing = self.get_object(request, object_id)
+        extra_context = {
+            **(extra_context or {}),
+            "moderation_actions": (
+                self._moderation_actions(signing)
+                if signing is not None and self.has_change_permission(request)
+                else []
+            ),
+            "moderation_url": reverse("admin:declaration_signing_changelist") + f"?status={ALL}",
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def _moderation_actions(self, signing: Signing) -> list[tuple[str, str]]:
+        """Return the actions (name, button label) that the signing's state allows."""
+        found: list[tuple[str, str]] = []
+        if signing.status == SigningStatus.SUBMITTED:
+            found += [("publish_selected", "Publish"), ("reject_selected", "Reject…")]
+        if signing.status == SigningStatus.PUBLISHED:
+            found.append(("unpublish_selected", "Unpublish…"))
+        if signing.is_live and not signing.co_publisher:
+            found.append(("mark_co_publisher", "Mark as co-publisher"))
+        return found
+
+    # Actions
+
+    @admin.action(description="Publish selected signings", permissions=["change"])
+    def publish_selected(self, request: HttpRequest, queryset: QuerySet[Signing]) -> Any:
+        staff = request_staff_user(request)
+        return self._each(
+            request,
+            queryset,
+            lambda signing: services.signing_publish(signing=signing, published_by=staff),
+            done="Published {}.",
+        )
+
+    @admin.action(description="Reject selected signings, with a reason", permissions=["change"])
+    def reject_selected(self, request: HttpRequest, queryset: QuerySet[Signing]) -> Any:
+        staff = request_staff_user(request)
+        return self._with_reason(
+            request,
+            queryset,
+            action="reject_selected",
+            title="Reject signings",
+            intro="The signer is emailed your reason, and sees it on their account.",
+            submit="Reject",
+            run=lambda signing, reason: services.signing_reject(
+                signing=signing, rejected_by=staff, reason=reason
+            ),
+            done="Rejected {}.",
+        )
+
+    @admin.action(
+        description="Unpublish selected signatories, with a reason", permissions=["change"]
+    )
+    def unpublish_selected(self, request: HttpRequest, queryset: QuerySet[Signing]) -> Any:
+        staff = request_staff_user(request)
+        return self._with_reason(
+            request,
+            queryset,
+            action="unpublish_selected",
+            title="Unpublish signatories",
+            intro=(
+                "They leave the public list of signatories. Their organisation admins are "
+                "emailed your reason."
+            ),
+            submit="Unpublish",
+            run=lambda signing, reason: services.signing_unpublish(
+                signing=signing, unpublished_by=staff, reason=reason
+            ),
+            done="Unpublished {}.",
+        )
+
+    @admin.action(description="Mark selected as co-publishers", permissions=["change"])
+    def mark_co_publisher(self, request: HttpRequest, queryset: QuerySet[Signing]) -> Any:
+        staff = request_staff_user(request)
+        return self._each(
+            request,
+            queryset,
+            lambda signing: services.signing_co_publisher_set(
+                signing=signing, co_publisher=True, changed_by=staff
+            ),
+            done="Marked {} as co-publishers, signed on 4 July 2018.",
+        )
+
+    def _with_reason(
+        self,
+        request: HttpRequest,
+        queryset: QuerySet[Signing],
+        *,
+        action: str,
+        title: str,
+        intro: str,
+        submit: str,
+        run: Callable[[Signing, str], Signing],
+        done: str,
+    ) -> Any:
+        """Ask for the reason on a page of its own, then run the service on each signing."""
+        form = ReasonForm(request.POST if "confirm" in request.POST else None)
+        if form.is_valid():
+            reason = form.cleaned_data["reason"]
+            return self._each(request, queryset, lambda signing: run(signing, reason), done=done)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": title,
+            "intro": intro,
+            "submit": submit,
+            "form": form,
+            "signings": list(queryset.order_by("pk")),
+            "action": action,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            "return_to": request.POST.get("_return", ""),
+        }
+        return TemplateResponse(request, "admin/declaration/signing/reason.html", context)
+
+    def _each(
+        self,
+        request: HttpRequest,
+        queryset: QuerySet[Signing],
+        run: Callable[[Signing], Signing],
+        *,
+        done: str,
+    ) -> HttpResponse | None:
+        """Run the service on each signing, and report what it did and what it refused."""
+        signings = list(queryset.order_by("pk"))
+        changed, refused = [], []
+        for signing in signings:
+            try:
+                run(signing)
+            except DeclarationError as error:
+                refused.append(f"{signing.reference} ({error})")
+            else:
+                changed.append(signing)
+        if changed:
+            count = ngettext("%d signing", "%d signings", len(changed)) % len(changed)
+            self.message_user(request, done.format(count), messages.SUCCESS)
+        if refused:
+            self.message_user(request, "Not changed: " + "; ".join(refused), messages.WARNING)
+        if request.POST.get("_return") == "detail" and len(signings) == 1:
+            return HttpResponseRedirect(
+                reverse("admin:declaration_signing_change", args=[signings[0].pk])
+            )
+        return None
+
+    # Import
+
+    def import_view(self, request: HttpRequest) -> HttpResponse:
+        """Upload a CSV of signatories, check the dry run line by line, then import it."""
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        staff = request_staff_user(request)
+        upload_form = SigningImportUploadForm()
+        confirm_form = None
+        result = None
+        if request.method == "POST" and "import" in request.POST:
+            confirmed = SigningImportConfirmForm(request.POST)
+            if not confirmed.is_valid():
+                for error in confirmed.errors.get("token", []):
+                    self.message_user(request, str(error), messages.ERROR)
+                return HttpResponseRedirect(request.path)
+            result, confirm_form = self._import_run(
+                request,
+                rows=confirmed.rows,
+                staff=staff,
+                dry_run=False,
+                source=confirmed.source,
+                csv_text=confirmed.csv_text,
+            )
+            if result is not None and result.imported:
+                count = ngettext("%d signatory", "%d signatories", len(result.lines))
+                self.message_user(
+                    request, f"Imported {count % len(result.lines)}.", messages.SUCCESS
+                )
+                return HttpResponseRedirect(
+                    reverse("admin:declaration_signing_changelist")
+                    + f"?status={SigningStatus.PUBLISHED.value}"
+                )
+        elif request.method == "POST":
+            upload_form = SigningImportUploadForm(request.POST, request.FILES)
+            if upload_form.is_valid():
+                result, confirm_form = self._import_run(
+                    request,
+                    rows=upload_form.cleaned_data["file"],
+                    staff=staff,
+                    dry_run=True,
+                    source=upload_form.source,
+                    csv_text=upload_form.csv_text,
+                )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": "Import signatories",
+            "upload_form": upload_form,
+            "confirm_form": confirm_form,
+            "result": result,
+            "columns": signing_import.COLUMNS,
+        }
+        return TemplateResponse(request, "admin/declaration/signing/import.html", context)
+
+    def _import_run(
+        self,
+        request: HttpRequest,
+        *,
+        rows: list[signing_import.SigningImportRow],
+        staff: User,
+        dry_run: bool,
+        source: str,
+        csv_text: str,
+    ) -> tuple[signing_import.SigningImportResult | None, SigningImportConfirmForm | None]:
+        """Run the import, or its dry run; return the result, and the form to import it."""
+        try:
+            result = signing_import.signings_import(
+                rows=rows, imported_by=staff, dry_run=dry_run, source=source
+            )
+        except signing_import.SigningImportConflict as error:
+            self.message_user(request, str(error), messages.ERROR)
+            return None, None
+        if not result.is_valid:
+            if not dry_run:
+                self.message_user(
+                    request,
+                    "Nothing was imported: some lines are no longer valid. They are shown below.",
+                    messages.ERROR,
+                )
+            return result, None
+        token = django_signing.dumps(
+            {"csv": csv_text, "source": source}, salt=IMPORT_SALT, compress=True
+        )
+        return result, SigningImportConfirmForm(initial={"token": token})

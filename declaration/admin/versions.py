@@ -1,0 +1,141 @@
+"""Staff screens for the Declaration's versions: write one in Markdown, preview it, publish it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
+
+from declaration.errors import DeclarationError
+from declaration.models import DeclarationVersion
+from declaration.selectors import moderation as selectors
+from declaration.services import moderation as services
+from localdigital.accounts.requests import request_staff_user
+from localdigital.markdown import markdown_to_html
+
+VERSION_FIELDS = ["number", "text", "preview", "published_on", "created_at", "created_by"]
+
+
+class DeclarationVersionForm(forms.ModelForm):
+    """The text and the date a version is published from; the number is given on saving."""
+
+    class Meta:
+        model = DeclarationVersion
+        fields = ["text", "published_on"]
+        error_messages = {"text": {"required": "Enter the text of the Declaration."}}
+        help_texts = {
+            "text": "The Declaration in Markdown: ## for a heading, - for a list item.",
+            "published_on": (
+                "From this date the version is the one shown on /declaration/ and signed. "
+                "Leave it empty to keep a draft; a date to come schedules it."
+            ),
+        }
+
+    def clean_published_on(self) -> Any:
+        published_on = self.cleaned_data.get("published_on")
+        if published_on is None and self.instance.pk and self.instance.published_on is not None:
+            raise forms.ValidationError(
+                "A published version stays published. To change what people sign, write a "
+                "new version."
+            )
+        return published_on
+
+
+@admin.register(DeclarationVersion)
+class DeclarationVersionAdmin(admin.ModelAdmin):
+    """Versions of the Declaration. Writing and publishing go through services, audited.
+
+    Once anyone has signed a version, its page is read-only: signatories signed those words.
+    Nobody deletes a version.
+    """
+
+    form = DeclarationVersionForm
+    list_display = ["__str__", "state", "signing_count", "created_at", "created_by"]
+    ordering = ["-number"]
+
+    def get_queryset(self, request: HttpRequest) -> Any:
+        return selectors.declaration_versions_for_admin()
+
+    def get_fields(self, request: HttpRequest, obj: DeclarationVersion | None = None) -> Any:
+        if obj is None:
+            return ["text", "published_on"]
+        return VERSION_FIELDS
+
+    def get_readonly_fields(
+        self, request: HttpRequest, obj: DeclarationVersion | None = None
+    ) -> Any:
+        return ["number", "preview", "created_at", "created_by"]
+
+    def has_change_permission(
+        self, request: HttpRequest, obj: DeclarationVersion | None = None
+    ) -> bool:
+        if obj is not None and selectors.declaration_version_is_signed(version=obj):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(
+        self, request: HttpRequest, obj: DeclarationVersion | None = None
+    ) -> bool:
+        return False
+
+    @admin.display(description="state")
+    def state(self, version: DeclarationVersion) -> str:
+        published_on = version.published_on
+        if published_on is None:
+            return "Draft"
+        if published_on > timezone.localdate():
+            return f"Scheduled for {published_on:%-d %B %Y}"
+        is_current = getattr(version, "current_number", None) == version.number
+        return f"Published {published_on:%-d %B %Y}{' (current)' if is_current else ''}"
+
+    @admin.display(description="signings")
+    def signing_count(self, version: DeclarationVersion) -> int:
+        return int(getattr(version, "signing_count", 0))
+
+    @admin.display(description="preview")
+    def preview(self, version: DeclarationVersion) -> SafeString:
+        """Show the saved text as readers will see it; save to see a change."""
+        # markdown_to_html escapes any raw HTML in the text, so its output is safe to show.
+        html = mark_safe(markdown_to_html(version.text, govuk_classes=False))  # noqa: S308
+        return format_html('<div class="declaration-preview">{}</div>', html)
+
+    def changeform_view(
+        self,
+        request: HttpRequest,
+        object_id: str | None = None,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        # The services refuse a change to a version signed since the page was opened.
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except DeclarationError as error:
+            self.message_user(request, f"Nothing was saved. {error}", messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
+    def save_model(
+        self, request: HttpRequest, obj: DeclarationVersion, form: Any, change: bool
+    ) -> None:
+        staff = request_staff_user(request)
+        text = form.cleaned_data["text"]
+        published_on = form.cleaned_data.get("published_on")
+        if not change:
+            saved = services.declaration_version_create(
+                text=text, published_on=published_on, created_by=staff
+            )
+        else:
+            saved = services.declaration_version_text_update(
+                version=obj, text=text, updated_by=staff
+            )
+            if published_on is not None:
+                saved = services.declaration_version_publish(
+                    version=saved, published_on=published_on, published_by=staff
+                )
+        # The admin goes on to log, message and redirect with ``obj``: give it what was saved.
+        obj.pk = saved.pk
+        obj.refresh_from_db()

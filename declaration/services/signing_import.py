@@ -1,0 +1,378 @@
+"""Importing signatories who signed before this service existed, from a CSV file.
+
+The file has one signatory a line, in four columns: ``register code or name``, ``date
+signed`` (YYYY-MM-DD), ``co-publisher`` (yes or no) and ``declaration project title``. Staff
+upload it, see a dry run line by line, then import it: every line, or nothing.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+
+from localdigital.accounts.models import User
+from localdigital.audit.services import audit_record
+
+from ..errors import DeclarationError
+from ..models import DeclarationVersion, Organisation, Signing, SigningStatus
+from ..selectors import moderation as selectors
+from .moderation import CO_PUBLISHED_ON
+
+COLUMN_ORGANISATION = "register code or name"
+COLUMN_SIGNED_ON = "date signed"
+COLUMN_CO_PUBLISHER = "co-publisher"
+COLUMN_PROJECT_TITLE = "declaration project title"
+COLUMNS = (COLUMN_ORGANISATION, COLUMN_SIGNED_ON, COLUMN_CO_PUBLISHER, COLUMN_PROJECT_TITLE)
+MAX_LINES = 5_000
+PROJECT_TITLE_MAX_LENGTH = Signing._meta.get_field("project_title").max_length or 200
+# Two imports at once could both find an organisation unsigned; this key serialises them.
+SIGNING_IMPORT_LOCK_KEY = 4_271_020
+DATE_PATTERN = re.compile(r"\d{4}-\d{2}-\d{2}")
+YES, NO = "yes", "no"
+
+
+class SigningImportFileError(DeclarationError):
+    """The file cannot be read as an import of signatories; ``problems`` says why."""
+
+    def __init__(self, problems: Sequence[str]) -> None:
+        super().__init__(" ".join(problems))
+        self.problems = list(problems)
+
+
+class SigningImportConflict(DeclarationError):
+    """Someone else's signing was saved for one of the organisations while the import ran."""
+
+
+@dataclass(frozen=True)
+class SigningImportRow:
+    """One line of the file, as written."""
+
+    line: int
+    organisation: str
+    signed_on: str
+    co_publisher: str
+    project_title: str
+
+
+@dataclass(frozen=True)
+class SigningImportLine:
+    """What the import makes of one line: the signing it will create, or what is wrong."""
+
+    line: int
+    given: str
+    organisation_name: str = ""
+    signed_on: datetime.date | None = None
+    co_publisher: bool = False
+    project_title: str = ""
+    error: str = ""
+
+    @property
+    def is_valid(self) -> bool:
+        return not self.error
+
+    @property
+    def description(self) -> str:
+        """Return the published signing this line makes, in words, or its error."""
+        if self.error:
+            return self.error
+        signed_on = self.signed_on.strftime("%-d %B %Y") if self.signed_on else ""
+        role = " as a co-publisher" if self.co_publisher else ""
+        return f"A published signing for {self.organisation_name}, signed on {signed_on}{role}."
+
+
+@dataclass(frozen=True)
+class SigningImportResult:
+    """Every line's outcome, and whether the signings were written."""
+
+    lines: tuple[SigningImportLine, ...]
+    imported: bool
+
+    @property
+    def is_valid(self) -> bool:
+        return bool(self.lines) and all(line.is_valid for line in self.lines)
+
+    @property
+    def error_count(self) -> int:
+        return sum(not line.is_valid for line in self.lines)
+
+
+def signing_import_rows_parse(*, content: str) -> list[SigningImportRow]:
+    """Return the lines of a CSV file of signatories, numbered as a spreadsheet shows them.
+
+    The header names the four columns, in any order and case; other columns are ignored.
+    Blank lines are skipped. Raise ``SigningImportFileError`` for a file with a column
+    missing, no signatories, or more than ``MAX_LINES`` of them.
+    """
+    reader = csv.reader(io.StringIO(content.removeprefix("\ufeff")))
+    header = next(reader, None)
+    if header is None:
+        raise SigningImportFileError(["The file is empty."])
+    positions = {name.strip().lower(): index for index, name in enumerate(header)}
+    missing = [column for column in COLUMNS if column not in positions]
+    if missing:
+        raise SigningImportFileError(
+            [
+                "The first line must name the columns "
+                + ", ".join(f"“{column}”" for column in COLUMNS)
+                + ". Missing: "
+                + ", ".join(f"“{column}”" for column in missing)
+                + "."
+            ]
+        )
+
+    def cell(values: list[str], column: str) -> str:
+        index = positions[column]
+        return values[index].strip() if index < len(values) else ""
+
+    rows = []
+    for values in reader:
+        if not any(value.strip() for value in values):
+            continue
+        rows.append(
+            SigningImportRow(
+                line=reader.line_num,
+                organisation=cell(values, COLUMN_ORGANISATION),
+                signed_on=cell(values, COLUMN_SIGNED_ON),
+                co_publisher=cell(values, COLUMN_CO_PUBLISHER),
+                project_title=cell(values, COLUMN_PROJECT_TITLE),
+            )
+        )
+        if len(rows) > MAX_LINES:
+            raise SigningImportFileError(
+                [
+                    f"The file has more than {MAX_LINES:,} signatories: "
+                    "split it, and import each part."
+                ]
+            )
+    if not rows:
+        raise SigningImportFileError(["The file has no signatories under its first line."])
+    return rows
+
+
+def signings_import(
+    *,
+    rows: Sequence[SigningImportRow],
+    imported_by: User | None,
+    dry_run: bool,
+    source: str = "",
+) -> SigningImportResult:
+    """Check every line, and unless ``dry_run``, create a published signing for each.
+
+    A line names an organisation by its register code or its name (or one of its other
+    names), and gives the date it signed, whether it was a co-publisher and its declaration
+    project's title. It is invalid if the organisation is unknown, or its name matches more
+    than one; if the date is not YYYY-MM-DD, is before the Declaration was launched or is
+    still to come; if a co-publisher's date is not 4 July 2018; if the organisation has a
+    pending or published signing already, or appears on an earlier line.
+
+    Imported signings are published, signed on the date given, of the version current then,
+    with no signer. Every line is checked again when importing, and if any is invalid
+    nothing is written. The import is one transaction with one audit event. Raise
+    ``SigningImportConflict`` if a signing for one of the organisations is saved while it runs.
+    """
+    try:
+        return _signings_import(rows=rows, imported_by=imported_by, dry_run=dry_run, source=source)
+    except IntegrityError as error:
+        constraint = getattr(getattr(error.__cause__, "diag", None), "constraint_name", None)
+        if constraint != "declaration_signing_one_live_per_organisation":
+            raise
+        raise SigningImportConflict(
+            "One of these organisations signed while the import ran, so nothing was imported. "
+            "Upload the file again to see which."
+        ) from error
+
+
+def _signings_import(
+    *, rows: Sequence[SigningImportRow], imported_by: User | None, dry_run: bool, source: str
+) -> SigningImportResult:
+    with transaction.atomic():
+        if not dry_run:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [SIGNING_IMPORT_LOCK_KEY])
+        matcher = _OrganisationMatcher(selectors.organisations_for_signing_import())
+        matches = [matcher.match(row.organisation) for row in rows]
+        live = selectors.live_signings_by_organisation(
+            organisation_ids={match.pk for match in matches if isinstance(match, Organisation)}
+        )
+        first_line: dict[int, int] = {}
+        lines = []
+        organisations: dict[int, Organisation] = {}
+        for row, match in zip(rows, matches, strict=True):
+            line = _line_check(row, match, live=live, first_line=first_line)
+            lines.append(line)
+            if line.is_valid and isinstance(match, Organisation):
+                organisations[row.line] = match
+        result = SigningImportResult(lines=tuple(lines), imported=False)
+        if dry_run or not result.is_valid:
+            return result
+        versions = selectors.published_versions()
+        now = timezone.now()
+        signings = Signing.objects.bulk_create(
+            [
+                Signing(
+                    status=SigningStatus.PUBLISHED,
+                    organisation=organisations[line.line],
+                    signer=None,
+                    project_title=line.project_title,
+                    signed_on=line.signed_on,
+                    co_publisher=line.co_publisher,
+                    version=_version_on(versions, line.signed_on),
+                    created_at=now,
+                    published_at=now,
+                    published_by=imported_by,
+                )
+                for line in lines
+            ]
+        )
+        audit_record(
+            actor=imported_by,
+            verb="declaration.signing.imported",
+            target=None,
+            data={
+                "source": source,
+                "count": len(signings),
+                "references": [signing.reference for signing in signings],
+            },
+        )
+    return SigningImportResult(lines=tuple(lines), imported=True)
+
+
+def _line_check(
+    row: SigningImportRow,
+    match: Organisation | str,
+    *,
+    live: dict[int, Signing],
+    first_line: dict[int, int],
+) -> SigningImportLine:
+    """Return the line's signing, or its first error."""
+    invalid = SigningImportLine(line=row.line, given=row.organisation)
+    if isinstance(match, str):
+        return _with_error(invalid, match)
+    organisation = match
+    invalid = SigningImportLine(
+        line=row.line, given=row.organisation, organisation_name=organisation.name
+    )
+    if organisation.pk in first_line:
+        return _with_error(
+            invalid,
+            f"Duplicate line: {organisation.name} is already on line "
+            f"{first_line[organisation.pk]}.",
+        )
+    first_line[organisation.pk] = row.line
+    if organisation.pk in live:
+        signing = live[organisation.pk]
+        state = (
+            "is waiting for checks"
+            if signing.status == SigningStatus.SUBMITTED
+            else f"signed on {signing.signed_on:%-d %B %Y}"
+        )
+        return _with_error(
+            invalid,
+            f"Already signed: {organisation.name} {state} (reference {signing.reference}).",
+        )
+    signed_on = _date_read(row.signed_on)
+    if isinstance(signed_on, str):
+        return _with_error(invalid, signed_on)
+    co_publisher = row.co_publisher.strip().lower()
+    if co_publisher not in (YES, NO):
+        return _with_error(
+            invalid, f"Bad co-publisher: write “yes” or “no”, not “{row.co_publisher}”."
+        )
+    if co_publisher == YES and signed_on != CO_PUBLISHED_ON:
+        return _with_error(
+            invalid,
+            f"Bad date: co-publishers signed on {CO_PUBLISHED_ON.isoformat()}, "
+            "the day the Declaration was launched.",
+        )
+    if len(row.project_title) > PROJECT_TITLE_MAX_LENGTH:
+        return _with_error(
+            invalid,
+            f"The declaration project title is longer than {PROJECT_TITLE_MAX_LENGTH} characters.",
+        )
+    return SigningImportLine(
+        line=row.line,
+        given=row.organisation,
+        organisation_name=organisation.name,
+        signed_on=signed_on,
+        co_publisher=co_publisher == YES,
+        project_title=row.project_title,
+    )
+
+
+def _with_error(line: SigningImportLine, error: str) -> SigningImportLine:
+    return SigningImportLine(
+        line=line.line, given=line.given, organisation_name=line.organisation_name, error=error
+    )
+
+
+def _date_read(text: str) -> datetime.date | str:
+    """Return the date, or the error that says why it is not a usable date signed."""
+    try:
+        if not DATE_PATTERN.fullmatch(text):
+            raise ValueError(text)
+        signed_on = datetime.date.fromisoformat(text)
+    except ValueError:
+        return f"Bad date: “{text}” is not a date written as YYYY-MM-DD, such as 2019-03-21."
+    if signed_on < CO_PUBLISHED_ON:
+        return (
+            f"Bad date: {text} is before the Declaration was launched, "
+            f"on {CO_PUBLISHED_ON.isoformat()}."
+        )
+    if signed_on > timezone.localdate():
+        return f"Bad date: {text} is in the future."
+    return signed_on
+
+
+def _version_on(
+    versions: Sequence[DeclarationVersion], signed_on: datetime.date | None
+) -> DeclarationVersion | None:
+    """Return the version that was current when the signatory signed, from ``versions``."""
+    current = None
+    for version in versions:
+        if signed_on and version.published_on and version.published_on <= signed_on:
+            current = version
+    return current
+
+
+class _OrganisationMatcher:
+    """Find organisations by register code, name or other name, ignoring case and spacing."""
+
+    def __init__(self, organisations: Sequence[Organisation]) -> None:
+        self.by_code: dict[str, Organisation] = {}
+        self.by_name: dict[str, list[Organisation]] = {}
+        self.by_other_name: dict[str, list[Organisation]] = {}
+        for organisation in organisations:
+            if organisation.register_code:
+                self.by_code[organisation.register_code.upper()] = organisation
+            self.by_name.setdefault(_name_key(organisation.name), []).append(organisation)
+            for name in set(map(_name_key, organisation.alternative_names)):
+                self.by_other_name.setdefault(name, []).append(organisation)
+
+    def match(self, given: str) -> Organisation | str:
+        """Return the one organisation ``given`` names, or the error that says why not."""
+        if not given.strip():
+            return "Unknown organisation: the line gives no register code or name."
+        if given.strip().upper() in self.by_code:
+            return self.by_code[given.strip().upper()]
+        key = _name_key(given)
+        found = self.by_name.get(key) or self.by_other_name.get(key) or []
+        if len(found) == 1:
+            return found[0]
+        if not found:
+            return f"Unknown organisation: no organisation has the register code or name “{given}”."
+        candidates = "; ".join(
+            f"{organisation.name} ({organisation.register_code or organisation.slug})"
+            for organisation in sorted(found, key=lambda o: (o.name, o.slug))
+        )
+        return f"Ambiguous name: “{given}” could be {candidates}. Give the register code."
+
+
+def _name_key(name: str) -> str:
+    return " ".join(name.split()).casefold()

@@ -1,0 +1,423 @@
+"""Moderating signings in the admin: the list with its flags, the read-only detail page, and
+the actions that publish, reject, unpublish and mark co-publishers."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from declaration.models import Signing, SigningStatus
+from localdigital.audit.models import AuditEvent
+from localdigital.mail.models import OutgoingEmail
+from tests.accounts.factories import UserFactory
+from tests.declaration.factories import OrganisationFactory, SigningFactory
+
+pytestmark = pytest.mark.django_db
+
+SIGNINGS = reverse("admin:declaration_signing_changelist")
+
+
+@pytest.fixture
+def fund_manager():
+    return UserFactory(staff=True, groups=["Fund manager"])
+
+
+@pytest.fixture
+def client(otp_verified_client_for, fund_manager):
+    """A Fund manager in the admin, who moderates signings."""
+    return otp_verified_client_for(fund_manager)
+
+
+def listed(response) -> list[Signing]:
+    assert response.status_code == 200
+    return list(response.context["cl"].result_list)
+
+
+def act(client, action: str, signings: list[Signing], query: str = "?status=all", **data):
+    return client.post(
+        SIGNINGS + query,
+        {"action": action, "_selected_action": [s.pk for s in signings], "index": 0, **data},
+    )
+
+
+def status_of(signing: Signing) -> str:
+    return Signing.objects.get(pk=signing.pk).status
+
+
+class TestSigningList:
+    def test_shows_pending_signings_when_no_status_is_chosen(self, client):
+        pending = SigningFactory(submitted=True)
+        SigningFactory()
+        SigningFactory(rejected=True)
+
+        response = client.get(SIGNINGS)
+
+        assert listed(response) == [pending]
+        assert "Pending" in response.text
+
+    @pytest.mark.parametrize(
+        "status",
+        ["published", "rejected", "withdrawn", "unpublished", "draft"],
+    )
+    def test_shows_only_that_status_when_staff_choose_one(self, client, status):
+        SigningFactory(submitted=True)
+        chosen = SigningFactory(**({} if status == "published" else {status: True}))
+
+        assert listed(client.get(SIGNINGS, {"status": status})) == [chosen]
+
+    def test_shows_every_signing_when_staff_choose_all(self, client):
+        signings = [SigningFactory(submitted=True), SigningFactory(), SigningFactory(draft=True)]
+
+        assert set(listed(client.get(SIGNINGS, {"status": "all"}))) == set(signings)
+
+    def test_shows_pending_signings_when_the_status_is_unknown(self, client):
+        pending = SigningFactory(submitted=True)
+        SigningFactory()
+
+        assert listed(client.get(SIGNINGS, {"status": "nonsense"})) == [pending]
+
+    def test_filters_by_each_flag(self, client):
+        mismatch = SigningFactory(submitted=True, domain_mismatch=True)
+        unlisted = SigningFactory(submitted=True, unlisted=True)
+        duplicate = SigningFactory(submitted=True, possible_duplicate=True)
+
+        assert listed(client.get(SIGNINGS, {"domain_mismatch__exact": "1"})) == [mismatch]
+        assert listed(client.get(SIGNINGS, {"in_register": "no"})) == [unlisted]
+        assert set(listed(client.get(SIGNINGS, {"in_register": "yes"}))) == {
+            mismatch,
+            duplicate,
+        }
+        assert listed(client.get(SIGNINGS, {"possible_duplicate__exact": "1"})) == [duplicate]
+
+    def test_shows_the_flags_as_columns(self, client):
+        SigningFactory(submitted=True, unlisted=True, domain_mismatch=True)
+
+        response = client.get(SIGNINGS)
+
+        for heading in ["Domain mismatch", "Not in the register", "Possible duplicate"]:
+            assert heading in response.text
+        assert response.text.count('alt="True"') == 2
+
+    @pytest.mark.parametrize(
+        "query",
+        ["Ambridge", "Borsetshire Fire", "LDD-ABC234", "signer@ambridge.gov.uk"],
+        ids=["organisation", "proposed name", "reference", "signer's email"],
+    )
+    def test_finds_a_signing_when_searching(self, client, query):
+        organisation = OrganisationFactory(name="Ambridge Parish Council")
+        found = [
+            SigningFactory(submitted=True, organisation=organisation),
+            SigningFactory(submitted=True, unlisted=True, proposed_name="Borsetshire Fire"),
+            SigningFactory(submitted=True, reference="LDD-ABC234"),
+            SigningFactory(submitted=True, signer=UserFactory(email="signer@ambridge.gov.uk")),
+        ]
+        SigningFactory(submitted=True)
+
+        result = listed(client.get(SIGNINGS, {"q": query}))
+
+        assert len(result) >= 1
+        assert set(result) <= set(found)
+
+    def test_links_to_the_import(self, client):
+        response = client.get(SIGNINGS)
+
+        assert reverse("admin:declaration_signing_import") in response.text
+
+    @pytest.mark.parametrize("status", ["submitted", "all"])
+    def test_makes_the_same_number_of_queries_for_10_and_200_signings(self, client, status):
+        """No query per row, whatever the flags and the organisations."""
+
+        def queries() -> int:
+            with CaptureQueriesContext(connection) as captured:
+                response = client.get(SIGNINGS, {"status": status, "all": ""})
+            assert response.status_code == 200
+            return len(captured)
+
+        def grow(count: int) -> None:
+            for index in range(count):
+                SigningFactory(
+                    submitted=True,
+                    unlisted=index % 3 == 0,
+                    domain_mismatch=index % 2 == 0,
+                    possible_duplicate=index % 5 == 0,
+                )
+
+        grow(10)
+        small = queries()
+        grow(190)
+        large = queries()
+
+        assert Signing.objects.count() == 200
+        assert small == large
+
+
+class TestSigningDetail:
+    def test_shows_every_answer_read_only(self, client):
+        signing = SigningFactory(
+            submitted=True,
+            senior_leader_name="Jane Smith",
+            elected_member_name="Cllr Brian Aldridge",
+            digital_lead_email="lead@example.gov.uk",
+            project_title="Reusable booking",
+        )
+
+        response = client.get(reverse("admin:declaration_signing_change", args=[signing.pk]))
+
+        assert response.status_code == 200
+        for answer in [
+            signing.reference,
+            "Jane Smith",
+            "Cllr Brian Aldridge",
+            "lead@example.gov.uk",
+            "Reusable booking",
+            "Redesign services around the needs of the people using them",
+            signing.signer.email,
+        ]:
+            assert answer in response.text
+        assert 'name="senior_leader_name"' not in response.text
+        assert 'name="_save"' not in response.text
+
+    def test_refuses_a_change_to_the_answers(self, client):
+        signing = SigningFactory(submitted=True)
+
+        response = client.post(
+            reverse("admin:declaration_signing_change", args=[signing.pk]),
+            {"senior_leader_name": "Someone else"},
+        )
+
+        assert response.status_code == 403
+        assert Signing.objects.get(pk=signing.pk).senior_leader_name == signing.senior_leader_name
+
+    def test_offers_the_actions_that_the_state_allows(self, client):
+        pending = SigningFactory(submitted=True)
+        published = SigningFactory()
+        rejected = SigningFactory(rejected=True)
+
+        def buttons(signing):
+            url = reverse("admin:declaration_signing_change", args=[signing.pk])
+            return client.get(url).context["moderation_actions"]
+
+        assert [name for name, _ in buttons(pending)] == [
+            "publish_selected",
+            "reject_selected",
+            "mark_co_publisher",
+        ]
+        assert [name for name, _ in buttons(published)] == [
+            "unpublish_selected",
+            "mark_co_publisher",
+        ]
+        assert buttons(rejected) == []
+
+    def test_publishes_and_returns_to_the_signing_when_staff_publish_from_its_page(self, client):
+        signing = SigningFactory(submitted=True)
+        page = client.get(reverse("admin:declaration_signing_change", args=[signing.pk]))
+
+        response = act(client, "publish_selected", [signing], _return="detail")
+
+        assert f'action="{SIGNINGS}?status=all"' in page.text
+        assert f'name="_selected_action" value="{signing.pk}"' in page.text
+        assert 'name="action" value="publish_selected"' in page.text
+
+        assert response.status_code == 302
+        assert response["Location"] == reverse(
+            "admin:declaration_signing_change", args=[signing.pk]
+        )
+        assert status_of(signing) == SigningStatus.PUBLISHED
+
+    def test_refuses_to_add_or_delete_when_even_a_superuser_asks(
+        self, otp_verified_superuser_client
+    ):
+        signing = SigningFactory()
+
+        add = otp_verified_superuser_client.get(reverse("admin:declaration_signing_add"))
+        delete = otp_verified_superuser_client.post(
+            reverse("admin:declaration_signing_delete", args=[signing.pk]), {"post": "yes"}
+        )
+
+        assert add.status_code == 403
+        assert delete.status_code == 403
+        assert Signing.objects.filter(pk=signing.pk).exists()
+
+
+class TestPublishAction:
+    def test_publishes_every_pending_signing_selected(self, client, fund_manager):
+        signings = SigningFactory.create_batch(3, submitted=True)
+
+        response = act(client, "publish_selected", signings, query="")
+
+        assert response.status_code == 302
+        assert {status_of(s) for s in signings} == {SigningStatus.PUBLISHED}
+        events = AuditEvent.objects.filter(verb="declaration.signing.published")
+        assert {event.actor for event in events} == {fund_manager}
+        assert events.count() == 3
+        messages = [str(m) for m in client.get(SIGNINGS).context["messages"]]
+        assert messages == ["Published 3 signings."]
+
+    def test_publishes_the_pending_and_names_the_others_when_the_selection_is_mixed(self, client):
+        pending = SigningFactory(submitted=True)
+        rejected = SigningFactory(rejected=True)
+
+        response = act(client, "publish_selected", [pending, rejected])
+        messages = [str(m) for m in client.get(response["Location"]).context["messages"]]
+
+        assert status_of(pending) == SigningStatus.PUBLISHED
+        assert status_of(rejected) == SigningStatus.REJECTED
+        assert messages[0] == "Published 1 signing."
+        assert messages[1].startswith(f"Not changed: {rejected.reference} (Only a signing")
+
+    def test_refuses_when_staff_cannot_change_signings(self, otp_verified_client_for):
+        assessor = otp_verified_client_for(UserFactory(staff=True, groups=["Assessor"]))
+        signing = SigningFactory(submitted=True)
+
+        response = act(assessor, "publish_selected", [signing])
+
+        assert response.status_code == 403
+        assert status_of(signing) == SigningStatus.SUBMITTED
+
+
+class TestRejectAction:
+    def test_asks_for_a_reason_before_rejecting(self, client):
+        signing = SigningFactory(submitted=True)
+
+        response = act(client, "reject_selected", [signing], query="")
+
+        assert response.status_code == 200
+        assert "Reject signings" in response.text
+        assert signing.reference in response.text
+        assert 'name="reason"' in response.text
+        assert status_of(signing) == SigningStatus.SUBMITTED
+
+    def test_rejects_with_the_reason_when_one_is_given(self, client):
+        signings = SigningFactory.create_batch(2, submitted=True)
+
+        response = client.post(
+            SIGNINGS,
+            {
+                "action": "reject_selected",
+                "_selected_action": [s.pk for s in signings],
+                "confirm": "yes",
+                "reason": "We could not confirm that you work there.",
+            },
+        )
+
+        assert response.status_code == 302
+        for signing in signings:
+            saved = Signing.objects.get(pk=signing.pk)
+            assert saved.status == SigningStatus.REJECTED
+            assert saved.rejection_reason == "We could not confirm that you work there."
+        assert OutgoingEmail.objects.count() == 2
+
+    @pytest.mark.parametrize("reason", ["", "   "])
+    def test_refuses_with_a_clear_error_and_changes_nothing_when_the_reason_is_blank(
+        self, client, reason
+    ):
+        signing = SigningFactory(submitted=True)
+
+        response = client.post(
+            SIGNINGS,
+            {
+                "action": "reject_selected",
+                "_selected_action": [signing.pk],
+                "confirm": "yes",
+                "reason": reason,
+            },
+        )
+
+        assert response.status_code == 200
+        assert "Give a reason: nothing changes without one." in response.text
+        assert "<title>Error:" in response.text
+        assert status_of(signing) == SigningStatus.SUBMITTED
+        assert not OutgoingEmail.objects.exists()
+
+    def test_returns_to_the_signing_when_rejected_from_its_page(self, client):
+        signing = SigningFactory(submitted=True)
+
+        form = act(client, "reject_selected", [signing], _return="detail")
+        response = client.post(
+            SIGNINGS + "?status=all",
+            {
+                "action": "reject_selected",
+                "_selected_action": [signing.pk],
+                "confirm": "yes",
+                "_return": "detail",
+                "reason": "Not a public body.",
+            },
+        )
+
+        assert 'name="_return" value="detail"' in form.text
+        assert response["Location"] == reverse(
+            "admin:declaration_signing_change", args=[signing.pk]
+        )
+        assert status_of(signing) == SigningStatus.REJECTED
+
+
+class TestUnpublishAction:
+    def test_unpublishes_with_the_reason_when_one_is_given(self, client):
+        signing = SigningFactory()
+
+        response = client.post(
+            SIGNINGS + "?status=published",
+            {
+                "action": "unpublish_selected",
+                "_selected_action": [signing.pk],
+                "confirm": "yes",
+                "reason": "The council asked us to.",
+            },
+        )
+
+        assert response.status_code == 302
+        saved = Signing.objects.get(pk=signing.pk)
+        assert saved.status == SigningStatus.UNPUBLISHED
+        assert saved.unpublish_reason == "The council asked us to."
+
+    def test_refuses_with_a_clear_error_when_the_reason_is_blank(self, client):
+        signing = SigningFactory()
+
+        response = client.post(
+            SIGNINGS + "?status=published",
+            {
+                "action": "unpublish_selected",
+                "_selected_action": [signing.pk],
+                "confirm": "yes",
+                "reason": "",
+            },
+        )
+
+        assert response.status_code == 200
+        assert "Give a reason: nothing changes without one." in response.text
+        assert status_of(signing) == SigningStatus.PUBLISHED
+
+    def test_names_the_signings_it_could_not_unpublish(self, client):
+        pending = SigningFactory(submitted=True)
+
+        response = client.post(
+            SIGNINGS + "?status=all",
+            {
+                "action": "unpublish_selected",
+                "_selected_action": [pending.pk],
+                "confirm": "yes",
+                "reason": "Tidy up.",
+            },
+            follow=True,
+        )
+
+        messages = [str(m) for m in response.context["messages"]]
+        assert messages == [
+            f"Not changed: {pending.reference} (Only a published signing can be unpublished; "
+            f"{pending.reference} is waiting for checks.)"
+        ]
+        assert status_of(pending) == SigningStatus.SUBMITTED
+
+
+class TestCoPublisherAction:
+    def test_marks_each_selected_signing_as_a_co_publisher(self, client):
+        signings = SigningFactory.create_batch(2, signed_on=datetime.date(2019, 5, 1))
+
+        act(client, "mark_co_publisher", signings)
+
+        for signing in signings:
+            saved = Signing.objects.get(pk=signing.pk)
+            assert saved.co_publisher
+            assert saved.signed_on == datetime.date(2018, 7, 4)
