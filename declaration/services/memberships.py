@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.conf import settings
 from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
 from localdigital.accounts.models import User
 from localdigital.audit.services import audit_record
+from localdigital.mail.services import email_queue
 
 from ..models import Membership, MembershipRole, Organisation
+from ..selectors.organisation_admin import organisation_member_is_last_admin
 
 
 class MembershipError(Exception):
@@ -25,6 +32,22 @@ class MembershipAlreadyApprovedError(MembershipError):
 
 class MembershipNotApprovedError(MembershipError):
     """Raised when making a member who is still waiting for approval an organisation admin."""
+
+
+class MembershipLastAdminError(MembershipError):
+    """Raised when an organisation's only admin would leave it, or step down, with no admin."""
+
+
+class MembershipNotAdminError(MembershipError):
+    """Raised when someone who is not an organisation admin tries to hand the role over."""
+
+
+class MembershipAlreadyAdminError(MembershipError):
+    """Raised when handing the admin role to someone who already has it."""
+
+
+class MembershipNotInOrganisationError(MembershipError):
+    """Raised when a membership named in a change is not, or no longer, in the organisation."""
 
 
 def membership_add(
@@ -64,7 +87,8 @@ def membership_add(
 def membership_approve(*, membership: Membership, approved_by: User | None) -> Membership:
     """Approve a member who is waiting, so that they can act for the organisation.
 
-    Raise ``MembershipAlreadyApprovedError`` if they are approved already.
+    They are emailed to say so. Raise ``MembershipAlreadyApprovedError`` if they are approved
+    already.
     """
     with transaction.atomic():
         membership = Membership.objects.select_for_update().get(pk=membership.pk)
@@ -74,6 +98,12 @@ def membership_approve(*, membership: Membership, approved_by: User | None) -> M
         membership.approved_by = approved_by
         membership.save(update_fields=["approved_at", "approved_by"])
         audit_record(actor=approved_by, verb="declaration.membership.approved", target=membership)
+        _membership_email(
+            membership=membership,
+            template="declaration/email/membership_approved.txt",
+            subject=f"You are now a member of {membership.organisation.name} on Local Digital",
+            idempotency_key=f"declaration.membership.approved.{membership.pk}",
+        )
     return membership
 
 
@@ -83,15 +113,25 @@ def membership_role_set(
     """Make the member an organisation admin, or an ordinary member again.
 
     Setting the role a member already has changes nothing. Raise
-    ``MembershipNotApprovedError`` when making an admin of someone still waiting.
+    ``MembershipNotApprovedError`` when making an admin of someone still waiting, and
+    ``MembershipLastAdminError`` when the organisation's only admin steps down themselves:
+    they hand the role over instead (``membership_admin_hand_over``, which also tells the new
+    admin). Staff may still make that admin an ordinary member, say when they have left.
     """
     with transaction.atomic():
+        _organisation_lock(membership)
         membership = Membership.objects.select_for_update().get(pk=membership.pk)
         if membership.role == role:
             return membership
         if role == MembershipRole.ADMIN and not membership.is_approved:
             raise MembershipNotApprovedError(
                 f"{membership} must be approved before becoming an organisation admin."
+            )
+        if _is_self(membership, changed_by) and organisation_member_is_last_admin(
+            membership=membership
+        ):
+            raise MembershipLastAdminError(
+                f"{membership} is the only organisation admin, so must hand the role over."
             )
         previous = membership.role
         membership.role = role
@@ -106,9 +146,21 @@ def membership_role_set(
 
 
 def membership_remove(*, membership: Membership, removed_by: User | None) -> None:
-    """Take someone out of an organisation."""
+    """Take someone out of an organisation.
+
+    An approved member removed by someone else is emailed to say so; someone who leaves, or
+    whose request to join is taken away, is not. Raise ``MembershipLastAdminError`` when the
+    organisation's only admin tries to leave: they hand the role over first. Staff may still
+    remove that admin, say when they have left.
+    """
     with transaction.atomic():
+        _organisation_lock(membership)
         membership = Membership.objects.select_for_update().get(pk=membership.pk)
+        leaving = _is_self(membership, removed_by)
+        if leaving and organisation_member_is_last_admin(membership=membership):
+            raise MembershipLastAdminError(
+                f"{membership} is the only organisation admin, so must hand the role over."
+            )
         audit_record(
             actor=removed_by,
             verb="declaration.membership.removed",
@@ -119,4 +171,151 @@ def membership_remove(*, membership: Membership, removed_by: User | None) -> Non
                 "role": membership.role,
             },
         )
+        if membership.is_approved and not leaving:
+            _membership_email(
+                membership=membership,
+                template="declaration/email/membership_removed.txt",
+                subject=f"You have been removed from {membership.organisation.name}",
+                idempotency_key=f"declaration.membership.removed.{membership.pk}",
+            )
         membership.delete()
+
+
+def membership_refuse(*, membership: Membership, refused_by: User | None) -> None:
+    """Refuse a request to join an organisation, and email the person who asked.
+
+    The request is deleted, so they may ask again. Raise ``MembershipAlreadyApprovedError``
+    if they were approved meanwhile: an approved member is removed, not refused.
+    """
+    with transaction.atomic():
+        membership = Membership.objects.select_for_update().get(pk=membership.pk)
+        if membership.is_approved:
+            raise MembershipAlreadyApprovedError(f"{membership} is already approved.")
+        audit_record(
+            actor=refused_by,
+            verb="declaration.membership.refused",
+            target=membership,
+            data={"user": membership.user.email, "organisation": membership.organisation.name},
+        )
+        _membership_email(
+            membership=membership,
+            template="declaration/email/membership_refused.txt",
+            subject=f"Your request to join {membership.organisation.name} on Local Digital",
+            idempotency_key=f"declaration.membership.refused.{membership.pk}",
+        )
+        membership.delete()
+
+
+def membership_admin_hand_over(
+    *,
+    organisation: Organisation,
+    from_membership: Membership,
+    to_membership: Membership,
+    handed_over_by: User | None,
+    stay_admin: bool = False,
+) -> Membership:
+    """Make another approved member the organisation admin, and return their membership.
+
+    The admin handing over becomes an ordinary member, unless ``stay_admin`` keeps them an
+    admin beside the new one. The new admin is emailed. Raise
+    ``MembershipNotInOrganisationError`` if either membership is not (or no longer) in the
+    organisation, ``MembershipNotAdminError`` if ``from_membership`` is not an approved admin,
+    ``MembershipNotApprovedError`` if ``to_membership`` is still waiting, and
+    ``MembershipAlreadyAdminError`` if it is an admin already.
+    """
+    with transaction.atomic():
+        Organisation.objects.select_for_update().get(pk=organisation.pk)
+        # Locked in one order (by id) so that two hand-overs between the same people cannot
+        # deadlock.
+        locked = {
+            locked_membership.pk: locked_membership
+            for locked_membership in Membership.objects.select_for_update()
+            .filter(pk__in=[from_membership.pk, to_membership.pk], organisation=organisation)
+            .order_by("pk")
+        }
+        giver = locked.get(from_membership.pk)
+        taker = locked.get(to_membership.pk)
+        if giver is None or taker is None:
+            raise MembershipNotInOrganisationError(
+                f"Both people must be members of {organisation} to hand over its admin role."
+            )
+        if not (giver.is_admin and giver.is_approved):
+            raise MembershipNotAdminError(f"{giver} is not an organisation admin.")
+        if not taker.is_approved:
+            raise MembershipNotApprovedError(
+                f"{taker} must be approved before becoming an organisation admin."
+            )
+        if taker.is_admin:
+            raise MembershipAlreadyAdminError(f"{taker} is already an organisation admin.")
+        taker.role = MembershipRole.ADMIN
+        taker.save(update_fields=["role"])
+        if not stay_admin:
+            giver.role = MembershipRole.MEMBER
+            giver.save(update_fields=["role"])
+        event = audit_record(
+            actor=handed_over_by,
+            verb="declaration.membership.admin_handed_over",
+            target=taker,
+            data={
+                "organisation": organisation.name,
+                "from": giver.user.email,
+                "to": taker.user.email,
+                "stayed_admin": stay_admin,
+            },
+        )
+        _admin_email(membership=taker, event_pk=event.pk)
+    return taker
+
+
+def _organisation_lock(membership: Membership) -> None:
+    """Lock the membership's organisation, so that its admins are counted one change at a time."""
+    Organisation.objects.select_for_update().filter(pk=membership.organisation_id).first()
+
+
+def _is_self(membership: Membership, actor: User | None) -> bool:
+    return actor is not None and actor.pk == membership.user_id
+
+
+def _admin_email(*, membership: Membership, event_pk: int) -> None:
+    """Tell a member they are now an organisation admin.
+
+    The key names the audit event of the hand-over, so each hand-over is told once, and a
+    member handed the role again after giving it up is told again.
+    """
+    organisation = membership.organisation
+    _membership_email(
+        membership=membership,
+        template="declaration/email/membership_admin.txt",
+        subject=f"You are now an organisation admin for {organisation.name}",
+        idempotency_key=f"declaration.membership.admin.{membership.pk}.{event_pk}",
+        context={
+            "members_url": settings.SITE_URL
+            + reverse("declaration:organisation-members", kwargs={"slug": organisation.slug})
+        },
+    )
+
+
+def _membership_email(
+    *,
+    membership: Membership,
+    template: str,
+    subject: str,
+    idempotency_key: str,
+    context: dict[str, Any] | None = None,
+) -> None:
+    """Queue an email to the member about their membership, in the caller's transaction."""
+    email_queue(
+        to=membership.user.email,
+        subject=subject,
+        body=render_to_string(
+            template,
+            {
+                "membership": membership,
+                "organisation": membership.organisation,
+                "account_url": settings.SITE_URL + reverse("pages:account"),
+                "feedback_email": settings.FEEDBACK_EMAIL,
+                **(context or {}),
+            },
+        ),
+        idempotency_key=idempotency_key,
+    )
