@@ -1,0 +1,183 @@
+"""The public list of signatories: its queries, and the memory the CSV takes as it grows.
+
+Prints::
+
+    signatories_list_queries_10_signatories N
+    signatories_list_queries_2000_signatories N
+    signatory_page_queries_10_signatories M
+    signatory_page_queries_2000_signatories M
+    signatories_csv_peak_bytes_1000_rows P
+    signatories_csv_peak_bytes_100000_rows Q
+    signatories_csv_bytes_100000_rows B
+    signatories_csv_seconds_100000_rows S
+
+Read it as: each pair of query counts must be equal (a larger second figure means a query
+per signatory has crept in), and Q must stay within twice P, because the CSV streams rows
+from a server-side cursor rather than holding them all. The peak is Python's own allocations
+(``tracemalloc``) while the streaming response is read to the end, in this process. The
+script exits non-zero if either check fails.
+
+Query counts are taken from a second request, after a first one has warmed Django's caches.
+Rows are inserted with ``bulk_create``. The script runs against a throwaway database with a
+unique name on the configured PostgreSQL server (``DATABASE_URL``, or the embedded server
+when that is unset), made and dropped by Django's test-database machinery, so it never
+touches the development or test databases.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import sys
+import time
+import tracemalloc
+import uuid
+from datetime import date, timedelta
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+os.environ["DJANGO_SETTINGS_MODULE"] = "localdigital.settings.test"
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.db import connection  # noqa: E402
+from django.test import Client, RequestFactory  # noqa: E402
+from django.test.utils import (  # noqa: E402
+    CaptureQueriesContext,
+    setup_databases,
+    setup_test_environment,
+    teardown_databases,
+    teardown_test_environment,
+)
+
+from declaration.models import (  # noqa: E402
+    Organisation,
+    OrganisationType,
+    ProjectUpdate,
+    Signing,
+    SigningStatus,
+)
+from declaration.views.open_data import signatories_csv  # noqa: E402
+
+QUERY_SIZES = (10, 2000)
+CSV_SIZES = (1_000, 100_000)
+BATCH = 5_000
+# The CSV may use at most this many times the memory at the larger size.
+FLAT_FACTOR = 2
+TYPES = list(OrganisationType)
+REGIONS = ["London", "North West", "South West", "Yorkshire and The Humber", "West Midlands"]
+
+
+def add_signatories(count: int) -> None:
+    """Add published signatories, in batches, until there are ``count``."""
+    start = Signing.objects.count()
+    for first in range(start, count, BATCH):
+        numbers = range(first, min(first + BATCH, count))
+        organisations = Organisation.objects.bulk_create(
+            Organisation(
+                name=f"Benchmark Borough Council {number}",
+                slug=f"benchmark-borough-{number}",
+                organisation_type=TYPES[number % len(TYPES)],
+                region=REGIONS[number % len(REGIONS)],
+                nation="England",
+                gss_code=f"E{number:08d}",
+            )
+            for number in numbers
+        )
+        Signing.objects.bulk_create(
+            Signing(
+                reference=f"B-{number:08d}",
+                status=SigningStatus.PUBLISHED,
+                organisation=organisation,
+                signed_on=date(2018, 7, 4) + timedelta(days=number % 2000),
+                co_publisher=number < 45,
+                project_title=f"Shared booking service, phase {number % 7}",
+                project_description="We will build one booking component and share it.",
+                project_principles=["services", "open"],
+                digital_lead_email=f"lead@benchmark-{number}.gov.uk",
+            )
+            for number, organisation in zip(numbers, organisations, strict=True)
+        )
+
+
+def queries(client: Client, path: str) -> int:
+    """Return the number of queries a warm request for ``path`` makes."""
+    client.get(path)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(path)
+    if response.status_code != 200:
+        raise SystemExit(f"GET {path} answered {response.status_code}")
+    return len(captured)
+
+
+def csv_peak() -> tuple[int, int, float]:
+    """Read the whole CSV response; return the peak traced memory, its size and the time."""
+    request = RequestFactory().get("/signatories.csv")
+    gc.collect()
+    tracemalloc.start()
+    started = time.perf_counter()
+    try:
+        response = signatories_csv(request)
+        size = 0
+        for chunk in response:
+            size += len(chunk)
+        response.close()
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    return peak, size, time.perf_counter() - started
+
+
+def main() -> int:
+    connection.settings_dict["TEST"]["NAME"] = f"bench_signatories_{uuid.uuid4().hex[:12]}"
+    setup_test_environment()
+    databases = setup_databases(verbosity=0, interactive=False)
+    failures = []
+    try:
+        list_counts, page_counts = [], []
+        for size in QUERY_SIZES:
+            add_signatories(size)
+            signing = Signing.objects.select_related("organisation").order_by("pk").first()
+            assert signing is not None and signing.organisation is not None
+            ProjectUpdate.objects.bulk_create(
+                ProjectUpdate(signing=signing, title=f"Update {n}", body="Progress.")
+                for n in range(size - signing.updates.count())
+            )
+            client = Client()
+            list_counts.append(queries(client, "/signatories/?sort=date&page=2"))
+            print(f"signatories_list_queries_{size}_signatories {list_counts[-1]}", flush=True)
+            page_counts.append(queries(client, f"/signatories/{signing.organisation.slug}/"))
+            print(f"signatory_page_queries_{size}_signatories {page_counts[-1]}", flush=True)
+        if len(set(list_counts)) > 1:
+            failures.append(f"/signatories/ queries grow with signatories: {list_counts}")
+        if len(set(page_counts)) > 1:
+            failures.append(f"a signatory page's queries grow with signatories: {page_counts}")
+
+        add_signatories(CSV_SIZES[0])
+        csv_peak()  # once to warm imports and caches, which are not the CSV's own cost
+        peaks = []
+        for rows in CSV_SIZES:
+            add_signatories(rows)
+            peak, size, seconds = csv_peak()
+            peaks.append(peak)
+            print(f"signatories_csv_peak_bytes_{rows}_rows {peak}", flush=True)
+        print(f"signatories_csv_bytes_{CSV_SIZES[-1]}_rows {size}", flush=True)
+        print(f"signatories_csv_seconds_{CSV_SIZES[-1]}_rows {seconds:.2f}", flush=True)
+        if peaks[-1] > FLAT_FACTOR * peaks[0]:
+            failures.append(
+                f"the CSV's peak memory is not flat: {peaks[0]} bytes at {CSV_SIZES[0]} rows, "
+                f"{peaks[-1]} at {CSV_SIZES[-1]}"
+            )
+    finally:
+        teardown_databases(databases, verbosity=0)
+        teardown_test_environment()
+    for failure in failures:
+        print(failure, file=sys.stderr)
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""The declaration app's forms, one module per area. Forms validate; views call services."""

@@ -1,0 +1,155 @@
+"""Forms for the public list of signatories and for posting declaration project updates."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any, cast
+
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Field, Layout, Size
+from django import forms
+
+from declaration.models import OrganisationType, ProjectUpdate
+from declaration.selectors.public import FilterOption, SignatoryFilters, SignatorySort
+
+SEARCH_MAX_LENGTH = 100
+UPDATE_BODY_MAX_LENGTH = 10_000
+# The model's limit.
+UPDATE_TITLE_MAX_LENGTH = ProjectUpdate._meta.get_field("title").max_length or 200
+
+
+class FlagCheckbox(forms.CheckboxInput):
+    """A checkbox sent as ``1``, that also reads ``0``, ``false``, ``off`` or ``no`` as off."""
+
+    OFF = frozenset({"", "0", "false", "off", "no"})
+
+    def __init__(self) -> None:
+        # crispy-forms-gds styles a widget by its class's name, which this one changes.
+        super().__init__(attrs={"value": "1", "class": "govuk-checkboxes__input"})
+
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> bool:
+        value = data.get(name)
+        return value is not None and str(value).strip().lower() not in self.OFF
+
+
+def _option_label(option: FilterOption) -> str:
+    return f"{option.label} ({option.count})"
+
+
+class SignatoryFilterForm(forms.Form):
+    """The public list's search, filters and sort, sent in the address (a GET form).
+
+    A value that is not allowed (a type or region nobody has, say, from an edited address) is
+    reported and ignored, and the other filters still apply: see ``filters()``.
+    """
+
+    q = forms.CharField(
+        label="Search by name",
+        required=False,
+        max_length=SEARCH_MAX_LENGTH,
+        error_messages={
+            "max_length": f"Search must be {SEARCH_MAX_LENGTH} characters or fewer",
+        },
+        widget=forms.TextInput(attrs={"type": "search", "spellcheck": "false"}),
+    )
+    type = forms.ChoiceField(
+        label="Type of organisation",
+        required=False,
+        error_messages={"invalid_choice": "Choose a type of organisation from the list"},
+    )
+    region = forms.ChoiceField(
+        label="Region",
+        required=False,
+        error_messages={"invalid_choice": "Choose a region from the list"},
+    )
+    co_publisher = forms.BooleanField(
+        label="Only co-publishers (who launched the Declaration on 4 July 2018)",
+        required=False,
+        widget=FlagCheckbox(),
+    )
+    sort = forms.ChoiceField(
+        label="Sort by",
+        required=False,
+        choices=SignatorySort.CHOICES,
+        error_messages={"invalid_choice": "Choose how to sort from the list"},
+    )
+
+    def __init__(
+        self,
+        data: Mapping[str, Any] | None,
+        *,
+        type_options: Sequence[FilterOption],
+        region_options: Sequence[FilterOption],
+    ) -> None:
+        super().__init__(data)
+        types = [(option.value, _option_label(option)) for option in type_options]
+        chosen_type = (data or {}).get("type", "")
+        # Any real type may be asked for, even one nobody of that type has signed yet.
+        if chosen_type in OrganisationType.values and chosen_type not in dict(types):
+            types.append((chosen_type, f"{OrganisationType(chosen_type).label} (0)"))
+        cast(forms.ChoiceField, self.fields["type"]).choices = [("", "All types"), *types]
+        cast(forms.ChoiceField, self.fields["region"]).choices = [
+            ("", "All regions"),
+            *((option.value, _option_label(option)) for option in region_options),
+        ]
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.form_method = "get"
+        self.helper.layout = Layout(
+            Field.text("q", label_size=Size.SMALL),
+            Field("type", context={"label_size": Size.for_label(Size.SMALL)}),
+            Field("region", context={"label_size": Size.for_label(Size.SMALL)}),
+            Field.checkbox("co_publisher", small=True),
+            Field("sort", context={"label_size": Size.for_label(Size.SMALL)}),
+        )
+
+    def filters(self) -> SignatoryFilters:
+        """Return the filters asked for, leaving out any value that is not valid."""
+        self.is_valid()
+        data = self.cleaned_data
+        return SignatoryFilters(
+            query=data.get("q", "").strip(),
+            organisation_type=data.get("type", ""),
+            region=data.get("region", ""),
+            co_publishers_only=bool(data.get("co_publisher", False)),
+            sort=data.get("sort") or SignatorySort.NAME,
+        )
+
+
+class ProjectUpdateForm(forms.Form):
+    """A declaration project update: a title and what happened."""
+
+    title = forms.CharField(
+        label="Title",
+        max_length=UPDATE_TITLE_MAX_LENGTH,
+        help_text="For example, “Discovery finished” or “Booking service live in 3 councils”.",
+        error_messages={
+            "required": "Enter a title for your update",
+            "max_length": f"Title must be {UPDATE_TITLE_MAX_LENGTH} characters or fewer",
+        },
+    )
+    body = forms.CharField(
+        label="Your update",
+        max_length=UPDATE_BODY_MAX_LENGTH,
+        help_text="What you have done, what you learned and what comes next. It will be "
+        "public, on your organisation's page.",
+        error_messages={
+            "required": "Enter your update",
+            "max_length": f"Your update must be {UPDATE_BODY_MAX_LENGTH:,} characters or fewer",
+        },
+        widget=forms.Textarea(attrs={"rows": 10}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # GOV.UK: let people type past the limit and say so, rather than cut them off.
+        for field in self.fields.values():
+            field.widget.attrs.pop("maxlength", None)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Field.text("title", label_size=Size.SMALL),
+            Field.textarea(
+                "body", label_size=Size.SMALL, rows=10, max_characters=UPDATE_BODY_MAX_LENGTH
+            ),
+        )

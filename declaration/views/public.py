@@ -1,0 +1,197 @@
+"""The public list of signatories, each signatory's page, and posting project updates."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Page, Paginator
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods
+
+from declaration.forms.public import ProjectUpdateForm, SignatoryFilterForm
+from declaration.models import OrganisationType
+from declaration.selectors import organisation_get_by_slug
+from declaration.selectors import public as selectors
+from declaration.services.updates import UpdateNotAllowed, project_update_post
+from localdigital.accounts.types import AuthenticatedHttpRequest
+
+SIGNATORIES_PER_PAGE = 50
+# Page numbers shown either side of the current one before an ellipsis.
+PAGINATION_NEIGHBOURS = 1
+
+
+@dataclass(frozen=True)
+class ActiveFilter:
+    """A filter in use, and the address of the same list without it."""
+
+    label: str
+    value: str
+    remove_url: str
+
+
+@dataclass(frozen=True)
+class PaginationItem:
+    """A page number in GOV.UK pagination, or an ellipsis (``number`` is None)."""
+
+    number: int | None
+    url: str = ""
+    is_current: bool = False
+
+
+@dataclass(frozen=True)
+class Pagination:
+    previous_url: str
+    next_url: str
+    items: list[PaginationItem]
+
+
+def _url_with(query: QueryDict, **changes: str | None) -> str:
+    """Return the list's address with ``query`` changed: a value of None removes the key."""
+    query = query.copy()
+    for key, value in changes.items():
+        if value is None:
+            query.pop(key, None)
+        else:
+            query[key] = value
+    encoded = query.urlencode()
+    return reverse("declaration:signatories") + (f"?{encoded}" if encoded else "")
+
+
+def _pagination(page: Page, query: QueryDict) -> Pagination | None:
+    """Return GOV.UK pagination for ``page``: first, last and neighbouring page numbers."""
+    last = page.paginator.num_pages
+    if last <= 1:
+        return None
+    shown = {1, last, *range(page.number - PAGINATION_NEIGHBOURS, page.number + 2)}
+    items: list[PaginationItem] = []
+    previous = 0
+    for number in sorted(n for n in shown if 1 <= n <= last):
+        if number - previous > 1:
+            items.append(PaginationItem(number=None))
+        items.append(
+            PaginationItem(
+                number=number,
+                url=_url_with(query, page=str(number)),
+                is_current=number == page.number,
+            )
+        )
+        previous = number
+    return Pagination(
+        previous_url=_url_with(query, page=str(page.number - 1)) if page.has_previous() else "",
+        next_url=_url_with(query, page=str(page.number + 1)) if page.has_next() else "",
+        items=items,
+    )
+
+
+def _active_filters(filters: selectors.SignatoryFilters, query: QueryDict) -> list[ActiveFilter]:
+    """Return each filter in use, with the address of the list without it (and on page 1)."""
+    active = []
+    if filters.query:
+        active.append(ActiveFilter("Name", filters.query, _url_with(query, q=None, page=None)))
+    if filters.organisation_type:
+        label = OrganisationType(filters.organisation_type).label
+        active.append(ActiveFilter("Type", label, _url_with(query, type=None, page=None)))
+    if filters.region:
+        active.append(
+            ActiveFilter("Region", filters.region, _url_with(query, region=None, page=None))
+        )
+    if filters.co_publishers_only:
+        active.append(
+            ActiveFilter("Co-publishers", "only", _url_with(query, co_publisher=None, page=None))
+        )
+    return active
+
+
+@require_GET
+def signatory_list(request: HttpRequest) -> HttpResponse:
+    """List the signatories, 50 a page, with search, filters and sorting from the address.
+
+    A value that is not allowed is reported and ignored; a page number past the end shows
+    the last page, and one that is not a number the first, each with a note saying so.
+    """
+    form = SignatoryFilterForm(
+        request.GET,
+        type_options=selectors.signatory_type_options(),
+        region_options=selectors.signatory_region_options(),
+    )
+    filters = form.filters()
+    paginator = Paginator(selectors.signatories_search(filters=filters), SIGNATORIES_PER_PAGE)
+    asked_for = request.GET.get("page", "")
+    page = paginator.get_page(asked_for)
+    page_note = ""
+    if asked_for and asked_for != str(page.number):
+        page_note = (
+            f"There is no page {asked_for[:20]}. This is page {page.number} "
+            f"of {paginator.num_pages}."
+        )
+    active_filters = _active_filters(filters, request.GET)
+    return render(
+        request,
+        "declaration/public/signatory_list.html",
+        {
+            "form": form,
+            "signatory_count": selectors.signatory_count(),
+            "result_count": paginator.count,
+            "rows": selectors.signatory_rows(page.object_list),
+            "first_shown": page.start_index(),
+            "last_shown": page.end_index(),
+            "page_note": page_note,
+            "page_number": page.number,
+            "page_count": paginator.num_pages,
+            "pagination": _pagination(page, request.GET),
+            "active_filters": active_filters,
+            "clear_filters_url": _url_with(
+                QueryDict(), sort=filters.sort if request.GET.get("sort") else None
+            ),
+            "is_sorted_by_date": filters.sort == selectors.SignatorySort.DATE,
+        },
+    )
+
+
+@require_GET
+def signatory_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """Show a signatory: when it signed, its declaration project and updates, and the
+    funded projects it leads or partners on. Only published signatories have a page."""
+    detail = selectors.signatory_get(slug=slug)
+    if detail is None:
+        raise Http404("No signatory has this address.")
+    return render(request, "declaration/public/signatory_detail.html", {"signatory": detail})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def project_update_new(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
+    """Ask a member of a signatory for an update on its declaration project, and post it."""
+    if organisation_get_by_slug(slug=slug) is None:
+        raise Http404("No organisation has this address.")
+    signing = selectors.signatory_for_member(user=request.user, slug=slug)
+    if signing is None:
+        raise PermissionDenied("Only approved members of a signatory can post its updates.")
+    form = ProjectUpdateForm(request.POST if request.method == "POST" else None)
+    if form.is_valid():
+        try:
+            project_update_post(
+                signing=signing,
+                title=form.cleaned_data["title"],
+                body=form.cleaned_data["body"],
+                posted_by=request.user,
+            )
+        except UpdateNotAllowed as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "Your update has been posted")
+            return redirect("declaration:signatory", slug=slug)
+    return render(
+        request,
+        "declaration/public/update_new.html",
+        {
+            "form": form,
+            "organisation_name": signing.organisation_name,
+            "signatory_url": reverse("declaration:signatory", kwargs={"slug": slug}),
+        },
+    )

@@ -1,0 +1,1 @@
+"""Template tags through which other apps' pages show the Fund's data."""
