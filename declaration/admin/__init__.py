@@ -1,5 +1,5 @@
 """Staff screens for the declaration app, one module per area."""
 
-from . import organisations
+from . import newsletter, organisations, signing, versions
 
-__all__ = ["organisations"]
+__all__ = ["newsletter", "organisations", "signing", "versions"]

@@ -18,7 +18,10 @@ class NavigationItem:
 
 def service(request: HttpRequest) -> dict[str, object]:
     """Return the feedback address and the service navigation, marking the current section."""
-    items = [("The Declaration", reverse("declaration:declaration"))]
+    items = [
+        ("The Declaration", reverse("declaration:declaration")),
+        ("Signatories", reverse("declaration:signatories")),
+    ]
     user = getattr(request, "user", None)  # absent when a page renders before middleware ran
     if user is not None and user.is_authenticated:
         items.append(("Your account", reverse("pages:account")))

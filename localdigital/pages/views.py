@@ -11,16 +11,24 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from declaration import selectors as declaration_selectors
+from declaration.selectors import organisation_admin as organisation_admin_selectors
+from declaration.selectors import public as public_selectors
+from declaration.selectors import signing as signing_selectors
 from localdigital.accounts.types import AuthenticatedHttpRequest
 from localdigital.celery import app as celery_app
 
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
+    """Say what the Declaration is, with the live count of signatories and the latest ones."""
     return render(
         request,
         "pages/home.html",
-        {"organisation_counts": declaration_selectors.organisation_counts_by_type()},
+        {
+            "signatory_count": public_selectors.signatory_count(),
+            "latest_signatories": public_selectors.signatories_latest(limit=5),
+            "organisation_counts": declaration_selectors.organisation_counts_by_type(),
+        },
     )
 
 
@@ -30,7 +38,14 @@ def account(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request,
         "pages/account.html",
-        {"memberships": list(declaration_selectors.memberships_for_user(user=request.user))},
+        {
+            "memberships": list(declaration_selectors.memberships_for_user(user=request.user)),
+            "signatory_update_links": public_selectors.signatory_update_links(user=request.user),
+            "managed_organisations": organisation_admin_selectors.organisations_managed_by(
+                user=request.user
+            ),
+            "signings": signing_selectors.signings_for_account(user=request.user),
+        },
     )
 
 

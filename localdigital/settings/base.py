@@ -143,6 +143,9 @@ SIGN_IN_RATE_PER_EMAIL = env("SIGN_IN_RATE_PER_EMAIL", default="5/h")
 SIGN_IN_RATE_PER_IP = env("SIGN_IN_RATE_PER_IP", default="20/h")
 STAFF_SIGN_IN_RATE_PER_EMAIL = env("STAFF_SIGN_IN_RATE_PER_EMAIL", default="10/h")
 STAFF_SIGN_IN_RATE_PER_IP = env("STAFF_SIGN_IN_RATE_PER_IP", default="30/h")
+# Limits on newsletter subscriptions (django-ratelimit rates), per IP address and per email.
+NEWSLETTER_SUBSCRIBE_RATE_PER_IP = env("NEWSLETTER_SUBSCRIBE_RATE_PER_IP", default="20/h")
+NEWSLETTER_SUBSCRIBE_RATE_PER_EMAIL = env("NEWSLETTER_SUBSCRIBE_RATE_PER_EMAIL", default="3/h")
 # How many proxies in front of the service append to X-Forwarded-For (0: none, use the
 # connection's address). The limits above count the visitor's real address.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
@@ -222,6 +225,16 @@ MAIL_STUCK_AFTER = timedelta(minutes=env.int("MAIL_STUCK_AFTER_MINUTES", default
 MAIL_MAX_ATTEMPTS = env.int("MAIL_MAX_ATTEMPTS", default=8)
 # A temporary failure is tried again after this long, doubling each time up to 15 minutes.
 MAIL_RETRY_FIRST_DELAY = timedelta(seconds=env.int("MAIL_RETRY_FIRST_DELAY_SECONDS", default=30))
+# Newsletter email goes out at most this many a minute, across every worker (GOV.UK Notify's
+# default limit is 3,000); 0 lifts the limit. Transactional email is never held by it.
+MAIL_NEWSLETTER_RATE_PER_MINUTE = env.int("MAIL_NEWSLETTER_RATE_PER_MINUTE", default=3000)
+# The Celery queue newsletter email is sent from; workers consume it beside the default queue,
+# as in `celery worker -Q celery,newsletter`, so a long newsletter never queues ahead of it.
+MAIL_NEWSLETTER_QUEUE = env("MAIL_NEWSLETTER_QUEUE", default="newsletter")
+
+# Scheduled reminders act only on what fell due within this many days, so installing the
+# service or importing history never emails years of anniversaries at once.
+DECLARATION_REMINDER_WINDOW_DAYS = env.int("DECLARATION_REMINDER_WINDOW_DAYS", default=7)
 
 # Celery: the broker is chosen in localdigital/celery.py (Redis, or the filesystem transport).
 CELERY_TASK_ALWAYS_EAGER = False
@@ -235,6 +248,15 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "accounts-prune-unused": {
         "task": "localdigital.accounts.tasks.prune_unverified_users",
         "schedule": crontab(hour=3, minute=30),
+    },
+    # Starts scheduled newsletter issues, resumes a fan-out whose worker died, finishes issues.
+    "declaration-newsletter-tick": {
+        "task": "declaration.tasks_newsletter.newsletter_tick",
+        "schedule": timedelta(minutes=1),
+    },
+    "declaration-anniversary-reminders": {
+        "task": "declaration.tasks.send_anniversary_reminders",
+        "schedule": crontab(hour=9, minute=15),
     },
 }
 
