@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
@@ -97,6 +98,40 @@ def subscriber_subscribe(*, email: str, organisation: Organisation | None) -> No
         subscriber.organisation = organisation
         subscriber.save(update_fields=["status", "subscribed_at", "organisation"])
         _subscription_requested(subscriber=subscriber)
+
+
+def subscribers_import_confirmed(
+    *, emails: Iterable[str], imported_by: User | None, organisation: Organisation | None = None
+) -> int:
+    """Add subscribers who confirmed elsewhere (an earlier mailing list); return how many.
+
+    Addresses already known, in any state, are left alone: someone who unsubscribed stays
+    unsubscribed. One audit event records the import.
+    """
+    now = timezone.now()
+    added = 0
+    with transaction.atomic():
+        for email in emails:
+            address = email.strip()
+            if selectors.subscriber_for_address(email=address).exists():
+                continue
+            Subscriber.objects.create(
+                email=address,
+                organisation=organisation,
+                status=SubscriberStatus.CONFIRMED,
+                created_at=now,
+                subscribed_at=now,
+                confirmed_at=now,
+            )
+            added += 1
+        if added:
+            audit_record(
+                actor=imported_by,
+                verb="declaration.subscriber.imported",
+                target=None,
+                data={"added": added},
+            )
+    return added
 
 
 def _subscription_requested(*, subscriber: Subscriber) -> None:

@@ -7,7 +7,17 @@ from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from declaration.models import Membership, MembershipRole, Organisation
+from declaration.models import (
+    Membership,
+    MembershipRole,
+    NewsletterIssue,
+    Organisation,
+    ProjectUpdate,
+    Signing,
+    SigningStatus,
+    Subscriber,
+    SubscriberStatus,
+)
 from localdigital.accounts.models import User
 from localdigital.audit.models import AuditEvent
 from tests.accounts.factories import UserFactory
@@ -71,6 +81,10 @@ def snapshot() -> dict[str, list]:
         ),
         "devices": list(TOTPDevice.objects.order_by("pk").values_list("pk", "key", "confirmed")),
         "audit": list(AuditEvent.objects.order_by("pk").values_list("pk")),
+        "signings": list(Signing.objects.order_by("pk").values_list("pk", "status", "updated_at")),
+        "updates": list(ProjectUpdate.objects.order_by("pk").values_list("pk")),
+        "subscribers": list(Subscriber.objects.order_by("pk").values_list("pk", "status")),
+        "issues": list(NewsletterIssue.objects.order_by("pk").values_list("pk", "status")),
     }
 
 
@@ -199,6 +213,34 @@ class TestSeedDemo:
 
         assert not Organisation.objects.exists()
         assert not User.objects.exists()
+
+
+class TestSeedDemoSignatories:
+    def test_publishes_the_co_publishers_and_signatories_with_projects_and_updates(self):
+        seed_demo()
+        published = Signing.objects.filter(status=SigningStatus.PUBLISHED)
+        co_publishers = set(
+            published.filter(co_publisher=True).values_list("organisation__slug", flat=True)
+        )
+        assert co_publishers == {"government-digital-service", "mhclg"}
+        assert all(signing.project_title for signing in published)
+        hackney = published.get(organisation__register_code="HCK")
+        assert hackney.updates.count() == 2
+        assert Membership.objects.get(
+            user__email=COUNCIL_ADMIN, organisation=hackney.organisation
+        ).is_admin
+
+    def test_leaves_a_signing_waiting_for_staff_with_each_flag(self):
+        seed_demo()
+        pending = Signing.objects.filter(status=SigningStatus.SUBMITTED)
+        assert any(s.domain_mismatch and not s.is_organisation_unlisted for s in pending)
+        assert any(s.is_organisation_unlisted and not s.possible_duplicate for s in pending)
+        assert any(s.possible_duplicate for s in pending)
+
+    def test_adds_confirmed_subscribers_and_a_draft_issue(self):
+        seed_demo()
+        assert Subscriber.objects.filter(status=SubscriberStatus.CONFIRMED).count() >= 5
+        assert NewsletterIssue.objects.filter(status="draft").count() == 1
 
 
 class TestTotpCode:

@@ -25,6 +25,9 @@ from declaration.models import MembershipRole, Organisation, OrganisationType
 from declaration.register import RegisterFileError, register_csv_read, register_entries_parse
 from localdigital.accounts import groups
 from localdigital.accounts import services as account_services
+from localdigital.accounts.models import User
+from localdigital.pages.demo import newsletter as demo_newsletter
+from localdigital.pages.demo import signatories as demo_signatories
 
 STAFF_DOMAIN = "demo.localdigital.test"
 DEMO_COUNCIL_CODE = "HCK"
@@ -162,10 +165,21 @@ class Command(BaseCommand):
                 organisation=council, domain=DEMO_COUNCIL_DOMAIN, added_by=None
             )
             staff = [(member, *self._seed_staff_member(member)) for member in STAFF]
-            for member in COUNCIL_MEMBERS:
-                self._seed_council_member(member, council=council)
+            council_users = {
+                member.role: self._seed_council_member(member, council=council)
+                for member in COUNCIL_MEMBERS
+            }
+            users = {member.title: device.user for member, _password, device in staff}
+            summaries = [
+                *demo_signatories.seed(
+                    superuser=users["Superuser"], council_admin=council_users[MembershipRole.ADMIN]
+                ),
+                *demo_newsletter.seed(communications=users["Communications"]),
+            ]
         self.stdout.write(register_summary)
         self.stdout.write(f"Other public bodies: {bodies_created} created.")
+        for summary in summaries:
+            self.stdout.write(summary)
         self.stdout.write("")
         self.stdout.write(self._sign_ins(staff, council=council))
 
@@ -212,14 +226,14 @@ class Command(BaseCommand):
         )
         return password, device
 
-    def _seed_council_member(self, member: CouncilMember, *, council: Organisation) -> None:
+    def _seed_council_member(self, member: CouncilMember, *, council: Organisation) -> User:
         user = account_services.council_user_ensure(email=member.email, full_name=member.full_name)
         membership = declaration_selectors.membership_get(user=user, organisation=council)
         if membership is None:
             declaration_services.membership_add(
                 organisation=council, user=user, role=member.role, added_by=None
             )
-            return
+            return user
         if not membership.is_approved:
             membership = declaration_services.membership_approve(
                 membership=membership, approved_by=None
@@ -227,6 +241,7 @@ class Command(BaseCommand):
         declaration_services.membership_role_set(
             membership=membership, role=member.role, changed_by=None
         )
+        return user
 
     def _sign_ins(
         self, staff: list[tuple[StaffMember, str, TOTPDevice]], *, council: Organisation

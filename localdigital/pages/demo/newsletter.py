@@ -1,0 +1,43 @@
+"""Demo newsletter: confirmed subscribers from the demo's organisations, and a draft issue."""
+
+from __future__ import annotations
+
+from declaration.models import NewsletterIssue, Organisation
+from declaration.services import newsletter
+from localdigital.accounts.models import User
+
+DRAFT_SUBJECT = "Local Digital news: Fund round open, and what signatories shipped"
+DRAFT_BODY = """\
+## The next Fund round is open
+
+Councils that have signed the Declaration can now send expressions of interest. Each bid needs \
+at least 3 signatory councils, the lead included.
+
+## What signatories shipped this quarter
+
+- Hackney opened its shared booking component for bulky waste collections.
+- Leeds published the research behind its new council tax support journey.
+
+Read every signatory's updates on the [list of signatories](/signatories/).
+"""
+
+
+def seed(*, communications: User) -> list[str]:
+    """Add confirmed subscribers and one draft issue; return what was done, as lines."""
+    added = 0
+    for organisation in Organisation.objects.filter(signings__status="published").distinct()[:25]:
+        added += newsletter.subscribers_import_confirmed(
+            emails=[f"newsletter@{organisation.slug}.demo.localdigital.test"],
+            organisation=organisation,
+            imported_by=None,
+        )
+    drafted = 0
+    if not NewsletterIssue.objects.filter(subject=DRAFT_SUBJECT).exists():
+        newsletter.newsletter_issue_create(
+            subject=DRAFT_SUBJECT, body=DRAFT_BODY, created_by=communications
+        )
+        drafted = 1
+    return [
+        f"Newsletter: {added} confirmed subscribers added now; "
+        f"{drafted} draft issue written now, for Communications staff to send from the admin."
+    ]
