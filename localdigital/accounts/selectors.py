@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib.auth import BACKEND_SESSION_KEY
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
-from django_otp import user_has_device
+from two_factor.utils import default_device
 
 from .models import User
 
@@ -16,8 +16,12 @@ def user_get_by_email(*, email: str) -> User | None:
 
 
 def user_has_confirmed_device(*, user: User | AnonymousUser) -> bool:
-    """Return whether the user has a confirmed second-factor device."""
-    return user.is_authenticated and user_has_device(user, confirmed=True)
+    """Return whether the user has the confirmed device that staff sign-in asks a code of.
+
+    That is django-two-factor-auth's default device (named "default"); with any other
+    device only, the sign-in would never ask for a code, so it counts as none.
+    """
+    return user.is_authenticated and default_device(user) is not None
 
 
 PASSWORD_BACKEND = "django.contrib.auth.backends.ModelBackend"  # noqa: S105 - a class path

@@ -178,8 +178,9 @@ def staff_user_ensure(
             user.groups.add(Group.objects.get(name=group))
             changed.append("groups")
         user_privileges_record(user=user, changed=changed, changed_by=None)
+        # django-two-factor-auth asks for the code of the device named "default".
         device, _ = TOTPDevice.objects.get_or_create(
-            user=user, name="Demo authenticator", defaults={"confirmed": True}
+            user=user, name="default", defaults={"confirmed": True}
         )
     return user, device
 

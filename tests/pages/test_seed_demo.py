@@ -5,6 +5,7 @@ import re
 import pytest
 from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
+from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from declaration.models import (
@@ -137,6 +138,30 @@ class TestSeedDemo:
             assert list(user.groups.values_list("name", flat=True)) == ([group] if group else [])
         assert User.objects.get(email="superuser@demo.localdigital.test").is_superuser
         assert User.objects.filter(is_superuser=True).count() == 1
+
+    def test_a_demo_fund_manager_reaches_the_admin_with_the_printed_password_and_secret(
+        self, client
+    ):
+        """The sign-in staff are shown works: password, then a code from the printed secret."""
+        output = seed_demo()
+        email = "fund.manager@demo.localdigital.test"
+        password = re.search(rf"Email: +{re.escape(email)}\n +Password: +(\S+)", output)[1]
+        secret = re.search(rf"Email: +{re.escape(email)}\n.*\n +TOTP secret: +(\S+)", output)[1]
+        client.post(
+            "/staff/sign-in/",
+            {
+                "staff_login_view-current_step": "auth",
+                "auth-username": email,
+                "auth-password": password,
+            },
+        )
+        code = f"{totp(base64.b32decode(secret)):06d}"
+        response = client.post(
+            "/staff/sign-in/",
+            {"staff_login_view-current_step": "token", "token-otp_token": code},
+        )
+        assert response.status_code == 302
+        assert client.get("/admin/").status_code == 200
 
     def test_makes_a_member_and_an_admin_of_hackney_when_run(self):
         seed_demo()

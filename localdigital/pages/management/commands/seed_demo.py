@@ -32,7 +32,6 @@ from localdigital.pages.demo import signatories as demo_signatories
 STAFF_DOMAIN = "demo.localdigital.test"
 DEMO_COUNCIL_CODE = "HCK"
 DEMO_COUNCIL_DOMAIN = "hackney.demo.localdigital.test"
-DEVICE_NAME = "Demo authenticator"
 
 # A few rows of mySociety's register of local authorities (Copyright (c) 2021 mySociety,
 # MIT licence), for when LOCAL_AUTHORITIES_CSV does not point to the whole register. The
