@@ -8,6 +8,8 @@ Prints::
     signatory_page_queries_2000_signatories M
     signatories_csv_peak_bytes_1000_rows P
     signatories_csv_peak_bytes_100000_rows Q
+    signatories_csv_rss_growth_kib_1000_rows R1
+    signatories_csv_rss_growth_kib_100000_rows R2
     signatories_csv_bytes_100000_rows B
     signatories_csv_seconds_100000_rows S
 
@@ -16,6 +18,11 @@ per signatory has crept in), and Q must stay within twice P, because the CSV str
 from a server-side cursor rather than holding them all. The peak is Python's own allocations
 (``tracemalloc``) while the streaming response is read to the end, in this process. The
 script exits non-zero if either check fails.
+
+``tracemalloc`` does not see memory that libpq (the C client library) allocates, which is where
+a cursor that fetched every row at once would show. So the CSV is also read in a forked child
+process, and the growth of that process's peak resident memory while it reads
+is printed (R1, R2, from ``/proc/self/status``): it must stay flat too.
 
 Query counts are taken from a second request, after a first one has warmed Django's caches.
 Rows are inserted with ``bulk_create``. The script runs against a throwaway database with a
@@ -131,6 +138,43 @@ def csv_peak() -> tuple[int, int, float]:
     return peak, size, time.perf_counter() - started
 
 
+def _status_kib(field: str) -> int:
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith(f"{field}:"):
+                return int(line.split()[1])
+    raise RuntimeError(f"/proc/self/status has no {field}")
+
+
+def csv_rss_growth() -> int:
+    """Read the whole CSV in a forked child; return how much its peak RSS grew, in KiB.
+
+    The child starts its peak afresh (writing 5 to ``/proc/self/clear_refs``), so the
+    parent's own history does not hide the read's growth.
+    """
+    connection.close()
+    reader, writer = os.pipe()
+    child = os.fork()
+    if child == 0:  # the child: a fresh connection, then read the response to the end
+        os.close(reader)
+        gc.collect()
+        with open("/proc/self/clear_refs", "w") as clear_refs:
+            clear_refs.write("5")
+        baseline = _status_kib("VmRSS")
+        response = signatories_csv(RequestFactory().get("/signatories.csv"))
+        for _chunk in response:
+            pass
+        response.close()
+        growth = _status_kib("VmHWM") - baseline
+        os.write(writer, str(growth).encode())
+        os._exit(0)
+    os.close(writer)
+    with os.fdopen(reader) as pipe:
+        answer = pipe.read()
+    os.waitpid(child, 0)
+    return int(answer)
+
+
 def main() -> int:
     connection.settings_dict["TEST"]["NAME"] = f"bench_signatories_{uuid.uuid4().hex[:12]}"
     setup_test_environment()
@@ -158,14 +202,23 @@ def main() -> int:
 
         add_signatories(CSV_SIZES[0])
         csv_peak()  # once to warm imports and caches, which are not the CSV's own cost
-        peaks = []
+        peaks, growths = [], []
         for rows in CSV_SIZES:
             add_signatories(rows)
             peak, size, seconds = csv_peak()
             peaks.append(peak)
             print(f"signatories_csv_peak_bytes_{rows}_rows {peak}", flush=True)
+            growths.append(csv_rss_growth())
+            print(f"signatories_csv_rss_growth_kib_{rows}_rows {growths[-1]}", flush=True)
         print(f"signatories_csv_bytes_{CSV_SIZES[-1]}_rows {size}", flush=True)
         print(f"signatories_csv_seconds_{CSV_SIZES[-1]}_rows {seconds:.2f}", flush=True)
+        # A few MiB of growth is the allocator's noise; a non-streaming CSV of 100,000 rows
+        # grows by tens of MiB.
+        if growths[-1] > FLAT_FACTOR * max(growths[0], 4096):
+            failures.append(
+                f"the CSV's resident memory grows with its rows: {growths[0]} KiB at "
+                f"{CSV_SIZES[0]} rows, {growths[-1]} KiB at {CSV_SIZES[-1]}"
+            )
         if peaks[-1] > FLAT_FACTOR * peaks[0]:
             failures.append(
                 f"the CSV's peak memory is not flat: {peaks[0]} bytes at {CSV_SIZES[0]} rows, "
