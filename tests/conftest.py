@@ -18,6 +18,34 @@ pytest_plugins = ["tests.fixtures.worker"]
 STAFF_GROUPS = ("Fund manager", "Assessor", "Training administrator", "Communications")
 
 
+def _is_transactional(item: pytest.Item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    if marker is not None and marker.kwargs.get("transaction"):
+        return True
+    names = getattr(item, "fixturenames", ())
+    return "transactional_db" in names or "live_server" in names
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Give every test that commits what migrations put in the database.
+
+    Tests that really commit (browser tests, worker tests) run against a database emptied
+    after each one, which would take away the staff groups, their permissions and the
+    Declaration's first version, all made by migrations. ``serialized_rollback`` loads them
+    again before each such test. It must apply to all of them: one emptied without it gets
+    its content types made again with new ids, which the next restore then collides with.
+    """
+    for item in items:
+        if not _is_transactional(item):
+            continue
+        marker = item.get_closest_marker("django_db")
+        kwargs = dict(marker.kwargs) if marker is not None else {}
+        kwargs.update(transaction=True, serialized_rollback=True)
+        item.add_marker(
+            pytest.mark.django_db(*(marker.args if marker else ()), **kwargs), append=False
+        )
+
+
 @pytest.fixture(autouse=True)
 def _clear_cache() -> None:
     """Start every test with empty rate-limit counters."""

@@ -219,18 +219,3 @@ def ui_without_js(browser: Browser, live_server) -> Iterator[CheckedPage]:
 def staff_ui(browser: Browser, live_server) -> Iterator[CheckedPage]:
     """A second, separate browser (its own cookies) for a member of staff, JavaScript on."""
     yield from _open(browser, live_server, javascript=True)
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Give every browser test back what migrations put in the database.
-
-    Browser tests run against a database that is emptied after each one, which would take
-    away the staff groups and the Declaration's first version, both made by migrations.
-    ``serialized_rollback`` loads them again before each test.
-    """
-    for item in items:
-        if "tests/e2e/" not in str(item.path).replace("\\", "/"):
-            continue
-        marker = item.get_closest_marker("django_db")
-        if marker is not None and marker.kwargs.get("transaction"):
-            item.add_marker(pytest.mark.django_db(transaction=True, serialized_rollback=True))
