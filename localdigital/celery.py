@@ -28,7 +28,7 @@ def broker_options() -> dict:
             "broker_transport_options": {"visibility_timeout": 30 * 60},
         }
     folder = settings.CELERY_BROKER_DIR
-    for name in ("queue", "processed"):
+    for name in ("queue", "processed", "control"):
         (folder / name).mkdir(parents=True, exist_ok=True)
     return {
         "broker_url": "filesystem://localhost//",
@@ -36,6 +36,8 @@ def broker_options() -> dict:
             "data_folder_in": str(folder / "queue"),
             "data_folder_out": str(folder / "queue"),
             "processed_folder": str(folder / "processed"),
+            # The exchange-to-queue table; kombu's default is ./control, wherever it runs.
+            "control_folder": str(folder / "control"),
             "store_processed": False,
         },
     }

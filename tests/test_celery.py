@@ -1,6 +1,8 @@
 """The Celery application's configuration: tasks survive a dying worker, and the broker fits
 the environment."""
 
+from kombu import Connection
+
 from localdigital.celery import app, broker_options
 
 
@@ -41,3 +43,37 @@ class TestBrokerOptions:
         assert transport["processed_folder"] == str(tmp_path / "broker" / "processed")
         assert queue.is_dir()
         assert (tmp_path / "broker" / "processed").is_dir()
+
+    def test_keeps_the_filesystem_transports_exchange_table_in_the_broker_folder(
+        self, settings, tmp_path
+    ):
+        """kombu would otherwise write ./control in whatever folder the process started in."""
+        settings.REDIS_URL = ""
+        settings.CELERY_BROKER_DIR = tmp_path / "broker"
+
+        transport = broker_options()["broker_transport_options"]
+
+        assert transport["control_folder"] == str(tmp_path / "broker" / "control")
+        assert (tmp_path / "broker" / "control").is_dir()
+
+    def test_publishes_through_the_filesystem_transport_without_writing_to_the_working_folder(
+        self, settings, tmp_path, monkeypatch
+    ):
+        """A message published and read back leaves the exchange table in the broker folder."""
+        settings.REDIS_URL = ""
+        settings.CELERY_BROKER_DIR = tmp_path / "broker"
+        working = tmp_path / "elsewhere"
+        working.mkdir()
+        monkeypatch.chdir(working)
+        options = broker_options()
+
+        with Connection(
+            options["broker_url"], transport_options=options["broker_transport_options"]
+        ) as connection:
+            queue = connection.SimpleQueue("tests-celery-control")
+            queue.put({"hello": "world"})
+            assert queue.get(timeout=1).payload == {"hello": "world"}
+            queue.close()
+
+        assert list(working.iterdir()) == []
+        assert any((tmp_path / "broker" / "control").iterdir())
