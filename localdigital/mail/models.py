@@ -152,7 +152,13 @@ class OutgoingEmail(models.Model):
                 fields=["queued_at"],
                 name="mail_email_pending_idx",
                 condition=Q(status__in=["queued", "sending"]),
-            )
+            ),
+            # For the sweep's question "has the newsletter stream claimed anything lately?".
+            models.Index(
+                fields=["sending_started_at"],
+                name="mail_newsletter_claimed_idx",
+                condition=Q(stream="newsletter"),
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Lower, Trim
 
-from .models import SUPPRESSED_ERROR, EmailStatus, OutgoingEmail, Suppression
+from .models import SUPPRESSED_ERROR, EmailStatus, OutgoingEmail, Stream, Suppression
 
 
 def suppressions_for_address(*, email: str) -> QuerySet[Suppression]:
@@ -66,4 +67,16 @@ def emails_are_finished(*, email_ids: Iterable[int] | QuerySet) -> bool:
     return not OutgoingEmail.objects.filter(
         pk__in=email_ids,
         status__in=[EmailStatus.QUEUED, EmailStatus.SENDING, EmailStatus.HELD],
+    ).exists()
+
+
+def newsletter_has_progressed(*, since: datetime, until: datetime) -> bool:
+    """Return whether a newsletter email was claimed for sending between the two times.
+
+    Every send begins with a claim, paced by the throttle, so a stream with a backlog claims
+    steadily until it is done; one with no claim for ``MAIL_STUCK_AFTER`` has stalled. A
+    partial index on the claim time of newsletter rows keeps this one index probe.
+    """
+    return OutgoingEmail.objects.filter(
+        stream=Stream.NEWSLETTER, sending_started_at__gte=since, sending_started_at__lte=until
     ).exists()

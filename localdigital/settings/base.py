@@ -146,6 +146,8 @@ STAFF_SIGN_IN_RATE_PER_IP = env("STAFF_SIGN_IN_RATE_PER_IP", default="30/h")
 # Limits on newsletter subscriptions (django-ratelimit rates), per IP address and per email.
 NEWSLETTER_SUBSCRIBE_RATE_PER_IP = env("NEWSLETTER_SUBSCRIBE_RATE_PER_IP", default="20/h")
 NEWSLETTER_SUBSCRIBE_RATE_PER_EMAIL = env("NEWSLETTER_SUBSCRIBE_RATE_PER_EMAIL", default="3/h")
+# Most declaration project updates one person may post (a django-ratelimit rate).
+PROJECT_UPDATE_RATE_PER_USER = env("PROJECT_UPDATE_RATE_PER_USER", default="10/h")
 # How many proxies in front of the service append to X-Forwarded-For (0: none, use the
 # connection's address). The limits above count the visitor's real address.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
@@ -222,6 +224,9 @@ GOVUK_NOTIFY_BASE_URL = env(
 GOVUK_NOTIFY_CALLBACK_TOKEN = env("GOVUK_NOTIFY_CALLBACK_TOKEN", default="")
 # Rows left in "queued" or "sending" longer than this are queued again by the sweep.
 MAIL_STUCK_AFTER = timedelta(minutes=env.int("MAIL_STUCK_AFTER_MINUTES", default=10))
+# The same in seconds, taking precedence when set: for tests whose workers must recover fast.
+if env.int("MAIL_STUCK_AFTER_SECONDS", default=0) > 0:
+    MAIL_STUCK_AFTER = timedelta(seconds=env.int("MAIL_STUCK_AFTER_SECONDS"))
 MAIL_MAX_ATTEMPTS = env.int("MAIL_MAX_ATTEMPTS", default=8)
 # A temporary failure is tried again after this long, doubling each time up to 15 minutes.
 MAIL_RETRY_FIRST_DELAY = timedelta(seconds=env.int("MAIL_RETRY_FIRST_DELAY_SECONDS", default=30))

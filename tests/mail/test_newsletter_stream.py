@@ -291,6 +291,103 @@ class TestSweepOfNewsletterEmail:
         )
 
 
+class TestSweepWhileTheNewsletterWaitsForTheThrottle:
+    """Newsletter email queued long ago is usually waiting its turn, not lost.
+
+    The sweep queues it again only once the stream has claimed nothing since the cutoff;
+    otherwise every sweep would add a task for each of a big issue's waiting emails.
+    """
+
+    @pytest.fixture
+    def run_at(self):
+        return timezone.now().replace(microsecond=0)
+
+    @pytest.fixture
+    def long_ago(self, run_at, settings):
+        return run_at - settings.MAIL_STUCK_AFTER - datetime.timedelta(seconds=1)
+
+    @pytest.fixture
+    def outbox(self, long_ago, run_at):
+        return {
+            "waiting": OutgoingEmailFactory.create_batch(3, newsletter=True, queued_at=long_ago),
+            "retry_due": OutgoingEmailFactory(
+                newsletter=True,
+                attempts=1,
+                # Claimed, refused for a while, and queued again for its next attempt.
+                sending_started_at=long_ago - datetime.timedelta(seconds=5),
+                queued_at=long_ago,
+                next_attempt_at=run_at,
+                last_error="GOV.UK Notify 429: Exceeded rate limit",
+            ),
+            "abandoned": OutgoingEmailFactory(
+                newsletter=True, sending=True, sending_started_at=long_ago
+            ),
+            "transactional": OutgoingEmailFactory(queued_at=long_ago),
+        }
+
+    def claimed(self, at: datetime.datetime) -> OutgoingEmail:
+        """An email of the newsletter claimed for sending at ``at``, sent since."""
+        return OutgoingEmailFactory.create(
+            newsletter=True, sent=True, sending_started_at=at, sent_at=at
+        )
+
+    def test_leaves_waiting_newsletter_rows_alone_while_the_stream_moves(
+        self, outbox, run_at, published, django_capture_on_commit_callbacks
+    ):
+        """A stuck transactional row and an abandoned newsletter one are queued again."""
+        self.claimed(run_at - datetime.timedelta(seconds=30))
+        with django_capture_on_commit_callbacks(execute=True):
+            email_ids = services.emails_requeue_stuck(now=run_at)
+        assert email_ids == sorted([outbox["abandoned"].pk, outbox["transactional"].pk])
+        assert sorted(published) == [
+            ("send_email", outbox["transactional"].pk, "celery"),
+            ("send_newsletter_email", outbox["abandoned"].pk, "newsletter"),
+        ]
+        assert OutgoingEmail.objects.get(pk=outbox["abandoned"].pk).status == EmailStatus.QUEUED
+
+    def test_counts_an_email_being_sent_now_as_the_stream_moving(self, outbox, run_at):
+        OutgoingEmailFactory(
+            newsletter=True, sending=True, sending_started_at=run_at - datetime.timedelta(seconds=5)
+        )
+        assert services.emails_requeue_stuck(now=run_at) == sorted(
+            [outbox["abandoned"].pk, outbox["transactional"].pk]
+        )
+
+    def test_queues_every_newsletter_row_again_once_when_the_stream_has_stalled(
+        self, outbox, long_ago, run_at, published, django_capture_on_commit_callbacks
+    ):
+        """Nothing claimed since the cutoff: the pipeline really stopped, so each row, once."""
+        self.claimed(long_ago)
+        # A transactional email sent lately says nothing about the newsletter.
+        OutgoingEmailFactory(sent=True, sending_started_at=run_at, sent_at=run_at)
+        with django_capture_on_commit_callbacks(execute=True) as callbacks:
+            email_ids = services.emails_requeue_stuck(now=run_at)
+        newsletter_rows = [*outbox["waiting"], outbox["retry_due"], outbox["abandoned"]]
+        assert email_ids == sorted(
+            [*(email.pk for email in newsletter_rows), outbox["transactional"].pk]
+        )
+        assert len(callbacks) == 1
+        assert Counter(published) == Counter(
+            [
+                *(("send_newsletter_email", email.pk, "newsletter") for email in newsletter_rows),
+                ("send_email", outbox["transactional"].pk, "celery"),
+            ]
+        )
+
+    def test_judges_the_stream_by_the_claims_made_up_to_the_run_time(self, outbox, run_at):
+        """A claim after ``now`` is not progress before it, so a re-run of a past beat agrees."""
+        self.claimed(run_at + datetime.timedelta(seconds=1))
+        assert len(services.emails_requeue_stuck(now=run_at)) == 6
+
+    def test_gives_the_same_result_when_run_again_for_the_same_time(self, outbox, run_at):
+        """The abandoned row, put back by the first run, is picked by the second too."""
+        self.claimed(run_at - datetime.timedelta(seconds=30))
+        first = services.emails_requeue_stuck(now=run_at)
+        states = list(OutgoingEmail.objects.order_by("pk").values())
+        assert services.emails_requeue_stuck(now=run_at) == first
+        assert list(OutgoingEmail.objects.order_by("pk").values()) == states
+
+
 class TestEmailsStatusCounts:
     def test_counts_each_status_with_suppressed_failures_apart(self):
         emails = [

@@ -273,8 +273,16 @@ def emails_requeue_stuck(*, now: datetime) -> list[int] | None:
     and cancelled rows are left alone. A Postgres advisory lock keeps two
     sweeps from overlapping: while another holds it, nothing is done and None is returned.
 
+    Newsletter email queued long ago is usually not lost but waiting its turn behind the
+    throttle (a big issue takes hours at Notify's rate), and queuing it again would add a task
+    per waiting row on every sweep. So while the newsletter stream moves (an email of it was
+    claimed for sending since the cutoff), its queued rows are left to the tasks already on
+    their way; only once it has stalled that long are they queued again. Rows this sweep put
+    back from an abandoned attempt are queued again whatever the stream does.
+
     The same ``now`` selects the same rows, so a re-run gives the same result: a row put back
-    in queued counts as queued since its abandoned attempt started, which is before the cutoff.
+    in queued counts as queued since its abandoned attempt started, which is before the cutoff,
+    and the stream's progress is judged by the claims made between the cutoff and ``now``.
     """
     cutoff = now - settings.MAIL_STUCK_AFTER
     with transaction.atomic():
@@ -295,20 +303,22 @@ def emails_requeue_stuck(*, now: datetime) -> list[int] | None:
             queued_at=F("sending_started_at"),
             updated_at=timezone.now(),
         )
-        stuck = list(
-            OutgoingEmail.objects.filter(status=EmailStatus.QUEUED)
-            .filter(
-                Q(next_attempt_at__isnull=True, queued_at__lt=cutoff) | Q(next_attempt_at__lte=now)
-            )
-            .order_by("pk")
-            .values_list("pk", "stream")
+        stuck = OutgoingEmail.objects.filter(status=EmailStatus.QUEUED).filter(
+            Q(next_attempt_at__isnull=True, queued_at__lt=cutoff) | Q(next_attempt_at__lte=now)
         )
-        if stuck:
-            logger.info(
-                "Queuing %d emails again (%d abandoned mid-send).", len(stuck), len(abandoned)
+        if selectors.newsletter_has_progressed(since=cutoff, until=now):
+            stuck = stuck.filter(
+                ~Q(stream=Stream.NEWSLETTER)
+                # Put back by a sweep: its attempt was abandoned, and no task is on its way.
+                | Q(sending_started_at__isnull=False, queued_at=F("sending_started_at"))
             )
-            transaction.on_commit(partial(_emails_send_later, stuck))
-    return [email_id for email_id, _ in stuck]
+        stuck_rows = list(stuck.order_by("pk").values_list("pk", "stream"))
+        if stuck_rows:
+            logger.info(
+                "Queuing %d emails again (%d abandoned mid-send).", len(stuck_rows), len(abandoned)
+            )
+            transaction.on_commit(partial(_emails_send_later, stuck_rows))
+    return [email_id for email_id, _ in stuck_rows]
 
 
 def _emails_send_later(emails: Iterable[tuple[int, str]]) -> None:
