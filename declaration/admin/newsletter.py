@@ -82,10 +82,12 @@ class NewsletterIssueAdmin(admin.ModelAdmin):
     A draft can be edited. Its page previews it, sends a test to the member of staff, and
     schedules or sends it; while it sends, a progress bar (refreshed by a small script, or by
     reloading without JavaScript) shows what is sent, failed and skipped, with buttons to
-    pause, resume or cancel. Only a draft can be deleted.
+    pause, resume or cancel. Only a draft can be deleted, one at a time from its own page,
+    through the audited service: there are no bulk actions, whose delete would bypass it.
     """
 
     form = NewsletterIssueForm
+    actions = None
     change_form_template = "admin/declaration/newsletterissue/change_form.html"
     list_display = [
         "subject",
@@ -114,7 +116,7 @@ class NewsletterIssueAdmin(admin.ModelAdmin):
     def has_delete_permission(
         self, request: HttpRequest, obj: NewsletterIssue | None = None
     ) -> bool:
-        if obj is not None and not obj.can_edit():
+        if obj is not None and not obj.can_delete():
             return False
         return super().has_delete_permission(request, obj)
 
@@ -149,10 +151,25 @@ class NewsletterIssueAdmin(admin.ModelAdmin):
         obj.pk = saved.pk
         obj.refresh_from_db()
 
+    def delete_view(
+        self, request: HttpRequest, object_id: str, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        # The service refuses to delete an issue that left the drafts since the page opened.
+        try:
+            return super().delete_view(request, object_id, extra_context)
+        except DeclarationError as error:
+            self.message_user(request, f"Nothing was deleted. {error}", messages.ERROR)
+            return HttpResponseRedirect(
+                reverse("admin:declaration_newsletterissue_change", args=[object_id])
+            )
+
     def delete_model(self, request: HttpRequest, obj: NewsletterIssue) -> None:
-        if not obj.can_edit():
-            raise PermissionDenied
-        super().delete_model(request, obj)
+        services.newsletter_issue_delete(issue_id=obj.pk, deleted_by=request_staff_user(request))
+
+    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
+        # Nothing here offers a bulk delete; should anything call this, each goes the one way.
+        for issue in queryset:
+            self.delete_model(request, issue)
 
     def render_change_form(
         self,

@@ -148,8 +148,10 @@ def _rows_parse(csv_text: str) -> list[signing_import.SigningImportRow]:
 class SigningAdmin(admin.ModelAdmin):
     """Signings, pending first, with the flags that tell staff what to check.
 
-    The detail page is read-only; publishing, rejecting, unpublishing and marking
-    co-publishers are actions that call the moderation services.
+    The detail page is read-only; publishing, rejecting, unpublishing and marking or
+    unmarking co-publishers are actions that call the moderation services. A signing of an
+    unlisted organisation whose name is like a listed one is refused by "Publish" and
+    published by "Publish anyway: it is a different organisation", once staff have checked.
     """
 
     list_display = [
@@ -201,7 +203,14 @@ class SigningAdmin(admin.ModelAdmin):
         ),
         (
             "Checks",
-            {"fields": ["domain_mismatch", "is_organisation_unlisted", "possible_duplicate"]},
+            {
+                "fields": [
+                    "domain_mismatch",
+                    "is_organisation_unlisted",
+                    "possible_duplicate",
+                    "similar_names",
+                ]
+            },
         ),
         ("Signer", {"fields": ["signer", "signer_email", "signer_role"]}),
         (
@@ -244,7 +253,14 @@ class SigningAdmin(admin.ModelAdmin):
             },
         ),
     ]
-    actions = ["publish_selected", "reject_selected", "unpublish_selected", "mark_co_publisher"]
+    actions = [
+        "publish_selected",
+        "publish_different_organisation",
+        "reject_selected",
+        "unpublish_selected",
+        "mark_co_publisher",
+        "unmark_co_publisher",
+    ]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Signing]:
         return selectors.signings_for_admin()
@@ -274,6 +290,12 @@ class SigningAdmin(admin.ModelAdmin):
     @admin.display(description="signer's email")
     def signer_email(self, signing: Signing) -> str:
         return signing.signer.email if signing.signer else "-"
+
+    @admin.display(description="names like it")
+    def similar_names(self, signing: Signing) -> str:
+        """Organisations, and other unlisted ones waiting, with a name like the one described."""
+        similar = selectors.signing_similar_names(signing=signing)
+        return "; ".join(f"{name.name}, {name.detail}" for name in similar) or "-"
 
     @admin.display(description="principles it serves")
     def principles(self, signing: Signing) -> str:
@@ -329,11 +351,21 @@ class SigningAdmin(admin.ModelAdmin):
         """Return the actions (name, button label) that the signing's state allows."""
         found: list[tuple[str, str]] = []
         if signing.status == SigningStatus.SUBMITTED:
-            found += [("publish_selected", "Publish"), ("reject_selected", "Reject…")]
+            found.append(("publish_selected", "Publish"))
+            if signing.is_organisation_unlisted:
+                found.append(
+                    (
+                        "publish_different_organisation",
+                        "Publish anyway: it is a different organisation",
+                    )
+                )
+            found.append(("reject_selected", "Reject…"))
         if signing.status == SigningStatus.PUBLISHED:
             found.append(("unpublish_selected", "Unpublish…"))
-        if signing.is_live and not signing.co_publisher:
-            found.append(("mark_co_publisher", "Mark as co-publisher"))
+            if signing.co_publisher:
+                found.append(("unmark_co_publisher", "Unmark as co-publisher"))
+            else:
+                found.append(("mark_co_publisher", "Mark as co-publisher"))
         return found
 
     # Actions
@@ -346,6 +378,24 @@ class SigningAdmin(admin.ModelAdmin):
             queryset,
             lambda signing: services.signing_publish(signing=signing, published_by=staff),
             done="Published {}.",
+        )
+
+    @admin.action(
+        description="Publish anyway: it is a different organisation", permissions=["change"]
+    )
+    def publish_different_organisation(
+        self, request: HttpRequest, queryset: QuerySet[Signing]
+    ) -> Any:
+        """Publish signings of unlisted organisations whose names are like listed ones, once
+        staff have checked that each is a different organisation."""
+        staff = request_staff_user(request)
+        return self._each(
+            request,
+            queryset,
+            lambda signing: services.signing_publish(
+                signing=signing, published_by=staff, different_organisation_confirmed=True
+            ),
+            done="Published {}, as different organisations from those with like names.",
         )
 
     @admin.action(description="Reject selected signings, with a reason", permissions=["change"])
@@ -397,6 +447,18 @@ class SigningAdmin(admin.ModelAdmin):
             done="Marked {} as co-publishers, signed on 4 July 2018.",
         )
 
+    @admin.action(description="Unmark selected as co-publishers", permissions=["change"])
+    def unmark_co_publisher(self, request: HttpRequest, queryset: QuerySet[Signing]) -> Any:
+        staff = request_staff_user(request)
+        return self._each(
+            request,
+            queryset,
+            lambda signing: services.signing_co_publisher_set(
+                signing=signing, co_publisher=False, changed_by=staff
+            ),
+            done="Unmarked {} as co-publishers. Their date signed is unchanged.",
+        )
+
     def _with_reason(
         self,
         request: HttpRequest,
@@ -421,7 +483,14 @@ class SigningAdmin(admin.ModelAdmin):
             "intro": intro,
             "submit": submit,
             "form": form,
-            "signings": list(queryset.order_by("pk")),
+            "objects": [
+                (
+                    signing.pk,
+                    f"{signing.reference}: {signing.organisation_name} "
+                    f"({signing.get_status_display().lower()})",
+                )
+                for signing in queryset.order_by("pk")
+            ],
             "action": action,
             "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
             "return_to": request.POST.get("_return", ""),

@@ -106,10 +106,11 @@ class NewsletterIssue(models.Model):
     - scheduled, sending or paused → cancelled: staff cancel it; nothing more is sent;
     - sending → sent: every delivery is finished (the beat job).
 
-    Only a draft can be edited. Sending fans out in batches, in order of subscriber:
-    ``fanout_cursor`` is the last subscriber given a delivery, so a fan-out cut short (its
-    worker died) carries on where it stopped. ``fanout_progressed_at`` is when a batch was
-    last made, and ``fanout_completed_at`` when every confirmed subscriber had a delivery.
+    Only a draft can be edited, or deleted (audited, by ``newsletter_issue_delete``).
+    Sending fans out in batches, in order of subscriber: ``fanout_cursor`` is the last
+    subscriber given a delivery, so a fan-out cut short (its worker died) carries on where it
+    stopped. ``fanout_progressed_at`` is when a batch was last made, and
+    ``fanout_completed_at`` when every confirmed subscriber had a delivery.
     ``recipient_count`` is the confirmed subscribers when sending started, and the deliveries
     made once the fan-out is complete.
     """
@@ -181,6 +182,10 @@ class NewsletterIssue(models.Model):
 
     def can_edit(self) -> bool:
         """Return whether the subject and body may still change."""
+        return self.status == IssueStatus.DRAFT
+
+    def can_delete(self) -> bool:
+        """Return whether the issue may be deleted: only a draft, never sent or scheduled."""
         return self.status == IssueStatus.DRAFT
 
     def can_schedule(self) -> bool:

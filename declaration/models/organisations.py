@@ -146,6 +146,13 @@ class Organisation(models.Model):
 
 
 class MembershipRole(models.TextChoices):
+    """What a person may do for an organisation they belong to.
+
+    - member: post updates on its declaration project;
+    - admin ("organisation admin"): also approve or refuse requests to join, remove members,
+      hand the admin role over and withdraw the organisation from the Declaration.
+    """
+
     MEMBER = "member", "Member"
     ADMIN = "admin", "Organisation admin"
 
@@ -156,7 +163,19 @@ class Membership(models.Model):
     States: pending (``approved_at`` empty) → approved. A person whose verified email domain
     is one of the organisation's domains is approved at once; anyone else waits for the
     organisation admin or staff. ``approved_by`` is whoever approved or added them: empty
-    for an approval by email domain, or once that person's account has gone.
+    for an approval by email domain, or once that person's account has gone. A request to
+    join that is refused is deleted; so is a membership when the person is removed or leaves.
+
+    Roles (``MembershipRole``), for approved members only:
+
+    - member → admin: staff make them one, or publishing the signing they made does;
+    - admin → member: the admin steps down, or staff make them a member again; the
+      organisation's only admin cannot step down or leave themselves, but hands over first;
+    - hand-over: an admin makes an approved member the admin, and becomes a member, or
+      stays an admin beside them.
+
+    Only an approved admin of the organisation, or staff, may approve, refuse, remove or
+    change the role of its members; anyone may leave.
     """
 
     user = models.ForeignKey(

@@ -55,6 +55,19 @@ class Principle(models.TextChoices):
 
 
 class SigningStatus(models.TextChoices):
+    """The states of a signing; ``Signing`` lists the transitions between them.
+
+    - draft: the signer is still answering the journey's questions; nobody else sees it;
+    - submitted ("pending"): waiting for staff to check it;
+    - published: on the public list of signatories;
+    - rejected: staff refused it, with a reason shown to the signer (final);
+    - withdrawn: the signer took it back before publication, or the organisation admin took
+      the organisation out of the Declaration after it (final);
+    - unpublished: staff took it off the public list, with a reason (final).
+
+    Only submitted and published signings are "live": an organisation has at most one.
+    """
+
     DRAFT = "draft", "Draft"
     SUBMITTED = "submitted", "Waiting for checks"
     PUBLISHED = "published", "Published"
@@ -80,6 +93,12 @@ class Signing(models.Model):
     (a database constraint). A signing is for an organisation in the register, or, when the
     signer's organisation is not listed, for the organisation they describe
     (``proposed_*``), which staff create when they publish it.
+
+    ``signed_on`` is the London date it was submitted, or the date an imported signatory
+    signed. ``published_at`` is when staff published it; for an imported signing, which has
+    no signer, it is the start of ``signed_on`` in London, so that its anniversaries and its
+    place in the order of publication are those of the day it signed (``created_at`` says
+    when it was imported).
     """
 
     reference = models.CharField(max_length=12, unique=True, default=new_signing_reference)
@@ -130,7 +149,11 @@ class Signing(models.Model):
         default=False, help_text="The signer's email domain is not one of the organisation's."
     )
     possible_duplicate = models.BooleanField(
-        default=False, help_text="Its name is close to an organisation that has signed."
+        default=False,
+        help_text=(
+            "The organisation is not in the register, and its name is like that of an "
+            "organisation that is, or of another unlisted organisation waiting for checks."
+        ),
     )
 
     created_at = models.DateTimeField(default=timezone.now)
@@ -207,7 +230,11 @@ class Signing(models.Model):
 
 
 class ProjectUpdate(models.Model):
-    """An update on a signatory's declaration project, posted by one of its members."""
+    """An update on a signatory's declaration project, posted by one of its members.
+
+    It is public on the signatory's page. Staff may remove one, with a reason, through
+    ``project_update_remove``: it is deleted, and the audit event keeps what it said.
+    """
 
     signing = models.ForeignKey(Signing, on_delete=models.CASCADE, related_name="updates")
     title = models.CharField(max_length=200)

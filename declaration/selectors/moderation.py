@@ -12,15 +12,18 @@ from django.utils.safestring import SafeString, mark_safe
 
 from declaration.models import (
     DeclarationVersion,
-    Membership,
-    MembershipRole,
     Organisation,
+    ProjectUpdate,
     Signing,
     SigningStatus,
 )
 from localdigital.markdown import markdown_to_html
 
-from .signing import declaration_version_current
+from .signing import (
+    declaration_version_current,
+    organisations_similar_to,
+    signings_unlisted_similar_to,
+)
 
 LIVE_STATUSES = (SigningStatus.SUBMITTED, SigningStatus.PUBLISHED)
 
@@ -76,22 +79,51 @@ def declaration_versions_for_admin() -> QuerySet[DeclarationVersion]:
     )
 
 
+def project_updates_for_admin() -> QuerySet[ProjectUpdate]:
+    """Return declaration project updates with their signatory and poster, for the staff
+    list and detail page, in one query."""
+    return ProjectUpdate.objects.select_related("signing__organisation", "posted_by")
+
+
 def signings_for_admin() -> QuerySet[Signing]:
     """Return signings with what the staff list and detail page show, in one query."""
     return Signing.objects.select_related("organisation", "signer", "version")
 
 
-def organisation_admin_memberships(*, organisation: Organisation) -> QuerySet[Membership]:
-    """Return the approved organisation admins of ``organisation``, with their accounts."""
+def declaration_version_on(*, day: datetime.date) -> DeclarationVersion | None:
+    """Return the version that was current on ``day``: the published version with the
+    highest number whose date had come, or None if none had."""
     return (
-        Membership.objects.filter(
-            organisation=organisation,
-            role=MembershipRole.ADMIN,
-            approved_at__isnull=False,
-        )
-        .select_related("user")
-        .order_by("user__email")
+        DeclarationVersion.objects.filter(published_on__isnull=False, published_on__lte=day)
+        .order_by("-number")
+        .first()
     )
+
+
+@dataclass(frozen=True)
+class SimilarName:
+    """An organisation, or another unlisted organisation waiting for checks, whose name is
+    like the one a signer described; for staff checking a possible duplicate."""
+
+    name: str
+    detail: str
+
+
+def signing_similar_names(*, signing: Signing) -> list[SimilarName]:
+    """Return the organisations, then the other pending unlisted organisations, whose names
+    are like the one this signing describes; nothing for a signing of a listed organisation.
+    """
+    if not signing.is_organisation_unlisted:
+        return []
+    organisations = [
+        SimilarName(name=organisation.name, detail=f"in the register ({organisation.slug})")
+        for organisation in organisations_similar_to(name=signing.proposed_name)
+    ]
+    proposals = [
+        SimilarName(name=other.proposed_name, detail=f"waiting for checks ({other.reference})")
+        for other in signings_unlisted_similar_to(name=signing.proposed_name, exclude=signing)
+    ]
+    return organisations + proposals
 
 
 def organisations_for_signing_import() -> list[Organisation]:

@@ -16,7 +16,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from localdigital.mail import selectors as mail_selectors
-from localdigital.markdown import markdown_to_html
+from localdigital.markdown import markdown_to_html, markdown_to_text
 
 from ..models import (
     IssueStatus,
@@ -150,22 +150,25 @@ class RenderedIssue:
 
 
 def newsletter_issue_body_html(*, issue: NewsletterIssue) -> SafeString:
-    """Return the issue's Markdown body as HTML, as the email has it (no GOV.UK classes)."""
+    """Return the issue's Markdown body as HTML, as the email has it: no GOV.UK classes, and
+    links made absolute, since a mail client has no page to resolve a relative one against."""
     # markdown_to_html escapes any raw HTML in the body, so its output is safe to include.
-    return mark_safe(markdown_to_html(issue.body, govuk_classes=False))  # noqa: S308
+    html = markdown_to_html(issue.body, govuk_classes=False, absolute_links=True)
+    return mark_safe(html)  # noqa: S308
 
 
 def newsletter_issue_render(
     *, issue: NewsletterIssue, unsubscribe_url: str = UNSUBSCRIBE_URL_PLACEHOLDER
 ) -> RenderedIssue:
-    """Return the issue as an email: Markdown rendered safely to HTML, and as written for text.
+    """Return the issue as an email: its Markdown rendered safely to HTML, and to plain text
+    (links as words and address, made absolute; no Markdown punctuation).
 
     Without ``unsubscribe_url`` it holds a mark where each subscriber's link goes, to be
     filled in by ``RenderedIssue.for_recipient``, so an issue is rendered once per batch.
     """
     context = {
         "subject": issue.subject,
-        "body": issue.body.strip(),
+        "body": markdown_to_text(issue.body),
         "body_html": newsletter_issue_body_html(issue=issue),
         # Escaped in the HTML by the template; the mark has nothing to escape.
         "unsubscribe_url": unsubscribe_url,

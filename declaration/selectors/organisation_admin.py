@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 
 from declaration.models import Membership, MembershipRole, Organisation, Signing, SigningStatus
 from localdigital.accounts.models import User
@@ -152,6 +152,34 @@ def organisation_member_is_last_admin(*, membership: Membership) -> bool:
         .exclude(pk=membership.pk)
         .exists()
     )
+
+
+def organisation_admins_active(*, organisation: Organisation) -> QuerySet[Membership]:
+    """Return the organisation's approved admins whose accounts are active, by email address,
+    with their accounts: the people to email about the organisation.
+
+    A deactivated account cannot sign in to act on an email, so it is never sent one.
+    """
+    return (
+        Membership.objects.filter(
+            organisation=organisation,
+            role=MembershipRole.ADMIN,
+            approved_at__isnull=False,
+            user__is_active=True,
+        )
+        .select_related("user")
+        .order_by("user__email", "pk")
+    )
+
+
+def organisation_member_is_admin(*, organisation_id: int, user: User) -> bool:
+    """Return whether ``user`` is an approved admin of the organisation with this id."""
+    return Membership.objects.filter(
+        organisation_id=organisation_id,
+        user=user,
+        role=MembershipRole.ADMIN,
+        approved_at__isnull=False,
+    ).exists()
 
 
 def hand_over_candidates(*, organisation: Organisation) -> list[HandOverCandidate]:

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.contrib.postgres.search import SearchQuery, SearchVector
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, Expression, F, Func, Max, Q, QuerySet, TextField, Value
+from django.db.models.functions import Cast
 from django.urls import reverse
 
 from declaration.models import (
@@ -32,6 +33,10 @@ SEARCH_CONFIG = "simple"
 # Longer searches are cut to this many words; nobody needs more to find a council.
 SEARCH_MAX_WORDS = 10
 SEARCH_WORD = re.compile(r"[^\W_]+")
+# Straight and curly apostrophes are dropped from names and searches alike, so that "Kings
+# Lynn" finds "King's Lynn", with either kind of apostrophe, as one word: "kings".
+APOSTROPHES = "'\u2019"
+_APOSTROPHE = re.compile(f"[{APOSTROPHES}]")
 
 
 class SignatorySort:
@@ -145,10 +150,12 @@ def signatory_search_terms(text: str) -> str:
     """Return ``text`` as a PostgreSQL ``tsquery`` that finds names with a word starting
     with each word typed, or "" when it has no word to search for.
 
-    So "Hackney" and "hack" both find "London Borough of Hackney". Only letters and digits
-    pass, joined by the query syntax, so no input can make the query fail.
+    So "Hackney" and "hack" both find "London Borough of Hackney". Apostrophes are dropped
+    first, as they are from the names searched, so "Kings Lynn" and "King's Lynn" are the
+    same search. Only letters and digits pass, joined by the query syntax, so no input can
+    make the query fail.
     """
-    words = SEARCH_WORD.findall(text.lower())[:SEARCH_MAX_WORDS]
+    words = SEARCH_WORD.findall(_APOSTROPHE.sub("", text.lower()))[:SEARCH_MAX_WORDS]
     return " & ".join(f"{word}:*" for word in words)
 
 
@@ -158,6 +165,28 @@ def signatory_search_query(text: str) -> SearchQuery | None:
     if not terms:
         return None
     return SearchQuery(terms, search_type="raw", config=SEARCH_CONFIG)
+
+
+def _without_apostrophes(expression: Expression | F) -> Func:
+    """Return ``expression`` as text with every straight and curly apostrophe taken out."""
+    return Func(
+        Cast(expression, TextField()),
+        Value(f"[{APOSTROPHES}]"),
+        Value(""),
+        Value("g"),
+        function="regexp_replace",
+        output_field=TextField(),
+    )
+
+
+def signatory_search_vector() -> SearchVector:
+    """Return the full-text document of a signatory: its organisation's name and alternative
+    names, without apostrophes (see ``signatory_search_terms``)."""
+    return SearchVector(
+        _without_apostrophes(F("organisation__name")),
+        _without_apostrophes(F("organisation__alternative_names")),
+        config=SEARCH_CONFIG,
+    )
 
 
 def signatories_search(*, filters: SignatoryFilters) -> QuerySet[Signing]:
@@ -175,11 +204,7 @@ def signatories_search(*, filters: SignatoryFilters) -> QuerySet[Signing]:
     )
     search = signatory_search_query(filters.query)
     if search is not None:
-        signings = signings.annotate(
-            search=SearchVector(
-                "organisation__name", "organisation__alternative_names", config=SEARCH_CONFIG
-            )
-        ).filter(search=search)
+        signings = signings.annotate(search=signatory_search_vector()).filter(search=search)
     if filters.organisation_type:
         signings = signings.filter(organisation__organisation_type=filters.organisation_type)
     if filters.region:

@@ -167,12 +167,39 @@ def _names_of(organisation: Organisation) -> Iterable[str]:
     yield from organisation.alternative_names
 
 
-def signing_name_is_possible_duplicate(*, name: str) -> bool:
-    """Return whether an organisation a signer says is not listed may in fact be listed.
+def signings_unlisted_similar_to(*, name: str, exclude: Signing | None = None) -> list[Signing]:
+    """Return the live signings for organisations not in the register whose proposed name is
+    like ``name``, as ``organisations_similar_to`` compares names, oldest first.
 
-    Staff see this as the ``possible_duplicate`` flag on the submission.
+    ``exclude`` leaves out the signing being checked. Only pending ones can be found: a
+    published signing always has its organisation, which ``organisations_similar_to`` finds.
     """
-    return bool(organisations_similar_to(name=name))
+    normalised = organisation_name_normalise(name)
+    if not normalised:
+        return []
+    candidates = Signing.objects.filter(
+        organisation__isnull=True,
+        status__in=[SigningStatus.SUBMITTED, SigningStatus.PUBLISHED],
+    ).exclude(proposed_name="")
+    if exclude is not None and exclude.pk is not None:
+        candidates = candidates.exclude(pk=exclude.pk)
+    return [
+        signing
+        for signing in candidates.only("pk", "reference", "proposed_name").order_by("pk")
+        if _names_overlap(normalised, organisation_name_normalise(signing.proposed_name))
+    ]
+
+
+def signing_name_is_possible_duplicate(*, name: str, signing: Signing | None = None) -> bool:
+    """Return whether an organisation a signer says is not listed may in fact be listed, or
+    may be one that another signer has described and is waiting for checks.
+
+    ``signing`` is the signing being checked, left out of the comparison. Staff see this as
+    the ``possible_duplicate`` flag on the submission.
+    """
+    return bool(organisations_similar_to(name=name)) or bool(
+        signings_unlisted_similar_to(name=name, exclude=signing)
+    )
 
 
 @dataclass(frozen=True)

@@ -15,12 +15,21 @@ from localdigital.audit.services import audit_record
 from localdigital.mail.services import email_queue
 
 from ..models import Membership, MembershipRole, Organisation
+from ..selectors.organisation_admin import organisation_admins_active
 from .memberships import membership_add
 from .signing import OrganisationClosed
 
 
 class JoinOutcome(enum.StrEnum):
-    """What asking to join did."""
+    """What asking to join an organisation did.
+
+    - joined: the person's verified email domain is the organisation's, so they are an
+      approved member at once;
+    - requested: they wait for an organisation admin, or staff, to approve or refuse them;
+    - already_member: they were an approved member already, and nothing changed;
+    - already_requested: they were waiting already, and nothing changed (nobody is emailed
+      again).
+    """
 
     JOINED = "joined"
     REQUESTED = "requested"
@@ -30,11 +39,15 @@ class JoinOutcome(enum.StrEnum):
 
 @dataclass(frozen=True)
 class JoinResult:
+    """What ``organisation_join_request`` did, and the person's membership afterwards:
+    new, or the one they had already."""
+
     outcome: JoinOutcome
     membership: Membership
 
     @property
     def is_approved(self) -> bool:
+        """Return whether the person can act for the organisation now."""
         return self.membership.is_approved
 
 
@@ -78,18 +91,10 @@ def organisation_join_request(*, organisation: Organisation, user: User) -> Join
 
 
 def _join_request_emails_queue(membership: Membership) -> None:
-    """Ask the organisation's admins, or staff when it has none, to approve the request."""
+    """Ask the organisation's active admins, or staff when it has none, to approve the
+    request."""
     organisation = membership.organisation
-    admins = list(
-        Membership.objects.filter(
-            organisation=organisation,
-            role=MembershipRole.ADMIN,
-            approved_at__isnull=False,
-            user__is_active=True,
-        )
-        .select_related("user")
-        .order_by("user__email")
-    )
+    admins = list(organisation_admins_active(organisation=organisation))
     context = {
         "requester": membership.user,
         "organisation_name": organisation.name,

@@ -15,7 +15,10 @@ from localdigital.audit.services import audit_record
 from localdigital.mail.services import email_queue
 
 from ..models import Membership, MembershipRole, Organisation
-from ..selectors.organisation_admin import organisation_member_is_last_admin
+from ..selectors.organisation_admin import (
+    organisation_member_is_admin,
+    organisation_member_is_last_admin,
+)
 
 
 class MembershipError(Exception):
@@ -39,7 +42,8 @@ class MembershipLastAdminError(MembershipError):
 
 
 class MembershipNotAdminError(MembershipError):
-    """Raised when someone who is not an organisation admin tries to hand the role over."""
+    """Raised when someone who is not an approved admin of the organisation (nor staff)
+    tries to manage its members, or to hand over an admin role they do not hold."""
 
 
 class MembershipAlreadyAdminError(MembershipError):
@@ -87,11 +91,14 @@ def membership_add(
 def membership_approve(*, membership: Membership, approved_by: User | None) -> Membership:
     """Approve a member who is waiting, so that they can act for the organisation.
 
-    They are emailed to say so. Raise ``MembershipAlreadyApprovedError`` if they are approved
-    already.
+    ``approved_by`` must be an approved admin of the organisation, staff, or None for the
+    system. They are emailed to say so. Raise ``MembershipNotAdminError`` for anyone else,
+    and ``MembershipAlreadyApprovedError`` if they are approved already.
     """
     with transaction.atomic():
+        _organisation_lock(membership)
         membership = Membership.objects.select_for_update().get(pk=membership.pk)
+        _actor_check(membership, actor=approved_by, action="approve requests to join")
         if membership.is_approved:
             raise MembershipAlreadyApprovedError(f"{membership} is already approved.")
         membership.approved_at = timezone.now()
@@ -112,15 +119,18 @@ def membership_role_set(
 ) -> Membership:
     """Make the member an organisation admin, or an ordinary member again.
 
-    Setting the role a member already has changes nothing. Raise
-    ``MembershipNotApprovedError`` when making an admin of someone still waiting, and
-    ``MembershipLastAdminError`` when the organisation's only admin steps down themselves:
-    they hand the role over instead (``membership_admin_hand_over``, which also tells the new
-    admin). Staff may still make that admin an ordinary member, say when they have left.
+    ``changed_by`` must be an approved admin of the organisation, staff, or None for the
+    system; anyone else gets ``MembershipNotAdminError``. Setting the role a member already
+    has changes nothing. Raise ``MembershipNotApprovedError`` when making an admin of
+    someone still waiting, and ``MembershipLastAdminError`` when the organisation's only
+    admin steps down themselves: they hand the role over instead
+    (``membership_admin_hand_over``, which also tells the new admin). Staff may still make
+    that admin an ordinary member, say when they have left.
     """
     with transaction.atomic():
         _organisation_lock(membership)
         membership = Membership.objects.select_for_update().get(pk=membership.pk)
+        _actor_check(membership, actor=changed_by, action="change its members' roles")
         if membership.role == role:
             return membership
         if role == MembershipRole.ADMIN and not membership.is_approved:
@@ -148,15 +158,19 @@ def membership_role_set(
 def membership_remove(*, membership: Membership, removed_by: User | None) -> None:
     """Take someone out of an organisation.
 
-    An approved member removed by someone else is emailed to say so; someone who leaves, or
-    whose request to join is taken away, is not. Raise ``MembershipLastAdminError`` when the
-    organisation's only admin tries to leave: they hand the role over first. Staff may still
-    remove that admin, say when they have left.
+    ``removed_by`` must be the person themselves (leaving, or taking back their request to
+    join), an approved admin of the organisation, staff, or None for the system; anyone else
+    gets ``MembershipNotAdminError``. An approved member removed by someone else is emailed
+    to say so; someone who leaves, or whose request to join is taken away, is not. Raise
+    ``MembershipLastAdminError`` when the organisation's only admin tries to leave: they hand
+    the role over first. Staff may still remove that admin, say when they have left.
     """
     with transaction.atomic():
         _organisation_lock(membership)
         membership = Membership.objects.select_for_update().get(pk=membership.pk)
         leaving = _is_self(membership, removed_by)
+        if not leaving:
+            _actor_check(membership, actor=removed_by, action="remove its members")
         if leaving and organisation_member_is_last_admin(membership=membership):
             raise MembershipLastAdminError(
                 f"{membership} is the only organisation admin, so must hand the role over."
@@ -184,11 +198,15 @@ def membership_remove(*, membership: Membership, removed_by: User | None) -> Non
 def membership_refuse(*, membership: Membership, refused_by: User | None) -> None:
     """Refuse a request to join an organisation, and email the person who asked.
 
-    The request is deleted, so they may ask again. Raise ``MembershipAlreadyApprovedError``
-    if they were approved meanwhile: an approved member is removed, not refused.
+    ``refused_by`` must be an approved admin of the organisation, staff, or None for the
+    system; anyone else gets ``MembershipNotAdminError``. The request is deleted, so they may
+    ask again. Raise ``MembershipAlreadyApprovedError`` if they were approved meanwhile: an
+    approved member is removed, not refused.
     """
     with transaction.atomic():
+        _organisation_lock(membership)
         membership = Membership.objects.select_for_update().get(pk=membership.pk)
+        _actor_check(membership, actor=refused_by, action="refuse requests to join")
         if membership.is_approved:
             raise MembershipAlreadyApprovedError(f"{membership} is already approved.")
         audit_record(
@@ -217,14 +235,15 @@ def membership_admin_hand_over(
     """Make another approved member the organisation admin, and return their membership.
 
     The admin handing over becomes an ordinary member, unless ``stay_admin`` keeps them an
-    admin beside the new one. The new admin is emailed. Raise
+    admin beside the new one. The new admin is emailed. ``handed_over_by`` must be an
+    approved admin of the organisation, staff, or None for the system. Raise
     ``MembershipNotInOrganisationError`` if either membership is not (or no longer) in the
-    organisation, ``MembershipNotAdminError`` if ``from_membership`` is not an approved admin,
-    ``MembershipNotApprovedError`` if ``to_membership`` is still waiting, and
-    ``MembershipAlreadyAdminError`` if it is an admin already.
+    organisation, ``MembershipNotAdminError`` if ``from_membership`` is not an approved admin
+    or ``handed_over_by`` may not act, ``MembershipNotApprovedError`` if ``to_membership`` is
+    still waiting, and ``MembershipAlreadyAdminError`` if it is an admin already.
     """
     with transaction.atomic():
-        Organisation.objects.select_for_update().get(pk=organisation.pk)
+        organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
         # Locked in one order (by id) so that two hand-overs between the same people cannot
         # deadlock.
         locked = {
@@ -239,6 +258,7 @@ def membership_admin_hand_over(
             raise MembershipNotInOrganisationError(
                 f"Both people must be members of {organisation} to hand over its admin role."
             )
+        _actor_check_in(organisation, actor=handed_over_by, action="hand over its admin role")
         if not (giver.is_admin and giver.is_approved):
             raise MembershipNotAdminError(f"{giver} is not an organisation admin.")
         if not taker.is_approved:
@@ -274,6 +294,24 @@ def _organisation_lock(membership: Membership) -> None:
 
 def _is_self(membership: Membership, actor: User | None) -> bool:
     return actor is not None and actor.pk == membership.user_id
+
+
+def _actor_check(membership: Membership, *, actor: User | None, action: str) -> None:
+    """Raise ``MembershipNotAdminError`` unless ``actor`` may manage the membership's
+    organisation. Called with the organisation locked, so a role changed a moment ago counts.
+    """
+    _actor_check_in(membership.organisation, actor=actor, action=action)
+
+
+def _actor_check_in(organisation: Organisation, *, actor: User | None, action: str) -> None:
+    """Raise ``MembershipNotAdminError`` unless ``actor`` is None (the system), staff, or an
+    approved admin of ``organisation``, whose row the caller has locked."""
+    if actor is None or actor.is_staff:
+        return
+    if not organisation_member_is_admin(organisation_id=organisation.pk, user=actor):
+        raise MembershipNotAdminError(
+            f"Only an organisation admin of {organisation.name}, or staff, can {action}."
+        )
 
 
 def _admin_email(*, membership: Membership, event_pk: int) -> None:

@@ -36,6 +36,8 @@ from ..models import (
 )
 from ..selectors import membership_get
 from ..selectors import moderation as selectors
+from ..selectors.organisation_admin import organisation_admins_active
+from ..selectors.signing import organisations_similar_to
 from .memberships import (
     MembershipAlreadyApprovedError,
     membership_add,
@@ -43,6 +45,7 @@ from .memberships import (
     membership_role_set,
 )
 from .organisations import organisation_create, organisation_update
+from .signing import UNLISTED_SUBMIT_LOCK_KEY, OrganisationClosed
 
 # The 45 co-publishers launched the Declaration on this day.
 CO_PUBLISHED_ON = datetime.date(2018, 7, 4)
@@ -61,6 +64,11 @@ class NotOrganisationAdmin(DeclarationError):
 
 class VersionSigned(TransitionNotAllowed):
     """The version has been signed, so its text and date are fixed."""
+
+
+class PossibleDuplicateOrganisation(DeclarationError):
+    """The organisation a signer described as not in the register has a name like one that
+    is: staff must confirm that it is a different organisation before publishing."""
 
 
 # The Declaration's versions
@@ -145,14 +153,23 @@ def declaration_version_publish(
 # Signings
 
 
-def signing_publish(*, signing: Signing, published_by: User | None) -> Signing:
+def signing_publish(
+    *,
+    signing: Signing,
+    published_by: User | None,
+    different_organisation_confirmed: bool = False,
+) -> Signing:
     """Publish a pending signing: the organisation joins the public list of signatories.
 
     An organisation the signer described because the register lacks it is created first,
-    and the signing linked to it. The signer becomes the organisation's admin (added, or
-    approved and made admin, through the membership services). The signer is emailed a link
-    to the organisation's signatory page, and the digital lead is told too. Raise
-    ``TransitionNotAllowed`` unless the signing is pending.
+    and the signing linked to it. Its name is compared again with every organisation's, as
+    one with a like name may have been added since it was submitted: raise
+    ``PossibleDuplicateOrganisation`` if one has, unless staff have confirmed that it is a
+    different organisation (``different_organisation_confirmed``), which the audit event
+    records. The signer becomes the organisation's admin (added, or approved and made admin,
+    through the membership services). The signer is emailed a link to the organisation's
+    signatory page, and the digital lead is told too. Raise ``TransitionNotAllowed`` unless
+    the signing is pending, and ``OrganisationClosed`` if its organisation has closed.
     """
     with transaction.atomic():
         signing = _signing_lock(signing)
@@ -161,8 +178,34 @@ def signing_publish(*, signing: Signing, published_by: User | None) -> Signing:
                 f"Only a signing waiting for checks can be published; {signing.reference} is "
                 f"{signing.get_status_display().lower()}."
             )
+        unlisted = signing.organisation is None
+        similar: list[Organisation] = []
         if signing.organisation is None:
+            # Publishing two like-named unlisted organisations at once: the second must see
+            # the organisation the first creates.
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [UNLISTED_SUBMIT_LOCK_KEY])
+            similar = organisations_similar_to(name=signing.proposed_name)
+            if similar and not different_organisation_confirmed:
+                names = "; ".join(f"{o.name} ({o.slug})" for o in similar[:5])
+                raise PossibleDuplicateOrganisation(
+                    f"{signing.proposed_name} may be an organisation that is already listed: "
+                    f"{names}. If it is a different organisation, publish it with “Publish "
+                    "anyway: it is a different organisation”; if not, reject it."
+                )
             signing.organisation = _organisation_create_for(signing, created_by=published_by)
+        else:
+            # Closing an organisation locks its row too, so it cannot close meanwhile.
+            closed_on = (
+                Organisation.objects.select_for_update()
+                .values_list("closed_on", flat=True)
+                .get(pk=signing.organisation.pk)
+            )
+            if closed_on is not None:
+                raise OrganisationClosed(
+                    f"{signing.organisation.name} closed on {closed_on:%-d %B %Y}, so its "
+                    "signing cannot be published. Reject it, with a reason."
+                )
         organisation = signing.organisation
         signing.status = SigningStatus.PUBLISHED
         signing.published_at = timezone.now()
@@ -172,11 +215,14 @@ def signing_publish(*, signing: Signing, published_by: User | None) -> Signing:
         )
         if signing.signer is not None:
             _signer_make_admin(signing.signer, organisation=organisation, by=published_by)
+        data: dict[str, Any] = {"organisation": organisation.slug}
+        if unlisted and similar:
+            data["confirmed_different_from"] = [o.slug for o in similar]
         audit_record(
             actor=published_by,
             verb="declaration.signing.published",
             target=signing,
-            data={"organisation": organisation.slug},
+            data=data,
         )
         context = {
             "signing": signing,
@@ -256,7 +302,8 @@ def signing_reject(*, signing: Signing, rejected_by: User | None, reason: str) -
 
 
 def signing_unpublish(*, signing: Signing, unpublished_by: User | None, reason: str) -> Signing:
-    """Take a published signatory off the public list, with a reason its admins are emailed.
+    """Take a published signatory off the public list, with a reason its active admins are
+    emailed.
 
     Raise ``ReasonRequired`` without a reason, and ``TransitionNotAllowed`` unless the
     signing is published.
@@ -289,7 +336,7 @@ def signing_unpublish(*, signing: Signing, unpublished_by: User | None, reason: 
             data={"reason": reason},
         )
         organisation = signing.organisation
-        for membership in selectors.organisation_admin_memberships(organisation=organisation):
+        for membership in organisation_admins_active(organisation=organisation):
             _email(
                 to=membership.user.email,
                 subject=f"{organisation.name} has been taken off the list of signatories",
@@ -310,7 +357,7 @@ def signing_unpublish(*, signing: Signing, unpublished_by: User | None, reason: 
 def signing_withdraw_published(*, signing: Signing, withdrawn_by: User, reason: str) -> Signing:
     """Withdraw a signatory from the Declaration, at the request of its organisation admin.
 
-    The organisation leaves the public list. Its admins are emailed, and so is the Local
+    The organisation leaves the public list. Its active admins are emailed, and so is the Local
     Digital team (``FEEDBACK_EMAIL``). Raise ``ReasonRequired`` without a reason,
     ``NotOrganisationAdmin`` unless ``withdrawn_by`` is an approved admin of the
     organisation, and ``TransitionNotAllowed`` unless the signing is published.
@@ -357,7 +404,7 @@ def signing_withdraw_published(*, signing: Signing, withdrawn_by: User, reason: 
             "admin_url": _site_url(reverse("admin:declaration_signing_change", args=[signing.pk])),
         }
         key = f"declaration.signing.withdrawn_published.{signing.pk}"
-        for admin in selectors.organisation_admin_memberships(organisation=organisation):
+        for admin in organisation_admins_active(organisation=organisation):
             _email(
                 to=admin.user.email,
                 subject=f"{organisation.name} has left the Local Digital Declaration",
@@ -381,24 +428,30 @@ def signing_co_publisher_set(
     """Mark a signatory as one of the Declaration's co-publishers, or unmark it.
 
     A co-publisher signed on 4 July 2018, the day it published the Declaration, so marking
-    one sets that date; unmarking leaves the date, and the audit event keeps the old one.
-    Setting what is already set changes nothing. Raise ``TransitionNotAllowed`` unless the
-    signing is pending or published.
+    one sets that date and the version current that day (version 1). Unmarking leaves the
+    date and the version; the audit event of each change keeps the old ones. Setting what
+    is already set changes nothing. Raise ``TransitionNotAllowed`` unless the signing is
+    published: only signatories on the public list are co-publishers.
     """
     with transaction.atomic():
         signing = _signing_lock(signing)
-        if not signing.is_live:
+        if signing.status != SigningStatus.PUBLISHED:
+            verb = "marked as a co-publisher" if co_publisher else "unmarked as a co-publisher"
             raise TransitionNotAllowed(
-                f"Only a pending or published signing can be marked as a co-publisher; "
+                f"Only a published signing can be {verb}; "
                 f"{signing.reference} is {signing.get_status_display().lower()}."
             )
         if signing.co_publisher == co_publisher:
             return signing
         previous_signed_on = signing.signed_on
+        previous_version = signing.version
         signing.co_publisher = co_publisher
         if co_publisher:
             signing.signed_on = CO_PUBLISHED_ON
-        signing.save(update_fields=["co_publisher", "signed_on", "updated_at"])
+            signing.version = (
+                selectors.declaration_version_on(day=CO_PUBLISHED_ON) or signing.version
+            )
+        signing.save(update_fields=["co_publisher", "signed_on", "version", "updated_at"])
         audit_record(
             actor=changed_by,
             verb="declaration.signing.co_publisher_set",
@@ -407,6 +460,8 @@ def signing_co_publisher_set(
                 "co_publisher": co_publisher,
                 "signed_on": signing.signed_on,
                 "previous_signed_on": previous_signed_on,
+                "version": signing.version.number if signing.version else None,
+                "previous_version": previous_version.number if previous_version else None,
             },
         )
     return signing

@@ -19,6 +19,7 @@ from functools import partial
 from typing import Any
 
 from django.conf import settings
+from django.core.validators import validate_email
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Exists, OuterRef, QuerySet
 from django.template.loader import render_to_string
@@ -105,15 +106,23 @@ def subscribers_import_confirmed(
 ) -> int:
     """Add subscribers who confirmed elsewhere (an earlier mailing list); return how many.
 
-    Addresses already known, in any state, are left alone: someone who unsubscribed stays
-    unsubscribed. One audit event records the import.
+    Addresses already known, in any state and whatever their case, are left alone: someone
+    who unsubscribed stays unsubscribed, and someone waiting to confirm still has to. Blank
+    lines are skipped. One audit event records an import that added anyone. Raise
+    ``ValidationError`` for an address that is not valid; then nobody is added.
     """
     now = timezone.now()
     added = 0
+    already_known = 0
     with transaction.atomic():
         for email in emails:
             address = email.strip()
-            if selectors.subscriber_for_address(email=address).exists():
+            if not address:
+                continue
+            validate_email(address)
+            # Locked, so that a concurrent subscription to the address waits for the import.
+            if selectors.subscriber_for_address(email=address).select_for_update().exists():
+                already_known += 1
                 continue
             Subscriber.objects.create(
                 email=address,
@@ -129,7 +138,11 @@ def subscribers_import_confirmed(
                 actor=imported_by,
                 verb="declaration.subscriber.imported",
                 target=None,
-                data={"added": added},
+                data={
+                    "added": added,
+                    "already_known": already_known,
+                    "organisation": organisation.pk if organisation is not None else None,
+                },
             )
     return added
 
@@ -250,6 +263,25 @@ def newsletter_issue_update(
         issue.save(update_fields=["subject", "body", "updated_at"])
         audit_record(actor=changed_by, verb="declaration.newsletter_issue.changed", target=issue)
     return issue
+
+
+def newsletter_issue_delete(*, issue_id: int, deleted_by: User) -> None:
+    """Delete a draft issue. Raise ``TransitionNotAllowed`` unless it is a draft.
+
+    An issue that was ever scheduled or sent stays, as the record of what subscribers were
+    sent. The audit event keeps the deleted draft's subject.
+    """
+    with transaction.atomic():
+        issue = _issue_lock(issue_id)
+        if not issue.can_delete():
+            raise _refuse(issue, "deleted")
+        audit_record(
+            actor=deleted_by,
+            verb="declaration.newsletter_issue.deleted",
+            target=issue,
+            data={"subject": issue.subject},
+        )
+        issue.delete()
 
 
 def newsletter_issue_schedule(
@@ -494,8 +526,10 @@ def newsletter_issue_fan_out(*, issue_id: int, after: int) -> FanOutBatch | None
     address on the suppression list gets a delivery marked skipped and no email. The next
     batch is queued after commit; when nobody is left the fan-out is complete.
 
-    Everything happens in one transaction under the issue's lock, so a worker that dies
-    mid-batch leaves nothing behind, and a re-run makes only what is missing. A run whose
+    Everything happens in one transaction under the issue's lock, with the batch's
+    subscribers locked too (so an unsubscribe is never lost between reading a subscriber and
+    queuing their email), so a worker that dies mid-batch leaves nothing behind, and a re-run
+    makes only what is missing. A run whose
     cursor is out of date (a repeat of a batch already made, or a second chain started by
     the beat job), or for an issue no longer sending, does nothing and returns None.
     """
@@ -509,8 +543,13 @@ def newsletter_issue_fan_out(*, issue_id: int, after: int) -> FanOutBatch | None
             or issue.fanout_cursor != after
         ):
             return None
+        # The batch's subscribers are locked until it commits. An unsubscribe that commits
+        # first is seen here (Postgres checks a row again once its lock is free), so it gets
+        # no delivery; one that comes later waits for this batch and then cancels the email
+        # it made. Either way nobody who unsubscribed is sent the issue.
         batch = list(
-            Subscriber.objects.filter(status=SubscriberStatus.CONFIRMED, pk__gt=after)
+            Subscriber.objects.select_for_update(of=("self",))
+            .filter(status=SubscriberStatus.CONFIRMED, pk__gt=after)
             .filter(
                 ~Exists(NewsletterDelivery.objects.filter(issue=issue, subscriber=OuterRef("pk")))
             )

@@ -1,9 +1,11 @@
 """The yearly reminder to a signatory to post an update on its declaration project.
 
 Each year after a signing was published, on the anniversary of that day (London time), the
-organisation's admins and its digital lead are asked for an update. Signings imported without
-a publication time count from the date they were signed. Someone who signed on 29 February
-is reminded on 28 February in the years that have no 29th.
+organisation's active admins and its digital lead are asked for an update. An imported
+signing is published, by ``signings_import``, at the start of the day it signed (London), so
+it is reminded on the anniversaries of signing, not of the import; one with no publication
+time at all counts from the date it signed. Someone who signed on 29 February is reminded on
+28 February in the years that have no 29th.
 
 Only anniversaries that fell due within ``DECLARATION_REMINDER_WINDOW_DAYS`` (7 by default)
 of the run are acted on, so importing years of history sends nothing; and an
@@ -29,13 +31,8 @@ from kombu.exceptions import OperationalError
 from localdigital.audit.services import audit_record
 from localdigital.mail.services import email_queue
 
-from ..models import (
-    AnniversaryReminder,
-    Membership,
-    MembershipRole,
-    Signing,
-    SigningStatus,
-)
+from ..models import AnniversaryReminder, Signing, SigningStatus
+from ..selectors.organisation_admin import organisation_admins_active
 
 logger = logging.getLogger(__name__)
 
@@ -83,7 +80,11 @@ def signing_anniversary_start(
     *, published_at: datetime | None, signed_on: date | None
 ) -> date | None:
     """Return the date a signing's anniversaries count from: the London date it was
-    published, or the date it was signed when it was imported without a publication time."""
+    published, or the date it was signed when it has no publication time.
+
+    An imported signing's publication time is the start of the day it signed, so both give
+    the date it signed.
+    """
     if published_at is not None:
         return timezone.localdate(published_at)
     return signed_on
@@ -166,14 +167,12 @@ def _reminders_send_later(due: Sequence[DueReminder], run_at: str) -> None:
 
 
 def _reminder_recipients(signing: Signing) -> list[str]:
-    """Return the addresses of the organisation's admins and of the digital lead, once each."""
-    admins = Membership.objects.filter(
-        organisation=signing.organisation,
-        role=MembershipRole.ADMIN,
-        approved_at__isnull=False,
-        user__is_active=True,
-    ).values_list("user__email", flat=True)
-    addresses = {address.lower(): address for address in admins}
+    """Return the addresses of the organisation's active admins and of the digital lead,
+    once each."""
+    organisation = signing.organisation
+    assert organisation is not None  # a published signing always has one
+    admins = organisation_admins_active(organisation=organisation)
+    addresses = {admin.user.email.lower(): admin.user.email for admin in admins}
     if signing.digital_lead_email:
         addresses.setdefault(signing.digital_lead_email.lower(), signing.digital_lead_email)
     return [addresses[key] for key in sorted(addresses)]

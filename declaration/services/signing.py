@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -32,6 +32,8 @@ from ..selectors.signing import (
 )
 
 LIVE_SIGNING_CONSTRAINT = "declaration_signing_one_live_per_organisation"
+# Serialises submissions for organisations not in the register, which have no row to lock.
+UNLISTED_SUBMIT_LOCK_KEY = 4_271_021
 
 # The answers the journey's later pages save with ``signing_answers_save``. The organisation
 # is chosen or described through services of its own, which check it.
@@ -191,8 +193,9 @@ def signing_submit(*, signing: Signing, submitted_by: User) -> Signing:
     staff: ``domain_mismatch`` when the signer's email domain is not one of the
     organisation's (always, for an organisation not in the register), and
     ``possible_duplicate`` when an organisation described as not listed has a name like one
-    that is. Raise ``AlreadySigned`` if the organisation has a pending or published signing,
-    even one that arrived a moment ago. The signer and the digital lead are emailed.
+    that is, or like another unlisted organisation that is waiting for checks. Raise
+    ``AlreadySigned`` if the organisation has a pending or published signing, even one that
+    arrived a moment ago. The signer and the digital lead are emailed.
     """
     with transaction.atomic():
         signing = _draft_lock(signing, changed_by=submitted_by)
@@ -207,6 +210,11 @@ def signing_submit(*, signing: Signing, submitted_by: User) -> Signing:
                 raise OrganisationClosed(f"{organisation} has closed, so it cannot sign.")
             if signing_live_get(organisation=organisation) is not None:
                 raise AlreadySigned(f"{organisation} has already signed, or is waiting.")
+        else:
+            # Submissions for unlisted organisations queue here, so that of two signers
+            # describing the same one at once, the second is flagged as a possible duplicate.
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [UNLISTED_SUBMIT_LOCK_KEY])
         version = declaration_version_current()
         if version is None:
             raise NoDeclarationVersion("No version of the Declaration has been published yet.")
@@ -219,7 +227,7 @@ def signing_submit(*, signing: Signing, submitted_by: User) -> Signing:
             submitted_by.email_domain
         )
         signing.possible_duplicate = organisation is None and signing_name_is_possible_duplicate(
-            name=signing.proposed_name
+            name=signing.proposed_name, signing=signing
         )
         fields = [
             "status",

@@ -11,7 +11,8 @@ import csv
 import datetime
 import io
 import re
-from collections.abc import Sequence
+import zoneinfo
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from django.db import IntegrityError, connection, transaction
@@ -36,6 +37,7 @@ PROJECT_TITLE_MAX_LENGTH = Signing._meta.get_field("project_title").max_length o
 SIGNING_IMPORT_LOCK_KEY = 4_271_020
 DATE_PATTERN = re.compile(r"\d{4}-\d{2}-\d{2}")
 YES, NO = "yes", "no"
+LONDON = zoneinfo.ZoneInfo("Europe/London")
 
 
 class SigningImportFileError(DeclarationError):
@@ -108,12 +110,14 @@ def signing_import_rows_parse(*, content: str) -> list[SigningImportRow]:
 
     The header names the four columns, in any order and case; other columns are ignored.
     Blank lines are skipped. Raise ``SigningImportFileError`` for a file with a column
-    missing, no signatories, or more than ``MAX_LINES`` of them.
+    missing, no signatories, more than ``MAX_LINES`` of them, or that is not valid CSV (a
+    stray quotation mark, say, which makes the rest of the file one overlong cell).
     """
-    reader = csv.reader(io.StringIO(content.removeprefix("\ufeff")))
-    header = next(reader, None)
-    if header is None:
+    records = _records(content.removeprefix("\ufeff"))
+    first = next(records, None)
+    if first is None:
         raise SigningImportFileError(["The file is empty."])
+    _, header = first
     positions = {name.strip().lower(): index for index, name in enumerate(header)}
     missing = [column for column in COLUMNS if column not in positions]
     if missing:
@@ -132,12 +136,12 @@ def signing_import_rows_parse(*, content: str) -> list[SigningImportRow]:
         return values[index].strip() if index < len(values) else ""
 
     rows = []
-    for values in reader:
+    for line, values in records:
         if not any(value.strip() for value in values):
             continue
         rows.append(
             SigningImportRow(
-                line=reader.line_num,
+                line=line,
                 organisation=cell(values, COLUMN_ORGANISATION),
                 signed_on=cell(values, COLUMN_SIGNED_ON),
                 co_publisher=cell(values, COLUMN_CO_PUBLISHER),
@@ -154,6 +158,37 @@ def signing_import_rows_parse(*, content: str) -> list[SigningImportRow]:
     if not rows:
         raise SigningImportFileError(["The file has no signatories under its first line."])
     return rows
+
+
+def _records(content: str) -> Iterator[tuple[int, list[str]]]:
+    """Yield each record of the CSV text, with the number of the line it ends on.
+
+    Raise ``SigningImportFileError``, naming the line it starts on, for a record that is not
+    valid CSV: Python's reader refuses a cell longer than ``csv.field_size_limit()``, which
+    is what a quotation mark opened and never closed makes of the rest of a file.
+    """
+    reader = csv.reader(io.StringIO(content))
+    while True:
+        starts_on = reader.line_num + 1
+        try:
+            values = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            if "field larger than field limit" in str(error):
+                why = (
+                    f"a cell is longer than {csv.field_size_limit():,} characters, usually "
+                    'because a quotation mark (") opens a cell and is never closed'
+                )
+            else:
+                why = f"it is not valid CSV ({error})"
+            raise SigningImportFileError(
+                [
+                    f"The file cannot be read from line {starts_on}: {why}. Correct the file, "
+                    "save it as CSV and upload it again."
+                ]
+            ) from error
+        yield reader.line_num, values
 
 
 def signings_import(
@@ -173,9 +208,13 @@ def signings_import(
     pending or published signing already, or appears on an earlier line.
 
     Imported signings are published, signed on the date given, of the version current then,
-    with no signer. Every line is checked again when importing, and if any is invalid
-    nothing is written. The import is one transaction with one audit event. Raise
-    ``SigningImportConflict`` if a signing for one of the organisations is saved while it runs.
+    with no signer. Their publication time is the start of the day they signed, in London
+    (``created_at`` says when they were imported): so their yearly reminders fall on the
+    anniversaries of signing, not all on the anniversary of the import, and they sort among
+    other signatories by the day they signed. Every line is checked again when importing,
+    and if any is invalid nothing is written. The import is one transaction with one audit
+    event. Raise ``SigningImportConflict`` if a signing for one of the organisations is saved
+    while it runs.
     """
     try:
         return _signings_import(rows=rows, imported_by=imported_by, dry_run=dry_run, source=source)
@@ -225,7 +264,7 @@ def _signings_import(
                     co_publisher=line.co_publisher,
                     version=_version_on(versions, line.signed_on),
                     created_at=now,
-                    published_at=now,
+                    published_at=_start_of_day(line.signed_on),
                     published_by=imported_by,
                 )
                 for line in lines
@@ -328,6 +367,13 @@ def _date_read(text: str) -> datetime.date | str:
     if signed_on > timezone.localdate():
         return f"Bad date: {text} is in the future."
     return signed_on
+
+
+def _start_of_day(day: datetime.date | None) -> datetime.datetime:
+    """Return midnight at the start of ``day`` in London, the time an imported signing is
+    published at."""
+    assert day is not None  # a valid line always has its date
+    return datetime.datetime.combine(day, datetime.time.min, tzinfo=LONDON)
 
 
 def _version_on(

@@ -1,4 +1,5 @@
-"""Writes about declaration project updates, which members of a signatory post."""
+"""Writes about declaration project updates, which members of a signatory post and staff
+may remove."""
 
 from __future__ import annotations
 
@@ -10,10 +11,15 @@ from localdigital.audit.services import audit_record
 
 from ..errors import DeclarationError
 from ..models import Membership, ProjectUpdate, Signing, SigningStatus
+from .moderation import ReasonRequired
 
 
 class UpdateNotAllowed(DeclarationError):
     """The person may not post an update for this signing, or the signing takes none."""
+
+
+class UpdateAlreadyRemoved(DeclarationError):
+    """The update has been removed already."""
 
 
 def project_update_post(
@@ -57,3 +63,39 @@ def project_update_post(
             data={"signing": signing.reference, "title": title},
         )
     return update
+
+
+def project_update_remove(*, update: ProjectUpdate, removed_by: User | None, reason: str) -> None:
+    """Remove an update from its signatory's public page, with a reason, as staff moderating.
+
+    The update is deleted; the audit event keeps its title, text, signatory and poster with
+    the reason, so what was removed, and why, is on record. Raise ``ReasonRequired`` without
+    a reason, and ``UpdateAlreadyRemoved`` if it has gone already.
+    """
+    reason = (reason or "").strip()
+    if not reason:
+        raise ReasonRequired("Give a reason for removing the update.")
+    with transaction.atomic():
+        locked = (
+            ProjectUpdate.objects.select_for_update(of=("self",))
+            .select_related("signing__organisation", "posted_by")
+            .filter(pk=update.pk)
+            .first()
+        )
+        if locked is None:
+            raise UpdateAlreadyRemoved(f"The update “{update.title}” has already been removed.")
+        audit_record(
+            actor=removed_by,
+            verb="declaration.project_update.removed",
+            target=locked,
+            data={
+                "signing": locked.signing.reference,
+                "organisation": locked.signing.organisation_name,
+                "title": locked.title,
+                "body": locked.body,
+                "posted_by": locked.posted_by.email if locked.posted_by else None,
+                "posted_at": locked.posted_at,
+                "reason": reason,
+            },
+        )
+        locked.delete()

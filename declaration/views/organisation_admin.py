@@ -5,7 +5,8 @@ not signed in is sent to sign in. Everyone else who is signed in gets 403, the s
 whether they are a member of the organisation, an admin of another one, staff, or asking
 about a slug that does not exist; so these pages do not tell who belongs where, nor which
 slugs exist. A member or signing named by id in the address is looked up within the
-organisation only, so an id from another organisation is 404.
+organisation only, so an id from another organisation is 404. The membership services check
+the admin again under the organisation's lock: one demoted a moment ago gets 403 too.
 """
 
 from __future__ import annotations
@@ -89,6 +90,8 @@ def organisation_member_approve(
         raise Http404
     try:
         memberships.membership_approve(membership=membership, approved_by=request.user)
+    except memberships.MembershipNotAdminError as error:
+        raise PermissionDenied from error
     except memberships.MembershipAlreadyApprovedError:
         messages.info(request, f"{_name(membership)} is already a member of {organisation.name}")
     except Membership.DoesNotExist:
@@ -110,6 +113,8 @@ def organisation_member_refuse(
         raise Http404
     try:
         memberships.membership_refuse(membership=membership, refused_by=request.user)
+    except memberships.MembershipNotAdminError as error:
+        raise PermissionDenied from error
     except memberships.MembershipAlreadyApprovedError:
         messages.info(
             request,
@@ -144,6 +149,8 @@ def organisation_member_remove(
     if request.method == "POST":
         try:
             memberships.membership_remove(membership=membership, removed_by=request.user)
+        except memberships.MembershipNotAdminError as error:
+            raise PermissionDenied from error
         except memberships.MembershipLastAdminError:
             context["problem"] = (
                 f"You are the only organisation admin for {organisation.name}. "

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -18,9 +19,13 @@ from declaration.models import OrganisationType
 from declaration.selectors import organisation_get_by_slug
 from declaration.selectors import public as selectors
 from declaration.services.updates import UpdateNotAllowed, project_update_post
+from localdigital.accounts.ratelimit import is_limited
 from localdigital.accounts.types import AuthenticatedHttpRequest
 
 SIGNATORIES_PER_PAGE = 50
+TOO_MANY_UPDATES = (
+    "You have posted too many updates in a short time. Wait an hour, then post this one again"
+)
 # Page numbers shown either side of the current one before an ellipsis.
 PAGINATION_NEIGHBOURS = 1
 
@@ -166,26 +171,40 @@ def signatory_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def project_update_new(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
-    """Ask a member of a signatory for an update on its declaration project, and post it."""
+    """Ask a member of a signatory for an update on its declaration project, and post it.
+
+    Each person may post ``PROJECT_UPDATE_RATE_PER_USER`` updates (10 an hour by default);
+    past that the page says so, with status 429, and keeps what they typed.
+    """
     if organisation_get_by_slug(slug=slug) is None:
         raise Http404("No organisation has this address.")
     signing = selectors.signatory_for_member(user=request.user, slug=slug)
     if signing is None:
         raise PermissionDenied("Only approved members of a signatory can post its updates.")
     form = ProjectUpdateForm(request.POST if request.method == "POST" else None)
+    status = 200
     if form.is_valid():
-        try:
-            project_update_post(
-                signing=signing,
-                title=form.cleaned_data["title"],
-                body=form.cleaned_data["body"],
-                posted_by=request.user,
-            )
-        except UpdateNotAllowed as error:
-            form.add_error(None, str(error))
+        if is_limited(
+            request,
+            group="declaration.project_update",
+            key=f"user:{request.user.pk}",
+            rate=settings.PROJECT_UPDATE_RATE_PER_USER,
+        ):
+            form.add_error(None, TOO_MANY_UPDATES)
+            status = 429
         else:
-            messages.success(request, "Your update has been posted")
-            return redirect("declaration:signatory", slug=slug)
+            try:
+                project_update_post(
+                    signing=signing,
+                    title=form.cleaned_data["title"],
+                    body=form.cleaned_data["body"],
+                    posted_by=request.user,
+                )
+            except UpdateNotAllowed as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, "Your update has been posted")
+                return redirect("declaration:signatory", slug=slug)
     return render(
         request,
         "declaration/public/update_new.html",
@@ -194,4 +213,5 @@ def project_update_new(request: AuthenticatedHttpRequest, slug: str) -> HttpResp
             "organisation_name": signing.organisation_name,
             "signatory_url": reverse("declaration:signatory", kwargs={"slug": slug}),
         },
+        status=status,
     )

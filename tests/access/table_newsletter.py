@@ -2,14 +2,29 @@
 
 The confirm and unsubscribe pages are checked with a token that is not valid: anyone gets the
 page that says so. Valid links are tested in tests/declaration/test_newsletter_views.py.
+
+The issue admin's own pages (preview, progress, and the buttons behind it) sit under the
+model's admin path, so the walk of named URLs would pass them by: they are listed here, for a
+draft issue made by ``setup()``. Their GET status is what is recorded; the buttons that change
+something answer a GET with 405, or with a page that asks for confirmation, and who may POST
+to them is tested in tests/declaration/test_newsletter_admin.py.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from tests.access.roles import COMMS, SUPERUSER, everyone
+from tests.access.roles import COMMS, SUPERUSER, everyone, staff_only
 from tests.declaration.newsletter_factories import NewsletterIssueFactory, SubscriberFactory
+
+# The draft issue that the admin's own newsletter URLs name.
+ISSUE_PK = 4242
+ISSUE: dict[str, object] = {"issue_id": ISSUE_PK}
+
+# Verified Communications staff and superusers get ``status``; other staff are refused.
+COMMS_ONLY = {**staff_only(403, council=302), COMMS: 200, SUPERUSER: 200}
+# Refused to every verified member of staff, before any permission check, on a GET.
+POST_ONLY = staff_only(405, council=302)
 
 URL_ACCESS: dict[str, tuple[dict[str, object], dict[str, int]]] = {
     "declaration:newsletter": ({}, everyone(200)),
@@ -18,6 +33,17 @@ URL_ACCESS: dict[str, tuple[dict[str, object], dict[str, int]]] = {
     "declaration:newsletter-confirmed": ({}, everyone(200)),
     "declaration:newsletter-unsubscribe": ({"token": "not-a-valid-token"}, everyone(200)),
     "declaration:newsletter-unsubscribed": ({}, everyone(200)),
+    "admin:declaration_newsletterissue_preview": (ISSUE, COMMS_ONLY),
+    "admin:declaration_newsletterissue_progress": (ISSUE, COMMS_ONLY),
+    "admin:declaration_newsletterissue_test": (ISSUE, POST_ONLY),
+    "admin:declaration_newsletterissue_schedule": (ISSUE, POST_ONLY),
+    "admin:declaration_newsletterissue_unschedule": (ISSUE, POST_ONLY),
+    # A GET asks "Send … now?"; the POST sends.
+    "admin:declaration_newsletterissue_send": (ISSUE, COMMS_ONLY),
+    "admin:declaration_newsletterissue_pause": (ISSUE, POST_ONLY),
+    "admin:declaration_newsletterissue_resume": (ISSUE, POST_ONLY),
+    # A GET asks "Cancel …?"; the POST cancels.
+    "admin:declaration_newsletterissue_cancel": (ISSUE, COMMS_ONLY),
 }
 
 ADMIN_MODEL_ACCESS: dict[str, dict[str, set[str]]] = {
@@ -36,3 +62,8 @@ ADMIN_MODEL_OBJECTS: dict[str, Callable[[], object]] = {
     "declaration.newsletterissue": lambda: NewsletterIssueFactory.create(),
     "declaration.subscriber": lambda: SubscriberFactory.create(),
 }
+
+
+def setup() -> None:
+    """Make the draft issue that the admin's newsletter URLs name."""
+    NewsletterIssueFactory.create(pk=ISSUE_PK)

@@ -71,6 +71,8 @@ class TestOrganisationJoinRequest:
         admins = [MembershipFactory(organisation=organisation, admin=True).user for _ in range(2)]
         MembershipFactory(organisation=organisation)  # an ordinary member is not asked
         MembershipFactory(organisation=organisation, admin=True, pending=True)  # nor a waiting one
+        # nor one whose account is deactivated
+        MembershipFactory(organisation=organisation, admin=True, user__is_active=False)
         user = UserFactory(email="consultant@example.com", full_name="Sam Lee")
 
         first = organisation_join_request(organisation=organisation, user=user)
@@ -87,6 +89,15 @@ class TestOrganisationJoinRequest:
             assert "Sam Lee" in email.body_text
             assert "http://testserver/account/" in email.body_text
         assert AuditEvent.objects.filter(verb="declaration.membership.requested").count() == 1
+
+    @override_settings(FEEDBACK_EMAIL=STAFF_INBOX)
+    def test_emails_staff_when_the_organisation_has_no_active_admin(self, organisation):
+        """An admin whose account is deactivated cannot approve anyone, so staff are asked."""
+        MembershipFactory(organisation=organisation, admin=True, user__is_active=False)
+
+        organisation_join_request(organisation=organisation, user=UserFactory())
+
+        assert list(OutgoingEmail.objects.values_list("recipient", flat=True)) == [STAFF_INBOX]
 
     @override_settings(FEEDBACK_EMAIL=STAFF_INBOX)
     def test_emails_staff_when_the_organisation_has_no_admin(self, organisation):

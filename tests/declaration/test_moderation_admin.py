@@ -35,10 +35,19 @@ def listed(response) -> list[Signing]:
     return list(response.context["cl"].result_list)
 
 
-def act(client, action: str, signings: list[Signing], query: str = "?status=all", **data):
+def act(
+    client,
+    action: str,
+    signings: list[Signing],
+    query: str = "?status=all",
+    *,
+    follow: bool = False,
+    **data,
+):
     return client.post(
         SIGNINGS + query,
         {"action": action, "_selected_action": [s.pk for s in signings], "index": 0, **data},
+        follow=follow,
     )
 
 
@@ -101,24 +110,27 @@ class TestSigningList:
         assert response.text.count('alt="True"') == 2
 
     @pytest.mark.parametrize(
-        "query",
-        ["Ambridge", "Borsetshire Fire", "LDD-ABC234", "signer@ambridge.gov.uk"],
+        ("query", "index"),
+        [
+            ("Ambridge", 0),
+            ("Borsetshire Fire", 1),
+            ("LDD-ABC234", 2),
+            ("signer@loxley.gov.uk", 3),
+        ],
         ids=["organisation", "proposed name", "reference", "signer's email"],
     )
-    def test_finds_a_signing_when_searching(self, client, query):
+    def test_finds_exactly_the_signing_when_searching(self, client, query, index):
+        """Each search finds its own signing and no other, the decoy included."""
         organisation = OrganisationFactory(name="Ambridge Parish Council")
-        found = [
+        signings = [
             SigningFactory(submitted=True, organisation=organisation),
             SigningFactory(submitted=True, unlisted=True, proposed_name="Borsetshire Fire"),
             SigningFactory(submitted=True, reference="LDD-ABC234"),
-            SigningFactory(submitted=True, signer=UserFactory(email="signer@ambridge.gov.uk")),
+            SigningFactory(submitted=True, signer=UserFactory(email="signer@loxley.gov.uk")),
+            SigningFactory(submitted=True),  # a decoy that no search finds
         ]
-        SigningFactory(submitted=True)
 
-        result = listed(client.get(SIGNINGS, {"q": query}))
-
-        assert len(result) >= 1
-        assert set(result) <= set(found)
+        assert listed(client.get(SIGNINGS, {"q": query})) == [signings[index]]
 
     def test_links_to_the_import(self, client):
         response = client.get(SIGNINGS)
@@ -192,21 +204,28 @@ class TestSigningDetail:
 
     def test_offers_the_actions_that_the_state_allows(self, client):
         pending = SigningFactory(submitted=True)
+        unlisted = SigningFactory(submitted=True, unlisted=True)
         published = SigningFactory()
+        co_publisher = SigningFactory(co_published=True)
         rejected = SigningFactory(rejected=True)
 
         def buttons(signing):
             url = reverse("admin:declaration_signing_change", args=[signing.pk])
             return client.get(url).context["moderation_actions"]
 
-        assert [name for name, _ in buttons(pending)] == [
+        assert [name for name, _ in buttons(pending)] == ["publish_selected", "reject_selected"]
+        assert [name for name, _ in buttons(unlisted)] == [
             "publish_selected",
+            "publish_different_organisation",
             "reject_selected",
-            "mark_co_publisher",
         ]
         assert [name for name, _ in buttons(published)] == [
             "unpublish_selected",
             "mark_co_publisher",
+        ]
+        assert [name for name, _ in buttons(co_publisher)] == [
+            "unpublish_selected",
+            "unmark_co_publisher",
         ]
         assert buttons(rejected) == []
 
@@ -274,6 +293,76 @@ class TestPublishAction:
         response = act(assessor, "publish_selected", [signing])
 
         assert response.status_code == 403
+        assert status_of(signing) == SigningStatus.SUBMITTED
+
+    def test_names_the_listed_organisation_and_publishes_nothing_when_a_name_is_like_it(
+        self, client
+    ):
+        OrganisationFactory(name="Borsetshire Fire & Rescue Service", slug="borsetshire-fire")
+        signing = SigningFactory(
+            submitted=True, unlisted=True, proposed_name="Borsetshire Fire and Rescue"
+        )
+
+        response = act(client, "publish_selected", [signing], follow=True)
+
+        messages = [str(m) for m in response.context["messages"]]
+        assert messages == [
+            f"Not changed: {signing.reference} (Borsetshire Fire and Rescue may be an "
+            "organisation that is already listed: Borsetshire Fire & Rescue Service "
+            "(borsetshire-fire). If it is a different organisation, publish it with “Publish "
+            "anyway: it is a different organisation”; if not, reject it.)"
+        ]
+        assert status_of(signing) == SigningStatus.SUBMITTED
+
+    def test_publishes_when_staff_confirm_it_is_a_different_organisation(
+        self, client, fund_manager
+    ):
+        OrganisationFactory(name="Borsetshire Fire & Rescue Service", slug="borsetshire-fire")
+        signing = SigningFactory(
+            submitted=True, unlisted=True, proposed_name="Borsetshire Fire and Rescue"
+        )
+
+        response = act(client, "publish_different_organisation", [signing], follow=True)
+
+        assert status_of(signing) == SigningStatus.PUBLISHED
+        assert [str(m) for m in response.context["messages"]] == [
+            "Published 1 signing, as different organisations from those with like names."
+        ]
+        event = AuditEvent.objects.get(verb="declaration.signing.published")
+        assert event.actor == fund_manager
+        assert event.data["confirmed_different_from"] == ["borsetshire-fire"]
+
+    def test_shows_staff_the_names_like_an_unlisted_organisation(self, client):
+        OrganisationFactory(name="Borsetshire Fire & Rescue Service", slug="borsetshire-fire")
+        other = SigningFactory(
+            submitted=True, unlisted=True, proposed_name="Borsetshire Fire Rescue"
+        )
+        signing = SigningFactory(
+            submitted=True, unlisted=True, proposed_name="Borsetshire Fire and Rescue"
+        )
+
+        response = client.get(reverse("admin:declaration_signing_change", args=[signing.pk]))
+
+        assert "Names like it" in response.text
+        assert (
+            "Borsetshire Fire &amp; Rescue Service, in the register (borsetshire-fire); "
+            f"Borsetshire Fire Rescue, waiting for checks ({other.reference})"
+        ) in response.text
+
+    def test_says_why_and_publishes_nothing_when_the_organisation_has_closed(self, client):
+        signing = SigningFactory(
+            submitted=True,
+            organisation=OrganisationFactory(
+                name="Borsetshire District Council", closed_on=datetime.date(2023, 4, 1)
+            ),
+        )
+
+        response = act(client, "publish_selected", [signing], follow=True)
+
+        assert [str(m) for m in response.context["messages"]] == [
+            f"Not changed: {signing.reference} (Borsetshire District Council closed on "
+            "1 April 2023, so its signing cannot be published. Reject it, with a reason.)"
+        ]
         assert status_of(signing) == SigningStatus.SUBMITTED
 
 
@@ -421,3 +510,32 @@ class TestCoPublisherAction:
             saved = Signing.objects.get(pk=signing.pk)
             assert saved.co_publisher
             assert saved.signed_on == datetime.date(2018, 7, 4)
+
+    def test_refuses_to_mark_a_pending_signing_and_says_why(self, client):
+        pending = SigningFactory(submitted=True, signed_on=datetime.date(2019, 5, 1))
+
+        response = act(client, "mark_co_publisher", [pending], follow=True)
+
+        assert [str(m) for m in response.context["messages"]] == [
+            f"Not changed: {pending.reference} (Only a published signing can be marked as a "
+            f"co-publisher; {pending.reference} is waiting for checks.)"
+        ]
+        saved = Signing.objects.get(pk=pending.pk)
+        assert (saved.co_publisher, saved.signed_on) == (False, datetime.date(2019, 5, 1))
+
+    def test_unmarks_each_selected_co_publisher_and_keeps_its_date(self, client, fund_manager):
+        signings = SigningFactory.create_batch(2, co_published=True)
+
+        response = act(client, "unmark_co_publisher", signings, follow=True)
+
+        assert [str(m) for m in response.context["messages"]] == [
+            "Unmarked 2 signings as co-publishers. Their date signed is unchanged."
+        ]
+        for signing in signings:
+            saved = Signing.objects.get(pk=signing.pk)
+            assert not saved.co_publisher
+            assert saved.signed_on == datetime.date(2018, 7, 4)
+        events = AuditEvent.objects.filter(verb="declaration.signing.co_publisher_set")
+        assert {(event.actor, event.data["co_publisher"]) for event in events} == {
+            (fund_manager, False)
+        }

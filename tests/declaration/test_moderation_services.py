@@ -18,6 +18,7 @@ from declaration.models import (
 from declaration.services import moderation
 from declaration.services.moderation import (
     NotOrganisationAdmin,
+    PossibleDuplicateOrganisation,
     ReasonRequired,
     signing_co_publisher_set,
     signing_publish,
@@ -25,10 +26,16 @@ from declaration.services.moderation import (
     signing_unpublish,
     signing_withdraw_published,
 )
+from declaration.services.signing import OrganisationClosed
 from localdigital.audit.models import AuditEvent
 from localdigital.mail.models import OutgoingEmail
 from tests.accounts.factories import UserFactory
-from tests.declaration.factories import MembershipFactory, OrganisationFactory, SigningFactory
+from tests.declaration.factories import (
+    DeclarationVersionFactory,
+    MembershipFactory,
+    OrganisationFactory,
+    SigningFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -146,10 +153,85 @@ class TestSigningPublish:
         OrganisationFactory(name="Borsetshire Fire", slug="borsetshire-fire-2")
         signing = SigningFactory(submitted=True, unlisted=True, proposed_name="Borsetshire Fire")
 
-        signing_publish(signing=signing, published_by=staff)
+        signing_publish(signing=signing, published_by=staff, different_organisation_confirmed=True)
 
         signing.refresh_from_db()
         assert signing.organisation.slug == "borsetshire-fire-3"
+
+    def test_refuses_and_changes_nothing_when_an_unlisted_name_is_like_a_listed_one(self, staff):
+        """The register may have gained the organisation since the signer described it."""
+        signing = SigningFactory(
+            submitted=True, unlisted=True, proposed_name="Borsetshire Fire and Rescue"
+        )
+        OrganisationFactory(name="Borsetshire Fire & Rescue Service", slug="borsetshire-fire")
+        organisations = Organisation.objects.count()
+        before = snapshot(signing)
+
+        with pytest.raises(PossibleDuplicateOrganisation) as refusal:
+            signing_publish(signing=signing, published_by=staff)
+
+        assert str(refusal.value) == (
+            "Borsetshire Fire and Rescue may be an organisation that is already listed: "
+            "Borsetshire Fire & Rescue Service (borsetshire-fire). If it is a different "
+            "organisation, publish it with “Publish anyway: it is a different organisation”; "
+            "if not, reject it."
+        )
+        assert snapshot(signing) == before
+        assert Organisation.objects.count() == organisations
+        assert not AuditEvent.objects.exists()
+        assert not OutgoingEmail.objects.exists()
+
+    def test_refuses_the_second_of_two_like_unlisted_signings_once_the_first_is_published(
+        self, staff
+    ):
+        """Publishing the first creates its organisation, which the second's name is like."""
+        first = SigningFactory(submitted=True, unlisted=True, proposed_name="Ambridge Fire")
+        second = SigningFactory(
+            submitted=True, unlisted=True, proposed_name="Ambridge Fire Service"
+        )
+        signing_publish(signing=first, published_by=staff)
+
+        with pytest.raises(PossibleDuplicateOrganisation):
+            signing_publish(signing=second, published_by=staff)
+
+        assert snapshot(second)["status"] == SigningStatus.SUBMITTED
+
+    def test_publishes_and_audits_the_confirmation_when_staff_say_it_is_different(self, staff):
+        OrganisationFactory(name="Borsetshire Fire", slug="borsetshire-fire")
+        signing = SigningFactory(
+            submitted=True, unlisted=True, proposed_name="Borsetshire Fire Cadets"
+        )
+
+        signing_publish(signing=signing, published_by=staff, different_organisation_confirmed=True)
+
+        signing.refresh_from_db()
+        assert signing.status == SigningStatus.PUBLISHED
+        assert signing.organisation.name == "Borsetshire Fire Cadets"
+        event = AuditEvent.objects.get(verb="declaration.signing.published")
+        assert event.data == {
+            "organisation": "borsetshire-fire-cadets",
+            "confirmed_different_from": ["borsetshire-fire"],
+        }
+
+    def test_refuses_and_changes_nothing_when_the_organisation_has_closed(self, staff):
+        """An organisation that closed while its signing waited cannot join the list."""
+        signing = SigningFactory(
+            submitted=True,
+            organisation=OrganisationFactory(name="Borsetshire District Council", closed=True),
+        )
+        before = snapshot(signing)
+
+        with pytest.raises(OrganisationClosed) as refusal:
+            signing_publish(signing=signing, published_by=staff)
+
+        assert str(refusal.value).startswith("Borsetshire District Council closed on ")
+        assert str(refusal.value).endswith(
+            ", so its signing cannot be published. Reject it, with a reason."
+        )
+        assert snapshot(signing) == before
+        assert not Membership.objects.exists()
+        assert not AuditEvent.objects.exists()
+        assert not OutgoingEmail.objects.exists()
 
     def test_emails_the_signer_a_link_to_the_signatory_page_and_tells_the_digital_lead(self, staff):
         organisation = OrganisationFactory(name="Borsetshire District Council", slug="borsetshire")
@@ -325,6 +407,19 @@ class TestSigningUnpublish:
         assert waiting_admin.user.email not in recipients
         assert all("Signed in error." in e.body_text for e in OutgoingEmail.objects.all())
 
+    def test_emails_no_admin_whose_account_is_deactivated_when_unpublishing(self, staff):
+        signing = SigningFactory()
+        active = MembershipFactory(organisation=signing.organisation, admin=True)
+        MembershipFactory(
+            organisation=signing.organisation, admin=True, user=UserFactory(is_active=False)
+        )
+
+        signing_unpublish(signing=signing, unpublished_by=staff, reason="Signed in error.")
+
+        assert list(OutgoingEmail.objects.values_list("recipient", flat=True)) == [
+            active.user.email
+        ]
+
     @pytest.mark.parametrize("reason", ["", "  "])
     def test_refuses_and_changes_nothing_when_no_reason_is_given(self, staff, reason):
         signing = SigningFactory()
@@ -392,9 +487,12 @@ class TestSigningWithdrawPublished:
         event = AuditEvent.objects.get(verb="declaration.signing.withdrawn")
         assert event.actor == admin.user
 
-    def test_emails_the_admins_and_the_local_digital_team_when_withdrawing(self, admin):
+    def test_emails_the_active_admins_and_the_local_digital_team_when_withdrawing(self, admin):
         signing = SigningFactory(organisation=admin.organisation)
         other_admin = MembershipFactory(organisation=admin.organisation, admin=True)
+        MembershipFactory(
+            organisation=admin.organisation, admin=True, user=UserFactory(is_active=False)
+        )
 
         signing_withdraw_published(signing=signing, withdrawn_by=admin.user, reason="Merging.")
 
@@ -464,20 +562,29 @@ class TestSigningWithdrawPublished:
 
 
 class TestSigningCoPublisherSet:
-    @pytest.mark.parametrize("state", ["published", "submitted"])
-    def test_marks_and_dates_it_4_july_2018_when_the_signing_is_live(self, staff, state):
-        signing = signing_in(state, signed_on=datetime.date(2019, 1, 10))
+    @pytest.fixture
+    def version_2(self):
+        return DeclarationVersionFactory(number=2, published_on=datetime.date(2019, 1, 1))
+
+    def test_marks_dates_and_versions_it_4_july_2018_when_the_signing_is_published(
+        self, staff, version_2
+    ):
+        """A co-publisher signed the Declaration as published that day: version 1."""
+        signing = SigningFactory(signed_on=datetime.date(2019, 1, 10), version=version_2)
 
         signing_co_publisher_set(signing=signing, co_publisher=True, changed_by=staff)
 
         signing.refresh_from_db()
         assert signing.co_publisher
         assert signing.signed_on == datetime.date(2018, 7, 4)
+        assert signing.version.number == 1
         event = AuditEvent.objects.get(verb="declaration.signing.co_publisher_set")
         assert event.data == {
             "co_publisher": True,
             "signed_on": "2018-07-04",
             "previous_signed_on": "2019-01-10",
+            "version": 1,
+            "previous_version": 2,
         }
 
     def test_changes_nothing_when_it_is_already_a_co_publisher(self, staff):
@@ -487,7 +594,7 @@ class TestSigningCoPublisherSet:
 
         assert not AuditEvent.objects.exists()
 
-    def test_keeps_the_date_when_unmarking(self, staff):
+    def test_keeps_the_date_and_version_and_audits_when_unmarking(self, staff):
         signing = SigningFactory(co_published=True)
 
         signing_co_publisher_set(signing=signing, co_publisher=False, changed_by=staff)
@@ -495,19 +602,36 @@ class TestSigningCoPublisherSet:
         signing.refresh_from_db()
         assert not signing.co_publisher
         assert signing.signed_on == datetime.date(2018, 7, 4)
+        assert signing.version.number == 1
+        event = AuditEvent.objects.get(verb="declaration.signing.co_publisher_set")
+        assert (event.actor, event.data["co_publisher"]) == (staff, False)
 
-    @pytest.mark.parametrize("state", ["draft", "rejected", "withdrawn", "unpublished"])
-    def test_refuses_when_the_signing_is_not_live(self, staff, state):
+    @pytest.mark.parametrize(
+        "state", ["draft", "submitted", "rejected", "withdrawn", "unpublished"]
+    )
+    def test_refuses_to_mark_when_the_signing_is_not_published(self, staff, state):
+        """A pending signing may yet be rejected: only signatories are co-publishers."""
         signing = signing_in(state)
         before = snapshot(signing)
 
-        with pytest.raises(TransitionNotAllowed):
+        with pytest.raises(TransitionNotAllowed, match="Only a published signing can be marked"):
             signing_co_publisher_set(signing=signing, co_publisher=True, changed_by=staff)
 
         assert snapshot(signing) == before
+        assert not AuditEvent.objects.exists()
 
-    def test_writes_nothing_when_the_audit_fails(self, staff, broken_audit):
-        signing = SigningFactory()
+    @pytest.mark.parametrize("state", ["submitted", "unpublished", "withdrawn"])
+    def test_refuses_to_unmark_when_the_signing_is_not_published(self, staff, state):
+        signing = signing_in(state, co_publisher=True, signed_on=datetime.date(2018, 7, 4))
+        before = snapshot(signing)
+
+        with pytest.raises(TransitionNotAllowed, match="Only a published signing can be unmarked"):
+            signing_co_publisher_set(signing=signing, co_publisher=False, changed_by=staff)
+
+        assert snapshot(signing) == before
+
+    def test_writes_nothing_when_the_audit_fails(self, staff, broken_audit, version_2):
+        signing = SigningFactory(version=version_2)
         before = snapshot(signing)
 
         with pytest.raises(IntegrityError):

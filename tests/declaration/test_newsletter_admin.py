@@ -8,10 +8,12 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.utils import timezone
 
+from declaration.admin.newsletter import NewsletterIssueAdmin
 from declaration.models import IssueStatus, NewsletterIssue
 from declaration.services import newsletter as services
 from localdigital.audit.models import AuditEvent
 from localdigital.mail.models import EmailStatus, OutgoingEmail
+from tests.access.roles import COMMS, STAFF, SUPERUSER, UNVERIFIED_STAFF, client_for
 from tests.accounts.factories import UserFactory
 from tests.declaration.newsletter_factories import NewsletterIssueFactory, SubscriberFactory
 from tests.mail.factories import SuppressionFactory
@@ -93,9 +95,47 @@ class TestWritingAnIssue:
         draft, sent = NewsletterIssueFactory(), NewsletterIssueFactory(sent=True)
         assert comms.get(url("delete", draft)).status_code == 403
         assert otp_verified_superuser_client.get(url("delete", sent)).status_code == 403
+        assert otp_verified_superuser_client.post(
+            url("delete", sent), {"post": "yes"}
+        ).status_code == (403)
         response = otp_verified_superuser_client.post(url("delete", draft), {"post": "yes"})
         assert response.status_code == 302
         assert list(NewsletterIssue.objects.all()) == [sent]
+        # Through the audited service.
+        assert AuditEvent.objects.filter(
+            verb="declaration.newsletter_issue.deleted", target_object_id=str(draft.pk)
+        ).exists()
+
+    def test_offers_no_bulk_delete_which_would_bypass_the_service(
+        self, otp_verified_superuser_client
+    ):
+        """The changelist has no actions: delete_selected deletes a queryset, unaudited."""
+        draft = NewsletterIssueFactory()
+        changelist = reverse("admin:declaration_newsletterissue_changelist")
+        page = otp_verified_superuser_client.get(changelist).content.decode()
+        assert 'name="action"' not in page
+        assert "delete_selected" not in page
+        otp_verified_superuser_client.post(
+            changelist, {"action": "delete_selected", "_selected_action": [draft.pk], "post": "yes"}
+        )
+        assert list(NewsletterIssue.objects.all()) == [draft]
+        assert not AuditEvent.objects.filter(verb="declaration.newsletter_issue.deleted").exists()
+
+    def test_deletes_nothing_and_says_why_when_the_issue_left_the_drafts_meanwhile(
+        self, otp_verified_superuser_client, monkeypatch
+    ):
+        """The page was opened while it was a draft; it started sending before the click."""
+        issue = NewsletterIssueFactory(sending=True)
+        # As the page's own check saw it, before the issue left the drafts.
+        monkeypatch.setattr(
+            NewsletterIssueAdmin, "has_delete_permission", lambda self, request, obj=None: True
+        )
+        response = otp_verified_superuser_client.post(url("delete", issue), {"post": "yes"})
+        assert response["Location"] == url("change", issue)
+        assert messages_of(response) == [
+            "Nothing was deleted. This issue cannot be deleted: it is sending."
+        ]
+        assert NewsletterIssue.objects.get() == issue
 
 
 class TestPreviewAndTest:
@@ -285,6 +325,47 @@ class TestWhoMayUseTheButtons:
         assert comms.get(
             reverse("admin:declaration_newsletterissue_preview", args=[999])
         ).status_code == (404)
+
+
+# Each button, with the issue state it acts on, what it posts, and the state it leaves.
+BUTTONS: dict[str, tuple[dict[str, object], dict[str, str], str]] = {
+    "test": ({}, {}, IssueStatus.DRAFT),
+    "schedule": ({}, {"send_at": "2099-12-01T09:30"}, IssueStatus.SCHEDULED),
+    "unschedule": ({"scheduled": True}, {}, IssueStatus.DRAFT),
+    "send": ({}, {}, IssueStatus.SENDING),
+    "pause": ({"sending": True}, {}, IssueStatus.PAUSED),
+    "resume": ({"paused": True}, {}, IssueStatus.SENDING),
+    "cancel": ({"sending": True}, {}, IssueStatus.CANCELLED),
+}
+
+
+class TestWhoMayPressTheButtons:
+    """Every button, POSTed as every kind of staff: only Communications and superusers act."""
+
+    @pytest.mark.parametrize("name", BUTTONS)
+    @pytest.mark.parametrize("role", [*STAFF, *UNVERIFIED_STAFF])
+    def test_only_communications_and_superusers_act(self, role, name):
+        state, data, after = BUTTONS[name]
+        issue = NewsletterIssueFactory(**state)
+        before = issue.status
+        response = client_for(role).post(url(name, issue), data)
+        issue.refresh_from_db()
+        if role in (COMMS, SUPERUSER):
+            assert response["Location"] == url("change", issue)
+            assert issue.status == after
+            assert AuditEvent.objects.filter(target_object_id=str(issue.pk)).exists()
+            if name == "test":
+                assert OutgoingEmail.objects.exists()
+            return
+        if role in UNVERIFIED_STAFF:
+            # Sent to sign in with a second factor first.
+            assert response.status_code == 302
+            assert response["Location"].startswith(reverse("admin:login"))
+        else:
+            assert response.status_code == 403
+        assert issue.status == before
+        assert not AuditEvent.objects.filter(target_object_id=str(issue.pk)).exists()
+        assert not OutgoingEmail.objects.exists()
 
 
 class TestSubscriberAdmin:

@@ -9,6 +9,7 @@ from collections import Counter
 import psycopg2
 import pytest
 from django.core import signing
+from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connection
 from django.utils import timezone
 from kombu.exceptions import OperationalError as KombuOperationalError
@@ -281,6 +282,121 @@ class TestSubscriberUnsubscribe:
             services.subscriber_unsubscribe(token=unsubscribe_token(subscriber))
         assert Subscriber.objects.get().status == SubscriberStatus.CONFIRMED
         assert OutgoingEmail.objects.get().status == EmailStatus.QUEUED
+
+
+class TestSubscribersImportConfirmed:
+    """Subscribers who confirmed on an earlier mailing list (the demo seed adds them)."""
+
+    def test_adds_each_new_address_as_a_confirmed_subscriber(self, staff):
+        council = OrganisationFactory()
+        added = services.subscribers_import_confirmed(
+            emails=[" Clerk@Stockport.gov.uk ", "digital@leeds.gov.uk", ""],
+            imported_by=staff,
+            organisation=council,
+        )
+        assert added == 2
+        subscribers = list(Subscriber.objects.order_by("email"))
+        assert [(s.email, s.status, s.organisation) for s in subscribers] == [
+            ("Clerk@Stockport.gov.uk", SubscriberStatus.CONFIRMED, council),
+            ("digital@leeds.gov.uk", SubscriberStatus.CONFIRMED, council),
+        ]
+        assert all(s.confirmed_at is not None for s in subscribers)
+        # Confirmed elsewhere: nobody is asked to confirm again.
+        assert not OutgoingEmail.objects.exists()
+
+    def test_leaves_known_addresses_alone_whatever_their_state_or_case(self, staff):
+        """Someone who unsubscribed stays unsubscribed; someone pending still confirms."""
+        unsubscribed = SubscriberFactory(email="gone@stockport.gov.uk", unsubscribed=True)
+        pending = SubscriberFactory(email="waiting@stockport.gov.uk", pending=True)
+        confirmed = SubscriberFactory(email="reader@stockport.gov.uk", organisation=None)
+        added = services.subscribers_import_confirmed(
+            emails=[
+                "GONE@stockport.gov.uk",
+                "waiting@Stockport.gov.uk",
+                "reader@stockport.gov.uk",
+                "new@stockport.gov.uk",
+                "NEW@stockport.gov.uk",
+            ],
+            imported_by=staff,
+            organisation=OrganisationFactory(),
+        )
+        assert added == 1
+        for before in (unsubscribed, pending, confirmed):
+            after = Subscriber.objects.get(pk=before.pk)
+            assert (after.email, after.status, after.organisation_id, after.confirmed_at) == (
+                before.email,
+                before.status,
+                before.organisation_id,
+                before.confirmed_at,
+            )
+        assert Subscriber.objects.filter(email__iexact="new@stockport.gov.uk").count() == 1
+
+    def test_records_one_audit_event_for_the_whole_import(self, staff):
+        SubscriberFactory(email="reader@stockport.gov.uk")
+        services.subscribers_import_confirmed(
+            emails=["a@stockport.gov.uk", "b@stockport.gov.uk", "reader@stockport.gov.uk"],
+            imported_by=staff,
+        )
+        [event] = AuditEvent.objects.all()
+        assert (event.verb, event.actor, event.data) == (
+            "declaration.subscriber.imported",
+            staff,
+            {"added": 2, "already_known": 1, "organisation": None},
+        )
+
+    def test_records_nothing_when_every_address_is_known(self, staff):
+        SubscriberFactory(email="reader@stockport.gov.uk")
+        assert (
+            services.subscribers_import_confirmed(
+                emails=["reader@stockport.gov.uk"], imported_by=staff
+            )
+            == 0
+        )
+        assert not AuditEvent.objects.exists()
+
+    def test_adds_nobody_when_an_address_is_not_valid(self, staff):
+        with pytest.raises(ValidationError):
+            services.subscribers_import_confirmed(
+                emails=["a@stockport.gov.uk", "not an address", "b@stockport.gov.uk"],
+                imported_by=staff,
+            )
+        assert not Subscriber.objects.exists()
+
+    def test_adds_nobody_when_the_audit_event_cannot_be_saved(self, staff, broken_audit):
+        with pytest.raises(DatabaseError):
+            services.subscribers_import_confirmed(
+                emails=["a@stockport.gov.uk", "b@stockport.gov.uk"], imported_by=staff
+            )
+        assert not Subscriber.objects.exists()
+
+
+class TestNewsletterIssueDelete:
+    def test_deletes_a_draft_and_audits_it(self, staff):
+        issue = NewsletterIssueFactory(subject="Round 5 is open")
+        services.newsletter_issue_delete(issue_id=issue.pk, deleted_by=staff)
+        assert not NewsletterIssue.objects.exists()
+        [event] = AuditEvent.objects.all()
+        assert (event.verb, event.actor, event.target_object_id, event.data) == (
+            "declaration.newsletter_issue.deleted",
+            staff,
+            str(issue.pk),
+            {"subject": "Round 5 is open"},
+        )
+
+    @pytest.mark.parametrize("state", ["scheduled", "sending", "paused", "cancelled", "sent"])
+    def test_refuses_to_delete_an_issue_that_is_not_a_draft(self, staff, state):
+        """An issue scheduled or sent stays, as the record of what subscribers were sent."""
+        issue = NewsletterIssueFactory(**{state: True})
+        with pytest.raises(TransitionNotAllowed, match="cannot be deleted"):
+            services.newsletter_issue_delete(issue_id=issue.pk, deleted_by=staff)
+        assert NewsletterIssue.objects.get() == issue
+        assert not AuditEvent.objects.exists()
+
+    def test_deletes_nothing_when_the_audit_event_cannot_be_saved(self, staff, broken_audit):
+        issue = NewsletterIssueFactory()
+        with pytest.raises(DatabaseError):
+            services.newsletter_issue_delete(issue_id=issue.pk, deleted_by=staff)
+        assert NewsletterIssue.objects.get() == issue
 
 
 class TestNewsletterIssueWriting:
@@ -701,6 +817,37 @@ class TestNewsletterIssueTestSend:
         services.newsletter_issue_test_send(issue_id=issue.pk, sent_by=staff)
         services.newsletter_issue_test_send(issue_id=issue.pk, sent_by=staff)
         assert OutgoingEmail.objects.count() == 2
+
+
+class TestNewsletterIssueRender:
+    BODY = (
+        "## Round 5 is open\n\n"
+        "Councils can send an **expression of interest**.\n\n"
+        "- Up to £350,000\n"
+        "- At least 3 councils\n\n"
+        "Read [the rules](https://localdigital.gov.uk/funding/) and the "
+        "[list of signatories](/signatories/)."
+    )
+
+    def test_gives_a_plain_text_part_without_markdown_punctuation(self):
+        rendered = selectors.newsletter_issue_render(issue=NewsletterIssueFactory(body=self.BODY))
+        assert (
+            "Round 5 is open\n"
+            "---------------\n\n"
+            "Councils can send an expression of interest.\n\n"
+            "- Up to £350,000\n"
+            "- At least 3 councils\n\n"
+            "Read the rules (https://localdigital.gov.uk/funding/) and the "
+            "list of signatories (http://testserver/signatories/)."
+        ) in rendered.text
+        assert "](" not in rendered.text
+        assert "**" not in rendered.text
+
+    def test_makes_relative_links_absolute_in_the_html_part(self):
+        rendered = selectors.newsletter_issue_render(issue=NewsletterIssueFactory(body=self.BODY))
+        assert '<a href="http://testserver/signatories/">list of signatories</a>' in rendered.html
+        assert 'href="/signatories/"' not in rendered.html
+        assert "<strong>expression of interest</strong>" in rendered.html
 
 
 class TestNewsletterTick:

@@ -386,6 +386,64 @@ class TestHandOver:
         assert "<form" not in response.content.decode().split('id="main-content"', 1)[1]
 
 
+class TestAdminDemotedMeanwhile:
+    """Another admin makes this one a member between the page's check and the change: the
+    service checks again, under the organisation's lock, and the change is refused."""
+
+    @pytest.fixture
+    def demote_on_lookup(self, admin, organisation, monkeypatch):
+        """Make the page's lookup of the member demote the acting admin first."""
+        MembershipFactory(organisation=organisation, admin=True)
+
+        def patch(selector_name: str) -> None:
+            real = getattr(selectors, selector_name)
+
+            def demoted_then(**kwargs):
+                Membership.objects.filter(pk=admin.pk).update(role=MembershipRole.MEMBER)
+                return real(**kwargs)
+
+            monkeypatch.setattr(selectors, selector_name, demoted_then)
+
+        return patch
+
+    @pytest.mark.parametrize(
+        ("name", "selector"),
+        [
+            ("member-approve", "organisation_membership_get"),
+            ("member-refuse", "organisation_membership_get"),
+        ],
+    )
+    def test_refuses_to_approve_or_refuse_a_request(
+        self, admin_client, waiting, demote_on_lookup, name, selector
+    ):
+        demote_on_lookup(selector)
+
+        response = admin_client.post(url(name, pk=waiting.pk))
+
+        assert response.status_code == 403
+        waiting.refresh_from_db()
+        assert not waiting.is_approved
+        assert not OutgoingEmail.objects.exists()
+
+    def test_refuses_to_remove_a_member(self, admin_client, member, demote_on_lookup):
+        demote_on_lookup("organisation_member_get")
+
+        response = admin_client.post(url("member-remove", pk=member.pk))
+
+        assert response.status_code == 403
+        assert Membership.objects.filter(pk=member.pk).exists()
+        assert not OutgoingEmail.objects.exists()
+
+    def test_says_so_when_handing_over(self, admin_client, member, demote_on_lookup):
+        demote_on_lookup("organisation_member_get")
+
+        response = admin_client.post(url("hand-over"), {"member": member.pk, "stay_admin": "no"})
+
+        assert_error_summary(response, "You are no longer an organisation admin")
+        member.refresh_from_db()
+        assert not member.is_admin
+
+
 class TestWithdraw:
     @pytest.fixture
     def signing(self, organisation):

@@ -9,6 +9,7 @@ import psycopg2
 import pytest
 from django.conf import settings
 from django.db import connection
+from django.utils import timezone
 
 from declaration import tasks
 from declaration.models import AnniversaryReminder, Signing
@@ -20,6 +21,7 @@ from declaration.services.reminders import (
     anniversary_reminders_queue,
     signing_anniversary_start,
 )
+from declaration.services.signing_import import signing_import_rows_parse, signings_import
 from localdigital.audit.models import AuditEvent
 from localdigital.celery import app as celery_app
 from localdigital.mail.models import OutgoingEmail
@@ -106,6 +108,9 @@ class TestAnniversaryReminders:
         signing = published_on(datetime.date(2024, 3, 10), project_title="Open repairs")
         MembershipFactory.create(organisation=signing.organisation)  # not an admin
         MembershipFactory.create(organisation=signing.organisation, admin=True, pending=True)
+        MembershipFactory.create(  # an admin whose account is deactivated
+            organisation=signing.organisation, admin=True, user__is_active=False
+        )
 
         assert run("2025-03-10T09:15:00", django_capture_on_commit_callbacks) == 1
 
@@ -200,6 +205,55 @@ class TestAnniversaryReminders:
         assert recipients() == ["lead@example.gov.uk"]
         assert "7 years ago" in OutgoingEmail.objects.get().subject
         assert AnniversaryReminder.objects.get().signing == signing
+
+    def test_imports_are_reminded_on_the_anniversaries_of_signing_not_of_the_import(
+        self, django_capture_on_commit_callbacks, monkeypatch
+    ):
+        """Through the real import: signatories imported on 1 May 2024 that signed on 20 and
+        19 November 2019 are reminded in the 7 days after those dates, not on 1 May 2025."""
+        for name, code in (("Ambridge Borough Council", "AMB"), ("Loxley Council", "LOX")):
+            MembershipFactory.create(
+                organisation=OrganisationFactory.create(name=name, register_code=code),
+                user=UserFactory.create(email=f"admin@{code.lower()}.gov.uk"),
+                admin=True,
+            )
+        imported_at = london(2024, 5, 1, 10, 30)
+        with monkeypatch.context() as frozen:
+            frozen.setattr(timezone, "now", lambda: imported_at)
+            result = signings_import(
+                rows=signing_import_rows_parse(
+                    content=(
+                        "register code or name,date signed,co-publisher,"
+                        "declaration project title\n"
+                        "AMB,2019-11-20,no,Open repairs\n"
+                        "LOX,2019-11-19,no,Shared bins\n"
+                    )
+                ),
+                imported_by=UserFactory.create(staff=True),
+                dry_run=False,
+            )
+        assert result.imported
+        ambridge = Signing.objects.get(organisation__register_code="AMB")
+        assert ambridge.published_at == london(2019, 11, 20)
+        assert ambridge.created_at == imported_at
+
+        def reminded(run_at: str) -> list[tuple[str, datetime.date]]:
+            run(run_at, django_capture_on_commit_callbacks)
+            return sorted(
+                AnniversaryReminder.objects.values_list(
+                    "signing__organisation__register_code", "anniversary"
+                )
+            )
+
+        assert reminded("2025-05-01T09:15:00") == []  # the import's anniversary
+        assert reminded("2025-11-18T09:15:00") == []  # before either anniversary
+        # Loxley's anniversary, 19 November, was 7 days ago: past the window. Ambridge's,
+        # 20 November, was 6 days ago: within it.
+        assert reminded("2025-11-26T09:15:00") == [("AMB", datetime.date(2025, 11, 20))]
+        assert reminded("2025-11-27T09:15:00") == [("AMB", datetime.date(2025, 11, 20))]
+        email = OutgoingEmail.objects.get()
+        assert email.recipient == "admin@amb.gov.uk"
+        assert "6 years ago" in email.subject
 
     def test_sends_each_year(self, django_capture_on_commit_callbacks):
         published_on(datetime.date(2023, 3, 10))

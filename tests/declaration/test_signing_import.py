@@ -114,6 +114,20 @@ class TestSigningImportRowsParse:
         with pytest.raises(SigningImportFileError, match="more than 2 signatories"):
             signing_import_rows_parse(content=HEADER + "A,2019-01-01,no,\n" * 3)
 
+    def test_refuses_a_file_whose_stray_quotation_mark_makes_a_cell_too_long(self):
+        """An unclosed quote runs on to the end of the file, past the reader's cell limit."""
+        content = HEADER + "HCK,2019-01-10,no,Booking\n" + 'LDS,2019-01-10,no,"Bins\n'
+        content += "Leeds recycling,2019-01-10,no,Bins\n" * 5_000
+
+        with pytest.raises(SigningImportFileError) as refusal:
+            signing_import_rows_parse(content=content)
+
+        assert refusal.value.problems == [
+            "The file cannot be read from line 3: a cell is longer than 131,072 characters, "
+            'usually because a quotation mark (") opens a cell and is never closed. Correct '
+            "the file, save it as CSV and upload it again."
+        ]
+
 
 class TestSigningsImportDryRun:
     def test_reports_what_each_line_will_create_and_writes_nothing(self, hackney, leeds, staff):
@@ -246,6 +260,10 @@ class TestSigningsImport:
         leeds_signing = Signing.objects.get(organisation=leeds)
         assert leeds_signing.co_publisher
         assert leeds_signing.signed_on == datetime.date(2018, 7, 4)
+        # Published at the start of the day signed in London (midnight BST is 23:00 UTC),
+        # so anniversaries and the order of publication follow the date signed.
+        assert hackney_signing.published_at == datetime.datetime(2019, 1, 10, tzinfo=datetime.UTC)
+        assert leeds_signing.published_at == datetime.datetime(2018, 7, 3, 23, tzinfo=datetime.UTC)
         (event,) = AuditEvent.objects.all()
         assert event.verb == "declaration.signing.imported"
         assert event.actor == staff
@@ -388,6 +406,21 @@ class TestSigningImportAdmin:
         assert response.status_code == 200
         assert error in response.text
         assert "<title>Error:" in response.text
+
+    def test_shows_an_error_not_a_server_error_when_a_quotation_mark_is_not_closed(
+        self, client, hackney
+    ):
+        content = HEADER + 'HCK,2019-01-10,no,"Booking\n' + "x" * 140_000 + "\n"
+
+        response = self.upload(client, content)
+
+        assert response.status_code == 200
+        assert "<title>Error:" in response.text
+        assert "The file cannot be read from line 2: a cell is longer than 131,072" in (
+            response.text
+        )
+        assert 'name="import"' not in response.text
+        assert not Signing.objects.exists()
 
     def test_shows_an_error_when_the_file_is_not_utf_8(self, client):
         file = SimpleUploadedFile("s.csv", (HEADER + "Ynys Môn,2019-01-10,no,\n").encode("cp1252"))

@@ -18,6 +18,7 @@ from declaration.selectors.signing import (
     signing_name_is_possible_duplicate,
     signing_next_step,
     signings_for_account,
+    signings_unlisted_similar_to,
 )
 from tests.accounts.factories import UserFactory
 from tests.declaration.factories import (
@@ -108,6 +109,40 @@ class TestOrganisationsSimilarTo:
         closed = OrganisationFactory(name="Allerdale Borough Council", closed=True)
 
         assert organisations_similar_to(name="Allerdale") == [closed]
+
+
+class TestSigningsUnlistedSimilarTo:
+    """Other signers may describe the same unlisted organisation before staff check either."""
+
+    def test_finds_a_pending_unlisted_organisation_with_a_like_name(self):
+        waiting = SigningFactory(
+            submitted=True, unlisted=True, proposed_name="Borsetshire Fire and Rescue Service"
+        )
+
+        assert signings_unlisted_similar_to(name="Borsetshire Fire & Rescue") == [waiting]
+        assert signing_name_is_possible_duplicate(name="Borsetshire Fire & Rescue")
+
+    @pytest.mark.parametrize("state", ["draft", "rejected", "withdrawn"])
+    def test_ignores_an_unlisted_organisation_whose_signing_is_not_live(self, state):
+        SigningFactory(
+            **{state: True}, unlisted=True, proposed_name="Borsetshire Fire and Rescue Service"
+        )
+
+        assert signings_unlisted_similar_to(name="Borsetshire Fire and Rescue") == []
+        assert not signing_name_is_possible_duplicate(name="Borsetshire Fire and Rescue")
+
+    def test_leaves_out_the_signing_being_checked(self):
+        signing = SigningFactory(
+            submitted=True, unlisted=True, proposed_name="Borsetshire Fire and Rescue Service"
+        )
+
+        assert signings_unlisted_similar_to(name=signing.proposed_name, exclude=signing) == []
+        assert not signing_name_is_possible_duplicate(name=signing.proposed_name, signing=signing)
+
+    def test_finds_nothing_when_the_names_differ(self):
+        SigningFactory(submitted=True, unlisted=True, proposed_name="Ambridge Parish Council")
+
+        assert signings_unlisted_similar_to(name="Borsetshire Fire and Rescue") == []
 
 
 class TestSigningMissingAnswers:

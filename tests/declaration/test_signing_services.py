@@ -323,6 +323,31 @@ class TestSigningSubmit:
         assert (stored.domain_mismatch, stored.possible_duplicate) == (True, True)
         assert AuditEvent.objects.get().data["unlisted"] is True
 
+    def test_flags_a_possible_duplicate_when_another_unlisted_signing_waits_with_a_like_name(
+        self,
+    ):
+        """Two signers describing one unlisted organisation: staff see the second flagged."""
+        SigningFactory(submitted=True, unlisted=True, proposed_name="Ambridge Fire Service")
+        signing = complete_draft(
+            unlisted=True, proposed_name="Ambridge Fire", digital_lead_email="lead@ambridge.example"
+        )
+
+        signing_submit(signing=signing, submitted_by=signing.signer)
+
+        stored = Signing.objects.get(pk=signing.pk)
+        assert stored.possible_duplicate is True
+        assert AuditEvent.objects.get().data["possible_duplicate"] is True
+
+    def test_does_not_flag_a_duplicate_when_the_like_unlisted_signing_was_rejected(self):
+        SigningFactory(rejected=True, unlisted=True, proposed_name="Ambridge Fire Service")
+        signing = complete_draft(
+            unlisted=True, proposed_name="Ambridge Fire", digital_lead_email="lead@ambridge.example"
+        )
+
+        signing_submit(signing=signing, submitted_by=signing.signer)
+
+        assert Signing.objects.get(pk=signing.pk).possible_duplicate is False
+
     def test_does_not_flag_a_duplicate_when_the_unlisted_name_is_new(self):
         OrganisationFactory(name="London Borough of Hackney", slug="hackney")
         signing = complete_draft(
