@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Exists, OuterRef, QuerySet
 
-from declaration.models import Membership, Organisation, OrganisationType
+from declaration.models import Membership, Organisation, OrganisationType, Signing, SigningStatus
 from localdigital.accounts.models import User
 
 
@@ -56,3 +57,61 @@ def membership_get(*, user: User, organisation: Organisation) -> Membership | No
         .select_related("user", "organisation")
         .first()
     )
+
+
+def is_signatory_expression(organisation_ref: str = "pk") -> Exists:
+    """Return an expression that is true where the organisation (``OuterRef`` to
+    ``organisation_ref``) is a published signatory, for other apps to annotate lists with."""
+    return Exists(
+        Signing.objects.filter(
+            organisation=OuterRef(organisation_ref), status=SigningStatus.PUBLISHED
+        )
+    )
+
+
+def signatory_organisation_ids(*, organisation_ids: Iterable[int]) -> set[int]:
+    """Return those of ``organisation_ids`` that are published signatories, in one query."""
+    wanted = set(organisation_ids)
+    if not wanted:
+        return set()
+    return set(
+        Signing.objects.filter(
+            organisation_id__in=wanted, status=SigningStatus.PUBLISHED
+        ).values_list("organisation_id", flat=True)
+    )
+
+
+def organisation_ids_for_member(*, user: User) -> set[int]:
+    """Return the ids of the organisations ``user`` is an approved member of."""
+    if not user.is_authenticated:
+        return set()
+    return set(
+        Membership.objects.filter(user=user, approved_at__isnull=False).values_list(
+            "organisation_id", flat=True
+        )
+    )
+
+
+def signatories_for_member(*, user: User) -> list[Organisation]:
+    """Return the published signatories ``user`` is an approved member of, by name."""
+    if not user.is_authenticated:
+        return []
+    return list(
+        Organisation.objects.filter(memberships__user=user, memberships__approved_at__isnull=False)
+        .filter(is_signatory_expression())
+        .order_by("name")
+    )
+
+
+def organisations_active() -> QuerySet[Organisation]:
+    """Return every organisation that has not closed, by name: those a bid may name."""
+    return Organisation.objects.filter(closed_on__isnull=True).order_by("name")
+
+
+def organisation_member_users(*, organisation_ids: Iterable[int]) -> QuerySet[User]:
+    """Return the active users who are approved members of any of ``organisation_ids``."""
+    return User.objects.filter(
+        is_active=True,
+        memberships__organisation_id__in=list(organisation_ids),
+        memberships__approved_at__isnull=False,
+    ).distinct()

@@ -21,6 +21,7 @@ def service(request: HttpRequest) -> dict[str, object]:
     items = [
         ("The Declaration", reverse("declaration:declaration")),
         ("Signatories", reverse("declaration:signatories")),
+        ("Funding", reverse("funding:round-list")),
     ]
     user = getattr(request, "user", None)  # absent when a page renders before middleware ran
     if user is not None and user.is_authenticated:

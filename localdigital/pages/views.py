@@ -14,13 +14,16 @@ from declaration import selectors as declaration_selectors
 from declaration.selectors import organisation_admin as organisation_admin_selectors
 from declaration.selectors import public as public_selectors
 from declaration.selectors import signing as signing_selectors
+from funding.selectors import dashboard as funding_dashboard
+from funding.selectors import rounds as funding_rounds
 from localdigital.accounts.types import AuthenticatedHttpRequest
 from localdigital.celery import app as celery_app
 
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    """Say what the Declaration is, with the live count of signatories and the latest ones."""
+    """Say what the Declaration is, with the live count of signatories and the latest ones,
+    and the Fund's rounds open now."""
     return render(
         request,
         "pages/home.html",
@@ -28,6 +31,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "signatory_count": public_selectors.signatory_count(),
             "latest_signatories": public_selectors.signatories_latest(limit=5),
             "organisation_counts": declaration_selectors.organisation_counts_by_type(),
+            "open_rounds": funding_rounds.rounds_open(),
         },
     )
 
@@ -45,6 +49,7 @@ def account(request: AuthenticatedHttpRequest) -> HttpResponse:
                 user=request.user
             ),
             "signings": signing_selectors.signings_for_account(user=request.user),
+            "funding": funding_dashboard.funding_dashboard(user=request.user),
         },
     )
 

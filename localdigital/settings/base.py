@@ -240,6 +240,9 @@ MAIL_NEWSLETTER_QUEUE = env("MAIL_NEWSLETTER_QUEUE", default="newsletter")
 # Scheduled reminders act only on what fell due within this many days, so installing the
 # service or importing history never emails years of anniversaries at once.
 DECLARATION_REMINDER_WINDOW_DAYS = env.int("DECLARATION_REMINDER_WINDOW_DAYS", default=7)
+# A Fund deadline reminder not sent within this many hours of falling due is never sent, so
+# reminders are never late and never backfilled.
+FUNDING_REMINDER_LATEST = timedelta(hours=env.int("FUNDING_REMINDER_LATEST_HOURS", default=24))
 
 # Celery: the broker is chosen in localdigital/celery.py (Redis, or the filesystem transport).
 CELERY_TASK_ALWAYS_EAGER = False
@@ -262,6 +265,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "declaration-anniversary-reminders": {
         "task": "declaration.tasks.send_anniversary_reminders",
         "schedule": crontab(hour=9, minute=15),
+    },
+    # Deadline reminders fall due at an hour before a close, so look every quarter hour.
+    "funding-deadline-reminders": {
+        "task": "funding.tasks.send_deadline_reminders",
+        "schedule": timedelta(minutes=15),
     },
 }
 

@@ -1,0 +1,79 @@
+"""Errors the funding app's services raise. Views turn them into GOV.UK error messages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+
+class FundingError(Exception):
+    """Something the rules of the Fund do not allow; the message says what."""
+
+
+class TransitionNotAllowed(FundingError):
+    """The bid is not in a state that allows this change."""
+
+
+class NotPermitted(FundingError):
+    """The person may not do this to this bid."""
+
+
+class WindowNotOpen(FundingError):
+    """The round is not taking this kind of bid at this moment."""
+
+
+class DeadlinePassed(WindowNotOpen):
+    """The round's close for this kind of bid has passed."""
+
+
+class LeadLimitReached(FundingError):
+    """The organisation already leads as many bids in the round as the round allows."""
+
+
+class RuleCode:
+    """The names of the round's rules, as ``RuleProblem.rule`` gives them."""
+
+    WINDOW = "window"
+    INCOMPLETE = "incomplete"
+    PARTNER_MINIMUM = "partner-minimum"
+    SIGNATORIES = "signatories"
+    LEAD_LIMIT = "lead-limit"
+    PHASE = "phase"
+    PHASE_CAP = "phase-cap"
+    BUDGET_SUM = "budget-sum"
+    PARTNER_CONFIRMATION = "partner-confirmation"
+    PARTNER_DETAILS = "partner-details"
+
+
+@dataclass(frozen=True)
+class RuleProblem:
+    """One rule a bid does not meet: which (``RuleCode``), and what to tell the applicant.
+
+    ``section`` names the part of the bid to change, when there is one.
+    """
+
+    rule: str
+    message: str
+    section: str = ""
+
+
+class RulesNotMet(FundingError):
+    """The bid cannot be submitted: it breaks the rules in ``problems``."""
+
+    def __init__(self, problems: list[RuleProblem]) -> None:
+        self.problems = problems
+        super().__init__("; ".join(problem.message for problem in problems))
+
+
+class SectionConflict(FundingError):
+    """Someone else saved the section after the form was opened; nothing was saved.
+
+    ``saved_by`` and ``saved_at`` say who and when, so the page can tell the person, keep
+    what they typed, and show what is saved now.
+    """
+
+    def __init__(self, *, saved_by: str, saved_at: datetime | None, version: int) -> None:
+        self.saved_by = saved_by
+        self.saved_at = saved_at
+        self.version = version
+        super().__init__(f"{saved_by} saved this section since you opened it.")

@@ -1,0 +1,1 @@
+"""The funding app's forms, one module per area. They validate; views call services."""

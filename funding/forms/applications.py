@@ -1,0 +1,360 @@
+"""Forms for full applications: one per section, partners, withdrawal. They validate; views
+call the services."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from crispy_forms_gds.layout import Field, Fieldset, Size
+from django import forms
+
+from declaration.models import Organisation
+from declaration.selectors import organisations_active
+
+from .. import formats
+from ..models import ApplicationPartner, OutputType, Section
+from ..services.applications import BudgetLineValue
+from .common import (
+    SectionCompletedMixin,
+    helper,
+    long_text_field,
+    money_field,
+    text_field,
+)
+from .eois import phase_choices
+
+COMPLETED = Field.radios("completed", legend_size=Size.MEDIUM, inline=False)
+
+
+class ProblemForm(SectionCompletedMixin):
+    title = text_field("Project title", name="Project title")
+    problem = long_text_field(
+        "What is the problem?", name="The problem", hint="What goes wrong today, and for whom"
+    )
+    evidence = long_text_field(
+        "What is the evidence for it?",
+        name="The evidence",
+        hint="Figures, research and links. You cannot upload files: give links instead.",
+    )
+    required_when_completed = {
+        "title": "Enter the project title",
+        "problem": "Describe the problem",
+        "evidence": "Give the evidence for the problem",
+    }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = helper("title", "problem", "evidence", COMPLETED, "version")
+
+
+class UsersForm(SectionCompletedMixin):
+    users_and_needs = long_text_field(
+        "Who are the users, and what do they need?",
+        name="Users and their needs",
+        hint="Residents, staff or businesses; what they need from the service",
+    )
+    required_when_completed = {"users_and_needs": "Describe the users and their needs"}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = helper("users_and_needs", COMPLETED, "version")
+
+
+class ApproachForm(SectionCompletedMixin):
+    approach = long_text_field(
+        "How will you approach the work?",
+        name="The approach",
+        hint="What you will do in this phase, how you will work in the open, and with whom",
+    )
+    phase = forms.ChoiceField(
+        label="Which phase is the project?",
+        required=False,
+        choices=[],
+        error_messages={"invalid_choice": "Select a phase this round funds"},
+        widget=forms.RadioSelect,
+    )
+    required_when_completed = {
+        "approach": "Describe your approach",
+        "phase": "Select the phase of the project",
+    }
+
+    def __init__(self, *args: Any, phases: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["phase"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = phase_choices(phases)
+        self.helper = helper(
+            "approach", Field.radios("phase", legend_size=Size.SMALL), COMPLETED, "version"
+        )
+
+
+class OutputsForm(SectionCompletedMixin):
+    outputs = long_text_field(
+        "What will the project produce?", name="The outputs", hint="Code, research, designs"
+    )
+    output_types = forms.MultipleChoiceField(
+        label="What kinds of output will you share?",
+        help_text="Select all that apply",
+        required=False,
+        choices=OutputType.choices,
+        error_messages={"invalid_choice": "Select kinds of output from the list"},
+        widget=forms.CheckboxSelectMultiple,
+    )
+    reuse = long_text_field(
+        "How will other councils reuse them?",
+        name="How others will reuse the outputs",
+        hint="Where you will publish them, under what licence, and who you expect to reuse them",
+    )
+    required_when_completed = {
+        "outputs": "Describe what the project will produce",
+        "output_types": "Select at least one kind of output you will share",
+        "reuse": "Say how other councils will reuse the outputs",
+    }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = helper(
+            "outputs",
+            Field.checkboxes("output_types", legend_size=Size.SMALL),
+            "reuse",
+            COMPLETED,
+            "version",
+        )
+
+
+def partner_role_field(partner: ApplicationPartner) -> str:
+    return f"role_{partner.pk}"
+
+
+class TeamForm(SectionCompletedMixin):
+    team = long_text_field(
+        "Who is in the team?",
+        name="The team",
+        hint="The people who will do the work, their roles and their time",
+    )
+    required_when_completed = {"team": "Describe the team"}
+
+    def __init__(self, *args: Any, partners: list[ApplicationPartner], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.partners = partners
+        roles = []
+        for partner in partners:
+            name = partner_role_field(partner)
+            self.fields[name] = long_text_field(
+                f"What will {partner.organisation.name} do?",
+                name=f"The role of {partner.organisation.name}",
+                rows=3,
+            )
+            roles.append(name)
+        layout: list[Any] = ["team"]
+        if roles:
+            layout.append(Fieldset(*roles, legend="The partners' roles", legend_size=Size.MEDIUM))
+        self.helper = helper(*layout, COMPLETED, "version")
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if cleaned.get("completed") == "yes":
+            for partner in self.partners:
+                name = partner_role_field(partner)
+                if name not in self.errors and not cleaned.get(name):
+                    self.add_error(name, f"Say what {partner.organisation.name} will do")
+        return cleaned
+
+    def partner_roles(self) -> dict[int, str]:
+        return {p.pk: self.cleaned_data.get(partner_role_field(p), "") for p in self.partners}
+
+
+BUDGET_LINES_MAX = 20
+
+
+class BudgetForm(SectionCompletedMixin):
+    """The amount requested and the budget lines it is made of.
+
+    It shows the saved lines and ``extra`` empty rows; "Add another line" shows one more
+    without saving. Rows left empty are ignored.
+    """
+
+    requested_amount = money_field(
+        "How much are you asking for?",
+        name="The amount requested",
+        hint="In pounds. The budget lines below must add up to it.",
+    )
+    line_count = forms.IntegerField(
+        widget=forms.HiddenInput, min_value=1, max_value=BUDGET_LINES_MAX
+    )
+    required_when_completed = {"requested_amount": "Enter the amount you are asking for"}
+
+    def __init__(self, *args: Any, line_count: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.lines_shown = max(1, min(line_count, BUDGET_LINES_MAX))
+        rows = []
+        for number in range(1, self.lines_shown + 1):
+            self.fields[f"line_{number}_description"] = text_field(
+                f"Line {number}: what it pays for",
+                name=f"Line {number}'s description",
+            )
+            self.fields[f"line_{number}_amount"] = money_field(
+                f"Line {number}: amount", name=f"Line {number}'s amount"
+            )
+            rows.append(
+                Fieldset(
+                    f"line_{number}_description",
+                    Field.text(f"line_{number}_amount", field_width=10),
+                    legend=f"Budget line {number}",
+                    legend_size=Size.SMALL,
+                )
+            )
+        self.helper = helper(
+            Field.text("requested_amount", field_width=10),
+            *rows,
+            "line_count",
+            COMPLETED,
+            "version",
+        )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        for number in range(1, self.lines_shown + 1):
+            description = cleaned.get(f"line_{number}_description")
+            amount = cleaned.get(f"line_{number}_amount")
+            if description and amount is None and f"line_{number}_amount" not in self.errors:
+                self.add_error(f"line_{number}_amount", f"Enter the amount of line {number}")
+            if amount is not None and not description:
+                self.add_error(f"line_{number}_description", f"Say what line {number} pays for")
+        if cleaned.get("completed") == "yes" and not self.errors:
+            lines = self.budget_lines()
+            requested = cleaned.get("requested_amount")
+            if not lines:
+                self.add_error("line_1_description", "Add at least one budget line")
+            elif requested is not None:
+                total = sum((line.amount for line in lines), Decimal(0))
+                if total != requested:
+                    self.add_error(
+                        "requested_amount",
+                        f"The budget lines add up to {formats.money(total)}, not the amount "
+                        f"requested ({formats.money(requested)}): make them the same",
+                    )
+        return cleaned
+
+    def budget_lines(self) -> list[BudgetLineValue]:
+        lines = []
+        for number in range(1, self.lines_shown + 1):
+            description = self.cleaned_data.get(f"line_{number}_description")
+            amount = self.cleaned_data.get(f"line_{number}_amount")
+            if description and amount is not None:
+                lines.append(BudgetLineValue(description=description, amount=amount))
+        return lines
+
+
+class StakeholderForm(SectionCompletedMixin):
+    stakeholder_name = text_field("Full name", name="The senior stakeholder's name")
+    stakeholder_job_title = text_field(
+        "Job title", name="The senior stakeholder's job title", hint="For example, Chief executive"
+    )
+    stakeholder_email = forms.EmailField(
+        label="Email address",
+        required=False,
+        max_length=254,
+        error_messages={
+            "invalid": "Enter an email address in the correct format, like name@borsetshire.gov.uk",
+            "max_length": "Email address must be 254 characters or fewer",
+        },
+        widget=forms.EmailInput(attrs={"class": "govuk-input", "spellcheck": "false"}),
+    )
+    required_when_completed = {
+        "stakeholder_name": "Enter the senior stakeholder's full name",
+        "stakeholder_job_title": "Enter the senior stakeholder's job title",
+        "stakeholder_email": "Enter the senior stakeholder's email address",
+    }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = helper(
+            Fieldset(
+                "stakeholder_name",
+                "stakeholder_job_title",
+                "stakeholder_email",
+                legend="The senior stakeholder accountable for the project",
+                legend_size=Size.MEDIUM,
+            ),
+            COMPLETED,
+            "version",
+        )
+
+
+SECTION_FORMS: dict[str, type[SectionCompletedMixin]] = {
+    Section.PROBLEM: ProblemForm,
+    Section.USERS: UsersForm,
+    Section.APPROACH: ApproachForm,
+    Section.OUTPUTS: OutputsForm,
+    Section.TEAM: TeamForm,
+    Section.BUDGET: BudgetForm,
+    Section.STAKEHOLDER: StakeholderForm,
+}
+
+
+def _contact_fields() -> dict[str, forms.Field]:
+    return {
+        "contact_name": text_field(
+            "Contact's full name",
+            required="Enter the name of the contact at the partner organisation",
+            name="The contact's name",
+        ),
+        "contact_email": forms.EmailField(
+            label="Contact's email address",
+            help_text="We email them a link to confirm the organisation's part",
+            max_length=254,
+            error_messages={
+                "required": "Enter the contact's email address",
+                "invalid": "Enter an email address in the correct format, like "
+                "name@borsetshire.gov.uk",
+                "max_length": "Email address must be 254 characters or fewer",
+            },
+            widget=forms.EmailInput(attrs={"class": "govuk-input", "spellcheck": "false"}),
+        ),
+    }
+
+
+class ApplicationPartnerForm(forms.Form):
+    """A partner organisation to add, with the contact who will confirm its part."""
+
+    organisation = forms.ModelChoiceField(
+        label="Partner organisation",
+        help_text="Start typing its name, then choose it from the list.",
+        queryset=Organisation.objects.none(),
+        empty_label="",
+        to_field_name="slug",
+        error_messages={
+            "required": "Select the partner organisation",
+            "invalid_choice": "Select the partner organisation from the list",
+        },
+        widget=forms.Select(
+            attrs={"class": "govuk-select", "data-organisation-autocomplete": "true"}
+        ),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields.update(_contact_fields())
+        field = self.fields["organisation"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = organisations_active()
+        self.helper = helper("organisation", "contact_name", "contact_email")
+
+
+class PartnerContactForm(forms.Form):
+    """A partner's contact, who confirms its part."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields.update(_contact_fields())
+        self.helper = helper("contact_name", "contact_email")
+
+
+class WithdrawForm(forms.Form):
+    reason = long_text_field("Why are you withdrawing it? (optional)", name="The reason", rows=4)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = helper("reason")

@@ -1,0 +1,123 @@
+"""What the funding forms share: GOV.UK widgets, money fields and the section's footer."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Layout
+from django import forms
+
+TEXT_MAX = 200
+LONG_TEXT_MAX = 5000
+
+
+def helper(*fields: Any) -> FormHelper:
+    """Return a crispy-forms helper that lays out ``fields`` inside the page's own <form>."""
+    form_helper = FormHelper()
+    form_helper.form_tag = False
+    form_helper.disable_csrf = True
+    form_helper.layout = Layout(*fields)
+    return form_helper
+
+
+def text_field(
+    label: str, *, required: str = "", name: str, hint: str = "", **attrs: str
+) -> forms.CharField:
+    """Return a one-line text question; ``required`` is its message when left empty (an
+    empty one makes it optional), and ``name`` how its errors name it."""
+    return forms.CharField(
+        label=label,
+        help_text=hint,
+        required=bool(required),
+        max_length=TEXT_MAX,
+        error_messages={
+            "required": required,
+            "max_length": f"{name} must be {TEXT_MAX} characters or fewer",
+        },
+        widget=forms.TextInput(attrs={"class": "govuk-input", **attrs}),
+    )
+
+
+def long_text_field(
+    label: str, *, name: str, hint: str = "", required: str = "", rows: int = 8
+) -> forms.CharField:
+    """Return a question answered in a paragraph or more, up to 5,000 characters."""
+    return forms.CharField(
+        label=label,
+        help_text=hint,
+        required=bool(required),
+        max_length=LONG_TEXT_MAX,
+        error_messages={
+            "required": required,
+            "max_length": f"{name} must be {LONG_TEXT_MAX:,} characters or fewer",
+        },
+        widget=forms.Textarea(attrs={"class": "govuk-textarea", "rows": rows}),
+    )
+
+
+def money_field(label: str, *, name: str, hint: str = "", required: str = "") -> forms.DecimalField:
+    """Return an amount in pounds, such as 80000 or 80,000.50; commas and a £ are allowed."""
+    return MoneyField(
+        label=label,
+        help_text=hint,
+        required=bool(required),
+        min_value=Decimal(1),
+        max_value=Decimal("9999999999"),
+        max_digits=12,
+        decimal_places=2,
+        error_messages={
+            "required": required,
+            "invalid": f"{name} must be an amount in pounds, like 80000 or 80,000.50",
+            "min_value": f"{name} must be at least £1",
+            "max_value": f"{name} must be less than £10,000,000,000",
+            "max_decimal_places": f"{name} must have no more than 2 digits after the point",
+            "max_digits": f"{name} must be less than £10,000,000,000",
+            "max_whole_digits": f"{name} must be less than £10,000,000,000",
+        },
+        widget=forms.TextInput(
+            attrs={"class": "govuk-input govuk-input--width-10", "inputmode": "decimal"}
+        ),
+    )
+
+
+class MoneyField(forms.DecimalField):
+    """A decimal field that accepts what people type for money: "£80,000", " 80000 "."""
+
+    def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]
+        if isinstance(value, str):
+            value = value.strip().replace(",", "").removeprefix("£").strip()
+        return super().to_python(value)
+
+
+YES = "yes"
+NO = "no"
+
+
+class SectionCompletedMixin(forms.Form):
+    """The GOV.UK task list's question at the foot of each section, and the version of the
+    section that the form was opened at."""
+
+    completed = forms.ChoiceField(
+        label="Have you completed this section?",
+        choices=[(YES, "Yes, I've completed this section"), (NO, "No, I'll come back to it later")],
+        error_messages={"required": "Select whether you have completed this section"},
+        widget=forms.RadioSelect,
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    # The fields a completed section must answer, with the message for each when empty.
+    required_when_completed: dict[str, str] = {}
+
+    @property
+    def is_completed(self) -> bool:
+        return self.cleaned_data.get("completed") == YES
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("completed") == YES:
+            for name, message in self.required_when_completed.items():
+                if name not in self.errors and cleaned.get(name) in (None, "", []):
+                    self.add_error(name, message)
+        return cleaned

@@ -1,0 +1,65 @@
+"""The Local Digital Fund's models, one module per area."""
+
+from .applications import (
+    APPLICATION_COUNTED_STATUSES,
+    SECTION_FIELDS,
+    Application,
+    ApplicationChange,
+    ApplicationPartner,
+    ApplicationSection,
+    ApplicationStatus,
+    BudgetLine,
+    OutputType,
+    Section,
+)
+from .eois import (
+    EOI_COUNTED_STATUSES,
+    ClusterMessage,
+    EoiChange,
+    EoiCluster,
+    EoiPartner,
+    EoiStatus,
+    ExpressionOfInterest,
+)
+from .reminders import DeadlineReminder
+from .rounds import (
+    ROUND_DATE_FIELDS,
+    Criterion,
+    DatePrecision,
+    Fund,
+    Phase,
+    PhaseCap,
+    Round,
+    RoundQuestion,
+    RoundStatus,
+)
+
+__all__ = [
+    "APPLICATION_COUNTED_STATUSES",
+    "EOI_COUNTED_STATUSES",
+    "ROUND_DATE_FIELDS",
+    "SECTION_FIELDS",
+    "Application",
+    "ApplicationChange",
+    "ApplicationPartner",
+    "ApplicationSection",
+    "ApplicationStatus",
+    "BudgetLine",
+    "ClusterMessage",
+    "Criterion",
+    "DatePrecision",
+    "DeadlineReminder",
+    "EoiChange",
+    "EoiCluster",
+    "EoiPartner",
+    "EoiStatus",
+    "ExpressionOfInterest",
+    "Fund",
+    "OutputType",
+    "Phase",
+    "PhaseCap",
+    "Round",
+    "RoundQuestion",
+    "RoundStatus",
+    "Section",
+]

@@ -1,0 +1,146 @@
+"""The applicant's dashboard on /account/: the EOIs and applications of the person's
+organisations, and the rounds they may bid to now."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from declaration import selectors as declaration_selectors
+from localdigital.accounts.models import User
+
+from .. import formats
+from ..models import Application, ApplicationStatus, EoiStatus, ExpressionOfInterest, Round
+
+STATUS_TAGS = {
+    EoiStatus.DRAFT: "govuk-tag--grey",
+    EoiStatus.SUBMITTED: "govuk-tag--blue",
+    EoiStatus.INVITED: "govuk-tag--green",
+    EoiStatus.DECLINED: "govuk-tag--red",
+    EoiStatus.WITHDRAWN: "govuk-tag--grey",
+    ApplicationStatus.DRAFT: "govuk-tag--grey",
+    ApplicationStatus.SUBMITTED: "govuk-tag--blue",
+    ApplicationStatus.WITHDRAWN: "govuk-tag--grey",
+}
+
+
+@dataclass(frozen=True)
+class BidRow:
+    """One EOI or application on the dashboard."""
+
+    kind: str
+    reference: str
+    title: str
+    url: str
+    round_name: str
+    lead: str
+    is_lead: bool
+    status_label: str
+    status_tag_class: str
+    deadline: str
+
+
+@dataclass(frozen=True)
+class OpenRound:
+    """A round the person's organisations may bid to now."""
+
+    name: str
+    url: str
+    action: str
+    deadline: str
+
+
+@dataclass(frozen=True)
+class FundingDashboard:
+    eois: list[BidRow] = field(default_factory=list)
+    applications: list[BidRow] = field(default_factory=list)
+    open_rounds: list[OpenRound] = field(default_factory=list)
+
+
+def _deadline(status: str, closes_at: datetime | None, now: datetime) -> str:
+    if status != "draft" or closes_at is None:
+        return ""
+    if now >= closes_at:
+        return "Deadline passed"
+    return f"Submit by {formats.date_and_time(closes_at)}"
+
+
+def funding_dashboard(*, user: User, now: datetime | None = None) -> FundingDashboard:
+    """Return the person's organisations' EOIs and applications, newest round first, and
+    the rounds taking bids now, in a fixed number of queries however many there are."""
+    now = now or timezone.now()
+    organisation_ids = declaration_selectors.organisation_ids_for_member(user=user)
+    if not organisation_ids:
+        return FundingDashboard()
+    involving = Q(lead_organisation_id__in=organisation_ids) | Q(
+        partners__organisation_id__in=organisation_ids
+    )
+    eois = (
+        ExpressionOfInterest.objects.filter(involving)
+        .distinct()
+        .select_related("round", "lead_organisation")
+        .order_by("-round__number", "-created_at")
+    )
+    applications = (
+        Application.objects.filter(involving)
+        .distinct()
+        .select_related("round", "lead_organisation")
+        .order_by("-round__number", "-created_at")
+    )
+    eoi_rows = [
+        BidRow(
+            kind="eoi",
+            reference=eoi.reference,
+            title=eoi.title or "Untitled expression of interest",
+            url=reverse("funding:eoi-detail", args=[eoi.reference]),
+            round_name=eoi.round.name,
+            lead=eoi.lead_organisation.name,
+            is_lead=eoi.lead_organisation_id in organisation_ids,
+            status_label=eoi.get_status_display(),
+            status_tag_class=STATUS_TAGS[EoiStatus(eoi.status)],
+            deadline=_deadline(eoi.status, eoi.round.eoi_closes_at, now),
+        )
+        for eoi in eois
+    ]
+    application_rows = [
+        BidRow(
+            kind="application",
+            reference=application.reference,
+            title=application.title or "Untitled application",
+            url=reverse("funding:application-detail", args=[application.reference]),
+            round_name=application.round.name,
+            lead=application.lead_organisation.name,
+            is_lead=application.lead_organisation_id in organisation_ids,
+            status_label=application.get_status_display(),
+            status_tag_class=STATUS_TAGS[ApplicationStatus(application.status)],
+            deadline=_deadline(application.status, application.round.applications_close_at, now),
+        )
+        for application in applications
+    ]
+    open_rounds = []
+    for round in Round.objects.filter(is_published=True).order_by("-number"):
+        if round.is_eoi_open_at(now):
+            open_rounds.append(
+                OpenRound(
+                    name=round.name,
+                    url=reverse("funding:eoi-start", args=[round.slug]),
+                    action="Send an expression of interest",
+                    deadline=formats.date_and_time(round.eoi_closes_at)
+                    if round.eoi_closes_at
+                    else "",
+                )
+            )
+        elif round.is_applications_open_at(now) and not round.has_eoi_stage:
+            open_rounds.append(
+                OpenRound(
+                    name=round.name,
+                    url=reverse("funding:application-start", args=[round.slug]),
+                    action="Start an application",
+                    deadline=formats.date_and_time(round.applications_close_at),
+                )
+            )
+    return FundingDashboard(eois=eoi_rows, applications=application_rows, open_rounds=open_rounds)

@@ -1,0 +1,1 @@
+"""Every write of the funding app, one module per area."""

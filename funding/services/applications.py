@@ -1,0 +1,753 @@
+"""Writes about full applications by applicants: starting one, saving its sections,
+partners and their confirmation, submitting and withdrawing.
+
+Members of the lead and the partner organisations edit a draft together. Every save of a
+section names the version its form was opened at (``ApplicationSection.version``); a save
+against a version that has moved on is refused with ``SectionConflict`` and changes nothing,
+so no edit is ever silently lost. Every save is kept in the draft's history
+(``ApplicationChange``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+from urllib.parse import urlencode
+
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from declaration.models import Organisation
+from localdigital.accounts.models import User
+from localdigital.audit.services import audit_record
+from localdigital.mail.services import email_queue
+
+from .. import formats, rules
+from ..errors import (
+    DeadlinePassed,
+    FundingError,
+    LeadLimitReached,
+    NotPermitted,
+    RuleCode,
+    RuleProblem,
+    RulesNotMet,
+    SectionConflict,
+    TransitionNotAllowed,
+    WindowNotOpen,
+)
+from ..models import (
+    APPLICATION_COUNTED_STATUSES,
+    SECTION_FIELDS,
+    Application,
+    ApplicationChange,
+    ApplicationPartner,
+    ApplicationSection,
+    ApplicationStatus,
+    BudgetLine,
+    Round,
+    Section,
+)
+from ..selectors.applications import application_answers
+from .common import field_label, person_name, require_member, require_signatory_member, site_url
+
+WHAT = "applications"
+
+
+@dataclass(frozen=True)
+class BudgetLineValue:
+    """One budget line as a form gives it."""
+
+    description: str
+    amount: Decimal
+
+
+def _now(now: datetime | None) -> datetime:
+    return now if now is not None else timezone.now()
+
+
+def _lock(application: Application) -> Application:
+    return (
+        Application.objects.select_for_update(of=("self",))
+        .select_related("round", "lead_organisation")
+        .get(pk=application.pk)
+    )
+
+
+def participant_ids(application: Application) -> list[int]:
+    """Return the ids of the lead and partner organisations of ``application``."""
+    return [
+        application.lead_organisation_id,
+        *ApplicationPartner.objects.filter(application=application).values_list(
+            "organisation_id", flat=True
+        ),
+    ]
+
+
+def _require_open_draft(application: Application, *, user: User, now: datetime) -> None:
+    """Raise unless ``user`` may still change the draft at ``now``: a member of the lead or
+    a partner organisation, before the round's applications close."""
+    require_member(
+        user=user, organisation_ids=participant_ids(application), action="change this draft"
+    )
+    if application.status != ApplicationStatus.DRAFT:
+        raise TransitionNotAllowed(
+            f"Application {application.reference} has been "
+            f"{application.get_status_display().lower()}, so it can no longer be changed."
+        )
+    closes_at = application.round.applications_close_at
+    if now >= closes_at:
+        raise DeadlinePassed(
+            f"The deadline for applications to {application.round.name} was "
+            f"{formats.date_and_time(closes_at)}, so this draft can no longer be changed."
+        )
+
+
+def led_application_count(*, round: Round, organisation: Organisation) -> int:
+    """Return how many applications ``organisation`` leads in ``round`` that count towards
+    its limit: drafts and submitted ones, not withdrawn."""
+    return Application.objects.filter(
+        round=round, lead_organisation=organisation, status__in=APPLICATION_COUNTED_STATUSES
+    ).count()
+
+
+def _check_lead_limit(*, round: Round, organisation: Organisation, adding: int = 1) -> None:
+    """Lock the organisation and raise ``LeadLimitReached`` if leading ``adding`` more
+    applications would pass the round's limit."""
+    Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
+    limit = round.max_led_applications
+    if limit is None:
+        return
+    if led_application_count(round=round, organisation=organisation) + adding > limit:
+        raise LeadLimitReached(
+            f"{organisation.name} already leads {limit} application"
+            f"{'s' if limit != 1 else ''} in {round.name}, the most one organisation may "
+            "lead, drafts included. Carry on with one of them, withdraw one, or let a partner "
+            "lead."
+        )
+
+
+def application_create(
+    *,
+    round: Round,
+    lead_organisation: Organisation,
+    created_by: User | None,
+    values: Mapping[str, Any] | None = None,
+    partners: Iterable[Organisation] = (),
+    now: datetime | None = None,
+) -> Application:
+    """Create a draft application with its sections, partners and first history line.
+
+    For the services that start one (an applicant in a round with no EOI stage, or staff
+    inviting EOIs); the caller holds the transaction and has checked who may. The lead
+    limit is checked here, under a lock on the lead organisation.
+    """
+    now = _now(now)
+    _check_lead_limit(round=round, organisation=lead_organisation)
+    application = Application.objects.create(
+        round=round,
+        lead_organisation=lead_organisation,
+        created_by=created_by,
+        created_at=now,
+        **dict(values or {}),
+    )
+    ApplicationSection.objects.bulk_create(
+        ApplicationSection(application=application, section=section) for section in Section
+    )
+    ApplicationPartner.objects.bulk_create(
+        ApplicationPartner(application=application, organisation=organisation, added_at=now)
+        for organisation in partners
+        if organisation.pk != lead_organisation.pk
+    )
+    ApplicationChange.objects.create(
+        application=application,
+        changed_by=created_by,
+        changed_at=now,
+        description="Started the application",
+    )
+    return application
+
+
+def application_start(
+    *, round: Round, lead_organisation: Organisation, started_by: User, now: datetime | None = None
+) -> Application:
+    """Start a draft application to a round with no EOI stage, and return it.
+
+    Only an approved member of a published signatory may, while applications are open, and
+    not beyond the round's limit on applications one organisation leads (drafts count). In
+    a round with an EOI stage, applications come only from invited EOIs.
+    """
+    now = _now(now)
+    with transaction.atomic():
+        if not round.is_published:
+            raise WindowNotOpen(f"{round.name} is not taking applications.")
+        if round.has_eoi_stage:
+            raise NotPermitted(
+                f"{round.name} takes applications only from expressions of interest that the "
+                "Local Digital team has invited."
+            )
+        problems = rules.window_problems(
+            opens_at=round.applications_open_at,
+            closes_at=round.applications_close_at,
+            now=now,
+            what=WHAT,
+        )
+        if problems:
+            raise WindowNotOpen(problems[0].message)
+        require_signatory_member(user=started_by, organisation=lead_organisation)
+        application = application_create(
+            round=round, lead_organisation=lead_organisation, created_by=started_by, now=now
+        )
+        audit_record(actor=started_by, verb="funding.application.started", target=application)
+    return application
+
+
+def _changed_fields(application: Application, values: Mapping[str, Any]) -> list[str]:
+    return [name for name, value in values.items() if getattr(application, name) != value]
+
+
+def application_section_save(
+    *,
+    application: Application,
+    section: str,
+    values: Mapping[str, Any],
+    completed: bool,
+    version: int,
+    saved_by: User,
+    budget_lines: Sequence[BudgetLineValue] | None = None,
+    partner_roles: Mapping[int, str] | None = None,
+    now: datetime | None = None,
+) -> ApplicationSection:
+    """Save one section of the draft, and whether its writer has completed it.
+
+    ``values`` gives the section's fields (``SECTION_FIELDS``); the budget section also takes
+    its ``budget_lines``, which replace the old ones, and the team section each partner's
+    role (``partner_roles``, by partner id). ``version`` is the section's version when the
+    form was opened: if someone has saved the section since, ``SectionConflict`` says who
+    and when, and nothing is saved.
+    """
+    now = _now(now)
+    section = Section(section)
+    unknown = sorted(set(values) - set(SECTION_FIELDS[section]))
+    if unknown:
+        raise ValueError(f"The {section.label} section has no fields {', '.join(unknown)}.")
+    with transaction.atomic():
+        application = _lock(application)
+        _require_open_draft(application, user=saved_by, now=now)
+        state = (
+            ApplicationSection.objects.select_for_update(of=("self",))
+            .select_related("updated_by")
+            .get(application=application, section=section)
+        )
+        if state.version != version:
+            raise SectionConflict(
+                saved_by=person_name(state.updated_by),
+                saved_at=state.updated_at,
+                version=state.version,
+            )
+        cleaned = {
+            name: value.strip() if isinstance(value, str) else value
+            for name, value in values.items()
+        }
+        changed = [field_label(Application, name) for name in _changed_fields(application, cleaned)]
+        for name, value in cleaned.items():
+            setattr(application, name, value)
+        application.save(update_fields=[*cleaned, "updated_at"])
+        if budget_lines is not None and _budget_lines_replace(application, budget_lines):
+            changed.append("budget lines")
+        if partner_roles is not None and _partner_roles_save(application, partner_roles):
+            changed.append("partners' roles")
+        if completed != state.is_completed:
+            changed.append("marked complete" if completed else "marked not complete")
+        state.is_completed = completed
+        state.version += 1
+        state.updated_at = now
+        state.updated_by = saved_by
+        state.save(update_fields=["is_completed", "version", "updated_at", "updated_by"])
+        ApplicationChange.objects.create(
+            application=application,
+            section=section,
+            description=f"Saved {section.label.lower()}",
+            fields=changed,
+            changed_by=saved_by,
+            changed_at=now,
+        )
+    return state
+
+
+def _budget_lines_replace(application: Application, lines: Sequence[BudgetLineValue]) -> bool:
+    """Replace the budget lines; return whether they changed."""
+    before = list(application.budget_lines.values_list("description", "amount"))
+    after = [(line.description.strip(), line.amount) for line in lines]
+    if before == after:
+        return False
+    application.budget_lines.all().delete()
+    BudgetLine.objects.bulk_create(
+        BudgetLine(application=application, description=description, amount=amount, position=i)
+        for i, (description, amount) in enumerate(after)
+    )
+    return True
+
+
+def _partner_roles_save(application: Application, roles: Mapping[int, str]) -> bool:
+    """Keep each named partner's role; return whether any changed. Partners no longer in
+    the application (removed meanwhile) are passed over."""
+    changed = False
+    for partner in application.partners.filter(pk__in=list(roles)):
+        role = roles[partner.pk].strip()
+        if partner.role != role:
+            partner.role = role
+            partner.save(update_fields=["role"])
+            changed = True
+    return changed
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _confirmation_request_queue(
+    partner: ApplicationPartner, *, application: Application, requested_by: User, now: datetime
+) -> None:
+    """Give the partner a new confirmation link, and email it to its contact."""
+    token = secrets.token_urlsafe(32)
+    partner.confirmation_token_hash = _token_hash(token)
+    partner.confirmation_requested_at = now
+    partner.confirmed_at = None
+    partner.save(
+        update_fields=["confirmation_token_hash", "confirmation_requested_at", "confirmed_at"]
+    )
+    context = {
+        "partner": partner,
+        "application": application,
+        "round": application.round,
+        "requested_by": person_name(requested_by),
+        "confirm_url": f"{site_url('funding:partner-confirm')}?{urlencode({'token': token})}",
+        "closes_at": formats.date_and_time(application.round.applications_close_at),
+    }
+    email_queue(
+        to=partner.contact_email,
+        subject=(
+            f"Confirm that {partner.organisation.name} is a partner in "
+            f"{application.lead_organisation.name}'s application to {application.round.name}"
+        ),
+        body=render_to_string("funding/email/partner_confirmation_request.txt", context),
+        idempotency_key=f"funding.partner.confirm.{partner.pk}.{now.timestamp():.6f}",
+        sensitive=True,
+    )
+
+
+def application_partner_add(
+    *,
+    application: Application,
+    organisation: Organisation,
+    contact_name: str,
+    contact_email: str,
+    added_by: User,
+    now: datetime | None = None,
+) -> ApplicationPartner:
+    """Add ``organisation`` as a partner, and email its contact a link to confirm."""
+    now = _now(now)
+    with transaction.atomic():
+        application = _lock(application)
+        _require_open_draft(application, user=added_by, now=now)
+        if organisation.pk == application.lead_organisation_id:
+            raise FundingError(f"{organisation.name} leads this bid, so it cannot be a partner.")
+        if not organisation.is_active:
+            raise FundingError(f"{organisation.name} has closed, so it cannot be a partner.")
+        partner, created = ApplicationPartner.objects.get_or_create(
+            application=application,
+            organisation=organisation,
+            defaults={
+                "contact_name": contact_name.strip(),
+                "contact_email": contact_email.strip(),
+                "added_by": added_by,
+                "added_at": now,
+            },
+        )
+        if not created:
+            raise FundingError(f"{organisation.name} is already a partner in this application.")
+        _confirmation_request_queue(
+            partner, application=application, requested_by=added_by, now=now
+        )
+        ApplicationChange.objects.create(
+            application=application,
+            description=f"Added {organisation.name} as a partner",
+            changed_by=added_by,
+            changed_at=now,
+        )
+    return partner
+
+
+def application_partner_contact_save(
+    *,
+    partner: ApplicationPartner,
+    contact_name: str,
+    contact_email: str,
+    saved_by: User,
+    now: datetime | None = None,
+) -> ApplicationPartner:
+    """Change a partner's named contact. A new contact email takes back any confirmation
+    and sends a new link to the new contact; a partner invited from an EOI, which has no
+    contact yet, gets its first link this way."""
+    now = _now(now)
+    with transaction.atomic():
+        application = _lock(partner.application)
+        _require_open_draft(application, user=saved_by, now=now)
+        partner = ApplicationPartner.objects.select_for_update(of=("self",)).get(
+            pk=partner.pk, application=application
+        )
+        new_email = contact_email.strip()
+        email_changed = new_email.lower() != partner.contact_email.lower()
+        partner.contact_name = contact_name.strip()
+        partner.contact_email = new_email
+        partner.save(update_fields=["contact_name", "contact_email"])
+        if email_changed:
+            _confirmation_request_queue(
+                partner, application=application, requested_by=saved_by, now=now
+            )
+        ApplicationChange.objects.create(
+            application=application,
+            description=f"Changed the contact for {partner.organisation.name}",
+            changed_by=saved_by,
+            changed_at=now,
+        )
+    return partner
+
+
+def application_partner_confirmation_resend(
+    *, partner: ApplicationPartner, requested_by: User, now: datetime | None = None
+) -> ApplicationPartner:
+    """Send the partner's contact a new confirmation link; the old one stops working."""
+    now = _now(now)
+    with transaction.atomic():
+        application = _lock(partner.application)
+        _require_open_draft(application, user=requested_by, now=now)
+        partner = ApplicationPartner.objects.select_for_update(of=("self",)).get(
+            pk=partner.pk, application=application
+        )
+        if partner.is_confirmed:
+            raise TransitionNotAllowed(f"{partner.organisation.name} has already confirmed.")
+        if not partner.contact_email:
+            raise FundingError(f"Give a contact for {partner.organisation.name} first.")
+        _confirmation_request_queue(
+            partner, application=application, requested_by=requested_by, now=now
+        )
+    return partner
+
+
+def application_partner_remove(
+    *, partner: ApplicationPartner, removed_by: User, now: datetime | None = None
+) -> None:
+    """Take a partner out of the draft."""
+    now = _now(now)
+    with transaction.atomic():
+        application = _lock(partner.application)
+        _require_open_draft(application, user=removed_by, now=now)
+        name = partner.organisation.name
+        deleted, _ = ApplicationPartner.objects.filter(
+            pk=partner.pk, application=application
+        ).delete()
+        if deleted:
+            ApplicationChange.objects.create(
+                application=application,
+                description=f"Removed {name} as a partner",
+                changed_by=removed_by,
+                changed_at=now,
+            )
+
+
+def partner_for_token(token: str) -> ApplicationPartner | None:
+    """Return the partner whose current confirmation link carries ``token``, or None."""
+    if not token:
+        return None
+    return (
+        ApplicationPartner.objects.filter(confirmation_token_hash=_token_hash(token))
+        .select_related("application__round", "application__lead_organisation", "organisation")
+        .first()
+    )
+
+
+def application_partner_confirm(*, token: str, now: datetime | None = None) -> ApplicationPartner:
+    """Record that the partner's contact confirmed its part in the application.
+
+    The link's token is the proof: only its current one works, only while the application
+    is a draft before the close. Confirming twice changes nothing. The person who added the
+    partner, and the application's creator, are told.
+    """
+    now = _now(now)
+    with transaction.atomic():
+        found = partner_for_token(token)
+        if found is None:
+            raise NotPermitted("This confirmation link is not valid. Ask for a new one.")
+        application = _lock(found.application)
+        partner = (
+            ApplicationPartner.objects.select_for_update(of=("self",))
+            .select_related("organisation", "added_by")
+            .get(pk=found.pk)
+        )
+        if partner.confirmation_token_hash != _token_hash(token):
+            raise NotPermitted("This confirmation link has been replaced by a newer one.")
+        if partner.is_confirmed:
+            return partner
+        if application.status != ApplicationStatus.DRAFT:
+            raise TransitionNotAllowed(
+                f"Application {application.reference} has been "
+                f"{application.get_status_display().lower()}, so partners can no longer "
+                "confirm it."
+            )
+        if now >= application.round.applications_close_at:
+            raise DeadlinePassed(
+                f"The deadline for applications to {application.round.name} has passed."
+            )
+        partner.confirmed_at = now
+        partner.save(update_fields=["confirmed_at"])
+        ApplicationChange.objects.create(
+            application=application,
+            description=(
+                f"{partner.contact_name or partner.contact_email} confirmed "
+                f"{partner.organisation.name}'s part"
+            ),
+            changed_at=now,
+        )
+        audit_record(
+            actor=None,
+            verb="funding.application.partner_confirmed",
+            target=application,
+            data={"partner": partner.organisation.name, "contact": partner.contact_email},
+        )
+        recipients = {u.email: u for u in (application.created_by, partner.added_by) if u}
+        for email in sorted(recipients):
+            email_queue(
+                to=email,
+                subject=(
+                    f"{partner.organisation.name} has confirmed its part in application "
+                    f"{application.reference}"
+                ),
+                body=render_to_string(
+                    "funding/email/partner_confirmed.txt",
+                    {
+                        "partner": partner,
+                        "application": application,
+                        "application_url": site_url(
+                            "funding:application-detail", application.reference
+                        ),
+                    },
+                ),
+                idempotency_key=(
+                    f"funding.partner.confirmed.{partner.pk}.{now.timestamp():.6f}"
+                    f".{recipients[email].pk}"
+                ),
+            )
+    return partner
+
+
+def application_problems(*, application: Application, now: datetime) -> list[RuleProblem]:
+    """Return every rule of its round the application does not meet at ``now``.
+
+    The window (to the second), every section complete, the partner minimum and
+    signatories, the lead limit, the phase and its cap, the budget lines summing to the
+    amount, each partner's contact and role, and every partner confirmed.
+    """
+    round = application.round
+    problems = rules.window_problems(
+        opens_at=round.applications_open_at,
+        closes_at=round.applications_close_at,
+        now=now,
+        what=WHAT,
+    )
+    states = {s.section: s for s in application.sections.all()}
+    incomplete = [s for s in Section if not (states.get(s) and states[s].is_completed)]
+    for section in incomplete:
+        problems.append(
+            RuleProblem(
+                RuleCode.INCOMPLETE,
+                f"Complete the section “{section.label}”.",
+                section=section.value,
+            )
+        )
+    partners = list(application.partners.select_related("organisation"))
+    problems += rules.participant_problems(
+        round=round,
+        participants=rules.Participants(
+            lead=application.lead_organisation, partners=[p.organisation for p in partners]
+        ),
+    )
+    led = led_application_count(round=round, organisation=application.lead_organisation)
+    if application.status not in APPLICATION_COUNTED_STATUSES:
+        led += 1
+    problems += rules.lead_limit_problems(round=round, led_count=led, what=WHAT)
+    problems += rules.phase_problems(
+        phase=application.phase,
+        amount=application.requested_amount,
+        caps=list(round.phase_caps.all()),
+        what="amount requested",
+        section=Section.BUDGET,
+    )
+    problems += rules.budget_problems(
+        requested=application.requested_amount,
+        line_amounts=[line.amount for line in application.budget_lines.all()],
+    )
+    for partner in partners:
+        name = partner.organisation.name
+        if not partner.contact_email:
+            problems.append(
+                RuleProblem(
+                    RuleCode.PARTNER_DETAILS,
+                    f"Give a contact at {name}, who will confirm its part.",
+                    section="partners",
+                )
+            )
+        if not partner.role:
+            problems.append(
+                RuleProblem(
+                    RuleCode.PARTNER_DETAILS,
+                    f"Say what {name} will do, in the team section.",
+                    section=Section.TEAM,
+                )
+            )
+        if partner.contact_email and not partner.is_confirmed:
+            problems.append(
+                RuleProblem(
+                    RuleCode.PARTNER_CONFIRMATION,
+                    f"{name} has not confirmed its part yet: "
+                    f"{partner.contact_name or 'its contact'} ({partner.contact_email}) has a "
+                    "link to confirm.",
+                    section="partners",
+                )
+            )
+    return problems
+
+
+def application_submit(
+    *, application: Application, submitted_by: User, now: datetime | None = None
+) -> Application:
+    """Submit the application for assessment: draft → submitted.
+
+    Every rule is checked again, the deadline to the second: ``RulesNotMet`` lists what is
+    wrong. Only a member of the lead organisation may submit. The submitter, and the
+    application's creator, are sent a copy of the answers.
+    """
+    now = _now(now)
+    with transaction.atomic():
+        application = _lock(application)
+        require_member(
+            user=submitted_by,
+            organisation_ids=[application.lead_organisation_id],
+            action="submit it (the lead organisation submits)",
+        )
+        if application.status != ApplicationStatus.DRAFT:
+            raise TransitionNotAllowed(f"Application {application.reference} is not a draft.")
+        Organisation.objects.select_for_update().filter(pk=application.lead_organisation_id).first()
+        problems = application_problems(application=application, now=now)
+        if problems:
+            raise RulesNotMet(problems)
+        application.status = ApplicationStatus.SUBMITTED
+        application.submitted_at = now
+        application.submitted_by = submitted_by
+        application.save(update_fields=["status", "submitted_at", "submitted_by", "updated_at"])
+        ApplicationChange.objects.create(
+            application=application,
+            description="Submitted the application",
+            changed_by=submitted_by,
+            changed_at=now,
+        )
+        audit_record(
+            actor=submitted_by,
+            verb="funding.application.submitted",
+            target=application,
+            data={
+                "round": application.round.slug,
+                "lead": application.lead_organisation.name,
+                "requested": application.requested_amount,
+            },
+        )
+        _submitted_emails_queue(application, submitted_by=submitted_by, now=now)
+    return application
+
+
+def _submitted_emails_queue(application: Application, *, submitted_by: User, now: datetime) -> None:
+    context = {
+        "application": application,
+        "round": application.round,
+        "answers": application_answers(application=application),
+        "submitted_at": formats.date_and_time(now),
+        "submitter": person_name(submitted_by),
+        "application_url": site_url("funding:application-detail", application.reference),
+    }
+    body = render_to_string("funding/email/application_submitted.txt", context)
+    recipients = {u.email: u for u in (submitted_by, application.created_by) if u is not None}
+    for email in sorted(recipients):
+        email_queue(
+            to=email,
+            subject=(
+                f"Application {application.reference} submitted to {application.round.name}: "
+                "your copy"
+            ),
+            body=body,
+            idempotency_key=f"funding.application.submitted.{application.pk}.{recipients[email].pk}",
+        )
+
+
+def application_withdraw(
+    *,
+    application: Application,
+    withdrawn_by: User,
+    reason: str = "",
+    now: datetime | None = None,
+) -> Application:
+    """Withdraw the application before the close: draft or submitted → withdrawn.
+
+    Only a member of the lead organisation may. It no longer counts towards the lead's
+    limit in the round.
+    """
+    now = _now(now)
+    with transaction.atomic():
+        application = _lock(application)
+        require_member(
+            user=withdrawn_by,
+            organisation_ids=[application.lead_organisation_id],
+            action="withdraw it (the lead organisation does)",
+        )
+        if application.status not in (ApplicationStatus.DRAFT, ApplicationStatus.SUBMITTED):
+            raise TransitionNotAllowed(
+                f"Application {application.reference} has been withdrawn already."
+            )
+        closes_at = application.round.applications_close_at
+        if now >= closes_at:
+            raise DeadlinePassed(
+                "Applications can be withdrawn here only until the deadline, "
+                f"{formats.date_and_time(closes_at)}. Email the Local Digital team instead."
+            )
+        previous = application.status
+        application.status = ApplicationStatus.WITHDRAWN
+        application.withdrawn_at = now
+        application.withdrawn_by = withdrawn_by
+        application.withdrawal_reason = reason.strip()
+        application.save(
+            update_fields=[
+                "status",
+                "withdrawn_at",
+                "withdrawn_by",
+                "withdrawal_reason",
+                "updated_at",
+            ]
+        )
+        ApplicationChange.objects.create(
+            application=application,
+            description="Withdrew the application",
+            changed_by=withdrawn_by,
+            changed_at=now,
+        )
+        audit_record(
+            actor=withdrawn_by,
+            verb="funding.application.withdrawn",
+            target=application,
+            data={"from": previous, "reason": application.withdrawal_reason},
+        )
+    return application

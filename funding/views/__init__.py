@@ -1,0 +1,1 @@
+"""The funding app's pages, one module per area."""

@@ -1,0 +1,310 @@
+"""Pages for writing an expression of interest: starting one, its answers, its partners,
+checking and submitting it, and withdrawing it.
+
+Each page validates a form, calls one service and redirects, or shows the form again with
+its errors. Only members of the lead and partner organisations see an EOI; anyone else is
+told it does not exist. Domain errors become GOV.UK error messages, never a server error.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from declaration import selectors as declaration_selectors
+from localdigital.accounts.types import AuthenticatedHttpRequest
+
+from .. import formats
+from ..errors import FundingError, RulesNotMet
+from ..forms.eois import EoiDetailsForm, LeadOrganisationForm, PartnerForm
+from ..selectors import eois as selectors
+from ..selectors import rounds as round_selectors
+from ..selectors.eois import EoiAccess
+from ..services import eois as services
+from .common import problem_links, sign_in_url
+
+EoiView = Callable[..., HttpResponse]
+
+
+def member_eoi(view: EoiView) -> Callable[..., HttpResponse]:
+    """Give the view the EOI named by the URL, if the signed-in person may see it; else 404."""
+
+    @wraps(view)
+    def wrapped(
+        request: AuthenticatedHttpRequest, reference: str, **kwargs: object
+    ) -> HttpResponse:
+        access = selectors.eoi_for_member_get(reference=reference, user=request.user)
+        if access is None:
+            raise Http404("No such expression of interest.")
+        return view(request, access, **kwargs)
+
+    return login_required(wrapped)
+
+
+def _detail_url(access: EoiAccess) -> str:
+    return reverse("funding:eoi-detail", args=[access.eoi.reference])
+
+
+def _section_urls(access: EoiAccess) -> dict[str, str]:
+    reference = access.eoi.reference
+    return {
+        "details": reverse("funding:eoi-details", args=[reference]),
+        "partners": reverse("funding:eoi-partners", args=[reference]),
+    }
+
+
+@require_http_methods(["GET", "POST"])
+def eoi_start(request: HttpRequest, slug: str) -> HttpResponse:
+    """Explain what an EOI asks for, and start one for the person's organisation.
+
+    Someone not signed in is asked to; someone with no signatory organisation is told why
+    they cannot, and how their organisation can sign.
+    """
+    round = round_selectors.round_get_open_for_bids(slug=slug)
+    if round is None or not round.has_eoi_stage:
+        raise Http404("No such round takes expressions of interest.")
+    now = timezone.now()
+    organisations = (
+        declaration_selectors.signatories_for_member(user=request.user)
+        if request.user.is_authenticated
+        else []
+    )
+    form = LeadOrganisationForm(
+        request.POST if request.method == "POST" else None,
+        organisations=organisations,
+        initial={"organisation": organisations[0].slug} if len(organisations) == 1 else {},
+    )
+    error = ""
+    if request.method == "POST" and request.user.is_authenticated and form.is_valid():
+        try:
+            eoi = services.eoi_start(
+                round=round,
+                lead_organisation=form.cleaned_data["organisation"],
+                started_by=request.user,
+            )
+        except FundingError as problem:
+            error = str(problem)
+        else:
+            return redirect("funding:eoi-details", reference=eoi.reference)
+    return render(
+        request,
+        "funding/eoi/start.html",
+        {
+            "round": round,
+            "form": form,
+            "error": error,
+            "is_open": round.is_eoi_open_at(now),
+            "closes_at": formats.date_and_time(round.eoi_closes_at) if round.eoi_closes_at else "",
+            "opens_at": formats.date_and_time(round.eoi_opens_at) if round.eoi_opens_at else "",
+            "organisations": organisations,
+            "sign_in_url": sign_in_url(request.path),
+            "round_url": reverse("funding:round-detail", args=[round.slug]),
+        },
+    )
+
+
+@require_http_methods(["GET"])
+@member_eoi
+def eoi_detail(request: AuthenticatedHttpRequest, access: EoiAccess) -> HttpResponse:
+    """Show the EOI: its status, answers, partners and history, and what can be done next."""
+    eoi = access.eoi
+    problems = services.eoi_problems(eoi=eoi, now=timezone.now()) if access.can_edit else []
+    return render(
+        request,
+        "funding/eoi/detail.html",
+        {
+            "access": access,
+            "eoi": eoi,
+            "round": eoi.round,
+            "partners": list(eoi.partners.all()),
+            "changes": list(eoi.changes.all()[:20]),
+            "estimated_cost": formats.money(eoi.estimated_cost),
+            "closes_at": formats.date_and_time(eoi.round.eoi_closes_at)
+            if eoi.round.eoi_closes_at
+            else "",
+            "problems": problem_links(problems, section_urls=_section_urls(access)),
+            "section_urls": _section_urls(access),
+        },
+    )
+
+
+def _closed_redirect(request: HttpRequest, access: EoiAccess) -> HttpResponse:
+    """Send someone who can no longer change the EOI to its page, saying why."""
+    if access.closes_passed and access.eoi.is_draft:
+        messages.error(
+            request,
+            "The deadline for expressions of interest has passed, so this draft can no longer "
+            "be changed.",
+        )
+    return redirect(_detail_url(access))
+
+
+@require_http_methods(["GET", "POST"])
+@member_eoi
+def eoi_details(request: AuthenticatedHttpRequest, access: EoiAccess) -> HttpResponse:
+    """Ask the EOI's questions: title, the problem, the phase and the estimated cost."""
+    if not access.can_edit:
+        return _closed_redirect(request, access)
+    eoi = access.eoi
+    phases = [cap.phase for cap in eoi.round.phase_caps.all()]
+    form = EoiDetailsForm(
+        request.POST if request.method == "POST" else None,
+        phases=phases,
+        initial={
+            "title": eoi.title,
+            "problem": eoi.problem,
+            "phase": eoi.phase,
+            "estimated_cost": eoi.estimated_cost,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.eoi_details_save(
+                eoi=eoi,
+                title=form.cleaned_data["title"],
+                problem=form.cleaned_data["problem"],
+                phase=form.cleaned_data["phase"],
+                estimated_cost=form.cleaned_data["estimated_cost"],
+                saved_by=request.user,
+            )
+        except FundingError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "Your answers have been saved.")
+            return redirect("funding:eoi-partners", reference=eoi.reference)
+    return render(
+        request,
+        "funding/eoi/details.html",
+        {"form": form, "eoi": eoi, "round": eoi.round, "back_url": _detail_url(access)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@member_eoi
+def eoi_partners(request: AuthenticatedHttpRequest, access: EoiAccess) -> HttpResponse:
+    """List the EOI's partner organisations, and add one."""
+    eoi = access.eoi
+    form = (
+        PartnerForm(request.POST if request.method == "POST" else None) if access.can_edit else None
+    )
+    if request.method == "POST":
+        if form is None:
+            return _closed_redirect(request, access)
+        if form.is_valid():
+            try:
+                partner = services.eoi_partner_add(
+                    eoi=eoi, organisation=form.cleaned_data["organisation"], added_by=request.user
+                )
+            except FundingError as error:
+                form.add_error("organisation", str(error))
+            else:
+                messages.success(request, f"{partner.organisation.name} is now a partner.")
+                return redirect("funding:eoi-partners", reference=eoi.reference)
+    return render(
+        request,
+        "funding/eoi/partners.html",
+        {
+            "form": form,
+            "access": access,
+            "eoi": eoi,
+            "round": eoi.round,
+            "partners": list(eoi.partners.all()),
+            "back_url": _detail_url(access),
+            "minimum": eoi.round.min_participants,
+        },
+    )
+
+
+@require_POST
+@member_eoi
+def eoi_partner_remove(
+    request: AuthenticatedHttpRequest, access: EoiAccess, pk: int
+) -> HttpResponse:
+    """Take a partner out of the EOI (a button on the partners page)."""
+    partner = selectors.eoi_partner_get(eoi=access.eoi, pk=pk)
+    if partner is None:
+        raise Http404("No such partner.")
+    try:
+        services.eoi_partner_remove(partner=partner, removed_by=request.user)
+    except FundingError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"{partner.organisation.name} is no longer a partner.")
+    return redirect("funding:eoi-partners", reference=access.eoi.reference)
+
+
+@require_http_methods(["GET", "POST"])
+@member_eoi
+def eoi_submit(request: AuthenticatedHttpRequest, access: EoiAccess) -> HttpResponse:
+    """Check the answers against the round's rules, then submit."""
+    if not access.can_edit:
+        return _closed_redirect(request, access)
+    eoi = access.eoi
+    if request.method == "POST":
+        try:
+            services.eoi_submit(eoi=eoi, submitted_by=request.user)
+        except RulesNotMet as refused:
+            problems = refused.problems
+        except FundingError as error:
+            messages.error(request, str(error))
+            return redirect(_detail_url(access))
+        else:
+            return redirect("funding:eoi-confirmation", reference=eoi.reference)
+    else:
+        problems = services.eoi_problems(eoi=eoi, now=timezone.now())
+    return render(
+        request,
+        "funding/eoi/submit.html",
+        {
+            "eoi": eoi,
+            "round": eoi.round,
+            "partners": list(eoi.partners.all()),
+            "estimated_cost": formats.money(eoi.estimated_cost),
+            "problems": problem_links(problems, section_urls=_section_urls(access)),
+            "section_urls": _section_urls(access),
+            "back_url": _detail_url(access),
+            "is_refused": request.method == "POST",
+        },
+    )
+
+
+@require_http_methods(["GET"])
+@member_eoi
+def eoi_confirmation(request: AuthenticatedHttpRequest, access: EoiAccess) -> HttpResponse:
+    """Say that the EOI was submitted, with its reference and what happens next."""
+    if access.eoi.is_draft:
+        return redirect(_detail_url(access))
+    return render(
+        request,
+        "funding/eoi/confirmation.html",
+        {"eoi": access.eoi, "round": access.eoi.round, "detail_url": _detail_url(access)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@member_eoi
+def eoi_withdraw(request: AuthenticatedHttpRequest, access: EoiAccess) -> HttpResponse:
+    """Ask to confirm, then withdraw the EOI."""
+    if not access.can_withdraw:
+        return _closed_redirect(request, access)
+    if request.method == "POST":
+        try:
+            services.eoi_withdraw(eoi=access.eoi, withdrawn_by=request.user)
+        except FundingError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, f"You have withdrawn {access.eoi.reference}.")
+        return redirect(_detail_url(access))
+    return render(
+        request,
+        "funding/eoi/withdraw.html",
+        {"eoi": access.eoi, "round": access.eoi.round, "back_url": _detail_url(access)},
+    )

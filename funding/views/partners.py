@@ -1,0 +1,58 @@
+"""The page a partner organisation's contact opens from their email to confirm its part."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from ..errors import FundingError
+from ..selectors import applications as application_selectors
+from ..services import applications as services
+
+# The token from a confirmation link waits here between opening the link and confirming.
+SESSION_TOKEN = "funding.partner_confirmation_token"  # noqa: S105 - a session key
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def partner_confirm(request: HttpRequest) -> HttpResponse:
+    """Show the application's summary and a Confirm button; confirm when it is pressed.
+
+    As with sign-in links, opening the link confirms nothing (mail scanners open links by
+    themselves): the token moves from the address into the session, and only the POST of
+    the button confirms. No account is needed: the link is the proof.
+    """
+    token = request.GET.get("token")
+    if token is not None:
+        request.session[SESSION_TOKEN] = token
+        return redirect("funding:partner-confirm")
+    token = request.session.get(SESSION_TOKEN, "")
+    partner = services.partner_for_token(token)
+    if partner is None:
+        return render(request, "funding/partners/confirm_invalid.html", status=404)
+    application = partner.application
+    if request.method == "POST":
+        try:
+            services.application_partner_confirm(token=token)
+        except FundingError as error:
+            messages.error(request, str(error))
+            return redirect("funding:partner-confirm")
+        request.session.pop(SESSION_TOKEN, None)
+        return render(
+            request,
+            "funding/partners/confirmed.html",
+            {"partner": partner, "application": application, "round": application.round},
+        )
+    return render(
+        request,
+        "funding/partners/confirm.html",
+        {
+            "partner": partner,
+            "application": application,
+            "round": application.round,
+            "answers": application_selectors.application_answers(application=application)[:1],
+        },
+    )

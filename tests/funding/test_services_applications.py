@@ -1,0 +1,638 @@
+"""The applicant's side of full applications: starting, sections, partners and their
+confirmation, submitting under every rule of the round, and withdrawing."""
+
+from __future__ import annotations
+
+import datetime
+import threading
+from decimal import Decimal
+from urllib.parse import parse_qs, urlsplit
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.db import IntegrityError, connection
+from django.utils import timezone
+
+from funding.errors import (
+    DeadlinePassed,
+    FundingError,
+    LeadLimitReached,
+    NotPermitted,
+    RuleCode,
+    RulesNotMet,
+    SectionConflict,
+    TransitionNotAllowed,
+    WindowNotOpen,
+)
+from funding.models import (
+    Application,
+    ApplicationChange,
+    ApplicationPartner,
+    ApplicationSection,
+    ApplicationStatus,
+    BudgetLine,
+    Section,
+)
+from funding.services import applications as services
+from funding.services.applications import BudgetLineValue
+from localdigital.audit.models import AuditEvent
+from localdigital.mail.models import OutgoingEmail
+from tests.accounts.factories import UserFactory
+from tests.declaration.factories import OrganisationFactory
+from tests.funding.factories import (
+    ApplicationFactory,
+    ApplicationPartnerFactory,
+    RoundFactory,
+    SignatoryFactory,
+    member_of,
+)
+
+pytestmark = pytest.mark.django_db
+
+LONDON = ZoneInfo("Europe/London")
+
+
+@pytest.fixture
+def broken_audit(monkeypatch):
+    def fail(**kwargs):
+        raise IntegrityError("audit log unavailable")
+
+    monkeypatch.setattr(services, "audit_record", fail)
+
+
+def rules_of(error: RulesNotMet) -> set[str]:
+    return {problem.rule for problem in error.problems}
+
+
+def ready(**kwargs) -> Application:
+    """A complete draft with one confirmed partner: everything the round asks."""
+    application = ApplicationFactory.create(complete=True, **kwargs)
+    ApplicationPartnerFactory(application=application, confirmed=True)
+    return application
+
+
+def token_from(email: OutgoingEmail) -> str:
+    for word in email.body_text.split():
+        if "/funding/partners/confirm/?token=" in word:
+            return parse_qs(urlsplit(word).query)["token"][0]
+    raise AssertionError("no confirmation link in the email")
+
+
+class TestApplicationStart:
+    def test_starts_a_draft_with_every_section_not_started(self):
+        round = RoundFactory()
+        lead = SignatoryFactory()
+        person = member_of(lead)
+
+        application = services.application_start(
+            round=round, lead_organisation=lead, started_by=person
+        )
+
+        assert application.reference.startswith("LDF-")
+        states = ApplicationSection.objects.filter(application=application)
+        assert {state.section for state in states} == set(Section.values)
+        assert not any(state.is_completed or state.version for state in states)
+        assert AuditEvent.objects.filter(verb="funding.application.started").exists()
+
+    def test_refuses_a_round_with_an_eoi_stage(self):
+        lead = SignatoryFactory()
+        round = RoundFactory(eoi_then_applications_open=True)
+
+        with pytest.raises(NotPermitted, match="only from expressions of interest"):
+            services.application_start(
+                round=round, lead_organisation=lead, started_by=member_of(lead)
+            )
+
+    def test_refuses_outside_the_window(self):
+        lead = SignatoryFactory()
+        for round in (RoundFactory(upcoming=True), RoundFactory(closed=True)):
+            with pytest.raises(WindowNotOpen):
+                services.application_start(
+                    round=round, lead_organisation=lead, started_by=member_of(lead)
+                )
+
+    def test_refuses_a_third_bid_when_a_council_may_lead_two(self):
+        """Round 3's rule: a council may lead at most 2 applications; drafts count."""
+        round = RoundFactory(max_led_applications=2)
+        lead = SignatoryFactory()
+        ApplicationFactory(round=round, lead_organisation=lead)
+        ApplicationFactory(round=round, lead_organisation=lead, submitted=True)
+        ApplicationFactory(round=round, lead_organisation=lead, withdrawn=True)
+
+        with pytest.raises(LeadLimitReached, match="already leads 2 applications"):
+            services.application_start(
+                round=round, lead_organisation=lead, started_by=member_of(lead)
+            )
+
+    def test_lets_a_council_at_its_lead_limit_partner_on_others(self):
+        round = RoundFactory(max_led_applications=1)
+        council = SignatoryFactory()
+        ApplicationFactory(round=round, lead_organisation=council)
+        other = ready(round=round)
+        ApplicationPartner.objects.filter(application=other).update(organisation=council)
+
+        services.application_submit(application=other, submitted_by=other.created_by)
+
+        other.refresh_from_db()
+        assert other.status == ApplicationStatus.SUBMITTED
+
+
+class TestSectionSave:
+    def test_saves_a_section_marks_it_complete_and_keeps_the_history(self):
+        application = ApplicationFactory()
+        person = member_of(application.lead_organisation)
+
+        state = services.application_section_save(
+            application=application,
+            section=Section.PROBLEM,
+            values={"title": " Missed bins ", "problem": "Calls", "evidence": "Figures"},
+            completed=True,
+            version=0,
+            saved_by=person,
+        )
+
+        application.refresh_from_db()
+        assert application.title == "Missed bins"
+        assert (state.version, state.is_completed, state.updated_by) == (1, True, person)
+        change = ApplicationChange.objects.filter(application=application, section="problem").get()
+        assert change.changed_by == person
+        assert "project title" in change.fields
+
+    def test_lets_a_partner_member_edit_but_not_a_stranger(self):
+        application = ApplicationFactory()
+        partner = ApplicationPartnerFactory(application=application)
+
+        services.application_section_save(
+            application=application,
+            section=Section.USERS,
+            values={"users_and_needs": "Residents"},
+            completed=False,
+            version=0,
+            saved_by=member_of(partner.organisation),
+        )
+        with pytest.raises(NotPermitted):
+            services.application_section_save(
+                application=application,
+                section=Section.USERS,
+                values={"users_and_needs": "Taken over"},
+                completed=False,
+                version=1,
+                saved_by=member_of(SignatoryFactory()),
+            )
+        application.refresh_from_db()
+        assert application.users_and_needs == "Residents"
+
+    def test_refuses_a_save_against_an_old_version_and_changes_nothing(self):
+        application = ApplicationFactory()
+        first = member_of(application.lead_organisation, user=UserFactory(full_name="Ada Lovelace"))
+        second = member_of(application.lead_organisation)
+        services.application_section_save(
+            application=application,
+            section=Section.USERS,
+            values={"users_and_needs": "Ada's answer"},
+            completed=False,
+            version=0,
+            saved_by=first,
+        )
+
+        with pytest.raises(SectionConflict) as conflict:
+            services.application_section_save(
+                application=application,
+                section=Section.USERS,
+                values={"users_and_needs": "The second answer"},
+                completed=False,
+                version=0,
+                saved_by=second,
+            )
+
+        assert (conflict.value.saved_by, conflict.value.version) == ("Ada Lovelace", 1)
+        application.refresh_from_db()
+        assert application.users_and_needs == "Ada's answer"
+
+    def test_replaces_the_budget_lines(self):
+        application = ApplicationFactory(complete=True)
+        state = ApplicationSection.objects.get(application=application, section=Section.BUDGET)
+
+        services.application_section_save(
+            application=application,
+            section=Section.BUDGET,
+            values={"requested_amount": Decimal(50000)},
+            budget_lines=[
+                BudgetLineValue("Researcher", Decimal(30000)),
+                BudgetLineValue("Developer", Decimal(20000)),
+            ],
+            completed=True,
+            version=state.version,
+            saved_by=application.created_by,
+        )
+
+        assert list(
+            BudgetLine.objects.filter(application=application).values_list("description", "amount")
+        ) == [("Researcher", Decimal(30000)), ("Developer", Decimal(20000))]
+
+    def test_saves_each_partners_role_with_the_team(self):
+        application = ApplicationFactory()
+        partner = ApplicationPartnerFactory(application=application, role="")
+
+        services.application_section_save(
+            application=application,
+            section=Section.TEAM,
+            values={"team": "Three people"},
+            partner_roles={partner.pk: "Runs the research"},
+            completed=True,
+            version=0,
+            saved_by=application.created_by,
+        )
+
+        partner.refresh_from_db()
+        assert partner.role == "Runs the research"
+
+    def test_refuses_a_field_of_another_section(self):
+        application = ApplicationFactory()
+
+        with pytest.raises(ValueError, match="no fields"):
+            services.application_section_save(
+                application=application,
+                section=Section.USERS,
+                values={"title": "Sneaky"},
+                completed=False,
+                version=0,
+                saved_by=application.created_by,
+            )
+
+    def test_refuses_after_the_close(self):
+        application = ApplicationFactory()
+
+        with pytest.raises(DeadlinePassed, match="can no longer be changed"):
+            services.application_section_save(
+                application=application,
+                section=Section.USERS,
+                values={"users_and_needs": "Late"},
+                completed=False,
+                version=0,
+                saved_by=application.created_by,
+                now=application.round.applications_close_at,
+            )
+
+
+class TestPartnerConfirmation:
+    def test_emails_the_contact_a_link_that_confirms_once(self):
+        application = ApplicationFactory()
+        organisation = SignatoryFactory()
+
+        partner = services.application_partner_add(
+            application=application,
+            organisation=organisation,
+            contact_name="Jo Bloggs",
+            contact_email="jo@partner.gov.uk",
+            added_by=application.created_by,
+        )
+
+        email = OutgoingEmail.objects.get(recipient="jo@partner.gov.uk")
+        assert email.is_sensitive
+        token = token_from(email)
+        assert services.partner_for_token(token) == partner
+        services.application_partner_confirm(token=token)
+        services.application_partner_confirm(token=token)
+        partner.refresh_from_db()
+        assert partner.is_confirmed
+        assert OutgoingEmail.objects.filter(recipient=application.created_by.email).count() == 1
+
+    def test_a_new_contact_takes_the_confirmation_back_and_the_old_link_stops(self):
+        application = ApplicationFactory()
+        partner = services.application_partner_add(
+            application=application,
+            organisation=SignatoryFactory(),
+            contact_name="Jo",
+            contact_email="jo@partner.gov.uk",
+            added_by=application.created_by,
+        )
+        old = token_from(OutgoingEmail.objects.get(recipient="jo@partner.gov.uk"))
+        services.application_partner_confirm(token=old)
+
+        services.application_partner_contact_save(
+            partner=partner,
+            contact_name="Sam",
+            contact_email="sam@partner.gov.uk",
+            saved_by=application.created_by,
+        )
+
+        partner.refresh_from_db()
+        assert not partner.is_confirmed
+        with pytest.raises(NotPermitted):
+            services.application_partner_confirm(token=old)
+        services.application_partner_confirm(
+            token=token_from(OutgoingEmail.objects.get(recipient="sam@partner.gov.uk"))
+        )
+
+    def test_resending_replaces_the_link(self):
+        application = ApplicationFactory()
+        partner = ApplicationPartnerFactory(application=application)
+
+        services.application_partner_confirmation_resend(
+            partner=partner, requested_by=application.created_by
+        )
+        first = token_from(OutgoingEmail.objects.get(recipient=partner.contact_email))
+        services.application_partner_confirmation_resend(
+            partner=partner, requested_by=application.created_by
+        )
+
+        emails = OutgoingEmail.objects.filter(recipient=partner.contact_email).order_by("pk")
+        assert emails.count() == 2
+        with pytest.raises(NotPermitted):
+            services.application_partner_confirm(token=first)
+        services.application_partner_confirm(token=token_from(emails.last()))
+
+    def test_refuses_a_made_up_token_and_a_link_after_the_close(self):
+        application = ApplicationFactory()
+        partner = ApplicationPartnerFactory(application=application)
+        services.application_partner_confirmation_resend(
+            partner=partner, requested_by=application.created_by
+        )
+        token = token_from(OutgoingEmail.objects.get(recipient=partner.contact_email))
+
+        with pytest.raises(NotPermitted):
+            services.application_partner_confirm(token="made-up")
+        with pytest.raises(DeadlinePassed):
+            services.application_partner_confirm(
+                token=token, now=application.round.applications_close_at
+            )
+
+    def test_refuses_the_lead_as_its_own_partner_and_a_repeat(self):
+        application = ApplicationFactory()
+        partner = ApplicationPartnerFactory(application=application)
+
+        with pytest.raises(FundingError, match="leads this bid"):
+            services.application_partner_add(
+                application=application,
+                organisation=application.lead_organisation,
+                contact_name="A",
+                contact_email="a@example.gov.uk",
+                added_by=application.created_by,
+            )
+        with pytest.raises(FundingError, match="already a partner"):
+            services.application_partner_add(
+                application=application,
+                organisation=partner.organisation,
+                contact_name="A",
+                contact_email="a@example.gov.uk",
+                added_by=application.created_by,
+            )
+
+
+class TestApplicationSubmit:
+    def test_submits_a_ready_application_and_emails_a_copy_of_the_answers(self):
+        application = ready()
+
+        services.application_submit(application=application, submitted_by=application.created_by)
+
+        application.refresh_from_db()
+        assert application.status == ApplicationStatus.SUBMITTED
+        email = OutgoingEmail.objects.get(recipient=application.created_by.email)
+        assert application.reference in email.subject
+        assert "42,000 calls a year about missed bins" in email.body_text
+        assert "Sam Patel" in email.body_text
+        assert AuditEvent.objects.filter(verb="funding.application.submitted").exists()
+
+    @pytest.mark.parametrize(
+        "close",
+        [
+            datetime.datetime(2019, 1, 16, 17, 0, tzinfo=LONDON),  # GMT
+            datetime.datetime(2019, 9, 16, 17, 0, tzinfo=LONDON),  # BST, round 3's close
+        ],
+        ids=["GMT", "BST"],
+    )
+    def test_accepts_at_4_59_59pm_and_refuses_at_5pm_london_time(self, close):
+        round = RoundFactory(
+            applications_open_at=close - datetime.timedelta(days=30),
+            applications_close_at=close,
+            decisions_announced_at=close + datetime.timedelta(days=28),
+        )
+        late = ready(round=round)
+        on_time = ready(round=round)
+
+        with pytest.raises(RulesNotMet) as refused:
+            services.application_submit(application=late, submitted_by=late.created_by, now=close)
+        assert rules_of(refused.value) == {RuleCode.WINDOW}
+        assert f"5pm on {close:%A} 16 {close:%B} 2019" in str(refused.value)
+
+        services.application_submit(
+            application=on_time,
+            submitted_by=on_time.created_by,
+            now=close - datetime.timedelta(seconds=1),
+        )
+        on_time.refresh_from_db()
+        assert on_time.status == ApplicationStatus.SUBMITTED
+        assert close.utcoffset() == datetime.timedelta(hours=0 if close.month == 1 else 1)
+
+    def test_refuses_incomplete_sections_naming_each(self):
+        application = ApplicationFactory()
+        ApplicationPartnerFactory(application=application, confirmed=True)
+
+        with pytest.raises(RulesNotMet) as refused:
+            services.application_submit(
+                application=application, submitted_by=application.created_by
+            )
+
+        incomplete = [p for p in refused.value.problems if p.rule == RuleCode.INCOMPLETE]
+        assert {p.section for p in incomplete} == set(Section.values)
+
+    def test_refuses_too_few_organisations_for_round_3(self):
+        """Round 3 needed at least 3 organisations, the lead included."""
+        application = ready(round=RoundFactory(min_participants=3))
+
+        with pytest.raises(RulesNotMet) as refused:
+            services.application_submit(
+                application=application, submitted_by=application.created_by
+            )
+
+        assert rules_of(refused.value) == {RuleCode.PARTNER_MINIMUM}
+        ApplicationPartnerFactory(application=application, confirmed=True)
+        services.application_submit(application=application, submitted_by=application.created_by)
+
+    def test_refuses_a_partner_that_has_not_signed(self):
+        application = ApplicationFactory(complete=True)
+        ApplicationPartnerFactory(
+            application=application, organisation=OrganisationFactory(), confirmed=True
+        )
+
+        with pytest.raises(RulesNotMet) as refused:
+            services.application_submit(
+                application=application, submitted_by=application.created_by
+            )
+
+        assert rules_of(refused.value) == {RuleCode.SIGNATORIES}
+
+    def test_refuses_an_unconfirmed_partner(self):
+        application = ApplicationFactory(complete=True)
+        ApplicationPartnerFactory(application=application)
+
+        with pytest.raises(RulesNotMet) as refused:
+            services.application_submit(
+                application=application, submitted_by=application.created_by
+            )
+
+        assert rules_of(refused.value) == {RuleCode.PARTNER_CONFIRMATION}
+
+    def test_refuses_an_amount_over_the_phase_cap(self):
+        round = RoundFactory(phases={"discovery": 80000})
+        application = ready(round=round, requested_amount=Decimal("80000.01"))
+        BudgetLine.objects.filter(application=application).update(amount=Decimal("80000.01"))
+
+        with pytest.raises(RulesNotMet) as refused:
+            services.application_submit(
+                application=application, submitted_by=application.created_by
+            )
+
+        assert rules_of(refused.value) == {RuleCode.PHASE_CAP}
+        assert "£80,000 or less" in str(refused.value)
+
+    def test_refuses_budget_lines_that_do_not_add_up(self):
+        application = ready()
+        BudgetLine.objects.create(application=application, description="Extra", amount=1)
+
+        with pytest.raises(RulesNotMet) as refused:
+            services.application_submit(
+                application=application, submitted_by=application.created_by
+            )
+
+        assert rules_of(refused.value) == {RuleCode.BUDGET_SUM}
+        assert "£60,001" in str(refused.value)
+
+    def test_refuses_a_partner_without_a_role(self):
+        application = ready()
+        ApplicationPartner.objects.filter(application=application).update(role="")
+
+        with pytest.raises(RulesNotMet) as refused:
+            services.application_submit(
+                application=application, submitted_by=application.created_by
+            )
+
+        assert rules_of(refused.value) == {RuleCode.PARTNER_DETAILS}
+
+    def test_refuses_over_the_lead_limit(self):
+        round = RoundFactory(max_led_applications=1)
+        application = ready(round=round)
+        ApplicationFactory(round=round, lead_organisation=application.lead_organisation)
+
+        with pytest.raises(RulesNotMet) as refused:
+            services.application_submit(
+                application=application, submitted_by=application.created_by
+            )
+
+        assert rules_of(refused.value) == {RuleCode.LEAD_LIMIT}
+
+    def test_only_the_lead_organisation_submits(self):
+        application = ready()
+        partner = application.partners.get()
+
+        with pytest.raises(NotPermitted):
+            services.application_submit(
+                application=application, submitted_by=member_of(partner.organisation)
+            )
+
+    def test_writes_nothing_when_the_audit_fails(self, broken_audit):
+        application = ready()
+
+        with pytest.raises(IntegrityError):
+            services.application_submit(
+                application=application, submitted_by=application.created_by
+            )
+
+        application.refresh_from_db()
+        assert application.status == ApplicationStatus.DRAFT
+        assert not OutgoingEmail.objects.exists()
+
+
+class TestApplicationWithdraw:
+    def test_withdraws_before_the_close_and_frees_the_lead_limit(self):
+        round = RoundFactory(max_led_applications=1)
+        application = ApplicationFactory(round=round)
+
+        services.application_withdraw(
+            application=application, withdrawn_by=application.created_by, reason="Merged"
+        )
+
+        application.refresh_from_db()
+        assert (application.status, application.withdrawal_reason) == (
+            ApplicationStatus.WITHDRAWN,
+            "Merged",
+        )
+        services.application_start(
+            round=round,
+            lead_organisation=application.lead_organisation,
+            started_by=application.created_by,
+        )
+
+    def test_refuses_after_the_close_twice_and_for_a_partner(self):
+        application = ready()
+        with pytest.raises(DeadlinePassed):
+            services.application_withdraw(
+                application=application,
+                withdrawn_by=application.created_by,
+                now=application.round.applications_close_at,
+            )
+        with pytest.raises(NotPermitted):
+            services.application_withdraw(
+                application=application,
+                withdrawn_by=member_of(application.partners.get().organisation),
+            )
+        services.application_withdraw(application=application, withdrawn_by=application.created_by)
+        with pytest.raises(TransitionNotAllowed):
+            services.application_withdraw(
+                application=application, withdrawn_by=application.created_by
+            )
+
+    def test_writes_nothing_when_the_audit_fails(self, broken_audit):
+        application = ApplicationFactory()
+
+        with pytest.raises(IntegrityError):
+            services.application_withdraw(
+                application=application, withdrawn_by=application.created_by
+            )
+
+        application.refresh_from_db()
+        assert application.status == ApplicationStatus.DRAFT
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_collaborators_saving_one_section_at_once_never_lose_an_edit_silently():
+    """Both opened the section at version 0 and press Save together: one is saved, the
+    other is refused with a conflict, and what is stored is exactly the first's answer."""
+    application = ApplicationFactory()
+    people = [member_of(application.lead_organisation) for _ in range(2)]
+    barrier = threading.Barrier(2)
+    outcomes: dict[int, object] = {}
+
+    def save(index: int) -> None:
+        try:
+            barrier.wait(timeout=10)
+            services.application_section_save(
+                application=application,
+                section=Section.USERS,
+                values={"users_and_needs": f"Answer {index}"},
+                completed=False,
+                version=0,
+                saved_by=people[index],
+            )
+            outcomes[index] = "saved"
+        except SectionConflict as conflict:
+            outcomes[index] = conflict
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=save, args=(index,)) for index in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    saved = [index for index, outcome in outcomes.items() if outcome == "saved"]
+    conflicts = [o for o in outcomes.values() if isinstance(o, SectionConflict)]
+    assert len(saved) == 1 and len(conflicts) == 1, outcomes
+    application.refresh_from_db()
+    assert application.users_and_needs == f"Answer {saved[0]}"
+    state = ApplicationSection.objects.get(application=application, section=Section.USERS)
+    assert state.version == 1
+    assert conflicts[0].version == 1
+    assert timezone.now() >= state.updated_at

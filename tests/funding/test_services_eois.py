@@ -1,0 +1,406 @@
+"""The applicant's side of expressions of interest: starting, saving, partners, submitting
+and withdrawing, under each of the round's rules."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.db import IntegrityError
+from django.utils import timezone
+
+from funding.errors import (
+    DeadlinePassed,
+    FundingError,
+    LeadLimitReached,
+    NotPermitted,
+    RuleCode,
+    RulesNotMet,
+    TransitionNotAllowed,
+    WindowNotOpen,
+)
+from funding.models import EoiChange, EoiPartner, EoiStatus, ExpressionOfInterest
+from funding.services import eois as services
+from localdigital.audit.models import AuditEvent
+from localdigital.mail.models import OutgoingEmail
+from tests.accounts.factories import UserFactory
+from tests.declaration.factories import MembershipFactory, OrganisationFactory
+from tests.funding.factories import (
+    EoiFactory,
+    RoundFactory,
+    SignatoryFactory,
+    member_of,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def broken_audit(monkeypatch):
+    """Make the service's audit write fail, as a lost connection would."""
+
+    def fail(**kwargs):
+        raise IntegrityError("audit log unavailable")
+
+    monkeypatch.setattr(services, "audit_record", fail)
+
+
+def rules_of(error: RulesNotMet) -> set[str]:
+    return {problem.rule for problem in error.problems}
+
+
+class TestEoiStart:
+    def test_starts_a_draft_for_a_member_of_a_signatory_while_the_window_is_open(self):
+        round = RoundFactory(eoi_open=True)
+        lead = SignatoryFactory()
+        person = member_of(lead)
+
+        eoi = services.eoi_start(round=round, lead_organisation=lead, started_by=person)
+
+        stored = ExpressionOfInterest.objects.get(pk=eoi.pk)
+        assert (stored.status, stored.lead_organisation, stored.created_by) == (
+            EoiStatus.DRAFT,
+            lead,
+            person,
+        )
+        assert stored.reference.startswith("EOI-")
+        assert EoiChange.objects.filter(eoi=eoi, changed_by=person).exists()
+        assert AuditEvent.objects.filter(verb="funding.eoi.started", actor=person).exists()
+
+    def test_refuses_when_the_window_is_not_open(self):
+        round = RoundFactory(eoi_closed=True)
+        lead = SignatoryFactory()
+
+        with pytest.raises(WindowNotOpen, match="deadline for expressions of interest"):
+            services.eoi_start(round=round, lead_organisation=lead, started_by=member_of(lead))
+
+    def test_refuses_a_round_without_an_eoi_stage(self):
+        lead = SignatoryFactory()
+
+        with pytest.raises(WindowNotOpen, match="does not take expressions of interest"):
+            services.eoi_start(
+                round=RoundFactory(), lead_organisation=lead, started_by=member_of(lead)
+            )
+
+    def test_refuses_an_unpublished_round(self):
+        lead = SignatoryFactory()
+
+        with pytest.raises(WindowNotOpen):
+            services.eoi_start(
+                round=RoundFactory(eoi_open=True, is_published=False),
+                lead_organisation=lead,
+                started_by=member_of(lead),
+            )
+
+    def test_refuses_someone_who_is_not_an_approved_member(self):
+        lead = SignatoryFactory()
+        pending = MembershipFactory(organisation=lead, pending=True).user
+
+        with pytest.raises(NotPermitted):
+            services.eoi_start(
+                round=RoundFactory(eoi_open=True), lead_organisation=lead, started_by=pending
+            )
+        with pytest.raises(NotPermitted):
+            services.eoi_start(
+                round=RoundFactory(eoi_open=True), lead_organisation=lead, started_by=UserFactory()
+            )
+
+    def test_refuses_an_organisation_that_has_not_signed(self):
+        unsigned = OrganisationFactory()
+
+        with pytest.raises(FundingError, match="has not signed"):
+            services.eoi_start(
+                round=RoundFactory(eoi_open=True),
+                lead_organisation=unsigned,
+                started_by=member_of(unsigned),
+            )
+
+    def test_refuses_a_lead_at_the_round_limit_counting_drafts_but_not_withdrawn(self):
+        round = RoundFactory(eoi_open=True, max_led_applications=2)
+        lead = SignatoryFactory()
+        EoiFactory(round=round, lead_organisation=lead)
+        EoiFactory(round=round, lead_organisation=lead, submitted=True)
+        EoiFactory(round=round, lead_organisation=lead, withdrawn=True)
+
+        with pytest.raises(LeadLimitReached, match="already leads 2"):
+            services.eoi_start(round=round, lead_organisation=lead, started_by=member_of(lead))
+        assert ExpressionOfInterest.objects.filter(lead_organisation=lead).count() == 3
+
+
+class TestEoiDetailsSave:
+    def test_keeps_the_answers_and_records_who_changed_what(self):
+        eoi = EoiFactory(title="", problem="", phase="", estimated_cost=None)
+        person = member_of(eoi.lead_organisation)
+
+        services.eoi_details_save(
+            eoi=eoi,
+            title="  Missed bins  ",
+            problem="Residents phone us.",
+            phase="alpha",
+            estimated_cost=Decimal("120000"),
+            saved_by=person,
+        )
+
+        eoi.refresh_from_db()
+        assert (eoi.title, eoi.phase, eoi.estimated_cost) == ("Missed bins", "alpha", 120000)
+        change = EoiChange.objects.filter(eoi=eoi).first()
+        assert change.changed_by == person
+        assert "title" in change.description
+
+    def test_refuses_a_member_of_a_partner_organisation(self):
+        partner = SignatoryFactory()
+        eoi = EoiFactory(partners=[partner])
+
+        with pytest.raises(NotPermitted):
+            services.eoi_details_save(
+                eoi=eoi,
+                title="Taken over",
+                problem="",
+                phase="",
+                estimated_cost=None,
+                saved_by=member_of(partner),
+            )
+        eoi.refresh_from_db()
+        assert eoi.title != "Taken over"
+
+    def test_refuses_after_the_close(self):
+        eoi = EoiFactory()
+        after = eoi.round.eoi_closes_at
+
+        with pytest.raises(DeadlinePassed, match="can no longer be changed"):
+            services.eoi_details_save(
+                eoi=eoi,
+                title="Late",
+                problem="",
+                phase="",
+                estimated_cost=None,
+                saved_by=eoi.created_by,
+                now=after,
+            )
+
+    def test_refuses_a_submitted_eoi(self):
+        eoi = EoiFactory(submitted=True)
+
+        with pytest.raises(TransitionNotAllowed):
+            services.eoi_details_save(
+                eoi=eoi,
+                title="Changed",
+                problem="",
+                phase="",
+                estimated_cost=None,
+                saved_by=eoi.created_by,
+            )
+
+
+class TestEoiPartners:
+    def test_adds_and_removes_a_partner(self):
+        eoi = EoiFactory()
+        partner = SignatoryFactory()
+
+        added = services.eoi_partner_add(eoi=eoi, organisation=partner, added_by=eoi.created_by)
+        assert list(eoi.partners.values_list("organisation", flat=True)) == [partner.pk]
+
+        services.eoi_partner_remove(partner=added, removed_by=eoi.created_by)
+        assert not eoi.partners.exists()
+        descriptions = list(EoiChange.objects.filter(eoi=eoi).values_list("description", flat=True))
+        assert f"Removed {partner.name}" in descriptions
+        assert f"Added {partner.name} as a partner" in descriptions
+
+    def test_refuses_the_lead_itself_a_repeat_and_a_closed_organisation(self):
+        eoi = EoiFactory()
+        partner = SignatoryFactory()
+        services.eoi_partner_add(eoi=eoi, organisation=partner, added_by=eoi.created_by)
+
+        with pytest.raises(FundingError, match="leads this bid"):
+            services.eoi_partner_add(
+                eoi=eoi, organisation=eoi.lead_organisation, added_by=eoi.created_by
+            )
+        with pytest.raises(FundingError, match="already a partner"):
+            services.eoi_partner_add(eoi=eoi, organisation=partner, added_by=eoi.created_by)
+        with pytest.raises(FundingError, match="has closed"):
+            services.eoi_partner_add(
+                eoi=eoi, organisation=OrganisationFactory(closed=True), added_by=eoi.created_by
+            )
+        assert eoi.partners.count() == 1
+
+
+class TestEoiSubmit:
+    def test_submits_a_complete_eoi_and_emails_a_copy(self):
+        eoi = EoiFactory(partners=[SignatoryFactory()])
+
+        services.eoi_submit(eoi=eoi, submitted_by=eoi.created_by)
+
+        eoi.refresh_from_db()
+        assert eoi.status == EoiStatus.SUBMITTED
+        assert eoi.submitted_by == eoi.created_by
+        email = OutgoingEmail.objects.get(recipient=eoi.created_by.email)
+        assert eoi.reference in email.subject
+        assert eoi.title in email.body_text
+        assert AuditEvent.objects.filter(verb="funding.eoi.submitted").exists()
+
+    def test_refuses_too_few_organisations_naming_the_rule(self):
+        eoi = EoiFactory(round=RoundFactory(eoi_open=True, min_participants=3))
+        EoiPartner.objects.create(eoi=eoi, organisation=SignatoryFactory())
+
+        with pytest.raises(RulesNotMet) as refused:
+            services.eoi_submit(eoi=eoi, submitted_by=eoi.created_by)
+
+        assert rules_of(refused.value) == {RuleCode.PARTNER_MINIMUM}
+        assert "at least 3 organisations" in str(refused.value)
+        eoi.refresh_from_db()
+        assert eoi.status == EoiStatus.DRAFT
+
+    def test_refuses_partners_that_have_not_signed_when_the_round_asks(self):
+        unsigned = OrganisationFactory(name="Unsigned Borough Council")
+        eoi = EoiFactory(partners=[unsigned])
+
+        with pytest.raises(RulesNotMet) as refused:
+            services.eoi_submit(eoi=eoi, submitted_by=eoi.created_by)
+
+        assert rules_of(refused.value) == {RuleCode.SIGNATORIES}
+        assert "Unsigned Borough Council" in str(refused.value)
+
+    def test_accepts_partners_that_have_not_signed_when_the_round_allows(self):
+        round = RoundFactory(eoi_open=True, participants_must_be_signatories=False)
+        eoi = EoiFactory(round=round, partners=[OrganisationFactory()])
+
+        services.eoi_submit(eoi=eoi, submitted_by=eoi.created_by)
+
+        eoi.refresh_from_db()
+        assert eoi.status == EoiStatus.SUBMITTED
+
+    def test_refuses_missing_answers(self):
+        eoi = EoiFactory(title="", estimated_cost=None, partners=[SignatoryFactory()])
+
+        with pytest.raises(RulesNotMet) as refused:
+            services.eoi_submit(eoi=eoi, submitted_by=eoi.created_by)
+
+        assert rules_of(refused.value) == {RuleCode.INCOMPLETE}
+        assert "title" in str(refused.value)
+        assert "estimated cost" in str(refused.value)
+
+    def test_refuses_an_estimate_over_the_phase_cap_and_a_phase_not_funded(self):
+        round = RoundFactory(eoi_open=True, phases={"discovery": 80000})
+        over = EoiFactory(round=round, estimated_cost=Decimal(80001), partners=[SignatoryFactory()])
+        beta = EoiFactory(round=round, phase="beta", partners=[SignatoryFactory()])
+
+        with pytest.raises(RulesNotMet) as refused:
+            services.eoi_submit(eoi=over, submitted_by=over.created_by)
+        assert rules_of(refused.value) == {RuleCode.PHASE_CAP}
+        assert "£80,000 or less" in str(refused.value)
+
+        with pytest.raises(RulesNotMet) as refused:
+            services.eoi_submit(eoi=beta, submitted_by=beta.created_by)
+        assert rules_of(refused.value) == {RuleCode.PHASE}
+
+    def test_accepts_an_estimate_equal_to_the_cap(self):
+        round = RoundFactory(eoi_open=True, phases={"discovery": 80000})
+        eoi = EoiFactory(round=round, estimated_cost=Decimal(80000), partners=[SignatoryFactory()])
+
+        services.eoi_submit(eoi=eoi, submitted_by=eoi.created_by)
+
+    def test_refuses_over_the_lead_limit(self):
+        round = RoundFactory(eoi_open=True, max_led_applications=1)
+        lead = SignatoryFactory()
+        first = EoiFactory(round=round, lead_organisation=lead, partners=[SignatoryFactory()])
+        # A second draft made before the limit was set, say.
+        second = EoiFactory(round=round, lead_organisation=lead, partners=[SignatoryFactory()])
+
+        with pytest.raises(RulesNotMet) as refused:
+            services.eoi_submit(eoi=first, submitted_by=first.created_by)
+
+        assert rules_of(refused.value) == {RuleCode.LEAD_LIMIT}
+        services.eoi_withdraw(eoi=second, withdrawn_by=second.created_by)
+        services.eoi_submit(eoi=first, submitted_by=first.created_by)
+
+    def test_checks_the_deadline_to_the_second(self):
+        eoi = EoiFactory(partners=[SignatoryFactory()])
+        close = eoi.round.eoi_closes_at
+
+        with pytest.raises(RulesNotMet) as refused:
+            services.eoi_submit(eoi=eoi, submitted_by=eoi.created_by, now=close)
+        assert rules_of(refused.value) == {RuleCode.WINDOW}
+
+        services.eoi_submit(
+            eoi=eoi, submitted_by=eoi.created_by, now=close - datetime.timedelta(seconds=1)
+        )
+        eoi.refresh_from_db()
+        assert eoi.status == EoiStatus.SUBMITTED
+
+    def test_refuses_before_the_window_opens(self):
+        eoi = EoiFactory(partners=[SignatoryFactory()])
+
+        with pytest.raises(RulesNotMet, match="opens for expressions of interest"):
+            services.eoi_submit(
+                eoi=eoi,
+                submitted_by=eoi.created_by,
+                now=eoi.round.eoi_opens_at - datetime.timedelta(seconds=1),
+            )
+
+    def test_refuses_a_second_submission_and_a_partner_member(self):
+        partner = SignatoryFactory()
+        eoi = EoiFactory(partners=[partner])
+
+        with pytest.raises(NotPermitted):
+            services.eoi_submit(eoi=eoi, submitted_by=member_of(partner))
+        services.eoi_submit(eoi=eoi, submitted_by=eoi.created_by)
+        with pytest.raises(TransitionNotAllowed):
+            services.eoi_submit(eoi=eoi, submitted_by=eoi.created_by)
+        assert OutgoingEmail.objects.count() == 1
+
+    def test_writes_nothing_when_the_audit_fails(self, broken_audit):
+        eoi = EoiFactory(partners=[SignatoryFactory()])
+
+        with pytest.raises(IntegrityError):
+            services.eoi_submit(eoi=eoi, submitted_by=eoi.created_by)
+
+        eoi.refresh_from_db()
+        assert eoi.status == EoiStatus.DRAFT
+        assert not OutgoingEmail.objects.exists()
+        assert not EoiChange.objects.filter(eoi=eoi, description="Submitted").exists()
+
+
+class TestEoiWithdraw:
+    def test_withdraws_a_draft_or_a_submitted_eoi_before_the_close(self):
+        draft = EoiFactory()
+        submitted = EoiFactory(submitted=True)
+
+        services.eoi_withdraw(eoi=draft, withdrawn_by=draft.created_by)
+        services.eoi_withdraw(eoi=submitted, withdrawn_by=submitted.created_by)
+
+        assert set(
+            ExpressionOfInterest.objects.filter(pk__in=[draft.pk, submitted.pk]).values_list(
+                "status", flat=True
+            )
+        ) == {EoiStatus.WITHDRAWN}
+
+    def test_refuses_after_the_close_and_once_invited_or_declined(self):
+        draft = EoiFactory()
+        with pytest.raises(DeadlinePassed):
+            services.eoi_withdraw(
+                eoi=draft, withdrawn_by=draft.created_by, now=draft.round.eoi_closes_at
+            )
+        declined = EoiFactory(declined=True)
+        with pytest.raises(TransitionNotAllowed):
+            services.eoi_withdraw(eoi=declined, withdrawn_by=declined.created_by)
+
+    def test_writes_nothing_when_the_audit_fails(self, broken_audit):
+        eoi = EoiFactory()
+
+        with pytest.raises(IntegrityError):
+            services.eoi_withdraw(eoi=eoi, withdrawn_by=eoi.created_by)
+
+        eoi.refresh_from_db()
+        assert eoi.status == EoiStatus.DRAFT
+
+
+def test_round_status_follows_the_dates():
+    round = RoundFactory.build(eoi_open=True)
+    now = timezone.now()
+    assert round.status_at(now).value == "eoi_open"
+    assert round.status_at(round.eoi_closes_at).value == "eoi_closed"
+    assert round.status_at(round.applications_open_at).value == "applications_open"
+    assert round.status_at(round.applications_close_at).value == "assessment"
+    assert round.status_at(round.decisions_announced_at).value == "decided"
+    assert round.status_at(round.eoi_opens_at - datetime.timedelta(seconds=1)).value == "upcoming"

@@ -1,0 +1,297 @@
+"""The pages for writing an expression of interest, and who may see them."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from funding.models import EoiStatus, ExpressionOfInterest
+from tests.declaration.factories import MembershipFactory
+from tests.funding.factories import EoiFactory, RoundFactory, SignatoryFactory, member_of
+
+pytestmark = pytest.mark.django_db
+
+
+def signed_in(client, user):
+    client.force_login(user)
+    return client
+
+
+class TestStart:
+    def test_asks_someone_not_signed_in_to_sign_in(self, client):
+        round = RoundFactory(eoi_open=True)
+
+        page = client.get(reverse("funding:eoi-start", args=[round.slug])).content.decode()
+
+        assert "Sign in to start" in page
+
+    def test_tells_someone_without_a_signatory_organisation_why_not_and_how_to_sign(self, client):
+        round = RoundFactory(eoi_open=True)
+        signed_in(client, MembershipFactory().user)
+
+        page = client.get(reverse("funding:eoi-start", args=[round.slug])).content.decode()
+
+        assert "You cannot send an expression of interest yet" in page
+        assert reverse("declaration:sign-start") in page
+
+    def test_starts_a_draft_for_the_only_organisation(self, client):
+        round = RoundFactory(eoi_open=True)
+        lead = SignatoryFactory()
+        signed_in(client, member_of(lead))
+
+        response = client.post(
+            reverse("funding:eoi-start", args=[round.slug]), {"organisation": lead.slug}
+        )
+
+        eoi = ExpressionOfInterest.objects.get()
+        assert response.url == reverse("funding:eoi-details", args=[eoi.reference])
+        assert eoi.lead_organisation == lead
+
+    def test_asks_which_organisation_leads_when_the_person_has_two(self, client):
+        round = RoundFactory(eoi_open=True)
+        person = member_of(SignatoryFactory())
+        MembershipFactory(user=person, organisation=SignatoryFactory())
+        signed_in(client, person)
+
+        response = client.post(reverse("funding:eoi-start", args=[round.slug]), {})
+
+        page = response.content.decode()
+        assert response.status_code == 200
+        assert "Select the organisation that will lead the bid" in page
+        assert "govuk-error-summary" in page
+        assert not ExpressionOfInterest.objects.exists()
+
+    def test_shows_a_rule_that_stops_the_start_as_an_error(self, client):
+        round = RoundFactory(eoi_open=True, max_led_applications=1)
+        lead = SignatoryFactory()
+        EoiFactory(round=round, lead_organisation=lead)
+        signed_in(client, member_of(lead))
+
+        response = client.post(
+            reverse("funding:eoi-start", args=[round.slug]), {"organisation": lead.slug}
+        )
+
+        assert response.status_code == 200
+        assert "already leads 1 expression of interest" in response.content.decode()
+
+    def test_says_when_the_window_is_closed(self, client):
+        round = RoundFactory(eoi_closed=True)
+
+        page = client.get(reverse("funding:eoi-start", args=[round.slug])).content.decode()
+
+        assert "not taking expressions of interest now" in page
+
+    def test_a_round_without_an_eoi_stage_has_no_eoi_page(self, client):
+        assert (
+            client.get(reverse("funding:eoi-start", args=[RoundFactory().slug])).status_code == 404
+        )
+
+
+class TestDetails:
+    def test_saves_a_partial_draft(self, client):
+        eoi = EoiFactory(title="", problem="", phase="", estimated_cost=None)
+        signed_in(client, eoi.created_by)
+
+        response = client.post(
+            reverse("funding:eoi-details", args=[eoi.reference]),
+            {"title": "Missed bins", "problem": "", "phase": "", "estimated_cost": "£80,000"},
+        )
+
+        assert response.url == reverse("funding:eoi-partners", args=[eoi.reference])
+        eoi.refresh_from_db()
+        assert (eoi.title, eoi.estimated_cost) == ("Missed bins", 80000)
+
+    @pytest.mark.parametrize(
+        ("field", "value", "message"),
+        [
+            ("estimated_cost", "lots", "Estimated cost must be an amount in pounds"),
+            ("estimated_cost", "0", "Estimated cost must be at least £1"),
+            ("estimated_cost", "10.555", "no more than 2 digits after the point"),
+            ("title", "x" * 201, "Title must be 200 characters or fewer"),
+            ("problem", "x" * 5001, "The problem must be 5,000 characters or fewer"),
+            ("phase", "moon", "Select a phase this round funds"),
+        ],
+    )
+    def test_shows_errors_and_keeps_what_was_typed(self, client, field, value, message):
+        eoi = EoiFactory()
+        signed_in(client, eoi.created_by)
+        data = {
+            "title": "Kept title",
+            "problem": "Kept problem",
+            "phase": "discovery",
+            "estimated_cost": "5000",
+            field: value,
+        }
+
+        response = client.post(reverse("funding:eoi-details", args=[eoi.reference]), data)
+
+        page = response.content.decode()
+        assert response.status_code == 200
+        assert "govuk-error-summary" in page
+        assert message in page
+        assert "Error: " in page
+        if field != "problem":
+            assert "Kept problem" in page
+        eoi.refresh_from_db()
+        assert eoi.title != "Kept title"
+
+    def test_a_partner_member_may_read_but_not_change_it(self, client):
+        partner = SignatoryFactory()
+        eoi = EoiFactory(partners=[partner])
+        signed_in(client, member_of(partner))
+
+        assert client.get(reverse("funding:eoi-detail", args=[eoi.reference])).status_code == 200
+        response = client.post(
+            reverse("funding:eoi-details", args=[eoi.reference]),
+            {"title": "Hijacked", "problem": "", "phase": "", "estimated_cost": ""},
+        )
+        assert response.status_code == 302
+        eoi.refresh_from_db()
+        assert eoi.title != "Hijacked"
+
+    def test_after_the_close_the_owner_is_told_why_it_cannot_change(self, client):
+        eoi = EoiFactory(round=RoundFactory(eoi_closed=True))
+        signed_in(client, eoi.created_by)
+
+        response = client.get(reverse("funding:eoi-details", args=[eoi.reference]), follow=True)
+
+        page = response.content.decode()
+        assert "deadline for expressions of interest has passed" in page
+        assert "can no longer be changed" in page
+
+
+class TestPartners:
+    def test_adds_a_partner_and_refuses_the_lead(self, client):
+        eoi = EoiFactory()
+        partner = SignatoryFactory()
+        signed_in(client, eoi.created_by)
+        url = reverse("funding:eoi-partners", args=[eoi.reference])
+
+        client.post(url, {"organisation": partner.slug})
+        response = client.post(url, {"organisation": eoi.lead_organisation.slug})
+
+        assert list(eoi.partners.values_list("organisation", flat=True)) == [partner.pk]
+        page = response.content.decode()
+        assert response.status_code == 200
+        assert "leads this bid, so it cannot be a partner" in page
+
+    @pytest.mark.parametrize(
+        ("value", "message"),
+        [("", "Select the partner organisation"), ("no-such", "from the list")],
+    )
+    def test_shows_an_error_for_no_or_an_unknown_organisation(self, client, value, message):
+        eoi = EoiFactory()
+        signed_in(client, eoi.created_by)
+
+        response = client.post(
+            reverse("funding:eoi-partners", args=[eoi.reference]), {"organisation": value}
+        )
+
+        assert response.status_code == 200
+        assert message in response.content.decode()
+
+    def test_removes_a_partner(self, client):
+        partner = SignatoryFactory()
+        eoi = EoiFactory(partners=[partner])
+        signed_in(client, eoi.created_by)
+
+        client.post(
+            reverse("funding:eoi-partner-remove", args=[eoi.reference, eoi.partners.get().pk])
+        )
+
+        assert not eoi.partners.exists()
+
+
+class TestSubmit:
+    def test_lists_what_is_missing_before_submitting(self, client):
+        eoi = EoiFactory(title="")
+        signed_in(client, eoi.created_by)
+
+        page = client.get(reverse("funding:eoi-submit", args=[eoi.reference])).content.decode()
+
+        assert "You cannot submit it yet" in page
+        assert "title" in page
+        assert "at least 2 organisations" in page
+        assert "Submit expression of interest" not in page
+
+    def test_a_refused_submission_shows_the_rules_as_an_error_summary(self, client):
+        eoi = EoiFactory()
+        signed_in(client, eoi.created_by)
+
+        response = client.post(reverse("funding:eoi-submit", args=[eoi.reference]))
+
+        page = response.content.decode()
+        assert response.status_code == 200
+        assert "govuk-error-summary" in page
+        assert "at least 2 organisations" in page
+        eoi.refresh_from_db()
+        assert eoi.status == EoiStatus.DRAFT
+
+    def test_submits_and_shows_the_reference(self, client):
+        eoi = EoiFactory(partners=[SignatoryFactory()])
+        signed_in(client, eoi.created_by)
+
+        response = client.post(reverse("funding:eoi-submit", args=[eoi.reference]), follow=True)
+
+        page = response.content.decode()
+        assert "Expression of interest submitted" in page
+        assert eoi.reference in page
+        eoi.refresh_from_db()
+        assert eoi.status == EoiStatus.SUBMITTED
+
+
+class TestWithdraw:
+    def test_asks_then_withdraws(self, client):
+        eoi = EoiFactory(submitted=True)
+        signed_in(client, eoi.created_by)
+        url = reverse("funding:eoi-withdraw", args=[eoi.reference])
+
+        assert "Are you sure" in client.get(url).content.decode()
+        client.post(url)
+
+        eoi.refresh_from_db()
+        assert eoi.status == EoiStatus.WITHDRAWN
+
+
+class TestWhoMaySeeIt:
+    @pytest.mark.parametrize(
+        "name", ["eoi-detail", "eoi-details", "eoi-partners", "eoi-submit", "eoi-withdraw"]
+    )
+    def test_a_member_of_an_organisation_outside_the_bid_gets_not_found(self, client, name):
+        eoi = EoiFactory(partners=[SignatoryFactory()])
+        signed_in(client, member_of(SignatoryFactory()))
+
+        url = reverse(f"funding:{name}", args=[eoi.reference])
+        assert client.get(url).status_code == 404
+        assert client.post(url).status_code == (405 if name == "eoi-detail" else 404)
+        eoi.refresh_from_db()
+        assert eoi.status == EoiStatus.DRAFT
+
+    def test_a_pending_member_of_the_lead_gets_not_found(self, client):
+        eoi = EoiFactory()
+        signed_in(client, MembershipFactory(organisation=eoi.lead_organisation, pending=True).user)
+
+        assert client.get(reverse("funding:eoi-detail", args=[eoi.reference])).status_code == 404
+
+    def test_the_account_lists_only_the_persons_organisations_bids(self, client):
+        mine = EoiFactory(title="Our own bid")
+        partnered = EoiFactory(title="Partnered bid")
+        EoiFactory(title="Someone else's bid")
+        person = mine.created_by
+        MembershipFactory(user=person, organisation=SignatoryFactory())
+        partnered.partners.create(organisation=person.memberships.last().organisation)
+        signed_in(client, person)
+
+        page = client.get(reverse("pages:account")).content.decode()
+
+        assert "Our own bid" in page
+        assert "Partnered bid" in page
+        assert "Someone else&#x27;s bid" not in page and "Someone else's bid" not in page
+
+    def test_someone_signed_out_is_sent_to_sign_in(self, client):
+        eoi = EoiFactory()
+
+        response = client.get(reverse("funding:eoi-detail", args=[eoi.reference]))
+
+        assert response.status_code == 302
+        assert reverse("accounts:sign-in") in response.url
