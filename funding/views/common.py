@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.http import HttpRequest
 from django.urls import reverse
 
 from ..errors import RuleProblem
@@ -32,7 +31,3 @@ def problem_links(
         ProblemLink(message=problem.message, url=section_urls.get(problem.section, fallback))
         for problem in problems
     ]
-
-
-def is_post(request: HttpRequest) -> bool:
-    return request.method == "POST"

@@ -9,7 +9,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from ..errors import FundingError
-from ..selectors import applications as application_selectors
 from ..services import applications as services
 
 # The token from a confirmation link waits here between opening the link and confirming.
@@ -49,10 +48,5 @@ def partner_confirm(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "funding/partners/confirm.html",
-        {
-            "partner": partner,
-            "application": application,
-            "round": application.round,
-            "answers": application_selectors.application_answers(application=application)[:1],
-        },
+        {"partner": partner, "application": application, "round": application.round},
     )
