@@ -23,6 +23,12 @@ from tests.accounts.factories import UserFactory
 from tests.declaration.factories import MembershipFactory, OrganisationFactory
 from tests.mail.factories import OutgoingEmailFactory, SuppressionFactory
 
+# A user and a TOTP device that the admin's own pages name; ids far above any a test makes.
+USER_PK = 990_201
+DEVICE_PK = 990_202
+# Only a verified superuser; other staff are refused, anyone else sent to sign in.
+SUPERUSER_ONLY = {**staff_only(403, council=302), SUPERUSER: 200}
+
 # URL name → (kwargs for reverse, expected GET status per role).
 URL_ACCESS: dict[str, tuple[dict[str, object], dict[str, int]]] = {
     "pages:home": ({}, everyone(200)),
@@ -59,6 +65,10 @@ URL_ACCESS: dict[str, tuple[dict[str, object], dict[str, int]]] = {
     ),
     "admin:jsi18n": ({}, staff_only(200, council=302)),
     "admin:autocomplete": ({}, staff_only(403, council=302)),
+    # The model admins' own extra pages: a user's password, a TOTP device's secret.
+    "admin:auth_user_password_change": ({"id": USER_PK}, SUPERUSER_ONLY),
+    "admin:otp_totp_totpdevice_config": ({"pk": DEVICE_PK}, SUPERUSER_ONLY),
+    "admin:otp_totp_totpdevice_qrcode": ({"pk": DEVICE_PK}, SUPERUSER_ONLY),
 }
 
 # Admin model (app_label.model) → staff roles that may view it, add to it, delete from it.
@@ -115,3 +125,9 @@ ADMIN_MODEL_OBJECTS: dict[str, Callable[[], object]] = {
     "mail.outgoingemail": lambda: OutgoingEmailFactory.create(),
     "mail.suppression": lambda: SuppressionFactory.create(),
 }
+
+
+def setup() -> None:
+    """Make the user and the TOTP device that the admin's own pages name."""
+    user = UserFactory.create(pk=USER_PK)
+    TOTPDevice.objects.create(pk=DEVICE_PK, user=user, name="phone")

@@ -62,16 +62,22 @@ def named_patterns(patterns=None, namespace: tuple[str, ...] = ()) -> Iterator[t
             yield ":".join((*namespace, pattern.name or "?")), str(pattern.pattern)
 
 
+# The pages the admin makes for every registered model, which ADMIN_MODEL_ACCESS checks.
+MODEL_ADMIN_PAGES = ("changelist", "add", "change", "delete", "history")
+
+
 def is_model_admin_route(name: str, route: str) -> bool:
-    """Routes the admin makes for each registered model, checked through ADMIN_MODEL_ACCESS."""
+    """Return whether a route is one the admin makes for each registered model (checked
+    through ADMIN_MODEL_ACCESS): its five pages, the redirects of old-style addresses to
+    them, and the per-app index. A model admin's own extra pages are not: they must be in a
+    URL_ACCESS like any other page."""
     if not route.startswith("admin/"):
         return False
-    registered = {f"{m._meta.app_label}/{m._meta.model_name}" for m in admin.site._registry}
-    return (
-        name == "admin:?"
-        or "/".join(route.split("/")[1:3]) in registered
-        or name.startswith("admin:app_list")
-    )
+    if name == "admin:?" or name.startswith("admin:app_list"):
+        return True
+    registered = {f"{m._meta.app_label}_{m._meta.model_name}" for m in admin.site._registry}
+    standard = {f"admin:{model}_{page}" for model in registered for page in MODEL_ADMIN_PAGES}
+    return name in standard
 
 
 def resolve_kwargs(kwargs: dict[str, object]) -> dict[str, object]:
