@@ -1,7 +1,7 @@
 """How alike a round's expressions of interest are, so staff can cluster them.
 
 Each EOI's title and problem are reduced to English word stems by PostgreSQL's full-text
-parser (``to_tsvector('english', …)``: "applications" and "applying" both become "appli",
+parser (``to_tsvector('english', …)``: "applications" and "application" both become "applic",
 "the" and "our" are dropped). Each stem is weighted by TF-IDF over the round's EOIs, with
 sublinear term frequency, and two EOIs' similarity is the cosine of their vectors (0 to 1).
 
