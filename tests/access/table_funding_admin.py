@@ -1,0 +1,67 @@
+"""Access to the Fund in the admin: funds, rounds, expressions of interest, their clusters and
+the messages sent to them, applications and deadline reminders.
+
+Fund managers configure funds and rounds (the phase caps, criteria and questions are edited
+on the round's page) and cluster, invite and decline expressions of interest, as migration
+funding 0002 grants; other staff groups are refused. Expressions of interest, applications,
+messages and reminders are made by applicants, services and jobs, never by the add page,
+and nobody deletes them; clusters are not deleted either, since their EOIs leave them one by
+one. Only a superuser may delete a fund or a round, and the database refuses while anything
+refers to it.
+
+Who may run each action is tested in tests/funding/test_admin_eois.py.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from funding.models import ClusterMessage, DeadlineReminder
+from tests.access.roles import FUND_MANAGER, SUPERUSER
+from tests.accounts.factories import UserFactory
+from tests.funding.factories import (
+    ApplicationFactory,
+    EoiClusterFactory,
+    EoiFactory,
+    FundFactory,
+    RoundFactory,
+)
+
+MANAGERS = {FUND_MANAGER, SUPERUSER}
+READ_ONLY = {"view": MANAGERS, "add": set(), "delete": set()}
+
+ADMIN_MODEL_ACCESS: dict[str, dict[str, set[str]]] = {
+    "funding.fund": {"view": MANAGERS, "add": MANAGERS, "delete": {SUPERUSER}},
+    "funding.round": {"view": MANAGERS, "add": MANAGERS, "delete": {SUPERUSER}},
+    "funding.expressionofinterest": READ_ONLY,
+    "funding.eoicluster": {"view": MANAGERS, "add": MANAGERS, "delete": set()},
+    "funding.clustermessage": READ_ONLY,
+    "funding.application": READ_ONLY,
+    "funding.deadlinereminder": READ_ONLY,
+}
+
+
+def _cluster_message() -> ClusterMessage:
+    return ClusterMessage.objects.create(
+        cluster=EoiClusterFactory.create(),
+        subject="Councils working on the same problem as you",
+        body="You are all working on missed bin collections.",
+        recipient_count=2,
+    )
+
+
+def _reminder() -> DeadlineReminder:
+    return DeadlineReminder.objects.create(
+        eoi=EoiFactory.create(), offset_days=7, recipient=UserFactory.create()
+    )
+
+
+ADMIN_MODEL_OBJECTS: dict[str, Callable[[], object]] = {
+    "funding.fund": lambda: FundFactory.create(name="Cyber Support Fund", slug="cyber-support"),
+    "funding.round": lambda: RoundFactory.create(eoi_open=True),
+    "funding.expressionofinterest": lambda: EoiFactory.create(submitted=True),
+    "funding.eoicluster": lambda: EoiClusterFactory.create(),
+    "funding.clustermessage": _cluster_message,
+    "funding.application": lambda: ApplicationFactory.create(complete=True),
+    "funding.deadlinereminder": _reminder,
+}

@@ -1,0 +1,120 @@
+"""The Fund's admin lists make the same number of queries however many rows they show."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from funding.models import EoiCluster, ExpressionOfInterest, Round
+from tests.accounts.factories import UserFactory
+from tests.funding.factories import (
+    ApplicationFactory,
+    ApplicationPartnerFactory,
+    EoiClusterFactory,
+    EoiFactory,
+    RoundFactory,
+    SignatoryFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+EOIS = reverse("admin:funding_expressionofinterest_changelist")
+STATES = [{"submitted": True}, {"submitted": True}, {"declined": True}, {}]
+
+
+@pytest.fixture
+def client(otp_verified_client_for):
+    return otp_verified_client_for(UserFactory(staff=True, groups=["Fund manager"]))
+
+
+def queries(client, url: str, params: dict[str, str]) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url, params)
+    assert response.status_code == 200
+    return len(captured)
+
+
+def grow_eois(rounds: list[Round], partners: list, count: int) -> None:
+    """Add ``count`` EOIs across the rounds, in every state, with partners, some clustered."""
+    for index in range(count):
+        round = rounds[index % len(rounds)]
+        state = STATES[index % len(STATES)]
+        cluster = (
+            EoiClusterFactory(round=round) if index % 3 == 0 and state.get("submitted") else None
+        )
+        EoiFactory(
+            round=round,
+            cluster=cluster,
+            partners=partners[: index % (len(partners) + 1)],
+            **state,
+        )
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{}, {"status": "all"}, {"status": "all", "round": "first"}, {"cluster": "any"}],
+    ids=["submitted", "all", "one round", "clustered"],
+)
+def test_eoi_list_makes_the_same_number_of_queries_for_10_and_200_eois(client, params):
+    """No query per row, whatever the round, cluster, partners and status of each."""
+    rounds = [RoundFactory(eoi_closed=True), RoundFactory(eoi_closed=True)]
+    partners = SignatoryFactory.create_batch(3)
+    if params.get("round") == "first":
+        params = {**params, "round": str(rounds[0].pk)}
+    params = {**params, "all": ""}
+
+    grow_eois(rounds, partners, 10)
+    small = queries(client, EOIS, params)
+    grow_eois(rounds, partners, 190)
+    large = queries(client, EOIS, params)
+
+    assert ExpressionOfInterest.objects.count() == 200
+    assert EoiCluster.objects.count() > 10
+    assert small == large, f"{small} queries with 10 EOIs, {large} with 200"
+
+
+def test_eoi_list_pages_make_the_same_number_of_queries_for_10_and_200_eois(client):
+    """Without "show all", the list pages; the first page costs the same either way."""
+    rounds = [RoundFactory(eoi_closed=True)]
+    grow_eois(rounds, [], 10)
+    small = queries(client, EOIS, {"status": "all"})
+    grow_eois(rounds, [], 190)
+    large = queries(client, EOIS, {"status": "all"})
+
+    assert small == large
+
+
+def test_cluster_list_makes_the_same_number_of_queries_for_5_and_40_clusters(client):
+    round = RoundFactory(eoi_closed=True)
+
+    def grow(count: int) -> None:
+        for _ in range(count):
+            cluster = EoiClusterFactory(round=round)
+            EoiFactory.create_batch(2, round=round, submitted=True, cluster=cluster)
+
+    url = reverse("admin:funding_eoicluster_changelist")
+    grow(5)
+    small = queries(client, url, {})
+    grow(35)
+    large = queries(client, url, {})
+
+    assert small == large
+
+
+def test_application_list_makes_the_same_number_of_queries_for_10_and_60_applications(client):
+    round = RoundFactory()
+
+    def grow(count: int) -> None:
+        for index in range(count):
+            application = ApplicationFactory(round=round, submitted=index % 2 == 0)
+            ApplicationPartnerFactory(application=application, confirmed=index % 3 == 0)
+
+    url = reverse("admin:funding_application_changelist")
+    grow(10)
+    small = queries(client, url, {"all": ""})
+    grow(50)
+    large = queries(client, url, {"all": ""})
+
+    assert small == large
