@@ -111,7 +111,7 @@ def eoi_start(
                 "allows. Carry on with one of them, or withdraw one first."
             )
         eoi = ExpressionOfInterest.objects.create(
-            round=round, lead_organisation=lead_organisation, created_by=started_by
+            round=round, lead_organisation=lead_organisation, created_by=started_by, created_at=now
         )
         EoiChange.objects.create(
             eoi=eoi, changed_by=started_by, changed_at=now, description="Started the draft"

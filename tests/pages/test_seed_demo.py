@@ -1,10 +1,14 @@
 import base64
+import datetime
 import io
 import re
+from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -19,8 +23,30 @@ from declaration.models import (
     Subscriber,
     SubscriberStatus,
 )
+from funding.models import (
+    Application,
+    ApplicationChange,
+    ApplicationPartner,
+    ApplicationSection,
+    ApplicationStatus,
+    ClusterMessage,
+    EoiChange,
+    EoiCluster,
+    EoiPartner,
+    EoiStatus,
+    ExpressionOfInterest,
+    Fund,
+    Phase,
+    Round,
+    RoundQuestion,
+    RoundStatus,
+)
+from funding.selectors.dashboard import funding_dashboard
+from funding.services.applications import application_problems
 from localdigital.accounts.models import User
 from localdigital.audit.models import AuditEvent
+from localdigital.mail.models import OutgoingEmail
+from localdigital.pages.demo import funding as demo_funding
 from tests.accounts.factories import UserFactory
 from tests.shared_data import shared_data
 
@@ -86,23 +112,61 @@ def snapshot() -> dict[str, list]:
         "updates": list(ProjectUpdate.objects.order_by("pk").values_list("pk")),
         "subscribers": list(Subscriber.objects.order_by("pk").values_list("pk", "status")),
         "issues": list(NewsletterIssue.objects.order_by("pk").values_list("pk", "status")),
+        "rounds": list(Round.objects.order_by("pk").values_list("pk", "slug", *ROUND_DATES)),
+        "questions": list(RoundQuestion.objects.order_by("pk").values_list("pk")),
+        "eois": list(
+            ExpressionOfInterest.objects.order_by("pk").values_list("pk", "status", "updated_at")
+        ),
+        "eoi_partners": list(EoiPartner.objects.order_by("pk").values_list("pk")),
+        "eoi_changes": list(EoiChange.objects.order_by("pk").values_list("pk")),
+        "clusters": list(EoiCluster.objects.order_by("pk").values_list("pk", "name")),
+        "cluster_messages": list(ClusterMessage.objects.order_by("pk").values_list("pk")),
+        "applications": list(
+            Application.objects.order_by("pk").values_list("pk", "status", "updated_at")
+        ),
+        "application_sections": list(
+            ApplicationSection.objects.order_by("pk").values_list("pk", "version")
+        ),
+        "application_partners": list(
+            ApplicationPartner.objects.order_by("pk").values_list("pk", "confirmed_at")
+        ),
+        "application_changes": list(ApplicationChange.objects.order_by("pk").values_list("pk")),
+        "outbox": list(OutgoingEmail.objects.order_by("pk").values_list("pk")),
     }
 
 
+ROUND_DATES = (
+    "eoi_opens_at",
+    "eoi_closes_at",
+    "applications_open_at",
+    "applications_close_at",
+    "decisions_announced_at",
+)
+
+
+@pytest.fixture
+def without_the_fund(monkeypatch):
+    """Leave the Fund's demo out, for checks of the register, staff and signatories: it takes
+    seconds to seed, and TestSeedDemoFund and the run-twice test check it."""
+    monkeypatch.setattr(demo_funding, "seed", lambda **kwargs: [])
+
+
+def test_changes_nothing_and_prints_the_same_sign_ins_when_run_twice():
+    first = seed_demo()
+    rows = snapshot()
+
+    second = seed_demo()
+
+    assert snapshot() == rows
+    assert sign_ins(second) == sign_ins(first)
+    assert "10 created, 0 updated, 0 unchanged" in first
+    assert "0 created, 0 updated, 10 unchanged" in second
+    assert "Other public bodies: 3 created." in first
+    assert "Other public bodies: 0 created." in second
+
+
+@pytest.mark.usefixtures("without_the_fund")
 class TestSeedDemo:
-    def test_changes_nothing_and_prints_the_same_sign_ins_when_run_twice(self):
-        first = seed_demo()
-        rows = snapshot()
-
-        second = seed_demo()
-
-        assert snapshot() == rows
-        assert sign_ins(second) == sign_ins(first)
-        assert "10 created, 0 updated, 0 unchanged" in first
-        assert "0 created, 0 updated, 10 unchanged" in second
-        assert "Other public bodies: 3 created." in first
-        assert "Other public bodies: 0 created." in second
-
     def test_creates_the_built_in_councils_and_bodies_when_no_register_is_given(self):
         seed_demo()
 
@@ -240,6 +304,7 @@ class TestSeedDemo:
         assert not User.objects.exists()
 
 
+@pytest.mark.usefixtures("without_the_fund")
 class TestSeedDemoSignatories:
     def test_publishes_the_co_publishers_and_signatories_with_projects_and_updates(self):
         seed_demo()
@@ -266,6 +331,259 @@ class TestSeedDemoSignatories:
         seed_demo()
         assert Subscriber.objects.filter(status=SubscriberStatus.CONFIRMED).count() >= 5
         assert NewsletterIssue.objects.filter(status="draft").count() == 1
+
+
+LONDON = ZoneInfo("Europe/London")
+
+
+def london(moment: datetime.datetime | None) -> tuple[int, ...] | None:
+    """Return a time as (year, month, day, hour, minute) in London, to compare with the record."""
+    if moment is None:
+        return None
+    local = moment.astimezone(LONDON)
+    return (local.year, local.month, local.day, local.hour, local.minute)
+
+
+def signatory_ids() -> set[int]:
+    return set(
+        Signing.objects.filter(status=SigningStatus.PUBLISHED).values_list(
+            "organisation_id", flat=True
+        )
+    )
+
+
+def completed_sections(application: Application) -> int:
+    return application.sections.filter(is_completed=True).count()
+
+
+class TestSeedDemoFund:
+    """The Fund's demo. Seeding it takes seconds, so one seeding is read by many checks."""
+
+    def test_makes_the_programmes_rounds_and_two_open_rounds(self):
+        seed_demo()
+
+        self.check_makes_rounds_1_to_4_with_the_programme_dates_and_rules()
+        self.check_gives_every_round_criteria_weighing_100_and_published_questions()
+        self.check_opens_one_round_for_eois_and_one_for_applications_at_5pm_london_time()
+
+    def test_makes_bids_in_every_state_by_signatories(self):
+        seed_demo()
+
+        self.check_holds_about_30_eois_in_every_state_some_clustered_in_the_eoi_round()
+        self.check_leads_and_partners_are_all_published_signatories()
+        self.check_leaves_an_application_in_every_applicant_side_state_in_the_open_round()
+        self.check_has_submitted_applications_in_rounds_1_to_4_made_inside_their_windows()
+        self.check_gives_the_demo_council_users_a_dashboard_of_their_own_bids()
+
+    def check_makes_rounds_1_to_4_with_the_programme_dates_and_rules(self) -> None:
+        """DESIGN.md's facts, in London time; a week or a month is marked approximate."""
+        fund = Fund.objects.get(slug="local-digital-fund")
+        assert fund.name == "Local Digital Fund"
+        rounds = {round.number: round for round in fund.rounds.all()}
+        one, two, three, four = rounds[1], rounds[2], rounds[3], rounds[4]
+        assert one.budget == Decimal(7_500_000)
+        assert london(one.eoi_opens_at)[:3] == (2018, 9, 24)
+        # "EOIs closed 5 October": open all that day, so the close is midnight at its end.
+        assert london(one.eoi_closes_at) == (2018, 10, 6, 0, 0)
+        assert london(one.applications_open_at)[:3] == (2018, 10, 15)
+        assert london(one.applications_close_at) == (2018, 11, 19, 0, 0)
+        assert london(one.decisions_announced_at)[:3] == (2018, 12, 3)
+        assert one.min_participants == 2
+        assert one.participants_must_be_signatories
+        assert one.date_precision == {}
+        assert {cap.phase: cap.max_award for cap in one.phase_caps.all()} == {
+            Phase.DISCOVERY: Decimal(80_000),
+            Phase.ALPHA: None,
+        }
+
+        assert not two.has_eoi_stage
+        assert two.restricted_to_round == one
+        assert london(two.applications_open_at)[:3] == (2019, 7, 17)
+        assert london(two.decisions_announced_at)[:3] == (2019, 9, 9)
+        assert two.date_precision == {
+            "applications_close_at": "month",
+            "decisions_announced_at": "week",
+        }
+
+        assert not three.has_eoi_stage
+        assert (three.min_participants, three.max_led_applications) == (3, 2)
+        assert three.participants_must_be_signatories
+        assert three.applications_close_at == datetime.datetime(
+            2019, 9, 16, 16, 0, tzinfo=datetime.UTC
+        )  # 5pm British Summer Time
+        assert london(three.decisions_announced_at)[:3] == (2019, 10, 14)
+        assert three.date_precision == {
+            "applications_open_at": "month",
+            "decisions_announced_at": "week",
+        }
+
+        assert four.restricted_to_round == three
+        assert "rounds 2 and 3" in four.summary
+        assert four.budget == Decimal(1_200_000)
+        assert london(four.applications_open_at)[:2] == (2020, 1)
+        assert london(four.decisions_announced_at)[:2] == (2020, 3)
+        assert set(four.date_precision.values()) == {"month"}
+        assert all(
+            cap.max_award == Decimal(350_000)
+            for round in (two, four)
+            for cap in round.phase_caps.all()
+        )
+
+    def check_gives_every_round_criteria_weighing_100_and_published_questions(self) -> None:
+        for round in Round.objects.all():
+            assert sum(round.criteria.values_list("weight", flat=True)) == 100
+            assert round.criteria.count() >= 4
+            published = round.questions.filter(is_published=True)
+            assert published.count() >= 2
+            assert all(question.answer and question.published_at for question in published)
+
+    def check_opens_one_round_for_eois_and_one_for_applications_at_5pm_london_time(self) -> None:
+        now = timezone.now()
+
+        eoi_round, application_round = Round.objects.get(number=5), Round.objects.get(number=6)
+        assert eoi_round.status_at(now) == RoundStatus.EOI_OPEN
+        assert application_round.status_at(now) == RoundStatus.APPLICATIONS_OPEN
+        assert not application_round.has_eoi_stage
+        for round in (eoi_round, application_round):
+            assert all(
+                london(getattr(round, name))[3:] == (17, 0)
+                for name in ROUND_DATES
+                if getattr(round, name) is not None
+            )
+            assert {cap.phase: cap.max_award for cap in round.phase_caps.all()} == {
+                Phase.DISCOVERY: Decimal(80_000),
+                Phase.ALPHA: Decimal(350_000),
+                Phase.BETA: Decimal(350_000),
+            }
+        assert (application_round.min_participants, application_round.max_led_applications) == (
+            3,
+            2,
+        )
+
+    def check_holds_about_30_eois_in_every_state_some_clustered_in_the_eoi_round(self) -> None:
+        eois = ExpressionOfInterest.objects.filter(round__number=5)
+        statuses = [eoi.status for eoi in eois]
+        assert 28 <= len(statuses) <= 32
+        assert statuses.count(EoiStatus.SUBMITTED) > len(statuses) / 2
+        assert statuses.count(EoiStatus.DRAFT) >= 3
+        assert {EoiStatus.WITHDRAWN, EoiStatus.DECLINED, EoiStatus.INVITED} <= set(statuses)
+        declined = eois.get(status=EoiStatus.DECLINED)
+        assert declined.decline_feedback
+        invited = eois.get(status=EoiStatus.INVITED)
+        assert invited.application.status == ApplicationStatus.DRAFT
+        assert invited.application.title == invited.title
+        clusters = EoiCluster.objects.filter(round__number=5)
+        assert 2 <= clusters.count() <= 3
+        for cluster in clusters:
+            members = cluster.eois.all()
+            assert members.count() >= 2
+            assert len({eoi.lead_organisation_id for eoi in members}) == members.count()
+        assert ClusterMessage.objects.filter(cluster__round__number=5).count() == 1
+        assert len({eoi.title for eoi in eois if eoi.title}) == len([e for e in eois if e.title])
+
+    def check_leads_and_partners_are_all_published_signatories(self) -> None:
+        signatories = signatory_ids()
+
+        bids = [*ExpressionOfInterest.objects.all(), *Application.objects.all()]
+        assert all(bid.lead_organisation_id in signatories for bid in bids)
+        assert set(EoiPartner.objects.values_list("organisation_id", flat=True)) <= signatories
+        assert (
+            set(ApplicationPartner.objects.values_list("organisation_id", flat=True)) <= signatories
+        )
+        submitted_eois = ExpressionOfInterest.objects.exclude(status=EoiStatus.DRAFT)
+        assert all(eoi.partners.exists() for eoi in submitted_eois)
+
+    def check_leaves_an_application_in_every_applicant_side_state_in_the_open_round(self) -> None:
+        now = timezone.now()
+
+        applications = list(Application.objects.filter(round__number=6))
+        drafts = [a for a in applications if a.status == ApplicationStatus.DRAFT]
+        rules = {
+            a.pk: {p.rule for p in application_problems(application=a, now=now)} for a in drafts
+        }
+        partial = [a for a in drafts if 0 < completed_sections(a) < 7]
+        awaiting = [a for a in drafts if rules[a.pk] == {"partner-confirmation"}]
+        ready = [a for a in drafts if not rules[a.pk]]
+        assert partial and awaiting and ready
+        assert all(a.partners.filter(confirmed_at__isnull=False).exists() for a in awaiting)
+        unconfirmed = ApplicationPartner.objects.get(
+            application=awaiting[0], confirmed_at__isnull=True
+        )
+        assert OutgoingEmail.objects.filter(
+            recipient=unconfirmed.contact_email,
+            subject__startswith="Confirm that",
+            body_text__contains=awaiting[0].reference,
+        ).exists()
+        assert all(a.partners.count() >= 2 for a in ready)
+        statuses = {a.status for a in applications}
+        assert {ApplicationStatus.SUBMITTED, ApplicationStatus.WITHDRAWN} <= statuses
+
+    def check_has_submitted_applications_in_rounds_1_to_4_made_inside_their_windows(self) -> None:
+        for number in (1, 2, 3, 4):
+            round = Round.objects.get(number=number)
+            submitted = round.applications.filter(status=ApplicationStatus.SUBMITTED)
+            assert submitted.exists()
+            for application in submitted:
+                assert round.applications_open_at <= application.submitted_at
+                assert application.submitted_at < round.applications_close_at
+                assert completed_sections(application) == 7
+        invited = ExpressionOfInterest.objects.filter(round__number=1, status=EoiStatus.INVITED)
+        assert invited.count() == Round.objects.get(number=1).applications.count()
+
+    def check_gives_the_demo_council_users_a_dashboard_of_their_own_bids(self) -> None:
+        for email in (COUNCIL_MEMBER, COUNCIL_ADMIN):
+            dashboard = funding_dashboard(user=User.objects.get(email=email))
+            assert {row.status_label for row in dashboard.eois} >= {
+                "Draft",
+                "Submitted",
+                "Invited to apply",
+            }
+            assert {row.status_label for row in dashboard.applications} == {
+                "Draft",
+                "Submitted",
+                "Withdrawn",
+            }
+            assert any(row.is_lead for row in dashboard.applications)
+            assert any(not row.is_lead for row in dashboard.applications)
+            assert any(row.deadline.startswith("Submit by") for row in dashboard.applications)
+            assert [r.name for r in dashboard.open_rounds] == ["Round 6", "Round 5"]
+        member = User.objects.get(email=COUNCIL_MEMBER)
+        assert ExpressionOfInterest.objects.filter(created_by=member).exists()
+        assert Application.objects.filter(created_by=member).exists()
+
+    def test_moves_and_adds_nothing_when_run_again_days_later(self, monkeypatch):
+        """Rounds are made once, by slug: the open rounds keep the dates of the first run."""
+        seed_demo()
+        rows = snapshot()
+        later = timezone.now() + datetime.timedelta(days=10)
+        monkeypatch.setattr(timezone, "now", lambda: later)
+
+        output = seed_demo()
+
+        assert snapshot() == rows
+        assert "6 rounds (none made now" in output
+        assert "; 0 made now." in output
+        assert "Emails queued now by the Fund's services, for the worker to send: 0." in output
+
+    def test_spreads_the_bids_over_the_whole_register_s_signatories_when_it_is_loaded(
+        self, monkeypatch
+    ):
+        monkeypatch.setenv("LOCAL_AUTHORITIES_CSV", str(REGISTER_CSV))
+
+        seed_demo()
+
+        signatories = signatory_ids()
+        leads = set(
+            ExpressionOfInterest.objects.filter(round__number=5).values_list(
+                "lead_organisation_id", flat=True
+            )
+        )
+        assert len(leads) > 10
+        assert leads <= signatories
+        assert (
+            set(ApplicationPartner.objects.values_list("organisation_id", flat=True)) <= signatories
+        )
+        assert ExpressionOfInterest.objects.filter(round__number=5).count() >= 28
 
 
 class TestTotpCode:

@@ -26,6 +26,7 @@ from declaration.register import RegisterFileError, register_csv_read, register_
 from localdigital.accounts import groups
 from localdigital.accounts import services as account_services
 from localdigital.accounts.models import User
+from localdigital.pages.demo import funding as demo_funding
 from localdigital.pages.demo import newsletter as demo_newsletter
 from localdigital.pages.demo import signatories as demo_signatories
 
@@ -130,8 +131,9 @@ COUNCIL_MEMBERS = [
 
 class Command(BaseCommand):
     help = (
-        "Create demo organisations, staff (with passwords and authenticator secrets) and "
-        "council users, then print how to sign in as each. Safe to run again."
+        "Create demo organisations, staff (with passwords and authenticator secrets), "
+        "council users, signatories, newsletter subscribers and the Fund's rounds and bids, "
+        "then print how to sign in as each. Safe to run again."
     )
 
     def add_arguments(self, parser: Any) -> None:
@@ -174,6 +176,11 @@ class Command(BaseCommand):
                     superuser=users["Superuser"], council_admin=council_users[MembershipRole.ADMIN]
                 ),
                 *demo_newsletter.seed(communications=users["Communications"]),
+                *demo_funding.seed(
+                    fund_manager=users["Fund manager"],
+                    council_member=council_users[MembershipRole.MEMBER],
+                    council_admin=council_users[MembershipRole.ADMIN],
+                ),
             ]
         self.stdout.write(register_summary)
         self.stdout.write(f"Other public bodies: {bodies_created} created.")
