@@ -336,10 +336,9 @@ class TestSeedDemoSignatories:
 LONDON = ZoneInfo("Europe/London")
 
 
-def london(moment: datetime.datetime | None) -> tuple[int, ...] | None:
+def london(moment: datetime.datetime | None) -> tuple[int, ...]:
     """Return a time as (year, month, day, hour, minute) in London, to compare with the record."""
-    if moment is None:
-        return None
+    assert moment is not None, "the round has no such date"
     local = moment.astimezone(LONDON)
     return (local.year, local.month, local.day, local.hour, local.minute)
 
@@ -375,7 +374,7 @@ class TestSeedDemoFund:
         self.check_has_submitted_applications_in_rounds_1_to_4_made_inside_their_windows()
         self.check_gives_the_demo_council_users_a_dashboard_of_their_own_bids()
 
-    def check_makes_rounds_1_to_4_with_the_programme_dates_and_rules(self) -> None:
+    def check_makes_rounds_1_to_4_with_the_programme_dates_and_rules(self):
         """DESIGN.md's facts, in London time; a week or a month is marked approximate."""
         fund = Fund.objects.get(slug="local-digital-fund")
         assert fund.name == "Local Digital Fund"
@@ -429,7 +428,7 @@ class TestSeedDemoFund:
             for cap in round.phase_caps.all()
         )
 
-    def check_gives_every_round_criteria_weighing_100_and_published_questions(self) -> None:
+    def check_gives_every_round_criteria_weighing_100_and_published_questions(self):
         for round in Round.objects.all():
             assert sum(round.criteria.values_list("weight", flat=True)) == 100
             assert round.criteria.count() >= 4
@@ -437,7 +436,7 @@ class TestSeedDemoFund:
             assert published.count() >= 2
             assert all(question.answer and question.published_at for question in published)
 
-    def check_opens_one_round_for_eois_and_one_for_applications_at_5pm_london_time(self) -> None:
+    def check_opens_one_round_for_eois_and_one_for_applications_at_5pm_london_time(self):
         now = timezone.now()
 
         eoi_round, application_round = Round.objects.get(number=5), Round.objects.get(number=6)
@@ -460,7 +459,7 @@ class TestSeedDemoFund:
             2,
         )
 
-    def check_holds_about_30_eois_in_every_state_some_clustered_in_the_eoi_round(self) -> None:
+    def check_holds_about_30_eois_in_every_state_some_clustered_in_the_eoi_round(self):
         eois = ExpressionOfInterest.objects.filter(round__number=5)
         statuses = [eoi.status for eoi in eois]
         assert 28 <= len(statuses) <= 32
@@ -481,7 +480,7 @@ class TestSeedDemoFund:
         assert ClusterMessage.objects.filter(cluster__round__number=5).count() == 1
         assert len({eoi.title for eoi in eois if eoi.title}) == len([e for e in eois if e.title])
 
-    def check_leads_and_partners_are_all_published_signatories(self) -> None:
+    def check_leads_and_partners_are_all_published_signatories(self):
         signatories = signatory_ids()
 
         bids = [*ExpressionOfInterest.objects.all(), *Application.objects.all()]
@@ -493,7 +492,7 @@ class TestSeedDemoFund:
         submitted_eois = ExpressionOfInterest.objects.exclude(status=EoiStatus.DRAFT)
         assert all(eoi.partners.exists() for eoi in submitted_eois)
 
-    def check_leaves_an_application_in_every_applicant_side_state_in_the_open_round(self) -> None:
+    def check_leaves_an_application_in_every_applicant_side_state_in_the_open_round(self):
         now = timezone.now()
 
         applications = list(Application.objects.filter(round__number=6))
@@ -518,7 +517,7 @@ class TestSeedDemoFund:
         statuses = {a.status for a in applications}
         assert {ApplicationStatus.SUBMITTED, ApplicationStatus.WITHDRAWN} <= statuses
 
-    def check_has_submitted_applications_in_rounds_1_to_4_made_inside_their_windows(self) -> None:
+    def check_has_submitted_applications_in_rounds_1_to_4_made_inside_their_windows(self):
         for number in (1, 2, 3, 4):
             round = Round.objects.get(number=number)
             submitted = round.applications.filter(status=ApplicationStatus.SUBMITTED)
@@ -530,7 +529,7 @@ class TestSeedDemoFund:
         invited = ExpressionOfInterest.objects.filter(round__number=1, status=EoiStatus.INVITED)
         assert invited.count() == Round.objects.get(number=1).applications.count()
 
-    def check_gives_the_demo_council_users_a_dashboard_of_their_own_bids(self) -> None:
+    def check_gives_the_demo_council_users_a_dashboard_of_their_own_bids(self):
         for email in (COUNCIL_MEMBER, COUNCIL_ADMIN):
             dashboard = funding_dashboard(user=User.objects.get(email=email))
             assert {row.status_label for row in dashboard.eois} >= {
