@@ -53,7 +53,7 @@ def approximate(moment: datetime, precision: str) -> str:
         return f"{local:%B %Y} (approximate)"
     if precision == DatePrecision.WEEK:
         monday = local - timedelta(days=local.weekday())
-        return f"Week of {monday.day} {monday:%B %Y} (approximate)"
+        return f"week of {monday.day} {monday:%B %Y} (approximate)"
     return date_and_time(moment)
 
 
