@@ -43,6 +43,7 @@ class RuleCode:
     BUDGET_SUM = "budget-sum"
     PARTNER_CONFIRMATION = "partner-confirmation"
     PARTNER_DETAILS = "partner-details"
+    FOLLOW_ON = "follow-on"
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.utils import timezone
@@ -31,6 +31,11 @@ def day(moment: datetime) -> str:
     """Return the London date, such as "Monday 16 September 2019"."""
     local = london(moment)
     return f"{local:%A} {local.day} {local:%B %Y}"
+
+
+def day_of(value: date) -> str:
+    """Return a calendar date as GOV.UK writes it, such as "Monday 16 September 2019"."""
+    return f"{value:%A} {value.day} {value:%B %Y}"
 
 
 def date_and_time(moment: datetime) -> str:

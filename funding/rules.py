@@ -11,12 +11,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
+from django.db import models
+
 from declaration import selectors as declaration_selectors
 from declaration.models import Organisation
 
 from . import formats
 from .errors import RuleCode, RuleProblem
-from .models import Phase, PhaseCap, Round
+from .models import PUBLIC_AWARD_STATUSES, ApplicationPartner, Award, Phase, PhaseCap, Round
 
 
 @dataclass(frozen=True)
@@ -160,6 +162,47 @@ def budget_problems(
                 f"The budget lines add up to {formats.money(total)}, but the amount "
                 f"requested is {formats.money(requested)}. Make them the same.",
                 section="budget",
+            )
+        ]
+    return []
+
+
+def follow_on_awards(*, round: Round, organisation: Organisation) -> list[Award]:
+    """Return the funded projects of the round's earlier round that ``organisation`` leads
+    or partners on: those it may follow on from in a round restricted to them."""
+    if round.restricted_to_round_id is None:
+        return []
+    partnered = ApplicationPartner.objects.filter(organisation=organisation).values(
+        "application_id"
+    )
+    return list(
+        Award.objects.filter(
+            application__round_id=round.restricted_to_round_id,
+            status__in=PUBLIC_AWARD_STATUSES,
+        )
+        .filter(
+            models.Q(application__lead_organisation=organisation)
+            | models.Q(application_id__in=partnered)
+        )
+        .order_by("title")
+    )
+
+
+def follow_on_problems(
+    *, round: Round, lead: Organisation, award: Award | None
+) -> list[RuleProblem]:
+    """Return a problem unless, in a round only for projects funded in an earlier round, the
+    bid names one of that round's funded projects that its lead led or partnered on."""
+    earlier = round.restricted_to_round
+    if earlier is None:
+        return []
+    eligible = {a.pk for a in follow_on_awards(round=round, organisation=lead)}
+    if award is None or award.pk not in eligible:
+        return [
+            RuleProblem(
+                RuleCode.FOLLOW_ON,
+                f"{round.name} is only for projects funded in {earlier.name}: the bid must "
+                f"follow on from one that {lead.name} led or partnered on.",
             )
         ]
     return []

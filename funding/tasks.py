@@ -6,7 +6,7 @@ from celery import shared_task
 
 from localdigital.scheduling import run_time
 
-from .services import reminders
+from .services import assessment, decisions, reminders
 
 
 @shared_task
@@ -29,3 +29,33 @@ def send_deadline_reminder(kind: str, bid_id: int, offset_days: int, run_at: str
             kind=kind, bid_id=bid_id, offset_days=offset_days, now=run_time(run_at)
         )
     )
+
+
+@shared_task
+def send_assessment_reminders(run_at: str | None = None) -> int:
+    """Queue a task for each open assessment due a reminder or an overdue notice; return
+    how many were queued."""
+    return len(assessment.assessment_reminders_queue(now=run_time(run_at)) or [])
+
+
+@shared_task
+def send_assessment_reminder(assessment_id: int, run_at: str) -> str:
+    """Remind one assessor, or tell the fund managers it is overdue; each once."""
+    return assessment.assessment_reminder_send(assessment_id=assessment_id, now=run_time(run_at))
+
+
+@shared_task
+def announce_decisions(run_at: str | None = None) -> int:
+    """Queue an announcement for each round whose announcement time has come (within the
+    window, never backfilling); return how many were queued.
+
+    ``run_at`` is an ISO 8601 time (default now), so tests and the end-to-end run call it
+    with an explicit time instead of moving the clock.
+    """
+    return len(decisions.decisions_announce_due(now=run_time(run_at)) or [])
+
+
+@shared_task
+def announce_round_decisions(round_id: int, run_at: str) -> str:
+    """Announce one round's decisions as at ``run_at``: exactly once."""
+    return decisions.round_decisions_announce(round_id=round_id, now=run_time(run_at))

@@ -126,6 +126,16 @@ class Application(models.Model):
     )
     stakeholder_email = models.EmailField("senior stakeholder's email", blank=True)
 
+    follow_on_award = models.ForeignKey(
+        "funding.Award",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="follow_on_applications",
+        verbose_name="the project it follows on from",
+        help_text="In a round only for projects funded in an earlier round: which project.",
+    )
+
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="applications"
     )

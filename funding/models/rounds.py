@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -88,6 +89,11 @@ class Round(models.Model):
     application; and the days before each close on which reminders go.
 
     Only a published round (``is_published``) is shown to the public and takes bids.
+
+    After the close come assessment and decisions. A fund manager records the Minister's
+    approval of the round's decisions (``decisions_approved_at``), which locks them and the
+    announcement time; at that time the announcement job tells applicants and publishes the
+    funded projects (``announced_at``). Nothing about a decision is public before then.
     """
 
     fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="rounds")
@@ -158,6 +164,24 @@ class Round(models.Model):
         help_text="Days before each close on which unsubmitted bids are reminded, such as 7,1.",
     )
 
+    decisions_approved_at = models.DateTimeField(
+        "decisions approved",
+        null=True,
+        blank=True,
+        help_text="When the Minister's approval of the round's decisions was recorded.",
+    )
+    decisions_approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    announced_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the announcement job told applicants."
+    )
+    approval_alert_sent_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When fund managers were told the announcement time came without approval.",
+    )
+
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -196,6 +220,12 @@ class Round(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def is_announced(self) -> bool:
+        """Return whether the round's decisions have been announced: only then are they
+        shown to anyone outside staff."""
+        return self.announced_at is not None
 
     @property
     def has_eoi_stage(self) -> bool:

@@ -49,6 +49,7 @@ from ..models import (
     ApplicationPartner,
     ApplicationSection,
     ApplicationStatus,
+    Award,
     BudgetLine,
     Round,
     Section,
@@ -174,13 +175,20 @@ def application_create(
 
 
 def application_start(
-    *, round: Round, lead_organisation: Organisation, started_by: User, now: datetime | None = None
+    *,
+    round: Round,
+    lead_organisation: Organisation,
+    started_by: User,
+    follow_on_award: Award | None = None,
+    now: datetime | None = None,
 ) -> Application:
     """Start a draft application to a round with no EOI stage, and return it.
 
     Only an approved member of a published signatory may, while applications are open, and
     not beyond the round's limit on applications one organisation leads (drafts count). In
-    a round with an EOI stage, applications come only from invited EOIs.
+    a round with an EOI stage, applications come only from invited EOIs. In a round only
+    for projects funded in an earlier round, ``follow_on_award`` names which one: a funded
+    project of that round which the lead led or partnered on.
     """
     now = _now(now)
     with transaction.atomic():
@@ -200,8 +208,17 @@ def application_start(
         if problems:
             raise WindowNotOpen(problems[0].message)
         require_signatory_member(user=started_by, organisation=lead_organisation)
+        follow_on = rules.follow_on_problems(
+            round=round, lead=lead_organisation, award=follow_on_award
+        )
+        if follow_on:
+            raise NotPermitted(follow_on[0].message)
         application = application_create(
-            round=round, lead_organisation=lead_organisation, created_by=started_by, now=now
+            round=round,
+            lead_organisation=lead_organisation,
+            created_by=started_by,
+            values={"follow_on_award": follow_on_award} if follow_on_award else None,
+            now=now,
         )
         audit_record(actor=started_by, verb="funding.application.started", target=application)
     return application
@@ -577,6 +594,9 @@ def application_problems(*, application: Application, now: datetime) -> list[Rul
         participants=rules.Participants(
             lead=application.lead_organisation, partners=[p.organisation for p in partners]
         ),
+    )
+    problems += rules.follow_on_problems(
+        round=round, lead=application.lead_organisation, award=application.follow_on_award
     )
     led = led_application_count(round=round, organisation=application.lead_organisation)
     if application.status not in APPLICATION_COUNTED_STATUSES:

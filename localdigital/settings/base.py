@@ -271,6 +271,16 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "funding.tasks.send_deadline_reminders",
         "schedule": timedelta(minutes=15),
     },
+    # Announces a round's approved decisions at its announcement time; within 5 minutes.
+    "funding-announce-decisions": {
+        "task": "funding.tasks.announce_decisions",
+        "schedule": timedelta(minutes=5),
+    },
+    # Reminds assessors 2 days before an assessment is due; tells fund managers of overdue.
+    "funding-assessment-reminders": {
+        "task": "funding.tasks.send_assessment_reminders",
+        "schedule": crontab(hour=8, minute=30),
+    },
 }
 
 LOGGING = {

@@ -1,0 +1,257 @@
+"""Writes about awards once announced: the lead organisation's admin accepting or declining
+the grant offer, staff recording that work started and finished and marking instalments
+paid, and the project team posting progress updates and outputs."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from declaration.models import Membership, MembershipRole
+from localdigital.accounts.models import User
+from localdigital.audit.services import audit_record
+from localdigital.mail.services import email_queue
+
+from ..errors import FundingError, NotPermitted, TransitionNotAllowed
+from ..models import (
+    ApplicationPartner,
+    Award,
+    AwardStatus,
+    Decision,
+    Instalment,
+    ProgressUpdate,
+    ProjectOutput,
+)
+from .assessment import _require_fund_manager
+from .common import person_name, require_member, site_url
+
+
+def _lock(award: Award) -> Award:
+    return (
+        Award.objects.select_for_update(of=("self",))
+        .select_related("application__round", "application__lead_organisation")
+        .get(pk=award.pk)
+    )
+
+
+def is_lead_admin(*, award: Award, user: User) -> bool:
+    """Return whether ``user`` is an approved admin of the award's lead organisation: who
+    answers the grant offer."""
+    return Membership.objects.filter(
+        user=user,
+        organisation_id=award.application.lead_organisation_id,
+        role=MembershipRole.ADMIN,
+        approved_at__isnull=False,
+    ).exists()
+
+
+def _respond(award: Award, *, user: User, now: datetime) -> Award:
+    award = _lock(award)
+    if not is_lead_admin(award=award, user=user):
+        raise NotPermitted(
+            f"Only an organisation admin of {award.application.lead_organisation.name} can "
+            "answer the grant offer."
+        )
+    if award.status != AwardStatus.OFFERED:
+        raise TransitionNotAllowed(
+            f"The grant offer for {award.title} has been {award.get_status_display().lower()}."
+        )
+    award.responded_at = now
+    award.responded_by = user
+    return award
+
+
+def award_offer_accept(*, award: Award, accepted_by: User, now: datetime | None = None) -> Award:
+    """Accept the grant offer: offered → accepted. The fund managers are told."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        award = _respond(award, user=accepted_by, now=now)
+        award.status = AwardStatus.ACCEPTED
+        award.save(update_fields=["status", "responded_at", "responded_by"])
+        audit_record(actor=accepted_by, verb="funding.award.accepted", target=award)
+        _staff_told(award, accepted=True)
+    return award
+
+
+def award_offer_decline(
+    *, award: Award, declined_by: User, reason: str, now: datetime | None = None
+) -> Award:
+    """Decline the grant offer: offered → declined. The project leaves the public lists,
+    open data and 360Giving, and its amount goes back to the round."""
+    now = now or timezone.now()
+    reason = reason.strip()
+    if not reason:
+        raise FundingError("Say why you are declining the offer.")
+    with transaction.atomic():
+        award = _respond(award, user=declined_by, now=now)
+        award.status = AwardStatus.DECLINED
+        award.decline_reason = reason
+        award.save(update_fields=["status", "responded_at", "responded_by", "decline_reason"])
+        audit_record(
+            actor=declined_by, verb="funding.award.declined", target=award, data={"reason": reason}
+        )
+        _staff_told(award, accepted=False)
+    return award
+
+
+def _staff_told(award: Award, *, accepted: bool) -> None:
+    decision = (
+        Decision.objects.filter(application=award.application).select_related("decided_by").first()
+    )
+    manager = decision.decided_by if decision else None
+    if manager is None or not manager.is_active:
+        return
+    verb = "accepted" if accepted else "declined"
+    email_queue(
+        to=manager.email,
+        subject=(
+            f"{award.application.lead_organisation.name} has {verb} the grant for {award.title}"
+        ),
+        body=render_to_string(
+            "funding/email/award_answered.txt",
+            {
+                "award": award,
+                "verb": verb,
+                "award_url": site_url("admin:funding_award_change", award.pk),
+            },
+        ),
+        idempotency_key=f"funding.award.{verb}.{award.pk}",
+    )
+
+
+def award_start(*, award: Award, started_by: User, now: datetime | None = None) -> Award:
+    """Record that the project's work has started: accepted → active."""
+    now = now or timezone.now()
+    _require_fund_manager(started_by, "record that a project started")
+    with transaction.atomic():
+        award = _lock(award)
+        if award.status != AwardStatus.ACCEPTED:
+            raise TransitionNotAllowed(f"{award.title} is not an accepted offer.")
+        award.status = AwardStatus.ACTIVE
+        award.started_at = now
+        award.save(update_fields=["status", "started_at"])
+        audit_record(actor=started_by, verb="funding.award.started", target=award)
+    return award
+
+
+def award_complete(*, award: Award, completed_by: User, now: datetime | None = None) -> Award:
+    """Record that the project has finished: active → completed."""
+    now = now or timezone.now()
+    _require_fund_manager(completed_by, "record that a project finished")
+    with transaction.atomic():
+        award = _lock(award)
+        if award.status != AwardStatus.ACTIVE:
+            raise TransitionNotAllowed(f"{award.title} is not active.")
+        award.status = AwardStatus.COMPLETED
+        award.completed_at = now
+        award.save(update_fields=["status", "completed_at"])
+        audit_record(actor=completed_by, verb="funding.award.completed", target=award)
+    return award
+
+
+def instalment_mark_paid(
+    *, instalment: Instalment, paid_by: User, now: datetime | None = None
+) -> Instalment:
+    """Mark an instalment of an accepted or active award paid; paying twice is refused."""
+    now = now or timezone.now()
+    _require_fund_manager(paid_by, "mark payments")
+    with transaction.atomic():
+        instalment = (
+            Instalment.objects.select_for_update(of=("self",))
+            .select_related("award")
+            .get(pk=instalment.pk)
+        )
+        if instalment.is_paid:
+            raise TransitionNotAllowed("This instalment is already paid.")
+        if instalment.award.status not in (AwardStatus.ACCEPTED, AwardStatus.ACTIVE):
+            raise TransitionNotAllowed(
+                f"{instalment.award.title}'s offer is "
+                f"{instalment.award.get_status_display().lower()}: only an accepted or active "
+                "award is paid."
+            )
+        instalment.paid_at = now
+        instalment.paid_by = paid_by
+        instalment.save(update_fields=["paid_at", "paid_by"])
+        audit_record(
+            actor=paid_by,
+            verb="funding.award.instalment_paid",
+            target=instalment.award,
+            data={"instalment": instalment.pk, "amount": instalment.amount},
+        )
+    return instalment
+
+
+def _team_ids(award: Award) -> list[int]:
+    return [
+        award.application.lead_organisation_id,
+        *ApplicationPartner.objects.filter(application=award.application).values_list(
+            "organisation_id", flat=True
+        ),
+    ]
+
+
+def _require_team(award: Award, user: User) -> None:
+    if not award.is_public:
+        raise TransitionNotAllowed(f"{award.title} was declined, so it takes no updates.")
+    require_member(user=user, organisation_ids=_team_ids(award), action="post about the project")
+
+
+def progress_update_post(
+    *, award: Award, title: str, body: str, posted_by: User, now: datetime | None = None
+) -> ProgressUpdate:
+    """Post a progress update on a funded project; its team (members of the lead and the
+    partners) may. It is public on the project's page."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        award = _lock(award)
+        _require_team(award, posted_by)
+        update = ProgressUpdate.objects.create(
+            award=award, title=title.strip(), body=body.strip(), posted_by=posted_by, posted_at=now
+        )
+        audit_record(
+            actor=posted_by,
+            verb="funding.award.update_posted",
+            target=award,
+            data={"update": update.pk, "title": update.title, "by": person_name(posted_by)},
+        )
+    return update
+
+
+def project_output_add(
+    *, award: Award, title: str, url: str, output_type: str, added_by: User
+) -> ProjectOutput:
+    """Add an output of a funded project (a link to code, research or a pattern)."""
+    with transaction.atomic():
+        award = _lock(award)
+        _require_team(award, added_by)
+        output = ProjectOutput.objects.create(
+            award=award,
+            title=title.strip(),
+            url=url.strip(),
+            output_type=output_type,
+            added_by=added_by,
+        )
+        audit_record(
+            actor=added_by,
+            verb="funding.award.output_added",
+            target=award,
+            data={"output": output.pk, "url": output.url},
+        )
+    return output
+
+
+def project_output_remove(*, output: ProjectOutput, removed_by: User) -> None:
+    """Take an output off a funded project's page."""
+    with transaction.atomic():
+        award = _lock(output.award)
+        _require_team(award, removed_by)
+        audit_record(
+            actor=removed_by,
+            verb="funding.award.output_removed",
+            target=award,
+            data={"title": output.title, "url": output.url},
+        )
+        output.delete()
