@@ -358,3 +358,28 @@ class WithdrawForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.helper = helper("reason")
+
+
+class FollowOnForm(forms.Form):
+    """In a round only for projects funded in an earlier round: which project this follows."""
+
+    award = forms.ChoiceField(
+        label="Which funded project does this application follow on from?",
+        choices=[],
+        error_messages={
+            "required": "Select the funded project this application follows on from",
+            "invalid_choice": "Select one of the funded projects listed",
+        },
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(self, *args: Any, awards: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.awards = {award.slug: award for award in awards}
+        field = self.fields["award"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(award.slug, award.title) for award in awards]
+        self.helper = helper(Field.radios("award", legend_size=Size.MEDIUM))
+
+    def chosen(self) -> Any:
+        return self.awards[self.cleaned_data["award"]]

@@ -30,6 +30,7 @@ from ..forms.applications import (
     SECTION_FORMS,
     ApplicationPartnerForm,
     BudgetForm,
+    FollowOnForm,
     PartnerContactForm,
     TeamForm,
     WithdrawForm,
@@ -37,6 +38,7 @@ from ..forms.applications import (
 from ..forms.common import NO, YES
 from ..forms.eois import LeadOrganisationForm
 from ..models import SECTION_FIELDS, Application, Section
+from ..rules import follow_on_awards as follow_on_awards_for
 from ..selectors import applications as selectors
 from ..selectors import rounds as round_selectors
 from ..selectors.applications import ApplicationAccess
@@ -101,18 +103,41 @@ def application_start(request: HttpRequest, slug: str) -> HttpResponse:
         if request.user.is_authenticated
         else []
     )
+    data = request.POST if request.method == "POST" else None
     form = LeadOrganisationForm(
-        request.POST if request.method == "POST" else None,
+        data,
         organisations=organisations,
         initial={"organisation": organisations[0].slug} if len(organisations) == 1 else {},
     )
+    # A round only for projects funded in an earlier one asks which of them this follows.
+    follow_on_awards = (
+        sorted(
+            {
+                award.pk: award
+                for organisation in organisations
+                for award in follow_on_awards_for(round=round, organisation=organisation)
+            }.values(),
+            key=lambda award: award.title,
+        )
+        if round.restricted_to_round_id is not None
+        else []
+    )
+    follow_on = (
+        FollowOnForm(data, awards=follow_on_awards)
+        if round.restricted_to_round_id is not None
+        else None
+    )
     error = ""
-    if request.method == "POST" and request.user.is_authenticated and form.is_valid():
+    forms_valid = form.is_valid() if data is not None else False
+    if follow_on is not None and data is not None:
+        forms_valid = follow_on.is_valid() and forms_valid
+    if request.method == "POST" and request.user.is_authenticated and forms_valid:
         try:
             application = services.application_start(
                 round=round,
                 lead_organisation=form.cleaned_data["organisation"],
                 started_by=request.user,
+                follow_on_award=follow_on.chosen() if follow_on is not None else None,
             )
         except FundingError as problem:
             error = str(problem)
@@ -132,6 +157,8 @@ def application_start(request: HttpRequest, slug: str) -> HttpResponse:
             "sign_in_url": sign_in_url(request.path),
             "round_url": reverse("funding:round-detail", args=[round.slug]),
             "sections": [section.label for section in Section],
+            "follow_on": follow_on,
+            "restricted_to": round.restricted_to_round,
         },
     )
 

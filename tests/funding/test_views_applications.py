@@ -21,6 +21,7 @@ from tests.declaration.factories import MembershipFactory
 from tests.funding.factories import (
     ApplicationFactory,
     ApplicationPartnerFactory,
+    AwardFactory,
     RoundFactory,
     SignatoryFactory,
     member_of,
@@ -593,3 +594,37 @@ class TestWhoMaySeeIt:
             ).status_code
             == 404
         )
+
+
+class TestFollowOnRound:
+    """A round only for projects funded in an earlier round, as round 2 was for round 1."""
+
+    def test_asks_which_funded_project_it_follows_and_starts_with_it(self, client):
+        earlier = AwardFactory(title="Missed bins alpha")
+        round = RoundFactory(restricted_to_round=earlier.application.round)
+        lead = earlier.application.lead_organisation
+        signed_in(client, member_of(lead))
+        url = reverse("funding:application-start", args=[round.slug])
+
+        page = client.get(url).content.decode()
+        assert "Which funded project does this application follow on from?" in page
+        assert "Missed bins alpha" in page
+
+        refused = client.post(url, {"organisation": lead.slug})
+        assert "Select the funded project this application follows on from" in (
+            refused.content.decode()
+        )
+        assert not Application.objects.filter(round=round).exists()
+
+        client.post(url, {"organisation": lead.slug, "award": earlier.slug})
+        assert Application.objects.get(round=round).follow_on_award == earlier
+
+    def test_tells_someone_whose_organisations_have_no_funded_project_why_not(self, client):
+        earlier = AwardFactory()
+        round = RoundFactory(restricted_to_round=earlier.application.round)
+        signed_in(client, member_of(SignatoryFactory()))
+
+        page = client.get(reverse("funding:application-start", args=[round.slug])).content.decode()
+
+        assert "only for projects funded in" in page
+        assert "Start application" not in page
