@@ -243,10 +243,26 @@ DECLARATION_REMINDER_WINDOW_DAYS = env.int("DECLARATION_REMINDER_WINDOW_DAYS", d
 # A Fund deadline reminder not sent within this many hours of falling due is never sent, so
 # reminders are never late and never backfilled.
 FUNDING_REMINDER_LATEST = timedelta(hours=env.int("FUNDING_REMINDER_LATEST_HOURS", default=24))
+# 360Giving: the prefix registered with 360Giving that starts every grant's identifier in
+# /funding/360giving.json (keep it stable: identifiers must never change once published), and
+# the funder's organisation identifier from org-id.guide (MHCLG in the Government
+# Organisation Register) with its name.
+THREESIXTYGIVING_IDENTIFIER_PREFIX = env(
+    "THREESIXTYGIVING_IDENTIFIER_PREFIX", default="360G-mhclg-ldf"
+).rstrip("-")
+THREESIXTYGIVING_FUNDER_ORG_ID = env("THREESIXTYGIVING_FUNDER_ORG_ID", default="GB-GOR-PB1228")
+THREESIXTYGIVING_FUNDER_NAME = env(
+    "THREESIXTYGIVING_FUNDER_NAME",
+    default="Ministry of Housing, Communities and Local Government",
+)
 
 # Celery: the broker is chosen in localdigital/celery.py (Redis, or the filesystem transport).
 CELERY_TASK_ALWAYS_EAGER = False
 CELERY_BROKER_DIR = DATA_DIR / "broker"
+# Celery's Django fixup closes the database connection after every task unless told to keep
+# it; a worker sending a newsletter would open a connection per email. Keep each one for up
+# to this many tasks (CONN_HEALTH_CHECKS replaces one that has gone bad).
+CELERY_DB_REUSE_MAX = 1000
 # Scheduled jobs. Each entry's task takes the run time itself; see each app's tasks.py.
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "mail-requeue-stuck": {

@@ -47,6 +47,7 @@ from tests.fixtures.worker import (
     WorkerProcess,
     _celery_command,
     _delete_queue,
+    stop_all,
     wait_until,
     worker_database_url,
     worker_logs,
@@ -120,12 +121,15 @@ def start_newsletter_worker(
     """Return a function that starts a worker on both of this test's queues.
 
     ``concurrency`` 1 is the solo pool; more is a prefork pool of that many processes.
-    ``env`` adds environment variables (such as the newsletter rate). Every worker is
-    stopped when the test ends.
+    ``env`` adds environment variables (such as the newsletter rate). With ``wait`` false it
+    returns as soon as the worker is started; ``wait_until_ready`` then waits for it. Every
+    worker is stopped when the test ends.
     """
     workers: list[WorkerProcess] = []
 
-    def start(*, concurrency: int = 1, env: dict[str, str] | None = None) -> WorkerProcess:
+    def start(
+        *, concurrency: int = 1, env: dict[str, str] | None = None, wait: bool = True
+    ) -> WorkerProcess:
         name = f"worker{len(workers) + 1}"
         log_path = tmp_path / f"{name}.log"
         environment = {
@@ -159,15 +163,20 @@ def start_newsletter_worker(
             )
         worker = WorkerProcess(name=name, process=process, log_path=log_path)
         workers.append(worker)
-        if not wait_until(lambda: worker.is_ready() or not worker.is_running(), timeout=30):
-            pytest.fail(f"The worker did not start within 30 seconds.\n{worker.log()}")
-        if not worker.is_running():
-            pytest.fail(f"The worker stopped as it started.\n{worker.log()}")
+        if wait:
+            wait_until_ready(worker)
         return worker
 
     yield start
-    for worker in workers:
-        worker.stop()
+    stop_all(workers)
+
+
+def wait_until_ready(worker: WorkerProcess) -> None:
+    """Wait for a worker to say it is ready, or fail the test."""
+    if not wait_until(lambda: worker.is_ready() or not worker.is_running(), timeout=30):
+        pytest.fail(f"The worker did not start within 30 seconds.\n{worker.log()}")
+    if not worker.is_running():
+        pytest.fail(f"The worker stopped as it started.\n{worker.log()}")
 
 
 def process_environment(broker: Broker, smtp_sink: SmtpSink, newsletter_queue: str) -> dict:
@@ -239,8 +248,7 @@ def start_beat(
         return beat
 
     yield start
-    for beat in beats:
-        beat.stop()
+    stop_all(beats)
 
 
 def confirmed_subscribers(count: int) -> list[Subscriber]:
@@ -293,11 +301,14 @@ def test_a_killed_worker_loses_no_subscriber_and_repeats_only_what_was_in_flight
     # again the emails the dead worker was sending, then those whose tasks it had taken once
     # the newsletter stream has stalled; the job carries on a fan-out it was making, and
     # marks the issue sent once every email is finished.
+    # Both start at once, as after a restart; beat's first tasks wait in Redis for the worker.
     second = start_newsletter_worker(
         concurrency=CONCURRENCY,
         env={**unlimited, "MAIL_STUCK_AFTER_SECONDS": str(STUCK_AFTER_SECONDS)},
+        wait=False,
     )
     beat = start_beat()
+    wait_until_ready(second)
     assert wait_until(
         lambda: NewsletterIssue.objects.get().status == IssueStatus.SENT, timeout=45
     ), worker_logs([first, second, beat])

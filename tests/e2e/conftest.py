@@ -8,6 +8,7 @@ that was visited without being checked. The Django admin is outside this check.
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 from collections.abc import Callable, Iterator
@@ -16,11 +17,22 @@ from pathlib import Path
 
 import pytest
 from django.db import connections
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, Route, sync_playwright
 
 REPO = Path(__file__).resolve().parents[2]
 AXE_SOURCE = REPO / "node_modules" / "axe-core" / "axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
+# Only violations fail a test; axe-core then builds a selector for only one node of each
+# rule that passed or did not apply, not all of them, which is most of its time. Every
+# violation is still reported with all of its nodes.
+AXE_OPTIONS = "{runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']}"
+AXE_RUN = f"tags => axe.run(document, {AXE_OPTIONS})"
+# The page's HTML, for the checker: none of its scripts run, external or inline, as with
+# JavaScript off. axe-core itself is added by Playwright, which the policy does not govern.
+CHECKER_HEADERS = {
+    "content-type": "text/html; charset=utf-8",
+    "content-security-policy": "script-src 'none'",
+}
 UNCHECKED_PREFIXES = ("/admin/",)
 CHROMIUM_ARGS = [
     "--headless=new",
@@ -52,37 +64,88 @@ def chromium_path() -> str:
     )
 
 
-@pytest.fixture(autouse=True)
-def _allow_sync_orm_beside_playwright(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Playwright's sync API runs an event loop; the ORM calls made by tests are still sync.
+@dataclass
+class Chromium:
+    """One Chromium for every browser test; each test opens contexts of its own in it."""
 
-    Set for each browser test only, and put back afterwards, so no other test runs with
-    Django's guard against sync ORM calls from async code turned off.
-    """
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    browser: Browser
+    _checker: Page | None = None
+
+    def checker(self) -> Page:
+        """Return the page that checks, with axe-core, what a visitor without JavaScript saw.
+
+        It renders the HTML it is given as that visitor's browser did (see ``CheckedPage``)
+        and keeps nothing of a test's own (no cookies, no storage; only styles and fonts in
+        its cache), so one page serves every test. Playwright adds axe-core to each document
+        it loads, so the 650 kB script crosses to the browser once, not once a page.
+        """
+        if self._checker is None or self._checker.is_closed():
+            context = self.browser.new_context(locale="en-GB")
+            context.add_init_script(script=axe_source())
+            self._checker = context.new_page()
+            self._checker.set_default_timeout(10_000)
+        return self._checker
 
 
-@pytest.fixture
-def browser(_allow_sync_orm_beside_playwright: None) -> Iterator[Browser]:
-    """Chromium, for one test.
-
-    While Playwright runs, its event loop counts as running in this thread. So Playwright
-    starts after DJANGO_ALLOW_ASYNC_UNSAFE is set and stops before it is put back, within
-    each test: pytest-django sets the test database up before and flushes it after with no
-    loop running, and the tests that follow the browser tests run with Django's guard on.
-    """
+@functools.cache
+def axe_source() -> str:
     if not AXE_SOURCE.exists():
         pytest.fail("axe-core is missing: run `npm ci` (make test does).", pytrace=False)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
-            # While Playwright runs, this thread has a context of its own, and so database
-            # connections of its own (Django keeps them in context variables). Close them
-            # before that context goes, or the test database cannot be dropped at the end.
-            connections.close_all()
+    return AXE_SOURCE.read_text()
+
+
+@functools.cache
+def axe_add_and_run() -> str:
+    """Return a function that adds axe-core to the page, unless it is there, and runs it.
+
+    One call to the browser instead of three (is it there, add it, run it).
+    """
+    return (
+        "tags => {\nif (typeof window.axe === 'undefined') {\n"
+        + axe_source()
+        + f"\n}}\nreturn axe.run(document, {AXE_OPTIONS});\n}}"
+    )
+
+
+@pytest.fixture(scope="package")
+def chromium(django_db_setup: None) -> Iterator[Chromium]:
+    """Chromium, started once for the browser tests and stopped after the last of them.
+
+    Starting Playwright and Chromium takes a second or more, so they last for this package,
+    not for one test. Each test still has browser contexts of its own (see ``_open``).
+
+    While Playwright runs, its event loop counts as running in this thread, and that changes
+    two things for the sync ORM calls made by tests and by pytest-django between them (its
+    restore of ``serialized_rollback`` before each test and its flush after it):
+
+    - Django refuses sync ORM calls beside a running loop, so DJANGO_ALLOW_ASYNC_UNSAFE is
+      set while Playwright runs, and put back once it has stopped. The tests that follow the
+      browser tests run with Django's guard on, and with no loop.
+    - Django keeps a thread's connections in a thread-local, but with a loop running in a
+      context variable instead: a second set of connections, without the test database's
+      serialized contents (kept on the connection that made the database, which
+      ``django_db_setup`` does before Playwright starts), so ``serialized_rollback`` would
+      silently restore nothing. So the thread's own connections are put in that storage too,
+      and the thread has one set throughout; they are taken out again before Playwright stops.
+    """
+    axe_source()
+    thread_connections = {alias: connections[alias] for alias in connections}
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        with sync_playwright() as playwright:
+            for alias, connection in thread_connections.items():
+                connections[alias] = connection
+            try:
+                browser = playwright.chromium.launch(
+                    executable_path=chromium_path(), args=CHROMIUM_ARGS
+                )
+                try:
+                    yield Chromium(browser=browser)
+                finally:
+                    browser.close()
+            finally:
+                for alias in thread_connections:
+                    del connections[alias]
 
 
 @dataclass
@@ -104,8 +167,9 @@ class CheckedPage:
     page: Page
     base_url: str
     # With JavaScript off axe-core cannot run in the page itself (it needs timers), so the
-    # page's HTML is checked in this second page, which has JavaScript but blocks the
-    # service's own scripts, so it renders as the visitor saw it.
+    # page's HTML is checked in this second page (``Chromium.checker``), which has JavaScript
+    # but is given the HTML with a policy that runs none of the page's scripts, so it renders
+    # as the visitor saw it.
     checker: Page | None = None
     violations: list[AxeViolation] = field(default_factory=list)
     visited: list[str] = field(default_factory=list)
@@ -134,21 +198,11 @@ class CheckedPage:
         if url.startswith(UNCHECKED_PREFIXES):
             self.checked.add(url)
             return
-        target = self.page
-        if self.checker is not None:
-            target = self.checker
-            html = self.page.content()
-            target.route(
-                self.page.url,
-                lambda route: route.fulfill(body=html, content_type="text/html; charset=utf-8"),
-                times=1,
-            )
-            target.goto(self.page.url)
-        if not target.evaluate("() => typeof window.axe !== 'undefined'"):
-            target.evaluate(AXE_SOURCE.read_text())
-        result = target.evaluate(
-            "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS
-        )
+        if self.checker is None:
+            result = self.page.evaluate(axe_add_and_run(), AXE_TAGS)
+        else:
+            self._render_in_checker(self.checker)
+            result = self.checker.evaluate(AXE_RUN, AXE_TAGS)
         for violation in result["violations"]:
             self.violations.append(
                 AxeViolation(
@@ -161,6 +215,26 @@ class CheckedPage:
             )
         self.checked.add(url)
 
+    def _render_in_checker(self, checker: Page) -> None:
+        """Load the current page's HTML in ``checker``, at the page's own address."""
+        html = self.page.content()
+        address = self.page.url.split("#", 1)[0]
+        fulfilled = []
+
+        def is_this_page(url: str) -> bool:
+            return url == address
+
+        def fulfil(route: Route) -> None:
+            fulfilled.append(route.request.url)
+            route.fulfill(body=html, headers=CHECKER_HEADERS)
+
+        checker.route(is_this_page, fulfil, times=1)
+        try:
+            checker.goto(address)
+        finally:
+            checker.unroute(is_this_page, fulfil)
+        assert fulfilled == [address], f"{address} was not checked as the browser showed it"
+
     def assert_all_checked_and_accessible(self) -> None:
         unchecked = [url for url in self.visited if url not in self.checked]
         problems = [str(v) for v in self.violations]
@@ -169,15 +243,13 @@ class CheckedPage:
         assert not problems, "Accessibility and browser problems:\n" + "\n".join(problems)
 
 
-def _open(browser: Browser, live_server, *, javascript: bool) -> Iterator[CheckedPage]:
-    context = browser.new_context(java_script_enabled=javascript, locale="en-GB")
+def _open(chromium: Chromium, live_server, *, javascript: bool) -> Iterator[CheckedPage]:
+    context = chromium.browser.new_context(java_script_enabled=javascript, locale="en-GB")
     page = context.new_page()
     page.set_default_timeout(10_000)
     checked = CheckedPage(page=page, base_url=live_server.url)
     if not javascript:
-        checker_context = browser.new_context(locale="en-GB")
-        checker_context.route("**/*.js", lambda route: route.abort())
-        checked.checker = checker_context.new_page()
+        checked.checker = chromium.checker()
 
     def record_navigation(frame) -> None:
         if frame == page.main_frame:
@@ -198,24 +270,22 @@ def _open(browser: Browser, live_server, *, javascript: bool) -> Iterator[Checke
     page.on("console", record_console)
     yield checked
     context.close()
-    if checked.checker is not None:
-        checked.checker.context.close()
     checked.assert_all_checked_and_accessible()
 
 
 @pytest.fixture
-def ui(browser: Browser, live_server) -> Iterator[CheckedPage]:
+def ui(chromium: Chromium, live_server) -> Iterator[CheckedPage]:
     """A Chromium page with JavaScript on, every visited page checked with axe."""
-    yield from _open(browser, live_server, javascript=True)
+    yield from _open(chromium, live_server, javascript=True)
 
 
 @pytest.fixture
-def ui_without_js(browser: Browser, live_server) -> Iterator[CheckedPage]:
+def ui_without_js(chromium: Chromium, live_server) -> Iterator[CheckedPage]:
     """The same with JavaScript turned off, as some users browse."""
-    yield from _open(browser, live_server, javascript=False)
+    yield from _open(chromium, live_server, javascript=False)
 
 
 @pytest.fixture
-def staff_ui(browser: Browser, live_server) -> Iterator[CheckedPage]:
+def staff_ui(chromium: Chromium, live_server) -> Iterator[CheckedPage]:
     """A second, separate browser (its own cookies) for a member of staff, JavaScript on."""
-    yield from _open(browser, live_server, javascript=True)
+    yield from _open(chromium, live_server, javascript=True)
