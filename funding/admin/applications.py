@@ -1,8 +1,12 @@
 """Staff screens for applications and deadline reminders, for reading.
 
-An application is its applicants' until they submit it, and assessment (part 2 of the Fund)
-comes after; here staff follow them: the answers, the partners and whether each has
-confirmed, the budget, and who changed what. Nobody adds, changes or deletes one here.
+An application is its applicants' until they submit it; here staff follow them: the
+answers, the partners and whether each has confirmed, the budget, and who changed what.
+Nobody adds, changes or deletes one here. After submission come assessment and decisions:
+fund managers assign assessors from the list (an action), and each application's page shows
+its assessments, conflicts, moderation and decision, with the pages that record them
+(``assessment.py``, ``decisions.py``). An assessor sees only the applications they are
+assigned and have declared no conflict with; any other is refused (403).
 """
 
 from __future__ import annotations
@@ -11,11 +15,13 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib import admin
-from django.db.models import Case, QuerySet, When
-from django.http import HttpRequest
+from django.db.models import Case, F, Q, QuerySet, When
+from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
-from django.utils.html import format_html_join
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
+
+from localdigital.accounts.requests import request_staff_user
 
 from .. import formats
 from ..models import (
@@ -23,13 +29,19 @@ from ..models import (
     ApplicationChange,
     ApplicationPartner,
     ApplicationSection,
+    ApplicationStatus,
     BudgetLine,
     DeadlineReminder,
     OutputType,
     Section,
 )
+from ..selectors import assessment as assessment_selectors
 from ..selectors import staff as selectors
+from .assessment import next_step
 from .common import ReadOnlyInline
+from .decisions import ApplicationDecisionMixin, application_decision_context
+from .moderation import ApplicationAssessmentMixin, application_assessment_context
+from .roles import sees_all
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -96,22 +108,56 @@ class ChangeInline(ReadOnlyInline):
     verbose_name_plural = "history"
 
 
-@admin.register(Application)
-class ApplicationAdmin(ReadOnlyAdmin):
-    """Applications to every round, for reading: their answers, partners, budget and history."""
+class AssessmentProgressFilter(admin.SimpleListFilter):
+    """Where each application's assessment is: for fund managers to find what needs them."""
 
-    list_display = [
-        "reference",
-        "title_display",
-        "round",
-        "lead_organisation_name",
-        "status",
-        "requested_amount_display",
-        "partners_confirmed",
-        "submitted_at",
-    ]
+    title = "assessment"
+    parameter_name = "assessment"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [
+            ("unassigned", "Needs assessors"),
+            ("conflict", "A conflict declared"),
+            ("open", "Being assessed"),
+            ("complete", "Assessments all in"),
+            ("moderated", "Moderated"),
+            ("undecided", "No decision yet"),
+        ]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        # The counts are the list's annotations (``applications_with_progress``).
+        value = self.value()
+        submitted = queryset.filter(status=ApplicationStatus.SUBMITTED)
+        wanted = F("round__assessors_per_application")
+        if value == "unassigned":
+            return submitted.alias(
+                active=F("assessments_open") + F("assessments_submitted")
+            ).filter(active__lt=wanted)
+        if value == "conflict":
+            return submitted.filter(assessments_conflicted__gt=0)
+        if value == "open":
+            return submitted.filter(assessments_open__gt=0)
+        if value == "complete":
+            return submitted.filter(assessments_open=0, assessments_submitted__gte=wanted)
+        if value == "moderated":
+            return submitted.filter(is_moderated=True)
+        if value == "undecided":
+            return submitted.filter(Q(decision__isnull=True) | Q(decision__outcome=""))
+        return queryset
+
+
+@admin.register(Application)
+class ApplicationAdmin(ApplicationAssessmentMixin, ApplicationDecisionMixin, ReadOnlyAdmin):
+    """Applications to every round, for reading: their answers, partners, budget and
+    history, and after submission their assessment and decision.
+
+    Fund managers see every application, assign assessors and follow each one's assessment,
+    moderation and decision; an assessor sees only those they are assigned and have not
+    declared a conflict with, each with their next step.
+    """
+
     list_display_links = ["reference", "title_display"]
-    list_filter = ["status", "round", "phase"]
+    actions = ["assign_assessors"]
     search_fields = ["reference", "title", "lead_organisation__name"]
     search_help_text = "Search by reference, title or lead organisation."
     ordering = ["-created_at", "-pk"]
@@ -156,8 +202,134 @@ class ApplicationAdmin(ReadOnlyAdmin):
         ),
     ]
 
+    MANAGER_COLUMNS = (
+        "reference",
+        "title_display",
+        "round",
+        "lead_organisation_name",
+        "status",
+        "requested_amount_display",
+        "partners_confirmed",
+        "submitted_at",
+        "assessment_progress",
+        "moderation_display",
+        "decision_display",
+    )
+    ASSESSOR_COLUMNS = (
+        "reference",
+        "title_display",
+        "round",
+        "lead_organisation_name",
+        "requested_amount_display",
+        "own_due_display",
+        "own_step_link",
+    )
+
     def get_queryset(self, request: HttpRequest) -> QuerySet[Application]:
-        return selectors.applications_for_admin()
+        queryset = selectors.applications_for_admin()
+        if sees_all(request):
+            return assessment_selectors.applications_with_progress(queryset)
+        return assessment_selectors.applications_open_to_assessor(
+            queryset, user=request_staff_user(request)
+        )
+
+    def get_object(
+        self, request: HttpRequest, object_id: str, from_field: str | None = None
+    ) -> Application | None:
+        # Looked for among them all, so that one not assigned to an assessor is refused
+        # (``has_view_permission``) rather than said not to exist.
+        try:
+            return selectors.applications_for_admin().get(pk=int(object_id))
+        except (Application.DoesNotExist, ValueError):
+            return None
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if not super().has_view_permission(request, obj):
+            return False
+        if obj is None or sees_all(request):
+            return True
+        return assessment_selectors.application_is_open_to_assessor(
+            application=obj, user=request_staff_user(request)
+        )
+
+    def get_list_display(self, request: HttpRequest) -> Any:
+        return self.MANAGER_COLUMNS if sees_all(request) else self.ASSESSOR_COLUMNS
+
+    def get_list_filter(self, request: HttpRequest) -> Any:
+        if sees_all(request):
+            return ["status", AssessmentProgressFilter, "round", "phase"]
+        return ["round", "phase"]
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        application = self.get_object(request, object_id)
+        extra_context = {**(extra_context or {})}
+        if application is not None and self.has_view_permission(request, application):
+            extra_context.update(application_assessment_context(request, application))
+            extra_context.update(application_decision_context(request, application))
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    # Columns of assessment
+
+    @admin.display(description="assessments")
+    def assessment_progress(self, application: Application) -> SafeString | str:
+        if application.status != ApplicationStatus.SUBMITTED:
+            return "-"
+        submitted = getattr(application, "assessments_submitted", 0)
+        open_ = getattr(application, "assessments_open", 0)
+        conflicted = getattr(application, "assessments_conflicted", 0)
+        wanted = application.round.assessors_per_application
+        if not submitted and not open_:
+            progress = "Not assigned"
+        else:
+            progress = f"{submitted} of {wanted} submitted"
+            if submitted + open_ < wanted:
+                progress += f", {wanted - submitted - open_} to assign"
+        if conflicted:
+            return format_html(
+                "{}; <strong>{} conflict{} declared</strong>",
+                progress,
+                conflicted,
+                "" if conflicted == 1 else "s",
+            )
+        return progress
+
+    @admin.display(description="moderated", boolean=True)
+    def moderation_display(self, application: Application) -> bool:
+        return bool(getattr(application, "is_moderated", False))
+
+    @admin.display(description="decision", ordering="decision__outcome")
+    def decision_display(self, application: Application) -> str:
+        decision = getattr(application, "decision", None)
+        if decision is None:
+            return "-"
+        if decision.outcome:
+            amount = formats.money(decision.award_amount)
+            return decision.get_outcome_display() + (f", {amount}" if amount else "")
+        if decision.recommendation:
+            return f"Recommended: {decision.get_recommendation_display().lower()}"
+        return "-"
+
+    @admin.display(description="your assessment is due", ordering="own_due_on")
+    def own_due_display(self, application: Application) -> str:
+        due = getattr(application, "own_due_on", None)
+        return formats.day_of(due) if due else "-"
+
+    @admin.display(description="your next step")
+    def own_step_link(self, application: Application) -> SafeString | str:
+        label, url = next_step(
+            getattr(application, "own_assessment_id", 0), getattr(application, "own_status", "")
+        )
+        if not url:
+            return "-"
+        return format_html(
+            '<a href="{}" aria-label="{}: {}">{}</a>', url, label, application.reference, label
+        )
 
     @admin.display(description="title", ordering="title")
     def title_display(self, application: Application) -> str:

@@ -10,7 +10,7 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db.models import Count, QuerySet
 from django.forms.models import BaseInlineFormSet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
 from .. import formats
@@ -23,6 +23,7 @@ from ..models import (
     Round,
     RoundQuestion,
 )
+from .decisions import RoundDecisionsMixin
 
 # Reminders go at most this many days before a close: further out, nobody is drafting yet.
 MAX_REMINDER_OFFSET_DAYS = 365
@@ -153,7 +154,13 @@ class RoundForm(forms.ModelForm):
         eoi_closes = data.get("eoi_closes_at")
         opens = data.get("applications_open_at")
         closes = data.get("applications_close_at")
-        decisions = data.get("decisions_announced_at")
+        # Once the decisions are approved, the announcement time is locked (not in the form).
+        announcement_locked = "decisions_announced_at" not in self.fields
+        decisions = (
+            self.instance.decisions_announced_at
+            if announcement_locked
+            else data.get("decisions_announced_at")
+        )
         errors = self.errors
         if eoi_opens is None and eoi_closes is not None and "eoi_opens_at" not in errors:
             self.add_error(
@@ -177,10 +184,17 @@ class RoundForm(forms.ModelForm):
         if opens is not None and closes is not None and closes <= opens:
             self.add_error("applications_close_at", "Applications must close after they open.")
         elif closes is not None and decisions is not None and decisions < closes:
-            self.add_error(
-                "decisions_announced_at",
-                "Decisions are announced when applications close, or later.",
-            )
+            if announcement_locked:
+                self.add_error(
+                    "applications_close_at",
+                    "Applications must close before the decisions are announced: the "
+                    "announcement time is locked, since the decisions are approved.",
+                )
+            else:
+                self.add_error(
+                    "decisions_announced_at",
+                    "Decisions are announced when applications close, or later.",
+                )
 
 
 class PhaseCapInline(admin.TabularInline):
@@ -256,12 +270,13 @@ class RoundQuestionInline(admin.StackedInline):
 
 
 @admin.register(Round)
-class RoundAdmin(admin.ModelAdmin):
+class RoundAdmin(RoundDecisionsMixin, admin.ModelAdmin):
     """Rounds, with their status as derived from their dates.
 
     A round's page sets its dates (checked to be in order), rules, phase caps, criteria
     (whose weights must add up to 100), questions and answers (published with a time), and
-    reminder offsets.
+    reminder offsets. It links to the round's ranking, and records the Minister's approval
+    of its decisions, after which the announcement time is locked.
     """
 
     form = RoundForm
@@ -282,7 +297,15 @@ class RoundAdmin(admin.ModelAdmin):
     search_fields = ["name", "slug"]
     ordering = ["-number"]
     prepopulated_fields = {"slug": ["name"]}
-    readonly_fields = ["status", "created_at", "updated_at"]
+    readonly_fields = [
+        "status",
+        "decisions_approved_at",
+        "decisions_approved_by",
+        "announced_at",
+        "created_at",
+        "updated_at",
+    ]
+    actions = ["approve_decisions"]
     fieldsets = [
         (None, {"fields": ["fund", "number", "name", "slug", "summary", "budget", "is_published"]}),
         (
@@ -312,8 +335,32 @@ class RoundAdmin(admin.ModelAdmin):
         ),
         ("Assessment", {"fields": ["assessors_per_application"]}),
         ("Reminders", {"fields": ["reminder_offsets_days"]}),
+        (
+            "Decisions",
+            {"fields": ["decisions_approved_at", "decisions_approved_by", "announced_at"]},
+        ),
         ("History", {"fields": ["created_at", "updated_at"]}),
     ]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Round | None = None) -> Any:
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and obj.decisions_approved_at is not None:
+            # The announcement time is locked once the Minister has approved the decisions.
+            fields.append("decisions_announced_at")
+        return fields
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        round = self.get_object(request, object_id)
+        extra_context = {**(extra_context or {})}
+        if round is not None:
+            extra_context.update(self.round_decisions_context(request, round))
+        return super().change_view(request, object_id, form_url, extra_context)
 
     @admin.display(description="status")
     def status(self, round: Round) -> str:

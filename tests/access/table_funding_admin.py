@@ -9,7 +9,9 @@ and nobody deletes them; clusters are not deleted either, since their EOIs leave
 one. Only a superuser may delete a fund or a round, and the database refuses while anything
 refers to it.
 
-Who may run each action is tested in tests/funding/test_admin_eois.py.
+Applications are listed for assessors too, but only those assigned to them (see
+table_funding_assessment.py). Who may run each action is tested in
+tests/funding/test_admin_eois.py and tests/funding/test_admin_assessment.py.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from funding.models import ClusterMessage, DeadlineReminder
-from tests.access.roles import FUND_MANAGER, SUPERUSER
+from tests.access.roles import ASSESSOR, FUND_MANAGER, SUPERUSER
 from tests.accounts.factories import UserFactory
 from tests.funding.factories import (
     ApplicationFactory,
@@ -36,7 +38,14 @@ ADMIN_MODEL_ACCESS: dict[str, dict[str, set[str]]] = {
     "funding.expressionofinterest": READ_ONLY,
     "funding.eoicluster": {"view": MANAGERS, "add": MANAGERS, "delete": set()},
     "funding.clustermessage": READ_ONLY,
-    "funding.application": READ_ONLY,
+    # Assessors open the list, which holds only the applications assigned to them; the
+    # application made here is not assigned to them, so its pages refuse them (403).
+    "funding.application": {
+        "changelist": {*MANAGERS, ASSESSOR},
+        "view": MANAGERS,
+        "add": set(),
+        "delete": set(),
+    },
     "funding.deadlinereminder": READ_ONLY,
 }
 

@@ -2,18 +2,26 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
-from funding.models import EoiCluster, ExpressionOfInterest, Round
+from funding.models import EoiCluster, ExpressionOfInterest, ModeratedScore, Recommendation, Round
 from tests.accounts.factories import UserFactory
 from tests.funding.factories import (
     ApplicationFactory,
     ApplicationPartnerFactory,
+    AssessmentFactory,
+    AwardFactory,
+    CriterionFactory,
+    DecisionFactory,
     EoiClusterFactory,
     EoiFactory,
+    InstalmentFactory,
     RoundFactory,
     SignatoryFactory,
 )
@@ -115,6 +123,96 @@ def test_application_list_makes_the_same_number_of_queries_for_10_and_60_applica
     grow(10)
     small = queries(client, url, {"all": ""})
     grow(50)
+    large = queries(client, url, {"all": ""})
+
+    assert small == large
+
+
+def grow_assessed(round, assessor, count: int) -> None:
+    """Add ``count`` submitted applications to the round, each with assessments in every
+    state (one of them by ``assessor``), some moderated, recommended and decided."""
+    criterion = round.criteria.get()
+    for index in range(count):
+        application = ApplicationFactory.create(round=round, submitted=True)
+        ApplicationPartnerFactory(application=application, confirmed=index % 2 == 0)
+        AssessmentFactory(application=application, assessor=assessor, scoring=index % 2 == 0)
+        AssessmentFactory(application=application, submitted=True, scores={criterion: index % 5})
+        if index % 3 == 0:
+            AssessmentFactory(application=application, conflicted=True)
+        if index % 4 == 0:
+            ModeratedScore.objects.create(application=application, criterion=criterion, score=2)
+            DecisionFactory(
+                application=application,
+                recommendation=Recommendation.FUND,
+                recommended_amount=Decimal(1000),
+            )
+
+
+@pytest.fixture
+def assessed_round():
+    round = RoundFactory(closed=True, assessors_per_application=2)
+    CriterionFactory(round=round, weight=100, scale_max=4)
+    return round
+
+
+@pytest.fixture
+def assessor():
+    return UserFactory(staff=True, groups=["Assessor"])
+
+
+@pytest.mark.parametrize("who", ["fund manager", "assessor"])
+def test_application_list_with_assessments_makes_the_same_number_of_queries_for_10_and_60(
+    client, otp_verified_client_for, assessed_round, assessor, who
+):
+    """Progress, conflicts, moderation and decisions (or the assessor's own assessment) are
+    read in the list's query, not one per row."""
+    viewer = client if who == "fund manager" else otp_verified_client_for(assessor)
+    url = reverse("admin:funding_application_changelist")
+    grow_assessed(assessed_round, assessor, 10)
+    small = queries(viewer, url, {"all": ""})
+    grow_assessed(assessed_round, assessor, 50)
+    large = queries(viewer, url, {"all": ""})
+
+    assert small == large, f"{small} queries with 10 applications, {large} with 60"
+
+
+@pytest.mark.parametrize("who", ["fund manager", "assessor"])
+def test_assessment_list_makes_the_same_number_of_queries_for_10_and_60_applications(
+    client, otp_verified_client_for, assessed_round, assessor, who
+):
+    viewer = client if who == "fund manager" else otp_verified_client_for(assessor)
+    url = reverse("admin:funding_assessment_changelist")
+    grow_assessed(assessed_round, assessor, 10)
+    small = queries(viewer, url, {"all": ""})
+    grow_assessed(assessed_round, assessor, 50)
+    large = queries(viewer, url, {"all": ""})
+
+    assert small == large
+
+
+def test_ranking_makes_the_same_number_of_queries_for_10_and_60_applications(
+    client, assessed_round, assessor
+):
+    url = reverse("admin:funding_round_ranking", args=[assessed_round.pk])
+    grow_assessed(assessed_round, assessor, 10)
+    small = queries(client, url, {})
+    grow_assessed(assessed_round, assessor, 50)
+    large = queries(client, url, {})
+
+    assert small == large, f"{small} queries with 10 applications, {large} with 60"
+    csv_url = reverse("admin:funding_round_ranking_csv", args=[assessed_round.pk])
+    assert queries(client, csv_url, {}) <= small
+
+
+def test_award_list_makes_the_same_number_of_queries_for_5_and_30_awards(client):
+    def grow(count: int) -> None:
+        for _ in range(count):
+            InstalmentFactory(award=AwardFactory(accepted=True), paid_at=timezone.now())
+
+    url = reverse("admin:funding_award_changelist")
+    grow(5)
+    small = queries(client, url, {"all": ""})
+    grow(25)
     large = queries(client, url, {"all": ""})
 
     assert small == large

@@ -1,0 +1,392 @@
+"""Staff screens for awards (funded projects): the list by round, lead, amount and status;
+each award's page with its application, partners, payment schedule, progress updates and
+outputs; and the buttons that mark an instalment paid and record that the work started
+and finished.
+
+Awards are made by the announcement of a round's decisions and answered by the lead
+organisation, so nobody adds, deletes or edits one here: staff add its dated instalments,
+and every change of state goes through a service.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q, QuerySet, Sum
+from django.forms.models import BaseInlineFormSet
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import NoReverseMatch, URLPattern, path, reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
+from django.views.decorators.http import require_POST
+
+from localdigital.accounts.requests import request_staff_user
+
+from .. import formats
+from ..errors import FundingError
+from ..models import Award, AwardStatus, Instalment, ProgressUpdate, ProjectOutput
+from ..services import awards as services
+from .common import ReadOnlyInline, return_response, run_each
+
+AWARD_CHANGE = "admin:funding_award_change"
+# Instalments are scheduled for awards that may still be paid.
+SCHEDULABLE = (AwardStatus.OFFERED, AwardStatus.ACCEPTED, AwardStatus.ACTIVE)
+
+
+class InstalmentFormSet(BaseInlineFormSet):
+    """The payment schedule: a paid instalment cannot be changed or removed, the instalments
+    cannot add up to more than the award, and a declined or completed award takes no new
+    ones."""
+
+    def clean(self) -> None:
+        super().clean()
+        if any(self.errors):
+            return
+        award: Award = self.instance
+        total = Decimal(0)
+        for form in self.forms:
+            if not form.cleaned_data:
+                continue
+            instalment: Instalment = form.instance
+            deleted = form.cleaned_data.get("DELETE", False)
+            is_paid = instalment.pk is not None and instalment.paid_at is not None
+            if is_paid and (deleted or form.has_changed()):
+                raise ValidationError(
+                    f"The instalment due {formats.day_of(instalment.due_on)} is paid, so it "
+                    "can no longer change or be removed.",
+                    code="paid",
+                )
+            if instalment.pk is None and award.status not in SCHEDULABLE:
+                raise ValidationError(
+                    f"This award is {award.get_status_display().lower()}, so it takes no new "
+                    "instalments.",
+                    code="closed",
+                )
+            if not deleted and form.cleaned_data.get("amount") is not None:
+                total += form.cleaned_data["amount"]
+        if total > award.amount:
+            raise ValidationError(
+                f"The instalments add up to {formats.money(total)}, more than the "
+                f"{formats.money(award.amount)} awarded.",
+                code="total",
+            )
+
+
+class InstalmentForm(forms.ModelForm):
+    class Meta:
+        model = Instalment
+        fields = ["due_on", "amount"]
+        widgets = {"due_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        error_messages = {
+            "due_on": {
+                "required": "Enter the date the instalment is due.",
+                "invalid": "Enter the due date as a real date, such as 27 March 2026.",
+            },
+            "amount": {
+                "required": "Enter the instalment's amount.",
+                "invalid": "Enter the amount in pounds, such as 30000.",
+            },
+        }
+
+
+class InstalmentInline(admin.TabularInline):
+    """The award's payment schedule: staff add dated instalments, and mark each paid."""
+
+    model = Instalment
+    form = InstalmentForm
+    formset = InstalmentFormSet
+    extra = 1
+    fields = ["due_on", "amount", "payment"]
+    readonly_fields = ["payment"]
+    verbose_name = "instalment"
+    verbose_name_plural = "payment schedule"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Instalment]:
+        return super().get_queryset(request).select_related("paid_by", "award")
+
+    @admin.display(description="paid")
+    def payment(self, instalment: Instalment) -> SafeString | str:
+        if instalment.pk is None:
+            return "-"
+        if instalment.paid_at is not None:
+            by = instalment.paid_by.email if instalment.paid_by else "someone"
+            return f"Paid on {formats.day(instalment.paid_at)} by {by}"
+        if instalment.award.status not in (AwardStatus.ACCEPTED, AwardStatus.ACTIVE):
+            return "Not paid: the offer is not accepted"
+        # The change page is one form, so the button sends it to the payment's own address.
+        return format_html(
+            '<button type="submit" class="button" formaction="{}" formnovalidate '
+            'aria-label="Mark the instalment of {} due {} paid">Mark paid</button>',
+            reverse(
+                "admin:funding_award_instalment_pay", args=[instalment.award_id, instalment.pk]
+            ),
+            formats.money(instalment.amount),
+            formats.day_of(instalment.due_on),
+        )
+
+
+class ProgressUpdateInline(ReadOnlyInline):
+    model = ProgressUpdate
+    fields = ["posted_at", "title", "body", "posted_by"]
+    related = ("posted_by",)
+    verbose_name = "progress update"
+    verbose_name_plural = "progress updates (posted by the project team)"
+
+
+class ProjectOutputInline(ReadOnlyInline):
+    model = ProjectOutput
+    fields = ["title", "output_type", "url", "added_at"]
+    verbose_name = "output"
+    verbose_name_plural = "outputs (added by the project team)"
+
+
+@admin.register(Award)
+class AwardAdmin(admin.ModelAdmin):
+    """Awards, the funded projects: by round, lead, amount and status.
+
+    An award's page links to its application, lists the partners, and holds the payment
+    schedule, where staff add dated instalments and mark each paid; its buttons record that
+    the work started (accepted → active) and that it finished (active → completed).
+    """
+
+    list_display = [
+        "title",
+        "round_name",
+        "lead_name",
+        "amount_display",
+        "status",
+        "awarded_on",
+        "paid_display",
+    ]
+    list_filter = ["status", "application__round"]
+    list_select_related = ["application__round", "application__lead_organisation"]
+    search_fields = ["title", "application__reference", "application__lead_organisation__name"]
+    search_help_text = "Search by title, application reference or lead organisation."
+    ordering = ["-awarded_on", "title"]
+    inlines = [InstalmentInline, ProgressUpdateInline, ProjectOutputInline]
+    actions = ["start_selected", "complete_selected"]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "title",
+                    "application_link",
+                    "round_name",
+                    "lead_name",
+                    "partners",
+                    "public_link",
+                ]
+            },
+        ),
+        (
+            "The award",
+            {
+                "fields": [
+                    "amount_display",
+                    "awarded_on",
+                    "status",
+                    "conditions",
+                    "planned_start_on",
+                    "planned_end_on",
+                    "summary",
+                ]
+            },
+        ),
+        (
+            "History",
+            {
+                "fields": [
+                    "created_at",
+                    "responded_at",
+                    "responded_by",
+                    "decline_reason",
+                    "started_at",
+                    "completed_at",
+                ]
+            },
+        ),
+    ]
+    readonly_fields = [
+        "title",
+        "application_link",
+        "round_name",
+        "lead_name",
+        "partners",
+        "public_link",
+        "amount_display",
+        "awarded_on",
+        "status",
+        "conditions",
+        "planned_start_on",
+        "planned_end_on",
+        "summary",
+        "created_at",
+        "responded_at",
+        "responded_by",
+        "decline_reason",
+        "started_at",
+        "completed_at",
+    ]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Award]:
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("application__round", "application__lead_organisation")
+            .annotate(
+                paid_total=Sum("instalments__amount", filter=Q(instalments__paid_at__isnull=False)),
+                instalment_count=Count("instalments"),
+            )
+        )
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def save_model(self, request: HttpRequest, obj: Award, form: Any, change: bool) -> None:
+        # Every field of the award is read-only; only its instalments are saved.
+        return None
+
+    # Columns and fields
+
+    @admin.display(description="round", ordering="application__round__number")
+    def round_name(self, award: Award) -> str:
+        return award.application.round.name
+
+    @admin.display(description="lead organisation", ordering="application__lead_organisation__name")
+    def lead_name(self, award: Award) -> str:
+        return award.application.lead_organisation.name
+
+    @admin.display(description="amount awarded", ordering="amount")
+    def amount_display(self, award: Award) -> str:
+        return formats.money(award.amount)
+
+    @admin.display(description="paid so far")
+    def paid_display(self, award: Award) -> str:
+        paid = getattr(award, "paid_total", None) or Decimal(0)
+        return formats.money(paid)
+
+    @admin.display(description="application")
+    def application_link(self, award: Award) -> SafeString:
+        application = award.application
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("admin:funding_application_change", args=[application.pk]),
+            application.reference,
+        )
+
+    @admin.display(description="partner organisations")
+    def partners(self, award: Award) -> SafeString | str:
+        partners = list(
+            award.application.partners.select_related("organisation").order_by("organisation__name")
+        )
+        if not partners:
+            return "None"
+        return format_html_join(", ", "{}", ((p.organisation.name,) for p in partners))
+
+    @admin.display(description="public page")
+    def public_link(self, award: Award) -> SafeString | str:
+        if not award.is_public:
+            return "None: the offer was declined"
+        try:
+            url = reverse("funding:project-detail", args=[award.slug])
+        except NoReverseMatch:
+            return "-"
+        return format_html('<a href="{}">{}</a>', url, url)
+
+    # The award's page and its buttons
+
+    def get_urls(self) -> list[URLPattern]:
+        return [
+            path(
+                "<int:award_id>/instalments/<int:instalment_id>/pay/",
+                self.admin_site.admin_view(require_POST(self.instalment_pay_view)),
+                name="funding_award_instalment_pay",
+            ),
+            *super().get_urls(),
+        ]
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        award = self.get_object(request, object_id)
+        extra_context = {**(extra_context or {})}
+        if award is not None and self.has_change_permission(request, award):
+            buttons = []
+            if award.status == AwardStatus.ACCEPTED:
+                buttons.append(("start_selected", "Record that work started"))
+            if award.status == AwardStatus.ACTIVE:
+                buttons.append(("complete_selected", "Record that it finished"))
+            extra_context.update(
+                award_actions=buttons,
+                award_actions_url=reverse("admin:funding_award_changelist"),
+                action_checkbox_name=helpers.ACTION_CHECKBOX_NAME,
+            )
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def instalment_pay_view(
+        self, request: HttpRequest, award_id: int, instalment_id: int
+    ) -> HttpResponse:
+        """Mark one instalment of the award paid."""
+        instalment = get_object_or_404(
+            Instalment.objects.select_related("award"), pk=instalment_id, award_id=award_id
+        )
+        if not self.has_change_permission(request, instalment.award):
+            raise PermissionDenied
+        try:
+            services.instalment_mark_paid(
+                instalment=instalment, paid_by=request_staff_user(request)
+            )
+        except FundingError as error:
+            self.message_user(request, f"Nothing was changed. {error}", messages.ERROR)
+        else:
+            self.message_user(
+                request,
+                f"Marked the instalment of {formats.money(instalment.amount)} due "
+                f"{formats.day_of(instalment.due_on)} paid.",
+                messages.SUCCESS,
+            )
+        return HttpResponseRedirect(reverse(AWARD_CHANGE, args=[award_id]))
+
+    @admin.action(description="Record that work started", permissions=["change"])
+    def start_selected(self, request: HttpRequest, queryset: QuerySet[Award]) -> Any:
+        staff = request_staff_user(request)
+        awards = list(queryset.order_by("pk"))
+        run_each(
+            self,
+            request,
+            awards,
+            lambda award: services.award_start(award=award, started_by=staff),
+            label=lambda award: award.title,
+            done="Recorded that work started on {}.",
+            refused="Not changed:",
+        )
+        return return_response(request, awards, detail_url_name=AWARD_CHANGE)
+
+    @admin.action(description="Record that it finished", permissions=["change"])
+    def complete_selected(self, request: HttpRequest, queryset: QuerySet[Award]) -> Any:
+        staff = request_staff_user(request)
+        awards = list(queryset.order_by("pk"))
+        run_each(
+            self,
+            request,
+            awards,
+            lambda award: services.award_complete(award=award, completed_by=staff),
+            label=lambda award: award.title,
+            done="Recorded that {} finished.",
+            refused="Not changed:",
+        )
+        return return_response(request, awards, detail_url_name=AWARD_CHANGE)

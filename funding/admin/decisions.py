@@ -1,0 +1,593 @@
+"""Staff screens for recommendations and decisions: a round's ranking (and its CSV), the
+recommendation and the decision on each application, and the record of the Minister's
+approval of a round's decisions.
+
+Only fund managers (and superusers) reach these: an assessor has none of the permissions
+they need. Whatever the services refuse (an amount above the amount requested or the phase's
+cap, a rejection without feedback, a change after approval) is shown as a form error.
+"""
+
+from __future__ import annotations
+
+import csv
+from decimal import Decimal
+from io import StringIO
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import URLPattern, path, reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from localdigital.accounts.requests import request_staff_user
+
+from .. import formats
+from ..errors import FundingError, NotPermitted, TransitionNotAllowed
+from ..models import (
+    Application,
+    ApplicationStatus,
+    Decision,
+    DecisionOutcome,
+    Phase,
+    PhaseCap,
+    Recommendation,
+    Round,
+)
+from ..selectors import assessment as selectors
+from ..services import assessment as assessment_services
+from ..services import decisions as services
+from .common import action_form_page, confirmed_data, return_response, run_each
+
+APPLICATION_CHANGE = "admin:funding_application_change"
+ROUND_CHANGE = "admin:funding_round_change"
+get_or_post = require_http_methods(["GET", "POST"])
+# A spreadsheet runs a cell that starts with one of these as a formula; such a cell is
+# written with a leading apostrophe, which makes it text.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _textarea(rows: int = 4) -> forms.Textarea:
+    return forms.Textarea(attrs={"rows": rows, "cols": 60})
+
+
+def _amount(label: str, *, minimum: int) -> forms.DecimalField:
+    return forms.DecimalField(
+        label=label,
+        required=False,
+        min_value=Decimal(minimum),
+        max_digits=12,
+        decimal_places=2,
+        widget=forms.NumberInput(attrs={"min": minimum, "step": "0.01"}),
+        error_messages={
+            "invalid": "Enter the amount in pounds, such as 60000 or 60000.50.",
+            "min_value": f"Enter an amount of £{minimum} or more.",
+            "max_digits": "Enter an amount under £10,000,000,000.",
+            "max_decimal_places": "Enter the amount in pounds and pence, such as 60000.50.",
+        },
+    )
+
+
+class RecommendForm(forms.Form):
+    required_css_class = "required"
+
+    recommendation = forms.ChoiceField(
+        label="What do you recommend?",
+        choices=Recommendation.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose what you recommend."},
+    )
+    recommended_amount = _amount("Amount to recommend (£)", minimum=0)
+    note = forms.CharField(
+        label="Note",
+        required=False,
+        widget=_textarea(),
+        help_text="For the panel and the Minister: why, and any conditions to set.",
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if (
+            data.get("recommendation") in selectors.FUNDED_RECOMMENDATIONS
+            and data.get("recommended_amount") is None
+            and "recommended_amount" not in self.errors
+        ):
+            self.add_error("recommended_amount", "Give the amount you recommend.")
+        return data
+
+
+class DecisionForm(forms.Form):
+    required_css_class = "required"
+
+    outcome = forms.ChoiceField(
+        label="Decision",
+        choices=DecisionOutcome.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose approved or rejected."},
+    )
+    award_amount = _amount("If approved, the amount awarded (£)", minimum=1)
+    conditions = forms.CharField(
+        label="If approved, any conditions of the grant",
+        required=False,
+        widget=_textarea(),
+    )
+    feedback = forms.CharField(
+        label="Feedback for the applicant",
+        required=False,
+        widget=_textarea(6),
+        help_text="Needed for a rejection: the applicant is told why. Sent when the round is "
+        "announced, never before.",
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        outcome = data.get("outcome")
+        if (
+            outcome == DecisionOutcome.APPROVED
+            and data.get("award_amount") is None
+            and "award_amount" not in self.errors
+        ):
+            self.add_error("award_amount", "Give the amount awarded.")
+        if outcome == DecisionOutcome.REJECTED and not (data.get("feedback") or "").strip():
+            self.add_error("feedback", "Give feedback: the applicant is told why.")
+        return data
+
+
+class ApproveForm(forms.Form):
+    required_css_class = "required"
+
+    confirmed = forms.BooleanField(
+        label="The Minister has approved the decisions of this round",
+        help_text=(
+            "Once recorded, the decisions, the recommendations and the announcement time can "
+            "no longer change. Applicants are told at the announcement time."
+        ),
+        error_messages={"required": "Confirm that the Minister has approved the decisions."},
+    )
+
+
+def _service_error(form: forms.Form, error: FundingError, field: str) -> None:
+    """Show a service's refusal on the form: about the state of things above the form, and
+    about what was typed beside ``field``."""
+    if isinstance(error, TransitionNotAllowed | NotPermitted):
+        form.add_error(None, str(error))
+    else:
+        form.add_error(field, str(error))
+
+
+def _application(application_id: int) -> Application:
+    application = (
+        Application.objects.select_related("round", "lead_organisation")
+        .filter(pk=application_id)
+        .first()
+    )
+    if application is None:
+        raise Http404
+    return application
+
+
+def _phase_cap(application: Application) -> str:
+    if not application.phase:
+        return "No phase given"
+    cap = PhaseCap.objects.filter(round=application.round, phase=application.phase).first()
+    phase = Phase(application.phase).label
+    if cap is None or cap.max_award is None:
+        return f"{phase}: no cap"
+    return f"{phase}: up to {formats.money(cap.max_award)}"
+
+
+class ApplicationDecisionMixin(admin.ModelAdmin):
+    """What the application admin does for decisions: the recommendation and decision pages."""
+
+    def has_decide_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("funding.change_decision")
+
+    def get_urls(self) -> list[URLPattern]:
+        return [
+            path(
+                "<int:application_id>/recommend/",
+                self.admin_site.admin_view(get_or_post(self.recommend_view)),
+                name="funding_application_recommend",
+            ),
+            path(
+                "<int:application_id>/decide/",
+                self.admin_site.admin_view(get_or_post(self.decide_view)),
+                name="funding_application_decide",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _decision_page(
+        self, request: HttpRequest, application: Application, title: str
+    ) -> dict[str, Any]:
+        decision = selectors.application_decision(application=application)
+        sheet = selectors.moderation_sheet(application=application)
+        round = application.round
+        return {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": title,
+            "application": application,
+            "application_url": reverse(APPLICATION_CHANGE, args=[application.pk]),
+            "ranking_url": reverse("admin:funding_round_ranking", args=[round.pk]),
+            "decision": decision,
+            "requested": formats.money(application.requested_amount) or "Not given",
+            "phase_cap": _phase_cap(application),
+            "moderated": selectors.score_display(sheet.moderated_weighted),
+            "assessors_scores": ", ".join(
+                selectors.score_display(a.weighted)  # type: ignore[attr-defined]
+                for a in sheet.assessments
+            )
+            or "None submitted",
+            "recommended_amount": formats.money(decision.recommended_amount) if decision else "",
+            "award_amount": formats.money(decision.award_amount) if decision else "",
+            "is_locked": round.decisions_approved_at is not None,
+            "is_submitted": application.status == ApplicationStatus.SUBMITTED,
+        }
+
+    def recommend_view(self, request: HttpRequest, application_id: int) -> HttpResponse:
+        """Record the fund manager's recommendation from the ranking: fund, fund with
+        conditions, or do not fund, with the amount and a note."""
+        if not self.has_decide_permission(request):
+            raise PermissionDenied
+        application = _application(application_id)
+        decision = Decision.objects.filter(application=application).first()
+        initial: dict[str, Any] = {}
+        if decision is not None and decision.recommendation:
+            initial = {
+                "recommendation": decision.recommendation,
+                "recommended_amount": decision.recommended_amount,
+                "note": decision.recommendation_note,
+            }
+        else:
+            initial = {"recommended_amount": application.requested_amount}
+        form = RecommendForm(request.POST if request.method == "POST" else None, initial=initial)
+        if form.is_valid():
+            try:
+                services_decision = assessment_services.application_recommend(
+                    application=application,
+                    recommendation=form.cleaned_data["recommendation"],
+                    recommended_amount=form.cleaned_data["recommended_amount"],
+                    note=form.cleaned_data["note"],
+                    recommended_by=request_staff_user(request),
+                )
+            except FundingError as error:
+                _service_error(form, error, "recommended_amount")
+            else:
+                amount = formats.money(services_decision.recommended_amount)
+                self.message_user(
+                    request,
+                    f"Recorded your recommendation for {application.reference}: "
+                    f"{services_decision.get_recommendation_display()}"
+                    + (f", {amount}" if amount else "")
+                    + ".",
+                    messages.SUCCESS,
+                )
+                return HttpResponseRedirect(
+                    reverse("admin:funding_round_ranking", args=[application.round_id])
+                    + f"#application-{application.reference}"
+                )
+        context = {
+            **self._decision_page(request, application, f"Recommend: {application.reference}"),
+            "form": form,
+            "submit": "Save the recommendation",
+        }
+        return TemplateResponse(request, "admin/funding/application/decision_form.html", context)
+
+    def decide_view(self, request: HttpRequest, application_id: int) -> HttpResponse:
+        """Record the decision: approved with the amount awarded and any conditions, or
+        rejected with feedback. A draft until the round's decisions are approved."""
+        if not self.has_decide_permission(request):
+            raise PermissionDenied
+        application = _application(application_id)
+        decision = Decision.objects.filter(application=application).first()
+        initial: dict[str, Any] = {}
+        if decision is not None and decision.outcome:
+            initial = {
+                "outcome": decision.outcome,
+                "award_amount": decision.award_amount,
+                "conditions": decision.conditions,
+                "feedback": decision.feedback,
+            }
+        elif decision is not None and decision.recommendation:
+            funded = decision.recommendation in selectors.FUNDED_RECOMMENDATIONS
+            initial = {
+                "outcome": DecisionOutcome.APPROVED if funded else DecisionOutcome.REJECTED,
+                "award_amount": decision.recommended_amount,
+            }
+        form = DecisionForm(request.POST if request.method == "POST" else None, initial=initial)
+        if form.is_valid():
+            outcome = form.cleaned_data["outcome"]
+            try:
+                saved = services.application_decide(
+                    application=application,
+                    outcome=outcome,
+                    award_amount=form.cleaned_data["award_amount"],
+                    conditions=form.cleaned_data["conditions"],
+                    feedback=form.cleaned_data["feedback"],
+                    decided_by=request_staff_user(request),
+                )
+            except FundingError as error:
+                _service_error(
+                    form,
+                    error,
+                    "award_amount" if outcome == DecisionOutcome.APPROVED else "feedback",
+                )
+            else:
+                amount = formats.money(saved.award_amount)
+                self.message_user(
+                    request,
+                    f"Recorded the decision on {application.reference}: "
+                    f"{saved.get_outcome_display().lower()}"
+                    + (f", {amount}" if amount else "")
+                    + ". It stays a draft until the Minister's approval is recorded, and "
+                    "nobody outside staff sees it before the announcement.",
+                    messages.SUCCESS,
+                )
+                return HttpResponseRedirect(reverse(APPLICATION_CHANGE, args=[application.pk]))
+        context = {
+            **self._decision_page(request, application, f"Decide: {application.reference}"),
+            "form": form,
+            "submit": "Save the decision",
+        }
+        return TemplateResponse(request, "admin/funding/application/decision_form.html", context)
+
+
+def application_decision_context(request: HttpRequest, application: Application) -> dict:
+    """Return what a fund manager's application page shows of the recommendation and
+    decision, with links to record them."""
+    if not request.user.has_perm("funding.view_decision"):
+        return {}
+    can_decide = (
+        request.user.has_perm("funding.change_decision")
+        and application.status == ApplicationStatus.SUBMITTED
+        and application.round.decisions_approved_at is None
+    )
+    decision = selectors.application_decision(application=application)
+    return {
+        "decision": decision,
+        "decision_award_amount": formats.money(decision.award_amount) if decision else "",
+        "decision_recommended_amount": (
+            formats.money(decision.recommended_amount) if decision else ""
+        ),
+        "decisions_locked": application.round.decisions_approved_at is not None,
+        "recommend_url": (
+            reverse("admin:funding_application_recommend", args=[application.pk])
+            if can_decide
+            else ""
+        ),
+        "decide_url": (
+            reverse("admin:funding_application_decide", args=[application.pk]) if can_decide else ""
+        ),
+        "ranking_url": reverse("admin:funding_round_ranking", args=[application.round_id]),
+    }
+
+
+# The round's ranking and the Minister's approval
+
+
+def csv_safe(value: str) -> str:
+    """Return ``value`` so that no spreadsheet runs it as a formula."""
+    return f"'{value}" if value.startswith(FORMULA_STARTS) else value
+
+
+RANKING_COLUMNS = [
+    "rank",
+    "reference",
+    "title",
+    "lead organisation",
+    "phase",
+    "amount requested",
+    "moderated score",
+    "assessors' mean score",
+    "assessments submitted",
+    "recommendation",
+    "amount recommended",
+    "running total recommended",
+    "within budget",
+    "decision",
+    "amount awarded",
+]
+
+
+def _plain(amount: Decimal | None) -> str:
+    return "" if amount is None else f"{amount:.2f}"
+
+
+def _score(value: Decimal | None) -> str:
+    return "" if value is None else selectors.score_display(value)
+
+
+def ranking_csv(ranking: selectors.Ranking) -> str:
+    """Return the ranking as CSV, one row per application, best first."""
+    out = StringIO()
+    writer = csv.writer(out)
+    writer.writerow(RANKING_COLUMNS)
+    for row in ranking.rows:
+        writer.writerow(
+            [
+                row.rank,
+                row.reference,
+                csv_safe(row.title),
+                csv_safe(row.lead),
+                Phase(row.phase).label if row.phase else "",
+                _plain(row.requested_amount),
+                _score(row.moderated),
+                _score(row.assessors_mean),
+                row.assessments_submitted,
+                row.recommendation_label,
+                _plain(row.recommended_amount),
+                _plain(row.running_total),
+                "no" if row.is_over_budget else "yes",
+                row.outcome_label,
+                _plain(row.award_amount),
+            ]
+        )
+    return out.getvalue()
+
+
+class RoundDecisionsMixin(admin.ModelAdmin):
+    """What the round admin does for decisions: the ranking, its CSV, the record of the
+    Minister's approval, and the lock it puts on the announcement time."""
+
+    def has_rank_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("funding.view_decision")
+
+    def has_approve_decisions_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("funding.change_decision") and request.user.has_perm(
+            "funding.change_round"
+        )
+
+    def get_urls(self) -> list[URLPattern]:
+        return [
+            path(
+                "<int:round_id>/ranking/",
+                self.admin_site.admin_view(require_GET(self.ranking_view)),
+                name="funding_round_ranking",
+            ),
+            path(
+                "<int:round_id>/ranking.csv",
+                self.admin_site.admin_view(require_GET(self.ranking_csv_view)),
+                name="funding_round_ranking_csv",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _round(self, request: HttpRequest, round_id: int) -> Round:
+        if not self.has_rank_permission(request):
+            raise PermissionDenied
+        round = Round.objects.filter(pk=round_id).first()
+        if round is None:
+            raise Http404
+        return round
+
+    def ranking_view(self, request: HttpRequest, round_id: int) -> HttpResponse:
+        """Rank the round's submitted applications by weighted moderated score, those not
+        moderated yet after them by the mean of their assessors' weighted scores, with the
+        amounts requested and recommended and a running total against the budget."""
+        round = self._round(request, round_id)
+        ranking = selectors.round_ranking(round=round)
+        can_recommend = (
+            request.user.has_perm("funding.change_decision") and round.decisions_approved_at is None
+        )
+        # One address each, filled in per row: reversing three per row of a thousand costs.
+        application_url = reverse(APPLICATION_CHANGE, args=[0]).replace("/0/", "/{}/")
+        recommend_url = reverse("admin:funding_application_recommend", args=[0]).replace(
+            "/0/", "/{}/"
+        )
+        decide_url = reverse("admin:funding_application_decide", args=[0]).replace("/0/", "/{}/")
+        rows = [
+            {
+                "row": row,
+                "requested": formats.money(row.requested_amount) or "-",
+                "moderated": selectors.score_display(row.moderated),
+                "mean": selectors.score_display(row.assessors_mean),
+                "recommended": formats.money(row.recommended_amount),
+                "running_total": formats.money(row.running_total),
+                "award": formats.money(row.award_amount),
+                "phase": Phase(row.phase).label if row.phase else "-",
+                "url": application_url.format(row.application_id),
+                "recommend_url": recommend_url.format(row.application_id),
+                "decide_url": decide_url.format(row.application_id),
+            }
+            for row in ranking.rows
+        ]
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": f"Ranking: {round.name}",
+            "round": round,
+            "round_url": reverse(ROUND_CHANGE, args=[round.pk]),
+            "csv_url": reverse("admin:funding_round_ranking_csv", args=[round.pk]),
+            "rows": rows,
+            "budget": formats.money(round.budget),
+            "recommended_total": formats.money(ranking.recommended_total),
+            "remaining": formats.money(abs(ranking.remaining)),
+            "is_over_budget": ranking.remaining < 0,
+            "moderated_count": ranking.moderated_count,
+            "can_recommend": can_recommend,
+            "is_locked": round.decisions_approved_at is not None,
+        }
+        return TemplateResponse(request, "admin/funding/round/ranking.html", context)
+
+    def ranking_csv_view(self, request: HttpRequest, round_id: int) -> HttpResponse:
+        round = self._round(request, round_id)
+        ranking = selectors.round_ranking(round=round)
+        response = HttpResponse(ranking_csv(ranking), content_type="text/csv; charset=utf-8")
+        stamp = timezone.localtime().strftime("%Y-%m-%d")
+        response["Content-Disposition"] = f'attachment; filename="{round.slug}-ranking-{stamp}.csv"'
+        return response
+
+    @admin.action(
+        description="Record ministerial approval of the decisions…",
+        permissions=["approve_decisions"],
+    )
+    def approve_decisions(self, request: HttpRequest, queryset: QuerySet[Round]) -> Any:
+        """Ask staff to confirm, then record the Minister's approval of each round's
+        decisions: they, and the announcement time, are locked from then on."""
+        rounds = list(queryset.order_by("number"))
+        form = ApproveForm(confirmed_data(request))
+        if not form.is_valid():
+            return action_form_page(
+                self,
+                request,
+                action="approve_decisions",
+                title="Record ministerial approval of the decisions",
+                intro=(
+                    "Record this only once the Minister has approved the decisions. Every "
+                    "submitted application needs a decision, and the round an announcement "
+                    "time."
+                ),
+                submit="Record the approval",
+                form=form,
+                objects=[(round.pk, self._approval_described(round)) for round in rounds],
+            )
+        staff = request_staff_user(request)
+        run_each(
+            self,
+            request,
+            rounds,
+            lambda round: services.round_decisions_approve(round=round, approved_by=staff),
+            label=lambda round: round.name,
+            done=(
+                "Recorded the Minister's approval of the decisions of {}. They are announced "
+                "at the announcement time."
+            ),
+            refused="Not approved:",
+        )
+        return return_response(request, rounds, detail_url_name=ROUND_CHANGE)
+
+    @staticmethod
+    def _approval_described(round: Round) -> str:
+        counts = selectors.round_decision_counts(round=round)
+        announced = (
+            formats.date_and_time(round.decisions_announced_at)
+            if round.decisions_announced_at
+            else "no announcement time set"
+        )
+        return (
+            f"{round.name}: {counts['decided']} of {counts['submitted']} submitted applications "
+            f"decided ({counts['approved']} approved, {counts['rejected']} rejected); "
+            f"announced {announced}"
+        )
+
+    def round_decisions_context(self, request: HttpRequest, round: Round) -> dict[str, Any]:
+        """Return what the round's page shows of its decisions, with its buttons."""
+        if not self.has_rank_permission(request):
+            return {}
+        counts = selectors.round_decision_counts(round=round)
+        return {
+            "decision_counts": counts,
+            "ranking_url": reverse("admin:funding_round_ranking", args=[round.pk]),
+            "can_approve": (
+                round.decisions_approved_at is None
+                and self.has_approve_decisions_permission(request)
+            ),
+            "round_actions_url": reverse("admin:funding_round_changelist"),
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        }

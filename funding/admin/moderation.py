@@ -1,0 +1,279 @@
+"""Staff screens for assessment on the applications' pages: the "Assign assessors…" action,
+what an application's page shows of its assessments (conflicts with who and why), and the
+fund manager's moderation of an application's scores, once its assessments are all in."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import URLPattern, path, reverse
+from django.utils import timezone
+
+from localdigital.accounts.requests import request_staff_user
+
+from .. import formats
+from ..errors import FundingError
+from ..models import Application, ApplicationStatus, Assessment, AssessmentStatus
+from ..selectors import assessment as selectors
+from ..services import assessment as services
+from .assessment import (
+    APPLICATION_CHANGE,
+    assessor_name,
+    get_or_post,
+    next_step,
+    score_url,
+)
+from .assessment_forms import AssignAssessorsForm, ModerationForm
+from .common import RETURN_DETAIL, action_form_page, confirmed_data, count_of
+from .roles import sees_all
+
+DEFAULT_DUE_DAYS = 14
+
+
+class ApplicationAssessmentMixin(admin.ModelAdmin):
+    """What the application admin does for assessment: the "Assign assessors…" action and
+    the moderation page."""
+
+    def has_assign_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("funding.add_assessment")
+
+    def has_moderate_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("funding.change_moderatedscore")
+
+    def get_urls(self) -> list[URLPattern]:
+        return [
+            path(
+                "<int:application_id>/moderate/",
+                self.admin_site.admin_view(get_or_post(self.moderate_view)),
+                name="funding_application_moderate",
+            ),
+            *super().get_urls(),
+        ]
+
+    @admin.action(description="Assign assessors…", permissions=["assign"])
+    def assign_assessors(
+        self, request: HttpRequest, queryset: QuerySet[Application]
+    ) -> HttpResponse | None:
+        """Ask for the assessors and the due date, then give each application the round's
+        number of assessors; say what was made, and which could not be filled and why."""
+        applications = list(queryset.select_related("round", "lead_organisation"))
+        applications.sort(key=lambda application: application.reference)
+        form = AssignAssessorsForm(
+            confirmed_data(request),
+            initial={"due_on": timezone.localdate() + timedelta(days=DEFAULT_DUE_DAYS)},
+        )
+        if form.is_valid():
+            try:
+                result = services.assessors_assign(
+                    applications=applications,
+                    assessors=list(form.cleaned_data["assessors"]),
+                    due_on=form.cleaned_data["due_on"],
+                    assigned_by=request_staff_user(request),
+                )
+            except FundingError as error:
+                form.add_error(None, str(error))
+            else:
+                self._assigned_report(request, result)
+                return self._back_to_application(request, applications)
+        return action_form_page(
+            self,
+            request,
+            action="assign_assessors",
+            title="Assign assessors",
+            intro=(
+                "Each submitted application is given assessors until it has its round's number. "
+                "An assessor who declared a conflict with an application stays off it. Each "
+                "assessor is emailed the applications they are given."
+            ),
+            submit="Assign",
+            form=form,
+            objects=[(a.pk, self._described(a)) for a in applications],
+        )
+
+    @staticmethod
+    def _described(application: Application) -> str:
+        active = getattr(application, "assessments_open", 0) + getattr(
+            application, "assessments_submitted", 0
+        )
+        wanted = application.round.assessors_per_application
+        conflicted = getattr(application, "assessments_conflicted", 0)
+        described = (
+            f"{application.reference}: {application.title or 'Untitled'} "
+            f"({application.lead_organisation.name}; {active} of {wanted} assessors"
+        )
+        if conflicted:
+            described += f"; {count_of(conflicted, 'conflict', 'conflicts')} declared"
+        return described + ")"
+
+    def _assigned_report(self, request: HttpRequest, result: services.AssignResult) -> None:
+        by_application: dict[str, list[str]] = {}
+        for assessment in result.made:
+            by_application.setdefault(assessment.application.reference, []).append(
+                assessor_name(assessment)
+            )
+        if by_application:
+            self.message_user(
+                request,
+                f"Assigned {count_of(len(result.made), 'assessment', 'assessments')}: "
+                + "; ".join(
+                    f"{reference} to {', '.join(names)}"
+                    for reference, names in sorted(by_application.items())
+                )
+                + ". Each assessor has been emailed.",
+                messages.SUCCESS,
+            )
+        if result.short:
+            self.message_user(
+                request,
+                "Could not give these applications all their assessors: "
+                + "; ".join(f"{ref}, as {why}" for ref, why in sorted(result.short.items()))
+                + ".",
+                messages.WARNING,
+            )
+        if not result.made and not result.short:
+            self.message_user(
+                request,
+                "Nothing was changed: each application already has its assessors.",
+                messages.WARNING,
+            )
+
+    def _back_to_application(
+        self, request: HttpRequest, applications: list[Application]
+    ) -> HttpResponse | None:
+        if request.POST.get("_return") == RETURN_DETAIL and len(applications) == 1:
+            return HttpResponseRedirect(reverse(APPLICATION_CHANGE, args=[applications[0].pk]))
+        return None
+
+    def moderate_view(self, request: HttpRequest, application_id: int) -> HttpResponse:
+        """Show each assessor's scores side by side, per criterion, with their spread and
+        justifications; record the moderated score of each, with a note."""
+        if not self.has_moderate_permission(request):
+            raise PermissionDenied
+        application = (
+            Application.objects.select_related("round", "lead_organisation")
+            .filter(pk=application_id)
+            .first()
+        )
+        if application is None:
+            raise Http404
+        sheet = selectors.moderation_sheet(application=application)
+        is_complete = application.status == ApplicationStatus.SUBMITTED and (
+            services.assessments_are_complete(application)
+        )
+        criteria = [line.criterion for line in sheet.lines]
+        initial: dict[str, object] = {}
+        for line in sheet.lines:
+            if line.moderated is not None:
+                initial[f"score_{line.criterion.pk}"] = line.moderated.score
+                initial[f"note_{line.criterion.pk}"] = line.moderated.note
+        data = request.POST if request.method == "POST" and is_complete else None
+        form = ModerationForm(data, criteria=criteria, initial=initial)
+        if data is not None and form.is_valid():
+            try:
+                services.application_moderate(
+                    application=application,
+                    scores=form.values(),
+                    moderated_by=request_staff_user(request),
+                )
+            except FundingError as error:
+                form.add_error(None, str(error))
+            else:
+                sheet = selectors.moderation_sheet(application=application)
+                self.message_user(
+                    request,
+                    f"Saved the moderated scores of {application.reference}: "
+                    f"{selectors.score_display(sheet.moderated_weighted)} out of 100.",
+                    messages.SUCCESS,
+                )
+                return HttpResponseRedirect(reverse(APPLICATION_CHANGE, args=[application.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": f"Moderate the scores of {application.reference}",
+            "application": application,
+            "application_url": reverse(APPLICATION_CHANGE, args=[application.pk]),
+            "is_complete": is_complete,
+            "assessors": [
+                {
+                    "name": assessor_name(a),
+                    "weighted": selectors.score_display(a.weighted),  # type: ignore[attr-defined]
+                }
+                for a in sheet.assessments
+            ],
+            "lines": [
+                {
+                    "line": line,
+                    "score": form.fields_for(line.criterion)[0],
+                    "note": form.fields_for(line.criterion)[1],
+                }
+                for line in sheet.lines
+            ],
+            "moderated_weighted": selectors.score_display(sheet.moderated_weighted),
+            "form": form,
+        }
+        return TemplateResponse(request, "admin/funding/application/moderate.html", context)
+
+
+def application_assessment_context(request: HttpRequest, application: Application) -> dict:
+    """Return what the application's page shows of its assessment: to a fund manager every
+    assessment (conflicts with who and why), what to do next and the buttons; to an
+    assessor their own assessment's next step."""
+    if not sees_all(request):
+        own = Assessment.objects.filter(
+            application=application, assessor=request_staff_user(request)
+        ).first()
+        if own is None:
+            return {}
+        label, url = next_step(own.pk, own.status)
+        return {
+            "own_assessment": own,
+            "own_due": formats.day_of(own.due_on),
+            "own_step": label,
+            "own_step_url": url,
+        }
+    assessments = selectors.application_assessments(application=application)
+    criteria_count = len(selectors.round_criteria(round=application.round))
+    is_submitted = application.status == ApplicationStatus.SUBMITTED
+    is_complete = is_submitted and services.assessments_are_complete(application)
+    can_assign = is_submitted and request.user.has_perm("funding.add_assessment")
+    can_moderate = is_complete and request.user.has_perm("funding.change_moderatedscore")
+    conflicts = [a for a in assessments if a.status == AssessmentStatus.CONFLICTED]
+    active = len(assessments) - len(conflicts)
+    return {
+        "show_assessment": True,
+        "assessments": [
+            {
+                "assessment": a,
+                "name": assessor_name(a),
+                "email": a.assessor.email,
+                "due": formats.day_of(a.due_on),
+                "is_conflicted": a.status == AssessmentStatus.CONFLICTED,
+                "weighted": selectors.score_display(a.weighted),  # type: ignore[attr-defined]
+                "scored": f"{a.scored_count} of {criteria_count}",  # type: ignore[attr-defined]
+                "url": score_url(a) if a.status != AssessmentStatus.CONFLICTED else "",
+            }
+            for a in assessments
+        ],
+        "conflicts": [
+            {"name": assessor_name(a), "note": a.conflict_note, "at": a.conflict_declared_at}
+            for a in conflicts
+        ],
+        "assessors_wanted": application.round.assessors_per_application,
+        "assessors_active": active,
+        "needs_assessors": is_submitted and active < application.round.assessors_per_application,
+        "is_complete": is_complete,
+        "can_assign": can_assign,
+        "assign_url": reverse("admin:funding_application_changelist"),
+        "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        "moderate_url": (
+            reverse("admin:funding_application_moderate", args=[application.pk])
+            if can_moderate
+            else ""
+        ),
+    }
