@@ -2,16 +2,32 @@
 
 from django.urls import path
 
-from funding.views import applications, eois, partners, public
+from funding.views import applications, awards, eois, open_data, partners, projects, public
 
 app_name = "funding"
 
 EOI = "funding/expressions-of-interest/<str:reference>/"
 APPLICATION = "funding/applications/<str:reference>/"
+PROJECT = "funding/projects/<slug:slug>/"
 
 urlpatterns = [
     path("funding/", public.round_list, name="round-list"),
     path("funding/rounds/<slug:slug>/", public.round_detail, name="round-detail"),
+    # Funded projects and their open data.
+    path("funding/projects/", projects.project_list, name="project-list"),
+    path("funding/projects.csv", open_data.projects_csv, name="projects-csv"),
+    path("funding/projects.json", open_data.projects_json, name="projects-json"),
+    path("funding/360giving.json", open_data.threesixtygiving_json, name="threesixtygiving"),
+    path("funding/open-data/", open_data.open_data, name="open-data"),
+    path(PROJECT, projects.project_detail, name="project-detail"),
+    # A funded project's team.
+    path(f"{PROJECT}updates/new/", awards.project_update_new, name="project-update-new"),
+    path(f"{PROJECT}outputs/", awards.project_outputs, name="project-outputs"),
+    path(
+        f"{PROJECT}outputs/<int:pk>/remove/",
+        awards.project_output_remove,
+        name="project-output-remove",
+    ),
     # Expressions of interest.
     path(
         "funding/rounds/<slug:slug>/expression-of-interest/",
@@ -65,6 +81,18 @@ urlpatterns = [
         name="application-confirmation",
     ),
     path(f"{APPLICATION}withdraw/", applications.application_withdraw, name="application-withdraw"),
+    # The outcome, once announced, and the grant offer.
+    path(f"{APPLICATION}outcome/", awards.application_outcome, name="application-outcome"),
+    path(
+        f"{APPLICATION}outcome/accept/",
+        awards.application_offer_accept,
+        name="application-offer-accept",
+    ),
+    path(
+        f"{APPLICATION}outcome/decline/",
+        awards.application_offer_decline,
+        name="application-offer-decline",
+    ),
     # A partner's contact confirms by emailed link; no account needed.
     path("funding/partners/confirm/", partners.partner_confirm, name="partner-confirm"),
 ]

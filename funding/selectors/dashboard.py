@@ -1,5 +1,8 @@
 """The applicant's dashboard on /account/: the EOIs and applications of the person's
-organisations, and the rounds they may bid to now."""
+organisations, their funded projects, and the rounds they may bid to now.
+
+An application's outcome shows only once its round is announced; before then the
+dashboard reads nothing of its decision."""
 
 from __future__ import annotations
 
@@ -14,7 +17,16 @@ from declaration import selectors as declaration_selectors
 from localdigital.accounts.models import User
 
 from .. import formats
-from ..models import Application, ApplicationStatus, EoiStatus, ExpressionOfInterest, Round
+from ..models import (
+    Application,
+    ApplicationStatus,
+    Decision,
+    DecisionOutcome,
+    EoiStatus,
+    ExpressionOfInterest,
+    Round,
+)
+from .awards import FundedProjectRow, funded_projects_for_member
 
 STATUS_TAGS = {
     EoiStatus.DRAFT: "govuk-tag--grey",
@@ -25,6 +37,11 @@ STATUS_TAGS = {
     ApplicationStatus.DRAFT: "govuk-tag--grey",
     ApplicationStatus.SUBMITTED: "govuk-tag--blue",
     ApplicationStatus.WITHDRAWN: "govuk-tag--grey",
+}
+# An application's announced outcome, in place of "Submitted".
+OUTCOME_TAGS = {
+    DecisionOutcome.APPROVED: ("Approved", "govuk-tag--green"),
+    DecisionOutcome.REJECTED: ("Not funded", "govuk-tag--red"),
 }
 
 
@@ -59,6 +76,7 @@ class FundingDashboard:
     eois: list[BidRow] = field(default_factory=list)
     applications: list[BidRow] = field(default_factory=list)
     open_rounds: list[OpenRound] = field(default_factory=list)
+    funded_projects: list[FundedProjectRow] = field(default_factory=list)
 
 
 def _deadline(status: str, closes_at: datetime | None, now: datetime) -> str:
@@ -106,21 +124,35 @@ def funding_dashboard(*, user: User, now: datetime | None = None) -> FundingDash
         )
         for eoi in eois
     ]
-    application_rows = [
-        BidRow(
-            kind="application",
-            reference=application.reference,
-            title=application.title or "Untitled application",
-            url=reverse("funding:application-detail", args=[application.reference]),
-            round_name=application.round.name,
-            lead=application.lead_organisation.name,
-            is_lead=application.lead_organisation_id in organisation_ids,
-            status_label=application.get_status_display(),
-            status_tag_class=STATUS_TAGS[ApplicationStatus(application.status)],
-            deadline=_deadline(application.status, application.round.applications_close_at, now),
+    application_list = list(applications)
+    outcomes = _announced_outcomes(application_list)
+    application_rows = []
+    for application in application_list:
+        outcome = outcomes.get(application.pk)
+        label, tag = (
+            OUTCOME_TAGS[DecisionOutcome(outcome)]
+            if outcome
+            else (
+                application.get_status_display(),
+                STATUS_TAGS[ApplicationStatus(application.status)],
+            )
         )
-        for application in applications
-    ]
+        application_rows.append(
+            BidRow(
+                kind="application",
+                reference=application.reference,
+                title=application.title or "Untitled application",
+                url=reverse("funding:application-detail", args=[application.reference]),
+                round_name=application.round.name,
+                lead=application.lead_organisation.name,
+                is_lead=application.lead_organisation_id in organisation_ids,
+                status_label=label,
+                status_tag_class=tag,
+                deadline=_deadline(
+                    application.status, application.round.applications_close_at, now
+                ),
+            )
+        )
     open_rounds = []
     for round in Round.objects.filter(is_published=True).order_by("-number"):
         if round.is_eoi_open_at(now):
@@ -143,4 +175,26 @@ def funding_dashboard(*, user: User, now: datetime | None = None) -> FundingDash
                     deadline=formats.date_and_time(round.applications_close_at),
                 )
             )
-    return FundingDashboard(eois=eoi_rows, applications=application_rows, open_rounds=open_rounds)
+    return FundingDashboard(
+        eois=eoi_rows,
+        applications=application_rows,
+        open_rounds=open_rounds,
+        funded_projects=funded_projects_for_member(user=user),
+    )
+
+
+def _announced_outcomes(applications: list[Application]) -> dict[int, str]:
+    """Return the outcome of each submitted application whose round is announced, in one
+    query (none when no round is announced): the only decisions the dashboard reads."""
+    announced = [
+        application.pk
+        for application in applications
+        if application.round.is_announced and application.status == ApplicationStatus.SUBMITTED
+    ]
+    if not announced:
+        return {}
+    return dict(
+        Decision.objects.filter(
+            application_id__in=announced, outcome__in=DecisionOutcome.values
+        ).values_list("application_id", "outcome")
+    )

@@ -8,15 +8,20 @@ from __future__ import annotations
 
 from django import template
 
+from funding.selectors.projects import FundedProjectLink, funded_projects_for_organisation
+
 register = template.Library()
 
 
 @register.simple_tag
-def funded_projects_for(organisation: object) -> list[object]:
-    """Return the funded projects that ``organisation`` leads or partners on, for
-    ``{% funded_projects_for organisation as projects %}``.
+def funded_projects_for(organisation: object) -> list[FundedProjectLink]:
+    """Return the public funded projects that ``organisation`` leads or partners on, newest
+    first, for ``{% funded_projects_for organisation as projects %}``, in one query.
 
-    Each project has ``title``, ``url`` and ``role`` ("Lead" or "Partner"). The Fund has no
-    funded projects yet, so there are none to return; a page that uses the tag shows nothing.
+    Each project has ``title``, ``url`` and ``role`` ("Lead" or "Partner"). Declined offers
+    and awards of rounds not yet announced are never among them.
     """
-    return []
+    organisation_id = getattr(organisation, "pk", None)
+    if not isinstance(organisation_id, int):
+        return []
+    return funded_projects_for_organisation(organisation_id=organisation_id)

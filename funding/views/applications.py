@@ -40,6 +40,7 @@ from ..forms.eois import LeadOrganisationForm
 from ..models import SECTION_FIELDS, Application, Section
 from ..rules import follow_on_awards as follow_on_awards_for
 from ..selectors import applications as selectors
+from ..selectors import awards as award_selectors
 from ..selectors import rounds as round_selectors
 from ..selectors.applications import ApplicationAccess
 from ..services import applications as services
@@ -171,11 +172,17 @@ def application_detail(
     """The task list: each section's status, the partners' confirmations, what to do next."""
     application = access.application
     tasks = selectors.application_tasks(application=application)
+    # Nothing of a decision is read, let alone shown, before the round is announced.
+    outcome = award_selectors.application_outcome_get(application=application, user=request.user)
     return render(
         request,
         "funding/application/detail.html",
         {
             "access": access,
+            "outcome": outcome,
+            "outcome_url": reverse("funding:application-outcome", args=[application.reference])
+            if outcome is not None
+            else "",
             "application": application,
             "round": application.round,
             "tasks": tasks,

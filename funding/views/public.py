@@ -1,4 +1,5 @@
-"""The Fund's public pages: the rounds, and each round's timeline, rules and questions."""
+"""The Fund's public pages: the rounds with the Fund's figures, and each round's timeline,
+rules and questions."""
 
 from __future__ import annotations
 
@@ -8,12 +9,19 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from ..selectors import rounds as selectors
+from ..selectors.statistics import funding_statistics
 
 
 @require_GET
 def round_list(request: HttpRequest) -> HttpResponse:
-    """List every published round, open ones first, with its status and next date."""
-    return render(request, "funding/public/round_list.html", {"rounds": selectors.rounds_public()})
+    """List every published round, open ones first, with its status and next date, and the
+    Fund's figures: projects funded, the total awarded, the councils taking part, and a
+    chart (with a table of the same figures) of funding by round."""
+    return render(
+        request,
+        "funding/public/round_list.html",
+        {"rounds": selectors.rounds_public(), "statistics": funding_statistics()},
+    )
 
 
 @require_GET

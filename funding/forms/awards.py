@@ -1,0 +1,141 @@
+"""Forms for a funded project's applicants and team: declining the grant offer, posting a
+progress update and adding an output."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from crispy_forms_gds.layout import Field, Size
+from django import forms
+
+from ..models import ProgressUpdate, ProjectOutput, ProjectOutputType
+from .common import TEXT_MAX, helper, long_text_field, text_field
+
+UPDATE_BODY_MAX = 10_000
+URL_MAX = ProjectOutput._meta.get_field("url").max_length or 500
+UPDATE_TITLE_MAX = ProgressUpdate._meta.get_field("title").max_length or TEXT_MAX
+
+
+class DeclineForm(forms.Form):
+    """Why the lead organisation declines the grant offer (required: the team is told)."""
+
+    reason = long_text_field(
+        "Why are you declining the grant offer?",
+        name="The reason",
+        hint="The Local Digital team reads this. It is not published.",
+        required="Enter why you are declining the grant offer",
+        rows=5,
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = helper(Field.textarea("reason", label_size=Size.MEDIUM, rows=5))
+
+    def clean_reason(self) -> str:
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise forms.ValidationError("Enter why you are declining the grant offer")
+        return reason
+
+
+class ProgressUpdateForm(forms.Form):
+    """A progress update on a funded project: a title and what happened. It is public."""
+
+    title = text_field(
+        "Title",
+        name="Title",
+        required="Enter a title for your update",
+        hint="For example, “Discovery finished” or “Beta live in 3 councils”.",
+    )
+    body = forms.CharField(
+        label="Your update",
+        help_text="What you have done, what you learned and what comes next. It will be "
+        "public, on the project's page.",
+        max_length=UPDATE_BODY_MAX,
+        error_messages={
+            "required": "Enter your update",
+            "max_length": f"Your update must be {UPDATE_BODY_MAX:,} characters or fewer",
+        },
+        widget=forms.Textarea(attrs={"class": "govuk-textarea", "rows": 10}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # GOV.UK: let people type past the limit and say so, rather than cut them off.
+        for field in self.fields.values():
+            field.widget.attrs.pop("maxlength", None)
+        self.helper = helper(
+            Field.text("title", label_size=Size.SMALL),
+            Field.textarea("body", label_size=Size.SMALL, rows=10, max_characters=UPDATE_BODY_MAX),
+        )
+
+    def clean_title(self) -> str:
+        title = self.cleaned_data["title"].strip()
+        if not title:
+            raise forms.ValidationError("Enter a title for your update")
+        return title
+
+    def clean_body(self) -> str:
+        body = self.cleaned_data["body"].strip()
+        if not body:
+            raise forms.ValidationError("Enter your update")
+        return body
+
+
+class ProjectOutputForm(forms.Form):
+    """An output of a funded project: what it is, where it is, and what kind."""
+
+    title = text_field(
+        "Title",
+        name="Title",
+        required="Enter a title for the output",
+        hint="For example, “Planning application prototype” or “User research findings”.",
+    )
+    url = forms.URLField(
+        label="Web address",
+        help_text="Where others can find it, starting https://",
+        max_length=URL_MAX,
+        assume_scheme="https",
+        error_messages={
+            "required": "Enter the web address of the output",
+            "invalid": "Enter a web address in the right format, like https://github.com/council/project",
+            "max_length": f"The web address must be {URL_MAX} characters or fewer",
+        },
+        # A text input, which crispy-forms-gds styles (errors included), typed for addresses.
+        widget=forms.TextInput(
+            attrs={"class": "govuk-input", "spellcheck": "false", "inputmode": "url"}
+        ),
+    )
+    output_type = forms.ChoiceField(
+        label="What kind of output is it?",
+        choices=ProjectOutputType.choices,
+        error_messages={
+            "required": "Select what kind of output it is",
+            "invalid_choice": "Select what kind of output it is",
+        },
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.widget.attrs.pop("maxlength", None)
+        self.helper = helper(
+            Field.text("title", label_size=Size.SMALL),
+            Field.text("url", label_size=Size.SMALL),
+            Field.radios("output_type", legend_size=Size.SMALL),
+        )
+
+    def clean_title(self) -> str:
+        title = self.cleaned_data["title"].strip()
+        if not title:
+            raise forms.ValidationError("Enter a title for the output")
+        return title
+
+    def clean_url(self) -> str:
+        url = self.cleaned_data["url"].strip()
+        if not url.lower().startswith(("https://", "http://")):
+            raise forms.ValidationError(
+                "Enter a web address starting https://, like https://github.com/council/project"
+            )
+        return url

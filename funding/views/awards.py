@@ -1,0 +1,232 @@
+"""Pages for applicants once their round's decisions are announced, and for the teams of
+funded projects.
+
+- An application's outcome: approved, with the amount and conditions, or rejected, with
+  feedback. Before the announcement there is no such page (404), whatever staff have
+  recorded: applicants see nothing of a decision until then.
+- The grant offer: an approved admin of the lead organisation accepts it, or declines it
+  with a reason after a confirmation page.
+- A project's team (members of the lead and partner organisations) posts progress updates
+  and adds and removes outputs.
+
+Domain errors become GOV.UK error messages, never a server error.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from localdigital.accounts.types import AuthenticatedHttpRequest
+
+from ..errors import FundingError
+from ..forms.awards import DeclineForm, ProgressUpdateForm, ProjectOutputForm
+from ..selectors import awards as selectors
+from ..selectors.applications import ApplicationAccess
+from ..selectors.awards import ApplicationOutcome, ProjectTeamAccess
+from ..services import awards as services
+from .applications import member_application
+
+
+def _outcome_or_404(
+    request: AuthenticatedHttpRequest, access: ApplicationAccess
+) -> ApplicationOutcome:
+    outcome = selectors.application_outcome_get(application=access.application, user=request.user)
+    if outcome is None:
+        raise Http404("This application has no announced outcome.")
+    return outcome
+
+
+def _outcome_url(access: ApplicationAccess) -> str:
+    return reverse("funding:application-outcome", args=[access.application.reference])
+
+
+def _context(access: ApplicationAccess, outcome: ApplicationOutcome, **extra: object) -> dict:
+    application = access.application
+    return {
+        "application": application,
+        "round": application.round,
+        "outcome": outcome,
+        "outcome_url": _outcome_url(access),
+        "back_url": reverse("funding:application-detail", args=[application.reference]),
+        **extra,
+    }
+
+
+@require_http_methods(["GET"])
+@member_application
+def application_outcome(
+    request: AuthenticatedHttpRequest, access: ApplicationAccess
+) -> HttpResponse:
+    """The announced outcome of an application, and its grant offer."""
+    outcome = _outcome_or_404(request, access)
+    return render(request, "funding/award/outcome.html", _context(access, outcome))
+
+
+def _refuse_answer(
+    request: AuthenticatedHttpRequest, access: ApplicationAccess, outcome: ApplicationOutcome
+) -> HttpResponse | None:
+    """Send back to the outcome, saying why, anyone who may not answer the offer now."""
+    if outcome.can_answer:
+        return None
+    if outcome.is_offered:
+        messages.error(
+            request,
+            f"Only an organisation admin of {access.application.lead_organisation.name} can "
+            "accept or decline the grant offer.",
+        )
+    elif outcome.award is not None:
+        messages.error(
+            request, f"The grant offer has been {outcome.award_status_label.lower()} already."
+        )
+    return redirect(_outcome_url(access))
+
+
+@require_http_methods(["GET", "POST"])
+@member_application
+def application_offer_accept(
+    request: AuthenticatedHttpRequest, access: ApplicationAccess
+) -> HttpResponse:
+    """Confirm, then accept the grant offer (an organisation admin of the lead)."""
+    outcome = _outcome_or_404(request, access)
+    refused = _refuse_answer(request, access, outcome)
+    if refused is not None:
+        return refused
+    assert outcome.award is not None  # an offer has its award
+    if request.method == "POST":
+        try:
+            services.award_offer_accept(award=outcome.award, accepted_by=request.user)
+        except FundingError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, f"You have accepted the grant for {outcome.award.title}")
+        return redirect(_outcome_url(access))
+    return render(request, "funding/award/accept.html", _context(access, outcome))
+
+
+@require_http_methods(["GET", "POST"])
+@member_application
+def application_offer_decline(
+    request: AuthenticatedHttpRequest, access: ApplicationAccess
+) -> HttpResponse:
+    """Ask why, confirm, then decline the grant offer (an organisation admin of the lead).
+
+    The reason is asked first; pressing Continue shows it on a confirmation page, which can
+    go back to change it, and only pressing "Decline the grant offer" there declines it.
+    """
+    outcome = _outcome_or_404(request, access)
+    refused = _refuse_answer(request, access, outcome)
+    if refused is not None:
+        return refused
+    assert outcome.award is not None
+    form = DeclineForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        reason = form.cleaned_data["reason"]
+        if "change" in request.POST:
+            # Back from the confirmation page to the question, with the reason kept.
+            return render(
+                request, "funding/award/decline.html", _context(access, outcome, form=form)
+            )
+        if request.POST.get("confirm") != "yes":
+            return render(
+                request,
+                "funding/award/decline_confirm.html",
+                _context(access, outcome, reason=reason),
+            )
+        try:
+            services.award_offer_decline(
+                award=outcome.award, declined_by=request.user, reason=reason
+            )
+        except FundingError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, f"You have declined the grant for {outcome.award.title}")
+        return redirect(_outcome_url(access))
+    return render(request, "funding/award/decline.html", _context(access, outcome, form=form))
+
+
+def _team_or_404(request: AuthenticatedHttpRequest, slug: str) -> ProjectTeamAccess:
+    team = selectors.project_for_team_get(slug=slug, user=request.user)
+    if team is None:
+        raise Http404("No such funded project.")
+    return team
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def project_update_new(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
+    """Post a progress update on a funded project (its team); it is public at once."""
+    team = _team_or_404(request, slug)
+    form = ProgressUpdateForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            update = services.progress_update_post(
+                award=team.award,
+                title=form.cleaned_data["title"],
+                body=form.cleaned_data["body"],
+                posted_by=request.user,
+            )
+        except FundingError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "Your update has been posted")
+            return redirect(f"{team.public_url}#update-{update.pk}")
+    return render(request, "funding/award/update_new.html", {"form": form, "team": team})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def project_outputs(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
+    """List a funded project's outputs, and add one (its team)."""
+    team = _team_or_404(request, slug)
+    form = ProjectOutputForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            output = services.project_output_add(
+                award=team.award,
+                title=form.cleaned_data["title"],
+                url=form.cleaned_data["url"],
+                output_type=form.cleaned_data["output_type"],
+                added_by=request.user,
+            )
+        except FundingError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"“{output.title}” has been added to the project")
+            return redirect("funding:project-outputs", slug=team.slug)
+    return render(
+        request,
+        "funding/award/outputs.html",
+        {"form": form, "team": team, "outputs": selectors.project_outputs(award=team.award)},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def project_output_remove(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Ask to confirm, then take an output off a funded project (its team)."""
+    team = _team_or_404(request, slug)
+    output = selectors.project_output_get(award=team.award, pk=pk)
+    if output is None:
+        raise Http404("No such output.")
+    if request.method == "POST":
+        try:
+            services.project_output_remove(output=output, removed_by=request.user)
+        except FundingError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, f"“{output.title}” has been removed from the project")
+        return redirect("funding:project-outputs", slug=team.slug)
+    return render(
+        request,
+        "funding/award/output_remove.html",
+        {
+            "team": team,
+            "output": output,
+            "back_url": reverse("funding:project-outputs", args=[team.slug]),
+        },
+    )

@@ -1,0 +1,335 @@
+"""Open data about funded projects: projects.csv and projects.json, the 360Giving package,
+and the page that documents them.
+
+Only public projects are in them: announced, and not declined. The CSV and the 360Giving
+package stream, so memory stays flat however many projects there are. Every file may be
+read from any website (CORS), is cacheable for 5 minutes, and carries an ETag and a
+Last-Modified date (the JSON files answer a matching request with 304).
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.cache import get_conditional_response
+from django.utils.http import http_date, quote_etag
+from django.views.decorators.http import require_GET, require_safe
+
+from .. import threesixtygiving
+from ..selectors import open_data as selectors
+
+LICENCE_NAME = "Open Government Licence v3.0"
+LICENCE_URL = threesixtygiving.LICENCE_URL
+CACHE_CONTROL = "public, max-age=300"
+# A spreadsheet runs a cell that starts with one of these as a formula (CSV injection);
+# such a cell is written with a leading apostrophe, which makes it text.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+CSV_CHUNK_CHARACTERS = 64 * 1024
+# Several names in one CSV cell are separated by this.
+LIST_SEPARATOR = "; "
+
+
+@dataclass(frozen=True)
+class OpenDataColumn:
+    name: str
+    description: str
+    example: str
+
+
+COLUMNS = (
+    OpenDataColumn(
+        "slug", "The project's identifier in this service's addresses.", "digital-planning"
+    ),
+    OpenDataColumn("title", "The project's title.", "Digital planning service"),
+    OpenDataColumn(
+        "url",
+        "The project's page on this service.",
+        "https://localdigital.example.gov.uk/funding/projects/digital-planning/",
+    ),
+    OpenDataColumn("summary", "What the project does.", "A planning service that…"),
+    OpenDataColumn("round", "The name of the round that funded it.", "Round 3"),
+    OpenDataColumn("round_slug", "The round's identifier in this service's addresses.", "round-3"),
+    OpenDataColumn(
+        "phase",
+        "The phase of the GOV.UK service lifecycle funded: discovery, alpha, beta or live; "
+        "empty when not given.",
+        "alpha",
+    ),
+    OpenDataColumn(
+        "amount_awarded",
+        "The amount awarded, in pounds, with pence (a number in the JSON).",
+        "350000.00",
+    ),
+    OpenDataColumn("award_date", "The date the grant was awarded (YYYY-MM-DD).", "2019-10-14"),
+    OpenDataColumn(
+        "status",
+        "Where the grant stands: offered, accepted, active (work started) or completed.",
+        "accepted",
+    ),
+    OpenDataColumn("lead_organisation", "The organisation leading the project.", "Hackney"),
+    OpenDataColumn(
+        "lead_organisation_slug",
+        "The lead organisation's identifier; its signatory page is /signatories/<slug>/.",
+        "hackney",
+    ),
+    OpenDataColumn(
+        "partner_organisations",
+        "The partner organisations, by name: separated by “; ” in the CSV, a list in the JSON.",
+        "Buckinghamshire; Southwark",
+    ),
+    OpenDataColumn(
+        "partner_organisation_slugs",
+        "The partners' identifiers, in the same order: “; ” in the CSV, a list in the JSON.",
+        "buckinghamshire; southwark",
+    ),
+    OpenDataColumn(
+        "planned_start", "When the work is planned to start (YYYY-MM-DD), if known.", "2019-11-01"
+    ),
+    OpenDataColumn(
+        "planned_end", "When the work is planned to end (YYYY-MM-DD), if known.", "2020-03-31"
+    ),
+    OpenDataColumn(
+        "grant_identifier",
+        "The grant's identifier in the 360Giving file.",
+        "360G-mhclg-ldf-LDF-7K2M9Q",
+    ),
+)
+COLUMN_NAMES = tuple(column.name for column in COLUMNS)
+
+
+def _rows() -> Iterator[tuple[Any, ...]]:
+    """Yield every public project's values in the order of ``COLUMNS``."""
+    projects_url = settings.SITE_URL + reverse("funding:project-list")
+    prefix = settings.THREESIXTYGIVING_IDENTIFIER_PREFIX
+    for (
+        slug,
+        title,
+        summary,
+        round_name,
+        round_slug,
+        phase,
+        amount,
+        awarded_on,
+        status,
+        lead_name,
+        lead_slug,
+        partner_names,
+        partner_slugs,
+        planned_start_on,
+        planned_end_on,
+        reference,
+    ) in selectors.projects_open_data():
+        yield (
+            slug,
+            title,
+            f"{projects_url}{slug}/",
+            summary,
+            round_name,
+            round_slug,
+            phase,
+            amount,
+            awarded_on,
+            status,
+            lead_name,
+            lead_slug,
+            list(partner_names or []),
+            list(partner_slugs or []),
+            planned_start_on,
+            planned_end_on,
+            threesixtygiving.grant_identifier(reference, prefix=prefix),
+        )
+
+
+def csv_safe(value: str) -> str:
+    """Return ``value`` so that no spreadsheet runs it as a formula."""
+    return f"'{value}" if value.startswith(FORMULA_STARTS) else value
+
+
+def _csv_cells(row: Iterable[object]) -> list[str]:
+    cells = []
+    for value in row:
+        if isinstance(value, date):
+            cells.append(value.isoformat())
+        elif isinstance(value, Decimal):
+            cells.append(f"{value:.2f}")
+        elif isinstance(value, list):
+            cells.append(LIST_SEPARATOR.join(csv_safe(str(item)) for item in value))
+        elif value is None:
+            cells.append("")
+        else:
+            cells.append(csv_safe(str(value)))
+    return cells
+
+
+def projects_csv_chunks() -> Iterator[str]:
+    """Yield the CSV (a header, then a line per project) in pieces of about 64 KB."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(COLUMN_NAMES)
+    for row in _rows():
+        writer.writerow(_csv_cells(row))
+        if buffer.tell() >= CSV_CHUNK_CHARACTERS:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
+
+
+def _json_value(value: object) -> object:
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return float(value)
+    return value
+
+
+@dataclass(frozen=True)
+class Validators:
+    etag: str
+    last_modified: int | None
+
+
+def _validators(kind: str, version: selectors.OpenDataVersion) -> Validators:
+    """Return the ETag and Last-Modified of one of the files at ``version``. The settings
+    that shape the files are part of the ETag, so a change to them is a new version."""
+    last_changed = version.last_changed.isoformat() if version.last_changed else "never"
+    fingerprint = ":".join(
+        (
+            kind,
+            str(version.count),
+            last_changed,
+            settings.SITE_URL,
+            settings.THREESIXTYGIVING_IDENTIFIER_PREFIX,
+            settings.THREESIXTYGIVING_FUNDER_ORG_ID,
+            settings.THREESIXTYGIVING_FUNDER_NAME,
+        )
+    )
+    return Validators(
+        etag=quote_etag(hashlib.sha256(fingerprint.encode()).hexdigest()[:32]),
+        last_modified=int(version.last_changed.timestamp()) if version.last_changed else None,
+    )
+
+
+def _open_data_headers(
+    response: HttpResponse | StreamingHttpResponse, validators: Validators | None = None
+) -> None:
+    response["Access-Control-Allow-Origin"] = "*"
+    response["Cache-Control"] = CACHE_CONTROL
+    if validators is not None:
+        response["ETag"] = validators.etag
+        if validators.last_modified is not None:
+            response["Last-Modified"] = http_date(validators.last_modified)
+
+
+@require_safe
+def projects_csv(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
+    """Stream every public project as CSV (UTF-8), one line each, newest award first."""
+    validators = _validators("csv", selectors.projects_open_data_version())
+    response: HttpResponse | StreamingHttpResponse | None = get_conditional_response(
+        request, etag=validators.etag, last_modified=validators.last_modified
+    )
+    if response is None:
+        response = StreamingHttpResponse(
+            projects_csv_chunks(), content_type="text/csv; charset=utf-8"
+        )
+        response["Content-Disposition"] = 'attachment; filename="funded-projects.csv"'
+    _open_data_headers(response, validators)
+    return response
+
+
+@require_safe
+def projects_json(request: HttpRequest) -> HttpResponse:
+    """Send every public project as JSON, or 304 when the client's copy is current."""
+    validators = _validators("json", selectors.projects_open_data_version())
+    response = get_conditional_response(
+        request, etag=validators.etag, last_modified=validators.last_modified
+    )
+    if response is None:
+        projects = [
+            {name: _json_value(value) for name, value in zip(COLUMN_NAMES, row, strict=True)}
+            for row in _rows()
+        ]
+        response = JsonResponse(
+            {
+                "licence": {"name": LICENCE_NAME, "url": LICENCE_URL},
+                "documentation": settings.SITE_URL + reverse("funding:open-data"),
+                "count": len(projects),
+                "columns": list(COLUMN_NAMES),
+                "projects": projects,
+            },
+            json_dumps_params={"ensure_ascii": False},
+        )
+    _open_data_headers(response, validators)
+    return response
+
+
+@require_safe
+def threesixtygiving_json(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
+    """Stream every public award as a 360Giving Data Standard package, or answer 404 with
+    a JSON explanation while there is none (the standard needs at least one grant)."""
+    version = selectors.projects_open_data_version()
+    if version.count == 0:
+        response: HttpResponse | StreamingHttpResponse = JsonResponse(
+            {
+                "error": "no-grants",
+                "message": (
+                    "There are no Local Digital Fund grants to publish yet. A 360Giving "
+                    "package must hold at least one grant, so this file exists once a round's "
+                    "decisions have been announced."
+                ),
+                "documentation": settings.SITE_URL + reverse("funding:open-data"),
+            },
+            status=404,
+        )
+        response["Access-Control-Allow-Origin"] = "*"
+        response["Cache-Control"] = CACHE_CONTROL
+        return response
+    validators = _validators("360giving", version)
+    conditional = get_conditional_response(
+        request, etag=validators.etag, last_modified=validators.last_modified
+    )
+    if conditional is not None:
+        response = conditional
+    else:
+        header = threesixtygiving.package_header(
+            last_changed=version.last_changed,
+            site_url=settings.SITE_URL,
+            documentation_url=settings.SITE_URL + reverse("funding:open-data"),
+        )
+        response = StreamingHttpResponse(
+            threesixtygiving.package_chunks(
+                selectors.grants_open_data(), header=header, site_url=settings.SITE_URL
+            ),
+            content_type="application/json",
+        )
+    _open_data_headers(response, validators)
+    return response
+
+
+@require_GET
+def open_data(request: HttpRequest) -> HttpResponse:
+    """Explain the open data about funded projects: the files, their columns, 360Giving and
+    the licence."""
+    return render(
+        request,
+        "funding/projects/open_data.html",
+        {
+            "columns": COLUMNS,
+            "licence_name": LICENCE_NAME,
+            "licence_url": LICENCE_URL,
+            "prefix": settings.THREESIXTYGIVING_IDENTIFIER_PREFIX,
+            "funder_org_id": settings.THREESIXTYGIVING_FUNDER_ORG_ID,
+            "geo_code_types": sorted(threesixtygiving.GEO_CODE_TYPES.items()),
+        },
+    )

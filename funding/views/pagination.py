@@ -1,0 +1,81 @@
+"""GOV.UK pagination and active-filter tags for the Fund's public lists, which work from the
+address alone, without JavaScript."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.core.paginator import Page
+from django.http import QueryDict
+
+# Page numbers shown either side of the current one before an ellipsis.
+PAGINATION_NEIGHBOURS = 1
+
+
+@dataclass(frozen=True)
+class ActiveFilter:
+    """A filter in use, and the address of the same list without it."""
+
+    label: str
+    value: str
+    remove_url: str
+
+
+@dataclass(frozen=True)
+class PaginationItem:
+    """A page number in GOV.UK pagination, or an ellipsis (``number`` is None)."""
+
+    number: int | None
+    url: str = ""
+    is_current: bool = False
+
+
+@dataclass(frozen=True)
+class Pagination:
+    previous_url: str
+    next_url: str
+    items: list[PaginationItem]
+
+
+def url_with(base: str, query: QueryDict, **changes: str | None) -> str:
+    """Return ``base`` with ``query`` changed: a value of None removes the key."""
+    query = query.copy()
+    for key, value in changes.items():
+        if value is None:
+            query.pop(key, None)
+        else:
+            query[key] = value
+    encoded = query.urlencode()
+    return base + (f"?{encoded}" if encoded else "")
+
+
+def pagination(page: Page, *, base: str, query: QueryDict) -> Pagination | None:
+    """Return GOV.UK pagination for ``page``: first, last and neighbouring page numbers."""
+    last = page.paginator.num_pages
+    if last <= 1:
+        return None
+    shown = {
+        1,
+        last,
+        *range(page.number - PAGINATION_NEIGHBOURS, page.number + PAGINATION_NEIGHBOURS + 1),
+    }
+    items: list[PaginationItem] = []
+    previous = 0
+    for number in sorted(n for n in shown if 1 <= n <= last):
+        if number - previous > 1:
+            items.append(PaginationItem(number=None))
+        items.append(
+            PaginationItem(
+                number=number,
+                url=url_with(base, query, page=str(number)),
+                is_current=number == page.number,
+            )
+        )
+        previous = number
+    return Pagination(
+        previous_url=url_with(base, query, page=str(page.number - 1))
+        if page.has_previous()
+        else "",
+        next_url=url_with(base, query, page=str(page.number + 1)) if page.has_next() else "",
+        items=items,
+    )
