@@ -18,6 +18,7 @@ from localdigital.mail.models import (
     EmailStatus,
     OutgoingEmail,
     Stream,
+    StreamThrottle,
     Suppression,
     SuppressionReason,
     message_id_for,
@@ -189,6 +190,32 @@ class TestEmailSend:
         assert queued.status == EmailStatus.SENT
         assert queued.attempts == 1
         assert queued.sent_at is not None
+
+    @pytest.mark.parametrize("stream", [Stream.TRANSACTIONAL, Stream.NEWSLETTER])
+    def test_claims_and_marks_sent_in_one_statement_each_when_nothing_stands_in_the_way(
+        self, stream, settings, mailoutbox, django_assert_num_queries
+    ):
+        """The usual send is two statements: the claim (an UPDATE … RETURNING that checks
+        the row's state, its lock and the suppression list at once) and marking it sent."""
+        settings.MAIL_NEWSLETTER_RATE_PER_MINUTE = 0
+        queued = OutgoingEmailFactory(stream=stream)
+        with django_assert_num_queries(2):
+            assert services.email_send(email_id=queued.pk).outcome == SendOutcome.SENT
+        queued.refresh_from_db()
+        assert (queued.status, queued.attempts, len(mailoutbox)) == (EmailStatus.SENT, 1, 1)
+        assert queued.sending_started_at is not None
+
+    def test_a_throttled_newsletter_email_takes_its_token_the_longer_way(
+        self, settings, mailoutbox
+    ):
+        """With the newsletter throttled, the claim goes through the bucket, which it fills."""
+        settings.MAIL_NEWSLETTER_RATE_PER_MINUTE = 600
+        queued = OutgoingEmailFactory(stream=Stream.NEWSLETTER)
+        assert services.email_send(email_id=queued.pk, sleep=lambda _: None).outcome == (
+            SendOutcome.SENT
+        )
+        assert StreamThrottle.objects.filter(stream=Stream.NEWSLETTER).exists()
+        assert len(mailoutbox) == 1
 
     @pytest.mark.django_db(transaction=True)
     def test_leaves_the_row_alone_when_another_worker_holds_its_lock(

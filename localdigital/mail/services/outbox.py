@@ -30,9 +30,10 @@ from ..models import (
     EmailStatus,
     OutgoingEmail,
     Stream,
+    Suppression,
     message_id_for,
 )
-from .throttle import throttle_take
+from .throttle import throttle_rate_per_minute, throttle_take
 
 if TYPE_CHECKING:
     from localdigital.accounts.models import User
@@ -155,6 +156,9 @@ def email_send(*, email_id: int, sleep: Callable[[float], object] = time.sleep) 
 def _email_claim(*, email_id: int) -> tuple[OutgoingEmail, float] | SendResult:
     """Claim a queued, due row for sending; return it with the seconds to wait for its turn."""
     now = timezone.now()
+    email = _email_claim_at_once(email_id=email_id, now=now)
+    if email is not None:
+        return email, 0.0
     with transaction.atomic():
         email = (
             OutgoingEmail.objects.select_for_update(skip_locked=True)
@@ -195,6 +199,50 @@ def _email_claim(*, email_id: int) -> tuple[OutgoingEmail, float] | SendResult:
             ]
         )
     return email, wait
+
+
+def _email_claim_at_once(*, email_id: int, now: datetime) -> OutgoingEmail | None:
+    """Claim the row in one statement when nothing stands in its way, or return None.
+
+    The usual case, and the newsletter's hot path: a queued, due row, unlocked, under the
+    attempt limit, to a recipient who is not suppressed, on a stream with no throttle (a
+    throttled stream takes its token in the claim's transaction, so it takes the longer
+    way). One ``UPDATE … RETURNING`` (a transaction of its own, unless in a caller's) does
+    what the longer way does in four round trips. Any other row is left exactly as it was,
+    for ``_email_claim`` to say why it cannot go.
+    """
+    table = connection.ops.quote_name(OutgoingEmail._meta.db_table)
+    suppressions = connection.ops.quote_name(Suppression._meta.db_table)
+    unthrottled = (
+        ""
+        if throttle_rate_per_minute(stream=Stream.NEWSLETTER) <= 0
+        else "AND stream <> %(newsletter)s"
+    )
+    # Only the quoted table names are formatted in; every value is a parameter.
+    sql = f"""
+        UPDATE {table}
+        SET status = %(sending)s, attempts = attempts + 1, sending_started_at = %(now)s,
+            next_attempt_at = NULL, updated_at = %(now)s
+        WHERE id = (SELECT id FROM {table} WHERE id = %(id)s FOR UPDATE SKIP LOCKED)
+          AND status = %(queued)s
+          AND (next_attempt_at IS NULL OR next_attempt_at <= %(now)s)
+          AND attempts < %(max_attempts)s
+          AND NOT EXISTS (
+            SELECT 1 FROM {suppressions} WHERE LOWER(email) = LOWER(TRIM({table}.recipient))
+          )
+          {unthrottled}
+        RETURNING *
+    """  # noqa: S608
+    params = {
+        "id": email_id,
+        "now": now,
+        "sending": EmailStatus.SENDING.value,
+        "queued": EmailStatus.QUEUED.value,
+        "max_attempts": settings.MAIL_MAX_ATTEMPTS,
+        "newsletter": Stream.NEWSLETTER.value,
+    }
+    claimed = list(OutgoingEmail.objects.raw(sql, params))
+    return claimed[0] if claimed else None
 
 
 def _email_mark_sent(*, email: OutgoingEmail, provider_reference: str) -> None:
