@@ -57,6 +57,7 @@ STAFF_EMAILS = {
     "superuser@demo.localdigital.test": None,
     "fund.manager@demo.localdigital.test": "Fund manager",
     "assessor@demo.localdigital.test": "Assessor",
+    "panel.assessor@demo.localdigital.test": "Assessor",
     "training.admin@demo.localdigital.test": "Training administrator",
     "comms@demo.localdigital.test": "Communications",
 }
@@ -541,7 +542,9 @@ class TestSeedDemoFund:
                 "Draft",
                 "Submitted",
                 "Withdrawn",
+                "Approved",
             }
+            assert dashboard.funded_projects
             assert any(row.is_lead for row in dashboard.applications)
             assert any(not row.is_lead for row in dashboard.applications)
             assert any(row.deadline.startswith("Submit by") for row in dashboard.applications)

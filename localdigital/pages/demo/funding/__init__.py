@@ -27,16 +27,25 @@ from django.utils import timezone
 from declaration import selectors as declaration_selectors
 from declaration.models import MembershipRole, Organisation, OrganisationType
 from declaration.services import memberships
-from funding import formats
+from funding import formats, rules
 from funding.models import (
     Application,
     ApplicationPartner,
     ApplicationStatus,
+    Assessment,
+    AssessmentStatus,
+    Award,
+    AwardStatus,
+    Decision,
+    DecisionOutcome,
     EoiCluster,
     EoiStatus,
     ExpressionOfInterest,
     Fund,
+    Instalment,
     OutputType,
+    ProgressUpdate,
+    ProjectOutput,
     Round,
     Section,
 )
@@ -48,6 +57,7 @@ from localdigital.accounts import services as account_services
 from localdigital.accounts.models import User
 from localdigital.mail.models import OutgoingEmail
 
+from .awarding import Staff, open_round_assign, round_decide
 from .rounds import (
     DEMO_COUNCIL_CODE,
     DEMO_DOMAIN,
@@ -90,6 +100,7 @@ class Bidders:
     council_member: User
     council_admin: User
     members: dict[int, User] = field(default_factory=dict)
+    admins: dict[int, User] = field(default_factory=dict)
 
     @property
     def leads(self) -> list[Organisation]:
@@ -121,6 +132,15 @@ class Bidders:
         if self.hackney is not None and organisation.pk == self.hackney.pk:
             return self.council_admin if admin else self.council_member
         return self.member(organisation)
+
+    def admin(self, organisation: Organisation) -> User:
+        """Return ``organisation``'s demo admin, who answers its grant offers: Hackney's
+        demo admin, or the council's demo "Head of digital", added the first time."""
+        if self.hackney is not None and organisation.pk == self.hackney.pk:
+            return self.council_admin
+        if organisation.pk not in self.admins:
+            self.admins[organisation.pk] = _demo_admin(organisation)
+        return self.admins[organisation.pk]
 
     def member(self, organisation: Organisation) -> User:
         """Return ``organisation``'s demo member, adding them the first time."""
@@ -166,6 +186,18 @@ def _demo_member(organisation: Organisation) -> User:
     return user
 
 
+def _demo_admin(organisation: Organisation) -> User:
+    """Return the organisation's demo admin, adding them if new."""
+    user = account_services.council_user_ensure(
+        email=f"head.of.digital@{organisation.slug}.{DEMO_DOMAIN}", full_name="Head of digital"
+    )
+    if declaration_selectors.membership_get(user=user, organisation=organisation) is None:
+        memberships.membership_add(
+            organisation=organisation, user=user, role=MembershipRole.ADMIN, added_by=None
+        )
+    return user
+
+
 @dataclass
 class Made:
     """What this run made, for the summary lines."""
@@ -173,14 +205,27 @@ class Made:
     rounds: list[str] = field(default_factory=list)
     eois: int = 0
     applications: int = 0
+    assessments: int = 0
+    decisions: int = 0
+    awards: int = 0
+    updates: int = 0
+    outputs: int = 0
 
 
-def seed(*, fund_manager: User, council_member: User, council_admin: User) -> list[str]:
+def seed(
+    *,
+    fund_manager: User,
+    assessors: Sequence[User],
+    council_member: User,
+    council_admin: User,
+) -> list[str]:
     """Create the Fund, its rounds and bids in every state; return what was done, as lines.
 
-    ``fund_manager`` does staff's part (clusters, introductions, invitations, a decline);
-    the demo council's ``council_member`` and ``council_admin`` write its bids, so that
-    either of them sees a populated dashboard.
+    ``fund_manager`` does staff's part (clusters, introductions, invitations, a decline, and
+    in rounds 1 to 4 assessment, decisions and awards); ``assessors`` score the bids of
+    rounds 1 to 4 and are assigned some in the round open now. The demo council's
+    ``council_member`` and ``council_admin`` write its bids, and the admin answers its grant
+    offers, so that either of them sees a populated dashboard.
     """
     now = timezone.now()
     emails_before = OutgoingEmail.objects.count()
@@ -188,6 +233,8 @@ def seed(*, fund_manager: User, council_member: User, council_admin: User) -> li
         slug=FUND_SLUG, defaults={"name": FUND_NAME, "summary": FUND_SUMMARY}
     )
     bidders = _bidders(council_member=council_member, council_admin=council_admin)
+    staff = Staff(fund_manager=fund_manager, assessors=assessors)
+    historic = {spec.number for spec in HISTORIC_ROUNDS}
     made = Made()
     for spec in [*HISTORIC_ROUNDS, *open_round_specs(now)]:
         round, created = _round_ensure(spec, fund=fund)
@@ -202,10 +249,14 @@ def seed(*, fund_manager: User, council_member: User, council_admin: User) -> li
             _seed_eoi_round(round, bidders=bidders, fund_manager=fund_manager, now=now, made=made)
         elif round.number == 6:
             _seed_applications(round, OPEN_APPLICATIONS, bidders=bidders, now=now, made=made)
+            open_round_assign(round, staff=staff, now=now, made=made)
         else:
             _seed_applications(
                 round, HISTORIC_APPLICATIONS[round.number], bidders=bidders, now=now, made=made
             )
+        if round.number in historic:
+            # Decided and announced before the next round's bids, which may follow on.
+            round_decide(round, staff=staff, bidders=bidders, made=made)
     emails = OutgoingEmail.objects.count() - emails_before
     return _summary(fund=fund, made=made, now=now, emails=emails)
 
@@ -240,7 +291,43 @@ def _summary(*, fund: Fund, made: Made, now: datetime, emails: int) -> list[str]
         f"{EoiCluster.objects.count()} clusters; {made.eois} made now.",
         f"Applications: {applications.total()} ({application_states}); "
         f"{made.applications} made now.",
+        *_outcome_lines(fund=fund, made=made),
         f"Emails queued now by the Fund's services, for the worker to send: {emails}.",
+    ]
+
+
+def _outcome_lines(*, fund: Fund, made: Made) -> list[str]:
+    """Return the summary lines about assessment, decisions and awards."""
+    assessments = Counter(
+        Assessment.objects.filter(application__round__fund=fund).values_list("status", flat=True)
+    )
+    assessment_states = ", ".join(
+        f"{assessments[s]} {AssessmentStatus(s).label.lower()}" for s in AssessmentStatus
+    )
+    decisions = Counter(
+        Decision.objects.filter(application__round__fund=fund)
+        .exclude(outcome="")
+        .values_list("outcome", flat=True)
+    )
+    decision_states = ", ".join(
+        f"{decisions[s]} {DecisionOutcome(s).label.lower()}" for s in DecisionOutcome
+    )
+    announced = fund.rounds.filter(announced_at__isnull=False).count()
+    awards = Award.objects.filter(application__round__fund=fund)
+    award_states = Counter(awards.values_list("status", flat=True))
+    award_state_text = ", ".join(
+        f"{award_states[s]} {AwardStatus(s).label.lower()}" for s in AwardStatus
+    )
+    instalments = Instalment.objects.filter(award__in=awards)
+    return [
+        f"Assessments: {assessments.total()} ({assessment_states}); {made.assessments} made now.",
+        f"Decisions: {decisions.total()} ({decision_states}), in {announced} announced "
+        f"rounds; {made.decisions} made now.",
+        f"Awards: {awards.count()} ({award_state_text}), with {instalments.count()} "
+        f"instalments ({instalments.filter(paid_at__isnull=False).count()} paid), "
+        f"{ProgressUpdate.objects.filter(award__in=awards).count()} progress updates and "
+        f"{ProjectOutput.objects.filter(award__in=awards).count()} outputs; {made.awards} "
+        f"awards, {made.updates} updates and {made.outputs} outputs made now.",
     ]
 
 
@@ -394,10 +481,19 @@ def _seed_applications(
             application_services.led_application_count(round=round, organisation=lead) >= limit
         ):
             continue  # Too few signatories to spread the bids without passing the lead limit.
+        follow_on = None
+        if round.restricted_to_round_id is not None:
+            follow_on = _follow_on_award(round, spec, lead=lead)
+            if follow_on is None:
+                continue  # The project it follows on from was not funded.
         writer = bidders.writer(lead, admin=spec.by_admin)
         at = _at_most(round.applications_open_at + timedelta(days=1, hours=index * 2), now)
         application = application_services.application_start(
-            round=round, lead_organisation=lead, started_by=writer, now=at
+            round=round,
+            lead_organisation=lead,
+            started_by=writer,
+            follow_on_award=follow_on,
+            now=at,
         )
         for partner in bidders.partners(lead, count=spec.partners, with_hackney=spec.with_hackney):
             name, email = bidders.contact(partner)
@@ -412,6 +508,13 @@ def _seed_applications(
         _application_complete(
             application, spec, bidders=bidders, at=at + timedelta(hours=1), now=now, made=made
         )
+
+
+def _follow_on_award(round: Round, spec: ApplicationSpec, *, lead: Organisation) -> Award | None:
+    """Return the funded project of the round's earlier round that ``spec`` follows on from,
+    among those its lead led or partnered on, as the application start page offers them."""
+    awards = rules.follow_on_awards(round=round, organisation=lead)
+    return next((award for award in awards if award.title == spec.follows), None)
 
 
 def _application_complete(

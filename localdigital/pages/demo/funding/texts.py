@@ -354,6 +354,9 @@ class ApplicationSpec:
     complete draft with a partner yet to confirm), ``ready`` (a complete draft with every
     partner confirmed, ready to submit), ``submitted``, ``withdrawn`` and ``abandoned`` (a
     draft left with one section done, past the round's close).
+
+    ``follows`` is, in a round only for projects funded in an earlier round, the title of
+    the funded project the bid follows on from (one its lead led or partnered on).
     """
 
     title: str
@@ -370,6 +373,7 @@ class ApplicationSpec:
     with_hackney: bool = False
     by_admin: bool = False
     reason: str = ""
+    follows: str = ""
 
 
 HOUSING_REPAIRS = ApplicationSpec(
@@ -462,6 +466,26 @@ WASTE_DATA = ApplicationSpec(
     lead=3,
     partners=2,
 )
+FAMILY_CONTEXT = ApplicationSpec(
+    "Family context for children's social workers",
+    "Before a first visit, a children's social worker pieces together who is in a child's "
+    "life from the records of several services, by hand, and still misses relatives that "
+    "another service knows about.",
+    "Our social workers told us they spend a quarter of their week looking up records, and "
+    "in a review of 50 cases, 1 in 3 had a relative known to another service but not to "
+    "the social worker.",
+    "Children's social workers and their managers, who need to see quickly and safely who "
+    "is around a child; and the families, who should not have to tell their story again.",
+    "A discovery with social workers, data protection officers and families in each "
+    "partner council, into what a social worker needs to know and what may lawfully be "
+    "shared.",
+    "Research findings, design patterns for showing a child's family network, and a data "
+    "protection impact assessment others can adapt.",
+    Phase.DISCOVERY,
+    80_000,
+    lead=1,
+    partners=2,
+)
 
 HISTORIC_APPLICATIONS: dict[int, list[ApplicationSpec]] = {
     # Round 1 had an EOI stage: each of these starts as an EOI that staff invite.
@@ -479,9 +503,10 @@ HISTORIC_APPLICATIONS: dict[int, list[ApplicationSpec]] = {
             Phase.ALPHA,
             250_000,
             lead=HACKNEY,
+            follows=HOUSING_REPAIRS.title,
         ),
         ApplicationSpec(
-            "Machine-readable planning applications: beta",
+            "A digital planning application service",
             PLANNING_DATA.problem,
             "In our round 1 alpha, agents found 70% fewer errors when the service checked "
             "their application as they went.",
@@ -491,12 +516,14 @@ HISTORIC_APPLICATIONS: dict[int, list[ApplicationSpec]] = {
             Phase.BETA,
             340_000,
             lead=0,
+            follows=PLANNING_DATA.title,
         ),
     ],
     3: [
         FREE_SCHOOL_MEALS,
         LAND_CHARGES,
         WASTE_DATA,
+        FAMILY_CONTEXT,
         ApplicationSpec(
             "Cloud telephony for council contact centres",
             "Our contact centre telephony is out of support next year.",
@@ -538,6 +565,7 @@ HISTORIC_APPLICATIONS: dict[int, list[ApplicationSpec]] = {
             330_000,
             lead=2,
             partners=2,
+            follows=FREE_SCHOOL_MEALS.title,
         ),
         ApplicationSpec(
             "Local land charges searches in one place: beta",
@@ -550,6 +578,7 @@ HISTORIC_APPLICATIONS: dict[int, list[ApplicationSpec]] = {
             340_000,
             lead=HACKNEY,
             partners=2,
+            follows=LAND_CHARGES.title,
         ),
     ],
 }
@@ -652,6 +681,22 @@ OPEN_APPLICATIONS = [
         70_000,
         state="submitted",
         lead=2,
+        partners=2,
+    ),
+    ApplicationSpec(
+        "Telling the council you have moved, once",
+        "Residents who move tell council tax, electoral services, waste and parking "
+        "separately, and each service asks for the same proof.",
+        "A third of the calls to our council tax team are about moving home, and one in ten "
+        "people who move are still registered to vote at their old address a year later.",
+        "Residents moving into, out of or within the area, and the services that need to know.",
+        "An alpha of one online form for moving home that tells each service what it needs, "
+        "tested with residents in each partner council.",
+        "Open source code, research findings and a pattern for telling several services at once.",
+        Phase.ALPHA,
+        220_000,
+        state="submitted",
+        lead=3,
         partners=2,
     ),
 ]

@@ -95,6 +95,8 @@ STAFF = [
     StaffMember("Superuser", f"superuser@{STAFF_DOMAIN}", "Sam Superuser", None, True),
     StaffMember("Fund manager", f"fund.manager@{STAFF_DOMAIN}", "Fran Fund", groups.FUND_MANAGER),
     StaffMember("Assessor", f"assessor@{STAFF_DOMAIN}", "Asha Assessor", groups.ASSESSOR),
+    # Each application has 2 assessors: the second is on the external panel.
+    StaffMember("Panel assessor", f"panel.assessor@{STAFF_DOMAIN}", "Pat Panel", groups.ASSESSOR),
     StaffMember(
         "Training administrator",
         f"training.admin@{STAFF_DOMAIN}",
@@ -132,8 +134,9 @@ COUNCIL_MEMBERS = [
 class Command(BaseCommand):
     help = (
         "Create demo organisations, staff (with passwords and authenticator secrets), "
-        "council users, signatories, newsletter subscribers and the Fund's rounds and bids, "
-        "then print how to sign in as each. Safe to run again."
+        "council users, signatories, newsletter subscribers and the Fund's rounds, bids, "
+        "assessments, decisions and funded projects, then print how to sign in as each. "
+        "Safe to run again."
     )
 
     def add_arguments(self, parser: Any) -> None:
@@ -178,6 +181,7 @@ class Command(BaseCommand):
                 *demo_newsletter.seed(communications=users["Communications"]),
                 *demo_funding.seed(
                     fund_manager=users["Fund manager"],
+                    assessors=[users["Assessor"], users["Panel assessor"]],
                     council_member=council_users[MembershipRole.MEMBER],
                     council_admin=council_users[MembershipRole.ADMIN],
                 ),
