@@ -2,6 +2,11 @@
 two rounds open now (one with an expression of interest stage, one without), and bids in
 every state the applicant's side has.
 
+Rounds 1 to 4 are then assessed, decided and announced, each before the next round's bids
+(rounds 2 and 4 take only follow-ons of projects the round before funded), and their awards
+taken through offers, payments and work, with their teams' progress updates and outputs
+(see ``awarding``). The round open for applications has submitted bids for staff to assess.
+
 Rounds, their phase caps, criteria and questions are written directly, as staff configure
 them in the admin; every bid goes through the Fund's services, with ``now`` set inside the
 round's window, as the applicants and staff of the time would have done it. The emails those
