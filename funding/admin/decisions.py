@@ -40,6 +40,7 @@ from ..models import (
     Round,
 )
 from ..selectors import assessment as selectors
+from ..selectors import awards as award_selectors
 from ..services import assessment as assessment_services
 from ..services import decisions as services
 from .common import action_form_page, confirmed_data, return_response, run_each
@@ -581,8 +582,14 @@ class RoundDecisionsMixin(admin.ModelAdmin):
         if not self.has_rank_permission(request):
             return {}
         counts = selectors.round_decision_counts(round=round)
+        totals = award_selectors.round_award_totals(round=round)
         return {
             "decision_counts": counts,
+            "award_totals": totals,
+            "awarded": formats.money(totals.awarded),
+            "declined": formats.money(totals.declined),
+            "unallocated": formats.money(abs(totals.unallocated)),
+            "budget": formats.money(totals.budget),
             "ranking_url": reverse("admin:funding_round_ranking", args=[round.pk]),
             "can_approve": (
                 round.decisions_approved_at is None

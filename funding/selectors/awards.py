@@ -1,5 +1,6 @@
 """Reads for applicants once decisions are announced: an application's outcome and grant
-offer, the funded projects a person's organisations take part in, and a project's team.
+offer, the funded projects a person's organisations take part in, and a project's team;
+and, for staff, what a round has awarded and has left.
 
 The embargo lives here for applicants: nothing of a decision is read until the round's
 decisions are announced (``Round.is_announced``). Before then an application has no
@@ -10,8 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.urls import reverse
 
 from declaration import selectors as declaration_selectors
@@ -31,6 +33,7 @@ from ..models import (
     Decision,
     DecisionOutcome,
     ProjectOutput,
+    Round,
 )
 from .projects import STATUS_TAG_CLASSES, awards_public, project_url, status_label
 
@@ -195,3 +198,32 @@ def project_outputs(*, award: Award) -> list[ProjectOutput]:
 
 def project_output_get(*, award: Award, pk: int) -> ProjectOutput | None:
     return ProjectOutput.objects.filter(award=award, pk=pk).select_related("award").first()
+
+
+@dataclass(frozen=True)
+class RoundAwardTotals:
+    """What a round has awarded against its budget. Declined offers are not awarded: their
+    amounts go back to the unallocated total."""
+
+    budget: Decimal
+    awarded: Decimal
+    awards: int
+    declined: Decimal
+    declined_awards: int
+
+    @property
+    def unallocated(self) -> Decimal:
+        return self.budget - self.awarded
+
+
+def round_award_totals(*, round: Round) -> RoundAwardTotals:
+    """Return the round's awards (offered, accepted, active or completed) and declined
+    offers, counted and summed in one query."""
+    declined = Q(status=AwardStatus.DECLINED)
+    totals = Award.objects.filter(application__round=round).aggregate(
+        awarded=Sum("amount", filter=~declined, default=Decimal(0)),
+        awards=Count("pk", filter=~declined),
+        declined=Sum("amount", filter=declined, default=Decimal(0)),
+        declined_awards=Count("pk", filter=declined),
+    )
+    return RoundAwardTotals(budget=round.budget, **totals)

@@ -15,10 +15,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from funding.models import Decision, DecisionOutcome, ModeratedScore, Phase, Recommendation, Round
+from funding.services.awards import award_offer_decline
 from tests.accounts.factories import UserFactory
+from tests.declaration.factories import MembershipFactory
 from tests.funding.factories import (
     ApplicationFactory,
     AssessmentFactory,
+    AwardFactory,
     CriterionFactory,
     DecisionFactory,
     RoundFactory,
@@ -526,3 +529,37 @@ class TestOnlyFundManagersWrite:
         assert not Decision.objects.exists()
         round.refresh_from_db()
         assert round.decisions_approved_at is None
+
+
+class TestRoundAwardTotals:
+    def test_the_round_page_shows_what_is_awarded_and_a_declined_offer_goes_back(
+        self, manager, round
+    ):
+        """A declined offer's amount returns to the round's unallocated total."""
+        kept = AwardFactory(application__round=round, amount=Decimal(60000), accepted=True)
+        offered = AwardFactory(application__round=round, amount=Decimal(50000))
+        AwardFactory(amount=Decimal(90000))  # Another round's award counts nowhere here.
+        lead_admin = MembershipFactory(
+            organisation=offered.application.lead_organisation, admin=True
+        ).user
+
+        before = manager.get(round_url(round)).text
+        award_offer_decline(award=offered, declined_by=lead_admin, reason="No team to run it.")
+        after = manager.get(round_url(round)).text
+
+        assert (
+            "Awarded £110,000 in 2 awards of the £200,000 budget, leaving £90,000 unallocated."
+        ) in before
+        assert "declined offer" not in before
+        assert (
+            "Awarded £60,000 in 1 award of the £200,000 budget, leaving £140,000 unallocated. "
+            "1 declined offer (£50,000) returned to the unallocated total."
+        ) in after
+        assert kept.amount == Decimal(60000)
+
+    def test_over_budget_awards_say_so(self, manager, round):
+        AwardFactory(application__round=round, amount=Decimal(250000))
+
+        assert "£250,000 in 1 award of the £200,000 budget, £50,000 over budget." in (
+            manager.get(round_url(round)).text
+        )
