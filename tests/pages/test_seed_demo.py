@@ -755,6 +755,7 @@ class TestSeedDemoFund:
         assert ExpressionOfInterest.objects.filter(round__number=5).count() >= 28
 
 
+@pytest.mark.usefixtures("without_the_fund")
 class TestTotpCode:
     def test_refuses_to_run_when_debug_is_off(self, settings):
         seed_demo()
