@@ -7,6 +7,10 @@ render nothing more, send through Django's locmem email backend, mark it sent). 
 step a real send takes but the broker and the provider, so it measures the pipeline's own
 capacity, which should beat GOV.UK Notify's default of 50 a second many times over.
 
+Then it sends a second issue to the same subscribers with the send tasks left queued, as a
+broker would hold them, and runs them from two worker processes at once (as production's
+workers do): ``newsletter_emails_per_second_2_processes``, fan-out and sends timed together.
+
 It runs against a throwaway database, dropped afterwards, and prints one line:
 ``newsletter_emails_per_second <rate>``. Run it with ``.venv/bin/python
 bench/bench_newsletter.py`` (or ``make bench``).
@@ -20,6 +24,7 @@ import time
 from pathlib import Path
 
 SUBSCRIBERS = 20_000
+PROCESSES = 2
 
 
 def main() -> int:
@@ -84,13 +89,45 @@ def main() -> int:
         elapsed = time.perf_counter() - started
         sent = OutgoingEmail.objects.filter(status=EmailStatus.SENT).count()
         fanned_out = NewsletterIssue.objects.get(pk=issue.pk).fanout_completed_at is not None
+        parallel_elapsed, parallel_sent = send_second_issue(staff)
     finally:
         connection.creation.destroy_test_db(database_name, verbosity=0)
     if not fanned_out or sent != SUBSCRIBERS or len(mail.outbox) != SUBSCRIBERS:
         print(f"Only {sent} of {SUBSCRIBERS} emails were sent.", file=sys.stderr)
         return 1
+    if parallel_sent != SUBSCRIBERS:
+        print(f"Only {parallel_sent} of {SUBSCRIBERS} emails went from the processes.")
+        return 1
     print(f"newsletter_emails_per_second {SUBSCRIBERS / elapsed:.1f}")
+    print(
+        f"newsletter_emails_per_second_{PROCESSES}_processes {SUBSCRIBERS / parallel_elapsed:.1f}"
+    )
     return 0
+
+
+def send_second_issue(staff: object) -> tuple[float, int]:
+    """Fan out a second issue in this process, holding its send tasks as the broker would,
+    then run them from the worker processes; return the seconds for both and the emails
+    sent."""
+    from unittest import mock
+
+    from bench.bench_outbox import send_from_processes
+    from declaration.services import newsletter as services
+    from localdigital.mail.tasks import send_newsletter_email
+
+    held: list[int] = []
+    issue = services.newsletter_issue_create(
+        subject="Local Digital newsletter, again",
+        body="## The Local Digital Fund\n\nRound 6 takes applications.\n",
+        created_by=staff,  # type: ignore[arg-type]
+    )
+    started = time.perf_counter()
+    with mock.patch.object(
+        send_newsletter_email, "apply_async", side_effect=lambda args, **_: held.append(args[0])
+    ):
+        services.newsletter_issue_send(issue_id=issue.pk, sent_by=staff)  # type: ignore[arg-type]
+    _, sent = send_from_processes(held)
+    return time.perf_counter() - started, sent
 
 
 if __name__ == "__main__":

@@ -101,10 +101,6 @@ def send_in_processes() -> tuple[float, int]:
     """Queue ``EMAILS`` newsletter rows (written directly: queuing is not what is timed) and
     send them from ``PROCESSES`` forked processes; return the seconds taken and how many
     were sent."""
-    import multiprocessing
-
-    from django.db import connections
-
     from localdigital.mail.models import OutgoingEmail, message_id_for
 
     rows = OutgoingEmail.objects.bulk_create(
@@ -120,7 +116,16 @@ def send_in_processes() -> tuple[float, int]:
         )
         for number in range(EMAILS)
     )
-    ids = [row.pk for row in rows]
+    return send_from_processes([row.pk for row in rows])
+
+
+def send_from_processes(ids: list[int]) -> tuple[float, int]:
+    """Run the send tasks of ``ids`` from ``PROCESSES`` forked processes, a share each;
+    return the seconds taken and how many emails the provider took."""
+    import multiprocessing
+
+    from django.db import connections
+
     connections.close_all()  # Each forked process opens its own connection.
     context = multiprocessing.get_context("fork")
     results = context.Queue()
