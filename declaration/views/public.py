@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,76 +19,17 @@ from declaration.selectors import public as selectors
 from declaration.services.updates import UpdateNotAllowed, project_update_post
 from localdigital.accounts.ratelimit import is_limited
 from localdigital.accounts.types import AuthenticatedHttpRequest
+from localdigital.pages.pagination import ActiveFilter, pagination, url_with
 
 SIGNATORIES_PER_PAGE = 50
 TOO_MANY_UPDATES = (
     "You have posted too many updates in a short time. Wait an hour, then post this one again"
 )
-# Page numbers shown either side of the current one before an ellipsis.
-PAGINATION_NEIGHBOURS = 1
-
-
-@dataclass(frozen=True)
-class ActiveFilter:
-    """A filter in use, and the address of the same list without it."""
-
-    label: str
-    value: str
-    remove_url: str
-
-
-@dataclass(frozen=True)
-class PaginationItem:
-    """A page number in GOV.UK pagination, or an ellipsis (``number`` is None)."""
-
-    number: int | None
-    url: str = ""
-    is_current: bool = False
-
-
-@dataclass(frozen=True)
-class Pagination:
-    previous_url: str
-    next_url: str
-    items: list[PaginationItem]
 
 
 def _url_with(query: QueryDict, **changes: str | None) -> str:
-    """Return the list's address with ``query`` changed: a value of None removes the key."""
-    query = query.copy()
-    for key, value in changes.items():
-        if value is None:
-            query.pop(key, None)
-        else:
-            query[key] = value
-    encoded = query.urlencode()
-    return reverse("declaration:signatories") + (f"?{encoded}" if encoded else "")
-
-
-def _pagination(page: Page, query: QueryDict) -> Pagination | None:
-    """Return GOV.UK pagination for ``page``: first, last and neighbouring page numbers."""
-    last = page.paginator.num_pages
-    if last <= 1:
-        return None
-    shown = {1, last, *range(page.number - PAGINATION_NEIGHBOURS, page.number + 2)}
-    items: list[PaginationItem] = []
-    previous = 0
-    for number in sorted(n for n in shown if 1 <= n <= last):
-        if number - previous > 1:
-            items.append(PaginationItem(number=None))
-        items.append(
-            PaginationItem(
-                number=number,
-                url=_url_with(query, page=str(number)),
-                is_current=number == page.number,
-            )
-        )
-        previous = number
-    return Pagination(
-        previous_url=_url_with(query, page=str(page.number - 1)) if page.has_previous() else "",
-        next_url=_url_with(query, page=str(page.number + 1)) if page.has_next() else "",
-        items=items,
-    )
+    """Return the list of signatories' address with ``query`` changed."""
+    return url_with(reverse("declaration:signatories"), query, **changes)
 
 
 def _active_filters(filters: selectors.SignatoryFilters, query: QueryDict) -> list[ActiveFilter]:
@@ -148,7 +87,9 @@ def signatory_list(request: HttpRequest) -> HttpResponse:
             "page_note": page_note,
             "page_number": page.number,
             "page_count": paginator.num_pages,
-            "pagination": _pagination(page, request.GET),
+            "pagination": pagination(
+                page, base=reverse("declaration:signatories"), query=request.GET
+            ),
             "active_filters": active_filters,
             "clear_filters_url": _url_with(
                 QueryDict(), sort=filters.sort if request.GET.get("sort") else None

@@ -10,11 +10,11 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from declaration import selectors as declaration_selectors
+from localdigital.pages.pagination import ActiveFilter, pagination, url_with
 
 from ..forms.projects import ProjectFilterForm
 from ..models import Phase
 from ..selectors import projects as selectors
-from .pagination import ActiveFilter, pagination, url_with
 
 PROJECTS_PER_PAGE = 50
 

@@ -1,5 +1,6 @@
-"""GOV.UK pagination and active-filter tags for the Fund's public lists, which work from the
-address alone, without JavaScript."""
+"""GOV.UK pagination and active-filter tags for the public lists (signatories, funded
+projects), which work from the address alone, without JavaScript. The template is
+``includes/pagination.html``."""
 
 from __future__ import annotations
 
