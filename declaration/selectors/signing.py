@@ -89,8 +89,9 @@ def signing_live_get(*, organisation: Organisation) -> Signing | None:
 class LiveSigningSummary:
     """What a second signer is told about an organisation that has signed, or is waiting.
 
-    For a published signing: who signed and when. For a pending one only that it is
-    waiting for checks, as nothing about it is public yet.
+    Who signed on the organisation's behalf (its senior leader), the role of the person who
+    signed it online, and when, whether the signing is published or still waiting for the
+    Local Digital team's checks. The online signer's own name and email are never shown.
     """
 
     organisation: Organisation
@@ -110,10 +111,10 @@ def organisation_live_signing_summary(*, organisation: Organisation) -> LiveSign
     return LiveSigningSummary(
         organisation=organisation,
         is_published=is_published,
-        signed_on=signing.signed_on if is_published else None,
-        senior_leader_name=signing.senior_leader_name if is_published else "",
-        senior_leader_job_title=signing.senior_leader_job_title if is_published else "",
-        signer_role=signing.signer_role if is_published else "",
+        signed_on=signing.signed_on,
+        senior_leader_name=signing.senior_leader_name,
+        senior_leader_job_title=signing.senior_leader_job_title,
+        signer_role=signing.signer_role,
     )
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.db import IntegrityError
 from django.test import Client
@@ -171,16 +173,24 @@ class TestAlreadySignedPage:
         assertContains(response, "Head of digital")
         assertContains(response, "Ask to join Borsetshire County Council</button>")
 
-    def test_says_only_that_a_signing_is_waiting_when_pending(self):
+    def test_says_who_signed_and_when_and_that_it_is_waiting_when_pending(self):
         organisation = OrganisationFactory(slug="waiting")
-        SigningFactory(organisation=organisation, submitted=True, senior_leader_name="Pat Jones")
+        signing = SigningFactory(
+            organisation=organisation,
+            submitted=True,
+            senior_leader_name="Pat Jones",
+            senior_leader_job_title="Chief executive",
+            signed_on=datetime.date(2026, 11, 30),
+        )
 
         response = client_for(UserFactory()).get(
             reverse("declaration:sign-already-signed", args=["waiting"])
         )
 
         assertContains(response, "waiting for the Local Digital team to check it")
-        assertNotContains(response, "Pat Jones")
+        assertContains(response, "Pat Jones, Chief executive")
+        assertContains(response, "30 November 2026")
+        assertNotContains(response, signing.signer.email)
         assertContains(response, "Ask to join")
 
     def test_says_so_instead_of_offering_to_join_when_already_a_member(self, organisation):

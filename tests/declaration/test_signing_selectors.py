@@ -227,17 +227,24 @@ class TestOrganisationLiveSigningSummary:
             datetime.date(2024, 5, 1),
         )
 
-    def test_says_only_that_it_is_waiting_when_pending(self):
-        signing = SigningFactory(submitted=True, senior_leader_name="Pat Jones")
+    def test_says_who_signed_and_when_while_pending(self):
+        signing = SigningFactory(
+            submitted=True,
+            senior_leader_name="Pat Jones",
+            senior_leader_job_title="Chief executive",
+            signer_role="Head of digital",
+            signed_on=datetime.date(2026, 11, 30),
+        )
 
         summary = organisation_live_signing_summary(organisation=signing.organisation)
 
         assert not summary.is_published
-        assert (summary.senior_leader_name, summary.signer_role, summary.signed_on) == (
-            "",
-            "",
-            None,
-        )
+        assert (
+            summary.senior_leader_name,
+            summary.senior_leader_job_title,
+            summary.signer_role,
+            summary.signed_on,
+        ) == ("Pat Jones", "Chief executive", "Head of digital", datetime.date(2026, 11, 30))
 
     def test_returns_none_when_the_organisation_has_no_live_signing(self):
         signing = SigningFactory(rejected=True)
