@@ -256,6 +256,21 @@ THREESIXTYGIVING_FUNDER_NAME = env(
     default="Ministry of Housing, Communities and Local Government",
 )
 
+# Training: how long an offer of a place from the waiting list is held for an answer.
+TRAINING_OFFER_HOLD = timedelta(hours=env.int("TRAINING_OFFER_HOLD_HOURS", default=48))
+# A training reminder (7 days or 1 day before, joining instructions) not sent within this
+# many hours of falling due is never sent, so reminders are never late.
+TRAINING_REMINDER_LATEST = timedelta(hours=env.int("TRAINING_REMINDER_LATEST_HOURS", default=6))
+# The feedback survey link goes out after a cohort's last session, within this many days.
+TRAINING_FEEDBACK_LATEST = timedelta(days=env.int("TRAINING_FEEDBACK_LATEST_DAYS", default=7))
+# Accessibility and dietary needs (special-category data) are deleted this many days after
+# their cohort ends or is cancelled.
+TRAINING_NEEDS_RETENTION = timedelta(days=env.int("TRAINING_NEEDS_RETENTION_DAYS", default=30))
+# Staff the programme trained before this service, counted in the "people trained" figure.
+TRAINING_HISTORIC_BASELINE = env.int("TRAINING_HISTORIC_BASELINE", default=0)
+# The programme's goal for staff trained, shown as progress on /training/.
+TRAINING_GOAL = env.int("TRAINING_GOAL", default=1000)
+
 # Celery: the broker is chosen in localdigital/celery.py (Redis, or the filesystem transport).
 CELERY_TASK_ALWAYS_EAGER = False
 CELERY_BROKER_DIR = DATA_DIR / "broker"
@@ -296,6 +311,28 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "funding-assessment-reminders": {
         "task": "funding.tasks.send_assessment_reminders",
         "schedule": crontab(hour=8, minute=30),
+    },
+    # Offers of a place lapse 48 hours after they are made, and their places go on.
+    "training-expire-offers": {
+        "task": "training.tasks.expire_offers",
+        "schedule": timedelta(minutes=5),
+    },
+    "training-release-reserved-places": {
+        "task": "training.tasks.release_reserved_places",
+        "schedule": timedelta(minutes=15),
+    },
+    # Reminders fall due at a session's time less 7 days or 1 day, so look every quarter hour.
+    "training-cohort-reminders": {
+        "task": "training.tasks.send_cohort_reminders",
+        "schedule": timedelta(minutes=15),
+    },
+    "training-advance-cohort-statuses": {
+        "task": "training.tasks.advance_cohort_statuses",
+        "schedule": timedelta(minutes=15),
+    },
+    "training-delete-expired-needs": {
+        "task": "training.tasks.delete_expired_needs",
+        "schedule": crontab(hour=3, minute=45),
     },
 }
 

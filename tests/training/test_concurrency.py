@@ -1,0 +1,154 @@
+"""Places under load: enrolments, cancellations and the offer job on real connections.
+
+Every attempt runs in a thread of its own, so on a database connection of its own, and
+all are released together from a ``threading.Barrier``. The cohort's lock is what keeps
+the count of places right: with it removed, these tests fail (see the note on issue 6).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.db import connections
+
+from tests.funding.factories import SignatoryFactory, member_of
+from tests.training.factories import CohortFactory, EnrolmentFactory
+from training.models import Enrolment, EnrolmentStatus, Offer
+from training.services.enrolments import enrolment_cancel, enrolment_create
+from training.services.offers import cohort_places_offer
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+TIMEOUT = 60
+
+
+def run_together(functions: list[Callable[[], Any]]) -> tuple[list[Any], list[BaseException]]:
+    """Run each function in its own thread, all released at once; return their results
+    and the errors they raised."""
+    barrier = threading.Barrier(len(functions))
+    results: list[Any] = [None] * len(functions)
+    errors: list[BaseException] = []
+
+    def run(index: int, function: Callable[[], Any]) -> None:
+        try:
+            barrier.wait(timeout=TIMEOUT)
+            results[index] = function()
+        except BaseException as error:  # handed to the test
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [
+        threading.Thread(target=run, args=(index, function), daemon=True)
+        for index, function in enumerate(functions)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=TIMEOUT * 2)
+    assert not any(thread.is_alive() for thread in threads), "a thread did not finish"
+    return results, errors
+
+
+def enrol(cohort, user, organisation) -> Callable[[], Enrolment]:
+    return lambda: enrolment_create(
+        cohort=cohort,
+        user=user,
+        organisation=organisation,
+        job_title="Digital lead",
+        line_manager_email="manager@borsetshire.gov.uk",
+        consent=True,
+    )
+
+
+def waiting_positions(cohort) -> list[int]:
+    return sorted(
+        Enrolment.objects.filter(cohort=cohort, status=EnrolmentStatus.WAITING).values_list(
+            "waiting_position", flat=True
+        )
+    )
+
+
+class TestEnrolmentsRacing:
+    def test_fifty_attempts_on_ten_places_enrol_ten_and_queue_forty_in_order(self):
+        """50 people enrol at once on a cohort of 10: exactly 10 get places, and 40 wait
+        at positions 1 to 40, with no errors."""
+        cohort = CohortFactory(capacity=10)
+        organisation = SignatoryFactory()
+        people = [member_of(organisation) for _ in range(50)]
+
+        results, errors = run_together([enrol(cohort, user, organisation) for user in people])
+
+        assert errors == []
+        statuses = [enrolment.status for enrolment in results]
+        assert statuses.count(EnrolmentStatus.ENROLLED) == 10
+        assert statuses.count(EnrolmentStatus.WAITING) == 40
+        enrolled = Enrolment.objects.filter(cohort=cohort, status=EnrolmentStatus.ENROLLED)
+        assert enrolled.count() == 10
+        assert waiting_positions(cohort) == list(range(1, 41))
+        # Each person was told the position they hold.
+        told = sorted(e.waiting_position for e in results if e.status == EnrolmentStatus.WAITING)
+        assert told == list(range(1, 41))
+
+
+class TestCancellationsRacingTheOfferJob:
+    def full_cohort_with_waiting_list(self, waiting: int = 5):
+        cohort = CohortFactory(capacity=10)
+        enrolled = EnrolmentFactory.create_batch(10, cohort=cohort)
+        queue = [
+            EnrolmentFactory(cohort=cohort, waiting=True, waiting_position=position)
+            for position in range(1, waiting + 1)
+        ]
+        return cohort, enrolled, queue
+
+    def test_a_freed_place_is_offered_to_exactly_one_person(self):
+        """One cancellation (which queues the offer job as it commits) races nine more
+        runs of the offer job: the place is offered once, to the first person waiting."""
+        cohort, enrolled, queue = self.full_cohort_with_waiting_list()
+        leaving = enrolled[0]
+        attempts: list[Callable[[], Any]] = [
+            lambda: enrolment_cancel(enrolment=leaving, cancelled_by=leaving.user)
+        ]
+        attempts += [lambda: cohort_places_offer(cohort_id=cohort.pk) for _ in range(9)]
+
+        _, errors = run_together(attempts)
+
+        assert errors == []
+        offers = list(Offer.objects.filter(enrolment__cohort=cohort))
+        assert [offer.enrolment_id for offer in offers] == [queue[0].pk]
+        held = Enrolment.objects.filter(
+            cohort=cohort, status__in=(EnrolmentStatus.ENROLLED, EnrolmentStatus.OFFERED)
+        ).count()
+        assert held == 10
+        assert waiting_positions(cohort) == [1, 2, 3, 4]
+
+    def test_three_cancellations_racing_the_job_make_three_offers_in_queue_order(self):
+        """Three people cancel while ten workers run the offer job again and again: three
+        offers, to the first three waiting, and never more places held than the capacity."""
+        cohort, enrolled, queue = self.full_cohort_with_waiting_list(waiting=6)
+
+        def offer_job_repeatedly() -> None:
+            for _ in range(5):
+                cohort_places_offer(cohort_id=cohort.pk)
+
+        attempts: list[Callable[[], Any]] = [
+            (lambda e=enrolment: enrolment_cancel(enrolment=e, cancelled_by=e.user))
+            for enrolment in enrolled[:3]
+        ]
+        attempts += [offer_job_repeatedly for _ in range(10)]
+
+        _, errors = run_together(attempts)
+
+        assert errors == []
+        offered = set(
+            Offer.objects.filter(enrolment__cohort=cohort).values_list("enrolment_id", flat=True)
+        )
+        assert offered == {queue[0].pk, queue[1].pk, queue[2].pk}
+        assert waiting_positions(cohort) == [1, 2, 3]
+        held = Enrolment.objects.filter(
+            cohort=cohort, status__in=(EnrolmentStatus.ENROLLED, EnrolmentStatus.OFFERED)
+        ).count()
+        assert held == 10

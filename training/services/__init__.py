@@ -1,0 +1,1 @@
+"""Every write of the training app, one module per area."""

@@ -1,0 +1,432 @@
+"""Joining a cohort, by the person or by a training administrator; cancelling; moving
+between cohorts of a course.
+
+Each of these locks the cohort (``cohort_lock``) before it counts places, so whatever the
+concurrency, a cohort never has more people holding places than its capacity, and its
+waiting list is numbered 1, 2, 3… with no gaps or repeats.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.utils import timezone
+
+from declaration.models import Organisation
+from localdigital.accounts.models import User
+from localdigital.audit.services import audit_record
+
+from .. import formats
+from ..errors import (
+    AlreadyEnrolled,
+    EnrolmentClosed,
+    NoPlaceFree,
+    NotPermitted,
+    OrganisationLimitReached,
+    TrainingError,
+    TransitionNotAllowed,
+)
+from ..models import (
+    CANCELLABLE_STATUSES,
+    LIVE_STATUSES,
+    PLACE_STATUSES,
+    Cohort,
+    CohortStatus,
+    Enrolment,
+    EnrolmentStatus,
+    Offer,
+    OfferStatus,
+)
+from ..places import RESERVED
+from . import emails
+from .common import (
+    CohortDates,
+    cohort_dates,
+    cohort_lock,
+    cohort_places_count,
+    is_priority_organisation,
+    is_training_administrator,
+    offer_places_later,
+    queue_renumber,
+    require_eligible,
+    require_training_administrator,
+)
+
+
+def _details_clean(
+    *, job_title: str, line_manager_email: str, manager_required: bool
+) -> tuple[str, str]:
+    job_title = job_title.strip()
+    line_manager_email = line_manager_email.strip()
+    if not job_title:
+        raise TrainingError("Enter your job title.")
+    if not line_manager_email:
+        if manager_required:
+            raise TrainingError("Enter your line manager's email address.")
+        return job_title, ""
+    try:
+        validate_email(line_manager_email)
+    except ValidationError:
+        raise TrainingError(
+            "Enter your line manager's email address in the correct format, like "
+            "name@example.gov.uk."
+        ) from None
+    return job_title, line_manager_email
+
+
+def _require_joinable(cohort: Cohort, dates: CohortDates, *, now: datetime, by_hand: bool) -> None:
+    """Raise unless the cohort takes people now: open and within its enrolment window,
+    or, for a training administrator, open or closed and not yet started."""
+    if cohort.status == CohortStatus.CANCELLED:
+        raise EnrolmentClosed("This cohort has been cancelled.")
+    if dates.has_started(now):
+        raise EnrolmentClosed("This cohort has started, so nobody can join it now.")
+    if by_hand:
+        if cohort.status not in (CohortStatus.OPEN, CohortStatus.CLOSED):
+            raise EnrolmentClosed("This cohort is not published, so nobody can join it yet.")
+        return
+    if cohort.status != CohortStatus.OPEN:
+        raise EnrolmentClosed("This cohort is not taking enrolments.")
+    if now < cohort.enrolment_opens_at:
+        raise EnrolmentClosed(
+            "Enrolment for this cohort opens at "
+            f"{formats.date_and_time(cohort.enrolment_opens_at)}."
+        )
+    if now >= cohort.enrolment_closes_at:
+        raise EnrolmentClosed(
+            f"Enrolment for this cohort closed at "
+            f"{formats.date_and_time(cohort.enrolment_closes_at)}."
+        )
+
+
+def _require_not_on(cohort: Cohort, user: User, *, by_hand: bool) -> None:
+    current = (
+        Enrolment.objects.filter(cohort=cohort, user=user, status__in=LIVE_STATUSES)
+        .only("status", "waiting_position")
+        .first()
+    )
+    if current is None:
+        return
+    who = "They are" if by_hand else "You are"
+    has = "They have" if by_hand else "You have"
+    if current.status == EnrolmentStatus.WAITING:
+        raise AlreadyEnrolled(
+            f"{who} already on the waiting list for this cohort, at number "
+            f"{current.waiting_position}."
+        )
+    if current.status == EnrolmentStatus.OFFERED:
+        raise AlreadyEnrolled(f"{has} been offered a place on this cohort already.")
+    raise AlreadyEnrolled(f"{has} a place on this cohort already.")
+
+
+def _require_within_organisation_limit(cohort: Cohort, organisation: Organisation) -> None:
+    if cohort.max_per_organisation is None:
+        return
+    on_cohort = Enrolment.objects.filter(
+        cohort=cohort, organisation=organisation, status__in=LIVE_STATUSES
+    ).count()
+    if on_cohort >= cohort.max_per_organisation:
+        raise OrganisationLimitReached(
+            f"{organisation.name} already has {on_cohort} "
+            f"{'person' if on_cohort == 1 else 'people'} on this cohort, holding or waiting "
+            f"for a place, which is the most one organisation may have. Choose another "
+            "cohort, or ask a colleague whether they still need their place."
+        )
+
+
+def _join(
+    *,
+    cohort: Cohort,
+    dates: CohortDates,
+    user: User,
+    organisation: Organisation,
+    job_title: str,
+    line_manager_email: str,
+    needs: str,
+    consented_at: datetime | None,
+    created_by: User | None,
+    now: datetime,
+    moved_from: Cohort | None = None,
+) -> Enrolment:
+    """Add the person to the locked cohort: in a free place if one is theirs to take,
+    else at the end of the waiting list; tell them, and their line manager of a place."""
+    is_priority = is_priority_organisation(organisation.pk)
+    places = cohort_places_count(cohort, now=now)
+    kind = places.place_for_newcomer(is_priority=is_priority)
+    enrolment = Enrolment(
+        cohort=cohort,
+        user=user,
+        organisation=organisation,
+        job_title=job_title,
+        line_manager_email=line_manager_email,
+        needs=needs.strip(),
+        consented_at=consented_at,
+        is_priority=is_priority,
+        created_at=now,
+        created_by=created_by,
+    )
+    if kind is None:
+        enrolment.status = EnrolmentStatus.WAITING
+        enrolment.waiting_position = places.waiting + 1
+    else:
+        enrolment.status = EnrolmentStatus.ENROLLED
+        enrolment.enrolled_at = now
+        enrolment.is_reserved_place = kind == RESERVED
+    enrolment.save()
+    audit_record(
+        actor=created_by or user,
+        verb=(
+            "training.enrolment.enrolled" if kind is not None else "training.enrolment.waitlisted"
+        ),
+        target=enrolment,
+        data={
+            "cohort": cohort.pk,
+            "organisation": organisation.pk,
+            "reserved_place": enrolment.is_reserved_place,
+            "waiting_position": enrolment.waiting_position,
+            "by_administrator": created_by is not None,
+        },
+    )
+    if kind is None:
+        emails.waiting_confirmed(enrolment=enrolment, cohort=cohort, moved_from=moved_from)
+        if places.free:
+            # A place is free but someone waiting is ahead for it: make sure it is offered.
+            offer_places_later(cohort.pk)
+    else:
+        emails.place_confirmed(
+            enrolment=enrolment, cohort=cohort, dates=dates, now=now, moved_from=moved_from
+        )
+    return enrolment
+
+
+def enrolment_create(
+    *,
+    cohort: Cohort,
+    user: User,
+    organisation: Organisation,
+    job_title: str,
+    line_manager_email: str,
+    needs: str = "",
+    consent: bool,
+    now: datetime | None = None,
+) -> Enrolment:
+    """Enrol ``user`` on ``cohort`` for ``organisation``: in a place if one is free to them,
+    else on the waiting list, at the next position; return the enrolment.
+
+    The person must be an approved member of the organisation, and it a published
+    signatory; the cohort must be open and within its enrolment window; they must agree to
+    the attendance terms; and the organisation must be within the cohort's maximum. Reserved
+    places go only to people of organisations that lead or partner on a funded project,
+    until their release. The person is emailed; so is their line manager, of a place.
+    """
+    now = now or timezone.now()
+    job_title, line_manager_email = _details_clean(
+        job_title=job_title, line_manager_email=line_manager_email, manager_required=True
+    )
+    if not consent:
+        raise TrainingError("Agree to the attendance terms to enrol.")
+    require_eligible(user=user, organisation=organisation)
+    with transaction.atomic():
+        cohort = cohort_lock(cohort.pk)
+        dates = cohort_dates(cohort.pk)
+        _require_joinable(cohort, dates, now=now, by_hand=False)
+        _require_not_on(cohort, user, by_hand=False)
+        _require_within_organisation_limit(cohort, organisation)
+        return _join(
+            cohort=cohort,
+            dates=dates,
+            user=user,
+            organisation=organisation,
+            job_title=job_title,
+            line_manager_email=line_manager_email,
+            needs=needs,
+            consented_at=now,
+            created_by=None,
+            now=now,
+        )
+
+
+def enrolment_add_by_administrator(
+    *,
+    cohort: Cohort,
+    user: User,
+    organisation: Organisation,
+    job_title: str,
+    line_manager_email: str = "",
+    needs: str = "",
+    added_by: User,
+    now: datetime | None = None,
+) -> Enrolment:
+    """Enrol an eligible person by hand, as a training administrator; return the
+    enrolment.
+
+    The same rules hold as for the person, except the enrolment window: a published cohort
+    that has not started takes them even after enrolment closes. Capacity still applies, so
+    they join the waiting list if no place is free to them; so do reserved places and the
+    organisation's maximum. The audit log records who added them.
+    """
+    now = now or timezone.now()
+    require_training_administrator(added_by, "enrol people by hand")
+    job_title, line_manager_email = _details_clean(
+        job_title=job_title, line_manager_email=line_manager_email, manager_required=False
+    )
+    require_eligible(user=user, organisation=organisation)
+    with transaction.atomic():
+        cohort = cohort_lock(cohort.pk)
+        dates = cohort_dates(cohort.pk)
+        _require_joinable(cohort, dates, now=now, by_hand=True)
+        _require_not_on(cohort, user, by_hand=True)
+        _require_within_organisation_limit(cohort, organisation)
+        return _join(
+            cohort=cohort,
+            dates=dates,
+            user=user,
+            organisation=organisation,
+            job_title=job_title,
+            line_manager_email=line_manager_email,
+            needs=needs,
+            consented_at=None,
+            created_by=added_by,
+            now=now,
+        )
+
+
+def _enrolment_lock(enrolment_id: int) -> Enrolment:
+    return (
+        Enrolment.objects.select_for_update(of=("self",))
+        .select_related("user", "organisation")
+        .get(pk=enrolment_id)
+    )
+
+
+def _leave(enrolment: Enrolment, *, status: str, left_by: User | None, now: datetime) -> bool:
+    """Take the enrolment off the cohort as ``status``, withdrawing a pending offer; return
+    whether it held a place. The caller holds the cohort's lock and renumbers the queue."""
+    held = enrolment.status in PLACE_STATUSES
+    if enrolment.status == EnrolmentStatus.OFFERED:
+        Offer.objects.filter(enrolment=enrolment, status=OfferStatus.PENDING).update(
+            status=OfferStatus.WITHDRAWN, answered_at=now
+        )
+    enrolment.status = status
+    enrolment.waiting_position = None
+    enrolment.is_reserved_place = False
+    enrolment.left_at = now
+    enrolment.left_by = left_by
+    enrolment.save(
+        update_fields=["status", "waiting_position", "is_reserved_place", "left_at", "left_by"]
+    )
+    return held
+
+
+def enrolment_cancel(
+    *, enrolment: Enrolment, cancelled_by: User, now: datetime | None = None
+) -> Enrolment:
+    """Cancel an enrolment, a place on the waiting list or an offer, up to the cohort's
+    first session: → cancelled. A freed place is offered to the waiting list once this
+    commits.
+
+    The person cancels their own; a training administrator may cancel anyone's.
+    """
+    now = now or timezone.now()
+    if cancelled_by.pk != enrolment.user_id and not is_training_administrator(cancelled_by):
+        raise NotPermitted("You can only cancel your own place.")
+    with transaction.atomic():
+        cohort = cohort_lock(enrolment.cohort_id)
+        enrolment = _enrolment_lock(enrolment.pk)
+        if enrolment.status not in CANCELLABLE_STATUSES:
+            raise TransitionNotAllowed(
+                f"This enrolment is {enrolment.get_status_display().lower()}, so there is "
+                "nothing to cancel."
+            )
+        dates = cohort_dates(cohort.pk)
+        if dates.has_started(now) and dates.first_starts_at is not None:
+            raise TransitionNotAllowed(
+                "You can no longer cancel: the course started at "
+                f"{formats.date_and_time(dates.first_starts_at)}."
+            )
+        was = enrolment.status
+        held = _leave(enrolment, status=EnrolmentStatus.CANCELLED, left_by=cancelled_by, now=now)
+        queue_renumber(cohort.pk)
+        audit_record(
+            actor=cancelled_by,
+            verb="training.enrolment.cancelled",
+            target=enrolment,
+            data={"cohort": cohort.pk, "was": was},
+        )
+        emails.enrolment_left(enrolment=enrolment, cohort=cohort, what="cancelled")
+        if held:
+            offer_places_later(cohort.pk)
+    return enrolment
+
+
+def enrolment_move(
+    *, enrolment: Enrolment, to_cohort: Cohort, moved_by: User, now: datetime | None = None
+) -> Enrolment:
+    """Move a person to another cohort of the same course, as a training administrator;
+    return their new enrolment (the old one is moved, pointing at it).
+
+    Someone holding a place moves only into a place free to them (reserved places and the
+    organisation's maximum apply, and people already waiting there come first); otherwise
+    nothing changes. Someone waiting joins the other cohort as a newcomer would: in a free
+    place, or at the end of its waiting list. They are told where they now stand, and a
+    place freed is offered to the waiting list.
+    """
+    now = now or timezone.now()
+    require_training_administrator(moved_by, "move people between cohorts")
+    if to_cohort.pk == enrolment.cohort_id:
+        raise TrainingError("Choose a different cohort to move them to.")
+    with transaction.atomic():
+        # Both cohorts are locked, always in the same order, so two moves cannot deadlock.
+        first, second = sorted([enrolment.cohort_id, to_cohort.pk])
+        locked = {first: cohort_lock(first), second: cohort_lock(second)}
+        source, target = locked[enrolment.cohort_id], locked[to_cohort.pk]
+        enrolment = _enrolment_lock(enrolment.pk)
+        if target.course_id != source.course_id:
+            raise TrainingError("People can only move between cohorts of the same course.")
+        if enrolment.status not in CANCELLABLE_STATUSES:
+            raise TransitionNotAllowed(
+                f"This enrolment is {enrolment.get_status_display().lower()}, so it cannot move."
+            )
+        dates = cohort_dates(target.pk)
+        _require_joinable(target, dates, now=now, by_hand=True)
+        _require_not_on(target, enrolment.user, by_hand=True)
+        _require_within_organisation_limit(target, enrolment.organisation)
+        if enrolment.status in PLACE_STATUSES:
+            places = cohort_places_count(target, now=now)
+            is_priority = is_priority_organisation(enrolment.organisation_id)
+            if places.place_for_newcomer(is_priority=is_priority) is None:
+                raise NoPlaceFree(
+                    f"{target} has no place free for them"
+                    + (f" ({places.waiting} people are waiting)" if places.waiting else "")
+                    + f", so they keep their place on {source}."
+                )
+        was = enrolment.status
+        held = _leave(enrolment, status=EnrolmentStatus.MOVED, left_by=moved_by, now=now)
+        queue_renumber(source.pk)
+        new = _join(
+            cohort=target,
+            dates=dates,
+            user=enrolment.user,
+            organisation=enrolment.organisation,
+            job_title=enrolment.job_title,
+            line_manager_email=enrolment.line_manager_email,
+            needs=enrolment.needs,
+            consented_at=enrolment.consented_at,
+            created_by=moved_by,
+            now=now,
+            moved_from=source,
+        )
+        enrolment.moved_to = new
+        enrolment.save(update_fields=["moved_to"])
+        audit_record(
+            actor=moved_by,
+            verb="training.enrolment.moved",
+            target=enrolment,
+            data={"from_cohort": source.pk, "to_cohort": target.pk, "was": was, "new": new.pk},
+        )
+        if held:
+            offer_places_later(source.pk)
+    return new
