@@ -66,8 +66,10 @@ chromium:
 	  echo "Install Chromium, or set CHROMIUM_PATH to its executable." >&2; \
 	fi
 
+# pytest-xdist runs the suite in one process per core (at most 4), each with its own test
+# database; the tests that start Celery workers all run in one of them (see tests/conftest.py).
 test: $(VENV)/.installed static/vendor/govuk-frontend/govuk-frontend.min.css chromium | .data/run
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --maxprocesses=4 --dist loadgroup
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .

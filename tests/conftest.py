@@ -26,8 +26,17 @@ def _is_transactional(item: pytest.Item) -> bool:
     return "transactional_db" in names or "live_server" in names
 
 
+# Tests that start Celery workers share the broker (REDIS_URL) with each other, so under
+# pytest-xdist (``make test`` runs two or more processes) they all run in one process, one
+# after another. Everything else, browser tests included, has its own test database and
+# live server in each process.
+WORKER_FIXTURES = frozenset({"start_worker", "celery_broker", "redis_url"})
+
+
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Give every test that commits what migrations put in the database.
+    """Give every test that commits what migrations put in the database, and keep the tests
+    that start Celery workers together in one xdist process.
 
     Tests that really commit (browser tests, worker tests) run against a database emptied
     after each one, which would take away the staff groups, their permissions and the
@@ -36,6 +45,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     its content types made again with new ids, which the next restore then collides with.
     """
     for item in items:
+        if WORKER_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.xdist_group("celery-workers"))
         if not _is_transactional(item):
             continue
         marker = item.get_closest_marker("django_db")
