@@ -64,11 +64,11 @@ def enrol(cohort, user, organisation) -> Callable[[], Enrolment]:
     )
 
 
-def waiting_positions(cohort) -> list[int]:
-    return sorted(
-        Enrolment.objects.filter(cohort=cohort, status=EnrolmentStatus.WAITING).values_list(
-            "waiting_position", flat=True
-        )
+def waiting_positions(cohort) -> list[int | None]:
+    return list(
+        Enrolment.objects.filter(cohort=cohort, status=EnrolmentStatus.WAITING)
+        .order_by("waiting_position")
+        .values_list("waiting_position", flat=True)
     )
 
 
@@ -134,10 +134,10 @@ class TestCancellationsRacingTheOfferJob:
             for _ in range(5):
                 cohort_places_offer(cohort_id=cohort.pk)
 
-        attempts: list[Callable[[], Any]] = [
-            (lambda e=enrolment: enrolment_cancel(enrolment=e, cancelled_by=e.user))
-            for enrolment in enrolled[:3]
-        ]
+        def cancel(enrolment: Enrolment) -> Callable[[], Any]:
+            return lambda: enrolment_cancel(enrolment=enrolment, cancelled_by=enrolment.user)
+
+        attempts: list[Callable[[], Any]] = [cancel(enrolment) for enrolment in enrolled[:3]]
         attempts += [offer_job_repeatedly for _ in range(10)]
 
         _, errors = run_together(attempts)

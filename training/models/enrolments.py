@@ -142,7 +142,12 @@ class Enrolment(models.Model):
                 deferrable=models.Deferrable.DEFERRED,
             ),
             models.CheckConstraint(
-                condition=(Q(status=EnrolmentStatus.WAITING) & Q(waiting_position__gte=1))
+                # The NULL test is spelt out: a CHECK passes when it comes out NULL.
+                condition=(
+                    Q(status=EnrolmentStatus.WAITING)
+                    & Q(waiting_position__isnull=False)
+                    & Q(waiting_position__gte=1)
+                )
                 | (~Q(status=EnrolmentStatus.WAITING) & Q(waiting_position__isnull=True)),
                 name="training_enrolment_position_only_while_waiting",
             ),
