@@ -148,12 +148,16 @@ def _join(
     needs: str,
     consented_at: datetime | None,
     created_by: User | None,
+    is_priority: bool,
     now: datetime,
     moved_from: Cohort | None = None,
 ) -> Enrolment:
     """Add the person to the locked cohort: in a free place if one is theirs to take,
-    else at the end of the waiting list; tell them, and their line manager of a place."""
-    is_priority = is_priority_organisation(organisation.pk)
+    else at the end of the waiting list; tell them, and their line manager of a place.
+
+    ``is_priority`` (whether the organisation leads or partners on a funded project) is
+    read before the lock is taken, since it does not depend on the cohort, so the lock is
+    held no longer than the cohort's own reads and writes need."""
     places = cohort_places_count(cohort, now=now)
     kind = places.place_for_newcomer(is_priority=is_priority)
     enrolment = Enrolment(
@@ -229,6 +233,7 @@ def enrolment_create(
     if not consent:
         raise TrainingError("Agree to the attendance terms to enrol.")
     require_eligible(user=user, organisation=organisation)
+    is_priority = is_priority_organisation(organisation.pk)
     with transaction.atomic():
         cohort = cohort_lock(cohort.pk)
         dates = cohort_dates(cohort.pk)
@@ -245,6 +250,7 @@ def enrolment_create(
             needs=needs,
             consented_at=now,
             created_by=None,
+            is_priority=is_priority,
             now=now,
         )
 
@@ -274,6 +280,7 @@ def enrolment_add_by_administrator(
         job_title=job_title, line_manager_email=line_manager_email, manager_required=False
     )
     require_eligible(user=user, organisation=organisation)
+    is_priority = is_priority_organisation(organisation.pk)
     with transaction.atomic():
         cohort = cohort_lock(cohort.pk)
         dates = cohort_dates(cohort.pk)
@@ -290,6 +297,7 @@ def enrolment_add_by_administrator(
             needs=needs,
             consented_at=None,
             created_by=added_by,
+            is_priority=is_priority,
             now=now,
         )
 
@@ -378,6 +386,7 @@ def enrolment_move(
     require_training_administrator(moved_by, "move people between cohorts")
     if to_cohort.pk == enrolment.cohort_id:
         raise TrainingError("Choose a different cohort to move them to.")
+    is_priority = is_priority_organisation(enrolment.organisation_id)
     with transaction.atomic():
         # Both cohorts are locked, always in the same order, so two moves cannot deadlock.
         first, second = sorted([enrolment.cohort_id, to_cohort.pk])
@@ -396,7 +405,6 @@ def enrolment_move(
         _require_within_organisation_limit(target, enrolment.organisation)
         if enrolment.status in PLACE_STATUSES:
             places = cohort_places_count(target, now=now)
-            is_priority = is_priority_organisation(enrolment.organisation_id)
             if places.place_for_newcomer(is_priority=is_priority) is None:
                 raise NoPlaceFree(
                     f"{target} has no place free for them"
@@ -416,6 +424,7 @@ def enrolment_move(
             needs=enrolment.needs,
             consented_at=enrolment.consented_at,
             created_by=moved_by,
+            is_priority=is_priority,
             now=now,
             moved_from=source,
         )
