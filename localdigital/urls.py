@@ -11,6 +11,7 @@ urlpatterns = [
     path("mail/", include("localdigital.mail.urls")),
     path("", include("declaration.urls")),
     path("", include("funding.urls")),
+    path("", include("training.urls")),
 ]
 
 handler400 = "localdigital.pages.views.bad_request"

@@ -22,6 +22,7 @@ def service(request: HttpRequest) -> dict[str, object]:
         ("The Declaration", reverse("declaration:declaration")),
         ("Signatories", reverse("declaration:signatories")),
         ("Funding", reverse("funding:round-list")),
+        ("Training", reverse("training:course-list")),
     ]
     user = getattr(request, "user", None)  # absent when a page renders before middleware ran
     if user is not None and user.is_authenticated:

@@ -18,12 +18,13 @@ from funding.selectors import dashboard as funding_dashboard
 from funding.selectors import rounds as funding_rounds
 from localdigital.accounts.types import AuthenticatedHttpRequest
 from localdigital.celery import app as celery_app
+from training import selectors as training_selectors
 
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     """Say what the Declaration is, with the live count of signatories and the latest ones,
-    and the Fund's rounds open now."""
+    the Fund's rounds open now, and the courses with their next cohorts."""
     return render(
         request,
         "pages/home.html",
@@ -32,6 +33,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "latest_signatories": public_selectors.signatories_latest(limit=5),
             "organisation_counts": declaration_selectors.organisation_counts_by_type(),
             "open_rounds": funding_rounds.rounds_open(),
+            "courses": training_selectors.courses_with_upcoming_cohorts(),
         },
     )
 
@@ -50,6 +52,7 @@ def account(request: AuthenticatedHttpRequest) -> HttpResponse:
             ),
             "signings": signing_selectors.signings_for_account(user=request.user),
             "funding": funding_dashboard.funding_dashboard(user=request.user),
+            "training_enrolments": training_selectors.enrolments_for_user(user=request.user),
         },
     )
 

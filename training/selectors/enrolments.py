@@ -51,15 +51,14 @@ class EnrolmentRow:
     certificate_url: str
 
 
-def enrolments_for_user(*, user: User, now: datetime | None = None) -> list[EnrolmentRow]:
-    """Return the person's enrolments, those on cohorts starting soonest first and the
-    ones they have left last, in three queries however many there are."""
-    now = now or timezone.now()
-    if not user.is_authenticated:
-        return []
+def _enrolment_rows(*, user: User, now: datetime, pk: int | None = None) -> list[EnrolmentRow]:
+    """Return the person's enrolments (or only the one with ``pk``) as rows, newest first,
+    in three queries."""
+    enrolments = Enrolment.objects.filter(user=user)
+    if pk is not None:
+        enrolments = enrolments.filter(pk=pk)
     enrolments = (
-        Enrolment.objects.filter(user=user)
-        .select_related("cohort__course", "organisation")
+        enrolments.select_related("cohort__course", "organisation")
         .prefetch_related(
             Prefetch(
                 "cohort",
@@ -113,11 +112,32 @@ def enrolments_for_user(*, user: User, now: datetime | None = None) -> list[Enro
                 ),
             )
         )
+    return rows
+
+
+def enrolments_for_user(*, user: User, now: datetime | None = None) -> list[EnrolmentRow]:
+    """Return the person's enrolments, those on cohorts starting soonest first and the
+    ones they have left last, in three queries however many there are."""
+    now = now or timezone.now()
+    if not user.is_authenticated:
+        return []
+    rows = _enrolment_rows(user=user, now=now)
     live = [row for row in rows if row.status in (*CANCELLABLE_STATUSES, *TAKEN_STATUSES)]
     left = [row for row in rows if row not in live]
     far = datetime.max.replace(tzinfo=now.tzinfo)
     live.sort(key=lambda row: row.first_starts_at or far)
     return live + left
+
+
+def enrolment_row_for_user_get(
+    *, user: User, pk: int, now: datetime | None = None
+) -> EnrolmentRow | None:
+    """Return the person's own enrolment with this id as their account shows it, or None
+    (which pages answer as not found). Three queries."""
+    if not user.is_authenticated:
+        return None
+    rows = _enrolment_rows(user=user, now=now or timezone.now(), pk=pk)
+    return rows[0] if rows else None
 
 
 def enrolment_for_user_get(*, user: User, pk: int) -> Enrolment | None:
