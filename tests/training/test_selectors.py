@@ -200,3 +200,22 @@ class TestReports:
 
         assert small == large == organisations == 1
         assert len(rows) == 6
+
+
+class TestEnrolmentsForUserDates:
+    def test_rows_carry_the_cohorts_dates_and_a_started_cohort_cannot_be_cancelled(self):
+        """The cohort's first session comes with each row, so one that has started offers
+        no cancelling; four queries however many enrolments."""
+        started = EnrolmentFactory(
+            cohort=CohortFactory(sessions=[timezone.now() - datetime.timedelta(hours=1)])
+        )
+        for _ in range(3):
+            EnrolmentFactory(user=started.user, organisation=started.organisation)
+
+        with CaptureQueriesContext(connection) as queries:
+            rows = {row.pk: row for row in selectors.enrolments_for_user(user=started.user)}
+
+        assert len(queries) == 4
+        assert all(row.first_starts_at is not None for row in rows.values())
+        assert all(len(row.sessions) == (1 if pk == started.pk else 2) for pk, row in rows.items())
+        assert not rows[started.pk].can_cancel

@@ -53,12 +53,14 @@ class EnrolmentRow:
 
 def _enrolment_rows(*, user: User, now: datetime, pk: int | None = None) -> list[EnrolmentRow]:
     """Return the person's enrolments (or only the one with ``pk``) as rows, newest first,
-    in three queries."""
+    in four queries: enrolments, cohorts with their courses, sessions, pending offers."""
     enrolments = Enrolment.objects.filter(user=user)
     if pk is not None:
         enrolments = enrolments.filter(pk=pk)
     enrolments = (
-        enrolments.select_related("cohort__course", "organisation")
+        # The cohort comes by prefetch, not select_related: a relation already joined is
+        # never prefetched, and it would lose its dates and sessions.
+        enrolments.select_related("organisation")
         .prefetch_related(
             Prefetch(
                 "cohort",
@@ -117,7 +119,7 @@ def _enrolment_rows(*, user: User, now: datetime, pk: int | None = None) -> list
 
 def enrolments_for_user(*, user: User, now: datetime | None = None) -> list[EnrolmentRow]:
     """Return the person's enrolments, those on cohorts starting soonest first and the
-    ones they have left last, in three queries however many there are."""
+    ones they have left last, in four queries however many there are."""
     now = now or timezone.now()
     if not user.is_authenticated:
         return []
@@ -133,7 +135,7 @@ def enrolment_row_for_user_get(
     *, user: User, pk: int, now: datetime | None = None
 ) -> EnrolmentRow | None:
     """Return the person's own enrolment with this id as their account shows it, or None
-    (which pages answer as not found). Three queries."""
+    (which pages answer as not found). Four queries."""
     if not user.is_authenticated:
         return None
     rows = _enrolment_rows(user=user, now=now or timezone.now(), pk=pk)
