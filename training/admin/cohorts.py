@@ -1,0 +1,539 @@
+"""Staff screens for courses and cohorts.
+
+A draft cohort is edited freely, its sessions with it: nobody is on it yet. Once published,
+what people on it must be told of goes through the services, each on a page of its own:
+the number of places (places added are offered to the waiting list), a session's date,
+time or place (everyone with a place or an offer is emailed once), and cancelling (with a
+reason, which everyone on it is emailed). Publishing is an action. A cancelled or completed
+cohort is read-only.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import URLPattern, path, reverse
+from django.utils import timezone
+from django.utils.html import format_html_join
+from django.views.decorators.http import require_http_methods
+
+from localdigital.accounts.requests import request_staff_user
+
+from .. import formats
+from ..errors import TrainingError
+from ..models import Cohort, CohortSession, CohortStatus, Course
+from ..selectors import cohort_places_of
+from ..selectors.admin import cohorts_for_admin
+from ..services import cohorts as cohort_services
+from ..services import offers as offer_services
+from .attendance import CohortAttendanceMixin
+from .common import can_run_training, run_each, service_error_show
+from .enrol import CohortEnrolMixin
+from .forms import CancelForm, CapacityForm, CohortForm, CohortSessionForm, SessionChangeForm
+from .pages import form_page
+from .reports import CohortReportMixin
+
+get_or_post = require_http_methods(["GET", "POST"])
+COHORT_CHANGE = "admin:training_cohort_change"
+# A cohort in one of these states is fixed: its page is for reading.
+FIXED_STATUSES = (CohortStatus.CANCELLED, CohortStatus.COMPLETED)
+
+
+def cohort_url(cohort_id: int) -> str:
+    return reverse(COHORT_CHANGE, args=[cohort_id])
+
+
+@admin.register(Course)
+class CourseAdmin(admin.ModelAdmin):
+    """Courses, such as digital leadership for senior managers, with how many cohorts each
+    has run. Only a published course is shown at ``/training/``."""
+
+    list_display = ["title", "audience", "course_format", "duration", "is_published", "cohorts"]
+    list_filter = ["is_published", "audience", "course_format"]
+    search_fields = ["title", "summary"]
+    prepopulated_fields = {"slug": ["title"]}
+    fields = [
+        "title",
+        "slug",
+        "summary",
+        "description",
+        "audience",
+        "course_format",
+        "duration",
+        "skills",
+        "is_published",
+    ]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Course]:
+        return super().get_queryset(request).annotate(cohort_count=Count("cohorts"))
+
+    @admin.display(description="cohorts", ordering="cohort_count")
+    def cohorts(self, course: Course) -> int:
+        return getattr(course, "cohort_count", 0)
+
+
+class CohortSessionInline(admin.TabularInline):
+    """A cohort's sessions: edited here while the cohort is a draft; once it is published,
+    each is changed on its own page, so that the people on it are told, and its register
+    is taken on another."""
+
+    model = CohortSession
+    form = CohortSessionForm
+    extra = 0
+    min_num = 0
+    verbose_name = "session"
+    verbose_name_plural = "sessions"
+
+    def _is_draft(self, obj: Cohort | None) -> bool:
+        return obj is None or obj.status == CohortStatus.DRAFT
+
+    def get_extra(self, request: HttpRequest, obj: Cohort | None = None, **kwargs: Any) -> int:
+        return 1 if obj is None else 0
+
+    def get_fields(self, request: HttpRequest, obj: Cohort | None = None) -> Any:
+        if self._is_draft(obj):
+            return ["starts_at", "ends_at", "is_online", "location"]
+        return ["when", "place_display", "links"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Cohort | None = None) -> Any:
+        if self._is_draft(obj):
+            return []
+        return ["when", "place_display", "links"]
+
+    def has_add_permission(self, request: HttpRequest, obj: Cohort | None = None) -> bool:
+        return self._is_draft(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request: HttpRequest, obj: Cohort | None = None) -> bool:
+        return self._is_draft(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Cohort | None = None) -> bool:
+        return self._is_draft(obj) and super().has_delete_permission(request, obj)
+
+    @admin.display(description="when")
+    def when(self, session: CohortSession) -> str:
+        return formats.session_when(session.starts_at, session.ends_at)
+
+    @admin.display(description="where")
+    def place_display(self, session: CohortSession) -> str:
+        return session.place
+
+    @admin.display(description="")
+    def links(self, session: CohortSession) -> str:
+        if session.pk is None:
+            return ""
+        links = [
+            (
+                reverse("admin:training_cohort_register", args=[session.cohort_id, session.pk]),
+                "Register",
+            )
+        ]
+        if session.cohort.status not in FIXED_STATUSES:
+            links.insert(
+                0,
+                (
+                    reverse("admin:training_cohort_session", args=[session.cohort_id, session.pk]),
+                    "Change date, time or place",
+                ),
+            )
+        return format_html_join(" | ", '<a href="{}">{}</a>', links)
+
+
+class CourseFilter(admin.SimpleListFilter):
+    title = "course"
+    parameter_name = "course"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        courses = Course.objects.order_by("title").values_list("pk", "title")
+        return [(str(pk), title) for pk, title in courses]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        value = self.value()
+        if value and value.isdigit():
+            return queryset.filter(course_id=int(value))
+        return queryset
+
+
+@admin.register(Cohort)
+class CohortAdmin(CohortReportMixin, CohortAttendanceMixin, CohortEnrolMixin, admin.ModelAdmin):
+    """Cohorts, soonest first, with their places: capacity, enrolled, offered, waiting and
+    left. Each cohort's page links to the pages that change it through the services."""
+
+    form = CohortForm
+    inlines = [CohortSessionInline]
+    list_display = [
+        "__str__",
+        "status_display",
+        "first_session",
+        "capacity",
+        "enrolled_count",
+        "offered_count",
+        "waiting_count",
+        "places_left",
+    ]
+    list_filter = ["status", CourseFilter]
+    search_fields = ["name", "course__title"]
+    ordering = ["-enrolment_opens_at", "-pk"]
+    actions = ["publish_selected", "mark_everyone_attended"]
+    fieldsets = [
+        (None, {"fields": ["course", "name", "status"]}),
+        (
+            "Places",
+            {
+                "fields": [
+                    "capacity",
+                    "max_per_organisation",
+                    "reserved_places",
+                    "reserved_release_at",
+                    "reserved_released_at",
+                ]
+            },
+        ),
+        ("Enrolment", {"fields": ["enrolment_opens_at", "enrolment_closes_at"]}),
+        ("For the people on it", {"fields": ["joining_instructions", "feedback_survey_url"]}),
+        (
+            "History",
+            {
+                "fields": [
+                    "published_at",
+                    "cancelled_at",
+                    "cancelled_by",
+                    "cancellation_reason",
+                ]
+            },
+        ),
+    ]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Cohort]:
+        return cohorts_for_admin()
+
+    def has_run_permission(self, request: HttpRequest) -> bool:
+        return can_run_training(request)
+
+    def has_change_permission(self, request: HttpRequest, obj: Cohort | None = None) -> bool:
+        if obj is not None and obj.status in FIXED_STATUSES:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Cohort | None = None) -> Any:
+        fixed = [
+            "status",
+            "reserved_released_at",
+            "published_at",
+            "cancelled_at",
+            "cancelled_by",
+            "cancellation_reason",
+        ]
+        if obj is None or obj.status == CohortStatus.DRAFT:
+            return fixed
+        # Changed through the services (capacity) or not at all once people hold places.
+        return [*fixed, "course", "capacity", "reserved_places", "reserved_release_at"]
+
+    # Columns
+
+    def _places(self, cohort: Cohort) -> Any:
+        return cohort_places_of(cohort, now=timezone.now())
+
+    @admin.display(description="status", ordering="status")
+    def status_display(self, cohort: Cohort) -> str:
+        return self._places(cohort).status_label
+
+    @admin.display(description="first session", ordering="first_starts_at")
+    def first_session(self, cohort: Cohort) -> str:
+        first = getattr(cohort, "first_starts_at", None)
+        return formats.date_and_time(first) if first else "No sessions yet"
+
+    @admin.display(description="enrolled")
+    def enrolled_count(self, cohort: Cohort) -> int:
+        return getattr(cohort, "enrolled", None) or 0
+
+    @admin.display(description="offered a place")
+    def offered_count(self, cohort: Cohort) -> int:
+        return getattr(cohort, "offered", None) or 0
+
+    @admin.display(description="waiting")
+    def waiting_count(self, cohort: Cohort) -> int:
+        return getattr(cohort, "waiting", None) or 0
+
+    @admin.display(description="places left")
+    def places_left(self, cohort: Cohort) -> int:
+        return self._places(cohort).places_left
+
+    # The cohort's page
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        cohort = self.get_object(request, object_id)
+        extra_context = {**(extra_context or {})}
+        if cohort is not None:
+            extra_context.update(self._cohort_page(request, cohort))
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def _cohort_page(self, request: HttpRequest, cohort: Cohort) -> dict[str, Any]:
+        places = self._places(cohort)
+        can_run = can_run_training(request)
+        live = cohort.status not in (CohortStatus.DRAFT, *FIXED_STATUSES)
+        enrolments = reverse("admin:training_enrolment_changelist") + f"?cohort={cohort.pk}"
+        return {
+            "cohort_places": places,
+            "cohort_enrolled": getattr(cohort, "enrolled", 0) or 0,
+            "cohort_offered": getattr(cohort, "offered", 0) or 0,
+            "enrolments_url": enrolments,
+            "report_url": reverse("admin:training_cohort_report"),
+            "capacity_url": (
+                reverse("admin:training_cohort_capacity", args=[cohort.pk])
+                if can_run and live
+                else ""
+            ),
+            "enrol_url": (
+                reverse("admin:training_cohort_enrol", args=[cohort.pk])
+                if can_run and cohort.status in (CohortStatus.OPEN, CohortStatus.CLOSED)
+                else ""
+            ),
+            "cancel_url": (
+                reverse("admin:training_cohort_cancel", args=[cohort.pk])
+                if can_run and cohort.status not in FIXED_STATUSES
+                else ""
+            ),
+            "can_publish": can_run and cohort.status == CohortStatus.DRAFT,
+            "can_mark_attended": can_run
+            and cohort.status not in (CohortStatus.DRAFT, CohortStatus.CANCELLED),
+            "actions_url": reverse("admin:training_cohort_changelist"),
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        }
+
+    # Pages of their own, each through a service
+
+    def get_urls(self) -> list[URLPattern]:
+        return [
+            path(
+                "<int:cohort_id>/places/",
+                self.admin_site.admin_view(get_or_post(self.capacity_view)),
+                name="training_cohort_capacity",
+            ),
+            path(
+                "<int:cohort_id>/sessions/<int:session_id>/change/",
+                self.admin_site.admin_view(get_or_post(self.session_change_view)),
+                name="training_cohort_session",
+            ),
+            path(
+                "<int:cohort_id>/cancel/",
+                self.admin_site.admin_view(get_or_post(self.cancel_view)),
+                name="training_cohort_cancel",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _cohort_for_change(self, request: HttpRequest, cohort_id: int) -> Cohort:
+        """Return the cohort a training administrator is changing; 403 for anyone else."""
+        if not can_run_training(request):
+            raise PermissionDenied
+        cohort = cohorts_for_admin().filter(pk=cohort_id).first()
+        if cohort is None:
+            raise Http404
+        return cohort
+
+    def _summary(self, cohort: Cohort) -> list[tuple[str, Any]]:
+        places = self._places(cohort)
+        first = getattr(cohort, "first_starts_at", None)
+        return [
+            ("Cohort", str(cohort)),
+            ("Status", places.status_label),
+            ("First session", formats.date_and_time(first) if first else "No sessions yet"),
+            ("Places", cohort.capacity),
+            ("Enrolled", getattr(cohort, "enrolled", 0) or 0),
+            ("Offered a place", getattr(cohort, "offered", 0) or 0),
+            ("Waiting", places.waiting),
+        ]
+
+    def capacity_view(self, request: HttpRequest, cohort_id: int) -> HttpResponse:
+        """Change the number of places of a published cohort. Places added are offered to
+        the waiting list at once; it cannot go below the places taken or reserved."""
+        cohort = self._cohort_for_change(request, cohort_id)
+        refusal = ""
+        if cohort.status == CohortStatus.DRAFT:
+            refusal = "This cohort is a draft: change its places on the cohort's page."
+        elif cohort.status in FIXED_STATUSES:
+            refusal = (
+                f"This cohort is {cohort.get_status_display().lower()}, so its places are fixed."
+            )
+        form = CapacityForm(
+            request.POST if request.method == "POST" else None,
+            initial={"capacity": cohort.capacity},
+        )
+        if not refusal and form.is_valid():
+            try:
+                offer_services.cohort_capacity_change(
+                    cohort=cohort,
+                    capacity=form.cleaned_data["capacity"],
+                    changed_by=request_staff_user(request),
+                )
+            except TrainingError as error:
+                service_error_show(form, error, "capacity")
+            else:
+                added = form.cleaned_data["capacity"] - cohort.capacity
+                self.message_user(
+                    request,
+                    f"{cohort} now has {form.cleaned_data['capacity']} places."
+                    + (
+                        " The places added are being offered to the people waiting."
+                        if added > 0 and self._places(cohort).waiting
+                        else ""
+                    ),
+                    messages.SUCCESS,
+                )
+                return HttpResponseRedirect(cohort_url(cohort.pk))
+        return form_page(
+            self,
+            request,
+            title=f"Change the places: {cohort}",
+            form=form,
+            submit="Change the places",
+            back_url=cohort_url(cohort.pk),
+            crumbs=[(cohort_url(cohort.pk), str(cohort))],
+            summary=self._summary(cohort),
+            refusal=refusal,
+        )
+
+    def session_change_view(
+        self, request: HttpRequest, cohort_id: int, session_id: int
+    ) -> HttpResponse:
+        """Change a published cohort's session: its date, time or place. Everyone with a
+        place or an offer is emailed once, with what it was and what it is now."""
+        cohort = self._cohort_for_change(request, cohort_id)
+        session = CohortSession.objects.filter(pk=session_id, cohort_id=cohort.pk).first()
+        if session is None:
+            raise Http404
+        refusal = ""
+        if cohort.status == CohortStatus.DRAFT:
+            refusal = "This cohort is a draft: change its sessions on the cohort's page."
+        elif cohort.status in FIXED_STATUSES:
+            refusal = (
+                f"This cohort is {cohort.get_status_display().lower()}, so its sessions are fixed."
+            )
+        elif session.ends_at <= timezone.now():
+            refusal = "This session has taken place, so it cannot change."
+        form = SessionChangeForm(
+            request.POST if request.method == "POST" else None,
+            initial={
+                "starts_at": timezone.localtime(session.starts_at),
+                "ends_at": timezone.localtime(session.ends_at),
+                "is_online": session.is_online,
+                "location": session.location,
+            },
+        )
+        if not refusal and form.is_valid():
+            data = form.cleaned_data
+            try:
+                change = cohort_services.cohort_session_change(
+                    session=session,
+                    starts_at=data["starts_at"],
+                    ends_at=data["ends_at"],
+                    location=data["location"],
+                    is_online=data["is_online"],
+                    changed_by=request_staff_user(request),
+                )
+            except TrainingError as error:
+                service_error_show(form, error, "starts_at")
+            else:
+                if change is None:
+                    self.message_user(
+                        request, "Nothing changed, so nobody was told.", messages.INFO
+                    )
+                else:
+                    told = change.notices.count()
+                    self.message_user(
+                        request,
+                        "Changed the session to "
+                        f"{formats.session_when(data['starts_at'], data['ends_at'])}. "
+                        f"{told} {'person is' if told == 1 else 'people are'} being emailed the "
+                        "change.",
+                        messages.SUCCESS,
+                    )
+                return HttpResponseRedirect(cohort_url(cohort.pk))
+        return form_page(
+            self,
+            request,
+            title=f"Change a session: {cohort}",
+            form=form,
+            submit="Change the session and tell people",
+            back_url=cohort_url(cohort.pk),
+            crumbs=[(cohort_url(cohort.pk), str(cohort))],
+            summary=[
+                ("Cohort", str(cohort)),
+                (
+                    "Now",
+                    f"{formats.session_when(session.starts_at, session.ends_at)}: {session.place}",
+                ),
+            ],
+            intro=(
+                "Everyone with a place or an offer of one is emailed once with what the "
+                "session was and what it is now."
+            ),
+            refusal=refusal,
+        )
+
+    def cancel_view(self, request: HttpRequest, cohort_id: int) -> HttpResponse:
+        """Cancel a cohort, with the reason, once staff confirm: everyone with a place, an
+        offer or on the waiting list is taken off it and emailed the reason once."""
+        cohort = self._cohort_for_change(request, cohort_id)
+        refusal = ""
+        if cohort.status in FIXED_STATUSES:
+            refusal = f"This cohort is {cohort.get_status_display().lower()} already."
+        form = CancelForm(request.POST if request.method == "POST" else None)
+        if not refusal and form.is_valid():
+            try:
+                cohort_services.cohort_cancel(
+                    cohort=cohort,
+                    reason=form.cleaned_data["reason"],
+                    cancelled_by=request_staff_user(request),
+                )
+            except TrainingError as error:
+                service_error_show(form, error, "reason")
+            else:
+                self.message_user(
+                    request,
+                    f"Cancelled {cohort}. Everyone who was on it is being emailed the reason.",
+                    messages.SUCCESS,
+                )
+                return HttpResponseRedirect(cohort_url(cohort.pk))
+        return form_page(
+            self,
+            request,
+            title=f"Cancel the cohort: {cohort}",
+            form=form,
+            submit="Cancel the cohort",
+            back_url=cohort_url(cohort.pk),
+            crumbs=[(cohort_url(cohort.pk), str(cohort))],
+            summary=self._summary(cohort),
+            intro=(
+                "Everyone with a place, an offer of one or on the waiting list is taken off the "
+                "cohort and emailed once, with your reason."
+            ),
+            refusal=refusal,
+        )
+
+    # Actions
+
+    @admin.action(description="Publish the selected cohorts", permissions=["run"])
+    def publish_selected(self, request: HttpRequest, queryset: QuerySet[Cohort]) -> None:
+        """Publish each draft cohort: it opens for enrolment between its dates."""
+        staff = request_staff_user(request)
+        run_each(
+            self,
+            request,
+            list(queryset.order_by("pk")),
+            lambda cohort: cohort_services.cohort_publish(cohort=cohort, published_by=staff),
+            label=str,
+            done="Published {}.",
+            refused="Not published:",
+        )

@@ -1,0 +1,95 @@
+"""The training report in the admin: per cohort and per organisation, how many people are
+enrolled, waiting, attended, completed, attended only some sessions and did not attend,
+with both tables as CSV. It holds no names and no needs, only counts."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+from django.urls import URLPattern, path, reverse
+from django.views.decorators.http import require_GET
+
+from .. import formats
+from ..selectors import (
+    COHORT_REPORT_HEADERS,
+    ORGANISATION_REPORT_HEADERS,
+    cohort_report_rows,
+    organisation_report_rows,
+)
+from ..selectors.reports import REPORT_FIGURES
+from .common import csv_response, csv_text
+
+
+def can_see_report(request: HttpRequest) -> bool:
+    return request.user.has_perm("training.view_cohort") and request.user.has_perm(
+        "training.view_enrolment"
+    )
+
+
+class CohortReportMixin(admin.ModelAdmin):
+    """What the cohort admin does for the report: its page and its two CSVs."""
+
+    def get_urls(self) -> list[URLPattern]:
+        return [
+            path(
+                "report/",
+                self.admin_site.admin_view(require_GET(self.report_view)),
+                name="training_cohort_report",
+            ),
+            path(
+                "report-cohorts.csv",
+                self.admin_site.admin_view(require_GET(self.report_cohorts_csv_view)),
+                name="training_cohort_report_csv",
+            ),
+            path(
+                "report-organisations.csv",
+                self.admin_site.admin_view(require_GET(self.report_organisations_csv_view)),
+                name="training_cohort_report_organisations_csv",
+            ),
+            *super().get_urls(),
+        ]
+
+    def report_view(self, request: HttpRequest) -> HttpResponse:
+        """Show the report: each cohort, soonest first, then each organisation by name."""
+        if not can_see_report(request):
+            raise PermissionDenied
+        cohort_url = reverse("admin:training_cohort_change", args=[0]).replace("/0/", "/{}/")
+        cohorts = [
+            {
+                "row": row,
+                "url": cohort_url.format(row.cohort_id),
+                "first": formats.date_and_time(row.first_starts_at) if row.first_starts_at else "",
+            }
+            for row in cohort_report_rows()
+        ]
+        organisations = organisation_report_rows()
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": "Training report",
+            "crumbs": [],
+            "cohorts": cohorts,
+            "organisations": organisations,
+            "totals": {
+                name: sum(getattr(item["row"], name) for item in cohorts) for name in REPORT_FIGURES
+            },
+            "cohorts_csv_url": reverse("admin:training_cohort_report_csv"),
+            "organisations_csv_url": reverse("admin:training_cohort_report_organisations_csv"),
+        }
+        return TemplateResponse(request, "admin/training/cohort/report.html", context)
+
+    def report_cohorts_csv_view(self, request: HttpRequest) -> HttpResponse:
+        if not can_see_report(request):
+            raise PermissionDenied
+        rows = [row.csv_row() for row in cohort_report_rows()]
+        return csv_response(csv_text(COHORT_REPORT_HEADERS, rows), name="training-cohorts")
+
+    def report_organisations_csv_view(self, request: HttpRequest) -> HttpResponse:
+        if not can_see_report(request):
+            raise PermissionDenied
+        rows = [row.csv_row() for row in organisation_report_rows()]
+        return csv_response(
+            csv_text(ORGANISATION_REPORT_HEADERS, rows), name="training-organisations"
+        )
