@@ -1,0 +1,219 @@
+"""Training from enrolment to certificate, in real browsers: a council member finds the
+course from the home page and enrols on its one place;
+a colleague joins the waiting list; the first cancels from their account, so the place is
+offered to the colleague, whose offer email (read from the outbox) leads to the offer page,
+where they accept and are enrolled. Attendance is recorded for the whole cohort, and the
+colleague opens their certificate and prints it to PDF. axe checks every public and account
+page on the way. The test runs twice, each person browsing without JavaScript in turn, so
+every page is used both ways.
+
+Attendance is recorded through ``cohort_attendance_record``, the service behind the
+admin's bulk action for a whole cohort: the admin's attendance screens are built and
+tested separately.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+
+import pytest
+from django.core import mail
+
+from tests.accounts.factories import UserFactory
+from tests.declaration.factories import DeclarationVersionFactory, MembershipFactory
+from tests.e2e.conftest import CheckedPage
+from tests.funding.factories import SignatoryFactory
+from tests.training.factories import CohortFactory, CourseFactory
+from training.models import Cohort, Enrolment, EnrolmentStatus, OfferStatus
+from training.services.attendance import cohort_attendance_record
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+ALEX = "alex.member@borsetshire.gov.uk"
+BLAIR = "blair.member@borsetshire.gov.uk"
+COUNCIL = "Borsetshire County Council"
+COURSE = "Digital and Agile for Local Government"
+INSTRUCTIONS = "Meet at reception, County Hall, Borchester. Bring a laptop."
+
+
+def link_in_last_email(to: str, pattern: str) -> str:
+    """Return the path of the first link matching ``pattern`` in the last email to ``to``."""
+    body = [str(message.body) for message in mail.outbox if message.to == [to]][-1]
+    match = re.search(rf"https?://[^/\s]+({pattern}\S*)", body)
+    assert match, body
+    return match.group(1)
+
+
+@pytest.fixture
+def cohort() -> Cohort:
+    """A signatory with two members, and a course whose one open cohort has one place and
+    two sessions a month away."""
+    DeclarationVersionFactory(number=1)
+    council = SignatoryFactory(name=COUNCIL, slug="borsetshire")
+    for email, name in ((ALEX, "Alex Member"), (BLAIR, "Blair Member")):
+        MembershipFactory(organisation=council, user=UserFactory(email=email, full_name=name))
+    course = CourseFactory(
+        title=COURSE,
+        slug="digital-and-agile",
+        summary="How to run digital projects in the open, in small steps, with users.",
+        description="Two days of **agile delivery** for council teams.",
+        skills=["agile delivery", "user research"],
+    )
+    return CohortFactory(
+        course=course, name="Winter", capacity=1, joining_instructions=INSTRUCTIONS
+    )
+
+
+def signs_in(ui: CheckedPage, email: str) -> None:
+    """Sign in from the sign-in page the browser is on, by the emailed link."""
+    ui.page.get_by_label("Email address").fill(email)
+    ui.follow(lambda: ui.page.get_by_role("button", name="Send me a sign-in link").click())
+    ui.goto(link_in_last_email(email, "/account/sign-in/link/"))
+    ui.follow(lambda: ui.page.get_by_role("button", name="Continue").click())
+
+
+def enrols(ui: CheckedPage, *, finish: str) -> None:
+    """Fill in the enrolment form, check the answers and press ``finish``."""
+    page = ui.page
+    assert page.get_by_role("heading", name=f"Enrol on {COURSE}").is_visible()
+    assert page.get_by_text(COUNCIL).first.is_visible()
+    page.get_by_label("Your job title").fill("Service designer")
+    page.get_by_label("Your line manager's email address").fill("manager@borsetshire.gov.uk")
+    ui.follow(lambda: page.get_by_role("button", name="Continue").click())
+    # Every problem at once, in a GOV.UK error summary, with what was typed kept.
+    assert page.get_by_role("heading", name="There is a problem").is_visible()
+    assert (
+        page.locator(".govuk-error-summary")
+        .get_by_text("Agree to the attendance terms to enrol")
+        .is_visible()
+    )
+    assert page.get_by_label("Your job title").input_value() == "Service designer"
+    page.get_by_label("Accessibility or dietary needs (optional)").fill("A hearing loop.")
+    page.get_by_label("I agree to the attendance terms").check()
+    ui.follow(lambda: page.get_by_role("button", name="Continue").click())
+    assert page.get_by_role("heading", name="Check your answers before enrolling").is_visible()
+    assert page.get_by_text("A hearing loop.").is_visible()
+    ui.follow(lambda: page.get_by_role("button", name=finish, exact=True).click())
+
+
+@pytest.mark.parametrize("without_javascript", ["the first person", "the second person"])
+def test_enrol_wait_cancel_offer_accept_attend_and_print_the_certificate(
+    ui, ui_without_js, cohort, without_javascript
+):
+    """Run twice, so that every page is used both with JavaScript and without it."""
+    if without_javascript == "the first person":
+        alex, blair = ui_without_js, ui
+    else:
+        alex, blair = ui, ui_without_js
+
+    # Alex finds the course from the home page and the training page.
+    alex.goto("/")
+    assert alex.page.get_by_role("heading", name="Training").is_visible()
+    alex.follow(lambda: alex.page.get_by_role("link", name="See every course").click())
+    assert alex.path() == "/training/"
+    assert alex.page.get_by_text("0 people trained").is_visible()
+    assert alex.page.get_by_text("0 of 1000 staff trained: 0% of the way.").is_visible()
+    assert alex.page.get_by_text("1 of 1 place left").is_visible()
+    alex.follow(lambda: alex.page.get_by_role("link", name=COURSE).first.click())
+    assert alex.path() == "/training/digital-and-agile/"
+    assert alex.page.get_by_text("Agile delivery", exact=True).is_visible()
+    alex.follow(
+        lambda: alex.page.get_by_role("button", name="Enrol on the cohort starting").click()
+    )
+    assert alex.path().startswith("/account/sign-in/")
+    signs_in(alex, ALEX)
+    enrol_path = f"/training/digital-and-agile/cohorts/{cohort.pk}/enrol/"
+    assert alex.path() == enrol_path
+    enrols(alex, finish="Enrol")
+    assert alex.page.get_by_role("heading", name="You are enrolled").is_visible()
+    alex_enrolment = Enrolment.objects.get(user__email=ALEX)
+    assert alex_enrolment.status == EnrolmentStatus.ENROLLED
+    assert alex_enrolment.needs == "A hearing loop."
+    assert [m.subject for m in mail.outbox if m.to == ["manager@borsetshire.gov.uk"]]
+
+    # Blair finds the cohort full and joins its waiting list.
+    blair.goto("/training/digital-and-agile/")
+    assert blair.page.get_by_text("Waiting list open").is_visible()
+    blair.follow(lambda: blair.page.get_by_role("button", name="Join the waiting list").click())
+    signs_in(blair, BLAIR)
+    assert blair.path() == enrol_path
+    assert blair.page.get_by_text("This cohort is full.").is_visible()
+    enrols(blair, finish="Join the waiting list")
+    assert blair.page.get_by_role("heading", name="You are on the waiting list").is_visible()
+    assert blair.page.get_by_text("number 1").is_visible()
+    blair.goto("/account/")
+    training = blair.page.locator("table", has_text="Your enrolments")
+    assert training.get_by_text("Number 1 on the waiting list").is_visible()
+
+    # Alex reads the joining instructions in their account, then cancels.
+    alex.goto("/account/")
+    alex.follow(
+        lambda: (
+            alex.page.locator("table", has_text="Your enrolments")
+            .get_by_role("link", name=COURSE, exact=True)
+            .click()
+        )
+    )
+    assert alex.page.get_by_role("heading", name="Joining instructions").is_visible()
+    assert alex.page.get_by_text(INSTRUCTIONS).is_visible()
+    alex.follow(lambda: alex.page.get_by_role("button", name="Cancel your enrolment").click())
+    assert alex.page.get_by_role(
+        "heading", name="Are you sure you want to cancel your enrolment?"
+    ).is_visible()
+    alex.follow(lambda: alex.page.get_by_role("button", name="Yes, cancel my enrolment").click())
+    assert alex.path() == "/account/"
+    assert alex.page.get_by_text(f"You have cancelled your enrolment on {COURSE}").is_visible()
+    alex_enrolment.refresh_from_db()
+    assert alex_enrolment.status == EnrolmentStatus.CANCELLED
+
+    # The freed place is offered to Blair once the cancellation commits; the email links
+    # to the offer page.
+    blair_enrolment = Enrolment.objects.get(user__email=BLAIR)
+    assert blair_enrolment.status == EnrolmentStatus.OFFERED
+    offer_path = link_in_last_email(BLAIR, "/account/training/offers/")
+    assert offer_path == f"/account/training/offers/{blair_enrolment.offer.pk}/"
+    blair.goto(offer_path)
+    assert blair.page.get_by_role("heading", name=f"A place on {COURSE}").is_visible()
+    assert blair.page.get_by_text(INSTRUCTIONS).count() == 0
+    blair.page.get_by_label("Yes, I accept the place").check()
+    blair.follow(lambda: blair.page.get_by_role("button", name="Continue").click())
+    assert blair.path() == f"/account/training/enrolments/{blair_enrolment.pk}/"
+    assert blair.page.get_by_text(f"You have accepted your place on {COURSE}").is_visible()
+    assert blair.page.get_by_text(INSTRUCTIONS).is_visible()
+    blair_enrolment.refresh_from_db()
+    assert blair_enrolment.status == EnrolmentStatus.ENROLLED
+    assert blair_enrolment.offer.status == OfferStatus.ACCEPTED
+
+    # The course runs; a training administrator records that Blair attended every session.
+    administrator = UserFactory(staff=True, groups=["Training administrator"])
+    after = cohort.sessions.order_by("-ends_at").first().ends_at + datetime.timedelta(hours=1)
+    written = cohort_attendance_record(
+        cohort=cohort,
+        enrolment_ids=[blair_enrolment.pk],
+        recorded_by=administrator,
+        now=after,
+    )
+    assert written == 2
+    blair_enrolment.refresh_from_db()
+    assert blair_enrolment.status == EnrolmentStatus.COMPLETED
+
+    # Blair opens the certificate from their account and prints it to PDF.
+    blair.goto("/account/")
+    blair.follow(lambda: blair.page.get_by_role("link", name=f"Certificate for {COURSE}").click())
+    certificate = blair.page.locator(".training-certificate")
+    assert certificate.get_by_role("heading", name="Certificate of completion").is_visible()
+    assert certificate.get_by_text("Blair Member").is_visible()
+    assert certificate.get_by_text(f"of {COUNCIL}").is_visible()
+    assert certificate.get_by_text(COURSE).is_visible()
+    blair.page.emulate_media(media="print")
+    assert blair.page.locator(".govuk-header").is_hidden()
+    assert certificate.is_visible()
+    pdf = blair.page.pdf(prefer_css_page_size=True)
+    assert pdf.startswith(b"%PDF")
+    blair.page.emulate_media(media="screen")
+
+    # The figures count Blair as trained, for the council.
+    alex.goto("/training/")
+    assert alex.page.get_by_text("1 person trained").is_visible()
+    assert alex.page.get_by_text("1 organisation with at least one person trained").is_visible()
