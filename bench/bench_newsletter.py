@@ -2,8 +2,9 @@
 
 Makes 20,000 confirmed subscribers and one issue, then times sending it now: the fan-out
 task makes deliveries and outbox rows a batch at a time, and the commit of each batch runs
-the send task of each of its emails in this process (the throttle lifted; claim the row,
-render nothing more, send through Django's locmem email backend, mark it sent). That is every
+the send tasks of its emails in this process, a chunk of ``MAIL_NEWSLETTER_SEND_CHUNK`` to a
+task (the throttle lifted; claim each row, render nothing more, send through Django's locmem
+email backend, mark it sent). That is every
 step a real send takes but the broker and the provider, so it measures the pipeline's own
 capacity, which should beat GOV.UK Notify's default of 50 a second many times over.
 
@@ -113,7 +114,7 @@ def send_second_issue(staff: object) -> tuple[float, int]:
 
     from bench.bench_outbox import send_from_processes
     from declaration.services import newsletter as services
-    from localdigital.mail.tasks import send_newsletter_email
+    from localdigital.mail.tasks import send_newsletter_emails
 
     held: list[int] = []
     issue = services.newsletter_issue_create(
@@ -123,7 +124,7 @@ def send_second_issue(staff: object) -> tuple[float, int]:
     )
     started = time.perf_counter()
     with mock.patch.object(
-        send_newsletter_email, "apply_async", side_effect=lambda args, **_: held.append(args[0])
+        send_newsletter_emails, "apply_async", side_effect=lambda args, **_: held.extend(args[0])
     ):
         services.newsletter_issue_send(issue_id=issue.pk, sent_by=staff)  # type: ignore[arg-type]
     _, sent = send_from_processes(held)

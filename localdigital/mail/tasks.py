@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from celery import Task, shared_task
+from django.conf import settings
 
 from localdigital.scheduling import run_time
 
@@ -34,6 +37,33 @@ def send_newsletter_email(self: Task, email_id: int) -> str:
     if result.retry_at is not None:
         raise self.retry(eta=result.retry_at)
     return result.outcome.value
+
+
+@shared_task
+def send_newsletter_emails(email_ids: list[int]) -> str:
+    """Send a chunk of queued newsletter emails one after another; return what happened.
+
+    It is queued on ``MAIL_NEWSLETTER_QUEUE``, as ``send_newsletter_email`` is. An email that
+    fails for a temporary reason is tried again by a ``send_newsletter_email`` of its own when
+    its backoff ends. Once the chunk has waited for the throttle, the rest of it goes back to
+    the queue as a new chunk, so the worker is free for transactional email meanwhile.
+    """
+    result = services.emails_send_chunk(
+        email_ids=email_ids,
+        hand_back=lambda rest: send_newsletter_emails.apply_async(
+            (rest,), queue=settings.MAIL_NEWSLETTER_QUEUE
+        ),
+    )
+    for email_id, outcome in result.outcomes.items():
+        if outcome.retry_at is not None:
+            send_newsletter_email.apply_async(
+                (email_id,), queue=settings.MAIL_NEWSLETTER_QUEUE, eta=outcome.retry_at
+            )
+    counts = Counter(outcome.outcome.value for outcome in result.outcomes.values())
+    summary = ", ".join(f"{outcome} {count}" for outcome, count in sorted(counts.items()))
+    if result.handed_back:
+        summary += f", handed back {len(result.handed_back)}"
+    return summary or "nothing to do"
 
 
 @shared_task

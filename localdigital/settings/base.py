@@ -236,6 +236,10 @@ MAIL_NEWSLETTER_RATE_PER_MINUTE = env.int("MAIL_NEWSLETTER_RATE_PER_MINUTE", def
 # The Celery queue newsletter email is sent from; workers consume it beside the default queue,
 # as in `celery worker -Q celery,newsletter`, so a long newsletter never queues ahead of it.
 MAIL_NEWSLETTER_QUEUE = env("MAIL_NEWSLETTER_QUEUE", default="newsletter")
+# Newsletter emails go to the workers this many to a task, one after another, so a worker takes
+# a task from the broker once per chunk rather than once per email. A chunk that has to wait
+# for the throttle hands the rest of itself back to the queue, so it never holds a worker.
+MAIL_NEWSLETTER_SEND_CHUNK = env.int("MAIL_NEWSLETTER_SEND_CHUNK", default=25)
 
 # Scheduled reminders act only on what fell due within this many days, so installing the
 # service or importing history never emails years of anniversaries at once.

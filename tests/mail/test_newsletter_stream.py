@@ -50,9 +50,16 @@ def published(monkeypatch):
     def send_newsletter_apply_async(args, queue):
         calls.append(("send_newsletter_email", args[0], queue))
 
+    def send_chunk_apply_async(args, queue):
+        # A chunk is the sends of its emails, each recorded as one.
+        calls.extend(("send_newsletter_email", email_id, queue) for email_id in args[0])
+
     monkeypatch.setattr("localdigital.mail.tasks.send_email.delay", send_email_delay)
     monkeypatch.setattr(
         "localdigital.mail.tasks.send_newsletter_email.apply_async", send_newsletter_apply_async
+    )
+    monkeypatch.setattr(
+        "localdigital.mail.tasks.send_newsletter_emails.apply_async", send_chunk_apply_async
     )
     return calls
 
@@ -268,6 +275,96 @@ class TestEmailSendThrottled:
         assert services.email_send(email_id=email.pk).outcome == SendOutcome.SENT
         assert services.email_send(email_id=email.pk).outcome == SendOutcome.NOT_QUEUED
         assert len(mailoutbox) == 1
+
+
+class TestNewsletterChunks:
+    def test_publishes_newsletter_sends_in_chunks_and_transactional_ones_alone(
+        self, settings, monkeypatch, django_capture_on_commit_callbacks
+    ):
+        settings.MAIL_NEWSLETTER_SEND_CHUNK = 2
+        chunks: list[list[int]] = []
+        singles: list[int] = []
+        monkeypatch.setattr(
+            "localdigital.mail.tasks.send_newsletter_emails.apply_async",
+            lambda args, queue: chunks.append(args[0]),
+        )
+        monkeypatch.setattr("localdigital.mail.tasks.send_email.delay", singles.append)
+        with django_capture_on_commit_callbacks(execute=True):
+            ids = services.emails_queue(drafts=drafts(5))
+            welcome = services.email_queue(
+                to="clerk@stockport.gov.uk", subject="Welcome", body="Hi", idempotency_key="t.1"
+            )
+        assert [len(chunk) for chunk in chunks] == [2, 2, 1]
+        assert sorted(email_id for chunk in chunks for email_id in chunk) == sorted(ids.values())
+        assert singles == [welcome.pk]
+
+    def test_sends_every_email_of_a_chunk_once_each(self, settings, mailoutbox):
+        settings.MAIL_NEWSLETTER_RATE_PER_MINUTE = 0
+        emails = OutgoingEmailFactory.create_batch(3, newsletter=True)
+        ids = [email.pk for email in emails]
+        handed_back: list[list[int]] = []
+
+        first = services.emails_send_chunk(email_ids=ids, hand_back=handed_back.append)
+        again = services.emails_send_chunk(email_ids=ids, hand_back=handed_back.append)
+
+        assert [result.outcome for result in first.outcomes.values()] == [SendOutcome.SENT] * 3
+        assert [result.outcome for result in again.outcomes.values()] == [
+            SendOutcome.NOT_QUEUED
+        ] * 3
+        assert handed_back == []
+        assert sorted(message.to[0] for message in mailoutbox) == sorted(
+            email.recipient for email in emails
+        )
+
+    def test_hands_the_rest_back_once_it_has_waited_for_the_throttle(self, settings, mailoutbox):
+        """A chunk waits for the throttle once at most, so it never holds a worker long."""
+        settings.MAIL_NEWSLETTER_RATE_PER_MINUTE = 60
+        emails = OutgoingEmailFactory.create_batch(4, newsletter=True)
+        ids = [email.pk for email in emails]
+        handed_back: list[list[int]] = []
+        slept: list[float] = []
+
+        result = services.emails_send_chunk(
+            email_ids=ids, hand_back=handed_back.append, sleep=slept.append
+        )
+
+        # One a second with a burst of one: the first goes at once, the second waits.
+        assert list(result.outcomes) == ids[:2]
+        assert len(slept) == 1
+        assert handed_back == [ids[2:]] == [result.handed_back]
+        assert len(mailoutbox) == 2
+        assert set(
+            OutgoingEmail.objects.filter(pk__in=ids[2:]).values_list("status", flat=True)
+        ) == {EmailStatus.QUEUED}
+
+    def test_the_task_retries_a_temporary_failure_on_its_own(
+        self, settings, monkeypatch, mailoutbox
+    ):
+        from localdigital.mail import delivery, tasks
+
+        settings.MAIL_NEWSLETTER_RATE_PER_MINUTE = 0
+        failing, fine = OutgoingEmailFactory.create_batch(2, newsletter=True)
+        real_deliver = delivery.email_deliver
+
+        def deliver(*, email):
+            if email.pk == failing.pk:
+                raise ConnectionResetError("the provider hung up")
+            return real_deliver(email=email)
+
+        retries: list[tuple[int, object]] = []
+        monkeypatch.setattr(delivery, "email_deliver", deliver)
+        monkeypatch.setattr(
+            tasks.send_newsletter_email,
+            "apply_async",
+            lambda args, queue, eta: retries.append((args[0], eta)),
+        )
+
+        assert tasks.send_newsletter_emails([failing.pk, fine.pk]) == "retry 1, sent 1"
+
+        failing.refresh_from_db()
+        assert retries == [(failing.pk, failing.next_attempt_at)]
+        assert failing.status == EmailStatus.QUEUED
+        assert [message.to[0] for message in mailoutbox] == [fine.recipient]
 
 
 class TestSweepOfNewsletterEmail:

@@ -9,6 +9,7 @@ release or cancel them. Newsletter email is paced by the throttle in ``throttle`
 from .batches import EmailDraft, emails_cancel, emails_hold, emails_queue, emails_release
 from .outbox import (
     SUPPRESSED_ERROR,
+    ChunkResult,
     RecipientSuppressed,
     SendOutcome,
     SendResult,
@@ -17,6 +18,7 @@ from .outbox import (
     email_retry,
     email_send,
     emails_requeue_stuck,
+    emails_send_chunk,
     retry_delay,
 )
 from .suppressions import delivery_receipt_record, suppression_add, suppression_remove
@@ -24,6 +26,7 @@ from .throttle import throttle_rate_per_minute, throttle_take
 
 __all__ = [
     "SUPPRESSED_ERROR",
+    "ChunkResult",
     "EmailDraft",
     "RecipientSuppressed",
     "SendOutcome",
@@ -38,6 +41,7 @@ __all__ = [
     "emails_queue",
     "emails_release",
     "emails_requeue_stuck",
+    "emails_send_chunk",
     "retry_delay",
     "suppression_add",
     "suppression_remove",

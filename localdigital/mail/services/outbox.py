@@ -9,7 +9,7 @@ from __future__ import annotations
 import enum
 import logging
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
@@ -370,25 +370,72 @@ def emails_requeue_stuck(*, now: datetime) -> list[int] | None:
 
 
 def _emails_send_later(emails: Iterable[tuple[int, str]]) -> None:
-    """Queue one send task per (email id, stream): newsletter email on its own queue.
+    """Queue the sends of (email id, stream) pairs: one task per transactional email, and one
+    per chunk of ``MAIL_NEWSLETTER_SEND_CHUNK`` newsletter emails, on the newsletter queue.
 
     With the broker down the rows wait for the sweep, rather than failing the request whose
     transaction has already committed; the first failure stops the rest, which would fail too.
     """
-    from ..tasks import send_email, send_newsletter_email
+    from ..tasks import send_email, send_newsletter_emails
 
-    for email_id, stream in emails:
-        try:
-            if stream == Stream.NEWSLETTER:
-                send_newsletter_email.apply_async((email_id,), queue=settings.MAIL_NEWSLETTER_QUEUE)
-            else:
+    chunk_size = max(int(settings.MAIL_NEWSLETTER_SEND_CHUNK), 1)
+    newsletter: list[int] = []
+    try:
+        for email_id, stream in emails:
+            if stream != Stream.NEWSLETTER:
                 send_email.delay(email_id)
-        except OperationalError:
-            logger.warning(
-                "The broker is unavailable: the sweep will send email %s and those after it.",
-                email_id,
-            )
-            return
+                continue
+            newsletter.append(email_id)
+            if len(newsletter) == chunk_size:
+                send_newsletter_emails.apply_async(
+                    (newsletter,), queue=settings.MAIL_NEWSLETTER_QUEUE
+                )
+                newsletter = []
+        if newsletter:
+            send_newsletter_emails.apply_async((newsletter,), queue=settings.MAIL_NEWSLETTER_QUEUE)
+    except OperationalError:
+        logger.warning("The broker is unavailable: the sweep will send the emails not queued.")
+
+
+@dataclass(frozen=True)
+class ChunkResult:
+    """What one run of ``emails_send_chunk`` did: each email's outcome, by id, and the ids
+    handed back to the queue because the chunk waited for the throttle."""
+
+    outcomes: dict[int, SendResult]
+    handed_back: list[int]
+
+
+def emails_send_chunk(
+    *,
+    email_ids: Sequence[int],
+    hand_back: Callable[[list[int]], object],
+    sleep: Callable[[float], object] = time.sleep,
+) -> ChunkResult:
+    """Send a chunk of newsletter emails one after another, each as ``email_send`` does.
+
+    Each email is claimed, sent and marked sent on its own, so at most one of the chunk is in
+    flight at any moment, and a worker killed mid-chunk can repeat only that one. Once an
+    email has waited for the newsletter throttle, the rest of the chunk is given to
+    ``hand_back`` (which queues it again) instead of being sent here: a chunk waits for the
+    throttle at most once, so it never holds a worker that a transactional email needs.
+    """
+    outcomes: dict[int, SendResult] = {}
+    waited = False
+
+    def note_wait(seconds: float) -> None:
+        nonlocal waited
+        waited = True
+        sleep(seconds)
+
+    for position, email_id in enumerate(email_ids):
+        outcomes[email_id] = email_send(email_id=email_id, sleep=note_wait)
+        if waited:
+            rest = list(email_ids[position + 1 :])
+            if rest:
+                hand_back(rest)
+            return ChunkResult(outcomes=outcomes, handed_back=rest)
+    return ChunkResult(outcomes=outcomes, handed_back=[])
 
 
 def email_retry(*, email_id: int, actor: User) -> OutgoingEmail:
