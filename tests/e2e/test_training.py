@@ -60,7 +60,7 @@ def cohort() -> Cohort:
         description="Two days of **agile delivery** for council teams.",
         skills=["agile delivery", "user research"],
     )
-    return CohortFactory(
+    return CohortFactory.create(
         course=course, name="Winter", capacity=1, joining_instructions=INSTRUCTIONS
     )
 
