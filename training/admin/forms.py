@@ -87,7 +87,8 @@ class CohortForm(forms.ModelForm):
             reserved = data.get("reserved_places") or 0
             if capacity is not None and reserved > capacity:
                 self.add_error(
-                    "reserved_places", f"Reserve at most the cohort's {capacity} places."
+                    "reserved_places",
+                    f"Reserve {capacity} places or fewer: the cohort has {capacity}.",
                 )
             if reserved and data.get("reserved_release_at") is None:
                 self.add_error(

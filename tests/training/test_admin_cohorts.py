@@ -1,0 +1,477 @@
+"""Courses and cohorts in the admin: a course's slug, a draft cohort edited freely with its
+sessions, publishing, and, once published, the places, a session's date, time or place and
+cancelling, each through its service on a page of its own, with clear errors."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from localdigital.mail.models import OutgoingEmail
+from tests.training.admin_support import (
+    COHORTS,
+    cohort_url,
+    messages_of,
+)
+from tests.training.factories import (
+    CohortFactory,
+    CohortSessionFactory,
+    CourseFactory,
+    EnrolmentFactory,
+    OfferFactory,
+)
+from training.models import (
+    Cohort,
+    CohortSession,
+    CohortStatus,
+    Course,
+    EnrolmentStatus,
+    Offer,
+    OfferStatus,
+)
+
+pytestmark = pytest.mark.django_db
+
+DAY = timedelta(days=1)
+
+
+def split(moment) -> dict[str, str]:
+    local = timezone.localtime(moment)
+    return {"0": local.strftime("%Y-%m-%d"), "1": local.strftime("%H:%M")}
+
+
+def cohort_data(course, **overrides) -> dict[str, str]:
+    """The add page's fields for a cohort with one session, a month off."""
+    now = timezone.now()
+    starts = now + 30 * DAY
+    data = {
+        "course": str(course.pk),
+        "name": "Spring",
+        "capacity": "20",
+        "max_per_organisation": "",
+        "reserved_places": "0",
+        "reserved_release_at_0": "",
+        "reserved_release_at_1": "",
+        "enrolment_opens_at_0": split(now)["0"],
+        "enrolment_opens_at_1": "09:00",
+        "enrolment_closes_at_0": split(now + 20 * DAY)["0"],
+        "enrolment_closes_at_1": "17:00",
+        "joining_instructions": "Room 2.",
+        "feedback_survey_url": "",
+        "sessions-TOTAL_FORMS": "1",
+        "sessions-INITIAL_FORMS": "0",
+        "sessions-MIN_NUM_FORMS": "0",
+        "sessions-MAX_NUM_FORMS": "1000",
+        "sessions-0-starts_at_0": split(starts)["0"],
+        "sessions-0-starts_at_1": "09:30",
+        "sessions-0-ends_at_0": split(starts)["0"],
+        "sessions-0-ends_at_1": "16:00",
+        "sessions-0-location": "Town Hall, Borchester",
+    }
+    data.update(overrides)
+    return data
+
+
+class TestCourses:
+    def test_a_training_administrator_adds_a_course_with_its_slug(self, trainer):
+        response = trainer.get("/admin/training/course/add/")
+        assert 'id="id_slug"' in response.text
+        assert "prepopulated" in response.text
+
+        response = trainer.post(
+            "/admin/training/course/add/",
+            {
+                "title": "Cyber security for councils",
+                "slug": "cyber",
+                "summary": "Protect services and data.",
+                "description": "One day.",
+                "audience": "everyone",
+                "course_format": "online",
+                "duration": "1 day",
+                "skills": "incident response,phishing",
+                "is_published": "on",
+            },
+        )
+
+        assert response.status_code == 302
+        course = Course.objects.get(slug="cyber")
+        assert course.skills == ["incident response", "phishing"]
+
+
+class TestDraftCohorts:
+    def test_a_draft_is_added_with_its_sessions_in_one_go(self, trainer):
+        course = CourseFactory()
+
+        response = trainer.post("/admin/training/cohort/add/", cohort_data(course))
+
+        assert response.status_code == 302, response.context["errors"]
+        cohort = Cohort.objects.get(course=course)
+        assert cohort.status == CohortStatus.DRAFT
+        assert cohort.sessions.get().location == "Town Hall, Borchester"
+
+    @pytest.mark.parametrize(
+        ("overrides", "field", "message"),
+        [
+            (
+                {"enrolment_closes_at_0": "2020-01-01"},
+                "enrolment_closes_at",
+                "Enrolment must close after it opens.",
+            ),
+            (
+                {"reserved_places": "25"},
+                "reserved_places",
+                "Reserve 20 places or fewer: the cohort has 20.",
+            ),
+            (
+                {"reserved_places": "5"},
+                "reserved_release_at",
+                "Say when reserved places still free are opened to everyone.",
+            ),
+            ({"sessions-0-ends_at_1": "08:00"}, None, "The session must end after it starts."),
+            ({"sessions-0-location": ""}, None, "Give the venue, or tick online."),
+            ({"capacity": "0"}, "capacity", "greater than or equal to 1"),
+        ],
+        ids=["window", "too-many-reserved", "no-release", "session-order", "no-venue", "no-places"],
+    )
+    def test_a_problem_is_named_beside_its_field_and_nothing_is_saved(
+        self, trainer, overrides, field, message
+    ):
+        course = CourseFactory()
+
+        response = trainer.post("/admin/training/cohort/add/", cohort_data(course, **overrides))
+
+        assert response.status_code == 200
+        assert message in response.text
+        if field is not None:
+            assert message in " ".join(response.context["adminform"].form.errors[field])
+        assert "Constraint" not in response.text
+        assert not Cohort.objects.filter(course=course).exists()
+
+    def test_a_drafts_sessions_are_edited_on_its_page(self, trainer):
+        draft = CohortFactory(draft=True)
+
+        response = trainer.get(cohort_url(draft))
+
+        assert 'name="sessions-0-starts_at_0"' in response.text
+        assert "Change date, time or place" not in response.text
+
+    def test_publishing_opens_a_draft_with_sessions(self, trainer):
+        draft = CohortFactory(draft=True)
+
+        response = trainer.post(
+            COHORTS, {"action": "publish_selected", "_selected_action": [draft.pk]}, follow=True
+        )
+
+        draft.refresh_from_db()
+        assert draft.status == CohortStatus.OPEN
+        assert f"Published {draft}." in messages_of(response)
+
+    def test_publishing_a_draft_without_sessions_says_why_not(self, trainer):
+        draft = CohortFactory(draft=True, sessions=[])
+
+        response = trainer.post(
+            COHORTS, {"action": "publish_selected", "_selected_action": [draft.pk]}, follow=True
+        )
+
+        draft.refresh_from_db()
+        assert draft.status == CohortStatus.DRAFT
+        assert any(
+            "Not published:" in m and "Add the cohort's sessions" in m
+            for m in messages_of(response)
+        )
+
+
+class TestPublishedCohortPage:
+    def test_shows_its_places_and_links_to_the_pages_that_change_it(self, trainer):
+        cohort = CohortFactory(capacity=3)
+        EnrolmentFactory(cohort=cohort)
+        OfferFactory(enrolment__cohort=cohort)
+        EnrolmentFactory(cohort=cohort, waiting=True, waiting_position=1)
+
+        response = trainer.get(cohort_url(cohort))
+
+        assert "3 places: 1 enrolled, 1 offered a place, 1 waiting, 1 left" in response.text
+        assert cohort_url(cohort, "capacity") in response.text
+        assert cohort_url(cohort, "cancel") in response.text
+        assert cohort_url(cohort, "enrol") in response.text
+        session = cohort.sessions.first()
+        assert cohort_url(cohort, "session", session.pk) in response.text
+        assert cohort_url(cohort, "register", session.pk) in response.text
+        # No session, capacity or reserved places can be saved plainly.
+        assert 'name="sessions-0-starts_at_0"' not in response.text
+        assert 'name="capacity"' not in response.text
+
+    def test_a_plain_save_keeps_capacity_and_sessions_as_they_are(self, trainer):
+        cohort = CohortFactory(capacity=10)
+        starts = list(cohort.sessions.order_by("starts_at").values_list("starts_at", flat=True))
+        data = {
+            "name": "Renamed",
+            "max_per_organisation": "",
+            "enrolment_opens_at_0": split(cohort.enrolment_opens_at)["0"],
+            "enrolment_opens_at_1": split(cohort.enrolment_opens_at)["1"],
+            "enrolment_closes_at_0": split(cohort.enrolment_closes_at)["0"],
+            "enrolment_closes_at_1": split(cohort.enrolment_closes_at)["1"],
+            "joining_instructions": "Room 3.",
+            "feedback_survey_url": "",
+            "capacity": "99",
+            "sessions-TOTAL_FORMS": "0",
+            "sessions-INITIAL_FORMS": "0",
+        }
+
+        response = trainer.post(cohort_url(cohort), data)
+
+        assert response.status_code == 302
+        cohort.refresh_from_db()
+        assert (cohort.name, cohort.capacity) == ("Renamed", 10)
+        assert [
+            s.starts_at for s in CohortSession.objects.filter(cohort=cohort).order_by("starts_at")
+        ] == starts
+
+    def test_enrolment_cannot_be_set_to_close_after_the_first_session(self, trainer):
+        cohort = CohortFactory()
+        late = cohort.sessions.first().starts_at + DAY
+        data = {
+            "name": cohort.name,
+            "enrolment_opens_at_0": split(cohort.enrolment_opens_at)["0"],
+            "enrolment_opens_at_1": split(cohort.enrolment_opens_at)["1"],
+            "enrolment_closes_at_0": split(late)["0"],
+            "enrolment_closes_at_1": split(late)["1"],
+            "sessions-TOTAL_FORMS": "0",
+            "sessions-INITIAL_FORMS": "0",
+        }
+
+        response = trainer.post(cohort_url(cohort), data)
+
+        assert response.status_code == 200
+        assert "Enrolment must close before the first session starts." in response.text
+
+    def test_a_completed_cohort_is_for_reading(self, trainer):
+        cohort = CohortFactory(past=True)
+
+        response = trainer.get(cohort_url(cohort))
+
+        assert response.status_code == 200
+        assert 'name="_save"' not in response.text
+        assert cohort_url(cohort, "cancel") not in response.text
+
+
+class TestCapacity:
+    def test_raising_it_offers_the_new_places_to_the_waiting_list(
+        self, trainer, django_capture_on_commit_callbacks
+    ):
+        cohort = CohortFactory(capacity=1)
+        EnrolmentFactory(cohort=cohort)
+        waiting = EnrolmentFactory(cohort=cohort, waiting=True, waiting_position=1)
+
+        with django_capture_on_commit_callbacks(execute=True):
+            response = trainer.post(cohort_url(cohort, "capacity"), {"capacity": "2"})
+
+        assert response.status_code == 302
+        cohort.refresh_from_db()
+        waiting.refresh_from_db()
+        assert cohort.capacity == 2
+        assert waiting.status == EnrolmentStatus.OFFERED
+        assert Offer.objects.get(enrolment=waiting).status == OfferStatus.PENDING
+        assert OutgoingEmail.objects.filter(recipient=waiting.user.email).exists()
+
+    def test_it_cannot_go_below_the_places_taken(self, trainer):
+        cohort = CohortFactory(capacity=3)
+        EnrolmentFactory.create_batch(2, cohort=cohort)
+
+        response = trainer.post(cohort_url(cohort, "capacity"), {"capacity": "1"})
+
+        assert response.status_code == 200
+        assert "2 places are taken or offered, so the cohort needs at least 2." in " ".join(
+            response.context["form"].errors["capacity"]
+        )
+        assert "There is a problem" in response.text
+        cohort.refresh_from_db()
+        assert cohort.capacity == 3
+
+    @pytest.mark.parametrize(
+        ("value", "message"),
+        [("", "Enter the number of places."), ("lots", "whole number"), ("0", "at least 1")],
+    )
+    def test_what_is_not_a_number_of_places_is_refused(self, trainer, value, message):
+        cohort = CohortFactory(capacity=3)
+
+        response = trainer.post(cohort_url(cohort, "capacity"), {"capacity": value})
+
+        assert response.status_code == 200
+        assert message in response.text
+
+    @pytest.mark.parametrize("state", ["draft", "cancelled", "past"])
+    def test_a_draft_cancelled_or_completed_cohort_says_why_not(self, trainer, state):
+        cohort = CohortFactory(capacity=3, **{state: True})
+
+        response = trainer.post(cohort_url(cohort, "capacity"), {"capacity": "5"})
+
+        assert response.status_code == 200
+        assert response.context["refusal"]
+        assert response.context["form"] is None
+        cohort.refresh_from_db()
+        assert cohort.capacity == 3
+
+
+class TestSessionChange:
+    def test_everyone_with_a_place_or_an_offer_is_emailed_once(self, trainer):
+        cohort = CohortFactory()
+        session = cohort.sessions.first()
+        enrolled = EnrolmentFactory(cohort=cohort)
+        offered = OfferFactory(enrolment__cohort=cohort).enrolment
+        waiting = EnrolmentFactory(cohort=cohort, waiting=True, waiting_position=1)
+        new_start = session.starts_at + 7 * DAY
+
+        response = trainer.post(
+            cohort_url(cohort, "session", session.pk),
+            {
+                "starts_at_0": split(new_start)["0"],
+                "starts_at_1": "10:00",
+                "ends_at_0": split(new_start)["0"],
+                "ends_at_1": "15:00",
+                "location": "Library, Borchester",
+            },
+        )
+
+        assert response.status_code == 302
+        session.refresh_from_db()
+        assert session.location == "Library, Borchester"
+        assert timezone.localtime(session.starts_at).hour == 10
+        told = set(
+            OutgoingEmail.objects.filter(subject__contains="has changed").values_list(
+                "recipient", flat=True
+            )
+        )
+        assert told == {enrolled.user.email, offered.user.email}
+        assert waiting.user.email not in told
+        assert any("2 people are being emailed" in m for m in messages_of(response))
+
+    def test_saving_it_unchanged_tells_nobody(self, trainer):
+        start = (timezone.now() + 30 * DAY).replace(second=0, microsecond=0)
+        cohort = CohortFactory(sessions=[start])
+        session = cohort.sessions.first()
+        EnrolmentFactory(cohort=cohort)
+
+        response = trainer.post(
+            cohort_url(cohort, "session", session.pk),
+            {
+                "starts_at_0": split(session.starts_at)["0"],
+                "starts_at_1": split(session.starts_at)["1"],
+                "ends_at_0": split(session.ends_at)["0"],
+                "ends_at_1": split(session.ends_at)["1"],
+                "location": session.location,
+            },
+        )
+
+        assert response.status_code == 302
+        assert not OutgoingEmail.objects.filter(subject__contains="has changed").exists()
+
+    @pytest.mark.parametrize(
+        ("data", "message"),
+        [
+            (
+                {"starts_at_0": "2030-03-03", "starts_at_1": "10:00", "ends_at_0": "2030-03-03",
+                 "ends_at_1": "09:00", "location": "Hall"},
+                "The session must end after it starts.",
+            ),
+            (
+                {"starts_at_0": "2030-03-03", "starts_at_1": "10:00", "ends_at_0": "2030-03-03",
+                 "ends_at_1": "15:00", "location": ""},
+                "Give the venue, or tick online.",
+            ),
+            (
+                {"starts_at_0": "not a date", "starts_at_1": "10:00", "ends_at_0": "2030-03-03",
+                 "ends_at_1": "15:00", "location": "Hall"},
+                "Enter a real date",
+            ),
+        ],
+        ids=["order", "venue", "date"],
+    )  # fmt: skip
+    def test_a_problem_is_shown_and_nothing_changes(self, trainer, data, message):
+        cohort = CohortFactory()
+        session = cohort.sessions.first()
+
+        response = trainer.post(cohort_url(cohort, "session", session.pk), data)
+
+        assert response.status_code == 200
+        assert message in response.text
+        assert CohortSession.objects.get(pk=session.pk).location == session.location
+
+    def test_a_session_that_has_taken_place_cannot_change(self, trainer):
+        cohort = CohortFactory(status=CohortStatus.RUNNING, sessions=[])
+        past = CohortSessionFactory(cohort=cohort, starts_at=timezone.now() - 2 * DAY)
+
+        response = trainer.get(cohort_url(cohort, "session", past.pk))
+
+        assert response.context["refusal"] == "This session has taken place, so it cannot change."
+
+    def test_a_session_of_another_cohort_is_not_found(self, trainer):
+        cohort = CohortFactory()
+        other = CohortFactory().sessions.first()
+
+        assert trainer.get(cohort_url(cohort, "session", other.pk)).status_code == 404
+
+
+class TestCancel:
+    def test_needs_a_reason_and_a_confirmation(self, trainer):
+        cohort = CohortFactory()
+
+        response = trainer.post(cohort_url(cohort, "cancel"), {"reason": ""})
+
+        assert response.status_code == 200
+        form = response.context["form"]
+        assert form.errors["reason"] == [
+            "Say why the cohort is cancelled: the people on it are told."
+        ]
+        assert form.errors["confirmed"] == ["Confirm that you want to cancel the cohort."]
+        cohort.refresh_from_db()
+        assert cohort.status == CohortStatus.OPEN
+
+    def test_cancels_and_tells_everyone_on_it_once(self, trainer):
+        cohort = CohortFactory()
+        enrolled = EnrolmentFactory(cohort=cohort)
+        waiting = EnrolmentFactory(cohort=cohort, waiting=True, waiting_position=1)
+
+        response = trainer.post(
+            cohort_url(cohort, "cancel"), {"reason": "The trainer is ill.", "confirmed": "on"}
+        )
+
+        assert response.status_code == 302
+        cohort.refresh_from_db()
+        assert cohort.status == CohortStatus.CANCELLED
+        assert cohort.cancellation_reason == "The trainer is ill."
+        assert set(
+            OutgoingEmail.objects.filter(subject__contains="is cancelled").values_list(
+                "recipient", flat=True
+            )
+        ) == {enrolled.user.email, waiting.user.email}
+
+    def test_a_cancelled_cohort_says_so(self, trainer):
+        cohort = CohortFactory(cancelled=True)
+
+        response = trainer.post(cohort_url(cohort, "cancel"), {"reason": "x", "confirmed": "on"})
+
+        assert response.status_code == 200
+        assert response.context["refusal"] == "This cohort is cancelled already."
+
+
+class TestCohortList:
+    def test_shows_places_enrolled_offered_waiting_and_left(self, trainer):
+        cohort = CohortFactory(capacity=4)
+        EnrolmentFactory.create_batch(2, cohort=cohort)
+        OfferFactory(enrolment__cohort=cohort)
+        EnrolmentFactory(cohort=cohort, waiting=True, waiting_position=1)
+
+        response = trainer.get(COHORTS)
+
+        row = response.context["cl"].result_list[0]
+        admin = response.context["cl"].model_admin
+        assert (
+            admin.enrolled_count(row),
+            admin.offered_count(row),
+            admin.waiting_count(row),
+            admin.places_left(row),
+        ) == (2, 1, 1, 1)
+        assert "Training report" in response.text
