@@ -7,6 +7,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from localdigital.mail.models import OutgoingEmail
@@ -475,3 +477,27 @@ class TestCohortList:
             admin.places_left(row),
         ) == (2, 1, 1, 1)
         assert "Training report" in response.text
+
+
+def cohort_list_queries(client) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(COHORTS)
+    assert response.status_code == 200
+    return len(captured)
+
+
+def test_the_cohort_list_makes_the_same_number_of_queries_for_3_and_30_cohorts(trainer):
+    """Places, enrolled, offered and waiting are counted in the list's one query."""
+
+    def grow(count: int) -> None:
+        for _ in range(count):
+            cohort = CohortFactory()
+            EnrolmentFactory(cohort=cohort)
+            OfferFactory(enrolment__cohort=cohort)
+
+    grow(3)
+    small = cohort_list_queries(trainer)
+    grow(27)
+    large = cohort_list_queries(trainer)
+
+    assert small == large

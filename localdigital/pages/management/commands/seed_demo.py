@@ -29,6 +29,7 @@ from localdigital.accounts.models import User
 from localdigital.pages.demo import funding as demo_funding
 from localdigital.pages.demo import newsletter as demo_newsletter
 from localdigital.pages.demo import signatories as demo_signatories
+from localdigital.pages.demo import training as demo_training
 
 STAFF_DOMAIN = "demo.localdigital.test"
 DEMO_COUNCIL_CODE = "HCK"
@@ -135,7 +136,8 @@ class Command(BaseCommand):
     help = (
         "Create demo organisations, staff (with passwords and authenticator secrets), "
         "council users, signatories, newsletter subscribers and the Fund's rounds, bids, "
-        "assessments, decisions and funded projects, then print how to sign in as each. "
+        "assessments, decisions and funded projects, and training courses with past and "
+        "upcoming cohorts, then print how to sign in as each. "
         "Safe to run again."
     )
 
@@ -185,6 +187,9 @@ class Command(BaseCommand):
                     council_member=council_users[MembershipRole.MEMBER],
                     council_admin=council_users[MembershipRole.ADMIN],
                 ),
+                # After the Fund: its funded projects decide whose staff reserved places
+                # are kept for.
+                *demo_training.seed(training_admin=users["Training administrator"]),
             ]
         self.stdout.write(register_summary)
         self.stdout.write(f"Other public bodies: {bodies_created} created.")
