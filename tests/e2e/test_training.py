@@ -2,14 +2,15 @@
 course from the home page and enrols on its one place;
 a colleague joins the waiting list; the first cancels from their account, so the place is
 offered to the colleague, whose offer email (read from the outbox) leads to the offer page,
-where they accept and are enrolled. Attendance is recorded for the whole cohort, and the
-colleague opens their certificate and prints it to PDF. axe checks every public and account
-page on the way. The test runs twice, each person browsing without JavaScript in turn, so
-every page is used both ways.
+where they accept and are enrolled. The course runs, and a training administrator, signed
+in to the admin with two factors in a third browser, ticks the colleague on the register of
+each of its two sessions; the colleague then opens their certificate and prints it to PDF.
+axe checks every public and account page on the way; the admin's pages are outside that
+check, as in the other browser tests. The test runs twice, each person browsing without
+JavaScript in turn, so every public and account page is used both ways.
 
-Attendance is recorded through ``cohort_attendance_record``, the service behind the
-admin's bulk action for a whole cohort: the admin's attendance screens are built and
-tested separately.
+The register records only sessions that have started, so the course runs by moving its
+sessions into the past; the job that moves cohorts on as their dates pass then completes it.
 """
 
 from __future__ import annotations
@@ -19,19 +20,26 @@ import re
 
 import pytest
 from django.core import mail
+from django.db.models import F
+from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from localdigital.accounts.groups import TRAINING_ADMINISTRATOR
 from tests.accounts.factories import UserFactory
 from tests.declaration.factories import DeclarationVersionFactory, MembershipFactory
 from tests.e2e.conftest import CheckedPage
+from tests.e2e.test_funding_awards import click, message, signs_in_to_the_admin
 from tests.funding.factories import SignatoryFactory
 from tests.training.factories import CohortFactory, CourseFactory
-from training.models import Cohort, Enrolment, EnrolmentStatus, OfferStatus
-from training.services.attendance import cohort_attendance_record
+from training.formats import session_when
+from training.models import Cohort, CohortStatus, Enrolment, EnrolmentStatus, OfferStatus
+from training.tasks import advance_cohort_statuses
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 ALEX = "alex.member@borsetshire.gov.uk"
 BLAIR = "blair.member@borsetshire.gov.uk"
+TRAINER = "tam.trainer@communities.gov.uk"
 COUNCIL = "Borsetshire County Council"
 COURSE = "Digital and Agile for Local Government"
 INSTRUCTIONS = "Meet at reception, County Hall, Borchester. Bring a laptop."
@@ -97,9 +105,50 @@ def enrols(ui: CheckedPage, *, finish: str) -> None:
     ui.follow(lambda: page.get_by_role("button", name=finish, exact=True).click())
 
 
+def the_course_runs(cohort: Cohort) -> None:
+    """Move the cohort's sessions into the past, the last ending an hour ago, and run the
+    job that moves cohorts on as their dates pass: the cohort starts and is completed."""
+    last_ends_at = cohort.sessions.latest("ends_at").ends_at
+    shift = last_ends_at - timezone.now() + datetime.timedelta(hours=1)
+    cohort.sessions.update(starts_at=F("starts_at") - shift, ends_at=F("ends_at") - shift)
+    assert advance_cohort_statuses() == 2
+    cohort.refresh_from_db()
+    assert cohort.status == CohortStatus.COMPLETED
+
+
+def records_attendance(staff_ui: CheckedPage, cohort: Cohort) -> None:
+    """On the register of each of the cohort's sessions, tick Blair, the one person with a
+    place, and save."""
+    page = staff_ui.page
+    sessions = list(cohort.sessions.order_by("starts_at"))
+    staff_ui.goto(f"/admin/training/cohort/{cohort.pk}/change/")
+    first = page.locator("tr", has_text=session_when(sessions[0].starts_at, sessions[0].ends_at))
+    staff_ui.follow(lambda: first.get_by_role("link", name="Register").click())
+    for number, session in enumerate(sessions):
+        when = session_when(session.starts_at, session.ends_at)
+        if number:
+            # The next session's register, from the list of the cohort's sessions.
+            nav = page.get_by_role("navigation", name="The cohort's sessions")
+            staff_ui.follow(nav.get_by_role("link", name=when).click)
+        assert staff_ui.path() == (
+            f"/admin/training/cohort/{cohort.pk}/sessions/{session.pk}/register/"
+        )
+        assert page.get_by_role("heading", name=f"Register: {when}").is_visible()
+        # Alex cancelled, so only Blair is on the register.
+        assert page.get_by_role("checkbox").count() == 1
+        assert not page.get_by_label("Blair Member").is_checked()
+        page.get_by_label("Blair Member").check()
+        click(staff_ui, "button", "Save the register")
+        assert f"Saved the register of {when}: 1 person attended." in message(staff_ui)
+        assert page.get_by_label("Blair Member").is_checked()
+    row = page.locator("tbody tr", has_text="Blair Member")
+    assert row.get_by_text("Completed", exact=True).is_visible()
+    assert row.get_by_text("Attended", exact=True).count() == len(sessions)
+
+
 @pytest.mark.parametrize("without_javascript", ["the first person", "the second person"])
 def test_enrol_wait_cancel_offer_accept_attend_and_print_the_certificate(
-    ui, ui_without_js, cohort, without_javascript
+    ui, ui_without_js, staff_ui, cohort, without_javascript
 ):
     """Run twice, so that every page is used both with JavaScript and without it."""
     if without_javascript == "the first person":
@@ -185,16 +234,15 @@ def test_enrol_wait_cancel_offer_accept_attend_and_print_the_certificate(
     assert blair_enrolment.status == EnrolmentStatus.ENROLLED
     assert blair_enrolment.offer.status == OfferStatus.ACCEPTED
 
-    # The course runs; a training administrator records that Blair attended every session.
-    administrator = UserFactory(staff=True, groups=["Training administrator"])
-    after = cohort.sessions.order_by("-ends_at").first().ends_at + datetime.timedelta(hours=1)
-    written = cohort_attendance_record(
-        cohort=cohort,
-        enrolment_ids=[blair_enrolment.pk],
-        recorded_by=administrator,
-        now=after,
+    # The course runs; a training administrator signs in to the admin with two factors and
+    # records on each session's register that Blair attended.
+    the_course_runs(cohort)
+    administrator = UserFactory(
+        email=TRAINER, full_name="Tam Trainer", staff=True, groups=[TRAINING_ADMINISTRATOR]
     )
-    assert written == 2
+    device = TOTPDevice.objects.create(user=administrator, name="default", confirmed=True)
+    signs_in_to_the_admin(staff_ui, TRAINER, device)
+    records_attendance(staff_ui, cohort)
     blair_enrolment.refresh_from_db()
     assert blair_enrolment.status == EnrolmentStatus.COMPLETED
 
