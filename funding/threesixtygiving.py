@@ -31,8 +31,9 @@ from typing import Any
 from django.conf import settings
 from django.urls import reverse
 
+from localdigital.open_data import LICENCE_URL
+
 PACKAGE_VERSION = "1.4"
-LICENCE_URL = "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
 # 360Giving's codelist of geographic code types, for the GSS prefixes of councils' areas.
 GEO_CODE_TYPES = {
     "E06": "UA",

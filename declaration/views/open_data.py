@@ -8,11 +8,8 @@ Last-Modified date.
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from datetime import date
 
 from django.conf import settings
@@ -20,28 +17,19 @@ from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpRe
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.cache import get_conditional_response
-from django.utils.http import http_date, quote_etag
+from django.utils.http import quote_etag
 from django.views.decorators.http import require_GET, require_safe
 
 from declaration.models import OrganisationType
 from declaration.selectors import public as selectors
-
-LICENCE_NAME = "Open Government Licence v3.0"
-LICENCE_URL = "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
-CACHE_CONTROL = "public, max-age=300"
-# A spreadsheet runs a cell that starts with one of these as a formula (CSV injection);
-# such a cell is written with a leading apostrophe, which makes it text.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-# The CSV is sent in pieces of about this many characters.
-CSV_CHUNK_CHARACTERS = 64 * 1024
-
-
-@dataclass(frozen=True)
-class OpenDataColumn:
-    name: str
-    description: str
-    example: str
-
+from localdigital.open_data import (
+    LICENCE_NAME,
+    LICENCE_URL,
+    OpenDataColumn,
+    csv_chunks,
+    csv_safe,
+    open_data_headers,
+)
 
 COLUMNS = (
     OpenDataColumn("name", "The organisation's name.", "London Borough of Hackney"),
@@ -104,11 +92,6 @@ def _rows() -> Iterator[tuple[str, str, str, str, str, str, str, date | None, bo
         )
 
 
-def csv_safe(value: str) -> str:
-    """Return ``value`` so that no spreadsheet runs it as a formula."""
-    return f"'{value}" if value.startswith(FORMULA_STARTS) else value
-
-
 def _csv_cells(row: Iterable[object]) -> list[str]:
     cells = []
     for value in row:
@@ -125,21 +108,7 @@ def _csv_cells(row: Iterable[object]) -> list[str]:
 
 def signatories_csv_chunks() -> Iterator[str]:
     """Yield the CSV (a header, then a line per signatory) in pieces of about 64 KB."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(COLUMN_NAMES)
-    for row in _rows():
-        writer.writerow(_csv_cells(row))
-        if buffer.tell() >= CSV_CHUNK_CHARACTERS:
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-    yield buffer.getvalue()
-
-
-def _open_data_headers(response: HttpResponse | StreamingHttpResponse) -> None:
-    response["Access-Control-Allow-Origin"] = "*"
-    response["Cache-Control"] = CACHE_CONTROL
+    return csv_chunks(COLUMN_NAMES, (_csv_cells(row) for row in _rows()))
 
 
 @require_safe
@@ -149,7 +118,7 @@ def signatories_csv(request: HttpRequest) -> StreamingHttpResponse:
         signatories_csv_chunks(), content_type="text/csv; charset=utf-8"
     )
     response["Content-Disposition"] = 'attachment; filename="signatories.csv"'
-    _open_data_headers(response)
+    open_data_headers(response)
     return response
 
 
@@ -177,10 +146,7 @@ def signatories_json(request: HttpRequest) -> HttpResponse:
             },
             json_dumps_params={"ensure_ascii": False},
         )
-    response["ETag"] = etag
-    if last_modified is not None:
-        response["Last-Modified"] = http_date(last_modified)
-    _open_data_headers(response)
+    open_data_headers(response, etag=etag, last_modified=last_modified)
     return response
 
 

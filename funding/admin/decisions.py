@@ -26,6 +26,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from localdigital.accounts.requests import request_staff_user
+from localdigital.open_data import csv_safe
 
 from .. import formats
 from ..errors import FundingError, NotPermitted, TransitionNotAllowed
@@ -48,9 +49,6 @@ from .common import action_form_page, confirmed_data, return_response, run_each
 APPLICATION_CHANGE = "admin:funding_application_change"
 ROUND_CHANGE = "admin:funding_round_change"
 get_or_post = require_http_methods(["GET", "POST"])
-# A spreadsheet runs a cell that starts with one of these as a formula; such a cell is
-# written with a leading apostrophe, which makes it text.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _textarea(rows: int = 4) -> forms.Textarea:
@@ -370,11 +368,6 @@ def application_decision_context(request: HttpRequest, application: Application)
 
 
 # The round's ranking and the Minister's approval
-
-
-def csv_safe(value: str) -> str:
-    """Return ``value`` so that no spreadsheet runs it as a formula."""
-    return f"'{value}" if value.startswith(FORMULA_STARTS) else value
 
 
 RANKING_COLUMNS = [

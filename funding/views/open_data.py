@@ -9,9 +9,7 @@ Last-Modified date (the JSON files answer a matching request with 304).
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -23,29 +21,24 @@ from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpRe
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.cache import get_conditional_response
-from django.utils.http import http_date, quote_etag
+from django.utils.http import quote_etag
 from django.views.decorators.http import require_GET, require_safe
+
+from localdigital.open_data import (
+    CACHE_CONTROL,
+    LICENCE_NAME,
+    LICENCE_URL,
+    OpenDataColumn,
+    csv_chunks,
+    csv_safe,
+    open_data_headers,
+)
 
 from .. import threesixtygiving
 from ..selectors import open_data as selectors
 
-LICENCE_NAME = "Open Government Licence v3.0"
-LICENCE_URL = threesixtygiving.LICENCE_URL
-CACHE_CONTROL = "public, max-age=300"
-# A spreadsheet runs a cell that starts with one of these as a formula (CSV injection);
-# such a cell is written with a leading apostrophe, which makes it text.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-CSV_CHUNK_CHARACTERS = 64 * 1024
 # Several names in one CSV cell are separated by this.
 LIST_SEPARATOR = "; "
-
-
-@dataclass(frozen=True)
-class OpenDataColumn:
-    name: str
-    description: str
-    example: str
-
 
 COLUMNS = (
     OpenDataColumn(
@@ -151,11 +144,6 @@ def _rows() -> Iterator[tuple[Any, ...]]:
         )
 
 
-def csv_safe(value: str) -> str:
-    """Return ``value`` so that no spreadsheet runs it as a formula."""
-    return f"'{value}" if value.startswith(FORMULA_STARTS) else value
-
-
 def _csv_cells(row: Iterable[object]) -> list[str]:
     cells = []
     for value in row:
@@ -174,16 +162,7 @@ def _csv_cells(row: Iterable[object]) -> list[str]:
 
 def projects_csv_chunks() -> Iterator[str]:
     """Yield the CSV (a header, then a line per project) in pieces of about 64 KB."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(COLUMN_NAMES)
-    for row in _rows():
-        writer.writerow(_csv_cells(row))
-        if buffer.tell() >= CSV_CHUNK_CHARACTERS:
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-    yield buffer.getvalue()
+    return csv_chunks(COLUMN_NAMES, (_csv_cells(row) for row in _rows()))
 
 
 def _json_value(value: object) -> object:
@@ -222,14 +201,9 @@ def _validators(kind: str, version: selectors.OpenDataVersion) -> Validators:
 
 
 def _open_data_headers(
-    response: HttpResponse | StreamingHttpResponse, validators: Validators | None = None
+    response: HttpResponse | StreamingHttpResponse, validators: Validators
 ) -> None:
-    response["Access-Control-Allow-Origin"] = "*"
-    response["Cache-Control"] = CACHE_CONTROL
-    if validators is not None:
-        response["ETag"] = validators.etag
-        if validators.last_modified is not None:
-            response["Last-Modified"] = http_date(validators.last_modified)
+    open_data_headers(response, etag=validators.etag, last_modified=validators.last_modified)
 
 
 @require_safe

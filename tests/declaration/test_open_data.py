@@ -14,7 +14,8 @@ from django.utils.http import http_date
 from pytest_django.asserts import assertContains
 
 from declaration.models import OrganisationType, Signing
-from declaration.views.open_data import COLUMN_NAMES, csv_safe
+from declaration.views.open_data import COLUMN_NAMES
+from localdigital.open_data import csv_safe
 from tests.declaration.factories import OrganisationFactory, SigningFactory
 
 pytestmark = pytest.mark.django_db

@@ -17,15 +17,14 @@ from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone
 
+from localdigital.open_data import csv_cell_safe
+
 from ..errors import NotPermitted, TrainingError, TransitionNotAllowed
 
 Obj = TypeVar("Obj", bound=models.Model)
 
 ACTION_FORM_TEMPLATE = "admin/training/action_form.html"
 NEEDS_PERMISSION = "training.view_enrolment_needs"
-# A spreadsheet runs a cell that starts with one of these as a formula; such a cell is
-# written with a leading apostrophe, which makes it text.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def can_run_training(request: HttpRequest) -> bool:
@@ -42,20 +41,13 @@ def can_see_needs(request: HttpRequest) -> bool:
     return request.user.has_perm(NEEDS_PERMISSION)
 
 
-def csv_safe(value: Any) -> Any:
-    """Return ``value`` so that no spreadsheet runs it as a formula; numbers pass as they are."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return f"'{value}"
-    return value
-
-
 def csv_text(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
     """Return the rows as CSV under ``headers``, every cell made safe."""
     out = StringIO()
     writer = csv.writer(out)
     writer.writerow(headers)
     for row in rows:
-        writer.writerow([csv_safe(cell) for cell in row])
+        writer.writerow([csv_cell_safe(cell) for cell in row])
     return out.getvalue()
 
 

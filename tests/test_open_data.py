@@ -1,0 +1,55 @@
+"""The pieces every published or exported file shares: safe cells, CSV in pieces, headers."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+
+from django.http import HttpResponse
+
+from localdigital.open_data import (
+    CSV_CHUNK_CHARACTERS,
+    csv_cell_safe,
+    csv_chunks,
+    csv_safe,
+    open_data_headers,
+)
+
+
+def test_csv_safe_makes_every_formula_start_text():
+    for start in ("=", "+", "-", "@", "\t", "\r"):
+        assert csv_safe(f"{start}SUM(A1:A9)") == f"'{start}SUM(A1:A9)"
+    assert csv_safe("Borsetshire County Council") == "Borsetshire County Council"
+
+
+def test_csv_cell_safe_leaves_numbers_dates_and_empty_cells_alone():
+    assert [csv_cell_safe(value) for value in (-3, None, date(2018, 7, 4), "-3")] == [
+        -3,
+        None,
+        date(2018, 7, 4),
+        "'-3",
+    ]
+
+
+def test_csv_chunks_sends_the_whole_file_in_pieces_of_about_the_chunk_size():
+    rows = [(f"Council {number}", "x" * 100) for number in range(3000)]
+
+    pieces = list(csv_chunks(("name", "notes"), rows))
+
+    assert len(pieces) > 3
+    assert all(len(piece) < CSV_CHUNK_CHARACTERS + 200 for piece in pieces)
+    read = list(csv.reader(io.StringIO("".join(pieces))))
+    assert read[0] == ["name", "notes"]
+    assert [tuple(row) for row in read[1:]] == rows
+
+
+def test_open_data_headers_allow_any_site_cache_five_minutes_and_validate():
+    response = HttpResponse()
+
+    open_data_headers(response, etag='"abc"', last_modified=0)
+
+    assert response["Access-Control-Allow-Origin"] == "*"
+    assert response["Cache-Control"] == "public, max-age=300"
+    assert response["ETag"] == '"abc"'
+    assert response["Last-Modified"] == "Thu, 01 Jan 1970 00:00:00 GMT"
