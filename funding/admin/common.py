@@ -1,5 +1,5 @@
-"""What the Fund's staff screens share: read-only inlines, the page that asks for an
-action's input, and running a service on each selected object."""
+"""What the Fund's staff screens share: read-only inlines, and the shared admin actions
+(``localdigital.admin_actions``) bound to the Fund's template and errors."""
 
 from __future__ import annotations
 
@@ -7,12 +7,17 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TypeVar
 
 from django import forms
-from django.contrib import admin, messages
-from django.contrib.admin import helpers
+from django.contrib import admin
 from django.db import models
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+
+from localdigital import admin_actions
+
+# Re-exported: the screens take every shared admin helper from here.
+from localdigital.admin_actions import confirmed_data as confirmed_data
+from localdigital.admin_actions import count_of as count_of
 
 from ..errors import FundingError
 
@@ -58,11 +63,6 @@ class ReadOnlyInline(admin.TabularInline):
         return False
 
 
-def count_of(count: int, singular: str, plural: str) -> str:
-    """Return "1 expression of interest" or "3 expressions of interest"."""
-    return f"{count} {singular if count == 1 else plural}"
-
-
 def eois_named(count: int) -> str:
     """Return "1 expression of interest" or "3 expressions of interest"."""
     return count_of(count, "expression of interest", "expressions of interest")
@@ -79,31 +79,20 @@ def action_form_page(
     form: forms.Form,
     objects: Sequence[tuple[int, str]],
 ) -> TemplateResponse:
-    """Return the page that asks for an action's input, for the objects selected.
-
-    It posts back to the same list (filters included), with the selection, the action and
-    ``confirm``, so that the action runs again with the form filled in; what staff typed is
-    kept when the form has errors.
-    """
-    context = {
-        **modeladmin.admin_site.each_context(request),
-        "opts": modeladmin.opts,
-        "title": title,
-        "intro": intro,
-        "submit": submit,
-        "form": form,
-        "objects": objects,
-        "action": action,
-        "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
-        "return_to": request.POST.get(RETURN_FIELD, ""),
-    }
-    return TemplateResponse(request, ACTION_FORM_TEMPLATE, context)
-
-
-def confirmed_data(request: HttpRequest) -> Any:
-    """Return the action form's data when staff sent it from the action's page, else None
-    (the first time the action is chosen, the form starts empty)."""
-    return request.POST if "confirm" in request.POST else None
+    """Return the page that asks for an action's input (``admin_actions.action_form_page``),
+    keeping where staff came from so that the action returns them there."""
+    return admin_actions.action_form_page(
+        modeladmin,
+        request,
+        template=ACTION_FORM_TEMPLATE,
+        action=action,
+        title=title,
+        intro=intro,
+        submit=submit,
+        form=form,
+        objects=objects,
+        extra_context={"return_to": request.POST.get(RETURN_FIELD, "")},
+    )
 
 
 def run_each(
@@ -117,26 +106,19 @@ def run_each(
     refused: str,
     describe: Callable[[Obj, Any], str] | None = None,
 ) -> list[Obj]:
-    """Run the service on each object; tell staff what it did (``done``, formatted with a
-    description of each object changed: its label, or ``describe(object, result)``) and
-    what it refused (``refused``, then each label and the service's reason). Return the
-    objects changed."""
-    changed: list[Obj] = []
-    described: list[str] = []
-    problems: list[str] = []
-    for obj in objects:
-        try:
-            result = run(obj)
-        except FundingError as error:
-            problems.append(f"{label(obj)} ({error})")
-        else:
-            changed.append(obj)
-            described.append(describe(obj, result) if describe else label(obj))
-    if changed:
-        modeladmin.message_user(request, done.format(", ".join(described)), messages.SUCCESS)
-    if problems:
-        modeladmin.message_user(request, f"{refused} " + "; ".join(problems), messages.ERROR)
-    return changed
+    """Run the service on each object, as ``admin_actions.run_each`` does, telling staff of
+    each ``FundingError`` it raised."""
+    return admin_actions.run_each(
+        modeladmin,
+        request,
+        objects,
+        run,
+        refusals=(FundingError,),
+        label=label,
+        done=done,
+        refused=refused,
+        describe=describe,
+    )
 
 
 def return_response(

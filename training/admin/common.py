@@ -10,13 +10,17 @@ from io import StringIO
 from typing import Any, TypeVar
 
 from django import forms
-from django.contrib import admin, messages
-from django.contrib.admin import helpers
+from django.contrib import admin
 from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone
 
+from localdigital import admin_actions
+
+# Re-exported: the screens take every shared admin helper from here.
+from localdigital.admin_actions import confirmed_data as confirmed_data
+from localdigital.admin_actions import count_of as count_of
 from localdigital.open_data import csv_cell_safe
 
 from ..errors import NotPermitted, TrainingError, TransitionNotAllowed
@@ -79,29 +83,18 @@ def action_form_page(
     form: forms.Form,
     objects: Sequence[tuple[int, str]],
 ) -> TemplateResponse:
-    """Return the page that asks for an action's input, for the objects selected.
-
-    It posts back to the same list (filters included), with the selection, the action and
-    ``confirm``, so that the action runs again with the form filled in.
-    """
-    context = {
-        **modeladmin.admin_site.each_context(request),
-        "opts": modeladmin.opts,
-        "title": title,
-        "intro": intro,
-        "submit": submit,
-        "form": form,
-        "objects": objects,
-        "action": action,
-        "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
-    }
-    return TemplateResponse(request, ACTION_FORM_TEMPLATE, context)
-
-
-def confirmed_data(request: HttpRequest) -> Any:
-    """Return the action form's data when staff sent it from the action's page, else None
-    (the first time the action is chosen, the form starts empty)."""
-    return request.POST if "confirm" in request.POST else None
+    """Return the page that asks for an action's input (``admin_actions.action_form_page``)."""
+    return admin_actions.action_form_page(
+        modeladmin,
+        request,
+        template=ACTION_FORM_TEMPLATE,
+        action=action,
+        title=title,
+        intro=intro,
+        submit=submit,
+        form=form,
+        objects=objects,
+    )
 
 
 def run_each(
@@ -114,27 +107,15 @@ def run_each(
     done: str,
     refused: str,
 ) -> list[Obj]:
-    """Run the service on each object; tell staff which it changed (``done``, formatted
-    with their labels) and which it refused (``refused``, then each label and the
-    service's reason). Return the objects changed."""
-    changed: list[Obj] = []
-    problems: list[str] = []
-    for obj in objects:
-        try:
-            run(obj)
-        except TrainingError as error:
-            problems.append(f"{label(obj)} ({error})")
-        else:
-            changed.append(obj)
-    if changed:
-        modeladmin.message_user(
-            request, done.format(", ".join(label(obj) for obj in changed)), messages.SUCCESS
-        )
-    if problems:
-        modeladmin.message_user(request, f"{refused} " + "; ".join(problems), messages.ERROR)
-    return changed
-
-
-def count_of(count: int, singular: str, plural: str) -> str:
-    """Return "1 person" or "3 people"."""
-    return f"{count} {singular if count == 1 else plural}"
+    """Run the service on each object, as ``admin_actions.run_each`` does, telling staff of
+    each ``TrainingError`` it raised."""
+    return admin_actions.run_each(
+        modeladmin,
+        request,
+        objects,
+        run,
+        refusals=(TrainingError,),
+        label=label,
+        done=done,
+        refused=refused,
+    )

@@ -1,0 +1,98 @@
+"""Admin actions that ask for input, then run a service on each object selected.
+
+Every domain's staff screens use these: the Fund's and Training's ``admin/common.py`` bind
+them to their own template and their own domain error. This module knows no domain.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any, TypeVar
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.db import models
+from django.http import HttpRequest
+from django.template.response import TemplateResponse
+
+Obj = TypeVar("Obj", bound=models.Model)
+
+
+def count_of(count: int, singular: str, plural: str) -> str:
+    """Return "1 person" or "3 people"."""
+    return f"{count} {singular if count == 1 else plural}"
+
+
+def confirmed_data(request: HttpRequest) -> Any:
+    """Return the action form's data when staff sent it from the action's page, else None
+    (the first time the action is chosen, the form starts empty)."""
+    return request.POST if "confirm" in request.POST else None
+
+
+def action_form_page(
+    modeladmin: admin.ModelAdmin,
+    request: HttpRequest,
+    *,
+    template: str,
+    action: str,
+    title: str,
+    intro: str,
+    submit: str,
+    form: forms.Form,
+    objects: Sequence[tuple[int, str]],
+    extra_context: Mapping[str, Any] | None = None,
+) -> TemplateResponse:
+    """Return the page that asks for an action's input, for the objects selected.
+
+    It posts back to the same list (filters included), with the selection, the action and
+    ``confirm``, so that the action runs again with the form filled in; what staff typed is
+    kept when the form has errors.
+    """
+    context = {
+        **modeladmin.admin_site.each_context(request),
+        "opts": modeladmin.opts,
+        "title": title,
+        "intro": intro,
+        "submit": submit,
+        "form": form,
+        "objects": objects,
+        "action": action,
+        "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        **(extra_context or {}),
+    }
+    return TemplateResponse(request, template, context)
+
+
+def run_each(
+    modeladmin: admin.ModelAdmin,
+    request: HttpRequest,
+    objects: Iterable[Obj],
+    run: Callable[[Obj], object],
+    *,
+    refusals: tuple[type[Exception], ...],
+    label: Callable[[Obj], str],
+    done: str,
+    refused: str,
+    describe: Callable[[Obj, Any], str] | None = None,
+) -> list[Obj]:
+    """Run the service on each object; tell staff what it did (``done``, formatted with a
+    description of each object changed: its label, or ``describe(object, result)``) and
+    what it refused (``refused``, then each label and the service's reason, for each of
+    the ``refusals`` it raised). Return the objects changed."""
+    changed: list[Obj] = []
+    described: list[str] = []
+    problems: list[str] = []
+    for obj in objects:
+        try:
+            result = run(obj)
+        except refusals as error:
+            problems.append(f"{label(obj)} ({error})")
+        else:
+            changed.append(obj)
+            described.append(describe(obj, result) if describe else label(obj))
+    if changed:
+        modeladmin.message_user(request, done.format(", ".join(described)), messages.SUCCESS)
+    if problems:
+        modeladmin.message_user(request, f"{refused} " + "; ".join(problems), messages.ERROR)
+    return changed
