@@ -7,30 +7,15 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from localdigital.formats import day as day
+from localdigital.formats import time_of_day as time_of_day
+
 from .models import DatePrecision
 
 
 def london(moment: datetime) -> datetime:
     """Return ``moment`` in Europe/London (the service's time zone)."""
     return timezone.localtime(moment)
-
-
-def time_of_day(moment: datetime) -> str:
-    """Return the London time as GOV.UK writes it: 5pm, 5:30pm, midnight, midday."""
-    local = london(moment)
-    if local.hour == 0 and local.minute == 0:
-        return "midnight"
-    if local.hour == 12 and local.minute == 0:
-        return "midday"
-    hour = local.hour % 12 or 12
-    suffix = "am" if local.hour < 12 else "pm"
-    return f"{hour}{suffix}" if local.minute == 0 else f"{hour}:{local.minute:02d}{suffix}"
-
-
-def day(moment: datetime) -> str:
-    """Return the London date, such as "Monday 16 September 2019"."""
-    local = london(moment)
-    return f"{local:%A} {local.day} {local:%B %Y}"
 
 
 def day_of(value: date) -> str:

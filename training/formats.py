@@ -6,23 +6,9 @@ from datetime import datetime
 
 from django.utils import timezone
 
-
-def time_of_day(moment: datetime) -> str:
-    """Return the London time as GOV.UK writes it: 9am, 9:30am, midday, midnight."""
-    local = timezone.localtime(moment)
-    if local.hour == 0 and local.minute == 0:
-        return "midnight"
-    if local.hour == 12 and local.minute == 0:
-        return "midday"
-    hour = local.hour % 12 or 12
-    suffix = "am" if local.hour < 12 else "pm"
-    return f"{hour}{suffix}" if local.minute == 0 else f"{hour}:{local.minute:02d}{suffix}"
-
-
-def day(moment: datetime) -> str:
-    """Return the London date, such as "Tuesday 3 March 2026"."""
-    local = timezone.localtime(moment)
-    return f"{local:%A} {local.day} {local:%B %Y}"
+# The service's own wording of times and dates, used here and re-exported for this app.
+from localdigital.formats import day as day
+from localdigital.formats import time_of_day as time_of_day
 
 
 def session_when(starts_at: datetime, ends_at: datetime) -> str:
