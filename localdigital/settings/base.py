@@ -93,6 +93,10 @@ TEMPLATES = [
 def database_settings(url: str, *, conn_max_age: int = 0) -> dict:
     """Return Django's settings for the database at ``url``."""
     config = env.db_url_config(url)
+    # django-environ puts a socket directory (``?host=/path``) in OPTIONS; as HOST it is also
+    # what every second connection reads (a worker's DATABASE_URL, a test's other session).
+    if not config.get("HOST") and "host" in config.get("OPTIONS", {}):
+        config["HOST"] = config["OPTIONS"].pop("host")
     config["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=conn_max_age)
     config["CONN_HEALTH_CHECKS"] = True
     return config
