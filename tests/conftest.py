@@ -14,6 +14,7 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from localdigital.accounts.models import User
+from localdigital.queueing import broker_backoff_reset
 from tests.accounts.factories import UserFactory
 
 pytest_plugins = ["tests.fixtures.worker"]
@@ -62,8 +63,10 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 @pytest.fixture(autouse=True)
 def _clear_cache() -> None:
-    """Start every test with empty rate-limit counters."""
+    """Start every test with empty rate-limit counters, and with the broker trusted again
+    whatever an earlier test made it fail."""
     cache.clear()
+    broker_backoff_reset()
 
 
 def sign_in_staff(client: Client, user: User) -> Client:

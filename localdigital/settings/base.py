@@ -111,10 +111,33 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Redis backs the Celery broker and the cache when REDIS_URL is set.
 REDIS_URL = env("REDIS_URL", default="")
-if REDIS_URL:
-    CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+# Every Redis connection (broker and cache) gives up after these many seconds, so a Redis that
+# accepts connections but never answers cannot hold up a request: connecting, and then each
+# command's reply.
+REDIS_SOCKET_CONNECT_TIMEOUT = env.float("REDIS_SOCKET_CONNECT_TIMEOUT", default=1.0)
+REDIS_SOCKET_TIMEOUT = env.float("REDIS_SOCKET_TIMEOUT", default=1.5)
+# After the broker fails to take a task, a process stops trying for this many seconds: the
+# outbox sweep and the beat jobs pick up what was not queued. A request that queues many
+# emails therefore waits on a broken broker once, not once an email.
+BROKER_UNAVAILABLE_BACKOFF_SECONDS = env.float("BROKER_UNAVAILABLE_BACKOFF_SECONDS", default=15.0)
+
+
+def redis_cache(url: str) -> dict:
+    """Return the cache settings for Redis at ``url``, with the socket timeouts above."""
+    return {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": url,
+            "OPTIONS": {
+                "socket_connect_timeout": REDIS_SOCKET_CONNECT_TIMEOUT,
+                "socket_timeout": REDIS_SOCKET_TIMEOUT,
+            },
+        }
     }
+
+
+if REDIS_URL:
+    CACHES = redis_cache(REDIS_URL)
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 

@@ -141,7 +141,7 @@ class TestEmailQueue:
         def broker_down(*args, **kwargs):
             raise KombuOperationalError("Error 111 connecting to 127.0.0.1:6379.")
 
-        monkeypatch.setattr("localdigital.mail.tasks.send_email.delay", broker_down)
+        monkeypatch.setattr("localdigital.mail.tasks.send_email.apply_async", broker_down)
         with django_capture_on_commit_callbacks(execute=True) as callbacks:
             queued = queue_welcome()
         assert len(callbacks) == 1
