@@ -15,11 +15,12 @@ LOCAL_AUTHORITIES_CSV ?= $(wildcard $(CURDIR)/../shared/data/uk_local_authoritie
 export XDG_RUNTIME_DIR ?= $(CURDIR)/.data/run
 export LOCAL_AUTHORITIES_CSV HOST PORT
 
-.PHONY: help setup run test lint bench up chromium clean
+.PHONY: help setup run test test-services lint bench up chromium redis clean
 
 help:
 	@echo "make run    set up and serve the demo on http://$(HOST):$(PORT), with a Celery worker and beat"
 	@echo "make test   set up and run the whole test suite, browser tests included"
+	@echo "make test-services  the same against the PostgreSQL and Redis services on 127.0.0.1"
 	@echo "make lint   ruff and mypy"
 	@echo "make bench  run the benchmarks in bench/"
 	@echo "make up     run the docker compose stack"
@@ -66,10 +67,33 @@ chromium:
 	  echo "Install Chromium, or set CHROMIUM_PATH to its executable." >&2; \
 	fi
 
+# The worker tests start a throwaway redis-server when REDIS_URL is unset; install Debian's
+# where it is missing and apt can, as for Chromium.
+redis:
+	@if [ -n "$$REDIS_URL" ] || command -v redis-server >/dev/null; then \
+	  true; \
+	elif command -v apt-get >/dev/null; then \
+	  sudo=$$([ "$$(id -u)" -eq 0 ] || echo sudo); \
+	  echo "Installing Debian's redis-server for the worker tests"; \
+	  $$sudo apt-get install -y redis-server || { $$sudo apt-get update && $$sudo apt-get install -y redis-server; }; \
+	else \
+	  echo "No redis-server found and no apt-get to install one: the worker tests will fail." >&2; \
+	  echo "Install Redis, or set REDIS_URL to a Redis server the tests may use." >&2; \
+	fi
+
 # pytest-xdist runs the suite in one process per core (at most 4), each with its own test
 # database; the tests that start Celery workers all run in one of them (see tests/conftest.py).
-test: $(VENV)/.installed static/vendor/govuk-frontend/govuk-frontend.min.css chromium | .data/run
-	$(BIN)/python -m pytest -n auto --maxprocesses=4 --dist loadgroup
+# Without DATABASE_URL and REDIS_URL the suite uses the embedded PostgreSQL and a throwaway
+# redis-server, and the worker tests must run: a missing Redis fails them, never skips them.
+test: $(VENV)/.installed static/vendor/govuk-frontend/govuk-frontend.min.css chromium redis | .data/run
+	REQUIRE_WORKER_TESTS=1 $(BIN)/python -m pytest -n auto --maxprocesses=4 --dist loadgroup
+
+# The same suite against PostgreSQL and Redis services (by default the ones on 127.0.0.1).
+SERVICES_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/localdigital
+SERVICES_REDIS_URL ?= redis://127.0.0.1:6379/0
+test-services: $(VENV)/.installed static/vendor/govuk-frontend/govuk-frontend.min.css chromium | .data/run
+	DATABASE_URL=$(SERVICES_DATABASE_URL) REDIS_URL=$(SERVICES_REDIS_URL) REQUIRE_WORKER_TESTS=1 \
+	  $(BIN)/python -m pytest -n auto --maxprocesses=4 --dist loadgroup
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .

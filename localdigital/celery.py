@@ -18,14 +18,24 @@ app = Celery("localdigital")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 
 
-def broker_options() -> dict:
-    """Return the broker URL and transport options for the configured environment."""
-    if settings.REDIS_URL:
+def broker_options(redis_url: str = "") -> dict:
+    """Return the broker URL and transport options for Redis at ``redis_url``, or else for
+    the configured environment."""
+    redis_url = redis_url or settings.REDIS_URL
+    if redis_url:
         # A message whose worker died unacknowledged is redelivered after this long; the
         # outbox sweep re-queues stuck emails sooner, guarded by the row's status.
         return {
-            "broker_url": settings.REDIS_URL,
-            "broker_transport_options": {"visibility_timeout": 30 * 60},
+            "broker_url": redis_url,
+            "broker_connection_timeout": settings.REDIS_SOCKET_CONNECT_TIMEOUT,
+            "broker_transport_options": {
+                "visibility_timeout": 30 * 60,
+                # A publish (and the health check) on a Redis that has stopped answering
+                # gives up instead of waiting forever; the worker's own BRPOP is watched by
+                # kombu's health check instead, so these do not cut its long polls short.
+                "socket_connect_timeout": settings.REDIS_SOCKET_CONNECT_TIMEOUT,
+                "socket_timeout": settings.REDIS_SOCKET_TIMEOUT,
+            },
         }
     folder = settings.CELERY_BROKER_DIR
     for name in ("queue", "processed", "control"):

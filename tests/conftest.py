@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from typing import Any
 
+import psycopg2
 import pytest
 from django.core.cache import cache
+from django.db import connection
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from localdigital.accounts.models import User
+from localdigital.queueing import broker_backoff_reset
 from tests.accounts.factories import UserFactory
 
 pytest_plugins = ["tests.fixtures.worker"]
@@ -59,8 +63,10 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 @pytest.fixture(autouse=True)
 def _clear_cache() -> None:
-    """Start every test with empty rate-limit counters."""
+    """Start every test with empty rate-limit counters, and with the broker trusted again
+    whatever an earlier test made it fail."""
     cache.clear()
+    broker_backoff_reset()
 
 
 def sign_in_staff(client: Client, user: User) -> Client:
@@ -90,3 +96,16 @@ def otp_verified_client_for(db: None) -> Callable[[User], Client]:
 def otp_verified_superuser_client(otp_verified_client_for: Callable[[User], Client]) -> Client:
     """A client signed in to the admin as a superuser, with two factors."""
     return otp_verified_client_for(UserFactory.create(staff=True, is_superuser=True))
+
+
+@pytest.fixture
+def other_session() -> Iterator[Any]:
+    """A second database session on the test database, as another worker or beat would have.
+
+    It connects with the test connection's own parameters, so it reaches the same server
+    whether that is the embedded one (a socket) or one at DATABASE_URL (TCP).
+    """
+    session = psycopg2.connect(**connection.get_connection_params())
+    yield session
+    session.rollback()
+    session.close()

@@ -25,13 +25,13 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from kombu.exceptions import OperationalError
 
 from localdigital.accounts.models import User
 from localdigital.audit.services import audit_record
 from localdigital.mail import selectors as mail_selectors
 from localdigital.mail import services as mail_services
 from localdigital.mail.models import OutgoingEmail, Stream
+from localdigital.queueing import enqueue
 
 from ..errors import DeclarationError, TransitionNotAllowed
 from ..models import (
@@ -365,15 +365,7 @@ def _fan_out_later(issue_id: int, after: int) -> None:
     has committed all the same: the beat job carries the fan-out on once the broker is back."""
     from ..tasks_newsletter import fan_out_newsletter_issue
 
-    try:
-        fan_out_newsletter_issue.apply_async(
-            (issue_id, after), queue=settings.MAIL_NEWSLETTER_QUEUE
-        )
-    except OperationalError:
-        logger.warning(
-            "The broker is unavailable: the beat job will carry on the fan-out of issue %s.",
-            issue_id,
-        )
+    enqueue(fan_out_newsletter_issue, issue_id, after, queue=settings.MAIL_NEWSLETTER_QUEUE)
 
 
 def _issue_start(*, issue: NewsletterIssue, started_by: User | None, now: datetime) -> None:

@@ -26,10 +26,10 @@ from django.db import connection, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from kombu.exceptions import OperationalError
 
 from localdigital.audit.services import audit_record
 from localdigital.mail.services import email_queue
+from localdigital.queueing import enqueue
 
 from ..models import AnniversaryReminder, Signing, SigningStatus
 from ..selectors.organisation_admin import organisation_admins_active
@@ -155,15 +155,10 @@ def _reminders_send_later(due: Sequence[DueReminder], run_at: str) -> None:
     from ..tasks import send_anniversary_reminder
 
     for reminder in due:
-        try:
-            send_anniversary_reminder.delay(
-                reminder.signing_id, reminder.anniversary.isoformat(), run_at
-            )
-        except OperationalError:
-            logger.warning(
-                "The broker is unavailable: the reminder for signing %s waits for the next run.",
-                reminder.signing_id,
-            )
+        if not enqueue(
+            send_anniversary_reminder, reminder.signing_id, reminder.anniversary.isoformat(), run_at
+        ):
+            return
 
 
 def _reminder_recipients(signing: Signing) -> list[str]:

@@ -19,13 +19,13 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
-from kombu.exceptions import OperationalError
 
 from declaration import selectors as declaration_selectors
 from localdigital.accounts import groups
 from localdigital.accounts.models import User
 from localdigital.audit.services import audit_record
 from localdigital.mail.services import email_queue
+from localdigital.queueing import enqueue
 
 from .. import formats
 from ..errors import FundingError, NotPermitted, TransitionNotAllowed
@@ -542,13 +542,12 @@ def assessment_reminders_queue(*, now: datetime) -> list[int] | None:
 
 
 def _reminders_send_later(ids: Sequence[int], run_at: str) -> None:
+    """Queue one task per assessment. With the broker down, the next run queues them again."""
     from ..tasks import send_assessment_reminder
 
     for assessment_id in ids:
-        try:
-            send_assessment_reminder.delay(assessment_id, run_at)
-        except OperationalError:
-            logger.warning("The broker is unavailable: assessment %s waits.", assessment_id)
+        if not enqueue(send_assessment_reminder, assessment_id, run_at):
+            return
 
 
 def assessment_reminder_send(*, assessment_id: int, now: datetime) -> str:

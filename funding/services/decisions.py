@@ -21,13 +21,13 @@ from django.db import connection, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.text import slugify
-from kombu.exceptions import OperationalError
 
 from declaration import selectors as declaration_selectors
 from localdigital.accounts import groups
 from localdigital.accounts.models import User
 from localdigital.audit.services import audit_record
 from localdigital.mail.services import email_queue
+from localdigital.queueing import enqueue
 
 from .. import formats
 from ..errors import FundingError, TransitionNotAllowed
@@ -200,13 +200,12 @@ def decisions_announce_due(*, now: datetime) -> list[int] | None:
 
 
 def _announce_later(ids: Sequence[int], run_at: str) -> None:
+    """Queue one task per round. With the broker down, the next run queues them again."""
     from ..tasks import announce_round_decisions
 
     for round_id in ids:
-        try:
-            announce_round_decisions.delay(round_id, run_at)
-        except OperationalError:
-            logger.warning("The broker is unavailable: round %s waits for the next run.", round_id)
+        if not enqueue(announce_round_decisions, round_id, run_at):
+            return
 
 
 def round_decisions_announce(*, round_id: int, now: datetime) -> str:

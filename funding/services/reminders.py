@@ -24,12 +24,12 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.template.loader import render_to_string
-from kombu.exceptions import OperationalError
 
 from declaration import selectors as declaration_selectors
 from localdigital.accounts.models import User
 from localdigital.audit.services import audit_record
 from localdigital.mail.services import email_queue
+from localdigital.queueing import enqueue
 
 from .. import formats
 from ..models import (
@@ -162,16 +162,10 @@ def _reminders_send_later(due: Sequence[DueReminder], run_at: str) -> None:
     from ..tasks import send_deadline_reminder
 
     for reminder in due:
-        try:
-            send_deadline_reminder.delay(
-                reminder.kind, reminder.bid_id, reminder.offset_days, run_at
-            )
-        except OperationalError:
-            logger.warning(
-                "The broker is unavailable: the reminder for %s %s waits for the next run.",
-                reminder.kind,
-                reminder.bid_id,
-            )
+        if not enqueue(
+            send_deadline_reminder, reminder.kind, reminder.bid_id, reminder.offset_days, run_at
+        ):
+            return
 
 
 def _recipients(

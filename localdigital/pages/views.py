@@ -17,7 +17,7 @@ from declaration.selectors import signing as signing_selectors
 from funding.selectors import dashboard as funding_dashboard
 from funding.selectors import rounds as funding_rounds
 from localdigital.accounts.types import AuthenticatedHttpRequest
-from localdigital.celery import app as celery_app
+from localdigital.queueing import broker_answers
 from training import selectors as training_selectors
 
 
@@ -68,12 +68,7 @@ def _database_status() -> str:
 
 
 def _broker_status() -> str:
-    try:
-        with celery_app.connection_for_write() as broker:
-            broker.ensure_connection(max_retries=1, interval_start=0, timeout=2)
-    except Exception:
-        return "unavailable"
-    return "ok"
+    return "ok" if broker_answers() else "unavailable"
 
 
 @require_GET

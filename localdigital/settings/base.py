@@ -93,6 +93,10 @@ TEMPLATES = [
 def database_settings(url: str, *, conn_max_age: int = 0) -> dict:
     """Return Django's settings for the database at ``url``."""
     config = env.db_url_config(url)
+    # django-environ puts a socket directory (``?host=/path``) in OPTIONS; as HOST it is also
+    # what every second connection reads (a worker's DATABASE_URL, a test's other session).
+    if not config.get("HOST") and "host" in config.get("OPTIONS", {}):
+        config["HOST"] = config["OPTIONS"].pop("host")
     config["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=conn_max_age)
     config["CONN_HEALTH_CHECKS"] = True
     return config
@@ -107,10 +111,33 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Redis backs the Celery broker and the cache when REDIS_URL is set.
 REDIS_URL = env("REDIS_URL", default="")
-if REDIS_URL:
-    CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+# Every Redis connection (broker and cache) gives up after these many seconds, so a Redis that
+# accepts connections but never answers cannot hold up a request: connecting, and then each
+# command's reply.
+REDIS_SOCKET_CONNECT_TIMEOUT = env.float("REDIS_SOCKET_CONNECT_TIMEOUT", default=1.0)
+REDIS_SOCKET_TIMEOUT = env.float("REDIS_SOCKET_TIMEOUT", default=1.5)
+# After the broker fails to take a task, a process stops trying for this many seconds: the
+# outbox sweep and the beat jobs pick up what was not queued. A request that queues many
+# emails therefore waits on a broken broker once, not once an email.
+BROKER_UNAVAILABLE_BACKOFF_SECONDS = env.float("BROKER_UNAVAILABLE_BACKOFF_SECONDS", default=15.0)
+
+
+def redis_cache(url: str) -> dict:
+    """Return the cache settings for Redis at ``url``, with the socket timeouts above."""
+    return {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": url,
+            "OPTIONS": {
+                "socket_connect_timeout": REDIS_SOCKET_CONNECT_TIMEOUT,
+                "socket_timeout": REDIS_SOCKET_TIMEOUT,
+            },
+        }
     }
+
+
+if REDIS_URL:
+    CACHES = redis_cache(REDIS_URL)
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 

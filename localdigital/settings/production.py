@@ -5,15 +5,13 @@ DATABASE_URL and REDIS_URL.
 """
 
 from .base import *  # noqa: F403
-from .base import database_settings, env
+from .base import database_settings, env, redis_cache
 
 DEBUG = False
 SECRET_KEY = env("SECRET_KEY")
 DATABASES = {"default": database_settings(env("DATABASE_URL"), conn_max_age=60)}
 REDIS_URL = env("REDIS_URL")
-CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
-}
+CACHES = redis_cache(REDIS_URL)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 
 # HTTPS everywhere. SECURE_SSL_REDIRECT may be turned off where a proxy already redirects.

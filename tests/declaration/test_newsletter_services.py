@@ -6,11 +6,10 @@ import datetime
 import re
 from collections import Counter
 
-import psycopg2
 import pytest
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.db import DatabaseError, connection
+from django.db import DatabaseError
 from django.utils import timezone
 from kombu.exceptions import OperationalError as KombuOperationalError
 
@@ -940,19 +939,3 @@ class TestNewsletterTick:
             services.newsletter_tick(now=now)
         assert callbacks == []
         assert NewsletterIssue.objects.get().status == IssueStatus.SCHEDULED
-
-
-@pytest.fixture
-def other_session():
-    """A second database session, as another beat would have."""
-    db = connection.settings_dict
-    session = psycopg2.connect(
-        dbname=db["NAME"],
-        user=db["USER"],
-        password=db["PASSWORD"],
-        host=db["HOST"],
-        port=db["PORT"],
-    )
-    yield session
-    session.rollback()
-    session.close()

@@ -5,10 +5,8 @@ from __future__ import annotations
 import datetime
 from zoneinfo import ZoneInfo
 
-import psycopg2
 import pytest
 from django.conf import settings
-from django.db import connection
 from django.utils import timezone
 
 from declaration import tasks
@@ -369,22 +367,6 @@ class TestAnniversaryReminders:
             published_on(datetime.date(2024, 3, 6 + number), slug=f"council-{number}")
         assert run("2025-03-10T09:15:00", django_capture_on_commit_callbacks) == 5
         assert AnniversaryReminder.objects.count() == 5
-
-
-@pytest.fixture
-def other_session():
-    """A second database session, as another beat would have."""
-    db = connection.settings_dict
-    session = psycopg2.connect(
-        dbname=db["NAME"],
-        user=db["USER"],
-        password=db["PASSWORD"],
-        host=db["HOST"],
-        port=db["PORT"],
-    )
-    yield session
-    session.rollback()
-    session.close()
 
 
 def test_does_nothing_while_another_run_holds_the_advisory_lock(

@@ -14,7 +14,6 @@ from collections.abc import Callable, Iterator
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import psycopg2
 import pytest
 from django.conf import settings
 from django.core import mail
@@ -860,22 +859,6 @@ class TestDeadlineReminderConstraints:
                 recipient=eoi.created_by,
             )
         assert not DeadlineReminder.objects.exists()
-
-
-@pytest.fixture
-def other_session():
-    """A second database session, as another beat would have."""
-    db = connection.settings_dict
-    session = psycopg2.connect(
-        dbname=db["NAME"],
-        user=db["USER"],
-        password=db["PASSWORD"],
-        host=db["HOST"],
-        port=db["PORT"],
-    )
-    yield session
-    session.rollback()
-    session.close()
 
 
 @pytest.mark.django_db

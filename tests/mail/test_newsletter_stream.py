@@ -44,17 +44,17 @@ def published(monkeypatch):
     """Record the send tasks published, by task and queue, instead of running them."""
     calls: list[tuple[str, int, str]] = []
 
-    def send_email_delay(email_id):
-        calls.append(("send_email", email_id, "celery"))
+    def send_email_apply_async(args, **options):
+        calls.append(("send_email", args[0], "celery"))
 
-    def send_newsletter_apply_async(args, queue):
+    def send_newsletter_apply_async(args, queue, **options):
         calls.append(("send_newsletter_email", args[0], queue))
 
-    def send_chunk_apply_async(args, queue):
+    def send_chunk_apply_async(args, queue, **options):
         # A chunk is the sends of its emails, each recorded as one.
         calls.extend(("send_newsletter_email", email_id, queue) for email_id in args[0])
 
-    monkeypatch.setattr("localdigital.mail.tasks.send_email.delay", send_email_delay)
+    monkeypatch.setattr("localdigital.mail.tasks.send_email.apply_async", send_email_apply_async)
     monkeypatch.setattr(
         "localdigital.mail.tasks.send_newsletter_email.apply_async", send_newsletter_apply_async
     )
@@ -286,9 +286,12 @@ class TestNewsletterChunks:
         singles: list[int] = []
         monkeypatch.setattr(
             "localdigital.mail.tasks.send_newsletter_emails.apply_async",
-            lambda args, queue: chunks.append(args[0]),
+            lambda args, queue, **options: chunks.append(args[0]),
         )
-        monkeypatch.setattr("localdigital.mail.tasks.send_email.delay", singles.append)
+        monkeypatch.setattr(
+            "localdigital.mail.tasks.send_email.apply_async",
+            lambda args, **options: singles.append(args[0]),
+        )
         with django_capture_on_commit_callbacks(execute=True):
             ids = services.emails_queue(drafts=drafts(5))
             welcome = services.email_queue(

@@ -4,9 +4,8 @@ import re
 from datetime import timedelta
 from typing import Any
 
-import psycopg2
 import pytest
-from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
 from kombu.exceptions import OperationalError as KombuOperationalError
 
@@ -44,22 +43,6 @@ def queue_welcome(key: str = "tests.welcome.1", **overrides: Any) -> OutgoingEma
         **overrides,
     }
     return services.email_queue(**arguments)
-
-
-@pytest.fixture
-def other_session():
-    """A second database session, as another worker or beat would have."""
-    db = connection.settings_dict
-    session = psycopg2.connect(
-        dbname=db["NAME"],
-        user=db["USER"],
-        password=db["PASSWORD"],
-        host=db["HOST"],
-        port=db["PORT"],
-    )
-    yield session
-    session.rollback()
-    session.close()
 
 
 class TestMessageIdFor:
@@ -158,7 +141,7 @@ class TestEmailQueue:
         def broker_down(*args, **kwargs):
             raise KombuOperationalError("Error 111 connecting to 127.0.0.1:6379.")
 
-        monkeypatch.setattr("localdigital.mail.tasks.send_email.delay", broker_down)
+        monkeypatch.setattr("localdigital.mail.tasks.send_email.apply_async", broker_down)
         with django_capture_on_commit_callbacks(execute=True) as callbacks:
             queued = queue_welcome()
         assert len(callbacks) == 1

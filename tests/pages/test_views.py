@@ -1,10 +1,10 @@
 import pytest
 from django.db import DatabaseError
 from django.urls import reverse
-from kombu import Connection
 from pytest_django.asserts import assertContains
 
 from declaration.models import OrganisationType
+from localdigital.celery import app as celery_app
 from tests.declaration.factories import OrganisationFactory
 from tests.fixtures.worker import free_port
 
@@ -41,20 +41,13 @@ class TestHome:
 @pytest.fixture
 def broker_up(monkeypatch):
     """A broker that answers: kombu's in-memory transport."""
-    monkeypatch.setattr(
-        "localdigital.pages.views.celery_app.connection_for_write",
-        lambda: Connection("memory://"),
-    )
+    monkeypatch.setattr(celery_app.conf, "broker_url", "memory://")
 
 
 @pytest.fixture
 def broker_down(monkeypatch):
     """A broker that does not answer: Redis on a port where nothing listens."""
-    port = free_port()
-    monkeypatch.setattr(
-        "localdigital.pages.views.celery_app.connection_for_write",
-        lambda: Connection(f"redis://127.0.0.1:{port}/0"),
-    )
+    monkeypatch.setattr(celery_app.conf, "broker_url", f"redis://127.0.0.1:{free_port()}/0")
 
 
 class TestHealthz:

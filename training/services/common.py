@@ -6,13 +6,10 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import partial
 
 from django.conf import settings
-from django.db import transaction
 from django.db.models import Max, Min
 from django.template.loader import render_to_string
-from kombu.exceptions import OperationalError
 
 from declaration import selectors as declaration_selectors
 from declaration.models import Organisation
@@ -20,6 +17,7 @@ from funding.selectors.projects import funded_projects_for_organisation
 from localdigital.accounts import groups
 from localdigital.accounts.models import User
 from localdigital.mail.services import email_queue
+from localdigital.queueing import enqueue_on_commit
 
 from ..errors import NotEligible, NotPermitted
 from ..links import sign_url
@@ -147,18 +145,11 @@ def email_send_later(
 
 def offer_places_later(cohort_id: int) -> None:
     """Once the caller's transaction commits, queue the task that offers the cohort's free
-    places to its waiting list."""
-    transaction.on_commit(partial(_offer_places_send, cohort_id))
-
-
-def _offer_places_send(cohort_id: int) -> None:
+    places to its waiting list. With the broker down, the offer job's sweep offers them on
+    its next run."""
     from ..tasks import offer_cohort_places
 
-    try:
-        offer_cohort_places.delay(cohort_id)
-    except OperationalError:
-        # The offer job's sweep offers the place on its next run.
-        logger.warning("The broker is unavailable: cohort %s's free places wait.", cohort_id)
+    enqueue_on_commit(offer_cohort_places, cohort_id)
 
 
 def offer_hold() -> timedelta:

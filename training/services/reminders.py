@@ -25,9 +25,9 @@ from functools import partial
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Q
-from kombu.exceptions import OperationalError
 
 from localdigital.audit.services import audit_record
+from localdigital.queueing import enqueue
 
 from ..links import account_url
 from ..models import (
@@ -153,14 +153,8 @@ def _reminders_send_later(due: Sequence[DueReminder], run_at: str) -> None:
     from ..tasks import send_cohort_reminder
 
     for reminder in due:
-        try:
-            send_cohort_reminder.delay(reminder.cohort_id, reminder.kind, run_at)
-        except OperationalError:
-            logger.warning(
-                "The broker is unavailable: the %s reminder of cohort %s waits for the next run.",
-                reminder.kind,
-                reminder.cohort_id,
-            )
+        if not enqueue(send_cohort_reminder, reminder.cohort_id, reminder.kind, run_at):
+            return
 
 
 SUBJECTS = {

@@ -19,9 +19,9 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
-from kombu.exceptions import OperationalError
 
 from localdigital.audit.services import audit_record
+from localdigital.queueing import enqueue
 
 from .. import delivery, selectors
 from ..models import (
@@ -374,27 +374,26 @@ def _emails_send_later(emails: Iterable[tuple[int, str]]) -> None:
     per chunk of ``MAIL_NEWSLETTER_SEND_CHUNK`` newsletter emails, on the newsletter queue.
 
     With the broker down the rows wait for the sweep, rather than failing the request whose
-    transaction has already committed; the first failure stops the rest, which would fail too.
+    transaction has already committed; the first failure stops the rest, which would fail too
+    (and ``enqueue`` leaves the broker alone for a while after it).
     """
     from ..tasks import send_email, send_newsletter_emails
 
     chunk_size = max(int(settings.MAIL_NEWSLETTER_SEND_CHUNK), 1)
     newsletter: list[int] = []
-    try:
-        for email_id, stream in emails:
-            if stream != Stream.NEWSLETTER:
-                send_email.delay(email_id)
-                continue
-            newsletter.append(email_id)
-            if len(newsletter) == chunk_size:
-                send_newsletter_emails.apply_async(
-                    (newsletter,), queue=settings.MAIL_NEWSLETTER_QUEUE
-                )
-                newsletter = []
-        if newsletter:
-            send_newsletter_emails.apply_async((newsletter,), queue=settings.MAIL_NEWSLETTER_QUEUE)
-    except OperationalError:
-        logger.warning("The broker is unavailable: the sweep will send the emails not queued.")
+    queue = settings.MAIL_NEWSLETTER_QUEUE
+    for email_id, stream in emails:
+        if stream != Stream.NEWSLETTER:
+            if not enqueue(send_email, email_id):
+                return
+            continue
+        newsletter.append(email_id)
+        if len(newsletter) == chunk_size:
+            if not enqueue(send_newsletter_emails, newsletter, queue=queue):
+                return
+            newsletter = []
+    if newsletter:
+        enqueue(send_newsletter_emails, newsletter, queue=queue)
 
 
 @dataclass(frozen=True)
