@@ -48,9 +48,12 @@ def eois_to_cluster(eois: QuerySet[ExpressionOfInterest]) -> QuerySet[Expression
 
 def applications_needing_assessors(applications: QuerySet[Any]) -> QuerySet[Any]:
     """Return the submitted applications with fewer assessors at work or done than their
-    round wants: none assigned yet, too few, or one who declared a conflict."""
+    round wants (none assigned yet, too few, or one who declared a conflict), in rounds
+    whose decisions are still open: once they are approved, nobody assesses any more."""
     return (
-        applications.filter(status=ApplicationStatus.SUBMITTED)
+        applications.filter(
+            status=ApplicationStatus.SUBMITTED, round__decisions_approved_at__isnull=True
+        )
         .alias(active=F("assessments_open") + F("assessments_submitted"))
         .filter(active__lt=F("round__assessors_per_application"))
     )
@@ -62,9 +65,11 @@ def applications_being_assessed(applications: QuerySet[Any]) -> QuerySet[Any]:
 
 
 def applications_ready_to_moderate(applications: QuerySet[Any]) -> QuerySet[Any]:
-    """Return the submitted applications whose assessments are all in, not yet moderated."""
+    """Return the submitted applications whose assessments are all in, not yet moderated,
+    in rounds whose decisions are still open."""
     return applications.filter(
         status=ApplicationStatus.SUBMITTED,
+        round__decisions_approved_at__isnull=True,
         assessments_open=0,
         assessments_submitted__gte=F("round__assessors_per_application"),
         is_moderated=False,

@@ -8,8 +8,9 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from funding.models import Assessment, Round
+from funding.models import Application, Assessment, Round
 from funding.selectors import work_queue
+from funding.selectors.assessment import applications_with_progress
 from tests.funding.factories import (
     ApplicationFactory,
     AssessmentFactory,
@@ -47,6 +48,29 @@ class TestAssessmentsDue:
         soon = work_queue.assessments_due_soon(Assessment.objects.all(), today=today)
 
         assert set(soon) == {due_today, in_a_week}
+
+
+class TestApplicationsWaiting:
+    def test_nothing_in_a_round_whose_decisions_are_approved_waits_for_assessment(self):
+        """Once the Minister's approval is recorded, an application short of assessors, or
+        with its assessments all in, is past assessing and moderating."""
+        open_round = RoundFactory.create(closed=True, assessors_per_application=1)
+        approved = RoundFactory.create(
+            closed=True, assessors_per_application=1, decisions_approved_at=timezone.now()
+        )
+        short = ApplicationFactory.create(round=open_round, submitted=True)
+        ApplicationFactory.create(round=approved, submitted=True)
+        ready = AssessmentFactory.create(
+            application__round=open_round, submitted=True, scores={}
+        ).application
+        AssessmentFactory.create(application__round=approved, submitted=True, scores={})
+        applications = applications_with_progress(Application.objects.all())
+
+        needing = work_queue.applications_needing_assessors(applications)
+        to_moderate = work_queue.applications_ready_to_moderate(applications)
+
+        assert list(needing) == [short]
+        assert list(to_moderate) == [ready]
 
 
 class TestRoundsWaiting:
