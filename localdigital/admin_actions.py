@@ -20,8 +20,8 @@ Obj = TypeVar("Obj", bound=models.Model)
 
 
 def count_of(count: int, singular: str, plural: str) -> str:
-    """Return "1 person" or "3 people"."""
-    return f"{count} {singular if count == 1 else plural}"
+    """Return "1 person", "3 people" or "1,200 people"."""
+    return f"{count:,} {singular if count == 1 else plural}"
 
 
 def confirmed_data(request: HttpRequest) -> Any:

@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 
 from declaration import selectors, services
 from declaration.models import Membership, MembershipRole, Organisation
+from declaration.selectors import work_queue
 from localdigital.accounts import selectors as account_selectors
 from localdigital.accounts.requests import request_staff_user
 
@@ -48,17 +49,26 @@ class ClosedListFilter(admin.SimpleListFilter):
 
 
 class ApprovedListFilter(admin.SimpleListFilter):
+    """Approved, waiting for approval, or waiting for staff's: the requests to join an
+    organisation with no admin to answer them (as the work queue counts them)."""
+
     title = "approval"
     parameter_name = "approval"
 
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
-        return [("approved", "Approved"), ("pending", "Waiting for approval")]
+        return [
+            ("approved", "Approved"),
+            ("pending", "Waiting for approval"),
+            ("staff", "Waiting for staff: the organisation has no admin"),
+        ]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
         if self.value() == "approved":
             return queryset.filter(approved_at__isnull=False)
         if self.value() == "pending":
             return queryset.filter(approved_at__isnull=True)
+        if self.value() == "staff":
+            return work_queue.join_requests_for_staff(queryset)
         return queryset
 
 

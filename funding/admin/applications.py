@@ -37,6 +37,7 @@ from ..models import (
 )
 from ..selectors import assessment as assessment_selectors
 from ..selectors import staff as selectors
+from ..selectors import work_queue
 from .assessment import next_step
 from .common import ReadOnlyInline
 from .decisions import ApplicationDecisionMixin, application_decision_context
@@ -109,7 +110,10 @@ class ChangeInline(ReadOnlyInline):
 
 
 class AssessmentProgressFilter(admin.SimpleListFilter):
-    """Where each application's assessment is: for fund managers to find what needs them."""
+    """Where each application's assessment is: for fund managers to find what needs them.
+
+    The stages the work queue counts are filtered by the same selectors it counts with.
+    """
 
     title = "assessment"
     parameter_name = "assessment"
@@ -120,8 +124,11 @@ class AssessmentProgressFilter(admin.SimpleListFilter):
             ("conflict", "A conflict declared"),
             ("open", "Being assessed"),
             ("complete", "Assessments all in"),
+            ("to_moderate", "Ready to moderate"),
             ("moderated", "Moderated"),
+            ("to_decide", "Moderated, waiting for a decision"),
             ("undecided", "No decision yet"),
+            ("decided", "Decided"),
         ]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
@@ -130,19 +137,23 @@ class AssessmentProgressFilter(admin.SimpleListFilter):
         submitted = queryset.filter(status=ApplicationStatus.SUBMITTED)
         wanted = F("round__assessors_per_application")
         if value == "unassigned":
-            return submitted.alias(
-                active=F("assessments_open") + F("assessments_submitted")
-            ).filter(active__lt=wanted)
+            return work_queue.applications_needing_assessors(queryset)
         if value == "conflict":
             return submitted.filter(assessments_conflicted__gt=0)
         if value == "open":
-            return submitted.filter(assessments_open__gt=0)
+            return work_queue.applications_being_assessed(queryset)
         if value == "complete":
             return submitted.filter(assessments_open=0, assessments_submitted__gte=wanted)
+        if value == "to_moderate":
+            return work_queue.applications_ready_to_moderate(queryset)
         if value == "moderated":
             return submitted.filter(is_moderated=True)
+        if value == "to_decide":
+            return work_queue.applications_waiting_for_decision(queryset)
         if value == "undecided":
             return submitted.filter(Q(decision__isnull=True) | Q(decision__outcome=""))
+        if value == "decided":
+            return work_queue.applications_decided(queryset)
         return queryset
 
 

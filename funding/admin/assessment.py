@@ -32,6 +32,7 @@ from ..selectors.applications import application_answers
 from ..services import assessment as services
 from .assessment_forms import ConflictForm, ScoringForm
 from .common import ReadOnlyInline
+from .filters import AssessmentDueFilter, AssessorFilter
 from .roles import sees_all
 
 APPLICATION_CHANGE = "admin:funding_application_change"
@@ -99,7 +100,6 @@ class AssessmentAdmin(admin.ModelAdmin):
     links to.
     """
 
-    list_filter = ["status", "application__round"]
     search_fields = ["application__reference", "application__title"]
     search_help_text = "Search by the application's reference or title."
     ordering = ["due_on", "pk"]
@@ -143,6 +143,11 @@ class AssessmentAdmin(admin.ModelAdmin):
             return self._all().get(pk=int(object_id))
         except (Assessment.DoesNotExist, ValueError):
             return None
+
+    def get_list_filter(self, request: HttpRequest) -> Any:
+        if sees_all(request):
+            return ["status", AssessmentDueFilter, AssessorFilter, "application__round"]
+        return ["status", AssessmentDueFilter, "application__round"]
 
     def get_list_display(self, request: HttpRequest) -> Any:
         if sees_all(request):

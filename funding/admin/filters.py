@@ -1,5 +1,9 @@
-"""The filters of the list of expressions of interest: status (submitted unless staff
-choose otherwise), round and cluster."""
+"""The filters of the Fund's lists: of expressions of interest, status (submitted unless
+staff choose otherwise), round and cluster; of assessments, when they are due and whose they
+are; of rounds, where their decisions are.
+
+The filters that the work queue links to call the selectors it counts with
+(``selectors.work_queue``), so that its counts and the lists agree."""
 
 from __future__ import annotations
 
@@ -8,9 +12,11 @@ from typing import Any
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils import timezone
 
 from ..models import EoiCluster, EoiStatus
 from ..selectors import staff as selectors
+from ..selectors import work_queue
 
 SUBMITTED = EoiStatus.SUBMITTED.value
 ALL = "all"
@@ -94,4 +100,65 @@ class ClusterFilter(admin.SimpleListFilter):
             return queryset.filter(cluster__isnull=False)
         if value and value.isdigit():
             return queryset.filter(cluster_id=int(value))
+        return queryset
+
+
+class AssessmentDueFilter(admin.SimpleListFilter):
+    """When the open assessments are due: overdue, due soon, or all still to do."""
+
+    title = "due"
+    parameter_name = "due"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [
+            ("open", "Still to do"),
+            ("overdue", "Overdue"),
+            ("soon", f"Due in the next {work_queue.DUE_SOON_DAYS} days"),
+        ]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        today = timezone.localdate()
+        if self.value() == "open":
+            return work_queue.assessments_open(queryset)
+        if self.value() == "overdue":
+            return work_queue.assessments_overdue(queryset, today=today)
+        if self.value() == "soon":
+            return work_queue.assessments_due_soon(queryset, today=today)
+        return queryset
+
+
+class AssessorFilter(admin.SimpleListFilter):
+    """The assessments assigned to the person looking: a fund manager who also assesses
+    finds their own among everyone's."""
+
+    title = "assessor"
+    parameter_name = "assessor"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [("you", "Assigned to you")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        if self.value() == "you":
+            return queryset.filter(assessor_id=request.user.pk)
+        return queryset
+
+
+class RoundDecisionsFilter(admin.SimpleListFilter):
+    """Where the round's decisions are: waiting for the Minister's approval to be
+    recorded, or approved and waiting for their announcement."""
+
+    title = "decisions"
+    parameter_name = "decisions"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [
+            ("to_approve", "All decided, waiting for approval"),
+            ("to_announce", "Approved, waiting for the announcement"),
+        ]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        if self.value() == "to_approve":
+            return work_queue.rounds_waiting_for_approval(queryset)
+        if self.value() == "to_announce":
+            return work_queue.rounds_waiting_for_announcement(queryset)
         return queryset

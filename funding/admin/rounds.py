@@ -24,6 +24,8 @@ from ..models import (
     RoundQuestion,
 )
 from .decisions import RoundDecisionsMixin
+from .filters import RoundDecisionsFilter
+from .overview import RoundOverviewMixin, overview_url
 
 # Reminders go at most this many days before a close: further out, nobody is drafting yet.
 MAX_REMINDER_OFFSET_DAYS = 365
@@ -270,19 +272,20 @@ class RoundQuestionInline(admin.StackedInline):
 
 
 @admin.register(Round)
-class RoundAdmin(RoundDecisionsMixin, admin.ModelAdmin):
+class RoundAdmin(RoundOverviewMixin, RoundDecisionsMixin, admin.ModelAdmin):
     """Rounds, with their status as derived from their dates.
 
     A round's page sets its dates (checked to be in order), rules, phase caps, criteria
     (whose weights must add up to 100), questions and answers (published with a time), and
-    reminder offsets. It links to the round's ranking, and records the Minister's approval
-    of its decisions, after which the announcement time is locked.
+    reminder offsets. It links to the round's overview and ranking, and records the
+    Minister's approval of its decisions, after which the announcement time is locked.
     """
 
     form = RoundForm
     inlines = [PhaseCapInline, CriterionInline, RoundQuestionInline]
     list_display = [
         "name",
+        "overview_link",
         "status",
         "eoi_opens_at",
         "eoi_closes_at",
@@ -292,7 +295,7 @@ class RoundAdmin(RoundDecisionsMixin, admin.ModelAdmin):
         "budget_display",
         "is_published",
     ]
-    list_filter = ["fund", "is_published"]
+    list_filter = ["fund", "is_published", RoundDecisionsFilter]
     list_select_related = ["fund"]
     search_fields = ["name", "slug"]
     ordering = ["-number"]
@@ -360,6 +363,7 @@ class RoundAdmin(RoundDecisionsMixin, admin.ModelAdmin):
         extra_context = {**(extra_context or {})}
         if round is not None:
             extra_context.update(self.round_decisions_context(request, round))
+            extra_context["overview_url"] = overview_url(round)
         return super().change_view(request, object_id, form_url, extra_context)
 
     @admin.display(description="status")

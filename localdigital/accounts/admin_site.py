@@ -1,7 +1,12 @@
-"""The admin site for MHCLG staff: a password and a confirmed TOTP device, or no admin at all."""
+"""The admin site for MHCLG staff: a password and a confirmed TOTP device, or no admin at all.
+
+Its home page shows what other apps give it (``add_index_context``), such as the staff work
+queue that ``localdigital.pages`` composes from every domain: the platform knows none.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth import REDIRECT_FIELD_NAME
@@ -25,6 +30,22 @@ class StaffAdminSite(AdminSiteOTPRequired):
     site_header = "Local Digital administration"
     site_title = "Local Digital admin"
     index_title = "Run the programme"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._index_context: list[Callable[[HttpRequest], dict[str, Any]]] = []
+
+    def add_index_context(self, provider: Callable[[HttpRequest], dict[str, Any]]) -> None:
+        """Have the home page show what ``provider`` returns for each request, in its
+        context, unless it is added already."""
+        if provider not in self._index_context:
+            self._index_context.append(provider)
+
+    def index(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> Any:
+        context: dict[str, Any] = {}
+        for provider in self._index_context:
+            context.update(provider(request))
+        return super().index(request, {**context, **(extra_context or {})})
 
     def has_permission(self, request: HttpRequest) -> bool:
         """Staff, verified by their second factor, in a session begun with their password."""

@@ -10,8 +10,10 @@ one. Only a superuser may delete a fund or a round, and the database refuses whi
 refers to it.
 
 Applications are listed for assessors too, but only those assigned to them (see
-table_funding_assessment.py). Who may run each action is tested in
-tests/funding/test_admin_eois.py and tests/funding/test_admin_assessment.py.
+table_funding_assessment.py). A round's overview is for whoever may view rounds: fund
+managers and superusers; assessors and the other staff groups are refused it. Who may run
+each action is tested in tests/funding/test_admin_eois.py and
+tests/funding/test_admin_assessment.py.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from funding.models import ClusterMessage, DeadlineReminder
-from tests.access.roles import ASSESSOR, FUND_MANAGER, SUPERUSER
+from tests.access.roles import ASSESSOR, FUND_MANAGER, SUPERUSER, staff_only
 from tests.accounts.factories import UserFactory
 from tests.funding.factories import (
     ApplicationFactory,
@@ -31,6 +33,14 @@ from tests.funding.factories import (
 
 MANAGERS = {FUND_MANAGER, SUPERUSER}
 READ_ONLY = {"view": MANAGERS, "add": set(), "delete": set()}
+# Verified fund managers and superusers get 200; other staff 403; anyone else signs in.
+MANAGERS_ONLY = {**staff_only(403, council=302), FUND_MANAGER: 200, SUPERUSER: 200}
+
+ROUND_PK = 990_401
+
+URL_ACCESS: dict[str, tuple[dict[str, object], dict[str, int]]] = {
+    "admin:funding_round_overview": ({"round_id": ROUND_PK}, MANAGERS_ONLY),
+}
 
 ADMIN_MODEL_ACCESS: dict[str, dict[str, set[str]]] = {
     "funding.fund": {"view": MANAGERS, "add": MANAGERS, "delete": {SUPERUSER}},
@@ -74,3 +84,8 @@ ADMIN_MODEL_OBJECTS: dict[str, Callable[[], object]] = {
     "funding.application": lambda: ApplicationFactory.create(complete=True),
     "funding.deadlinereminder": _reminder,
 }
+
+
+def setup() -> None:
+    """Make the round whose overview the table opens."""
+    RoundFactory.create(pk=ROUND_PK, eoi_closed=True)

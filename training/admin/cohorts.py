@@ -34,6 +34,7 @@ from ..services import offers as offer_services
 from .attendance import CohortAttendanceMixin
 from .common import can_run_training, run_each, service_error_show
 from .enrol import CohortEnrolMixin
+from .filters import RegisterFilter
 from .forms import CancelForm, CapacityForm, CohortForm, CohortSessionForm, SessionChangeForm
 from .pages import form_page
 from .reports import CohortReportMixin
@@ -175,7 +176,7 @@ class CohortAdmin(CohortReportMixin, CohortAttendanceMixin, CohortEnrolMixin, ad
         "waiting_count",
         "places_left",
     ]
-    list_filter = ["status", CourseFilter]
+    list_filter = ["status", CourseFilter, RegisterFilter]
     search_fields = ["name", "course__title"]
     ordering = ["-enrolment_opens_at", "-pk"]
     actions = ["publish_selected", "mark_everyone_attended"]

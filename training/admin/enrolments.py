@@ -44,6 +44,7 @@ from .common import (
     run_each,
     service_error_show,
 )
+from .filters import OfferExpiringFilter
 from .forms import ConfirmForm, MoveForm
 from .pages import form_page
 
@@ -156,7 +157,7 @@ class EnrolmentAdmin(admin.ModelAdmin):
         "is_priority",
         "created_at",
     ]
-    list_filter = [CohortFilter, "status", OrganisationFilter]
+    list_filter = [CohortFilter, "status", OrganisationFilter, OfferExpiringFilter]
     search_fields = ["user__email", "user__full_name"]
     search_help_text = "Search by the person's name or email address."
     list_select_related = ["cohort__course", "user", "organisation", "created_by"]
