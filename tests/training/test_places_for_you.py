@@ -135,6 +135,7 @@ class TestTheReportedCase:
         assertContains(response, f"It is {KEPT.format(when)}")
         assertContains(response, "anyone else joins the waiting list")
         assertNotContains(response, "of it is")
+        assertContains(response, ">\n                Enrol or join the waiting list<")
 
 
 class TestWhatEachPersonIsTold:

@@ -62,7 +62,8 @@ class CohortPlaces:
     priority organisations until ``reserved_until``, as ``reserved_note`` tells the public.
     ``is_full`` is true when nobody new would get a place now (they would join the waiting
     list, which stays open), and ``status_label`` says where the cohort stands, "Full"
-    among them. ``summary`` says it in a few words, for lists.
+    among them. ``summary`` says it in a few words, for lists. ``is_open_to_all`` is true
+    while someone of any organisation would get a place now.
     """
 
     cohort_id: int
@@ -77,6 +78,7 @@ class CohortPlaces:
     status_label: str
     reserved_note: str
     summary: str
+    is_open_to_all: bool
 
 
 def _summary(places: Places, *, is_full: bool) -> str:
@@ -149,6 +151,7 @@ def cohort_places_of(cohort: Cohort, *, now: datetime) -> CohortPlaces:
             else ""
         ),
         summary=_summary(places, is_full=status == "full"),
+        is_open_to_all=places.place_for_newcomer(is_priority=False) is not None,
     )
 
 
@@ -189,13 +192,16 @@ class CohortRow:
     @property
     def button(self) -> str:
         """Return what the button that starts enrolling says: what will happen for the
-        person reading (``you``), or for anyone when they may not enrol yet; empty when
-        the cohort takes nobody now, or nobody of theirs."""
+        person reading (``you``); for anyone who may not enrol yet, what would happen to
+        most people (both, when the free places are kept for funded-project
+        organisations); empty when the cohort takes nobody now, or nobody of theirs."""
         if not self.places.is_taking_enrolments:
             return ""
         if self.you is not None:
             return self.you.button
-        return "Join the waiting list" if self.places.is_full else "Enrol"
+        if self.places.is_full:
+            return "Join the waiting list"
+        return "Enrol" if self.places.is_open_to_all else "Enrol or join the waiting list"
 
 
 def _sessions_prefetch() -> Prefetch:

@@ -74,7 +74,7 @@ def _step(request: AuthenticatedHttpRequest, slug: str, pk: int) -> _Step | Http
     if not eligibility.is_eligible:
         context.update(reason=eligibility.reason, sign_url=eligibility.sign_url)
         return render(request, "training/enrol_not_eligible.html", context)
-    if row is None or (request.method == "GET" and not row.places.is_taking_enrolments):
+    if row is None or (request.method != "POST" and not row.places.is_taking_enrolments):
         return render(request, "training/enrol_closed.html", context)
     if row.you is not None and row.you.already:
         return render(request, "training/enrol_already.html", context)
