@@ -77,7 +77,7 @@ class EnrolmentForm(forms.Form):
     )
     line_manager_email = forms.EmailField(
         label="Your line manager's email address",
-        help_text="We will tell them you have a place, so they can plan for your time away.",
+        help_text="We will tell them if you get a place, so they can plan for your time away.",
         max_length=254,
         error_messages={
             "required": "Enter your line manager's email address",
@@ -143,6 +143,20 @@ class EnrolmentForm(forms.Form):
 
     def clean_needs(self) -> str:
         return self.cleaned_data["needs"].strip()
+
+    def answers(self) -> dict[str, str]:
+        """Return the valid answers as the form takes them, to keep between the steps of
+        enrolling and fill the form in again."""
+        data = self.cleaned_data
+        answers = {
+            "job_title": data["job_title"],
+            "line_manager_email": data["line_manager_email"],
+            "needs": data["needs"],
+            "consent": "on",
+        }
+        if self.asks_organisation:
+            answers["organisation"] = str(data["organisation"])
+        return answers
 
     def get_organisation(self) -> Organisation:
         """Return the organisation chosen, or the person's only one."""

@@ -34,6 +34,20 @@ def certificate_path(enrolment_id: int) -> str:
     return CERTIFICATE_PATH.format(enrolment_id=enrolment_id)
 
 
+def enrolment_path(enrolment_id: int) -> str:
+    """Return the person's own page of one of their enrolments, signed in."""
+    return reverse("training:enrolment-detail", args=[enrolment_id])
+
+
+def calendar_path(enrolment_id: int) -> str:
+    """Return the calendar file of the sessions of the person's enrolment, signed in."""
+    return reverse("training:enrolment-calendar", args=[enrolment_id])
+
+
+def calendar_url(enrolment_id: int) -> str:
+    return site_url(calendar_path(enrolment_id))
+
+
 def account_url() -> str:
     return site_url(reverse("pages:account"))
 

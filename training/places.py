@@ -1,20 +1,29 @@
-"""How a cohort's places divide: held, free to anyone, free to priority organisations only.
+"""How a cohort's places divide: held, free to anyone, free to priority organisations only;
+and what joining the cohort now would give someone (``prospect_for``).
 
 The counts come from one query of the cohort's enrolments (``PLACE_COUNTS``); the services
-decide on them only under the cohort's lock, and the public pages show them.
+decide on them only under the cohort's lock, and the pages show what the same decision
+would be for the person reading them, so the page and the outcome never disagree.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
 from django.db.models import Count, Q
 
-from .models import PLACE_STATUSES, Cohort, EnrolmentStatus
+from .models import LIVE_STATUSES, PLACE_STATUSES, Cohort, Enrolment, EnrolmentStatus
 
 RESERVED = "reserved"
 GENERAL = "general"
+
+# What joining a cohort now would give someone: a place, the end of the waiting list, or
+# nothing, since their organisation already has as many people on it as one may have.
+PLACE = "place"
+WAITING = "waiting"
+ORGANISATION_FULL = "organisation-full"
 
 
 @dataclass(frozen=True)
@@ -51,6 +60,78 @@ class Places:
         if self.general_free > 0 and self.waiting == 0:
             return GENERAL
         return None
+
+
+@dataclass(frozen=True)
+class Prospect:
+    """What joining the cohort now would give someone of one organisation, and why.
+
+    ``outcome`` is ``PLACE`` (of ``kind`` ``RESERVED`` or ``GENERAL``), ``WAITING`` (at
+    ``waiting_position``) or ``ORGANISATION_FULL``. For someone who would wait, ``free``
+    places they could take may still be free but offered first to the ``waiting`` people
+    ahead of them, and ``kept`` places are free but kept for priority organisations until
+    ``kept_until``.
+    """
+
+    outcome: str
+    kind: str | None
+    waiting_position: int | None
+    free: int
+    kept: int
+    kept_until: datetime | None
+    waiting: int
+    organisation_on_cohort: int
+
+
+def prospect_for(
+    places: Places, *, cohort: Cohort, is_priority: bool, organisation_on_cohort: int
+) -> Prospect:
+    """Return what joining ``cohort`` now would give someone whose organisation is a
+    priority one or not, and already has ``organisation_on_cohort`` people on it, holding
+    or waiting for a place.
+
+    The services decide on this under the cohort's lock; the pages show it to the person
+    before they start, from the same counts read without the lock.
+    """
+    kind = places.place_for_newcomer(is_priority=is_priority)
+    limit = cohort.max_per_organisation
+    if limit is not None and organisation_on_cohort >= limit:
+        outcome = ORGANISATION_FULL
+    elif kind is None:
+        outcome = WAITING
+    else:
+        outcome = PLACE
+    waits = outcome == WAITING
+    kept = 0 if is_priority else places.reserved_free
+    return Prospect(
+        outcome=outcome,
+        kind=kind if outcome == PLACE else None,
+        waiting_position=places.waiting + 1 if waits else None,
+        free=places.free - kept if waits else 0,
+        kept=kept if waits else 0,
+        kept_until=cohort.reserved_release_at if waits and kept else None,
+        waiting=places.waiting,
+        organisation_on_cohort=organisation_on_cohort,
+    )
+
+
+def organisations_on_cohorts(
+    *, cohort_ids: Iterable[int], organisation_ids: Iterable[int]
+) -> dict[tuple[int, int], int]:
+    """Return how many people of each organisation are on each cohort, holding or waiting
+    for a place (what the per-organisation maximum counts), by (cohort, organisation), in
+    one query. Pairs with nobody are left out."""
+    rows = (
+        Enrolment.objects.filter(
+            cohort_id__in=list(cohort_ids),
+            organisation_id__in=list(organisation_ids),
+            status__in=LIVE_STATUSES,
+        )
+        .order_by()
+        .values_list("cohort_id", "organisation_id")
+        .annotate(n=Count("pk"))
+    )
+    return {(cohort_id, organisation_id): n for cohort_id, organisation_id, n in rows}
 
 
 def places_compute(

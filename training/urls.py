@@ -4,7 +4,7 @@ paths that emails link to; these patterns match them."""
 
 from django.urls import path
 
-from training.views import account, enrolment, public
+from training.views import account, calendar, enrolment, public
 
 app_name = "training"
 
@@ -14,6 +14,11 @@ urlpatterns = [
     path("training/", public.course_list, name="course-list"),
     path("training/<slug:slug>/", public.course_detail, name="course-detail"),
     path("training/<slug:slug>/cohorts/<int:pk>/enrol/", enrolment.enrol, name="enrol"),
+    path(
+        "training/<slug:slug>/cohorts/<int:pk>/enrol/check/",
+        enrolment.enrol_check,
+        name="enrol-check",
+    ),
     path(ENROLMENT, account.enrolment_detail, name="enrolment-detail"),
     path(
         f"{ENROLMENT}confirmation/",
@@ -22,5 +27,6 @@ urlpatterns = [
     ),
     path(f"{ENROLMENT}cancel/", account.enrolment_cancel_view, name="enrolment-cancel"),
     path(f"{ENROLMENT}certificate/", account.certificate, name="certificate"),
+    path(f"{ENROLMENT}calendar.ics", calendar.enrolment_calendar, name="enrolment-calendar"),
     path("account/training/offers/<int:pk>/", account.offer_answer, name="offer"),
 ]

@@ -1,6 +1,6 @@
 """Training from enrolment to certificate, in real browsers: a council member finds the
-course from the home page and enrols on its one place;
-a colleague joins the waiting list; the first cancels from their account, so the place is
+course from the home page and enrols on its one place, and adds its sessions to their
+calendar; a colleague joins the waiting list; the first cancels from their account, so the place is
 offered to the colleague, whose offer email (read from the outbox) leads to the offer page,
 where they accept and are enrolled. The course runs, and a training administrator, signed
 in to the admin with two factors in a third browser, ticks the colleague on the register of
@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import datetime
 import re
+from pathlib import Path
 
+import icalendar
 import pytest
 from django.core import mail
 from django.db.models import F
@@ -105,6 +107,19 @@ def enrols(ui: CheckedPage, *, finish: str) -> None:
     ui.follow(lambda: page.get_by_role("button", name=finish, exact=True).click())
 
 
+def adds_the_sessions_to_their_calendar(ui: CheckedPage, cohort: Cohort) -> None:
+    """From the confirmation, download the calendar file: one event per session."""
+    with ui.page.expect_download() as download:
+        ui.page.get_by_role("link", name="Add to calendar").click()
+    assert download.value.suggested_filename == f"digital-and-agile-cohort-{cohort.pk}.ics"
+    calendar = icalendar.Calendar.from_ical(Path(download.value.path()).read_bytes())
+    starts = sorted(event.decoded("dtstart") for event in calendar.walk("VEVENT"))
+    assert starts == [
+        s.starts_at.replace(microsecond=0) for s in cohort.sessions.order_by("starts_at")
+    ]
+    assert INSTRUCTIONS in str(calendar.walk("VEVENT")[0]["DESCRIPTION"])
+
+
 def the_course_runs(cohort: Cohort) -> None:
     """Move the cohort's sessions into the past, the last ending an hour ago, and run the
     job that moves cohorts on as their dates pass: the cohort starts and is completed."""
@@ -180,6 +195,7 @@ def test_enrol_wait_cancel_offer_accept_attend_and_print_the_certificate(
     assert alex_enrolment.status == EnrolmentStatus.ENROLLED
     assert alex_enrolment.needs == "A hearing loop."
     assert [m.subject for m in mail.outbox if m.to == ["manager@borsetshire.gov.uk"]]
+    adds_the_sessions_to_their_calendar(alex, cohort)
 
     # Blair finds the cohort full and joins its waiting list.
     blair.goto("/training/digital-and-agile/")
@@ -187,7 +203,9 @@ def test_enrol_wait_cancel_offer_accept_attend_and_print_the_certificate(
     blair.follow(lambda: blair.page.get_by_role("button", name="Join the waiting list").click())
     signs_in(blair, BLAIR)
     assert blair.path() == enrol_path
-    assert blair.page.get_by_text("This cohort is full.").is_visible()
+    assert blair.page.get_by_text(
+        "Every place is taken. You can join the waiting list, at number 1."
+    ).is_visible()
     enrols(blair, finish="Join the waiting list")
     assert blair.page.get_by_role("heading", name="You are on the waiting list").is_visible()
     assert blair.page.get_by_text("number 1").is_visible()

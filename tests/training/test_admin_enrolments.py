@@ -312,6 +312,14 @@ class TestMove:
         assert choices == [other]
         assert "5 of 5 places left, 0 waiting" in response.text
 
+    def test_a_cohort_of_one_place_is_said_in_the_singular(self, trainer):
+        enrolment = EnrolmentFactory()
+        CohortFactory(course=enrolment.cohort.course, capacity=1)
+
+        response = trainer.get(enrolment_url(enrolment, "move"))
+
+        assert "1 of 1 place left, 0 waiting" in response.text
+
     def test_a_full_cohort_keeps_them_where_they_are(self, trainer):
         enrolment = EnrolmentFactory()
         full = CohortFactory(course=enrolment.cohort.course, capacity=1)

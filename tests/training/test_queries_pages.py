@@ -69,3 +69,25 @@ def test_the_training_page_with_5_and_500_cohorts(client):
     assert sum(len(row.cohorts) for row in response.context["courses"]) == 500
     large = queries_for(client, "/training/")
     assert small == large, f"{small} queries with 5 cohorts, {large} with 500"
+
+
+def test_a_course_page_signed_in_with_the_places_for_the_person():
+    """The places a person can take on each cohort cost the same queries however many
+    cohorts, people and waiting lists there are."""
+    person = signatory_member()
+    client = Client()
+    client.force_login(person)
+    course = CourseFactory(slug="flat-course-signed-in")
+
+    def grow(n: int) -> None:
+        grow_cohorts(n, course=course)
+        organisation = person.memberships.first().organisation
+        for _ in range(n):
+            EnrolmentFactory(cohort=CohortFactory(course=course), organisation=organisation)
+            EnrolmentFactory(
+                cohort=CohortFactory(course=course, capacity=1),
+                user=person,
+                organisation=organisation,
+            )
+
+    assert_flat(client, "/training/flat-course-signed-in/", grow)

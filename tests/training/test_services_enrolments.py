@@ -459,6 +459,17 @@ class TestEnrolmentCancel:
         positions = [Enrolment.objects.get(pk=e.pk).waiting_position for e in queue]
         assert positions == [None, 1, 2]
 
+    def test_someone_taken_off_the_waiting_list_by_an_administrator_is_told_so(self, administrator):
+        cohort = CohortFactory(capacity=1, course__title="Cyber for councils")
+        EnrolmentFactory(cohort=cohort)
+        waiting = EnrolmentFactory(cohort=cohort, waiting=True, waiting_position=1)
+
+        services.enrolment_cancel(enrolment=waiting, cancelled_by=administrator)
+
+        (email,) = emails_to(waiting.user.email)
+        assert email.subject == "You are no longer on the waiting list for Cyber for councils"
+        assert "A training administrator has taken you off the waiting list" in email.body_text
+
     def test_cancelling_an_offer_withdraws_it(self):
         offer = OfferFactory()
         enrolment = offer.enrolment

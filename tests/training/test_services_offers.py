@@ -201,6 +201,16 @@ class TestCohortCapacityChange:
         with pytest.raises(TrainingError, match="needs at least 2"):
             services.cohort_capacity_change(cohort=cohort, capacity=1, changed_by=administrator)
 
+    def test_one_place_held_is_said_in_the_singular(self, administrator):
+        cohort, _, _ = full_cohort(capacity=1)
+
+        with pytest.raises(TrainingError) as refused:
+            services.cohort_capacity_change(cohort=cohort, capacity=0, changed_by=administrator)
+
+        assert str(refused.value) == (
+            "1 place is taken or offered, so the cohort needs at least 1."
+        )
+
     def test_only_a_training_administrator_may(self):
         with pytest.raises(NotPermitted):
             services.cohort_capacity_change(

@@ -10,6 +10,7 @@ import pytest
 from django.test import Client
 from pytest_django.asserts import assertContains, assertNotContains
 
+from localdigital.mail.models import OutgoingEmail
 from tests.accounts.factories import UserFactory
 from tests.training.factories import (
     CohortFactory,
@@ -18,6 +19,7 @@ from tests.training.factories import (
     signatory_member,
 )
 from training.models import EnrolmentStatus, OfferStatus
+from training.services.enrolments import enrolment_create
 
 pytestmark = pytest.mark.django_db
 
@@ -127,7 +129,7 @@ class TestCancel:
         enrolment = EnrolmentFactory(cohort=cohort)
         client = signed_in(enrolment.user)
         response = client.post(detail(enrolment) + "cancel/", follow=True)
-        assertContains(response, "This enrolment can no longer be cancelled.")
+        assertContains(response, "You can no longer cancel your enrolment.")
         enrolment.refresh_from_db()
         assert enrolment.status == EnrolmentStatus.ENROLLED
 
@@ -226,3 +228,73 @@ class TestCertificate:
         enrolment = EnrolmentFactory(cohort=CohortFactory(past=True), completed=True)
         response = signed_in(signatory_member()).get(detail(enrolment) + "certificate/")
         assert response.status_code == 404
+
+
+class TestLeavingTheWaitingList:
+    """Someone waiting has no place to cancel: everywhere they are offered to leave the
+    waiting list, and told they have left it."""
+
+    def waiting(self):
+        cohort = CohortFactory(capacity=1, course__title="Agile delivery")
+        EnrolmentFactory(cohort=cohort)
+        return EnrolmentFactory(cohort=cohort, waiting=True, waiting_position=1)
+
+    def test_the_account_page_offers_to_leave_the_waiting_list(self):
+        enrolment = self.waiting()
+        response = signed_in(enrolment.user).get("/account/")
+        assertContains(
+            response,
+            f'href="{detail(enrolment)}cancel/">Leave the waiting list'
+            '<span class="govuk-visually-hidden"> for Agile delivery</span>',
+        )
+        assertNotContains(response, "Cancel<span")
+
+    def test_the_enrolment_page_and_the_confirmation_say_leave_the_waiting_list(self):
+        enrolment = self.waiting()
+        client = signed_in(enrolment.user)
+        response = client.get(detail(enrolment))
+        assertContains(response, ">Leave the waiting list</a>")
+        assertNotContains(response, "Cancel your enrolment")
+        response = client.get(detail(enrolment) + "confirmation/")
+        assertContains(response, f'<a class="govuk-link" href="{detail(enrolment)}">leave the')
+
+    def test_leaving_asks_to_confirm_and_says_it_is_done(self):
+        enrolment = self.waiting()
+        client = signed_in(enrolment.user)
+        response = client.get(detail(enrolment) + "cancel/")
+        assertContains(response, "Are you sure you want to leave the waiting list?")
+        assertContains(response, "Yes, leave the waiting list")
+        assertNotContains(response, "cancel your enrolment")
+        response = client.post(detail(enrolment) + "cancel/")
+        assert response.status_code == 302
+        response = client.get(response["Location"])
+        assertContains(response, "You have left the waiting list for Agile delivery")
+        enrolment.refresh_from_db()
+        assert enrolment.status == EnrolmentStatus.CANCELLED
+        (email,) = OutgoingEmail.objects.filter(recipient=enrolment.user.email)
+        assert email.subject == "You have left the waiting list for Agile delivery"
+        assert "You have left the waiting list for Agile delivery" in email.body_text
+
+    def test_someone_with_a_place_still_cancels_their_enrolment(self):
+        enrolment = EnrolmentFactory(cohort__course__title="Agile delivery")
+        client = signed_in(enrolment.user)
+        assertContains(client.get(detail(enrolment)), "Cancel your enrolment")
+        client.post(detail(enrolment) + "cancel/")
+        (email,) = OutgoingEmail.objects.filter(recipient=enrolment.user.email)
+        assert email.subject == "You have cancelled your place on Agile delivery"
+
+    def test_the_waiting_list_email_says_how_to_leave_it(self):
+        cohort = CohortFactory(capacity=1, course__title="Agile delivery")
+        EnrolmentFactory(cohort=cohort)
+        user = signatory_member()
+        enrolment_create(
+            cohort=cohort,
+            user=user,
+            organisation=user.memberships.get().organisation,
+            job_title="Designer",
+            line_manager_email="manager@borsetshire.gov.uk",
+            consent=True,
+        )
+        (email,) = OutgoingEmail.objects.filter(recipient=user.email)
+        assert "You can leave the waiting list from your account" in email.body_text
+        assert "cancel" not in email.body_text.lower()

@@ -1,6 +1,6 @@
 """Enrolling on a cohort from its course page: who may, the form and its errors, check your
 answers, the confirmation, and every rule the service refuses shown as a GOV.UK error with
-what was typed kept."""
+what was typed kept. Each step that succeeds redirects (Post/Redirect/Get)."""
 
 from __future__ import annotations
 
@@ -27,6 +27,17 @@ ANSWERS = {
 
 def enrol_url(cohort) -> str:
     return f"/training/{cohort.course.slug}/cohorts/{cohort.pk}/enrol/"
+
+
+def check_url(cohort) -> str:
+    return enrol_url(cohort) + "check/"
+
+
+def answers_given(client: Client, cohort, answers: dict | None = None) -> None:
+    """Fill in the form: it keeps the answers and sends the person on to check them."""
+    response = client.post(enrol_url(cohort), answers or ANSWERS)
+    assert response.status_code == 302
+    assert response["Location"] == check_url(cohort)
 
 
 def signed_in(user) -> Client:
@@ -106,8 +117,11 @@ class TestTheForm:
         assertContains(client.get(enrol_url(cohort)), 'name="organisation"', count=2)
         response = client.post(enrol_url(cohort), ANSWERS)
         assert_error_page(response, "Select the organisation you are enrolling for")
-        answers = {**ANSWERS, "organisation": str(second.pk), "confirm": "yes"}
-        response = client.post(enrol_url(cohort), answers)
+        answers_given(client, cohort, {**ANSWERS, "organisation": str(second.pk)})
+        check = client.get(check_url(cohort))
+        assertContains(check, "Borsetshire County Council")
+        assertContains(check, "You will have a place for Borsetshire County Council.")
+        response = client.post(check_url(cohort))
         assert response.status_code == 302
         assert Enrolment.objects.get(user=user).organisation == second
 
@@ -126,7 +140,7 @@ class TestTheForm:
         cohort = CohortFactory()
         client = signed_in(signatory_member())
         answers = {key: value for key, value in {**ANSWERS, **change}.items() if value != ""}
-        response = client.post(enrol_url(cohort), {**answers, "confirm": "yes"})
+        response = client.post(enrol_url(cohort), answers)
         assert_error_page(response, message)
         for name in ("job_title", "line_manager_email"):
             if name not in change:
@@ -134,33 +148,57 @@ class TestTheForm:
         if "needs" not in change:
             assertContains(response, "Step-free access, please.</textarea>")
         assert not Enrolment.objects.exists()
+        # Nothing is kept to check: checking sends them back to the form.
+        response = client.get(check_url(cohort))
+        assert response["Location"] == enrol_url(cohort)
 
 
 class TestCheckAndConfirm:
-    def test_continue_shows_the_answers_to_check_and_enrols_nobody_yet(self):
+    def test_continue_keeps_the_answers_to_check_and_enrols_nobody_yet(self):
         cohort = CohortFactory()
-        response = signed_in(signatory_member()).post(enrol_url(cohort), ANSWERS)
+        client = signed_in(signatory_member())
+        answers_given(client, cohort)
+        response = client.get(check_url(cohort))
         assertContains(response, "Check your answers before enrolling")
         assertContains(response, "manager@borchester.gov.uk")
-        assertContains(response, 'name="confirm" value="yes"')
+        assertContains(response, "Step-free access, please.")
+        assertContains(response, "You will have a place for")
+        assertContains(response, ">Enrol</button>")
+        assertNotContains(response, 'type="hidden" name="job_title"')
         assert not Enrolment.objects.exists()
 
     def test_change_goes_back_to_the_form_with_the_answers_kept(self):
         cohort = CohortFactory()
-        response = signed_in(signatory_member()).post(
-            enrol_url(cohort), {**ANSWERS, "confirm": "yes", "change": "yes"}
+        client = signed_in(signatory_member())
+        answers_given(client, cohort)
+        check = client.get(check_url(cohort))
+        assertContains(
+            check,
+            f'href="{enrol_url(cohort)}">Change<span class="govuk-visually-hidden"> your job title',
         )
+        response = client.get(enrol_url(cohort))
         assertContains(response, "Enrol on ")
         assertContains(response, 'value="Service designer"')
+        assertContains(response, 'value="manager@borchester.gov.uk"')
+        assertContains(response, "Step-free access, please.</textarea>")
         assertNotContains(response, "govuk-error-summary")
+        answers_given(client, cohort, {**ANSWERS, "job_title": "Head of digital"})
+        assertContains(client.get(check_url(cohort)), "Head of digital")
         assert not Enrolment.objects.exists()
+
+    def test_checking_without_answers_goes_to_the_form(self):
+        cohort = CohortFactory()
+        response = signed_in(signatory_member()).get(check_url(cohort))
+        assert response.status_code == 302
+        assert response["Location"] == enrol_url(cohort)
 
     def test_confirming_enrols_and_says_so(self, django_capture_on_commit_callbacks, mailoutbox):
         cohort = CohortFactory(capacity=2)
         user = signatory_member()
         client = signed_in(user)
+        answers_given(client, cohort)
         with django_capture_on_commit_callbacks(execute=True):
-            response = client.post(enrol_url(cohort), {**ANSWERS, "confirm": "yes"})
+            response = client.post(check_url(cohort))
         enrolment = Enrolment.objects.get(user=user)
         assert enrolment.status == EnrolmentStatus.ENROLLED
         assert enrolment.needs == "Step-free access, please."
@@ -170,38 +208,87 @@ class TestCheckAndConfirm:
         assertContains(response, "You are enrolled")
         assert {m.to[0] for m in mailoutbox} == {user.email, "manager@borchester.gov.uk"}
 
+    def test_back_to_check_your_answers_after_enrolling_says_where_they_stand(self):
+        """The answers are forgotten once used: the page Back returns to says they are on
+        the cohort, and nothing can be sent twice."""
+        cohort = CohortFactory(capacity=2)
+        user = signatory_member()
+        client = signed_in(user)
+        answers_given(client, cohort)
+        client.post(check_url(cohort))
+        response = client.get(check_url(cohort))
+        assert response.status_code == 200
+        assertContains(response, "You are already on this cohort")
+        assertContains(response, "You have a place on this cohort.")
+        assertNotContains(response, 'class="govuk-button"')
+        client.post(check_url(cohort))
+        assert Enrolment.objects.filter(user=user).count() == 1
+
     def test_a_full_cohort_puts_them_on_the_waiting_list_at_their_position(self):
         cohort = CohortFactory(capacity=1)
         EnrolmentFactory(cohort=cohort)
         EnrolmentFactory(cohort=cohort, waiting=True, waiting_position=1)
         client = signed_in(signatory_member())
-        assertContains(client.get(enrol_url(cohort)), "This cohort is full")
-        response = client.post(enrol_url(cohort), {**ANSWERS, "confirm": "yes"}, follow=True)
+        assertContains(
+            client.get(enrol_url(cohort)),
+            "Every place is taken. You can join the waiting list, at number 2.",
+        )
+        answers_given(client, cohort)
+        check = client.get(check_url(cohort))
+        assertContains(check, "Every place is taken. You will join the waiting list, at number 2.")
+        assertContains(check, ">Join the waiting list</button>")
+        response = client.post(check_url(cohort), follow=True)
         assertContains(response, "You are on the waiting list")
         assertContains(response, "number 2")
+        assertContains(response, "leave the waiting list</a>")
 
 
 class TestRulesTheServiceRefuses:
     def test_already_enrolled(self):
         cohort = CohortFactory()
         enrolment = EnrolmentFactory(cohort=cohort)
-        response = signed_in(enrolment.user).post(enrol_url(cohort), {**ANSWERS, "confirm": "yes"})
-        assert_error_page(response, "You have a place on this cohort already.")
-        assertContains(response, 'value="Service designer"')
+        client = signed_in(enrolment.user)
+        response = client.get(enrol_url(cohort))
+        assertContains(response, "You have a place on this cohort.")
+        assertContains(response, f'href="/account/training/enrolments/{enrolment.pk}/"')
+        assertNotContains(response, 'name="job_title"')
+        assertContains(client.post(check_url(cohort)), "You are already on this cohort")
+        assert Enrolment.objects.filter(user=enrolment.user).count() == 1
 
     def test_already_waiting(self):
         cohort = CohortFactory(capacity=1)
         EnrolmentFactory(cohort=cohort)
         waiting = EnrolmentFactory(cohort=cohort, waiting=True, waiting_position=1)
-        response = signed_in(waiting.user).post(enrol_url(cohort), {**ANSWERS, "confirm": "yes"})
-        assert_error_page(response, "already on the waiting list for this cohort, at number 1")
+        response = signed_in(waiting.user).get(enrol_url(cohort))
+        assertContains(response, "You are number 1 on the waiting list for this cohort.")
 
-    def test_the_organisations_maximum_reached(self):
+    def test_the_organisations_maximum_reached_while_checking(self):
+        """A colleague takes the organisation's last place between the check page and the
+        button: the service's refusal is shown on the form, with the answers kept."""
+        cohort = CohortFactory(max_per_organisation=1)
+        organisation = SignatoryFactory(name="Borchester City Council")
+        user = signatory_member(organisation)
+        client = signed_in(user)
+        answers_given(client, cohort)
+        EnrolmentFactory(cohort=cohort, organisation=organisation)
+        response = client.post(check_url(cohort))
+        assert_error_page(response, "which is the most one organisation may have")
+        assertContains(response, 'value="Service designer"')
+        assertContains(response, f'action="{enrol_url(cohort)}"')
+        assert not Enrolment.objects.filter(user=user).exists()
+
+    def test_the_organisations_maximum_reached_before_starting(self):
         cohort = CohortFactory(max_per_organisation=1)
         colleague = EnrolmentFactory(cohort=cohort)
         user = signatory_member(colleague.organisation)
-        response = signed_in(user).post(enrol_url(cohort), {**ANSWERS, "confirm": "yes"})
-        assert_error_page(response, "which is the most one organisation may have")
+        client = signed_in(user)
+        response = client.get(enrol_url(cohort))
+        assertContains(response, "which is the most one organisation may have")
+        answers_given(client, cohort)
+        check = client.get(check_url(cohort))
+        assertContains(check, "which is the most one organisation may have")
+        assertNotContains(check, 'class="govuk-button"')
+        assert_error_page(client.post(check_url(cohort)), "the most one organisation may have")
         assert not Enrolment.objects.filter(user=user).exists()
 
     def test_enrolment_closing_after_the_form_was_opened(self):
@@ -209,16 +296,20 @@ class TestRulesTheServiceRefuses:
         cohort = CohortFactory()
         client = signed_in(signatory_member())
         assertContains(client.get(enrol_url(cohort)), 'name="job_title"')
+        answers_given(client, cohort)
         cohort.enrolment_closes_at = timezone.now() - timezone.timedelta(minutes=1)
         cohort.save(update_fields=["enrolment_closes_at"])
         assertContains(client.get(enrol_url(cohort)), "You cannot enrol on this cohort")
-        response = client.post(enrol_url(cohort), {**ANSWERS, "confirm": "yes"})
+        assertContains(client.get(check_url(cohort)), "You cannot enrol on this cohort")
+        response = client.post(check_url(cohort))
         assert_error_page(response, "Enrolment for this cohort closed at")
         assertContains(response, 'value="manager@borchester.gov.uk"')
 
     def test_a_cancelled_cohort_is_not_found(self):
         cohort = CohortFactory(cancelled=True)
-        assert signed_in(signatory_member()).get(enrol_url(cohort)).status_code == 404
+        client = signed_in(signatory_member())
+        assert client.get(enrol_url(cohort)).status_code == 404
+        assert client.get(check_url(cohort)).status_code == 404
 
     def test_not_eligible_for_the_organisation_says_how_it_can_sign(self, monkeypatch):
         """Should the organisation stop being a signatory between the page and the
@@ -229,7 +320,10 @@ class TestRulesTheServiceRefuses:
             "training.views.enrolment.selectors.enrolment_eligibility",
             lambda *, user: Eligibility([organisation]),
         )
-        response = signed_in(user).post(enrol_url(CohortFactory()), {**ANSWERS, "confirm": "yes"})
+        cohort = CohortFactory()
+        client = signed_in(user)
+        answers_given(client, cohort)
+        response = client.post(check_url(cohort))
         assert_error_page(response, "Ambridge Parish Council has not signed")
         assertContains(response, "sign the Declaration for it</a>")
         assert not Enrolment.objects.exists()

@@ -32,7 +32,7 @@ from ..selectors.admin import cohorts_for_admin
 from ..services import cohorts as cohort_services
 from ..services import offers as offer_services
 from .attendance import CohortAttendanceMixin
-from .common import can_run_training, run_each, service_error_show
+from .common import can_run_training, count_of, run_each, service_error_show
 from .enrol import CohortEnrolMixin
 from .filters import RegisterFilter
 from .forms import CancelForm, CapacityForm, CohortForm, CohortSessionForm, SessionChangeForm
@@ -384,7 +384,8 @@ class CohortAdmin(CohortReportMixin, CohortAttendanceMixin, CohortEnrolMixin, ad
                 added = form.cleaned_data["capacity"] - cohort.capacity
                 self.message_user(
                     request,
-                    f"{cohort} now has {form.cleaned_data['capacity']} places."
+                    f"{cohort} now has "
+                    f"{count_of(form.cleaned_data['capacity'], 'place', 'places')}."
                     + (
                         " The places added are being offered to the people waiting."
                         if added > 0 and self._places(cohort).waiting

@@ -39,6 +39,7 @@ from .common import (
     can_run_training,
     can_see_needs,
     confirmed_data,
+    count_of,
     csv_response,
     csv_text,
     run_each,
@@ -292,7 +293,8 @@ class EnrolmentAdmin(admin.ModelAdmin):
                 first = getattr(cohort, "first_starts_at", None)
                 choices[cohort.pk] = (
                     f"{cohort}, from {formats.date_and_time(first) if first else 'no date'}: "
-                    f"{place.places_left} of {place.capacity} places left, {place.waiting} waiting"
+                    f"{place.places_left} of {count_of(place.capacity, 'place', 'places')} left, "
+                    f"{place.waiting} waiting"
                 )
             if not choices:
                 refusal = (

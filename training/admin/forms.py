@@ -13,6 +13,7 @@ from declaration import selectors as declaration_selectors
 from declaration.models import Organisation
 
 from ..models import Cohort, CohortSession, CohortStatus
+from .common import count_of
 
 DATE_TIME_ERRORS = {
     "required": "Enter the date and the time.",
@@ -88,7 +89,8 @@ class CohortForm(forms.ModelForm):
             if capacity is not None and reserved > capacity:
                 self.add_error(
                     "reserved_places",
-                    f"Reserve {capacity} places or fewer: the cohort has {capacity}.",
+                    f"Reserve {count_of(capacity, 'place', 'places')} or fewer: the cohort "
+                    f"has {capacity}.",
                 )
             if reserved and data.get("reserved_release_at") is None:
                 self.add_error(

@@ -17,14 +17,17 @@ from .cohorts import (
     courses_with_upcoming_cohorts,
     upcoming_cohorts,
 )
-from .eligibility import Eligibility, enrolment_eligibility
+from .eligibility import Eligibility, enrolment_eligibility, is_priority_organisation
 from .enrolments import (
+    CalendarSession,
     Certificate,
+    EnrolmentCalendar,
     EnrolmentRow,
     Register,
     RegisterRow,
     certificate_get,
     cohort_register,
+    enrolment_calendar_get,
     enrolment_for_user_get,
     enrolment_row_for_user_get,
     enrolments_for_admin,
@@ -32,6 +35,13 @@ from .enrolments import (
     offer_for_user_get,
 )
 from .figures import TrainingFigures, training_figures
+from .prospects import (
+    PlaceForOrganisation,
+    PlacesForYou,
+    cohort_row_for,
+    course_page_for,
+    places_for_you,
+)
 from .reports import (
     COHORT_REPORT_HEADERS,
     ORGANISATION_REPORT_HEADERS,
@@ -44,14 +54,18 @@ from .reports import (
 __all__ = [
     "COHORT_REPORT_HEADERS",
     "ORGANISATION_REPORT_HEADERS",
+    "CalendarSession",
     "Certificate",
     "CohortPlaces",
     "CohortReportRow",
     "CohortRow",
     "CourseRow",
     "Eligibility",
+    "EnrolmentCalendar",
     "EnrolmentRow",
     "OrganisationReportRow",
+    "PlaceForOrganisation",
+    "PlacesForYou",
     "Register",
     "RegisterRow",
     "SessionRow",
@@ -62,20 +76,25 @@ __all__ = [
     "cohort_places_of",
     "cohort_register",
     "cohort_report_rows",
+    "cohort_row_for",
     "cohorts_of_course_for_move",
     "cohorts_with_dates",
     "cohorts_with_places",
     "course_get_public",
     "course_page",
+    "course_page_for",
     "courses_published",
     "courses_with_upcoming_cohorts",
+    "enrolment_calendar_get",
     "enrolment_eligibility",
     "enrolment_for_user_get",
     "enrolment_row_for_user_get",
     "enrolments_for_admin",
     "enrolments_for_user",
+    "is_priority_organisation",
     "offer_for_user_get",
     "organisation_report_rows",
+    "places_for_you",
     "training_figures",
     "upcoming_cohorts",
 ]

@@ -6,14 +6,20 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Max, Min, OuterRef, Prefetch, QuerySet, Subquery
 from django.utils import timezone
 
+from localdigital.admin_actions import count_of
+
+from .. import wording
 from ..links import course_path
 from ..models import Cohort, CohortSession, CohortStatus, Course
 from ..places import PLACE_COUNTS, Places, places_compute
+
+if TYPE_CHECKING:
+    from .prospects import PlacesForYou
 
 # Cohorts the public sees: published, not cancelled, and not yet over.
 PUBLIC_STATUSES = (CohortStatus.OPEN, CohortStatus.CLOSED)
@@ -53,9 +59,11 @@ class CohortPlaces:
     """A cohort's places as people see them.
 
     ``places_left`` are all the free places; ``reserved_left`` of them are kept for
-    priority organisations until ``reserved_until``. ``is_full`` is true when nobody new
-    would get a place now (they would join the waiting list, which stays open), and
-    ``status_label`` says where the cohort stands, "Full" among them.
+    priority organisations until ``reserved_until``, as ``reserved_note`` tells the public.
+    ``is_full`` is true when nobody new would get a place now (they would join the waiting
+    list, which stays open), and ``status_label`` says where the cohort stands, "Full"
+    among them. ``summary`` says it in a few words, for lists. ``is_open_to_all`` is true
+    while someone of any organisation would get a place now.
     """
 
     cohort_id: int
@@ -68,6 +76,19 @@ class CohortPlaces:
     is_taking_enrolments: bool
     status: str
     status_label: str
+    reserved_note: str
+    summary: str
+    is_open_to_all: bool
+
+
+def _summary(places: Places, *, is_full: bool) -> str:
+    if is_full:
+        return "waiting list open"
+    left = count_of(places.free, "place", "places")
+    if not places.reserved_free:
+        return f"{left} left"
+    kept = "kept" if places.reserved_free == places.free else f"{places.reserved_free} kept"
+    return f"{left} left, {kept} for {wording.FUNDED}"
 
 
 def _status(cohort: Cohort, places: Places, now: datetime) -> tuple[str, str, bool]:
@@ -92,9 +113,9 @@ def _status(cohort: Cohort, places: Places, now: datetime) -> tuple[str, str, bo
     return status, status.label, False
 
 
-def cohort_places_of(cohort: Cohort, *, now: datetime) -> CohortPlaces:
-    """Return the places of a cohort fetched by ``cohorts_with_places``."""
-    places = places_compute(
+def places_of(cohort: Cohort, *, now: datetime) -> Places:
+    """Return the places of a cohort fetched by ``cohorts_with_places``, from its counts."""
+    return places_compute(
         cohort=cohort,
         held=cohort.held or 0,  # type: ignore[attr-defined]
         held_reserved=cohort.held_reserved or 0,  # type: ignore[attr-defined]
@@ -102,18 +123,35 @@ def cohort_places_of(cohort: Cohort, *, now: datetime) -> CohortPlaces:
         waiting_priority=cohort.waiting_priority or 0,  # type: ignore[attr-defined]
         now=now,
     )
+
+
+def cohort_places_of(cohort: Cohort, *, now: datetime) -> CohortPlaces:
+    """Return the places of a cohort fetched by ``cohorts_with_places``."""
+    places = places_of(cohort, now=now)
     status, label, taking = _status(cohort, places, now)
+    reserved_until = cohort.reserved_release_at if places.reserved_free else None
     return CohortPlaces(
         cohort_id=cohort.pk,
         capacity=cohort.capacity,
         places_left=places.free,
         reserved_left=places.reserved_free,
-        reserved_until=cohort.reserved_release_at if places.reserved_free else None,
+        reserved_until=reserved_until,
         waiting=places.waiting,
         is_full=status == "full",
         is_taking_enrolments=taking,
         status=status,
         status_label=label,
+        reserved_note=(
+            wording.reserved_note(
+                places_left=places.free,
+                reserved_left=places.reserved_free,
+                reserved_until=reserved_until,
+            )
+            if reserved_until is not None
+            else ""
+        ),
+        summary=_summary(places, is_full=status == "full"),
+        is_open_to_all=places.place_for_newcomer(is_priority=False) is not None,
     )
 
 
@@ -137,7 +175,8 @@ class SessionRow:
 
 @dataclass(frozen=True)
 class CohortRow:
-    """An upcoming cohort, ready to show: its dates, sessions and places."""
+    """An upcoming cohort, ready to show: its dates, sessions and places; and, for a
+    signed-in person who may enrol, the places they can take (``you``)."""
 
     pk: int
     course_id: int
@@ -148,6 +187,21 @@ class CohortRow:
     enrolment_closes_at: datetime
     sessions: list[SessionRow]
     places: CohortPlaces
+    you: PlacesForYou | None = None
+
+    @property
+    def button(self) -> str:
+        """Return what the button that starts enrolling says: what will happen for the
+        person reading (``you``); for anyone who may not enrol yet, what would happen to
+        most people (both, when the free places are kept for funded-project
+        organisations); empty when the cohort takes nobody now, or nobody of theirs."""
+        if not self.places.is_taking_enrolments:
+            return ""
+        if self.you is not None:
+            return self.you.button
+        if self.places.is_full:
+            return "Join the waiting list"
+        return "Enrol" if self.places.is_open_to_all else "Enrol or join the waiting list"
 
 
 def _sessions_prefetch() -> Prefetch:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from declaration import selectors as declaration_selectors
 from declaration.models import Organisation
+from funding.selectors.projects import funded_projects_for_organisation
 from localdigital.accounts.models import User
 
 from ..links import sign_url
@@ -72,3 +73,9 @@ def _names(names: list[str]) -> str:
     if len(names) <= 1:
         return "".join(names)
     return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def is_priority_organisation(organisation_id: int) -> bool:
+    """Return whether the organisation leads or partners on a funded project that is
+    announced and not declined: whose staff reserved places are kept for."""
+    return bool(funded_projects_for_organisation(organisation_id=organisation_id))

@@ -6,12 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
 from django.utils import timezone
 
 from localdigital.accounts.models import User
 
-from ..links import certificate_path, course_path, offer_path
+from ..links import certificate_path, course_path, course_url, enrolment_path, offer_path, site_url
 from ..models import (
     CANCELLABLE_STATUSES,
     TAKEN_STATUSES,
@@ -30,8 +30,10 @@ from .cohorts import SessionRow, cohorts_with_dates
 class EnrolmentRow:
     """One of a person's enrolments, as their account page shows it.
 
-    ``joining_instructions`` is given only to someone enrolled; ``offer_url`` only while
-    an offer waits for their answer; ``certificate_url`` only once they completed.
+    ``joining_instructions`` is given only to someone enrolled, and so is the calendar
+    file of the sessions (``can_add_to_calendar``); ``offer_url`` only while an offer
+    waits for their answer; ``certificate_url`` only once they completed. Someone waiting
+    leaves the waiting list; anyone else cancels their enrolment (``cancel_action``).
     """
 
     pk: int
@@ -49,6 +51,27 @@ class EnrolmentRow:
     can_cancel: bool
     joining_instructions: str
     certificate_url: str
+
+    @property
+    def is_waiting(self) -> bool:
+        return self.status == EnrolmentStatus.WAITING
+
+    @property
+    def can_add_to_calendar(self) -> bool:
+        return self.status == EnrolmentStatus.ENROLLED
+
+    @property
+    def cancel_action(self) -> str:
+        """Return what cancelling is called for them: "Leave the waiting list" for someone
+        waiting, else "Cancel your enrolment"."""
+        return "Leave the waiting list" if self.is_waiting else "Cancel your enrolment"
+
+    @property
+    def cancelled_message(self) -> str:
+        """Return how cancelling is confirmed, before the course's title."""
+        if self.is_waiting:
+            return "You have left the waiting list for"
+        return "You have cancelled your enrolment on"
 
 
 def _enrolment_rows(*, user: User, now: datetime, pk: int | None = None) -> list[EnrolmentRow]:
@@ -203,6 +226,68 @@ def certificate_get(*, user: User, enrolment_id: int) -> Certificate | None:
         duration=course.duration,
         skills=list(course.skills),
         reference=f"LD-T-{enrolment.cohort_id}-{enrolment.pk}",
+    )
+
+
+@dataclass(frozen=True)
+class CalendarSession:
+    """A session as a calendar event: ``sequence`` counts the changes made to it, so a
+    calendar that imports it again takes the newer times."""
+
+    pk: int
+    starts_at: datetime
+    ends_at: datetime
+    place: str
+    sequence: int
+
+
+@dataclass(frozen=True)
+class EnrolmentCalendar:
+    """What the calendar file of a person's enrolment holds: the cohort's sessions, with
+    the joining instructions, which only someone enrolled is given."""
+
+    enrolment_id: int
+    course_title: str
+    cohort_name: str
+    organisation_name: str
+    joining_instructions: str
+    sessions: list[CalendarSession]
+    enrolment_url: str
+    course_url: str
+    filename: str
+
+
+def enrolment_calendar_get(*, user: User, enrolment_id: int) -> EnrolmentCalendar | None:
+    """Return the calendar of the person's own enrolment while they are enrolled, or None
+    (which pages answer as not found): nobody waiting, offered a place or gone is given the
+    joining instructions. Two queries."""
+    if not user.is_authenticated:
+        return None
+    enrolment = (
+        Enrolment.objects.filter(user=user, pk=enrolment_id, status=EnrolmentStatus.ENROLLED)
+        .select_related("cohort__course", "organisation")
+        .first()
+    )
+    if enrolment is None:
+        return None
+    cohort = enrolment.cohort
+    sessions = (
+        CohortSession.objects.filter(cohort=cohort)
+        .annotate(sequence=Count("changes"))
+        .order_by("starts_at", "pk")
+    )
+    return EnrolmentCalendar(
+        enrolment_id=enrolment.pk,
+        course_title=cohort.course.title,
+        cohort_name=cohort.name,
+        organisation_name=enrolment.organisation.name,
+        joining_instructions=cohort.joining_instructions.strip(),
+        sessions=[
+            CalendarSession(s.pk, s.starts_at, s.ends_at, s.place, s.sequence) for s in sessions
+        ],
+        enrolment_url=site_url(enrolment_path(enrolment.pk)),
+        course_url=course_url(cohort.course.slug),
+        filename=f"{cohort.course.slug}-cohort-{cohort.pk}.ics",
     )
 
 

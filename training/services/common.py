@@ -13,7 +13,6 @@ from django.template.loader import render_to_string
 
 from declaration import selectors as declaration_selectors
 from declaration.models import Organisation
-from funding.selectors.projects import funded_projects_for_organisation
 from localdigital.accounts import groups
 from localdigital.accounts.models import User
 from localdigital.mail.services import email_queue
@@ -29,6 +28,9 @@ from ..models import (
 )
 from ..places import PLACE_COUNTS, Places, places_compute
 from ..selectors.eligibility import enrolment_eligibility
+
+# Re-exported: the services read priority from here.
+from ..selectors.eligibility import is_priority_organisation as is_priority_organisation
 
 logger = logging.getLogger(__name__)
 
@@ -102,12 +104,6 @@ def queue_renumber(cohort_id: int) -> None:
             changed.append(enrolment)
     if changed:
         Enrolment.objects.bulk_update(changed, ["waiting_position"])
-
-
-def is_priority_organisation(organisation_id: int) -> bool:
-    """Return whether the organisation leads or partners on a funded project that is
-    announced and not declined: whose staff reserved places are kept for."""
-    return bool(funded_projects_for_organisation(organisation_id=organisation_id))
 
 
 def require_eligible(*, user: User, organisation: Organisation) -> None:

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 
 from .. import formats
-from ..links import account_url, course_url, offer_url
+from ..links import account_url, calendar_url, course_url, offer_url
 from ..models import (
     Cohort,
     CohortSession,
@@ -40,6 +40,7 @@ def _context(enrolment: Enrolment, cohort: Cohort, **extra: object) -> dict:
         "organisation": enrolment.organisation,
         "sessions": session_lines(cohort.pk),
         "account_url": account_url(),
+        "calendar_url": calendar_url(enrolment.pk),
         "course_url": course_url(cohort.course.slug),
         "enrolment": enrolment,
         "offer_hold_hours": int(settings.TRAINING_OFFER_HOLD.total_seconds() // 3600),
@@ -132,17 +133,40 @@ def offer_lapsed(*, offer: Offer, enrolment: Enrolment, cohort: Cohort) -> None:
     )
 
 
-def enrolment_left(*, enrolment: Enrolment, cohort: Cohort, what: str) -> None:
-    """Confirm that the person has cancelled (``what`` "cancelled") or declined an offer
-    ("declined")."""
+def _left_subject(title: str, *, what: str, was_waiting: bool, by_administrator: bool) -> str:
+    if what != "cancelled":
+        return f"You have declined the place on {title}"
+    if was_waiting:
+        if by_administrator:
+            return f"You are no longer on the waiting list for {title}"
+        return f"You have left the waiting list for {title}"
+    if by_administrator:
+        return f"Your enrolment on {title} has been cancelled"
+    return f"You have cancelled your place on {title}"
+
+
+def enrolment_left(
+    *,
+    enrolment: Enrolment,
+    cohort: Cohort,
+    what: str,
+    was_waiting: bool = False,
+    by_administrator: bool = False,
+) -> None:
+    """Confirm that the person has cancelled (``what`` "cancelled"; someone
+    ``was_waiting`` has left the waiting list), or been taken off by a training
+    administrator, or declined an offer ("declined")."""
     email_send_later(
         to=enrolment.user.email,
-        subject=(
-            f"You have cancelled your place on {cohort.course.title}"
-            if what == "cancelled"
-            else f"You have declined the place on {cohort.course.title}"
+        subject=_left_subject(
+            cohort.course.title,
+            what=what,
+            was_waiting=was_waiting,
+            by_administrator=by_administrator,
         ),
         template=f"enrolment_{what}",
-        context=_context(enrolment, cohort),
+        context=_context(
+            enrolment, cohort, was_waiting=was_waiting, by_administrator=by_administrator
+        ),
         idempotency_key=f"training.enrolment.{enrolment.pk}.{what}",
     )

@@ -17,9 +17,10 @@ from django.utils import timezone
 
 from declaration.models import Organisation
 from localdigital.accounts.models import User
+from localdigital.admin_actions import count_of
 from localdigital.audit.services import audit_record
 
-from .. import formats
+from .. import formats, wording
 from ..errors import (
     AlreadyEnrolled,
     EnrolmentClosed,
@@ -40,7 +41,14 @@ from ..models import (
     Offer,
     OfferStatus,
 )
-from ..places import RESERVED
+from ..places import (
+    ORGANISATION_FULL,
+    PLACE,
+    RESERVED,
+    Prospect,
+    organisations_on_cohorts,
+    prospect_for,
+)
 from . import emails
 from .common import (
     CohortDates,
@@ -122,19 +130,24 @@ def _require_not_on(cohort: Cohort, user: User, *, by_hand: bool) -> None:
     raise AlreadyEnrolled(f"{has} a place on this cohort already.")
 
 
-def _require_within_organisation_limit(cohort: Cohort, organisation: Organisation) -> None:
-    if cohort.max_per_organisation is None:
-        return
-    on_cohort = Enrolment.objects.filter(
-        cohort=cohort, organisation=organisation, status__in=LIVE_STATUSES
-    ).count()
-    if on_cohort >= cohort.max_per_organisation:
-        raise OrganisationLimitReached(
-            f"{organisation.name} already has {on_cohort} "
-            f"{'person' if on_cohort == 1 else 'people'} on this cohort, holding or waiting "
-            f"for a place, which is the most one organisation may have. Choose another "
-            "cohort, or ask a colleague whether they still need their place."
-        )
+def _prospect(
+    cohort: Cohort, organisation: Organisation, *, is_priority: bool, now: datetime
+) -> Prospect:
+    """Return what joining the locked cohort gives someone of ``organisation`` now, as the
+    pages told them (``places.prospect_for``); raise if the organisation is at its
+    maximum."""
+    on_cohort = organisations_on_cohorts(
+        cohort_ids=[cohort.pk], organisation_ids=[organisation.pk]
+    ).get((cohort.pk, organisation.pk), 0)
+    prospect = prospect_for(
+        cohort_places_count(cohort, now=now),
+        cohort=cohort,
+        is_priority=is_priority,
+        organisation_on_cohort=on_cohort,
+    )
+    if prospect.outcome == ORGANISATION_FULL:
+        raise OrganisationLimitReached(wording.organisation_full(organisation.name, on_cohort))
+    return prospect
 
 
 def _join(
@@ -149,17 +162,18 @@ def _join(
     consented_at: datetime | None,
     created_by: User | None,
     is_priority: bool,
+    prospect: Prospect,
     now: datetime,
     moved_from: Cohort | None = None,
 ) -> Enrolment:
-    """Add the person to the locked cohort: in a free place if one is theirs to take,
-    else at the end of the waiting list; tell them, and their line manager of a place.
+    """Add the person to the locked cohort as ``prospect`` (``_prospect``) says: in a free
+    place if one is theirs to take, else at the end of the waiting list; tell them, and
+    their line manager of a place.
 
     ``is_priority`` (whether the organisation leads or partners on a funded project) is
     read before the lock is taken, since it does not depend on the cohort, so the lock is
     held no longer than the cohort's own reads and writes need."""
-    places = cohort_places_count(cohort, now=now)
-    kind = places.place_for_newcomer(is_priority=is_priority)
+    kind = prospect.kind
     enrolment = Enrolment(
         cohort=cohort,
         user=user,
@@ -174,7 +188,7 @@ def _join(
     )
     if kind is None:
         enrolment.status = EnrolmentStatus.WAITING
-        enrolment.waiting_position = places.waiting + 1
+        enrolment.waiting_position = prospect.waiting_position
     else:
         enrolment.status = EnrolmentStatus.ENROLLED
         enrolment.enrolled_at = now
@@ -196,7 +210,7 @@ def _join(
     )
     if kind is None:
         emails.waiting_confirmed(enrolment=enrolment, cohort=cohort, moved_from=moved_from)
-        if places.free:
+        if prospect.free or prospect.kept:
             # A place is free but someone waiting is ahead for it: make sure it is offered.
             offer_places_later(cohort.pk)
     else:
@@ -239,7 +253,7 @@ def enrolment_create(
         dates = cohort_dates(cohort.pk)
         _require_joinable(cohort, dates, now=now, by_hand=False)
         _require_not_on(cohort, user, by_hand=False)
-        _require_within_organisation_limit(cohort, organisation)
+        prospect = _prospect(cohort, organisation, is_priority=is_priority, now=now)
         return _join(
             cohort=cohort,
             dates=dates,
@@ -251,6 +265,7 @@ def enrolment_create(
             consented_at=now,
             created_by=None,
             is_priority=is_priority,
+            prospect=prospect,
             now=now,
         )
 
@@ -286,7 +301,7 @@ def enrolment_add_by_administrator(
         dates = cohort_dates(cohort.pk)
         _require_joinable(cohort, dates, now=now, by_hand=True)
         _require_not_on(cohort, user, by_hand=True)
-        _require_within_organisation_limit(cohort, organisation)
+        prospect = _prospect(cohort, organisation, is_priority=is_priority, now=now)
         return _join(
             cohort=cohort,
             dates=dates,
@@ -298,6 +313,7 @@ def enrolment_add_by_administrator(
             consented_at=None,
             created_by=added_by,
             is_priority=is_priority,
+            prospect=prospect,
             now=now,
         )
 
@@ -364,7 +380,13 @@ def enrolment_cancel(
             target=enrolment,
             data={"cohort": cohort.pk, "was": was},
         )
-        emails.enrolment_left(enrolment=enrolment, cohort=cohort, what="cancelled")
+        emails.enrolment_left(
+            enrolment=enrolment,
+            cohort=cohort,
+            what="cancelled",
+            was_waiting=was == EnrolmentStatus.WAITING,
+            by_administrator=cancelled_by.pk != enrolment.user_id,
+        )
         if held:
             offer_places_later(cohort.pk)
     return enrolment
@@ -402,15 +424,14 @@ def enrolment_move(
         dates = cohort_dates(target.pk)
         _require_joinable(target, dates, now=now, by_hand=True)
         _require_not_on(target, enrolment.user, by_hand=True)
-        _require_within_organisation_limit(target, enrolment.organisation)
-        if enrolment.status in PLACE_STATUSES:
-            places = cohort_places_count(target, now=now)
-            if places.place_for_newcomer(is_priority=is_priority) is None:
-                raise NoPlaceFree(
-                    f"{target} has no place free for them"
-                    + (f" ({places.waiting} people are waiting)" if places.waiting else "")
-                    + f", so they keep their place on {source}."
-                )
+        prospect = _prospect(target, enrolment.organisation, is_priority=is_priority, now=now)
+        if enrolment.status in PLACE_STATUSES and prospect.outcome != PLACE:
+            waiting = count_of(prospect.waiting, "person is", "people are")
+            raise NoPlaceFree(
+                f"{target} has no place free for them"
+                + (f" ({waiting} waiting)" if prospect.waiting else "")
+                + f", so they keep their place on {source}."
+            )
         was = enrolment.status
         held = _leave(enrolment, status=EnrolmentStatus.MOVED, left_by=moved_by, now=now)
         queue_renumber(source.pk)
@@ -425,6 +446,7 @@ def enrolment_move(
             consented_at=enrolment.consented_at,
             created_by=moved_by,
             is_priority=is_priority,
+            prospect=prospect,
             now=now,
             moved_from=source,
         )

@@ -19,6 +19,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from localdigital.accounts.models import User
+from localdigital.admin_actions import count_of
 from localdigital.audit.services import audit_record
 
 from .. import formats
@@ -268,13 +269,13 @@ def cohort_capacity_change(
         places = cohort_places_count(cohort, now=now)
         if capacity < max(places.held, 1):
             raise TrainingError(
-                f"{places.held} places are taken or offered, so the cohort needs at least "
-                f"{max(places.held, 1)}."
+                f"{count_of(places.held, 'place is', 'places are')} taken or offered, so the "
+                f"cohort needs at least {max(places.held, 1)}."
             )
         if capacity < cohort.reserved_places:
             raise TrainingError(
-                f"{cohort.reserved_places} places are reserved, so the cohort needs at least "
-                "that many."
+                f"{count_of(cohort.reserved_places, 'place is', 'places are')} reserved, so the "
+                "cohort needs at least that many."
             )
         previous = cohort.capacity
         cohort.capacity = capacity

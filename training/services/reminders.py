@@ -29,7 +29,7 @@ from django.db.models import Q
 from localdigital.audit.services import audit_record
 from localdigital.queueing import enqueue
 
-from ..links import account_url
+from ..links import account_url, calendar_url
 from ..models import (
     COHORT_LIVE_STATUSES,
     Cohort,
@@ -220,7 +220,11 @@ def cohort_reminder_send(*, cohort_id: int, kind: str, now: datetime) -> list[En
                 to=enrolment.user.email,
                 subject=subject,
                 template=TEMPLATES[kind],
-                context={**context, "name": person_name(enrolment.user)},
+                context={
+                    **context,
+                    "name": person_name(enrolment.user),
+                    "calendar_url": calendar_url(enrolment.pk),
+                },
                 idempotency_key=f"training.reminder.{kind}.{enrolment.pk}",
             )
         audit_record(

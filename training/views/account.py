@@ -15,13 +15,14 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from localdigital.accounts.types import AuthenticatedHttpRequest
 
 from .. import selectors
 from ..errors import TrainingError
 from ..forms import OfferAnswerForm
+from ..links import calendar_path
 from ..models import OfferStatus
 from ..selectors import EnrolmentRow
 from ..services.enrolments import enrolment_cancel
@@ -41,7 +42,7 @@ def _detail_url(pk: int) -> str:
 
 @login_required
 @never_cache
-@require_GET
+@require_safe
 def enrolment_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Show one of the person's enrolments: where they stand, the sessions, and what they
     can do (answer an offer, cancel, print the certificate)."""
@@ -49,21 +50,25 @@ def enrolment_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
     return render(
         request,
         "training/enrolment_detail.html",
-        {"row": row, "cancel_url": reverse("training:enrolment-cancel", args=[pk])},
+        {
+            "row": row,
+            "cancel_url": reverse("training:enrolment-cancel", args=[pk]),
+            "calendar_url": calendar_path(pk) if row.can_add_to_calendar else "",
+        },
     )
 
 
 @login_required
 @never_cache
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def enrolment_cancel_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    """Ask the person to confirm, then cancel their place, offer or place on the waiting
-    list. A place they free is offered to the next person waiting."""
+    """Ask the person to confirm, then cancel their place or offer, or take them off the
+    waiting list. A place they free is offered to the next person waiting."""
     row = _row_or_404(request, pk)
     if not row.can_cancel:
-        messages.error(request, "This enrolment can no longer be cancelled.")
+        messages.error(request, f"You can no longer {row.cancel_action.lower()}.")
         return redirect(_detail_url(pk))
-    if request.method == "GET":
+    if request.method != "POST":
         return render(
             request, "training/enrolment_cancel.html", {"row": row, "detail_url": _detail_url(pk)}
         )
@@ -75,7 +80,7 @@ def enrolment_cancel_view(request: AuthenticatedHttpRequest, pk: int) -> HttpRes
     except TrainingError as error:
         messages.error(request, str(error))
         return redirect(_detail_url(pk))
-    messages.success(request, f"You have cancelled your enrolment on {row.course_title}")
+    messages.success(request, f"{row.cancelled_message} {row.course_title}")
     return redirect("pages:account")
 
 
@@ -91,7 +96,7 @@ def _offer_state(status: str, expired: bool) -> str:
 
 @login_required
 @never_cache
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def offer_answer(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Show an offer of a place from the waiting list, and take the answer: accept (the
     person is enrolled) or decline (the place goes to the next person waiting)."""
@@ -129,7 +134,7 @@ def offer_answer(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @never_cache
-@require_GET
+@require_safe
 def certificate(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Show the printable certificate of the person's own completed enrolment."""
     found = selectors.certificate_get(user=request.user, enrolment_id=pk)
