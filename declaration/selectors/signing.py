@@ -8,7 +8,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -51,11 +50,6 @@ def declaration_version_current() -> DeclarationVersion | None:
         .order_by("-number")
         .first()
     )
-
-
-def organisations_for_signing() -> QuerySet[Organisation]:
-    """Return the organisations a signer may choose: those in the register still open."""
-    return Organisation.objects.filter(closed_on__isnull=True).order_by("name")
 
 
 def signing_for_signer_get(
