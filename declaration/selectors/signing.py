@@ -267,11 +267,16 @@ class AccountSigning:
     signed_on: date | None
     rejection_reason: str
     continue_url: str
+    delete_url: str
     withdraw_url: str
 
     @property
     def can_continue(self) -> bool:
         return bool(self.continue_url)
+
+    @property
+    def can_delete(self) -> bool:
+        return bool(self.delete_url)
 
     @property
     def can_withdraw(self) -> bool:
@@ -281,8 +286,9 @@ class AccountSigning:
 def signings_for_account(*, user: User) -> list[AccountSigning]:
     """Return the signings ``user`` started, newest first, ready to list on their account.
 
-    A draft has a link to continue where the signer left off; a pending signing a link to
-    withdraw it; a rejected one the reason staff gave. One query, however many there are.
+    A draft has links to continue where the signer left off and to delete it; a pending
+    signing a link to withdraw it; a rejected one the reason staff gave. One query, however
+    many there are.
     """
     signings = (
         Signing.objects.filter(signer=user)
@@ -300,6 +306,7 @@ def _account_signing(signing: Signing) -> AccountSigning:
         if is_draft
         else ""
     )
+    delete_url = reverse("declaration:sign-delete", args=[signing.reference]) if is_draft else ""
     withdraw_url = (
         reverse("declaration:sign-withdraw", args=[signing.reference])
         if status == SigningStatus.SUBMITTED
@@ -314,5 +321,6 @@ def _account_signing(signing: Signing) -> AccountSigning:
         signed_on=signing.signed_on,
         rejection_reason=signing.rejection_reason if status == SigningStatus.REJECTED else "",
         continue_url=continue_url,
+        delete_url=delete_url,
         withdraw_url=withdraw_url,
     )

@@ -75,28 +75,195 @@ class TestStartPage:
         assertContains(response, "Local Digital Fund")
         assertContains(response, "digital, IT or transformation lead")
         assertContains(response, "Redesign services around the needs of the people using them")
-        # Start now leads to the email-link sign-in, and back here afterwards.
-        assertContains(response, 'href="/account/sign-in/?next=%2Fdeclaration%2Fsign%2F"')
+        # Start now leads to the email-link sign-in, and from it to the first question.
+        assertContains(response, 'href="/account/sign-in/?next=%2Fdeclaration%2Fsign%2Fnew%2F"')
 
-    def test_start_posts_to_create_a_draft_when_signed_in(self):
+    def test_start_now_asks_the_first_question_when_signed_in(self):
         response = client_for(UserFactory()).get(reverse("declaration:sign-start"))
 
-        assertContains(response, f'action="{reverse("declaration:sign-new")}"')
+        assertContains(response, f'href="{reverse("declaration:sign-new")}" role="button"')
 
-    def test_start_creates_a_draft_and_asks_the_first_question(self):
+
+class TestNewSigning:
+    """The first question, the organisation, before any draft exists: the answer starts it."""
+
+    def test_asks_which_organisation_without_starting_a_draft(self):
         user = UserFactory()
+        OrganisationFactory(name="Borsetshire County Council", slug="borsetshire")
 
-        response = client_for(user).post(reverse("declaration:sign-new"))
+        response = client_for(user).get(reverse("declaration:sign-new"))
+
+        assertContains(response, "Which organisation are you signing for?")
+        assertContains(response, '<option value="borsetshire">Borsetshire County Council</option>')
+        assertContains(response, f'href="{reverse("declaration:sign-new-organisation-details")}"')
+        assertContains(response, f'href="{reverse("declaration:sign-start")}" class="govuk-back')
+        assert not Signing.objects.exists()
+
+    def test_starts_the_draft_with_the_organisation_and_asks_the_role(self):
+        user = UserFactory()
+        organisation = OrganisationFactory(slug="borsetshire")
+
+        response = client_for(user).post(
+            reverse("declaration:sign-new"), {"organisation": "borsetshire"}
+        )
 
         signing = Signing.objects.get(signer=user)
-        assertRedirects(response, step_url("organisation", signing))
+        assert (signing.status, signing.organisation) == (SigningStatus.DRAFT, organisation)
+        assertRedirects(response, step_url("role", signing))
 
-    def test_start_sends_an_anonymous_visitor_to_sign_in(self, client):
-        response = client.post(reverse("declaration:sign-new"))
+    def test_a_second_press_leaves_one_draft(self):
+        user = UserFactory()
+        OrganisationFactory(slug="borsetshire")
+        client = client_for(user)
 
-        assert response.status_code == 302
-        assert response["Location"].startswith(reverse("accounts:sign-in"))
+        client.post(reverse("declaration:sign-new"), {"organisation": "borsetshire"})
+        response = client.post(reverse("declaration:sign-new"), {"organisation": "borsetshire"})
+
+        signing = Signing.objects.get(signer=user)
+        assertRedirects(response, step_url("role", signing))
+
+    @pytest.mark.parametrize(
+        ("value", "message"),
+        [("", "Select your organisation"), ("old", "Select your organisation from the list")],
+    )
+    def test_shows_an_error_and_starts_nothing_when_invalid(self, value, message):
+        user = UserFactory()
+        OrganisationFactory(slug="old", closed=True)
+
+        response = client_for(user).post(reverse("declaration:sign-new"), {"organisation": value})
+
+        assert_error(response, message)
         assert not Signing.objects.exists()
+
+    def test_shows_the_already_signed_page_and_starts_nothing_when_it_has_signed(self):
+        user = UserFactory()
+        SigningFactory(organisation=OrganisationFactory(slug="borsetshire"))
+
+        response = client_for(user).post(
+            reverse("declaration:sign-new"), {"organisation": "borsetshire"}
+        )
+
+        assertRedirects(response, reverse("declaration:sign-already-signed", args=["borsetshire"]))
+        assert not Signing.objects.filter(signer=user).exists()
+
+    def test_the_already_signed_page_goes_back_to_the_first_question(self):
+        SigningFactory(organisation=OrganisationFactory(slug="borsetshire"))
+
+        response = client_for(UserFactory()).get(
+            reverse("declaration:sign-already-signed", args=["borsetshire"])
+        )
+
+        assertContains(response, f'href="{reverse("declaration:sign-new")}" class="govuk-back')
+
+    def test_sends_an_anonymous_visitor_to_sign_in_and_back_here(self, client):
+        response = client.get(reverse("declaration:sign-new"))
+
+        assertRedirects(
+            response,
+            f"{reverse('accounts:sign-in')}?next=%2Fdeclaration%2Fsign%2Fnew%2F",
+            fetch_redirect_response=False,
+        )
+
+
+class TestNewSigningForAnUnlistedOrganisation:
+    VALID = {
+        "name": "Borsetshire Fire and Rescue Service",
+        "organisation_type": OrganisationType.FIRE_AND_RESCUE,
+        "website": "www.borsetshire-fire.example",
+        "region": "South West",
+    }
+    URL = "/declaration/sign/new/organisation-details/"
+
+    def test_asks_about_the_organisation_without_starting_a_draft(self):
+        response = client_for(UserFactory()).get(self.URL)
+
+        assertContains(response, "Tell us about your organisation")
+        assertContains(response, f'href="{reverse("declaration:sign-new")}" class="govuk-back')
+        assert not Signing.objects.exists()
+
+    def test_starts_the_draft_with_the_organisation_described_and_asks_the_role(self):
+        user = UserFactory()
+
+        response = client_for(user).post(self.URL, self.VALID)
+
+        signing = Signing.objects.get(signer=user)
+        assert signing.proposed_name == "Borsetshire Fire and Rescue Service"
+        assert signing.proposed_website == "https://www.borsetshire-fire.example"
+        assertRedirects(response, step_url("role", signing))
+
+    @pytest.mark.parametrize(
+        ("field", "value", "message"),
+        [
+            ("name", "", "Enter the name of your organisation"),
+            ("organisation_type", "", "Select the type of organisation"),
+            ("website", "not a website", "Enter a website address in the correct format"),
+            ("region", "", "Select the region your organisation works in"),
+        ],
+    )
+    def test_shows_an_error_keeps_the_answers_and_starts_nothing_when_invalid(
+        self, field, value, message
+    ):
+        response = client_for(UserFactory()).post(self.URL, {**self.VALID, field: value})
+
+        assert_error(response, message)
+        if field != "name":
+            assertContains(response, 'value="Borsetshire Fire and Rescue Service"')
+        assert not Signing.objects.exists()
+
+
+class TestDeleteDraft:
+    def test_asks_the_signer_to_confirm_with_a_warning(self, draft):
+        response = client_for(draft.signer).get(step_url("delete", draft))
+
+        assertContains(response, "Are you sure you want to delete this draft?")
+        assertContains(response, "govuk-warning-text")
+        assertContains(response, "You cannot undo this")
+        assertContains(response, "Delete draft</button>")
+        assertContains(response, f'href="{reverse("pages:account")}">Cancel')
+        assert Signing.objects.filter(pk=draft.pk).exists()
+
+    def test_deletes_the_draft_and_says_so_on_the_account_page(self, draft):
+        response = client_for(draft.signer).post(step_url("delete", draft), follow=True)
+
+        assertRedirects(response, reverse("pages:account"))
+        assertContains(response, f"You have deleted your draft signing {draft.reference}")
+        assertNotContains(response, "Organisation not chosen yet")
+        assert not Signing.objects.filter(pk=draft.pk).exists()
+
+    def test_a_second_press_goes_to_the_account_page_too(self, draft):
+        client = client_for(draft.signer)
+        client.post(step_url("delete", draft))
+
+        response = client.post(step_url("delete", draft))
+
+        assertRedirects(response, reverse("pages:account"), fetch_redirect_response=False)
+
+    def test_cancel_goes_back_to_check_your_answers_when_opened_from_there(self):
+        signing = SigningFactory(draft=True)
+        client = client_for(signing.signer)
+
+        check = client.get(step_url("check", signing))
+        response = client.get(f"{step_url('delete', signing)}?from=check")
+
+        assertContains(check, f'href="{step_url("delete", signing)}?from=check">Delete this draft')
+        assertContains(response, f'href="{step_url("check", signing)}">Cancel')
+
+    def test_not_found_and_nothing_deleted_for_someone_else(self, draft):
+        other = client_for(UserFactory())
+
+        assert other.get(step_url("delete", draft)).status_code == 404
+        other.post(step_url("delete", draft))
+
+        assert Signing.objects.filter(pk=draft.pk).exists()
+
+    def test_keeps_a_submitted_signing_and_says_why(self):
+        signing = SigningFactory(submitted=True)
+
+        response = client_for(signing.signer).post(step_url("delete", signing), follow=True)
+
+        assertRedirects(response, reverse("pages:account"))
+        assertContains(response, "has been submitted, so it cannot be deleted")
+        assert Signing.objects.get(pk=signing.pk).status == SigningStatus.SUBMITTED
 
 
 class TestOnlyTheSignerSeesTheirDraft:
@@ -605,6 +772,7 @@ class TestAccountPage:
 
         assertContains(response, "Your signings")
         assertContains(response, f'href="{step_url("role", draft)}">Continue')
+        assertContains(response, f'href="{step_url("delete", draft)}">Delete')
         assertContains(response, f'href="{step_url("withdraw", pending)}">Withdraw')
         assertContains(response, "We could not confirm it.")
         assertContains(response, "govuk-tag--green")
