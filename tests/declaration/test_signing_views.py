@@ -84,6 +84,38 @@ class TestStartPage:
         assertContains(response, f'href="{reverse("declaration:sign-new")}" role="button"')
 
 
+class TestFindingHowToSign:
+    """Signing is a press away from the home page and the Declaration."""
+
+    START_BUTTON = re.compile(
+        r'<a href="/declaration/sign/" role="button" draggable="false" '
+        r'class="govuk-button govuk-button--start" data-module="govuk-button">\s*'
+        r"Sign the Declaration"
+    )
+
+    def test_the_home_page_has_a_start_button(self, client):
+        response = client.get(reverse("pages:home"))
+
+        assert self.START_BUTTON.search(response.text)
+
+    def test_the_declaration_has_a_start_button_and_says_so_before_its_text(self, client):
+        response = client.get(reverse("declaration:declaration"))
+
+        assert self.START_BUTTON.search(response.text)
+        inset = re.search(r'<div class="govuk-inset-text">(.*?)</div>', response.text, re.S)
+        assert inset is not None
+        assert 'href="/declaration/sign/">sign the Declaration</a>' in inset.group(1)
+
+    def test_who_can_sign_links_to_signing_for_an_organisation_not_listed(self, client):
+        response = client.get(reverse("pages:home"))
+
+        assertContains(
+            response,
+            'If yours is not one of them, <a class="govuk-link" href="/declaration/sign/">'
+            "you can still sign</a>",
+        )
+
+
 class TestNewSigning:
     """The first question, the organisation, before any draft exists: the answer starts it."""
 
