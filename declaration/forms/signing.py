@@ -88,13 +88,13 @@ class OrganisationDetailsForm(forms.Form):
     )
     website = forms.URLField(
         label="Website",
-        help_text="For example, https://www.borsetshire.gov.uk",
+        help_text="For example, https://www.example.gov.uk",
         max_length=200,
         assume_scheme="https",
         error_messages={
             "required": "Enter your organisation's website",
             "invalid": "Enter a website address in the correct format, like "
-            "https://www.borsetshire.gov.uk",
+            "https://www.example.gov.uk",
             "max_length": "Website must be 200 characters or fewer",
         },
         widget=forms.URLInput(
@@ -204,7 +204,7 @@ class DigitalLeadForm(forms.Form):
         max_length=254,
         error_messages={
             "required": "Enter the digital lead's email address",
-            "invalid": "Enter an email address in the correct format, like name@borsetshire.gov.uk",
+            "invalid": "Enter an email address in the correct format, like name@example.gov.uk",
             "max_length": "Email address must be 254 characters or fewer",
         },
         widget=forms.EmailInput(attrs={"class": "govuk-input", "spellcheck": "false"}),

@@ -256,7 +256,7 @@ class StakeholderForm(SectionCompletedMixin):
         required=False,
         max_length=254,
         error_messages={
-            "invalid": "Enter an email address in the correct format, like name@borsetshire.gov.uk",
+            "invalid": "Enter an email address in the correct format, like name@example.gov.uk",
             "max_length": "Email address must be 254 characters or fewer",
         },
         widget=forms.EmailInput(attrs={"class": "govuk-input", "spellcheck": "false"}),
@@ -306,8 +306,7 @@ def _contact_fields() -> dict[str, forms.Field]:
             max_length=254,
             error_messages={
                 "required": "Enter the contact's email address",
-                "invalid": "Enter an email address in the correct format, like "
-                "name@borsetshire.gov.uk",
+                "invalid": "Enter an email address in the correct format, like name@example.gov.uk",
                 "max_length": "Email address must be 254 characters or fewer",
             },
             widget=forms.EmailInput(attrs={"class": "govuk-input", "spellcheck": "false"}),
