@@ -59,4 +59,6 @@ urlpatterns = [
         signing.sign_withdraw,
         name="sign-withdraw",
     ),
+    # What a submitted signing said, read only, for its signer and its organisation's members.
+    path("declaration/signings/<str:reference>/", signing.signing_detail, name="signing-detail"),
 ]

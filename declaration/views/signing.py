@@ -21,6 +21,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from declaration.errors import AlreadySigned, DeclarationError, TransitionNotAllowed
@@ -45,6 +46,7 @@ from declaration.selectors.signing import (
     STEP_ROLE,
     STEP_SENIOR_LEADER,
 )
+from declaration.selectors.signing_record import signing_record_get
 from declaration.services import joining
 from declaration.services import signing as services
 from declaration.services.signing import OrganisationClosed, SigningIncomplete
@@ -581,6 +583,22 @@ def sign_delete(request: AuthenticatedHttpRequest, reference: str) -> HttpRespon
                 _step_url(STEP_CHECK, signing) if from_check else reverse("pages:account")
             ),
         },
+    )
+
+
+@never_cache
+@login_required
+@require_safe
+def signing_detail(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
+    """Show what a submitted signing said, read only: to its signer, and to the approved
+    members of its organisation. Anyone else is told it does not exist."""
+    record = signing_record_get(reference=reference, viewer=request.user)
+    if record is None:
+        raise Http404("No such signing.")
+    return render(
+        request,
+        "declaration/signing/detail.html",
+        {"record": record, "back_url": reverse("pages:account")},
     )
 
 

@@ -32,6 +32,9 @@ URL_ACCESS: dict[str, tuple[dict[str, object], dict[str, int]]] = {
     "declaration:sign-delete": (_DRAFT, signed_in(404)),
     "declaration:sign-confirmation": ({"reference": SUBMITTED_REFERENCE}, signed_in(404)),
     "declaration:sign-withdraw": ({"reference": SUBMITTED_REFERENCE}, signed_in(404)),
+    # What a signing said: its signer's and its organisation's approved members' only. No
+    # role in the table signed it or belongs to its organisation.
+    "declaration:signing-detail": ({"reference": SUBMITTED_REFERENCE}, signed_in(404)),
     # Anyone signed in may learn that an organisation has signed, and ask to join it.
     "declaration:sign-already-signed": ({"slug": SIGNED_SLUG}, signed_in(200)),
     "declaration:sign-join": ({"slug": SIGNED_SLUG}, signed_in(405)),
