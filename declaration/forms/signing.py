@@ -8,8 +8,8 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Fieldset, Layout, Size
 from django import forms
 
-from declaration.models import Organisation, OrganisationType, Principle
-from declaration.selectors.signing import organisations_for_signing
+from declaration.forms.organisation_picker import OrganisationPickerField
+from declaration.models import OrganisationType, Principle
 
 REGIONS = (
     "East Midlands",
@@ -58,26 +58,16 @@ def _text(
 class OrganisationForm(forms.Form):
     """Which organisation, from the register, the signer is signing for."""
 
-    organisation = forms.ModelChoiceField(
+    organisation = OrganisationPickerField(
         label="Which organisation are you signing for?",
-        help_text="Start typing its name, then choose it from the list.",
-        queryset=Organisation.objects.none(),
-        empty_label="",
-        to_field_name="slug",
         error_messages={
             "required": "Select your organisation",
             "invalid_choice": "Select your organisation from the list",
         },
-        widget=forms.Select(
-            attrs={"class": "govuk-select", "data-organisation-autocomplete": "true"}
-        ),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["organisation"]
-        assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = organisations_for_signing()
         self.helper = _helper(Field.text("organisation", label_size=Size.LARGE, label_tag="h1"))
 
 
@@ -98,13 +88,13 @@ class OrganisationDetailsForm(forms.Form):
     )
     website = forms.URLField(
         label="Website",
-        help_text="For example, https://www.borsetshire.gov.uk",
+        help_text="For example, https://www.example.gov.uk",
         max_length=200,
         assume_scheme="https",
         error_messages={
             "required": "Enter your organisation's website",
             "invalid": "Enter a website address in the correct format, like "
-            "https://www.borsetshire.gov.uk",
+            "https://www.example.gov.uk",
             "max_length": "Website must be 200 characters or fewer",
         },
         widget=forms.URLInput(
@@ -214,7 +204,7 @@ class DigitalLeadForm(forms.Form):
         max_length=254,
         error_messages={
             "required": "Enter the digital lead's email address",
-            "invalid": "Enter an email address in the correct format, like name@borsetshire.gov.uk",
+            "invalid": "Enter an email address in the correct format, like name@example.gov.uk",
             "max_length": "Email address must be 254 characters or fewer",
         },
         widget=forms.EmailInput(attrs={"class": "govuk-input", "spellcheck": "false"}),

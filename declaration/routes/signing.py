@@ -6,7 +6,13 @@ from declaration.views import signing
 
 urlpatterns = [
     path("declaration/sign/", signing.sign_start, name="sign-start"),
+    # A signing not started yet: its first answer, the organisation, starts the draft.
     path("declaration/sign/new/", signing.sign_new, name="sign-new"),
+    path(
+        "declaration/sign/new/organisation-details/",
+        signing.sign_new_organisation_details,
+        name="sign-new-organisation-details",
+    ),
     # Organisations before references, so that no reference can shadow these pages.
     path(
         "declaration/sign/organisations/<slug:slug>/",
@@ -47,9 +53,12 @@ urlpatterns = [
         signing.sign_confirmation,
         name="sign-confirmation",
     ),
+    path("declaration/sign/<str:reference>/delete/", signing.sign_delete, name="sign-delete"),
     path(
         "declaration/sign/<str:reference>/withdraw/",
         signing.sign_withdraw,
         name="sign-withdraw",
     ),
+    # What a submitted signing said, read only, for its signer and its organisation's members.
+    path("declaration/signings/<str:reference>/", signing.signing_detail, name="signing-detail"),
 ]

@@ -8,7 +8,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -51,11 +50,6 @@ def declaration_version_current() -> DeclarationVersion | None:
         .order_by("-number")
         .first()
     )
-
-
-def organisations_for_signing() -> QuerySet[Organisation]:
-    """Return the organisations a signer may choose: those in the register still open."""
-    return Organisation.objects.filter(closed_on__isnull=True).order_by("name")
 
 
 def signing_for_signer_get(
@@ -261,6 +255,11 @@ _STATUS_TAG_CLASSES = {
 _DRAFT_LABEL = "Not finished"
 
 
+def status_tag_class(status: SigningStatus) -> str:
+    """Return the GOV.UK tag class that shows a signing's state."""
+    return _STATUS_TAG_CLASSES[status]
+
+
 @dataclass(frozen=True)
 class AccountSigning:
     """One of a signer's signings, ready for the "Your signings" list on their account page."""
@@ -273,22 +272,34 @@ class AccountSigning:
     signed_on: date | None
     rejection_reason: str
     continue_url: str
+    delete_url: str
     withdraw_url: str
+    view_url: str
 
     @property
     def can_continue(self) -> bool:
         return bool(self.continue_url)
 
     @property
+    def can_delete(self) -> bool:
+        return bool(self.delete_url)
+
+    @property
     def can_withdraw(self) -> bool:
         return bool(self.withdraw_url)
+
+    @property
+    def can_view(self) -> bool:
+        return bool(self.view_url)
 
 
 def signings_for_account(*, user: User) -> list[AccountSigning]:
     """Return the signings ``user`` started, newest first, ready to list on their account.
 
-    A draft has a link to continue where the signer left off; a pending signing a link to
-    withdraw it; a rejected one the reason staff gave. One query, however many there are.
+    A draft has links to continue where the signer left off and to delete it; any other a
+    link to see what it said; a pending signing a link to withdraw it; a rejected one the
+    reason staff gave. One query, however
+    many there are.
     """
     signings = (
         Signing.objects.filter(signer=user)
@@ -306,6 +317,8 @@ def _account_signing(signing: Signing) -> AccountSigning:
         if is_draft
         else ""
     )
+    delete_url = reverse("declaration:sign-delete", args=[signing.reference]) if is_draft else ""
+    view_url = "" if is_draft else reverse("declaration:signing-detail", args=[signing.reference])
     withdraw_url = (
         reverse("declaration:sign-withdraw", args=[signing.reference])
         if status == SigningStatus.SUBMITTED
@@ -315,10 +328,12 @@ def _account_signing(signing: Signing) -> AccountSigning:
         reference=signing.reference,
         organisation_name=signing.organisation_name or "Organisation not chosen yet",
         status_label=_DRAFT_LABEL if is_draft else status.label,
-        tag_class=_STATUS_TAG_CLASSES[status],
+        tag_class=status_tag_class(status),
         started_on=timezone.localdate(signing.created_at),
         signed_on=signing.signed_on,
         rejection_reason=signing.rejection_reason if status == SigningStatus.REJECTED else "",
         continue_url=continue_url,
+        delete_url=delete_url,
         withdraw_url=withdraw_url,
+        view_url=view_url,
     )

@@ -1,8 +1,10 @@
-"""Writes about signing the Declaration: the signer's draft, submitting it, withdrawing it.
+"""Writes about signing the Declaration: the signer's draft, submitting it, withdrawing it,
+or deleting it before it is submitted.
 
-The journey keeps every answer in a draft ``Signing`` as each page is saved; only the
-signer who started a draft may change it. Staff moderation (publish, reject, unpublish) and
-an organisation admin's withdrawal of a published signing live elsewhere.
+A draft starts when the signer gives its first answer, the organisation, and the journey
+keeps every later answer in it as each page is saved; only the signer who started a draft
+may change it. Staff moderation (publish, reject, unpublish) and an organisation admin's
+withdrawal of a published signing live elsewhere.
 """
 
 from __future__ import annotations
@@ -12,7 +14,6 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -77,29 +78,90 @@ class NoDeclarationVersion(DeclarationError):
     """No version of the Declaration is published yet, so there is nothing to sign."""
 
 
-def signing_start(*, signer: User) -> Signing:
-    """Start a draft signing for ``signer`` and return it.
+def _organisation_may_sign(organisation: Organisation) -> None:
+    """Raise ``OrganisationClosed`` or ``AlreadySigned`` if ``organisation`` cannot sign now."""
+    if not organisation.is_active:
+        raise OrganisationClosed(f"{organisation} has closed, so it cannot sign.")
+    if signing_live_get(organisation=organisation) is not None:
+        raise AlreadySigned(f"{organisation} has already signed, or is waiting for checks.")
 
-    A signer who already has a draft with no answers at all gets that one back, so that
-    pressing Start twice leaves one draft, not two.
+
+def _signer_lock(signer: User) -> None:
+    """Lock the signer's row, so that two starts at once (a double press) queue here and
+    the second finds the draft the first made."""
+    User.objects.select_for_update(no_key=True).filter(pk=signer.pk).first()
+
+
+def _started(signing: Signing, *, signer: User) -> Signing:
+    audit_record(
+        actor=signer,
+        verb="declaration.signing.started",
+        target=signing,
+        data={
+            "organisation": signing.organisation_name,
+            "unlisted": signing.is_organisation_unlisted,
+        },
+    )
+    return signing
+
+
+def signing_start(*, signer: User, organisation: Organisation) -> Signing:
+    """Start a draft signing for ``organisation``, from the register, and return it.
+
+    A draft starts with its first answer, so that no empty draft is ever left behind.
+    Raise ``AlreadySigned`` when the organisation has a pending or published signing (the
+    caller offers to join it instead), and ``OrganisationClosed`` for one that has ended.
+    A signer who already has a draft for the organisation gets that one back, so pressing
+    Continue twice, or starting again, leaves one draft, not two.
     """
     with transaction.atomic():
-        # Two presses at once must not both find no empty draft and make one each.
-        User.objects.select_for_update().filter(pk=signer.pk).first()
-        unanswered = Q(organisation__isnull=True) & Q(**dict.fromkeys(_ORGANISATION_FIELDS[1:], ""))
-        for field in sorted(ANSWER_FIELDS - {"project_principles"}):
-            unanswered &= Q(**{field: ""})
-        empty = (
-            Signing.objects.filter(unanswered, signer=signer, status=SigningStatus.DRAFT)
-            .filter(project_principles=[])
+        _signer_lock(signer)
+        _organisation_may_sign(organisation)
+        existing = (
+            Signing.objects.filter(
+                signer=signer, status=SigningStatus.DRAFT, organisation=organisation
+            )
             .order_by("created_at")
             .first()
         )
-        if empty is not None:
-            return empty
-        signing = Signing.objects.create(signer=signer)
-        audit_record(actor=signer, verb="declaration.signing.started", target=signing)
-    return signing
+        if existing is not None:
+            return existing
+        signing = Signing.objects.create(signer=signer, organisation=organisation)
+        return _started(signing, signer=signer)
+
+
+def signing_start_unlisted(
+    *, signer: User, name: str, organisation_type: str, website: str, region: str
+) -> Signing:
+    """Start a draft signing for an organisation the register does not have, as the signer
+    describes it, and return it.
+
+    A signer who already has a draft for an unlisted organisation of the same name (in any
+    case) gets that one back, as it was.
+    """
+    name = name.strip()
+    with transaction.atomic():
+        _signer_lock(signer)
+        existing = (
+            Signing.objects.filter(
+                signer=signer,
+                status=SigningStatus.DRAFT,
+                organisation__isnull=True,
+                proposed_name__iexact=name,
+            )
+            .order_by("created_at")
+            .first()
+        )
+        if existing is not None:
+            return existing
+        signing = Signing.objects.create(
+            signer=signer,
+            proposed_name=name,
+            proposed_type=organisation_type,
+            proposed_website=website.strip(),
+            proposed_region=region.strip(),
+        )
+        return _started(signing, signer=signer)
 
 
 def _draft_lock(signing: Signing, *, changed_by: User) -> Signing:
@@ -129,10 +191,7 @@ def signing_organisation_choose(
     """
     with transaction.atomic():
         signing = _draft_lock(signing, changed_by=chosen_by)
-        if not organisation.is_active:
-            raise OrganisationClosed(f"{organisation} has closed, so it cannot sign.")
-        if signing_live_get(organisation=organisation) is not None:
-            raise AlreadySigned(f"{organisation} has already signed, or is waiting for checks.")
+        _organisation_may_sign(organisation)
         signing.organisation = organisation
         signing.proposed_name = ""
         signing.proposed_type = ""
@@ -298,6 +357,44 @@ def _submitted_emails_queue(signing: Signing) -> None:
         body=render_to_string("declaration/email/signing_submitted_digital_lead.txt", context),
         idempotency_key=f"declaration.signing.submitted.{signing.pk}.digital_lead",
     )
+
+
+def signing_draft_delete(*, signing: Signing, deleted_by: User) -> None:
+    """Delete the signer's draft, which nobody else has seen: they no longer want it.
+
+    Only its signer may, and only before it is submitted; a submitted signing is withdrawn
+    instead. The audit event keeps its reference, organisation and answers. Raise
+    ``TransitionNotAllowed`` otherwise, or when it has already been deleted.
+    """
+    with transaction.atomic():
+        locked = (
+            Signing.objects.select_for_update(of=("self",))
+            .select_related("organisation")
+            .filter(pk=signing.pk)
+            .first()
+        )
+        if locked is None:
+            raise TransitionNotAllowed(
+                f"Draft signing {signing.reference} has already been deleted."
+            )
+        if locked.status != SigningStatus.DRAFT:
+            raise TransitionNotAllowed(
+                f"Signing {locked.reference} has been submitted, so it cannot be deleted."
+            )
+        if locked.signer_id != deleted_by.pk:
+            raise TransitionNotAllowed(f"Only its signer can delete signing {locked.reference}.")
+        audit_record(
+            actor=deleted_by,
+            verb="declaration.signing.draft_deleted",
+            target=locked,
+            data={
+                "reference": locked.reference,
+                "organisation": locked.organisation_name,
+                "unlisted": locked.is_organisation_unlisted,
+                "answers": {name: getattr(locked, name) for name in sorted(ANSWER_FIELDS)},
+            },
+        )
+        locked.delete()
 
 
 def signing_withdraw_pending(*, signing: Signing, withdrawn_by: User, reason: str = "") -> Signing:

@@ -21,7 +21,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from declaration.errors import AlreadySigned, DeclarationError, TransitionNotAllowed
 from declaration.forms.signing import (
@@ -45,6 +46,7 @@ from declaration.selectors.signing import (
     STEP_ROLE,
     STEP_SENIOR_LEADER,
 )
+from declaration.selectors.signing_record import signing_record_get
 from declaration.services import joining
 from declaration.services import signing as services
 from declaration.services.signing import OrganisationClosed, SigningIncomplete
@@ -90,31 +92,25 @@ def signer_draft(view: DraftView) -> Callable[..., HttpResponse]:
     return login_required(wrapped)
 
 
-@require_GET
+@require_safe
 def sign_start(request: HttpRequest) -> HttpResponse:
-    """Say what signing commits an organisation to, what it gets, and what the signer needs."""
+    """Say what signing commits an organisation to, what it gets, and what the signer needs.
+
+    Start now asks the first question; someone not signed in signs in first, and the link
+    in their email brings them to it.
+    """
     start_url = reverse("declaration:sign-new")
-    sign_in_url = (
-        f"{reverse(settings.LOGIN_URL)}?{urlencode({'next': reverse('declaration:sign-start')})}"
-    )
+    if not request.user.is_authenticated:
+        start_url = f"{reverse(settings.LOGIN_URL)}?{urlencode({'next': start_url})}"
     return render(
         request,
         "declaration/signing/start.html",
         {
             "principles": Principle.labels,
             "start_url": start_url,
-            "sign_in_url": sign_in_url,
             "needs_sign_in": not request.user.is_authenticated,
         },
     )
-
-
-@login_required
-@require_POST
-def sign_new(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """Start a draft signing (Start now on the start page) and ask the first question."""
-    signing = services.signing_start(signer=request.user)
-    return redirect(_step_url(STEP_ORGANISATION, signing))
 
 
 @dataclass(frozen=True)
@@ -161,30 +157,36 @@ def _question_page(
     )
 
 
-def _already_signed_url(organisation: Organisation, signing: Signing) -> str:
+def _already_signed_url(organisation: Organisation, signing: Signing | None) -> str:
     url = reverse("declaration:sign-already-signed", args=[organisation.slug])
+    if signing is None:
+        return url
     return f"{url}?{urlencode({'reference': signing.reference})}"
 
 
-@require_http_methods(["GET", "POST"])
-@signer_draft
-def sign_organisation(request: AuthenticatedHttpRequest, signing: Signing) -> HttpResponse:
+def _organisation_page(request: AuthenticatedHttpRequest, signing: Signing | None) -> HttpResponse:
     """Ask which organisation, from the register, the signer is signing for.
 
-    One that has already signed, or is waiting for checks, ends the journey: the signer is
-    shown who signed, and offered to join it instead.
+    With no ``signing`` yet, the answer starts the draft: none exists before it. One that
+    has already signed, or is waiting for checks, ends the journey: the signer is shown who
+    signed, and offered to join it instead.
     """
-    from_check = _is_from_check(request)
+    from_check = signing is not None and _is_from_check(request)
+    chosen = signing.organisation if signing is not None else None
     form = OrganisationForm(
-        request.POST or None,
-        initial={"organisation": signing.organisation.slug if signing.organisation else None},
+        request.POST or None, initial={"organisation": chosen.slug if chosen else None}
     )
     if request.method == "POST" and form.is_valid():
         organisation = form.cleaned_data["organisation"]
         try:
-            services.signing_organisation_choose(
-                signing=signing, organisation=organisation, chosen_by=request.user
-            )
+            if signing is None:
+                started = services.signing_start(signer=request.user, organisation=organisation)
+                next_url = _step_url(selectors.signing_next_step(started), started)
+            else:
+                services.signing_organisation_choose(
+                    signing=signing, organisation=organisation, chosen_by=request.user
+                )
+                next_url = _step_url(STEP_CHECK if from_check else STEP_ROLE, signing)
         except AlreadySigned:
             return redirect(_already_signed_url(organisation, signing))
         except OrganisationClosed as error:
@@ -192,7 +194,15 @@ def sign_organisation(request: AuthenticatedHttpRequest, signing: Signing) -> Ht
         except TransitionNotAllowed:
             return redirect("pages:account")
         else:
-            return redirect(_step_url(STEP_CHECK if from_check else STEP_ROLE, signing))
+            return redirect(next_url)
+    if signing is None:
+        back_url = reverse("declaration:sign-start")
+        unlisted_url = reverse("declaration:sign-new-organisation-details")
+    else:
+        back_url = (
+            _step_url(STEP_CHECK, signing) if from_check else reverse("declaration:sign-start")
+        )
+        unlisted_url = _step_url(STEP_ORGANISATION_DETAILS, signing, from_check=from_check)
     return render(
         request,
         "declaration/signing/organisation.html",
@@ -200,15 +210,62 @@ def sign_organisation(request: AuthenticatedHttpRequest, signing: Signing) -> Ht
             "form": form,
             "signing": signing,
             "title": "Which organisation are you signing for?",
-            "back_url": (
-                _step_url(STEP_CHECK, signing) if from_check else reverse("declaration:sign-start")
-            ),
-            "unlisted_url": _step_url(STEP_ORGANISATION_DETAILS, signing, from_check=from_check),
+            "back_url": back_url,
+            "unlisted_url": unlisted_url,
         },
     )
 
 
-@require_http_methods(["GET", "POST"])
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def sign_new(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Ask the first question, the organisation, of a signing not started yet."""
+    return _organisation_page(request, None)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@signer_draft
+def sign_organisation(request: AuthenticatedHttpRequest, signing: Signing) -> HttpResponse:
+    """Ask again, or change, which organisation the draft is for."""
+    return _organisation_page(request, signing)
+
+
+ORGANISATION_DETAILS = Question(
+    OrganisationDetailsForm,
+    "declaration/signing/organisation_details.html",
+    "Tell us about your organisation",
+)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def sign_new_organisation_details(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Ask about an organisation that is not in the register, for a signing not started
+    yet: the answer starts the draft."""
+    form = OrganisationDetailsForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        answers = form.cleaned_data
+        signing = services.signing_start_unlisted(
+            signer=request.user,
+            name=answers["name"],
+            organisation_type=answers["organisation_type"],
+            website=answers["website"],
+            region=answers["region"],
+        )
+        return redirect(_step_url(selectors.signing_next_step(signing), signing))
+    return render(
+        request,
+        ORGANISATION_DETAILS.template,
+        {
+            "form": form,
+            "signing": None,
+            "title": ORGANISATION_DETAILS.title,
+            "back_url": reverse("declaration:sign-new"),
+        },
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
 @signer_draft
 def sign_organisation_details(request: AuthenticatedHttpRequest, signing: Signing) -> HttpResponse:
     """Ask about an organisation that is not in the register."""
@@ -227,11 +284,7 @@ def sign_organisation_details(request: AuthenticatedHttpRequest, signing: Signin
     return _question_page(
         request,
         signing,
-        question=Question(
-            OrganisationDetailsForm,
-            "declaration/signing/organisation_details.html",
-            "Tell us about your organisation",
-        ),
+        question=ORGANISATION_DETAILS,
         initial={
             "name": signing.proposed_name,
             "organisation_type": signing.proposed_type,
@@ -275,7 +328,7 @@ def _organisation_step(signing: Signing) -> str:
     return STEP_ORGANISATION_DETAILS if signing.is_organisation_unlisted else STEP_ORGANISATION
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @signer_draft
 def sign_role(request: AuthenticatedHttpRequest, signing: Signing) -> HttpResponse:
     """Ask the signer's role in the organisation."""
@@ -288,7 +341,7 @@ def sign_role(request: AuthenticatedHttpRequest, signing: Signing) -> HttpRespon
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @signer_draft
 def sign_senior_leader(request: AuthenticatedHttpRequest, signing: Signing) -> HttpResponse:
     """Ask who signs on the organisation's behalf, and which elected member supports it."""
@@ -305,7 +358,7 @@ def sign_senior_leader(request: AuthenticatedHttpRequest, signing: Signing) -> H
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @signer_draft
 def sign_digital_lead(request: AuthenticatedHttpRequest, signing: Signing) -> HttpResponse:
     """Ask who leads the organisation's digital, IT or transformation teams."""
@@ -322,7 +375,7 @@ def sign_digital_lead(request: AuthenticatedHttpRequest, signing: Signing) -> Ht
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @signer_draft
 def sign_project(request: AuthenticatedHttpRequest, signing: Signing) -> HttpResponse:
     """Ask about the declaration project the organisation commits to."""
@@ -410,7 +463,7 @@ class PageError:
     url: str
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @signer_draft
 def sign_check(request: AuthenticatedHttpRequest, signing: Signing) -> HttpResponse:
     """Show every answer, each with a Change link, and submit the signing."""
@@ -444,12 +497,13 @@ def sign_check(request: AuthenticatedHttpRequest, signing: Signing) -> HttpRespo
             "errors": errors if request.method == "POST" else [],
             "incomplete": errors,
             "back_url": _step_url(STEP_PROJECT, signing),
+            "delete_url": _step_url("delete", signing, from_check=True),
         },
     )
 
 
 @login_required
-@require_GET
+@require_safe
 def sign_confirmation(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     """Confirm the submission with its reference, and say what happens next."""
     signing = selectors.signing_for_signer_get(
@@ -463,7 +517,7 @@ def sign_confirmation(request: AuthenticatedHttpRequest, reference: str) -> Http
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def sign_withdraw(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     """Let the signer take back a signing that staff have not checked yet, after a warning."""
     signing = selectors.signing_for_signer_get(
@@ -495,6 +549,59 @@ def sign_withdraw(request: AuthenticatedHttpRequest, reference: str) -> HttpResp
     )
 
 
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def sign_delete(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
+    """Ask the signer to confirm that they want their draft deleted, then delete it.
+
+    A second press of Delete, once the draft has gone, goes to the account page like the
+    first. A signing already submitted is withdrawn instead, from the account page.
+    """
+    signing = selectors.signing_for_signer_get(reference=reference, signer=request.user)
+    if signing is None:
+        if request.method == "POST":
+            return redirect("pages:account")
+        raise Http404("No such signing.")
+    if signing.status != SigningStatus.DRAFT:
+        messages.info(request, f"Signing {reference} has been submitted, so it cannot be deleted")
+        return redirect("pages:account")
+    from_check = _is_from_check(request)
+    if request.method == "POST":
+        try:
+            services.signing_draft_delete(signing=signing, deleted_by=request.user)
+        except TransitionNotAllowed as error:
+            messages.info(request, str(error))
+        else:
+            messages.success(request, f"You have deleted your draft signing {signing.reference}")
+        return redirect("pages:account")
+    return render(
+        request,
+        "declaration/signing/delete.html",
+        {
+            "signing": signing,
+            "back_url": (
+                _step_url(STEP_CHECK, signing) if from_check else reverse("pages:account")
+            ),
+        },
+    )
+
+
+@never_cache
+@login_required
+@require_safe
+def signing_detail(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
+    """Show what a submitted signing said, read only: to its signer, and to the approved
+    members of its organisation. Anyone else is told it does not exist."""
+    record = signing_record_get(reference=reference, viewer=request.user)
+    if record is None:
+        raise Http404("No such signing.")
+    return render(
+        request,
+        "declaration/signing/detail.html",
+        {"record": record, "back_url": reverse("pages:account")},
+    )
+
+
 def _organisation_or_404(slug: str) -> Organisation:
     organisation = organisation_get_by_slug(slug=slug)
     if organisation is None or not organisation.is_active:
@@ -504,7 +611,7 @@ def _organisation_or_404(slug: str) -> Organisation:
 
 def _back_to_journey_url(request: AuthenticatedHttpRequest) -> str:
     """Return the organisation question of the draft named in ``?reference=``, if it is the
-    signer's own draft; else the start page."""
+    signer's own draft; else that of a signing not started yet."""
     signing = selectors.signing_for_signer_get(
         reference=request.GET.get("reference", ""),
         signer=request.user,
@@ -512,11 +619,11 @@ def _back_to_journey_url(request: AuthenticatedHttpRequest) -> str:
     )
     if signing is not None:
         return _step_url(STEP_ORGANISATION, signing)
-    return reverse("declaration:sign-start")
+    return reverse("declaration:sign-new")
 
 
 @login_required
-@require_GET
+@require_safe
 def sign_already_signed(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     """Tell a second signer that the organisation has signed, or is waiting, and offer to join."""
     organisation = _organisation_or_404(slug)
@@ -553,7 +660,7 @@ def sign_join(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def sign_joined(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     """Confirm that the signer has joined the organisation, or is waiting for approval."""
     organisation = _organisation_or_404(slug)

@@ -9,8 +9,7 @@ from typing import Any
 from crispy_forms_gds.layout import Field, Fieldset, Size
 from django import forms
 
-from declaration.models import Organisation
-from declaration.selectors import organisations_active
+from declaration.forms.organisation_picker import OrganisationPickerField
 
 from .. import formats
 from ..models import ApplicationPartner, OutputType, Section
@@ -257,7 +256,7 @@ class StakeholderForm(SectionCompletedMixin):
         required=False,
         max_length=254,
         error_messages={
-            "invalid": "Enter an email address in the correct format, like name@borsetshire.gov.uk",
+            "invalid": "Enter an email address in the correct format, like name@example.gov.uk",
             "max_length": "Email address must be 254 characters or fewer",
         },
         widget=forms.EmailInput(attrs={"class": "govuk-input", "spellcheck": "false"}),
@@ -307,8 +306,7 @@ def _contact_fields() -> dict[str, forms.Field]:
             max_length=254,
             error_messages={
                 "required": "Enter the contact's email address",
-                "invalid": "Enter an email address in the correct format, like "
-                "name@borsetshire.gov.uk",
+                "invalid": "Enter an email address in the correct format, like name@example.gov.uk",
                 "max_length": "Email address must be 254 characters or fewer",
             },
             widget=forms.EmailInput(attrs={"class": "govuk-input", "spellcheck": "false"}),
@@ -319,27 +317,17 @@ def _contact_fields() -> dict[str, forms.Field]:
 class ApplicationPartnerForm(forms.Form):
     """A partner organisation to add, with the contact who will confirm its part."""
 
-    organisation = forms.ModelChoiceField(
+    organisation = OrganisationPickerField(
         label="Partner organisation",
-        help_text="Start typing its name, then choose it from the list.",
-        queryset=Organisation.objects.none(),
-        empty_label="",
-        to_field_name="slug",
         error_messages={
             "required": "Select the partner organisation",
             "invalid_choice": "Select the partner organisation from the list",
         },
-        widget=forms.Select(
-            attrs={"class": "govuk-select", "data-organisation-autocomplete": "true"}
-        ),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields.update(_contact_fields())
-        field = self.fields["organisation"]
-        assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = organisations_active()
         self.helper = helper("organisation", "contact_name", "contact_email")
 
 

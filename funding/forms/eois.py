@@ -7,8 +7,8 @@ from typing import Any
 from crispy_forms_gds.layout import Field, Size
 from django import forms
 
+from declaration.forms.organisation_picker import OrganisationPickerField
 from declaration.models import Organisation
-from declaration.selectors import organisations_active
 
 from ..models import Phase
 from .common import helper, long_text_field, money_field, text_field
@@ -81,24 +81,14 @@ class EoiDetailsForm(forms.Form):
 class PartnerForm(forms.Form):
     """An organisation to add as a partner, from the register."""
 
-    organisation = forms.ModelChoiceField(
+    organisation = OrganisationPickerField(
         label="Add a partner organisation",
-        help_text="Start typing its name, then choose it from the list.",
-        queryset=Organisation.objects.none(),
-        empty_label="",
-        to_field_name="slug",
         error_messages={
             "required": "Select the partner organisation",
             "invalid_choice": "Select the partner organisation from the list",
         },
-        widget=forms.Select(
-            attrs={"class": "govuk-select", "data-organisation-autocomplete": "true"}
-        ),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["organisation"]
-        assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = organisations_active()
         self.helper = helper(Field.text("organisation", label_size=Size.MEDIUM))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -41,10 +42,17 @@ SESSION_TOKEN = "accounts.sign_in_token"  # noqa: S105 - a session key
 SESSION_NEXT = "accounts.sign_in_next"
 
 
-def _safe_next(request: HttpRequest, candidate: str | None) -> str:
-    """Return ``candidate`` if it is a path on this site, else an empty string."""
-    if candidate and url_has_allowed_host_and_scheme(
-        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+def _safe_next(candidate: str | None) -> str:
+    """Return ``candidate`` if it is a path on this site, else an empty string.
+
+    Only a path will do: not a full address (even this site's), not one relative to the
+    current page, and not the sign-in pages themselves.
+    """
+    if (
+        candidate
+        and candidate.startswith("/")
+        and url_has_allowed_host_and_scheme(candidate, allowed_hosts=None)
+        and not candidate.startswith(reverse("accounts:sign-in"))
     ):
         return candidate
     return ""
@@ -58,9 +66,7 @@ def _minutes() -> int:
 @require_http_methods(["GET", "POST"])
 def sign_in(request: HttpRequest) -> HttpResponse:
     """Ask for an email address and send a sign-in link to it."""
-    form = SignInForm(
-        request.POST or None, initial={"next": _safe_next(request, request.GET.get("next"))}
-    )
+    form = SignInForm(request.POST or None, initial={"next": _safe_next(request.GET.get("next"))})
     context = {"form": form, "minutes": _minutes()}
     if request.method == "POST" and form.is_valid():
         email = form.cleaned_data["email"]
@@ -76,10 +82,10 @@ def sign_in(request: HttpRequest) -> HttpResponse:
         ):
             form.add_error("email", TOO_MANY_FOR_EMAIL)
         else:
-            services.sign_in_link_send(
-                email=email, next_url=_safe_next(request, form.cleaned_data["next"])
-            )
+            next_url = _safe_next(form.cleaned_data["next"])
+            services.sign_in_link_send(email=email, next_url=next_url)
             request.session["sign_in_email"] = email
+            request.session[SESSION_NEXT] = next_url
             return redirect("accounts:check-email")
         return render(request, "accounts/sign_in.html", context, status=429)
     return render(request, "accounts/sign_in.html", context)
@@ -88,11 +94,22 @@ def sign_in(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_GET
 def check_email(request: HttpRequest) -> HttpResponse:
-    """Tell the person to look for the link, the same whether or not the address is known."""
+    """Tell the person to look for the link, the same whether or not the address is known.
+
+    Asking for a new link keeps where they were going.
+    """
+    sign_in_url = reverse("accounts:sign-in")
+    next_url = _safe_next(request.session.get(SESSION_NEXT, ""))
+    if next_url:
+        sign_in_url = f"{sign_in_url}?{urlencode({'next': next_url})}"
     return render(
         request,
         "accounts/check_email.html",
-        {"email": request.session.get("sign_in_email", ""), "minutes": _minutes()},
+        {
+            "email": request.session.get("sign_in_email", ""),
+            "minutes": _minutes(),
+            "sign_in_url": sign_in_url,
+        },
     )
 
 
@@ -109,7 +126,7 @@ def sign_in_link(request: HttpRequest) -> HttpResponse:
     invalid = render(request, "accounts/sign_in_link_invalid.html", {"minutes": _minutes()})
     if request.method == "POST":
         token = request.session.pop(SESSION_TOKEN, "")
-        next_url = _safe_next(request, request.session.pop(SESSION_NEXT, ""))
+        next_url = _safe_next(request.session.pop(SESSION_NEXT, ""))
         user = services.sign_in_link_use(token=token)
         if user is None:
             return invalid
@@ -122,7 +139,7 @@ def sign_in_link(request: HttpRequest) -> HttpResponse:
     token = request.GET.get(settings.SESAME_TOKEN_NAME)
     if token is not None:
         request.session[SESSION_TOKEN] = token
-        request.session[SESSION_NEXT] = _safe_next(request, request.GET.get("next"))
+        request.session[SESSION_NEXT] = _safe_next(request.GET.get("next"))
         return redirect("accounts:link", permanent=False)
     if not services.sign_in_link_is_valid(token=request.session.get(SESSION_TOKEN, "")):
         return invalid

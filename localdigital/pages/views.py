@@ -14,6 +14,7 @@ from declaration import selectors as declaration_selectors
 from declaration.selectors import organisation_admin as organisation_admin_selectors
 from declaration.selectors import public as public_selectors
 from declaration.selectors import signing as signing_selectors
+from declaration.selectors import signing_record
 from funding.selectors import dashboard as funding_dashboard
 from funding.selectors import rounds as funding_rounds
 from localdigital.accounts.types import AuthenticatedHttpRequest
@@ -51,6 +52,7 @@ def account(request: AuthenticatedHttpRequest) -> HttpResponse:
                 user=request.user
             ),
             "signings": signing_selectors.signings_for_account(user=request.user),
+            "member_signings": signing_record.signings_for_member_account(user=request.user),
             "funding": funding_dashboard.funding_dashboard(user=request.user),
             "training_enrolments": training_selectors.enrolments_for_user(user=request.user),
         },

@@ -19,8 +19,9 @@ _DRAFT: dict[str, object] = {"reference": DRAFT_REFERENCE}
 
 URL_ACCESS: dict[str, tuple[dict[str, object], dict[str, int]]] = {
     "declaration:sign-start": ({}, everyone(200)),
-    # Start now posts here; a GET is not allowed.
-    "declaration:sign-new": ({}, signed_in(405)),
+    # The first question of a signing not started yet: anyone signed in may answer it.
+    "declaration:sign-new": ({}, signed_in(200)),
+    "declaration:sign-new-organisation-details": ({}, signed_in(200)),
     "declaration:sign-organisation": (_DRAFT, signed_in(404)),
     "declaration:sign-organisation-details": (_DRAFT, signed_in(404)),
     "declaration:sign-role": (_DRAFT, signed_in(404)),
@@ -28,8 +29,12 @@ URL_ACCESS: dict[str, tuple[dict[str, object], dict[str, int]]] = {
     "declaration:sign-digital-lead": (_DRAFT, signed_in(404)),
     "declaration:sign-project": (_DRAFT, signed_in(404)),
     "declaration:sign-check": (_DRAFT, signed_in(404)),
+    "declaration:sign-delete": (_DRAFT, signed_in(404)),
     "declaration:sign-confirmation": ({"reference": SUBMITTED_REFERENCE}, signed_in(404)),
     "declaration:sign-withdraw": ({"reference": SUBMITTED_REFERENCE}, signed_in(404)),
+    # What a signing said: its signer's and its organisation's approved members' only. No
+    # role in the table signed it or belongs to its organisation.
+    "declaration:signing-detail": ({"reference": SUBMITTED_REFERENCE}, signed_in(404)),
     # Anyone signed in may learn that an organisation has signed, and ask to join it.
     "declaration:sign-already-signed": ({"slug": SIGNED_SLUG}, signed_in(200)),
     "declaration:sign-join": ({"slug": SIGNED_SLUG}, signed_in(405)),

@@ -2,6 +2,7 @@
 
 import threading
 import time
+from urllib.parse import urlencode
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -199,6 +200,84 @@ class TestUsingALink:
         open_link(client, link_in(OutgoingEmail.objects.get()))
         assert "This link has expired or has been used" in press_continue(client).text
         assert "_auth_user_id" not in client.session
+
+
+class TestReturningWhereYouWereGoing:
+    """After signing in, people go back to the page they were on or going to: only a path
+    on this site, carried from the sign-in page through the emailed link."""
+
+    @pytest.mark.parametrize(
+        "next_url",
+        [
+            "/declaration/sign/new/",
+            "/signatories/?q=borsetshire&type=CTY",
+            "/funding/rounds/round-5/",
+        ],
+    )
+    def test_returns_to_a_path_on_this_site(self, client, request_link, next_url):
+        UserFactory(email="clerk@leeds.gov.uk")
+        request_link("clerk@leeds.gov.uk", next=next_url)
+
+        open_link(client, link_in(OutgoingEmail.objects.get()))
+
+        assert press_continue(client).url == next_url
+
+    @pytest.mark.parametrize(
+        "next_url",
+        [
+            "http://testserver/declaration/",
+            "https://evil.example.com/",
+            "//evil.example.com/",
+            "/\\evil.example.com/",
+            "javascript:alert(1)",
+            "declaration/",
+            "/account/sign-in/",
+            "/account/sign-in/link/",
+        ],
+    )
+    def test_goes_to_the_account_for_anything_but_a_path_on_this_site(
+        self, client, request_link, next_url
+    ):
+        """Full addresses, even this site's, other sites, relative paths and the sign-in
+        pages themselves are ignored, in the email and when the link is opened."""
+        UserFactory(email="clerk@leeds.gov.uk")
+        request_link("clerk@leeds.gov.uk", next=next_url)
+        email = OutgoingEmail.objects.get()
+        assert "next=" not in link_in(email)
+        link = (
+            f"{reverse('accounts:link')}?{urlencode({'token': token_in(email), 'next': next_url})}"
+        )
+
+        open_link(client, link)
+
+        assert press_continue(client).url == reverse("pages:account")
+
+    def test_the_sign_in_form_carries_where_you_were_going(self, client):
+        response = client.get(f"{reverse('accounts:sign-in')}?next=%2Fdeclaration%2Fsign%2Fnew%2F")
+
+        assert '<input type="hidden" name="next" value="/declaration/sign/new/"' in response.text
+
+    def test_asking_for_a_new_link_keeps_where_you_were_going(self, client, request_link):
+        response = request_link("clerk@leeds.gov.uk", next="/declaration/sign/new/")
+
+        page = client.get(response.url)
+
+        new_link = f"{reverse('accounts:sign-in')}?next=%2Fdeclaration%2Fsign%2Fnew%2F"
+        assert f'href="{new_link}">ask for a new link' in page.text
+
+    def test_sign_in_in_the_navigation_returns_to_the_page_it_was_pressed_on(self, client):
+        response = client.get("/signatories/?q=borsetshire")
+
+        assert 'href="/account/sign-in/?next=%2Fsignatories%2F%3Fq%3Dborsetshire"' in response.text
+
+    @pytest.mark.parametrize("path", ["/", "/account/sign-in/"])
+    def test_sign_in_in_the_navigation_goes_to_the_account_from_home_and_sign_in(
+        self, client, path
+    ):
+        response = client.get(path)
+
+        assert 'class="govuk-service-navigation__link" href="/account/sign-in/"' in response.text
+        assert "/account/sign-in/?next=" not in response.text
 
 
 class TestSignOut:

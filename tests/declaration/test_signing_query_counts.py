@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.accounts.factories import UserFactory
-from tests.declaration.factories import SigningFactory
+from tests.declaration.factories import MembershipFactory, SigningFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -57,3 +57,22 @@ def test_account_page_lists_unlisted_organisations_in_flat_queries(client):
     many, _ = queries_for_account(client)
 
     assert few == many
+
+
+def test_account_page_lists_what_the_members_organisations_signed_in_flat_queries(client):
+    """A member of many signatories: "What your organisation signed" costs one query."""
+    user = UserFactory()
+    client.force_login(user)
+
+    def signed_organisations(count: int) -> None:
+        for _ in range(count):
+            SigningFactory(organisation=MembershipFactory(user=user).organisation)
+
+    signed_organisations(2)
+    few, page = queries_for_account(client)
+    assert page.count("What your organisation signed") == 1
+    signed_organisations(20)
+    many, page = queries_for_account(client)
+
+    assert page.count(">View<") == 22
+    assert few == many, f"{few} queries with 2 organisations, {many} with 22"

@@ -11,7 +11,6 @@ from declaration.selectors.signing import (
     declaration_version_current,
     organisation_live_signing_summary,
     organisation_name_normalise,
-    organisations_for_signing,
     organisations_similar_to,
     signing_for_signer_get,
     signing_missing_answers,
@@ -250,13 +249,6 @@ class TestOrganisationLiveSigningSummary:
         signing = SigningFactory(rejected=True)
 
         assert organisation_live_signing_summary(organisation=signing.organisation) is None
-
-
-def test_organisations_for_signing_leaves_out_closed_ones():
-    open_one = OrganisationFactory(name="Aardvark Council")
-    OrganisationFactory(name="Aardvark Old Council", closed=True)
-
-    assert list(organisations_for_signing()) == [open_one]
 
 
 class TestSigningsForAccount:

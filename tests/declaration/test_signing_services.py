@@ -19,9 +19,11 @@ from declaration.services.signing import (
     OrganisationClosed,
     SigningIncomplete,
     signing_answers_save,
+    signing_draft_delete,
     signing_organisation_choose,
     signing_organisation_propose,
     signing_start,
+    signing_start_unlisted,
     signing_submit,
     signing_withdraw_pending,
 )
@@ -62,41 +64,162 @@ def emails_to(address: str) -> list[OutgoingEmail]:
 
 
 class TestSigningStart:
-    def test_creates_and_audits_a_draft_when_the_signer_has_none(self):
+    def test_creates_and_audits_a_draft_for_the_organisation_chosen(self):
+        """A draft starts with its first answer, the organisation: never empty."""
         signer = UserFactory()
+        organisation = OrganisationFactory()
 
-        signing = signing_start(signer=signer)
+        signing = signing_start(signer=signer, organisation=organisation)
 
         stored = Signing.objects.get(pk=signing.pk)
-        assert (stored.status, stored.signer) == (SigningStatus.DRAFT, signer)
+        assert (stored.status, stored.signer, stored.organisation) == (
+            SigningStatus.DRAFT,
+            signer,
+            organisation,
+        )
         assert stored.reference.startswith("LDD-")
         event = AuditEvent.objects.get(verb="declaration.signing.started")
         assert (event.actor, event.target_object_id) == (signer, str(signing.pk))
+        assert event.data == {"organisation": organisation.name, "unlisted": False}
 
-    def test_returns_the_empty_draft_when_start_is_pressed_again(self):
-        """Pressing Start twice leaves one draft."""
+    def test_returns_the_signers_draft_for_that_organisation_when_started_again(self):
+        """A double press of Continue, or starting again, leaves one draft."""
         signer = UserFactory()
-        first = signing_start(signer=signer)
+        organisation = OrganisationFactory()
+        first = signing_start(signer=signer, organisation=organisation)
 
-        second = signing_start(signer=signer)
+        second = signing_start(signer=signer, organisation=organisation)
+
+        assert second.pk == first.pk
+        assert Signing.objects.filter(signer=signer).count() == 1
+        assert AuditEvent.objects.filter(verb="declaration.signing.started").count() == 1
+
+    def test_starts_another_draft_for_another_organisation(self):
+        signer = UserFactory()
+        first = signing_start(signer=signer, organisation=OrganisationFactory())
+
+        second = signing_start(signer=signer, organisation=OrganisationFactory())
+
+        assert second.pk != first.pk
+        assert Signing.objects.filter(signer=signer, status=SigningStatus.DRAFT).count() == 2
+
+    @pytest.mark.parametrize("trait", ["submitted", "published"])
+    def test_raises_already_signed_and_starts_nothing_when_the_organisation_has_signed(self, trait):
+        organisation = OrganisationFactory()
+        SigningFactory(organisation=organisation, **({trait: True} if trait != "published" else {}))
+        signer = UserFactory()
+
+        with pytest.raises(AlreadySigned):
+            signing_start(signer=signer, organisation=organisation)
+
+        assert not Signing.objects.filter(signer=signer).exists()
+
+    def test_raises_organisation_closed_and_starts_nothing_when_it_has_closed(self):
+        signer = UserFactory()
+
+        with pytest.raises(OrganisationClosed):
+            signing_start(signer=signer, organisation=OrganisationFactory(closed=True))
+
+        assert not Signing.objects.filter(signer=signer).exists()
+
+    def test_writes_nothing_when_the_audit_fails(self, broken_audit):
+        with pytest.raises(IntegrityError):
+            signing_start(signer=UserFactory(), organisation=OrganisationFactory())
+
+        assert not Signing.objects.exists()
+
+
+class TestSigningStartUnlisted:
+    DETAILS = {
+        "name": "  Borsetshire Fire and Rescue Service ",
+        "organisation_type": OrganisationType.FIRE_AND_RESCUE,
+        "website": "https://www.borsetshire-fire.example",
+        "region": "South West",
+    }
+
+    def test_creates_and_audits_a_draft_for_the_organisation_described(self):
+        signer = UserFactory()
+
+        signing = signing_start_unlisted(signer=signer, **self.DETAILS)
+
+        stored = Signing.objects.get(pk=signing.pk)
+        assert stored.organisation is None
+        assert stored.proposed_name == "Borsetshire Fire and Rescue Service"
+        assert (stored.proposed_type, stored.proposed_region) == ("fire", "South West")
+        assert stored.is_organisation_unlisted
+        event = AuditEvent.objects.get(verb="declaration.signing.started")
+        assert event.data == {
+            "organisation": "Borsetshire Fire and Rescue Service",
+            "unlisted": True,
+        }
+
+    def test_returns_the_signers_draft_for_the_same_name_when_started_again(self):
+        signer = UserFactory()
+        first = signing_start_unlisted(signer=signer, **self.DETAILS)
+
+        second = signing_start_unlisted(
+            signer=signer, **{**self.DETAILS, "name": "borsetshire fire and rescue service"}
+        )
 
         assert second.pk == first.pk
         assert Signing.objects.filter(signer=signer).count() == 1
 
-    def test_starts_another_when_the_signer_has_answered_questions_in_their_draft(self):
-        signer = UserFactory()
-        answered = complete_draft(signer=signer)
-
-        signing = signing_start(signer=signer)
-
-        assert signing.pk != answered.pk
-        assert Signing.objects.filter(signer=signer, status=SigningStatus.DRAFT).count() == 2
-
     def test_writes_nothing_when_the_audit_fails(self, broken_audit):
         with pytest.raises(IntegrityError):
-            signing_start(signer=UserFactory())
+            signing_start_unlisted(signer=UserFactory(), **self.DETAILS)
 
         assert not Signing.objects.exists()
+
+
+class TestSigningDraftDelete:
+    def test_deletes_the_draft_and_audits_what_it_was(self):
+        draft = SigningFactory(draft=True, signer_role="Head of digital")
+        signer = draft.signer
+
+        signing_draft_delete(signing=draft, deleted_by=signer)
+
+        assert not Signing.objects.filter(pk=draft.pk).exists()
+        event = AuditEvent.objects.get(verb="declaration.signing.draft_deleted")
+        assert (event.actor, event.target_object_id) == (signer, str(draft.pk))
+        assert event.data["reference"] == draft.reference
+        assert event.data["organisation"] == draft.organisation.name
+        assert event.data["answers"]["signer_role"] == "Head of digital"
+
+    @pytest.mark.parametrize("trait", ["submitted", "published", "withdrawn", "rejected"])
+    def test_refuses_and_keeps_a_signing_that_was_submitted(self, trait):
+        signing = SigningFactory(**({trait: True} if trait != "published" else {}))
+
+        with pytest.raises(TransitionNotAllowed):
+            signing_draft_delete(signing=signing, deleted_by=signing.signer)
+
+        assert Signing.objects.filter(pk=signing.pk).exists()
+        assert not AuditEvent.objects.filter(verb="declaration.signing.draft_deleted").exists()
+
+    def test_refuses_someone_elses_draft(self):
+        draft = SigningFactory(draft=True)
+
+        with pytest.raises(TransitionNotAllowed):
+            signing_draft_delete(signing=draft, deleted_by=UserFactory())
+
+        assert Signing.objects.filter(pk=draft.pk).exists()
+
+    def test_refuses_a_second_time_when_it_is_already_deleted(self):
+        """Two presses of Delete: the second finds nothing, and says so."""
+        draft = SigningFactory(draft=True)
+        signing_draft_delete(signing=draft, deleted_by=draft.signer)
+
+        with pytest.raises(TransitionNotAllowed, match="already been deleted"):
+            signing_draft_delete(signing=draft, deleted_by=draft.signer)
+
+        assert AuditEvent.objects.filter(verb="declaration.signing.draft_deleted").count() == 1
+
+    def test_keeps_the_draft_when_the_audit_fails(self, broken_audit):
+        draft = SigningFactory(draft=True)
+
+        with pytest.raises(IntegrityError):
+            signing_draft_delete(signing=draft, deleted_by=draft.signer)
+
+        assert Signing.objects.filter(pk=draft.pk).exists()
 
 
 class TestSigningOrganisationChoose:

@@ -75,28 +75,227 @@ class TestStartPage:
         assertContains(response, "Local Digital Fund")
         assertContains(response, "digital, IT or transformation lead")
         assertContains(response, "Redesign services around the needs of the people using them")
-        # Start now leads to the email-link sign-in, and back here afterwards.
-        assertContains(response, 'href="/account/sign-in/?next=%2Fdeclaration%2Fsign%2F"')
+        # Start now leads to the email-link sign-in, and from it to the first question.
+        assertContains(response, 'href="/account/sign-in/?next=%2Fdeclaration%2Fsign%2Fnew%2F"')
 
-    def test_start_posts_to_create_a_draft_when_signed_in(self):
+    def test_start_now_asks_the_first_question_when_signed_in(self):
         response = client_for(UserFactory()).get(reverse("declaration:sign-start"))
 
-        assertContains(response, f'action="{reverse("declaration:sign-new")}"')
+        assertContains(response, f'href="{reverse("declaration:sign-new")}" role="button"')
 
-    def test_start_creates_a_draft_and_asks_the_first_question(self):
+
+class TestFindingHowToSign:
+    """Signing is a press away from the home page and the Declaration."""
+
+    START_BUTTON = re.compile(
+        r'<a href="/declaration/sign/" role="button" draggable="false" '
+        r'class="govuk-button govuk-button--start" data-module="govuk-button">\s*'
+        r"Sign the Declaration"
+    )
+
+    def test_the_home_page_has_a_start_button(self, client):
+        response = client.get(reverse("pages:home"))
+
+        assert self.START_BUTTON.search(response.text)
+
+    def test_the_declaration_has_a_start_button_and_says_so_before_its_text(self, client):
+        response = client.get(reverse("declaration:declaration"))
+
+        assert self.START_BUTTON.search(response.text)
+        inset = re.search(r'<div class="govuk-inset-text">(.*?)</div>', response.text, re.S)
+        assert inset is not None
+        assert 'href="/declaration/sign/">sign the Declaration</a>' in inset.group(1)
+
+    def test_who_can_sign_links_to_signing_for_an_organisation_not_listed(self, client):
+        response = client.get(reverse("pages:home"))
+
+        assertContains(
+            response,
+            'If yours is not one of them, <a class="govuk-link" href="/declaration/sign/">'
+            "you can still sign</a>",
+        )
+
+
+class TestNewSigning:
+    """The first question, the organisation, before any draft exists: the answer starts it."""
+
+    def test_asks_which_organisation_without_starting_a_draft(self):
         user = UserFactory()
+        OrganisationFactory(name="Borsetshire County Council", slug="borsetshire")
 
-        response = client_for(user).post(reverse("declaration:sign-new"))
+        response = client_for(user).get(reverse("declaration:sign-new"))
+
+        assertContains(response, "Which organisation are you signing for?")
+        assertContains(response, '<option value="borsetshire">Borsetshire County Council</option>')
+        assertContains(response, f'href="{reverse("declaration:sign-new-organisation-details")}"')
+        assertContains(response, f'href="{reverse("declaration:sign-start")}" class="govuk-back')
+        assert not Signing.objects.exists()
+
+    def test_starts_the_draft_with_the_organisation_and_asks_the_role(self):
+        user = UserFactory()
+        organisation = OrganisationFactory(slug="borsetshire")
+
+        response = client_for(user).post(
+            reverse("declaration:sign-new"), {"organisation": "borsetshire"}
+        )
 
         signing = Signing.objects.get(signer=user)
-        assertRedirects(response, step_url("organisation", signing))
+        assert (signing.status, signing.organisation) == (SigningStatus.DRAFT, organisation)
+        assertRedirects(response, step_url("role", signing))
 
-    def test_start_sends_an_anonymous_visitor_to_sign_in(self, client):
-        response = client.post(reverse("declaration:sign-new"))
+    def test_a_second_press_leaves_one_draft(self):
+        user = UserFactory()
+        OrganisationFactory(slug="borsetshire")
+        client = client_for(user)
 
-        assert response.status_code == 302
-        assert response["Location"].startswith(reverse("accounts:sign-in"))
+        client.post(reverse("declaration:sign-new"), {"organisation": "borsetshire"})
+        response = client.post(reverse("declaration:sign-new"), {"organisation": "borsetshire"})
+
+        signing = Signing.objects.get(signer=user)
+        assertRedirects(response, step_url("role", signing))
+
+    @pytest.mark.parametrize(
+        ("value", "message"),
+        [("", "Select your organisation"), ("old", "Select your organisation from the list")],
+    )
+    def test_shows_an_error_and_starts_nothing_when_invalid(self, value, message):
+        user = UserFactory()
+        OrganisationFactory(slug="old", closed=True)
+
+        response = client_for(user).post(reverse("declaration:sign-new"), {"organisation": value})
+
+        assert_error(response, message)
         assert not Signing.objects.exists()
+
+    def test_shows_the_already_signed_page_and_starts_nothing_when_it_has_signed(self):
+        user = UserFactory()
+        SigningFactory(organisation=OrganisationFactory(slug="borsetshire"))
+
+        response = client_for(user).post(
+            reverse("declaration:sign-new"), {"organisation": "borsetshire"}
+        )
+
+        assertRedirects(response, reverse("declaration:sign-already-signed", args=["borsetshire"]))
+        assert not Signing.objects.filter(signer=user).exists()
+
+    def test_the_already_signed_page_goes_back_to_the_first_question(self):
+        SigningFactory(organisation=OrganisationFactory(slug="borsetshire"))
+
+        response = client_for(UserFactory()).get(
+            reverse("declaration:sign-already-signed", args=["borsetshire"])
+        )
+
+        assertContains(response, f'href="{reverse("declaration:sign-new")}" class="govuk-back')
+
+    def test_sends_an_anonymous_visitor_to_sign_in_and_back_here(self, client):
+        response = client.get(reverse("declaration:sign-new"))
+
+        assertRedirects(
+            response,
+            f"{reverse('accounts:sign-in')}?next=%2Fdeclaration%2Fsign%2Fnew%2F",
+            fetch_redirect_response=False,
+        )
+
+
+class TestNewSigningForAnUnlistedOrganisation:
+    VALID = {
+        "name": "Borsetshire Fire and Rescue Service",
+        "organisation_type": OrganisationType.FIRE_AND_RESCUE,
+        "website": "www.borsetshire-fire.example",
+        "region": "South West",
+    }
+    URL = "/declaration/sign/new/organisation-details/"
+
+    def test_asks_about_the_organisation_without_starting_a_draft(self):
+        response = client_for(UserFactory()).get(self.URL)
+
+        assertContains(response, "Tell us about your organisation")
+        assertContains(response, f'href="{reverse("declaration:sign-new")}" class="govuk-back')
+        assert not Signing.objects.exists()
+
+    def test_starts_the_draft_with_the_organisation_described_and_asks_the_role(self):
+        user = UserFactory()
+
+        response = client_for(user).post(self.URL, self.VALID)
+
+        signing = Signing.objects.get(signer=user)
+        assert signing.proposed_name == "Borsetshire Fire and Rescue Service"
+        assert signing.proposed_website == "https://www.borsetshire-fire.example"
+        assertRedirects(response, step_url("role", signing))
+
+    @pytest.mark.parametrize(
+        ("field", "value", "message"),
+        [
+            ("name", "", "Enter the name of your organisation"),
+            ("organisation_type", "", "Select the type of organisation"),
+            ("website", "not a website", "Enter a website address in the correct format"),
+            ("region", "", "Select the region your organisation works in"),
+        ],
+    )
+    def test_shows_an_error_keeps_the_answers_and_starts_nothing_when_invalid(
+        self, field, value, message
+    ):
+        response = client_for(UserFactory()).post(self.URL, {**self.VALID, field: value})
+
+        assert_error(response, message)
+        if field != "name":
+            assertContains(response, 'value="Borsetshire Fire and Rescue Service"')
+        assert not Signing.objects.exists()
+
+
+class TestDeleteDraft:
+    def test_asks_the_signer_to_confirm_with_a_warning(self, draft):
+        response = client_for(draft.signer).get(step_url("delete", draft))
+
+        assertContains(response, "Are you sure you want to delete this draft?")
+        assertContains(response, "govuk-warning-text")
+        assertContains(response, "You cannot undo this")
+        assertContains(response, "Delete draft</button>")
+        assertContains(response, f'href="{reverse("pages:account")}">Cancel')
+        assert Signing.objects.filter(pk=draft.pk).exists()
+
+    def test_deletes_the_draft_and_says_so_on_the_account_page(self, draft):
+        response = client_for(draft.signer).post(step_url("delete", draft), follow=True)
+
+        assertRedirects(response, reverse("pages:account"))
+        assertContains(response, f"You have deleted your draft signing {draft.reference}")
+        assertNotContains(response, "Organisation not chosen yet")
+        assert not Signing.objects.filter(pk=draft.pk).exists()
+
+    def test_a_second_press_goes_to_the_account_page_too(self, draft):
+        client = client_for(draft.signer)
+        client.post(step_url("delete", draft))
+
+        response = client.post(step_url("delete", draft))
+
+        assertRedirects(response, reverse("pages:account"), fetch_redirect_response=False)
+
+    def test_cancel_goes_back_to_check_your_answers_when_opened_from_there(self):
+        signing = SigningFactory(draft=True)
+        client = client_for(signing.signer)
+
+        check = client.get(step_url("check", signing))
+        response = client.get(f"{step_url('delete', signing)}?from=check")
+
+        assertContains(check, f'href="{step_url("delete", signing)}?from=check">Delete this draft')
+        assertContains(response, f'href="{step_url("check", signing)}">Cancel')
+
+    def test_not_found_and_nothing_deleted_for_someone_else(self, draft):
+        other = client_for(UserFactory())
+
+        assert other.get(step_url("delete", draft)).status_code == 404
+        other.post(step_url("delete", draft))
+
+        assert Signing.objects.filter(pk=draft.pk).exists()
+
+    def test_keeps_a_submitted_signing_and_says_why(self):
+        signing = SigningFactory(submitted=True)
+
+        response = client_for(signing.signer).post(step_url("delete", signing), follow=True)
+
+        assertRedirects(response, reverse("pages:account"))
+        assertContains(response, "has been submitted, so it cannot be deleted")
+        assert Signing.objects.get(pk=signing.pk).status == SigningStatus.SUBMITTED
 
 
 class TestOnlyTheSignerSeesTheirDraft:
@@ -605,6 +804,7 @@ class TestAccountPage:
 
         assertContains(response, "Your signings")
         assertContains(response, f'href="{step_url("role", draft)}">Continue')
+        assertContains(response, f'href="{step_url("delete", draft)}">Delete')
         assertContains(response, f'href="{step_url("withdraw", pending)}">Withdraw')
         assertContains(response, "We could not confirm it.")
         assertContains(response, "govuk-tag--green")
@@ -615,3 +815,108 @@ class TestAccountPage:
 
         assertNotContains(response, "Your signings")
         assertContains(response, 'href="/declaration/sign/"')
+
+
+def _signer_of(signing: Signing) -> Client:
+    return client_for(signing.signer)
+
+
+def _posts() -> dict[str, object]:
+    """Each form of the signing journey and of sign-in, filled in validly: a function that
+    makes what it needs and returns (client, url, data)."""
+
+    def new_signing():
+        OrganisationFactory(slug="borsetshire")
+        return (
+            client_for(UserFactory()),
+            reverse("declaration:sign-new"),
+            {"organisation": "borsetshire"},
+        )
+
+    def new_unlisted():
+        return (
+            client_for(UserFactory()),
+            reverse("declaration:sign-new-organisation-details"),
+            (TestOrganisationDetailsQuestion.VALID),
+        )
+
+    def question(step: str, data: dict[str, object], **traits: object):
+        def make():
+            signing = SigningFactory(draft=True, **traits)
+            return _signer_of(signing), step_url(step, signing), data
+
+        return make
+
+    def organisation():
+        OrganisationFactory(slug="borsetshire")
+        signing = SigningFactory(draft=True, organisation=None)
+        return (
+            _signer_of(signing),
+            step_url("organisation", signing),
+            {"organisation": "borsetshire"},
+        )
+
+    def check():
+        organisation = OrganisationFactory()
+        signer = UserFactory(email=f"clerk@{organisation.email_domains[0]}")
+        signing = SigningFactory(draft=True, organisation=organisation, signer=signer)
+        return client_for(signer), step_url("check", signing), {}
+
+    def withdraw():
+        signing = SigningFactory(submitted=True)
+        return _signer_of(signing), step_url("withdraw", signing), {"reason": ""}
+
+    def delete():
+        signing = SigningFactory(draft=True)
+        return _signer_of(signing), step_url("delete", signing), {}
+
+    def join():
+        organisation = OrganisationFactory(slug="borsetshire")
+        SigningFactory(organisation=organisation)
+        return client_for(UserFactory()), reverse("declaration:sign-join", args=["borsetshire"]), {}
+
+    def sign_in():
+        return Client(), reverse("accounts:sign-in"), {"email": "clerk@borsetshire.gov.uk"}
+
+    def sign_in_continue():
+        client = Client()
+        UserFactory(email="clerk@borsetshire.gov.uk")
+        client.post(reverse("accounts:sign-in"), {"email": "clerk@borsetshire.gov.uk"})
+        body = OutgoingEmail.objects.get(recipient="clerk@borsetshire.gov.uk").body_text
+        link = re.search(r"https?://[^/\s]+(/account/sign-in/link/\?\S+)", body)
+        assert link is not None
+        client.get(link.group(1))
+        return client, reverse("accounts:link"), {}
+
+    return {
+        "organisation, starting the draft": new_signing,
+        "organisation not listed, starting the draft": new_unlisted,
+        "organisation": organisation,
+        "organisation details": question(
+            "organisation-details", TestOrganisationDetailsQuestion.VALID
+        ),
+        "role": question("role", {"signer_role": "Head of digital"}),
+        "senior leader": question("senior-leader", TestSeniorLeaderQuestion.VALID),
+        "digital lead": question("digital-lead", TestDigitalLeadQuestion.VALID),
+        "project": question("project", TestProjectQuestion.VALID),
+        "check your answers: sign": check,
+        "withdraw": withdraw,
+        "delete a draft": delete,
+        "join an organisation that has signed": join,
+        "sign in: send the link": sign_in,
+        "sign in: continue": sign_in_continue,
+    }
+
+
+@pytest.mark.parametrize("form", list(_posts()))
+def test_every_successful_post_redirects_to_a_page_that_opens(
+    form, django_capture_on_commit_callbacks
+):
+    """Post/Redirect/Get: after any form is sent, Back or reload never sends it again."""
+    with django_capture_on_commit_callbacks(execute=False):
+        client, url, data = _posts()[form]()
+
+        response = client.post(url, data)
+
+    assert response.status_code in (302, 303), response.status_code
+    assert client.get(response["Location"]).status_code == 200

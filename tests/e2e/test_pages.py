@@ -40,7 +40,7 @@ def test_the_skip_link_and_navigation_work_by_keyboard(ui):
         "() => document.activeElement.id === 'main-content' || location.hash === '#main-content'"
     )
     assert ui.path() == "/"
-    ui.follow(lambda: ui.page.get_by_role("link", name="The Declaration").click())
+    ui.follow(lambda: ui.page.get_by_role("link", name="The Declaration", exact=True).click())
     assert ui.path() == "/declaration/"
 
 

@@ -1,8 +1,12 @@
 """A council officer signs the Declaration for their organisation in a real browser, from
-the start page, through sign-in by email link and every question, to the confirmation panel.
+the home page's start button, through sign-in by email link (which brings them back to the
+first question) and every question, to the confirmation panel, and then sees what they
+signed from their account.
 
 Once with JavaScript, choosing the organisation with the accessible autocomplete, and once
-without, choosing it from the plain select. axe-core checks every page on the way.
+without, choosing it from the select grouped by type; each time the picker's error and its
+hint. A signer deletes a draft they no longer need, and someone signing in from a page comes
+back to it. axe-core checks every page on the way, and the picker while its options show.
 """
 
 from __future__ import annotations
@@ -46,16 +50,37 @@ def register() -> None:
     OrganisationFactory(name="Felpersham District Council", slug="felpersham")
 
 
+def sign_in_by_email_link(ui, email: str = SIGNER) -> None:
+    """On the sign-in page: ask for a link, open it from the email, and press Continue."""
+    ui.page.get_by_label("Email address").fill(email)
+    ui.follow(lambda: ui.page.get_by_role("button", name="Send me a sign-in link").click())
+    ui.goto(sign_in_link(email))
+    ui.follow(lambda: ui.page.get_by_role("button", name="Continue").click())
+
+
 def sign_in_from_the_start_page(ui) -> None:
-    ui.goto("/declaration/sign/")
+    """From the home page's start button, through sign-in, to the first question."""
+    ui.goto("/")
+    ui.follow(lambda: ui.page.get_by_role("button", name="Sign the Declaration").click())
+    assert ui.path() == "/declaration/sign/"
     assert ui.page.get_by_role("heading", name="Sign the Local Digital Declaration").is_visible()
     ui.follow(lambda: ui.page.get_by_role("button", name="Start now").click())
-    assert ui.path().startswith("/account/sign-in/?next=")
-    ui.page.get_by_label("Email address").fill(SIGNER)
-    ui.follow(lambda: ui.page.get_by_role("button", name="Send me a sign-in link").click())
-    ui.goto(sign_in_link(SIGNER))
-    ui.follow(lambda: ui.page.get_by_role("button", name="Continue").click())
-    assert ui.path() == "/declaration/sign/"
+    assert ui.path() == "/account/sign-in/?next=%2Fdeclaration%2Fsign%2Fnew%2F"
+    sign_in_by_email_link(ui)
+    # Back where they were going: the first question, with no draft until it is answered.
+    assert ui.path() == "/declaration/sign/new/"
+    assert not Signing.objects.filter(signer__email=SIGNER).exists()
+
+
+def choose_organisation(ui, name: str) -> None:
+    """Choose the organisation as the person would: by typing with JavaScript, else from
+    the select."""
+    label = "Which organisation are you signing for?"
+    if ui.checker is None:
+        ui.page.get_by_role("combobox", name=label).fill(name[:5])
+        ui.page.get_by_role("option", name=name).click()
+    else:
+        ui.page.get_by_label(label).select_option(label=name)
 
 
 def continue_(ui) -> None:
@@ -129,36 +154,129 @@ def assert_submitted(signing: Signing) -> None:
     assert {SIGNER, "ada.lovelace@borsetshire.gov.uk"} <= recipients
 
 
+def see_what_was_signed(ui, signing: Signing) -> None:
+    """From the account page, the signing's answers, read only."""
+    ui.goto("/account/")
+    ui.follow(lambda: ui.page.get_by_role("link", name=f"View signing {signing.reference}").click())
+    assert ui.path() == f"/declaration/signings/{signing.reference}/"
+    heading = ui.page.get_by_role("heading", level=1).inner_text()
+    assert heading == "What Borsetshire County Council signed"
+    answers = ui.page.locator("main").inner_text()
+    for text in ("Chief digital officer", "Pat Jones", "Ada Lovelace", "One booking service"):
+        assert text in answers
+    assert "Version 1, published" in answers
+    assert ui.page.get_by_role("link", name="Change").count() == 0
+
+
 def test_signs_with_the_autocomplete_when_javascript_is_on(ui, register):
     sign_in_from_the_start_page(ui)
-    ui.follow(lambda: ui.page.get_by_role("button", name="Start now").click())
+    page = ui.page
+    assert page.locator("#id_organisation_hint").inner_text() == (
+        "Start typing its name, then choose it from the list."
+    )
 
-    assert ui.path().endswith("/organisation/")
-    combobox = ui.page.get_by_role("combobox", name="Which organisation are you signing for?")
+    # Continue without choosing: the error summary's link goes to the autocomplete itself.
+    continue_(ui)
+    summary = page.locator(".govuk-error-summary")
+    assert "Select your organisation" in summary.inner_text()
+    summary.get_by_role("link", name="Select your organisation").click()
+    combobox = page.get_by_role("combobox", name="Which organisation are you signing for?")
+    assert combobox.evaluate("element => element === document.activeElement")
+    assert not Signing.objects.filter(signer__email=SIGNER).exists()
+
     combobox.fill("Borse")
-    ui.page.get_by_role("option", name="Borsetshire County Council").click()
+    option = page.get_by_role("option", name="Borsetshire County Council")
+    option.wait_for()
+    ui.check()  # axe with the options, and the completion behind the text, showing
+    option.click()
     assert combobox.input_value() == "Borsetshire County Council"
     continue_(ui)
 
     answer_the_questions_after_the_organisation(ui)
-    assert_submitted(check_change_and_submit(ui))
+    signing = check_change_and_submit(ui)
+    assert_submitted(signing)
+    see_what_was_signed(ui, signing)
 
 
-def test_signs_with_the_plain_select_when_javascript_is_off(ui_without_js, register):
+def test_signs_with_the_grouped_select_when_javascript_is_off(ui_without_js, register):
     ui = ui_without_js
     sign_in_from_the_start_page(ui)
-    ui.follow(lambda: ui.page.get_by_role("button", name="Start now").click())
+    hint = ui.page.locator("#id_organisation_hint").inner_text()
+    assert "Start typing" not in hint
+    assert "grouped by type" in hint
 
     # Continue without choosing: the error summary links to the select.
     continue_(ui)
-    assert "Select your organisation" in ui.page.locator(".govuk-error-summary").inner_text()
-    ui.page.get_by_label("Which organisation are you signing for?").select_option(
-        label="Borsetshire County Council"
-    )
+    summary = ui.page.locator(".govuk-error-summary")
+    assert "Select your organisation" in summary.inner_text()
+    link = summary.get_by_role("link", name="Select your organisation")
+    assert link.get_attribute("href") == "#id_organisation"
+    select = ui.page.get_by_label("Which organisation are you signing for?")
+    assert select.locator("optgroup").count() >= 1
+    select.select_option(label="Borsetshire County Council")
     continue_(ui)
 
     answer_the_questions_after_the_organisation(ui)
-    assert_submitted(check_change_and_submit(ui))
+    signing = check_change_and_submit(ui)
+    assert_submitted(signing)
+    see_what_was_signed(ui, signing)
+
+
+@pytest.mark.parametrize("browser_page", ["ui", "ui_without_js"])
+def test_a_signer_deletes_a_draft_they_no_longer_need(browser_page, request, register):
+    """Started for the wrong organisation: the draft goes, after a confirmation page."""
+    ui = request.getfixturevalue(browser_page)
+    sign_in_from_the_start_page(ui)
+    choose_organisation(ui, "Felpersham District Council")
+    continue_(ui)
+    assert ui.path().endswith("/role/")
+    draft = Signing.objects.get(signer__email=SIGNER)
+
+    ui.goto("/account/")
+    signings = ui.page.locator(".govuk-summary-list", has_text=draft.reference)
+    assert "Felpersham District Council" in signings.inner_text()
+    assert "Not finished" in signings.inner_text()
+    ui.follow(
+        lambda: ui.page.get_by_role("link", name=f"Delete draft signing {draft.reference}").click()
+    )
+    assert ui.page.get_by_role(
+        "heading", name="Are you sure you want to delete this draft?"
+    ).is_visible()
+    assert "You cannot undo this" in ui.page.locator(".govuk-warning-text").inner_text()
+
+    # Cancel keeps it; then delete it for real.
+    ui.follow(lambda: ui.page.get_by_role("link", name="Cancel").click())
+    assert ui.path() == "/account/"
+    assert Signing.objects.filter(pk=draft.pk).exists()
+    ui.follow(
+        lambda: ui.page.get_by_role("link", name=f"Delete draft signing {draft.reference}").click()
+    )
+    ui.follow(lambda: ui.page.get_by_role("button", name="Delete draft").click())
+
+    assert ui.path() == "/account/"
+    assert ui.page.get_by_text(
+        f"You have deleted your draft signing {draft.reference}"
+    ).is_visible()
+    assert ui.page.get_by_role("heading", name="Your signings").count() == 0
+    assert not Signing.objects.filter(signer__email=SIGNER).exists()
+
+
+def test_signing_in_from_a_page_comes_back_to_it(ui, register):
+    """Sign in from the Declaration page: back on it, and its start button goes straight to
+    the first question."""
+    ui.goto("/declaration/")
+    ui.follow(lambda: ui.page.get_by_role("link", name="Sign in").click())
+    assert ui.path() == "/account/sign-in/?next=%2Fdeclaration%2F"
+    sign_in_by_email_link(ui)
+
+    assert ui.path() == "/declaration/"
+    assert ui.page.get_by_text("You are signed in").is_visible()
+    ui.follow(lambda: ui.page.get_by_role("button", name="Sign the Declaration").click())
+    ui.follow(lambda: ui.page.get_by_role("button", name="Start now").click())
+    assert ui.path() == "/declaration/sign/new/"
+    assert ui.page.get_by_role(
+        "heading", name="Which organisation are you signing for?"
+    ).is_visible()
 
 
 def test_a_second_signer_is_shown_who_signed_and_joins(ui, register):
@@ -170,7 +288,6 @@ def test_a_second_signer_is_shown_who_signed_and_joins(ui, register):
         senior_leader_job_title="Chief executive",
     )
     sign_in_from_the_start_page(ui)
-    ui.follow(lambda: ui.page.get_by_role("button", name="Start now").click())
     ui.page.get_by_role("combobox", name="Which organisation are you signing for?").fill("Borse")
     ui.page.get_by_role("option", name="Borsetshire County Council").click()
     continue_(ui)

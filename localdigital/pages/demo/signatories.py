@@ -155,10 +155,7 @@ def _sign_demo_council(*, signer: User, published_by: User) -> bool:
     )
     if council is None or _has_live_signing(council):
         return False
-    signing = signing_services.signing_start(signer=signer)
-    signing_services.signing_organisation_choose(
-        signing=signing, organisation=council, chosen_by=signer
-    )
+    signing = signing_services.signing_start(signer=signer, organisation=council)
     signing_services.signing_answers_save(
         signing=signing,
         saved_by=signer,
@@ -227,24 +224,20 @@ def _submit_pending(pending: PendingSigning) -> int:
     )
     if Signing.objects.filter(signer=signer).exists():
         return 0
-    signing = signing_services.signing_start(signer=signer)
     if pending.register_code:
         organisation = declaration_selectors.organisation_get_by_register_code(
             register_code=pending.register_code
         )
         if organisation is None or _has_live_signing(organisation):
             return 0
-        signing_services.signing_organisation_choose(
-            signing=signing, organisation=organisation, chosen_by=signer
-        )
+        signing = signing_services.signing_start(signer=signer, organisation=organisation)
     else:
-        signing_services.signing_organisation_propose(
-            signing=signing,
+        signing = signing_services.signing_start_unlisted(
+            signer=signer,
             name=pending.proposed_name,
             organisation_type=pending.proposed_type,
             website="https://www.example.gov.uk",
             region="Yorkshire and The Humber",
-            proposed_by=signer,
         )
     signing_services.signing_answers_save(
         signing=signing,
