@@ -273,3 +273,15 @@ def application_partner_get(*, application: Application, pk: int) -> Application
         .select_related("organisation", "application")
         .first()
     )
+
+
+def partner_confirmed_get(*, pk: object) -> ApplicationPartner | None:
+    """Return the partner ``pk`` if its part is confirmed, for the page that says so; else
+    None."""
+    if not isinstance(pk, int):
+        return None
+    return (
+        ApplicationPartner.objects.filter(pk=pk, confirmed_at__isnull=False)
+        .select_related("application__round", "application__lead_organisation", "organisation")
+        .first()
+    )

@@ -429,7 +429,8 @@ class TestPartnerConfirmation:
         assert not partner.is_confirmed
 
         confirmed = client.post(opened.url)
-        assert "part is confirmed" in confirmed.content.decode()
+        assert confirmed.status_code == 302
+        assert "part is confirmed" in client.get(confirmed.url).content.decode()
         partner.refresh_from_db()
         assert partner.is_confirmed
 
