@@ -55,7 +55,14 @@ from ..models import (
     Section,
 )
 from ..selectors.applications import application_answers
-from .common import field_label, person_name, require_member, require_signatory_member, site_url
+from .common import (
+    field_label,
+    partner_admins_tell,
+    person_name,
+    require_member,
+    require_signatory_member,
+    site_url,
+)
 
 WHAT = "applications"
 
@@ -688,7 +695,28 @@ def application_submit(
             },
         )
         _submitted_emails_queue(application, submitted_by=submitted_by, now=now)
+        application_partners_tell(application=application)
     return application
+
+
+def application_partners_tell(*, application: Application) -> None:
+    """Email the admins of each partner organisation that the submitted application names
+    it: who submitted what, and where they can read it. Once per organisation and admin,
+    however often it runs."""
+    partner_admins_tell(
+        kind="application",
+        reference=application.reference,
+        title=application.title,
+        round=application.round,
+        lead=application.lead_organisation,
+        partners=[
+            partner.organisation for partner in application.partners.select_related("organisation")
+        ],
+        submitted_by=application.submitted_by,
+        submitted_at=application.submitted_at,
+        url=site_url("funding:application-detail", application.reference),
+        idempotency_key=f"funding.application.partner_told.{application.pk}",
+    )
 
 
 def _submitted_emails_queue(application: Application, *, submitted_by: User, now: datetime) -> None:

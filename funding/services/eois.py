@@ -37,7 +37,14 @@ from ..models import (
     ExpressionOfInterest,
     Round,
 )
-from .common import field_label, person_name, require_member, require_signatory_member, site_url
+from .common import (
+    field_label,
+    partner_admins_tell,
+    person_name,
+    require_member,
+    require_signatory_member,
+    site_url,
+)
 
 WHAT = "expressions of interest"
 
@@ -290,7 +297,26 @@ def eoi_submit(
             body=render_to_string("funding/email/eoi_submitted.txt", context),
             idempotency_key=f"funding.eoi.submitted.{eoi.pk}",
         )
+        eoi_partners_tell(eoi=eoi)
     return eoi
+
+
+def eoi_partners_tell(*, eoi: ExpressionOfInterest) -> None:
+    """Email the admins of each partner organisation that the submitted EOI names it:
+    who submitted what, and where they can read it. Once per organisation and admin,
+    however often it runs."""
+    partner_admins_tell(
+        kind="expression of interest",
+        reference=eoi.reference,
+        title=eoi.title,
+        round=eoi.round,
+        lead=eoi.lead_organisation,
+        partners=[partner.organisation for partner in eoi.partners.select_related("organisation")],
+        submitted_by=eoi.submitted_by,
+        submitted_at=eoi.submitted_at,
+        url=site_url("funding:eoi-detail", eoi.reference),
+        idempotency_key=f"funding.eoi.partner_told.{eoi.pk}",
+    )
 
 
 def eoi_withdraw(

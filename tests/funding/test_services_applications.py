@@ -38,7 +38,7 @@ from funding.services.applications import BudgetLineValue
 from localdigital.audit.models import AuditEvent
 from localdigital.mail.models import OutgoingEmail
 from tests.accounts.factories import UserFactory
-from tests.declaration.factories import OrganisationFactory
+from tests.declaration.factories import MembershipFactory, OrganisationFactory
 from tests.funding.factories import (
     ApplicationFactory,
     ApplicationPartnerFactory,
@@ -636,3 +636,35 @@ def test_two_collaborators_saving_one_section_at_once_never_lose_an_edit_silentl
     assert state.version == 1
     assert conflicts[0].version == 1
     assert timezone.now() >= state.updated_at
+
+
+class TestApplicationPartnersTold:
+    """When an application is submitted, each partner organisation's admins are told."""
+
+    def test_emails_each_partner_admin_who_submitted_what_and_where_to_read_it(self):
+        application = ready(title="Joined-up missed bins")
+        partner = application.partners.get().organisation
+        admin = MembershipFactory(organisation=partner, admin=True).user
+        member = MembershipFactory(organisation=partner).user
+
+        services.application_submit(application=application, submitted_by=application.created_by)
+
+        email = OutgoingEmail.objects.get(recipient=admin.email)
+        assert partner.name in email.subject
+        assert application.lead_organisation.name in email.subject
+        assert application.created_by.full_name in email.body_text
+        assert "Joined-up missed bins" in email.body_text
+        assert f"/funding/applications/{application.reference}/" in email.body_text
+        assert not OutgoingEmail.objects.filter(recipient=member.email).exists()
+
+    def test_telling_twice_sends_once_per_organisation_and_admin(self):
+        application = ready()
+        partner = application.partners.get().organisation
+        admins = [MembershipFactory(organisation=partner, admin=True).user for _ in range(2)]
+        services.application_submit(application=application, submitted_by=application.created_by)
+
+        services.application_partners_tell(application=application)
+        services.application_partners_tell(application=application)
+
+        for admin in admins:
+            assert OutgoingEmail.objects.filter(recipient=admin.email).count() == 1

@@ -404,3 +404,48 @@ def test_round_status_follows_the_dates():
     assert round.status_at(round.applications_close_at).value == "assessment"
     assert round.status_at(round.decisions_announced_at).value == "decided"
     assert round.status_at(round.eoi_opens_at - datetime.timedelta(seconds=1)).value == "upcoming"
+
+
+class TestEoiPartnersTold:
+    """When an EOI is submitted, each partner organisation's admins are told."""
+
+    def test_emails_each_partner_admin_who_submitted_what_and_where_to_read_it(self):
+        partner = SignatoryFactory(name="Borchester City Council")
+        admin = MembershipFactory(organisation=partner, admin=True).user
+        member = MembershipFactory(organisation=partner).user
+        eoi = EoiFactory(title="Joined-up missed bins", partners=[partner])
+        eoi.created_by.full_name = "Olu Officer"
+        eoi.created_by.save()
+
+        services.eoi_submit(eoi=eoi, submitted_by=eoi.created_by)
+
+        email = OutgoingEmail.objects.get(recipient=admin.email)
+        assert eoi.lead_organisation.name in email.subject
+        assert "Borchester City Council" in email.subject
+        assert "Olu Officer" in email.body_text
+        assert "Joined-up missed bins" in email.body_text
+        assert eoi.reference in email.body_text
+        assert f"/funding/expressions-of-interest/{eoi.reference}/" in email.body_text
+        assert not OutgoingEmail.objects.filter(recipient=member.email).exists()
+
+    def test_telling_twice_sends_once(self):
+        partners = [SignatoryFactory(), SignatoryFactory()]
+        admins = [MembershipFactory(organisation=p, admin=True).user for p in partners]
+        eoi = EoiFactory(partners=partners)
+        services.eoi_submit(eoi=eoi, submitted_by=eoi.created_by)
+
+        services.eoi_partners_tell(eoi=eoi)
+        services.eoi_partners_tell(eoi=eoi)
+
+        for admin in admins:
+            assert OutgoingEmail.objects.filter(recipient=admin.email).count() == 1
+
+    def test_nothing_is_sent_when_the_submission_fails(self):
+        partner = SignatoryFactory()
+        admin = MembershipFactory(organisation=partner, admin=True).user
+        eoi = EoiFactory(title="", partners=[partner])
+
+        with pytest.raises(RulesNotMet):
+            services.eoi_submit(eoi=eoi, submitted_by=eoi.created_by)
+
+        assert not OutgoingEmail.objects.filter(recipient=admin.email).exists()
