@@ -34,6 +34,11 @@ urlpatterns = [
         eois.eoi_start,
         name="eoi-start",
     ),
+    path(
+        "funding/rounds/<slug:slug>/expression-of-interest/new/",
+        eois.eoi_new,
+        name="eoi-new",
+    ),
     path(EOI, eois.eoi_detail, name="eoi-detail"),
     path(f"{EOI}details/", eois.eoi_details, name="eoi-details"),
     path(f"{EOI}partners/", eois.eoi_partners, name="eoi-partners"),
@@ -50,6 +55,11 @@ urlpatterns = [
         "funding/rounds/<slug:slug>/apply/",
         applications.application_start,
         name="application-start",
+    ),
+    path(
+        "funding/rounds/<slug:slug>/apply/new/",
+        applications.application_new,
+        name="application-new",
     ),
     path(APPLICATION, applications.application_detail, name="application-detail"),
     path(

@@ -78,7 +78,8 @@ class Application(models.Model):
 
     In a round with an EOI stage an application starts when staff invite an EOI, or a
     cluster of them, and is filled in from it; otherwise any member of a published
-    signatory starts one while applications are open. Members of the lead and the partner
+    signatory starts one while applications are open, with the answers to its first
+    section (no empty draft is made). Members of the lead and the partner
     organisations edit the draft together; each section carries a version, so that two
     saves of one section at once never silently lose an edit. After the close a draft can
     no longer change.

@@ -638,6 +638,141 @@ def test_two_collaborators_saving_one_section_at_once_never_lose_an_edit_silentl
     assert timezone.now() >= state.updated_at
 
 
+def section_version(application: Application, section: str) -> int:
+    return ApplicationSection.objects.get(application=application, section=section).version
+
+
+class TestRulesWhereTheAnswerIsGiven:
+    """Saving a section checks the round's rules that submission checks: an answer that
+    breaks one is refused whenever it is saved; a section marked complete must leave
+    nothing of its own to do."""
+
+    def test_an_amount_over_its_phases_cap_is_refused_even_for_later(self):
+        application = ApplicationFactory(complete=True)  # discovery, capped at £80,000
+
+        with pytest.raises(RulesNotMet) as refused:
+            services.application_section_save(
+                application=application,
+                section=Section.BUDGET,
+                values={"requested_amount": Decimal(90000)},
+                budget_lines=[BudgetLineValue("Research", Decimal(90000))],
+                completed=False,
+                version=section_version(application, Section.BUDGET),
+                saved_by=application.created_by,
+            )
+
+        assert rules_of(refused.value) == {RuleCode.PHASE_CAP}
+        assert "requested_amount" in refused.value.problems[0].fields
+        application.refresh_from_db()
+        assert application.requested_amount == Decimal(60000)
+        assert list(application.budget_lines.values_list("amount", flat=True)) == [60000]
+        assert section_version(application, Section.BUDGET) == 1
+
+    def test_a_phase_whose_cap_is_below_the_amount_is_refused(self):
+        application = ApplicationFactory(complete=True, phase="alpha", requested_amount=200000)
+
+        with pytest.raises(RulesNotMet, match="£80,000 or less for a discovery project") as refused:
+            services.application_section_save(
+                application=application,
+                section=Section.APPROACH,
+                values={"approach": "Research", "phase": "discovery"},
+                completed=False,
+                version=section_version(application, Section.APPROACH),
+                saved_by=application.created_by,
+            )
+
+        assert "phase" in refused.value.problems[0].fields
+        application.refresh_from_db()
+        assert application.phase == "alpha"
+
+    def test_the_team_cannot_be_completed_without_each_partners_role(self):
+        application = ApplicationFactory()
+        partner = ApplicationPartnerFactory(application=application, role="")
+
+        with pytest.raises(RulesNotMet) as refused:
+            services.application_section_save(
+                application=application,
+                section=Section.TEAM,
+                values={"team": "Three people"},
+                partner_roles={partner.pk: ""},
+                completed=True,
+                version=0,
+                saved_by=application.created_by,
+            )
+        assert refused.value.problems[0].fields == (f"role_{partner.pk}",)
+        assert f"Say what {partner.organisation.name} will do" in str(refused.value)
+
+        services.application_section_save(
+            application=application,
+            section=Section.TEAM,
+            values={"team": "Three people"},
+            partner_roles={partner.pk: ""},
+            completed=False,
+            version=0,
+            saved_by=application.created_by,
+        )
+        assert section_version(application, Section.TEAM) == 1
+
+    def test_a_budget_whose_lines_do_not_add_up_is_saved_for_later_but_not_completed(self):
+        application = ApplicationFactory()
+        values = {"requested_amount": Decimal(100)}
+        lines = [BudgetLineValue("A", Decimal(60)), BudgetLineValue("B", Decimal(30))]
+
+        with pytest.raises(RulesNotMet, match="add up to £90, but the amount requested is £100"):
+            services.application_section_save(
+                application=application,
+                section=Section.BUDGET,
+                values=values,
+                budget_lines=lines,
+                completed=True,
+                version=0,
+                saved_by=application.created_by,
+            )
+        services.application_section_save(
+            application=application,
+            section=Section.BUDGET,
+            values=values,
+            budget_lines=lines,
+            completed=False,
+            version=0,
+            saved_by=application.created_by,
+        )
+        assert application.budget_lines.count() == 2
+
+    def test_the_first_answers_start_the_draft(self):
+        round = RoundFactory()
+        lead = SignatoryFactory()
+        person = member_of(lead)
+
+        application = services.application_start(
+            round=round,
+            lead_organisation=lead,
+            started_by=person,
+            first_answers={"title": "Missed bins", "problem": "", "evidence": ""},
+        )
+
+        application.refresh_from_db()
+        assert application.title == "Missed bins"
+        assert section_version(application, Section.PROBLEM) == 1
+        assert list(application.changes.values_list("description", flat=True)) == [
+            "Saved the problem and the evidence for it",
+            "Started the application",
+        ]
+
+    def test_the_start_check_refuses_as_the_start_does_and_writes_nothing(self):
+        round = RoundFactory(max_led_applications=1)
+        lead = SignatoryFactory()
+        person = member_of(lead)
+
+        services.application_start_check(round=round, lead_organisation=lead, started_by=person)
+        assert not Application.objects.exists()
+
+        ApplicationFactory(round=round, lead_organisation=lead)
+        with pytest.raises(LeadLimitReached, match="already leads 1 application in"):
+            services.application_start_check(round=round, lead_organisation=lead, started_by=person)
+        assert Application.objects.count() == 1
+
+
 class TestApplicationPartnersTold:
     """When an application is submitted, each partner organisation's admins are told."""
 

@@ -406,6 +406,78 @@ def test_round_status_follows_the_dates():
     assert round.status_at(round.eoi_opens_at - datetime.timedelta(seconds=1)).value == "upcoming"
 
 
+class TestEoiRulesWhereTheAnswerIsGiven:
+    """A rule is checked when the answer is saved, not only at submission."""
+
+    def test_the_first_answers_start_the_draft(self):
+        round = RoundFactory(eoi_open=True)
+        lead = SignatoryFactory()
+
+        eoi = services.eoi_start(
+            round=round,
+            lead_organisation=lead,
+            started_by=member_of(lead),
+            title=" Missed bins ",
+            phase="discovery",
+            estimated_cost=Decimal(60000),
+        )
+
+        assert (eoi.title, eoi.phase, eoi.estimated_cost) == ("Missed bins", "discovery", 60000)
+
+    def test_a_first_estimate_over_its_phases_cap_is_refused_and_nothing_is_made(self):
+        round = RoundFactory(eoi_open=True, phases={"discovery": 80000})
+        lead = SignatoryFactory()
+
+        with pytest.raises(RulesNotMet) as refused:
+            services.eoi_start(
+                round=round,
+                lead_organisation=lead,
+                started_by=member_of(lead),
+                title="Missed bins",
+                phase="discovery",
+                estimated_cost=Decimal(90000),
+            )
+
+        assert rules_of(refused.value) == {RuleCode.PHASE_CAP}
+        assert refused.value.problems[0].fields == ("estimated_cost", "phase")
+        assert not ExpressionOfInterest.objects.exists()
+
+    def test_an_estimate_over_its_phases_cap_is_refused_when_saved(self):
+        eoi = EoiFactory(round=RoundFactory(eoi_open=True, phases={"discovery": 80000}))
+
+        with pytest.raises(RulesNotMet, match="must be £80,000 or less for a discovery project"):
+            services.eoi_details_save(
+                eoi=eoi,
+                title="Changed",
+                problem="",
+                phase="discovery",
+                estimated_cost=Decimal(90000),
+                saved_by=eoi.created_by,
+            )
+
+        eoi.refresh_from_db()
+        assert (eoi.title, eoi.estimated_cost) != ("Changed", 90000)
+
+    def test_the_start_check_refuses_as_the_start_does_and_writes_nothing(self):
+        round = RoundFactory(eoi_open=True, max_led_applications=1)
+        lead = SignatoryFactory()
+        person = member_of(lead)
+
+        services.eoi_start_check(round=round, lead_organisation=lead, started_by=person)
+        assert not ExpressionOfInterest.objects.exists()
+
+        EoiFactory(round=round, lead_organisation=lead)
+        with pytest.raises(LeadLimitReached, match="already leads 1 expression of interest"):
+            services.eoi_start_check(round=round, lead_organisation=lead, started_by=person)
+        with pytest.raises(WindowNotOpen):
+            services.eoi_start_check(
+                round=round,
+                lead_organisation=lead,
+                started_by=person,
+                now=round.eoi_closes_at,
+            )
+
+
 class TestEoiPartnersTold:
     """When an EOI is submitted, each partner organisation's admins are told."""
 
