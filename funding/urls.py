@@ -50,6 +50,7 @@ urlpatterns = [
     path(f"{EOI}submit/", eois.eoi_submit, name="eoi-submit"),
     path(f"{EOI}confirmation/", eois.eoi_confirmation, name="eoi-confirmation"),
     path(f"{EOI}withdraw/", eois.eoi_withdraw, name="eoi-withdraw"),
+    path(f"{EOI}delete/", eois.eoi_delete, name="eoi-delete"),
     # Applications.
     path(
         "funding/rounds/<slug:slug>/apply/",
@@ -91,6 +92,7 @@ urlpatterns = [
         name="application-confirmation",
     ),
     path(f"{APPLICATION}withdraw/", applications.application_withdraw, name="application-withdraw"),
+    path(f"{APPLICATION}delete/", applications.application_delete, name="application-delete"),
     # The outcome, once announced, and the grant offer.
     path(f"{APPLICATION}outcome/", awards.application_outcome, name="application-outcome"),
     path(

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -22,6 +22,7 @@ from ..models import (
     ApplicationSection,
     ApplicationStatus,
     BudgetLine,
+    ExpressionOfInterest,
     OutputType,
     Phase,
     Section,
@@ -72,6 +73,7 @@ class ApplicationAccess:
     can_submit: bool
     can_withdraw: bool
     closes_passed: bool
+    can_delete: bool = False
 
 
 def applications_visible_to(*, user: User) -> QuerySet[Application]:
@@ -90,7 +92,8 @@ def application_for_member_get(
     else None, which pages answer as not found, whether or not it exists.
 
     Members of the lead and the partner organisations edit a draft until the close; only
-    members of the lead submit or withdraw it.
+    members of the lead submit, withdraw or delete it. A draft invited from an expression
+    of interest is withdrawn, not deleted.
     """
     now = now or timezone.now()
     organisation_ids = declaration_selectors.organisation_ids_for_member(user=user)
@@ -101,6 +104,9 @@ def application_for_member_get(
             | Q(partners__organisation_id__in=organisation_ids)
         )
         .select_related("round", "lead_organisation", "created_by")
+        .annotate(
+            is_from_eoi=Exists(ExpressionOfInterest.objects.filter(application=OuterRef("pk")))
+        )
         .prefetch_related(
             Prefetch(
                 "partners",
@@ -128,6 +134,7 @@ def application_for_member_get(
         and application.status in (ApplicationStatus.DRAFT, ApplicationStatus.SUBMITTED)
         and not passed,
         closes_passed=passed,
+        can_delete=lead_member and is_draft and not passed and not application.is_from_eoi,
     )
 
 

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -63,6 +63,7 @@ class BidRow:
     status_label: str
     status_tag_class: str
     deadline: str
+    delete_url: str = ""
 
 
 @dataclass(frozen=True)
@@ -111,6 +112,9 @@ def funding_dashboard(*, user: User, now: datetime | None = None) -> FundingDash
         Application.objects.filter(involving)
         .distinct()
         .select_related("round", "lead_organisation")
+        .annotate(
+            is_from_eoi=Exists(ExpressionOfInterest.objects.filter(application=OuterRef("pk")))
+        )
         .order_by("-round__number", "-created_at")
     )
     eoi_rows = [
@@ -125,6 +129,12 @@ def funding_dashboard(*, user: User, now: datetime | None = None) -> FundingDash
             status_label=eoi.get_status_display(),
             status_tag_class=STATUS_TAGS[EoiStatus(eoi.status)],
             deadline=_deadline(eoi.status, eoi.round.eoi_closes_at, now),
+            delete_url=reverse("funding:eoi-delete", args=[eoi.reference])
+            if eoi.lead_organisation_id in organisation_ids
+            and eoi.is_draft
+            and eoi.round.eoi_closes_at is not None
+            and now < eoi.round.eoi_closes_at
+            else "",
         )
         for eoi in eois
     ]
@@ -155,6 +165,12 @@ def funding_dashboard(*, user: User, now: datetime | None = None) -> FundingDash
                 deadline=_deadline(
                     application.status, application.round.applications_close_at, now
                 ),
+                delete_url=reverse("funding:application-delete", args=[application.reference])
+                if application.lead_organisation_id in organisation_ids
+                and application.is_draft
+                and now < application.round.applications_close_at
+                and not application.is_from_eoi
+                else "",
             )
         )
     open_rounds = []

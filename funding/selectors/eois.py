@@ -23,6 +23,7 @@ class EoiAccess:
     can_edit: bool
     can_withdraw: bool
     closes_passed: bool
+    can_delete: bool = False
 
 
 def eois_visible_to(*, user: User) -> QuerySet[ExpressionOfInterest]:
@@ -41,8 +42,8 @@ def eoi_for_member_get(
     """Return the EOI ``reference`` if ``user`` may see it, with what they may do; else
     None, which pages answer as not found, whether or not it exists.
 
-    Members of the lead organisation write, submit and withdraw the draft until the EOI
-    window closes; members of the partner organisations read it.
+    Members of the lead organisation write, submit, withdraw and delete the draft until
+    the EOI window closes; members of the partner organisations read it.
     """
     now = now or timezone.now()
     organisation_ids = declaration_selectors.organisation_ids_for_member(user=user)
@@ -79,6 +80,7 @@ def eoi_for_member_get(
         eoi=eoi,
         is_lead_member=lead_member,
         can_edit=can_edit,
+        can_delete=can_edit,
         can_withdraw=lead_member
         and eoi.status in (EoiStatus.DRAFT, EoiStatus.SUBMITTED)
         and not passed,

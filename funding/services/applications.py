@@ -775,3 +775,52 @@ def application_withdraw(
             data={"from": previous, "reason": application.withdrawal_reason},
         )
     return application
+
+
+def application_delete(
+    *, application: Application, deleted_by: User, now: datetime | None = None
+) -> None:
+    """Delete a draft application that was never submitted, with its sections, partners,
+    budget and history.
+
+    Only a member of the lead organisation may, before the round's applications close:
+    members of partner organisations work on the draft but cannot delete it. A draft that
+    staff made by inviting an expression of interest cannot be deleted (the invitation
+    would be lost): it can be withdrawn. The audit log keeps who deleted which draft.
+    """
+    now = _now(now)
+    with transaction.atomic():
+        application = _lock(application)
+        require_member(
+            user=deleted_by,
+            organisation_ids=[application.lead_organisation_id],
+            action="delete it (the lead organisation does)",
+        )
+        if application.status != ApplicationStatus.DRAFT:
+            raise TransitionNotAllowed(
+                f"Application {application.reference} has been "
+                f"{application.get_status_display().lower()}, so it cannot be deleted."
+            )
+        closes_at = application.round.applications_close_at
+        if now >= closes_at:
+            raise DeadlinePassed(
+                "Drafts can be deleted only until the deadline for applications, "
+                f"{formats.date_and_time(closes_at)}."
+            )
+        if application.eois.exists():
+            raise TransitionNotAllowed(
+                f"Application {application.reference} comes from an invitation to an "
+                "expression of interest, so it cannot be deleted. You can withdraw it instead."
+            )
+        audit_record(
+            actor=deleted_by,
+            verb="funding.application.deleted",
+            target=application,
+            data={
+                "reference": application.reference,
+                "title": application.title,
+                "round": application.round.slug,
+                "lead": application.lead_organisation.name,
+            },
+        )
+        application.delete()

@@ -350,3 +350,43 @@ def eoi_withdraw(
             actor=withdrawn_by, verb="funding.eoi.withdrawn", target=eoi, data={"from": previous}
         )
     return eoi
+
+
+def eoi_delete(*, eoi: ExpressionOfInterest, deleted_by: User, now: datetime | None = None) -> None:
+    """Delete a draft EOI that was never submitted, with its partners and its history.
+
+    Only a member of its lead organisation may (those who may change the draft), before the
+    EOI window closes. It then no longer counts towards the lead's limit. The audit log
+    keeps who deleted which draft.
+    """
+    now = _now(now)
+    with transaction.atomic():
+        eoi = _lock(eoi)
+        require_member(
+            user=deleted_by,
+            organisation_ids=[eoi.lead_organisation_id],
+            action="delete it (the lead organisation does)",
+        )
+        if eoi.status != EoiStatus.DRAFT:
+            raise TransitionNotAllowed(
+                f"Expression of interest {eoi.reference} has been "
+                f"{eoi.get_status_display().lower()}, so it cannot be deleted."
+            )
+        closes_at = eoi.round.eoi_closes_at
+        if closes_at is not None and now >= closes_at:
+            raise DeadlinePassed(
+                "Drafts can be deleted only until the deadline for expressions of interest, "
+                f"{formats.date_and_time(closes_at)}."
+            )
+        audit_record(
+            actor=deleted_by,
+            verb="funding.eoi.deleted",
+            target=eoi,
+            data={
+                "reference": eoi.reference,
+                "title": eoi.title,
+                "round": eoi.round.slug,
+                "lead": eoi.lead_organisation.name,
+            },
+        )
+        eoi.delete()

@@ -668,3 +668,49 @@ def application_withdraw(
             "back_url": _detail_url(application),
         },
     )
+
+
+@require_http_methods(["GET", "POST"])
+@member_application
+def application_delete(
+    request: AuthenticatedHttpRequest, access: ApplicationAccess
+) -> HttpResponse:
+    """Ask "Are you sure you want to delete …", then delete the draft and go to the account.
+
+    Only members of the lead organisation may, while it is a draft before the deadline;
+    members of partner organisations, who work on it, are sent back to it and told who can.
+    """
+    application = access.application
+    if not access.can_delete:
+        if access.can_edit:
+            messages.error(
+                request,
+                f"Only members of {application.lead_organisation.name} can delete this draft."
+                if not access.is_lead_member
+                else f"Application {application.reference} comes from an invitation to an "
+                "expression of interest, so it cannot be deleted. You can withdraw it instead.",
+            )
+            return redirect(_detail_url(application))
+        return _closed_redirect(request, access)
+    if request.method == "POST":
+        try:
+            services.application_delete(application=application, deleted_by=request.user)
+        except FundingError as error:
+            messages.error(request, str(error))
+            return redirect(_detail_url(application))
+        messages.success(
+            request,
+            f"You have deleted the draft application "
+            f"“{application.title or 'Untitled application'}” ({application.reference}).",
+        )
+        return redirect("pages:account")
+    return render(
+        request,
+        "funding/application/delete.html",
+        {
+            "application": application,
+            "round": application.round,
+            "partners": list(application.partners.all()),
+            "back_url": _detail_url(application),
+        },
+    )

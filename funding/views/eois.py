@@ -390,3 +390,38 @@ def eoi_withdraw(request: AuthenticatedHttpRequest, access: EoiAccess) -> HttpRe
         "funding/eoi/withdraw.html",
         {"eoi": access.eoi, "round": access.eoi.round, "back_url": _detail_url(access)},
     )
+
+
+@require_http_methods(["GET", "POST"])
+@member_eoi
+def eoi_delete(request: AuthenticatedHttpRequest, access: EoiAccess) -> HttpResponse:
+    """Ask "Are you sure you want to delete …", then delete the draft and go to the account.
+
+    Only members of the lead organisation may, while it is a draft before the deadline;
+    anyone else who can see it is sent back to it and told who can.
+    """
+    eoi = access.eoi
+    if not access.can_delete:
+        if eoi.is_draft and not access.closes_passed:
+            messages.error(
+                request, f"Only members of {eoi.lead_organisation.name} can delete this draft."
+            )
+            return redirect(_detail_url(access))
+        return _closed_redirect(request, access)
+    if request.method == "POST":
+        try:
+            services.eoi_delete(eoi=eoi, deleted_by=request.user)
+        except FundingError as error:
+            messages.error(request, str(error))
+            return redirect(_detail_url(access))
+        messages.success(
+            request,
+            f"You have deleted the draft expression of interest "
+            f"“{eoi.title or 'Untitled expression of interest'}” ({eoi.reference}).",
+        )
+        return redirect("pages:account")
+    return render(
+        request,
+        "funding/eoi/delete.html",
+        {"eoi": eoi, "round": eoi.round, "back_url": _detail_url(access)},
+    )

@@ -46,6 +46,7 @@ URL_ACCESS: dict[str, tuple[dict[str, object], dict[str, int]]] = {
     "funding:eoi-submit": ({"reference": EOI}, MEMBERS_ONLY),
     "funding:eoi-confirmation": ({"reference": EOI}, MEMBERS_ONLY),
     "funding:eoi-withdraw": ({"reference": EOI}, MEMBERS_ONLY),
+    "funding:eoi-delete": ({"reference": EOI}, MEMBERS_ONLY),
     "funding:application-detail": ({"reference": APPLICATION}, MEMBERS_ONLY),
     "funding:application-section": (
         {"reference": APPLICATION, "section": "problem"},
@@ -62,6 +63,7 @@ URL_ACCESS: dict[str, tuple[dict[str, object], dict[str, int]]] = {
     "funding:application-check": ({"reference": APPLICATION}, MEMBERS_ONLY),
     "funding:application-confirmation": ({"reference": APPLICATION}, MEMBERS_ONLY),
     "funding:application-withdraw": ({"reference": APPLICATION}, MEMBERS_ONLY),
+    "funding:application-delete": ({"reference": APPLICATION}, MEMBERS_ONLY),
     # A partner's contact opens it from an emailed link; without the link's token, nobody
     # sees anything but "this link does not work".
     "funding:partner-confirm": ({}, everyone(404)),

@@ -89,6 +89,12 @@ def eoi_withdraw(client: Client) -> tuple[str, dict[str, object]]:
     return reverse("funding:eoi-withdraw", args=[eoi.reference]), {}
 
 
+def eoi_delete(client: Client) -> tuple[str, dict[str, object]]:
+    eoi = EoiFactory()
+    as_writer(client, eoi.created_by)
+    return reverse("funding:eoi-delete", args=[eoi.reference]), {}
+
+
 def application_start(client: Client) -> tuple[str, dict[str, object]]:
     lead = SignatoryFactory()
     as_writer(client, member_of(lead))
@@ -197,6 +203,12 @@ def application_withdraw(client: Client) -> tuple[str, dict[str, object]]:
     }
 
 
+def application_delete(client: Client) -> tuple[str, dict[str, object]]:
+    application = ApplicationFactory()
+    as_writer(client, application.created_by)
+    return reverse("funding:application-delete", args=[application.reference]), {}
+
+
 def partner_confirm(client: Client) -> tuple[str, dict[str, object]]:
     """The partner's contact presses "Confirm" on the page their emailed link opens."""
     partner = ApplicationPartnerFactory()
@@ -221,6 +233,7 @@ FORMS: list[Form] = [
     eoi_partner_remove,
     eoi_submit,
     eoi_withdraw,
+    eoi_delete,
     application_start,
     application_new,
     *(application_section(section) for section in Section),
@@ -230,6 +243,7 @@ FORMS: list[Form] = [
     application_partner_remove,
     application_submit,
     application_withdraw,
+    application_delete,
     partner_confirm,
 ]
 

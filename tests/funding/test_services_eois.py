@@ -478,6 +478,64 @@ class TestEoiRulesWhereTheAnswerIsGiven:
             )
 
 
+class TestEoiDelete:
+    def test_a_member_of_the_lead_deletes_a_draft_with_its_partners_and_history(self):
+        eoi = EoiFactory(partners=[SignatoryFactory()])
+        reference = eoi.reference
+        person = member_of(eoi.lead_organisation)
+
+        services.eoi_delete(eoi=eoi, deleted_by=person)
+
+        assert not ExpressionOfInterest.objects.filter(reference=reference).exists()
+        assert not EoiPartner.objects.exists()
+        assert not EoiChange.objects.exists()
+        event = AuditEvent.objects.get(verb="funding.eoi.deleted")
+        assert (event.actor, event.data["reference"]) == (person, reference)
+
+    def test_frees_the_place_it_took_under_the_lead_limit(self):
+        round = RoundFactory(eoi_open=True, max_led_applications=1)
+        eoi = EoiFactory(round=round)
+        lead = eoi.lead_organisation
+
+        services.eoi_delete(eoi=eoi, deleted_by=eoi.created_by)
+
+        services.eoi_start(round=round, lead_organisation=lead, started_by=member_of(lead))
+
+    def test_a_member_of_a_partner_cannot_delete_it(self):
+        partner = SignatoryFactory()
+        eoi = EoiFactory(partners=[partner])
+
+        with pytest.raises(NotPermitted, match="delete it"):
+            services.eoi_delete(eoi=eoi, deleted_by=member_of(partner))
+
+        assert ExpressionOfInterest.objects.filter(pk=eoi.pk).exists()
+
+    @pytest.mark.parametrize("state", ["submitted", "withdrawn", "declined"])
+    def test_only_a_draft_can_be_deleted(self, state):
+        eoi = EoiFactory(**{state: True})
+
+        with pytest.raises(TransitionNotAllowed, match="cannot be deleted"):
+            services.eoi_delete(eoi=eoi, deleted_by=eoi.created_by)
+
+        assert ExpressionOfInterest.objects.filter(pk=eoi.pk).exists()
+
+    def test_not_after_the_deadline(self):
+        eoi = EoiFactory()
+
+        with pytest.raises(DeadlinePassed):
+            services.eoi_delete(eoi=eoi, deleted_by=eoi.created_by, now=eoi.round.eoi_closes_at)
+
+        assert ExpressionOfInterest.objects.filter(pk=eoi.pk).exists()
+
+    def test_deletes_nothing_when_the_audit_fails(self, broken_audit):
+        eoi = EoiFactory()
+
+        with pytest.raises(IntegrityError):
+            services.eoi_delete(eoi=eoi, deleted_by=eoi.created_by)
+
+        assert ExpressionOfInterest.objects.filter(pk=eoi.pk).exists()
+
+
 class TestEoiPartnersTold:
     """When an EOI is submitted, each partner organisation's admins are told."""
 

@@ -863,3 +863,52 @@ class TestLeadLimit:
         assert f'href="{reverse("funding:application-detail", args=[first.reference])}"' in page
         assert f'href="{reverse("funding:application-detail", args=[second.reference])}"' in page
         assert f'href="{reverse("pages:account")}"' in page
+
+
+class TestDelete:
+    def test_asks_are_you_sure_then_deletes_and_goes_to_the_account(self, client):
+        application = ApplicationFactory(title="Missed bins")
+        ApplicationPartnerFactory(application=application)
+        signed_in(client, application.created_by)
+        url = reverse("funding:application-delete", args=[application.reference])
+
+        page = client.get(url).content.decode()
+        assert "Are you sure you want to delete the draft “Missed bins”?" in page
+        assert f"Members of {application.lead_organisation.name}" in page
+        assert "Members of its partner organisations work on it, but cannot delete it" in page
+
+        response = client.post(url)
+
+        assert response.url == reverse("pages:account")
+        assert not Application.objects.filter(pk=application.pk).exists()
+        assert "You have deleted the draft application “Missed bins”" in (
+            client.get(response.url).content.decode()
+        )
+
+    def test_the_task_list_and_the_account_link_to_it_for_the_lead_only(self, client):
+        application = ApplicationFactory()
+        partner = ApplicationPartnerFactory(application=application)
+        url = reverse("funding:application-delete", args=[application.reference])
+        detail = reverse("funding:application-detail", args=[application.reference])
+
+        signed_in(client, application.created_by)
+        assert url in client.get(detail).content.decode()
+        assert url in client.get(reverse("pages:account")).content.decode()
+
+        signed_in(client, member_of(partner.organisation))
+        assert url not in client.get(detail).content.decode()
+        assert url not in client.get(reverse("pages:account")).content.decode()
+
+    def test_a_partner_member_is_told_who_can_and_nothing_is_deleted(self, client):
+        application = ApplicationFactory()
+        partner = ApplicationPartnerFactory(application=application)
+        signed_in(client, member_of(partner.organisation))
+
+        response = client.post(
+            reverse("funding:application-delete", args=[application.reference]), follow=True
+        )
+
+        assert f"Only members of {application.lead_organisation.name} can delete" in (
+            response.content.decode()
+        )
+        assert Application.objects.filter(pk=application.pk).exists()

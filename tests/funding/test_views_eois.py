@@ -429,3 +429,54 @@ class TestLeadLimit:
         assert f'href="{reverse("funding:eoi-detail", args=[second.reference])}"' in page
         assert "Gone" not in page
         assert ExpressionOfInterest.objects.count() == 3
+
+
+class TestDelete:
+    def test_asks_are_you_sure_then_deletes_and_goes_to_the_account(self, client):
+        eoi = EoiFactory(title="Missed bins")
+        signed_in(client, eoi.created_by)
+        url = reverse("funding:eoi-delete", args=[eoi.reference])
+
+        page = client.get(url).content.decode()
+        assert "Are you sure you want to delete the draft “Missed bins”?" in page
+        assert f"Members of {eoi.lead_organisation.name}" in page
+
+        response = client.post(url)
+
+        assert response.status_code == 302
+        assert response.url == reverse("pages:account")
+        assert not ExpressionOfInterest.objects.filter(pk=eoi.pk).exists()
+        page = client.get(response.url).content.decode()
+        assert "You have deleted the draft expression of interest “Missed bins”" in page
+
+    def test_the_draft_and_the_account_link_to_it(self, client):
+        eoi = EoiFactory()
+        signed_in(client, eoi.created_by)
+        url = reverse("funding:eoi-delete", args=[eoi.reference])
+
+        assert (
+            url in client.get(reverse("funding:eoi-detail", args=[eoi.reference])).content.decode()
+        )
+        assert url in client.get(reverse("pages:account")).content.decode()
+
+    def test_a_partner_member_is_told_who_can_and_nothing_is_deleted(self, client):
+        partner = SignatoryFactory()
+        eoi = EoiFactory(partners=[partner])
+        signed_in(client, member_of(partner))
+        url = reverse("funding:eoi-delete", args=[eoi.reference])
+
+        assert url not in client.get(reverse("pages:account")).content.decode()
+        response = client.post(url, follow=True)
+
+        assert f"Only members of {eoi.lead_organisation.name} can delete" in (
+            response.content.decode()
+        )
+        assert ExpressionOfInterest.objects.filter(pk=eoi.pk).exists()
+
+    def test_a_submitted_one_cannot_be_deleted(self, client):
+        eoi = EoiFactory(submitted=True)
+        signed_in(client, eoi.created_by)
+
+        client.post(reverse("funding:eoi-delete", args=[eoi.reference]))
+
+        assert ExpressionOfInterest.objects.filter(pk=eoi.pk).exists()
