@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -27,6 +28,7 @@ from localdigital.accounts.types import AuthenticatedHttpRequest
 from .. import formats, rules
 from ..errors import FundingError, LeadLimitReached, RulesNotMet, SectionConflict
 from ..forms.applications import (
+    BUDGET_LINES_MAX,
     SECTION_FORMS,
     ApplicationPartnerForm,
     BudgetForm,
@@ -189,7 +191,7 @@ def application_start(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def application_new(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     """Ask the first section of a new application; saving it starts the draft.
 
@@ -214,7 +216,7 @@ def application_new(request: AuthenticatedHttpRequest, slug: str) -> HttpRespons
         )
         if award is None:
             return redirect(start_url)
-    if request.method == "GET":
+    if request.method != "POST":
         try:
             services.application_start_check(
                 round=round, lead_organisation=lead, started_by=request.user, follow_on_award=award
@@ -351,11 +353,14 @@ def application_section(
     initial = _section_initial(application, section_key, state.version, state.is_completed)
     conflict: SectionConflict | None = None
     data = request.POST.copy() if request.method == "POST" else None
-    if data is not None and section_key == Section.BUDGET and "add_line" in data:
-        # Show one more line, keeping what was typed; nothing is saved yet.
-        data["line_count"] = str(int(data.get("line_count") or 1) + 1)
-        form = _section_form(section_key, application, None, {**initial, **data.dict()})
-        return _render_section(request, access, section_key, form, state, conflict)
+    adding_line = data is not None and section_key == Section.BUDGET and "add_line" in data
+    if data is not None and adding_line:
+        # "Add another line" keeps what was typed by saving it, as not yet complete, then
+        # shows one more row after a redirect: no page is the answer to a POST, so Back
+        # never offers to send the form again.
+        data["completed"] = NO
+    elif section_key == Section.BUDGET and data is None:
+        initial["line_count"] = _budget_lines_asked(request, initial["line_count"])
     form = _section_form(section_key, application, data, initial)
     if data is not None and form.is_valid():
         values = {name: form.cleaned_data[name] for name in SECTION_FIELDS[section_key]}
@@ -387,9 +392,24 @@ def application_section(
             messages.error(request, str(error))
             return redirect(_detail_url(application))
         else:
+            if adding_line:
+                url = reverse(
+                    "funding:application-section", args=[application.reference, section_key]
+                )
+                return redirect(f"{url}?{urlencode({'lines': form.lines_shown + 1})}")
             messages.success(request, f"“{section_key.label}” has been saved.")
             return redirect(_detail_url(application))
     return _render_section(request, access, section_key, form, state, conflict)
+
+
+def _budget_lines_asked(request: HttpRequest, shown: int) -> int:
+    """Return how many budget rows to show: ``shown``, or more when the address asks for
+    them (``?lines=``, after "Add another line"), up to the most a budget has."""
+    try:
+        asked = int(request.GET.get("lines", ""))
+    except ValueError:
+        return shown
+    return max(shown, min(asked, BUDGET_LINES_MAX))
 
 
 def _render_section(
@@ -670,7 +690,7 @@ def application_withdraw(
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @member_application
 def application_delete(
     request: AuthenticatedHttpRequest, access: ApplicationAccess

@@ -126,7 +126,7 @@ def eoi_start(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def eoi_new(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     """Ask an EOI's first questions; saving them starts the draft.
 
@@ -142,7 +142,7 @@ def eoi_new(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     lead = chosen_lead(request, user=request.user)
     if lead is None:
         return redirect(start_url)
-    if request.method == "GET":
+    if request.method != "POST":
         try:
             services.eoi_start_check(round=round, lead_organisation=lead, started_by=request.user)
         except FundingError as error:
@@ -392,7 +392,7 @@ def eoi_withdraw(request: AuthenticatedHttpRequest, access: EoiAccess) -> HttpRe
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @member_eoi
 def eoi_delete(request: AuthenticatedHttpRequest, access: EoiAccess) -> HttpResponse:
     """Ask "Are you sure you want to delete …", then delete the draft and go to the account.

@@ -154,6 +154,17 @@ def application_section(section: str) -> Form:
     return form
 
 
+def application_budget_add_line(client: Client) -> tuple[str, dict[str, object]]:
+    """ "Add another line" on the budget, which keeps what was typed."""
+    application = ApplicationFactory()
+    as_writer(client, application.created_by)
+    return reverse("funding:application-section", args=[application.reference, "budget"]), {
+        **SECTION_ANSWERS[Section.BUDGET],
+        "version": "0",
+        "add_line": "1",
+    }
+
+
 def application_partner_add(client: Client) -> tuple[str, dict[str, object]]:
     application = ApplicationFactory()
     as_writer(client, application.created_by)
@@ -237,6 +248,7 @@ FORMS: list[Form] = [
     application_start,
     application_new,
     *(application_section(section) for section in Section),
+    application_budget_add_line,
     application_partner_add,
     application_partner_contact,
     application_partner_resend,

@@ -306,7 +306,11 @@ class TestSections:
             BudgetLine.objects.filter(application=application).values_list("description", "amount")
         ) == [("Researcher", Decimal(30000)), ("Developer", Decimal(20000))]
 
-    def test_add_another_line_shows_a_row_more_and_saves_nothing(self, client):
+    def test_add_another_line_keeps_what_was_typed_and_shows_a_row_more_after_a_redirect(
+        self, client
+    ):
+        """ "Add another line" saves the answers so far, as not yet complete, and redirects
+        to the section with one more row: Back never offers to send the form again."""
         application = ApplicationFactory()
         signed_in(client, application.created_by)
 
@@ -322,10 +326,40 @@ class TestSections:
             },
         )
 
-        page = response.content.decode()
+        assert response.status_code == 302
+        assert response.url == f"{section_url(application, 'budget')}?lines=2"
+        page = client.get(response.url).content.decode()
         assert 'name="line_2_description"' in page
         assert "Kept line" in page
         assert "govuk-error-summary" not in page
+        assert (
+            state(application, "budget").version,
+            state(application, "budget").is_completed,
+        ) == (
+            1,
+            False,
+        )
+
+    def test_add_another_line_with_a_mistake_shows_the_error_and_saves_nothing(self, client):
+        application = ApplicationFactory()
+        signed_in(client, application.created_by)
+
+        response = client.post(
+            section_url(application, "budget"),
+            {
+                "requested_amount": "ten pounds",
+                "line_count": "1",
+                "line_1_description": "Kept line",
+                "line_1_amount": "500",
+                "version": "0",
+                "add_line": "1",
+            },
+        )
+
+        page = response.content.decode()
+        assert response.status_code == 200
+        assert "must be an amount in pounds" in page
+        assert "Kept line" in page
         assert state(application, "budget").version == 0
 
     def test_the_team_section_asks_each_partners_role(self, client):

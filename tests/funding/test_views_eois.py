@@ -81,6 +81,18 @@ class TestStart:
         assert "Kept problem" in page
         assert not ExpressionOfInterest.objects.exists()
 
+    def test_the_first_questions_and_the_delete_page_answer_head(self, client):
+        """Link checkers and uptime monitors send HEAD: it gets what GET gets, not a 405."""
+        eoi = EoiFactory()
+        signed_in(client, eoi.created_by)
+        new_url = (
+            f"{reverse('funding:eoi-new', args=[eoi.round.slug])}"
+            f"?organisation={eoi.lead_organisation.slug}"
+        )
+
+        assert client.head(new_url).status_code == 200
+        assert client.head(reverse("funding:eoi-delete", args=[eoi.reference])).status_code == 200
+
     def test_the_first_questions_without_a_lead_go_back_to_the_start(self, client):
         round = RoundFactory(eoi_open=True)
         signed_in(client, member_of(SignatoryFactory()))
