@@ -45,17 +45,32 @@ class RuleCode:
     PARTNER_DETAILS = "partner-details"
     FOLLOW_ON = "follow-on"
 
+    # Rules that say what is still to do (answers, partners, their roles, contacts and
+    # confirmations) rather than that an answer is wrong: a draft may be saved while it
+    # breaks them, and they stop only submission, or marking a section complete.
+    TO_DO = frozenset(
+        {INCOMPLETE, PARTNER_MINIMUM, PARTNER_DETAILS, PARTNER_CONFIRMATION, BUDGET_SUM}
+    )
+
 
 @dataclass(frozen=True)
 class RuleProblem:
     """One rule a bid does not meet: which (``RuleCode``), and what to tell the applicant.
 
-    ``section`` names the part of the bid to change, when there is one.
+    ``section`` names the part of the bid to change, when there is one, and ``fields`` the
+    answers (as their pages name them) that break the rule, so a page shows the problem
+    beside the answer being typed.
     """
 
     rule: str
     message: str
     section: str = ""
+    fields: tuple[str, ...] = ()
+
+    @property
+    def is_to_do(self) -> bool:
+        """Whether the problem is something still to do, not an answer that is wrong."""
+        return self.rule in RuleCode.TO_DO
 
 
 class RulesNotMet(FundingError):

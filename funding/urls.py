@@ -34,6 +34,11 @@ urlpatterns = [
         eois.eoi_start,
         name="eoi-start",
     ),
+    path(
+        "funding/rounds/<slug:slug>/expression-of-interest/new/",
+        eois.eoi_new,
+        name="eoi-new",
+    ),
     path(EOI, eois.eoi_detail, name="eoi-detail"),
     path(f"{EOI}details/", eois.eoi_details, name="eoi-details"),
     path(f"{EOI}partners/", eois.eoi_partners, name="eoi-partners"),
@@ -45,11 +50,17 @@ urlpatterns = [
     path(f"{EOI}submit/", eois.eoi_submit, name="eoi-submit"),
     path(f"{EOI}confirmation/", eois.eoi_confirmation, name="eoi-confirmation"),
     path(f"{EOI}withdraw/", eois.eoi_withdraw, name="eoi-withdraw"),
+    path(f"{EOI}delete/", eois.eoi_delete, name="eoi-delete"),
     # Applications.
     path(
         "funding/rounds/<slug:slug>/apply/",
         applications.application_start,
         name="application-start",
+    ),
+    path(
+        "funding/rounds/<slug:slug>/apply/new/",
+        applications.application_new,
+        name="application-new",
     ),
     path(APPLICATION, applications.application_detail, name="application-detail"),
     path(
@@ -81,6 +92,7 @@ urlpatterns = [
         name="application-confirmation",
     ),
     path(f"{APPLICATION}withdraw/", applications.application_withdraw, name="application-withdraw"),
+    path(f"{APPLICATION}delete/", applications.application_delete, name="application-delete"),
     # The outcome, once announced, and the grant offer.
     path(f"{APPLICATION}outcome/", awards.application_outcome, name="application-outcome"),
     path(

@@ -3,7 +3,6 @@ call the services."""
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from crispy_forms_gds.layout import Field, Fieldset, Size
@@ -11,8 +10,8 @@ from django import forms
 
 from declaration.forms.organisation_picker import OrganisationPickerField
 
-from .. import formats
 from ..models import ApplicationPartner, OutputType, Section
+from ..rules import partner_role_field
 from ..services.applications import BudgetLineValue
 from .common import (
     SectionCompletedMixin,
@@ -42,8 +41,14 @@ class ProblemForm(SectionCompletedMixin):
         "evidence": "Give the evidence for the problem",
     }
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, is_new: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if is_new:
+            # The first save starts the draft: it needs at least the title to be found by.
+            self.fields["title"].required = True
+            self.fields["title"].error_messages["required"] = (
+                "Enter the project title, so that you can find the draft again"
+            )
         self.helper = helper("title", "problem", "evidence", COMPLETED, "version")
 
 
@@ -122,10 +127,6 @@ class OutputsForm(SectionCompletedMixin):
         )
 
 
-def partner_role_field(partner: ApplicationPartner) -> str:
-    return f"role_{partner.pk}"
-
-
 class TeamForm(SectionCompletedMixin):
     team = long_text_field(
         "Who is in the team?",
@@ -139,7 +140,7 @@ class TeamForm(SectionCompletedMixin):
         self.partners = partners
         roles = []
         for partner in partners:
-            name = partner_role_field(partner)
+            name = partner_role_field(partner.pk)
             self.fields[name] = long_text_field(
                 f"What will {partner.organisation.name} do?",
                 name=f"The role of {partner.organisation.name}",
@@ -151,17 +152,8 @@ class TeamForm(SectionCompletedMixin):
             layout.append(Fieldset(*roles, legend="The partners' roles", legend_size=Size.MEDIUM))
         self.helper = helper(*layout, COMPLETED, "version")
 
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
-        if cleaned.get("completed") == "yes":
-            for partner in self.partners:
-                name = partner_role_field(partner)
-                if name not in self.errors and not cleaned.get(name):
-                    self.add_error(name, f"Say what {partner.organisation.name} will do")
-        return cleaned
-
     def partner_roles(self) -> dict[int, str]:
-        return {p.pk: self.cleaned_data.get(partner_role_field(p), "") for p in self.partners}
+        return {p.pk: self.cleaned_data.get(partner_role_field(p.pk), "") for p in self.partners}
 
 
 BUDGET_LINES_MAX = 20
@@ -171,7 +163,8 @@ class BudgetForm(SectionCompletedMixin):
     """The amount requested and the budget lines it is made of.
 
     It shows the saved lines and ``extra`` empty rows; "Add another line" shows one more
-    without saving. Rows left empty are ignored.
+    without saving. Rows left empty are ignored. That the lines add up to the amount is the
+    round's rule, which the service checks when the section is marked complete.
     """
 
     requested_amount = money_field(
@@ -221,19 +214,6 @@ class BudgetForm(SectionCompletedMixin):
                 self.add_error(f"line_{number}_amount", f"Enter the amount of line {number}")
             if amount is not None and not description:
                 self.add_error(f"line_{number}_description", f"Say what line {number} pays for")
-        if cleaned.get("completed") == "yes" and not self.errors:
-            lines = self.budget_lines()
-            requested = cleaned.get("requested_amount")
-            if not lines:
-                self.add_error("line_1_description", "Add at least one budget line")
-            elif requested is not None:
-                total = sum((line.amount for line in lines), Decimal(0))
-                if total != requested:
-                    self.add_error(
-                        "requested_amount",
-                        f"The budget lines add up to {formats.money(total)}, not the amount "
-                        f"requested ({formats.money(requested)}): make them the same",
-                    )
         return cleaned
 
     def budget_lines(self) -> list[BudgetLineValue]:

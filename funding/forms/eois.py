@@ -46,7 +46,8 @@ def phase_choices(phases: list[str]) -> list[tuple[str, str]]:
 
 class EoiDetailsForm(forms.Form):
     """The EOI's answers. A draft may be saved with some left empty: submitting checks
-    that every one is answered."""
+    that every one is answered. The first save, which starts the draft (``is_new``), needs
+    at least its title, by which the draft is found again."""
 
     title = text_field("Title", name="Title", hint="A short name for the project")
     problem = long_text_field(
@@ -65,11 +66,16 @@ class EoiDetailsForm(forms.Form):
         "Estimated cost", name="Estimated cost", hint="In pounds, for the whole project"
     )
 
-    def __init__(self, *args: Any, phases: list[str], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, phases: list[str], is_new: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["phase"]
         assert isinstance(field, forms.ChoiceField)
         field.choices = phase_choices(phases)
+        if is_new:
+            self.fields["title"].required = True
+            self.fields["title"].error_messages["required"] = (
+                "Enter a title for the bid, so that you can find the draft again"
+            )
         self.helper = helper(
             "title",
             "problem",

@@ -74,11 +74,15 @@ class Application(models.Model):
       the round's close (to the second), with every section complete, every partner
       confirmed and every rule of the round met;
     - draft or submitted → withdrawn: a member of the lead organisation withdraws it before
-      the close.
+      the close;
+    - draft → (deleted): a member of the lead organisation deletes a draft that was never
+      submitted, before the close, unless staff made it by inviting an EOI; only the audit
+      log keeps it.
 
     In a round with an EOI stage an application starts when staff invite an EOI, or a
     cluster of them, and is filled in from it; otherwise any member of a published
-    signatory starts one while applications are open. Members of the lead and the partner
+    signatory starts one while applications are open, with the answers to its first
+    section (no empty draft is made). Members of the lead and the partner
     organisations edit the draft together; each section carries a version, so that two
     saves of one section at once never silently lose an edit. After the close a draft can
     no longer change.

@@ -77,6 +77,8 @@ class ExpressionOfInterest(models.Model):
       open and it meets the round's rules;
     - draft or submitted → withdrawn: a member of the lead organisation takes it back, before
       the EOI window closes;
+    - draft → (deleted): a member of the lead organisation deletes a draft that was never
+      submitted, before the EOI window closes; only the audit log keeps it;
     - submitted → invited: staff invite it (alone, or with its cluster) to full application,
       which creates the application (``application``);
     - submitted → declined: staff decline it, with feedback for the applicant.

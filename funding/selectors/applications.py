@@ -6,14 +6,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
 from declaration import selectors as declaration_selectors
 from localdigital.accounts.models import User
 
-from .. import formats
+from .. import formats, rules
+from ..errors import RuleCode
 from ..models import (
     Application,
     ApplicationChange,
@@ -21,6 +22,7 @@ from ..models import (
     ApplicationSection,
     ApplicationStatus,
     BudgetLine,
+    ExpressionOfInterest,
     OutputType,
     Phase,
     Section,
@@ -34,20 +36,31 @@ class TaskStatus:
     IN_PROGRESS = "In progress"
     NOT_STARTED = "Not yet started"
     CANNOT_START = "Cannot start yet"
+    PROBLEM = "There is a problem"
 
 
 @dataclass(frozen=True)
 class Task:
-    """One row of the application's task list."""
+    """One row of the application's task list, and what is left to do in it (``hints``)."""
 
     key: str
     label: str
     url: str
     status: str
+    hints: tuple[str, ...] = ()
 
     @property
     def is_completed(self) -> bool:
         return self.status == TaskStatus.COMPLETED
+
+    @property
+    def tag_class(self) -> str:
+        """The GOV.UK tag colour of the status; a completed task has no tag."""
+        return {
+            TaskStatus.IN_PROGRESS: "govuk-tag--light-blue",
+            TaskStatus.NOT_STARTED: "govuk-tag--blue",
+            TaskStatus.PROBLEM: "govuk-tag--red",
+        }.get(self.status, "")
 
 
 @dataclass(frozen=True)
@@ -60,6 +73,7 @@ class ApplicationAccess:
     can_submit: bool
     can_withdraw: bool
     closes_passed: bool
+    can_delete: bool = False
 
 
 def applications_visible_to(*, user: User) -> QuerySet[Application]:
@@ -78,7 +92,8 @@ def application_for_member_get(
     else None, which pages answer as not found, whether or not it exists.
 
     Members of the lead and the partner organisations edit a draft until the close; only
-    members of the lead submit or withdraw it.
+    members of the lead submit, withdraw or delete it. A draft invited from an expression
+    of interest is withdrawn, not deleted.
     """
     now = now or timezone.now()
     organisation_ids = declaration_selectors.organisation_ids_for_member(user=user)
@@ -89,6 +104,9 @@ def application_for_member_get(
             | Q(partners__organisation_id__in=organisation_ids)
         )
         .select_related("round", "lead_organisation", "created_by")
+        .annotate(
+            is_from_eoi=Exists(ExpressionOfInterest.objects.filter(application=OuterRef("pk")))
+        )
         .prefetch_related(
             Prefetch(
                 "partners",
@@ -116,21 +134,32 @@ def application_for_member_get(
         and application.status in (ApplicationStatus.DRAFT, ApplicationStatus.SUBMITTED)
         and not passed,
         closes_passed=passed,
+        can_delete=lead_member and is_draft and not passed and not application.is_from_eoi,
     )
 
 
-def application_tasks(*, application: Application) -> list[Task]:
-    """Return the task list: each section with its status, then the partners' confirmations.
+def application_tasks(*, application: Application, now: datetime | None = None) -> list[Task]:
+    """Return the task list: each section with its status, then the partners.
 
-    Uses the application's prefetched sections and partners.
+    A status is worked out afresh from the round's rules, the ones submission checks
+    (``rules.application_problems``), not kept: a section its writer marked complete shows
+    as in progress again once something it depends on changes (a partner added with no
+    role yet), with what is left as its hint, and one whose answer breaks a rule shows
+    "There is a problem". Uses the application's prefetched sections and partners.
     """
+    now = now or timezone.now()
+    problems = rules.application_problems(application=application, now=now)
     states = {state.section: state for state in application.sections.all()}
     tasks = []
     for section in Section:
         state = states.get(section)
-        if state is not None and state.is_completed:
+        own = [p for p in problems if p.section == section and p.rule != RuleCode.INCOMPLETE]
+        started = state is not None and state.version > 0
+        if any(not problem.is_to_do for problem in own):
+            status = TaskStatus.PROBLEM
+        elif state is not None and state.is_completed and not own:
             status = TaskStatus.COMPLETED
-        elif state is not None and state.version > 0:
+        elif started:
             status = TaskStatus.IN_PROGRESS
         else:
             status = TaskStatus.NOT_STARTED
@@ -142,21 +171,25 @@ def application_tasks(*, application: Application) -> list[Task]:
                     "funding:application-section", args=[application.reference, section.value]
                 ),
                 status=status,
+                hints=tuple(p.message for p in own) if started or own else (),
             )
         )
-    partners = list(application.partners.all())
-    if not partners:
-        partner_status = TaskStatus.NOT_STARTED
-    elif all(partner.is_confirmed for partner in partners):
+    own = [p for p in problems if p.section == rules.PARTNERS]
+    if any(not problem.is_to_do for problem in own):
+        partner_status = TaskStatus.PROBLEM
+    elif not own:
         partner_status = TaskStatus.COMPLETED
+    elif not application.partners.all():
+        partner_status = TaskStatus.NOT_STARTED
     else:
         partner_status = TaskStatus.IN_PROGRESS
     tasks.append(
         Task(
-            key="partners",
+            key=rules.PARTNERS,
             label="Partner organisations and their confirmation",
             url=reverse("funding:application-partners", args=[application.reference]),
             status=partner_status,
+            hints=tuple(p.message for p in own),
         )
     )
     return tasks
@@ -271,5 +304,17 @@ def application_partner_get(*, application: Application, pk: int) -> Application
     return (
         ApplicationPartner.objects.filter(application=application, pk=pk)
         .select_related("organisation", "application")
+        .first()
+    )
+
+
+def partner_confirmed_get(*, pk: object) -> ApplicationPartner | None:
+    """Return the partner ``pk`` if its part is confirmed, for the page that says so; else
+    None."""
+    if not isinstance(pk, int):
+        return None
+    return (
+        ApplicationPartner.objects.filter(pk=pk, confirmed_at__isnull=False)
+        .select_related("application__round", "application__lead_organisation", "organisation")
         .first()
     )

@@ -6,18 +6,22 @@ dashboard reads nothing of its decision."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
 from declaration import selectors as declaration_selectors
+from declaration.models import Organisation
 from localdigital.accounts.models import User
 
 from .. import formats
 from ..models import (
+    APPLICATION_COUNTED_STATUSES,
+    EOI_COUNTED_STATUSES,
     Application,
     ApplicationStatus,
     Decision,
@@ -59,6 +63,7 @@ class BidRow:
     status_label: str
     status_tag_class: str
     deadline: str
+    delete_url: str = ""
 
 
 @dataclass(frozen=True)
@@ -107,6 +112,9 @@ def funding_dashboard(*, user: User, now: datetime | None = None) -> FundingDash
         Application.objects.filter(involving)
         .distinct()
         .select_related("round", "lead_organisation")
+        .annotate(
+            is_from_eoi=Exists(ExpressionOfInterest.objects.filter(application=OuterRef("pk")))
+        )
         .order_by("-round__number", "-created_at")
     )
     eoi_rows = [
@@ -121,6 +129,12 @@ def funding_dashboard(*, user: User, now: datetime | None = None) -> FundingDash
             status_label=eoi.get_status_display(),
             status_tag_class=STATUS_TAGS[EoiStatus(eoi.status)],
             deadline=_deadline(eoi.status, eoi.round.eoi_closes_at, now),
+            delete_url=reverse("funding:eoi-delete", args=[eoi.reference])
+            if eoi.lead_organisation_id in organisation_ids
+            and eoi.is_draft
+            and eoi.round.eoi_closes_at is not None
+            and now < eoi.round.eoi_closes_at
+            else "",
         )
         for eoi in eois
     ]
@@ -151,6 +165,12 @@ def funding_dashboard(*, user: User, now: datetime | None = None) -> FundingDash
                 deadline=_deadline(
                     application.status, application.round.applications_close_at, now
                 ),
+                delete_url=reverse("funding:application-delete", args=[application.reference])
+                if application.lead_organisation_id in organisation_ids
+                and application.is_draft
+                and now < application.round.applications_close_at
+                and not application.is_from_eoi
+                else "",
             )
         )
     open_rounds = []
@@ -183,7 +203,7 @@ def funding_dashboard(*, user: User, now: datetime | None = None) -> FundingDash
     )
 
 
-def _announced_outcomes(applications: list[Application]) -> dict[int, str]:
+def _announced_outcomes(applications: Sequence[Application]) -> dict[int, str]:
     """Return the outcome of each submitted application whose round is announced, in one
     query (none when no round is announced): the only decisions the dashboard reads."""
     announced = [
@@ -198,3 +218,44 @@ def _announced_outcomes(applications: list[Application]) -> dict[int, str]:
             application_id__in=announced, outcome__in=DecisionOutcome.values
         ).values_list("application_id", "outcome")
     )
+
+
+@dataclass(frozen=True)
+class LedBid:
+    """A bid an organisation leads in a round, for the page that says it may lead no more."""
+
+    reference: str
+    title: str
+    url: str
+    status_label: str
+
+
+def bids_led_in_round(*, round: Round, organisation: Organisation) -> list[LedBid]:
+    """Return the bids ``organisation`` leads in ``round`` that count towards the round's
+    limit on bids one organisation may lead: its EOIs in a round with an EOI stage, else
+    its applications; drafts and submitted ones, oldest first."""
+    if round.has_eoi_stage:
+        return [
+            LedBid(
+                reference=eoi.reference,
+                title=eoi.title or "Untitled expression of interest",
+                url=reverse("funding:eoi-detail", args=[eoi.reference]),
+                status_label=eoi.get_status_display(),
+            )
+            for eoi in ExpressionOfInterest.objects.filter(
+                round=round, lead_organisation=organisation, status__in=EOI_COUNTED_STATUSES
+            ).order_by("created_at", "pk")
+        ]
+    return [
+        LedBid(
+            reference=application.reference,
+            title=application.title or "Untitled application",
+            url=reverse("funding:application-detail", args=[application.reference]),
+            status_label=application.get_status_display(),
+        )
+        for application in Application.objects.filter(
+            round=round,
+            lead_organisation=organisation,
+            status__in=APPLICATION_COUNTED_STATUSES,
+        ).order_by("created_at", "pk")
+    ]

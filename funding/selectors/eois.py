@@ -23,6 +23,7 @@ class EoiAccess:
     can_edit: bool
     can_withdraw: bool
     closes_passed: bool
+    can_delete: bool = False
 
 
 def eois_visible_to(*, user: User) -> QuerySet[ExpressionOfInterest]:
@@ -39,7 +40,11 @@ def eoi_for_member_get(
     *, reference: str, user: User, now: datetime | None = None
 ) -> EoiAccess | None:
     """Return the EOI ``reference`` if ``user`` may see it, with what they may do; else
-    None, which pages answer as not found, whether or not it exists."""
+    None, which pages answer as not found, whether or not it exists.
+
+    Members of the lead organisation write, submit, withdraw and delete the draft until
+    the EOI window closes; members of the partner organisations read it.
+    """
     now = now or timezone.now()
     organisation_ids = declaration_selectors.organisation_ids_for_member(user=user)
     eoi = (
@@ -70,10 +75,12 @@ def eoi_for_member_get(
     lead_member = eoi.lead_organisation_id in organisation_ids
     closes_at = eoi.round.eoi_closes_at
     passed = closes_at is not None and now >= closes_at
+    can_edit = lead_member and eoi.status == EoiStatus.DRAFT and not passed
     return EoiAccess(
         eoi=eoi,
         is_lead_member=lead_member,
-        can_edit=lead_member and eoi.status == EoiStatus.DRAFT and not passed,
+        can_edit=can_edit,
+        can_delete=can_edit,
         can_withdraw=lead_member
         and eoi.status in (EoiStatus.DRAFT, EoiStatus.SUBMITTED)
         and not passed,

@@ -34,15 +34,12 @@ from ..errors import (
     FundingError,
     LeadLimitReached,
     NotPermitted,
-    RuleCode,
-    RuleProblem,
     RulesNotMet,
     SectionConflict,
     TransitionNotAllowed,
     WindowNotOpen,
 )
 from ..models import (
-    APPLICATION_COUNTED_STATUSES,
     SECTION_FIELDS,
     Application,
     ApplicationChange,
@@ -55,9 +52,14 @@ from ..models import (
     Section,
 )
 from ..selectors.applications import application_answers
-from .common import field_label, person_name, require_member, require_signatory_member, site_url
-
-WHAT = "applications"
+from .common import (
+    field_label,
+    partner_admins_tell,
+    person_name,
+    require_member,
+    require_signatory_member,
+    site_url,
+)
 
 
 @dataclass(frozen=True)
@@ -109,28 +111,17 @@ def _require_open_draft(application: Application, *, user: User, now: datetime) 
         )
 
 
-def led_application_count(*, round: Round, organisation: Organisation) -> int:
-    """Return how many applications ``organisation`` leads in ``round`` that count towards
-    its limit: drafts and submitted ones, not withdrawn."""
-    return Application.objects.filter(
-        round=round, lead_organisation=organisation, status__in=APPLICATION_COUNTED_STATUSES
-    ).count()
-
-
-def _check_lead_limit(*, round: Round, organisation: Organisation, adding: int = 1) -> None:
-    """Lock the organisation and raise ``LeadLimitReached`` if leading ``adding`` more
-    applications would pass the round's limit."""
-    Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
-    limit = round.max_led_applications
-    if limit is None:
-        return
-    if led_application_count(round=round, organisation=organisation) + adding > limit:
-        raise LeadLimitReached(
-            f"{organisation.name} already leads {limit} application"
-            f"{'s' if limit != 1 else ''} in {round.name}, the most one organisation may "
-            "lead, drafts included. Carry on with one of them, withdraw one, or let a partner "
-            "lead."
-        )
+def _check_lead_limit(*, round: Round, organisation: Organisation) -> None:
+    """Raise ``LeadLimitReached`` if ``organisation`` may not lead one more application in
+    ``round``. Callers that go on to create one lock the organisation first."""
+    problems = rules.lead_limit_problems(
+        round=round,
+        lead=organisation,
+        others=rules.led_application_count(round=round, organisation=organisation),
+        kind=rules.APPLICATION_KIND,
+    )
+    if problems:
+        raise LeadLimitReached(problems[0].message)
 
 
 def application_create(
@@ -149,6 +140,7 @@ def application_create(
     limit is checked here, under a lock on the lead organisation.
     """
     now = _now(now)
+    Organisation.objects.select_for_update().filter(pk=lead_organisation.pk).first()
     _check_lead_limit(round=round, organisation=lead_organisation)
     application = Application.objects.create(
         round=round,
@@ -174,12 +166,67 @@ def application_create(
     return application
 
 
+def _application_start_check(
+    *,
+    round: Round,
+    lead_organisation: Organisation,
+    started_by: User,
+    follow_on_award: Award | None,
+    now: datetime,
+) -> None:
+    if not round.is_published:
+        raise WindowNotOpen(f"{round.name} is not taking applications.")
+    if round.has_eoi_stage:
+        raise NotPermitted(
+            f"{round.name} takes applications only from expressions of interest that the "
+            "Local Digital team has invited."
+        )
+    problems = rules.window_problems(
+        opens_at=round.applications_open_at,
+        closes_at=round.applications_close_at,
+        now=now,
+        what=rules.APPLICATIONS,
+    )
+    if problems:
+        raise WindowNotOpen(problems[0].message)
+    require_signatory_member(user=started_by, organisation=lead_organisation)
+    follow_on = rules.follow_on_problems(round=round, lead=lead_organisation, award=follow_on_award)
+    if follow_on:
+        raise NotPermitted(follow_on[0].message)
+    _check_lead_limit(round=round, organisation=lead_organisation)
+
+
+def application_start_check(
+    *,
+    round: Round,
+    lead_organisation: Organisation,
+    started_by: User,
+    follow_on_award: Award | None = None,
+    now: datetime | None = None,
+) -> None:
+    """Raise unless ``started_by`` may start an application as ``application_start``
+    would; nothing is written.
+
+    The start page asks this, so that someone who may not start is told before they
+    answer anything, and a draft is made only when they save their first answers.
+    """
+    _application_start_check(
+        round=round,
+        lead_organisation=lead_organisation,
+        started_by=started_by,
+        follow_on_award=follow_on_award,
+        now=_now(now),
+    )
+
+
 def application_start(
     *,
     round: Round,
     lead_organisation: Organisation,
     started_by: User,
     follow_on_award: Award | None = None,
+    first_answers: Mapping[str, Any] | None = None,
+    first_completed: bool = False,
     now: datetime | None = None,
 ) -> Application:
     """Start a draft application to a round with no EOI stage, and return it.
@@ -189,30 +236,22 @@ def application_start(
     a round with an EOI stage, applications come only from invited EOIs. In a round only
     for projects funded in an earlier round, ``follow_on_award`` names which one: a funded
     project of that round which the lead led or partnered on.
+
+    ``first_answers`` are the answers to the first section (``Section.PROBLEM``), saved
+    with the draft as ``application_section_save`` saves them, and ``first_completed``
+    whether its writer has completed it: the start page makes no draft until they are saved.
     """
     now = _now(now)
     with transaction.atomic():
-        if not round.is_published:
-            raise WindowNotOpen(f"{round.name} is not taking applications.")
-        if round.has_eoi_stage:
-            raise NotPermitted(
-                f"{round.name} takes applications only from expressions of interest that the "
-                "Local Digital team has invited."
-            )
-        problems = rules.window_problems(
-            opens_at=round.applications_open_at,
-            closes_at=round.applications_close_at,
+        # Starts for one organisation queue here, so two at once cannot both pass the limit.
+        Organisation.objects.select_for_update().filter(pk=lead_organisation.pk).first()
+        _application_start_check(
+            round=round,
+            lead_organisation=lead_organisation,
+            started_by=started_by,
+            follow_on_award=follow_on_award,
             now=now,
-            what=WHAT,
         )
-        if problems:
-            raise WindowNotOpen(problems[0].message)
-        require_signatory_member(user=started_by, organisation=lead_organisation)
-        follow_on = rules.follow_on_problems(
-            round=round, lead=lead_organisation, award=follow_on_award
-        )
-        if follow_on:
-            raise NotPermitted(follow_on[0].message)
         application = application_create(
             round=round,
             lead_organisation=lead_organisation,
@@ -221,6 +260,16 @@ def application_start(
             now=now,
         )
         audit_record(actor=started_by, verb="funding.application.started", target=application)
+        if first_answers is not None:
+            application_section_save(
+                application=application,
+                section=Section.PROBLEM,
+                values=first_answers,
+                completed=first_completed,
+                version=0,
+                saved_by=started_by,
+                now=now,
+            )
     return application
 
 
@@ -247,6 +296,11 @@ def application_section_save(
     role (``partner_roles``, by partner id). ``version`` is the section's version when the
     form was opened: if someone has saved the section since, ``SectionConflict`` says who
     and when, and nothing is saved.
+
+    The round's rules are checked as submission checks them (``rules``): an answer that
+    breaks one (an amount over its phase's cap) is refused whenever it is saved, and a
+    section marked complete must leave nothing of its own still to do (each partner's
+    role, budget lines that add up). ``RulesNotMet`` lists what, and nothing is saved.
     """
     now = _now(now)
     section = Section(section)
@@ -286,6 +340,15 @@ def application_section_save(
         state.updated_at = now
         state.updated_by = saved_by
         state.save(update_fields=["is_completed", "version", "updated_at", "updated_by"])
+        typed = {*values, *(rules.partner_role_field(pk) for pk in partner_roles or {})}
+        problems = rules.problems_stopping_a_save(
+            rules.application_problems(application=application, now=now),
+            section=section,
+            typed=typed,
+            completed=completed,
+        )
+        if problems:
+            raise RulesNotMet(problems)
         ApplicationChange.objects.create(
             application=application,
             section=section,
@@ -564,86 +627,6 @@ def application_partner_confirm(*, token: str, now: datetime | None = None) -> A
     return partner
 
 
-def application_problems(*, application: Application, now: datetime) -> list[RuleProblem]:
-    """Return every rule of its round the application does not meet at ``now``.
-
-    The window (to the second), every section complete, the partner minimum and
-    signatories, the lead limit, the phase and its cap, the budget lines summing to the
-    amount, each partner's contact and role, and every partner confirmed.
-    """
-    round = application.round
-    problems = rules.window_problems(
-        opens_at=round.applications_open_at,
-        closes_at=round.applications_close_at,
-        now=now,
-        what=WHAT,
-    )
-    states = {s.section: s for s in application.sections.all()}
-    incomplete = [s for s in Section if not (states.get(s) and states[s].is_completed)]
-    for section in incomplete:
-        problems.append(
-            RuleProblem(
-                RuleCode.INCOMPLETE,
-                f"Complete the section “{section.label}”.",
-                section=section.value,
-            )
-        )
-    partners = list(application.partners.select_related("organisation"))
-    problems += rules.participant_problems(
-        round=round,
-        participants=rules.Participants(
-            lead=application.lead_organisation, partners=[p.organisation for p in partners]
-        ),
-    )
-    problems += rules.follow_on_problems(
-        round=round, lead=application.lead_organisation, award=application.follow_on_award
-    )
-    led = led_application_count(round=round, organisation=application.lead_organisation)
-    if application.status not in APPLICATION_COUNTED_STATUSES:
-        led += 1
-    problems += rules.lead_limit_problems(round=round, led_count=led, what=WHAT)
-    problems += rules.phase_problems(
-        phase=application.phase,
-        amount=application.requested_amount,
-        caps=list(round.phase_caps.all()),
-        what="amount requested",
-        section=Section.BUDGET,
-    )
-    problems += rules.budget_problems(
-        requested=application.requested_amount,
-        line_amounts=[line.amount for line in application.budget_lines.all()],
-    )
-    for partner in partners:
-        name = partner.organisation.name
-        if not partner.contact_email:
-            problems.append(
-                RuleProblem(
-                    RuleCode.PARTNER_DETAILS,
-                    f"Give a contact at {name}, who will confirm its part.",
-                    section="partners",
-                )
-            )
-        if not partner.role:
-            problems.append(
-                RuleProblem(
-                    RuleCode.PARTNER_DETAILS,
-                    f"Say what {name} will do, in the team section.",
-                    section=Section.TEAM,
-                )
-            )
-        if partner.contact_email and not partner.is_confirmed:
-            problems.append(
-                RuleProblem(
-                    RuleCode.PARTNER_CONFIRMATION,
-                    f"{name} has not confirmed its part yet: "
-                    f"{partner.contact_name or 'its contact'} ({partner.contact_email}) has a "
-                    "link to confirm.",
-                    section="partners",
-                )
-            )
-    return problems
-
-
 def application_submit(
     *, application: Application, submitted_by: User, now: datetime | None = None
 ) -> Application:
@@ -664,7 +647,7 @@ def application_submit(
         if application.status != ApplicationStatus.DRAFT:
             raise TransitionNotAllowed(f"Application {application.reference} is not a draft.")
         Organisation.objects.select_for_update().filter(pk=application.lead_organisation_id).first()
-        problems = application_problems(application=application, now=now)
+        problems = rules.application_problems(application=application, now=now)
         if problems:
             raise RulesNotMet(problems)
         application.status = ApplicationStatus.SUBMITTED
@@ -688,7 +671,28 @@ def application_submit(
             },
         )
         _submitted_emails_queue(application, submitted_by=submitted_by, now=now)
+        application_partners_tell(application=application)
     return application
+
+
+def application_partners_tell(*, application: Application) -> None:
+    """Email the admins of each partner organisation that the submitted application names
+    it: who submitted what, and where they can read it. Once per organisation and admin,
+    however often it runs."""
+    partner_admins_tell(
+        kind="application",
+        reference=application.reference,
+        title=application.title,
+        round=application.round,
+        lead=application.lead_organisation,
+        partners=[
+            partner.organisation for partner in application.partners.select_related("organisation")
+        ],
+        submitted_by=application.submitted_by,
+        submitted_at=application.submitted_at,
+        url=site_url("funding:application-detail", application.reference),
+        idempotency_key=f"funding.application.partner_told.{application.pk}",
+    )
 
 
 def _submitted_emails_queue(application: Application, *, submitted_by: User, now: datetime) -> None:
@@ -771,3 +775,52 @@ def application_withdraw(
             data={"from": previous, "reason": application.withdrawal_reason},
         )
     return application
+
+
+def application_delete(
+    *, application: Application, deleted_by: User, now: datetime | None = None
+) -> None:
+    """Delete a draft application that was never submitted, with its sections, partners,
+    budget and history.
+
+    Only a member of the lead organisation may, before the round's applications close:
+    members of partner organisations work on the draft but cannot delete it. A draft that
+    staff made by inviting an expression of interest cannot be deleted (the invitation
+    would be lost): it can be withdrawn. The audit log keeps who deleted which draft.
+    """
+    now = _now(now)
+    with transaction.atomic():
+        application = _lock(application)
+        require_member(
+            user=deleted_by,
+            organisation_ids=[application.lead_organisation_id],
+            action="delete it (the lead organisation does)",
+        )
+        if application.status != ApplicationStatus.DRAFT:
+            raise TransitionNotAllowed(
+                f"Application {application.reference} has been "
+                f"{application.get_status_display().lower()}, so it cannot be deleted."
+            )
+        closes_at = application.round.applications_close_at
+        if now >= closes_at:
+            raise DeadlinePassed(
+                "Drafts can be deleted only until the deadline for applications, "
+                f"{formats.date_and_time(closes_at)}."
+            )
+        if application.eois.exists():
+            raise TransitionNotAllowed(
+                f"Application {application.reference} comes from an invitation to an "
+                "expression of interest, so it cannot be deleted. You can withdraw it instead."
+            )
+        audit_record(
+            actor=deleted_by,
+            verb="funding.application.deleted",
+            target=application,
+            data={
+                "reference": application.reference,
+                "title": application.title,
+                "round": application.round.slug,
+                "lead": application.lead_organisation.name,
+            },
+        )
+        application.delete()

@@ -1,18 +1,25 @@
-"""What the funding services share: who may act on a bid, and the links emails carry."""
+"""What the funding services share: who may act on a bid, the links emails carry, and
+telling partner organisations about a bid that names them."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from datetime import datetime
 
 from django.conf import settings
 from django.db import models
+from django.template.loader import render_to_string
 from django.urls import reverse
 
 from declaration import selectors as declaration_selectors
 from declaration.models import Organisation
+from declaration.selectors.organisation_admin import organisation_admins_active
 from localdigital.accounts.models import User
+from localdigital.mail.services import email_queue
 
+from .. import formats
 from ..errors import FundingError, NotPermitted
+from ..models import Round
 
 
 def require_member(*, user: User, organisation_ids: Iterable[int], action: str) -> None:
@@ -48,3 +55,53 @@ def person_name(user: User | None) -> str:
     if user is None:
         return "Someone who no longer has an account"
     return user.full_name or user.email
+
+
+def partner_admins_tell(
+    *,
+    kind: str,
+    reference: str,
+    title: str,
+    round: Round,
+    lead: Organisation,
+    partners: Sequence[Organisation],
+    submitted_by: User | None,
+    submitted_at: datetime | None,
+    url: str,
+    idempotency_key: str,
+) -> None:
+    """Queue an email to each active admin of each partner organisation, saying that the
+    bid ``reference`` (a ``kind``: expression of interest or application) naming it as a
+    partner was submitted, by whom, and where its members can read it.
+
+    Each email's key is ``idempotency_key`` with the organisation and the admin, so each
+    admin of each organisation is told once per bid, however often this runs. The
+    submitter is not told about their own bid.
+    """
+    for organisation in partners:
+        for membership in organisation_admins_active(organisation=organisation):
+            admin = membership.user
+            if submitted_by is not None and admin.pk == submitted_by.pk:
+                continue
+            context = {
+                "kind": kind,
+                "reference": reference,
+                "title": title or f"Untitled {kind}",
+                "round": round,
+                "lead": lead,
+                "partner": organisation,
+                "submitter": person_name(submitted_by),
+                "submitter_email": submitted_by.email if submitted_by is not None else "",
+                "feedback_email": settings.FEEDBACK_EMAIL,
+                "submitted_at": formats.date_and_time(submitted_at) if submitted_at else "",
+                "url": url,
+            }
+            email_queue(
+                to=admin.email,
+                subject=(
+                    f"{lead.name} named {organisation.name} as a partner in its {kind} to "
+                    f"{round.name}"
+                ),
+                body=render_to_string("funding/email/partner_named.txt", context),
+                idempotency_key=f"{idempotency_key}.{organisation.pk}.{admin.pk}",
+            )

@@ -23,23 +23,25 @@ from ..errors import (
     DeadlinePassed,
     FundingError,
     LeadLimitReached,
-    RuleCode,
-    RuleProblem,
     RulesNotMet,
     TransitionNotAllowed,
     WindowNotOpen,
 )
 from ..models import (
-    EOI_COUNTED_STATUSES,
     EoiChange,
     EoiPartner,
     EoiStatus,
     ExpressionOfInterest,
     Round,
 )
-from .common import field_label, person_name, require_member, require_signatory_member, site_url
-
-WHAT = "expressions of interest"
+from .common import (
+    field_label,
+    partner_admins_tell,
+    person_name,
+    require_member,
+    require_signatory_member,
+    site_url,
+)
 
 
 def _now(now: datetime | None) -> datetime:
@@ -73,46 +75,78 @@ def _require_open_draft(eoi: ExpressionOfInterest, *, user: User, now: datetime)
         )
 
 
-def led_eoi_count(*, round: Round, organisation: Organisation) -> int:
-    """Return how many EOIs ``organisation`` leads in ``round`` that count towards its limit."""
-    return ExpressionOfInterest.objects.filter(
-        round=round, lead_organisation=organisation, status__in=EOI_COUNTED_STATUSES
-    ).count()
+def _eoi_start_check(
+    *, round: Round, lead_organisation: Organisation, started_by: User, now: datetime
+) -> None:
+    if not round.is_published or not round.has_eoi_stage:
+        raise WindowNotOpen(f"{round.name} does not take expressions of interest.")
+    problems = rules.window_problems(
+        opens_at=round.eoi_opens_at, closes_at=round.eoi_closes_at, now=now, what=rules.EOIS
+    )
+    if problems:
+        raise WindowNotOpen(problems[0].message)
+    require_signatory_member(user=started_by, organisation=lead_organisation)
+    problems = rules.lead_limit_problems(
+        round=round,
+        lead=lead_organisation,
+        others=rules.led_eoi_count(round=round, organisation=lead_organisation),
+        kind=rules.EOI_KIND,
+    )
+    if problems:
+        raise LeadLimitReached(problems[0].message)
+
+
+def eoi_start_check(
+    *, round: Round, lead_organisation: Organisation, started_by: User, now: datetime | None = None
+) -> None:
+    """Raise unless ``started_by`` may start an EOI to ``round`` led by
+    ``lead_organisation`` at ``now``, as ``eoi_start`` checks; nothing is written.
+
+    The start page asks this, so that someone who may not start is told before they
+    answer anything, and a draft is made only when they save their first answers.
+    """
+    _eoi_start_check(
+        round=round, lead_organisation=lead_organisation, started_by=started_by, now=_now(now)
+    )
 
 
 def eoi_start(
-    *, round: Round, lead_organisation: Organisation, started_by: User, now: datetime | None = None
+    *,
+    round: Round,
+    lead_organisation: Organisation,
+    started_by: User,
+    title: str = "",
+    problem: str = "",
+    phase: str = "",
+    estimated_cost: Decimal | None = None,
+    now: datetime | None = None,
 ) -> ExpressionOfInterest:
-    """Start a draft EOI to ``round`` led by ``lead_organisation``, and return it.
+    """Start a draft EOI to ``round`` led by ``lead_organisation`` with its first answers,
+    and return it.
 
     Only an approved member of a published signatory may start one, while the round's EOI
     window is open, and not beyond the round's limit of bids one organisation may lead
-    (drafts count).
+    (drafts count). An estimated cost over the cap of its phase is refused
+    (``RulesNotMet``), as ``eoi_details_save`` refuses it.
     """
     now = _now(now)
     with transaction.atomic():
-        if not round.is_published or not round.has_eoi_stage:
-            raise WindowNotOpen(f"{round.name} does not take expressions of interest.")
-        problems = rules.window_problems(
-            opens_at=round.eoi_opens_at, closes_at=round.eoi_closes_at, now=now, what=WHAT
-        )
-        if problems:
-            raise WindowNotOpen(problems[0].message)
-        require_signatory_member(user=started_by, organisation=lead_organisation)
         # Starts for one organisation queue here, so two at once cannot both pass the limit.
         Organisation.objects.select_for_update().filter(pk=lead_organisation.pk).first()
-        limit = round.max_led_applications
-        if limit is not None and led_eoi_count(round=round, organisation=lead_organisation) >= (
-            limit
-        ):
-            raise LeadLimitReached(
-                f"{lead_organisation.name} already leads {limit} expression"
-                f"{'s' if limit != 1 else ''} of interest in {round.name}, the most the round "
-                "allows. Carry on with one of them, or withdraw one first."
-            )
-        eoi = ExpressionOfInterest.objects.create(
-            round=round, lead_organisation=lead_organisation, created_by=started_by, created_at=now
+        _eoi_start_check(
+            round=round, lead_organisation=lead_organisation, started_by=started_by, now=now
         )
+        eoi = ExpressionOfInterest(
+            round=round,
+            lead_organisation=lead_organisation,
+            created_by=started_by,
+            created_at=now,
+            **_detail_values(title, problem, phase, estimated_cost),
+        )
+        problems = rules.eoi_phase_problems(eoi=eoi)
+        if problems:
+            raise RulesNotMet(problems)
+        eoi.save()
         EoiChange.objects.create(
             eoi=eoi, changed_by=started_by, changed_at=now, description="Started the draft"
         )
@@ -120,7 +154,15 @@ def eoi_start(
     return eoi
 
 
-EOI_DETAIL_FIELDS = ("title", "problem", "phase", "estimated_cost")
+def _detail_values(
+    title: str, problem: str, phase: str, estimated_cost: Decimal | None
+) -> dict[str, Any]:
+    return {
+        "title": title.strip(),
+        "problem": problem.strip(),
+        "phase": phase,
+        "estimated_cost": estimated_cost,
+    }
 
 
 def eoi_details_save(
@@ -133,21 +175,23 @@ def eoi_details_save(
     saved_by: User,
     now: datetime | None = None,
 ) -> ExpressionOfInterest:
-    """Keep the draft's title, problem, proposed phase and estimated cost."""
+    """Keep the draft's title, problem, proposed phase and estimated cost.
+
+    An estimated cost over the cap of its phase is refused (``RulesNotMet``): the page
+    shows it beside the answer, and nothing is saved.
+    """
     now = _now(now)
     with transaction.atomic():
         eoi = _lock(eoi)
         _require_open_draft(eoi, user=saved_by, now=now)
-        values: dict[str, Any] = {
-            "title": title.strip(),
-            "problem": problem.strip(),
-            "phase": phase,
-            "estimated_cost": estimated_cost,
-        }
+        values = _detail_values(title, problem, phase, estimated_cost)
         changed = [name for name, value in values.items() if getattr(eoi, name) != value]
         for name, value in values.items():
             setattr(eoi, name, value)
-        eoi.save(update_fields=[*EOI_DETAIL_FIELDS, "updated_at"])
+        problems = rules.eoi_phase_problems(eoi=eoi)
+        if problems:
+            raise RulesNotMet(problems)
+        eoi.save(update_fields=[*rules.EOI_DETAIL_FIELDS, "updated_at"])
         if changed:
             labels = ", ".join(field_label(ExpressionOfInterest, name) for name in changed)
             EoiChange.objects.create(
@@ -202,45 +246,6 @@ def eoi_partner_remove(
             )
 
 
-def eoi_problems(*, eoi: ExpressionOfInterest, now: datetime) -> list[RuleProblem]:
-    """Return every rule of its round the EOI does not meet at ``now``: the window, missing
-    answers, the partner minimum, signatories, the lead limit and the phase cap."""
-    round = eoi.round
-    problems = rules.window_problems(
-        opens_at=round.eoi_opens_at, closes_at=round.eoi_closes_at, now=now, what=WHAT
-    )
-    missing = [
-        field_label(ExpressionOfInterest, name)
-        for name in EOI_DETAIL_FIELDS
-        if getattr(eoi, name) in ("", None)
-    ]
-    if missing:
-        problems.append(
-            RuleProblem(
-                RuleCode.INCOMPLETE,
-                f"Answer every question about the bid: {', '.join(missing)} "
-                f"{'is' if len(missing) == 1 else 'are'} missing.",
-                section="details",
-            )
-        )
-    partners = [p.organisation for p in eoi.partners.select_related("organisation")]
-    problems += rules.participant_problems(
-        round=round, participants=rules.Participants(lead=eoi.lead_organisation, partners=partners)
-    )
-    led = led_eoi_count(round=round, organisation=eoi.lead_organisation)
-    if eoi.status not in EOI_COUNTED_STATUSES:
-        led += 1
-    problems += rules.lead_limit_problems(round=round, led_count=led, what=WHAT)
-    problems += rules.phase_problems(
-        phase=eoi.phase,
-        amount=eoi.estimated_cost,
-        caps=list(round.phase_caps.all()),
-        what="estimated cost",
-        section="details",
-    )
-    return problems
-
-
 def eoi_submit(
     *, eoi: ExpressionOfInterest, submitted_by: User, now: datetime | None = None
 ) -> ExpressionOfInterest:
@@ -259,7 +264,7 @@ def eoi_submit(
             raise TransitionNotAllowed(f"Expression of interest {eoi.reference} is not a draft.")
         # Submissions by one lead queue here, so the lead limit counts each of them.
         Organisation.objects.select_for_update().filter(pk=eoi.lead_organisation_id).first()
-        problems = eoi_problems(eoi=eoi, now=now)
+        problems = rules.eoi_problems(eoi=eoi, now=now)
         if problems:
             raise RulesNotMet(problems)
         eoi.status = EoiStatus.SUBMITTED
@@ -290,7 +295,26 @@ def eoi_submit(
             body=render_to_string("funding/email/eoi_submitted.txt", context),
             idempotency_key=f"funding.eoi.submitted.{eoi.pk}",
         )
+        eoi_partners_tell(eoi=eoi)
     return eoi
+
+
+def eoi_partners_tell(*, eoi: ExpressionOfInterest) -> None:
+    """Email the admins of each partner organisation that the submitted EOI names it:
+    who submitted what, and where they can read it. Once per organisation and admin,
+    however often it runs."""
+    partner_admins_tell(
+        kind="expression of interest",
+        reference=eoi.reference,
+        title=eoi.title,
+        round=eoi.round,
+        lead=eoi.lead_organisation,
+        partners=[partner.organisation for partner in eoi.partners.select_related("organisation")],
+        submitted_by=eoi.submitted_by,
+        submitted_at=eoi.submitted_at,
+        url=site_url("funding:eoi-detail", eoi.reference),
+        idempotency_key=f"funding.eoi.partner_told.{eoi.pk}",
+    )
 
 
 def eoi_withdraw(
@@ -326,3 +350,43 @@ def eoi_withdraw(
             actor=withdrawn_by, verb="funding.eoi.withdrawn", target=eoi, data={"from": previous}
         )
     return eoi
+
+
+def eoi_delete(*, eoi: ExpressionOfInterest, deleted_by: User, now: datetime | None = None) -> None:
+    """Delete a draft EOI that was never submitted, with its partners and its history.
+
+    Only a member of its lead organisation may (those who may change the draft), before the
+    EOI window closes. It then no longer counts towards the lead's limit. The audit log
+    keeps who deleted which draft.
+    """
+    now = _now(now)
+    with transaction.atomic():
+        eoi = _lock(eoi)
+        require_member(
+            user=deleted_by,
+            organisation_ids=[eoi.lead_organisation_id],
+            action="delete it (the lead organisation does)",
+        )
+        if eoi.status != EoiStatus.DRAFT:
+            raise TransitionNotAllowed(
+                f"Expression of interest {eoi.reference} has been "
+                f"{eoi.get_status_display().lower()}, so it cannot be deleted."
+            )
+        closes_at = eoi.round.eoi_closes_at
+        if closes_at is not None and now >= closes_at:
+            raise DeadlinePassed(
+                "Drafts can be deleted only until the deadline for expressions of interest, "
+                f"{formats.date_and_time(closes_at)}."
+            )
+        audit_record(
+            actor=deleted_by,
+            verb="funding.eoi.deleted",
+            target=eoi,
+            data={
+                "reference": eoi.reference,
+                "title": eoi.title,
+                "round": eoi.round.slug,
+                "lead": eoi.lead_organisation.name,
+            },
+        )
+        eoi.delete()

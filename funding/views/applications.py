@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -24,14 +25,16 @@ from django.views.decorators.http import require_http_methods, require_POST
 from declaration import selectors as declaration_selectors
 from localdigital.accounts.types import AuthenticatedHttpRequest
 
-from .. import formats
-from ..errors import FundingError, RulesNotMet, SectionConflict
+from .. import formats, rules
+from ..errors import FundingError, LeadLimitReached, RulesNotMet, SectionConflict
 from ..forms.applications import (
+    BUDGET_LINES_MAX,
     SECTION_FORMS,
     ApplicationPartnerForm,
     BudgetForm,
     FollowOnForm,
     PartnerContactForm,
+    ProblemForm,
     TeamForm,
     WithdrawForm,
 )
@@ -41,10 +44,19 @@ from ..models import SECTION_FIELDS, Application, Section
 from ..rules import follow_on_awards as follow_on_awards_for
 from ..selectors import applications as selectors
 from ..selectors import awards as award_selectors
+from ..selectors import dashboard as dashboard_selectors
 from ..selectors import rounds as round_selectors
 from ..selectors.applications import ApplicationAccess
+from ..selectors.dashboard import LedBid
 from ..services import applications as services
-from .common import problem_links, sign_in_url
+from .common import (
+    chosen_lead,
+    form_add_problems,
+    new_bid_url,
+    partner_added_message,
+    problem_links,
+    sign_in_url,
+)
 
 ApplicationView = Callable[..., HttpResponse]
 BUDGET_EXTRA_LINES = 2
@@ -94,7 +106,14 @@ def _closed_redirect(request: HttpRequest, access: ApplicationAccess) -> HttpRes
 
 @require_http_methods(["GET", "POST"])
 def application_start(request: HttpRequest, slug: str) -> HttpResponse:
-    """Explain what an application asks for, and start one, in a round with no EOI stage."""
+    """Explain what an application asks for, in a round with no EOI stage, and ask which of
+    the person's organisations leads it (and, in a round only for projects funded in an
+    earlier one, which of them it follows on from).
+
+    Choosing checks that the organisation may start one, then goes on to the first
+    section: no draft is made until its answers are saved. An organisation that already
+    leads as many applications as the round allows is told so, with links to them.
+    """
     round = round_selectors.round_get_open_for_bids(slug=slug)
     if round is None or round.has_eoi_stage:
         raise Http404("No such round takes applications directly.")
@@ -128,29 +147,36 @@ def application_start(request: HttpRequest, slug: str) -> HttpResponse:
         if round.restricted_to_round_id is not None
         else None
     )
-    error = ""
+    led_bids: list[LedBid] = []
+    lead = None
     forms_valid = form.is_valid() if data is not None else False
     if follow_on is not None and data is not None:
         forms_valid = follow_on.is_valid() and forms_valid
     if request.method == "POST" and request.user.is_authenticated and forms_valid:
+        lead = form.cleaned_data["organisation"]
+        award = follow_on.chosen() if follow_on is not None else None
         try:
-            application = services.application_start(
-                round=round,
-                lead_organisation=form.cleaned_data["organisation"],
-                started_by=request.user,
-                follow_on_award=follow_on.chosen() if follow_on is not None else None,
+            services.application_start_check(
+                round=round, lead_organisation=lead, started_by=request.user, follow_on_award=award
             )
-        except FundingError as problem:
-            error = str(problem)
+        except LeadLimitReached as error:
+            form.add_error("organisation", str(error))
+            led_bids = dashboard_selectors.bids_led_in_round(round=round, organisation=lead)
+        except FundingError as error:
+            form.add_error("organisation", str(error))
         else:
-            return redirect(_detail_url(application))
+            extra = {"project": award.slug} if award is not None else {}
+            return redirect(
+                new_bid_url("funding:application-new", round=round, organisation=lead, **extra)
+            )
     return render(
         request,
         "funding/application/start.html",
         {
             "round": round,
             "form": form,
-            "error": error,
+            "led_bids": led_bids,
+            "led_by": lead,
             "is_open": round.is_applications_open_at(now),
             "opens_at": formats.date_and_time(round.applications_open_at),
             "closes_at": formats.date_and_time(round.applications_close_at),
@@ -164,6 +190,80 @@ def application_start(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def application_new(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
+    """Ask the first section of a new application; saving it starts the draft.
+
+    The lead organisation (and the funded project it follows on from, where the round asks)
+    chosen on the start page are in the address. Until the answers are saved there is no
+    draft, so leaving this page leaves nothing behind. Someone who may not start one is
+    sent back to the start page, which says why.
+    """
+    round = round_selectors.round_get_open_for_bids(slug=slug)
+    if round is None or round.has_eoi_stage:
+        raise Http404("No such round takes applications directly.")
+    start_url = reverse("funding:application-start", args=[round.slug])
+    lead = chosen_lead(request, user=request.user)
+    if lead is None:
+        return redirect(start_url)
+    award = None
+    if round.restricted_to_round_id is not None:
+        project = request.GET.get("project", "")
+        award = next(
+            (a for a in follow_on_awards_for(round=round, organisation=lead) if a.slug == project),
+            None,
+        )
+        if award is None:
+            return redirect(start_url)
+    if request.method != "POST":
+        try:
+            services.application_start_check(
+                round=round, lead_organisation=lead, started_by=request.user, follow_on_award=award
+            )
+        except FundingError as error:
+            messages.error(request, str(error))
+            return redirect(start_url)
+    section = Section.PROBLEM
+    form = ProblemForm(
+        request.POST if request.method == "POST" else None, initial={"version": 0}, is_new=True
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            application = services.application_start(
+                round=round,
+                lead_organisation=lead,
+                started_by=request.user,
+                follow_on_award=award,
+                first_answers={name: form.cleaned_data[name] for name in SECTION_FIELDS[section]},
+                first_completed=form.is_completed,
+            )
+        except RulesNotMet as refused:
+            form_add_problems(form, refused.problems)
+        except FundingError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request,
+                f"Your application {application.reference} is started, and “{section.label}” "
+                "has been saved.",
+            )
+            return redirect(_detail_url(application))
+    return render(
+        request,
+        "funding/application/section_problem.html",
+        {
+            "form": form,
+            "application": None,
+            "lead": lead,
+            "round": round,
+            "section": section,
+            "title": section.label,
+            "back_url": start_url,
+        },
+    )
+
+
 @require_http_methods(["GET"])
 @member_application
 def application_detail(
@@ -171,7 +271,7 @@ def application_detail(
 ) -> HttpResponse:
     """The task list: each section's status, the partners' confirmations, what to do next."""
     application = access.application
-    tasks = selectors.application_tasks(application=application)
+    tasks = selectors.application_tasks(application=application) if access.can_edit else []
     # Nothing of a decision is read, let alone shown, before the round is announced.
     outcome = award_selectors.application_outcome_get(application=application, user=request.user)
     return render(
@@ -253,11 +353,14 @@ def application_section(
     initial = _section_initial(application, section_key, state.version, state.is_completed)
     conflict: SectionConflict | None = None
     data = request.POST.copy() if request.method == "POST" else None
-    if data is not None and section_key == Section.BUDGET and "add_line" in data:
-        # Show one more line, keeping what was typed; nothing is saved yet.
-        data["line_count"] = str(int(data.get("line_count") or 1) + 1)
-        form = _section_form(section_key, application, None, {**initial, **data.dict()})
-        return _render_section(request, access, section_key, form, state, conflict)
+    adding_line = data is not None and section_key == Section.BUDGET and "add_line" in data
+    if data is not None and adding_line:
+        # "Add another line" keeps what was typed by saving it, as not yet complete, then
+        # shows one more row after a redirect: no page is the answer to a POST, so Back
+        # never offers to send the form again.
+        data["completed"] = NO
+    elif section_key == Section.BUDGET and data is None:
+        initial["line_count"] = _budget_lines_asked(request, initial["line_count"])
     form = _section_form(section_key, application, data, initial)
     if data is not None and form.is_valid():
         values = {name: form.cleaned_data[name] for name in SECTION_FIELDS[section_key]}
@@ -272,6 +375,8 @@ def application_section(
                 budget_lines=form.budget_lines() if isinstance(form, BudgetForm) else None,
                 partner_roles=form.partner_roles() if isinstance(form, TeamForm) else None,
             )
+        except RulesNotMet as refused:
+            form_add_problems(form, refused.problems)
         except SectionConflict as found:
             conflict = found
             # Keep every answer typed; saving again now means choosing these over theirs.
@@ -287,9 +392,24 @@ def application_section(
             messages.error(request, str(error))
             return redirect(_detail_url(application))
         else:
+            if adding_line:
+                url = reverse(
+                    "funding:application-section", args=[application.reference, section_key]
+                )
+                return redirect(f"{url}?{urlencode({'lines': form.lines_shown + 1})}")
             messages.success(request, f"“{section_key.label}” has been saved.")
             return redirect(_detail_url(application))
     return _render_section(request, access, section_key, form, state, conflict)
+
+
+def _budget_lines_asked(request: HttpRequest, shown: int) -> int:
+    """Return how many budget rows to show: ``shown``, or more when the address asks for
+    them (``?lines=``, after "Add another line"), up to the most a budget has."""
+    try:
+        asked = int(request.GET.get("lines", ""))
+    except ValueError:
+        return shown
+    return max(shown, min(asked, BUDGET_LINES_MAX))
 
 
 def _render_section(
@@ -353,10 +473,11 @@ def application_partners(
             except FundingError as error:
                 form.add_error("organisation", str(error))
             else:
-                messages.success(
+                partner_added_message(
                     request,
-                    f"{partner.organisation.name} is now a partner. We have emailed "
-                    f"{partner.contact_email} a link to confirm its part.",
+                    partner.organisation,
+                    round=application.round,
+                    then=f"We have emailed {partner.contact_email} a link to confirm its part.",
                 )
                 return redirect("funding:application-partners", reference=application.reference)
     return render(
@@ -370,6 +491,15 @@ def application_partners(
             "partners": list(application.partners.all()),
             "minimum": application.round.min_participants,
             "back_url": _detail_url(application),
+            "warnings": [
+                problem
+                for problem in rules.application_problems(
+                    application=application, now=timezone.now()
+                )
+                if problem.section == rules.PARTNERS
+            ]
+            if access.can_edit
+            else [],
         },
     )
 
@@ -494,7 +624,7 @@ def application_check(request: AuthenticatedHttpRequest, access: ApplicationAcce
         else:
             return redirect("funding:application-confirmation", reference=application.reference)
     else:
-        problems = services.application_problems(application=application, now=timezone.now())
+        problems = rules.application_problems(application=application, now=timezone.now())
     return render(
         request,
         "funding/application/check.html",
@@ -555,6 +685,52 @@ def application_withdraw(
             "form": form,
             "application": application,
             "round": application.round,
+            "back_url": _detail_url(application),
+        },
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@member_application
+def application_delete(
+    request: AuthenticatedHttpRequest, access: ApplicationAccess
+) -> HttpResponse:
+    """Ask "Are you sure you want to delete …", then delete the draft and go to the account.
+
+    Only members of the lead organisation may, while it is a draft before the deadline;
+    members of partner organisations, who work on it, are sent back to it and told who can.
+    """
+    application = access.application
+    if not access.can_delete:
+        if access.can_edit:
+            messages.error(
+                request,
+                f"Only members of {application.lead_organisation.name} can delete this draft."
+                if not access.is_lead_member
+                else f"Application {application.reference} comes from an invitation to an "
+                "expression of interest, so it cannot be deleted. You can withdraw it instead.",
+            )
+            return redirect(_detail_url(application))
+        return _closed_redirect(request, access)
+    if request.method == "POST":
+        try:
+            services.application_delete(application=application, deleted_by=request.user)
+        except FundingError as error:
+            messages.error(request, str(error))
+            return redirect(_detail_url(application))
+        messages.success(
+            request,
+            f"You have deleted the draft application "
+            f"“{application.title or 'Untitled application'}” ({application.reference}).",
+        )
+        return redirect("pages:account")
+    return render(
+        request,
+        "funding/application/delete.html",
+        {
+            "application": application,
+            "round": application.round,
+            "partners": list(application.partners.all()),
             "back_url": _detail_url(application),
         },
     )

@@ -22,14 +22,23 @@ from django.views.decorators.http import require_http_methods, require_POST
 from declaration import selectors as declaration_selectors
 from localdigital.accounts.types import AuthenticatedHttpRequest
 
-from .. import formats
-from ..errors import FundingError, RulesNotMet
+from .. import formats, rules
+from ..errors import FundingError, LeadLimitReached, RulesNotMet
 from ..forms.eois import EoiDetailsForm, LeadOrganisationForm, PartnerForm
+from ..selectors import dashboard as dashboard_selectors
 from ..selectors import eois as selectors
 from ..selectors import rounds as round_selectors
+from ..selectors.dashboard import LedBid
 from ..selectors.eois import EoiAccess
 from ..services import eois as services
-from .common import problem_links, sign_in_url
+from .common import (
+    chosen_lead,
+    form_add_problems,
+    new_bid_url,
+    partner_added_message,
+    problem_links,
+    sign_in_url,
+)
 
 EoiView = Callable[..., HttpResponse]
 
@@ -63,10 +72,13 @@ def _section_urls(access: EoiAccess) -> dict[str, str]:
 
 @require_http_methods(["GET", "POST"])
 def eoi_start(request: HttpRequest, slug: str) -> HttpResponse:
-    """Explain what an EOI asks for, and start one for the person's organisation.
+    """Explain what an EOI asks for, and ask which of the person's organisations leads it.
 
     Someone not signed in is asked to; someone with no signatory organisation is told why
-    they cannot, and how their organisation can sign.
+    they cannot, and how their organisation can sign. Choosing checks that the organisation
+    may lead one more bid, then goes on to the first questions: no draft is made until
+    their answers are saved. An organisation at the round's limit is told so, with links
+    to the bids it leads there.
     """
     round = round_selectors.round_get_open_for_bids(slug=slug)
     if round is None or not round.has_eoi_stage:
@@ -82,25 +94,27 @@ def eoi_start(request: HttpRequest, slug: str) -> HttpResponse:
         organisations=organisations,
         initial={"organisation": organisations[0].slug} if len(organisations) == 1 else {},
     )
-    error = ""
+    led_bids: list[LedBid] = []
+    lead = None
     if request.method == "POST" and request.user.is_authenticated and form.is_valid():
+        lead = form.cleaned_data["organisation"]
         try:
-            eoi = services.eoi_start(
-                round=round,
-                lead_organisation=form.cleaned_data["organisation"],
-                started_by=request.user,
-            )
-        except FundingError as problem:
-            error = str(problem)
+            services.eoi_start_check(round=round, lead_organisation=lead, started_by=request.user)
+        except LeadLimitReached as error:
+            form.add_error("organisation", str(error))
+            led_bids = dashboard_selectors.bids_led_in_round(round=round, organisation=lead)
+        except FundingError as error:
+            form.add_error("organisation", str(error))
         else:
-            return redirect("funding:eoi-details", reference=eoi.reference)
+            return redirect(new_bid_url("funding:eoi-new", round=round, organisation=lead))
     return render(
         request,
         "funding/eoi/start.html",
         {
             "round": round,
             "form": form,
-            "error": error,
+            "led_bids": led_bids,
+            "led_by": lead,
             "is_open": round.is_eoi_open_at(now),
             "closes_at": formats.date_and_time(round.eoi_closes_at) if round.eoi_closes_at else "",
             "opens_at": formats.date_and_time(round.eoi_opens_at) if round.eoi_opens_at else "",
@@ -111,12 +125,65 @@ def eoi_start(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def eoi_new(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
+    """Ask an EOI's first questions; saving them starts the draft.
+
+    The lead organisation, chosen on the start page, is in the address. Until the answers
+    are saved there is no draft, so leaving this page leaves nothing behind. Someone who
+    may not start one (the window closed, the lead at its limit) is sent back to the start
+    page, which says why.
+    """
+    round = round_selectors.round_get_open_for_bids(slug=slug)
+    if round is None or not round.has_eoi_stage:
+        raise Http404("No such round takes expressions of interest.")
+    start_url = reverse("funding:eoi-start", args=[round.slug])
+    lead = chosen_lead(request, user=request.user)
+    if lead is None:
+        return redirect(start_url)
+    if request.method != "POST":
+        try:
+            services.eoi_start_check(round=round, lead_organisation=lead, started_by=request.user)
+        except FundingError as error:
+            messages.error(request, str(error))
+            return redirect(start_url)
+    form = EoiDetailsForm(
+        request.POST if request.method == "POST" else None,
+        phases=[cap.phase for cap in round.phase_caps.all()],
+        is_new=True,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            eoi = services.eoi_start(
+                round=round,
+                lead_organisation=lead,
+                started_by=request.user,
+                title=form.cleaned_data["title"],
+                problem=form.cleaned_data["problem"],
+                phase=form.cleaned_data["phase"],
+                estimated_cost=form.cleaned_data["estimated_cost"],
+            )
+        except RulesNotMet as refused:
+            form_add_problems(form, refused.problems)
+        except FundingError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"Your answers have been saved as draft {eoi.reference}.")
+            return redirect("funding:eoi-partners", reference=eoi.reference)
+    return render(
+        request,
+        "funding/eoi/details.html",
+        {"form": form, "eoi": None, "lead": lead, "round": round, "back_url": start_url},
+    )
+
+
 @require_http_methods(["GET"])
 @member_eoi
 def eoi_detail(request: AuthenticatedHttpRequest, access: EoiAccess) -> HttpResponse:
     """Show the EOI: its status, answers, partners and history, and what can be done next."""
     eoi = access.eoi
-    problems = services.eoi_problems(eoi=eoi, now=timezone.now()) if access.can_edit else []
+    problems = rules.eoi_problems(eoi=eoi, now=timezone.now()) if access.can_edit else []
     return render(
         request,
         "funding/eoi/detail.html",
@@ -175,6 +242,8 @@ def eoi_details(request: AuthenticatedHttpRequest, access: EoiAccess) -> HttpRes
                 estimated_cost=form.cleaned_data["estimated_cost"],
                 saved_by=request.user,
             )
+        except RulesNotMet as refused:
+            form_add_problems(form, refused.problems)
         except FundingError as error:
             form.add_error(None, str(error))
         else:
@@ -183,7 +252,13 @@ def eoi_details(request: AuthenticatedHttpRequest, access: EoiAccess) -> HttpRes
     return render(
         request,
         "funding/eoi/details.html",
-        {"form": form, "eoi": eoi, "round": eoi.round, "back_url": _detail_url(access)},
+        {
+            "form": form,
+            "eoi": eoi,
+            "lead": eoi.lead_organisation,
+            "round": eoi.round,
+            "back_url": _detail_url(access),
+        },
     )
 
 
@@ -206,7 +281,7 @@ def eoi_partners(request: AuthenticatedHttpRequest, access: EoiAccess) -> HttpRe
             except FundingError as error:
                 form.add_error("organisation", str(error))
             else:
-                messages.success(request, f"{partner.organisation.name} is now a partner.")
+                partner_added_message(request, partner.organisation, round=eoi.round)
                 return redirect("funding:eoi-partners", reference=eoi.reference)
     return render(
         request,
@@ -219,6 +294,13 @@ def eoi_partners(request: AuthenticatedHttpRequest, access: EoiAccess) -> HttpRe
             "partners": list(eoi.partners.all()),
             "back_url": _detail_url(access),
             "minimum": eoi.round.min_participants,
+            "warnings": [
+                problem
+                for problem in rules.eoi_problems(eoi=eoi, now=timezone.now())
+                if problem.section == rules.PARTNERS
+            ]
+            if access.can_edit
+            else [],
         },
     )
 
@@ -259,7 +341,7 @@ def eoi_submit(request: AuthenticatedHttpRequest, access: EoiAccess) -> HttpResp
         else:
             return redirect("funding:eoi-confirmation", reference=eoi.reference)
     else:
-        problems = services.eoi_problems(eoi=eoi, now=timezone.now())
+        problems = rules.eoi_problems(eoi=eoi, now=timezone.now())
     return render(
         request,
         "funding/eoi/submit.html",
@@ -307,4 +389,39 @@ def eoi_withdraw(request: AuthenticatedHttpRequest, access: EoiAccess) -> HttpRe
         request,
         "funding/eoi/withdraw.html",
         {"eoi": access.eoi, "round": access.eoi.round, "back_url": _detail_url(access)},
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@member_eoi
+def eoi_delete(request: AuthenticatedHttpRequest, access: EoiAccess) -> HttpResponse:
+    """Ask "Are you sure you want to delete …", then delete the draft and go to the account.
+
+    Only members of the lead organisation may, while it is a draft before the deadline;
+    anyone else who can see it is sent back to it and told who can.
+    """
+    eoi = access.eoi
+    if not access.can_delete:
+        if eoi.is_draft and not access.closes_passed:
+            messages.error(
+                request, f"Only members of {eoi.lead_organisation.name} can delete this draft."
+            )
+            return redirect(_detail_url(access))
+        return _closed_redirect(request, access)
+    if request.method == "POST":
+        try:
+            services.eoi_delete(eoi=eoi, deleted_by=request.user)
+        except FundingError as error:
+            messages.error(request, str(error))
+            return redirect(_detail_url(access))
+        messages.success(
+            request,
+            f"You have deleted the draft expression of interest "
+            f"“{eoi.title or 'Untitled expression of interest'}” ({eoi.reference}).",
+        )
+        return redirect("pages:account")
+    return render(
+        request,
+        "funding/eoi/delete.html",
+        {"eoi": eoi, "round": eoi.round, "back_url": _detail_url(access)},
     )

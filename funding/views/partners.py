@@ -9,10 +9,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from ..errors import FundingError
+from ..selectors import applications as selectors
 from ..services import applications as services
 
 # The token from a confirmation link waits here between opening the link and confirming.
 SESSION_TOKEN = "funding.partner_confirmation_token"  # noqa: S105 - a session key
+# Once confirmed, the partner's id, so that the page after the button can say so.
+SESSION_CONFIRMED = "funding.partner_confirmed"
 
 
 @never_cache
@@ -22,15 +25,29 @@ def partner_confirm(request: HttpRequest) -> HttpResponse:
 
     As with sign-in links, opening the link confirms nothing (mail scanners open links by
     themselves): the token moves from the address into the session, and only the POST of
-    the button confirms. No account is needed: the link is the proof.
+    the button confirms. No account is needed: the link is the proof. After confirming,
+    the page is fetched again (Post/Redirect/Get) and says the part is confirmed, so the
+    browser's Back and Reload never send the form again.
     """
     token = request.GET.get("token")
     if token is not None:
         request.session[SESSION_TOKEN] = token
+        request.session.pop(SESSION_CONFIRMED, None)
         return redirect("funding:partner-confirm")
     token = request.session.get(SESSION_TOKEN, "")
     partner = services.partner_for_token(token)
     if partner is None:
+        confirmed = selectors.partner_confirmed_get(pk=request.session.get(SESSION_CONFIRMED))
+        if confirmed is not None and request.method == "GET":
+            return render(
+                request,
+                "funding/partners/confirmed.html",
+                {
+                    "partner": confirmed,
+                    "application": confirmed.application,
+                    "round": confirmed.application.round,
+                },
+            )
         return render(request, "funding/partners/confirm_invalid.html", status=404)
     application = partner.application
     if request.method == "POST":
@@ -40,11 +57,8 @@ def partner_confirm(request: HttpRequest) -> HttpResponse:
             messages.error(request, str(error))
             return redirect("funding:partner-confirm")
         request.session.pop(SESSION_TOKEN, None)
-        return render(
-            request,
-            "funding/partners/confirmed.html",
-            {"partner": partner, "application": application, "round": application.round},
-        )
+        request.session[SESSION_CONFIRMED] = partner.pk
+        return redirect("funding:partner-confirm")
     return render(
         request,
         "funding/partners/confirm.html",

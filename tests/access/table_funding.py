@@ -35,6 +35,10 @@ URL_ACCESS: dict[str, tuple[dict[str, object], dict[str, int]]] = {
     # Anyone may read what a bid asks; starting one needs a signatory membership (a POST).
     "funding:eoi-start": ({"slug": EOI_ROUND}, everyone(200)),
     "funding:application-start": ({"slug": OPEN_ROUND}, everyone(200)),
+    # A new bid's first questions need the lead chosen on the start page (in the query):
+    # without it, anyone signed in is sent back to the start page, anyone else to sign in.
+    "funding:eoi-new": ({"slug": EOI_ROUND}, everyone(302)),
+    "funding:application-new": ({"slug": OPEN_ROUND}, everyone(302)),
     "funding:eoi-detail": ({"reference": EOI}, MEMBERS_ONLY),
     "funding:eoi-details": ({"reference": EOI}, MEMBERS_ONLY),
     "funding:eoi-partners": ({"reference": EOI}, MEMBERS_ONLY),
@@ -42,6 +46,7 @@ URL_ACCESS: dict[str, tuple[dict[str, object], dict[str, int]]] = {
     "funding:eoi-submit": ({"reference": EOI}, MEMBERS_ONLY),
     "funding:eoi-confirmation": ({"reference": EOI}, MEMBERS_ONLY),
     "funding:eoi-withdraw": ({"reference": EOI}, MEMBERS_ONLY),
+    "funding:eoi-delete": ({"reference": EOI}, MEMBERS_ONLY),
     "funding:application-detail": ({"reference": APPLICATION}, MEMBERS_ONLY),
     "funding:application-section": (
         {"reference": APPLICATION, "section": "problem"},
@@ -58,6 +63,7 @@ URL_ACCESS: dict[str, tuple[dict[str, object], dict[str, int]]] = {
     "funding:application-check": ({"reference": APPLICATION}, MEMBERS_ONLY),
     "funding:application-confirmation": ({"reference": APPLICATION}, MEMBERS_ONLY),
     "funding:application-withdraw": ({"reference": APPLICATION}, MEMBERS_ONLY),
+    "funding:application-delete": ({"reference": APPLICATION}, MEMBERS_ONLY),
     # A partner's contact opens it from an emailed link; without the link's token, nobody
     # sees anything but "this link does not work".
     "funding:partner-confirm": ({}, everyone(404)),

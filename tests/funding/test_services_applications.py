@@ -31,6 +31,7 @@ from funding.models import (
     ApplicationSection,
     ApplicationStatus,
     BudgetLine,
+    EoiStatus,
     Section,
 )
 from funding.services import applications as services
@@ -38,10 +39,11 @@ from funding.services.applications import BudgetLineValue
 from localdigital.audit.models import AuditEvent
 from localdigital.mail.models import OutgoingEmail
 from tests.accounts.factories import UserFactory
-from tests.declaration.factories import OrganisationFactory
+from tests.declaration.factories import MembershipFactory, OrganisationFactory
 from tests.funding.factories import (
     ApplicationFactory,
     ApplicationPartnerFactory,
+    EoiFactory,
     RoundFactory,
     SignatoryFactory,
     member_of,
@@ -636,3 +638,238 @@ def test_two_collaborators_saving_one_section_at_once_never_lose_an_edit_silentl
     assert state.version == 1
     assert conflicts[0].version == 1
     assert timezone.now() >= state.updated_at
+
+
+def section_version(application: Application, section: str) -> int:
+    return ApplicationSection.objects.get(application=application, section=section).version
+
+
+class TestRulesWhereTheAnswerIsGiven:
+    """Saving a section checks the round's rules that submission checks: an answer that
+    breaks one is refused whenever it is saved; a section marked complete must leave
+    nothing of its own to do."""
+
+    def test_an_amount_over_its_phases_cap_is_refused_even_for_later(self):
+        application = ApplicationFactory(complete=True)  # discovery, capped at £80,000
+
+        with pytest.raises(RulesNotMet) as refused:
+            services.application_section_save(
+                application=application,
+                section=Section.BUDGET,
+                values={"requested_amount": Decimal(90000)},
+                budget_lines=[BudgetLineValue("Research", Decimal(90000))],
+                completed=False,
+                version=section_version(application, Section.BUDGET),
+                saved_by=application.created_by,
+            )
+
+        assert rules_of(refused.value) == {RuleCode.PHASE_CAP}
+        assert "requested_amount" in refused.value.problems[0].fields
+        application.refresh_from_db()
+        assert application.requested_amount == Decimal(60000)
+        assert list(application.budget_lines.values_list("amount", flat=True)) == [60000]
+        assert section_version(application, Section.BUDGET) == 1
+
+    def test_a_phase_whose_cap_is_below_the_amount_is_refused(self):
+        application = ApplicationFactory(complete=True, phase="alpha", requested_amount=200000)
+
+        with pytest.raises(RulesNotMet, match="£80,000 or less for a discovery project") as refused:
+            services.application_section_save(
+                application=application,
+                section=Section.APPROACH,
+                values={"approach": "Research", "phase": "discovery"},
+                completed=False,
+                version=section_version(application, Section.APPROACH),
+                saved_by=application.created_by,
+            )
+
+        assert "phase" in refused.value.problems[0].fields
+        application.refresh_from_db()
+        assert application.phase == "alpha"
+
+    def test_the_team_cannot_be_completed_without_each_partners_role(self):
+        application = ApplicationFactory()
+        partner = ApplicationPartnerFactory(application=application, role="")
+
+        with pytest.raises(RulesNotMet) as refused:
+            services.application_section_save(
+                application=application,
+                section=Section.TEAM,
+                values={"team": "Three people"},
+                partner_roles={partner.pk: ""},
+                completed=True,
+                version=0,
+                saved_by=application.created_by,
+            )
+        assert refused.value.problems[0].fields == (f"role_{partner.pk}",)
+        assert f"Say what {partner.organisation.name} will do" in str(refused.value)
+
+        services.application_section_save(
+            application=application,
+            section=Section.TEAM,
+            values={"team": "Three people"},
+            partner_roles={partner.pk: ""},
+            completed=False,
+            version=0,
+            saved_by=application.created_by,
+        )
+        assert section_version(application, Section.TEAM) == 1
+
+    def test_a_budget_whose_lines_do_not_add_up_is_saved_for_later_but_not_completed(self):
+        application = ApplicationFactory()
+        values = {"requested_amount": Decimal(100)}
+        lines = [BudgetLineValue("A", Decimal(60)), BudgetLineValue("B", Decimal(30))]
+
+        with pytest.raises(RulesNotMet, match="add up to £90, but the amount requested is £100"):
+            services.application_section_save(
+                application=application,
+                section=Section.BUDGET,
+                values=values,
+                budget_lines=lines,
+                completed=True,
+                version=0,
+                saved_by=application.created_by,
+            )
+        services.application_section_save(
+            application=application,
+            section=Section.BUDGET,
+            values=values,
+            budget_lines=lines,
+            completed=False,
+            version=0,
+            saved_by=application.created_by,
+        )
+        assert application.budget_lines.count() == 2
+
+    def test_the_first_answers_start_the_draft(self):
+        round = RoundFactory()
+        lead = SignatoryFactory()
+        person = member_of(lead)
+
+        application = services.application_start(
+            round=round,
+            lead_organisation=lead,
+            started_by=person,
+            first_answers={"title": "Missed bins", "problem": "", "evidence": ""},
+        )
+
+        application.refresh_from_db()
+        assert application.title == "Missed bins"
+        assert section_version(application, Section.PROBLEM) == 1
+        assert list(application.changes.values_list("description", flat=True)) == [
+            "Saved the problem and the evidence for it",
+            "Started the application",
+        ]
+
+    def test_the_start_check_refuses_as_the_start_does_and_writes_nothing(self):
+        round = RoundFactory(max_led_applications=1)
+        lead = SignatoryFactory()
+        person = member_of(lead)
+
+        services.application_start_check(round=round, lead_organisation=lead, started_by=person)
+        assert not Application.objects.exists()
+
+        ApplicationFactory(round=round, lead_organisation=lead)
+        with pytest.raises(LeadLimitReached, match="already leads 1 application in"):
+            services.application_start_check(round=round, lead_organisation=lead, started_by=person)
+        assert Application.objects.count() == 1
+
+
+class TestApplicationDelete:
+    def test_a_member_of_the_lead_deletes_a_draft_with_everything_in_it(self):
+        application = ready()
+        reference = application.reference
+        person = member_of(application.lead_organisation)
+
+        services.application_delete(application=application, deleted_by=person)
+
+        assert not Application.objects.filter(reference=reference).exists()
+        assert not ApplicationPartner.objects.exists()
+        assert not ApplicationSection.objects.exists()
+        assert not BudgetLine.objects.exists()
+        assert not ApplicationChange.objects.exists()
+        event = AuditEvent.objects.get(verb="funding.application.deleted")
+        assert (event.actor, event.data["reference"]) == (person, reference)
+
+    def test_a_member_of_a_partner_who_may_edit_it_cannot_delete_it(self):
+        application = ApplicationFactory()
+        partner = ApplicationPartnerFactory(application=application)
+
+        with pytest.raises(NotPermitted, match="delete it"):
+            services.application_delete(
+                application=application, deleted_by=member_of(partner.organisation)
+            )
+
+        assert Application.objects.filter(pk=application.pk).exists()
+
+    def test_one_invited_from_an_expression_of_interest_is_withdrawn_not_deleted(self):
+        application = ApplicationFactory()
+        EoiFactory(
+            round=application.round,
+            lead_organisation=application.lead_organisation,
+            status=EoiStatus.INVITED,
+            submitted_at=timezone.now(),
+            application=application,
+        )
+
+        with pytest.raises(TransitionNotAllowed, match="withdraw it instead"):
+            services.application_delete(application=application, deleted_by=application.created_by)
+
+        assert Application.objects.filter(pk=application.pk).exists()
+
+    @pytest.mark.parametrize("state", ["submitted", "withdrawn"])
+    def test_only_a_draft_can_be_deleted(self, state):
+        application = ApplicationFactory(**{state: True})
+
+        with pytest.raises(TransitionNotAllowed, match="cannot be deleted"):
+            services.application_delete(application=application, deleted_by=application.created_by)
+
+    def test_not_after_the_deadline(self):
+        application = ApplicationFactory()
+
+        with pytest.raises(DeadlinePassed):
+            services.application_delete(
+                application=application,
+                deleted_by=application.created_by,
+                now=application.round.applications_close_at,
+            )
+
+    def test_deletes_nothing_when_the_audit_fails(self, broken_audit):
+        application = ApplicationFactory()
+
+        with pytest.raises(IntegrityError):
+            services.application_delete(application=application, deleted_by=application.created_by)
+
+        assert Application.objects.filter(pk=application.pk).exists()
+
+
+class TestApplicationPartnersTold:
+    """When an application is submitted, each partner organisation's admins are told."""
+
+    def test_emails_each_partner_admin_who_submitted_what_and_where_to_read_it(self):
+        application = ready(title="Joined-up missed bins")
+        partner = application.partners.get().organisation
+        admin = MembershipFactory(organisation=partner, admin=True).user
+        member = MembershipFactory(organisation=partner).user
+
+        services.application_submit(application=application, submitted_by=application.created_by)
+
+        email = OutgoingEmail.objects.get(recipient=admin.email)
+        assert partner.name in email.subject
+        assert application.lead_organisation.name in email.subject
+        assert application.created_by.full_name in email.body_text
+        assert "Joined-up missed bins" in email.body_text
+        assert f"/funding/applications/{application.reference}/" in email.body_text
+        assert not OutgoingEmail.objects.filter(recipient=member.email).exists()
+
+    def test_telling_twice_sends_once_per_organisation_and_admin(self):
+        application = ready()
+        partner = application.partners.get().organisation
+        admins = [MembershipFactory(organisation=partner, admin=True).user for _ in range(2)]
+        services.application_submit(application=application, submitted_by=application.created_by)
+
+        services.application_partners_tell(application=application)
+        services.application_partners_tell(application=application)
+
+        for admin in admins:
+            assert OutgoingEmail.objects.filter(recipient=admin.email).count() == 1

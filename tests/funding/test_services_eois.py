@@ -404,3 +404,178 @@ def test_round_status_follows_the_dates():
     assert round.status_at(round.applications_close_at).value == "assessment"
     assert round.status_at(round.decisions_announced_at).value == "decided"
     assert round.status_at(round.eoi_opens_at - datetime.timedelta(seconds=1)).value == "upcoming"
+
+
+class TestEoiRulesWhereTheAnswerIsGiven:
+    """A rule is checked when the answer is saved, not only at submission."""
+
+    def test_the_first_answers_start_the_draft(self):
+        round = RoundFactory(eoi_open=True)
+        lead = SignatoryFactory()
+
+        eoi = services.eoi_start(
+            round=round,
+            lead_organisation=lead,
+            started_by=member_of(lead),
+            title=" Missed bins ",
+            phase="discovery",
+            estimated_cost=Decimal(60000),
+        )
+
+        assert (eoi.title, eoi.phase, eoi.estimated_cost) == ("Missed bins", "discovery", 60000)
+
+    def test_a_first_estimate_over_its_phases_cap_is_refused_and_nothing_is_made(self):
+        round = RoundFactory(eoi_open=True, phases={"discovery": 80000})
+        lead = SignatoryFactory()
+
+        with pytest.raises(RulesNotMet) as refused:
+            services.eoi_start(
+                round=round,
+                lead_organisation=lead,
+                started_by=member_of(lead),
+                title="Missed bins",
+                phase="discovery",
+                estimated_cost=Decimal(90000),
+            )
+
+        assert rules_of(refused.value) == {RuleCode.PHASE_CAP}
+        assert refused.value.problems[0].fields == ("estimated_cost", "phase")
+        assert not ExpressionOfInterest.objects.exists()
+
+    def test_an_estimate_over_its_phases_cap_is_refused_when_saved(self):
+        eoi = EoiFactory(round=RoundFactory(eoi_open=True, phases={"discovery": 80000}))
+
+        with pytest.raises(RulesNotMet, match="must be £80,000 or less for a discovery project"):
+            services.eoi_details_save(
+                eoi=eoi,
+                title="Changed",
+                problem="",
+                phase="discovery",
+                estimated_cost=Decimal(90000),
+                saved_by=eoi.created_by,
+            )
+
+        eoi.refresh_from_db()
+        assert (eoi.title, eoi.estimated_cost) != ("Changed", 90000)
+
+    def test_the_start_check_refuses_as_the_start_does_and_writes_nothing(self):
+        round = RoundFactory(eoi_open=True, max_led_applications=1)
+        lead = SignatoryFactory()
+        person = member_of(lead)
+
+        services.eoi_start_check(round=round, lead_organisation=lead, started_by=person)
+        assert not ExpressionOfInterest.objects.exists()
+
+        EoiFactory(round=round, lead_organisation=lead)
+        with pytest.raises(LeadLimitReached, match="already leads 1 expression of interest"):
+            services.eoi_start_check(round=round, lead_organisation=lead, started_by=person)
+        with pytest.raises(WindowNotOpen):
+            services.eoi_start_check(
+                round=round,
+                lead_organisation=lead,
+                started_by=person,
+                now=round.eoi_closes_at,
+            )
+
+
+class TestEoiDelete:
+    def test_a_member_of_the_lead_deletes_a_draft_with_its_partners_and_history(self):
+        eoi = EoiFactory(partners=[SignatoryFactory()])
+        reference = eoi.reference
+        person = member_of(eoi.lead_organisation)
+
+        services.eoi_delete(eoi=eoi, deleted_by=person)
+
+        assert not ExpressionOfInterest.objects.filter(reference=reference).exists()
+        assert not EoiPartner.objects.exists()
+        assert not EoiChange.objects.exists()
+        event = AuditEvent.objects.get(verb="funding.eoi.deleted")
+        assert (event.actor, event.data["reference"]) == (person, reference)
+
+    def test_frees_the_place_it_took_under_the_lead_limit(self):
+        round = RoundFactory(eoi_open=True, max_led_applications=1)
+        eoi = EoiFactory(round=round)
+        lead = eoi.lead_organisation
+
+        services.eoi_delete(eoi=eoi, deleted_by=eoi.created_by)
+
+        services.eoi_start(round=round, lead_organisation=lead, started_by=member_of(lead))
+
+    def test_a_member_of_a_partner_cannot_delete_it(self):
+        partner = SignatoryFactory()
+        eoi = EoiFactory(partners=[partner])
+
+        with pytest.raises(NotPermitted, match="delete it"):
+            services.eoi_delete(eoi=eoi, deleted_by=member_of(partner))
+
+        assert ExpressionOfInterest.objects.filter(pk=eoi.pk).exists()
+
+    @pytest.mark.parametrize("state", ["submitted", "withdrawn", "declined"])
+    def test_only_a_draft_can_be_deleted(self, state):
+        eoi = EoiFactory(**{state: True})
+
+        with pytest.raises(TransitionNotAllowed, match="cannot be deleted"):
+            services.eoi_delete(eoi=eoi, deleted_by=eoi.created_by)
+
+        assert ExpressionOfInterest.objects.filter(pk=eoi.pk).exists()
+
+    def test_not_after_the_deadline(self):
+        eoi = EoiFactory()
+
+        with pytest.raises(DeadlinePassed):
+            services.eoi_delete(eoi=eoi, deleted_by=eoi.created_by, now=eoi.round.eoi_closes_at)
+
+        assert ExpressionOfInterest.objects.filter(pk=eoi.pk).exists()
+
+    def test_deletes_nothing_when_the_audit_fails(self, broken_audit):
+        eoi = EoiFactory()
+
+        with pytest.raises(IntegrityError):
+            services.eoi_delete(eoi=eoi, deleted_by=eoi.created_by)
+
+        assert ExpressionOfInterest.objects.filter(pk=eoi.pk).exists()
+
+
+class TestEoiPartnersTold:
+    """When an EOI is submitted, each partner organisation's admins are told."""
+
+    def test_emails_each_partner_admin_who_submitted_what_and_where_to_read_it(self):
+        partner = SignatoryFactory(name="Borchester City Council")
+        admin = MembershipFactory(organisation=partner, admin=True).user
+        member = MembershipFactory(organisation=partner).user
+        eoi = EoiFactory(title="Joined-up missed bins", partners=[partner])
+        eoi.created_by.full_name = "Olu Officer"
+        eoi.created_by.save()
+
+        services.eoi_submit(eoi=eoi, submitted_by=eoi.created_by)
+
+        email = OutgoingEmail.objects.get(recipient=admin.email)
+        assert eoi.lead_organisation.name in email.subject
+        assert "Borchester City Council" in email.subject
+        assert "Olu Officer" in email.body_text
+        assert "Joined-up missed bins" in email.body_text
+        assert eoi.reference in email.body_text
+        assert f"/funding/expressions-of-interest/{eoi.reference}/" in email.body_text
+        assert not OutgoingEmail.objects.filter(recipient=member.email).exists()
+
+    def test_telling_twice_sends_once(self):
+        partners = [SignatoryFactory(), SignatoryFactory()]
+        admins = [MembershipFactory(organisation=p, admin=True).user for p in partners]
+        eoi = EoiFactory(partners=partners)
+        services.eoi_submit(eoi=eoi, submitted_by=eoi.created_by)
+
+        services.eoi_partners_tell(eoi=eoi)
+        services.eoi_partners_tell(eoi=eoi)
+
+        for admin in admins:
+            assert OutgoingEmail.objects.filter(recipient=admin.email).count() == 1
+
+    def test_nothing_is_sent_when_the_submission_fails(self):
+        partner = SignatoryFactory()
+        admin = MembershipFactory(organisation=partner, admin=True).user
+        eoi = EoiFactory(title="", partners=[partner])
+
+        with pytest.raises(RulesNotMet):
+            services.eoi_submit(eoi=eoi, submitted_by=eoi.created_by)
+
+        assert not OutgoingEmail.objects.filter(recipient=admin.email).exists()

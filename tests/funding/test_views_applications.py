@@ -3,6 +3,7 @@ see them."""
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -17,7 +18,7 @@ from funding.models import (
     Section,
 )
 from localdigital.mail.models import OutgoingEmail
-from tests.declaration.factories import MembershipFactory
+from tests.declaration.factories import MembershipFactory, OrganisationFactory
 from tests.funding.factories import (
     ApplicationFactory,
     ApplicationPartnerFactory,
@@ -43,23 +44,91 @@ def state(application, section):
     return ApplicationSection.objects.get(application=application, section=section)
 
 
+def task_status(page: str, key: str) -> str:
+    """Return the text of a task's status on the task list."""
+    match = re.search(rf'id="task-{key}-status">(.*?)</div>', page, re.S)
+    assert match, f"no task {key} on the page"
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", match.group(1))).strip()
+
+
+def task_hint(page: str, key: str) -> str:
+    """Return the hint under a task, which says what is left to do in it."""
+    match = re.search(rf'id="task-{key}-hint">(.*?)</div>', page, re.S)
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", match.group(1))).strip() if match else ""
+
+
 class TestStart:
-    def test_starts_a_draft_and_shows_its_task_list(self, client):
+    def test_makes_no_draft_until_the_first_section_is_saved(self, client):
+        """Pressing "Start application" goes to the first section; only saving it makes
+        the draft, so leaving there leaves nothing behind on the account."""
         round = RoundFactory()
         lead = SignatoryFactory()
         signed_in(client, member_of(lead))
 
+        started = client.post(
+            reverse("funding:application-start", args=[round.slug]), {"organisation": lead.slug}
+        )
+
+        new_url = (
+            f"{reverse('funding:application-new', args=[round.slug])}?organisation={lead.slug}"
+        )
+        assert started.url == new_url
+        page = client.get(new_url).content.decode()
+        assert "The problem and the evidence for it" in page
+        assert not Application.objects.exists()
+        assert "Untitled application" not in client.get(reverse("pages:account")).content.decode()
+
         response = client.post(
-            reverse("funding:application-start", args=[round.slug]),
-            {"organisation": lead.slug},
+            new_url,
+            {
+                "title": "Missed bins",
+                "problem": "",
+                "evidence": "",
+                "completed": "no",
+                "version": "0",
+            },
             follow=True,
         )
 
         page = response.content.decode()
         application = Application.objects.get()
-        assert application.lead_organisation == lead
+        assert (application.lead_organisation, application.title) == (lead, "Missed bins")
         assert "govuk-task-list" in page
-        assert page.count("Not yet started") == len(Section) + 1
+        assert [task_status(page, key) for key in [*Section.values, "partners"]] == [
+            "In progress",
+            *["Not yet started"] * len(Section),
+        ]
+
+    def test_the_first_save_needs_at_least_the_title(self, client):
+        round = RoundFactory()
+        lead = SignatoryFactory()
+        signed_in(client, member_of(lead))
+        new_url = (
+            f"{reverse('funding:application-new', args=[round.slug])}?organisation={lead.slug}"
+        )
+
+        response = client.post(
+            new_url,
+            {"title": "", "problem": "Kept", "evidence": "", "completed": "no", "version": "0"},
+        )
+
+        page = response.content.decode()
+        assert response.status_code == 200
+        assert "govuk-error-summary" in page
+        assert "Enter the project title" in page
+        assert "Kept" in page
+        assert not Application.objects.exists()
+
+    def test_a_lead_that_is_not_the_persons_goes_back_to_the_start(self, client):
+        round = RoundFactory()
+        signed_in(client, member_of(SignatoryFactory()))
+
+        response = client.get(
+            f"{reverse('funding:application-new', args=[round.slug])}?organisation="
+            f"{SignatoryFactory().slug}"
+        )
+
+        assert response.url == reverse("funding:application-start", args=[round.slug])
 
     def test_a_round_with_an_eoi_stage_has_no_direct_application(self, client):
         round = RoundFactory(eoi_then_applications_open=True)
@@ -191,7 +260,7 @@ class TestSections:
                     "line_2_description": "B",
                     "line_2_amount": "30",
                 },
-                "The budget lines add up to £90, not the amount requested (£100)",
+                "The budget lines add up to £90, but the amount requested is £100.",
             ),
         ],
     )
@@ -237,7 +306,11 @@ class TestSections:
             BudgetLine.objects.filter(application=application).values_list("description", "amount")
         ) == [("Researcher", Decimal(30000)), ("Developer", Decimal(20000))]
 
-    def test_add_another_line_shows_a_row_more_and_saves_nothing(self, client):
+    def test_add_another_line_keeps_what_was_typed_and_shows_a_row_more_after_a_redirect(
+        self, client
+    ):
+        """ "Add another line" saves the answers so far, as not yet complete, and redirects
+        to the section with one more row: Back never offers to send the form again."""
         application = ApplicationFactory()
         signed_in(client, application.created_by)
 
@@ -253,10 +326,40 @@ class TestSections:
             },
         )
 
-        page = response.content.decode()
+        assert response.status_code == 302
+        assert response.url == f"{section_url(application, 'budget')}?lines=2"
+        page = client.get(response.url).content.decode()
         assert 'name="line_2_description"' in page
         assert "Kept line" in page
         assert "govuk-error-summary" not in page
+        assert (
+            state(application, "budget").version,
+            state(application, "budget").is_completed,
+        ) == (
+            1,
+            False,
+        )
+
+    def test_add_another_line_with_a_mistake_shows_the_error_and_saves_nothing(self, client):
+        application = ApplicationFactory()
+        signed_in(client, application.created_by)
+
+        response = client.post(
+            section_url(application, "budget"),
+            {
+                "requested_amount": "ten pounds",
+                "line_count": "1",
+                "line_1_description": "Kept line",
+                "line_1_amount": "500",
+                "version": "0",
+                "add_line": "1",
+            },
+        )
+
+        page = response.content.decode()
+        assert response.status_code == 200
+        assert "must be an amount in pounds" in page
+        assert "Kept line" in page
         assert state(application, "budget").version == 0
 
     def test_the_team_section_asks_each_partners_role(self, client):
@@ -429,7 +532,8 @@ class TestPartnerConfirmation:
         assert not partner.is_confirmed
 
         confirmed = client.post(opened.url)
-        assert "part is confirmed" in confirmed.content.decode()
+        assert confirmed.status_code == 302
+        assert "part is confirmed" in client.get(confirmed.url).content.decode()
         partner.refresh_from_db()
         assert partner.is_confirmed
 
@@ -449,7 +553,7 @@ class TestCheckAndSubmit:
             reverse("funding:application-check", args=[application.reference])
         ).content.decode()
 
-        assert "You cannot submit it yet" in page
+        assert "Before you can submit" in page
         assert section_url(application, "budget") in page
         assert "Submit application" not in page
 
@@ -616,7 +720,19 @@ class TestFollowOnRound:
         )
         assert not Application.objects.filter(round=round).exists()
 
-        client.post(url, {"organisation": lead.slug, "award": earlier.slug})
+        started = client.post(url, {"organisation": lead.slug, "award": earlier.slug})
+        assert f"project={earlier.slug}" in started.url
+        assert not Application.objects.filter(round=round).exists()
+        client.post(
+            started.url,
+            {
+                "title": "Missed bins beta",
+                "problem": "",
+                "evidence": "",
+                "completed": "no",
+                "version": "0",
+            },
+        )
         assert Application.objects.get(round=round).follow_on_award == earlier
 
     def test_tells_someone_whose_organisations_have_no_funded_project_why_not(self, client):
@@ -628,3 +744,205 @@ class TestFollowOnRound:
 
         assert "only for projects funded in" in page
         assert "Start application" not in page
+
+
+class TestTaskList:
+    """Each task's status comes from the rules submission checks, not from a stored flag."""
+
+    def test_the_team_is_no_longer_completed_once_a_partner_without_a_role_is_added(self, client):
+        application = ApplicationFactory(complete=True)
+        ApplicationPartnerFactory(application=application, confirmed=True)
+        signed_in(client, application.created_by)
+        detail = reverse("funding:application-detail", args=[application.reference])
+        assert task_status(client.get(detail).content.decode(), "team") == "Completed"
+
+        client.post(
+            reverse("funding:application-partners", args=[application.reference]),
+            {
+                "organisation": SignatoryFactory(name="London Borough of Camden").slug,
+                "contact_name": "Jo",
+                "contact_email": "jo@camden.gov.uk",
+            },
+        )
+
+        page = client.get(detail).content.decode()
+        assert task_status(page, "team") != "Completed"
+        assert "Say what London Borough of Camden will do" in task_hint(page, "team")
+        assert task_status(page, "partners") != "Completed"
+
+    def test_the_partners_are_not_completed_while_too_few_take_part(self, client):
+        application = ApplicationFactory(complete=True, round=RoundFactory(min_participants=3))
+        ApplicationPartnerFactory(application=application, confirmed=True)
+        signed_in(client, application.created_by)
+
+        page = client.get(
+            reverse("funding:application-detail", args=[application.reference])
+        ).content.decode()
+
+        assert task_status(page, "partners") != "Completed"
+        assert "need at least 3 organisations" in task_hint(page, "partners")
+
+    def test_a_ready_application_shows_every_task_completed(self, client):
+        application = ApplicationFactory(complete=True)
+        ApplicationPartnerFactory(application=application, confirmed=True)
+        signed_in(client, application.created_by)
+
+        page = client.get(
+            reverse("funding:application-detail", args=[application.reference])
+        ).content.decode()
+
+        assert [task_status(page, key) for key in [*Section.values, "partners"]] == [
+            "Completed"
+        ] * (len(Section) + 1)
+        assert "You have completed 8 of 8 parts" in page
+
+
+class TestRulesWhereTheAnswerIsGiven:
+    def test_an_amount_over_its_phases_cap_is_an_error_beside_it(self, client):
+        """A £90,000 request for a discovery, capped at £80,000, is refused on the budget
+        page, not accepted and left to submission."""
+        application = ApplicationFactory(complete=True)
+        signed_in(client, application.created_by)
+
+        response = client.post(
+            section_url(application, "budget"),
+            {
+                "requested_amount": "90,000",
+                "line_count": "1",
+                "line_1_description": "Kept line",
+                "line_1_amount": "90000",
+                "completed": "no",
+                "version": "1",
+            },
+        )
+
+        page = response.content.decode()
+        assert response.status_code == 200
+        assert "govuk-error-summary" in page
+        assert 'href="#id_requested_amount"' in page
+        assert 'id="id_requested_amount_1_error"' in page
+        assert "must be £80,000 or less for a discovery project (it is £90,000)" in page
+        assert "Kept line" in page
+        application.refresh_from_db()
+        assert application.requested_amount == Decimal(60000)
+
+    def test_a_phase_whose_cap_is_below_the_amount_is_an_error_beside_it(self, client):
+        application = ApplicationFactory(complete=True, phase="alpha", requested_amount=200000)
+        signed_in(client, application.created_by)
+
+        response = client.post(
+            section_url(application, "approach"),
+            {"approach": "Research", "phase": "discovery", "completed": "yes", "version": "1"},
+        )
+
+        page = response.content.decode()
+        assert 'href="#id_phase_1"' in page
+        assert "must be £80,000 or less for a discovery project (it is £200,000)" in page
+
+    def test_a_partner_that_has_not_signed_is_added_with_a_warning_not_a_success(self, client):
+        application = ApplicationFactory()
+        signed_in(client, application.created_by)
+        url = reverse("funding:application-partners", args=[application.reference])
+
+        response = client.post(
+            url,
+            {
+                "organisation": OrganisationFactory(name="Unsigned Borough Council").slug,
+                "contact_name": "Jo",
+                "contact_email": "jo@unsigned.gov.uk",
+            },
+            follow=True,
+        )
+
+        page = response.content.decode()
+        assert "Success" not in page
+        assert "Unsigned Borough Council has not signed the Local Digital Declaration" in page
+        assert "govuk-warning-text" in page
+
+    def test_the_partners_page_warns_of_each_confirmation_still_to_come(self, client):
+        application = ApplicationFactory()
+        ApplicationPartnerFactory(
+            application=application,
+            organisation=SignatoryFactory(name="Borchester City Council"),
+            contact_email="jo@borchester.gov.uk",
+        )
+        signed_in(client, application.created_by)
+
+        page = client.get(
+            reverse("funding:application-partners", args=[application.reference])
+        ).content.decode()
+
+        assert "govuk-warning-text" in page
+        assert "Borchester City Council has not confirmed its part yet" in page
+
+
+class TestLeadLimit:
+    def test_links_to_the_applications_the_organisation_leads_when_it_may_lead_no_more(
+        self, client
+    ):
+        """Round 3's rule: a council may lead at most 2 applications, drafts included."""
+        round = RoundFactory(max_led_applications=2)
+        lead = SignatoryFactory(name="Borsetshire County Council")
+        first = ApplicationFactory(round=round, lead_organisation=lead, title="Missed bins")
+        second = ApplicationFactory(round=round, lead_organisation=lead, submitted=True)
+        signed_in(client, member_of(lead))
+
+        response = client.post(
+            reverse("funding:application-start", args=[round.slug]), {"organisation": lead.slug}
+        )
+
+        page = response.content.decode()
+        assert "govuk-error-summary" in page
+        assert "Borsetshire County Council already leads 2 applications" in page
+        assert f'href="{reverse("funding:application-detail", args=[first.reference])}"' in page
+        assert f'href="{reverse("funding:application-detail", args=[second.reference])}"' in page
+        assert f'href="{reverse("pages:account")}"' in page
+
+
+class TestDelete:
+    def test_asks_are_you_sure_then_deletes_and_goes_to_the_account(self, client):
+        application = ApplicationFactory(title="Missed bins")
+        ApplicationPartnerFactory(application=application)
+        signed_in(client, application.created_by)
+        url = reverse("funding:application-delete", args=[application.reference])
+
+        page = client.get(url).content.decode()
+        assert "Are you sure you want to delete the draft “Missed bins”?" in page
+        assert f"Members of {application.lead_organisation.name}" in page
+        assert "Members of its partner organisations work on it, but cannot delete it" in page
+
+        response = client.post(url)
+
+        assert response.url == reverse("pages:account")
+        assert not Application.objects.filter(pk=application.pk).exists()
+        assert "You have deleted the draft application “Missed bins”" in (
+            client.get(response.url).content.decode()
+        )
+
+    def test_the_task_list_and_the_account_link_to_it_for_the_lead_only(self, client):
+        application = ApplicationFactory()
+        partner = ApplicationPartnerFactory(application=application)
+        url = reverse("funding:application-delete", args=[application.reference])
+        detail = reverse("funding:application-detail", args=[application.reference])
+
+        signed_in(client, application.created_by)
+        assert url in client.get(detail).content.decode()
+        assert url in client.get(reverse("pages:account")).content.decode()
+
+        signed_in(client, member_of(partner.organisation))
+        assert url not in client.get(detail).content.decode()
+        assert url not in client.get(reverse("pages:account")).content.decode()
+
+    def test_a_partner_member_is_told_who_can_and_nothing_is_deleted(self, client):
+        application = ApplicationFactory()
+        partner = ApplicationPartnerFactory(application=application)
+        signed_in(client, member_of(partner.organisation))
+
+        response = client.post(
+            reverse("funding:application-delete", args=[application.reference]), follow=True
+        )
+
+        assert f"Only members of {application.lead_organisation.name} can delete" in (
+            response.content.decode()
+        )
+        assert Application.objects.filter(pk=application.pk).exists()

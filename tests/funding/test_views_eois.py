@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from funding.models import EoiStatus, ExpressionOfInterest
-from tests.declaration.factories import MembershipFactory
+from tests.declaration.factories import MembershipFactory, OrganisationFactory
 from tests.funding.factories import EoiFactory, RoundFactory, SignatoryFactory, member_of
 
 pytestmark = pytest.mark.django_db
@@ -34,7 +34,11 @@ class TestStart:
         assert "You cannot send an expression of interest yet" in page
         assert reverse("declaration:sign-start") in page
 
-    def test_starts_a_draft_for_the_only_organisation(self, client):
+    def test_starts_a_draft_for_the_only_organisation_when_its_first_answers_are_saved(
+        self, client
+    ):
+        """Pressing "Start" asks the first questions; only saving them makes the draft,
+        so leaving there leaves nothing behind."""
         round = RoundFactory(eoi_open=True)
         lead = SignatoryFactory()
         signed_in(client, member_of(lead))
@@ -43,9 +47,59 @@ class TestStart:
             reverse("funding:eoi-start", args=[round.slug]), {"organisation": lead.slug}
         )
 
+        new_url = f"{reverse('funding:eoi-new', args=[round.slug])}?organisation={lead.slug}"
+        assert response.url == new_url
+        assert "About the bid" in client.get(new_url).content.decode()
+        assert not ExpressionOfInterest.objects.exists()
+
+        saved = client.post(
+            new_url, {"title": "Missed bins", "problem": "", "phase": "", "estimated_cost": ""}
+        )
+
         eoi = ExpressionOfInterest.objects.get()
-        assert response.url == reverse("funding:eoi-details", args=[eoi.reference])
-        assert eoi.lead_organisation == lead
+        assert saved.url == reverse("funding:eoi-partners", args=[eoi.reference])
+        assert (eoi.lead_organisation, eoi.title, eoi.created_by) == (
+            lead,
+            "Missed bins",
+            lead.memberships.get().user,
+        )
+
+    def test_the_first_save_needs_a_title_and_keeps_the_other_answers(self, client):
+        round = RoundFactory(eoi_open=True)
+        lead = SignatoryFactory()
+        signed_in(client, member_of(lead))
+        new_url = f"{reverse('funding:eoi-new', args=[round.slug])}?organisation={lead.slug}"
+
+        response = client.post(
+            new_url, {"title": "", "problem": "Kept problem", "phase": "", "estimated_cost": ""}
+        )
+
+        page = response.content.decode()
+        assert response.status_code == 200
+        assert "govuk-error-summary" in page
+        assert "Enter a title for the bid" in page
+        assert "Kept problem" in page
+        assert not ExpressionOfInterest.objects.exists()
+
+    def test_the_first_questions_and_the_delete_page_answer_head(self, client):
+        """Link checkers and uptime monitors send HEAD: it gets what GET gets, not a 405."""
+        eoi = EoiFactory()
+        signed_in(client, eoi.created_by)
+        new_url = (
+            f"{reverse('funding:eoi-new', args=[eoi.round.slug])}"
+            f"?organisation={eoi.lead_organisation.slug}"
+        )
+
+        assert client.head(new_url).status_code == 200
+        assert client.head(reverse("funding:eoi-delete", args=[eoi.reference])).status_code == 200
+
+    def test_the_first_questions_without_a_lead_go_back_to_the_start(self, client):
+        round = RoundFactory(eoi_open=True)
+        signed_in(client, member_of(SignatoryFactory()))
+
+        response = client.get(reverse("funding:eoi-new", args=[round.slug]))
+
+        assert response.url == reverse("funding:eoi-start", args=[round.slug])
 
     def test_asks_which_organisation_leads_when_the_person_has_two(self, client):
         round = RoundFactory(eoi_open=True)
@@ -209,7 +263,7 @@ class TestSubmit:
 
         page = client.get(reverse("funding:eoi-submit", args=[eoi.reference])).content.decode()
 
-        assert "You cannot submit it yet" in page
+        assert "Before you can submit" in page
         assert "title" in page
         assert "at least 2 organisations" in page
         assert "Submit expression of interest" not in page
@@ -295,3 +349,146 @@ class TestWhoMaySeeIt:
 
         assert response.status_code == 302
         assert reverse("accounts:sign-in") in response.url
+
+
+class TestRulesWhereTheAnswerIsGiven:
+    def test_an_estimate_over_its_phases_cap_is_an_error_beside_it(self, client):
+        eoi = EoiFactory(round=RoundFactory(eoi_open=True, phases={"discovery": 80000}))
+        signed_in(client, eoi.created_by)
+
+        response = client.post(
+            reverse("funding:eoi-details", args=[eoi.reference]),
+            {
+                "title": "Kept title",
+                "problem": "Kept problem",
+                "phase": "discovery",
+                "estimated_cost": "£90,000",
+            },
+        )
+
+        page = response.content.decode()
+        assert response.status_code == 200
+        assert "govuk-error-summary" in page
+        assert 'href="#id_estimated_cost"' in page
+        assert 'id="id_estimated_cost_1_error"' in page
+        assert "must be £80,000 or less for a discovery project (it is £90,000)" in page
+        assert "Kept title" in page and "90,000" in page
+        eoi.refresh_from_db()
+        assert eoi.title != "Kept title"
+
+    def test_a_first_estimate_over_the_cap_makes_no_draft(self, client):
+        round = RoundFactory(eoi_open=True, phases={"discovery": 80000})
+        lead = SignatoryFactory()
+        signed_in(client, member_of(lead))
+
+        response = client.post(
+            f"{reverse('funding:eoi-new', args=[round.slug])}?organisation={lead.slug}",
+            {
+                "title": "Missed bins",
+                "problem": "",
+                "phase": "discovery",
+                "estimated_cost": "90000",
+            },
+        )
+
+        assert "must be £80,000 or less" in response.content.decode()
+        assert not ExpressionOfInterest.objects.exists()
+
+    def test_a_partner_that_has_not_signed_is_added_with_a_warning_not_a_success(self, client):
+        eoi = EoiFactory()
+        unsigned = OrganisationFactory(name="Unsigned Borough Council")
+        signed_in(client, eoi.created_by)
+        url = reverse("funding:eoi-partners", args=[eoi.reference])
+
+        response = client.post(url, {"organisation": unsigned.slug}, follow=True)
+
+        page = response.content.decode()
+        assert "Success" not in page
+        assert "Important" in page
+        assert "Unsigned Borough Council has not signed the Local Digital Declaration" in page
+        assert "govuk-warning-text" in page
+        assert "Unsigned Borough Council has not signed" in client.get(url).content.decode()
+
+    def test_the_partners_page_warns_while_too_few_organisations_take_part(self, client):
+        eoi = EoiFactory(round=RoundFactory(eoi_open=True, min_participants=3))
+        signed_in(client, eoi.created_by)
+        url = reverse("funding:eoi-partners", args=[eoi.reference])
+
+        page = client.post(url, {"organisation": SignatoryFactory().slug}, follow=True)
+
+        text = page.content.decode()
+        assert "Success" in text
+        assert "add at least 1 more partner organisation (you have 1)" in text
+
+
+class TestLeadLimit:
+    def test_links_to_the_bids_the_organisation_leads_when_it_may_lead_no_more(self, client):
+        round = RoundFactory(eoi_open=True, max_led_applications=2)
+        lead = SignatoryFactory(name="Borsetshire County Council")
+        first = EoiFactory(round=round, lead_organisation=lead, title="Missed bins")
+        second = EoiFactory(round=round, lead_organisation=lead, title="Potholes", submitted=True)
+        EoiFactory(round=round, lead_organisation=lead, title="Gone", withdrawn=True)
+        signed_in(client, member_of(lead))
+
+        response = client.post(
+            reverse("funding:eoi-start", args=[round.slug]), {"organisation": lead.slug}
+        )
+
+        page = response.content.decode()
+        assert "govuk-error-summary" in page
+        assert "Borsetshire County Council already leads 2 expressions of interest" in page
+        assert f'href="{reverse("funding:eoi-detail", args=[first.reference])}"' in page
+        assert f'href="{reverse("funding:eoi-detail", args=[second.reference])}"' in page
+        assert "Gone" not in page
+        assert ExpressionOfInterest.objects.count() == 3
+
+
+class TestDelete:
+    def test_asks_are_you_sure_then_deletes_and_goes_to_the_account(self, client):
+        eoi = EoiFactory(title="Missed bins")
+        signed_in(client, eoi.created_by)
+        url = reverse("funding:eoi-delete", args=[eoi.reference])
+
+        page = client.get(url).content.decode()
+        assert "Are you sure you want to delete the draft “Missed bins”?" in page
+        assert f"Members of {eoi.lead_organisation.name}" in page
+
+        response = client.post(url)
+
+        assert response.status_code == 302
+        assert response.url == reverse("pages:account")
+        assert not ExpressionOfInterest.objects.filter(pk=eoi.pk).exists()
+        page = client.get(response.url).content.decode()
+        assert "You have deleted the draft expression of interest “Missed bins”" in page
+
+    def test_the_draft_and_the_account_link_to_it(self, client):
+        eoi = EoiFactory()
+        signed_in(client, eoi.created_by)
+        url = reverse("funding:eoi-delete", args=[eoi.reference])
+
+        assert (
+            url in client.get(reverse("funding:eoi-detail", args=[eoi.reference])).content.decode()
+        )
+        assert url in client.get(reverse("pages:account")).content.decode()
+
+    def test_a_partner_member_is_told_who_can_and_nothing_is_deleted(self, client):
+        partner = SignatoryFactory()
+        eoi = EoiFactory(partners=[partner])
+        signed_in(client, member_of(partner))
+        url = reverse("funding:eoi-delete", args=[eoi.reference])
+
+        assert url not in client.get(reverse("pages:account")).content.decode()
+        response = client.post(url, follow=True)
+
+        assert f"Only members of {eoi.lead_organisation.name} can delete" in (
+            response.content.decode()
+        )
+        assert ExpressionOfInterest.objects.filter(pk=eoi.pk).exists()
+
+    def test_a_submitted_one_cannot_be_deleted(self, client):
+        eoi = EoiFactory(submitted=True)
+        signed_in(client, eoi.created_by)
+
+        client.post(reverse("funding:eoi-delete", args=[eoi.reference]))
+
+        assert ExpressionOfInterest.objects.filter(pk=eoi.pk).exists()

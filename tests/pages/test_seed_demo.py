@@ -55,8 +55,8 @@ from funding.models import (
     RoundQuestion,
     RoundStatus,
 )
+from funding.rules import application_problems
 from funding.selectors.dashboard import funding_dashboard
-from funding.services.applications import application_problems
 from localdigital.accounts.models import User
 from localdigital.audit.models import AuditEvent
 from localdigital.mail.models import OutgoingEmail

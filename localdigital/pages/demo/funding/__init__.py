@@ -483,7 +483,7 @@ def _seed_applications(
         lead = bidders.lead(spec.lead)
         limit = round.max_led_applications
         if limit is not None and (
-            application_services.led_application_count(round=round, organisation=lead) >= limit
+            rules.led_application_count(round=round, organisation=lead) >= limit
         ):
             continue  # Too few signatories to spread the bids without passing the lead limit.
         follow_on = None
