@@ -21,7 +21,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from declaration.errors import AlreadySigned, DeclarationError, TransitionNotAllowed
 from declaration.forms.signing import (
@@ -50,6 +50,7 @@ from declaration.services import signing as services
 from declaration.services.signing import OrganisationClosed, SigningIncomplete
 from localdigital.accounts.ratelimit import is_limited
 from localdigital.accounts.types import AuthenticatedHttpRequest
+from localdigital.http import require_safe_or_post
 
 # A question page opened from "Check your answers" carries ?from=check, and goes back there.
 FROM_CHECK = "check"
@@ -90,7 +91,7 @@ def signer_draft(view: DraftView) -> Callable[..., HttpResponse]:
     return login_required(wrapped)
 
 
-@require_GET
+@require_safe
 def sign_start(request: HttpRequest) -> HttpResponse:
     """Say what signing commits an organisation to, what it gets, and what the signer needs."""
     start_url = reverse("declaration:sign-new")
@@ -166,7 +167,7 @@ def _already_signed_url(organisation: Organisation, signing: Signing) -> str:
     return f"{url}?{urlencode({'reference': signing.reference})}"
 
 
-@require_http_methods(["GET", "POST"])
+@require_safe_or_post
 @signer_draft
 def sign_organisation(request: AuthenticatedHttpRequest, signing: Signing) -> HttpResponse:
     """Ask which organisation, from the register, the signer is signing for.
@@ -208,7 +209,7 @@ def sign_organisation(request: AuthenticatedHttpRequest, signing: Signing) -> Ht
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_safe_or_post
 @signer_draft
 def sign_organisation_details(request: AuthenticatedHttpRequest, signing: Signing) -> HttpResponse:
     """Ask about an organisation that is not in the register."""
@@ -275,7 +276,7 @@ def _organisation_step(signing: Signing) -> str:
     return STEP_ORGANISATION_DETAILS if signing.is_organisation_unlisted else STEP_ORGANISATION
 
 
-@require_http_methods(["GET", "POST"])
+@require_safe_or_post
 @signer_draft
 def sign_role(request: AuthenticatedHttpRequest, signing: Signing) -> HttpResponse:
     """Ask the signer's role in the organisation."""
@@ -288,7 +289,7 @@ def sign_role(request: AuthenticatedHttpRequest, signing: Signing) -> HttpRespon
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_safe_or_post
 @signer_draft
 def sign_senior_leader(request: AuthenticatedHttpRequest, signing: Signing) -> HttpResponse:
     """Ask who signs on the organisation's behalf, and which elected member supports it."""
@@ -305,7 +306,7 @@ def sign_senior_leader(request: AuthenticatedHttpRequest, signing: Signing) -> H
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_safe_or_post
 @signer_draft
 def sign_digital_lead(request: AuthenticatedHttpRequest, signing: Signing) -> HttpResponse:
     """Ask who leads the organisation's digital, IT or transformation teams."""
@@ -322,7 +323,7 @@ def sign_digital_lead(request: AuthenticatedHttpRequest, signing: Signing) -> Ht
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_safe_or_post
 @signer_draft
 def sign_project(request: AuthenticatedHttpRequest, signing: Signing) -> HttpResponse:
     """Ask about the declaration project the organisation commits to."""
@@ -410,7 +411,7 @@ class PageError:
     url: str
 
 
-@require_http_methods(["GET", "POST"])
+@require_safe_or_post
 @signer_draft
 def sign_check(request: AuthenticatedHttpRequest, signing: Signing) -> HttpResponse:
     """Show every answer, each with a Change link, and submit the signing."""
@@ -449,7 +450,7 @@ def sign_check(request: AuthenticatedHttpRequest, signing: Signing) -> HttpRespo
 
 
 @login_required
-@require_GET
+@require_safe
 def sign_confirmation(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     """Confirm the submission with its reference, and say what happens next."""
     signing = selectors.signing_for_signer_get(
@@ -463,7 +464,7 @@ def sign_confirmation(request: AuthenticatedHttpRequest, reference: str) -> Http
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_safe_or_post
 def sign_withdraw(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     """Let the signer take back a signing that staff have not checked yet, after a warning."""
     signing = selectors.signing_for_signer_get(
@@ -516,7 +517,7 @@ def _back_to_journey_url(request: AuthenticatedHttpRequest) -> str:
 
 
 @login_required
-@require_GET
+@require_safe
 def sign_already_signed(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     """Tell a second signer that the organisation has signed, or is waiting, and offer to join."""
     organisation = _organisation_or_404(slug)
@@ -553,7 +554,7 @@ def sign_join(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def sign_joined(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     """Confirm that the signer has joined the organisation, or is waiting for approval."""
     organisation = _organisation_or_404(slug)

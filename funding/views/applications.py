@@ -19,10 +19,11 @@ from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from declaration import selectors as declaration_selectors
 from localdigital.accounts.types import AuthenticatedHttpRequest
+from localdigital.http import require_safe_or_post
 
 from .. import formats
 from ..errors import FundingError, RulesNotMet, SectionConflict
@@ -92,7 +93,7 @@ def _closed_redirect(request: HttpRequest, access: ApplicationAccess) -> HttpRes
     return redirect(_detail_url(application))
 
 
-@require_http_methods(["GET", "POST"])
+@require_safe_or_post
 def application_start(request: HttpRequest, slug: str) -> HttpResponse:
     """Explain what an application asks for, and start one, in a round with no EOI stage."""
     round = round_selectors.round_get_open_for_bids(slug=slug)
@@ -164,7 +165,7 @@ def application_start(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET"])
+@require_safe
 @member_application
 def application_detail(
     request: AuthenticatedHttpRequest, access: ApplicationAccess
@@ -235,7 +236,7 @@ def _section_form(
     return form_class(data, **kwargs)
 
 
-@require_http_methods(["GET", "POST"])
+@require_safe_or_post
 @member_application
 def application_section(
     request: AuthenticatedHttpRequest, access: ApplicationAccess, section: str
@@ -326,7 +327,7 @@ def _render_section(
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_safe_or_post
 @member_application
 def application_partners(
     request: AuthenticatedHttpRequest, access: ApplicationAccess
@@ -381,7 +382,7 @@ def _partner_or_404(access: ApplicationAccess, pk: int) -> Any:
     return partner
 
 
-@require_http_methods(["GET", "POST"])
+@require_safe_or_post
 @member_application
 def application_partner_contact(
     request: AuthenticatedHttpRequest, access: ApplicationAccess, pk: int
@@ -454,7 +455,7 @@ def application_partner_remove(
     return redirect("funding:application-partners", reference=access.application.reference)
 
 
-@require_http_methods(["GET"])
+@require_safe
 @member_application
 def application_history(
     request: AuthenticatedHttpRequest, access: ApplicationAccess
@@ -473,7 +474,7 @@ def application_history(
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_safe_or_post
 @member_application
 def application_check(request: AuthenticatedHttpRequest, access: ApplicationAccess) -> HttpResponse:
     """Check every answer against the round's rules, then submit (the lead organisation)."""
@@ -510,7 +511,7 @@ def application_check(request: AuthenticatedHttpRequest, access: ApplicationAcce
     )
 
 
-@require_http_methods(["GET"])
+@require_safe
 @member_application
 def application_confirmation(
     request: AuthenticatedHttpRequest, access: ApplicationAccess
@@ -526,7 +527,7 @@ def application_confirmation(
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_safe_or_post
 @member_application
 def application_withdraw(
     request: AuthenticatedHttpRequest, access: ApplicationAccess

@@ -19,9 +19,10 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_safe
 
 from localdigital.accounts.types import AuthenticatedHttpRequest
+from localdigital.http import require_safe_or_post
 
 from ..errors import FundingError
 from ..forms.awards import DeclineForm, ProgressUpdateForm, ProjectOutputForm
@@ -57,7 +58,7 @@ def _context(access: ApplicationAccess, outcome: ApplicationOutcome, **extra: ob
     }
 
 
-@require_http_methods(["GET"])
+@require_safe
 @member_application
 def application_outcome(
     request: AuthenticatedHttpRequest, access: ApplicationAccess
@@ -86,7 +87,7 @@ def _refuse_answer(
     return redirect(_outcome_url(access))
 
 
-@require_http_methods(["GET", "POST"])
+@require_safe_or_post
 @member_application
 def application_offer_accept(
     request: AuthenticatedHttpRequest, access: ApplicationAccess
@@ -108,7 +109,7 @@ def application_offer_accept(
     return render(request, "funding/award/accept.html", _context(access, outcome))
 
 
-@require_http_methods(["GET", "POST"])
+@require_safe_or_post
 @member_application
 def application_offer_decline(
     request: AuthenticatedHttpRequest, access: ApplicationAccess
@@ -157,7 +158,7 @@ def _team_or_404(request: AuthenticatedHttpRequest, slug: str) -> ProjectTeamAcc
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_safe_or_post
 def project_update_new(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     """Post a progress update on a funded project (its team); it is public at once."""
     team = _team_or_404(request, slug)
@@ -179,7 +180,7 @@ def project_update_new(request: AuthenticatedHttpRequest, slug: str) -> HttpResp
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_safe_or_post
 def project_outputs(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     """List a funded project's outputs, and add one (its team)."""
     team = _team_or_404(request, slug)
@@ -206,7 +207,7 @@ def project_outputs(request: AuthenticatedHttpRequest, slug: str) -> HttpRespons
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_safe_or_post
 def project_output_remove(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
     """Ask to confirm, then take an output off a funded project (its team)."""
     team = _team_or_404(request, slug)

@@ -6,7 +6,8 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods
+
+from localdigital.http import require_safe_or_post
 
 from ..errors import FundingError
 from ..services import applications as services
@@ -16,7 +17,7 @@ SESSION_TOKEN = "funding.partner_confirmation_token"  # noqa: S105 - a session k
 
 
 @never_cache
-@require_http_methods(["GET", "POST"])
+@require_safe_or_post
 def partner_confirm(request: HttpRequest) -> HttpResponse:
     """Show the application's summary and a Confirm button; confirm when it is pressed.
 

@@ -12,13 +12,15 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_POST, require_safe
 from two_factor.views import (
     BackupTokensView,
     LoginView,
     QRGeneratorView,
     SetupCompleteView,
 )
+
+from localdigital.http import require_safe_or_post
 
 from . import services
 from .forms import SignInForm
@@ -55,7 +57,7 @@ def _minutes() -> int:
 
 
 @never_cache
-@require_http_methods(["GET", "POST"])
+@require_safe_or_post
 def sign_in(request: HttpRequest) -> HttpResponse:
     """Ask for an email address and send a sign-in link to it."""
     form = SignInForm(
@@ -86,7 +88,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
 
 
 @never_cache
-@require_GET
+@require_safe
 def check_email(request: HttpRequest) -> HttpResponse:
     """Tell the person to look for the link, the same whether or not the address is known."""
     return render(
@@ -97,7 +99,7 @@ def check_email(request: HttpRequest) -> HttpResponse:
 
 
 @never_cache
-@require_http_methods(["GET", "POST"])
+@require_safe_or_post
 def sign_in_link(request: HttpRequest) -> HttpResponse:
     """Show a Continue button for a sign-in link, and sign in when it is pressed.
 
@@ -165,6 +167,8 @@ class StaffLoginView(LoginView):
 
 class StaffQRCodeView(QRGeneratorView):
     """The QR code for setting up an authenticator app, naming the service, not the host."""
+
+    http_method_names = ["get", "head"]
 
     def get_issuer(self) -> str:
         return settings.OTP_TOTP_ISSUER

@@ -128,6 +128,19 @@ def test_each_role_gets_the_expected_status_for_every_url(role, table_objects):
     assert not wrong, f"as {role}:\n" + "\n".join(wrong)
 
 
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_gets_the_same_status_for_head_as_for_get(role, table_objects):
+    """Uptime monitors and link checkers send HEAD: every URL answers it as it answers GET
+    (never 405 where GET is allowed), /healthz included."""
+    client = client_for(role)
+    wrong = []
+    for name, (kwargs, expected) in URL_ACCESS.items():
+        status = client.head(reverse(name, kwargs=resolve_kwargs(kwargs))).status_code
+        if status != expected[role]:
+            wrong.append(f"{name}: GET gives {expected[role]}, HEAD gave {status}")
+    assert not wrong, f"as {role}:\n" + "\n".join(wrong)
+
+
 def expected_admin_status(role: str, allowed: set[str]) -> int:
     if role in PUBLIC or role in UNVERIFIED_STAFF:
         return 302

@@ -15,9 +15,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_safe
 
 from localdigital.accounts.types import AuthenticatedHttpRequest
+from localdigital.http import require_safe_or_post
 
 from .. import selectors
 from ..errors import TrainingError
@@ -41,7 +42,7 @@ def _detail_url(pk: int) -> str:
 
 @login_required
 @never_cache
-@require_GET
+@require_safe
 def enrolment_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Show one of the person's enrolments: where they stand, the sessions, and what they
     can do (answer an offer, cancel, print the certificate)."""
@@ -55,7 +56,7 @@ def enrolment_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
 
 @login_required
 @never_cache
-@require_http_methods(["GET", "POST"])
+@require_safe_or_post
 def enrolment_cancel_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Ask the person to confirm, then cancel their place, offer or place on the waiting
     list. A place they free is offered to the next person waiting."""
@@ -63,7 +64,7 @@ def enrolment_cancel_view(request: AuthenticatedHttpRequest, pk: int) -> HttpRes
     if not row.can_cancel:
         messages.error(request, "This enrolment can no longer be cancelled.")
         return redirect(_detail_url(pk))
-    if request.method == "GET":
+    if request.method != "POST":
         return render(
             request, "training/enrolment_cancel.html", {"row": row, "detail_url": _detail_url(pk)}
         )
@@ -91,7 +92,7 @@ def _offer_state(status: str, expired: bool) -> str:
 
 @login_required
 @never_cache
-@require_http_methods(["GET", "POST"])
+@require_safe_or_post
 def offer_answer(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Show an offer of a place from the waiting list, and take the answer: accept (the
     person is enrolled) or decline (the place goes to the next person waiting)."""
@@ -129,7 +130,7 @@ def offer_answer(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @never_cache
-@require_GET
+@require_safe
 def certificate(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Show the printable certificate of the person's own completed enrolment."""
     found = selectors.certificate_get(user=request.user, enrolment_id=pk)

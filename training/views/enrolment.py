@@ -14,9 +14,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_safe
 
 from localdigital.accounts.types import AuthenticatedHttpRequest
+from localdigital.http import require_safe_or_post
 
 from .. import selectors
 from ..errors import NotEligible, TrainingError
@@ -42,7 +43,7 @@ def _upcoming_row(cohort: Cohort) -> CohortRow | None:
 
 @login_required
 @never_cache
-@require_http_methods(["GET", "POST"])
+@require_safe_or_post
 def enrol(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
     """Ask what enrolling needs, check the answers, then enrol: in a place, or on the
     waiting list when the cohort is full."""
@@ -59,14 +60,14 @@ def enrol(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse
     if not eligibility.is_eligible:
         context.update(reason=eligibility.reason, sign_url=eligibility.sign_url)
         return render(request, "training/enrol_not_eligible.html", context)
-    if row is None or (request.method == "GET" and not row.places.is_taking_enrolments):
+    if row is None or (request.method != "POST" and not row.places.is_taking_enrolments):
         return render(request, "training/enrol_closed.html", context)
     form = EnrolmentForm(
         request.POST if request.method == "POST" else None,
         organisations=eligibility.organisations,
     )
     context["form"] = form
-    if request.method == "GET" or not form.is_valid() or "change" in request.POST:
+    if request.method != "POST" or not form.is_valid() or "change" in request.POST:
         return render(request, "training/enrol.html", context)
     if request.POST.get("confirm") != "yes":
         context["organisation"] = form.get_organisation()
@@ -93,7 +94,7 @@ def enrol(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse
 
 @login_required
 @never_cache
-@require_GET
+@require_safe
 def enrolment_confirmation(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Say the person is enrolled, or on the waiting list and at which number."""
     row = selectors.enrolment_row_for_user_get(user=request.user, pk=pk)

@@ -8,14 +8,14 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.safestring import mark_safe
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from localdigital.markdown import markdown_to_html
 
 from .. import selectors
 
 
-@require_GET
+@require_safe
 def course_list(request: HttpRequest) -> HttpResponse:
     """Show the programme's figures, and the courses with their upcoming cohorts."""
     return render(
@@ -28,7 +28,7 @@ def course_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def course_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """Show a published course: what it covers and who for, and its upcoming cohorts with
     their sessions, places and a way to enrol."""
