@@ -20,7 +20,6 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
 from declaration.errors import DeclarationError, TransitionNotAllowed
@@ -55,7 +54,7 @@ def organisation_admin_required(
             raise PermissionDenied
         return view(request, admin, **kwargs)
 
-    return never_cache(login_required(wrapped))
+    return login_required(wrapped)
 
 
 def _posted(request: AuthenticatedHttpRequest) -> QueryDict | None:

@@ -14,7 +14,6 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from localdigital.accounts.types import AuthenticatedHttpRequest
@@ -41,7 +40,6 @@ def _detail_url(pk: int) -> str:
 
 
 @login_required
-@never_cache
 @require_safe
 def enrolment_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Show one of the person's enrolments: where they stand, the sessions, and what they
@@ -55,7 +53,6 @@ def enrolment_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
 
 
 @login_required
-@never_cache
 @require_safe_or_post
 def enrolment_cancel_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Ask the person to confirm, then cancel their place, offer or place on the waiting
@@ -91,7 +88,6 @@ def _offer_state(status: str, expired: bool) -> str:
 
 
 @login_required
-@never_cache
 @require_safe_or_post
 def offer_answer(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Show an offer of a place from the waiting list, and take the answer: accept (the
@@ -129,7 +125,6 @@ def offer_answer(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@never_cache
 @require_safe
 def certificate(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Show the printable certificate of the person's own completed enrolment."""

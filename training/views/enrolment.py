@@ -13,7 +13,6 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from localdigital.accounts.types import AuthenticatedHttpRequest
@@ -42,7 +41,6 @@ def _upcoming_row(cohort: Cohort) -> CohortRow | None:
 
 
 @login_required
-@never_cache
 @require_safe_or_post
 def enrol(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
     """Ask what enrolling needs, check the answers, then enrol: in a place, or on the
@@ -93,7 +91,6 @@ def enrol(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse
 
 
 @login_required
-@never_cache
 @require_safe
 def enrolment_confirmation(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Say the person is enrolled, or on the waiting list and at which number."""
