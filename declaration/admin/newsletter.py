@@ -21,6 +21,7 @@ from declaration.models import NewsletterIssue, Subscriber
 from declaration.selectors import newsletter as selectors
 from declaration.services import newsletter as services
 from localdigital.accounts.requests import request_staff_user
+from localdigital.formats import time_on_day
 from localdigital.http import require_safe_or_post
 
 DATETIME_LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
@@ -339,7 +340,7 @@ class NewsletterIssueAdmin(admin.ModelAdmin):
             lambda issue_id, staff: services.newsletter_issue_schedule(
                 issue_id=issue_id, send_at=send_at, scheduled_by=staff
             ),
-            f"The issue will be sent at {timezone.localtime(send_at):%-d %B %Y, %H:%M}.",
+            f"The issue will be sent at {time_on_day(send_at)}.",
         )
 
     def unschedule_view(self, request: HttpRequest, issue_id: int) -> HttpResponse:
