@@ -4,9 +4,13 @@ filter, ``govuk_date``, that every page and email uses: GOV.UK style, in London 
 from __future__ import annotations
 
 import datetime
+import re
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.apps import apps
+from django.conf import settings
 from django.template import Context, Template
 from django.urls import reverse
 
@@ -112,3 +116,25 @@ class TestHistoryPages:
         assert "noon" not in page
         assert "a.m." not in page
         assert "p.m." not in page
+
+
+def test_no_template_says_a_date_any_other_way():
+    """Django's ``|date`` and ``|time`` write "1:32 a.m." and "13:32"; ``naturaltime`` says
+    "2 hours ago". Every template uses ``govuk_date`` instead."""
+    other_filters = re.compile(r"\|\s*(date|time|naturaltime|naturalday|date_and_time|day)\b")
+    roots = [Path(settings.BASE_DIR) / "templates"] + [
+        Path(config.path) / "templates"
+        for config in apps.get_app_configs()
+        if Path(config.path).is_relative_to(settings.BASE_DIR)
+        and ".venv" not in Path(config.path).parts
+    ]
+    found = [
+        f"{path.relative_to(settings.BASE_DIR)}:{number}: {line.strip()}"
+        for root in roots
+        if root.is_dir()
+        for path in sorted(root.rglob("*"))
+        if path.suffix in {".html", ".txt"}
+        for number, line in enumerate(path.read_text().splitlines(), start=1)
+        if other_filters.search(line)
+    ]
+    assert not found, "\n".join(found)
