@@ -18,6 +18,9 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from django_otp.oath import totp
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from funding.models import Award, AwardStatus
 from funding.services.decisions import round_decisions_announce
@@ -66,6 +69,67 @@ def sign_in_link_continue() -> Form:
 
 def sign_out() -> Form:
     return Form(_signed_in(UserFactory()), reverse("accounts:sign-out"))
+
+
+STAFF_PASSWORD = "correct horse battery"
+
+
+def _staff_password_step(client: Client, *, device: bool = True):
+    user = UserFactory(staff=True, is_superuser=True)
+    if device:
+        TOTPDevice.objects.create(user=user, name="default", confirmed=True)
+    client.post(
+        reverse("two_factor:login"),
+        {
+            "staff_login_view-current_step": "auth",
+            "auth-username": user.email,
+            "auth-password": STAFF_PASSWORD,
+        },
+    )
+    return user
+
+
+def staff_sign_in_password() -> Form:
+    user = UserFactory(staff=True, is_superuser=True)
+    TOTPDevice.objects.create(user=user, name="default", confirmed=True)
+    return Form(
+        Client(),
+        reverse("two_factor:login"),
+        {
+            "staff_login_view-current_step": "auth",
+            "auth-username": user.email,
+            "auth-password": STAFF_PASSWORD,
+        },
+    )
+
+
+def staff_sign_in_code() -> Form:
+    client = Client()
+    user = _staff_password_step(client)
+    device = TOTPDevice.objects.get(user=user)
+    code = f"{totp(device.bin_key, step=device.step, t0=device.t0):06d}"
+    return Form(
+        client,
+        reverse("two_factor:login"),
+        {"staff_login_view-current_step": "token", "token-otp_token": code},
+    )
+
+
+def staff_sign_in_use_a_backup_code() -> Form:
+    client = Client()
+    user = _staff_password_step(client)
+    StaticDevice.objects.create(user=user, name="backup").token_set.create(token="abcd1234")
+    return Form(
+        client,
+        reverse("two_factor:login"),
+        {"staff_login_view-current_step": "token", "wizard_goto_step": "backup"},
+    )
+
+
+def staff_setup_welcome() -> Form:
+    client = Client()
+    _staff_password_step(client, device=False)
+    return Form(client, reverse("two_factor:setup"), {"staff_setup_view-current_step": "welcome"})
 
 
 def _organisation_admin(*, signed: bool = False):
@@ -201,6 +265,10 @@ FORMS: dict[str, Callable[[], Form]] = {
     "sign in": sign_in,
     "sign-in link, Continue": sign_in_link_continue,
     "sign out": sign_out,
+    "staff sign-in, password": staff_sign_in_password,
+    "staff sign-in, code": staff_sign_in_code,
+    "staff sign-in, use a backup code": staff_sign_in_use_a_backup_code,
+    "staff authenticator app setup, start": staff_setup_welcome,
     "organisation admin, approve a request to join": member_approve,
     "organisation admin, refuse a request to join": member_refuse,
     "organisation admin, remove a member": member_remove,
@@ -236,3 +304,40 @@ def test_declining_an_offer_waits_for_the_confirmation_page():
     form = offer_decline_reason()
     form.client.post(form.url, form.data)
     assert Award.objects.get().status == AwardStatus.OFFERED
+
+
+class TestStaffSignInSteps:
+    """The staff sign-in shows the step the session is on after a redirect, and nothing a
+    session has not earned."""
+
+    def test_after_the_password_the_code_is_asked_for(self):
+        client = Client()
+        _staff_password_step(client)
+        page = client.get(f"{reverse('two_factor:login')}?step=token")
+        assert "Enter the code from your authenticator app" in page.text
+
+    def test_asking_for_the_code_step_without_a_password_starts_again(self):
+        page = Client().get(f"{reverse('two_factor:login')}?step=token")
+        assert page.status_code == 200
+        assert '<h1 class="govuk-heading-l">Staff sign in</h1>' in page.text
+        assert "Enter the code" not in page.text
+
+    def test_the_code_step_expires_with_the_password(self, settings):
+        settings.TWO_FACTOR_LOGIN_TIMEOUT = 1
+        client = Client()
+        _staff_password_step(client)
+        session = client.session
+        data = session["wizard_staff_login_view"]
+        data["authentication_time"] -= 60
+        session["wizard_staff_login_view"] = data
+        session.save()
+        page = client.get(f"{reverse('two_factor:login')}?step=token")
+        assert "Enter the code" not in page.text
+
+    def test_setting_up_the_app_shows_the_qr_code_after_the_redirect(self):
+        client = Client()
+        _staff_password_step(client, device=False)
+        response = client.post(
+            reverse("two_factor:setup"), {"staff_setup_view-current_step": "welcome"}
+        )
+        assert "Scan this QR code" in client.get(response["Location"]).text
