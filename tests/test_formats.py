@@ -25,8 +25,10 @@ def render(template: str, **context: object) -> str:
     return Template(template).render(Context(context))
 
 
-def at(*args: int, tz: datetime.tzinfo = UTC) -> datetime.datetime:
-    return datetime.datetime(*args, tzinfo=tz)
+def at(
+    year: int, month: int, day: int, hour: int, minute: int, tz: datetime.tzinfo = UTC
+) -> datetime.datetime:
+    return datetime.datetime(year, month, day, hour, minute, tzinfo=tz)
 
 
 class TestGovukDateFilter:

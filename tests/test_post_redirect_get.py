@@ -55,12 +55,12 @@ def _signed_in(user) -> Client:
 
 
 def sign_in() -> Form:
-    UserFactory(email="clerk@leeds.gov.uk")
+    UserFactory.create(email="clerk@leeds.gov.uk")
     return Form(Client(), reverse("accounts:sign-in"), {"email": "clerk@leeds.gov.uk"})
 
 
 def sign_in_link_continue() -> Form:
-    UserFactory(email="clerk@leeds.gov.uk")
+    UserFactory.create(email="clerk@leeds.gov.uk")
     client = Client()
     client.post(reverse("accounts:sign-in"), {"email": "clerk@leeds.gov.uk"})
     client.get(link_in(OutgoingEmail.objects.get()))
@@ -68,14 +68,14 @@ def sign_in_link_continue() -> Form:
 
 
 def sign_out() -> Form:
-    return Form(_signed_in(UserFactory()), reverse("accounts:sign-out"))
+    return Form(_signed_in(UserFactory.create()), reverse("accounts:sign-out"))
 
 
 STAFF_PASSWORD = "correct horse battery"
 
 
 def _staff_password_step(client: Client, *, device: bool = True):
-    user = UserFactory(staff=True, is_superuser=True)
+    user = UserFactory.create(staff=True, is_superuser=True)
     if device:
         TOTPDevice.objects.create(user=user, name="default", confirmed=True)
     client.post(
@@ -90,7 +90,7 @@ def _staff_password_step(client: Client, *, device: bool = True):
 
 
 def staff_sign_in_password() -> Form:
-    user = UserFactory(staff=True, is_superuser=True)
+    user = UserFactory.create(staff=True, is_superuser=True)
     TOTPDevice.objects.create(user=user, name="default", confirmed=True)
     return Form(
         Client(),
@@ -133,10 +133,10 @@ def staff_setup_welcome() -> Form:
 
 
 def _organisation_admin(*, signed: bool = False):
-    organisation = OrganisationFactory(slug="borsetshire")
+    organisation = OrganisationFactory.create(slug="borsetshire")
     if signed:
-        SigningFactory(organisation=organisation)
-    return MembershipFactory(organisation=organisation, admin=True)
+        SigningFactory.create(organisation=organisation)
+    return MembershipFactory.create(organisation=organisation, admin=True)
 
 
 def _organisation_url(name: str, **kwargs: object) -> str:
@@ -145,25 +145,25 @@ def _organisation_url(name: str, **kwargs: object) -> str:
 
 def member_approve() -> Form:
     admin = _organisation_admin()
-    waiting = MembershipFactory(organisation=admin.organisation, pending=True)
+    waiting = MembershipFactory.create(organisation=admin.organisation, pending=True)
     return Form(_signed_in(admin.user), _organisation_url("member-approve", pk=waiting.pk))
 
 
 def member_refuse() -> Form:
     admin = _organisation_admin()
-    waiting = MembershipFactory(organisation=admin.organisation, pending=True)
+    waiting = MembershipFactory.create(organisation=admin.organisation, pending=True)
     return Form(_signed_in(admin.user), _organisation_url("member-refuse", pk=waiting.pk))
 
 
 def member_remove() -> Form:
     admin = _organisation_admin()
-    member = MembershipFactory(organisation=admin.organisation)
+    member = MembershipFactory.create(organisation=admin.organisation)
     return Form(_signed_in(admin.user), _organisation_url("member-remove", pk=member.pk))
 
 
 def hand_over() -> Form:
     admin = _organisation_admin()
-    member = MembershipFactory(organisation=admin.organisation)
+    member = MembershipFactory.create(organisation=admin.organisation)
     return Form(
         _signed_in(admin.user),
         _organisation_url("hand-over"),
@@ -179,8 +179,8 @@ def withdraw() -> Form:
 
 
 def declaration_project_update() -> Form:
-    signing = SigningFactory(organisation=OrganisationFactory(slug="hackney"))
-    member = MembershipFactory(organisation=signing.organisation).user
+    signing = SigningFactory.create(organisation=OrganisationFactory.create(slug="hackney"))
+    member = MembershipFactory.create(organisation=signing.organisation).user
     return Form(
         _signed_in(member),
         reverse("declaration:update-new", kwargs={"slug": "hackney"}),
@@ -189,7 +189,7 @@ def declaration_project_update() -> Form:
 
 
 def _project_team():
-    award = AwardFactory()
+    award = AwardFactory.create()
     return award, _signed_in(award.application.created_by)
 
 
@@ -217,21 +217,21 @@ def output_add() -> Form:
 
 def output_remove() -> Form:
     award, client = _project_team()
-    output = ProjectOutputFactory(award=award)
+    output = ProjectOutputFactory.create(award=award)
     return Form(client, reverse("funding:project-output-remove", args=[award.slug, output.pk]))
 
 
 def _offer():
     """Return an announced grant offer's application and its lead organisation's admin."""
     now = timezone.now()
-    round = RoundFactory(
+    round = RoundFactory.create(
         closed=True,
         decisions_approved_at=now - datetime.timedelta(days=5),
         decisions_announced_at=now - datetime.timedelta(days=1),
     )
-    application = ApplicationFactory(submitted=True, round=round)
-    DecisionFactory(application=application, award_amount=Decimal(55000))
-    admin = MembershipFactory(organisation=application.lead_organisation, admin=True).user
+    application = ApplicationFactory.create(submitted=True, round=round)
+    DecisionFactory.create(application=application, award_amount=Decimal(55000))
+    admin = MembershipFactory.create(organisation=application.lead_organisation, admin=True).user
     assert round_decisions_announce(round_id=round.pk, now=now) == "announced"
     return application, _signed_in(admin)
 

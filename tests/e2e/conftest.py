@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 from django.db import connections
-from playwright.sync_api import Browser, Page, Route, sync_playwright
+from playwright.sync_api import Browser, Page, Route, ViewportSize, sync_playwright
 
 REPO = Path(__file__).resolve().parents[2]
 AXE_SOURCE = REPO / "node_modules" / "axe-core" / "axe.min.js"
@@ -249,7 +249,7 @@ def _open(
     context = chromium.browser.new_context(
         java_script_enabled=javascript,
         locale="en-GB",
-        **({"viewport": {"width": width, "height": 640}} if width else {}),
+        viewport=ViewportSize(width=width, height=640) if width else None,
     )
     page = context.new_page()
     page.set_default_timeout(10_000)
