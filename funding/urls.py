@@ -105,6 +105,11 @@ urlpatterns = [
         awards.application_offer_decline,
         name="application-offer-decline",
     ),
+    path(
+        f"{APPLICATION}outcome/decline/check/",
+        awards.application_offer_decline_check,
+        name="application-offer-decline-check",
+    ),
     # A partner's contact confirms by emailed link; no account needed.
     path("funding/partners/confirm/", partners.partner_confirm, name="partner-confirm"),
 ]

@@ -1,17 +1,18 @@
 """Dates and times as every page and email says them: London time, GOV.UK style.
 
-Each domain's ``formats`` module builds its own phrases (deadlines, sessions, money) on
+Templates say them through the one filter, ``govuk_date`` (localdigital/template_filters.py);
+each domain's ``formats`` module builds its own phrases (deadlines, sessions, money) on
 these.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+import datetime
 
 from django.utils import timezone
 
 
-def time_of_day(moment: datetime) -> str:
+def time_of_day(moment: datetime.datetime) -> str:
     """Return the London time as GOV.UK writes it: 9am, 5:30pm, midday, midnight."""
     local = timezone.localtime(moment)
     if local.hour == 0 and local.minute == 0:
@@ -23,7 +24,26 @@ def time_of_day(moment: datetime) -> str:
     return f"{hour}{suffix}" if local.minute == 0 else f"{hour}:{local.minute:02d}{suffix}"
 
 
-def day(moment: datetime) -> str:
-    """Return the London date, such as "Monday 16 September 2019"."""
-    local = timezone.localtime(moment)
+def _london_date(value: datetime.date) -> datetime.date:
+    """Return the calendar date of a date, or the London date of a moment."""
+    if isinstance(value, datetime.datetime):
+        return timezone.localtime(value).date()
+    return value
+
+
+def day(value: datetime.date) -> str:
+    """Return the London date with its weekday, such as "Monday 16 September 2019"."""
+    local = _london_date(value)
     return f"{local:%A} {local.day} {local:%B %Y}"
+
+
+def calendar_date(value: datetime.date) -> str:
+    """Return the London date without its weekday, such as "16 September 2019"."""
+    local = _london_date(value)
+    return f"{local.day} {local:%B %Y}"
+
+
+def time_on_day(moment: datetime.datetime, *, weekday: bool = False) -> str:
+    """Return a moment such as "1:32am on 5 December 2026", or with ``weekday`` "5pm on
+    Saturday 5 December 2026"."""
+    return f"{time_of_day(moment)} on {(day if weekday else calendar_date)(moment)}"

@@ -9,6 +9,7 @@ from django.utils import timezone
 # The service's own wording of times and dates, used here and re-exported for this app.
 from localdigital.formats import day as day
 from localdigital.formats import time_of_day as time_of_day
+from localdigital.formats import time_on_day
 
 
 def session_when(starts_at: datetime, ends_at: datetime) -> str:
@@ -21,4 +22,4 @@ def session_when(starts_at: datetime, ends_at: datetime) -> str:
 
 def date_and_time(moment: datetime) -> str:
     """Return a moment such as "5pm on Tuesday 3 March 2026"."""
-    return f"{time_of_day(moment)} on {day(moment)}"
+    return time_on_day(moment, weekday=True)

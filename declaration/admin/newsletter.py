@@ -14,13 +14,15 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from declaration.errors import DeclarationError
 from declaration.models import NewsletterIssue, Subscriber
 from declaration.selectors import newsletter as selectors
 from declaration.services import newsletter as services
 from localdigital.accounts.requests import request_staff_user
+from localdigital.formats import time_on_day
+from localdigital.http import require_safe_or_post
 
 DATETIME_LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
 
@@ -230,17 +232,16 @@ class NewsletterIssueAdmin(admin.ModelAdmin):
                 name=f"declaration_newsletterissue_{name}",
             )
 
-        get_or_post = require_http_methods(["GET", "POST"])
         return [
-            view(require_GET(self.preview_view), "preview", "preview/"),
-            view(require_GET(self.progress_view), "progress", "progress.json"),
+            view(require_safe(self.preview_view), "preview", "preview/"),
+            view(require_safe(self.progress_view), "progress", "progress.json"),
             view(require_POST(self.test_view), "test", "test/"),
             view(require_POST(self.schedule_view), "schedule", "schedule/"),
             view(require_POST(self.unschedule_view), "unschedule", "unschedule/"),
-            view(get_or_post(self.send_view), "send", "send/"),
+            view(require_safe_or_post(self.send_view), "send", "send/"),
             view(require_POST(self.pause_view), "pause", "pause/"),
             view(require_POST(self.resume_view), "resume", "resume/"),
-            view(get_or_post(self.cancel_view), "cancel", "cancel/"),
+            view(require_safe_or_post(self.cancel_view), "cancel", "cancel/"),
             *super().get_urls(),
         ]
 
@@ -339,7 +340,7 @@ class NewsletterIssueAdmin(admin.ModelAdmin):
             lambda issue_id, staff: services.newsletter_issue_schedule(
                 issue_id=issue_id, send_at=send_at, scheduled_by=staff
             ),
-            f"The issue will be sent at {timezone.localtime(send_at):%-d %B %Y, %H:%M}.",
+            f"The issue will be sent at {time_on_day(send_at)}.",
         )
 
     def unschedule_view(self, request: HttpRequest, issue_id: int) -> HttpResponse:
@@ -377,7 +378,7 @@ class NewsletterIssueAdmin(admin.ModelAdmin):
     def send_view(self, request: HttpRequest, issue_id: int) -> HttpResponse:
         """Ask for confirmation (GET), then send the issue now (POST)."""
         issue = self._issue_for(request, issue_id, to_change=True)
-        if request.method == "GET":
+        if request.method != "POST":
             count = selectors.confirmed_subscriber_count()
             return self._confirm_page(
                 request,
@@ -420,7 +421,7 @@ class NewsletterIssueAdmin(admin.ModelAdmin):
     def cancel_view(self, request: HttpRequest, issue_id: int) -> HttpResponse:
         """Ask for confirmation (GET), then cancel the issue (POST)."""
         issue = self._issue_for(request, issue_id, to_change=True)
-        if request.method == "GET":
+        if request.method != "POST":
             return self._confirm_page(
                 request,
                 issue,

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from localdigital.accounts.models import User
 from localdigital.audit.services import audit_record
+from localdigital.formats import calendar_date
 
 from ..errors import DeclarationError
 from ..models import DeclarationVersion, Organisation, Signing, SigningStatus
@@ -84,7 +85,7 @@ class SigningImportLine:
         """Return the published signing this line makes, in words, or its error."""
         if self.error:
             return self.error
-        signed_on = self.signed_on.strftime("%-d %B %Y") if self.signed_on else ""
+        signed_on = calendar_date(self.signed_on) if self.signed_on else ""
         role = " as a co-publisher" if self.co_publisher else ""
         return f"A published signing for {self.organisation_name}, signed on {signed_on}{role}."
 

@@ -7,13 +7,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_safe
 
 from declaration.forms.newsletter import NewsletterSubscribeForm
 from declaration.models import SubscriberStatus
 from declaration.selectors import newsletter as selectors
 from declaration.services import newsletter as services
 from localdigital.accounts.ratelimit import is_limited
+from localdigital.http import require_safe_or_post
 
 TOO_MANY_FOR_EMAIL = (
     "There have been too many requests to subscribe this email address. "
@@ -26,7 +27,7 @@ SESSION_EMAIL = "declaration.newsletter_email"
 
 
 @never_cache
-@require_http_methods(["GET", "POST"])
+@require_safe_or_post
 def newsletter_subscribe(request: HttpRequest) -> HttpResponse:
     """Ask for an email address (and an organisation), and send a confirmation link.
 
@@ -60,7 +61,7 @@ def newsletter_subscribe(request: HttpRequest) -> HttpResponse:
 
 
 @never_cache
-@require_GET
+@require_safe
 def newsletter_check_email(request: HttpRequest) -> HttpResponse:
     """Tell the person to look for the confirmation link."""
     return render(
@@ -78,7 +79,7 @@ def _link_invalid(request: HttpRequest) -> HttpResponse:
 
 
 @never_cache
-@require_http_methods(["GET", "POST"])
+@require_safe_or_post
 def newsletter_confirm(request: HttpRequest, token: str) -> HttpResponse:
     """Show a button that confirms the subscription; only pressing it (a POST) confirms.
 
@@ -99,7 +100,7 @@ def newsletter_confirm(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @never_cache
-@require_GET
+@require_safe
 def newsletter_confirmed(request: HttpRequest) -> HttpResponse:
     """Say that the subscription is confirmed."""
     return render(request, "declaration/newsletter/confirmed.html")
@@ -107,7 +108,7 @@ def newsletter_confirmed(request: HttpRequest) -> HttpResponse:
 
 @csrf_exempt
 @never_cache
-@require_http_methods(["GET", "POST"])
+@require_safe_or_post
 def newsletter_unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     """Unsubscribe with one click: a POST from a mail client (RFC 8058) or from this page.
 
@@ -133,7 +134,7 @@ def newsletter_unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @never_cache
-@require_GET
+@require_safe
 def newsletter_unsubscribed(request: HttpRequest) -> HttpResponse:
     """Say that the subscription has ended, and how to subscribe again."""
     return render(request, "declaration/newsletter/unsubscribed.html")

@@ -18,7 +18,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.cache import get_conditional_response
 from django.utils.http import quote_etag
-from django.views.decorators.http import require_GET, require_safe
+from django.views.decorators.http import require_safe
 
 from declaration.models import OrganisationType
 from declaration.selectors import public as selectors
@@ -150,7 +150,7 @@ def signatories_json(request: HttpRequest) -> HttpResponse:
     return response
 
 
-@require_GET
+@require_safe
 def open_data(request: HttpRequest) -> HttpResponse:
     """Explain the open data about signatories: the files, their columns and the licence."""
     return render(

@@ -20,8 +20,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from declaration.errors import DeclarationError, TransitionNotAllowed
 from declaration.forms.organisation_admin import HandOverForm, WithdrawForm
@@ -34,6 +33,7 @@ from declaration.services.moderation import (
     signing_withdraw_published,
 )
 from localdigital.accounts.types import AuthenticatedHttpRequest
+from localdigital.http import require_safe_or_post
 
 TEMPLATES = "declaration/organisation_admin"
 
@@ -54,7 +54,7 @@ def organisation_admin_required(
             raise PermissionDenied
         return view(request, admin, **kwargs)
 
-    return never_cache(login_required(wrapped))
+    return login_required(wrapped)
 
 
 def _posted(request: AuthenticatedHttpRequest) -> QueryDict | None:
@@ -71,7 +71,7 @@ def _name(membership: Membership) -> str:
 
 
 @organisation_admin_required
-@require_GET
+@require_safe
 def organisation_members(request: AuthenticatedHttpRequest, admin: Membership) -> HttpResponse:
     """List the organisation's members and its requests to join, with what the admin can do."""
     page = selectors.organisation_members_page(admin_membership=admin)
@@ -129,7 +129,7 @@ def organisation_member_refuse(
 
 
 @organisation_admin_required
-@require_http_methods(["GET", "POST"])
+@require_safe_or_post
 def organisation_member_remove(
     request: AuthenticatedHttpRequest, admin: Membership, pk: int
 ) -> HttpResponse:
@@ -184,7 +184,7 @@ HAND_OVER_ERRORS: dict[type[memberships.MembershipError], str] = {
 
 
 @organisation_admin_required
-@require_http_methods(["GET", "POST"])
+@require_safe_or_post
 def organisation_hand_over(request: AuthenticatedHttpRequest, admin: Membership) -> HttpResponse:
     """Make another approved member the organisation admin, staying an admin or not."""
     organisation = admin.organisation
@@ -225,7 +225,7 @@ def organisation_hand_over(request: AuthenticatedHttpRequest, admin: Membership)
 
 
 @organisation_admin_required
-@require_http_methods(["GET", "POST"])
+@require_safe_or_post
 def organisation_withdraw(request: AuthenticatedHttpRequest, admin: Membership) -> HttpResponse:
     """Warn what withdrawing means, ask why, and withdraw the organisation from the Declaration.
 
@@ -263,7 +263,7 @@ def organisation_withdraw(request: AuthenticatedHttpRequest, admin: Membership) 
 
 
 @organisation_admin_required
-@require_GET
+@require_safe
 def organisation_withdrawn(request: AuthenticatedHttpRequest, admin: Membership) -> HttpResponse:
     """Confirm that the organisation has withdrawn from the Declaration."""
     signing = selectors.signing_withdrawn_latest(organisation=admin.organisation)

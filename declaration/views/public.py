@@ -10,7 +10,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_safe
 
 from declaration.forms.public import ProjectUpdateForm, SignatoryFilterForm
 from declaration.models import OrganisationType
@@ -19,6 +19,7 @@ from declaration.selectors import public as selectors
 from declaration.services.updates import UpdateNotAllowed, project_update_post
 from localdigital.accounts.ratelimit import is_limited
 from localdigital.accounts.types import AuthenticatedHttpRequest
+from localdigital.http import require_safe_or_post
 from localdigital.pages.pagination import ActiveFilter, pagination, url_with
 
 SIGNATORIES_PER_PAGE = 50
@@ -51,7 +52,7 @@ def _active_filters(filters: selectors.SignatoryFilters, query: QueryDict) -> li
     return active
 
 
-@require_GET
+@require_safe
 def signatory_list(request: HttpRequest) -> HttpResponse:
     """List the signatories, 50 a page, with search, filters and sorting from the address.
 
@@ -99,7 +100,7 @@ def signatory_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def signatory_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """Show a signatory: when it signed, its declaration project and updates, and the
     funded projects it leads or partners on. Only published signatories have a page."""
@@ -110,7 +111,7 @@ def signatory_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_safe_or_post
 def project_update_new(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     """Ask a member of a signatory for an update on its declaration project, and post it.
 

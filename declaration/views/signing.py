@@ -21,8 +21,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.decorators.http import require_POST, require_safe
 
 from declaration.errors import AlreadySigned, DeclarationError, TransitionNotAllowed
 from declaration.forms.signing import (
@@ -52,6 +51,7 @@ from declaration.services import signing as services
 from declaration.services.signing import OrganisationClosed, SigningIncomplete
 from localdigital.accounts.ratelimit import is_limited
 from localdigital.accounts.types import AuthenticatedHttpRequest
+from localdigital.http import require_safe_or_post
 
 # A question page opened from "Check your answers" carries ?from=check, and goes back there.
 FROM_CHECK = "check"
@@ -217,13 +217,13 @@ def _organisation_page(request: AuthenticatedHttpRequest, signing: Signing | Non
 
 
 @login_required
-@require_http_methods(["GET", "HEAD", "POST"])
+@require_safe_or_post
 def sign_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Ask the first question, the organisation, of a signing not started yet."""
     return _organisation_page(request, None)
 
 
-@require_http_methods(["GET", "HEAD", "POST"])
+@require_safe_or_post
 @signer_draft
 def sign_organisation(request: AuthenticatedHttpRequest, signing: Signing) -> HttpResponse:
     """Ask again, or change, which organisation the draft is for."""
@@ -238,7 +238,7 @@ ORGANISATION_DETAILS = Question(
 
 
 @login_required
-@require_http_methods(["GET", "HEAD", "POST"])
+@require_safe_or_post
 def sign_new_organisation_details(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Ask about an organisation that is not in the register, for a signing not started
     yet: the answer starts the draft."""
@@ -265,7 +265,7 @@ def sign_new_organisation_details(request: AuthenticatedHttpRequest) -> HttpResp
     )
 
 
-@require_http_methods(["GET", "HEAD", "POST"])
+@require_safe_or_post
 @signer_draft
 def sign_organisation_details(request: AuthenticatedHttpRequest, signing: Signing) -> HttpResponse:
     """Ask about an organisation that is not in the register."""
@@ -328,7 +328,7 @@ def _organisation_step(signing: Signing) -> str:
     return STEP_ORGANISATION_DETAILS if signing.is_organisation_unlisted else STEP_ORGANISATION
 
 
-@require_http_methods(["GET", "HEAD", "POST"])
+@require_safe_or_post
 @signer_draft
 def sign_role(request: AuthenticatedHttpRequest, signing: Signing) -> HttpResponse:
     """Ask the signer's role in the organisation."""
@@ -341,7 +341,7 @@ def sign_role(request: AuthenticatedHttpRequest, signing: Signing) -> HttpRespon
     )
 
 
-@require_http_methods(["GET", "HEAD", "POST"])
+@require_safe_or_post
 @signer_draft
 def sign_senior_leader(request: AuthenticatedHttpRequest, signing: Signing) -> HttpResponse:
     """Ask who signs on the organisation's behalf, and which elected member supports it."""
@@ -358,7 +358,7 @@ def sign_senior_leader(request: AuthenticatedHttpRequest, signing: Signing) -> H
     )
 
 
-@require_http_methods(["GET", "HEAD", "POST"])
+@require_safe_or_post
 @signer_draft
 def sign_digital_lead(request: AuthenticatedHttpRequest, signing: Signing) -> HttpResponse:
     """Ask who leads the organisation's digital, IT or transformation teams."""
@@ -375,7 +375,7 @@ def sign_digital_lead(request: AuthenticatedHttpRequest, signing: Signing) -> Ht
     )
 
 
-@require_http_methods(["GET", "HEAD", "POST"])
+@require_safe_or_post
 @signer_draft
 def sign_project(request: AuthenticatedHttpRequest, signing: Signing) -> HttpResponse:
     """Ask about the declaration project the organisation commits to."""
@@ -463,7 +463,7 @@ class PageError:
     url: str
 
 
-@require_http_methods(["GET", "HEAD", "POST"])
+@require_safe_or_post
 @signer_draft
 def sign_check(request: AuthenticatedHttpRequest, signing: Signing) -> HttpResponse:
     """Show every answer, each with a Change link, and submit the signing."""
@@ -517,7 +517,7 @@ def sign_confirmation(request: AuthenticatedHttpRequest, reference: str) -> Http
 
 
 @login_required
-@require_http_methods(["GET", "HEAD", "POST"])
+@require_safe_or_post
 def sign_withdraw(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     """Let the signer take back a signing that staff have not checked yet, after a warning."""
     signing = selectors.signing_for_signer_get(
@@ -550,7 +550,7 @@ def sign_withdraw(request: AuthenticatedHttpRequest, reference: str) -> HttpResp
 
 
 @login_required
-@require_http_methods(["GET", "HEAD", "POST"])
+@require_safe_or_post
 def sign_delete(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     """Ask the signer to confirm that they want their draft deleted, then delete it.
 
@@ -586,7 +586,6 @@ def sign_delete(request: AuthenticatedHttpRequest, reference: str) -> HttpRespon
     )
 
 
-@never_cache
 @login_required
 @require_safe
 def signing_detail(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:

@@ -1,11 +1,11 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from declaration.selectors import moderation as selectors
 
 
-@require_GET
+@require_safe
 def declaration_text(request: HttpRequest) -> HttpResponse:
     """Show the current version of the Declaration: its principles and commitments."""
     return render(

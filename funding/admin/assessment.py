@@ -20,9 +20,9 @@ from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
-from django.views.decorators.http import require_http_methods
 
 from localdigital.accounts.requests import request_staff_user
+from localdigital.http import require_safe_or_post
 
 from .. import formats
 from ..errors import FundingError, TransitionNotAllowed
@@ -50,7 +50,6 @@ ASSESSMENT_FIELDS = (
     "submitted_at",
     "weighted_display",
 )
-get_or_post = require_http_methods(["GET", "POST"])
 
 
 def assessor_name(assessment: Assessment) -> str:
@@ -111,12 +110,12 @@ class AssessmentAdmin(admin.ModelAdmin):
         return [
             path(
                 "<int:assessment_id>/declare/",
-                self.admin_site.admin_view(get_or_post(self.declare_view)),
+                self.admin_site.admin_view(require_safe_or_post(self.declare_view)),
                 name="funding_assessment_declare",
             ),
             path(
                 "<int:assessment_id>/score/",
-                self.admin_site.admin_view(get_or_post(self.score_view)),
+                self.admin_site.admin_view(require_safe_or_post(self.score_view)),
                 name="funding_assessment_score",
             ),
             *super().get_urls(),

@@ -23,9 +23,10 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_safe
 
 from localdigital.accounts.requests import request_staff_user
+from localdigital.http import require_safe_or_post
 from localdigital.open_data import csv_safe
 
 from .. import formats
@@ -48,7 +49,6 @@ from .common import action_form_page, confirmed_data, return_response, run_each
 
 APPLICATION_CHANGE = "admin:funding_application_change"
 ROUND_CHANGE = "admin:funding_round_change"
-get_or_post = require_http_methods(["GET", "POST"])
 
 
 def _textarea(rows: int = 4) -> forms.Textarea:
@@ -190,12 +190,12 @@ class ApplicationDecisionMixin(admin.ModelAdmin):
         return [
             path(
                 "<int:application_id>/recommend/",
-                self.admin_site.admin_view(get_or_post(self.recommend_view)),
+                self.admin_site.admin_view(require_safe_or_post(self.recommend_view)),
                 name="funding_application_recommend",
             ),
             path(
                 "<int:application_id>/decide/",
-                self.admin_site.admin_view(get_or_post(self.decide_view)),
+                self.admin_site.admin_view(require_safe_or_post(self.decide_view)),
                 name="funding_application_decide",
             ),
             *super().get_urls(),
@@ -441,12 +441,12 @@ class RoundDecisionsMixin(admin.ModelAdmin):
         return [
             path(
                 "<int:round_id>/ranking/",
-                self.admin_site.admin_view(require_GET(self.ranking_view)),
+                self.admin_site.admin_view(require_safe(self.ranking_view)),
                 name="funding_round_ranking",
             ),
             path(
                 "<int:round_id>/ranking.csv",
-                self.admin_site.admin_view(require_GET(self.ranking_csv_view)),
+                self.admin_site.admin_view(require_safe(self.ranking_csv_view)),
                 name="funding_round_ranking_csv",
             ),
             *super().get_urls(),

@@ -16,6 +16,7 @@ from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 
 from localdigital.accounts.requests import request_staff_user
+from localdigital.http import require_safe_or_post
 
 from .. import formats
 from ..errors import FundingError
@@ -25,7 +26,6 @@ from ..services import assessment as services
 from .assessment import (
     APPLICATION_CHANGE,
     assessor_name,
-    get_or_post,
     next_step,
     score_url,
 )
@@ -50,7 +50,7 @@ class ApplicationAssessmentMixin(admin.ModelAdmin):
         return [
             path(
                 "<int:application_id>/moderate/",
-                self.admin_site.admin_view(get_or_post(self.moderate_view)),
+                self.admin_site.admin_view(require_safe_or_post(self.moderate_view)),
                 name="funding_application_moderate",
             ),
             *super().get_urls(),

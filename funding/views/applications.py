@@ -20,10 +20,11 @@ from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from declaration import selectors as declaration_selectors
 from localdigital.accounts.types import AuthenticatedHttpRequest
+from localdigital.http import require_safe_or_post
 
 from .. import formats, rules
 from ..errors import FundingError, LeadLimitReached, RulesNotMet, SectionConflict
@@ -104,7 +105,7 @@ def _closed_redirect(request: HttpRequest, access: ApplicationAccess) -> HttpRes
     return redirect(_detail_url(application))
 
 
-@require_http_methods(["GET", "POST"])
+@require_safe_or_post
 def application_start(request: HttpRequest, slug: str) -> HttpResponse:
     """Explain what an application asks for, in a round with no EOI stage, and ask which of
     the person's organisations leads it (and, in a round only for projects funded in an
@@ -191,7 +192,7 @@ def application_start(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "HEAD", "POST"])
+@require_safe_or_post
 def application_new(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     """Ask the first section of a new application; saving it starts the draft.
 
@@ -264,7 +265,7 @@ def application_new(request: AuthenticatedHttpRequest, slug: str) -> HttpRespons
     )
 
 
-@require_http_methods(["GET"])
+@require_safe
 @member_application
 def application_detail(
     request: AuthenticatedHttpRequest, access: ApplicationAccess
@@ -335,7 +336,7 @@ def _section_form(
     return form_class(data, **kwargs)
 
 
-@require_http_methods(["GET", "POST"])
+@require_safe_or_post
 @member_application
 def application_section(
     request: AuthenticatedHttpRequest, access: ApplicationAccess, section: str
@@ -446,7 +447,7 @@ def _render_section(
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_safe_or_post
 @member_application
 def application_partners(
     request: AuthenticatedHttpRequest, access: ApplicationAccess
@@ -511,7 +512,7 @@ def _partner_or_404(access: ApplicationAccess, pk: int) -> Any:
     return partner
 
 
-@require_http_methods(["GET", "POST"])
+@require_safe_or_post
 @member_application
 def application_partner_contact(
     request: AuthenticatedHttpRequest, access: ApplicationAccess, pk: int
@@ -584,7 +585,7 @@ def application_partner_remove(
     return redirect("funding:application-partners", reference=access.application.reference)
 
 
-@require_http_methods(["GET"])
+@require_safe
 @member_application
 def application_history(
     request: AuthenticatedHttpRequest, access: ApplicationAccess
@@ -603,7 +604,7 @@ def application_history(
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_safe_or_post
 @member_application
 def application_check(request: AuthenticatedHttpRequest, access: ApplicationAccess) -> HttpResponse:
     """Check every answer against the round's rules, then submit (the lead organisation)."""
@@ -640,7 +641,7 @@ def application_check(request: AuthenticatedHttpRequest, access: ApplicationAcce
     )
 
 
-@require_http_methods(["GET"])
+@require_safe
 @member_application
 def application_confirmation(
     request: AuthenticatedHttpRequest, access: ApplicationAccess
@@ -656,7 +657,7 @@ def application_confirmation(
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_safe_or_post
 @member_application
 def application_withdraw(
     request: AuthenticatedHttpRequest, access: ApplicationAccess
@@ -690,7 +691,7 @@ def application_withdraw(
     )
 
 
-@require_http_methods(["GET", "HEAD", "POST"])
+@require_safe_or_post
 @member_application
 def application_delete(
     request: AuthenticatedHttpRequest, access: ApplicationAccess

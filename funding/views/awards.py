@@ -5,7 +5,7 @@ funded projects.
   feedback. Before the announcement there is no such page (404), whatever staff have
   recorded: applicants see nothing of a decision until then.
 - The grant offer: an approved admin of the lead organisation accepts it, or declines it
-  with a reason after a confirmation page.
+  with a reason after a confirmation page. Each answer posted redirects (Post/Redirect/Get).
 - A project's team (members of the lead and partner organisations) posts progress updates
   and adds and removes outputs.
 
@@ -19,9 +19,10 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_safe
 
 from localdigital.accounts.types import AuthenticatedHttpRequest
+from localdigital.http import require_safe_or_post
 
 from ..errors import FundingError
 from ..forms.awards import DeclineForm, ProgressUpdateForm, ProjectOutputForm
@@ -57,7 +58,7 @@ def _context(access: ApplicationAccess, outcome: ApplicationOutcome, **extra: ob
     }
 
 
-@require_http_methods(["GET"])
+@require_safe
 @member_application
 def application_outcome(
     request: AuthenticatedHttpRequest, access: ApplicationAccess
@@ -86,7 +87,7 @@ def _refuse_answer(
     return redirect(_outcome_url(access))
 
 
-@require_http_methods(["GET", "POST"])
+@require_safe_or_post
 @member_application
 def application_offer_accept(
     request: AuthenticatedHttpRequest, access: ApplicationAccess
@@ -108,35 +109,58 @@ def application_offer_accept(
     return render(request, "funding/award/accept.html", _context(access, outcome))
 
 
-@require_http_methods(["GET", "POST"])
+def _decline_reason_key(outcome: ApplicationOutcome) -> str:
+    """Return the session key keeping the reason given for declining this award's offer,
+    between the question and the confirmation page."""
+    assert outcome.award is not None
+    return f"funding.offer_decline_reason.{outcome.award.pk}"
+
+
+@require_safe_or_post
 @member_application
 def application_offer_decline(
     request: AuthenticatedHttpRequest, access: ApplicationAccess
 ) -> HttpResponse:
-    """Ask why, confirm, then decline the grant offer (an organisation admin of the lead).
+    """Ask why the lead declines the grant offer (an organisation admin of the lead).
 
-    The reason is asked first; pressing Continue shows it on a confirmation page, which can
-    go back to change it, and only pressing "Decline the grant offer" there declines it.
+    Continue keeps the reason in the session and goes to the confirmation page; coming
+    back here to change it shows it again.
+    """
+    outcome = _outcome_or_404(request, access)
+    refused = _refuse_answer(request, access, outcome)
+    if refused is not None:
+        return refused
+    key = _decline_reason_key(outcome)
+    form = DeclineForm(
+        request.POST if request.method == "POST" else None,
+        initial={"reason": request.session.get(key, "")},
+    )
+    if request.method == "POST" and form.is_valid():
+        request.session[key] = form.cleaned_data["reason"]
+        return redirect("funding:application-offer-decline-check", access.application.reference)
+    return render(request, "funding/award/decline.html", _context(access, outcome, form=form))
+
+
+@require_safe_or_post
+@member_application
+def application_offer_decline_check(
+    request: AuthenticatedHttpRequest, access: ApplicationAccess
+) -> HttpResponse:
+    """Show the reason given and ask to confirm, then decline the grant offer.
+
+    Without a reason given first (a new session, or the offer declined already) it sends
+    back to the question.
     """
     outcome = _outcome_or_404(request, access)
     refused = _refuse_answer(request, access, outcome)
     if refused is not None:
         return refused
     assert outcome.award is not None
-    form = DeclineForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        reason = form.cleaned_data["reason"]
-        if "change" in request.POST:
-            # Back from the confirmation page to the question, with the reason kept.
-            return render(
-                request, "funding/award/decline.html", _context(access, outcome, form=form)
-            )
-        if request.POST.get("confirm") != "yes":
-            return render(
-                request,
-                "funding/award/decline_confirm.html",
-                _context(access, outcome, reason=reason),
-            )
+    key = _decline_reason_key(outcome)
+    reason = request.session.get(key, "")
+    if not reason:
+        return redirect("funding:application-offer-decline", access.application.reference)
+    if request.method == "POST":
         try:
             services.award_offer_decline(
                 award=outcome.award, declined_by=request.user, reason=reason
@@ -144,9 +168,21 @@ def application_offer_decline(
         except FundingError as error:
             messages.error(request, str(error))
         else:
+            del request.session[key]
             messages.success(request, f"You have declined the grant for {outcome.award.title}")
         return redirect(_outcome_url(access))
-    return render(request, "funding/award/decline.html", _context(access, outcome, form=form))
+    return render(
+        request,
+        "funding/award/decline_confirm.html",
+        _context(
+            access,
+            outcome,
+            reason=reason,
+            change_url=reverse(
+                "funding:application-offer-decline", args=[access.application.reference]
+            ),
+        ),
+    )
 
 
 def _team_or_404(request: AuthenticatedHttpRequest, slug: str) -> ProjectTeamAccess:
@@ -157,7 +193,7 @@ def _team_or_404(request: AuthenticatedHttpRequest, slug: str) -> ProjectTeamAcc
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_safe_or_post
 def project_update_new(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     """Post a progress update on a funded project (its team); it is public at once."""
     team = _team_or_404(request, slug)
@@ -179,7 +215,7 @@ def project_update_new(request: AuthenticatedHttpRequest, slug: str) -> HttpResp
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_safe_or_post
 def project_outputs(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     """List a funded project's outputs, and add one (its team)."""
     team = _team_or_404(request, slug)
@@ -206,7 +242,7 @@ def project_outputs(request: AuthenticatedHttpRequest, slug: str) -> HttpRespons
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_safe_or_post
 def project_output_remove(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
     """Ask to confirm, then take an output off a funded project (its team)."""
     team = _team_or_404(request, slug)

@@ -17,10 +17,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from declaration import selectors as declaration_selectors
 from localdigital.accounts.types import AuthenticatedHttpRequest
+from localdigital.http import require_safe_or_post
 
 from .. import formats, rules
 from ..errors import FundingError, LeadLimitReached, RulesNotMet
@@ -70,7 +71,7 @@ def _section_urls(access: EoiAccess) -> dict[str, str]:
     }
 
 
-@require_http_methods(["GET", "POST"])
+@require_safe_or_post
 def eoi_start(request: HttpRequest, slug: str) -> HttpResponse:
     """Explain what an EOI asks for, and ask which of the person's organisations leads it.
 
@@ -126,7 +127,7 @@ def eoi_start(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "HEAD", "POST"])
+@require_safe_or_post
 def eoi_new(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     """Ask an EOI's first questions; saving them starts the draft.
 
@@ -178,7 +179,7 @@ def eoi_new(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET"])
+@require_safe
 @member_eoi
 def eoi_detail(request: AuthenticatedHttpRequest, access: EoiAccess) -> HttpResponse:
     """Show the EOI: its status, answers, partners and history, and what can be done next."""
@@ -214,7 +215,7 @@ def _closed_redirect(request: HttpRequest, access: EoiAccess) -> HttpResponse:
     return redirect(_detail_url(access))
 
 
-@require_http_methods(["GET", "POST"])
+@require_safe_or_post
 @member_eoi
 def eoi_details(request: AuthenticatedHttpRequest, access: EoiAccess) -> HttpResponse:
     """Ask the EOI's questions: title, the problem, the phase and the estimated cost."""
@@ -262,7 +263,7 @@ def eoi_details(request: AuthenticatedHttpRequest, access: EoiAccess) -> HttpRes
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_safe_or_post
 @member_eoi
 def eoi_partners(request: AuthenticatedHttpRequest, access: EoiAccess) -> HttpResponse:
     """List the EOI's partner organisations, and add one."""
@@ -323,7 +324,7 @@ def eoi_partner_remove(
     return redirect("funding:eoi-partners", reference=access.eoi.reference)
 
 
-@require_http_methods(["GET", "POST"])
+@require_safe_or_post
 @member_eoi
 def eoi_submit(request: AuthenticatedHttpRequest, access: EoiAccess) -> HttpResponse:
     """Check the answers against the round's rules, then submit."""
@@ -358,7 +359,7 @@ def eoi_submit(request: AuthenticatedHttpRequest, access: EoiAccess) -> HttpResp
     )
 
 
-@require_http_methods(["GET"])
+@require_safe
 @member_eoi
 def eoi_confirmation(request: AuthenticatedHttpRequest, access: EoiAccess) -> HttpResponse:
     """Say that the EOI was submitted, with its reference and what happens next."""
@@ -371,7 +372,7 @@ def eoi_confirmation(request: AuthenticatedHttpRequest, access: EoiAccess) -> Ht
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_safe_or_post
 @member_eoi
 def eoi_withdraw(request: AuthenticatedHttpRequest, access: EoiAccess) -> HttpResponse:
     """Ask to confirm, then withdraw the EOI."""
@@ -392,7 +393,7 @@ def eoi_withdraw(request: AuthenticatedHttpRequest, access: EoiAccess) -> HttpRe
     )
 
 
-@require_http_methods(["GET", "HEAD", "POST"])
+@require_safe_or_post
 @member_eoi
 def eoi_delete(request: AuthenticatedHttpRequest, access: EoiAccess) -> HttpResponse:
     """Ask "Are you sure you want to delete …", then delete the draft and go to the account.

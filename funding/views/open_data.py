@@ -22,7 +22,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.cache import get_conditional_response
 from django.utils.http import quote_etag
-from django.views.decorators.http import require_GET, require_safe
+from django.views.decorators.http import require_safe
 
 from localdigital.open_data import (
     CACHE_CONTROL,
@@ -291,7 +291,7 @@ def threesixtygiving_json(request: HttpRequest) -> HttpResponse | StreamingHttpR
     return response
 
 
-@require_GET
+@require_safe
 def open_data(request: HttpRequest) -> HttpResponse:
     """Explain the open data about funded projects: the files, their columns, 360Giving and
     the licence."""

@@ -6,7 +6,8 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods
+
+from localdigital.http import require_safe_or_post
 
 from ..errors import FundingError
 from ..selectors import applications as selectors
@@ -19,7 +20,7 @@ SESSION_CONFIRMED = "funding.partner_confirmed"
 
 
 @never_cache
-@require_http_methods(["GET", "POST"])
+@require_safe_or_post
 def partner_confirm(request: HttpRequest) -> HttpResponse:
     """Show the application's summary and a Confirm button; confirm when it is pressed.
 
@@ -38,7 +39,7 @@ def partner_confirm(request: HttpRequest) -> HttpResponse:
     partner = services.partner_for_token(token)
     if partner is None:
         confirmed = selectors.partner_confirmed_get(pk=request.session.get(SESSION_CONFIRMED))
-        if confirmed is not None and request.method == "GET":
+        if confirmed is not None and request.method != "POST":
             return render(
                 request,
                 "funding/partners/confirmed.html",

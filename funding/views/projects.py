@@ -7,7 +7,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from declaration import selectors as declaration_selectors
 from localdigital.pages.pagination import ActiveFilter, pagination, url_with
@@ -80,7 +80,7 @@ def _filter_form(request: HttpRequest) -> ProjectFilterForm:
     )
 
 
-@require_GET
+@require_safe
 def project_list(request: HttpRequest) -> HttpResponse:
     """List the funded projects, 50 a page, with search and filters from the address.
 
@@ -121,7 +121,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def project_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """Show a funded project: its summary, lead and partners, round, phase, amount and
     status, its progress updates (newest first) and its outputs."""

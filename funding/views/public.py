@@ -6,13 +6,13 @@ from __future__ import annotations
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from ..selectors import rounds as selectors
 from ..selectors.statistics import funding_statistics
 
 
-@require_GET
+@require_safe
 def round_list(request: HttpRequest) -> HttpResponse:
     """List every published round, open ones first, with its status and next date, and the
     Fund's figures: projects funded, the total awarded, the councils taking part, and a
@@ -24,7 +24,7 @@ def round_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def round_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """Show a round: its timeline, rules, phases, criteria and published questions."""
     detail = selectors.round_get_public(slug=slug)

@@ -13,13 +13,18 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_POST, require_safe
+from two_factor.utils import default_device
 from two_factor.views import (
     BackupTokensView,
     LoginView,
     QRGeneratorView,
     SetupCompleteView,
+    SetupView,
 )
+from two_factor.views.utils import IdempotentSessionWizardView
+
+from localdigital.http import require_safe_or_post
 
 from . import services
 from .forms import SignInForm
@@ -63,7 +68,7 @@ def _minutes() -> int:
 
 
 @never_cache
-@require_http_methods(["GET", "POST"])
+@require_safe_or_post
 def sign_in(request: HttpRequest) -> HttpResponse:
     """Ask for an email address and send a sign-in link to it."""
     form = SignInForm(request.POST or None, initial={"next": _safe_next(request.GET.get("next"))})
@@ -92,7 +97,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
 
 
 @never_cache
-@require_GET
+@require_safe
 def check_email(request: HttpRequest) -> HttpResponse:
     """Tell the person to look for the link, the same whether or not the address is known.
 
@@ -114,7 +119,7 @@ def check_email(request: HttpRequest) -> HttpResponse:
 
 
 @never_cache
-@require_http_methods(["GET", "POST"])
+@require_safe_or_post
 def sign_in_link(request: HttpRequest) -> HttpResponse:
     """Show a Continue button for a sign-in link, and sign in when it is pressed.
 
@@ -153,8 +158,62 @@ def sign_out(request: HttpRequest) -> HttpResponse:
     return redirect("pages:home")
 
 
-class StaffLoginView(LoginView):
+class RedirectBetweenStepsMixin(IdempotentSessionWizardView):
+    """Post/Redirect/Get for django-two-factor-auth's wizards (staff sign-in and setup).
+
+    The library answers a step's POST with the next step's page, so Back or Refresh asks to
+    send the password or the code again. Here a step answered (or a button that moves to
+    another step) redirects to this page's address with ``?step=<name>``, which shows the
+    step the session is on. Opening the page without it, or at a step the session is not
+    on, starts again, as the library does.
+    """
+
+    STEP_PARAMETER = "step"
+
+    def _step_address(self, step: str) -> str:
+        query = self.request.GET.copy()
+        query[self.STEP_PARAMETER] = step
+        return f"{self.request.path}?{query.urlencode()}"
+
+    def may_resume(self, step: str) -> bool:
+        """Return whether the session may be shown ``step`` again on a GET."""
+        return True
+
+    def render_next_step(self, form: Any, **kwargs: Any) -> HttpResponse:
+        next_step = self.steps.next
+        self.storage.current_step = next_step
+        return redirect(self._step_address(next_step))
+
+    def render_goto_step(self, goto_step: str, **kwargs: Any) -> HttpResponse:
+        if getattr(self, "show_timeout_error", False):
+            # Back to the start with a message that the session timed out: a page to show.
+            return super().render_goto_step(goto_step, **kwargs)
+        self.storage.current_step = goto_step
+        return redirect(self._step_address(goto_step))
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        step = request.GET.get(self.STEP_PARAMETER)
+        if (
+            step
+            and step != self.steps.first
+            and step == self.storage.current_step
+            and step in self.get_form_list()
+            and self.may_resume(step)
+        ):
+            return self.render(
+                self.get_form(
+                    data=self.storage.get_step_data(step), files=self.storage.get_step_files(step)
+                )
+            )
+        return super().get(request, *args, **kwargs)
+
+
+class StaffLoginView(RedirectBetweenStepsMixin, LoginView):
     """Staff sign-in: a password, then a code. Password attempts are limited."""
+
+    def may_resume(self, step: str) -> bool:
+        """A code is asked for only within the time allowed after the right password."""
+        return bool(self.storage.authenticated_user) and not self.expired
 
     def post(self, *args: Any, **kwargs: Any) -> HttpResponse:
         request = self.request
@@ -180,8 +239,18 @@ class StaffLoginView(LoginView):
         return super().post(*args, **kwargs)
 
 
+class StaffSetupView(RedirectBetweenStepsMixin, SetupView):
+    """Setting up an authenticator app: what it is for, then the QR code and a code from it."""
+
+    def may_resume(self, step: str) -> bool:
+        """Someone with an app set up already is sent on, as the library's GET does."""
+        return default_device(self.request.user) is None
+
+
 class StaffQRCodeView(QRGeneratorView):
     """The QR code for setting up an authenticator app, naming the service, not the host."""
+
+    http_method_names = ["get", "head"]
 
     def get_issuer(self) -> str:
         return settings.OTP_TOTP_ISSUER

@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from declaration import selectors as declaration_selectors
 from declaration.selectors import organisation_admin as organisation_admin_selectors
@@ -22,7 +22,7 @@ from localdigital.queueing import broker_answers
 from training import selectors as training_selectors
 
 
-@require_GET
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     """Say what the Declaration is, with the live count of signatories and the latest ones,
     the Fund's rounds open now, and the courses with their next cohorts."""
@@ -40,7 +40,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def account(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request,
@@ -73,14 +73,14 @@ def _broker_status() -> str:
     return "ok" if broker_answers() else "unavailable"
 
 
-@require_GET
+@require_safe
 def favicon(request: HttpRequest) -> HttpResponse:
     """Browsers ask for /favicon.ico whatever a page says (the admin's pages say nothing)."""
     return redirect(static("vendor/govuk-frontend/assets/images/favicon.ico"), permanent=True)
 
 
 @never_cache
-@require_GET
+@require_safe
 def healthz(request: HttpRequest) -> JsonResponse:
     """Report the database and broker. 200 when the database answers, else 503."""
     database = _database_status()

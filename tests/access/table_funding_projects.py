@@ -32,6 +32,7 @@ URL_ACCESS: dict[str, tuple[dict[str, object], dict[str, int]]] = {
     "funding:application-outcome": ({"reference": APPLICATION}, MEMBERS_ONLY),
     "funding:application-offer-accept": ({"reference": APPLICATION}, MEMBERS_ONLY),
     "funding:application-offer-decline": ({"reference": APPLICATION}, MEMBERS_ONLY),
+    "funding:application-offer-decline-check": ({"reference": APPLICATION}, MEMBERS_ONLY),
     "funding:project-update-new": ({"slug": PROJECT}, MEMBERS_ONLY),
     "funding:project-outputs": ({"slug": PROJECT}, MEMBERS_ONLY),
     "funding:project-output-remove": ({"slug": PROJECT, "pk": OUTPUT_PK}, MEMBERS_ONLY),

@@ -20,10 +20,11 @@ from typing import Any
 import pytest
 from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
+from django.http.response import HttpResponseBase
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 import tests.access
-from tests.access.roles import PUBLIC, ROLES, UNVERIFIED_STAFF, client_for
+from tests.access.roles import ANONYMOUS, PUBLIC, ROLES, UNVERIFIED_STAFF, client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -126,6 +127,76 @@ def test_each_role_gets_the_expected_status_for_every_url(role, table_objects):
         if status != expected[role]:
             wrong.append(f"{name}: expected {expected[role]}, got {status}")
     assert not wrong, f"as {role}:\n" + "\n".join(wrong)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_gets_the_same_status_for_head_as_for_get(role, table_objects):
+    """Uptime monitors and link checkers send HEAD: every URL answers it as it answers GET
+    (never 405 where GET is allowed), /healthz included."""
+    client = client_for(role)
+    wrong = []
+    for name, (kwargs, expected) in URL_ACCESS.items():
+        status = client.head(reverse(name, kwargs=resolve_kwargs(kwargs))).status_code
+        if status != expected[role]:
+            wrong.append(f"{name}: GET gives {expected[role]}, HEAD gave {status}")
+    assert not wrong, f"as {role}:\n" + "\n".join(wrong)
+
+
+SIGNED_IN_ROLES = tuple(role for role in ROLES if role != ANONYMOUS)
+# What a shared cache must never keep: a page that shows a signed-in person's data.
+PRIVATE_DIRECTIVES = {"no-cache", "no-store", "private"}
+
+
+def cache_directives(response: HttpResponseBase) -> set[str]:
+    return {
+        directive.strip().split("=")[0]
+        for directive in response.get("Cache-Control", "").split(",")
+        if directive.strip()
+    }
+
+
+@pytest.mark.parametrize("role", SIGNED_IN_ROLES)
+def test_no_cache_keeps_what_is_sent_to_a_signed_in_person(role, table_objects):
+    """Every page and redirect a signed-in person gets, staff included, is marked
+    ``no-cache, no-store, private``, so no browser or shared cache keeps it."""
+    client = client_for(role)
+    wrong = []
+    for name, (kwargs, expected) in URL_ACCESS.items():
+        if not (expected[role] == 200 or 300 <= expected[role] < 400):
+            continue
+        response = client.get(reverse(name, kwargs=resolve_kwargs(kwargs)))
+        missing = PRIVATE_DIRECTIVES - cache_directives(response)
+        if missing:
+            wrong.append(f"{name} ({response.status_code}) lacks {sorted(missing)}")
+    assert not wrong, f"as {role}:\n" + "\n".join(wrong)
+
+
+# Public pages an anonymous visitor may be served from a cache.
+PUBLIC_PAGES = (
+    "pages:home",
+    "pages:accessibility",
+    "declaration:declaration",
+    "declaration:signatories",
+    "declaration:signatory",
+    "declaration:signatories-csv",
+    "funding:round-list",
+    "funding:project-list",
+    "funding:projects-json",
+    "training:course-list",
+)
+
+
+def test_public_pages_stay_cacheable_for_anonymous_visitors(table_objects):
+    """Marking signed-in pages private leaves the public ones cacheable for visitors."""
+    client = client_for(ANONYMOUS)
+    marked = []
+    for name in PUBLIC_PAGES:
+        kwargs, expected = URL_ACCESS[name]
+        response = client.get(reverse(name, kwargs=resolve_kwargs(kwargs)))
+        assert response.status_code == expected[ANONYMOUS] == 200, name
+        if cache_directives(response) & {"no-store", "private"}:
+            marked.append(f"{name}: {response['Cache-Control']}")
+    assert not marked, "\n".join(marked)
 
 
 def expected_admin_status(role: str, allowed: set[str]) -> int:

@@ -47,8 +47,9 @@ class TestAdminNeedsTwoFactors:
         """A password without the code gives no admin page."""
         user, _ = staff_with_device
         response = sign_in_with_password(client, user.email)
-        assert response.status_code == 200
-        assert "Enter the code from your authenticator app" in response.text
+        assert response.status_code == 302
+        assert response.url == f"{reverse('two_factor:login')}?step=token"
+        assert "Enter the code from your authenticator app" in client.get(response.url).text
         assert client.get("/admin/").status_code == 302
 
     def test_refuses_a_session_that_was_never_verified(self, client, staff_with_device):
@@ -104,14 +105,16 @@ class TestFirstSignIn:
         assert response.redirect_chain[-1][0] == reverse("two_factor:setup")
         assert not TOTPDevice.objects.filter(user=user).exists()
 
-        page = client.post(reverse("two_factor:setup"), {"setup_view-current_step": "welcome"})
+        page = client.post(
+            reverse("two_factor:setup"), {"staff_setup_view-current_step": "welcome"}, follow=True
+        )
         assert "Scan this QR code" in page.text
         assert client.get(reverse("two_factor:qr")).status_code == 200
         key = client.session["django_two_factor-qr_secret_key"]
         code = f"{totp(b32decode(key)):06d}"
         response = client.post(
             reverse("two_factor:setup"),
-            {"setup_view-current_step": "generator", "generator-token": code},
+            {"staff_setup_view-current_step": "generator", "generator-token": code},
         )
         assert response.status_code == 302
         assert response.url == reverse("two_factor:setup_complete")
@@ -127,10 +130,10 @@ class TestFirstSignIn:
     def test_a_wrong_setup_code_is_refused_with_a_message(self, client):
         user = UserFactory(email="new.officer@communities.gov.uk", staff=True)
         sign_in_with_password(client, user.email)
-        client.post(reverse("two_factor:setup"), {"setup_view-current_step": "welcome"})
+        client.post(reverse("two_factor:setup"), {"staff_setup_view-current_step": "welcome"})
         response = client.post(
             reverse("two_factor:setup"),
-            {"setup_view-current_step": "generator", "generator-token": "000000x"},
+            {"staff_setup_view-current_step": "generator", "generator-token": "000000x"},
         )
         assert response.status_code == 200
         assert "There is a problem" in response.text

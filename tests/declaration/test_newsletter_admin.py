@@ -175,7 +175,7 @@ class TestSchedulingAndSending:
         assert timezone.localtime(issue.scheduled_for).strftime("%Y-%m-%d %H:%M") == (
             "2099-12-01 09:30"
         )
-        assert messages_of(response) == ["The issue will be sent at 1 December 2099, 09:30."]
+        assert messages_of(response) == ["The issue will be sent at 9:30am on 1 December 2099."]
 
     @pytest.mark.parametrize(
         ("send_at", "error"),

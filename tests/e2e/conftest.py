@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 from django.db import connections
-from playwright.sync_api import Browser, Page, Route, sync_playwright
+from playwright.sync_api import Browser, Page, Route, ViewportSize, sync_playwright
 
 REPO = Path(__file__).resolve().parents[2]
 AXE_SOURCE = REPO / "node_modules" / "axe-core" / "axe.min.js"
@@ -243,8 +243,14 @@ class CheckedPage:
         assert not problems, "Accessibility and browser problems:\n" + "\n".join(problems)
 
 
-def _open(chromium: Chromium, live_server, *, javascript: bool) -> Iterator[CheckedPage]:
-    context = chromium.browser.new_context(java_script_enabled=javascript, locale="en-GB")
+def _open(
+    chromium: Chromium, live_server, *, javascript: bool, width: int | None = None
+) -> Iterator[CheckedPage]:
+    context = chromium.browser.new_context(
+        java_script_enabled=javascript,
+        locale="en-GB",
+        viewport=ViewportSize(width=width, height=640) if width else None,
+    )
     page = context.new_page()
     page.set_default_timeout(10_000)
     checked = CheckedPage(page=page, base_url=live_server.url)
@@ -289,3 +295,19 @@ def ui_without_js(chromium: Chromium, live_server) -> Iterator[CheckedPage]:
 def staff_ui(chromium: Chromium, live_server) -> Iterator[CheckedPage]:
     """A second, separate browser (its own cookies) for a member of staff, JavaScript on."""
     yield from _open(chromium, live_server, javascript=True)
+
+
+# The narrowest screen WCAG 1.4.10 (reflow) asks a page to fit without scrolling sideways.
+REFLOW_WIDTH = 320
+
+
+@pytest.fixture
+def phone_ui(chromium: Chromium, live_server) -> Iterator[CheckedPage]:
+    """A Chromium page 320 CSS pixels wide, JavaScript on, every visited page checked."""
+    yield from _open(chromium, live_server, javascript=True, width=REFLOW_WIDTH)
+
+
+@pytest.fixture
+def phone_ui_without_js(chromium: Chromium, live_server) -> Iterator[CheckedPage]:
+    """The same with JavaScript turned off."""
+    yield from _open(chromium, live_server, javascript=False, width=REFLOW_WIDTH)

@@ -256,7 +256,7 @@ class TestAccept:
 
         response = client.post(
             bid.url("funding:application-offer-decline"),
-            {"reason": "Changed our minds", "confirm": "yes"},
+            {"reason": "Changed our minds"},
             follow=True,
         )
 
@@ -288,7 +288,9 @@ class TestDecline:
         assert "x" * 5001 in too_long.content.decode()
         assert bid.award.status == AwardStatus.OFFERED
 
-    def test_continue_shows_a_confirmation_page_and_declines_nothing_yet(self):
+    def test_continue_keeps_the_reason_and_shows_a_confirmation_page_declining_nothing_yet(
+        self,
+    ):
         bid = Bid()
         bid.announce()
         client = client_for(bid.lead_admin)
@@ -297,25 +299,38 @@ class TestDecline:
             bid.url("funding:application-offer-decline"), {"reason": "Our partners withdrew."}
         )
 
-        text = response.content.decode()
+        assert response.status_code == 302
+        assert response["Location"] == bid.url("funding:application-offer-decline-check")
+        text = page(client, response["Location"])
         assert "Are you sure you want to decline the grant offer?" in text
         assert "Our partners withdrew." in text
-        assert 'name="confirm" value="yes"' in text
         assert bid.award.status == AwardStatus.OFFERED
 
     def test_change_goes_back_to_the_question_with_the_reason_kept(self):
         bid = Bid()
         bid.announce()
         client = client_for(bid.lead_admin)
-
-        response = client.post(
-            bid.url("funding:application-offer-decline"),
-            {"reason": "Our partners withdrew.", "confirm": "yes", "change": "yes"},
+        client.post(
+            bid.url("funding:application-offer-decline"), {"reason": "Our partners withdrew."}
         )
 
-        text = response.content.decode()
-        assert "Why are you declining the grant offer?" in text
-        assert "Our partners withdrew." in text
+        check = page(client, bid.url("funding:application-offer-decline-check"))
+        question = page(client, bid.url("funding:application-offer-decline"))
+
+        assert f'href="{bid.url("funding:application-offer-decline")}"' in check
+        assert "Why are you declining the grant offer?" in question
+        assert "Our partners withdrew." in question
+        assert bid.award.status == AwardStatus.OFFERED
+
+    def test_the_confirmation_page_without_a_reason_asks_for_one(self):
+        bid = Bid()
+        bid.announce()
+        client = client_for(bid.lead_admin)
+
+        response = client.post(bid.url("funding:application-offer-decline-check"))
+
+        assert response.status_code == 302
+        assert response["Location"] == bid.url("funding:application-offer-decline")
         assert bid.award.status == AwardStatus.OFFERED
 
     def test_confirming_declines_and_the_project_leaves_every_public_list(self):
@@ -324,18 +339,20 @@ class TestDecline:
         client = client_for(bid.lead_admin)
         slug = bid.award.slug
         assert Client().get(reverse("funding:project-detail", args=[slug])).status_code == 200
-
-        response = client.post(
-            bid.url("funding:application-offer-decline"),
-            {"reason": "Our partners withdrew.", "confirm": "yes"},
-            follow=True,
+        client.post(
+            bid.url("funding:application-offer-decline"), {"reason": "Our partners withdrew."}
         )
 
+        response = client.post(bid.url("funding:application-offer-decline-check"))
+
+        assert response.status_code == 302
+        assert response["Location"] == bid.url("funding:application-outcome")
         award = bid.award
         assert award.status == AwardStatus.DECLINED
         assert award.decline_reason == "Our partners withdrew."
-        assert "You have declined the grant" in response.content.decode()
-        assert "You declined the grant offer" in response.content.decode()
+        text = page(client, response["Location"])
+        assert "You have declined the grant" in text
+        assert "You declined the grant offer" in text
         assert Client().get(reverse("funding:project-detail", args=[slug])).status_code == 404
         assert award.title not in page(Client(), reverse("funding:project-list"))
         assert Client().get(reverse("funding:threesixtygiving")).status_code == 404
@@ -344,24 +361,26 @@ class TestDecline:
     def test_anyone_but_the_lead_admin_is_refused(self, who):
         bid = Bid()
         bid.announce()
+        client = client_for(getattr(bid, who))
 
-        response = client_for(getattr(bid, who)).post(
-            bid.url("funding:application-offer-decline"),
-            {"reason": "Not ours to decline", "confirm": "yes"},
+        question = client.post(
+            bid.url("funding:application-offer-decline"), {"reason": "Not ours to decline"}
         )
+        check = client.post(bid.url("funding:application-offer-decline-check"))
 
-        assert response.status_code == 302
+        assert question.status_code == check.status_code == 302
+        assert question["Location"] == check["Location"] == bid.url("funding:application-outcome")
         assert bid.award.status == AwardStatus.OFFERED
 
     def test_a_stranger_is_told_it_does_not_exist(self):
         bid = Bid()
         bid.announce()
+        client = client_for(bid.stranger)
 
-        response = client_for(bid.stranger).post(
-            bid.url("funding:application-offer-decline"), {"reason": "x", "confirm": "yes"}
-        )
+        question = client.post(bid.url("funding:application-offer-decline"), {"reason": "x"})
+        check = client.post(bid.url("funding:application-offer-decline-check"))
 
-        assert response.status_code == 404
+        assert question.status_code == check.status_code == 404
         assert bid.award.status == AwardStatus.OFFERED
 
 

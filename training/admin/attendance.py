@@ -14,9 +14,9 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods
 
 from localdigital.accounts.requests import request_staff_user
+from localdigital.http import require_safe_or_post
 
 from .. import formats
 from ..errors import TrainingError
@@ -32,7 +32,6 @@ from .common import (
 )
 from .forms import ConfirmForm
 
-get_or_post = require_http_methods(["GET", "POST"])
 NOT_RECORDABLE = (CohortStatus.DRAFT, CohortStatus.CANCELLED)
 
 
@@ -43,7 +42,7 @@ class CohortAttendanceMixin(admin.ModelAdmin):
         return [
             path(
                 "<int:cohort_id>/sessions/<int:session_id>/register/",
-                self.admin_site.admin_view(get_or_post(self.register_view)),
+                self.admin_site.admin_view(require_safe_or_post(self.register_view)),
                 name="training_cohort_register",
             ),
             *super().get_urls(),

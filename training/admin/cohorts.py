@@ -20,9 +20,9 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.html import format_html_join
-from django.views.decorators.http import require_http_methods
 
 from localdigital.accounts.requests import request_staff_user
+from localdigital.http import require_safe_or_post
 
 from .. import formats
 from ..errors import TrainingError
@@ -39,7 +39,6 @@ from .forms import CancelForm, CapacityForm, CohortForm, CohortSessionForm, Sess
 from .pages import form_page
 from .reports import CohortReportMixin
 
-get_or_post = require_http_methods(["GET", "POST"])
 COHORT_CHANGE = "admin:training_cohort_change"
 # A cohort in one of these states is fixed: its page is for reading.
 FIXED_STATUSES = (CohortStatus.CANCELLED, CohortStatus.COMPLETED)
@@ -318,17 +317,17 @@ class CohortAdmin(CohortReportMixin, CohortAttendanceMixin, CohortEnrolMixin, ad
         return [
             path(
                 "<int:cohort_id>/places/",
-                self.admin_site.admin_view(get_or_post(self.capacity_view)),
+                self.admin_site.admin_view(require_safe_or_post(self.capacity_view)),
                 name="training_cohort_capacity",
             ),
             path(
                 "<int:cohort_id>/sessions/<int:session_id>/change/",
-                self.admin_site.admin_view(get_or_post(self.session_change_view)),
+                self.admin_site.admin_view(require_safe_or_post(self.session_change_view)),
                 name="training_cohort_session",
             ),
             path(
                 "<int:cohort_id>/cancel/",
-                self.admin_site.admin_view(get_or_post(self.cancel_view)),
+                self.admin_site.admin_view(require_safe_or_post(self.cancel_view)),
                 name="training_cohort_cancel",
             ),
             *super().get_urls(),

@@ -9,13 +9,13 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import URLPattern, path, reverse
-from django.views.decorators.http import require_http_methods
 
 from declaration import selectors as declaration_selectors
 from declaration.models import Organisation
 from localdigital.accounts import selectors as account_selectors
 from localdigital.accounts.models import User
 from localdigital.accounts.requests import request_staff_user
+from localdigital.http import require_safe_or_post
 
 from ..errors import AlreadyEnrolled, NotEligible, TrainingError
 from ..models import CohortStatus, EnrolmentStatus
@@ -24,8 +24,6 @@ from ..services import enrolments as enrolment_services
 from .common import can_run_training, can_see_needs, service_error_show
 from .forms import EnrolByHandForm
 from .pages import form_page
-
-get_or_post = require_http_methods(["GET", "POST"])
 
 
 def _organisation_for(form: EnrolByHandForm, user: User) -> Organisation | None:
@@ -60,7 +58,7 @@ class CohortEnrolMixin(admin.ModelAdmin):
         return [
             path(
                 "<int:cohort_id>/enrol/",
-                self.admin_site.admin_view(get_or_post(self.enrol_view)),
+                self.admin_site.admin_view(require_safe_or_post(self.enrol_view)),
                 name="training_cohort_enrol",
             ),
             *super().get_urls(),

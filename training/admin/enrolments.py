@@ -18,10 +18,10 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.text import Truncator
-from django.views.decorators.http import require_http_methods
 
 from declaration.models import Organisation
 from localdigital.accounts.requests import request_staff_user
+from localdigital.http import require_safe_or_post
 
 from .. import formats
 from ..errors import TrainingError
@@ -49,7 +49,6 @@ from .filters import OfferExpiringFilter
 from .forms import ConfirmForm, MoveForm
 from .pages import form_page
 
-get_or_post = require_http_methods(["GET", "POST"])
 ENROLMENT_CHANGE = "admin:training_enrolment_change"
 CSV_HEADERS = [
     "Enrolment",
@@ -262,7 +261,7 @@ class EnrolmentAdmin(admin.ModelAdmin):
         return [
             path(
                 "<int:enrolment_id>/move/",
-                self.admin_site.admin_view(get_or_post(self.move_view)),
+                self.admin_site.admin_view(require_safe_or_post(self.move_view)),
                 name="training_enrolment_move",
             ),
             *super().get_urls(),

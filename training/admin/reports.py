@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from .. import formats
 from ..selectors import (
@@ -35,17 +35,17 @@ class CohortReportMixin(admin.ModelAdmin):
         return [
             path(
                 "report/",
-                self.admin_site.admin_view(require_GET(self.report_view)),
+                self.admin_site.admin_view(require_safe(self.report_view)),
                 name="training_cohort_report",
             ),
             path(
                 "report-cohorts.csv",
-                self.admin_site.admin_view(require_GET(self.report_cohorts_csv_view)),
+                self.admin_site.admin_view(require_safe(self.report_cohorts_csv_view)),
                 name="training_cohort_report_csv",
             ),
             path(
                 "report-organisations.csv",
-                self.admin_site.admin_view(require_GET(self.report_organisations_csv_view)),
+                self.admin_site.admin_view(require_safe(self.report_organisations_csv_view)),
                 name="training_cohort_report_organisations_csv",
             ),
             *super().get_urls(),

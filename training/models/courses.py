@@ -9,6 +9,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
+from localdigital.formats import time_on_day
+
 
 class Audience(models.TextChoices):
     """Who a course is for."""
@@ -218,7 +220,7 @@ class CohortSession(models.Model):
         indexes = [models.Index(fields=["cohort", "starts_at"])]
 
     def __str__(self) -> str:
-        return f"{self.cohort}: {timezone.localtime(self.starts_at):%d %B %Y %H:%M}"
+        return f"{self.cohort}: {time_on_day(self.starts_at)}"
 
     @property
     def place(self) -> str:

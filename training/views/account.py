@@ -14,10 +14,10 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.http import require_safe
 
 from localdigital.accounts.types import AuthenticatedHttpRequest
+from localdigital.http import require_safe_or_post
 
 from .. import selectors
 from ..errors import TrainingError
@@ -41,7 +41,6 @@ def _detail_url(pk: int) -> str:
 
 
 @login_required
-@never_cache
 @require_safe
 def enrolment_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Show one of the person's enrolments: where they stand, the sessions, and what they
@@ -59,8 +58,7 @@ def enrolment_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
 
 
 @login_required
-@never_cache
-@require_http_methods(["GET", "HEAD", "POST"])
+@require_safe_or_post
 def enrolment_cancel_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Ask the person to confirm, then cancel their place or offer, or take them off the
     waiting list. A place they free is offered to the next person waiting."""
@@ -95,8 +93,7 @@ def _offer_state(status: str, expired: bool) -> str:
 
 
 @login_required
-@never_cache
-@require_http_methods(["GET", "HEAD", "POST"])
+@require_safe_or_post
 def offer_answer(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Show an offer of a place from the waiting list, and take the answer: accept (the
     person is enrolled) or decline (the place goes to the next person waiting)."""
@@ -133,7 +130,6 @@ def offer_answer(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@never_cache
 @require_safe
 def certificate(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Show the printable certificate of the person's own completed enrolment."""

@@ -19,11 +19,11 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.http import require_safe
 
 from declaration.models import Organisation
 from localdigital.accounts.types import AuthenticatedHttpRequest
+from localdigital.http import require_safe_or_post
 
 from .. import selectors
 from ..errors import NotEligible, TrainingError
@@ -82,8 +82,7 @@ def _step(request: AuthenticatedHttpRequest, slug: str, pk: int) -> _Step | Http
 
 
 @login_required
-@never_cache
-@require_http_methods(["GET", "HEAD", "POST"])
+@require_safe_or_post
 def enrol(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
     """Ask what enrolling needs; once it is valid, keep the answers and go on to check
     them. The form is filled in with the answers kept, when the person comes back to
@@ -103,8 +102,7 @@ def enrol(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse
 
 
 @login_required
-@never_cache
-@require_http_methods(["GET", "HEAD", "POST"])
+@require_safe_or_post
 def enrol_check(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
     """Show the answers kept and what enrolling will give the person; on confirming, enrol
     them and go to the confirmation. Without answers kept, go back to the form."""
@@ -146,7 +144,6 @@ def enrol_check(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpRe
 
 
 @login_required
-@never_cache
 @require_safe
 def enrolment_confirmation(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Say the person is enrolled, or on the waiting list and at which number."""
