@@ -9,7 +9,6 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.utils import timezone
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from localdigital.accounts.types import AuthenticatedHttpRequest
@@ -19,7 +18,6 @@ from ..calendars import CONTENT_TYPE, enrolment_ical
 
 
 @login_required
-@never_cache
 @require_safe
 def enrolment_calendar(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Return the sessions of the person's enrolment as a calendar file to download."""
