@@ -3,6 +3,7 @@ and its progress."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -20,6 +21,7 @@ from localdigital.markdown import markdown_to_html, markdown_to_text
 
 from ..models import (
     IssueStatus,
+    NewsletterDelivery,
     NewsletterIssue,
     Organisation,
     Subscriber,
@@ -266,8 +268,21 @@ def newsletter_issue_progress(*, issue: NewsletterIssue) -> IssueProgress:
     )
 
 
-def newsletter_issue_emails_are_finished(*, issue: NewsletterIssue) -> bool:
+def newsletter_issue_emails_are_finished(*, issue_id: int) -> bool:
     """Return whether none of the issue's emails is still queued, being sent or held."""
     return mail_selectors.emails_are_finished(
-        email_ids=issue.deliveries.filter(email__isnull=False).values("email_id")
+        email_ids=NewsletterDelivery.objects.filter(issue_id=issue_id, email__isnull=False).values(
+            "email_id"
+        )
+    )
+
+
+def newsletter_issue_ids_for_emails(*, email_ids: Iterable[int]) -> list[int]:
+    """Return the issues that any of the outbox emails ``email_ids`` belong to."""
+    return sorted(
+        set(
+            NewsletterDelivery.objects.filter(email_id__in=list(email_ids)).values_list(
+                "issue_id", flat=True
+            )
+        )
     )

@@ -3,16 +3,18 @@
 An issue is sent by a fan-out in batches: each batch, in its own transaction under the issue's
 lock, gives the next confirmed subscribers a delivery (unique per issue and subscriber) and an
 outbox email on the newsletter stream, then queues the next batch after commit. Pausing holds
-the issue's emails not yet sent, resuming releases them, cancelling cancels them. A beat job
-(``newsletter_tick``) starts scheduled issues, carries on a fan-out whose worker died, and
-marks issues sent once every email is finished.
+the issue's emails not yet sent, resuming releases them, cancelling cancels them. An issue is
+marked sent the moment it is finished: when its last email is (the outbox's
+``emails_finished`` signal), or its fan-out completes after its emails have all gone. A beat
+job (``newsletter_tick``) starts scheduled issues, carries on a fan-out whose worker died, and
+finishes any issue those missed.
 """
 
 from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
@@ -480,6 +482,9 @@ def newsletter_issue_resume(*, issue_id: int, resumed_by: User) -> NewsletterIss
         )
         if not issue.is_fanned_out:
             transaction.on_commit(partial(_fan_out_later, issue.pk, issue.fanout_cursor))
+        else:
+            # Every email may have gone before the pause, leaving nothing to finish it.
+            _issue_finish_if_done(issue=issue, now=now)
     return issue
 
 
@@ -573,6 +578,8 @@ def newsletter_issue_fan_out(*, issue_id: int, after: int) -> FanOutBatch | None
                 target=issue,
                 data={"recipients": issue.recipient_count},
             )
+            # Its emails may all have gone already, while this last, empty batch waited.
+            _issue_finish_if_done(issue=issue, now=now)
             return FanOutBatch(queued=0, skipped=0, is_last=True)
 
         suppressed = mail_selectors.suppressed_addresses(
@@ -631,6 +638,48 @@ def _unsubscribe_headers(url: str) -> dict[str, str]:
     }
 
 
+def _issue_finish_if_done(*, issue: NewsletterIssue, now: datetime) -> bool:
+    """Mark the locked issue sent if it is sending, fanned out, and none of its emails is
+    still queued, being sent or held; return whether it was."""
+    if issue.status != IssueStatus.SENDING or not issue.is_fanned_out:
+        return False
+    if not selectors.newsletter_issue_emails_are_finished(issue_id=issue.pk):
+        return False
+    issue.status = IssueStatus.SENT
+    issue.sent_at = now
+    issue.save(update_fields=["status", "sent_at", "updated_at"])
+    progress = selectors.newsletter_issue_progress(issue=issue)
+    audit_record(
+        actor=None,
+        verb="declaration.newsletter_issue.sent",
+        target=issue,
+        data={"sent": progress.sent, "failed": progress.failed, "skipped": progress.skipped},
+    )
+    return True
+
+
+def newsletter_issues_finish(*, email_ids: Sequence[int]) -> list[int]:
+    """Mark sent each issue these emails belong to that they finished; return their ids.
+
+    Called as emails finish (sent, or failed for good), so an issue is sent the moment its
+    last email is. Each issue is checked in two steps. First, without a lock, whether any of
+    its emails still waits: usually one does, and the issue is left alone at the cost of one
+    query. The check runs after the caller's emails were committed, so of two workers
+    finishing an issue's last two emails at once, the later check sees both. Then, with the
+    issue locked, everything is checked again: the lock waits for a fan-out completing at
+    that moment, so the issue is finished either here or by the fan-out itself, and once.
+    """
+    finished = []
+    for issue_id in selectors.newsletter_issue_ids_for_emails(email_ids=email_ids):
+        if not selectors.newsletter_issue_emails_are_finished(issue_id=issue_id):
+            continue
+        with transaction.atomic():
+            issue = NewsletterIssue.objects.select_for_update().filter(pk=issue_id).first()
+            if issue is not None and _issue_finish_if_done(issue=issue, now=timezone.now()):
+                finished.append(issue_id)
+    return finished
+
+
 @dataclass(frozen=True)
 class TickResult:
     """What one run of the beat job did, by issue id."""
@@ -649,7 +698,9 @@ def newsletter_tick(*, now: datetime) -> TickResult | None:
       ``now`` (its worker died mid-batch) gets its fan-out queued again from its cursor; if
       the fan-out was only slow, the out-of-date repeat does nothing.
     - A sending issue whose fan-out is complete and none of whose emails is still waiting
-      is marked sent.
+      is marked sent. That normally happens as its last email goes
+      (``newsletter_issues_finish``); this catches an issue that was missed, say because
+      its worker died between sending the email and finishing the issue.
 
     A Postgres advisory lock keeps two runs from overlapping: while another holds it,
     nothing is done and None is returned. The same ``now`` gives the same result.
@@ -683,27 +734,13 @@ def newsletter_tick(*, now: datetime) -> TickResult | None:
         )
         for issue_id, cursor_at in stalled:
             transaction.on_commit(partial(_fan_out_later, issue_id, cursor_at))
-        finished = []
-        for issue in NewsletterIssue.objects.select_for_update(skip_locked=True).filter(
-            status=IssueStatus.SENDING, fanout_completed_at__isnull=False
-        ):
-            if not selectors.newsletter_issue_emails_are_finished(issue=issue):
-                continue
-            issue.status = IssueStatus.SENT
-            issue.sent_at = now
-            issue.save(update_fields=["status", "sent_at", "updated_at"])
-            progress = selectors.newsletter_issue_progress(issue=issue)
-            audit_record(
-                actor=None,
-                verb="declaration.newsletter_issue.sent",
-                target=issue,
-                data={
-                    "sent": progress.sent,
-                    "failed": progress.failed,
-                    "skipped": progress.skipped,
-                },
+        finished = [
+            issue.pk
+            for issue in NewsletterIssue.objects.select_for_update(skip_locked=True).filter(
+                status=IssueStatus.SENDING, fanout_completed_at__isnull=False
             )
-            finished.append(issue.pk)
+            if _issue_finish_if_done(issue=issue, now=now)
+        ]
     return TickResult(
         started=[issue.pk for issue in due],
         fan_outs_resumed=[issue_id for issue_id, _ in stalled],

@@ -210,8 +210,11 @@ class TestSchedulingAndSending:
         with django_capture_on_commit_callbacks(execute=True):
             response = comms.post(url("send", issue))
         assert messages_of(response) == ["The issue is being sent."]
-        assert NewsletterIssue.objects.get().status == IssueStatus.SENDING
         assert len(mailoutbox) == 3
+        # With every email gone, it is sent at once, and offers no cancelling.
+        assert NewsletterIssue.objects.get().status == IssueStatus.SENT
+        page = comms.get(url("change", issue)).content.decode()
+        assert "Cancel the issue…" not in page
 
     def test_says_why_when_the_issue_cannot_be_sent(self, comms):
         issue = NewsletterIssueFactory(sent=True)

@@ -509,8 +509,9 @@ class TestNewsletterIssueSend:
         with django_capture_on_commit_callbacks(execute=True):
             services.newsletter_issue_send(issue_id=issue.pk, sent_by=staff)
         issue.refresh_from_db()
+        # Sent as soon as its last email went.
         assert (issue.status, issue.started_by, issue.recipient_count) == (
-            IssueStatus.SENDING,
+            IssueStatus.SENT,
             staff,
             3,
         )
@@ -721,7 +722,7 @@ class TestNewsletterIssuePauseResumeCancel:
         with django_capture_on_commit_callbacks(execute=True):
             services.newsletter_issue_resume(issue_id=sending_issue.pk, resumed_by=staff)
         sending_issue.refresh_from_db()
-        assert sending_issue.status == IssueStatus.SENDING
+        assert sending_issue.status == IssueStatus.SENT
         assert sending_issue.is_fanned_out
         assert len(mailoutbox) == 4
         assert set(OutgoingEmail.objects.values_list("status", flat=True)) == {EmailStatus.SENT}
