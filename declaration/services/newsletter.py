@@ -33,13 +33,14 @@ from localdigital.accounts.models import User
 from localdigital.audit.services import audit_record
 from localdigital.mail import selectors as mail_selectors
 from localdigital.mail import services as mail_services
-from localdigital.mail.models import OutgoingEmail, Stream
+from localdigital.mail.models import Stream
 
 from ..errors import DeclarationError, TransitionNotAllowed
 from ..models import (
     IssueStatus,
     NewsletterDelivery,
     NewsletterIssue,
+    NewsletterTestGroup,
     Organisation,
     Subscriber,
     SubscriberStatus,
@@ -59,6 +60,15 @@ TICK_LOCK_KEY = 0x6C64_6E65_7773
 
 class NewsletterLinkInvalid(DeclarationError):
     """A confirmation or unsubscribe link is tampered with, too old, or no longer the latest."""
+
+
+MANAGE_LINK_INVALID = "This link to manage a subscription is not valid, or has expired."
+
+
+class TestGroupGone(DeclarationError):
+    """The test group chosen has been deleted."""
+
+    __test__ = False  # not a test case, whatever pytest makes of the name
 
 
 class ScheduleInPast(DeclarationError):
@@ -211,10 +221,26 @@ def subscriber_unsubscribe(*, token: str) -> Subscriber:
     subscriber_id = selectors.unsubscribe_token_read(token=token)
     if subscriber_id is None:
         raise NewsletterLinkInvalid("This unsubscribe link is not valid.")
+    return _subscriber_unsubscribe(subscriber_id=subscriber_id, via="unsubscribe link")
+
+
+def subscriber_manage_unsubscribe(*, token: str) -> Subscriber:
+    """Unsubscribe the subscriber a manage link is for, from their manage page; return them.
+
+    As ``subscriber_unsubscribe`` does. Raise ``NewsletterLinkInvalid`` when the link is
+    tampered with or older than 30 days.
+    """
+    subscriber_id = selectors.manage_token_read(token=token)
+    if subscriber_id is None:
+        raise NewsletterLinkInvalid(MANAGE_LINK_INVALID)
+    return _subscriber_unsubscribe(subscriber_id=subscriber_id, via="manage page")
+
+
+def _subscriber_unsubscribe(*, subscriber_id: int, via: str) -> Subscriber:
     with transaction.atomic():
         subscriber = Subscriber.objects.select_for_update().filter(pk=subscriber_id).first()
         if subscriber is None:
-            raise NewsletterLinkInvalid("This unsubscribe link is not valid.")
+            raise NewsletterLinkInvalid("This link is not valid.")
         if not subscriber.can_unsubscribe():
             return subscriber
         subscriber.status = SubscriberStatus.UNSUBSCRIBED
@@ -227,9 +253,69 @@ def subscriber_unsubscribe(*, token: str) -> Subscriber:
             actor=None,
             verb="declaration.subscriber.unsubscribed",
             target=subscriber,
-            data={"emails_cancelled": cancelled},
+            data={"emails_cancelled": cancelled, "via": via},
         )
     return subscriber
+
+
+def subscriber_resubscribe(*, token: str) -> Subscriber:
+    """Subscribe the subscriber a manage link is for, from their manage page; return them.
+
+    Someone who unsubscribed, or never confirmed, is confirmed at once: the link was emailed
+    to the address, so it proves the address as a confirmation link does, and pressing the
+    button is their consent. A confirmed subscriber stays as they are. Raise
+    ``NewsletterLinkInvalid`` when the link is tampered with or older than 30 days.
+    """
+    subscriber_id = selectors.manage_token_read(token=token)
+    if subscriber_id is None:
+        raise NewsletterLinkInvalid(MANAGE_LINK_INVALID)
+    with transaction.atomic():
+        subscriber = Subscriber.objects.select_for_update().filter(pk=subscriber_id).first()
+        if subscriber is None:
+            raise NewsletterLinkInvalid(MANAGE_LINK_INVALID)
+        if not subscriber.can_resubscribe():
+            return subscriber
+        previous = subscriber.status
+        now = timezone.now()
+        subscriber.status = SubscriberStatus.CONFIRMED
+        subscriber.subscribed_at = now
+        subscriber.confirmed_at = now
+        subscriber.save(update_fields=["status", "subscribed_at", "confirmed_at"])
+        audit_record(
+            actor=None,
+            verb="declaration.subscriber.resubscribed",
+            target=subscriber,
+            data={"from": previous},
+        )
+    return subscriber
+
+
+def subscriber_manage_link_send(*, email: str) -> None:
+    """Email a link to manage the subscription of ``email``, whatever its state, if any.
+
+    An address that never subscribed is sent nothing. The caller shows the same page either
+    way, so nobody can learn from it who subscribes. Each request sends a new link (the
+    view limits how often), which works for 30 days.
+    """
+    subscriber = selectors.subscriber_for_address(email=email).first()
+    if subscriber is None:
+        return
+    with transaction.atomic():
+        mail_services.email_queue(
+            to=subscriber.email,
+            subject="Manage your Local Digital newsletter subscription",
+            body=render_to_string(
+                "declaration/newsletter/email/manage.txt",
+                {
+                    "manage_url": selectors.manage_url(subscriber=subscriber),
+                    "days": selectors.MANAGE_LINK_MAX_AGE.days,
+                    "request_url": selectors.manage_page_url(),
+                },
+            ),
+            idempotency_key=f"declaration.subscriber.manage.{subscriber.pk}.{uuid.uuid4().hex}",
+            # Like a sign-in link, the link is a key to the subscription: not kept once sent.
+            sensitive=True,
+        )
 
 
 # --- Issues: writing and scheduling ---
@@ -332,31 +418,75 @@ def newsletter_issue_unschedule(*, issue_id: int, unscheduled_by: User) -> Newsl
     return issue
 
 
-def newsletter_issue_test_send(*, issue_id: int, sent_by: User) -> OutgoingEmail:
-    """Email the issue to the member of staff, marked as a test, at once.
+@dataclass(frozen=True)
+class TestSent:
+    """Who a test of an issue went to: the group's name (None when only to staff) and the
+    addresses."""
 
-    It goes as transactional email, so the newsletter throttle never delays it, and its
-    unsubscribe link leads to the newsletter's page, since staff are not subscribers.
+    __test__ = False  # not a test case, whatever pytest makes of the name
+
+    group: str | None
+    recipients: list[str]
+
+
+def newsletter_issue_test_send(
+    *, issue_id: int, sent_by: User, group_id: int | None = None
+) -> TestSent:
+    """Email the issue, marked as a test in its subject, to a test group's people, or to the
+    member of staff alone without ``group_id``; return whom it went to.
+
+    Each gets it as a subscriber would, footer and all: someone who has a subscription gets
+    their own unsubscribe and manage links, and the List-Unsubscribe headers; anyone else
+    gets links to the newsletter's pages. It goes as transactional email, not on the
+    newsletter stream: a handful of emails that staff are waiting for, before they press
+    Send, must not queue behind an issue being sent or wait for the newsletter throttle,
+    and the issue's pause and cancel never touch them. Nothing about the issue changes, and
+    each test is new (its own idempotency keys), so staff may send as many as they want.
+    Raise ``TestGroupGone`` when the group has been deleted meanwhile.
     """
+    test = uuid.uuid4().hex
     with transaction.atomic():
         issue = NewsletterIssue.objects.get(pk=issue_id)
-        rendered = selectors.newsletter_issue_render(
-            issue=issue, unsubscribe_url=selectors.site_url(reverse("declaration:newsletter"))
-        )
-        email = mail_services.email_queue(
-            to=sent_by.email,
-            subject=f"TEST: {rendered.subject}",
-            body=rendered.text,
-            html=rendered.html,
-            idempotency_key=f"newsletter.{issue.pk}.test.{uuid.uuid4().hex}",
-        )
+        group = None
+        if group_id is not None:
+            group = NewsletterTestGroup.objects.filter(pk=group_id).first()
+            if group is None:
+                raise TestGroupGone("That test group has been deleted. Choose another.")
+        addresses = list(group.recipients) if group is not None else [sent_by.email]
+        subscribers = {
+            subscriber.email.lower(): subscriber
+            for subscriber in selectors.subscribers_for_addresses(emails=addresses)
+        }
+        rendered = selectors.newsletter_issue_render(issue=issue)
+        drafts = []
+        for number, address in enumerate(addresses):
+            subscriber = subscribers.get(address.lower())
+            if subscriber is not None:
+                unsubscribe_url = selectors.unsubscribe_url(subscriber=subscriber)
+                manage_url = selectors.manage_url(subscriber=subscriber)
+                headers = _unsubscribe_headers(unsubscribe_url)
+            else:
+                unsubscribe_url = manage_url = selectors.manage_page_url()
+                headers = {}
+            content = rendered.for_recipient(unsubscribe_url=unsubscribe_url, manage_url=manage_url)
+            drafts.append(
+                mail_services.EmailDraft(
+                    to=address,
+                    subject=f"TEST: {content.subject}",
+                    body=content.text,
+                    html=content.html,
+                    headers=headers,
+                    idempotency_key=f"newsletter.{issue.pk}.test.{test}.{number}",
+                )
+            )
+        mail_services.emails_queue(drafts=drafts)
         audit_record(
             actor=sent_by,
             verb="declaration.newsletter_issue.test_sent",
             target=issue,
-            data={"to": sent_by.email},
+            data={"group": group.name if group is not None else None, "to": addresses},
         )
-    return email
+    return TestSent(group=group.name if group is not None else None, recipients=addresses)
 
 
 # --- Issues: sending ---
@@ -591,7 +721,9 @@ def newsletter_issue_fan_out(*, issue_id: int, after: int) -> FanOutBatch | None
             if subscriber.email.lower() in suppressed:
                 continue
             url = selectors.unsubscribe_url(subscriber=subscriber)
-            content = rendered.for_recipient(unsubscribe_url=url)
+            content = rendered.for_recipient(
+                unsubscribe_url=url, manage_url=selectors.manage_url(subscriber=subscriber)
+            )
             drafts.append(
                 mail_services.EmailDraft(
                     to=subscriber.email,

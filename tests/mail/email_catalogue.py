@@ -252,12 +252,31 @@ def newsletter_issue() -> None:
 
 
 @scenario
-def newsletter_test() -> None:
+def newsletter_test_to_a_group() -> None:
+    """One of the group subscribes (their own links), one does not (the public pages')."""
     from declaration.services.newsletter import newsletter_issue_test_send
-    from tests.declaration.newsletter_factories import NewsletterIssueFactory
+    from tests.declaration.newsletter_factories import (
+        NewsletterIssueFactory,
+        NewsletterTestGroupFactory,
+        SubscriberFactory,
+    )
 
+    subscriber = SubscriberFactory.create()
+    group = NewsletterTestGroupFactory.create(
+        recipients=[subscriber.email, "press.office@communities.gov.uk"]
+    )
     issue = NewsletterIssueFactory.create(body=NEWSLETTER_BODY, created_by=_staff("Communications"))
-    newsletter_issue_test_send(issue_id=issue.pk, sent_by=_staff("Communications"))
+    newsletter_issue_test_send(
+        issue_id=issue.pk, sent_by=_staff("Communications"), group_id=group.pk
+    )
+
+
+@scenario
+def newsletter_manage_link() -> None:
+    from declaration.services.newsletter import subscriber_manage_link_send
+    from tests.declaration.newsletter_factories import SubscriberFactory
+
+    subscriber_manage_link_send(email=SubscriberFactory.create(unsubscribed=True).email)
 
 
 # --- The Fund ---
