@@ -9,11 +9,14 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Links in emails point here. Honcho gives the web server, the worker and beat a PORT each
+# (PORT, PORT+100, PORT+200), so every process is given the web server's address instead.
+SITE_URL ?= http://$(HOST):$(PORT)
 LOCAL_AUTHORITIES_CSV ?= $(wildcard $(CURDIR)/../shared/data/uk_local_authorities.csv)
 
 # pgserver keeps its lock in the runtime directory; give it a private one when there is none.
 export XDG_RUNTIME_DIR ?= $(CURDIR)/.data/run
-export LOCAL_AUTHORITIES_CSV HOST PORT
+export LOCAL_AUTHORITIES_CSV HOST PORT SITE_URL
 
 .PHONY: help setup run test test-services lint bench up chromium redis clean
 

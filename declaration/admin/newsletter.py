@@ -1,5 +1,6 @@
-"""Staff screens for the newsletter: write an issue, preview it, test it, send or schedule it,
-and follow, pause, resume or cancel its sending; see who subscribes."""
+"""Staff screens for the newsletter: write an issue, preview it, send a test of it to a test
+group or to yourself, send or schedule it, and follow, pause, resume or cancel its sending;
+keep the test groups; see who subscribes."""
 
 from __future__ import annotations
 
@@ -17,9 +18,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
 from declaration.errors import DeclarationError
-from declaration.models import NewsletterIssue, Subscriber
+from declaration.models import NewsletterIssue, NewsletterTestGroup, Subscriber
 from declaration.selectors import newsletter as selectors
 from declaration.services import newsletter as services
+from declaration.services import newsletter_test_groups as test_group_services
+from localdigital.accounts.models import User
 from localdigital.accounts.requests import request_staff_user
 from localdigital.formats import time_on_day
 from localdigital.http import require_safe_or_post
@@ -60,6 +63,43 @@ class NewsletterScheduleForm(forms.Form):
         if send_at <= timezone.now():
             raise forms.ValidationError("Enter a time in the future")
         return send_at
+
+
+def _people(count: int) -> str:
+    return f"{count} {'person' if count == 1 else 'people'}"
+
+
+# The choice of "Send a test to" that sends it to the member of staff alone.
+TEST_TO_ME = "me"
+
+
+class NewsletterTestForm(forms.Form):
+    """Whom to send a test of an issue to: a test group, or the member of staff alone."""
+
+    to = forms.ChoiceField(
+        label="Send a test to",
+        error_messages={
+            "required": "Choose who to send the test to",
+            "invalid_choice": "Choose who to send the test to",
+        },
+    )
+
+    def __init__(self, *args: Any, staff: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        to = self.fields["to"]
+        assert isinstance(to, forms.ChoiceField)
+        to.choices = [
+            *(
+                (str(group.pk), f"{group.name} ({_people(len(group.recipients))})")
+                for group in selectors.newsletter_test_group_choices()
+            ),
+            (TEST_TO_ME, f"Only me ({staff.email})"),
+        ]
+
+    def group_id(self) -> int | None:
+        """Return the chosen test group's id, or None for the member of staff alone."""
+        to = self.cleaned_data["to"]
+        return None if to == TEST_TO_ME else int(to)
 
 
 ISSUE_DETAIL_FIELDS = [
@@ -201,6 +241,8 @@ class NewsletterIssueAdmin(admin.ModelAdmin):
                 timezone.localtime(issue.scheduled_for) if issue.can_unschedule() else None
             ),
             "can_test": can_act,
+            "test_form": NewsletterTestForm(staff=request_staff_user(request)),
+            "test_groups_url": reverse("admin:declaration_newslettertestgroup_changelist"),
             "can_schedule": can_act and issue.can_schedule(),
             "can_unschedule": can_act and issue.can_unschedule(),
             "can_send": can_act and issue.can_send(),
@@ -285,7 +327,8 @@ class NewsletterIssueAdmin(admin.ModelAdmin):
         issue = self._issue_for(request, issue_id, to_change=False)
         rendered = selectors.newsletter_issue_render(
             issue=issue,
-            unsubscribe_url=selectors.site_url(reverse("declaration:newsletter")),
+            unsubscribe_url=selectors.manage_page_url(),
+            manage_url=selectors.manage_page_url(),
         )
         context = {
             **self.admin_site.each_context(request),
@@ -314,16 +357,29 @@ class NewsletterIssueAdmin(admin.ModelAdmin):
         return self._back_to(issue)
 
     def test_view(self, request: HttpRequest, issue_id: int) -> HttpResponse:
-        """Email the issue to the member of staff, marked as a test."""
+        """Email the issue, marked as a test, to the test group chosen or to the member of
+        staff alone. The issue is left as it is."""
+        issue = self._issue_for(request, issue_id, to_change=True)
         staff = request_staff_user(request)
-        return self._act(
-            request,
-            issue_id,
-            lambda issue_id, staff: services.newsletter_issue_test_send(
-                issue_id=issue_id, sent_by=staff
-            ),
-            f"A test of this issue was sent to {staff.email}.",
-        )
+        form = NewsletterTestForm(request.POST, staff=staff)
+        if not form.is_valid():
+            errors = "; ".join(str(error) for errors in form.errors.values() for error in errors)
+            self.message_user(request, f"No test was sent. {errors}.", messages.ERROR)
+            return self._back_to(issue)
+        try:
+            sent = services.newsletter_issue_test_send(
+                issue_id=issue.pk, sent_by=staff, group_id=form.group_id()
+            )
+        except DeclarationError as error:
+            self.message_user(request, f"No test was sent. {error}", messages.ERROR)
+        else:
+            to = (
+                f"{sent.group}: {', '.join(sent.recipients)}"
+                if sent.group is not None
+                else ", ".join(sent.recipients)
+            )
+            self.message_user(request, f"A test of this issue was sent to {to}.", messages.SUCCESS)
+        return self._back_to(issue)
 
     def schedule_view(self, request: HttpRequest, issue_id: int) -> HttpResponse:
         """Schedule a draft for the time given."""
@@ -440,6 +496,107 @@ class NewsletterIssueAdmin(admin.ModelAdmin):
             ),
             "The issue is cancelled. Nothing more of it will be sent.",
         )
+
+
+class RecipientsField(forms.CharField):
+    """Email addresses, one a line, kept as a list; the service checks each."""
+
+    widget = forms.Textarea(attrs={"rows": 8, "spellcheck": "false", "autocomplete": "off"})
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, list | tuple):
+            return "\n".join(value)
+        return value
+
+    def to_python(self, value: Any) -> list[str]:  # type: ignore[override]
+        if isinstance(value, list | tuple):
+            return [str(address) for address in value]
+        text = super().to_python(value) or ""
+        return [line.strip() for line in text.replace(",", "\n").splitlines() if line.strip()]
+
+
+class NewsletterTestGroupForm(forms.ModelForm):
+    """A test group's name and addresses."""
+
+    recipients = RecipientsField(
+        label="Email addresses",
+        help_text="One a line. Each person gets the test as a subscriber would get the issue.",
+        error_messages={"required": "Enter at least one email address"},
+    )
+
+    class Meta:
+        model = NewsletterTestGroup
+        fields = ["name", "recipients"]
+        error_messages = {"name": {"required": "Enter a name for the test group"}}
+
+    def clean_name(self) -> str:
+        try:
+            return test_group_services.test_group_name_clean(self.cleaned_data["name"])
+        except test_group_services.TestGroupInvalid as error:
+            raise forms.ValidationError(str(error)) from error
+
+    def clean_recipients(self) -> list[str]:
+        try:
+            return test_group_services.test_group_recipients_clean(self.cleaned_data["recipients"])
+        except test_group_services.TestGroupInvalid as error:
+            raise forms.ValidationError(str(error)) from error
+
+
+@admin.register(NewsletterTestGroup)
+class NewsletterTestGroupAdmin(admin.ModelAdmin):
+    """Test groups: the people, such as the comms team, whom an issue is sent to as a test
+    before it goes to every subscriber. Every change goes through an audited service;
+    there are no bulk actions, whose delete would bypass it."""
+
+    form = NewsletterTestGroupForm
+    actions = None
+    list_display = ["name", "people", "updated_at"]
+    search_fields = ["name"]
+
+    @admin.display(description="people")
+    def people(self, group: NewsletterTestGroup) -> int:
+        return len(group.recipients)
+
+    def changeform_view(
+        self,
+        request: HttpRequest,
+        object_id: str | None = None,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        # The service refuses a name another member of staff took since the page opened.
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except DeclarationError as error:
+            self.message_user(request, f"Nothing was saved. {error}.", messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
+    def save_model(
+        self, request: HttpRequest, obj: NewsletterTestGroup, form: Any, change: bool
+    ) -> None:
+        staff = request_staff_user(request)
+        name, recipients = form.cleaned_data["name"], form.cleaned_data["recipients"]
+        if change:
+            saved = test_group_services.newsletter_test_group_update(
+                group_id=obj.pk, name=name, recipients=recipients, changed_by=staff
+            )
+        else:
+            saved = test_group_services.newsletter_test_group_create(
+                name=name, recipients=recipients, created_by=staff
+            )
+        # The admin goes on to log, message and redirect with ``obj``: give it what was saved.
+        obj.pk = saved.pk
+        obj.refresh_from_db()
+
+    def delete_model(self, request: HttpRequest, obj: NewsletterTestGroup) -> None:
+        test_group_services.newsletter_test_group_delete(
+            group_id=obj.pk, deleted_by=request_staff_user(request)
+        )
+
+    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
+        # Nothing here offers a bulk delete; should anything call this, each goes the one way.
+        for group in queryset:
+            self.delete_model(request, group)
 
 
 @admin.register(Subscriber)

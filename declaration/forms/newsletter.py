@@ -43,3 +43,36 @@ class NewsletterSubscribeForm(forms.Form):
 
     def clean_email(self) -> str:
         return self.cleaned_data["email"].strip()
+
+
+class NewsletterManageForm(forms.Form):
+    """The email address whose subscription someone wants to manage."""
+
+    email = forms.EmailField(
+        label="Email address",
+        help_text="The address you get the newsletter at. We will email it a link.",
+        max_length=EMAIL_MAX_LENGTH,
+        error_messages={
+            "required": "Enter your email address",
+            "invalid": "Enter an email address in the correct format, like name@example.gov.uk",
+            "max_length": f"Email address must be {EMAIL_MAX_LENGTH} characters or fewer",
+        },
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+    )
+
+    def clean_email(self) -> str:
+        return self.cleaned_data["email"].strip()
+
+
+UNSUBSCRIBE = "unsubscribe"
+SUBSCRIBE = "subscribe"
+CHOOSE_AN_ACTION = "Choose whether to unsubscribe or to subscribe"
+
+
+class NewsletterSubscriptionForm(forms.Form):
+    """What the manage page's buttons ask for: to unsubscribe, or to subscribe again."""
+
+    action = forms.ChoiceField(
+        choices=[(UNSUBSCRIBE, "Unsubscribe"), (SUBSCRIBE, "Subscribe")],
+        error_messages={"required": CHOOSE_AN_ACTION, "invalid_choice": CHOOSE_AN_ACTION},
+    )

@@ -4,6 +4,7 @@ from .newsletter import (
     IssueStatus,
     NewsletterDelivery,
     NewsletterIssue,
+    NewsletterTestGroup,
     Subscriber,
     SubscriberStatus,
 )
@@ -25,6 +26,7 @@ __all__ = [
     "MembershipRole",
     "NewsletterDelivery",
     "NewsletterIssue",
+    "NewsletterTestGroup",
     "Organisation",
     "OrganisationType",
     "Principle",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
@@ -27,8 +28,11 @@ class Subscriber(models.Model):
     - pending → confirmed: they press "Confirm" on the page their confirmation link opens,
       within 7 days of asking (double opt-in); only confirmed subscribers get issues;
     - pending → pending: they ask again; a new link is sent, and the old one stops working;
-    - pending or confirmed → unsubscribed: one click from any newsletter email, no sign-in;
-    - unsubscribed → pending: they subscribe again, and confirm again.
+    - pending or confirmed → unsubscribed: one click from any newsletter email, no sign-in,
+      or from their manage page;
+    - unsubscribed → pending: they subscribe again, and confirm again;
+    - pending or unsubscribed → confirmed: they subscribe from their manage page, whose
+      link was emailed to the address (so it is proved, as a confirmation link proves it).
 
     Asking again while confirmed changes nothing. ``subscribed_at`` is when they last asked;
     the confirmation link is tied to it.
@@ -82,6 +86,10 @@ class Subscriber(models.Model):
     def can_unsubscribe(self) -> bool:
         """Return whether unsubscribing changes anything."""
         return self.status != SubscriberStatus.UNSUBSCRIBED
+
+    def can_resubscribe(self) -> bool:
+        """Return whether subscribing from the manage page changes anything."""
+        return self.status != SubscriberStatus.CONFIRMED
 
 
 class IssueStatus(models.TextChoices):
@@ -211,6 +219,49 @@ class NewsletterIssue(models.Model):
     def is_fanned_out(self) -> bool:
         """Return whether every confirmed subscriber has been given a delivery."""
         return self.fanout_completed_at is not None
+
+
+# The most people a test group may hold: a test is for the team, not a mailing list.
+TEST_GROUP_MAX_RECIPIENTS = 50
+
+
+class NewsletterTestGroup(models.Model):
+    """A named list of people, such as the comms team, whom staff send an issue to, marked
+    as a test, before it goes to every subscriber.
+
+    Communications staff keep the groups in the admin, through audited services. A test
+    changes nothing about the issue, so it can be sent as often as staff want.
+    """
+
+    name = models.CharField(max_length=100, help_text="For example, Comms team.")
+    recipients = ArrayField(
+        models.EmailField(max_length=254),
+        help_text="The email addresses a test goes to.",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "newsletter test group"
+        constraints = [
+            models.UniqueConstraint(
+                Lower("name"),
+                name="declaration_newslettertestgroup_name_ci_unique",
+                violation_error_message="There is already a test group with this name.",
+            ),
+            models.CheckConstraint(
+                condition=Q(recipients__len__gt=0),
+                name="declaration_newslettertestgroup_has_recipients",
+                violation_error_message="A test group needs at least one email address.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class NewsletterDelivery(models.Model):

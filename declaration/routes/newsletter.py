@@ -25,4 +25,20 @@ urlpatterns = [
         newsletter.newsletter_unsubscribed,
         name="newsletter-unsubscribed",
     ),
+    path("newsletter/manage/", newsletter.newsletter_manage, name="newsletter-manage"),
+    path(
+        "newsletter/manage/check-your-email/",
+        newsletter.newsletter_manage_check_email,
+        name="newsletter-manage-check-email",
+    ),
+    path(
+        "newsletter/manage/subscription/",
+        newsletter.newsletter_subscription,
+        name="newsletter-subscription",
+    ),
+    path(
+        "newsletter/manage/<str:token>/",
+        newsletter.newsletter_manage_link,
+        name="newsletter-manage-link",
+    ),
 ]

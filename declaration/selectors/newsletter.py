@@ -3,6 +3,7 @@ and its progress."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -20,7 +21,9 @@ from localdigital.markdown import markdown_to_html, markdown_to_text
 
 from ..models import (
     IssueStatus,
+    NewsletterDelivery,
     NewsletterIssue,
+    NewsletterTestGroup,
     Organisation,
     Subscriber,
     SubscriberStatus,
@@ -28,11 +31,16 @@ from ..models import (
 
 CONFIRM_SALT = "declaration.newsletter.confirm"
 UNSUBSCRIBE_SALT = "declaration.newsletter.unsubscribe"
+MANAGE_SALT = "declaration.newsletter.manage"
 # A confirmation link works for this long after it was sent.
 CONFIRM_LINK_MAX_AGE = timedelta(days=7)
-# Stands for each subscriber's own unsubscribe link in an issue rendered once for a batch.
-# Staff cannot type it: form fields refuse null characters.
+# A link to manage a subscription works for this long: the one in an issue's footer until the
+# next issue comes, about a month later. Anyone can ask for a new one on the manage page.
+MANAGE_LINK_MAX_AGE = timedelta(days=30)
+# Stand for each subscriber's own links in an issue rendered once for a batch. Staff cannot
+# type them: form fields refuse null characters.
 UNSUBSCRIBE_URL_PLACEHOLDER = "\x00unsubscribe-url\x00"
+MANAGE_URL_PLACEHOLDER = "\x00manage-url\x00"
 
 
 def _request_stamp(moment: datetime) -> str:
@@ -49,6 +57,11 @@ def subscriber_confirm_token(*, subscriber: Subscriber) -> str:
 def subscriber_unsubscribe_token(*, subscriber: Subscriber) -> str:
     """Return the token of the subscriber's unsubscribe link, which never expires."""
     return signing.TimestampSigner(salt=UNSUBSCRIBE_SALT).sign(str(subscriber.pk))
+
+
+def subscriber_manage_token(*, subscriber: Subscriber) -> str:
+    """Return the token of a link to the subscriber's manage page, which works for 30 days."""
+    return signing.TimestampSigner(salt=MANAGE_SALT).sign(str(subscriber.pk))
 
 
 @dataclass(frozen=True)
@@ -85,6 +98,16 @@ def unsubscribe_token_read(*, token: str) -> int | None:
         return None
 
 
+def manage_token_read(*, token: str) -> int | None:
+    """Return the subscriber id a manage token is for, or None if tampered with or too old."""
+    try:
+        return int(
+            signing.TimestampSigner(salt=MANAGE_SALT).unsign(token, max_age=MANAGE_LINK_MAX_AGE)
+        )
+    except (signing.BadSignature, ValueError):
+        return None
+
+
 def subscriber_from_confirm_token(*, token: str) -> Subscriber | None:
     """Return the subscriber a confirmation link is for, if it is valid and their latest."""
     reading = confirm_token_read(token=token)
@@ -104,11 +127,60 @@ def subscriber_from_unsubscribe_token(*, token: str) -> Subscriber | None:
     return Subscriber.objects.filter(pk=subscriber_id).first()
 
 
+def subscriber_from_manage_token(*, token: str) -> Subscriber | None:
+    """Return the subscriber a manage link is for, or None if it is not valid (any more)."""
+    subscriber_id = manage_token_read(token=token)
+    if subscriber_id is None:
+        return None
+    return Subscriber.objects.filter(pk=subscriber_id).first()
+
+
+@dataclass(frozen=True)
+class Subscription:
+    """What the manage page shows of a subscription, and what it offers."""
+
+    email: str
+    status_label: str
+    is_pending: bool
+    can_unsubscribe: bool
+    can_subscribe: bool
+
+
+SUBSCRIPTION_LABELS = {
+    SubscriberStatus.CONFIRMED: "Subscribed",
+    SubscriberStatus.PENDING: "Not confirmed yet",
+    SubscriberStatus.UNSUBSCRIBED: "Unsubscribed",
+}
+
+
+def subscription_for(*, subscriber: Subscriber) -> Subscription:
+    """Return the subscriber's subscription as the manage page shows it."""
+    return Subscription(
+        email=subscriber.email,
+        status_label=SUBSCRIPTION_LABELS[SubscriberStatus(subscriber.status)],
+        is_pending=subscriber.status == SubscriberStatus.PENDING,
+        can_unsubscribe=subscriber.can_unsubscribe(),
+        can_subscribe=subscriber.can_resubscribe(),
+    )
+
+
 def subscriber_for_address(*, email: str) -> QuerySet[Subscriber]:
     """Return the subscriber with ``email``, whatever its case, as a queryset of at most one."""
     return Subscriber.objects.alias(email_lower=Lower("email")).filter(
         email_lower=email.strip().lower()
     )
+
+
+def subscribers_for_addresses(*, emails: Iterable[str]) -> QuerySet[Subscriber]:
+    """Return the subscribers, in any state, with any of the addresses, whatever their case."""
+    return Subscriber.objects.alias(email_lower=Lower("email")).filter(
+        email_lower__in={email.strip().lower() for email in emails}
+    )
+
+
+def newsletter_test_group_choices() -> QuerySet[NewsletterTestGroup]:
+    """Return the test groups staff may send a test of an issue to, by name."""
+    return NewsletterTestGroup.objects.order_by("name")
 
 
 def newsletter_organisation_choices() -> QuerySet[Organisation]:
@@ -132,6 +204,17 @@ def unsubscribe_url(*, subscriber: Subscriber) -> str:
     return site_url(reverse("declaration:newsletter-unsubscribe", kwargs={"token": token}))
 
 
+def manage_url(*, subscriber: Subscriber) -> str:
+    """Return a link to the subscriber's manage page, for an email."""
+    token = subscriber_manage_token(subscriber=subscriber)
+    return site_url(reverse("declaration:newsletter-manage-link", kwargs={"token": token}))
+
+
+def manage_page_url() -> str:
+    """Return the page where anyone asks for a link to manage their subscription."""
+    return site_url(reverse("declaration:newsletter-manage"))
+
+
 @dataclass(frozen=True)
 class RenderedIssue:
     """An issue as an email: the subject, the text body and the HTML body."""
@@ -140,13 +223,15 @@ class RenderedIssue:
     text: str
     html: str
 
-    def for_recipient(self, *, unsubscribe_url: str) -> RenderedIssue:
-        """Return the email with one subscriber's unsubscribe link in place of the mark."""
-        return RenderedIssue(
-            subject=self.subject,
-            text=self.text.replace(UNSUBSCRIBE_URL_PLACEHOLDER, unsubscribe_url),
-            html=self.html.replace(UNSUBSCRIBE_URL_PLACEHOLDER, escape(unsubscribe_url)),
-        )
+    def for_recipient(self, *, unsubscribe_url: str, manage_url: str) -> RenderedIssue:
+        """Return the email with one subscriber's own links in place of the marks."""
+        text, html = self.text, self.html
+        for mark, url in (
+            (UNSUBSCRIBE_URL_PLACEHOLDER, unsubscribe_url),
+            (MANAGE_URL_PLACEHOLDER, manage_url),
+        ):
+            text, html = text.replace(mark, url), html.replace(mark, escape(url))
+        return RenderedIssue(subject=self.subject, text=text, html=html)
 
 
 def newsletter_issue_body_html(*, issue: NewsletterIssue) -> SafeString:
@@ -158,20 +243,25 @@ def newsletter_issue_body_html(*, issue: NewsletterIssue) -> SafeString:
 
 
 def newsletter_issue_render(
-    *, issue: NewsletterIssue, unsubscribe_url: str = UNSUBSCRIBE_URL_PLACEHOLDER
+    *,
+    issue: NewsletterIssue,
+    unsubscribe_url: str = UNSUBSCRIBE_URL_PLACEHOLDER,
+    manage_url: str = MANAGE_URL_PLACEHOLDER,
 ) -> RenderedIssue:
     """Return the issue as an email: its Markdown rendered safely to HTML, and to plain text
     (links as words and address, made absolute; no Markdown punctuation).
 
-    Without ``unsubscribe_url`` it holds a mark where each subscriber's link goes, to be
-    filled in by ``RenderedIssue.for_recipient``, so an issue is rendered once per batch.
+    Without ``unsubscribe_url`` and ``manage_url`` it holds marks where each subscriber's own
+    links go, to be filled in by ``RenderedIssue.for_recipient``, so an issue is rendered
+    once per batch.
     """
     context = {
         "subject": issue.subject,
         "body": markdown_to_text(issue.body),
         "body_html": newsletter_issue_body_html(issue=issue),
-        # Escaped in the HTML by the template; the mark has nothing to escape.
+        # Escaped in the HTML by the template; the marks have nothing to escape.
         "unsubscribe_url": unsubscribe_url,
+        "manage_url": manage_url,
         "newsletter_url": site_url(reverse("declaration:newsletter")),
     }
     return RenderedIssue(
@@ -266,8 +356,21 @@ def newsletter_issue_progress(*, issue: NewsletterIssue) -> IssueProgress:
     )
 
 
-def newsletter_issue_emails_are_finished(*, issue: NewsletterIssue) -> bool:
+def newsletter_issue_emails_are_finished(*, issue_id: int) -> bool:
     """Return whether none of the issue's emails is still queued, being sent or held."""
     return mail_selectors.emails_are_finished(
-        email_ids=issue.deliveries.filter(email__isnull=False).values("email_id")
+        email_ids=NewsletterDelivery.objects.filter(issue_id=issue_id, email__isnull=False).values(
+            "email_id"
+        )
+    )
+
+
+def newsletter_issue_ids_for_emails(*, email_ids: Iterable[int]) -> list[int]:
+    """Return the issues that any of the outbox emails ``email_ids`` belong to."""
+    return sorted(
+        set(
+            NewsletterDelivery.objects.filter(email_id__in=list(email_ids)).values_list(
+                "issue_id", flat=True
+            )
+        )
     )

@@ -3,16 +3,18 @@
 An issue is sent by a fan-out in batches: each batch, in its own transaction under the issue's
 lock, gives the next confirmed subscribers a delivery (unique per issue and subscriber) and an
 outbox email on the newsletter stream, then queues the next batch after commit. Pausing holds
-the issue's emails not yet sent, resuming releases them, cancelling cancels them. A beat job
-(``newsletter_tick``) starts scheduled issues, carries on a fan-out whose worker died, and
-marks issues sent once every email is finished.
+the issue's emails not yet sent, resuming releases them, cancelling cancels them. An issue is
+marked sent the moment it is finished: when its last email is (the outbox's
+``emails_finished`` signal), or its fan-out completes after its emails have all gone. A beat
+job (``newsletter_tick``) starts scheduled issues, carries on a fan-out whose worker died, and
+finishes any issue those missed.
 """
 
 from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
@@ -30,7 +32,7 @@ from localdigital.accounts.models import User
 from localdigital.audit.services import audit_record
 from localdigital.mail import selectors as mail_selectors
 from localdigital.mail import services as mail_services
-from localdigital.mail.models import OutgoingEmail, Stream
+from localdigital.mail.models import Stream
 from localdigital.queueing import enqueue
 
 from ..errors import DeclarationError, TransitionNotAllowed
@@ -38,6 +40,7 @@ from ..models import (
     IssueStatus,
     NewsletterDelivery,
     NewsletterIssue,
+    NewsletterTestGroup,
     Organisation,
     Subscriber,
     SubscriberStatus,
@@ -57,6 +60,15 @@ TICK_LOCK_KEY = 0x6C64_6E65_7773
 
 class NewsletterLinkInvalid(DeclarationError):
     """A confirmation or unsubscribe link is tampered with, too old, or no longer the latest."""
+
+
+MANAGE_LINK_INVALID = "This link to manage a subscription is not valid, or has expired."
+
+
+class TestGroupGone(DeclarationError):
+    """The test group chosen has been deleted."""
+
+    __test__ = False  # not a test case, whatever pytest makes of the name
 
 
 class ScheduleInPast(DeclarationError):
@@ -209,10 +221,26 @@ def subscriber_unsubscribe(*, token: str) -> Subscriber:
     subscriber_id = selectors.unsubscribe_token_read(token=token)
     if subscriber_id is None:
         raise NewsletterLinkInvalid("This unsubscribe link is not valid.")
+    return _subscriber_unsubscribe(subscriber_id=subscriber_id, via="unsubscribe link")
+
+
+def subscriber_manage_unsubscribe(*, token: str) -> Subscriber:
+    """Unsubscribe the subscriber a manage link is for, from their manage page; return them.
+
+    As ``subscriber_unsubscribe`` does. Raise ``NewsletterLinkInvalid`` when the link is
+    tampered with or older than 30 days.
+    """
+    subscriber_id = selectors.manage_token_read(token=token)
+    if subscriber_id is None:
+        raise NewsletterLinkInvalid(MANAGE_LINK_INVALID)
+    return _subscriber_unsubscribe(subscriber_id=subscriber_id, via="manage page")
+
+
+def _subscriber_unsubscribe(*, subscriber_id: int, via: str) -> Subscriber:
     with transaction.atomic():
         subscriber = Subscriber.objects.select_for_update().filter(pk=subscriber_id).first()
         if subscriber is None:
-            raise NewsletterLinkInvalid("This unsubscribe link is not valid.")
+            raise NewsletterLinkInvalid("This link is not valid.")
         if not subscriber.can_unsubscribe():
             return subscriber
         subscriber.status = SubscriberStatus.UNSUBSCRIBED
@@ -225,9 +253,69 @@ def subscriber_unsubscribe(*, token: str) -> Subscriber:
             actor=None,
             verb="declaration.subscriber.unsubscribed",
             target=subscriber,
-            data={"emails_cancelled": cancelled},
+            data={"emails_cancelled": cancelled, "via": via},
         )
     return subscriber
+
+
+def subscriber_resubscribe(*, token: str) -> Subscriber:
+    """Subscribe the subscriber a manage link is for, from their manage page; return them.
+
+    Someone who unsubscribed, or never confirmed, is confirmed at once: the link was emailed
+    to the address, so it proves the address as a confirmation link does, and pressing the
+    button is their consent. A confirmed subscriber stays as they are. Raise
+    ``NewsletterLinkInvalid`` when the link is tampered with or older than 30 days.
+    """
+    subscriber_id = selectors.manage_token_read(token=token)
+    if subscriber_id is None:
+        raise NewsletterLinkInvalid(MANAGE_LINK_INVALID)
+    with transaction.atomic():
+        subscriber = Subscriber.objects.select_for_update().filter(pk=subscriber_id).first()
+        if subscriber is None:
+            raise NewsletterLinkInvalid(MANAGE_LINK_INVALID)
+        if not subscriber.can_resubscribe():
+            return subscriber
+        previous = subscriber.status
+        now = timezone.now()
+        subscriber.status = SubscriberStatus.CONFIRMED
+        subscriber.subscribed_at = now
+        subscriber.confirmed_at = now
+        subscriber.save(update_fields=["status", "subscribed_at", "confirmed_at"])
+        audit_record(
+            actor=None,
+            verb="declaration.subscriber.resubscribed",
+            target=subscriber,
+            data={"from": previous},
+        )
+    return subscriber
+
+
+def subscriber_manage_link_send(*, email: str) -> None:
+    """Email a link to manage the subscription of ``email``, whatever its state, if any.
+
+    An address that never subscribed is sent nothing. The caller shows the same page either
+    way, so nobody can learn from it who subscribes. Each request sends a new link (the
+    view limits how often), which works for 30 days.
+    """
+    subscriber = selectors.subscriber_for_address(email=email).first()
+    if subscriber is None:
+        return
+    with transaction.atomic():
+        mail_services.email_queue(
+            to=subscriber.email,
+            subject="Manage your Local Digital newsletter subscription",
+            body=render_to_string(
+                "declaration/newsletter/email/manage.txt",
+                {
+                    "manage_url": selectors.manage_url(subscriber=subscriber),
+                    "days": selectors.MANAGE_LINK_MAX_AGE.days,
+                    "request_url": selectors.manage_page_url(),
+                },
+            ),
+            idempotency_key=f"declaration.subscriber.manage.{subscriber.pk}.{uuid.uuid4().hex}",
+            # Like a sign-in link, the link is a key to the subscription: not kept once sent.
+            sensitive=True,
+        )
 
 
 # --- Issues: writing and scheduling ---
@@ -330,31 +418,75 @@ def newsletter_issue_unschedule(*, issue_id: int, unscheduled_by: User) -> Newsl
     return issue
 
 
-def newsletter_issue_test_send(*, issue_id: int, sent_by: User) -> OutgoingEmail:
-    """Email the issue to the member of staff, marked as a test, at once.
+@dataclass(frozen=True)
+class TestSent:
+    """Who a test of an issue went to: the group's name (None when only to staff) and the
+    addresses."""
 
-    It goes as transactional email, so the newsletter throttle never delays it, and its
-    unsubscribe link leads to the newsletter's page, since staff are not subscribers.
+    __test__ = False  # not a test case, whatever pytest makes of the name
+
+    group: str | None
+    recipients: list[str]
+
+
+def newsletter_issue_test_send(
+    *, issue_id: int, sent_by: User, group_id: int | None = None
+) -> TestSent:
+    """Email the issue, marked as a test in its subject, to a test group's people, or to the
+    member of staff alone without ``group_id``; return whom it went to.
+
+    Each gets it as a subscriber would, footer and all: someone who has a subscription gets
+    their own unsubscribe and manage links, and the List-Unsubscribe headers; anyone else
+    gets links to the newsletter's pages. It goes as transactional email, not on the
+    newsletter stream: a handful of emails that staff are waiting for, before they press
+    Send, must not queue behind an issue being sent or wait for the newsletter throttle,
+    and the issue's pause and cancel never touch them. Nothing about the issue changes, and
+    each test is new (its own idempotency keys), so staff may send as many as they want.
+    Raise ``TestGroupGone`` when the group has been deleted meanwhile.
     """
+    test = uuid.uuid4().hex
     with transaction.atomic():
         issue = NewsletterIssue.objects.get(pk=issue_id)
-        rendered = selectors.newsletter_issue_render(
-            issue=issue, unsubscribe_url=selectors.site_url(reverse("declaration:newsletter"))
-        )
-        email = mail_services.email_queue(
-            to=sent_by.email,
-            subject=f"TEST: {rendered.subject}",
-            body=rendered.text,
-            html=rendered.html,
-            idempotency_key=f"newsletter.{issue.pk}.test.{uuid.uuid4().hex}",
-        )
+        group = None
+        if group_id is not None:
+            group = NewsletterTestGroup.objects.filter(pk=group_id).first()
+            if group is None:
+                raise TestGroupGone("That test group has been deleted. Choose another.")
+        addresses = list(group.recipients) if group is not None else [sent_by.email]
+        subscribers = {
+            subscriber.email.lower(): subscriber
+            for subscriber in selectors.subscribers_for_addresses(emails=addresses)
+        }
+        rendered = selectors.newsletter_issue_render(issue=issue)
+        drafts = []
+        for number, address in enumerate(addresses):
+            subscriber = subscribers.get(address.lower())
+            if subscriber is not None:
+                unsubscribe_url = selectors.unsubscribe_url(subscriber=subscriber)
+                manage_url = selectors.manage_url(subscriber=subscriber)
+                headers = _unsubscribe_headers(unsubscribe_url)
+            else:
+                unsubscribe_url = manage_url = selectors.manage_page_url()
+                headers = {}
+            content = rendered.for_recipient(unsubscribe_url=unsubscribe_url, manage_url=manage_url)
+            drafts.append(
+                mail_services.EmailDraft(
+                    to=address,
+                    subject=f"TEST: {content.subject}",
+                    body=content.text,
+                    html=content.html,
+                    headers=headers,
+                    idempotency_key=f"newsletter.{issue.pk}.test.{test}.{number}",
+                )
+            )
+        mail_services.emails_queue(drafts=drafts)
         audit_record(
             actor=sent_by,
             verb="declaration.newsletter_issue.test_sent",
             target=issue,
-            data={"to": sent_by.email},
+            data={"group": group.name if group is not None else None, "to": addresses},
         )
-    return email
+    return TestSent(group=group.name if group is not None else None, recipients=addresses)
 
 
 # --- Issues: sending ---
@@ -472,6 +604,9 @@ def newsletter_issue_resume(*, issue_id: int, resumed_by: User) -> NewsletterIss
         )
         if not issue.is_fanned_out:
             transaction.on_commit(partial(_fan_out_later, issue.pk, issue.fanout_cursor))
+        else:
+            # Every email may have gone before the pause, leaving nothing to finish it.
+            _issue_finish_if_done(issue=issue, now=now)
     return issue
 
 
@@ -565,6 +700,8 @@ def newsletter_issue_fan_out(*, issue_id: int, after: int) -> FanOutBatch | None
                 target=issue,
                 data={"recipients": issue.recipient_count},
             )
+            # Its emails may all have gone already, while this last, empty batch waited.
+            _issue_finish_if_done(issue=issue, now=now)
             return FanOutBatch(queued=0, skipped=0, is_last=True)
 
         suppressed = mail_selectors.suppressed_addresses(
@@ -576,7 +713,9 @@ def newsletter_issue_fan_out(*, issue_id: int, after: int) -> FanOutBatch | None
             if subscriber.email.lower() in suppressed:
                 continue
             url = selectors.unsubscribe_url(subscriber=subscriber)
-            content = rendered.for_recipient(unsubscribe_url=url)
+            content = rendered.for_recipient(
+                unsubscribe_url=url, manage_url=selectors.manage_url(subscriber=subscriber)
+            )
             drafts.append(
                 mail_services.EmailDraft(
                     to=subscriber.email,
@@ -623,6 +762,48 @@ def _unsubscribe_headers(url: str) -> dict[str, str]:
     }
 
 
+def _issue_finish_if_done(*, issue: NewsletterIssue, now: datetime) -> bool:
+    """Mark the locked issue sent if it is sending, fanned out, and none of its emails is
+    still queued, being sent or held; return whether it was."""
+    if issue.status != IssueStatus.SENDING or not issue.is_fanned_out:
+        return False
+    if not selectors.newsletter_issue_emails_are_finished(issue_id=issue.pk):
+        return False
+    issue.status = IssueStatus.SENT
+    issue.sent_at = now
+    issue.save(update_fields=["status", "sent_at", "updated_at"])
+    progress = selectors.newsletter_issue_progress(issue=issue)
+    audit_record(
+        actor=None,
+        verb="declaration.newsletter_issue.sent",
+        target=issue,
+        data={"sent": progress.sent, "failed": progress.failed, "skipped": progress.skipped},
+    )
+    return True
+
+
+def newsletter_issues_finish(*, email_ids: Sequence[int]) -> list[int]:
+    """Mark sent each issue these emails belong to that they finished; return their ids.
+
+    Called as emails finish (sent, or failed for good), so an issue is sent the moment its
+    last email is. Each issue is checked in two steps. First, without a lock, whether any of
+    its emails still waits: usually one does, and the issue is left alone at the cost of one
+    query. The check runs after the caller's emails were committed, so of two workers
+    finishing an issue's last two emails at once, the later check sees both. Then, with the
+    issue locked, everything is checked again: the lock waits for a fan-out completing at
+    that moment, so the issue is finished either here or by the fan-out itself, and once.
+    """
+    finished = []
+    for issue_id in selectors.newsletter_issue_ids_for_emails(email_ids=email_ids):
+        if not selectors.newsletter_issue_emails_are_finished(issue_id=issue_id):
+            continue
+        with transaction.atomic():
+            issue = NewsletterIssue.objects.select_for_update().filter(pk=issue_id).first()
+            if issue is not None and _issue_finish_if_done(issue=issue, now=timezone.now()):
+                finished.append(issue_id)
+    return finished
+
+
 @dataclass(frozen=True)
 class TickResult:
     """What one run of the beat job did, by issue id."""
@@ -641,7 +822,9 @@ def newsletter_tick(*, now: datetime) -> TickResult | None:
       ``now`` (its worker died mid-batch) gets its fan-out queued again from its cursor; if
       the fan-out was only slow, the out-of-date repeat does nothing.
     - A sending issue whose fan-out is complete and none of whose emails is still waiting
-      is marked sent.
+      is marked sent. That normally happens as its last email goes
+      (``newsletter_issues_finish``); this catches an issue that was missed, say because
+      its worker died between sending the email and finishing the issue.
 
     A Postgres advisory lock keeps two runs from overlapping: while another holds it,
     nothing is done and None is returned. The same ``now`` gives the same result.
@@ -675,27 +858,13 @@ def newsletter_tick(*, now: datetime) -> TickResult | None:
         )
         for issue_id, cursor_at in stalled:
             transaction.on_commit(partial(_fan_out_later, issue_id, cursor_at))
-        finished = []
-        for issue in NewsletterIssue.objects.select_for_update(skip_locked=True).filter(
-            status=IssueStatus.SENDING, fanout_completed_at__isnull=False
-        ):
-            if not selectors.newsletter_issue_emails_are_finished(issue=issue):
-                continue
-            issue.status = IssueStatus.SENT
-            issue.sent_at = now
-            issue.save(update_fields=["status", "sent_at", "updated_at"])
-            progress = selectors.newsletter_issue_progress(issue=issue)
-            audit_record(
-                actor=None,
-                verb="declaration.newsletter_issue.sent",
-                target=issue,
-                data={
-                    "sent": progress.sent,
-                    "failed": progress.failed,
-                    "skipped": progress.skipped,
-                },
+        finished = [
+            issue.pk
+            for issue in NewsletterIssue.objects.select_for_update(skip_locked=True).filter(
+                status=IssueStatus.SENDING, fanout_completed_at__isnull=False
             )
-            finished.append(issue.pk)
+            if _issue_finish_if_done(issue=issue, now=now)
+        ]
     return TickResult(
         started=[issue.pk for issue in due],
         fan_outs_resumed=[issue_id for issue_id, _ in stalled],

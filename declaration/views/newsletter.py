@@ -1,15 +1,22 @@
-"""The newsletter's public pages: subscribe, confirm by emailed link, and unsubscribe."""
+"""The newsletter's public pages: subscribe, confirm by emailed link, unsubscribe, and manage a
+subscription by a link asked for by email."""
 
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 
-from declaration.forms.newsletter import NewsletterSubscribeForm
+from declaration.forms.newsletter import (
+    SUBSCRIBE,
+    NewsletterManageForm,
+    NewsletterSubscribeForm,
+    NewsletterSubscriptionForm,
+)
 from declaration.models import SubscriberStatus
 from declaration.selectors import newsletter as selectors
 from declaration.services import newsletter as services
@@ -23,7 +30,18 @@ TOO_MANY_FOR_EMAIL = (
 TOO_MANY_FROM_NETWORK = (
     "There have been too many requests to subscribe from your network. Wait an hour, then try again"
 )
+TOO_MANY_MANAGE_LINKS_FOR_EMAIL = (
+    "You have asked for too many links for this email address. Wait an hour, then try again"
+)
+TOO_MANY_MANAGE_LINKS_FROM_NETWORK = (
+    "There have been too many requests for links from your network. Wait an hour, then try again"
+)
 SESSION_EMAIL = "declaration.newsletter_email"
+SESSION_MANAGE_EMAIL = "declaration.newsletter_manage_email"
+# The token of a manage link waits here, as a sign-in link's does, so that it is in no page
+# address, history entry or Referer once the link is opened.
+SESSION_MANAGE_TOKEN = "declaration.newsletter_manage_token"  # noqa: S105 - a session key
+# GET and HEAD show a form; POST sends it.
 
 
 @never_cache
@@ -138,3 +156,99 @@ def newsletter_unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
 def newsletter_unsubscribed(request: HttpRequest) -> HttpResponse:
     """Say that the subscription has ended, and how to subscribe again."""
     return render(request, "declaration/newsletter/unsubscribed.html")
+
+
+@never_cache
+@require_safe_or_post
+def newsletter_manage(request: HttpRequest) -> HttpResponse:
+    """Ask for an email address, and email it a link to manage its subscription.
+
+    The next page is the same whether or not the address subscribes. Requests are limited
+    as requests for sign-in links are: per address, and per network.
+    """
+    form = NewsletterManageForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        email = form.cleaned_data["email"]
+        if is_limited(
+            request,
+            group="declaration.newsletter.manage.ip",
+            key="ip",
+            rate=settings.NEWSLETTER_MANAGE_RATE_PER_IP,
+        ):
+            form.add_error("email", TOO_MANY_MANAGE_LINKS_FROM_NETWORK)
+        elif is_limited(
+            request,
+            group="declaration.newsletter.manage.email",
+            key=email.lower(),
+            rate=settings.NEWSLETTER_MANAGE_RATE_PER_EMAIL,
+        ):
+            form.add_error("email", TOO_MANY_MANAGE_LINKS_FOR_EMAIL)
+        else:
+            services.subscriber_manage_link_send(email=email)
+            request.session[SESSION_MANAGE_EMAIL] = email
+            return redirect("declaration:newsletter-manage-check-email")
+        return render(request, "declaration/newsletter/manage.html", {"form": form}, status=429)
+    return render(request, "declaration/newsletter/manage.html", {"form": form})
+
+
+@never_cache
+@require_safe
+def newsletter_manage_check_email(request: HttpRequest) -> HttpResponse:
+    """Tell the person to look for the link, the same whether or not the address subscribes."""
+    return render(
+        request,
+        "declaration/newsletter/manage_check_email.html",
+        {
+            "email": request.session.get(SESSION_MANAGE_EMAIL, ""),
+            "days": selectors.MANAGE_LINK_MAX_AGE.days,
+        },
+    )
+
+
+@never_cache
+@require_safe
+def newsletter_manage_link(request: HttpRequest, token: str) -> HttpResponse:
+    """Keep a manage link's token in the session, and go to the manage page's plain address.
+
+    Opening the link changes nothing, since mail scanners open links by themselves.
+    """
+    request.session[SESSION_MANAGE_TOKEN] = token
+    return redirect("declaration:newsletter-subscription")
+
+
+@never_cache
+@require_safe_or_post
+def newsletter_subscription(request: HttpRequest) -> HttpResponse:
+    """Show the subscription the manage link was for, with a button to unsubscribe or to
+    subscribe again; after either, show it again with a success banner."""
+    token = request.session.get(SESSION_MANAGE_TOKEN, "")
+    subscriber = selectors.subscriber_from_manage_token(token=token)
+    if subscriber is None:
+        return _manage_link_invalid(request)
+    form = NewsletterSubscriptionForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if form.cleaned_data["action"] == SUBSCRIBE:
+                services.subscriber_resubscribe(token=token)
+                done = "You are subscribed to the Local Digital newsletter"
+            else:
+                services.subscriber_manage_unsubscribe(token=token)
+                done = "You have unsubscribed from the Local Digital newsletter"
+        except services.NewsletterLinkInvalid:
+            return _manage_link_invalid(request)
+        messages.success(request, done)
+        return redirect("declaration:newsletter-subscription")
+    return render(
+        request,
+        "declaration/newsletter/subscription.html",
+        {"form": form, "subscription": selectors.subscription_for(subscriber=subscriber)},
+        status=400 if form.errors else 200,
+    )
+
+
+def _manage_link_invalid(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "declaration/newsletter/manage_link_invalid.html",
+        {"days": selectors.MANAGE_LINK_MAX_AGE.days},
+    )

@@ -175,6 +175,9 @@ STAFF_SIGN_IN_RATE_PER_IP = env("STAFF_SIGN_IN_RATE_PER_IP", default="30/h")
 # Limits on newsletter subscriptions (django-ratelimit rates), per IP address and per email.
 NEWSLETTER_SUBSCRIBE_RATE_PER_IP = env("NEWSLETTER_SUBSCRIBE_RATE_PER_IP", default="20/h")
 NEWSLETTER_SUBSCRIBE_RATE_PER_EMAIL = env("NEWSLETTER_SUBSCRIBE_RATE_PER_EMAIL", default="3/h")
+# Links to manage a newsletter subscription are limited as sign-in links are.
+NEWSLETTER_MANAGE_RATE_PER_IP = env("NEWSLETTER_MANAGE_RATE_PER_IP", default="20/h")
+NEWSLETTER_MANAGE_RATE_PER_EMAIL = env("NEWSLETTER_MANAGE_RATE_PER_EMAIL", default="5/h")
 # Most declaration project updates one person may post (a django-ratelimit rate).
 PROJECT_UPDATE_RATE_PER_USER = env("PROJECT_UPDATE_RATE_PER_USER", default="10/h")
 # How many proxies in front of the service append to X-Forwarded-For (0: none, use the

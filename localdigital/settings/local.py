@@ -3,15 +3,15 @@
 from .base import *  # noqa: F403
 from .base import REDIS_URL, SECRET_KEY, database_settings, development_database_url, env
 
+# SITE_URL, for links in emails, is base.py's: the SITE_URL variable, which `make run` sets to
+# the web server's address for the web server, the worker and beat alike. It is never built
+# from PORT, which honcho sets differently for each of them.
+
 DATABASES = {"default": database_settings(development_database_url())}
 
 DEBUG = env.bool("DEBUG", default=True)
 # A development-only key, used only when SECRET_KEY is unset; production.py has no default.
 SECRET_KEY = SECRET_KEY or "local-development-only-not-secret"
-# Links in emails point at the address `make run` serves on, unless SITE_URL says otherwise.
-SITE_URL = env(
-    "SITE_URL", default=f"http://{env('HOST', default='127.0.0.1')}:{env('PORT', default='8000')}"
-).rstrip("/")
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 
 # Django's own Redis cache increments atomically, which is what django-ratelimit needs.

@@ -1,7 +1,9 @@
-"""Access to the newsletter: its public pages, and issues and subscribers in the admin.
+"""Access to the newsletter: its public pages, and issues, test groups and subscribers in the
+admin.
 
-The confirm and unsubscribe pages are checked with a token that is not valid: anyone gets the
-page that says so. Valid links are tested in tests/declaration/test_newsletter_views.py.
+The confirm, unsubscribe and manage pages are checked with a token that is not valid (the
+manage page, with none in the session): anyone gets the page that says so. Valid links are
+tested in tests/declaration/test_newsletter_views.py.
 
 The issue admin's own pages (preview, progress, and the buttons behind it) sit under the
 model's admin path, so the walk of named URLs would pass them by: they are listed here, for a
@@ -15,7 +17,11 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from tests.access.roles import COMMS, SUPERUSER, everyone, staff_only
-from tests.declaration.newsletter_factories import NewsletterIssueFactory, SubscriberFactory
+from tests.declaration.newsletter_factories import (
+    NewsletterIssueFactory,
+    NewsletterTestGroupFactory,
+    SubscriberFactory,
+)
 
 # The draft issue that the admin's own newsletter URLs name.
 ISSUE_PK = 4242
@@ -33,6 +39,12 @@ URL_ACCESS: dict[str, tuple[dict[str, object], dict[str, int]]] = {
     "declaration:newsletter-confirmed": ({}, everyone(200)),
     "declaration:newsletter-unsubscribe": ({"token": "not-a-valid-token"}, everyone(200)),
     "declaration:newsletter-unsubscribed": ({}, everyone(200)),
+    "declaration:newsletter-manage": ({}, everyone(200)),
+    "declaration:newsletter-manage-check-email": ({}, everyone(200)),
+    # Opening a manage link keeps its token in the session, and goes to the manage page.
+    "declaration:newsletter-manage-link": ({"token": "not-a-valid-token"}, everyone(302)),
+    # Without a valid manage link in the session, anyone gets the page that says so.
+    "declaration:newsletter-subscription": ({}, everyone(200)),
     "admin:declaration_newsletterissue_preview": (ISSUE, COMMS_ONLY),
     "admin:declaration_newsletterissue_progress": (ISSUE, COMMS_ONLY),
     "admin:declaration_newsletterissue_test": (ISSUE, POST_ONLY),
@@ -53,6 +65,12 @@ ADMIN_MODEL_ACCESS: dict[str, dict[str, set[str]]] = {
         "add": {COMMS, SUPERUSER},
         "delete": {SUPERUSER},
     },
+    # Communications keep the groups an issue is sent to as a test.
+    "declaration.newslettertestgroup": {
+        "view": {COMMS, SUPERUSER},
+        "add": {COMMS, SUPERUSER},
+        "delete": {COMMS, SUPERUSER},
+    },
     # Nobody adds a subscriber by hand: each confirms their own address. A superuser may
     # delete one who asks to be forgotten.
     "declaration.subscriber": {"view": {COMMS, SUPERUSER}, "add": set(), "delete": {SUPERUSER}},
@@ -61,6 +79,7 @@ ADMIN_MODEL_ACCESS: dict[str, dict[str, set[str]]] = {
 ADMIN_MODEL_OBJECTS: dict[str, Callable[[], object]] = {
     "declaration.newsletterissue": lambda: NewsletterIssueFactory.create(),
     "declaration.subscriber": lambda: SubscriberFactory.create(),
+    "declaration.newslettertestgroup": lambda: NewsletterTestGroupFactory.create(),
 }
 
 

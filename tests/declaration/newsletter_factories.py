@@ -5,7 +5,13 @@ import datetime
 import factory
 from django.utils import timezone
 
-from declaration.models import IssueStatus, NewsletterIssue, Subscriber, SubscriberStatus
+from declaration.models import (
+    IssueStatus,
+    NewsletterIssue,
+    NewsletterTestGroup,
+    Subscriber,
+    SubscriberStatus,
+)
 from tests.accounts.factories import UserFactory
 
 
@@ -82,3 +88,15 @@ class NewsletterIssueFactory(factory.django.DjangoModelFactory):
             fanout_completed_at=factory.LazyFunction(lambda: _days_ago(1)),
             sent_at=factory.LazyFunction(lambda: _days_ago(1)),
         )
+
+
+class NewsletterTestGroupFactory(factory.django.DjangoModelFactory):
+    """A test group of two people."""
+
+    class Meta:
+        model = NewsletterTestGroup
+
+    name = factory.Sequence(lambda n: f"Comms team {n}")
+    recipients = factory.LazyFunction(
+        lambda: ["press.office@communities.gov.uk", "digital.comms@communities.gov.uk"]
+    )

@@ -9,13 +9,18 @@ from django.urls import reverse
 from django.utils import timezone
 
 from declaration.admin.newsletter import NewsletterIssueAdmin
-from declaration.models import IssueStatus, NewsletterIssue
+from declaration.models import IssueStatus, NewsletterIssue, NewsletterTestGroup
+from declaration.selectors import newsletter as selectors
 from declaration.services import newsletter as services
 from localdigital.audit.models import AuditEvent
 from localdigital.mail.models import EmailStatus, OutgoingEmail
 from tests.access.roles import COMMS, STAFF, SUPERUSER, UNVERIFIED_STAFF, client_for
 from tests.accounts.factories import UserFactory
-from tests.declaration.newsletter_factories import NewsletterIssueFactory, SubscriberFactory
+from tests.declaration.newsletter_factories import (
+    NewsletterIssueFactory,
+    NewsletterTestGroupFactory,
+    SubscriberFactory,
+)
 from tests.mail.factories import SuppressionFactory
 
 pytestmark = pytest.mark.django_db
@@ -153,11 +158,67 @@ class TestPreviewAndTest:
     ):
         issue = NewsletterIssueFactory(subject="Round 5 is open")
         with django_capture_on_commit_callbacks(execute=True):
-            response = comms.post(url("test", issue))
+            response = comms.post(url("test", issue), {"to": "me"})
         assert response["Location"] == url("change", issue)
         assert messages_of(response) == [f"A test of this issue was sent to {comms.user.email}."]
         [message] = mailoutbox
         assert (message.to, message.subject) == ([comms.user.email], "TEST: Round 5 is open")
+
+    def test_offers_each_test_group_and_the_member_of_staff_alone(self, comms):
+        NewsletterTestGroupFactory(name="Comms team")
+        NewsletterTestGroupFactory(name="Board", recipients=["chair@communities.gov.uk"])
+        page = comms.get(url("change", NewsletterIssueFactory())).content.decode()
+        assert '<label for="id_to">Send a test to</label>' in page
+        assert page.index(">Board (1 person)<") < page.index(">Comms team (2 people)<")
+        assert f'<option value="me">Only me ({comms.user.email})</option>' in page
+        assert reverse("admin:declaration_newslettertestgroup_changelist") in page
+
+    def test_sends_a_test_to_every_person_of_the_group_and_leaves_the_issue_as_it_is(
+        self, comms, django_capture_on_commit_callbacks, mailoutbox
+    ):
+        group = NewsletterTestGroupFactory(name="Comms team")
+        issue = NewsletterIssueFactory(subject="Round 5 is open")
+        for _ in range(2):
+            with django_capture_on_commit_callbacks(execute=True):
+                response = comms.post(url("test", issue), {"to": str(group.pk)})
+            assert response["Location"] == url("change", issue)
+        assert messages_of(response) == 2 * [
+            "A test of this issue was sent to Comms team: press.office@communities.gov.uk, "
+            "digital.comms@communities.gov.uk."
+        ]
+        # Repeatable: each press sends the test again.
+        assert sorted(message.to[0] for message in mailoutbox) == sorted(group.recipients * 2)
+        assert {message.subject for message in mailoutbox} == {"TEST: Round 5 is open"}
+        issue.refresh_from_db()
+        assert (issue.status, issue.started_at, issue.recipient_count) == (
+            IssueStatus.DRAFT,
+            None,
+            0,
+        )
+        assert not issue.deliveries.exists()
+
+    @pytest.mark.parametrize("to", ["", "not-a-group", "999999"])
+    def test_sends_nothing_and_says_why_when_no_group_is_chosen(self, comms, to, mailoutbox):
+        issue = NewsletterIssueFactory()
+        response = comms.post(url("test", issue), {"to": to})
+        assert response["Location"] == url("change", issue)
+        assert messages_of(response) == ["No test was sent. Choose who to send the test to."]
+        assert not OutgoingEmail.objects.exists()
+
+    def test_sends_nothing_and_says_why_when_the_group_was_deleted_meanwhile(
+        self, comms, monkeypatch
+    ):
+        group = NewsletterTestGroupFactory()
+        issue = NewsletterIssueFactory()
+        # As the page's form saw it, before the group was deleted.
+        groups = list(selectors.newsletter_test_group_choices())
+        monkeypatch.setattr(selectors, "newsletter_test_group_choices", lambda: groups)
+        NewsletterTestGroup.objects.filter(pk=group.pk).delete()
+        response = comms.post(url("test", issue), {"to": str(group.pk)})
+        assert messages_of(response) == [
+            "No test was sent. That test group has been deleted. Choose another."
+        ]
+        assert not OutgoingEmail.objects.exists()
 
     def test_refuses_a_get_of_the_buttons_that_change_things(self, comms):
         issue = NewsletterIssueFactory()
@@ -210,8 +271,11 @@ class TestSchedulingAndSending:
         with django_capture_on_commit_callbacks(execute=True):
             response = comms.post(url("send", issue))
         assert messages_of(response) == ["The issue is being sent."]
-        assert NewsletterIssue.objects.get().status == IssueStatus.SENDING
         assert len(mailoutbox) == 3
+        # With every email gone, it is sent at once, and offers no cancelling.
+        assert NewsletterIssue.objects.get().status == IssueStatus.SENT
+        page = comms.get(url("change", issue)).content.decode()
+        assert "Cancel the issue…" not in page
 
     def test_says_why_when_the_issue_cannot_be_sent(self, comms):
         issue = NewsletterIssueFactory(sent=True)
@@ -236,7 +300,7 @@ class TestSchedulingAndSending:
 
     def test_shows_only_the_buttons_the_issue_allows(self, comms):
         draft = comms.get(url("change", NewsletterIssueFactory())).content.decode()
-        assert "Send a test to me" in draft and "Send now" in draft and "Schedule" in draft
+        assert "Send a test to" in draft and "Send now" in draft and "Schedule" in draft
         assert 'value="Pause"' not in draft
         assert 'name="_save"' in draft
         sending = comms.get(url("change", NewsletterIssueFactory(sending=True))).content.decode()
@@ -329,7 +393,7 @@ class TestWhoMayUseTheButtons:
 
 # Each button, with the issue state it acts on, what it posts, and the state it leaves.
 BUTTONS: dict[str, tuple[dict[str, object], dict[str, str], str]] = {
-    "test": ({}, {}, IssueStatus.DRAFT),
+    "test": ({}, {"to": "me"}, IssueStatus.DRAFT),
     "schedule": ({}, {"send_at": "2099-12-01T09:30"}, IssueStatus.SCHEDULED),
     "unschedule": ({"scheduled": True}, {}, IssueStatus.DRAFT),
     "send": ({}, {}, IssueStatus.SENDING),
@@ -383,3 +447,121 @@ class TestSubscriberAdmin:
     def test_nobody_adds_a_subscriber_by_hand(self, otp_verified_superuser_client):
         response = otp_verified_superuser_client.get(reverse("admin:declaration_subscriber_add"))
         assert response.status_code == 403
+
+
+GROUPS = "admin:declaration_newslettertestgroup"
+
+
+class TestTestGroups:
+    """Communications keep the test groups; every change goes through an audited service."""
+
+    def test_communications_make_a_group_of_addresses_one_a_line(self, comms):
+        response = comms.post(
+            reverse(f"{GROUPS}_add"),
+            {
+                "name": " Comms team ",
+                "recipients": "press.office@communities.gov.uk\n\n"
+                "Digital.Comms@communities.gov.uk\ndigital.comms@communities.gov.uk\n",
+            },
+        )
+        assert response.status_code == 302
+        group = NewsletterTestGroup.objects.get()
+        assert (group.name, group.recipients) == (
+            "Comms team",
+            ["press.office@communities.gov.uk", "Digital.Comms@communities.gov.uk"],
+        )
+        event = AuditEvent.objects.get(verb="declaration.newsletter_test_group.created")
+        assert (event.actor, event.data["recipients"]) == (comms.user, group.recipients)
+
+    def test_shows_the_addresses_one_a_line_to_change_them(self, comms):
+        group = NewsletterTestGroupFactory()
+        page = comms.get(reverse(f"{GROUPS}_change", args=[group.pk])).content.decode()
+        assert (
+            ">\npress.office@communities.gov.uk\ndigital.comms@communities.gov.uk</textarea>"
+            in page
+        )
+        assert '<label class="required" for="id_recipients">Email addresses:</label>' in page
+
+    @pytest.mark.parametrize(
+        ("data", "error"),
+        [
+            ({"name": "", "recipients": "a@communities.gov.uk"}, "Enter a name for the test group"),
+            ({"name": "  ", "recipients": "a@communities.gov.uk"}, "Enter a name for the test"),
+            ({"name": "Comms", "recipients": ""}, "Enter at least one email address"),
+            ({"name": "Comms", "recipients": " \n \n"}, "Enter at least one email address"),
+            (
+                {"name": "Comms", "recipients": "a@communities.gov.uk\nnot an address"},
+                "Enter each email address in the correct format, like name@example.gov.uk: "
+                "not an address is not",
+            ),
+            (
+                {
+                    "name": "Comms",
+                    "recipients": "\n".join(f"p{n}@communities.gov.uk" for n in range(51)),
+                },
+                "A test group can have at most 50 email addresses",
+            ),
+            (
+                {"name": "COMMS TEAM", "recipients": "a@communities.gov.uk"},
+                "There is already a test group with this name.",
+            ),
+        ],
+    )
+    def test_saves_nothing_and_shows_why_beside_the_field_with_the_answers_kept(
+        self, comms, data, error
+    ):
+        NewsletterTestGroupFactory(name="Comms team")
+        response = comms.post(reverse(f"{GROUPS}_add"), data)
+        content = response.content.decode()
+        assert response.status_code == 200
+        assert error in content
+        assert 'class="errornote"' in content
+        for value in data.values():
+            assert value.strip().split("\n")[0] in content
+        assert NewsletterTestGroup.objects.count() == 1
+        assert not AuditEvent.objects.filter(verb__contains="newsletter_test_group").exists()
+
+    def test_changes_a_group_and_keeps_what_it_was_in_the_audit_log(self, comms):
+        group = NewsletterTestGroupFactory(name="Comms team")
+        response = comms.post(
+            reverse(f"{GROUPS}_change", args=[group.pk]),
+            {"name": "Comms and digital", "recipients": "chair@communities.gov.uk"},
+        )
+        assert response.status_code == 302
+        group.refresh_from_db()
+        assert (group.name, group.recipients) == (
+            "Comms and digital",
+            ["chair@communities.gov.uk"],
+        )
+        event = AuditEvent.objects.get(verb="declaration.newsletter_test_group.changed")
+        assert event.data["before"] == {
+            "name": "Comms team",
+            "recipients": ["press.office@communities.gov.uk", "digital.comms@communities.gov.uk"],
+        }
+
+    def test_deletes_a_group_through_the_audited_service(self, comms):
+        group = NewsletterTestGroupFactory(name="Comms team")
+        response = comms.post(reverse(f"{GROUPS}_delete", args=[group.pk]), {"post": "yes"})
+        assert response.status_code == 302
+        assert not NewsletterTestGroup.objects.exists()
+        event = AuditEvent.objects.get(verb="declaration.newsletter_test_group.deleted")
+        assert event.data["name"] == "Comms team"
+
+    def test_lists_each_group_with_how_many_people_it_has(self, comms):
+        NewsletterTestGroupFactory(name="Comms team")
+        page = comms.get(reverse(f"{GROUPS}_changelist")).content.decode()
+        assert "Comms team" in page
+        assert '<td class="field-people">2</td>' in page
+        # No bulk actions: their delete would bypass the audited service.
+        assert 'name="action"' not in page
+
+    def test_other_staff_cannot_see_or_change_the_groups(self, fund_manager):
+        group = NewsletterTestGroupFactory()
+        assert fund_manager.get(reverse(f"{GROUPS}_changelist")).status_code == 403
+        assert (
+            fund_manager.post(
+                reverse(f"{GROUPS}_change", args=[group.pk]),
+                {"name": "Mine", "recipients": "me@communities.gov.uk"},
+            ).status_code
+            == 403
+        )

@@ -16,9 +16,10 @@ from typing import Any
 import pytest
 from django.db import connection
 
-from declaration.models import NewsletterDelivery, Subscriber
+from declaration.models import IssueStatus, NewsletterDelivery, NewsletterIssue, Subscriber
 from declaration.selectors import newsletter as selectors
 from declaration.services import newsletter as services
+from localdigital.audit.models import AuditEvent
 from localdigital.audit.services import audit_record
 from localdigital.mail import selectors as mail_selectors
 from localdigital.mail import services as mail_services
@@ -174,3 +175,47 @@ class TestUnsubscribeRacingAFanOutBatch:
         assert statuses == {leaving.email: EmailStatus.CANCELLED, staying.email: EmailStatus.QUEUED}
         send_every_queued_email()
         assert [message.to for message in mailoutbox] == [[staying.email]]
+
+
+class TestLastEmailRacingTheEndOfTheFanOut:
+    def test_the_issue_is_sent_when_its_last_email_goes_as_the_fan_out_completes(
+        self, monkeypatch, mailoutbox
+    ):
+        """The fan-out's last, empty batch has found an email still unsent, and holds the
+        issue's lock; the email is sent meanwhile, by another worker. That worker's check
+        waits for the lock, then sees the fan-out complete and every email finished: the
+        issue is sent, once."""
+        SubscriberFactory()
+        issue = NewsletterIssueFactory(sending=True)
+        services.newsletter_issue_fan_out(issue_id=issue.pk, after=0)
+        email = OutgoingEmail.objects.get()
+        cursor = NewsletterIssue.objects.get().fanout_cursor
+        hold = Hold()
+        emails_are_finished = selectors.newsletter_issue_emails_are_finished
+
+        def held_emails_are_finished(**kwargs: Any) -> Any:
+            finished = emails_are_finished(**kwargs)
+            if not hold.reached.is_set():
+                # The fan-out's own check, under the issue's lock: the email is not sent yet.
+                assert not finished
+                hold()
+            return finished
+
+        monkeypatch.setattr(
+            selectors, "newsletter_issue_emails_are_finished", held_emails_are_finished
+        )
+        completion = InThread(
+            lambda: services.newsletter_issue_fan_out(issue_id=issue.pk, after=cursor)
+        )
+        assert hold.reached.wait(HOLD_TIMEOUT)
+        # Sent, committed, then its finishing check, on a connection of its own.
+        sending = InThread(lambda: mail_services.email_send(email_id=email.pk))
+        waited = wait_until(lambda: sessions_waiting_for_a_lock() >= 1) and sending.is_alive()
+        hold.released.set()
+        assert completion.join().is_last
+        assert sending.join().outcome == mail_services.SendOutcome.SENT
+        assert waited, "the finishing check did not wait for the fan-out's lock"
+
+        assert [message.to for message in mailoutbox] == [[email.recipient]]
+        assert NewsletterIssue.objects.get().status == IssueStatus.SENT
+        assert AuditEvent.objects.filter(verb="declaration.newsletter_issue.sent").count() == 1

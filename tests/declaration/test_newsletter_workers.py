@@ -395,3 +395,26 @@ def test_the_throttle_holds_newsletter_email_while_a_transactional_email_goes_at
             assert sent_in_between <= 2 + 2 * (times[last] - times[first]) + 1, (first, last)
     assert times[-1] - times[0] >= (newsletter_count - 2 - 1) * 0.5 - 0.5
     assert times[-1] - times[0] <= (newsletter_count - 1) * 0.5 + 3
+
+
+def test_an_issue_is_sent_as_its_last_email_reaches_the_server_with_no_beat_running(
+    start_newsletter_worker, smtp_sink
+):
+    """No beat runs here: the worker that sends the issue's last email marks it sent, so
+    staff see "Sent" (and no "Cancel the issue…") as soon as everything has gone."""
+    count = 40
+    confirmed_subscribers(count)
+    issue = NewsletterIssueFactory(subject="Local Digital news")
+    worker = start_newsletter_worker(
+        concurrency=CONCURRENCY, env={"MAIL_NEWSLETTER_RATE_PER_MINUTE": "0"}
+    )
+
+    services.newsletter_issue_send(issue_id=issue.pk, sent_by=UserFactory(staff=True))
+    assert wait_until(lambda: smtp_sink.count() == count, timeout=30), worker.log()
+    # Nothing else runs that could mark it sent: no beat, and this process sends no task.
+    assert wait_until(
+        lambda: NewsletterIssue.objects.get().status == IssueStatus.SENT, timeout=10, interval=0.02
+    ), worker.log()
+    issue.refresh_from_db()
+    assert issue.sent_at is not None
+    assert sent_count() == count

@@ -1,19 +1,29 @@
 """Someone subscribes to the newsletter, confirms by the emailed link, gets an issue and
-unsubscribes from it, in a real browser, with and without JavaScript."""
+unsubscribes from it, in a real browser, with and without JavaScript; manages their
+subscription from a link they ask for on the Newsletter page; and a comms officer sends an
+issue to a test group, whose subscriber unsubscribes from the email as an SMTP server got it."""
 
 import re
+from collections.abc import Iterator
 
 import pytest
 from django.core import mail
-from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from declaration.models import NewsletterIssue, Subscriber, SubscriberStatus
+from declaration.models import (
+    IssueStatus,
+    NewsletterIssue,
+    NewsletterTestGroup,
+    Subscriber,
+    SubscriberStatus,
+)
 from declaration.services import newsletter as services
 from tests.accounts.factories import UserFactory
 from tests.declaration.factories import OrganisationFactory
 from tests.declaration.newsletter_factories import NewsletterIssueFactory, SubscriberFactory
+from tests.e2e.conftest import CheckedPage, Chromium, _open
+from tests.fixtures.worker import wait_until
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -24,6 +34,17 @@ def link_in_last_email_to(email: str, pattern: str) -> str:
     match = re.search(rf"https?://[^/\s]+({pattern})", body)
     assert match, body
     return match.group(1)
+
+
+def sign_in_to_the_admin(ui, staff, device) -> None:
+    """Sign in to the admin with a password and a code from the authenticator app."""
+    ui.goto("/admin/")
+    ui.page.get_by_label("Email address").fill(staff.email)
+    ui.page.get_by_label("Password").fill("correct horse battery")
+    ui.follow(lambda: ui.page.get_by_role("button", name="Continue").click())
+    code = f"{totp(device.bin_key, step=device.step, t0=device.t0):06d}"
+    ui.page.get_by_label(re.compile("Token|Code from your authenticator app")).fill(code)
+    ui.follow(lambda: ui.page.get_by_role("button", name="Sign in").click())
 
 
 @pytest.mark.parametrize("browser_page", ["ui", "ui_without_js"])
@@ -84,9 +105,10 @@ def test_says_so_when_a_link_is_not_valid(ui):
     assert ui.path() == "/newsletter/"
 
 
-def test_staff_follow_an_issue_sending_without_reloading_the_page(ui, settings):
+def test_staff_follow_an_issue_sending_without_reloading_the_page(ui, settings, monkeypatch):
     """The progress bar's script (a file, allowed by the CSP) refreshes the figures, and
-    reloads the page once the issue is sent; the browser console stays clean."""
+    reloads the page once the issue is sent, which is as soon as its last email has gone,
+    with no wait for the beat job; the browser console stays clean."""
     settings.MAIL_NEWSLETTER_RATE_PER_MINUTE = 0
     # A superuser: the staff groups come from a migration, which a browser test's flush of
     # the database (before it, after another) does not bring back.
@@ -95,12 +117,7 @@ def test_staff_follow_an_issue_sending_without_reloading_the_page(ui, settings):
     SubscriberFactory.create_batch(3)
     issue = NewsletterIssueFactory(subject="Round 5 is open", sending=True, recipient_count=3)
 
-    ui.goto("/admin/")
-    ui.page.get_by_label("Email address").fill("comms@communities.gov.uk")
-    ui.page.get_by_label("Password").fill("correct horse battery")
-    ui.follow(lambda: ui.page.get_by_role("button", name="Continue").click())
-    ui.page.get_by_label("Token").fill(f"{totp(device.bin_key):06d}")
-    ui.follow(lambda: ui.page.get_by_role("button", name="Sign in").click())
+    sign_in_to_the_admin(ui, staff, device)
     ui.goto(f"/admin/declaration/newsletterissue/{issue.pk}/preview/")
     heading = ui.page.get_by_role("heading", name="Round 5 of the Local Digital Fund is open")
     assert heading.is_visible()
@@ -108,18 +125,139 @@ def test_staff_follow_an_issue_sending_without_reloading_the_page(ui, settings):
     panel = ui.page.locator("#newsletter-sending")
     assert panel.locator('[data-progress="sent"]').inner_text() == "0"
 
+    # The test makes each batch of the fan-out itself: every email is sent, and the last,
+    # empty batch, which completes the fan-out, is still to come.
+    monkeypatch.setattr(services, "_fan_out_later", lambda issue_id, after: None)
     services.newsletter_issue_fan_out(issue_id=issue.pk, after=0)
-    services.newsletter_issue_fan_out(
-        issue_id=issue.pk, after=NewsletterIssue.objects.get().fanout_cursor
-    )
     panel.locator('[data-progress="sent"]').filter(has_text="3").wait_for(timeout=10_000)
     assert panel.locator('[data-progress="percent"]').first.inner_text() == "100"
     assert ui.page.locator("progress").get_attribute("value") is not None
+    assert panel.locator('[data-progress="status_label"]').inner_text() == "Sending"
 
-    services.newsletter_tick(now=timezone.now())
     with ui.page.expect_navigation(timeout=10_000):
-        pass
+        services.newsletter_issue_fan_out(
+            issue_id=issue.pk, after=NewsletterIssue.objects.get().fanout_cursor
+        )
     ui.check()
     assert ui.page.locator('#newsletter-sending [data-progress="status_label"]').inner_text() == (
         "Sent"
     )
+    assert ui.page.get_by_role("link", name="Cancel the issue…").count() == 0
+
+
+def test_someone_manages_their_subscription_from_the_footer_without_an_old_issue(
+    ui_without_js, settings
+):
+    """The footer's Newsletter page leads to Manage your subscription: a link is emailed,
+    and its page unsubscribes, and subscribes again, each with a success banner."""
+    ui = ui_without_js
+    SubscriberFactory(email="clerk@stockport.gov.uk")
+
+    ui.goto("/")
+    ui.follow(
+        lambda: ui.page.locator(".govuk-footer").get_by_role("link", name="Newsletter").click()
+    )
+    ui.follow(lambda: ui.page.get_by_role("link", name="Manage your subscription").click())
+    assert ui.path() == "/newsletter/manage/"
+    ui.page.get_by_label("Email address").fill("not an address")
+    ui.follow(lambda: ui.page.get_by_role("button", name="Send me a link").click())
+    assert ui.page.title().startswith("Error: ")
+    summary = ui.page.locator(".govuk-error-summary")
+    assert "Enter an email address in the correct format" in summary.inner_text()
+    ui.page.get_by_label("Email address").fill("clerk@stockport.gov.uk")
+    ui.follow(lambda: ui.page.get_by_role("button", name="Send me a link").click())
+    assert ui.page.get_by_role("heading", name="Check your email").is_visible()
+
+    ui.goto(link_in_last_email_to("clerk@stockport.gov.uk", r"/newsletter/manage/\S+/"))
+    # The link's token is kept out of the page's address.
+    assert ui.path() == "/newsletter/manage/subscription/"
+    assert ui.page.get_by_role("heading", name="Your newsletter subscription").is_visible()
+    assert ui.page.locator(".govuk-summary-list").inner_text().count("Subscribed") == 1
+    ui.follow(lambda: ui.page.get_by_role("button", name="Unsubscribe").click())
+    assert ui.path() == "/newsletter/manage/subscription/"
+    assert "You have unsubscribed from the Local Digital newsletter" in (
+        ui.page.locator(".govuk-notification-banner--success").inner_text()
+    )
+    assert Subscriber.objects.get().status == SubscriberStatus.UNSUBSCRIBED
+
+    ui.follow(lambda: ui.page.get_by_role("button", name="Subscribe again").click())
+    assert "You are subscribed to the Local Digital newsletter" in (
+        ui.page.locator(".govuk-notification-banner--success").inner_text()
+    )
+    assert Subscriber.objects.get().status == SubscriberStatus.CONFIRMED
+    # Back and reload after a change show the page again, never post it again.
+    ui.page.reload()
+    ui.check()
+    assert Subscriber.objects.get().status == SubscriberStatus.CONFIRMED
+
+
+@pytest.fixture
+def subscriber_ui(chromium: Chromium, live_server) -> Iterator[CheckedPage]:
+    """The subscriber's own browser, JavaScript off, with cookies of its own."""
+    yield from _open(chromium, live_server, javascript=False)
+
+
+def test_a_comms_officer_tests_an_issue_on_the_test_group_whose_subscriber_unsubscribes(
+    ui_without_js, subscriber_ui, settings, live_server, start_worker, smtp_sink
+):
+    """JavaScript off throughout. The officer keeps a test group in the admin and sends the
+    issue to it; a Celery worker delivers the test over SMTP; the subscriber in the group
+    opens the unsubscribe link in the message the SMTP server received, and is unsubscribed.
+    The issue is still a draft, and nobody else was sent anything."""
+    officer_ui = ui_without_js
+    # Links in the email point at the live server, as they point at the site in production.
+    settings.SITE_URL = live_server.url
+    start_worker()
+    officer = UserFactory(email="comms@communities.gov.uk", staff=True, groups=["Communications"])
+    device = TOTPDevice.objects.create(user=officer, name="default", confirmed=True)
+    reader = SubscriberFactory(email="press.office@communities.gov.uk")
+    SubscriberFactory(email="someone.else@stockport.gov.uk")
+    issue = NewsletterIssueFactory(subject="Round 5 is open")
+
+    sign_in_to_the_admin(officer_ui, officer, device)
+    officer_ui.goto("/admin/declaration/newslettertestgroup/add/")
+    officer_ui.page.get_by_label("Name").fill("Comms team")
+    officer_ui.page.get_by_label("Email addresses").fill(
+        "press.office@communities.gov.uk\ndigital.comms@communities.gov.uk"
+    )
+    officer_ui.follow(
+        lambda: officer_ui.page.get_by_role("button", name="Save", exact=True).click()
+    )
+    assert NewsletterTestGroup.objects.get().name == "Comms team"
+
+    officer_ui.goto(f"/admin/declaration/newsletterissue/{issue.pk}/change/")
+    officer_ui.page.get_by_label("Send a test to").select_option(label="Comms team (2 people)")
+    officer_ui.follow(lambda: officer_ui.page.get_by_role("button", name="Send a test").click())
+    assert "A test of this issue was sent to Comms team" in (
+        officer_ui.page.locator(".messagelist").inner_text()
+    )
+
+    assert wait_until(lambda: smtp_sink.count() == 2, timeout=30), smtp_sink.received
+    [received] = [
+        received for received in smtp_sink.received if received.recipients == [reader.email]
+    ]
+    assert received.subject == "TEST: Round 5 is open"
+    message = received.message
+    text = message.get_body(preferencelist=("plain",)).get_content()
+    link = re.search(r"Unsubscribe: (http://\S+/newsletter/unsubscribe/\S+/)", text)
+    assert link, text
+    assert str(message["List-Unsubscribe"]).strip().startswith(f"<{link.group(1)}>")
+    assert link.group(1).startswith(live_server.url)
+
+    subscriber_ui.goto(link.group(1).removeprefix(live_server.url))
+    heading = "Unsubscribe from the Local Digital newsletter"
+    assert subscriber_ui.page.get_by_role("heading", name=heading).is_visible()
+    assert reader.email in subscriber_ui.page.locator("main").inner_text()
+    subscriber_ui.follow(
+        lambda: subscriber_ui.page.get_by_role("button", name="Unsubscribe").click()
+    )
+    assert subscriber_ui.path() == "/newsletter/unsubscribed/"
+    assert subscriber_ui.page.get_by_role("heading", name="You have unsubscribed").is_visible()
+    assert Subscriber.objects.get(pk=reader.pk).status == SubscriberStatus.UNSUBSCRIBED
+
+    issue.refresh_from_db()
+    assert (issue.status, issue.recipient_count) == (IssueStatus.DRAFT, 0)
+    assert sorted(recipient for r in smtp_sink.received for recipient in r.recipients) == [
+        "digital.comms@communities.gov.uk",
+        "press.office@communities.gov.uk",
+    ]

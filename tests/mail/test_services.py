@@ -23,6 +23,8 @@ from localdigital.mail.models import (
     message_id_for,
 )
 from localdigital.mail.services import SendOutcome
+from localdigital.mail.services import outbox as outbox_services
+from localdigital.mail.signals import emails_finished
 from tests.accounts.factories import UserFactory
 from tests.fixtures.worker import free_port
 
@@ -32,6 +34,15 @@ pytestmark = pytest.mark.django_db
 
 ATEXT = r"[A-Za-z0-9!#$%&'*+\-/=?^_`{|}~]+"
 RFC_5322_MSG_ID = re.compile(rf"<{ATEXT}(\.{ATEXT})*@{ATEXT}(\.{ATEXT})*>")
+
+
+def sends_queued(callbacks: list[Any]) -> int:
+    """Return how many of the on-commit callbacks queue sends (others tell that emails
+    finished)."""
+    return sum(
+        getattr(callback, "func", None) is outbox_services._emails_send_later
+        for callback in callbacks
+    )
 
 
 def queue_welcome(key: str = "tests.welcome.1", **overrides: Any) -> OutgoingEmail:
@@ -88,7 +99,7 @@ class TestEmailQueue:
             queued = queue_welcome(headers={"List-Unsubscribe": "<https://example.org/u>"})
             assert queued.status == EmailStatus.QUEUED
             assert mailoutbox == []
-        assert len(callbacks) == 1
+        assert sends_queued(callbacks) == 1
         queued.refresh_from_db()
         assert queued.status == EmailStatus.SENT
         assert queued.message_id == "<tests.welcome.1@localdigital.gov.uk>"
@@ -106,7 +117,7 @@ class TestEmailQueue:
             second = queue_welcome(subject="A different subject")
         assert first.pk == second.pk
         assert OutgoingEmail.objects.count() == 1
-        assert len(callbacks) == 1
+        assert sends_queued(callbacks) == 1
         assert len(mailoutbox) == 1
 
     def test_writes_and_sends_nothing_when_the_callers_transaction_rolls_back(
@@ -309,6 +320,85 @@ class TestEmailSend:
         assert mailoutbox == []
 
 
+@pytest.fixture
+def finished() -> Any:
+    """Record each ``emails_finished`` signal's email ids, in order."""
+    calls: list[list[int]] = []
+
+    def record(sender: object, email_ids: list[int], **kwargs: object) -> None:
+        calls.append(list(email_ids))
+
+    emails_finished.connect(record, weak=False, dispatch_uid="tests.record_finished")
+    yield calls
+    emails_finished.disconnect(dispatch_uid="tests.record_finished")
+
+
+class TestEmailsFinished:
+    """The outbox tells whoever follows its emails (a newsletter issue) when they finish,
+    without knowing who that is: it imports no domain app."""
+
+    def test_tells_once_an_email_is_sent_and_that_is_committed(
+        self, finished, django_capture_on_commit_callbacks, mailoutbox
+    ):
+        queued = OutgoingEmailFactory()
+        with django_capture_on_commit_callbacks() as callbacks:
+            services.email_send(email_id=queued.pk)
+        assert finished == []
+        for callback in callbacks:
+            callback()
+        assert finished == [[queued.pk]]
+
+    def test_tells_when_an_email_fails_for_good_or_its_recipient_is_suppressed(
+        self, finished, django_capture_on_commit_callbacks, smtp_settings
+    ):
+        refused = OutgoingEmailFactory(recipient="nobody@borsetshire.gov.uk")
+        smtp_settings.replies["nobody@borsetshire.gov.uk"] = "550 5.1.1 No such user"
+        SuppressionFactory(email="bounced@borsetshire.gov.uk")
+        suppressed = OutgoingEmailFactory(recipient="bounced@borsetshire.gov.uk")
+        with django_capture_on_commit_callbacks(execute=True):
+            services.email_send(email_id=refused.pk)
+            services.email_send(email_id=suppressed.pk)
+        assert finished == [[refused.pk], [suppressed.pk]]
+
+    def test_says_nothing_of_an_email_to_try_again_or_left_alone(
+        self, finished, django_capture_on_commit_callbacks, smtp_settings, mailoutbox
+    ):
+        deferred = OutgoingEmailFactory(recipient="busy@borsetshire.gov.uk")
+        smtp_settings.replies["busy@borsetshire.gov.uk"] = "451 4.3.0 Try again later"
+        with django_capture_on_commit_callbacks(execute=True):
+            assert services.email_send(email_id=deferred.pk).outcome == SendOutcome.RETRY
+            assert services.email_send(email_id=deferred.pk).outcome == SendOutcome.NOT_DUE
+            assert services.email_send(email_id=0).outcome == SendOutcome.MISSING
+        assert finished == []
+
+    def test_tells_once_for_a_chunk_of_newsletter_email(
+        self, finished, django_capture_on_commit_callbacks, settings, mailoutbox
+    ):
+        settings.MAIL_NEWSLETTER_RATE_PER_MINUTE = 0
+        emails = OutgoingEmailFactory.create_batch(3, stream=Stream.NEWSLETTER)
+        ids = [email.pk for email in emails]
+        with django_capture_on_commit_callbacks(execute=True):
+            services.emails_send_chunk(email_ids=ids, hand_back=lambda rest: None)
+        assert finished == [ids]
+
+    def test_a_receiver_that_fails_neither_undoes_the_send_nor_stops_the_others(
+        self, finished, django_capture_on_commit_callbacks, mailoutbox, caplog
+    ):
+        def broken(sender: object, **kwargs: object) -> None:
+            raise DatabaseError("the receiver's database is unavailable")
+
+        emails_finished.connect(broken, weak=False, dispatch_uid="tests.broken_receiver")
+        try:
+            queued = OutgoingEmailFactory()
+            with django_capture_on_commit_callbacks(execute=True):
+                assert services.email_send(email_id=queued.pk).outcome == SendOutcome.SENT
+        finally:
+            emails_finished.disconnect(dispatch_uid="tests.broken_receiver")
+        assert OutgoingEmail.objects.get().status == EmailStatus.SENT
+        assert finished == [[queued.pk]]
+        assert "failed on finished emails" in caplog.text
+
+
 class TestSensitiveEmailSend:
     def test_sends_the_secret_then_removes_it_from_the_row_when_the_email_is_sensitive(
         self, mailoutbox
@@ -439,7 +529,7 @@ class TestEmailsRequeueStuck:
         with django_capture_on_commit_callbacks(execute=True) as callbacks:
             services.emails_requeue_stuck(now=run_at)
             assert mailoutbox == []
-        assert len(callbacks) == 1
+        assert sends_queued(callbacks) == 1
         assert sorted(message.to[0] for message in mailoutbox) == sorted(
             outbox[name].recipient for name in ("abandoned", "lost", "due")
         )

@@ -18,6 +18,7 @@ from declaration.models import (
     Membership,
     MembershipRole,
     NewsletterIssue,
+    NewsletterTestGroup,
     Organisation,
     ProjectUpdate,
     Signing,
@@ -382,10 +383,13 @@ class TestSeedDemoSignatories:
         assert any(s.is_organisation_unlisted and not s.possible_duplicate for s in pending)
         assert any(s.possible_duplicate for s in pending)
 
-    def test_adds_confirmed_subscribers_and_a_draft_issue(self):
+    def test_adds_confirmed_subscribers_a_draft_issue_and_a_test_group(self):
         seed_demo()
         assert Subscriber.objects.filter(status=SubscriberStatus.CONFIRMED).count() >= 5
         assert NewsletterIssue.objects.filter(status="draft").count() == 1
+        communications = User.objects.get(groups__name="Communications")
+        group = NewsletterTestGroup.objects.get()
+        assert (group.name, group.recipients) == ("Comms team", [communications.email])
 
 
 LONDON = ZoneInfo("Europe/London")

@@ -33,6 +33,7 @@ from ..models import (
     Suppression,
     message_id_for,
 )
+from ..signals import emails_finished
 from .throttle import throttle_rate_per_minute, throttle_take
 
 if TYPE_CHECKING:
@@ -69,12 +70,21 @@ class SendOutcome(enum.StrEnum):
     MISSING = "missing"
 
 
+# What leaves an email finished: it stays so unless staff retry it.
+FINAL_OUTCOMES = frozenset({SendOutcome.SENT, SendOutcome.FAILED, SendOutcome.SUPPRESSED})
+
+
 @dataclass(frozen=True)
 class SendResult:
     """What one send did; ``retry_at`` is set when a temporary failure should be tried again."""
 
     outcome: SendOutcome
     retry_at: datetime | None = None
+
+    @property
+    def is_final(self) -> bool:
+        """Return whether the email is finished: sent, or failed for good."""
+        return self.outcome in FINAL_OUTCOMES
 
 
 def email_queue(
@@ -131,7 +141,16 @@ def email_send(*, email_id: int, sleep: Callable[[float], object] = time.sleep) 
     A newsletter email takes a token from the newsletter throttle as it is claimed, and
     waits (``sleep``) until the token is due before it goes; transactional email never
     waits. A row left alone takes no token, so repeats of a task cost the throttle nothing.
+
+    Once the email is finished (sent, or failed for good), ``emails_finished`` is sent.
     """
+    result = _email_send(email_id=email_id, sleep=sleep)
+    if result.is_final:
+        _emails_finished_announce([email_id])
+    return result
+
+
+def _email_send(*, email_id: int, sleep: Callable[[float], object]) -> SendResult:
     claimed = _email_claim(email_id=email_id)
     if isinstance(claimed, SendResult):
         return claimed
@@ -151,6 +170,25 @@ def email_send(*, email_id: int, sleep: Callable[[float], object] = time.sleep) 
         return _email_record_error(email_id=email_id, send_error=send_error)
     _email_mark_sent(email=email, provider_reference=provider_reference)
     return SendResult(SendOutcome.SENT)
+
+
+def _emails_finished_announce(email_ids: Sequence[int]) -> None:
+    """Send ``emails_finished`` for the emails, once what finished them is committed."""
+    if email_ids:
+        transaction.on_commit(partial(_emails_finished_send, list(email_ids)))
+
+
+def _emails_finished_send(email_ids: list[int]) -> None:
+    for receiver, response in emails_finished.send_robust(
+        sender=OutgoingEmail, email_ids=email_ids
+    ):
+        if isinstance(response, Exception):
+            logger.error(
+                "%s failed on finished emails %s.",
+                getattr(receiver, "__qualname__", receiver),
+                email_ids,
+                exc_info=response,
+            )
 
 
 def _email_claim(*, email_id: int) -> tuple[OutgoingEmail, float] | SendResult:
@@ -418,6 +456,8 @@ def emails_send_chunk(
     email has waited for the newsletter throttle, the rest of the chunk is given to
     ``hand_back`` (which queues it again) instead of being sent here: a chunk waits for the
     throttle at most once, so it never holds a worker that a transactional email needs.
+
+    One ``emails_finished`` is sent for the emails of the chunk that finished, at its end.
     """
     outcomes: dict[int, SendResult] = {}
     waited = False
@@ -427,14 +467,18 @@ def emails_send_chunk(
         waited = True
         sleep(seconds)
 
+    rest: list[int] = []
     for position, email_id in enumerate(email_ids):
-        outcomes[email_id] = email_send(email_id=email_id, sleep=note_wait)
+        outcomes[email_id] = _email_send(email_id=email_id, sleep=note_wait)
         if waited:
             rest = list(email_ids[position + 1 :])
             if rest:
                 hand_back(rest)
-            return ChunkResult(outcomes=outcomes, handed_back=rest)
-    return ChunkResult(outcomes=outcomes, handed_back=[])
+            break
+    _emails_finished_announce(
+        [email_id for email_id, result in outcomes.items() if result.is_final]
+    )
+    return ChunkResult(outcomes=outcomes, handed_back=rest)
 
 
 def email_retry(*, email_id: int, actor: User) -> OutgoingEmail:

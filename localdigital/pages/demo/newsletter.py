@@ -1,9 +1,10 @@
-"""Demo newsletter: confirmed subscribers from the demo's organisations, and a draft issue."""
+"""Demo newsletter: confirmed subscribers from the demo's organisations, a draft issue, and the
+comms team's test group."""
 
 from __future__ import annotations
 
-from declaration.models import NewsletterIssue, Organisation
-from declaration.services import newsletter
+from declaration.models import NewsletterIssue, NewsletterTestGroup, Organisation
+from declaration.services import newsletter, newsletter_test_groups
 from localdigital.accounts.models import User
 
 DRAFT_SUBJECT = "Local Digital news: Fund round open, and what signatories shipped"
@@ -22,8 +23,12 @@ Read every signatory's updates on the [list of signatories](/signatories/).
 """
 
 
+TEST_GROUP = "Comms team"
+
+
 def seed(*, communications: User) -> list[str]:
-    """Add confirmed subscribers and one draft issue; return what was done, as lines."""
+    """Add confirmed subscribers, one draft issue and the comms team's test group (the
+    Communications user); return what was done, as lines."""
     added = 0
     for organisation in Organisation.objects.filter(signings__status="published").distinct()[:25]:
         added += newsletter.subscribers_import_confirmed(
@@ -37,7 +42,14 @@ def seed(*, communications: User) -> list[str]:
             subject=DRAFT_SUBJECT, body=DRAFT_BODY, created_by=communications
         )
         drafted = 1
+    grouped = 0
+    if not NewsletterTestGroup.objects.filter(name=TEST_GROUP).exists():
+        newsletter_test_groups.newsletter_test_group_create(
+            name=TEST_GROUP, recipients=[communications.email], created_by=communications
+        )
+        grouped = 1
     return [
         f"Newsletter: {added} confirmed subscribers added now; "
-        f"{drafted} draft issue written now, for Communications staff to send from the admin."
+        f"{drafted} draft issue written now, for Communications staff to send from the admin; "
+        f"{grouped} test group ({TEST_GROUP}) made now, to send it to first."
     ]
