@@ -26,6 +26,7 @@ from django.utils import timezone
 from declaration.models import Organisation
 from localdigital.accounts.models import User
 from localdigital.audit.services import audit_record
+from localdigital.formats import time_on_day
 from localdigital.mail.services import email_queue
 
 from .. import formats, rules
@@ -700,7 +701,7 @@ def _submitted_emails_queue(application: Application, *, submitted_by: User, now
         "application": application,
         "round": application.round,
         "answers": application_answers(application=application),
-        "submitted_at": formats.date_and_time(now),
+        "submitted_at": time_on_day(now, weekday=True),
         "submitter": person_name(submitted_by),
         "application_url": site_url("funding:application-detail", application.reference),
     }

@@ -15,9 +15,9 @@ from declaration import selectors as declaration_selectors
 from declaration.models import Organisation
 from declaration.selectors.organisation_admin import organisation_admins_active
 from localdigital.accounts.models import User
+from localdigital.formats import time_on_day
 from localdigital.mail.services import email_queue
 
-from .. import formats
 from ..errors import FundingError, NotPermitted
 from ..models import Round
 
@@ -93,7 +93,7 @@ def partner_admins_tell(
                 "submitter": person_name(submitted_by),
                 "submitter_email": submitted_by.email if submitted_by is not None else "",
                 "feedback_email": settings.FEEDBACK_EMAIL,
-                "submitted_at": formats.date_and_time(submitted_at) if submitted_at else "",
+                "submitted_at": time_on_day(submitted_at, weekday=True) if submitted_at else "",
                 "url": url,
             }
             email_queue(

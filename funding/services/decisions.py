@@ -26,6 +26,7 @@ from declaration import selectors as declaration_selectors
 from localdigital.accounts import groups
 from localdigital.accounts.models import User
 from localdigital.audit.services import audit_record
+from localdigital.formats import time_on_day
 from localdigital.mail.services import email_queue
 from localdigital.queueing import enqueue
 
@@ -361,7 +362,7 @@ def _approval_alert_queue(round: Round) -> None:
                 "funding/email/announcement_held.txt",
                 {
                     "round": round,
-                    "announced_at": formats.date_and_time(round.decisions_announced_at)
+                    "announced_at": time_on_day(round.decisions_announced_at, weekday=True)
                     if round.decisions_announced_at
                     else "",
                     "round_url": site_url("admin:funding_round_change", round.pk),

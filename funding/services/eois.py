@@ -16,6 +16,7 @@ from django.utils import timezone
 from declaration.models import Organisation
 from localdigital.accounts.models import User
 from localdigital.audit.services import audit_record
+from localdigital.formats import time_on_day
 from localdigital.mail.services import email_queue
 
 from .. import formats, rules
@@ -284,7 +285,7 @@ def eoi_submit(
             "eoi": eoi,
             "round": eoi.round,
             "partners": [p.organisation.name for p in eoi.partners.select_related("organisation")],
-            "submitted_at": formats.date_and_time(now),
+            "submitted_at": time_on_day(now, weekday=True),
             "estimated_cost": formats.money(eoi.estimated_cost),
             "eoi_url": site_url("funding:eoi-detail", eoi.reference),
             "submitter": person_name(submitted_by),

@@ -4,6 +4,7 @@ and withdrawing, under each of the round's rules."""
 from __future__ import annotations
 
 import datetime
+import zoneinfo
 from decimal import Decimal
 
 import pytest
@@ -238,6 +239,21 @@ class TestEoiSubmit:
         assert eoi.reference in email.subject
         assert eoi.title in email.body_text
         assert AuditEvent.objects.filter(verb="funding.eoi.submitted").exists()
+
+    def test_the_copy_says_when_it_was_submitted_the_gov_uk_way_even_just_after_midnight(self):
+        """A submission time is not a deadline: half a minute past midnight is "midnight" on
+        that day, never "11:59pm" the day before."""
+        eoi = EoiFactory(partners=[SignatoryFactory()])
+        tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+        now = datetime.datetime.combine(
+            tomorrow, datetime.time(0, 0, 30), tzinfo=zoneinfo.ZoneInfo("Europe/London")
+        )
+
+        services.eoi_submit(eoi=eoi, submitted_by=eoi.created_by, now=now)
+
+        body = OutgoingEmail.objects.get(recipient=eoi.created_by.email).body_text
+        assert f"midnight on {tomorrow:%A} {tomorrow.day} {tomorrow:%B %Y}" in body
+        assert "11:59pm" not in body
 
     def test_refuses_too_few_organisations_naming_the_rule(self):
         eoi = EoiFactory(round=RoundFactory(eoi_open=True, min_participants=3))

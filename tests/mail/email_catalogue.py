@@ -284,10 +284,14 @@ def newsletter_manage_link() -> None:
 
 @scenario
 def eoi_submitted() -> None:
+    """The copy to the submitter, and the note to each partner organisation's admins."""
     from funding.services.eois import eoi_submit
+    from tests.declaration.factories import MembershipFactory
     from tests.funding.factories import EoiFactory, SignatoryFactory
 
-    eoi = EoiFactory.create(partners=[SignatoryFactory.create()])
+    partner = SignatoryFactory.create()
+    MembershipFactory.create(organisation=partner, admin=True)
+    eoi = EoiFactory.create(partners=[partner])
     eoi_submit(eoi=eoi, submitted_by=eoi.created_by)
 
 
