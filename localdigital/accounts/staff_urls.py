@@ -5,7 +5,6 @@ There is deliberately no route to turn two factors off.
 """
 
 from django.urls import path
-from two_factor import views as two_factor
 
 from .decorators import staff_required
 from .views import (
@@ -13,13 +12,14 @@ from .views import (
     StaffLoginView,
     StaffQRCodeView,
     StaffSetupCompleteView,
+    StaffSetupView,
 )
 
 app_name = "two_factor"
 
 urlpatterns = [
     path("sign-in/", StaffLoginView.as_view(), name="login"),
-    path("two-factor/setup/", staff_required(two_factor.SetupView.as_view()), name="setup"),
+    path("two-factor/setup/", staff_required(StaffSetupView.as_view()), name="setup"),
     path("two-factor/qrcode/", staff_required(StaffQRCodeView.as_view()), name="qr"),
     path(
         "two-factor/setup/complete/",

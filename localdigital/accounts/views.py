@@ -18,10 +18,16 @@ from two_factor.views import (
     LoginView,
     QRGeneratorView,
     SetupCompleteView,
+    SetupView,
 )
 
 from . import services
-from .forms import SignInForm
+from .forms import (
+    SignInForm,
+    StaffAuthenticatorSetupForm,
+    StaffBackupCodeForm,
+    StaffCodeForm,
+)
 from .ratelimit import is_limited
 
 TOO_MANY_FOR_EMAIL = (
@@ -137,7 +143,19 @@ def sign_out(request: HttpRequest) -> HttpResponse:
 
 
 class StaffLoginView(LoginView):
-    """Staff sign-in: a password, then a code. Password attempts are limited."""
+    """Staff sign-in: a password, then a code. Password attempts are limited.
+
+    The code is asked for as "Code from your authenticator app" (or "Backup code"), in the
+    project's forms, never the library's "Token".
+    """
+
+    def get_form_list(self) -> Any:
+        form_list = super().get_form_list()
+        staff_forms = {self.TOKEN_STEP: StaffCodeForm, self.BACKUP_STEP: StaffBackupCodeForm}
+        for step, form in staff_forms.items():
+            if step in form_list:
+                form_list[step] = form
+        return form_list
 
     def post(self, *args: Any, **kwargs: Any) -> HttpResponse:
         request = self.request
@@ -161,6 +179,16 @@ class StaffLoginView(LoginView):
                 response.status_code = 429
                 return response
         return super().post(*args, **kwargs)
+
+
+class StaffSetupView(SetupView):
+    """Set up an authenticator app, asking for "Code from your authenticator app"."""
+
+    def get_form_list(self) -> Any:
+        form_list = super().get_form_list()
+        if "generator" in form_list:
+            form_list["generator"] = StaffAuthenticatorSetupForm
+        return form_list
 
 
 class StaffQRCodeView(QRGeneratorView):

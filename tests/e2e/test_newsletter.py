@@ -99,7 +99,7 @@ def test_staff_follow_an_issue_sending_without_reloading_the_page(ui, settings):
     ui.page.get_by_label("Email address").fill("comms@communities.gov.uk")
     ui.page.get_by_label("Password").fill("correct horse battery")
     ui.follow(lambda: ui.page.get_by_role("button", name="Continue").click())
-    ui.page.get_by_label("Token").fill(f"{totp(device.bin_key):06d}")
+    ui.page.get_by_label("Code from your authenticator app").fill(f"{totp(device.bin_key):06d}")
     ui.follow(lambda: ui.page.get_by_role("button", name="Sign in").click())
     ui.goto(f"/admin/declaration/newsletterissue/{issue.pk}/preview/")
     heading = ui.page.get_by_role("heading", name="Round 5 of the Local Digital Fund is open")
