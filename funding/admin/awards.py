@@ -122,7 +122,7 @@ class InstalmentInline(admin.TabularInline):
         # The change page is one form, so the button sends it to the payment's own address.
         return format_html(
             '<button type="submit" class="button" formaction="{}" formnovalidate>Mark paid'
-            '<span class="visually-hidden">: the instalment of {} due {}</span></button>',
+            '<span class="visually-hidden"> the instalment of {} due {}</span></button>',
             reverse(
                 "admin:funding_award_instalment_pay", args=[instalment.award_id, instalment.pk]
             ),
