@@ -60,7 +60,7 @@ class TestRunEach:
             ran.append(name)
 
         changed = admin_actions.run_each(
-            screen,  # type: ignore[arg-type]
+            screen,
             RequestFactory().post("/"),
             ["Hull", "Leeds"],
             run,
@@ -83,7 +83,7 @@ class TestRunEach:
 
         with pytest.raises(ValueError, match="Hull"):
             admin_actions.run_each(
-                StaffScreen(),  # type: ignore[arg-type]
+                StaffScreen(),
                 RequestFactory().post("/"),
                 ["Hull"],
                 run,

@@ -69,23 +69,23 @@ class Demo:
     draft cohort whose sessions are edited in place, and so on."""
 
     def __init__(self, superuser: User) -> None:
-        DeclarationVersionFactory(number=1)
-        borsetshire = SignatoryFactory(
+        DeclarationVersionFactory.create(number=1)
+        borsetshire = SignatoryFactory.create(
             name="Borsetshire County Council", slug="borsetshire", region="South West"
         )
-        borchester = SignatoryFactory(name="Borchester City Council", slug="borchester")
-        OrganisationFactory(name="Felpersham Council", slug="felpersham", region="")
-        MembershipFactory(organisation=borsetshire, admin=True)
-        MembershipFactory(organisation=borchester, pending=True)
-        self.pending_signing = SigningFactory(
+        borchester = SignatoryFactory.create(name="Borchester City Council", slug="borchester")
+        OrganisationFactory.create(name="Felpersham Council", slug="felpersham", region="")
+        MembershipFactory.create(organisation=borsetshire, admin=True)
+        MembershipFactory.create(organisation=borchester, pending=True)
+        self.pending_signing = SigningFactory.create(
             submitted=True, unlisted=True, domain_mismatch=True, possible_duplicate=True
         )
-        ProjectUpdateFactory(signing=borsetshire.signings.get())
-        self.issue = NewsletterIssueFactory(subject="Round 5 is open")
-        SubscriberFactory()
+        ProjectUpdateFactory.create(signing=borsetshire.signings.get())
+        self.issue = NewsletterIssueFactory.create(subject="Round 5 is open")
+        SubscriberFactory.create()
 
         # The Fund: a round with an EOI stage, its criteria and published questions.
-        self.round = RoundFactory(
+        self.round = RoundFactory.create(
             name="Round 5",
             slug="round-5",
             number=5,
@@ -93,25 +93,27 @@ class Demo:
             phases={Phase.DISCOVERY: 80000, Phase.ALPHA: 350000, Phase.BETA: None},
         )
         for position, name in enumerate(["User need", "Reuse and openness"]):
-            CriterionFactory(round=self.round, name=name, weight=50, position=position)
-        RoundQuestionFactory(round=self.round)
-        eoi = EoiFactory(
+            CriterionFactory.create(round=self.round, name=name, weight=50, position=position)
+        RoundQuestionFactory.create(round=self.round)
+        eoi = EoiFactory.create(
             round=self.round,
             lead_organisation=borsetshire,
             submitted=True,
             title="Reporting a missed bin collection online",
             problem="Residents phone us when their bin collection is missed.",
         )
-        EoiFactory(
+        EoiFactory.create(
             round=self.round,
             lead_organisation=borchester,
             submitted=True,
             title="Missed bin collections, reported once",
             problem="Crews cannot see reports of missed bin collections.",
         )
-        EoiFactory(
+        EoiFactory.create(
             round=self.round,
-            lead_organisation=SignatoryFactory(name="Ambridge Parish Council", slug="ambridge"),
+            lead_organisation=SignatoryFactory.create(
+                name="Ambridge Parish Council", slug="ambridge"
+            ),
             submitted=True,
             title="Potholes mapped by residents",
             problem="Highways teams find out about potholes weeks late.",
@@ -130,40 +132,42 @@ class Demo:
 
         # A round closed for assessment: an application with two assessments in, one of
         # them the superuser's own.
-        closed = RoundFactory(name="Round 4", slug="round-4", number=4, closed=True)
-        criterion = CriterionFactory(round=closed, name="Impact", weight=100)
-        self.application = ApplicationFactory(
+        closed = RoundFactory.create(name="Round 4", slug="round-4", number=4, closed=True)
+        criterion = CriterionFactory.create(round=closed, name="Impact", weight=100)
+        self.application = ApplicationFactory.create(
             submitted=True, round=closed, lead_organisation=borsetshire
         )
-        ApplicationPartnerFactory(
+        ApplicationPartnerFactory.create(
             application=self.application, organisation=borchester, confirmed=True
         )
-        AssessmentFactory(application=self.application, submitted=True, scores={criterion: 3})
-        self.assessment = AssessmentFactory(
+        AssessmentFactory.create(
+            application=self.application, submitted=True, scores={criterion: 3}
+        )
+        self.assessment = AssessmentFactory.create(
             application=self.application, assessor=superuser, scoring=True
         )
 
         # A funded project with its payment schedule, progress and outputs.
-        award = AwardFactory(accepted=True, application__lead_organisation=borchester)
-        InstalmentFactory(award=award, amount=Decimal(30000), due_on=timezone.localdate())
-        ProgressUpdateFactory(award=award)
+        award = AwardFactory.create(accepted=True, application__lead_organisation=borchester)
+        InstalmentFactory.create(award=award, amount=Decimal(30000), due_on=timezone.localdate())
+        ProgressUpdateFactory.create(award=award)
 
         # Training: a draft cohort first (its sessions are edited on its page), then an
         # open one with people on it, and one that has run.
-        course = CourseFactory(title="Digital leadership for senior managers")
-        CohortFactory(course=course, draft=True)
-        self.cohort = CohortFactory(course=course, name="Spring", reserved=True)
-        self.enrolment = EnrolmentFactory(cohort=self.cohort, organisation=borsetshire)
-        EnrolmentFactory(
+        course = CourseFactory.create(title="Digital leadership for senior managers")
+        CohortFactory.create(course=course, draft=True)
+        self.cohort = CohortFactory.create(course=course, name="Spring", reserved=True)
+        self.enrolment = EnrolmentFactory.create(cohort=self.cohort, organisation=borsetshire)
+        EnrolmentFactory.create(
             cohort=self.cohort, organisation=borchester, waiting=True, waiting_position=1
         )
-        past = CohortFactory(course=course, name="Last winter", past=True)
-        AttendanceFactory(enrolment=EnrolmentFactory(cohort=past, completed=True))
+        past = CohortFactory.create(course=course, name="Last winter", past=True)
+        AttendanceFactory.create(enrolment=EnrolmentFactory.create(cohort=past, completed=True))
         self.session = self.cohort.sessions.order_by("starts_at").first()
         self.past_session = past.sessions.order_by("starts_at").first()
 
-        OutgoingEmailFactory(sent=True)
-        SuppressionFactory()
+        OutgoingEmailFactory.create(sent=True)
+        SuppressionFactory.create()
         audit_record(actor=superuser, verb="declaration.signing.published", target=borsetshire)
         StaticDevice.objects.create(user=superuser, name="backup")
 
@@ -180,7 +184,7 @@ def action_page(ui: CheckedPage, changelist: str, row: str, action: str, title: 
 
 @pytest.fixture
 def superuser() -> User:
-    return UserFactory(email=SUPERUSER, staff=True, is_superuser=True, full_name="Ade Admin")
+    return UserFactory.create(email=SUPERUSER, staff=True, is_superuser=True, full_name="Ade Admin")
 
 
 @pytest.fixture
