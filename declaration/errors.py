@@ -1,7 +1,9 @@
 """Errors the declaration app's services raise. Views turn them into GOV.UK error messages."""
 
+from localdigital.errors import DomainError
 
-class DeclarationError(Exception):
+
+class DeclarationError(DomainError):
     """Something the rules of the Declaration do not allow; the message says what."""
 
 

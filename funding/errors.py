@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from localdigital.errors import DomainError
 
-class FundingError(Exception):
+
+class FundingError(DomainError):
     """Something the rules of the Fund do not allow; the message says what."""
 
 

@@ -1,7 +1,10 @@
-"""Admin actions that ask for input, then run a service on each object selected.
+"""Admin actions that ask for input, then run a service on each object selected, and what
+the admin does with a service's refusal.
 
 Every domain's staff screens use these: the Fund's and Training's ``admin/common.py`` bind
-them to their own template and their own domain error. This module knows no domain.
+them to their own template. A refusal is any domain's ``DomainError``: an action tells staff
+of each (``run_each``), and the admin site turns one that no screen caught into a message on
+the page (``refusal_response``), never a server error. This module knows no domain.
 """
 
 from __future__ import annotations
@@ -13,8 +16,11 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.db import models
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponseRedirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
+
+from localdigital.errors import DomainError
 
 Obj = TypeVar("Obj", bound=models.Model)
 
@@ -70,16 +76,17 @@ def run_each(
     objects: Iterable[Obj],
     run: Callable[[Obj], object],
     *,
-    refusals: tuple[type[Exception], ...],
     label: Callable[[Obj], str],
     done: str,
     refused: str,
     describe: Callable[[Obj, Any], str] | None = None,
+    refusals: tuple[type[Exception], ...] = (DomainError,),
 ) -> list[Obj]:
     """Run the service on each object; tell staff what it did (``done``, formatted with a
     description of each object changed: its label, or ``describe(object, result)``) and
     what it refused (``refused``, then each label and the service's reason, for each of
-    the ``refusals`` it raised). Return the objects changed."""
+    the ``refusals`` it raised: any domain's, unless told otherwise). Return the objects
+    changed."""
     changed: list[Obj] = []
     described: list[str] = []
     problems: list[str] = []
@@ -96,3 +103,18 @@ def run_each(
     if problems:
         modeladmin.message_user(request, f"{refused} " + "; ".join(problems), messages.ERROR)
     return changed
+
+
+def refusal_response(request: HttpRequest, error: DomainError) -> HttpResponseRedirect:
+    """Return where staff go when a service refused what a staff page asked, and no screen
+    caught it: the same page, with the service's reason, or for a page that refused to show
+    (a GET, which would refuse again), the admin's home page.
+
+    Staff read "Nothing was changed": the admin saves a form and deletes in one transaction,
+    which the refusal rolls back, and an action on several objects catches each refusal
+    (``run_each``) or runs in one transaction.
+    """
+    messages.error(request, f"Nothing was changed. {error}")
+    if request.method == "POST":
+        return HttpResponseRedirect(request.get_full_path())
+    return HttpResponseRedirect(reverse("admin:index"))

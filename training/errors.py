@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from localdigital.errors import DomainError
 
-class TrainingError(Exception):
+
+class TrainingError(DomainError):
     """Something the rules of the training programme do not allow; the message says what."""
 
 

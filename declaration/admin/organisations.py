@@ -6,11 +6,12 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
-from django.db import models
+from django.db import models, transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 
 from declaration import selectors, services
+from declaration.errors import DeclarationError
 from declaration.models import Membership, MembershipRole, Organisation
 from declaration.selectors import work_queue
 from localdigital.accounts import selectors as account_selectors
@@ -294,14 +295,17 @@ class MembershipAdmin(admin.ModelAdmin):
         services.membership_remove(membership=obj, removed_by=request_staff_user(request))
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Membership]) -> None:
-        for membership in queryset:
-            services.membership_remove(
-                membership=membership, removed_by=request_staff_user(request)
-            )
+        # All or none: a refusal of one (the last admin leaving) removes nobody, as the
+        # admin's message then says.
+        with transaction.atomic():
+            for membership in queryset:
+                services.membership_remove(
+                    membership=membership, removed_by=request_staff_user(request)
+                )
 
     @admin.action(description="Approve selected members", permissions=["change"])
     def approve(self, request: HttpRequest, queryset: QuerySet[Membership]) -> None:
-        approved = 0
+        approved, refused = 0, []
         for membership in queryset:
             try:
                 services.membership_approve(
@@ -309,8 +313,12 @@ class MembershipAdmin(admin.ModelAdmin):
                 )
             except services.MembershipAlreadyApprovedError:
                 continue
+            except DeclarationError as error:
+                refused.append(str(error))
+                continue
             approved += 1
         self.message_user(request, f"Approved {_members(approved)}.", messages.SUCCESS)
+        _refusals_tell(self, request, refused)
 
     @admin.action(description="Make selected members organisation admins", permissions=["change"])
     def make_admin(self, request: HttpRequest, queryset: QuerySet[Membership]) -> None:
@@ -323,14 +331,17 @@ class MembershipAdmin(admin.ModelAdmin):
     def _role_set(
         self, request: HttpRequest, queryset: QuerySet[Membership], *, role: MembershipRole
     ) -> None:
-        changed, refused = 0, []
+        changed, not_approved, refused = 0, [], []
         for membership in queryset:
             try:
                 updated = services.membership_role_set(
                     membership=membership, role=role, changed_by=request_staff_user(request)
                 )
             except services.MembershipNotApprovedError:
-                refused.append(str(membership))
+                not_approved.append(str(membership))
+                continue
+            except DeclarationError as error:
+                refused.append(str(error))
                 continue
             changed += membership.role != updated.role
         self.message_user(
@@ -338,13 +349,20 @@ class MembershipAdmin(admin.ModelAdmin):
             f"Changed the role of {_members(changed)} to {role.label.lower()}.",
             messages.SUCCESS,
         )
-        if refused:
+        if not_approved:
             self.message_user(
                 request,
-                f"Approve these members before making them admins: {', '.join(refused)}.",
+                f"Approve these members before making them admins: {', '.join(not_approved)}.",
                 messages.WARNING,
             )
+        _refusals_tell(self, request, refused)
 
 
 def _members(count: int) -> str:
     return f"{count} member" if count == 1 else f"{count} members"
+
+
+def _refusals_tell(modeladmin: admin.ModelAdmin, request: HttpRequest, refused: list[str]) -> None:
+    """Tell staff each change a service refused, in the service's words."""
+    if refused:
+        modeladmin.message_user(request, "Not changed: " + " ".join(refused), messages.ERROR)

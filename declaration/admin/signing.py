@@ -17,7 +17,10 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
+from django.templatetags.static import static
 from django.urls import URLPattern, path, reverse
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from django.utils.translation import ngettext
 
 from declaration.errors import DeclarationError
@@ -84,6 +87,37 @@ class RegisterListFilter(admin.SimpleListFilter):
         if self.value() == "yes":
             return queryset.exclude(unlisted)
         return queryset
+
+
+class EmailDomainListFilter(admin.SimpleListFilter):
+    """Whether the signer's email domain is one of the organisation's, in words."""
+
+    title = "email domain"
+    parameter_name = "email_domain"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [("mismatch", "Does not match"), ("match", "Matches")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        if self.value() == "mismatch":
+            return queryset.filter(domain_mismatch=True)
+        if self.value() == "match":
+            return queryset.filter(domain_mismatch=False, submitted_at__isnull=False)
+        return queryset
+
+
+def _is_checked(signing: Signing) -> bool:
+    """Return whether the checks were made: on submission, which an imported signing skips."""
+    return signing.submitted_at is not None and signing.signer_id is not None
+
+
+def _check_failed(words: str) -> SafeString:
+    """Return a check that failed as a warning icon, then what is wrong in words."""
+    return format_html(
+        '<img src="{}" alt="" width="14" height="14"> {}',
+        static("admin/img/icon-alert.svg"),
+        words,
+    )
 
 
 class ReasonForm(forms.Form):
@@ -160,15 +194,15 @@ class SigningAdmin(admin.ModelAdmin):
         "status",
         "signed_on",
         "submitted_at",
-        "domain_mismatch",
-        "is_organisation_unlisted",
-        "possible_duplicate",
+        "email_domain_check",
+        "register_check",
+        "duplicate_check",
         "co_publisher",
     ]
     list_display_links = ["reference", "organisation_name"]
     list_filter = [
         SigningStatusFilter,
-        "domain_mismatch",
+        EmailDomainListFilter,
         RegisterListFilter,
         "possible_duplicate",
         "co_publisher",
@@ -205,9 +239,9 @@ class SigningAdmin(admin.ModelAdmin):
             "Checks",
             {
                 "fields": [
-                    "domain_mismatch",
-                    "is_organisation_unlisted",
-                    "possible_duplicate",
+                    "email_domain_detail",
+                    "register_check",
+                    "duplicate_check",
                     "similar_names",
                 ]
             },
@@ -283,9 +317,52 @@ class SigningAdmin(admin.ModelAdmin):
     def organisation_name(self, signing: Signing) -> str:
         return signing.organisation_name
 
-    @admin.display(boolean=True, description="not in the register")
-    def is_organisation_unlisted(self, signing: Signing) -> bool:
-        return signing.is_organisation_unlisted
+    # The checks made when the signing was submitted. Each says in words what it found; one
+    # that failed is something for staff to check, so it has a warning icon, never a tick.
+
+    @admin.display(description="email domain", ordering="domain_mismatch")
+    def email_domain_check(self, signing: Signing) -> SafeString | str:
+        if not _is_checked(signing):
+            return "Not checked"
+        return _check_failed("Does not match") if signing.domain_mismatch else "Matches"
+
+    @admin.display(description="email domain")
+    def email_domain_detail(self, signing: Signing) -> SafeString | str:
+        """Whether the signer's email is at one of the organisation's domains, and which."""
+        if signing.status == SigningStatus.DRAFT:
+            return "Not checked yet: it is checked when the signer submits"
+        if not _is_checked(signing):
+            return "Not checked: the signing was not submitted online"
+        assert signing.signer is not None
+        email = signing.signer.email
+        organisation = signing.organisation
+        if organisation is None:
+            return _check_failed(
+                f"Does not match: the organisation is not in the register, so it has no "
+                f"email domains to check the signer's email, {email}, against."
+            )
+        domains = ", ".join(organisation.email_domains) or "none recorded"
+        if signing.domain_mismatch:
+            return _check_failed(
+                f"Does not match: the signer's email, {email}, is not at one of "
+                f"{organisation.name}'s email domains ({domains})."
+            )
+        return (
+            f"Matches: the signer's email, {email}, is at one of {organisation.name}'s "
+            f"email domains ({domains})."
+        )
+
+    @admin.display(description="register")
+    def register_check(self, signing: Signing) -> SafeString | str:
+        if signing.is_organisation_unlisted:
+            return _check_failed("Not in the register")
+        return "In the register"
+
+    @admin.display(description="duplicate", ordering="possible_duplicate")
+    def duplicate_check(self, signing: Signing) -> SafeString | str:
+        if signing.possible_duplicate:
+            return _check_failed("Possible duplicate")
+        return "No name like it" if signing.is_organisation_unlisted else "-"
 
     @admin.display(description="signer's email")
     def signer_email(self, signing: Signing) -> str:

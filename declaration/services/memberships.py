@@ -14,6 +14,7 @@ from localdigital.accounts.models import User
 from localdigital.audit.services import audit_record
 from localdigital.mail.services import email_queue
 
+from ..errors import DeclarationError
 from ..models import Membership, MembershipRole, Organisation
 from ..selectors.organisation_admin import (
     organisation_member_is_admin,
@@ -21,7 +22,7 @@ from ..selectors.organisation_admin import (
 )
 
 
-class MembershipError(Exception):
+class MembershipError(DeclarationError):
     """Raised when a change to a membership is not allowed."""
 
 

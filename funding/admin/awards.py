@@ -121,8 +121,8 @@ class InstalmentInline(admin.TabularInline):
             return "Not paid: the offer is not accepted"
         # The change page is one form, so the button sends it to the payment's own address.
         return format_html(
-            '<button type="submit" class="button" formaction="{}" formnovalidate '
-            'aria-label="Mark the instalment of {} due {} paid">Mark paid</button>',
+            '<button type="submit" class="button" formaction="{}" formnovalidate>Mark paid'
+            '<span class="visually-hidden"> the instalment of {} due {}</span></button>',
             reverse(
                 "admin:funding_award_instalment_pay", args=[instalment.award_id, instalment.pk]
             ),

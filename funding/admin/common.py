@@ -1,5 +1,5 @@
 """What the Fund's staff screens share: read-only inlines, and the shared admin actions
-(``localdigital.admin_actions``) bound to the Fund's template and errors."""
+(``localdigital.admin_actions``) bound to the Fund's template."""
 
 from __future__ import annotations
 
@@ -18,8 +18,6 @@ from localdigital import admin_actions
 # Re-exported: the screens take every shared admin helper from here.
 from localdigital.admin_actions import confirmed_data as confirmed_data
 from localdigital.admin_actions import count_of as count_of
-
-from ..errors import FundingError
 
 Obj = TypeVar("Obj", bound=models.Model)
 
@@ -107,13 +105,12 @@ def run_each(
     describe: Callable[[Obj, Any], str] | None = None,
 ) -> list[Obj]:
     """Run the service on each object, as ``admin_actions.run_each`` does, telling staff of
-    each ``FundingError`` it raised."""
+    each refusal it raised."""
     return admin_actions.run_each(
         modeladmin,
         request,
         objects,
         run,
-        refusals=(FundingError,),
         label=label,
         done=done,
         refused=refused,

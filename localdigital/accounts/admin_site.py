@@ -6,6 +6,7 @@ queue that ``localdigital.pages`` composes from every domain: the platform knows
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -17,6 +18,9 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from two_factor.admin import AdminSiteOTPRequired
 
+from localdigital.admin_actions import refusal_response
+from localdigital.errors import DomainError
+
 from . import selectors
 
 
@@ -24,7 +28,8 @@ class StaffAdminSite(AdminSiteOTPRequired):
     """Admin for staff who have signed in with a password and their authenticator app.
 
     A staff member without a confirmed device is sent to set one up; every other visitor
-    without a verified session is sent to the staff sign-in page.
+    without a verified session is sent to the staff sign-in page. A service's refusal that no
+    screen caught ends in a message on the page, never a server error.
     """
 
     site_header = "Local Digital administration"
@@ -52,6 +57,19 @@ class StaffAdminSite(AdminSiteOTPRequired):
         return super().has_permission(request) and selectors.session_is_password_sign_in(
             request=request
         )
+
+    def admin_view(self, view: Callable[..., HttpResponse], cacheable: bool = False) -> Any:
+        """Wrap every admin page, the models' own and each custom one, so that any domain's
+        refusal becomes a message for staff (``admin_actions.refusal_response``)."""
+
+        @functools.wraps(view)
+        def refusals_told(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            try:
+                return view(request, *args, **kwargs)
+            except DomainError as error:
+                return refusal_response(request, error)
+
+        return super().admin_view(refusals_told, cacheable)
 
     def login(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
         redirect_to = request.POST.get(REDIRECT_FIELD_NAME, request.GET.get(REDIRECT_FIELD_NAME))

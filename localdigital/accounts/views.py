@@ -27,7 +27,12 @@ from two_factor.views.utils import IdempotentSessionWizardView
 from localdigital.http import require_safe_or_post
 
 from . import services
-from .forms import SignInForm
+from .forms import (
+    SignInForm,
+    StaffAuthenticatorSetupForm,
+    StaffBackupCodeForm,
+    StaffCodeForm,
+)
 from .ratelimit import is_limited
 
 TOO_MANY_FOR_EMAIL = (
@@ -209,7 +214,19 @@ class RedirectBetweenStepsMixin(IdempotentSessionWizardView):
 
 
 class StaffLoginView(RedirectBetweenStepsMixin, LoginView):
-    """Staff sign-in: a password, then a code. Password attempts are limited."""
+    """Staff sign-in: a password, then a code. Password attempts are limited.
+
+    The code is asked for as "Code from your authenticator app" (or "Backup code"), in the
+    project's forms, never the library's "Token".
+    """
+
+    def get_form_list(self) -> Any:
+        form_list = super().get_form_list()
+        staff_forms = {self.TOKEN_STEP: StaffCodeForm, self.BACKUP_STEP: StaffBackupCodeForm}
+        for step, form in staff_forms.items():
+            if step in form_list:
+                form_list[step] = form
+        return form_list
 
     def may_resume(self, step: str) -> bool:
         """A code is asked for only within the time allowed after the right password."""
@@ -240,7 +257,14 @@ class StaffLoginView(RedirectBetweenStepsMixin, LoginView):
 
 
 class StaffSetupView(RedirectBetweenStepsMixin, SetupView):
-    """Setting up an authenticator app: what it is for, then the QR code and a code from it."""
+    """Setting up an authenticator app: what it is for, then the QR code and a code from it,
+    asked for as "Code from your authenticator app"."""
+
+    def get_form_list(self) -> Any:
+        form_list = super().get_form_list()
+        if "generator" in form_list:
+            form_list["generator"] = StaffAuthenticatorSetupForm
+        return form_list
 
     def may_resume(self, step: str) -> bool:
         """Someone with an app set up already is sent on, as the library's GET does."""

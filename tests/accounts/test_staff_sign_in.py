@@ -1,5 +1,6 @@
 """Staff reach the admin only with a password and a confirmed TOTP device."""
 
+import re
 from base64 import b32decode
 
 import pytest
@@ -151,6 +152,95 @@ class TestFirstSignIn:
                 {"staff_login_view-current_step": "backup", "backup-otp_token": "abcd1234"},
             )
             assert response.status_code == expected
+
+
+def label_of(page, field_id: str) -> str:
+    """Return the text of the label for ``field_id`` on the page."""
+    found = re.search(rf'<label[^>]*for="{field_id}"[^>]*>(.*?)</label>', page.text, re.S)
+    assert found, f"no label for {field_id}"
+    return " ".join(re.sub(r"<[^>]+>", "", found.group(1)).split())
+
+
+def errors_on(page) -> list[str]:
+    """Return the messages of the page's error summary."""
+    summary = page.text.split("govuk-error-summary__list")[1].split("</ul>")[0]
+    return [" ".join(item.split()) for item in re.findall(r"<a[^>]*>(.*?)</a>", summary, re.S)]
+
+
+class TestTheCodeIsCalledWhatPeopleCallIt:
+    """The authenticator's code is "Code from your authenticator app" wherever it is asked
+    for, never the library's "Token", and so are the messages about it."""
+
+    def test_asks_for_the_code_from_the_authenticator_app_when_signing_in(
+        self, client, staff_with_device
+    ):
+        user, _ = staff_with_device
+
+        page = sign_in_with_password(client, user.email)
+
+        assert label_of(page, "id_token-otp_token") == "Code from your authenticator app"
+        assert "Token" not in page.text
+
+    @pytest.mark.parametrize(
+        ("code", "error"),
+        [
+            ("", "Enter the code from your authenticator app"),
+            ("12ab", "Enter the 6-digit code from your authenticator app"),
+            (
+                "wrong",
+                "The code is not right: enter the code your authenticator app shows now",
+            ),
+        ],
+        ids=["empty", "not 6 digits", "wrong"],
+    )
+    def test_says_what_is_wrong_with_the_code_when_signing_in(
+        self, client, staff_with_device, code, error
+    ):
+        user, device = staff_with_device
+        sign_in_with_password(client, user.email)
+        if code == "wrong":
+            code = f"{(int(code_for(device)) + 1) % 1_000_000:06d}"
+
+        page = client.post(
+            reverse("two_factor:login"),
+            {"staff_login_view-current_step": "token", "token-otp_token": code},
+        )
+
+        assert errors_on(page) == [error]
+        assert "token" not in " ".join(errors_on(page)).lower()
+
+    def test_asks_for_a_backup_code_by_that_name(self, client, staff_with_device):
+        user, _ = staff_with_device
+        StaticDevice.objects.create(user=user, name="backup").token_set.create(token="abcd1234")
+        sign_in_with_password(client, user.email)
+
+        page = client.post(
+            reverse("two_factor:login"),
+            {"staff_login_view-current_step": "token", "wizard_goto_step": "backup"},
+        )
+        wrong = client.post(
+            reverse("two_factor:login"),
+            {"staff_login_view-current_step": "backup", "backup-otp_token": "wrong123"},
+        )
+
+        assert label_of(page, "id_backup-otp_token") == "Backup code"
+        assert errors_on(wrong) == ["The backup code is not right, or it has been used"]
+
+    def test_asks_for_the_code_from_the_authenticator_app_when_setting_up(self, client):
+        user = UserFactory(email="new.officer@communities.gov.uk", staff=True)
+        sign_in_with_password(client, user.email)
+
+        page = client.post(
+            reverse("two_factor:setup"), {"staff_setup_view-current_step": "welcome"}
+        )
+        wrong = client.post(
+            reverse("two_factor:setup"),
+            {"staff_setup_view-current_step": "generator", "generator-token": "000000x"},
+        )
+
+        assert label_of(page, "id_generator-token") == "Code from your authenticator app"
+        assert "Token" not in page.text
+        assert errors_on(wrong) == ["Enter the 6-digit code from your authenticator app"]
 
 
 class TestOnlyAPasswordSessionReachesTheAdmin:

@@ -354,6 +354,72 @@ class TestMembershipAdmin:
         event = AuditEvent.objects.get(verb="declaration.membership.removed")
         assert event.data["user"] == "ada@hull.gov.uk"
 
+    @pytest.fixture
+    def staff_last_admin(self, otp_verified_client_for, hull):
+        """A member of staff who is also the only organisation admin of their council, and a
+        client signed in to the admin as them."""
+        staff = UserFactory(email="ada@hull.gov.uk", staff=True, is_superuser=True)
+        membership = MembershipFactory(organisation=hull, user=staff, admin=True)
+        return membership, otp_verified_client_for(staff)
+
+    def test_tells_staff_and_keeps_the_role_when_they_demote_themselves_as_the_last_admin(
+        self, staff_last_admin
+    ):
+        """The service refuses (an organisation keeps an admin); staff read why, on the list."""
+        membership, client = staff_last_admin
+        other = MembershipFactory(organisation=membership.organisation)
+
+        response = client.post(
+            MEMBERSHIPS,
+            {"action": "make_member", "_selected_action": [membership.pk, other.pk]},
+            follow=True,
+        )
+
+        assert response.status_code == 200
+        membership.refresh_from_db()
+        assert membership.role == MembershipRole.ADMIN
+        text = [str(message) for message in response.context["messages"]]
+        assert any(
+            "Not changed:" in message and "is the only organisation admin" in message
+            for message in text
+        ), text
+        assert not AuditEvent.objects.filter(verb="declaration.membership.role_changed").exists()
+
+    def test_tells_staff_and_keeps_them_when_they_remove_themselves_as_the_last_admin(
+        self, staff_last_admin
+    ):
+        membership, client = staff_last_admin
+
+        response = client.post(
+            reverse("admin:declaration_membership_delete", args=[membership.pk]),
+            {"post": "yes"},
+            follow=True,
+        )
+
+        assert response.status_code == 200
+        assert Membership.objects.filter(pk=membership.pk).exists()
+        assert "is the only organisation admin, so must hand the role over" in response.text
+
+    def test_removes_none_when_one_of_several_selected_is_the_last_admin(self, staff_last_admin):
+        """Removing several is all or nothing, so the message that nothing changed is true."""
+        membership, client = staff_last_admin
+        other = MembershipFactory(organisation=membership.organisation)
+
+        response = client.post(
+            MEMBERSHIPS,
+            {
+                "action": "delete_selected",
+                "_selected_action": [other.pk, membership.pk],
+                "post": "yes",
+            },
+            follow=True,
+        )
+
+        assert response.status_code == 200
+        assert Membership.objects.filter(pk__in=[membership.pk, other.pk]).count() == 2
+        assert "Nothing was changed." in response.text
+        assert "is the only organisation admin" in response.text
+
     def test_changes_nothing_when_staff_post_the_change_form(self, otp_verified_superuser_client):
         """Memberships change only through the audited actions."""
         membership = MembershipFactory()

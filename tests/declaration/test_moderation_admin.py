@@ -92,7 +92,11 @@ class TestSigningList:
         unlisted = SigningFactory(submitted=True, unlisted=True)
         duplicate = SigningFactory(submitted=True, possible_duplicate=True)
 
-        assert listed(client.get(SIGNINGS, {"domain_mismatch__exact": "1"})) == [mismatch]
+        assert listed(client.get(SIGNINGS, {"email_domain": "mismatch"})) == [mismatch]
+        assert set(listed(client.get(SIGNINGS, {"email_domain": "match"}))) == {
+            unlisted,
+            duplicate,
+        }
         assert listed(client.get(SIGNINGS, {"in_register": "no"})) == [unlisted]
         assert set(listed(client.get(SIGNINGS, {"in_register": "yes"}))) == {
             mismatch,
@@ -100,14 +104,31 @@ class TestSigningList:
         }
         assert listed(client.get(SIGNINGS, {"possible_duplicate__exact": "1"})) == [duplicate]
 
-    def test_shows_the_flags_as_columns(self, client):
-        SigningFactory(submitted=True, unlisted=True, domain_mismatch=True)
+    def test_shows_each_check_that_failed_as_a_warning_in_words_and_never_as_a_tick(self, client):
+        """A raised flag is something for staff to check: its column says what is wrong,
+        beside a warning icon. A green tick would read as "all is well"."""
+        SigningFactory(submitted=True, unlisted=True, domain_mismatch=True, possible_duplicate=True)
 
         response = client.get(SIGNINGS)
 
-        for heading in ["Domain mismatch", "Not in the register", "Possible duplicate"]:
-            assert heading in response.text
-        assert response.text.count('alt="True"') == 2
+        for heading in ["Email domain", "Register", "Duplicate"]:
+            assert f">{heading}<" in response.text
+        for words in ["Does not match", "Not in the register", "Possible duplicate"]:
+            assert words in response.text
+        assert response.text.count("icon-alert.svg") == 3
+        assert "icon-yes.svg" not in response.text.split('id="result_list"')[1]
+
+    def test_shows_each_check_that_passed_in_words_without_a_warning(self, client):
+        organisation = OrganisationFactory(email_domains=["hull.gov.uk"])
+        SigningFactory(
+            submitted=True, organisation=organisation, signer=UserFactory(email="a@hull.gov.uk")
+        )
+
+        response = client.get(SIGNINGS)
+
+        for words in ["Matches", "In the register"]:
+            assert words in response.text
+        assert "icon-alert.svg" not in response.text
 
     @pytest.mark.parametrize(
         ("query", "index"),
@@ -190,6 +211,39 @@ class TestSigningDetail:
             assert answer in response.text
         assert 'name="senior_leader_name"' not in response.text
         assert 'name="_save"' not in response.text
+
+    def test_says_plainly_when_the_signers_email_domain_does_not_match(self, client):
+        organisation = OrganisationFactory(name="Hull City Council", email_domains=["hull.gov.uk"])
+        signing = SigningFactory(
+            submitted=True,
+            organisation=organisation,
+            signer=UserFactory(email="ada@example.com"),
+            domain_mismatch=True,
+        )
+
+        response = client.get(reverse("admin:declaration_signing_change", args=[signing.pk]))
+
+        checks = response.text.split(">Checks<")[1].split("</fieldset>")[0]
+        assert "Email domain" in checks
+        assert (
+            "Does not match: the signer&#x27;s email, ada@example.com, is not at one of "
+            "Hull City Council&#x27;s email domains (hull.gov.uk)."
+        ) in checks
+        assert "icon-alert.svg" in checks
+        assert "icon-yes.svg" not in checks
+
+    def test_says_plainly_when_the_signers_email_domain_matches(self, client):
+        organisation = OrganisationFactory(name="Hull City Council", email_domains=["hull.gov.uk"])
+        signing = SigningFactory(
+            submitted=True, organisation=organisation, signer=UserFactory(email="ada@hull.gov.uk")
+        )
+
+        response = client.get(reverse("admin:declaration_signing_change", args=[signing.pk]))
+
+        checks = response.text.split(">Checks<")[1].split("</fieldset>")[0]
+        assert "Matches: the signer&#x27;s email, ada@hull.gov.uk, is at one of" in checks
+        assert "In the register" in checks
+        assert "icon-alert.svg" not in checks
 
     def test_refuses_a_change_to_the_answers(self, client):
         signing = SigningFactory(submitted=True)

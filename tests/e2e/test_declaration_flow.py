@@ -32,7 +32,7 @@ def staff_signs_in(staff_ui, device: TOTPDevice) -> None:
     staff_ui.page.get_by_label("Password").fill(STAFF_PASSWORD)
     staff_ui.follow(lambda: staff_ui.page.get_by_role("button", name="Continue").click())
     code = f"{totp(device.bin_key, step=device.step, t0=device.t0):06d}"
-    staff_ui.page.get_by_label("Token").fill(code)
+    staff_ui.page.get_by_label("Code from your authenticator app").fill(code)
     staff_ui.follow(lambda: staff_ui.page.get_by_role("button", name="Sign in").click())
     assert staff_ui.path() == "/admin/"
 

@@ -100,7 +100,7 @@ def signs_in_to_the_admin(ui: CheckedPage, email: str, device: TOTPDevice) -> No
     ui.page.get_by_label("Email address").fill(email)
     ui.page.get_by_label("Password").fill(STAFF_PASSWORD)
     ui.follow(lambda: ui.page.get_by_role("button", name="Continue").click())
-    ui.page.get_by_label("Token").fill(
+    ui.page.get_by_label("Code from your authenticator app").fill(
         f"{totp(device.bin_key, step=device.step, t0=device.t0):06d}"
     )
     ui.follow(lambda: ui.page.get_by_role("button", name="Sign in").click())

@@ -1,6 +1,10 @@
 """The browser harness itself: it must be able to fail."""
 
 import pytest
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from tests.accounts.factories import UserFactory
+from tests.e2e.test_funding_awards import signs_in_to_the_admin
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -28,3 +32,41 @@ def test_a_page_visited_without_a_check_is_reported(ui):
     with pytest.raises(AssertionError, match="visited but not checked"):
         ui.assert_all_checked_and_accessible()
     ui.check()
+
+
+@pytest.fixture
+def staff_in_the_admin(staff_ui):
+    """A superuser signed in to the admin with a password and a code."""
+    staff = UserFactory(email="harness@communities.gov.uk", staff=True, is_superuser=True)
+    device = TOTPDevice.objects.create(user=staff, name="default", confirmed=True)
+    signs_in_to_the_admin(staff_ui, staff.email, device)
+    return staff_ui
+
+
+def test_axe_checks_the_admin_like_every_other_page(staff_in_the_admin):
+    """Staff use the admin all day: its pages are checked too."""
+    ui = staff_in_the_admin
+    ui.page.evaluate(
+        """() => document.querySelector('#content-main').insertAdjacentHTML(
+            'beforeend', '<input type="text">')"""
+    )
+    ui.check()
+    assert "label" in {violation.rule for violation in ui.violations}
+    assert {violation.url for violation in ui.violations} == {"/admin/"}
+    ui.violations.clear()
+
+
+def test_a_policy_refusal_is_reported_but_not_one_of_axes_own(staff_in_the_admin):
+    """axe adds a stylesheet that Django's forms.css @imports to the page as a <style>, which
+    the policy refuses: that is not the page's fault. A style the page itself sets inline is."""
+    ui = staff_in_the_admin
+    ui.goto("/admin/auth/group/add/")
+    assert ui.console_errors == []
+
+    ui.page.evaluate(
+        """() => document.querySelector('#content-main').insertAdjacentHTML(
+            'beforeend', '<p style="color: red">Inline</p>')"""
+    )
+    ui.page.wait_for_timeout(100)
+    assert any("Content Security Policy" in error for error in ui.console_errors)
+    ui.console_errors.clear()

@@ -26,7 +26,7 @@ def test_first_sign_in_sets_up_two_factors(ui):
     assert qr.evaluate("image => image.naturalWidth > 0")
     ui.page.get_by_text("I cannot scan the QR code").click()
     secret = ui.page.locator("#totp-secret").inner_text().strip()
-    ui.page.get_by_label("Token").fill(f"{totp(b32decode(secret)):06d}")
+    ui.page.get_by_label("Code from your authenticator app").fill(f"{totp(b32decode(secret)):06d}")
     ui.follow(lambda: ui.page.get_by_role("button", name="Continue").click())
 
     assert ui.page.get_by_role("heading", name="Your authenticator app is set up").is_visible()

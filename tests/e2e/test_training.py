@@ -5,9 +5,8 @@ offered to the colleague, whose offer email (read from the outbox) leads to the 
 where they accept and are enrolled. The course runs, and a training administrator, signed
 in to the admin with two factors in a third browser, ticks the colleague on the register of
 each of its two sessions; the colleague then opens their certificate and prints it to PDF.
-axe checks every public and account page on the way; the admin's pages are outside that
-check, as in the other browser tests. The test runs twice, each person browsing without
-JavaScript in turn, so every public and account page is used both ways.
+axe checks every page on the way, the admin's included. The test runs twice, each person
+browsing without JavaScript in turn, so every public and account page is used both ways.
 
 The register records only sessions that have started, so the course runs by moving its
 sessions into the past; the job that moves cohorts on as their dates pass then completes it.

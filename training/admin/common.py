@@ -108,13 +108,12 @@ def run_each(
     refused: str,
 ) -> list[Obj]:
     """Run the service on each object, as ``admin_actions.run_each`` does, telling staff of
-    each ``TrainingError`` it raised."""
+    each refusal it raised."""
     return admin_actions.run_each(
         modeladmin,
         request,
         objects,
         run,
-        refusals=(TrainingError,),
         label=label,
         done=done,
         refused=refused,

@@ -1,0 +1,160 @@
+"""Refusals in the admin: every domain's error, raised by a service from any staff screen,
+ends in a message on the page, never a server error."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.contrib import messages
+from django.test import RequestFactory
+from django.urls import reverse
+
+from declaration.errors import DeclarationError
+from declaration.services.memberships import MembershipLastAdminError
+from funding.admin import common as funding_admin
+from funding.errors import FundingError, WindowNotOpen
+from funding.models import Fund
+from localdigital import admin_actions
+from localdigital.errors import DomainError
+from training.admin import common as training_admin
+from training.errors import NoPlaceFree, TrainingError
+
+DOMAIN_ERRORS = [
+    DeclarationError("The Declaration does not allow this."),
+    MembershipLastAdminError("Ada is the only organisation admin, so must hand the role over."),
+    FundingError("The Fund does not allow this."),
+    WindowNotOpen("Round 5 is not taking applications."),
+    TrainingError("The training programme does not allow this."),
+    NoPlaceFree("The cohort has no place free."),
+]
+ERROR_IDS = [type(error).__name__ for error in DOMAIN_ERRORS]
+
+
+class StaffScreen:
+    """Stands in for a ModelAdmin: records what it tells staff."""
+
+    def __init__(self) -> None:
+        self.told: list[tuple[str, int]] = []
+
+    def message_user(self, request: Any, message: str, level: int) -> None:
+        self.told.append((message, level))
+
+
+@pytest.mark.parametrize("error", DOMAIN_ERRORS, ids=ERROR_IDS)
+def test_every_domain_error_is_a_domain_error(error):
+    """The platform catches one class, whatever the domain, membership errors included."""
+    assert isinstance(error, DomainError)
+
+
+class TestRunEach:
+    @pytest.mark.parametrize("error", DOMAIN_ERRORS, ids=ERROR_IDS)
+    def test_tells_staff_of_each_refusal_and_goes_on_when_a_service_refuses(self, error):
+        """Any domain's refusal of one object is reported with its reason; the others run."""
+        screen = StaffScreen()
+        ran = []
+
+        def run(name: str) -> None:
+            if name == "Hull":
+                raise error
+            ran.append(name)
+
+        changed = admin_actions.run_each(
+            screen,
+            RequestFactory().post("/"),
+            ["Hull", "Leeds"],
+            run,
+            label=str,
+            done="Done: {}.",
+            refused="Not done:",
+        )
+
+        assert changed == ran == ["Leeds"]
+        assert screen.told == [
+            ("Done: Leeds.", messages.SUCCESS),
+            (f"Not done: Hull ({error})", messages.ERROR),
+        ]
+
+    def test_lets_an_error_that_is_not_a_refusal_through_when_a_service_fails(self):
+        """A bug is not a refusal: it reaches the error page and the logs, not a message."""
+
+        def run(name: str) -> None:
+            raise ValueError(name)
+
+        with pytest.raises(ValueError, match="Hull"):
+            admin_actions.run_each(
+                StaffScreen(),
+                RequestFactory().post("/"),
+                ["Hull"],
+                run,
+                label=str,
+                done="Done: {}.",
+                refused="Not done:",
+            )
+
+    @pytest.mark.parametrize("bound", [funding_admin.run_each, training_admin.run_each])
+    @pytest.mark.parametrize("error", DOMAIN_ERRORS, ids=ERROR_IDS)
+    def test_the_funds_and_trainings_actions_tell_staff_when_any_domain_refuses(self, bound, error):
+        """A Fund's or Training's service may raise another domain's error (a membership's,
+        say): the action reports it like its own."""
+        screen = StaffScreen()
+
+        def run(name: str) -> None:
+            raise error
+
+        changed = bound(
+            screen,
+            RequestFactory().post("/"),
+            ["Hull"],
+            run,
+            label=str,
+            done="Done: {}.",
+            refused="Not done:",
+        )
+
+        assert changed == []
+        assert screen.told == [(f"Not done: Hull ({error})", messages.ERROR)]
+
+
+@pytest.mark.django_db
+class TestAdminSite:
+    @pytest.mark.parametrize("error", DOMAIN_ERRORS, ids=ERROR_IDS)
+    def test_shows_the_refusal_and_saves_nothing_when_a_save_raises_a_domain_error(
+        self, otp_verified_superuser_client, monkeypatch, error
+    ):
+        """The admin site's every page turns a refusal into a message on the page it was sent
+        from, whichever domain raised it and wherever it was not caught."""
+
+        def refuse(*args: Any, **kwargs: Any) -> None:
+            Fund.objects.create(name="Half saved", slug="half-saved")
+            raise error
+
+        monkeypatch.setattr("funding.admin.rounds.FundAdmin.save_model", refuse)
+        add = reverse("admin:funding_fund_add")
+
+        response = otp_verified_superuser_client.post(add, {"name": "New fund", "slug": "new"})
+
+        assert response.status_code == 302
+        assert response.url == add
+        assert not Fund.objects.exists()
+        page = otp_verified_superuser_client.get(response.url)
+        assert f"Nothing was changed. {error}" in [str(m) for m in page.context["messages"]]
+
+    def test_goes_to_the_admin_home_when_a_page_refuses_to_show(
+        self, otp_verified_superuser_client, monkeypatch
+    ):
+        """A refusal on a GET cannot send staff back to the same page (it would refuse again),
+        so it sends them to the admin's home page with the message."""
+
+        def refuse(*args: Any, **kwargs: Any) -> None:
+            raise FundingError("This fund cannot be shown.")
+
+        monkeypatch.setattr("funding.admin.rounds.FundAdmin.get_object", refuse)
+        fund = Fund.objects.create(name="Local Digital Fund", slug="ldf")
+
+        response = otp_verified_superuser_client.get(
+            reverse("admin:funding_fund_change", args=[fund.pk]), follow=True
+        )
+
+        assert response.redirect_chain == [(reverse("admin:index"), 302)]
+        assert "Nothing was changed. This fund cannot be shown." in response.text
