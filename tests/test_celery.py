@@ -25,7 +25,13 @@ class TestBrokerOptions:
 
         assert options["broker_url"] == "redis://redis.invalid:6379/3"
         # Redelivered after 30 minutes unacknowledged: longer than the longest email retry.
-        assert options["broker_transport_options"] == {"visibility_timeout": 30 * 60}
+        # A Redis that stops answering is given up on after the socket timeouts in settings.
+        assert options["broker_transport_options"] == {
+            "visibility_timeout": 30 * 60,
+            "socket_connect_timeout": settings.REDIS_SOCKET_CONNECT_TIMEOUT,
+            "socket_timeout": settings.REDIS_SOCKET_TIMEOUT,
+        }
+        assert options["broker_connection_timeout"] == settings.REDIS_SOCKET_CONNECT_TIMEOUT
 
     def test_uses_the_filesystem_transport_in_the_broker_folder_when_redis_url_is_empty(
         self, settings, tmp_path

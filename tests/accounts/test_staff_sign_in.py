@@ -176,7 +176,7 @@ class TestTheCodeIsCalledWhatPeopleCallIt:
     ):
         user, _ = staff_with_device
 
-        page = sign_in_with_password(client, user.email)
+        page = client.get(sign_in_with_password(client, user.email)["Location"])
 
         assert label_of(page, "id_token-otp_token") == "Code from your authenticator app"
         assert "Token" not in page.text
@@ -217,6 +217,7 @@ class TestTheCodeIsCalledWhatPeopleCallIt:
         page = client.post(
             reverse("two_factor:login"),
             {"staff_login_view-current_step": "token", "wizard_goto_step": "backup"},
+            follow=True,
         )
         wrong = client.post(
             reverse("two_factor:login"),
@@ -231,7 +232,7 @@ class TestTheCodeIsCalledWhatPeopleCallIt:
         sign_in_with_password(client, user.email)
 
         page = client.post(
-            reverse("two_factor:setup"), {"staff_setup_view-current_step": "welcome"}
+            reverse("two_factor:setup"), {"staff_setup_view-current_step": "welcome"}, follow=True
         )
         wrong = client.post(
             reverse("two_factor:setup"),

@@ -34,7 +34,11 @@ from tests.declaration.factories import (
     ProjectUpdateFactory,
     SigningFactory,
 )
-from tests.declaration.newsletter_factories import NewsletterIssueFactory, SubscriberFactory
+from tests.declaration.newsletter_factories import (
+    NewsletterIssueFactory,
+    NewsletterTestGroupFactory,
+    SubscriberFactory,
+)
 from tests.e2e.conftest import CheckedPage
 from tests.e2e.test_funding_awards import click, signs_in_to_the_admin
 from tests.funding.factories import (
@@ -83,6 +87,7 @@ class Demo:
         ProjectUpdateFactory.create(signing=borsetshire.signings.get())
         self.issue = NewsletterIssueFactory.create(subject="Round 5 is open")
         SubscriberFactory.create()
+        NewsletterTestGroupFactory.create(name="Comms team")
 
         # The Fund: a round with an EOI stage, its criteria and published questions.
         self.round = RoundFactory.create(
