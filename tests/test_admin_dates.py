@@ -25,7 +25,7 @@ from localdigital.audit.models import AuditEvent
 from localdigital.mail.models import OutgoingEmail
 from tests.accounts.factories import UserFactory
 from tests.declaration.factories import OrganisationFactory
-from tests.funding.factories import EoiFactory
+from tests.funding.factories import EoiFactory, InstalmentFactory
 from tests.mail.factories import OutgoingEmailFactory
 
 pytestmark = pytest.mark.django_db
@@ -135,6 +135,17 @@ class TestChangePage:
         assert "1:32am on 5 December 2026" in page
         assert "midday on 1 July 2026" in page
         assert said_djangos_way(page) == []
+
+    def test_an_inline_rows_name_says_its_date_the_govuk_way(self, otp_verified_superuser_client):
+        """Each instalment on an award's page was named "…: 30000.00 due 2026-12-05"."""
+        instalment = InstalmentFactory.create(due_on=datetime.date(2026, 12, 5))
+
+        page = otp_verified_superuser_client.get(
+            reverse("admin:funding_award_change", args=[instalment.award_id])
+        ).text
+
+        assert "30000.00 due 5 December 2026" in page
+        assert "due 2026-12-05" not in page
 
 
 class TestHistoryPage:
