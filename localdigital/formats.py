@@ -1,8 +1,8 @@
 """Dates and times as every page and email says them: London time, GOV.UK style.
 
 Templates say them through the one filter, ``govuk_date`` (localdigital/template_filters.py);
-each domain's ``formats`` module builds its own phrases (deadlines, sessions, money) on
-these.
+the Django admin's own displays through ``localdigital.admin_dates``; each domain's
+``formats`` module builds its own phrases (deadlines, sessions, money) on these.
 """
 
 from __future__ import annotations
@@ -12,9 +12,10 @@ import datetime
 from django.utils import timezone
 
 
-def time_of_day(moment: datetime.datetime) -> str:
-    """Return the London time as GOV.UK writes it: 9am, 5:30pm, midday, midnight."""
-    local = timezone.localtime(moment)
+def time_of_day(moment: datetime.datetime | datetime.time) -> str:
+    """Return the London time as GOV.UK writes it: 9am, 5:30pm, midday, midnight. A time
+    of day with no date (a ``datetime.time``) is said as it is."""
+    local = moment if isinstance(moment, datetime.time) else timezone.localtime(moment)
     if local.hour == 0 and local.minute == 0:
         return "midnight"
     if local.hour == 12 and local.minute == 0:

@@ -12,6 +12,7 @@ import pytest
 from django.apps import apps
 from django.conf import settings
 from django.template import Context, Template
+from django.template.loader import get_template
 from django.urls import reverse
 
 from funding.models import ApplicationChange, EoiChange
@@ -120,15 +121,22 @@ class TestHistoryPages:
         assert "p.m." not in page
 
 
+OTHER_FILTERS = re.compile(
+    r"\|\s*(date|time|naturaltime|naturalday|timesince|timeuntil|date_and_time|day)\b"
+)
+
+
+def is_the_projects(path: Path) -> bool:
+    return path.is_relative_to(settings.BASE_DIR) and ".venv" not in path.parts
+
+
 def test_no_template_says_a_date_any_other_way():
     """Django's ``|date`` and ``|time`` write "1:32 a.m." and "13:32"; ``naturaltime`` says
     "2 hours ago". Every template uses ``govuk_date`` instead."""
-    other_filters = re.compile(r"\|\s*(date|time|naturaltime|naturalday|date_and_time|day)\b")
     roots = [Path(settings.BASE_DIR) / "templates"] + [
         Path(config.path) / "templates"
         for config in apps.get_app_configs()
-        if Path(config.path).is_relative_to(settings.BASE_DIR)
-        and ".venv" not in Path(config.path).parts
+        if is_the_projects(Path(config.path))
     ]
     found = [
         f"{path.relative_to(settings.BASE_DIR)}:{number}: {line.strip()}"
@@ -137,6 +145,29 @@ def test_no_template_says_a_date_any_other_way():
         for path in sorted(root.rglob("*"))
         if path.suffix in {".html", ".txt"}
         for number, line in enumerate(path.read_text().splitlines(), start=1)
-        if other_filters.search(line)
+        if OTHER_FILTERS.search(line)
     ]
     assert not found, "\n".join(found)
+
+
+def test_no_template_of_the_admin_or_another_app_says_a_date_any_other_way():
+    """Each template of Django's admin (or of any other installed app) that says a date with
+    ``|date`` is replaced by the project's own, which the test above checks: the admin's
+    history page said "5 Dec 2026, 1:32 a.m."."""
+    their_roots = [
+        Path(config.path) / "templates"
+        for config in apps.get_app_configs()
+        if not is_the_projects(Path(config.path))
+    ]
+    theirs = {
+        path.relative_to(root).as_posix()
+        for root in their_roots
+        if root.is_dir()
+        for path in root.rglob("*")
+        if path.suffix in {".html", ".txt"} and OTHER_FILTERS.search(path.read_text())
+    }
+    assert "admin/object_history.html" in theirs  # the scan reads Django's admin
+    not_replaced = sorted(
+        name for name in theirs if not is_the_projects(Path(get_template(name).origin.name))
+    )
+    assert not not_replaced, "\n".join(not_replaced)

@@ -11,6 +11,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from localdigital.formats import calendar_date
+
 from .applications import Application
 
 
@@ -116,7 +118,7 @@ class Instalment(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.award}: {self.amount} due {self.due_on}"
+        return f"{self.award}: {self.amount} due {calendar_date(self.due_on)}"
 
     @property
     def is_paid(self) -> bool:

@@ -6,17 +6,21 @@ admin's home page and every registered model's list, add page and the page of on
 objects; in the other, the custom pages: the pages that ask for an action's input, a
 round's ranking, moderation and decisions, an assessor's declaration and scores, a cohort's
 places, sessions, register, enrolment and report, a newsletter issue's preview and sending,
-the signatories import, the backup codes, and forms sent back with errors. The data is like
-the demo's, so that filters, inlines and dates with times all show. Every page must have no
-violation. (Setting up an authenticator app is checked by test_staff_sign_in.)
+the signatories import, the backup codes, a history page, and forms sent back with errors.
+The data is like the demo's, so that filters, inlines and dates with times all show. Every
+page must have no violation. (Setting up an authenticator app is checked by
+test_staff_sign_in.)
 """
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 
 import pytest
 from django.contrib import admin
+from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
@@ -243,9 +247,9 @@ def test_every_models_list_add_and_change_pages_have_no_violation(admin_ui, supe
         admin_ui.goto(reverse(f"{name}_change", args=[first.pk]))
 
 
-def test_every_custom_admin_page_has_no_violation(admin_ui, demo):
+def test_every_custom_admin_page_has_no_violation(admin_ui, superuser, demo):
     """The pages the project adds to the admin, the pages that ask for an action's input,
-    the backup codes and a form sent back with errors."""
+    the backup codes, a history page and a form sent back with errors."""
     ui = admin_ui
     ui.goto(reverse("two_factor:backup_tokens"))
 
@@ -273,6 +277,20 @@ def test_every_custom_admin_page_has_no_violation(admin_ui, demo):
     ui.goto(reverse("admin:declaration_signing_import"))
     ui.goto(reverse("admin:declaration_newsletterissue_preview", args=[demo.issue.pk]))
     ui.goto(reverse("admin:declaration_newsletterissue_send", args=[demo.issue.pk]))
+
+    # A history page, which says when each change was made as every page does.
+    round_ = demo.application.round
+    LogEntry.objects.create(
+        action_time=datetime.datetime(2026, 12, 5, 1, 32, tzinfo=datetime.UTC),
+        user=superuser,
+        content_type=ContentType.objects.get_for_model(round_),
+        object_id=str(round_.pk),
+        object_repr=str(round_),
+        action_flag=CHANGE,
+        change_message="Changed budget.",
+    )
+    ui.goto(reverse("admin:funding_round_history", args=[round_.pk]))
+    assert ui.page.get_by_text("1:32am on 5 December 2026").is_visible()
 
     # The pages that ask for an action's input.
     signings = reverse("admin:declaration_signing_changelist")

@@ -293,7 +293,7 @@ class TestWhatAnAssessorSees:
         response = assessor_client.get(ASSESSMENTS)
 
         assert listed(response) == [mine]
-        assert f'<td class="field-due_on nowrap">{due.day} {due:%b %Y}</td>' in response.text
+        assert f'<td class="field-due_on nowrap">{due.day} {due:%B %Y}</td>' in response.text
         assert declare_url(mine) in response.text
 
     def test_fund_managers_see_every_assessment(self, manager):
