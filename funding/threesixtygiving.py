@@ -5,7 +5,8 @@ Each public award is one grant:
 - ``id``: the 360Giving prefix (``THREESIXTYGIVING_IDENTIFIER_PREFIX``) and the
   application's reference, which never changes;
 - ``fundingOrganization``: MHCLG, with its org-id (``THREESIXTYGIVING_FUNDER_ORG_ID``);
-- ``recipientOrganization``: the lead organisation. An English local authority with a code
+- ``recipientOrganization``: the lead organisation, with its area as its ``location``
+  (GSS code and code type, as below) when it has a GSS code. An English local authority with a code
   in the register of local authorities is ``GB-LAE-<code>`` (org-id's list of local
   authorities in England, whose codes are the register's). Any other organisation (a
   Scottish, Welsh or Northern Irish council, a fire authority, a sector body) has no
@@ -14,10 +15,15 @@ Each public award is one grant:
   number is the organisation's id in this service and never changes;
 - ``beneficiaryLocation``: the areas of the councils taking part, lead first then partners,
   each with its GSS code as ``geoCode`` and, where 360Giving's codelist has it, the
-  ``geoCodeType`` of the code's prefix (E06 UA, E07 NMD, E08 MD, E09 LONB, E10 CTY, W06 UA,
-  S12 CA); organisations without a GSS code are left out;
+  ``geoCodeType`` of the code's prefix (E06 UA, E07 NMD, E08 MD, E09 LONB, E10 CTY, E31 FRA,
+  W06 UA, S12 CA); organisations without a GSS code are left out;
 - ``amountAwarded`` (pounds), ``currency`` GBP, ``awardDate``, ``grantProgramme`` (the
-  round) and ``plannedDates`` (when the project has them).
+  round) and ``plannedDates`` (when the project has them);
+- ``dateModified`` (the standard's "Last Modified"): when anything the grant says last
+  changed; ``dataSource``: the open data page that documents the file.
+
+An organisation without a GSS code (a sector body, say) has no area we can vouch for, so its
+grants carry no recipient location rather than an invented one.
 """
 
 from __future__ import annotations
@@ -41,6 +47,7 @@ GEO_CODE_TYPES = {
     "E08": "MD",
     "E09": "LONB",
     "E10": "CTY",
+    "E31": "FRA",
     "W06": "UA",
     "S12": "CA",
 }
@@ -101,8 +108,9 @@ class Links:
         return self.round.replace(SLUG_PLACEHOLDER, slug)
 
 
-def grant(row: dict[str, Any], *, prefix: str, links: Links) -> dict[str, Any]:
-    """Return one 360Giving grant for a row of ``grants_open_data``."""
+def grant(row: dict[str, Any], *, prefix: str, links: Links, data_source: str) -> dict[str, Any]:
+    """Return one 360Giving grant for a row of ``grants_open_data``; ``data_source`` is the
+    address of the page that documents the file."""
     lead_name = row["application__lead_organisation__name"]
     lead_gss = row["application__lead_organisation__gss_code"] or ""
     recipient: dict[str, Any] = {
@@ -118,6 +126,8 @@ def grant(row: dict[str, Any], *, prefix: str, links: Links) -> dict[str, Any]:
     website = row["application__lead_organisation__website"] or ""
     if website.startswith(("https://", "http://")):
         recipient["url"] = website
+    if lead_gss:
+        recipient["location"] = [_location(lead_name, lead_gss)]
     locations = [_location(lead_name, lead_gss)] if lead_gss else []
     for name, gss_code in zip(
         row["partner_names"] or [], row["partner_gss_codes"] or [], strict=True
@@ -147,6 +157,8 @@ def grant(row: dict[str, Any], *, prefix: str, links: Links) -> dict[str, Any]:
             }
         ],
         "grantProgramme": [programme],
+        "dateModified": row["last_changed"].isoformat(timespec="seconds"),
+        "dataSource": data_source,
     }
     if locations:
         result["beneficiaryLocation"] = locations
@@ -195,12 +207,15 @@ def package_chunks(
     grant as it is read, so memory does not grow with the number of grants."""
     prefix = settings.THREESIXTYGIVING_IDENTIFIER_PREFIX
     links = Links(site_url)
+    data_source = site_url + reverse("funding:open-data")
     opening = json.dumps(header, ensure_ascii=False)
     pieces = [opening[:-1] + ', "grants": [']
     size = len(pieces[0])
     separator = ""
     for row in rows:
-        text = separator + json.dumps(grant(row, prefix=prefix, links=links), ensure_ascii=False)
+        text = separator + json.dumps(
+            grant(row, prefix=prefix, links=links, data_source=data_source), ensure_ascii=False
+        )
         separator = ", "
         pieces.append(text)
         size += len(text)

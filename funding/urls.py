@@ -1,7 +1,9 @@
 """The funding app's URLs. Public paths follow the URL contract in DESIGN.md."""
 
 from django.urls import path
+from django.views.decorators.http import require_safe
 
+from funding.feeds import FundedProjectsFeed, RoundsOpeningFeed
 from funding.views import applications, awards, eois, open_data, partners, projects, public
 
 app_name = "funding"
@@ -12,11 +14,13 @@ PROJECT = "funding/projects/<slug:slug>/"
 
 urlpatterns = [
     path("funding/", public.round_list, name="round-list"),
+    path("funding/rounds.atom", require_safe(RoundsOpeningFeed()), name="rounds-feed"),
     path("funding/rounds/<slug:slug>/", public.round_detail, name="round-detail"),
     # Funded projects and their open data.
     path("funding/projects/", projects.project_list, name="project-list"),
     path("funding/projects.csv", open_data.projects_csv, name="projects-csv"),
     path("funding/projects.json", open_data.projects_json, name="projects-json"),
+    path("funding/projects.atom", require_safe(FundedProjectsFeed()), name="projects-feed"),
     path("funding/360giving.json", open_data.threesixtygiving_json, name="threesixtygiving"),
     path("funding/open-data/", open_data.open_data, name="open-data"),
     path(PROJECT, projects.project_detail, name="project-detail"),

@@ -8,13 +8,16 @@ domain.
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
-from django.http import HttpResponse, StreamingHttpResponse
-from django.utils.http import http_date
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.utils.cache import get_conditional_response
+from django.utils.http import http_date, quote_etag
 
 LICENCE_NAME = "Open Government Licence v3.0"
 LICENCE_URL = "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
@@ -75,3 +78,37 @@ def open_data_headers(
         response["ETag"] = etag
     if last_modified is not None:
         response["Last-Modified"] = http_date(last_modified)
+
+
+@dataclass(frozen=True)
+class Validators:
+    """What a client revalidates a file by: a quoted ETag, and its Last-Modified as a Unix
+    time (None while nothing has been published)."""
+
+    etag: str
+    last_modified: int | None
+
+
+def open_data_validators(
+    *, kind: str, count: int, last_changed: datetime | None, shaped_by: Sequence[str] = ()
+) -> Validators:
+    """Return the validators of the ``kind`` of file that holds ``count`` rows last changed
+    at ``last_changed``. ``shaped_by`` are the settings the file's text depends on (the
+    site's address in its links, say), so a change to them is a new version too."""
+    changed = last_changed.isoformat() if last_changed else "never"
+    fingerprint = ":".join((kind, str(count), changed, *shaped_by))
+    return Validators(
+        etag=quote_etag(hashlib.sha256(fingerprint.encode()).hexdigest()[:32]),
+        last_modified=int(last_changed.timestamp()) if last_changed else None,
+    )
+
+
+def open_data_not_modified(request: HttpRequest, validators: Validators) -> HttpResponse | None:
+    """Return the 304 (or 412) that ``request``'s conditional headers call for, with the open
+    data headers, or None when the file must be sent."""
+    response = get_conditional_response(
+        request, etag=validators.etag, last_modified=validators.last_modified
+    )
+    if response is not None:
+        open_data_headers(response, etag=validators.etag, last_modified=validators.last_modified)
+    return response

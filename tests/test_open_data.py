@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date
+from datetime import UTC, date, datetime
 
 from django.http import HttpResponse
+from django.test import RequestFactory
 
 from localdigital.open_data import (
     CSV_CHUNK_CHARACTERS,
@@ -14,6 +15,8 @@ from localdigital.open_data import (
     csv_chunks,
     csv_safe,
     open_data_headers,
+    open_data_not_modified,
+    open_data_validators,
 )
 
 
@@ -53,3 +56,39 @@ def test_open_data_headers_allow_any_site_cache_five_minutes_and_validate():
     assert response["Cache-Control"] == "public, max-age=300"
     assert response["ETag"] == '"abc"'
     assert response["Last-Modified"] == "Thu, 01 Jan 1970 00:00:00 GMT"
+
+
+def test_open_data_validators_change_with_the_rows_the_moment_and_the_settings():
+    moment = datetime(2019, 10, 14, 9, 30, tzinfo=UTC)
+    base = open_data_validators(kind="csv", count=3, last_changed=moment, shaped_by=("a",))
+
+    others = [
+        open_data_validators(kind="json", count=3, last_changed=moment, shaped_by=("a",)),
+        open_data_validators(kind="csv", count=4, last_changed=moment, shaped_by=("a",)),
+        open_data_validators(kind="csv", count=3, last_changed=None, shaped_by=("a",)),
+        open_data_validators(kind="csv", count=3, last_changed=moment, shaped_by=("b",)),
+    ]
+
+    assert base.etag.startswith('"') and base.etag.endswith('"')
+    assert base.last_modified == int(moment.timestamp())
+    assert base == open_data_validators(kind="csv", count=3, last_changed=moment, shaped_by=("a",))
+    assert all(other.etag != base.etag for other in others)
+    assert others[2].last_modified is None
+
+
+def test_open_data_not_modified_answers_304_with_the_headers_or_nothing():
+    validators = open_data_validators(
+        kind="csv", count=1, last_changed=datetime(2019, 10, 14, tzinfo=UTC)
+    )
+    factory = RequestFactory()
+
+    matching = open_data_not_modified(
+        factory.get("/", headers={"if-none-match": validators.etag}), validators
+    )
+    stale = open_data_not_modified(factory.get("/", headers={"if-none-match": '"x"'}), validators)
+
+    assert matching is not None
+    assert matching.status_code == 304
+    assert matching["ETag"] == validators.etag
+    assert matching["Cache-Control"] == "public, max-age=300"
+    assert stale is None

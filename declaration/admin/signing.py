@@ -296,6 +296,13 @@ class SigningAdmin(admin.ModelAdmin):
         "unmark_co_publisher",
     ]
 
+    def view_on_site(self, obj: Signing) -> str | None:
+        """Link to the signatory page only while it is public: a signing that is not
+        published has none."""
+        if obj.status != SigningStatus.PUBLISHED:
+            return None
+        return obj.get_absolute_url()
+
     def get_queryset(self, request: HttpRequest) -> QuerySet[Signing]:
         return selectors.signings_for_admin()
 

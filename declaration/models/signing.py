@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 
 from .organisations import Organisation, OrganisationType
@@ -212,6 +213,12 @@ class Signing(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reference}: {self.organisation_name}"
+
+    def get_absolute_url(self) -> str:
+        """Return the address of the signatory page, which is public once published."""
+        if self.organisation is None:
+            raise ValueError(f"{self} has no organisation, so no signatory page.")
+        return reverse("declaration:signatory", kwargs={"slug": self.organisation.slug})
 
     @property
     def organisation_name(self) -> str:

@@ -14,7 +14,7 @@ from datetime import date, datetime
 
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db.models import Count, Expression, F, Func, Max, Q, QuerySet, TextField, Value
-from django.db.models.functions import Cast
+from django.db.models.functions import Cast, Greatest
 from django.urls import reverse
 
 from declaration.models import (
@@ -278,6 +278,27 @@ def signatories_latest(*, limit: int = 5) -> list[SignatoryRow]:
     """Return the ``limit`` organisations that signed most recently, newest first."""
     signings = signatories_published().order_by("-signed_on", "-published_at", "-pk")[:limit]
     return signatory_rows(list(signings))
+
+
+def signatories_with_last_change() -> QuerySet[Signing]:
+    """Return every published signing, by organisation name, with ``last_changed``: when
+    its signatory page last changed (the signing, its organisation or its latest project
+    update)."""
+    return (
+        signatories_published()
+        .annotate(
+            last_changed=Greatest(
+                "updated_at", "organisation__updated_at", Max("updates__posted_at")
+            )
+        )
+        .order_by("organisation__name", "pk")
+    )
+
+
+def signatories_newest(*, limit: int) -> QuerySet[Signing]:
+    """Return the ``limit`` signings published most recently, newest first, with their
+    organisations: the newest signatories."""
+    return signatories_published().order_by("-published_at", "-pk")[:limit]
 
 
 def signatory_get(*, slug: str) -> SignatoryDetail | None:

@@ -1,14 +1,13 @@
 """Open data: every published signatory as CSV and as JSON, and the page that documents them.
 
 Both files have the same columns, in the same order, documented on the open data page. The
-CSV streams, so memory stays flat however many signatories there are. The JSON may be read
-from any website (CORS), and is cacheable for 5 minutes and revalidated by its ETag or
-Last-Modified date.
+CSV streams, so memory stays flat however many signatories there are. Both may be read from
+any website (CORS), are cacheable for 5 minutes, and carry an ETag and a Last-Modified date:
+a matching conditional request is answered with 304.
 """
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable, Iterator
 from datetime import date
 
@@ -16,8 +15,6 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.cache import get_conditional_response
-from django.utils.http import quote_etag
 from django.views.decorators.http import require_safe
 
 from declaration.models import OrganisationType
@@ -26,9 +23,12 @@ from localdigital.open_data import (
     LICENCE_NAME,
     LICENCE_URL,
     OpenDataColumn,
+    Validators,
     csv_chunks,
     csv_safe,
     open_data_headers,
+    open_data_not_modified,
+    open_data_validators,
 )
 
 COLUMNS = (
@@ -111,42 +111,54 @@ def signatories_csv_chunks() -> Iterator[str]:
     return csv_chunks(COLUMN_NAMES, (_csv_cells(row) for row in _rows()))
 
 
+def _validators(kind: str) -> Validators:
+    """Return the validators of the CSV or JSON file as the signatories stand. They change
+    whenever a signing or a signatory organisation changes (Last-Modified to the second),
+    and with the site's address, which is in every row's link."""
+    version = selectors.signatories_open_data_version()
+    return open_data_validators(
+        kind=kind,
+        count=version.count,
+        last_changed=version.last_changed,
+        shaped_by=(settings.SITE_URL,),
+    )
+
+
 @require_safe
-def signatories_csv(request: HttpRequest) -> StreamingHttpResponse:
-    """Stream every published signatory as CSV (UTF-8), one line each, by name."""
+def signatories_csv(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
+    """Stream every published signatory as CSV (UTF-8), one line each, by name, or answer
+    304 when the client's copy is current."""
+    validators = _validators("csv")
+    not_modified = open_data_not_modified(request, validators)
+    if not_modified is not None:
+        return not_modified
     response = StreamingHttpResponse(
         signatories_csv_chunks(), content_type="text/csv; charset=utf-8"
     )
     response["Content-Disposition"] = 'attachment; filename="signatories.csv"'
-    open_data_headers(response)
+    open_data_headers(response, etag=validators.etag, last_modified=validators.last_modified)
     return response
 
 
 @require_safe
 def signatories_json(request: HttpRequest) -> HttpResponse:
-    """Send every published signatory as JSON, or 304 when the client's copy is current.
-
-    The ETag changes whenever a signing or a signatory organisation changes, and so does
-    Last-Modified (to the second).
-    """
-    version = selectors.signatories_open_data_version()
-    last_changed = version.last_changed.isoformat() if version.last_changed else "never"
-    etag = quote_etag(hashlib.sha256(f"{version.count}:{last_changed}".encode()).hexdigest()[:32])
-    last_modified = int(version.last_changed.timestamp()) if version.last_changed else None
-    response = get_conditional_response(request, etag=etag, last_modified=last_modified)
-    if response is None:
-        signatories = [dict(zip(COLUMN_NAMES, row, strict=True)) for row in _rows()]
-        response = JsonResponse(
-            {
-                "licence": {"name": LICENCE_NAME, "url": LICENCE_URL},
-                "documentation": settings.SITE_URL + reverse("declaration:open-data"),
-                "count": len(signatories),
-                "columns": list(COLUMN_NAMES),
-                "signatories": signatories,
-            },
-            json_dumps_params={"ensure_ascii": False},
-        )
-    open_data_headers(response, etag=etag, last_modified=last_modified)
+    """Send every published signatory as JSON, or 304 when the client's copy is current."""
+    validators = _validators("json")
+    not_modified = open_data_not_modified(request, validators)
+    if not_modified is not None:
+        return not_modified
+    signatories = [dict(zip(COLUMN_NAMES, row, strict=True)) for row in _rows()]
+    response = JsonResponse(
+        {
+            "licence": {"name": LICENCE_NAME, "url": LICENCE_URL},
+            "documentation": settings.SITE_URL + reverse("declaration:open-data"),
+            "count": len(signatories),
+            "columns": list(COLUMN_NAMES),
+            "signatories": signatories,
+        },
+        json_dumps_params={"ensure_ascii": False},
+    )
+    open_data_headers(response, etag=validators.etag, last_modified=validators.last_modified)
     return response
 
 

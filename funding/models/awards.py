@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 
 from localdigital.formats import calendar_date
@@ -92,6 +93,10 @@ class Award(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def get_absolute_url(self) -> str:
+        """Return the funded project's public page, which shows while the award is public."""
+        return reverse("funding:project-detail", kwargs={"slug": self.slug})
 
     @property
     def is_public(self) -> bool:

@@ -10,6 +10,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils import timezone
 
 
@@ -220,6 +221,10 @@ class Round(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        """Return the round's public page, which shows while the round is published."""
+        return reverse("funding:round-detail", kwargs={"slug": self.slug})
 
     @property
     def is_announced(self) -> bool:

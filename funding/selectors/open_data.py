@@ -16,7 +16,8 @@ from typing import Any
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import Count, Max, OuterRef, Q
+from django.db.models import Count, DateTimeField, Max, OuterRef, Q, Subquery, TextField
+from django.db.models.functions import Cast, Greatest
 
 from declaration.models import Organisation
 
@@ -62,6 +63,7 @@ GRANT_FIELDS = (
     "application__lead_organisation__website",
     "partner_names",
     "partner_gss_codes",
+    "last_changed",
 )
 
 
@@ -98,14 +100,57 @@ def projects_open_data(*, chunk_size: int = 1000) -> Iterator[tuple[Any, ...]]:
     )
 
 
+def _latest_partner_change() -> Subquery:
+    """Return, per award, when a partner was last added or a partner organisation changed."""
+    return Subquery(
+        ApplicationPartner.objects.filter(application_id=OuterRef("application_id"))
+        .values("application_id")
+        .annotate(latest=Max(Greatest("added_at", "organisation__updated_at")))
+        .values("latest"),
+        output_field=DateTimeField(),
+    )
+
+
+def _latest_admin_change() -> Subquery:
+    """Return, per award, when staff last changed it in the admin: the admin's log is the
+    only record of an edited title or amount."""
+    return Subquery(
+        LogEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(Award),
+            object_id=Cast(OuterRef("pk"), TextField()),
+        )
+        .values("object_id")
+        .annotate(latest=Max("action_time"))
+        .values("latest"),
+        output_field=DateTimeField(),
+    )
+
+
 def grants_open_data(*, chunk_size: int = 500) -> Iterator[dict[str, Any]]:
     """Yield, for every public project by grant reference, a dict of ``GRANT_FIELDS``'
-    values: what a 360Giving grant says of it."""
+    values: what a 360Giving grant says of it.
+
+    ``last_changed`` is when anything the grant says last changed: the award made,
+    answered, started, finished or edited by staff; its application, round or lead
+    organisation; its partners or their organisations. PostgreSQL's ``GREATEST`` skips the
+    moments that have not happened.
+    """
     return (
         awards_public()
         .annotate(
             partner_names=_partners_of("organisation__name"),
             partner_gss_codes=_partners_of("organisation__gss_code"),
+            last_changed=Greatest(
+                "created_at",
+                "responded_at",
+                "started_at",
+                "completed_at",
+                "application__updated_at",
+                "application__round__updated_at",
+                "application__lead_organisation__updated_at",
+                _latest_partner_change(),
+                _latest_admin_change(),
+            ),
         )
         .order_by("application__reference", "pk")
         .values(*GRANT_FIELDS)

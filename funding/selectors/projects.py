@@ -13,8 +13,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.expressions import CombinedExpression
+from django.db.models.functions import Greatest
 from django.urls import reverse
 
 from declaration import selectors as declaration_selectors
@@ -150,6 +151,29 @@ def awards_public() -> QuerySet[Award]:
     """
     return Award.objects.filter(
         status__in=PUBLIC_AWARD_STATUSES, application__round__announced_at__isnull=False
+    )
+
+
+def projects_with_last_change() -> QuerySet[Award]:
+    """Return every public project, newest award first, with ``last_changed``: when its
+    page last changed (the award made, answered, started or finished; its application; its
+    latest progress update or output). PostgreSQL's ``GREATEST`` skips what has not
+    happened."""
+    return (
+        awards_public()
+        .select_related("application__lead_organisation", "application__round")
+        .annotate(
+            last_changed=Greatest(
+                "created_at",
+                "responded_at",
+                "started_at",
+                "completed_at",
+                "application__updated_at",
+                Max("updates__posted_at"),
+                Max("outputs__added_at"),
+            )
+        )
+        .order_by("-awarded_on", "-created_at", "-pk")
     )
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db.models import Prefetch, QuerySet
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
@@ -160,6 +161,24 @@ def round_summary(round: Round, *, now: datetime) -> RoundSummary:
 def rounds_published() -> QuerySet[Round]:
     """Return the rounds the public sees, newest first."""
     return Round.objects.filter(is_published=True).select_related("fund").order_by("-number")
+
+
+def rounds_by_opening(*, limit: int) -> QuerySet[Round]:
+    """Return the ``limit`` published rounds that open (or opened) latest, with
+    ``opens_at``: when expressions of interest open, or applications for a round without
+    that stage."""
+    return (
+        rounds_published()
+        .annotate(opens_at=Coalesce("eoi_opens_at", "applications_open_at"))
+        .order_by("-opens_at", "-number")[:limit]
+    )
+
+
+def round_opening(round: Round) -> str:
+    """Return what opens first in ``round`` and when, as the public timeline says it."""
+    if round.eoi_opens_at is not None:
+        return f"Expressions of interest open: {_when(round, 'eoi_opens_at')}."
+    return f"Applications open: {_when(round, 'applications_open_at')}."
 
 
 def rounds_public(*, now: datetime | None = None) -> list[RoundSummary]:

@@ -9,9 +9,7 @@ Last-Modified date (the JSON files answer a matching request with 304).
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -20,8 +18,6 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.cache import get_conditional_response
-from django.utils.http import quote_etag
 from django.views.decorators.http import require_safe
 
 from localdigital.open_data import (
@@ -29,9 +25,12 @@ from localdigital.open_data import (
     LICENCE_NAME,
     LICENCE_URL,
     OpenDataColumn,
+    Validators,
     csv_chunks,
     csv_safe,
     open_data_headers,
+    open_data_not_modified,
+    open_data_validators,
 )
 
 from .. import threesixtygiving
@@ -173,30 +172,19 @@ def _json_value(value: object) -> object:
     return value
 
 
-@dataclass(frozen=True)
-class Validators:
-    etag: str
-    last_modified: int | None
-
-
 def _validators(kind: str, version: selectors.OpenDataVersion) -> Validators:
     """Return the ETag and Last-Modified of one of the files at ``version``. The settings
     that shape the files are part of the ETag, so a change to them is a new version."""
-    last_changed = version.last_changed.isoformat() if version.last_changed else "never"
-    fingerprint = ":".join(
-        (
-            kind,
-            str(version.count),
-            last_changed,
+    return open_data_validators(
+        kind=kind,
+        count=version.count,
+        last_changed=version.last_changed,
+        shaped_by=(
             settings.SITE_URL,
             settings.THREESIXTYGIVING_IDENTIFIER_PREFIX,
             settings.THREESIXTYGIVING_FUNDER_ORG_ID,
             settings.THREESIXTYGIVING_FUNDER_NAME,
-        )
-    )
-    return Validators(
-        etag=quote_etag(hashlib.sha256(fingerprint.encode()).hexdigest()[:32]),
-        last_modified=int(version.last_changed.timestamp()) if version.last_changed else None,
+        ),
     )
 
 
@@ -210,8 +198,8 @@ def _open_data_headers(
 def projects_csv(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     """Stream every public project as CSV (UTF-8), one line each, newest award first."""
     validators = _validators("csv", selectors.projects_open_data_version())
-    response: HttpResponse | StreamingHttpResponse | None = get_conditional_response(
-        request, etag=validators.etag, last_modified=validators.last_modified
+    response: HttpResponse | StreamingHttpResponse | None = open_data_not_modified(
+        request, validators
     )
     if response is None:
         response = StreamingHttpResponse(
@@ -226,9 +214,7 @@ def projects_csv(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
 def projects_json(request: HttpRequest) -> HttpResponse:
     """Send every public project as JSON, or 304 when the client's copy is current."""
     validators = _validators("json", selectors.projects_open_data_version())
-    response = get_conditional_response(
-        request, etag=validators.etag, last_modified=validators.last_modified
-    )
+    response = open_data_not_modified(request, validators)
     if response is None:
         projects = [
             {name: _json_value(value) for name, value in zip(COLUMN_NAMES, row, strict=True)}
@@ -270,9 +256,7 @@ def threesixtygiving_json(request: HttpRequest) -> HttpResponse | StreamingHttpR
         response["Cache-Control"] = CACHE_CONTROL
         return response
     validators = _validators("360giving", version)
-    conditional = get_conditional_response(
-        request, etag=validators.etag, last_modified=validators.last_modified
-    )
+    conditional = open_data_not_modified(request, validators)
     if conditional is not None:
         response = conditional
     else:

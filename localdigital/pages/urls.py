@@ -1,7 +1,7 @@
 from django.urls import path
 from django.views.generic import TemplateView
 
-from . import views
+from . import site_files, views
 
 app_name = "pages"
 
@@ -17,4 +17,7 @@ urlpatterns = [
     path("cookies/", TemplateView.as_view(template_name="pages/cookies.html"), name="cookies"),
     path("healthz", views.healthz, name="healthz"),
     path("favicon.ico", views.favicon, name="favicon"),
+    path("robots.txt", site_files.robots_txt, name="robots-txt"),
+    path("sitemap.xml", site_files.sitemap, name="sitemap"),
+    path(".well-known/security.txt", site_files.security_txt, name="security-txt"),
 ]

@@ -5,7 +5,7 @@ Each variable read here is listed, with a comment, in ``.env.example``.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import environ
@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.postgres",
+    "django.contrib.sitemaps",
     "django.forms",
     "crispy_forms",
     "crispy_forms_gds",
@@ -296,6 +297,21 @@ THREESIXTYGIVING_FUNDER_NAME = env(
     "THREESIXTYGIVING_FUNDER_NAME",
     default="Ministry of Housing, Communities and Local Government",
 )
+
+# /.well-known/security.txt (RFC 9116): where to report a vulnerability (a mailto: or https:
+# address; by default the government's vulnerability reporting service), the date the file
+# expires (ISO 8601; when unset or already passed, 180 days from today, so it never says a
+# date gone by) and, if there is one, the disclosure policy's address.
+SECURITY_CONTACT = env(
+    "SECURITY_CONTACT",
+    default="https://vulnerability-reporting.service.security.gov.uk/submit",
+)
+SECURITY_TXT_EXPIRES = (
+    datetime.fromisoformat(env("SECURITY_TXT_EXPIRES"))
+    if env("SECURITY_TXT_EXPIRES", default="")
+    else None
+)
+SECURITY_POLICY_URL = env("SECURITY_POLICY_URL", default="")
 
 # Training: how long an offer of a place from the waiting list is held for an answer.
 TRAINING_OFFER_HOLD = timedelta(hours=env.int("TRAINING_OFFER_HOLD_HOURS", default=48))

@@ -38,6 +38,9 @@ URL_ACCESS: dict[str, tuple[dict[str, object], dict[str, int]]] = {
     "pages:cookies": ({}, everyone(200)),
     "pages:healthz": ({}, everyone(200)),
     "pages:favicon": ({}, everyone(301)),
+    "pages:robots-txt": ({}, everyone(200)),
+    "pages:sitemap": ({}, everyone(200)),
+    "pages:security-txt": ({}, everyone(200)),
     "accounts:sign-in": ({}, everyone(200)),
     "accounts:check-email": ({}, everyone(200)),
     "accounts:link": ({}, everyone(200)),
@@ -58,7 +61,7 @@ URL_ACCESS: dict[str, tuple[dict[str, object], dict[str, int]]] = {
     "admin:logout": ({}, staff_only(405, council=302)),
     "admin:password_change": ({}, staff_only(200, council=302)),
     "admin:password_change_done": ({}, staff_only(200, council=302)),
-    # No model has a public page yet, so "view on site" finds nothing to show.
+    # A user has no public page, so "view on site" finds nothing to show.
     "admin:view_on_site": (
         {"content_type_id": "accounts.user", "object_id": "1"},
         staff_only(404, council=302),

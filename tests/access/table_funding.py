@@ -31,6 +31,7 @@ BUTTON = everyone(405)
 
 URL_ACCESS: dict[str, tuple[dict[str, object], dict[str, int]]] = {
     "funding:round-list": ({}, everyone(200)),
+    "funding:rounds-feed": ({}, everyone(200)),
     "funding:round-detail": ({"slug": OPEN_ROUND}, everyone(200)),
     # Anyone may read what a bid asks; starting one needs a signatory membership (a POST).
     "funding:eoi-start": ({"slug": EOI_ROUND}, everyone(200)),

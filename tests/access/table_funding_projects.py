@@ -27,6 +27,7 @@ URL_ACCESS: dict[str, tuple[dict[str, object], dict[str, int]]] = {
     "funding:project-detail": ({"slug": PROJECT}, PUBLIC),
     "funding:projects-csv": ({}, PUBLIC),
     "funding:projects-json": ({}, PUBLIC),
+    "funding:projects-feed": ({}, PUBLIC),
     "funding:threesixtygiving": ({}, PUBLIC),
     "funding:open-data": ({}, PUBLIC),
     "funding:application-outcome": ({"reference": APPLICATION}, MEMBERS_ONLY),

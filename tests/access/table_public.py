@@ -17,6 +17,7 @@ URL_ACCESS: dict[str, tuple[dict[str, object], dict[str, int]]] = {
     "declaration:signatories": ({}, everyone(200)),
     "declaration:signatories-csv": ({}, everyone(200)),
     "declaration:signatories-json": ({}, everyone(200)),
+    "declaration:signatories-feed": ({}, everyone(200)),
     "declaration:open-data": ({}, everyone(200)),
     "declaration:signatory": ({"slug": SIGNATORY_SLUG}, everyone(200)),
     # Only approved members of the signatory itself may post its updates.

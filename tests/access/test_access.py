@@ -183,6 +183,12 @@ PUBLIC_PAGES = (
     "funding:project-list",
     "funding:projects-json",
     "training:course-list",
+    "pages:robots-txt",
+    "pages:sitemap",
+    "pages:security-txt",
+    "declaration:signatories-feed",
+    "funding:projects-feed",
+    "funding:rounds-feed",
 )
 
 

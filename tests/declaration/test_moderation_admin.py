@@ -212,6 +212,17 @@ class TestSigningDetail:
         assert 'name="senior_leader_name"' not in response.text
         assert 'name="_save"' not in response.text
 
+    def test_links_to_the_signatory_page_only_while_it_is_published(self, client):
+        published = SigningFactory(organisation=OrganisationFactory(slug="hackney"))
+        pending = SigningFactory(submitted=True)
+
+        shown = client.get(reverse("admin:declaration_signing_change", args=[published.pk]))
+        hidden = client.get(reverse("admin:declaration_signing_change", args=[pending.pk]))
+
+        assert 'href="/signatories/hackney/"' in shown.text
+        assert "View on site" in shown.text
+        assert "View on site" not in hidden.text
+
     def test_says_plainly_when_the_signers_email_domain_does_not_match(self, client):
         organisation = OrganisationFactory(name="Hull City Council", email_domains=["hull.gov.uk"])
         signing = SigningFactory(

@@ -147,6 +147,57 @@ class TestCsv:
     def test_refuses_a_post(self, client):
         assert client.post("/signatories.csv").status_code == 405
 
+    def test_carries_an_etag_and_the_latest_change_as_last_modified(self, client, hackney):
+        hackney.refresh_from_db()
+        latest = max(hackney.updated_at, hackney.organisation.updated_at, hackney.published_at)
+
+        response = client.get("/signatories.csv")
+
+        assert response["ETag"].startswith('"')
+        assert response["Last-Modified"] == http_date(int(latest.timestamp()))
+        assert response["ETag"] != client.get("/signatories.json")["ETag"]
+
+    def test_answers_304_to_a_matching_etag(self, client, hackney):
+        etag = client.get("/signatories.csv")["ETag"]
+
+        response = client.get("/signatories.csv", headers={"if-none-match": etag})
+
+        assert response.status_code == 304
+        assert response.content == b""
+        assert response["ETag"] == etag
+        assert response["Access-Control-Allow-Origin"] == "*"
+        assert response["Cache-Control"] == "public, max-age=300"
+
+    def test_answers_304_when_not_modified_since(self, client, hackney):
+        last_modified = client.get("/signatories.csv")["Last-Modified"]
+
+        response = client.get("/signatories.csv", headers={"if-modified-since": last_modified})
+
+        assert response.status_code == 304
+
+    def test_sends_the_file_again_once_a_signatory_joins(self, client, hackney):
+        etag = client.get("/signatories.csv")["ETag"]
+        SigningFactory.create(organisation=OrganisationFactory.create(name="Borsetshire"))
+
+        response = client.get("/signatories.csv", headers={"if-none-match": etag})
+
+        assert response.status_code == 200
+        assert [row[0] for row in read_csv(response)[1:]] == [
+            "Borsetshire",
+            "London Borough of Hackney",
+        ]
+
+    def test_the_etag_changes_with_the_site_address_in_its_links(self, client, hackney, settings):
+        etag = client.get("/signatories.csv")["ETag"]
+        settings.SITE_URL = "https://localdigital.example.gov.uk"
+
+        response = client.get("/signatories.csv", headers={"if-none-match": etag})
+
+        assert response.status_code == 200
+        assert (
+            read_csv(response)[1][2] == "https://localdigital.example.gov.uk/signatories/hackney/"
+        )
+
 
 def test_csv_safe_leaves_ordinary_text_alone():
     assert csv_safe("London Borough of Hackney") == "London Borough of Hackney"

@@ -20,6 +20,8 @@ from functools import cache
 from typing import Any
 
 import pytest
+from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 from django.utils import timezone
 from jsonschema import Draft202012Validator, FormatChecker
@@ -28,8 +30,9 @@ from referencing.exceptions import NoSuchResource
 from referencing.jsonschema import DRAFT202012
 
 from declaration.models import OrganisationType
-from funding.models import Phase
+from funding.models import Award, Phase
 from funding.threesixtygiving import geo_code_type, organisation_identifier
+from tests.accounts.factories import UserFactory
 from tests.funding.factories import (
     ApplicationPartnerFactory,
     AwardFactory,
@@ -238,6 +241,14 @@ class TestContents:
                 "id": "GB-LAE-HCK",
                 "name": "London Borough of Hackney",
                 "url": "https://hackney.gov.uk",
+                "location": [
+                    {
+                        "name": "London Borough of Hackney",
+                        "countryCode": "GB",
+                        "geoCode": "E09000012",
+                        "geoCodeType": "LONB",
+                    }
+                ],
             }
         ]
         assert grant["beneficiaryLocation"] == [
@@ -281,6 +292,7 @@ class TestContents:
         assert scottish["beneficiaryLocation"][0]["geoCodeType"] == "CA"
         assert sector["recipientOrganization"][0]["id"].startswith("360G-mhclg-ldf-ORG-")
         assert "beneficiaryLocation" not in sector
+        assert "location" not in sector["recipientOrganization"][0]
         assert "plannedDates" not in sector
 
     def test_the_prefix_and_funder_come_from_the_settings(self, client, settings):
@@ -306,6 +318,7 @@ class TestContents:
             ("E08000001", "MD"),
             ("E09000001", "LONB"),
             ("E10000002", "CTY"),
+            ("E31000046", "FRA"),
             ("W06000001", "UA"),
             ("S12000005", "CA"),
             ("E47000001", None),
@@ -325,6 +338,107 @@ class TestContents:
 
         assert english == "GB-LAE-BIR"
         assert welsh == "360G-x-ORG-8"
+
+
+def is_usable_recipient_location(organisation: dict[str, Any]) -> bool:
+    """What the 360Giving Data Quality Tool's recipient location check accepts: a postcode,
+    or a location with both a geographic code and its type."""
+    return bool(organisation.get("postalCode")) or any(
+        location.get("geoCode") and location.get("geoCodeType")
+        for location in organisation.get("location") or []
+    )
+
+
+class TestUsefulness:
+    """The Data Quality Tool's usefulness checks for Last Modified, Data Source and the
+    recipient's location pass for every grant whose lead has an area."""
+
+    def test_every_grant_has_a_last_modified_a_data_source_and_its_recipients_area(
+        self, client, settings
+    ):
+        settings.SITE_URL = "https://localdigital.example.gov.uk"
+        projects()
+        sector = SignatoryFactory(name="Sector body", gss_code="", register_code="")
+        AwardFactory(
+            title="Fire project",
+            application__lead_organisation=SignatoryFactory(
+                name="Kent Fire and Rescue Service", gss_code="E31000022", nation="England"
+            ),
+        )
+        AwardFactory(title="Sector-led", application__lead_organisation=sector)
+
+        package = served(client)
+        with_area = [
+            g for g in package["grants"] if g["title"] not in ("Sector project", "Sector-led")
+        ]
+
+        assert errors_of(package) == []
+        assert len(with_area) == 3
+        for grant in package["grants"]:
+            assert grant["dataSource"] == (
+                "https://localdigital.example.gov.uk/funding/open-data/"
+            ), grant["title"]
+            moment = datetime.datetime.fromisoformat(grant["dateModified"])
+            assert moment.tzinfo is not None, grant["title"]
+            assert moment <= timezone.now()
+        for grant in with_area:
+            assert all(
+                is_usable_recipient_location(organisation)
+                for organisation in grant["recipientOrganization"]
+            ), grant["title"]
+        fire = grant_by_title(package, "Fire project")
+        assert fire["recipientOrganization"][0]["location"][0]["geoCodeType"] == "FRA"
+
+    def test_a_location_without_its_code_type_is_not_usable(self):
+        """So the check above can fail."""
+        assert not is_usable_recipient_location({"location": [{"geoCode": "E47000001"}]})
+        assert not is_usable_recipient_location({"id": "x"})
+        assert is_usable_recipient_location(
+            {"location": [{"geoCode": "E09000012", "geoCodeType": "LONB"}]}
+        )
+
+    def test_last_modified_is_when_the_grant_last_changed(self, client):
+        award = AwardFactory(title="Planning")
+        before = datetime.datetime.fromisoformat(
+            grant_by_title(served(client), "Planning")["dateModified"]
+        )
+        later = timezone.now() + datetime.timedelta(minutes=5)
+        Award.objects.filter(pk=award.pk).update(started_at=later)
+
+        after = datetime.datetime.fromisoformat(
+            grant_by_title(served(client), "Planning")["dateModified"]
+        )
+
+        assert after == later.replace(microsecond=0)
+        assert after > before
+
+    def test_last_modified_follows_an_edit_by_staff_in_the_admin(self, client):
+        award = AwardFactory(title="Planning")
+        edited_at = timezone.now() + datetime.timedelta(hours=1)
+        LogEntry.objects.create(
+            user=UserFactory(is_staff=True),
+            content_type=ContentType.objects.get_for_model(Award),
+            object_id=str(award.pk),
+            object_repr=award.title,
+            action_flag=CHANGE,
+            action_time=edited_at,
+        )
+
+        grant = grant_by_title(served(client), "Planning")
+
+        assert grant["dateModified"] == edited_at.replace(microsecond=0).isoformat()
+
+    def test_last_modified_follows_a_partner_organisation_renamed(self, client):
+        award = AwardFactory(title="Planning")
+        partner = ApplicationPartnerFactory(application=award.application)
+        renamed_at = timezone.now() + datetime.timedelta(hours=2)
+        type(partner.organisation).objects.filter(pk=partner.organisation_id).update(
+            name="Renamed council", updated_at=renamed_at
+        )
+
+        grant = grant_by_title(served(client), "Planning")
+
+        assert grant["dateModified"] == renamed_at.replace(microsecond=0).isoformat()
 
 
 class TestWhatIsPublished:

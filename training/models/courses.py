@@ -7,6 +7,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils import timezone
 
 from localdigital.formats import time_on_day
@@ -56,6 +57,10 @@ class Course(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def get_absolute_url(self) -> str:
+        """Return the course's public page, which shows while the course is published."""
+        return reverse("training:course-detail", kwargs={"slug": self.slug})
 
 
 class CohortStatus(models.TextChoices):
