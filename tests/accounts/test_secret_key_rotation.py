@@ -7,9 +7,11 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from declaration.selectors import newsletter as newsletter_selectors
 from localdigital.mail.models import OutgoingEmail
 from tests.accounts.conftest import link_in
 from tests.accounts.factories import UserFactory
+from tests.declaration.newsletter_factories import SubscriberFactory
 from tests.test_deployment import manage, production_environment
 
 pytestmark = pytest.mark.django_db
@@ -66,3 +68,17 @@ class TestSignInLinksAlreadySent:
         link = self._link()
         settings.SECRET_KEY, settings.SECRET_KEY_FALLBACKS = NEW_KEY, []
         assert not self._signs_in(link)
+
+
+class TestNewsletterUnsubscribeLinks:
+    """They never expire, and are signed with SECRET_KEY: emails sent before a rotation keep
+    working only while the old key stays in SECRET_KEY_FALLBACKS (docs/operations.md)."""
+
+    def test_work_while_the_old_key_is_a_fallback_and_not_after(self, settings):
+        subscriber = SubscriberFactory()
+        token = newsletter_selectors.subscriber_unsubscribe_token(subscriber=subscriber)
+        old = settings.SECRET_KEY
+        settings.SECRET_KEY, settings.SECRET_KEY_FALLBACKS = NEW_KEY, [old]
+        assert newsletter_selectors.unsubscribe_token_read(token=token) == subscriber.pk
+        settings.SECRET_KEY_FALLBACKS = []
+        assert newsletter_selectors.unsubscribe_token_read(token=token) is None
