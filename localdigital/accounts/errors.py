@@ -13,3 +13,7 @@ class EmailAlreadyUsed(AccountsError):
 
 class StaffGroupUnknown(AccountsError):
     """No staff group has this name; the message lists the names there are."""
+
+
+class StaffNotAwaitingSetUp(AccountsError):
+    """No active member of staff with this address is waiting to choose a password."""

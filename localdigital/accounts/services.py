@@ -22,7 +22,7 @@ from sesame.utils import get_token, get_user
 from localdigital.audit.services import audit_record
 from localdigital.mail.services import email_queue
 
-from .errors import EmailAlreadyUsed, StaffGroupUnknown
+from .errors import EmailAlreadyUsed, StaffGroupUnknown, StaffNotAwaitingSetUp
 from .models import User
 from .tokens import staff_set_up_tokens
 
@@ -273,6 +273,26 @@ def staff_set_up_link(*, user: User) -> str:
         "token": staff_set_up_tokens.make_token(user),
     }
     return f"{settings.SITE_URL}{reverse('two_factor:set-up')}?{urlencode(query)}"
+
+
+def staff_set_up_link_again(*, email: str) -> str:
+    """Return a new set-up link for a member of staff who has not yet chosen a password.
+
+    For when the first link expired or was lost. Links made before keep working until one
+    of them is used or they expire. Raise ``StaffNotAwaitingSetUp`` unless the address is an
+    active member of staff's with no usable password.
+    """
+    user = User.objects.filter(email__iexact=email.strip()).first()
+    if user is None or not (user.is_staff and user.is_active):
+        raise StaffNotAwaitingSetUp(
+            f"There is no active member of staff with the email address {email}"
+        )
+    if user.has_usable_password():
+        raise StaffNotAwaitingSetUp(
+            f"{user.email} has chosen a password already. If they have forgotten it, a "
+            "superuser can set a new one in the admin"
+        )
+    return staff_set_up_link(user=user)
 
 
 def staff_set_up_link_hours() -> int:

@@ -247,3 +247,39 @@ class TestSetUpLink:
         assert "has expired" in open_link(Client(), link).text
         settings.SECRET_KEY_FALLBACKS = [old]
         assert "Create your password" in open_link(client, link).text
+
+
+class TestStaffSetUpLinkCommand:
+    """``manage.py staff_set_up_link EMAIL``: a new link when the first expired or was lost."""
+
+    def test_prints_a_new_link_that_works(self, client):
+        staff_create(EMAIL, "--group", "Assessor")
+        out = StringIO()
+        call_command("staff_set_up_link", EMAIL.upper(), stdout=out)
+        assert "It works once, within 72 hours" in out.getvalue()
+        page = open_link(client, link_in(out.getvalue()))
+        assert "Create your password" in page.text
+        assert set_password(client).url == reverse("two_factor:setup")
+
+    def test_refuses_someone_who_has_chosen_a_password(self, client):
+        open_link(client, link_in(staff_create(EMAIL, "--group", "Assessor")))
+        set_password(client)
+        with pytest.raises(CommandError) as refused:
+            call_command("staff_set_up_link", EMAIL, stdout=StringIO())
+        assert str(refused.value) == (
+            f"{EMAIL} has chosen a password already. If they have forgotten it, a superuser "
+            "can set a new one in the admin"
+        )
+
+    @pytest.mark.parametrize("who", ["nobody", "council user", "deactivated staff"])
+    def test_refuses_anyone_but_active_staff(self, who):
+        if who == "council user":
+            UserFactory(email=EMAIL)
+        elif who == "deactivated staff":
+            staff_create(EMAIL, "--group", "Assessor")
+            User.objects.filter(email=EMAIL).update(is_active=False)
+        with pytest.raises(CommandError) as refused:
+            call_command("staff_set_up_link", EMAIL, stdout=StringIO())
+        assert str(refused.value) == (
+            f"There is no active member of staff with the email address {EMAIL}"
+        )
