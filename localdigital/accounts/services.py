@@ -300,13 +300,20 @@ def staff_set_up_link_hours() -> int:
     return settings.PASSWORD_RESET_TIMEOUT // 3600
 
 
-def staff_password_set(*, user: User, password: str) -> None:
-    """Set the password of a member of staff who followed their set-up link.
+def staff_password_set(*, user: User, token: str, password: str) -> None:
+    """Set the password of a member of staff who followed their set-up link with ``token``.
 
-    The link's token is made from the old password's hash, so it works no more.
+    The token is checked again under a lock on the user's row, so of two presses at once
+    only the first sets a password: the token is made from the old password's hash, so it
+    works no more after it. Raise ``StaffNotAwaitingSetUp`` when the link has been used or
+    has expired.
     """
     with transaction.atomic():
         locked = User.objects.select_for_update().get(pk=user.pk)
+        if not (locked.is_staff and locked.is_active) or not staff_set_up_tokens.check_token(
+            locked, token
+        ):
+            raise StaffNotAwaitingSetUp("This set-up link has expired or has been used")
         locked.set_password(password)
         locked.save(update_fields=["password"])
         audit_record(actor=locked, verb="accounts.user.password_set", target=locked)

@@ -28,6 +28,7 @@ from two_factor.views.utils import IdempotentSessionWizardView
 from localdigital.http import require_safe_or_post
 
 from . import selectors, services
+from .errors import StaffNotAwaitingSetUp
 from .forms import (
     SignInForm,
     StaffAuthenticatorSetupForm,
@@ -171,24 +172,34 @@ def staff_set_up(request: HttpRequest) -> HttpResponse:
     password is set the link works no more, the person is signed in as with a password, and
     is taken to set up their authenticator app, without which no admin page opens.
     """
-    token = request.GET.get("token")
-    if token is not None:
+    opened = request.GET.get("token")
+    if opened is not None:
         request.session[SESSION_STAFF_SET_UP] = {
             "user": request.GET.get("user", ""),
-            "token": token,
+            "token": opened,
         }
         return redirect("two_factor:set-up")
     link = request.session.get(SESSION_STAFF_SET_UP) or {}
-    user = selectors.staff_set_up_user(uid=link.get("user", ""), token=link.get("token", ""))
-    if user is None:
+    token = link.get("token", "")
+    user = selectors.staff_set_up_user(uid=link.get("user", ""), token=token)
+
+    def invalid() -> HttpResponse:
         return render(
             request,
             "accounts/staff_set_up_invalid.html",
             {"hours": services.staff_set_up_link_hours()},
         )
+
+    if user is None:
+        return invalid()
     form = StaffSetPasswordForm(user, request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.staff_password_set(user=user, password=form.cleaned_data["new_password1"])
+        try:
+            services.staff_password_set(
+                user=user, token=token, password=form.cleaned_data["new_password1"]
+            )
+        except StaffNotAwaitingSetUp:
+            return invalid()
         request.session.pop(SESSION_STAFF_SET_UP, None)
         login(request, user, backend=selectors.PASSWORD_BACKEND)
         return redirect("two_factor:setup")

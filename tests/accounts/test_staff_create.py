@@ -18,7 +18,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from localdigital.accounts import services
-from localdigital.accounts.errors import EmailAlreadyUsed, StaffGroupUnknown
+from localdigital.accounts.errors import EmailAlreadyUsed, StaffGroupUnknown, StaffNotAwaitingSetUp
 from localdigital.accounts.models import User
 from localdigital.accounts.tokens import StaffSetUpTokenGenerator
 from localdigital.audit.models import AuditEvent
@@ -283,3 +283,42 @@ class TestStaffSetUpLinkCommand:
         assert str(refused.value) == (
             f"There is no active member of staff with the email address {EMAIL}"
         )
+
+
+class TestStaffPasswordSet:
+    def _user_and_token(self) -> tuple[User, str]:
+        link = urlsplit(link_in(staff_create(EMAIL, "--group", "Assessor")))
+        token = parse_qs(link.query)["token"][0]
+        return User.objects.get(email=EMAIL), token
+
+    def test_sets_a_password_once_for_one_link(self):
+        user, token = self._user_and_token()
+        services.staff_password_set(user=user, token=token, password=PASSWORD)
+        with pytest.raises(StaffNotAwaitingSetUp):
+            services.staff_password_set(user=user, token=token, password="another " + PASSWORD)
+        user.refresh_from_db()
+        assert user.check_password(PASSWORD)
+
+    def test_writes_nothing_when_the_audit_fails(self, monkeypatch):
+        user, token = self._user_and_token()
+
+        def failing(**kwargs):
+            raise RuntimeError("audit down")
+
+        monkeypatch.setattr(services, "audit_record", failing)
+        with pytest.raises(RuntimeError):
+            services.staff_password_set(user=user, token=token, password=PASSWORD)
+        user.refresh_from_db()
+        assert not user.has_usable_password()
+
+    def test_a_second_window_with_the_form_open_is_told_the_link_is_used(self):
+        """Two tabs opened the link; the first to press Continue sets the password."""
+        link = link_in(staff_create(EMAIL, "--group", "Assessor"))
+        first, second = Client(), Client()
+        assert "Create your password" in open_link(first, link).text
+        assert "Create your password" in open_link(second, link).text
+        assert set_password(first).status_code == 302
+        response = set_password(second, "another " + PASSWORD)
+        assert response.status_code == 200
+        assert "This set-up link has expired or has been used" in response.text
+        assert User.objects.get(email=EMAIL).check_password(PASSWORD)
