@@ -3,7 +3,8 @@
 # docker-compose.yml runs it with production settings; see .env.example for the variables.
 
 # --- Front-end assets: GOV.UK Frontend copied into static/vendor/ by `npm run build`.
-FROM node:20-slim AS assets
+# Node 22 is a maintained LTS release (Node 20 left support in April 2026).
+FROM node:22-slim AS assets
 WORKDIR /build
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund --loglevel=error
@@ -55,6 +56,13 @@ RUN SECRET_KEY=collectstatic-at-build-time-only-not-a-secret \
 
 USER app
 EXPOSE 8000
+# The container is healthy while /healthz answers 200, that is while the database answers
+# (see docs/operations.md). The slim image has no curl, so Python asks. The probe's Host
+# header is 127.0.0.1, which ALLOWED_HOSTS must accept; otherwise Django answers 400 and the
+# container is reported unhealthy. Only the web server listens: docker compose gives the
+# worker and beat health checks of their own, and none to the one-off migrate.
+HEALTHCHECK --interval=30s --timeout=10s --start-period=20s --retries=3 \
+    CMD ["python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=5)"]
 # gunicorn's settings (the app, the port, the workers and an access log without query
 # strings) are in localdigital/gunicorn.conf.py; docker compose's web service runs this CMD.
 CMD ["gunicorn", "--config", "localdigital/gunicorn.conf.py"]

@@ -15,6 +15,7 @@ import ast
 import importlib
 import importlib.util
 import inspect
+import json
 import os
 import re
 import runpy
@@ -313,6 +314,32 @@ def image_name(service: dict) -> str:
     return service["image"].rsplit(":", 1)[0]
 
 
+def compose_spec_errors(path: Path) -> str:
+    """Return check-jsonschema's errors for the compose file at ``path``, or "" if valid.
+
+    The schema is the one vendored in the check-jsonschema package, so nothing is fetched.
+    """
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "check_jsonschema",
+            "--builtin-schema",
+            "vendor.compose-spec",
+            str(path),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    if result.returncode == 0:
+        assert "ok -- validation done" in result.stdout
+        return ""
+    assert result.returncode == 1, result.stdout + result.stderr
+    return result.stdout + result.stderr
+
+
 class TestCompose:
     def test_has_every_service(self):
         assert {"web", "worker", "beat", "migrate", "postgres", "redis", "mailpit"} <= set(
@@ -356,6 +383,24 @@ class TestCompose:
         assert str(folder) in mounts
         assert folder.is_relative_to(dockerfile().runtime.workdir)
         assert dockerfile().runtime.user_owns(folder)
+
+    def test_follows_the_compose_specification(self):
+        """docker-compose.yml is valid against the Compose Specification's JSON schema, as
+        shipped inside check-jsonschema (no download): a misspelt key is caught."""
+        assert compose_spec_errors(REPO / "docker-compose.yml") == ""
+
+    def test_the_specification_check_catches_a_misspelt_key(self, tmp_path):
+        misspelt = tmp_path / "docker-compose.yml"
+        misspelt.write_text(
+            (REPO / "docker-compose.yml")
+            .read_text()
+            .replace("    depends_on:\n", "    depend_on:\n", 1)
+        )
+        assert "'depend_on' was unexpected" in compose_spec_errors(misspelt)
+
+    def test_the_one_off_migrate_has_no_health_check(self):
+        """migrate serves nothing, so the image's /healthz check is turned off for it."""
+        assert services()["migrate"]["healthcheck"] == {"disable": True}
 
     def test_every_long_running_service_has_a_health_check(self):
         for name, service in services().items():
@@ -513,9 +558,15 @@ def dockerfile() -> Dockerfile:
 
 
 class TestDockerfile:
-    def test_builds_the_assets_in_a_node_stage(self):
-        node = [stage for stage in dockerfile().stages if stage.image == "node:20-slim"]
+    def test_builds_the_assets_in_a_node_stage_on_a_supported_lts(self):
+        """Node 22 and 24 are the LTS releases still supported; Node 20 left support in 2026."""
+        node = [stage for stage in dockerfile().stages if stage.image.startswith("node:")]
         assert len(node) == 1
+        assert node[0].image in {"node:22-slim", "node:24-slim"}
+        engines = json.loads((REPO / "package.json").read_text()).get("engines", {})
+        assert int(node[0].image.split(":")[1].split("-")[0]) >= int(
+            re.sub(r"\D", "", engines.get("node", ">=0")) or 0
+        )
         runs = " && ".join(node[0].arguments("RUN"))
         assert "npm ci" in runs
         assert re.search(r"npm run (--silent )?build", runs)
@@ -547,6 +598,36 @@ class TestDockerfile:
             if settings_module
             else runtime.environment.get("DJANGO_SETTINGS_MODULE")
         ) == PRODUCTION
+
+    def test_reports_healthy_while_healthz_answers_with_python_not_curl(self):
+        """The slim image has no curl: the check asks /healthz with Python's urllib, with a
+        timeout, on a Host that the compose stack's ALLOWED_HOSTS accepts."""
+        checks = dockerfile().runtime.arguments("HEALTHCHECK")
+        assert len(checks) == 1
+        options, _, command = checks[0].partition("CMD ")
+        assert re.search(r"--interval=\d+s", options)
+        assert re.search(r"--timeout=\d+s", options)
+        argv = json.loads(command)
+        assert argv[:2] == ["python", "-c"]
+        probe = re.search(r"urlopen\('(http://([^:/]+):8000/healthz)', timeout=\d+\)", argv[2])
+        assert probe, argv[2]
+        assert "curl" not in checks[0]
+        assert probe.group(2) in environment_of(services()["web"])["ALLOWED_HOSTS"].split(",")
+
+    @pytest.mark.django_db(transaction=True)
+    def test_health_check_passes_on_a_healthy_server_and_fails_on_an_error(self, live_server):
+        """The image's check, run as the image runs it, exits 0 on a 200 and 1 otherwise."""
+        checks = dockerfile().runtime.arguments("HEALTHCHECK")
+        probe = json.loads(checks[0].partition("CMD ")[2])[2]
+        port = urlsplit(live_server.url).port
+        ok = probe.replace("8000/healthz", f"{port}/healthz")
+        missing = probe.replace("8000/healthz", f"{port}/no-such-page")
+        assert subprocess.run([sys.executable, "-c", ok], check=False).returncode == 0
+        failed = subprocess.run(
+            [sys.executable, "-c", missing], check=False, capture_output=True, text=True
+        )
+        assert failed.returncode == 1
+        assert "HTTP Error 404" in failed.stderr
 
     def test_serves_with_gunicorn_on_port_8000(self):
         runtime = dockerfile().runtime

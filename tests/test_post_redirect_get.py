@@ -24,6 +24,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from funding.models import Award, AwardStatus
 from funding.services.decisions import round_decisions_announce
+from localdigital.accounts.services import staff_set_up_link, staff_user_create
 from localdigital.mail.models import OutgoingEmail
 from tests.accounts.conftest import link_in
 from tests.accounts.factories import UserFactory
@@ -130,6 +131,20 @@ def staff_setup_welcome() -> Form:
     client = Client()
     _staff_password_step(client, device=False)
     return Form(client, reverse("two_factor:setup"), {"staff_setup_view-current_step": "welcome"})
+
+
+def staff_set_up_password() -> Form:
+    user = staff_user_create(
+        email="new.staff@communities.gov.uk", groups=["Assessor"], created_by=None
+    )
+    client = Client()
+    client.get(staff_set_up_link(user=user).removeprefix("http://testserver"))
+    password = "heron lantern copper meadow"
+    return Form(
+        client,
+        reverse("two_factor:set-up"),
+        {"new_password1": password, "new_password2": password},
+    )
 
 
 def _organisation_admin(*, signed: bool = False):
@@ -269,6 +284,7 @@ FORMS: dict[str, Callable[[], Form]] = {
     "staff sign-in, code": staff_sign_in_code,
     "staff sign-in, use a backup code": staff_sign_in_use_a_backup_code,
     "staff authenticator app setup, start": staff_setup_welcome,
+    "new member of staff's set-up link, password": staff_set_up_password,
     "organisation admin, approve a request to join": member_approve,
     "organisation admin, refuse a request to join": member_refuse,
     "organisation admin, remove a member": member_remove,

@@ -6,6 +6,8 @@ import re
 from typing import Any
 
 from django import forms
+from django.contrib.auth import password_validation
+from django.contrib.auth.forms import SetPasswordForm
 from two_factor.forms import AuthenticationTokenForm, TOTPDeviceForm
 from two_factor.utils import totp_digits
 
@@ -109,3 +111,40 @@ class StaffAuthenticatorSetupForm(TOTPDeviceForm):
         widget=forms.TextInput(attrs=CODE_ATTRS),
     )
     error_messages = {"invalid_token": CODE_WRONG}
+
+
+class StaffSetPasswordForm(SetPasswordForm):
+    """A new member of staff chooses their password, typed twice, checked by the validators.
+
+    A password the validators refuse is told beside the first field, where it was typed.
+    """
+
+    error_messages = {"password_mismatch": "The passwords do not match: type the same one twice"}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        first, second = self.fields["new_password1"], self.fields["new_password2"]
+        first.label = "Create a password"
+        first.help_text = (
+            f"Use at least {_minimum_password_length()} characters. It cannot be a common "
+            "password, only numbers, or like your email address. A few unrelated words make "
+            "a strong password."
+        )
+        first.error_messages["required"] = "Enter a password"
+        second.label = "Type the password again"
+        second.help_text = ""
+        second.error_messages["required"] = "Type the password again"
+
+    def clean(self) -> dict[str, Any]:
+        self.validate_passwords("new_password1", "new_password2")
+        self.validate_password_for_user(self.user, "new_password1")
+        return self.cleaned_data
+
+
+def _minimum_password_length() -> int:
+    lengths = [
+        validator.min_length
+        for validator in password_validation.get_default_password_validators()
+        if isinstance(validator, password_validation.MinimumLengthValidator)
+    ]
+    return max(lengths, default=1)

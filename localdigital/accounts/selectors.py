@@ -5,9 +5,11 @@ from __future__ import annotations
 from django.contrib.auth import BACKEND_SESSION_KEY
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
+from django.utils.http import urlsafe_base64_decode
 from two_factor.utils import default_device
 
 from .models import User
+from .tokens import staff_set_up_tokens
 
 
 def user_get_by_email(*, email: str) -> User | None:
@@ -36,3 +38,21 @@ def session_is_password_sign_in(*, request: HttpRequest) -> bool:
         request.user.is_authenticated
         and request.session.get(BACKEND_SESSION_KEY) == PASSWORD_BACKEND
     )
+
+
+def staff_set_up_user(*, uid: str, token: str) -> User | None:
+    """Return the member of staff whose set-up link carries ``uid`` and ``token``, or None.
+
+    None when the link is altered, expired or used (their password is set), or the account
+    is no longer active staff.
+    """
+    try:
+        pk = int(urlsafe_base64_decode(uid).decode())
+    except (ValueError, UnicodeDecodeError):
+        return None
+    if not 0 < pk < 2**63:
+        return None
+    user = User.objects.filter(pk=pk, is_staff=True, is_active=True).first()
+    if user is None or not staff_set_up_tokens.check_token(user, token):
+        return None
+    return user

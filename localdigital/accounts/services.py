@@ -3,24 +3,28 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from sesame.utils import get_token, get_user
 
 from localdigital.audit.services import audit_record
 from localdigital.mail.services import email_queue
 
+from .errors import EmailAlreadyUsed, StaffGroupUnknown, StaffNotAwaitingSetUp
 from .models import User
+from .tokens import staff_set_up_tokens
 
 
 def sign_in_link_send(*, email: str, next_url: str = "") -> None:
@@ -200,3 +204,117 @@ def council_user_ensure(*, email: str, full_name: str) -> User:
         },
     )
     return user
+
+
+def staff_user_create(
+    *,
+    email: str,
+    groups: Sequence[str],
+    full_name: str = "",
+    is_superuser: bool = False,
+    created_by: User | None,
+) -> User:
+    """Create an active member of staff in ``groups``, with no usable password.
+
+    They choose their password, and then set up their authenticator app, through the link
+    that ``staff_set_up_link`` makes. Group names are data (each app's migrations make its
+    groups), so they are checked against the groups that exist. Raise ``EmailAlreadyUsed``
+    for an address that has an account already, in any case, and ``StaffGroupUnknown`` for
+    a name that no group has.
+    """
+    email = User.objects.normalize_email(email.strip())
+    with transaction.atomic():
+        found = {group.name: group for group in Group.objects.filter(name__in=groups)}
+        unknown = [name for name in groups if name not in found]
+        if unknown:
+            names = ", ".join(f'"{name}"' for name in unknown)
+            existing = ", ".join(
+                f'"{name}"'
+                for name in Group.objects.order_by("name").values_list("name", flat=True)
+            )
+            raise StaffGroupUnknown(
+                f"There is no staff group called {names}. The groups are: {existing or 'none'}"
+            )
+        if User.objects.filter(email__iexact=email).exists():
+            raise EmailAlreadyUsed(f"An account with the email address {email} already exists")
+        try:
+            with transaction.atomic():
+                user = User.objects.create_user(
+                    email, full_name=full_name, is_staff=True, is_superuser=is_superuser
+                )
+        except IntegrityError as error:
+            # Someone else created the same address in the instant since the check above.
+            raise EmailAlreadyUsed(
+                f"An account with the email address {email} already exists"
+            ) from error
+        user.groups.set(found.values())
+        audit_record(
+            actor=created_by,
+            verb="accounts.user.created",
+            target=user,
+            data={
+                "is_staff": True,
+                "is_superuser": is_superuser,
+                "groups": sorted(found),
+            },
+        )
+    return user
+
+
+def staff_set_up_link(*, user: User) -> str:
+    """Return the link with which a member of staff sets their password and authenticator.
+
+    It works once (setting a password changes what its token was made from) and for
+    ``STAFF_SET_UP_LINK_HOURS``. The token travels in the query string, which the web
+    server's access log leaves out, and the page moves it into the session at once.
+    """
+    query = {
+        "user": urlsafe_base64_encode(force_bytes(user.pk)),
+        "token": staff_set_up_tokens.make_token(user),
+    }
+    return f"{settings.SITE_URL}{reverse('two_factor:set-up')}?{urlencode(query)}"
+
+
+def staff_set_up_link_again(*, email: str) -> str:
+    """Return a new set-up link for a member of staff who has not yet chosen a password.
+
+    For when the first link expired or was lost. Links made before keep working until one
+    of them is used or they expire. Raise ``StaffNotAwaitingSetUp`` unless the address is an
+    active member of staff's with no usable password.
+    """
+    user = User.objects.filter(email__iexact=email.strip()).first()
+    if user is None or not (user.is_staff and user.is_active):
+        raise StaffNotAwaitingSetUp(
+            f"There is no active member of staff with the email address {email}"
+        )
+    if user.has_usable_password():
+        raise StaffNotAwaitingSetUp(
+            f"{user.email} has chosen a password already. If they have forgotten it, a "
+            "superuser can set a new one in the admin"
+        )
+    return staff_set_up_link(user=user)
+
+
+def staff_set_up_link_hours() -> int:
+    """Return how many hours a set-up link works for."""
+    return settings.PASSWORD_RESET_TIMEOUT // 3600
+
+
+def staff_password_set(*, user: User, token: str, password: str) -> None:
+    """Set the password of a member of staff who followed their set-up link with ``token``.
+
+    The token is checked again under a lock on the user's row, so of two presses at once
+    only the first sets a password: the token is made from the old password's hash, so it
+    works no more after it. Raise ``StaffNotAwaitingSetUp`` when the link has been used or
+    has expired.
+    """
+    with transaction.atomic():
+        locked = User.objects.select_for_update().get(pk=user.pk)
+        if not (locked.is_staff and locked.is_active) or not staff_set_up_tokens.check_token(
+            locked, token
+        ):
+            raise StaffNotAwaitingSetUp("This set-up link has expired or has been used")
+        locked.set_password(password)
+        locked.save(update_fields=["password"])
+        audit_record(actor=locked, verb="accounts.user.password_set", target=locked)
+    user.password = locked.password

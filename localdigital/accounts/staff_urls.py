@@ -1,7 +1,8 @@
 """Staff sign-in with a password and an authenticator app (django-two-factor-auth).
 
-Only the views staff need are routed: sign-in, device setup with a QR code, and backup codes.
-There is deliberately no route to turn two factors off.
+Only the views staff need are routed: sign-in, device setup with a QR code, backup codes, and
+the one-time set-up link of a new member of staff (``manage.py staff_create``). There is
+deliberately no route to turn two factors off.
 """
 
 from django.urls import path
@@ -13,12 +14,14 @@ from .views import (
     StaffQRCodeView,
     StaffSetupCompleteView,
     StaffSetupView,
+    staff_set_up,
 )
 
 app_name = "two_factor"
 
 urlpatterns = [
     path("sign-in/", StaffLoginView.as_view(), name="login"),
+    path("set-up/", staff_set_up, name="set-up"),
     path("two-factor/setup/", staff_required(StaffSetupView.as_view()), name="setup"),
     path("two-factor/qrcode/", staff_required(StaffQRCodeView.as_view()), name="qr"),
     path(

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST, require_safe
 from two_factor.utils import default_device
 from two_factor.views import (
@@ -26,12 +27,14 @@ from two_factor.views.utils import IdempotentSessionWizardView
 
 from localdigital.http import require_safe_or_post
 
-from . import services
+from . import selectors, services
+from .errors import StaffNotAwaitingSetUp
 from .forms import (
     SignInForm,
     StaffAuthenticatorSetupForm,
     StaffBackupCodeForm,
     StaffCodeForm,
+    StaffSetPasswordForm,
 )
 from .ratelimit import is_limited
 
@@ -50,6 +53,8 @@ TOO_MANY_STAFF_ATTEMPTS = (
 # so that it is not in the address of the page the person sees (or in its Referer).
 SESSION_TOKEN = "accounts.sign_in_token"  # noqa: S105 - a session key
 SESSION_NEXT = "accounts.sign_in_next"
+# The user and token of a staff set-up link, kept here for the same reason.
+SESSION_STAFF_SET_UP = "accounts.staff_set_up"
 
 
 def _safe_next(candidate: str | None) -> str:
@@ -154,6 +159,51 @@ def sign_in_link(request: HttpRequest) -> HttpResponse:
     if not services.sign_in_link_is_valid(token=request.session.get(SESSION_TOKEN, "")):
         return invalid
     return render(request, "accounts/sign_in_link.html")
+
+
+@never_cache
+@sensitive_post_parameters("new_password1", "new_password2")
+@require_safe_or_post
+def staff_set_up(request: HttpRequest) -> HttpResponse:
+    """A new member of staff's one-time link: choose a password, then set up an authenticator.
+
+    Opening the link keeps its user and token in the session and redirects to this page's
+    plain address, as sign-in links do. A valid link shows the password form; once the
+    password is set the link works no more, the person is signed in as with a password, and
+    is taken to set up their authenticator app, without which no admin page opens.
+    """
+    opened = request.GET.get("token")
+    if opened is not None:
+        request.session[SESSION_STAFF_SET_UP] = {
+            "user": request.GET.get("user", ""),
+            "token": opened,
+        }
+        return redirect("two_factor:set-up")
+    link = request.session.get(SESSION_STAFF_SET_UP) or {}
+    token = link.get("token", "")
+    user = selectors.staff_set_up_user(uid=link.get("user", ""), token=token)
+
+    def invalid() -> HttpResponse:
+        return render(
+            request,
+            "accounts/staff_set_up_invalid.html",
+            {"hours": services.staff_set_up_link_hours()},
+        )
+
+    if user is None:
+        return invalid()
+    form = StaffSetPasswordForm(user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.staff_password_set(
+                user=user, token=token, password=form.cleaned_data["new_password1"]
+            )
+        except StaffNotAwaitingSetUp:
+            return invalid()
+        request.session.pop(SESSION_STAFF_SET_UP, None)
+        login(request, user, backend=selectors.PASSWORD_BACKEND)
+        return redirect("two_factor:setup")
+    return render(request, "accounts/staff_set_up.html", {"form": form, "email": user.email})
 
 
 @require_POST

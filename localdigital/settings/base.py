@@ -21,6 +21,9 @@ env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env")
 
 SECRET_KEY = env("SECRET_KEY", default="")
+# Keys that signed before the current one: while SECRET_KEY is rotated, what they signed
+# (sessions, sign-in and set-up links) is still accepted, and nothing new is signed with them.
+SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])
 DEBUG = env.bool("DEBUG", default=False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -186,6 +189,10 @@ PROJECT_UPDATE_RATE_PER_USER = env("PROJECT_UPDATE_RATE_PER_USER", default="10/h
 # connection's address). The limits above count the visitor's real address.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 RATELIMIT_IP_META_KEY = "localdigital.accounts.ratelimit.client_ip"
+
+# A new member of staff's set-up link (manage.py staff_create) works once, for this long.
+STAFF_SET_UP_LINK_HOURS = env.int("STAFF_SET_UP_LINK_HOURS", default=72)
+PASSWORD_RESET_TIMEOUT = STAFF_SET_UP_LINK_HOURS * 60 * 60
 
 # Staff two factors (django-two-factor-auth): TOTP from an authenticator app, with backup codes.
 TWO_FACTOR_PATCH_ADMIN = False

@@ -46,6 +46,9 @@ URL_ACCESS: dict[str, tuple[dict[str, object], dict[str, int]]] = {
     "accounts:link": ({}, everyone(200)),
     "accounts:sign-out": ({}, everyone(405)),
     "two_factor:login": ({}, everyone(200)),
+    # A new member of staff's set-up link; without one in the session it says the link has
+    # expired or been used, to everyone.
+    "two_factor:set-up": ({}, everyone(200)),
     # Staff who already have a device are sent on from setup; a password session without
     # one sets it up; a session begun by link must sign in with a password first.
     "two_factor:setup": ({}, {**staff_only(302), NO_DEVICE: 200, BY_LINK: 302}),
