@@ -70,7 +70,7 @@ def test_subscribes_confirms_and_unsubscribes(browser_page, request, settings):
     subscriber = Subscriber.objects.get()
     assert (subscriber.status, subscriber.organisation) == (SubscriberStatus.CONFIRMED, council)
 
-    issue = NewsletterIssueFactory(subject="Round 5 is open")
+    issue = NewsletterIssueFactory(subject="Round 5 is open", approved=True)
     services.newsletter_issue_send(issue_id=issue.pk, sent_by=UserFactory(staff=True))
     [newsletter] = [message for message in mail.outbox if message.subject == "Round 5 is open"]
     assert newsletter.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
