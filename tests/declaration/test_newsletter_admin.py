@@ -346,6 +346,8 @@ class TestSchedulingAndSending:
         sending = comms.get(url("change", NewsletterIssueFactory(sending=True))).content.decode()
         assert 'value="Pause"' in sending and "Cancel the issue" in sending
         assert "Send now" not in sending
+        # Sent before approval existed: there is nothing to say about its approval.
+        assert 'id="newsletter-approval"' not in sending
         assert "newsletter-progress.js" in sending
 
 
