@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
 from declaration.errors import DeclarationError
-from declaration.models import NewsletterIssue, NewsletterTestGroup, Subscriber
+from declaration.models import IssueStatus, NewsletterIssue, NewsletterTestGroup, Subscriber
 from declaration.selectors import newsletter as selectors
 from declaration.services import newsletter as services
 from declaration.services import newsletter_test_groups as test_group_services
@@ -102,12 +102,28 @@ class NewsletterTestForm(forms.Form):
         return None if to == TEST_TO_ME else int(to)
 
 
+class NewsletterReturnForm(forms.Form):
+    """What the member of staff returning an issue asks its author to change. The service
+    says when it is missing."""
+
+    comment = forms.CharField(
+        label="What needs to change",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+
 ISSUE_DETAIL_FIELDS = [
     "status",
     "scheduled_for",
     "recipient_count",
     "created_at",
     "created_by",
+    "edited_by",
+    "approval_requested_at",
+    "approval_requested_by",
+    "approved_at",
+    "approved_by",
     "started_at",
     "started_by",
     "paused_at",
@@ -121,10 +137,14 @@ ISSUE_DETAIL_FIELDS = [
 class NewsletterIssueAdmin(admin.ModelAdmin):
     """Newsletter issues. Every change goes through an audited service.
 
-    A draft can be edited. Its page previews it, sends a test to the member of staff, and
-    schedules or sends it; while it sends, a progress bar (refreshed by a small script, or by
-    reloading without JavaScript) shows what is sent, failed and skipped, with buttons to
-    pause, resume or cancel. Only a draft can be deleted, one at a time from its own page,
+    An issue can be edited until it is scheduled; a change to one waiting for approval or
+    approved takes it back to a draft. Its page previews it, sends a test to a test group
+    or the member of staff at any time, asks for its approval, lets another member of staff
+    (never whoever changed it last or asked) approve it or return it with a comment, and
+    once approved schedules or sends it; while it sends, a progress bar (refreshed by a
+    small script, or by reloading without JavaScript) shows what is sent, failed and
+    skipped, with buttons to pause, resume or cancel. Only an issue not yet scheduled can
+    be deleted, one at a time from its own page,
     through the audited service: there are no bulk actions, whose delete would bypass it.
     """
 
@@ -233,8 +253,17 @@ class NewsletterIssueAdmin(admin.ModelAdmin):
 
     def _sending_context(self, request: HttpRequest, issue: NewsletterIssue) -> dict[str, Any]:
         can_act = self.has_change_permission(request, issue)
+        staff = request_staff_user(request)
         progress = selectors.newsletter_issue_progress(issue=issue)
+        is_reviewer = issue.is_reviewer(staff)
         return {
+            "approval": _approval_text(issue, is_reviewer=is_reviewer),
+            "returned": _returned_text(issue),
+            "return_comment": issue.return_comment if issue.returned_at else "",
+            "change_needs_approval": issue.can_edit() and issue.status != IssueStatus.DRAFT,
+            "can_ask_for_approval": can_act and issue.can_ask_for_approval(),
+            "can_approve": can_act and issue.can_approve() and is_reviewer,
+            "return_form": NewsletterReturnForm(),
             "progress": progress,
             "shows_progress": issue.started_at is not None,
             "scheduled_for": (
@@ -256,6 +285,9 @@ class NewsletterIssueAdmin(admin.ModelAdmin):
                     "preview",
                     "progress",
                     "test",
+                    "ask_for_approval",
+                    "approve",
+                    "return",
                     "schedule",
                     "unschedule",
                     "send",
@@ -278,6 +310,9 @@ class NewsletterIssueAdmin(admin.ModelAdmin):
             view(require_safe(self.preview_view), "preview", "preview/"),
             view(require_safe(self.progress_view), "progress", "progress.json"),
             view(require_POST(self.test_view), "test", "test/"),
+            view(require_POST(self.ask_for_approval_view), "ask_for_approval", "ask-for-approval/"),
+            view(require_POST(self.approve_view), "approve", "approve/"),
+            view(require_POST(self.return_view), "return", "return/"),
             view(require_POST(self.schedule_view), "schedule", "schedule/"),
             view(require_POST(self.unschedule_view), "unschedule", "unschedule/"),
             view(require_safe_or_post(self.send_view), "send", "send/"),
@@ -381,6 +416,43 @@ class NewsletterIssueAdmin(admin.ModelAdmin):
             self.message_user(request, f"A test of this issue was sent to {to}.", messages.SUCCESS)
         return self._back_to(issue)
 
+    def ask_for_approval_view(self, request: HttpRequest, issue_id: int) -> HttpResponse:
+        """Ask another member of staff to approve a draft."""
+        return self._act(
+            request,
+            issue_id,
+            lambda issue_id, staff: services.newsletter_issue_ask_for_approval(
+                issue_id=issue_id, asked_by=staff
+            ),
+            "Approval asked for. Another member of staff must approve the issue before it "
+            "can be sent or scheduled.",
+        )
+
+    def approve_view(self, request: HttpRequest, issue_id: int) -> HttpResponse:
+        """Approve an issue waiting for approval, as it is now."""
+        return self._act(
+            request,
+            issue_id,
+            lambda issue_id, staff: services.newsletter_issue_approve(
+                issue_id=issue_id, approved_by=staff
+            ),
+            "The issue is approved. It can now be sent or scheduled; a change to it needs "
+            "approval again.",
+        )
+
+    def return_view(self, request: HttpRequest, issue_id: int) -> HttpResponse:
+        """Return an issue waiting for approval to a draft, with a comment."""
+        comment = NewsletterReturnForm(request.POST)
+        text = comment.cleaned_data["comment"] if comment.is_valid() else ""
+        return self._act(
+            request,
+            issue_id,
+            lambda issue_id, staff: services.newsletter_issue_return(
+                issue_id=issue_id, comment=text, returned_by=staff
+            ),
+            "The issue is a draft again, with your comment for its author.",
+        )
+
     def schedule_view(self, request: HttpRequest, issue_id: int) -> HttpResponse:
         """Schedule a draft for the time given."""
         issue = self._issue_for(request, issue_id, to_change=True)
@@ -407,7 +479,8 @@ class NewsletterIssueAdmin(admin.ModelAdmin):
             lambda issue_id, staff: services.newsletter_issue_unschedule(
                 issue_id=issue_id, unscheduled_by=staff
             ),
-            "The issue is a draft again, and will not be sent until you schedule or send it.",
+            "The issue is unscheduled. It is still approved, and will not be sent until you "
+            "schedule or send it.",
         )
 
     def _confirm_page(
@@ -496,6 +569,41 @@ class NewsletterIssueAdmin(admin.ModelAdmin):
             ),
             "The issue is cancelled. Nothing more of it will be sent.",
         )
+
+
+def _by(user: User | None) -> str:
+    return f" by {user.email}" if user is not None else ""
+
+
+def _approval_text(issue: NewsletterIssue, *, is_reviewer: bool) -> str:
+    """Return where the issue's approval stands, in words for the member of staff."""
+    if issue.status == IssueStatus.DRAFT:
+        return (
+            "It needs another member of staff's approval before it can be sent or scheduled. "
+            "Ask for approval once it is ready; you can send a test at any time."
+        )
+    if issue.status == IssueStatus.AWAITING_APPROVAL:
+        asked = (
+            f"Approval was asked for{_by(issue.approval_requested_by)} at "
+            f"{time_on_day(issue.approval_requested_at)}."
+            if issue.approval_requested_at
+            else "Approval was asked for."
+        )
+        if is_reviewer:
+            return f"{asked} Approve it as it is, or return it with a comment."
+        return (
+            f"{asked} Another member of staff must approve it: not you, since you changed it "
+            "last or asked for its approval."
+        )
+    if issue.approved_at is None:
+        return ""
+    return f"Approved{_by(issue.approved_by)} at {time_on_day(issue.approved_at)}."
+
+
+def _returned_text(issue: NewsletterIssue) -> str:
+    if issue.returned_at is None:
+        return ""
+    return f"Returned{_by(issue.returned_by)} at {time_on_day(issue.returned_at)}:"
 
 
 class RecipientsField(forms.CharField):

@@ -7,6 +7,7 @@ from .newsletter import (
     NewsletterTestGroup,
     Subscriber,
     SubscriberStatus,
+    issue_content_hash,
 )
 from .organisations import Membership, MembershipRole, Organisation, OrganisationType
 from .signing import (
@@ -35,4 +36,5 @@ __all__ = [
     "SigningStatus",
     "Subscriber",
     "SubscriberStatus",
+    "issue_content_hash",
 ]

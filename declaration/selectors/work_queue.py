@@ -1,6 +1,7 @@
 """What is waiting for staff in the Declaration and the newsletter: signings to check,
 requests to join an organisation that has no admin to answer them, and newsletter issues
-not yet sent (drafts to check and send, and issues paused while sending).
+not yet sent (drafts to finish, issues waiting for a second person's approval, approved
+issues to send, and issues paused while sending).
 
 Each set is a function of a queryset, which the admin's list filter for it calls too, so
 that the work queue counts exactly the rows that its link shows. The counts are a fixed
@@ -54,6 +55,8 @@ class NewsletterWaiting:
     """How many newsletter issues wait for the communications team."""
 
     drafts: int
+    awaiting_approval: int
+    approved: int
     paused: int
 
 
@@ -66,9 +69,12 @@ def declaration_waiting() -> DeclarationWaiting:
 
 
 def newsletter_waiting() -> NewsletterWaiting:
-    """Return how many newsletter issues are drafts and how many are paused, in one query."""
+    """Return how many newsletter issues are drafts, waiting for approval, approved and not
+    yet sent or scheduled, and paused, in one query."""
     counts = NewsletterIssue.objects.aggregate(
         drafts=Count("pk", filter=Q(status=IssueStatus.DRAFT)),
+        awaiting_approval=Count("pk", filter=Q(status=IssueStatus.AWAITING_APPROVAL)),
+        approved=Count("pk", filter=Q(status=IssueStatus.APPROVED)),
         paused=Count("pk", filter=Q(status=IssueStatus.PAUSED)),
     )
     return NewsletterWaiting(**counts)

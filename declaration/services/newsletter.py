@@ -45,6 +45,7 @@ from ..models import (
     Subscriber,
     SubscriberStatus,
 )
+from ..models.newsletter import NOT_YET_SCHEDULED
 from ..selectors import newsletter as selectors
 
 logger = logging.getLogger(__name__)
@@ -73,6 +74,24 @@ class TestGroupGone(DeclarationError):
 
 class ScheduleInPast(DeclarationError):
     """An issue can only be scheduled for a time to come."""
+
+
+class NotApproved(TransitionNotAllowed):
+    """An issue goes to subscribers, or is scheduled to, only once another member of staff
+    has approved exactly its subject and body."""
+
+
+class ReviewerNotAllowed(DeclarationError):
+    """Only another member of staff with the newsletter permission approves or returns an
+    issue: never whoever last changed it or asked for its approval."""
+
+
+class ReturnCommentMissing(DeclarationError):
+    """An issue is returned to its author with a comment saying what to change."""
+
+
+# The permission that lets staff write, approve and send issues.
+NEWSLETTER_PERMISSION = "declaration.change_newsletterissue"
 
 
 # --- Subscribers ---
@@ -333,24 +352,194 @@ def _refuse(issue: NewsletterIssue, action: str) -> TransitionNotAllowed:
 def newsletter_issue_create(*, subject: str, body: str, created_by: User) -> NewsletterIssue:
     """Write a new issue, as a draft."""
     with transaction.atomic():
-        issue = NewsletterIssue.objects.create(subject=subject, body=body, created_by=created_by)
+        issue = NewsletterIssue.objects.create(
+            subject=subject, body=body, created_by=created_by, edited_by=created_by
+        )
         audit_record(actor=created_by, verb="declaration.newsletter_issue.created", target=issue)
     return issue
+
+
+# What an approval, or a request for one, leaves on an issue, and what a change clears.
+_APPROVAL_FIELDS = {
+    "approval_requested_at": None,
+    "approval_requested_by": None,
+    "approved_at": None,
+    "approved_by": None,
+    "approved_content_hash": "",
+}
 
 
 def newsletter_issue_update(
     *, issue_id: int, subject: str, body: str, changed_by: User
 ) -> NewsletterIssue:
-    """Change a draft's subject and body. Raise ``TransitionNotAllowed`` unless a draft."""
+    """Change the subject and body of an issue not yet scheduled.
+
+    Changing an issue waiting for approval, or approved, takes it back to a draft, whose
+    approval must be asked for again: an approval is of exact content. Saving the same
+    subject and body changes nothing. Raise ``TransitionNotAllowed`` once it is scheduled
+    or sent.
+    """
     with transaction.atomic():
         issue = _issue_lock(issue_id)
         if not issue.can_edit():
             raise _refuse(issue, "changed")
+        if (issue.subject, issue.body) == (subject, body):
+            return issue
+        previous = issue.status
         issue.subject = subject
         issue.body = body
-        issue.save(update_fields=["subject", "body", "updated_at"])
-        audit_record(actor=changed_by, verb="declaration.newsletter_issue.changed", target=issue)
+        issue.edited_by = changed_by
+        issue.status = IssueStatus.DRAFT
+        for name, cleared in _APPROVAL_FIELDS.items():
+            setattr(issue, name, cleared)
+        issue.save(
+            update_fields=[
+                "subject",
+                "body",
+                "edited_by",
+                "status",
+                *_APPROVAL_FIELDS,
+                "updated_at",
+            ]
+        )
+        audit_record(
+            actor=changed_by,
+            verb="declaration.newsletter_issue.changed",
+            target=issue,
+            data={"from": previous} if previous != IssueStatus.DRAFT else None,
+        )
     return issue
+
+
+def _require_reviewer(issue: NewsletterIssue, user: User, action: str) -> None:
+    if not (user.is_active and user.is_staff and user.has_perm(NEWSLETTER_PERMISSION)):
+        raise ReviewerNotAllowed(f"Only Communications staff can {action} a newsletter issue.")
+    if not issue.is_reviewer(user):
+        who = "changed it last" if user.pk == issue.edited_by_id else "asked for its approval"
+        raise ReviewerNotAllowed(
+            f"You cannot {action} this issue, because you {who}. "
+            "Another member of staff must do it."
+        )
+
+
+def newsletter_issue_ask_for_approval(*, issue_id: int, asked_by: User) -> NewsletterIssue:
+    """Ask for a draft to be approved by another member of staff; a comment it was returned
+    with is cleared, as answered. Raise ``TransitionNotAllowed`` unless a draft."""
+    now = timezone.now()
+    with transaction.atomic():
+        issue = _issue_lock(issue_id)
+        if not issue.can_ask_for_approval():
+            raise _refuse(issue, "sent for approval")
+        issue.status = IssueStatus.AWAITING_APPROVAL
+        issue.approval_requested_at = now
+        issue.approval_requested_by = asked_by
+        issue.returned_at = None
+        issue.returned_by = None
+        issue.return_comment = ""
+        issue.save(
+            update_fields=[
+                "status",
+                "approval_requested_at",
+                "approval_requested_by",
+                "returned_at",
+                "returned_by",
+                "return_comment",
+                "updated_at",
+            ]
+        )
+        audit_record(
+            actor=asked_by, verb="declaration.newsletter_issue.approval_requested", target=issue
+        )
+    return issue
+
+
+def newsletter_issue_approve(*, issue_id: int, approved_by: User) -> NewsletterIssue:
+    """Approve an issue waiting for approval, as it is now: it may then be sent or scheduled.
+
+    Raise ``TransitionNotAllowed`` unless it waits for approval, and ``ReviewerNotAllowed``
+    when ``approved_by`` last changed it, asked for its approval, or is not Communications
+    staff.
+    """
+    with transaction.atomic():
+        issue = _issue_lock(issue_id)
+        if not issue.can_approve():
+            raise _refuse(issue, "approved")
+        _require_reviewer(issue, approved_by, "approve")
+        issue.status = IssueStatus.APPROVED
+        issue.approved_at = timezone.now()
+        issue.approved_by = approved_by
+        issue.approved_content_hash = issue.get_content_hash()
+        issue.save(
+            update_fields=[
+                "status",
+                "approved_at",
+                "approved_by",
+                "approved_content_hash",
+                "updated_at",
+            ]
+        )
+        audit_record(
+            actor=approved_by,
+            verb="declaration.newsletter_issue.approved",
+            target=issue,
+            data={"content_hash": issue.approved_content_hash},
+        )
+    return issue
+
+
+def newsletter_issue_return(*, issue_id: int, comment: str, returned_by: User) -> NewsletterIssue:
+    """Return an issue waiting for approval to a draft, with a comment on what to change,
+    which the issue shows until its approval is asked for again.
+
+    Raise ``TransitionNotAllowed`` unless it waits for approval, ``ReturnCommentMissing``
+    without a comment, and ``ReviewerNotAllowed`` as ``newsletter_issue_approve`` does.
+    """
+    comment = comment.strip()
+    with transaction.atomic():
+        issue = _issue_lock(issue_id)
+        if not issue.can_approve():
+            raise _refuse(issue, "returned")
+        _require_reviewer(issue, returned_by, "return")
+        if not comment:
+            raise ReturnCommentMissing("Enter a comment saying what needs to change")
+        issue.status = IssueStatus.DRAFT
+        issue.returned_at = timezone.now()
+        issue.returned_by = returned_by
+        issue.return_comment = comment
+        issue.approval_requested_at = None
+        issue.approval_requested_by = None
+        issue.save(
+            update_fields=[
+                "status",
+                "returned_at",
+                "returned_by",
+                "return_comment",
+                "approval_requested_at",
+                "approval_requested_by",
+                "updated_at",
+            ]
+        )
+        audit_record(
+            actor=returned_by,
+            verb="declaration.newsletter_issue.returned",
+            target=issue,
+            data={"comment": comment},
+        )
+    return issue
+
+
+def _require_approved(issue: NewsletterIssue, action: str) -> None:
+    """Raise ``NotApproved`` unless the locked issue is approved (or scheduled, so approved
+    before) with exactly the content it has now."""
+    if issue.status in (IssueStatus.DRAFT, IssueStatus.AWAITING_APPROVAL):
+        raise NotApproved(
+            f"This issue cannot be {action} until another member of staff approves it."
+        )
+    if not issue.is_content_approved():
+        raise NotApproved(
+            f"This issue cannot be {action}: it has changed since it was approved. "
+            "Ask for approval again."
+        )
 
 
 def newsletter_issue_delete(*, issue_id: int, deleted_by: User) -> None:
@@ -375,16 +564,18 @@ def newsletter_issue_delete(*, issue_id: int, deleted_by: User) -> None:
 def newsletter_issue_schedule(
     *, issue_id: int, send_at: datetime, scheduled_by: User
 ) -> NewsletterIssue:
-    """Schedule a draft to be sent at ``send_at``, by the beat job.
+    """Schedule an approved issue to be sent at ``send_at``, by the beat job.
 
-    Raise ``TransitionNotAllowed`` unless a draft, and ``ScheduleInPast`` unless ``send_at``
-    is to come.
+    Raise ``NotApproved`` unless approved with the content it has now,
+    ``TransitionNotAllowed`` once scheduled or sent, and ``ScheduleInPast`` unless
+    ``send_at`` is to come.
     """
     now = timezone.now()
     with transaction.atomic():
         issue = _issue_lock(issue_id)
-        if not issue.can_schedule():
+        if issue.status not in NOT_YET_SCHEDULED:
             raise _refuse(issue, "scheduled")
+        _require_approved(issue, "scheduled")
         if send_at <= now:
             raise ScheduleInPast("Enter a time in the future")
         issue.status = IssueStatus.SCHEDULED
@@ -404,12 +595,13 @@ def newsletter_issue_schedule(
 
 
 def newsletter_issue_unschedule(*, issue_id: int, unscheduled_by: User) -> NewsletterIssue:
-    """Take a scheduled issue back to a draft. Raise ``TransitionNotAllowed`` unless scheduled."""
+    """Take a scheduled issue back to approved, so that it can be changed (which needs
+    approval again) or sent now. Raise ``TransitionNotAllowed`` unless scheduled."""
     with transaction.atomic():
         issue = _issue_lock(issue_id)
         if not issue.can_unschedule():
             raise _refuse(issue, "unscheduled")
-        issue.status = IssueStatus.DRAFT
+        issue.status = IssueStatus.APPROVED
         issue.scheduled_for = None
         issue.save(update_fields=["status", "scheduled_for", "updated_at"])
         audit_record(
@@ -531,14 +723,16 @@ def _issue_start(*, issue: NewsletterIssue, started_by: User | None, now: dateti
 
 
 def newsletter_issue_send(*, issue_id: int, sent_by: User) -> NewsletterIssue:
-    """Send a draft or scheduled issue now, to every confirmed subscriber.
+    """Send an approved or scheduled issue now, to every confirmed subscriber.
 
-    Raise ``TransitionNotAllowed`` unless it is a draft or scheduled.
+    Raise ``NotApproved`` unless another member of staff approved exactly its subject and
+    body, and ``TransitionNotAllowed`` once it has started.
     """
     with transaction.atomic():
         issue = _issue_lock(issue_id)
-        if not issue.can_send():
+        if issue.status not in (*NOT_YET_SCHEDULED, IssueStatus.SCHEDULED):
             raise _refuse(issue, "sent")
+        _require_approved(issue, "sent")
         _issue_start(issue=issue, started_by=sent_by, now=timezone.now())
     return issue
 
@@ -813,11 +1007,24 @@ class TickResult:
     sent: list[int]
 
 
+def _issue_approval_lapse(*, issue: NewsletterIssue) -> None:
+    """Take a locked scheduled issue whose content is not what was approved back to a draft:
+    nothing but a change outside the services can do that, and it is not sent unapproved."""
+    logger.error("Newsletter issue %s changed since its approval; it was not sent.", issue.pk)
+    issue.status = IssueStatus.DRAFT
+    issue.scheduled_for = None
+    for name, cleared in _APPROVAL_FIELDS.items():
+        setattr(issue, name, cleared)
+    issue.save(update_fields=["status", "scheduled_for", *_APPROVAL_FIELDS, "updated_at"])
+    audit_record(actor=None, verb="declaration.newsletter_issue.approval_lapsed", target=issue)
+
+
 def newsletter_tick(*, now: datetime) -> TickResult | None:
     """Start scheduled issues that are due, resume stalled fan-outs, finish issues sent.
 
     - An issue scheduled for ``now`` or before starts sending, unless its time passed more
-      than 7 days ago (scheduled jobs never backfill; staff can still send it).
+      than 7 days ago (scheduled jobs never backfill; staff can still send it). One whose
+      subject or body is not what was approved goes back to a draft instead, unsent.
     - A sending issue whose fan-out has made no batch since ``MAIL_STUCK_AFTER`` before
       ``now`` (its worker died mid-batch) gets its fan-out queued again from its cursor; if
       the fan-out was only slow, the out-of-date repeat does nothing.
@@ -845,8 +1052,13 @@ def newsletter_tick(*, now: datetime) -> TickResult | None:
             )
             .order_by("scheduled_for", "pk")
         )
+        started = []
         for issue in due:
-            _issue_start(issue=issue, started_by=None, now=now)
+            if issue.is_content_approved():
+                _issue_start(issue=issue, started_by=None, now=now)
+                started.append(issue.pk)
+            else:
+                _issue_approval_lapse(issue=issue)
         stalled = list(
             NewsletterIssue.objects.filter(
                 status=IssueStatus.SENDING,
@@ -866,7 +1078,7 @@ def newsletter_tick(*, now: datetime) -> TickResult | None:
             if _issue_finish_if_done(issue=issue, now=now)
         ]
     return TickResult(
-        started=[issue.pk for issue in due],
+        started=started,
         fan_outs_resumed=[issue_id for issue_id, _ in stalled],
         sent=finished,
     )

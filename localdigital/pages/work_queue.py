@@ -6,7 +6,8 @@ sort into clusters, applications needing assessors, moderation or a decision, as
 overdue or due soon, and rounds whose decisions wait for approval or their announcement,
 with a link to the overview of each round under way. An assessor sees their own
 assessments to do and overdue; training administrators, offers of a place about to expire
-and registers to take; the communications team, newsletter issues not yet sent.
+and registers to take; the communications team, newsletter issues not yet sent (drafts,
+issues waiting for approval, approved issues to send, issues paused).
 Superusers see every group's.
 
 Each domain counts its own with the selectors its admin lists filter by; this module, like
@@ -198,8 +199,22 @@ def _communications() -> WorkQueueSection:
             Waiting(
                 newsletter.drafts,
                 count_of(newsletter.drafts, "draft newsletter issue", "draft newsletter issues")
-                + " to check and send",
+                + " to finish and ask for approval",
                 _list("declaration_newsletterissue", status__exact="draft"),
+            ),
+            Waiting(
+                newsletter.awaiting_approval,
+                count_of(newsletter.awaiting_approval, "newsletter issue", "newsletter issues")
+                + " waiting for approval",
+                _list("declaration_newsletterissue", status__exact="awaiting_approval"),
+            ),
+            Waiting(
+                newsletter.approved,
+                count_of(
+                    newsletter.approved, "approved newsletter issue", "approved newsletter issues"
+                )
+                + " to send or schedule",
+                _list("declaration_newsletterissue", status__exact="approved"),
             ),
             Waiting(
                 newsletter.paused,

@@ -48,6 +48,9 @@ URL_ACCESS: dict[str, tuple[dict[str, object], dict[str, int]]] = {
     "admin:declaration_newsletterissue_preview": (ISSUE, COMMS_ONLY),
     "admin:declaration_newsletterissue_progress": (ISSUE, COMMS_ONLY),
     "admin:declaration_newsletterissue_test": (ISSUE, POST_ONLY),
+    "admin:declaration_newsletterissue_ask_for_approval": (ISSUE, POST_ONLY),
+    "admin:declaration_newsletterissue_approve": (ISSUE, POST_ONLY),
+    "admin:declaration_newsletterissue_return": (ISSUE, POST_ONLY),
     "admin:declaration_newsletterissue_schedule": (ISSUE, POST_ONLY),
     "admin:declaration_newsletterissue_unschedule": (ISSUE, POST_ONLY),
     # A GET asks "Send … now?"; the POST sends.
@@ -59,7 +62,8 @@ URL_ACCESS: dict[str, tuple[dict[str, object], dict[str, int]]] = {
 }
 
 ADMIN_MODEL_ACCESS: dict[str, dict[str, set[str]]] = {
-    # Communications write and send issues; only a draft can be deleted, by a superuser.
+    # Communications write, approve and send issues; only one not yet scheduled can be
+    # deleted, by a superuser.
     "declaration.newsletterissue": {
         "view": {COMMS, SUPERUSER},
         "add": {COMMS, SUPERUSER},

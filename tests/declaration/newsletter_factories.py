@@ -11,6 +11,7 @@ from declaration.models import (
     NewsletterTestGroup,
     Subscriber,
     SubscriberStatus,
+    issue_content_hash,
 )
 from tests.accounts.factories import UserFactory
 
@@ -43,9 +44,26 @@ class SubscriberFactory(factory.django.DjangoModelFactory):
         )
 
 
+def _approval(**states: object) -> dict[str, object]:
+    """Return an approval of the issue's content as it is made, by another member of staff
+    than the one who wrote it and asked."""
+    return {
+        "approval_requested_at": factory.LazyFunction(lambda: _days_ago(1)),
+        "approval_requested_by": factory.SelfAttribute("created_by"),
+        "approved_at": factory.LazyFunction(timezone.now),
+        "approved_by": factory.SubFactory(UserFactory, staff=True),
+        "approved_content_hash": factory.LazyAttribute(
+            lambda issue: issue_content_hash(subject=issue.subject, body=issue.body)
+        ),
+        **states,
+    }
+
+
 class NewsletterIssueFactory(factory.django.DjangoModelFactory):
-    """A draft issue; ``scheduled``, ``sending``, ``paused``, ``cancelled`` and ``sent`` give
-    the other states, with their times."""
+    """A draft issue; ``awaiting_approval``, ``approved``, ``scheduled``, ``sending``,
+    ``paused``, ``cancelled`` and ``sent`` give the other states, with their times. An
+    approved issue, and one scheduled, was approved by another member of staff than its
+    author, who asked."""
 
     class Meta:
         model = NewsletterIssue
@@ -59,9 +77,17 @@ class NewsletterIssueFactory(factory.django.DjangoModelFactory):
         "[Read the round's rules](https://localdigital.gov.uk/funding/)"
     )
     created_by = factory.SubFactory(UserFactory, staff=True)
+    edited_by = factory.SelfAttribute("created_by")
 
     class Params:
+        awaiting_approval = factory.Trait(
+            status=IssueStatus.AWAITING_APPROVAL,
+            approval_requested_at=factory.LazyFunction(timezone.now),
+            approval_requested_by=factory.SelfAttribute("created_by"),
+        )
+        approved = factory.Trait(**_approval(status=IssueStatus.APPROVED))
         scheduled = factory.Trait(
+            **_approval(),
             status=IssueStatus.SCHEDULED,
             scheduled_for=factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=1)),
             scheduled_at=factory.LazyFunction(timezone.now),

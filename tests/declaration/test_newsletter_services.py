@@ -9,7 +9,7 @@ from collections import Counter
 import pytest
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.db import DatabaseError
+from django.db import DatabaseError, IntegrityError
 from django.utils import timezone
 from kombu.exceptions import OperationalError as KombuOperationalError
 
@@ -20,6 +20,7 @@ from declaration.models import (
     NewsletterIssue,
     Subscriber,
     SubscriberStatus,
+    issue_content_hash,
 )
 from declaration.selectors import newsletter as selectors
 from declaration.services import newsletter as services
@@ -520,8 +521,9 @@ class TestSubscribersImportConfirmed:
 
 
 class TestNewsletterIssueDelete:
-    def test_deletes_a_draft_and_audits_it(self, staff):
-        issue = NewsletterIssueFactory(subject="Round 5 is open")
+    @pytest.mark.parametrize("state", [{}, {"awaiting_approval": True}, {"approved": True}])
+    def test_deletes_an_issue_not_yet_scheduled_and_audits_it(self, staff, state):
+        issue = NewsletterIssueFactory(subject="Round 5 is open", **state)
         services.newsletter_issue_delete(issue_id=issue.pk, deleted_by=staff)
         assert not NewsletterIssue.objects.exists()
         [event] = AuditEvent.objects.all()
@@ -562,10 +564,50 @@ class TestNewsletterIssueWriting:
             issue_id=issue.pk, subject="New subject", body="New body", changed_by=staff
         )
         issue.refresh_from_db()
-        assert (issue.subject, issue.body) == ("New subject", "New body")
+        assert (issue.subject, issue.body, issue.edited_by) == ("New subject", "New body", staff)
+        assert verbs() == ["declaration.newsletter_issue.changed"]
+
+    def test_records_its_writer_as_who_last_changed_it(self, staff):
+        issue = services.newsletter_issue_create(subject="News", body="News.", created_by=staff)
+        assert issue.edited_by == staff
+
+    @pytest.mark.parametrize("state", ["awaiting_approval", "approved"])
+    def test_a_change_takes_an_issue_back_to_a_draft_whose_approval_must_be_asked_again(
+        self, staff, state
+    ):
+        """An approval is of exact content: a change, even by the approver, undoes it."""
+        issue = NewsletterIssueFactory(**{state: True})
+        services.newsletter_issue_update(
+            issue_id=issue.pk, subject=issue.subject, body="A new body", changed_by=staff
+        )
+        issue.refresh_from_db()
+        assert (issue.status, issue.edited_by, issue.body) == (
+            IssueStatus.DRAFT,
+            staff,
+            "A new body",
+        )
+        assert (issue.approved_by, issue.approved_at, issue.approved_content_hash) == (
+            None,
+            None,
+            "",
+        )
+        assert (issue.approval_requested_by, issue.approval_requested_at) == (None, None)
+        [event] = AuditEvent.objects.all()
+        assert (event.verb, event.data) == ("declaration.newsletter_issue.changed", {"from": state})
+        with pytest.raises(services.NotApproved, match="until another member of staff"):
+            services.newsletter_issue_send(issue_id=issue.pk, sent_by=staff)
+
+    def test_saving_the_same_subject_and_body_keeps_the_approval(self, staff):
+        issue = NewsletterIssueFactory(approved=True)
+        services.newsletter_issue_update(
+            issue_id=issue.pk, subject=issue.subject, body=issue.body, changed_by=staff
+        )
+        issue.refresh_from_db()
+        assert (issue.status, issue.edited_by) == (IssueStatus.APPROVED, issue.created_by)
+        assert not AuditEvent.objects.exists()
 
     @pytest.mark.parametrize("state", ["scheduled", "sending", "paused", "cancelled", "sent"])
-    def test_refuses_to_change_an_issue_that_is_not_a_draft(self, staff, state):
+    def test_refuses_to_change_an_issue_once_scheduled(self, staff, state):
         issue = NewsletterIssueFactory(**{state: True})
         with pytest.raises(TransitionNotAllowed):
             services.newsletter_issue_update(
@@ -582,9 +624,194 @@ class TestNewsletterIssueWriting:
         assert NewsletterIssue.objects.get().subject == issue.subject
 
 
+class TestNewsletterIssueApproval:
+    """Four eyes: a draft goes for approval, and another member of staff approves it or
+    returns it with a comment."""
+
+    @pytest.fixture
+    def author(self):
+        return UserFactory(staff=True, groups=["Communications"])
+
+    @pytest.fixture
+    def reviewer(self):
+        return UserFactory(staff=True, groups=["Communications"])
+
+    @pytest.fixture
+    def waiting(self, author):
+        issue = NewsletterIssueFactory(created_by=author)
+        return services.newsletter_issue_ask_for_approval(issue_id=issue.pk, asked_by=author)
+
+    def test_asking_for_approval_records_who_asked_and_audits_it(self, author):
+        issue = NewsletterIssueFactory(created_by=author)
+        services.newsletter_issue_ask_for_approval(issue_id=issue.pk, asked_by=author)
+        issue.refresh_from_db()
+        assert (issue.status, issue.approval_requested_by) == (
+            IssueStatus.AWAITING_APPROVAL,
+            author,
+        )
+        assert issue.approval_requested_at is not None
+        assert verbs() == ["declaration.newsletter_issue.approval_requested"]
+
+    def test_any_comms_officer_may_ask_for_approval_of_anothers_draft(self, author, reviewer):
+        issue = NewsletterIssueFactory(created_by=author)
+        services.newsletter_issue_ask_for_approval(issue_id=issue.pk, asked_by=reviewer)
+        issue.refresh_from_db()
+        assert issue.approval_requested_by == reviewer
+
+    @pytest.mark.parametrize("state", ["awaiting_approval", "approved", "scheduled", "sent"])
+    def test_refuses_to_ask_for_approval_unless_a_draft(self, author, state):
+        issue = NewsletterIssueFactory(**{state: True})
+        with pytest.raises(TransitionNotAllowed, match="cannot be sent for approval"):
+            services.newsletter_issue_ask_for_approval(issue_id=issue.pk, asked_by=author)
+        assert NewsletterIssue.objects.get().status == state
+
+    def test_asks_nothing_when_the_audit_event_cannot_be_saved(self, author, broken_audit):
+        issue = NewsletterIssueFactory(created_by=author)
+        with pytest.raises(DatabaseError):
+            services.newsletter_issue_ask_for_approval(issue_id=issue.pk, asked_by=author)
+        assert NewsletterIssue.objects.get().status == IssueStatus.DRAFT
+
+    def test_another_member_of_staff_approves_exactly_the_content_it_has(self, waiting, reviewer):
+        services.newsletter_issue_approve(issue_id=waiting.pk, approved_by=reviewer)
+        issue = NewsletterIssue.objects.get()
+        assert (issue.status, issue.approved_by) == (IssueStatus.APPROVED, reviewer)
+        assert issue.approved_at is not None
+        assert issue.approved_content_hash == issue_content_hash(
+            subject=issue.subject, body=issue.body
+        )
+        event = AuditEvent.objects.get(verb="declaration.newsletter_issue.approved")
+        assert (event.actor, event.data) == (
+            reviewer,
+            {"content_hash": issue.approved_content_hash},
+        )
+
+    def test_an_approved_issue_can_be_sent(self, waiting, reviewer, no_throttle, mailoutbox):
+        SubscriberFactory()
+        services.newsletter_issue_approve(issue_id=waiting.pk, approved_by=reviewer)
+        services.newsletter_issue_send(issue_id=waiting.pk, sent_by=waiting.created_by)
+        assert NewsletterIssue.objects.get().status in (IssueStatus.SENDING, IssueStatus.SENT)
+
+    def test_refuses_approval_by_whoever_asked(self, author, reviewer):
+        issue = NewsletterIssueFactory(created_by=author)
+        services.newsletter_issue_ask_for_approval(issue_id=issue.pk, asked_by=reviewer)
+        with pytest.raises(services.ReviewerNotAllowed, match="you asked for its approval"):
+            services.newsletter_issue_approve(issue_id=issue.pk, approved_by=reviewer)
+        assert NewsletterIssue.objects.get().status == IssueStatus.AWAITING_APPROVAL
+
+    def test_refuses_approval_by_whoever_last_changed_it(self, waiting, reviewer):
+        """Even when someone else wrote it and asked: the last change is theirs."""
+        NewsletterIssue.objects.filter(pk=waiting.pk).update(edited_by=reviewer)
+        with pytest.raises(services.ReviewerNotAllowed, match="you changed it last"):
+            services.newsletter_issue_approve(issue_id=waiting.pk, approved_by=reviewer)
+        assert NewsletterIssue.objects.get().status == IssueStatus.AWAITING_APPROVAL
+        assert verbs() == ["declaration.newsletter_issue.approval_requested"]
+
+    def test_refuses_approval_by_the_author_who_asked(self, waiting, author):
+        with pytest.raises(services.ReviewerNotAllowed, match="Another member of staff"):
+            services.newsletter_issue_approve(issue_id=waiting.pk, approved_by=author)
+
+    def test_refuses_approval_by_staff_without_the_newsletter_permission(self, waiting):
+        fund_manager = UserFactory(staff=True, groups=["Fund manager"])
+        with pytest.raises(services.ReviewerNotAllowed, match="Only Communications staff"):
+            services.newsletter_issue_approve(issue_id=waiting.pk, approved_by=fund_manager)
+        assert NewsletterIssue.objects.get().status == IssueStatus.AWAITING_APPROVAL
+
+    def test_a_superuser_may_approve(self, waiting):
+        superuser = UserFactory(staff=True, is_superuser=True)
+        services.newsletter_issue_approve(issue_id=waiting.pk, approved_by=superuser)
+        assert NewsletterIssue.objects.get().status == IssueStatus.APPROVED
+
+    @pytest.mark.parametrize("state", ["draft", "approved", "scheduled", "sent"])
+    def test_refuses_approval_unless_it_waits_for_it(self, reviewer, state):
+        issue = NewsletterIssueFactory(**({state: True} if state != "draft" else {}))
+        with pytest.raises(TransitionNotAllowed, match="cannot be approved"):
+            services.newsletter_issue_approve(issue_id=issue.pk, approved_by=reviewer)
+        assert NewsletterIssue.objects.get().status == state
+
+    def test_the_database_refuses_an_approval_by_whoever_asked(self, waiting):
+        """The four eyes hold even for a write that bypasses the service."""
+        with pytest.raises(IntegrityError, match="approved_by_another"):
+            NewsletterIssue.objects.filter(pk=waiting.pk).update(
+                approved_by=waiting.approval_requested_by
+            )
+
+    def test_approves_nothing_when_the_audit_event_cannot_be_saved(
+        self, waiting, reviewer, broken_audit
+    ):
+        with pytest.raises(DatabaseError):
+            services.newsletter_issue_approve(issue_id=waiting.pk, approved_by=reviewer)
+        issue = NewsletterIssue.objects.get()
+        assert (issue.status, issue.approved_by, issue.approved_content_hash) == (
+            IssueStatus.AWAITING_APPROVAL,
+            None,
+            "",
+        )
+
+    def test_returns_it_to_a_draft_with_a_comment_shown_on_it(self, waiting, reviewer):
+        services.newsletter_issue_return(
+            issue_id=waiting.pk, comment="  Say when round 5 closes.  ", returned_by=reviewer
+        )
+        issue = NewsletterIssue.objects.get()
+        assert (issue.status, issue.returned_by, issue.return_comment) == (
+            IssueStatus.DRAFT,
+            reviewer,
+            "Say when round 5 closes.",
+        )
+        assert (issue.approval_requested_by, issue.approval_requested_at) == (None, None)
+        event = AuditEvent.objects.get(verb="declaration.newsletter_issue.returned")
+        assert (event.actor, event.data) == (reviewer, {"comment": "Say when round 5 closes."})
+        with pytest.raises(services.NotApproved):
+            services.newsletter_issue_send(issue_id=issue.pk, sent_by=reviewer)
+
+    def test_asking_again_clears_the_comment_it_was_returned_with(self, waiting, reviewer, author):
+        services.newsletter_issue_return(
+            issue_id=waiting.pk, comment="Say when it closes.", returned_by=reviewer
+        )
+        services.newsletter_issue_ask_for_approval(issue_id=waiting.pk, asked_by=author)
+        issue = NewsletterIssue.objects.get()
+        assert (issue.status, issue.return_comment, issue.returned_by) == (
+            IssueStatus.AWAITING_APPROVAL,
+            "",
+            None,
+        )
+
+    @pytest.mark.parametrize("comment", ["", "   \n "])
+    def test_refuses_to_return_it_without_a_comment(self, waiting, reviewer, comment):
+        with pytest.raises(services.ReturnCommentMissing, match="Enter a comment"):
+            services.newsletter_issue_return(
+                issue_id=waiting.pk, comment=comment, returned_by=reviewer
+            )
+        assert NewsletterIssue.objects.get().status == IssueStatus.AWAITING_APPROVAL
+
+    def test_refuses_a_return_by_whoever_asked(self, waiting, author):
+        with pytest.raises(services.ReviewerNotAllowed, match="cannot return this issue"):
+            services.newsletter_issue_return(
+                issue_id=waiting.pk, comment="Not yet", returned_by=author
+            )
+        assert NewsletterIssue.objects.get().status == IssueStatus.AWAITING_APPROVAL
+
+    @pytest.mark.parametrize("state", ["draft", "approved", "sent"])
+    def test_refuses_a_return_unless_it_waits_for_approval(self, reviewer, state):
+        issue = NewsletterIssueFactory(**({state: True} if state != "draft" else {}))
+        with pytest.raises(TransitionNotAllowed, match="cannot be returned"):
+            services.newsletter_issue_return(
+                issue_id=issue.pk, comment="Not yet", returned_by=reviewer
+            )
+
+    def test_returns_nothing_when_the_audit_event_cannot_be_saved(
+        self, waiting, reviewer, broken_audit
+    ):
+        with pytest.raises(DatabaseError):
+            services.newsletter_issue_return(
+                issue_id=waiting.pk, comment="Not yet", returned_by=reviewer
+            )
+        issue = NewsletterIssue.objects.get()
+        assert (issue.status, issue.return_comment) == (IssueStatus.AWAITING_APPROVAL, "")
+
+
 class TestNewsletterIssueSchedule:
-    def test_schedules_a_draft_for_a_time_to_come(self, staff):
-        issue = NewsletterIssueFactory()
+    def test_schedules_an_approved_issue_for_a_time_to_come(self, staff):
+        issue = NewsletterIssueFactory(approved=True)
         send_at = timezone.now() + datetime.timedelta(days=2)
         services.newsletter_issue_schedule(issue_id=issue.pk, send_at=send_at, scheduled_by=staff)
         issue.refresh_from_db()
@@ -596,17 +823,28 @@ class TestNewsletterIssueSchedule:
         assert verbs() == ["declaration.newsletter_issue.scheduled"]
 
     def test_refuses_a_time_that_has_passed(self, staff):
-        issue = NewsletterIssueFactory()
+        issue = NewsletterIssueFactory(approved=True)
         with pytest.raises(services.ScheduleInPast):
             services.newsletter_issue_schedule(
                 issue_id=issue.pk,
                 send_at=timezone.now() - datetime.timedelta(minutes=1),
                 scheduled_by=staff,
             )
-        assert NewsletterIssue.objects.get().status == IssueStatus.DRAFT
+        assert NewsletterIssue.objects.get().status == IssueStatus.APPROVED
+
+    @pytest.mark.parametrize("state", ["draft", "awaiting_approval"])
+    def test_refuses_when_the_issue_is_not_approved(self, staff, state):
+        issue = NewsletterIssueFactory(**({state: True} if state != "draft" else {}))
+        with pytest.raises(services.NotApproved, match="cannot be scheduled until another"):
+            services.newsletter_issue_schedule(
+                issue_id=issue.pk,
+                send_at=timezone.now() + datetime.timedelta(days=1),
+                scheduled_by=staff,
+            )
+        assert NewsletterIssue.objects.get().status == state
 
     @pytest.mark.parametrize("state", ["scheduled", "sending", "paused", "cancelled", "sent"])
-    def test_refuses_when_the_issue_is_not_a_draft(self, staff, state):
+    def test_refuses_when_the_issue_is_scheduled_or_sent(self, staff, state):
         issue = NewsletterIssueFactory(**{state: True})
         with pytest.raises(TransitionNotAllowed):
             services.newsletter_issue_schedule(
@@ -617,20 +855,22 @@ class TestNewsletterIssueSchedule:
         assert NewsletterIssue.objects.get().status == state
 
     def test_changes_nothing_when_the_audit_event_cannot_be_saved(self, staff, broken_audit):
-        issue = NewsletterIssueFactory()
+        issue = NewsletterIssueFactory(approved=True)
         with pytest.raises(DatabaseError):
             services.newsletter_issue_schedule(
                 issue_id=issue.pk,
                 send_at=timezone.now() + datetime.timedelta(days=1),
                 scheduled_by=staff,
             )
-        assert NewsletterIssue.objects.get().status == IssueStatus.DRAFT
+        assert NewsletterIssue.objects.get().status == IssueStatus.APPROVED
 
-    def test_unschedules_a_scheduled_issue_back_to_a_draft(self, staff):
+    def test_unschedules_a_scheduled_issue_back_to_approved(self, staff):
+        """Still approved: it can be sent now, or changed, which needs approval again."""
         issue = NewsletterIssueFactory(scheduled=True)
         services.newsletter_issue_unschedule(issue_id=issue.pk, unscheduled_by=staff)
         issue.refresh_from_db()
-        assert (issue.status, issue.scheduled_for) == (IssueStatus.DRAFT, None)
+        assert (issue.status, issue.scheduled_for) == (IssueStatus.APPROVED, None)
+        assert issue.is_content_approved()
 
     @pytest.mark.parametrize("state", ["sending", "paused", "cancelled", "sent"])
     def test_refuses_to_unschedule_an_issue_that_is_not_scheduled(self, staff, state):
@@ -646,7 +886,7 @@ class TestNewsletterIssueSchedule:
 
 
 class TestNewsletterIssueSend:
-    @pytest.mark.parametrize("state", [{}, {"scheduled": True}])
+    @pytest.mark.parametrize("state", [{"approved": True}, {"scheduled": True}])
     def test_sends_to_every_confirmed_subscriber_once_committed(
         self, staff, state, no_throttle, django_capture_on_commit_callbacks, mailoutbox
     ):
@@ -681,7 +921,7 @@ class TestNewsletterIssueSend:
         monkeypatch.setattr(
             "declaration.tasks_newsletter.fan_out_newsletter_issue.apply_async", broker_down
         )
-        issue = NewsletterIssueFactory()
+        issue = NewsletterIssueFactory(approved=True)
         with django_capture_on_commit_callbacks(execute=True) as callbacks:
             services.newsletter_issue_send(issue_id=issue.pk, sent_by=staff)
         assert len(callbacks) == 1
@@ -694,18 +934,39 @@ class TestNewsletterIssueSend:
             services.newsletter_issue_send(issue_id=issue.pk, sent_by=staff)
         assert NewsletterIssue.objects.get().status == state
 
+    @pytest.mark.parametrize("state", ["draft", "awaiting_approval"])
+    def test_refuses_unless_approved(self, staff, state, mailoutbox):
+        SubscriberFactory()
+        issue = NewsletterIssueFactory(**({state: True} if state != "draft" else {}))
+        with pytest.raises(services.NotApproved, match="cannot be sent until another member"):
+            services.newsletter_issue_send(issue_id=issue.pk, sent_by=staff)
+        assert NewsletterIssue.objects.get().status == state
+        assert not OutgoingEmail.objects.exists()
+        assert not AuditEvent.objects.exists()
+
+    @pytest.mark.parametrize("state", ["approved", "scheduled"])
+    def test_refuses_when_the_content_changed_since_it_was_approved(self, staff, state):
+        """Only a change outside the services could do it; it is not sent all the same."""
+        SubscriberFactory()
+        issue = NewsletterIssueFactory(**{state: True})
+        NewsletterIssue.objects.filter(pk=issue.pk).update(body="Changed behind the approval")
+        with pytest.raises(services.NotApproved, match="changed since it was approved"):
+            services.newsletter_issue_send(issue_id=issue.pk, sent_by=staff)
+        assert NewsletterIssue.objects.get().status == state
+        assert not OutgoingEmail.objects.exists()
+
     def test_starts_nothing_when_the_audit_event_cannot_be_saved(
         self, staff, broken_audit, django_capture_on_commit_callbacks
     ):
         SubscriberFactory()
-        issue = NewsletterIssueFactory()
+        issue = NewsletterIssueFactory(approved=True)
         with (
             django_capture_on_commit_callbacks(execute=True) as callbacks,
             pytest.raises(DatabaseError),
         ):
             services.newsletter_issue_send(issue_id=issue.pk, sent_by=staff)
         assert callbacks == []
-        assert NewsletterIssue.objects.get().status == IssueStatus.DRAFT
+        assert NewsletterIssue.objects.get().status == IssueStatus.APPROVED
         assert not OutgoingEmail.objects.exists()
 
 
@@ -917,9 +1178,9 @@ class TestNewsletterIssuePauseResumeCancel:
     @pytest.mark.parametrize(
         ("transition", "states"),
         [
-            ("pause", ["draft", "scheduled", "paused", "cancelled", "sent"]),
-            ("resume", ["draft", "scheduled", "sending", "cancelled", "sent"]),
-            ("cancel", ["draft", "cancelled", "sent"]),
+            ("pause", ["draft", "approved", "scheduled", "paused", "cancelled", "sent"]),
+            ("resume", ["draft", "approved", "scheduled", "sending", "cancelled", "sent"]),
+            ("cancel", ["draft", "awaiting_approval", "approved", "cancelled", "sent"]),
         ],
     )
     def test_refuses_from_states_that_do_not_allow_it(self, staff, transition, states):
@@ -1006,6 +1267,23 @@ class TestNewsletterTick:
         due.refresh_from_db()
         assert (due.status, due.started_by, due.recipient_count) == (IssueStatus.SENDING, None, 1)
         assert NewsletterIssue.objects.get(pk=later.pk).status == IssueStatus.SCHEDULED
+
+    def test_takes_back_to_a_draft_a_due_issue_whose_content_is_not_what_was_approved(
+        self, mailoutbox
+    ):
+        SubscriberFactory()
+        now = timezone.now()
+        issue = NewsletterIssueFactory(scheduled=True, scheduled_for=now)
+        NewsletterIssue.objects.filter(pk=issue.pk).update(subject="Changed behind the approval")
+        assert services.newsletter_tick(now=now).started == []
+        issue.refresh_from_db()
+        assert (issue.status, issue.scheduled_for, issue.approved_content_hash) == (
+            IssueStatus.DRAFT,
+            None,
+            "",
+        )
+        assert verbs() == ["declaration.newsletter_issue.approval_lapsed"]
+        assert not OutgoingEmail.objects.exists()
 
     def test_never_starts_an_issue_whose_time_passed_more_than_7_days_ago(self):
         """Scheduled jobs never backfill: a long outage of beat sends nothing old."""

@@ -275,7 +275,9 @@ def test_a_killed_worker_loses_no_subscriber_and_repeats_only_what_was_in_flight
     exactly once, but for a message in flight at the kill, repeated with the same Message-ID.
     """
     subscribers = confirmed_subscribers(SUBSCRIBERS)
-    issue = NewsletterIssueFactory(subject="Round 5 of the Local Digital Fund is open")
+    issue = NewsletterIssueFactory(
+        subject="Round 5 of the Local Digital Fund is open", approved=True
+    )
     unlimited = {"MAIL_NEWSLETTER_RATE_PER_MINUTE": "0"}
     first = start_newsletter_worker(concurrency=CONCURRENCY, env=unlimited)
 
@@ -352,7 +354,7 @@ def test_the_throttle_holds_newsletter_email_while_a_transactional_email_goes_at
     transactional email queued meanwhile overtakes the newsletter's waiting emails."""
     newsletter_count = 12
     confirmed_subscribers(newsletter_count)
-    issue = NewsletterIssueFactory(subject="Local Digital news")
+    issue = NewsletterIssueFactory(subject="Local Digital news", approved=True)
     worker = start_newsletter_worker(env={"MAIL_NEWSLETTER_RATE_PER_MINUTE": "120"})
 
     arrivals: list[tuple[float, str]] = []
@@ -406,7 +408,7 @@ def test_an_issue_is_sent_as_its_last_email_reaches_the_server_with_no_beat_runn
     staff see "Sent" (and no "Cancel the issue…") as soon as everything has gone."""
     count = 40
     confirmed_subscribers(count)
-    issue = NewsletterIssueFactory(subject="Local Digital news")
+    issue = NewsletterIssueFactory(subject="Local Digital news", approved=True)
     worker = start_newsletter_worker(
         concurrency=CONCURRENCY, env={"MAIL_NEWSLETTER_RATE_PER_MINUTE": "0"}
     )

@@ -90,6 +90,10 @@ class Demo:
         )
         ProjectUpdateFactory.create(signing=borsetshire.signings.get())
         self.issue = NewsletterIssueFactory.create(subject="Round 5 is open")
+        # Asked for by another member of staff: the superuser is offered Approve and Return.
+        self.issue_to_approve = NewsletterIssueFactory.create(
+            subject="Round 5 closes soon", awaiting_approval=True
+        )
         SubscriberFactory.create()
         NewsletterTestGroupFactory.create(name="Comms team")
 
@@ -277,6 +281,8 @@ def test_every_custom_admin_page_has_no_violation(admin_ui, superuser, demo):
     ui.goto(reverse("admin:declaration_signing_import"))
     ui.goto(reverse("admin:declaration_newsletterissue_preview", args=[demo.issue.pk]))
     ui.goto(reverse("admin:declaration_newsletterissue_send", args=[demo.issue.pk]))
+    ui.goto(reverse("admin:declaration_newsletterissue_change", args=[demo.issue_to_approve.pk]))
+    assert ui.page.get_by_label("What needs to change").is_visible()
 
     # A history page, which says when each change was made as every page does.
     round_ = demo.application.round

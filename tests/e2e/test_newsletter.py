@@ -1,7 +1,8 @@
 """Someone subscribes to the newsletter, confirms by the emailed link, gets an issue and
 unsubscribes from it, in a real browser, with and without JavaScript; manages their
-subscription from a link they ask for on the Newsletter page; and a comms officer sends an
-issue to a test group, whose subscriber unsubscribes from the email as an SMTP server got it."""
+subscription from a link they ask for on the Newsletter page; a comms officer sends an
+issue to a test group, whose subscriber unsubscribes from the email as an SMTP server got it;
+and an issue goes to every subscriber only once a second comms officer approves it."""
 
 import re
 from collections.abc import Iterator
@@ -70,7 +71,7 @@ def test_subscribes_confirms_and_unsubscribes(browser_page, request, settings):
     subscriber = Subscriber.objects.get()
     assert (subscriber.status, subscriber.organisation) == (SubscriberStatus.CONFIRMED, council)
 
-    issue = NewsletterIssueFactory(subject="Round 5 is open")
+    issue = NewsletterIssueFactory(subject="Round 5 is open", approved=True)
     services.newsletter_issue_send(issue_id=issue.pk, sent_by=UserFactory(staff=True))
     [newsletter] = [message for message in mail.outbox if message.subject == "Round 5 is open"]
     assert newsletter.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
@@ -261,3 +262,89 @@ def test_a_comms_officer_tests_an_issue_on_the_test_group_whose_subscriber_unsub
         "digital.comms@communities.gov.uk",
         "press.office@communities.gov.uk",
     ]
+
+
+@pytest.fixture
+def colleague_ui(chromium: Chromium, live_server) -> Iterator[CheckedPage]:
+    """A second member of staff's browser, JavaScript on, with cookies of its own."""
+    yield from _open(chromium, live_server, javascript=True)
+
+
+def test_an_issue_goes_to_everyone_only_once_a_second_comms_officer_approves_it(
+    ui_without_js, colleague_ui, settings
+):
+    """The officer asks for approval and cannot approve it themselves; a colleague finds it
+    in their work queue and returns it with a comment; the officer changes it and asks
+    again; the colleague approves it; only then can the officer send it to every
+    subscriber. Every admin page is checked with axe."""
+    settings.MAIL_NEWSLETTER_RATE_PER_MINUTE = 0
+    officer_ui = ui_without_js
+    officer = UserFactory(email="comms@communities.gov.uk", staff=True, groups=["Communications"])
+    colleague = UserFactory(
+        email="editor@communities.gov.uk", staff=True, groups=["Communications"]
+    )
+    officer_device = TOTPDevice.objects.create(user=officer, name="default", confirmed=True)
+    colleague_device = TOTPDevice.objects.create(user=colleague, name="default", confirmed=True)
+    SubscriberFactory.create_batch(2)
+    issue = NewsletterIssueFactory(subject="Round 5 is open", created_by=officer)
+    change = f"/admin/declaration/newsletterissue/{issue.pk}/change/"
+
+    sign_in_to_the_admin(officer_ui, officer, officer_device)
+    officer_ui.goto(change)
+    assert officer_ui.page.get_by_role("link", name="Send now…").count() == 0
+    officer_ui.follow(
+        lambda: officer_ui.page.get_by_role("button", name="Ask for approval").click()
+    )
+    assert "Approval asked for" in officer_ui.page.locator(".messagelist").inner_text()
+    assert officer_ui.page.get_by_role("button", name="Approve").count() == 0
+    assert "Another member of staff must approve it: not you" in (
+        officer_ui.page.locator("#newsletter-approval").inner_text()
+    )
+
+    sign_in_to_the_admin(colleague_ui, colleague, colleague_device)
+    colleague_ui.goto("/admin/")
+    colleague_ui.follow(
+        lambda: colleague_ui.page.get_by_role(
+            "link", name="1 newsletter issue waiting for approval"
+        ).click()
+    )
+    colleague_ui.follow(
+        lambda: colleague_ui.page.get_by_role("link", name="Round 5 is open").click()
+    )
+    colleague_ui.page.get_by_label("What needs to change").fill("Say when round 5 closes.")
+    colleague_ui.follow(
+        lambda: colleague_ui.page.get_by_role("button", name="Return to draft").click()
+    )
+    assert NewsletterIssue.objects.get().status == IssueStatus.DRAFT
+
+    officer_ui.goto(change)
+    assert "Say when round 5 closes." in (
+        officer_ui.page.locator("#newsletter-return-comment").inner_text()
+    )
+    body = officer_ui.page.get_by_label("Body")
+    body.fill(body.input_value() + "\n\nRound 5 closes at 5pm on 30 January.")
+    officer_ui.follow(
+        lambda: officer_ui.page.get_by_role("button", name="Save and continue editing").click()
+    )
+    officer_ui.follow(
+        lambda: officer_ui.page.get_by_role("button", name="Ask for approval").click()
+    )
+
+    colleague_ui.goto(change)
+    colleague_ui.follow(lambda: colleague_ui.page.get_by_role("button", name="Approve").click())
+    assert "The issue is approved" in colleague_ui.page.locator(".messagelist").inner_text()
+    approved = NewsletterIssue.objects.get()
+    assert (approved.status, approved.approved_by) == (IssueStatus.APPROVED, colleague)
+
+    officer_ui.goto(change)
+    assert f"Approved by {colleague.email}" in (
+        officer_ui.page.locator("#newsletter-approval").inner_text()
+    )
+    officer_ui.follow(lambda: officer_ui.page.get_by_role("link", name="Send now…").click())
+    officer_ui.follow(lambda: officer_ui.page.get_by_role("button", name="Send now").click())
+    assert "The issue is being sent." in officer_ui.page.locator(".messagelist").inner_text()
+    assert wait_until(
+        lambda: len([m for m in mail.outbox if m.subject == "Round 5 is open"]) == 2, timeout=30
+    )
+    for message in mail.outbox:
+        assert "Round 5 closes at 5pm on 30 January." in str(message.body)

@@ -26,6 +26,7 @@ from declaration.models import (
     Subscriber,
     SubscriberStatus,
 )
+from declaration.services.newsletter import newsletter_issue_approve
 from funding.models import (
     Application,
     ApplicationChange,
@@ -383,11 +384,17 @@ class TestSeedDemoSignatories:
         assert any(s.is_organisation_unlisted and not s.possible_duplicate for s in pending)
         assert any(s.possible_duplicate for s in pending)
 
-    def test_adds_confirmed_subscribers_a_draft_issue_and_a_test_group(self):
+    def test_adds_confirmed_subscribers_a_draft_an_issue_to_approve_and_a_test_group(self):
         seed_demo()
         assert Subscriber.objects.filter(status=SubscriberStatus.CONFIRMED).count() >= 5
         assert NewsletterIssue.objects.filter(status="draft").count() == 1
         communications = User.objects.get(groups__name="Communications")
+        to_approve = NewsletterIssue.objects.get(status="awaiting_approval")
+        assert to_approve.approval_requested_by == to_approve.edited_by == communications
+        # Someone else can approve it, as the demo's staff will.
+        superuser = User.objects.get(is_superuser=True)
+        newsletter_issue_approve(issue_id=to_approve.pk, approved_by=superuser)
+        assert NewsletterIssue.objects.get(pk=to_approve.pk).status == "approved"
         group = NewsletterTestGroup.objects.get()
         assert (group.name, group.recipients) == ("Comms team", [communications.email])
 

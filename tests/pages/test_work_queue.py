@@ -155,11 +155,17 @@ def world() -> World:
     EnrolmentFactory.create(cohort=CohortFactory.create(cancelled=True, sessions=[now - 3 * DAY]))
     waiting["1 cohort with a register to take"] = {untaken.pk}
 
-    # The newsletter: a draft and a paused issue; one sent is not waiting.
+    # The newsletter: a draft, two waiting for approval, one approved and a paused issue; one
+    # scheduled and one sent are not waiting.
     draft = NewsletterIssueFactory.create()
+    to_approve = NewsletterIssueFactory.create_batch(2, awaiting_approval=True)
+    approved = NewsletterIssueFactory.create(approved=True)
     paused = NewsletterIssueFactory.create(paused=True)
+    NewsletterIssueFactory.create(scheduled=True)
     NewsletterIssueFactory.create(sent=True)
-    waiting["1 draft newsletter issue to check and send"] = {draft.pk}
+    waiting["1 draft newsletter issue to finish and ask for approval"] = {draft.pk}
+    waiting["2 newsletter issues waiting for approval"] = {issue.pk for issue in to_approve}
+    waiting["1 approved newsletter issue to send or schedule"] = {approved.pk}
     waiting["1 newsletter issue paused while sending"] = {paused.pk}
     return found
 
@@ -278,7 +284,9 @@ class TestWhatEachGroupSees:
 
         assert section.heading == "Communications"
         assert texts(section) == [
-            "1 draft newsletter issue to check and send",
+            "1 draft newsletter issue to finish and ask for approval",
+            "2 newsletter issues waiting for approval",
+            "1 approved newsletter issue to send or schedule",
             "1 newsletter issue paused while sending",
         ]
         assert_each_link_lists_exactly_what_it_counts(client, [section], world)
@@ -333,10 +341,14 @@ class TestNothingWaiting:
     def test_counts_one_and_many_in_good_english(self, otp_verified_client_for):
         client = otp_verified_client_for(UserFactory(staff=True, groups=["Communications"]))
         NewsletterIssueFactory.create_batch(3)
+        NewsletterIssueFactory.create(awaiting_approval=True)
 
         (section,) = queue_of(client)
 
-        assert texts(section) == ["3 draft newsletter issues to check and send"]
+        assert texts(section) == [
+            "3 draft newsletter issues to finish and ask for approval",
+            "1 newsletter issue waiting for approval",
+        ]
 
 
 def queries(client: Client) -> int:

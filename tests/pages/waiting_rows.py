@@ -5,7 +5,8 @@
 ``WaitingRows.grow(n)`` adds ``n`` of each: submitted signings, requests to join an
 organisation with no admin, submitted EOIs in no cluster, submitted applications (each with
 one overdue assessment and one submitted, so needing an assessor), offers of a place expiring
-within hours, cohorts with a register to take, and draft newsletter issues.
+within hours, cohorts with a register to take, and newsletter issues, drafts and ones
+waiting for approval.
 """
 
 from __future__ import annotations
@@ -212,5 +213,14 @@ class WaitingRows:
         )
         NewsletterIssue.objects.bulk_create(
             NewsletterIssue(subject=f"News {tag} {i}", body="News.", status=IssueStatus.DRAFT)
+            for i in range(n)
+        )
+        NewsletterIssue.objects.bulk_create(
+            NewsletterIssue(
+                subject=f"News to approve {tag} {i}",
+                body="News.",
+                status=IssueStatus.AWAITING_APPROVAL,
+                approval_requested_at=now,
+            )
             for i in range(n)
         )

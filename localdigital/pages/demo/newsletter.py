@@ -1,5 +1,5 @@
-"""Demo newsletter: confirmed subscribers from the demo's organisations, a draft issue, and the
-comms team's test group."""
+"""Demo newsletter: confirmed subscribers from the demo's organisations, a draft issue, an
+issue waiting for a second person's approval, and the comms team's test group."""
 
 from __future__ import annotations
 
@@ -23,12 +23,24 @@ Read every signatory's updates on the [list of signatories](/signatories/).
 """
 
 
+TO_APPROVE_SUBJECT = "Local Digital news: training places for senior leaders"
+TO_APPROVE_BODY = """\
+## Digital leadership training: places open
+
+Senior managers at signatory councils can take a free place on the next digital leadership \
+course. Each council may send up to 2 people.
+
+See the dates and places left on the [training page](/training/).
+"""
+
 TEST_GROUP = "Comms team"
 
 
 def seed(*, communications: User) -> list[str]:
-    """Add confirmed subscribers, one draft issue and the comms team's test group (the
-    Communications user); return what was done, as lines."""
+    """Add confirmed subscribers, one draft issue, one issue the Communications user wrote
+    and asked approval for (which another member of staff, such as the superuser, approves),
+    and the comms team's test group (the Communications user); return what was done, as
+    lines."""
     added = 0
     for organisation in Organisation.objects.filter(signings__status="published").distinct()[:25]:
         added += newsletter.subscribers_import_confirmed(
@@ -42,6 +54,13 @@ def seed(*, communications: User) -> list[str]:
             subject=DRAFT_SUBJECT, body=DRAFT_BODY, created_by=communications
         )
         drafted = 1
+    asked = 0
+    if not NewsletterIssue.objects.filter(subject=TO_APPROVE_SUBJECT).exists():
+        issue = newsletter.newsletter_issue_create(
+            subject=TO_APPROVE_SUBJECT, body=TO_APPROVE_BODY, created_by=communications
+        )
+        newsletter.newsletter_issue_ask_for_approval(issue_id=issue.pk, asked_by=communications)
+        asked = 1
     grouped = 0
     if not NewsletterTestGroup.objects.filter(name=TEST_GROUP).exists():
         newsletter_test_groups.newsletter_test_group_create(
@@ -50,6 +69,9 @@ def seed(*, communications: User) -> list[str]:
         grouped = 1
     return [
         f"Newsletter: {added} confirmed subscribers added now; "
-        f"{drafted} draft issue written now, for Communications staff to send from the admin; "
+        f"{drafted} draft issue written now, for Communications staff to finish and ask for "
+        "approval; "
+        f"{asked} issue waiting for approval made now, which another member of staff than "
+        f"{communications.email} (the superuser, say) approves or returns; "
         f"{grouped} test group ({TEST_GROUP}) made now, to send it to first."
     ]
