@@ -19,6 +19,7 @@ from funding.selectors import dashboard as funding_dashboard
 from funding.selectors import rounds as funding_rounds
 from localdigital.accounts.types import AuthenticatedHttpRequest
 from localdigital.queueing import broker_answers
+from localdigital.request_id import current_request_id
 from training import selectors as training_selectors
 
 
@@ -120,7 +121,12 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    """Render the 500 page without context processors, which may be what failed."""
+    """Render the 500 page without context processors, which may be what failed, and with
+    no query (the database may be what failed): only the request's id, for the person to
+    quote to the helpdesk, which finds the request's log line and error report by it."""
     from django.template import loader
 
-    return HttpResponse(loader.get_template("500.html").render(), status=500)
+    reference = getattr(request, "request_id", None) or current_request_id()
+    return HttpResponse(
+        loader.get_template("500.html").render({"reference": reference}), status=500
+    )
