@@ -15,3 +15,30 @@ worker_tmp_dir = "/dev/shm"  # noqa: S108 - a directory gunicorn writes to, not 
 # links carry their token there) or the Referer (which repeats it). A second line from
 # gunicorn would say the same without the request id. Gunicorn's error log stays on stderr.
 accesslog = None
+
+# Gunicorn's own lines (a worker started, a worker timed out) as one JSON object a line, in the
+# application's fields (localdigital/logs.py), so that the web container writes one format.
+logconfig_dict = {
+    "loggers": {
+        "gunicorn.error": {
+            "level": "INFO",
+            "handlers": ["error_console"],
+            "propagate": False,
+            "qualname": "gunicorn.error",
+        },
+        "gunicorn.access": {
+            "level": "INFO",
+            "handlers": [],
+            "propagate": False,
+            "qualname": "gunicorn.access",
+        },
+    },
+    "formatters": {
+        "generic": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(levelname)s %(name)s %(message)s",
+            "rename_fields": {"levelname": "level", "name": "logger"},
+            "timestamp": "time",
+        }
+    },
+}

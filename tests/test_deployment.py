@@ -594,6 +594,34 @@ class TestGunicorn:
         assert gunicorn_config().accesslog is None
         assert "localdigital.request_id.RequestIdMiddleware" in settings.MIDDLEWARE
 
+    def test_writes_its_own_lines_as_json_once_each(self):
+        """A worker's timeout, say, reaches the log collector in the application's format."""
+        code = (
+            "import logging, runpy; from gunicorn.config import Config; "
+            "from gunicorn.glogging import Logger; "
+            f"values = runpy.run_path({GUNICORN_CONFIG!r}); config = Config(); "
+            "[config.set(k, v) for k, v in values.items() if k in config.settings]; "
+            "Logger(config); "
+            "logging.getLogger('gunicorn.error').warning('WORKER TIMEOUT (pid:%s)', 42)"
+        )
+        result = subprocess.run(
+            [sys.executable, "-c", code],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=True,
+        )
+        lines = result.stderr.strip().splitlines()
+        assert len(lines) == 1, result.stderr
+        line = json.loads(lines[0])
+        assert (line["level"], line["logger"], line["message"]) == (
+            "WARNING",
+            "gunicorn.error",
+            "WORKER TIMEOUT (pid:42)",
+        )
+        assert result.stdout == ""
+
     def test_keeps_secrets_and_local_state_out_of_the_build_context(self):
         ignored = set((REPO / ".dockerignore").read_text().split())
         assert {".env", ".git", ".venv", ".data", "node_modules", "staticfiles"} <= ignored

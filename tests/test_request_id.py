@@ -193,6 +193,23 @@ class TestServerError:
         assert EMAIL not in raw_lines(lines)
         assert "[email]" in error["exc_info"]
 
+    def test_the_500_page_gives_the_reference_even_when_it_cannot_render_itself(
+        self, client, production_logs, monkeypatch
+    ):
+        """A broken template or a missing static file still leaves the person a reference."""
+
+        def broken(*args, **kwargs):
+            raise ValueError("Missing staticfiles manifest entry for 'application.css'")
+
+        monkeypatch.setattr("django.template.loader.get_template", broken)
+        client.raise_request_exception = False
+        response = client.get("/crash/")
+        assert response.status_code == 500
+        reference = response.headers["X-Request-Id"]
+        assert f"quote this reference: <strong>{reference}</strong>" in response.text
+        [error] = [line for line in production_logs() if line["level"] == "ERROR"]
+        assert error["request_id"] == reference
+
     def test_the_500_page_without_a_request_id_has_no_reference(self):
         from django.test import RequestFactory
 
