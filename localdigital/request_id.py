@@ -174,7 +174,10 @@ _running: dict[str, _RunningTask] = {}
 
 @task_prerun.connect(dispatch_uid="localdigital.request_id.task_started")
 def _task_started(task_id: str, task: Task, **kwargs: Any) -> None:
-    _running[task_id] = _RunningTask(_request_id_of(task), task_id)
+    request_id = _request_id_of(task)
+    _running[task_id] = _RunningTask(request_id, task_id)
+    if request_id:
+        sentry_sdk.set_tag("request_id", request_id)
 
 
 @task_failure.connect(dispatch_uid="localdigital.request_id.task_failed")

@@ -210,6 +210,19 @@ class TestServerError:
         [error] = [line for line in production_logs() if line["level"] == "ERROR"]
         assert error["request_id"] == reference
 
+    def test_the_admins_are_emailed_the_traceback(self, client, settings, mailoutbox):
+        """Leaving Django's repeated log line out of the logs leaves its email to ADMINS."""
+        settings.ADMINS = [("Local Digital operations", "ops@example.gov.uk")]
+        settings.SERVER_EMAIL = "errors@example.gov.uk"
+        client.raise_request_exception = False
+        client.get("/crash/")
+        [message] = mailoutbox
+        assert message.to == ["ops@example.gov.uk"]
+        assert message.from_email == "errors@example.gov.uk"
+        assert message.subject.startswith("[Local Digital] ERROR")
+        assert "Internal Server Error: /crash/" in message.subject
+        assert "OperationalError" in message.body
+
     def test_the_500_page_without_a_request_id_has_no_reference(self):
         from django.test import RequestFactory
 
