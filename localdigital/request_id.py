@@ -192,6 +192,12 @@ def _task_finished(task_id: str, task: Task, state: str | None = None, **kwargs:
     running = _running.pop(task_id, None)
     if running is None:
         return
+    if state is None:
+        # A task run eagerly that raised, with the exception on its way to the caller.
+        state = "FAILURE"
+        exc_type, exc, traceback = sys.exc_info()
+        if exc_type is not None and exc is not None:
+            running.exc_info = (exc_type, exc, traceback)
     try:
         level = {"FAILURE": logging.ERROR, "RETRY": logging.WARNING}.get(state or "", logging.INFO)
         task_logger.log(

@@ -22,6 +22,7 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import path
 
 from localdigital import urls as service_urls
+from localdigital.celery import app as celery_app
 from localdigital.mail.services import email_queue
 from localdigital.mail.tasks import send_email
 from localdigital.queueing import enqueue_on_commit
@@ -57,6 +58,11 @@ def queue_an_email(request: HttpRequest) -> HttpResponse:
             idempotency_key=f"tests.request_id.{time.monotonic_ns()}",
         )
     return HttpResponse("queued")
+
+
+@celery_app.task(name="tests.test_request_id.fail_for_a_person")
+def fail_for_a_person() -> None:
+    raise RuntimeError(f"No organisation for {EMAIL}")
 
 
 urlpatterns = [
@@ -260,6 +266,21 @@ class TestTasksCarryTheRequestId:
         assert task["state"] == "SUCCESS"
         assert task["request_id"] == response.headers["X-Request-Id"]
         assert task["task_id"]
+
+    def test_a_failing_task_writes_one_error_line_with_its_traceback(self, production_logs):
+        with pytest.raises(RuntimeError):
+            fail_for_a_person.delay()
+        lines = production_logs()
+        assert [line["logger"] for line in lines] == ["localdigital.task"], lines
+        [line] = lines
+        assert (line["level"], line["task"], line["state"]) == (
+            "ERROR",
+            "tests.test_request_id.fail_for_a_person",
+            "FAILURE",
+        )
+        assert "RuntimeError: No organisation for [email]" in line["exc_info"]
+        assert line["request_id"] is None
+        assert EMAIL not in raw_lines(lines)
 
     @pytest.mark.worker
     def test_a_worker_logs_the_task_s_line_with_the_request_s_id(
