@@ -4,7 +4,9 @@ Sentry receives unhandled exceptions from the web (Django) and from tasks (Celer
 with the request id the person was shown. It receives no personal data: no cookies, no
 headers that identify anyone, no user, no request body, no query string (a sign-in link's
 token is in it), and ``scrub_event`` takes every email address and link token out of
-whatever is left (messages, exception values, local variables, breadcrumbs).
+whatever is left (messages, exception values, local variables, breadcrumbs), with every
+value kept under a key that names a credential or the Referer (``HTTP_COOKIE`` in a WSGI
+environ, a ``password`` variable).
 """
 
 from __future__ import annotations
@@ -20,6 +22,18 @@ if TYPE_CHECKING:
 
 # What is kept of the request: what was asked for, and nothing of who asked.
 KEPT_REQUEST_FIELDS = ("method", "url")
+# Any value whose key contains one of these is replaced by FILTERED, wherever it is.
+SECRET_KEY_PARTS = (
+    "cookie",
+    "sessionid",
+    "csrf",
+    "token",
+    "password",
+    "secret",
+    "authorization",
+    "referer",
+)
+FILTERED = "[Filtered]"
 
 
 def init_error_tracking(*, dsn: str, environment: str, release: str) -> bool:
@@ -61,7 +75,15 @@ def _scrub(value: Any) -> Any:
     if isinstance(value, str):
         return redact(value)
     if isinstance(value, dict):
-        return {key: _scrub(item) for key, item in value.items()}
+        return {
+            key: FILTERED if _is_secret_key(key) else _scrub(item) for key, item in value.items()
+        }
     if isinstance(value, list | tuple):
         return [_scrub(item) for item in value]
     return value
+
+
+def _is_secret_key(key: object) -> bool:
+    """Return whether a value under ``key`` (a local variable, a WSGI environ entry such as
+    ``HTTP_COOKIE``) is a credential or says where a sign-in link was opened."""
+    return isinstance(key, str) and any(part in key.lower() for part in SECRET_KEY_PARTS)
