@@ -10,10 +10,35 @@ workers = 3
 # Heartbeat files in memory: /tmp in a container may be a slow or read-only disk.
 worker_tmp_dir = "/dev/shm"  # noqa: S108 - a directory gunicorn writes to, not a temporary file
 
-# Access log to stdout: the client, the time, the method, the path WITHOUT its query string,
-# the protocol, the status, the bytes sent and the seconds taken. Sign-in links carry their
-# token in the query string, and a page opened from one sends it on as the Referer, so
-# neither the query string (%(q)s, or %(r)s, the whole request line) nor the Referer (%(f)s)
-# may be logged.
-accesslog = "-"
-access_log_format = '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(L)s'
+# No access log: the application writes one line for every request (localdigital/request_id.py),
+# with its request id, status, duration and user id, and never the query string (sign-in
+# links carry their token there) or the Referer (which repeats it). A second line from
+# gunicorn would say the same without the request id. Gunicorn's error log stays on stderr.
+accesslog = None
+
+# Gunicorn's own lines (a worker started, a worker timed out) as one JSON object a line, in the
+# application's fields (localdigital/logs.py), so that the web container writes one format.
+logconfig_dict = {
+    "loggers": {
+        "gunicorn.error": {
+            "level": "INFO",
+            "handlers": ["error_console"],
+            "propagate": False,
+            "qualname": "gunicorn.error",
+        },
+        "gunicorn.access": {
+            "level": "INFO",
+            "handlers": [],
+            "propagate": False,
+            "qualname": "gunicorn.access",
+        },
+    },
+    "formatters": {
+        "generic": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(levelname)s %(name)s %(message)s",
+            "rename_fields": {"levelname": "level", "name": "logger"},
+            "timestamp": "time",
+        }
+    },
+}

@@ -27,10 +27,8 @@ import uuid
 from collections.abc import Iterator, Mapping, MutableMapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import timedelta
 from functools import cache
 from pathlib import Path, PurePosixPath
-from types import SimpleNamespace
 from urllib.parse import quote, urlsplit
 
 import environ
@@ -39,7 +37,6 @@ import yaml
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from gunicorn.config import Config
-from gunicorn.glogging import Logger, SafeAtoms
 
 REPO = Path(__file__).resolve().parent.parent
 SETTINGS_DIR = REPO / "localdigital" / "settings"
@@ -662,24 +659,6 @@ def gunicorn_config() -> Config:
     return config
 
 
-def access_log_line(*, path: str, query: str, referer: str) -> str:
-    """Return the line gunicorn's access log writes for one GET, with the project's format."""
-    config = gunicorn_config()
-    request_environ = {
-        "REQUEST_METHOD": "GET",
-        "RAW_URI": f"{path}?{query}",
-        "PATH_INFO": path,
-        "QUERY_STRING": query,
-        "SERVER_PROTOCOL": "HTTP/1.1",
-        "REMOTE_ADDR": "192.0.2.10",
-        "HTTP_REFERER": referer,
-    }
-    response = SimpleNamespace(status="200 OK", sent=1234, headers=[])
-    request = SimpleNamespace(headers=[("REFERER", referer)])
-    atoms = Logger(config).atoms(response, request, request_environ, timedelta(milliseconds=25))
-    return config.access_log_format % SafeAtoms(atoms)
-
-
 class TestGunicorn:
     def test_sets_only_settings_gunicorn_knows(self):
         """A misspelt name would be ignored by gunicorn without a word."""
@@ -687,19 +666,41 @@ class TestGunicorn:
         public = {name for name in values if not name.startswith("__")}
         assert public <= set(Config().settings), public - set(Config().settings)
         assert gunicorn_config().workers == 3
-        assert gunicorn_config().accesslog == "-"
+        assert gunicorn_config().accesslog is None
 
-    def test_logs_the_path_but_not_the_query_string_or_the_referer(self):
-        """Sign-in links carry a token in the query string, which also travels as the Referer."""
-        line = access_log_line(
-            path="/account/sign-in/link/",
-            query="token=sign-in-secret",
-            referer="http://localhost:8000/account/sign-in/link/?token=referer-secret",
+    def test_writes_no_access_log_beside_the_application_s_request_line(self):
+        """The application logs every request once (tests/test_request_id.py), without the
+        query string or the Referer; gunicorn's access log would repeat it, with them."""
+        assert gunicorn_config().accesslog is None
+        assert "localdigital.request_id.RequestIdMiddleware" in settings.MIDDLEWARE
+
+    def test_writes_its_own_lines_as_json_once_each(self):
+        """A worker's timeout, say, reaches the log collector in the application's format."""
+        code = (
+            "import logging, runpy; from gunicorn.config import Config; "
+            "from gunicorn.glogging import Logger; "
+            f"values = runpy.run_path({GUNICORN_CONFIG!r}); config = Config(); "
+            "[config.set(k, v) for k, v in values.items() if k in config.settings]; "
+            "Logger(config); "
+            "logging.getLogger('gunicorn.error').warning('WORKER TIMEOUT (pid:%s)', 42)"
         )
-        assert '"GET /account/sign-in/link/ HTTP/1.1" 200 1234 0.025000' in line
-        assert line.startswith("192.0.2.10 ")
-        assert "secret" not in line
-        assert "token" not in line
+        result = subprocess.run(
+            [sys.executable, "-c", code],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=True,
+        )
+        lines = result.stderr.strip().splitlines()
+        assert len(lines) == 1, result.stderr
+        line = json.loads(lines[0])
+        assert (line["level"], line["logger"], line["message"]) == (
+            "WARNING",
+            "gunicorn.error",
+            "WORKER TIMEOUT (pid:42)",
+        )
+        assert result.stdout == ""
 
     def test_keeps_secrets_and_local_state_out_of_the_build_context(self):
         ignored = set((REPO / ".dockerignore").read_text().split())
@@ -825,6 +826,50 @@ class TestProductionSettings:
         healthz, cookies = result.stdout.split()
         assert healthz in {"200", "503"}  # answered, whether or not the database is there
         assert cookies == "301"
+
+    def test_log_one_json_object_a_line_in_the_web_and_the_worker(self):
+        """A log collector reads each line as JSON; the worker keeps that configuration."""
+        code = (
+            "import logging; from django.conf import settings; "
+            "print(settings.CELERY_WORKER_HIJACK_ROOT_LOGGER); "
+            "logging.getLogger('localdigital.request').info('GET / 200', extra={'path': '/'})"
+        )
+        result = manage("shell", "--no-imports", "-c", code, environment=production_environment())
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.strip() == "False"
+        line = json.loads(result.stderr.strip().splitlines()[-1])
+        assert (line["level"], line["logger"], line["message"], line["path"]) == (
+            "INFO",
+            "localdigital.request",
+            "GET / 200",
+            "/",
+        )
+        assert line["request_id"] is None
+
+    def test_email_server_errors_to_the_admins_from_the_server_address(self):
+        code = "from django.conf import settings; print(settings.ADMINS, settings.SERVER_EMAIL)"
+        result = manage(
+            "shell",
+            "--no-imports",
+            "-c",
+            code,
+            environment=production_environment(
+                ADMINS="Local Digital operations <ops@example.gov.uk>, jo@example.gov.uk",
+                SERVER_EMAIL="errors@example.gov.uk",
+            ),
+        )
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.strip() == (
+            "[('Local Digital operations', 'ops@example.gov.uk'), "
+            "('jo@example.gov.uk', 'jo@example.gov.uk')] errors@example.gov.uk"
+        )
+        nobody = manage("shell", "--no-imports", "-c", code, environment=production_environment())
+        assert nobody.stdout.startswith("[] "), nobody.stderr
+
+    def test_refuse_admins_that_are_not_email_addresses(self):
+        result = manage("check", environment=production_environment(ADMINS="the ops team"))
+        assert result.returncode != 0
+        assert "ADMINS must be email addresses, comma-separated." in result.stderr
 
     def test_refuse_to_load_without_a_required_variable(self):
         """Without SECRET_KEY (or any other required variable) nothing starts, and says why."""

@@ -7,6 +7,7 @@ from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
+from django.utils.html import format_html
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
@@ -19,6 +20,7 @@ from funding.selectors import dashboard as funding_dashboard
 from funding.selectors import rounds as funding_rounds
 from localdigital.accounts.types import AuthenticatedHttpRequest
 from localdigital.queueing import broker_answers
+from localdigital.request_id import current_request_id
 from training import selectors as training_selectors
 
 
@@ -120,7 +122,25 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    """Render the 500 page without context processors, which may be what failed."""
+    """Render the 500 page without context processors, which may be what failed, and with
+    no query (the database may be what failed): only the request's id, for the person to
+    quote to the helpdesk, which finds the request's log line and error report by it.
+
+    If the page itself cannot be rendered (its static files missing, say), a plain page
+    still gives the reference.
+    """
     from django.template import loader
 
-    return HttpResponse(loader.get_template("500.html").render(), status=500)
+    reference = getattr(request, "request_id", None) or current_request_id()
+    try:
+        content = loader.get_template("500.html").render({"reference": reference})
+    except Exception:  # whatever broke the page, the person still gets the reference
+        content = format_html(
+            '<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8">'
+            "<title>Sorry, there is a problem with the service</title></head><body>"
+            "<h1>Sorry, there is a problem with the service</h1><p>Try again later.</p>"
+            "<p>If you contact us about this problem, quote this reference: "
+            "<strong>{}</strong></p></body></html>",
+            reference or "none",
+        )
+    return HttpResponse(content, status=500)

@@ -6,11 +6,13 @@ Each variable read here is listed, with a comment, in ``.env.example``.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from email.utils import getaddresses
 from pathlib import Path
 
 import environ
 from celery.schedules import crontab
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 from localdigital import embedded_db
 
@@ -27,6 +29,10 @@ SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])
 DEBUG = env.bool("DEBUG", default=False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# Take each request's id from its X-Request-Id header (localdigital/request_id.py). Only
+# when a proxy in front of the service sets that header and drops any the visitor sent:
+# otherwise anyone could choose the reference their request is logged under.
+TRUST_REQUEST_ID_HEADER = env.bool("TRUST_REQUEST_ID_HEADER", default=False)
 
 # The public address of the service, for links in emails (sign-in links, unsubscribe links),
 # which are built by Celery tasks that have no request to take a host from.
@@ -63,6 +69,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that every response (redirects to https included) carries the request id.
+    "localdigital.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -107,6 +115,14 @@ def database_settings(url: str, *, conn_max_age: int = 0) -> dict:
     config["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=conn_max_age)
     config["CONN_HEALTH_CHECKS"] = True
     return config
+
+
+def email_addresses(value: str, *, variable: str) -> list[tuple[str, str]]:
+    """Return the (name, address) pairs in ``value``, "Name <address>, address, …"."""
+    pairs = [(name or address, address) for name, address in getaddresses([value])]
+    if not all("@" in address for _, address in pairs):
+        raise ImproperlyConfigured(f"{variable} must be email addresses, comma-separated.")
+    return pairs
 
 
 def development_database_url() -> str:
@@ -259,7 +275,11 @@ EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 DEFAULT_FROM_EMAIL = env(
     "DEFAULT_FROM_EMAIL", default="Local Digital <noreply@localdigital.gov.uk>"
 )
-SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Django emails the traceback of every 500 to ADMINS (through EMAIL_BACKEND, not GOV.UK
+# Notify), from SERVER_EMAIL: "Name <address>" pairs, comma-separated; none by default.
+ADMINS = email_addresses(env("ADMINS", default=""), variable="ADMINS")
+SERVER_EMAIL = env("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
+EMAIL_SUBJECT_PREFIX = "[Local Digital] "
 GOVUK_NOTIFY_API_KEY = env("GOVUK_NOTIFY_API_KEY", default="")
 GOVUK_NOTIFY_TEMPLATE_ID = env("GOVUK_NOTIFY_TEMPLATE_ID", default="")
 GOVUK_NOTIFY_BASE_URL = env(
@@ -400,15 +420,51 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     },
 }
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {
-        "django.db.backends": {"level": "WARNING"},
-        # The embedded PostgreSQL says at every exit that it keeps running; that is the plan.
-        "pgserver": {"level": "WARNING"},
-    },
-}
+
+def logging_config(*, level: str, json: bool) -> dict:
+    """Return the ``LOGGING`` setting: JSON lines (``localdigital.logs``) when ``json``, else
+    plain text; both with the request and task ids, and without the lines that the service's
+    own line for each request and task repeats."""
+    formatter: dict = (
+        {"()": "localdigital.logs.JsonFormatter"}
+        if json
+        else {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}
+    )
+    every_line = "INFO" if json else "WARNING"
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "filters": {
+            "request_context": {"()": "localdigital.logs.RequestContextFilter"},
+            "skip_repeated_lines": {"()": "localdigital.logs.SkipRepeatedLines"},
+        },
+        "formatters": {"default": formatter},
+        "handlers": {
+            "console": {
+                "class": "logging.StreamHandler",
+                "stream": "ext://sys.stderr",
+                "formatter": "default",
+                "filters": ["request_context", "skip_repeated_lines"],
+            }
+        },
+        "root": {"handlers": ["console"], "level": level},
+        "loggers": {
+            "django.db.backends": {"level": "WARNING"},
+            # The embedded PostgreSQL says at every exit that it keeps running; that is the plan.
+            "pgserver": {"level": "WARNING"},
+            # A line for every request and every task in production. In development,
+            # runserver and the worker say as much already, so only failures are written.
+            "localdigital.request": {"level": every_line},
+            "localdigital.task": {"level": every_line},
+            # "Task received": in production the task's own line says when it ended, and how.
+            "celery.worker.strategy": {"level": "WARNING" if json else "INFO"},
+        },
+    }
+
+
+LOG_LEVEL = env("LOG_LEVEL", default="INFO")
+# JSON lines (on by default in production), or plain text.
+LOG_JSON = env.bool("LOG_JSON", default=False)
+LOGGING = logging_config(level=LOG_LEVEL, json=LOG_JSON)
+# With JSON logs, Celery's worker keeps this configuration instead of putting its own in place.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = not LOG_JSON

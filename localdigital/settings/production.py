@@ -4,8 +4,10 @@ Nothing secret has a default here: the process refuses to start without SECRET_K
 DATABASE_URL and REDIS_URL.
 """
 
+from localdigital.error_tracking import init_error_tracking
+
 from .base import *  # noqa: F403
-from .base import database_settings, env, redis_cache
+from .base import LOG_LEVEL, database_settings, env, logging_config, redis_cache
 
 DEBUG = False
 SECRET_KEY = env("SECRET_KEY")
@@ -35,3 +37,14 @@ STORAGES = {
 
 # Django's own Redis cache increments atomically, which is what django-ratelimit needs.
 SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
+
+# One JSON object per line (localdigital/logs.py), a line for every request and every task.
+LOG_JSON = env.bool("LOG_JSON", default=True)
+LOGGING = logging_config(level=LOG_LEVEL, json=LOG_JSON)
+CELERY_WORKER_HIJACK_ROOT_LOGGER = not LOG_JSON
+
+# Error tracking (localdigital/error_tracking.py): only when SENTRY_DSN is set.
+SENTRY_DSN = env("SENTRY_DSN", default="")
+SENTRY_ENVIRONMENT = env("SENTRY_ENVIRONMENT", default="production")
+SENTRY_RELEASE = env("SENTRY_RELEASE", default="")
+init_error_tracking(dsn=SENTRY_DSN, environment=SENTRY_ENVIRONMENT, release=SENTRY_RELEASE)

@@ -11,6 +11,8 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 GOVUK_NOTIFY_API_KEY = ""
 SITE_URL = "http://testserver"
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
+# Nobody is emailed about a test's 500s, whatever .env says.
+ADMINS = []
 
 # Unit tests run tasks in-process; the worker tests start real workers against Redis.
 CELERY_TASK_ALWAYS_EAGER = True
