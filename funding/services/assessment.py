@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from functools import partial
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -24,6 +24,7 @@ from declaration import selectors as declaration_selectors
 from localdigital.accounts import groups
 from localdigital.accounts.models import User
 from localdigital.audit.services import audit_record
+from localdigital.locks import advisory_lock, lock_register
 from localdigital.mail.services import email_queue
 from localdigital.queueing import enqueue
 
@@ -46,7 +47,7 @@ from .common import person_name, site_url
 logger = logging.getLogger(__name__)
 
 # The Postgres advisory lock that keeps two runs of the assessment reminders apart.
-REMINDER_LOCK_KEY = 0x6C64_6661_7373_72
+REMINDER_LOCK = lock_register("funding.assessment_reminders")
 # Assessors are reminded this many days before an assessment is due.
 REMIND_DAYS_BEFORE = 2
 
@@ -517,10 +518,7 @@ def assessment_reminders_queue(*, now: datetime) -> list[int] | None:
 
     today = timezone.localdate(now)
     window = timedelta(days=max(settings.DECLARATION_REMINDER_WINDOW_DAYS, 1))
-    with transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [REMINDER_LOCK_KEY])
-            (locked,) = cursor.fetchone()
+    with advisory_lock(REMINDER_LOCK) as locked:
         if not locked:
             return None
         open_statuses = [AssessmentStatus.ASSIGNED, AssessmentStatus.SCORING]

@@ -17,7 +17,7 @@ from decimal import Decimal
 from functools import partial
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.text import slugify
@@ -27,6 +27,7 @@ from localdigital.accounts import groups
 from localdigital.accounts.models import User
 from localdigital.audit.services import audit_record
 from localdigital.formats import time_on_day
+from localdigital.locks import advisory_lock, lock_register
 from localdigital.mail.services import email_queue
 from localdigital.queueing import enqueue
 
@@ -46,7 +47,7 @@ from .common import site_url
 logger = logging.getLogger(__name__)
 
 # The Postgres advisory lock that keeps two runs of the announcement job apart.
-ANNOUNCE_LOCK_KEY = 0x6C64_6661_6E6E_6F
+ANNOUNCE_LOCK = lock_register("funding.decisions_announce")
 
 
 def _lock_round(round: Round) -> Round:
@@ -180,10 +181,7 @@ def decisions_announce_due(*, now: datetime) -> list[int] | None:
     An advisory lock keeps two runs apart: while another holds it, this returns None.
     """
     window = timedelta(days=max(settings.DECLARATION_REMINDER_WINDOW_DAYS, 1))
-    with transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [ANNOUNCE_LOCK_KEY])
-            (locked,) = cursor.fetchone()
+    with advisory_lock(ANNOUNCE_LOCK) as locked:
         if not locked:
             return None
         ids = list(
