@@ -14,19 +14,32 @@ outermost transaction commits or rolls back, never released half-way through. So
 - ``advisory_lock(name, wait=True)`` waits its turn instead, and always yields True.
 - ``advisory_lock_take(name, wait=...)`` takes it part-way through a transaction the caller
   already has open, where only one branch needs it.
+
+Row locks are the other kind a request can wait on. The web gives up on any lock after
+``DATABASE_LOCK_TIMEOUT_MS`` (``web_lock_timeout_install``), and ``LockTimeoutMiddleware``
+answers such a request with a 503 "busy, try again" page.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-from django.db import connection, transaction
+from django.conf import settings
+from django.db import OperationalError, connection, transaction
 from django.db.transaction import TransactionManagementError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from psycopg2.errors import LockNotAvailable
+
+logger = logging.getLogger(__name__)
 
 _NAME = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$")
+
+_LOCK_TIMEOUT_OPTION = re.compile(r"-c\s*lock_timeout=\S+")
 
 # Key → name of every lock registered in this process.
 _registry: dict[int, str] = {}
@@ -88,3 +101,53 @@ def advisory_lock(name: str, *, wait: bool = False) -> Iterator[bool]:
     """
     with transaction.atomic():
         yield advisory_lock_take(name, wait=wait)
+
+
+def web_lock_timeout_install(milliseconds: int | None = None) -> None:
+    """Make every database session this process opens give up waiting on a lock after
+    ``milliseconds`` (``DATABASE_LOCK_TIMEOUT_MS`` by default; 0 means wait for ever).
+
+    The web's entry points (wsgi.py, asgi.py) call this, so that a request never hangs for
+    long behind a row another request or a worker holds. Workers, beat and migrations do not
+    import them, and wait as long as they must. The timeout goes in the connection's startup
+    options, so it costs no query; sessions already open keep what they had.
+    """
+    if milliseconds is None:
+        milliseconds = settings.DATABASE_LOCK_TIMEOUT_MS
+    for database in settings.DATABASES.values():
+        options = database.setdefault("OPTIONS", {})
+        startup = _LOCK_TIMEOUT_OPTION.sub("", options.get("options", "")).strip()
+        if milliseconds:
+            startup = f"{startup} -c lock_timeout={milliseconds}".strip()
+        if startup:
+            options["options"] = startup
+        else:
+            options.pop("options", None)
+
+
+def is_lock_timeout(error: BaseException) -> bool:
+    """Return whether ``error`` is the database giving up waiting for a lock."""
+    return isinstance(error, OperationalError) and isinstance(error.__cause__, LockNotAvailable)
+
+
+class LockTimeoutMiddleware:
+    """Answer a request that waited too long for a lock with a 503 "busy" page, not a 500.
+
+    Nothing was changed (the transaction rolled back), so trying again shortly is safe.
+    """
+
+    RETRY_AFTER_SECONDS = 5
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not is_lock_timeout(exception):
+            return None
+        logger.warning("A request gave up waiting for a database lock: %s", exception)
+        response = render(request, "503.html", status=503)
+        response["Retry-After"] = str(self.RETRY_AFTER_SECONDS)
+        return response
