@@ -17,12 +17,12 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
 from localdigital.accounts.models import User
 from localdigital.audit.services import audit_record
+from localdigital.links import absolute_url
 from localdigital.locks import advisory_lock, advisory_lock_take, lock_register
 from localdigital.mail.services import email_queue
 
@@ -226,8 +226,8 @@ def signing_publish(
             "signing": signing,
             "organisation": organisation,
             "signatory_url": _signatory_url(organisation),
-            "declaration_url": _site_url(reverse("declaration:declaration")),
-            "account_url": _site_url(reverse("pages:account")),
+            "declaration_url": absolute_url("declaration:declaration"),
+            "account_url": absolute_url("pages:account"),
         }
         if signing.signer is not None:
             _email(
@@ -291,7 +291,7 @@ def signing_reject(*, signing: Signing, rejected_by: User | None, reason: str) -
                 context={
                     "signing": signing,
                     "reason": reason,
-                    "account_url": _site_url(reverse("pages:account")),
+                    "account_url": absolute_url("pages:account"),
                     "feedback_email": settings.FEEDBACK_EMAIL,
                 },
                 idempotency_key=f"declaration.signing.rejected.{signing.pk}",
@@ -399,7 +399,7 @@ def signing_withdraw_published(*, signing: Signing, withdrawn_by: User, reason: 
             "reason": reason,
             "withdrawn_by": withdrawn_by,
             "feedback_email": settings.FEEDBACK_EMAIL,
-            "admin_url": _site_url(reverse("admin:declaration_signing_change", args=[signing.pk])),
+            "admin_url": absolute_url("admin:declaration_signing_change", signing.pk),
         }
         key = f"declaration.signing.withdrawn_published.{signing.pk}"
         for admin in organisation_admins_active(organisation=organisation):
@@ -528,12 +528,8 @@ def _same_address(first: str, second: str) -> bool:
     return first.strip().lower() == second.strip().lower()
 
 
-def _site_url(path: str) -> str:
-    return f"{settings.SITE_URL}{path}"
-
-
 def _signatory_url(organisation: Organisation) -> str:
-    return _site_url(reverse("declaration:signatory", kwargs={"slug": organisation.slug}))
+    return absolute_url("declaration:signatory", slug=organisation.slug)
 
 
 def _email(

@@ -25,11 +25,11 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, QuerySet
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 
 from localdigital.accounts.models import User
 from localdigital.audit.services import audit_record
+from localdigital.links import absolute_url
 from localdigital.locks import advisory_lock, lock_register
 from localdigital.mail import selectors as mail_selectors
 from localdigital.mail import services as mail_services
@@ -187,9 +187,7 @@ def _subscription_requested(*, subscriber: Subscriber) -> None:
         data={"organisation": subscriber.organisation_id},
     )
     token = selectors.subscriber_confirm_token(subscriber=subscriber)
-    confirm_url = selectors.site_url(
-        reverse("declaration:newsletter-confirm", kwargs={"token": token})
-    )
+    confirm_url = absolute_url("declaration:newsletter-confirm", token=token)
     days = selectors.CONFIRM_LINK_MAX_AGE.days
     mail_services.email_queue(
         to=subscriber.email,

@@ -24,10 +24,10 @@ from functools import partial
 from django.conf import settings
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 
 from localdigital.audit.services import audit_record
+from localdigital.links import absolute_url
 from localdigital.locks import advisory_lock, lock_register
 from localdigital.mail.services import email_queue
 from localdigital.queueing import enqueue
@@ -210,10 +210,8 @@ def anniversary_reminder_send(
             "years": due.years,
             "signed_on": signing.signed_on,
             "project_title": signing.project_title,
-            "post_update_url": settings.SITE_URL
-            + reverse("declaration:update-new", kwargs={"slug": organisation.slug}),
-            "signatory_url": settings.SITE_URL
-            + reverse("declaration:signatory", kwargs={"slug": organisation.slug}),
+            "post_update_url": absolute_url("declaration:update-new", slug=organisation.slug),
+            "signatory_url": absolute_url("declaration:signatory", slug=organisation.slug),
         }
         subject = render_to_string("declaration/email/reminder_subject.txt", context).strip()
         body = render_to_string("declaration/email/reminder_anniversary.txt", context)

@@ -15,11 +15,11 @@ from typing import Any
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 
 from localdigital.accounts.models import User
 from localdigital.audit.services import audit_record
+from localdigital.links import absolute_url
 from localdigital.locks import advisory_lock_take, lock_register
 from localdigital.mail.services import email_queue
 
@@ -330,8 +330,8 @@ def _email_context(signing: Signing) -> dict[str, Any]:
     return {
         "signing": signing,
         "organisation_name": signing.organisation_name,
-        "declaration_url": settings.SITE_URL + reverse("declaration:declaration"),
-        "account_url": settings.SITE_URL + reverse("pages:account"),
+        "declaration_url": absolute_url("declaration:declaration"),
+        "account_url": absolute_url("pages:account"),
         "feedback_email": settings.FEEDBACK_EMAIL,
     }
 

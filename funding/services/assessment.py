@@ -24,6 +24,7 @@ from declaration import selectors as declaration_selectors
 from localdigital.accounts import groups
 from localdigital.accounts.models import User
 from localdigital.audit.services import audit_record
+from localdigital.links import absolute_url
 from localdigital.locks import advisory_lock, lock_register
 from localdigital.mail.services import email_queue
 from localdigital.queueing import enqueue
@@ -42,7 +43,7 @@ from ..models import (
     ModeratedScore,
     Recommendation,
 )
-from .common import person_name, site_url
+from .common import person_name
 
 logger = logging.getLogger(__name__)
 
@@ -206,7 +207,7 @@ def assessors_assign(
                         "assessor": assessor,
                         "assessments": assessments,
                         "due_on": formats.day_of(due_on),
-                        "list_url": site_url("admin:funding_assessment_changelist"),
+                        "list_url": absolute_url("admin:funding_assessment_changelist"),
                     },
                 ),
                 idempotency_key="funding.assessment.assigned."
@@ -280,7 +281,7 @@ def assessment_conflict_declare(
                         "assessment": assessment,
                         "application": application,
                         "assessor": person_name(declared_by),
-                        "application_url": site_url(
+                        "application_url": absolute_url(
                             "admin:funding_application_change", application.pk
                         ),
                     },
@@ -571,8 +572,8 @@ def assessment_reminder_send(*, assessment_id: int, now: datetime) -> str:
             "application": application,
             "assessor": person_name(assessment.assessor),
             "due_on": formats.day_of(assessment.due_on),
-            "list_url": site_url("admin:funding_assessment_changelist"),
-            "application_url": site_url("admin:funding_application_change", application.pk),
+            "list_url": absolute_url("admin:funding_assessment_changelist"),
+            "application_url": absolute_url("admin:funding_application_change", application.pk),
         }
         if today - window <= assessment.due_on < today and assessment.overdue_notified_at is None:
             recipients = _fund_manager_emails(assessment)

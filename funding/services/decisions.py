@@ -27,6 +27,7 @@ from localdigital.accounts import groups
 from localdigital.accounts.models import User
 from localdigital.audit.services import audit_record
 from localdigital.formats import time_on_day
+from localdigital.links import absolute_url
 from localdigital.locks import advisory_lock, lock_register
 from localdigital.mail.services import email_queue
 from localdigital.queueing import enqueue
@@ -42,7 +43,6 @@ from ..models import (
     Round,
 )
 from .assessment import _require_fund_manager
-from .common import site_url
 
 logger = logging.getLogger(__name__)
 
@@ -324,8 +324,8 @@ def _outcome_emails_queue(decision: Decision, *, award: Award | None, round: Rou
         "round": round,
         "award": award,
         "amount": formats.money(decision.award_amount),
-        "application_url": site_url("funding:application-detail", application.reference),
-        "project_url": site_url("funding:project-detail", award.slug) if award else "",
+        "application_url": absolute_url("funding:application-detail", application.reference),
+        "project_url": absolute_url("funding:project-detail", award.slug) if award else "",
     }
     approved = decision.outcome == DecisionOutcome.APPROVED
     subject = (
@@ -363,7 +363,7 @@ def _approval_alert_queue(round: Round) -> None:
                     "announced_at": time_on_day(round.decisions_announced_at, weekday=True)
                     if round.decisions_announced_at
                     else "",
-                    "round_url": site_url("admin:funding_round_change", round.pk),
+                    "round_url": absolute_url("admin:funding_round_change", round.pk),
                 },
             ),
             idempotency_key=f"funding.round.announcement_held.{round.pk}.{email.lower()}",

@@ -28,6 +28,7 @@ from django.template.loader import render_to_string
 from declaration import selectors as declaration_selectors
 from localdigital.accounts.models import User
 from localdigital.audit.services import audit_record
+from localdigital.links import absolute_url
 from localdigital.locks import advisory_lock, lock_register
 from localdigital.mail.services import email_queue
 from localdigital.queueing import enqueue
@@ -45,7 +46,6 @@ from ..models import (
     ExpressionOfInterest,
     Round,
 )
-from .common import site_url
 
 logger = logging.getLogger(__name__)
 
@@ -263,7 +263,7 @@ def deadline_reminder_send(
             "round": round,
             "closes_at": formats.date_and_time(closes_at),
             "days": offset_days,
-            "bid_url": site_url(url_name, bid.reference),
+            "bid_url": absolute_url(url_name, bid.reference),
         }
         subject = (
             f"{offset_days} day{'s' if offset_days != 1 else ''} left to submit your {what} "
