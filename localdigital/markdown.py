@@ -55,7 +55,7 @@ def _add_govuk_classes(tokens: list[Token]) -> None:
             _add_govuk_classes(token.children)
 
 
-def absolute_url(url: str) -> str:
+def link_on_site(url: str) -> str:
     """Return ``url`` as a full address: a relative one resolved against ``SITE_URL``.
 
     An address with a scheme (``https:``, ``mailto:``) is returned as it is, and one that
@@ -74,7 +74,7 @@ def _make_links_absolute(tokens: list[Token]) -> None:
         for attribute in ("href", "src"):
             value = token.attrGet(attribute)
             if isinstance(value, str):
-                token.attrSet(attribute, absolute_url(value))
+                token.attrSet(attribute, link_on_site(value))
         if token.children:
             _make_links_absolute(token.children)
 
@@ -187,7 +187,7 @@ def _text_inline(nodes: list[SyntaxTreeNode]) -> str:
 
 def _text_link(words: str, href: str) -> str:
     """Return a link as its words and its address, or the address alone if that is the words."""
-    url = absolute_url(href)
+    url = link_on_site(href)
     shown = url.removeprefix("mailto:")
     if not words or words in (href, url, shown):
         return shown

@@ -4,6 +4,11 @@ import os
 
 from django.core.wsgi import get_wsgi_application
 
+from localdigital.locks import web_lock_timeout_install
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "localdigital.settings.production")
 
 application = get_wsgi_application()
+
+# Only web requests give up on a lock after DATABASE_LOCK_TIMEOUT_MS.
+web_lock_timeout_install()

@@ -2,7 +2,7 @@
 
 import pytest
 
-from localdigital.markdown import absolute_url, markdown_to_html, markdown_to_text
+from localdigital.markdown import link_on_site, markdown_to_html, markdown_to_text
 
 
 class TestMarkdownToHtml:
@@ -57,7 +57,7 @@ class TestAbsoluteUrl:
     )
     def test_resolves_relative_addresses_against_the_site(self, settings, url, expected):
         settings.SITE_URL = "https://localdigital.gov.uk"
-        assert absolute_url(url) == expected
+        assert link_on_site(url) == expected
 
 
 class TestMarkdownToText:

@@ -1,37 +1,25 @@
-"""The addresses training pages and emails link to.
-
-The course page and the account page's answer to an offer are served by the training
-views; these are their paths, which the views' URL patterns match.
-"""
+"""The addresses training pages and emails link to, from the training views' URL names."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.urls import reverse
 
-# A course's public page, under the /training/ list of the URL contract.
-COURSE_PATH = "/training/{slug}/"
-# Where the person accepts or declines an offer of a place, signed in.
-OFFER_PATH = "/account/training/offers/{offer_id}/"
-# A completed person's certificate, signed in.
-CERTIFICATE_PATH = "/account/training/enrolments/{enrolment_id}/certificate/"
-
-
-def site_url(path: str) -> str:
-    """Return the full address of a path on the service, for an email."""
-    return settings.SITE_URL + path
+from localdigital.links import absolute_url
 
 
 def course_path(slug: str) -> str:
-    return COURSE_PATH.format(slug=slug)
+    """Return a course's public page, under the /training/ list of the URL contract."""
+    return reverse("training:course-detail", kwargs={"slug": slug})
 
 
 def offer_path(offer_id: int) -> str:
-    return OFFER_PATH.format(offer_id=offer_id)
+    """Return where the person accepts or declines an offer of a place, signed in."""
+    return reverse("training:offer", kwargs={"pk": offer_id})
 
 
 def certificate_path(enrolment_id: int) -> str:
-    return CERTIFICATE_PATH.format(enrolment_id=enrolment_id)
+    """Return a completed person's certificate, signed in."""
+    return reverse("training:certificate", args=[enrolment_id])
 
 
 def enrolment_path(enrolment_id: int) -> str:
@@ -45,21 +33,25 @@ def calendar_path(enrolment_id: int) -> str:
 
 
 def calendar_url(enrolment_id: int) -> str:
-    return site_url(calendar_path(enrolment_id))
+    return absolute_url("training:enrolment-calendar", enrolment_id)
+
+
+def enrolment_url(enrolment_id: int) -> str:
+    return absolute_url("training:enrolment-detail", enrolment_id)
 
 
 def account_url() -> str:
-    return site_url(reverse("pages:account"))
+    return absolute_url("pages:account")
 
 
 def course_url(slug: str) -> str:
-    return site_url(course_path(slug))
+    return absolute_url("training:course-detail", slug=slug)
 
 
 def offer_url(offer_id: int) -> str:
-    return site_url(offer_path(offer_id))
+    return absolute_url("training:offer", pk=offer_id)
 
 
 def sign_url() -> str:
     """Return where someone starts signing the Declaration for their organisation."""
-    return site_url(reverse("declaration:sign-start"))
+    return absolute_url("declaration:sign-start")

@@ -7,15 +7,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.conf import settings
 from django.core import signing
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Lower
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from localdigital.links import absolute_url
 from localdigital.mail import selectors as mail_selectors
 from localdigital.markdown import markdown_to_html, markdown_to_text
 
@@ -193,26 +192,21 @@ def confirmed_subscriber_count() -> int:
     return Subscriber.objects.filter(status=SubscriberStatus.CONFIRMED).count()
 
 
-def site_url(path: str) -> str:
-    """Return the full address of a path on the service, for links in emails."""
-    return f"{settings.SITE_URL}{path}"
-
-
 def unsubscribe_url(*, subscriber: Subscriber) -> str:
     """Return the subscriber's one-click unsubscribe link."""
     token = subscriber_unsubscribe_token(subscriber=subscriber)
-    return site_url(reverse("declaration:newsletter-unsubscribe", kwargs={"token": token}))
+    return absolute_url("declaration:newsletter-unsubscribe", token=token)
 
 
 def manage_url(*, subscriber: Subscriber) -> str:
     """Return a link to the subscriber's manage page, for an email."""
     token = subscriber_manage_token(subscriber=subscriber)
-    return site_url(reverse("declaration:newsletter-manage-link", kwargs={"token": token}))
+    return absolute_url("declaration:newsletter-manage-link", token=token)
 
 
 def manage_page_url() -> str:
     """Return the page where anyone asks for a link to manage their subscription."""
-    return site_url(reverse("declaration:newsletter-manage"))
+    return absolute_url("declaration:newsletter-manage")
 
 
 @dataclass(frozen=True)
@@ -262,7 +256,7 @@ def newsletter_issue_render(
         # Escaped in the HTML by the template; the marks have nothing to escape.
         "unsubscribe_url": unsubscribe_url,
         "manage_url": manage_url,
-        "newsletter_url": site_url(reverse("declaration:newsletter")),
+        "newsletter_url": absolute_url("declaration:newsletter"),
     }
     return RenderedIssue(
         subject=issue.subject,

@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.urls import reverse
 
 from localdigital.accounts.models import User
 from localdigital.audit.services import audit_record
+from localdigital.links import absolute_url
 from localdigital.mail.services import email_queue
 
 from ..models import Membership, MembershipRole, Organisation
@@ -98,9 +98,8 @@ def _join_request_emails_queue(membership: Membership) -> None:
     context = {
         "requester": membership.user,
         "organisation_name": organisation.name,
-        "account_url": settings.SITE_URL + reverse("pages:account"),
-        "admin_url": settings.SITE_URL
-        + reverse("admin:declaration_membership_change", args=[membership.pk]),
+        "account_url": absolute_url("pages:account"),
+        "admin_url": absolute_url("admin:declaration_membership_change", membership.pk),
     }
     subject = f"{membership.user.email} has asked to join {organisation.name} on Local Digital"
     for admin in admins:

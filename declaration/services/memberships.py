@@ -7,11 +7,11 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 
 from localdigital.accounts.models import User
 from localdigital.audit.services import audit_record
+from localdigital.links import absolute_url
 from localdigital.mail.services import email_queue
 
 from ..errors import DeclarationError
@@ -328,8 +328,7 @@ def _admin_email(*, membership: Membership, event_pk: int) -> None:
         subject=f"You are now an organisation admin for {organisation.name}",
         idempotency_key=f"declaration.membership.admin.{membership.pk}.{event_pk}",
         context={
-            "members_url": settings.SITE_URL
-            + reverse("declaration:organisation-members", kwargs={"slug": organisation.slug})
+            "members_url": absolute_url("declaration:organisation-members", slug=organisation.slug)
         },
     )
 
@@ -351,7 +350,7 @@ def _membership_email(
             {
                 "membership": membership,
                 "organisation": membership.organisation,
-                "account_url": settings.SITE_URL + reverse("pages:account"),
+                "account_url": absolute_url("pages:account"),
                 "feedback_email": settings.FEEDBACK_EMAIL,
                 **(context or {}),
             },

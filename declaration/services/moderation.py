@@ -14,15 +14,16 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Max
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
 from localdigital.accounts.models import User
 from localdigital.audit.services import audit_record
+from localdigital.links import absolute_url
+from localdigital.locks import advisory_lock, advisory_lock_take, lock_register
 from localdigital.mail.services import email_queue
 
 from ..errors import DeclarationError, TransitionNotAllowed
@@ -45,12 +46,12 @@ from .memberships import (
     membership_role_set,
 )
 from .organisations import organisation_create, organisation_update
-from .signing import UNLISTED_SUBMIT_LOCK_KEY, OrganisationClosed
+from .signing import UNLISTED_SUBMIT_LOCK, OrganisationClosed
 
 # The 45 co-publishers launched the Declaration on this day.
 CO_PUBLISHED_ON = datetime.date(2018, 7, 4)
-# Two versions written at once would race for the next number; this key serialises them.
-VERSION_NUMBER_LOCK_KEY = 4_271_019
+# Two versions written at once would race for the next number; this lock serialises them.
+VERSION_NUMBER_LOCK = lock_register("declaration.version_number")
 SLUG_MAX_LENGTH = Organisation._meta.get_field("slug").max_length or 200
 
 
@@ -82,9 +83,7 @@ def declaration_version_create(
     It is a draft, unless ``published_on`` is given: then it is published from that day,
     through ``declaration_version_publish``.
     """
-    with transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [VERSION_NUMBER_LOCK_KEY])
+    with advisory_lock(VERSION_NUMBER_LOCK, wait=True):
         latest = DeclarationVersion.objects.aggregate(latest=Max("number"))["latest"] or 0
         version = DeclarationVersion.objects.create(
             number=latest + 1, text=text, created_at=timezone.now(), created_by=created_by
@@ -183,8 +182,7 @@ def signing_publish(
         if signing.organisation is None:
             # Publishing two like-named unlisted organisations at once: the second must see
             # the organisation the first creates.
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [UNLISTED_SUBMIT_LOCK_KEY])
+            advisory_lock_take(UNLISTED_SUBMIT_LOCK, wait=True)
             similar = organisations_similar_to(name=signing.proposed_name)
             if similar and not different_organisation_confirmed:
                 names = "; ".join(f"{o.name} ({o.slug})" for o in similar[:5])
@@ -228,8 +226,8 @@ def signing_publish(
             "signing": signing,
             "organisation": organisation,
             "signatory_url": _signatory_url(organisation),
-            "declaration_url": _site_url(reverse("declaration:declaration")),
-            "account_url": _site_url(reverse("pages:account")),
+            "declaration_url": absolute_url("declaration:declaration"),
+            "account_url": absolute_url("pages:account"),
         }
         if signing.signer is not None:
             _email(
@@ -293,7 +291,7 @@ def signing_reject(*, signing: Signing, rejected_by: User | None, reason: str) -
                 context={
                     "signing": signing,
                     "reason": reason,
-                    "account_url": _site_url(reverse("pages:account")),
+                    "account_url": absolute_url("pages:account"),
                     "feedback_email": settings.FEEDBACK_EMAIL,
                 },
                 idempotency_key=f"declaration.signing.rejected.{signing.pk}",
@@ -401,7 +399,7 @@ def signing_withdraw_published(*, signing: Signing, withdrawn_by: User, reason: 
             "reason": reason,
             "withdrawn_by": withdrawn_by,
             "feedback_email": settings.FEEDBACK_EMAIL,
-            "admin_url": _site_url(reverse("admin:declaration_signing_change", args=[signing.pk])),
+            "admin_url": absolute_url("admin:declaration_signing_change", signing.pk),
         }
         key = f"declaration.signing.withdrawn_published.{signing.pk}"
         for admin in organisation_admins_active(organisation=organisation):
@@ -530,12 +528,8 @@ def _same_address(first: str, second: str) -> bool:
     return first.strip().lower() == second.strip().lower()
 
 
-def _site_url(path: str) -> str:
-    return f"{settings.SITE_URL}{path}"
-
-
 def _signatory_url(organisation: Organisation) -> str:
-    return _site_url(reverse("declaration:signatory", kwargs={"slug": organisation.slug}))
+    return absolute_url("declaration:signatory", slug=organisation.slug)
 
 
 def _email(

@@ -22,14 +22,15 @@ from typing import Any
 
 from django.conf import settings
 from django.core.validators import validate_email
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, QuerySet
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 
 from localdigital.accounts.models import User
 from localdigital.audit.services import audit_record
+from localdigital.links import absolute_url
+from localdigital.locks import advisory_lock, lock_register
 from localdigital.mail import selectors as mail_selectors
 from localdigital.mail import services as mail_services
 from localdigital.mail.models import Stream
@@ -55,8 +56,8 @@ FANOUT_BATCH_SIZE = 500
 # A scheduled issue whose time passed longer ago than this (beat was down) is not started by
 # the beat job: scheduled jobs never backfill. Staff can still send it.
 SCHEDULE_WINDOW = timedelta(days=7)
-# The Postgres advisory lock that keeps two newsletter beat jobs from overlapping ("ldnews").
-TICK_LOCK_KEY = 0x6C64_6E65_7773
+# The Postgres advisory lock that keeps two newsletter beat jobs from overlapping.
+TICK_LOCK = lock_register("declaration.newsletter_tick")
 
 
 class NewsletterLinkInvalid(DeclarationError):
@@ -186,9 +187,7 @@ def _subscription_requested(*, subscriber: Subscriber) -> None:
         data={"organisation": subscriber.organisation_id},
     )
     token = selectors.subscriber_confirm_token(subscriber=subscriber)
-    confirm_url = selectors.site_url(
-        reverse("declaration:newsletter-confirm", kwargs={"token": token})
-    )
+    confirm_url = absolute_url("declaration:newsletter-confirm", token=token)
     days = selectors.CONFIRM_LINK_MAX_AGE.days
     mail_services.email_queue(
         to=subscriber.email,
@@ -1036,10 +1035,7 @@ def newsletter_tick(*, now: datetime) -> TickResult | None:
     A Postgres advisory lock keeps two runs from overlapping: while another holds it,
     nothing is done and None is returned. The same ``now`` gives the same result.
     """
-    with transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [TICK_LOCK_KEY])
-            (locked,) = cursor.fetchone()
+    with advisory_lock(TICK_LOCK) as locked:
         if not locked:
             logger.info("Another newsletter beat job is running; this one does nothing.")
             return None

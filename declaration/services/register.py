@@ -6,18 +6,19 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError
 from django.utils.text import slugify
 
 from localdigital.accounts.models import User
 from localdigital.audit.services import audit_record
+from localdigital.locks import advisory_lock, lock_register
 
 from ..models import Organisation
 from ..register import RegisterEntry, RegisterFileError
 
 IMPORTED_NATION = "England"
-# Two imports at once would race for slugs; this key serialises them (pg_advisory_xact_lock).
-REGISTER_IMPORT_LOCK_KEY = 4_271_018
+# Two imports at once would race for slugs; this lock serialises them.
+REGISTER_IMPORT_LOCK = lock_register("declaration.register_import")
 SLUG_MAX_LENGTH = Organisation._meta.get_field("slug").max_length or 200
 
 
@@ -94,9 +95,7 @@ def _organisations_import_register(
     *, entries: Sequence[RegisterEntry], actor: User | None, source: str
 ) -> RegisterImportResult:
     english = [entry for entry in entries if entry.nation == IMPORTED_NATION]
-    with transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [REGISTER_IMPORT_LOCK_KEY])
+    with advisory_lock(REGISTER_IMPORT_LOCK, wait=True):
         existing = {
             organisation.register_code: organisation
             for organisation in Organisation.objects.select_for_update().filter(

@@ -22,12 +22,13 @@ from datetime import date, datetime, timedelta
 from functools import partial
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 
 from localdigital.audit.services import audit_record
+from localdigital.links import absolute_url
+from localdigital.locks import advisory_lock, lock_register
 from localdigital.mail.services import email_queue
 from localdigital.queueing import enqueue
 
@@ -36,8 +37,8 @@ from ..selectors.organisation_admin import organisation_admins_active
 
 logger = logging.getLogger(__name__)
 
-# The Postgres advisory lock that keeps two runs from overlapping ("ldanniv" in ASCII).
-REMINDER_LOCK_KEY = 0x6C64_616E_6E69_76
+# The Postgres advisory lock that keeps two runs from overlapping.
+REMINDER_LOCK = lock_register("declaration.anniversary_reminders")
 
 
 @dataclass(frozen=True)
@@ -119,10 +120,7 @@ def anniversary_reminders_queue(*, now: datetime) -> list[DueReminder] | None:
     """
     today = timezone.localdate(now)
     earliest, latest = _window(today)
-    with transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [REMINDER_LOCK_KEY])
-            (locked,) = cursor.fetchone()
+    with advisory_lock(REMINDER_LOCK) as locked:
         if not locked:
             logger.info("Another run of the anniversary reminders holds the lock; skipping.")
             return None
@@ -212,10 +210,8 @@ def anniversary_reminder_send(
             "years": due.years,
             "signed_on": signing.signed_on,
             "project_title": signing.project_title,
-            "post_update_url": settings.SITE_URL
-            + reverse("declaration:update-new", kwargs={"slug": organisation.slug}),
-            "signatory_url": settings.SITE_URL
-            + reverse("declaration:signatory", kwargs={"slug": organisation.slug}),
+            "post_update_url": absolute_url("declaration:update-new", slug=organisation.slug),
+            "signatory_url": absolute_url("declaration:signatory", slug=organisation.slug),
         }
         subject = render_to_string("declaration/email/reminder_subject.txt", context).strip()
         body = render_to_string("declaration/email/reminder_anniversary.txt", context)

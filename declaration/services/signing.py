@@ -13,13 +13,14 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 
 from localdigital.accounts.models import User
 from localdigital.audit.services import audit_record
+from localdigital.links import absolute_url
+from localdigital.locks import advisory_lock_take, lock_register
 from localdigital.mail.services import email_queue
 
 from ..errors import AlreadySigned, DeclarationError, TransitionNotAllowed
@@ -34,7 +35,7 @@ from ..selectors.signing import (
 
 LIVE_SIGNING_CONSTRAINT = "declaration_signing_one_live_per_organisation"
 # Serialises submissions for organisations not in the register, which have no row to lock.
-UNLISTED_SUBMIT_LOCK_KEY = 4_271_021
+UNLISTED_SUBMIT_LOCK = lock_register("declaration.unlisted_submit")
 
 # The answers the journey's later pages save with ``signing_answers_save``. The organisation
 # is chosen or described through services of its own, which check it.
@@ -272,8 +273,7 @@ def signing_submit(*, signing: Signing, submitted_by: User) -> Signing:
         else:
             # Submissions for unlisted organisations queue here, so that of two signers
             # describing the same one at once, the second is flagged as a possible duplicate.
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [UNLISTED_SUBMIT_LOCK_KEY])
+            advisory_lock_take(UNLISTED_SUBMIT_LOCK, wait=True)
         version = declaration_version_current()
         if version is None:
             raise NoDeclarationVersion("No version of the Declaration has been published yet.")
@@ -330,8 +330,8 @@ def _email_context(signing: Signing) -> dict[str, Any]:
     return {
         "signing": signing,
         "organisation_name": signing.organisation_name,
-        "declaration_url": settings.SITE_URL + reverse("declaration:declaration"),
-        "account_url": settings.SITE_URL + reverse("pages:account"),
+        "declaration_url": absolute_url("declaration:declaration"),
+        "account_url": absolute_url("pages:account"),
         "feedback_email": settings.FEEDBACK_EMAIL,
     }
 

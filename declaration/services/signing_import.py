@@ -15,12 +15,13 @@ import zoneinfo
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from localdigital.accounts.models import User
 from localdigital.audit.services import audit_record
 from localdigital.formats import calendar_date
+from localdigital.locks import advisory_lock_take, lock_register
 
 from ..errors import DeclarationError
 from ..models import DeclarationVersion, Organisation, Signing, SigningStatus
@@ -34,8 +35,8 @@ COLUMN_PROJECT_TITLE = "declaration project title"
 COLUMNS = (COLUMN_ORGANISATION, COLUMN_SIGNED_ON, COLUMN_CO_PUBLISHER, COLUMN_PROJECT_TITLE)
 MAX_LINES = 5_000
 PROJECT_TITLE_MAX_LENGTH = Signing._meta.get_field("project_title").max_length or 200
-# Two imports at once could both find an organisation unsigned; this key serialises them.
-SIGNING_IMPORT_LOCK_KEY = 4_271_020
+# Two imports at once could both find an organisation unsigned; this lock serialises them.
+SIGNING_IMPORT_LOCK = lock_register("declaration.signing_import")
 DATE_PATTERN = re.compile(r"\d{4}-\d{2}-\d{2}")
 YES, NO = "yes", "no"
 LONDON = zoneinfo.ZoneInfo("Europe/London")
@@ -234,8 +235,7 @@ def _signings_import(
 ) -> SigningImportResult:
     with transaction.atomic():
         if not dry_run:
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [SIGNING_IMPORT_LOCK_KEY])
+            advisory_lock_take(SIGNING_IMPORT_LOCK, wait=True)
         matcher = _OrganisationMatcher(selectors.organisations_for_signing_import())
         matches = [matcher.match(row.organisation) for row in rows]
         live = selectors.live_signings_by_organisation(

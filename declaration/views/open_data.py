@@ -14,11 +14,11 @@ from datetime import date
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import render
-from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from declaration.models import OrganisationType
 from declaration.selectors import public as selectors
+from localdigital.links import absolute_url
 from localdigital.open_data import (
     LICENCE_NAME,
     LICENCE_URL,
@@ -66,7 +66,7 @@ COLUMN_NAMES = tuple(column.name for column in COLUMNS)
 def _rows() -> Iterator[tuple[str, str, str, str, str, str, str, date | None, bool, str]]:
     """Yield every signatory's values in the order of ``COLUMNS``."""
     labels = dict(OrganisationType.choices)
-    signatories_url = settings.SITE_URL + reverse("declaration:signatories")
+    signatories_url = absolute_url("declaration:signatories")
     for (
         name,
         slug,
@@ -151,7 +151,7 @@ def signatories_json(request: HttpRequest) -> HttpResponse:
     response = JsonResponse(
         {
             "licence": {"name": LICENCE_NAME, "url": LICENCE_URL},
-            "documentation": settings.SITE_URL + reverse("declaration:open-data"),
+            "documentation": absolute_url("declaration:open-data"),
             "count": len(signatories),
             "columns": list(COLUMN_NAMES),
             "signatories": signatories,

@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
-from urllib.parse import urlencode
 
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -27,6 +26,7 @@ from declaration.models import Organisation
 from localdigital.accounts.models import User
 from localdigital.audit.services import audit_record
 from localdigital.formats import time_on_day
+from localdigital.links import absolute_url
 from localdigital.mail.services import email_queue
 
 from .. import formats, rules
@@ -59,7 +59,6 @@ from .common import (
     person_name,
     require_member,
     require_signatory_member,
-    site_url,
 )
 
 
@@ -408,7 +407,7 @@ def _confirmation_request_queue(
         "application": application,
         "round": application.round,
         "requested_by": person_name(requested_by),
-        "confirm_url": f"{site_url('funding:partner-confirm')}?{urlencode({'token': token})}",
+        "confirm_url": absolute_url("funding:partner-confirm", query={"token": token}),
         "closes_at": formats.date_and_time(application.round.applications_close_at),
     }
     email_queue(
@@ -615,7 +614,7 @@ def application_partner_confirm(*, token: str, now: datetime | None = None) -> A
                     {
                         "partner": partner,
                         "application": application,
-                        "application_url": site_url(
+                        "application_url": absolute_url(
                             "funding:application-detail", application.reference
                         ),
                     },
@@ -691,7 +690,7 @@ def application_partners_tell(*, application: Application) -> None:
         ],
         submitted_by=application.submitted_by,
         submitted_at=application.submitted_at,
-        url=site_url("funding:application-detail", application.reference),
+        url=absolute_url("funding:application-detail", application.reference),
         idempotency_key=f"funding.application.partner_told.{application.pk}",
     )
 
@@ -703,7 +702,7 @@ def _submitted_emails_queue(application: Application, *, submitted_by: User, now
         "answers": application_answers(application=application),
         "submitted_at": time_on_day(now, weekday=True),
         "submitter": person_name(submitted_by),
-        "application_url": site_url("funding:application-detail", application.reference),
+        "application_url": absolute_url("funding:application-detail", application.reference),
     }
     body = render_to_string("funding/email/application_submitted.txt", context)
     recipients = {u.email: u for u in (submitted_by, application.created_by) if u is not None}

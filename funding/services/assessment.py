@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from functools import partial
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -24,6 +24,8 @@ from declaration import selectors as declaration_selectors
 from localdigital.accounts import groups
 from localdigital.accounts.models import User
 from localdigital.audit.services import audit_record
+from localdigital.links import absolute_url
+from localdigital.locks import advisory_lock, lock_register
 from localdigital.mail.services import email_queue
 from localdigital.queueing import enqueue
 
@@ -41,12 +43,12 @@ from ..models import (
     ModeratedScore,
     Recommendation,
 )
-from .common import person_name, site_url
+from .common import person_name
 
 logger = logging.getLogger(__name__)
 
 # The Postgres advisory lock that keeps two runs of the assessment reminders apart.
-REMINDER_LOCK_KEY = 0x6C64_6661_7373_72
+REMINDER_LOCK = lock_register("funding.assessment_reminders")
 # Assessors are reminded this many days before an assessment is due.
 REMIND_DAYS_BEFORE = 2
 
@@ -205,7 +207,7 @@ def assessors_assign(
                         "assessor": assessor,
                         "assessments": assessments,
                         "due_on": formats.day_of(due_on),
-                        "list_url": site_url("admin:funding_assessment_changelist"),
+                        "list_url": absolute_url("admin:funding_assessment_changelist"),
                     },
                 ),
                 idempotency_key="funding.assessment.assigned."
@@ -279,7 +281,7 @@ def assessment_conflict_declare(
                         "assessment": assessment,
                         "application": application,
                         "assessor": person_name(declared_by),
-                        "application_url": site_url(
+                        "application_url": absolute_url(
                             "admin:funding_application_change", application.pk
                         ),
                     },
@@ -517,10 +519,7 @@ def assessment_reminders_queue(*, now: datetime) -> list[int] | None:
 
     today = timezone.localdate(now)
     window = timedelta(days=max(settings.DECLARATION_REMINDER_WINDOW_DAYS, 1))
-    with transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [REMINDER_LOCK_KEY])
-            (locked,) = cursor.fetchone()
+    with advisory_lock(REMINDER_LOCK) as locked:
         if not locked:
             return None
         open_statuses = [AssessmentStatus.ASSIGNED, AssessmentStatus.SCORING]
@@ -573,8 +572,8 @@ def assessment_reminder_send(*, assessment_id: int, now: datetime) -> str:
             "application": application,
             "assessor": person_name(assessment.assessor),
             "due_on": formats.day_of(assessment.due_on),
-            "list_url": site_url("admin:funding_assessment_changelist"),
-            "application_url": site_url("admin:funding_application_change", application.pk),
+            "list_url": absolute_url("admin:funding_assessment_changelist"),
+            "application_url": absolute_url("admin:funding_application_change", application.pk),
         }
         if today - window <= assessment.due_on < today and assessment.overdue_notified_at is None:
             recipients = _fund_manager_emails(assessment)

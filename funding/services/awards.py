@@ -13,6 +13,7 @@ from django.utils import timezone
 from declaration.models import Membership, MembershipRole
 from localdigital.accounts.models import User
 from localdigital.audit.services import audit_record
+from localdigital.links import absolute_url
 from localdigital.mail.services import email_queue
 
 from ..errors import FundingError, NotPermitted, TransitionNotAllowed
@@ -26,7 +27,7 @@ from ..models import (
     ProjectOutput,
 )
 from .assessment import _require_fund_manager
-from .common import person_name, require_member, site_url
+from .common import person_name, require_member
 
 
 def _lock(award: Award) -> Award:
@@ -115,7 +116,7 @@ def _staff_told(award: Award, *, accepted: bool) -> None:
             {
                 "award": award,
                 "verb": verb,
-                "award_url": site_url("admin:funding_award_change", award.pk),
+                "award_url": absolute_url("admin:funding_award_change", award.pk),
             },
         ),
         idempotency_key=f"funding.award.{verb}.{award.pk}",

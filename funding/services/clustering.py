@@ -15,6 +15,7 @@ from django.utils import timezone
 from declaration.models import Organisation
 from localdigital.accounts.models import User
 from localdigital.audit.services import audit_record
+from localdigital.links import absolute_url
 from localdigital.mail.services import email_queue
 
 from .. import formats
@@ -29,7 +30,7 @@ from ..models import (
     Round,
 )
 from .applications import application_create
-from .common import person_name, site_url
+from .common import person_name
 
 # EOIs staff may still group, invite or decline.
 OPEN_FOR_STAFF = (EoiStatus.SUBMITTED,)
@@ -193,7 +194,9 @@ def _invited_email_queue(
                 "lead": application.lead_organisation.name,
                 "opens_at": formats.date_and_time(round.applications_open_at),
                 "closes_at": formats.date_and_time(round.applications_close_at),
-                "application_url": site_url("funding:application-detail", application.reference),
+                "application_url": absolute_url(
+                    "funding:application-detail", application.reference
+                ),
             },
         ),
         idempotency_key=f"funding.eoi.invited.{eoi.pk}",
@@ -351,7 +354,7 @@ def eoi_decline(
                     {
                         "eoi": eoi,
                         "round": eoi.round,
-                        "eoi_url": site_url("funding:eoi-detail", eoi.reference),
+                        "eoi_url": absolute_url("funding:eoi-detail", eoi.reference),
                     },
                 ),
                 idempotency_key=f"funding.eoi.declined.{eoi.pk}",

@@ -9,7 +9,6 @@ from datetime import datetime
 from django.conf import settings
 from django.db import models
 from django.template.loader import render_to_string
-from django.urls import reverse
 
 from declaration import selectors as declaration_selectors
 from declaration.models import Organisation
@@ -38,11 +37,6 @@ def require_signatory_member(*, user: User, organisation: Organisation) -> None:
             f"{organisation.name} has not signed the Local Digital Declaration, so it cannot "
             "lead a bid to the Fund."
         )
-
-
-def site_url(name: str, *args: object) -> str:
-    """Return the full address of the named URL, for an email."""
-    return settings.SITE_URL + reverse(name, args=args)
 
 
 def field_label(model: type[models.Model], name: str) -> str:

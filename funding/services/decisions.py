@@ -17,7 +17,7 @@ from decimal import Decimal
 from functools import partial
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.text import slugify
@@ -27,6 +27,8 @@ from localdigital.accounts import groups
 from localdigital.accounts.models import User
 from localdigital.audit.services import audit_record
 from localdigital.formats import time_on_day
+from localdigital.links import absolute_url
+from localdigital.locks import advisory_lock, lock_register
 from localdigital.mail.services import email_queue
 from localdigital.queueing import enqueue
 
@@ -41,12 +43,11 @@ from ..models import (
     Round,
 )
 from .assessment import _require_fund_manager
-from .common import site_url
 
 logger = logging.getLogger(__name__)
 
 # The Postgres advisory lock that keeps two runs of the announcement job apart.
-ANNOUNCE_LOCK_KEY = 0x6C64_6661_6E6E_6F
+ANNOUNCE_LOCK = lock_register("funding.decisions_announce")
 
 
 def _lock_round(round: Round) -> Round:
@@ -180,10 +181,7 @@ def decisions_announce_due(*, now: datetime) -> list[int] | None:
     An advisory lock keeps two runs apart: while another holds it, this returns None.
     """
     window = timedelta(days=max(settings.DECLARATION_REMINDER_WINDOW_DAYS, 1))
-    with transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [ANNOUNCE_LOCK_KEY])
-            (locked,) = cursor.fetchone()
+    with advisory_lock(ANNOUNCE_LOCK) as locked:
         if not locked:
             return None
         ids = list(
@@ -326,8 +324,8 @@ def _outcome_emails_queue(decision: Decision, *, award: Award | None, round: Rou
         "round": round,
         "award": award,
         "amount": formats.money(decision.award_amount),
-        "application_url": site_url("funding:application-detail", application.reference),
-        "project_url": site_url("funding:project-detail", award.slug) if award else "",
+        "application_url": absolute_url("funding:application-detail", application.reference),
+        "project_url": absolute_url("funding:project-detail", award.slug) if award else "",
     }
     approved = decision.outcome == DecisionOutcome.APPROVED
     subject = (
@@ -365,7 +363,7 @@ def _approval_alert_queue(round: Round) -> None:
                     "announced_at": time_on_day(round.decisions_announced_at, weekday=True)
                     if round.decisions_announced_at
                     else "",
-                    "round_url": site_url("admin:funding_round_change", round.pk),
+                    "round_url": absolute_url("admin:funding_round_change", round.pk),
                 },
             ),
             idempotency_key=f"funding.round.announcement_held.{round.pk}.{email.lower()}",

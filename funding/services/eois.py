@@ -17,6 +17,7 @@ from declaration.models import Organisation
 from localdigital.accounts.models import User
 from localdigital.audit.services import audit_record
 from localdigital.formats import time_on_day
+from localdigital.links import absolute_url
 from localdigital.mail.services import email_queue
 
 from .. import formats, rules
@@ -41,7 +42,6 @@ from .common import (
     person_name,
     require_member,
     require_signatory_member,
-    site_url,
 )
 
 
@@ -287,7 +287,7 @@ def eoi_submit(
             "partners": [p.organisation.name for p in eoi.partners.select_related("organisation")],
             "submitted_at": time_on_day(now, weekday=True),
             "estimated_cost": formats.money(eoi.estimated_cost),
-            "eoi_url": site_url("funding:eoi-detail", eoi.reference),
+            "eoi_url": absolute_url("funding:eoi-detail", eoi.reference),
             "submitter": person_name(submitted_by),
         }
         email_queue(
@@ -313,7 +313,7 @@ def eoi_partners_tell(*, eoi: ExpressionOfInterest) -> None:
         partners=[partner.organisation for partner in eoi.partners.select_related("organisation")],
         submitted_by=eoi.submitted_by,
         submitted_at=eoi.submitted_at,
-        url=site_url("funding:eoi-detail", eoi.reference),
+        url=absolute_url("funding:eoi-detail", eoi.reference),
         idempotency_key=f"funding.eoi.partner_told.{eoi.pk}",
     )
 

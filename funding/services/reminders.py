@@ -21,13 +21,15 @@ from datetime import datetime, timedelta
 from functools import partial
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.template.loader import render_to_string
 
 from declaration import selectors as declaration_selectors
 from localdigital.accounts.models import User
 from localdigital.audit.services import audit_record
+from localdigital.links import absolute_url
+from localdigital.locks import advisory_lock, lock_register
 from localdigital.mail.services import email_queue
 from localdigital.queueing import enqueue
 
@@ -44,12 +46,11 @@ from ..models import (
     ExpressionOfInterest,
     Round,
 )
-from .common import site_url
 
 logger = logging.getLogger(__name__)
 
-# The Postgres advisory lock that keeps two runs from overlapping ("ldfremd" in ASCII).
-REMINDER_LOCK_KEY = 0x6C64_6672_656D_64
+# The Postgres advisory lock that keeps two runs from overlapping.
+REMINDER_LOCK = lock_register("funding.deadline_reminders")
 
 EOI = "eoi"
 APPLICATION = "application"
@@ -134,10 +135,7 @@ def deadline_reminders_queue(*, now: datetime) -> list[DueReminder] | None:
     A Postgres advisory lock keeps two runs from overlapping: while another holds it, this
     does nothing and returns None. Each task checks again before it sends.
     """
-    with transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [REMINDER_LOCK_KEY])
-            (locked,) = cursor.fetchone()
+    with advisory_lock(REMINDER_LOCK) as locked:
         if not locked:
             logger.info("Another run of the deadline reminders holds the lock; skipping.")
             return None
@@ -265,7 +263,7 @@ def deadline_reminder_send(
             "round": round,
             "closes_at": formats.date_and_time(closes_at),
             "days": offset_days,
-            "bid_url": site_url(url_name, bid.reference),
+            "bid_url": absolute_url(url_name, bid.reference),
         }
         subject = (
             f"{offset_days} day{'s' if offset_days != 1 else ''} left to submit your {what} "

@@ -17,9 +17,9 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import render
-from django.urls import reverse
 from django.views.decorators.http import require_safe
 
+from localdigital.links import absolute_url
 from localdigital.open_data import (
     CACHE_CONTROL,
     LICENCE_NAME,
@@ -102,7 +102,7 @@ COLUMN_NAMES = tuple(column.name for column in COLUMNS)
 
 def _rows() -> Iterator[tuple[Any, ...]]:
     """Yield every public project's values in the order of ``COLUMNS``."""
-    projects_url = settings.SITE_URL + reverse("funding:project-list")
+    projects_url = absolute_url("funding:project-list")
     prefix = settings.THREESIXTYGIVING_IDENTIFIER_PREFIX
     for (
         slug,
@@ -223,7 +223,7 @@ def projects_json(request: HttpRequest) -> HttpResponse:
         response = JsonResponse(
             {
                 "licence": {"name": LICENCE_NAME, "url": LICENCE_URL},
-                "documentation": settings.SITE_URL + reverse("funding:open-data"),
+                "documentation": absolute_url("funding:open-data"),
                 "count": len(projects),
                 "columns": list(COLUMN_NAMES),
                 "projects": projects,
@@ -248,7 +248,7 @@ def threesixtygiving_json(request: HttpRequest) -> HttpResponse | StreamingHttpR
                     "package must hold at least one grant, so this file exists once a round's "
                     "decisions have been announced."
                 ),
-                "documentation": settings.SITE_URL + reverse("funding:open-data"),
+                "documentation": absolute_url("funding:open-data"),
             },
             status=404,
         )
@@ -263,7 +263,7 @@ def threesixtygiving_json(request: HttpRequest) -> HttpResponse | StreamingHttpR
         header = threesixtygiving.package_header(
             last_changed=version.last_changed,
             site_url=settings.SITE_URL,
-            documentation_url=settings.SITE_URL + reverse("funding:open-data"),
+            documentation_url=absolute_url("funding:open-data"),
         )
         response = StreamingHttpResponse(
             threesixtygiving.package_chunks(

@@ -5,14 +5,12 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
-from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
@@ -20,6 +18,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from sesame.utils import get_token, get_user
 
 from localdigital.audit.services import audit_record
+from localdigital.links import absolute_url
 from localdigital.mail.services import email_queue
 
 from .errors import EmailAlreadyUsed, StaffGroupUnknown, StaffNotAwaitingSetUp
@@ -50,7 +49,7 @@ def sign_in_link_send(*, email: str, next_url: str = "") -> None:
                 "accounts/email/staff_sign_in.txt",
                 "How to sign in to Local Digital",
             )
-            context = {"admin_url": settings.SITE_URL + reverse("admin:index")}
+            context = {"admin_url": absolute_url("admin:index")}
         else:
             query = {settings.SESAME_TOKEN_NAME: get_token(user)}
             if next_url:
@@ -58,9 +57,9 @@ def sign_in_link_send(*, email: str, next_url: str = "") -> None:
             template = "accounts/email/sign_in_link.txt"
             subject = "Your Local Digital sign-in link"
             context = {
-                "link": f"{settings.SITE_URL}{reverse('accounts:link')}?{urlencode(query)}",
+                "link": absolute_url("accounts:link", query=query),
                 "minutes": settings.SESAME_MAX_AGE // 60,
-                "sign_in_url": settings.SITE_URL + reverse("accounts:sign-in"),
+                "sign_in_url": absolute_url("accounts:sign-in"),
             }
         email_queue(
             to=user.email,
@@ -272,7 +271,7 @@ def staff_set_up_link(*, user: User) -> str:
         "user": urlsafe_base64_encode(force_bytes(user.pk)),
         "token": staff_set_up_tokens.make_token(user),
     }
-    return f"{settings.SITE_URL}{reverse('two_factor:set-up')}?{urlencode(query)}"
+    return absolute_url("two_factor:set-up", query=query)
 
 
 def staff_set_up_link_again(*, email: str) -> str:

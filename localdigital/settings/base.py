@@ -71,6 +71,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First, so that every response (redirects to https included) carries the request id.
     "localdigital.request_id.RequestIdMiddleware",
+    # A request that waited too long for a lock gets a "busy, try again" page, not a 500.
+    "localdigital.locks.LockTimeoutMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -468,3 +470,8 @@ LOG_JSON = env.bool("LOG_JSON", default=False)
 LOGGING = logging_config(level=LOG_LEVEL, json=LOG_JSON)
 # With JSON logs, Celery's worker keeps this configuration instead of putting its own in place.
 CELERY_WORKER_HIJACK_ROOT_LOGGER = not LOG_JSON
+
+# How long a web request waits for a database lock (a row another request or a worker holds)
+# before it gives up with a "busy, try again" page. Only the web's entry points apply it;
+# workers, beat and migrations wait as long as they must. 0 waits for ever.
+DATABASE_LOCK_TIMEOUT_MS = env.int("DATABASE_LOCK_TIMEOUT_MS", default=5000)

@@ -25,6 +25,7 @@ from declaration.models import (
 from declaration.selectors import newsletter as selectors
 from declaration.services import newsletter as services
 from localdigital.audit.models import AuditEvent
+from localdigital.locks import lock_key
 from localdigital.mail.models import EmailStatus, OutgoingEmail, Stream, message_id_for
 from tests.accounts.factories import UserFactory
 from tests.declaration.factories import OrganisationFactory
@@ -1345,11 +1346,11 @@ class TestNewsletterTick:
         now = timezone.now()
         NewsletterIssueFactory(scheduled=True, scheduled_for=now)
         with other_session.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_lock(%s)", [services.TICK_LOCK_KEY])
+            cursor.execute("SELECT pg_advisory_lock(%s)", [lock_key(services.TICK_LOCK)])
         assert services.newsletter_tick(now=now) is None
         assert NewsletterIssue.objects.get().status == IssueStatus.SCHEDULED
         with other_session.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_unlock(%s)", [services.TICK_LOCK_KEY])
+            cursor.execute("SELECT pg_advisory_unlock(%s)", [lock_key(services.TICK_LOCK)])
 
     def test_starts_nothing_when_the_audit_event_cannot_be_saved(
         self, broken_audit, django_capture_on_commit_callbacks

@@ -42,6 +42,7 @@ from funding.services.reminders import (
 from localdigital.accounts.models import User
 from localdigital.audit.models import AuditEvent
 from localdigital.celery import app as celery_app
+from localdigital.locks import lock_key
 from localdigital.mail.models import EmailStatus, OutgoingEmail
 from tests.declaration.factories import MembershipFactory
 from tests.funding.factories import (
@@ -869,13 +870,13 @@ def test_does_nothing_while_another_run_holds_the_advisory_lock(
     application_draft(make_round())
     now = APPLICATIONS_CLOSE - 7 * DAY + HOUR
     with other_session.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_lock(%s)", [reminders.REMINDER_LOCK_KEY])
+        cursor.execute("SELECT pg_advisory_lock(%s)", [lock_key(reminders.REMINDER_LOCK)])
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         assert deadline_reminders_queue(now=now) is None
         assert tasks.send_deadline_reminders(now.isoformat()) == 0
     assert callbacks == []
     with other_session.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_unlock(%s)", [reminders.REMINDER_LOCK_KEY])
+        cursor.execute("SELECT pg_advisory_unlock(%s)", [lock_key(reminders.REMINDER_LOCK)])
     assert run(now, django_capture_on_commit_callbacks) == 1
     assert OutgoingEmail.objects.count() == 1
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError as KombuOperationalError
 
 from localdigital.audit.models import AuditEvent
+from localdigital.locks import lock_key
 from localdigital.mail import services
 from localdigital.mail.models import (
     SENSITIVE_BODY_REMOVED,
@@ -543,13 +544,15 @@ class TestEmailsRequeueStuck:
     ):
         """Two beats never overlap: the second finds the lock taken and leaves every row."""
         with other_session.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_lock(%s)", [services.outbox.REQUEUE_LOCK_KEY])
+            cursor.execute("SELECT pg_advisory_lock(%s)", [lock_key(services.outbox.REQUEUE_LOCK)])
         with django_capture_on_commit_callbacks(execute=True) as callbacks:
             assert services.emails_requeue_stuck(now=run_at) is None
         assert callbacks == []
         assert OutgoingEmail.objects.get(pk=outbox["abandoned"].pk).status == EmailStatus.SENDING
         with other_session.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_unlock(%s)", [services.outbox.REQUEUE_LOCK_KEY])
+            cursor.execute(
+                "SELECT pg_advisory_unlock(%s)", [lock_key(services.outbox.REQUEUE_LOCK)]
+            )
         assert services.emails_requeue_stuck(now=run_at)
 
 

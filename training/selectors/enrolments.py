@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from localdigital.accounts.models import User
 
-from ..links import certificate_path, course_path, course_url, enrolment_path, offer_path, site_url
+from ..links import certificate_path, course_path, course_url, enrolment_url, offer_path
 from ..models import (
     CANCELLABLE_STATUSES,
     TAKEN_STATUSES,
@@ -285,7 +285,7 @@ def enrolment_calendar_get(*, user: User, enrolment_id: int) -> EnrolmentCalenda
         sessions=[
             CalendarSession(s.pk, s.starts_at, s.ends_at, s.place, s.sequence) for s in sessions
         ],
-        enrolment_url=site_url(enrolment_path(enrolment.pk)),
+        enrolment_url=enrolment_url(enrolment.pk),
         course_url=course_url(cohort.course.slug),
         filename=f"{cohort.course.slug}-cohort-{cohort.pk}.ics",
     )

@@ -23,10 +23,11 @@ from datetime import datetime, timedelta
 from functools import partial
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Q
 
 from localdigital.audit.services import audit_record
+from localdigital.locks import advisory_lock, lock_register
 from localdigital.queueing import enqueue
 
 from ..links import account_url, calendar_url
@@ -45,8 +46,8 @@ from .emails import session_lines
 
 logger = logging.getLogger(__name__)
 
-# The Postgres advisory lock that keeps two runs from overlapping ("ldtrrem" in ASCII).
-REMINDER_LOCK_KEY = 0x6C64_7472_7265_6D
+# The Postgres advisory lock that keeps two runs from overlapping.
+REMINDER_LOCK = lock_register("training.cohort_reminders")
 
 BEFORE_FIRST_SESSION = {
     ReminderKind.SEVEN_DAYS: timedelta(days=7),
@@ -135,10 +136,7 @@ def reminders_queue(*, now: datetime) -> list[DueReminder] | None:
     does nothing and returns None. Each task checks again, and sends only to people not yet
     sent that kind.
     """
-    with transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [REMINDER_LOCK_KEY])
-            (locked,) = cursor.fetchone()
+    with advisory_lock(REMINDER_LOCK) as locked:
         if not locked:
             logger.info("Another run of the training reminders holds the lock; skipping.")
             return None

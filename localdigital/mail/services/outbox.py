@@ -21,6 +21,7 @@ from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 
 from localdigital.audit.services import audit_record
+from localdigital.locks import advisory_lock, lock_register
 from localdigital.queueing import enqueue
 
 from .. import delivery, selectors
@@ -45,8 +46,8 @@ logger = logging.getLogger(__name__)
 # then after twice as long each time, up to 15 minutes. That stays below the Redis broker's
 # visibility timeout (30 minutes), after which a task waiting for its time is delivered again.
 RETRY_LONGEST_DELAY = timedelta(minutes=15)
-# The Postgres advisory lock that keeps two sweeps from overlapping ("ldmail" in ASCII).
-REQUEUE_LOCK_KEY = 0x6C64_6D61_696C
+# The Postgres advisory lock that keeps two sweeps from overlapping.
+REQUEUE_LOCK = lock_register("mail.requeue_stuck")
 
 
 class TransitionNotAllowed(Exception):
@@ -371,10 +372,7 @@ def emails_requeue_stuck(*, now: datetime) -> list[int] | None:
     and the stream's progress is judged by the claims made between the cutoff and ``now``.
     """
     cutoff = now - settings.MAIL_STUCK_AFTER
-    with transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [REQUEUE_LOCK_KEY])
-            (locked,) = cursor.fetchone()
+    with advisory_lock(REQUEUE_LOCK) as locked:
         if not locked:
             logger.info("Another sweep of the outbox is running; this one does nothing.")
             return None
