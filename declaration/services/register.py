@@ -11,6 +11,7 @@ from django.utils.text import slugify
 
 from localdigital.accounts.models import User
 from localdigital.audit.services import audit_record
+from localdigital.public_cache import content_changed
 
 from ..models import Organisation
 from ..register import RegisterEntry, RegisterFileError
@@ -95,6 +96,7 @@ def _organisations_import_register(
 ) -> RegisterImportResult:
     english = [entry for entry in entries if entry.nation == IMPORTED_NATION]
     with transaction.atomic():
+        content_changed("declaration")
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [REGISTER_IMPORT_LOCK_KEY])
         existing = {

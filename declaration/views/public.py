@@ -21,6 +21,7 @@ from localdigital.accounts.ratelimit import is_limited
 from localdigital.accounts.types import AuthenticatedHttpRequest
 from localdigital.http import require_safe_or_post
 from localdigital.pages.pagination import ActiveFilter, pagination, url_with
+from localdigital.public_cache import public_page
 
 SIGNATORIES_PER_PAGE = 50
 TOO_MANY_UPDATES = (
@@ -52,6 +53,7 @@ def _active_filters(filters: selectors.SignatoryFilters, query: QueryDict) -> li
     return active
 
 
+@public_page("declaration", params=("q", "type", "region", "co_publisher", "sort", "page"))
 @require_safe
 def signatory_list(request: HttpRequest) -> HttpResponse:
     """List the signatories, 50 a page, with search, filters and sorting from the address.
@@ -100,6 +102,7 @@ def signatory_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@public_page("declaration", "funding")
 @require_safe
 def signatory_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """Show a signatory: when it signed, its declaration project and updates, and the

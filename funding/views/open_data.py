@@ -33,6 +33,7 @@ from localdigital.open_data import (
     csv_safe,
     open_data_headers,
 )
+from localdigital.public_cache import public_page
 
 from .. import threesixtygiving
 from ..selectors import open_data as selectors
@@ -291,6 +292,7 @@ def threesixtygiving_json(request: HttpRequest) -> HttpResponse | StreamingHttpR
     return response
 
 
+@public_page()
 @require_safe
 def open_data(request: HttpRequest) -> HttpResponse:
     """Explain the open data about funded projects: the files, their columns, 360Giving and

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_safe
 
 from declaration import selectors as declaration_selectors
 from localdigital.pages.pagination import ActiveFilter, pagination, url_with
+from localdigital.public_cache import public_page
 
 from ..forms.projects import ProjectFilterForm
 from ..models import Phase
@@ -80,6 +81,7 @@ def _filter_form(request: HttpRequest) -> ProjectFilterForm:
     )
 
 
+@public_page("funding", "declaration", params=("round", "phase", "organisation", "q", "page"))
 @require_safe
 def project_list(request: HttpRequest) -> HttpResponse:
     """List the funded projects, 50 a page, with search and filters from the address.
@@ -121,6 +123,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@public_page("funding", "declaration")
 @require_safe
 def project_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """Show a funded project: its summary, lead and partners, round, phase, amount and
