@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from declaration.services import moderation, organisations, updates
 from tests.accounts.factories import UserFactory
 from tests.declaration.factories import (
+    DeclarationVersionFactory,
     MembershipFactory,
     OrganisationFactory,
     ProjectUpdateFactory,
@@ -130,3 +132,22 @@ class TestProjectUpdates:
             updates.project_update_remove(update=update, removed_by=staff, reason="Duplicate")
 
         assert "Posted by mistake" not in page(client, signatory_url(published))
+
+
+class TestDeclarationText:
+    def test_a_new_version_published_today_is_the_text_shown(
+        self, client, staff, django_capture_on_commit_callbacks
+    ):
+        version = DeclarationVersionFactory(
+            number=99,
+            draft=True,
+            text="## Our commitments\\n\\nWe will publish our code in the open.",
+        )
+        assert "publish our code in the open" not in page(client, "/declaration/")
+
+        with django_capture_on_commit_callbacks(execute=True):
+            moderation.declaration_version_publish(
+                version=version, published_on=timezone.localdate(), published_by=staff
+            )
+
+        assert "publish our code in the open" in page(client, "/declaration/")
