@@ -7,16 +7,17 @@ an anonymous visitor the page is then:
   an ETag (a hash of the body) and ``Vary: Cookie`` (a signed-in person gets another page at
   the same address), so browsers and shared caches may keep it;
 - kept rendered in the cache (Redis in production, the local-memory cache when
-  ``REDIS_URL`` is unset) for the same ``max-age``, keyed on its path, its normalised query
-  string and the content version of every area it shows;
+  ``REDIS_URL`` is unset) for the same ``max-age``, keyed on its path and its normalised
+  query string, with the content version of every area it shows at the time it was
+  rendered: it is served only while those are still the current versions;
 - answered with 304 Not Modified, without rendering and without a database query, when the
   request's ``If-None-Match`` names the current ETag.
 
 **Areas and invalidation.** An area is a word naming a kind of public content
 ("declaration", "funding", "training"). A service that changes what public pages show calls
 ``content_changed(area)``; once its transaction commits, the area gets a new version, so
-every key that includes it moves and the next visitor gets a freshly rendered page (the old
-entries are never read again and expire). Bumping only on commit means no request can
+every page rendered at the old one is out of date and the next visitor gets a freshly
+rendered page, which replaces it. Bumping only on commit means no request can
 render the old rows under the new version. A page lists every area it shows: an
 organisation's name is declaration content, so funding pages that name organisations list
 "declaration" too.
@@ -59,7 +60,7 @@ from django.utils.http import quote_etag, urlencode
 logger = logging.getLogger(__name__)
 
 VERSION_KEY = "public-page:version:{area}"
-PAGE_KEY = "public-page:{digest}:{versions}"
+PAGE_KEY = "public-page:{digest}"
 # Headers a view may set that the stored page keeps; the middleware adds the rest again on
 # every response, hit or miss.
 KEPT_HEADERS = ("Content-Type", "Content-Language", "Access-Control-Allow-Origin", "Link")
@@ -105,8 +106,8 @@ def public_page(*areas: str, params: Sequence[str] = ()) -> Callable[[View], Vie
             query = _normalised_query(request.GET, kept_params)
             request.GET = QueryDict(query)
             request.META["QUERY_STRING"] = query
-            key = _page_key(request.path, query, areas)
-            entry = _cache_get(key) if key else None
+            key = _page_key(request.path, query)
+            entry, versions = _lookup(key, areas)
             if entry is not None:
                 return _public_response(request, _response_from(entry), etag=entry["etag"])
             response = view(request, *args, **kwargs)
@@ -114,8 +115,8 @@ def public_page(*areas: str, params: Sequence[str] = ()) -> Callable[[View], Vie
                 return response
             assert isinstance(response, HttpResponse)  # not streaming, checked above
             etag = quote_etag(hashlib.blake2b(response.content, digest_size=16).hexdigest())
-            if key and _max_age() > 0:
-                _cache_set(key, _entry_from(response, etag=etag))
+            if versions is not None and _max_age() > 0:
+                _cache_set(key, _entry_from(response, etag=etag, versions=versions))
             return _public_response(request, response, etag=etag)
 
         return wrapped  # type: ignore[return-value]
@@ -155,39 +156,35 @@ def _normalised_query(query: QueryDict, params: Iterable[str]) -> str:
     return urlencode(kept)
 
 
-def _page_key(path: str, query: str, areas: Sequence[str]) -> str | None:
-    """Return the page's cache key, or None when the cache cannot be read."""
-    try:
-        versions = _versions(areas)
-    except Exception:
-        logger.exception("The public page cache could not be read")
-        return None
+def _page_key(path: str, query: str) -> str:
     digest = hashlib.blake2b(f"{path}?{query}".encode(), digest_size=16).hexdigest()
-    return PAGE_KEY.format(digest=digest, versions=".".join(versions))
+    return PAGE_KEY.format(digest=digest)
 
 
-def _versions(areas: Sequence[str]) -> list[str]:
-    """Return the current content version of each area, giving one to an area that has none.
+def _lookup(key: str, areas: Sequence[str]) -> tuple[dict[str, Any] | None, list[str] | None]:
+    """Return the page kept under ``key`` if it was rendered at the areas' current versions
+    (else None), and those versions (None when the cache cannot be read).
 
-    A version is random, never a counter, so a version lost from the cache (an eviction, a
-    restart) is replaced by one that no stored page was ever keyed on.
+    The page and the versions come in one round trip. A version is random, never a counter,
+    so a version lost from the cache (an eviction, a restart) is replaced by one that no
+    kept page was ever rendered at.
     """
-    keys = [VERSION_KEY.format(area=area) for area in areas]
-    found = cache.get_many(keys)
-    missing = [key for key in keys if key not in found]
-    if missing:
-        for key in missing:
-            cache.add(key, _new_version(), timeout=None)
-        found.update(cache.get_many(missing))
-    return [str(found.get(key, "")) for key in keys]
-
-
-def _cache_get(key: str) -> dict[str, Any] | None:
+    version_keys = [VERSION_KEY.format(area=area) for area in areas]
     try:
-        return cache.get(key)
+        found = cache.get_many([*version_keys, key])
+        missing = [version_key for version_key in version_keys if version_key not in found]
+        if missing:
+            for version_key in missing:
+                cache.add(version_key, _new_version(), timeout=None)
+            found.update(cache.get_many(missing))
     except Exception:
         logger.exception("The public page cache could not be read")
-        return None
+        return None, None
+    versions = [str(found.get(version_key, "")) for version_key in version_keys]
+    entry = found.get(key)
+    if entry is None or entry.get("versions") != versions:
+        return None, versions
+    return entry, versions
 
 
 def _cache_set(key: str, entry: dict[str, Any]) -> None:
@@ -209,8 +206,9 @@ def _is_storable(request: HttpRequest, response: HttpResponseBase) -> bool:
     return session is None or not (session.modified or list(session.keys()))
 
 
-def _entry_from(response: HttpResponse, *, etag: str) -> dict[str, Any]:
+def _entry_from(response: HttpResponse, *, etag: str, versions: list[str]) -> dict[str, Any]:
     return {
+        "versions": versions,
         "content": response.content,
         "headers": [(name, response[name]) for name in KEPT_HEADERS if response.has_header(name)],
         "etag": etag,
