@@ -5,6 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.forms.renderers import DjangoTemplates, get_default_renderer
 
+from localdigital.widgets import Select
+
 CHOICES = [
     ("", "All organisations"),
     ("hackney", "Hackney Council (3)"),
@@ -32,3 +34,14 @@ def test_a_multiple_select_is_written_as_djangos_own():
     djangos = widget.render("organisations", ["hackney", "camden"], renderer=DjangoTemplates())
 
     assert ours == djangos
+
+
+def test_the_platforms_select_writes_what_django_writes():
+    """localdigital.widgets.Select is written in Python, for the public lists' filters."""
+    ours = Select(choices=CHOICES, attrs={"class": "govuk-select", "id": "id_org"})
+    theirs = forms.Select(choices=CHOICES, attrs={"class": "govuk-select", "id": "id_org"})
+
+    for value in ("camden", "", "kent", "not-a-choice"):
+        assert ours.render("organisation", value) == theirs.render(
+            "organisation", value, renderer=DjangoTemplates()
+        )
