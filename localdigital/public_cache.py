@@ -61,11 +61,13 @@ logger = logging.getLogger(__name__)
 
 VERSION_KEY = "public-page:version:{area}"
 PAGE_KEY = "public-page:{digest}"
+VALUE_KEY = "public-value:{name}"
 # Headers a view may set that the stored page keeps; the middleware adds the rest again on
 # every response, hit or miss.
 KEPT_HEADERS = ("Content-Type", "Content-Language", "Access-Control-Allow-Origin", "Link")
 
 View = TypeVar("View", bound=Callable[..., HttpResponseBase])
+T = TypeVar("T")
 
 
 def content_changed(*areas: str) -> None:
@@ -122,6 +124,24 @@ def public_page(*areas: str, params: Sequence[str] = ()) -> Callable[[View], Vie
         return wrapped  # type: ignore[return-value]
 
     return decorator
+
+
+def kept_for_versions(*areas: str, name: str, compute: Callable[[], T]) -> T:
+    """Return ``compute()``, kept in the cache while the areas' versions stay the same (for
+    ``PUBLIC_CACHE_MAX_AGE`` seconds at most).
+
+    For what public pages show that depends only on the areas' content and costs queries on
+    every render, such as a list's filter options with their counts: a page rendered again
+    for another search or page number does not count them again. The value must pickle.
+    """
+    key = VALUE_KEY.format(name=name)
+    entry, versions = _lookup(key, areas)
+    if entry is not None:
+        return entry["value"]
+    value = compute()
+    if versions is not None and _max_age() > 0:
+        _cache_set(key, {"versions": versions, "value": value})
+    return value
 
 
 def _new_version() -> str:

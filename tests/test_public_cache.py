@@ -9,11 +9,13 @@ from django.contrib.messages import constants
 from django.contrib.messages.storage.base import Message
 from django.contrib.messages.storage.cookie import MessageEncoder
 from django.contrib.messages.storage.session import SessionStorage
+from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.test import Client, RequestFactory
+from django.test.utils import CaptureQueriesContext
 
-from localdigital.public_cache import content_changed, public_page
+from localdigital.public_cache import content_changed, kept_for_versions, public_page
 from tests.accounts.factories import UserFactory
 from tests.declaration.factories import OrganisationFactory, SigningFactory
 
@@ -123,13 +125,18 @@ class TestKeptRendered:
         assert "Borsetshire County Council" in client.get("/signatories/").content.decode()
 
     def test_a_change_to_one_area_leaves_the_others_pages_kept(
-        self, client, django_assert_num_queries
+        self, client, django_assert_num_queries, django_capture_on_commit_callbacks
     ):
         client.get("/training/")
-        content_changed("declaration")  # outside a transaction of its own: at once
+        client.get("/signatories/")
+        with django_capture_on_commit_callbacks(execute=True):
+            content_changed("declaration")
 
         with django_assert_num_queries(0):
             client.get("/training/")
+        with CaptureQueriesContext(connection) as rendering:
+            client.get("/signatories/")
+        assert len(rendering) > 0  # rendered again
 
 
 class TestQueryString:
@@ -270,3 +277,34 @@ class TestWhatIsNeverKept:
 
         assert len(calls) == 1
         assert response.content == b"hello"
+
+
+class TestKeptForVersions:
+    def test_a_value_is_computed_again_only_when_its_areas_change(
+        self, django_capture_on_commit_callbacks
+    ):
+        computed: list[int] = []
+
+        def compute() -> int:
+            computed.append(1)
+            return len(computed)
+
+        def kept() -> int:
+            return kept_for_versions("declaration", name="test.value", compute=compute)
+
+        assert (kept(), kept()) == (1, 1)
+        with django_capture_on_commit_callbacks(execute=True):
+            content_changed("training")
+        assert kept() == 1
+        with django_capture_on_commit_callbacks(execute=True):
+            content_changed("declaration")
+        assert (kept(), kept()) == (2, 2)
+
+    def test_nothing_is_kept_when_max_age_is_0(self, settings):
+        settings.PUBLIC_CACHE_MAX_AGE = 0
+        computed: list[int] = []
+
+        for _ in range(2):
+            kept_for_versions("declaration", name="test.value", compute=lambda: computed.append(1))
+
+        assert len(computed) == 2

@@ -61,6 +61,23 @@ class TestSignatories:
         assert "Ambridge District Council" in page(client, "/")
         assert page(client, signatory_url(signing))
 
+    def test_the_filters_count_a_signing_published(
+        self, client, staff, published, django_capture_on_commit_callbacks
+    ):
+        """The filters' options and counts are kept too, and counted again on a change."""
+        signing = SigningFactory(
+            submitted=True,
+            organisation=OrganisationFactory(
+                name="Ambridge District Council", slug="ambridge", region="Wales"
+            ),
+        )
+        assert "Wales" not in page(client, LIST + "?q=ambridge")
+
+        with django_capture_on_commit_callbacks(execute=True):
+            moderation.signing_publish(signing=signing, published_by=staff)
+
+        assert "Wales (1)" in page(client, LIST + "?q=ambridge")
+
     def test_a_signing_unpublished_leaves_the_list_and_its_page(
         self, client, staff, published, django_capture_on_commit_callbacks
     ):
