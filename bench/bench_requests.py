@@ -54,8 +54,13 @@ import tempfile
 import threading
 import time
 import uuid
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
+
+if TYPE_CHECKING:
+    from declaration.models import Signing
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
@@ -138,6 +143,13 @@ def p99(timings: list[float]) -> float:
     return ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))] * 1000
 
 
+@dataclass
+class Totals:
+    requests: int = 0
+    seconds: float = 0.0
+    timings: list[float] = field(default_factory=list)
+
+
 def measure_pages(port: int, pages: dict[str, str]) -> dict[str, dict[str, float]]:
     """Load each page and the trivial view in turn; return their figures by page name."""
     results = {}
@@ -146,8 +158,7 @@ def measure_pages(port: int, pages: dict[str, str]) -> dict[str, dict[str, float
     for name, (path, headers, expect) in runs.items():
         load(port, path, WARM_UP_SECONDS, threads=CLIENT_THREADS, headers=headers, expect=expect)
         load(port, TRIVIAL, WARM_UP_SECONDS, threads=CLIENT_THREADS)
-        page = [0, 0.0, []]
-        trivial = [0, 0.0, []]
+        page, trivial = Totals(), Totals()
         for _ in range(ROUNDS):
             for totals, target, target_headers, status in (
                 (page, path, headers, expect),
@@ -161,13 +172,13 @@ def measure_pages(port: int, pages: dict[str, str]) -> dict[str, dict[str, float
                     headers=target_headers,
                     expect=status,
                 )
-                totals[0] += count
-                totals[1] += seconds
-                totals[2].extend(timings)
+                totals.requests += count
+                totals.seconds += seconds
+                totals.timings.extend(timings)
         results[name] = {
-            "rps": page[0] / page[1],
-            "trivial_rps": trivial[0] / trivial[1],
-            "p99_ms": p99(page[2]),
+            "rps": page.requests / page.seconds,
+            "trivial_rps": trivial.requests / trivial.seconds,
+            "p99_ms": p99(page.timings),
         }
     return results
 
@@ -267,7 +278,7 @@ def database_url(settings_dict: dict) -> str:
     return f"postgres://{user}{password}@{host}{port}/{name}"
 
 
-def add_content() -> tuple[dict[str, str], object]:
+def add_content() -> tuple[dict[str, str], Signing]:
     """Make the public content; return the pages to measure, and a signing waiting to be
     published in the surge."""
     from bench.bench_funding_projects import add_projects, world
@@ -277,18 +288,18 @@ def add_content() -> tuple[dict[str, str], object]:
     from tests.training.factories import CohortFactory
     from training.models import Course
 
-    round, organisations = world()  # 20 signatories leading and partnering
+    round, organisations = world()  # the signatories that lead and partner on projects
     add_projects(PROJECTS, round=round, organisations=organisations)
     add_signatories(SIGNATORIES)
-    cohort = CohortFactory()
-    CohortFactory(course=cohort.course)
-    waiting = SigningFactory(
+    cohort = CohortFactory.create()
+    CohortFactory.create(course=cohort.course)
+    waiting = SigningFactory.create(
         submitted=True,
         organisation=Organisation.objects.create(
             name=NEW_SIGNATORY, slug="abbey-surge-borough", organisation_type="LBO"
         ),
     )
-    course = Course.objects.get(pk=cohort.course_id)
+    course = Course.objects.get(cohorts=cohort)
     signatory = organisations[0].slug
     from funding.models import Award
 
@@ -331,7 +342,7 @@ def wait_until_serving(port: int, server: subprocess.Popen, timeout: float = 60)
     raise SystemExit(f"gunicorn did not answer on port {port} within {timeout:.0f} s")
 
 
-def publish_half_way(waiting: object, started_at_file: Path) -> float:
+def publish_half_way(waiting: Signing, started_at_file: Path) -> float:
     """Publish ``waiting`` half-way through the surge; return when it committed."""
     from declaration.services.moderation import signing_publish
 
@@ -342,7 +353,9 @@ def publish_half_way(waiting: object, started_at_file: Path) -> float:
     return time.time()
 
 
-def serve_and_measure(server_environment: dict[str, str], pages: dict, waiting: object) -> dict:
+def serve_and_measure(
+    server_environment: dict[str, str], pages: dict[str, str], waiting: Signing
+) -> dict[str, Any]:
     """Collect static files, start gunicorn, load each page, then run the surge."""
     subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--noinput", "--verbosity=0"],

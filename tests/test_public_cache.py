@@ -4,6 +4,8 @@ at the next request in tests/<domain>/test_public_cache.py."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 from django.contrib.messages import constants
 from django.contrib.messages.storage.base import Message
@@ -222,7 +224,9 @@ class TestNeverPersonal:
         assert response.status_code == 304
 
 
-def _render_count_view(body: callable) -> tuple[callable, list[int]]:
+def _render_count_view(
+    body: Callable[[HttpRequest], HttpResponse],
+) -> tuple[Callable[[HttpRequest], HttpResponse], list[int]]:
     calls: list[int] = []
 
     @public_page()

@@ -3,6 +3,7 @@ though the page before it was kept rendered (localdigital/public_cache.py)."""
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 
 import pytest
@@ -26,7 +27,7 @@ from tests.funding.test_admin_rounds import round_data
 
 pytestmark = pytest.mark.django_db
 
-DAY = timezone.timedelta(days=1)
+DAY = datetime.timedelta(days=1)
 PROJECTS = "/funding/projects/"
 
 
