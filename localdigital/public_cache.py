@@ -108,7 +108,7 @@ def public_page(*areas: str, params: Sequence[str] = ()) -> Callable[[View], Vie
             query = _normalised_query(request.GET, kept_params)
             request.GET = QueryDict(query)
             request.META["QUERY_STRING"] = query
-            key = _page_key(request.path, query)
+            key = _page_key(request.get_host(), request.path, query)
             entry, versions = _lookup(key, areas)
             if entry is not None:
                 return _public_response(request, _response_from(entry), etag=entry["etag"])
@@ -176,8 +176,9 @@ def _normalised_query(query: QueryDict, params: Iterable[str]) -> str:
     return urlencode(kept)
 
 
-def _page_key(path: str, query: str) -> str:
-    digest = hashlib.blake2b(f"{path}?{query}".encode(), digest_size=16).hexdigest()
+def _page_key(host: str, path: str, query: str) -> str:
+    # The host too: a service that answers to two names keeps a page for each.
+    digest = hashlib.blake2b(f"{host}{path}?{query}".encode(), digest_size=16).hexdigest()
     return PAGE_KEY.format(digest=digest)
 
 
