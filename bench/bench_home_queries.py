@@ -30,6 +30,11 @@ import django  # noqa: E402
 
 django.setup()
 
+from django.conf import settings  # noqa: E402
+
+# Every request renders its page: what is measured is rendering, not the page cache.
+settings.PUBLIC_CACHE_MAX_AGE = 0
+
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import (  # noqa: E402

@@ -1,28 +1,44 @@
-"""Requests per second of the home page (``/``) served by gunicorn, against a trivial view.
+"""Requests per second of every public page served by gunicorn, against a trivial view.
 
-Prints::
+Prints, for each public page NAME (``home``, ``signatories``, ``project``…)::
 
-    home_requests_per_second X
-    trivial_requests_per_second Y
-    home_to_trivial_ratio Z
+    page_NAME_requests_per_second X
+    page_NAME_trivial_requests_per_second Y
+    page_NAME_to_trivial_ratio Z
+    page_NAME_p99_ms P
+
+then the same for ``conditional_home`` (a GET of ``/`` with the ETag it was sent, answered
+304), the figures the first version of this script printed (``home_requests_per_second``,
+``trivial_requests_per_second``, ``home_to_trivial_ratio``), and a surge run::
+
+    surge_requests_per_second R
+    surge_errors 0
+    surge_p99_ms P
+    surge_seconds_until_listed S
 
 gunicorn runs on loopback with 2 sync workers and production settings (DEBUG off, http without
-the redirect to https, static files collected by WhiteNoise's manifest storage), plus the
-benchmark's own ``/bench/trivial``, which answers "ok" through the same middleware (see
-bench/settings.py and bench/urls.py). A separate client process keeps 4 threads making requests
-with ``http.client``. After a warm-up, each URL is loaded for 5 seconds in all, the two taking
-turns in rounds of 1 second.
+the redirect to https, static files collected by WhiteNoise's manifest storage, the page cache
+in Redis), plus the benchmark's own ``/bench/trivial``, which answers "ok" through the same
+middleware (see bench/settings.py and bench/urls.py). A separate client process keeps
+CLIENT_THREADS (16) connections busy with ``http.client``. After a warm-up, each page and the
+trivial view take turns, ROUNDS rounds of ROUND_SECONDS each, so whatever else the machine
+is doing weighs on both alike; p99 is the 99th percentile of the page's response times.
 
-Read the ratio, not the raw figures. X and Y depend on the machine, and the client shares its
-CPUs, but both are measured in the same run on the same machine, so Z = X / Y is the share of
-the trivial view's throughput that the home page keeps. Z near 1 means the page costs little
-beyond the framework; a fall in Z between runs means the page itself got slower.
+The surge: SURGE_THREADS (64) connections ask for ``/`` and ``/signatories/`` for
+SURGE_SECONDS (30); half-way through, this process publishes a waiting signing through the
+moderation service, as staff would in the admin. It prints the requests per second, the
+number of failed requests (anything but 200), and the seconds from the publication's commit to
+the first ``/signatories/`` that lists the new signatory (it must be within
+``PUBLIC_CACHE_MAX_AGE``).
+
+Read the ratios, not the raw figures. X and Y depend on the machine, and the client shares its
+CPUs (on a 2-core machine the client takes a large share of them), but both are measured in
+the same run, so Z = X / Y is the share of the trivial view's throughput that the page keeps.
 
 The data lives in a throwaway database with a unique name on the configured PostgreSQL server
 (``DATABASE_URL``, or the embedded server when that is unset), made, migrated and dropped with
-Django's test-database machinery. It holds 400 organisations, about the size of the register of
-UK local authorities. Production settings need REDIS_URL, which is passed on (or a local default
-given); neither page touches the cache or the broker.
+Django's test-database machinery: 400 signatories, a round with 200 funded projects, and a
+course with cohorts. ``REDIS_URL`` (or redis://127.0.0.1:6379/0) holds the page cache.
 """
 
 from __future__ import annotations
@@ -38,28 +54,48 @@ import tempfile
 import threading
 import time
 import uuid
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
+
+if TYPE_CHECKING:
+    from declaration.models import Signing
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 WORKERS = 2
-CLIENT_THREADS = 4
-WARM_UP_SECONDS = 1.5
-MEASURE_SECONDS = 5.0
-ROUNDS = 5
-ORGANISATIONS = 400
-PATHS = {"home": "/", "trivial": "/bench/trivial"}
+CLIENT_THREADS = 16
+SURGE_THREADS = 64
+WARM_UP_SECONDS = 0.5
+ROUND_SECONDS = 0.7
+ROUNDS = 3
+SURGE_SECONDS = 30.0
+SIGNATORIES = 400
+PROJECTS = 200
+TRIVIAL = "/bench/trivial"
+SURGE_PATHS = ("/", "/signatories/")
+NEW_SIGNATORY = "Abbey Surge Borough Council"
 
 
-# --- The client, run as a process of its own: `bench_requests.py --client PORT` ---------------
+# --- The client, run as a process of its own: `bench_requests.py --client JSON` ------------------
 
 
-def load(port: int, path: str, seconds: float) -> tuple[int, float]:
-    """Request ``path`` from every thread until ``seconds`` pass; return requests and time taken."""
+def load(
+    port: int,
+    path: str,
+    seconds: float,
+    *,
+    threads: int,
+    headers: dict[str, str] | None = None,
+    expect: int = 200,
+) -> tuple[int, float, list[float]]:
+    """Request ``path`` from every thread until ``seconds`` pass; return the requests, the
+    time taken and each request's time."""
     deadline = time.monotonic() + seconds
-    completed = [0] * CLIENT_THREADS
+    completed = [0] * threads
+    timings: list[list[float]] = [[] for _ in range(threads)]
     failures: list[str] = []
 
     def requests(index: int) -> None:
@@ -67,10 +103,12 @@ def load(port: int, path: str, seconds: float) -> tuple[int, float]:
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         try:
             while time.monotonic() < deadline and not failures:
-                connection.request("GET", path)
+                started = time.perf_counter()
+                connection.request("GET", path, headers=headers or {})
                 response = connection.getresponse()
                 response.read()
-                if response.status != 200:
+                timings[index].append(time.perf_counter() - started)
+                if response.status != expect:
                     failures.append(f"GET {path} answered {response.status}")
                     return
                 completed[index] += 1
@@ -78,45 +116,145 @@ def load(port: int, path: str, seconds: float) -> tuple[int, float]:
             connection.close()
 
     started = time.monotonic()
-    threads = [threading.Thread(target=requests, args=(i,)) for i in range(CLIENT_THREADS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    workers = [threading.Thread(target=requests, args=(i,)) for i in range(threads)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
     elapsed = time.monotonic() - started
     if failures:
         raise SystemExit(failures[0])
-    return sum(completed), elapsed
+    return sum(completed), elapsed, [t for thread in timings for t in thread]
 
 
-def client(port: int) -> dict[str, float]:
-    """Warm up, then load each path in turn for MEASURE_SECONDS in all; return requests/second.
-
-    The paths take turns in short rounds, so that whatever else the machine is doing weighs on
-    both alike.
-    """
-    for path in PATHS.values():
-        load(port, path, WARM_UP_SECONDS)
-    totals = {name: [0, 0.0] for name in PATHS}
-    for _ in range(ROUNDS):
-        for name, path in PATHS.items():
-            requests, seconds = load(port, path, MEASURE_SECONDS / ROUNDS)
-            totals[name][0] += requests
-            totals[name][1] += seconds
-    return {name: requests / seconds for name, (requests, seconds) in totals.items()}
+def etag_of(port: int, path: str) -> str:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        connection.request("GET", path)
+        response = connection.getresponse()
+        response.read()
+        return response.getheader("ETag") or ""
+    finally:
+        connection.close()
 
 
-def run_client(port: int) -> dict[str, float]:
-    """Run the client in a separate process; return its requests per second for each path."""
-    result = subprocess.run(
-        [sys.executable, __file__, "--client", str(port)],
-        capture_output=True,
+def p99(timings: list[float]) -> float:
+    ordered = sorted(timings)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))] * 1000
+
+
+@dataclass
+class Totals:
+    requests: int = 0
+    seconds: float = 0.0
+    timings: list[float] = field(default_factory=list)
+
+
+def measure_pages(port: int, pages: dict[str, str]) -> dict[str, dict[str, float]]:
+    """Load each page and the trivial view in turn; return their figures by page name."""
+    results = {}
+    conditional = {"conditional_home": ("/", {"If-None-Match": etag_of(port, "/")}, 304)}
+    runs = {name: (path, None, 200) for name, path in pages.items()} | conditional
+    for name, (path, headers, expect) in runs.items():
+        load(port, path, WARM_UP_SECONDS, threads=CLIENT_THREADS, headers=headers, expect=expect)
+        load(port, TRIVIAL, WARM_UP_SECONDS, threads=CLIENT_THREADS)
+        page, trivial = Totals(), Totals()
+        for _ in range(ROUNDS):
+            for totals, target, target_headers, status in (
+                (page, path, headers, expect),
+                (trivial, TRIVIAL, None, 200),
+            ):
+                count, seconds, timings = load(
+                    port,
+                    target,
+                    ROUND_SECONDS,
+                    threads=CLIENT_THREADS,
+                    headers=target_headers,
+                    expect=status,
+                )
+                totals.requests += count
+                totals.seconds += seconds
+                totals.timings.extend(timings)
+        results[name] = {
+            "rps": page.requests / page.seconds,
+            "trivial_rps": trivial.requests / trivial.seconds,
+            "p99_ms": p99(page.timings),
+        }
+    return results
+
+
+def surge(port: int, started_at_file: str) -> dict[str, float]:
+    """Ask for SURGE_PATHS from SURGE_THREADS connections for SURGE_SECONDS; return the
+    figures, and when ``/signatories/`` first listed the new signatory (wall clock)."""
+    deadline = time.monotonic() + SURGE_SECONDS
+    Path(started_at_file).write_text(str(time.time()))
+    errors = [0]
+    timings: list[list[float]] = [[] for _ in range(SURGE_THREADS)]
+    first_listed: list[float] = []
+    lock = threading.Lock()
+
+    def requests(index: int) -> None:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        path = SURGE_PATHS[index % len(SURGE_PATHS)]
+        try:
+            while time.monotonic() < deadline:
+                started = time.perf_counter()
+                try:
+                    connection.request("GET", path)
+                    response = connection.getresponse()
+                    body = response.read()
+                except (OSError, http.client.HTTPException):
+                    with lock:
+                        errors[0] += 1
+                    connection.close()
+                    continue
+                timings[index].append(time.perf_counter() - started)
+                if response.status != 200:
+                    with lock:
+                        errors[0] += 1
+                elif path == "/signatories/" and NEW_SIGNATORY.encode() in body:
+                    with lock:
+                        if not first_listed:
+                            first_listed.append(time.time())
+        finally:
+            connection.close()
+
+    began = time.monotonic()
+    workers = [threading.Thread(target=requests, args=(i,)) for i in range(SURGE_THREADS)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    elapsed = time.monotonic() - began
+    everything = [t for thread in timings for t in thread]
+    return {
+        "rps": len(everything) / elapsed,
+        "errors": errors[0],
+        "p99_ms": p99(everything),
+        "first_listed": first_listed[0] if first_listed else 0.0,
+    }
+
+
+def client(config: dict) -> dict:
+    if config["mode"] == "surge":
+        return surge(config["port"], config["started_at_file"])
+    return measure_pages(config["port"], config["pages"])
+
+
+def start_client(config: dict) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, __file__, "--client", json.dumps(config)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
         text=True,
-        check=False,
     )
-    if result.returncode != 0:
-        raise SystemExit(f"the client failed: {result.stderr.strip()}")
-    return json.loads(result.stdout)
+
+
+def client_result(process: subprocess.Popen) -> dict:
+    stdout, stderr = process.communicate()
+    if process.returncode != 0:
+        raise SystemExit(f"the client failed: {stderr.strip()}")
+    return json.loads(stdout)
 
 
 # --- The server and its data ---------------------------------------------------------------------
@@ -140,20 +278,51 @@ def database_url(settings_dict: dict) -> str:
     return f"postgres://{user}{password}@{host}{port}/{name}"
 
 
-def add_organisations(count: int) -> None:
-    from declaration.models import Organisation, OrganisationType
+def add_content() -> tuple[dict[str, str], Signing]:
+    """Make the public content; return the pages to measure, and a signing waiting to be
+    published in the surge."""
+    from bench.bench_funding_projects import add_projects, world
+    from bench.bench_signatories import add_signatories
+    from declaration.models import Organisation
+    from tests.declaration.factories import SigningFactory
+    from tests.training.factories import CohortFactory
+    from training.models import Course
 
-    types = list(OrganisationType)
-    Organisation.objects.bulk_create(
-        Organisation(
-            name=f"Benchmark Council {number}",
-            slug=f"benchmark-council-{number}",
-            organisation_type=types[number % len(types)],
-            region="South West",
-            nation="England",
-        )
-        for number in range(count)
+    round, organisations = world()  # the signatories that lead and partner on projects
+    add_projects(PROJECTS, round=round, organisations=organisations)
+    add_signatories(SIGNATORIES)
+    cohort = CohortFactory.create()
+    CohortFactory.create(course=cohort.course)
+    waiting = SigningFactory.create(
+        submitted=True,
+        organisation=Organisation.objects.create(
+            name=NEW_SIGNATORY, slug="abbey-surge-borough", organisation_type="LBO"
+        ),
     )
+    course = Course.objects.get(cohorts=cohort)
+    signatory = organisations[0].slug
+    from funding.models import Award
+
+    project = Award.objects.order_by("pk").values_list("slug", flat=True).first()
+    pages = {
+        "home": "/",
+        "declaration": "/declaration/",
+        "signatories": "/signatories/",
+        "signatories_search": "/signatories/?q=council&type=LBO",
+        "signatory": f"/signatories/{signatory}/",
+        "funding": "/funding/",
+        "round": f"/funding/rounds/{round.slug}/",
+        "projects": "/funding/projects/",
+        "projects_filtered": f"/funding/projects/?round={round.slug}&phase=alpha",
+        "project": f"/funding/projects/{project}/",
+        "training": "/training/",
+        "course": f"/training/{course.slug}/",
+        "signatories_open_data": "/signatories/open-data/",
+        "funding_open_data": "/funding/open-data/",
+        "threesixtygiving_json": "/funding/360giving.json",
+        "signatories_csv": "/signatories.csv",
+    }
+    return pages, waiting
 
 
 def wait_until_serving(port: int, server: subprocess.Popen, timeout: float = 60) -> None:
@@ -163,7 +332,7 @@ def wait_until_serving(port: int, server: subprocess.Popen, timeout: float = 60)
             raise SystemExit(f"gunicorn exited with {server.returncode}")
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
         try:
-            connection.request("GET", PATHS["trivial"])
+            connection.request("GET", TRIVIAL)
             if connection.getresponse().status == 200:
                 return
         except OSError:
@@ -173,8 +342,21 @@ def wait_until_serving(port: int, server: subprocess.Popen, timeout: float = 60)
     raise SystemExit(f"gunicorn did not answer on port {port} within {timeout:.0f} s")
 
 
-def serve_and_measure(server_environment: dict[str, str]) -> dict[str, float]:
-    """Collect static files, start gunicorn, and load each path; return requests per second."""
+def publish_half_way(waiting: Signing, started_at_file: Path) -> float:
+    """Publish ``waiting`` half-way through the surge; return when it committed."""
+    from declaration.services.moderation import signing_publish
+
+    while not started_at_file.read_text():
+        time.sleep(0.05)
+    time.sleep(max(0.0, float(started_at_file.read_text()) + SURGE_SECONDS / 2 - time.time()))
+    signing_publish(signing=waiting, published_by=None)  # commits, then moves the version
+    return time.time()
+
+
+def serve_and_measure(
+    server_environment: dict[str, str], pages: dict[str, str], waiting: Signing
+) -> dict[str, Any]:
+    """Collect static files, start gunicorn, load each page, then run the surge."""
     subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--noinput", "--verbosity=0"],
         cwd=REPO,
@@ -198,7 +380,15 @@ def serve_and_measure(server_environment: dict[str, str]) -> dict[str, float]:
     )
     try:
         wait_until_serving(port, server)
-        return run_client(port)
+        results = client_result(start_client({"mode": "pages", "port": port, "pages": pages}))
+        with tempfile.NamedTemporaryFile(prefix="localdigital-surge-") as started_at:
+            process = start_client(
+                {"mode": "surge", "port": port, "started_at_file": started_at.name}
+            )
+            published_at = publish_half_way(waiting, Path(started_at.name))
+            results["surge"] = client_result(process)
+        results["surge"]["published_at"] = published_at
+        return results
     finally:
         server.terminate()
         try:
@@ -210,39 +400,65 @@ def serve_and_measure(server_environment: dict[str, str]) -> dict[str, float]:
 
 def main() -> int:
     os.environ["DJANGO_SETTINGS_MODULE"] = "localdigital.settings.test"
+    redis_url = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
     import django
+    from django.conf import settings
 
     django.setup()
+    from localdigital.settings.base import redis_cache
+
+    # This process publishes the signing, so it moves the versions in the server's cache.
+    settings.CACHES = redis_cache(redis_url)
     from django.db import connection
     from django.test.utils import setup_databases, teardown_databases
+
+    from localdigital.public_cache import content_changed
 
     connection.settings_dict["TEST"]["NAME"] = f"bench_requests_{uuid.uuid4().hex[:12]}"
     databases = setup_databases(verbosity=0, interactive=False)
     try:
-        add_organisations(ORGANISATIONS)
+        pages, waiting = add_content()
+        content_changed("declaration", "funding", "training")  # nothing kept from a past run
         with tempfile.TemporaryDirectory(prefix="localdigital-bench-") as static_root:
             server_environment = {
                 **os.environ,
                 "DJANGO_SETTINGS_MODULE": "bench.settings",
                 "SECRET_KEY": secrets.token_urlsafe(50),
                 "DATABASE_URL": database_url(connection.settings_dict),
-                "REDIS_URL": os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0",
+                "REDIS_URL": redis_url,
                 "ALLOWED_HOSTS": "127.0.0.1",
                 "SECURE_SSL_REDIRECT": "False",
                 "BENCH_STATIC_ROOT": static_root,
             }
             connection.close()
-            rates = serve_and_measure(server_environment)
+            results = serve_and_measure(server_environment, pages, waiting)
     finally:
+        connection.close()
         teardown_databases(databases, verbosity=0)
-    print(f"home_requests_per_second {rates['home']:.1f}")
-    print(f"trivial_requests_per_second {rates['trivial']:.1f}")
-    print(f"home_to_trivial_ratio {rates['home'] / rates['trivial']:.3f}")
-    return 0
+    surge_figures = results.pop("surge")
+    for name, figures in results.items():
+        print(f"page_{name}_requests_per_second {figures['rps']:.1f}")
+        print(f"page_{name}_trivial_requests_per_second {figures['trivial_rps']:.1f}")
+        print(f"page_{name}_to_trivial_ratio {figures['rps'] / figures['trivial_rps']:.3f}")
+        print(f"page_{name}_p99_ms {figures['p99_ms']:.1f}")
+    home = results["home"]
+    print(f"home_requests_per_second {home['rps']:.1f}")
+    print(f"trivial_requests_per_second {home['trivial_rps']:.1f}")
+    print(f"home_to_trivial_ratio {home['rps'] / home['trivial_rps']:.3f}")
+    print(f"surge_requests_per_second {surge_figures['rps']:.1f}")
+    print(f"surge_errors {surge_figures['errors']}")
+    print(f"surge_p99_ms {surge_figures['p99_ms']:.1f}")
+    if surge_figures["first_listed"]:
+        listed = max(0.0, surge_figures["first_listed"] - surge_figures["published_at"])
+        print(f"surge_seconds_until_listed {listed:.2f}")
+    else:
+        print("surge_seconds_until_listed never", file=sys.stderr)
+        return 1
+    return 1 if surge_figures["errors"] else 0
 
 
 if __name__ == "__main__":
     if sys.argv[1:2] == ["--client"]:
-        print(json.dumps(client(int(sys.argv[2]))))
+        print(json.dumps(client(json.loads(sys.argv[2]))))
         sys.exit(0)
     sys.exit(main())

@@ -69,6 +69,13 @@ def _clear_cache() -> None:
     broker_backoff_reset()
 
 
+@pytest.fixture
+def uncached_public_pages(settings: Any) -> None:
+    """Render every public page at every request: for tests that count what rendering costs,
+    or change rows behind the services' backs (factories) between two requests."""
+    settings.PUBLIC_CACHE_MAX_AGE = 0
+
+
 def sign_in_staff(client: Client, user: User) -> Client:
     """Sign ``user`` in as if with password and authenticator app (an OTP-verified session)."""
     device, _ = TOTPDevice.objects.get_or_create(

@@ -20,7 +20,8 @@ from tests.accounts.factories import UserFactory
 from tests.declaration.factories import MembershipFactory, OrganisationFactory
 from tests.mail.factories import OutgoingEmailFactory, SuppressionFactory
 
-pytestmark = pytest.mark.django_db
+# Each counts what rendering a page costs, so nothing is served from the page cache.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("uncached_public_pages")]
 
 
 def queries_for(client: Client, path: str) -> int:

@@ -11,6 +11,7 @@ from django import forms
 
 from declaration.models import OrganisationType, ProjectUpdate
 from declaration.selectors.public import FilterOption, SignatoryFilters, SignatorySort
+from localdigital.widgets import Select
 
 SEARCH_MAX_LENGTH = 100
 UPDATE_BODY_MAX_LENGTH = 10_000
@@ -56,11 +57,13 @@ class SignatoryFilterForm(forms.Form):
         label="Type of organisation",
         required=False,
         error_messages={"invalid_choice": "Choose a type of organisation from the list"},
+        widget=Select,
     )
     region = forms.ChoiceField(
         label="Region",
         required=False,
         error_messages={"invalid_choice": "Choose a region from the list"},
+        widget=Select,
     )
     co_publisher = forms.BooleanField(
         label="Only co-publishers (who launched the Declaration on 4 July 2018)",
@@ -72,6 +75,7 @@ class SignatoryFilterForm(forms.Form):
         required=False,
         choices=SignatorySort.CHOICES,
         error_messages={"invalid_choice": "Choose how to sort from the list"},
+        widget=Select,
     )
 
     def __init__(

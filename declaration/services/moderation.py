@@ -25,6 +25,7 @@ from localdigital.audit.services import audit_record
 from localdigital.links import absolute_url
 from localdigital.locks import advisory_lock, advisory_lock_take, lock_register
 from localdigital.mail.services import email_queue
+from localdigital.public_cache import content_changed
 
 from ..errors import DeclarationError, TransitionNotAllowed
 from ..models import (
@@ -117,6 +118,7 @@ def declaration_version_text_update(
             return version
         version.text = text
         version.save(update_fields=["text"])
+        content_changed("declaration")
         audit_record(actor=updated_by, verb="declaration.version.updated", target=version)
     return version
 
@@ -140,6 +142,7 @@ def declaration_version_publish(
         previous = version.published_on
         version.published_on = published_on
         version.save(update_fields=["published_on"])
+        content_changed("declaration")
         audit_record(
             actor=published_by,
             verb="declaration.version.published",
@@ -216,6 +219,7 @@ def signing_publish(
         data: dict[str, Any] = {"organisation": organisation.slug}
         if unlisted and similar:
             data["confirmed_different_from"] = [o.slug for o in similar]
+        content_changed("declaration")
         audit_record(
             actor=published_by,
             verb="declaration.signing.published",
@@ -327,6 +331,7 @@ def signing_unpublish(*, signing: Signing, unpublished_by: User | None, reason: 
                 "updated_at",
             ]
         )
+        content_changed("declaration")
         audit_record(
             actor=unpublished_by,
             verb="declaration.signing.unpublished",
@@ -387,6 +392,7 @@ def signing_withdraw_published(*, signing: Signing, withdrawn_by: User, reason: 
                 "updated_at",
             ]
         )
+        content_changed("declaration")
         audit_record(
             actor=withdrawn_by,
             verb="declaration.signing.withdrawn",
@@ -450,6 +456,7 @@ def signing_co_publisher_set(
                 selectors.declaration_version_on(day=CO_PUBLISHED_ON) or signing.version
             )
         signing.save(update_fields=["co_publisher", "signed_on", "version", "updated_at"])
+        content_changed("declaration")
         audit_record(
             actor=changed_by,
             verb="declaration.signing.co_publisher_set",

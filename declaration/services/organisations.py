@@ -9,6 +9,7 @@ from django.db import transaction
 
 from localdigital.accounts.models import User
 from localdigital.audit.services import audit_record
+from localdigital.public_cache import content_changed
 
 from ..models import Organisation
 
@@ -38,6 +39,7 @@ def organisation_create(
         )
         organisation.full_clean()
         organisation.save()
+        content_changed("declaration")
         audit_record(actor=created_by, verb="declaration.organisation.created", target=organisation)
     return organisation
 
@@ -73,6 +75,7 @@ def organisation_update(
             return organisation
         organisation.full_clean(exclude=sorted(set(editable) - set(changed)))
         organisation.save(update_fields=[*sorted(changed), "updated_at"])
+        content_changed("declaration")
         audit_record(
             actor=updated_by,
             verb="declaration.organisation.updated",

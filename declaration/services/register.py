@@ -12,6 +12,7 @@ from django.utils.text import slugify
 from localdigital.accounts.models import User
 from localdigital.audit.services import audit_record
 from localdigital.locks import advisory_lock, lock_register
+from localdigital.public_cache import content_changed
 
 from ..models import Organisation
 from ..register import RegisterEntry, RegisterFileError
@@ -96,6 +97,7 @@ def _organisations_import_register(
 ) -> RegisterImportResult:
     english = [entry for entry in entries if entry.nation == IMPORTED_NATION]
     with advisory_lock(REGISTER_IMPORT_LOCK, wait=True):
+        content_changed("declaration")
         existing = {
             organisation.register_code: organisation
             for organisation in Organisation.objects.select_for_update().filter(

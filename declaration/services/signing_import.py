@@ -22,6 +22,7 @@ from localdigital.accounts.models import User
 from localdigital.audit.services import audit_record
 from localdigital.formats import calendar_date
 from localdigital.locks import advisory_lock_take, lock_register
+from localdigital.public_cache import content_changed
 
 from ..errors import DeclarationError
 from ..models import DeclarationVersion, Organisation, Signing, SigningStatus
@@ -271,6 +272,7 @@ def _signings_import(
                 for line in lines
             ]
         )
+        content_changed("declaration")
         audit_record(
             actor=imported_by,
             verb="declaration.signing.imported",

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from localdigital.accounts.models import User
 from localdigital.audit.services import audit_record
+from localdigital.public_cache import content_changed
 
 from ..errors import DeclarationError
 from ..models import Membership, ProjectUpdate, Signing, SigningStatus
@@ -56,6 +57,7 @@ def project_update_post(
             posted_by=posted_by,
             posted_at=timezone.now(),
         )
+        content_changed("declaration")
         audit_record(
             actor=posted_by,
             verb="declaration.project_update.posted",
@@ -84,6 +86,7 @@ def project_update_remove(*, update: ProjectUpdate, removed_by: User | None, rea
         )
         if locked is None:
             raise UpdateAlreadyRemoved(f"The update “{update.title}” has already been removed.")
+        content_changed("declaration")
         audit_record(
             actor=removed_by,
             verb="declaration.project_update.removed",

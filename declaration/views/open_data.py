@@ -30,6 +30,7 @@ from localdigital.open_data import (
     open_data_not_modified,
     open_data_validators,
 )
+from localdigital.public_cache import public_page
 
 COLUMNS = (
     OpenDataColumn("name", "The organisation's name.", "London Borough of Hackney"),
@@ -162,6 +163,7 @@ def signatories_json(request: HttpRequest) -> HttpResponse:
     return response
 
 
+@public_page()
 @require_safe
 def open_data(request: HttpRequest) -> HttpResponse:
     """Explain the open data about signatories: the files, their columns and the licence."""

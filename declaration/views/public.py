@@ -21,6 +21,7 @@ from localdigital.accounts.ratelimit import is_limited
 from localdigital.accounts.types import AuthenticatedHttpRequest
 from localdigital.http import require_safe_or_post
 from localdigital.pages.pagination import ActiveFilter, pagination, url_with
+from localdigital.public_cache import kept_for_versions, public_page
 
 SIGNATORIES_PER_PAGE = 50
 TOO_MANY_UPDATES = (
@@ -52,6 +53,11 @@ def _active_filters(filters: selectors.SignatoryFilters, query: QueryDict) -> li
     return active
 
 
+def _filter_options() -> tuple[list, list]:
+    return list(selectors.signatory_type_options()), list(selectors.signatory_region_options())
+
+
+@public_page("declaration", params=("q", "type", "region", "co_publisher", "sort", "page"))
 @require_safe
 def signatory_list(request: HttpRequest) -> HttpResponse:
     """List the signatories, 50 a page, with search, filters and sorting from the address.
@@ -59,10 +65,13 @@ def signatory_list(request: HttpRequest) -> HttpResponse:
     A value that is not allowed is reported and ignored; a page number past the end shows
     the last page, and one that is not a number the first, each with a note saying so.
     """
+    # The options and their counts are the same for every search and page: counted once
+    # for each version of the Declaration's content.
+    type_options, region_options = kept_for_versions(
+        "declaration", name="declaration.signatory-filter-options", compute=_filter_options
+    )
     form = SignatoryFilterForm(
-        request.GET,
-        type_options=selectors.signatory_type_options(),
-        region_options=selectors.signatory_region_options(),
+        request.GET, type_options=type_options, region_options=region_options
     )
     filters = form.filters()
     paginator = Paginator(selectors.signatories_search(filters=filters), SIGNATORIES_PER_PAGE)
@@ -100,6 +109,7 @@ def signatory_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@public_page("declaration", "funding")
 @require_safe
 def signatory_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """Show a signatory: when it signed, its declaration project and updates, and the

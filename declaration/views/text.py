@@ -3,8 +3,10 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from declaration.selectors import moderation as selectors
+from localdigital.public_cache import public_page
 
 
+@public_page("declaration")
 @require_safe
 def declaration_text(request: HttpRequest) -> HttpResponse:
     """Show the current version of the Declaration: its principles and commitments."""

@@ -13,6 +13,8 @@ from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
+from localdigital.public_cache import PublicContentAdminMixin
+
 from .. import formats
 from ..models import (
     ROUND_DATE_FIELDS,
@@ -33,8 +35,10 @@ CRITERIA_WEIGHT_TOTAL = 100
 
 
 @admin.register(Fund)
-class FundAdmin(admin.ModelAdmin):
+class FundAdmin(PublicContentAdminMixin, admin.ModelAdmin):
     """Funds, such as the Local Digital Fund, and how many rounds each has run."""
+
+    public_areas = ("funding",)
 
     list_display = ["name", "slug", "round_count"]
     search_fields = ["name"]
@@ -272,7 +276,9 @@ class RoundQuestionInline(admin.StackedInline):
 
 
 @admin.register(Round)
-class RoundAdmin(RoundOverviewMixin, RoundDecisionsMixin, admin.ModelAdmin):
+class RoundAdmin(
+    PublicContentAdminMixin, RoundOverviewMixin, RoundDecisionsMixin, admin.ModelAdmin
+):
     """Rounds, with their status as derived from their dates.
 
     A round's page sets its dates (checked to be in order), rules, phase caps, criteria
@@ -281,6 +287,7 @@ class RoundAdmin(RoundOverviewMixin, RoundDecisionsMixin, admin.ModelAdmin):
     Minister's approval of its decisions, after which the announcement time is locked.
     """
 
+    public_areas = ("funding",)
     form = RoundForm
     inlines = [PhaseCapInline, CriterionInline, RoundQuestionInline]
     list_display = [

@@ -9,6 +9,8 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Layout, Size
 from django import forms
 
+from localdigital.widgets import Select
+
 from ..models import Phase
 from ..selectors.projects import FilterOption, ProjectFilters
 
@@ -40,16 +42,19 @@ class ProjectFilterForm(forms.Form):
         label="Round",
         required=False,
         error_messages={"invalid_choice": "Choose a round from the list"},
+        widget=Select,
     )
     phase = forms.ChoiceField(
         label="Phase",
         required=False,
         error_messages={"invalid_choice": "Choose a phase from the list"},
+        widget=Select,
     )
     organisation = forms.ChoiceField(
         label="Organisation (leading or partnering)",
         required=False,
         error_messages={"invalid_choice": "Choose an organisation from the list"},
+        widget=Select,
     )
 
     def __init__(

@@ -15,6 +15,7 @@ from localdigital.accounts.models import User
 from localdigital.audit.services import audit_record
 from localdigital.links import absolute_url
 from localdigital.mail.services import email_queue
+from localdigital.public_cache import content_changed
 
 from ..errors import FundingError, NotPermitted, TransitionNotAllowed
 from ..models import (
@@ -72,6 +73,7 @@ def award_offer_accept(*, award: Award, accepted_by: User, now: datetime | None 
         award = _respond(award, user=accepted_by, now=now)
         award.status = AwardStatus.ACCEPTED
         award.save(update_fields=["status", "responded_at", "responded_by"])
+        content_changed("funding")
         audit_record(actor=accepted_by, verb="funding.award.accepted", target=award)
         _staff_told(award, accepted=True)
     return award
@@ -91,6 +93,7 @@ def award_offer_decline(
         award.status = AwardStatus.DECLINED
         award.decline_reason = reason
         award.save(update_fields=["status", "responded_at", "responded_by", "decline_reason"])
+        content_changed("funding")
         audit_record(
             actor=declined_by, verb="funding.award.declined", target=award, data={"reason": reason}
         )
@@ -134,6 +137,7 @@ def award_start(*, award: Award, started_by: User, now: datetime | None = None) 
         award.status = AwardStatus.ACTIVE
         award.started_at = now
         award.save(update_fields=["status", "started_at"])
+        content_changed("funding")
         audit_record(actor=started_by, verb="funding.award.started", target=award)
     return award
 
@@ -149,6 +153,7 @@ def award_complete(*, award: Award, completed_by: User, now: datetime | None = N
         award.status = AwardStatus.COMPLETED
         award.completed_at = now
         award.save(update_fields=["status", "completed_at"])
+        content_changed("funding")
         audit_record(actor=completed_by, verb="funding.award.completed", target=award)
     return award
 
@@ -212,6 +217,7 @@ def progress_update_post(
         update = ProgressUpdate.objects.create(
             award=award, title=title.strip(), body=body.strip(), posted_by=posted_by, posted_at=now
         )
+        content_changed("funding")
         audit_record(
             actor=posted_by,
             verb="funding.award.update_posted",
@@ -235,6 +241,7 @@ def project_output_add(
             output_type=output_type,
             added_by=added_by,
         )
+        content_changed("funding")
         audit_record(
             actor=added_by,
             verb="funding.award.output_added",
@@ -249,6 +256,7 @@ def project_output_remove(*, output: ProjectOutput, removed_by: User) -> None:
     with transaction.atomic():
         award = _lock(output.award)
         _require_team(award, removed_by)
+        content_changed("funding")
         audit_record(
             actor=removed_by,
             verb="funding.award.output_removed",

@@ -30,6 +30,7 @@ from localdigital.formats import time_on_day
 from localdigital.links import absolute_url
 from localdigital.locks import advisory_lock, lock_register
 from localdigital.mail.services import email_queue
+from localdigital.public_cache import content_changed
 from localdigital.queueing import enqueue
 
 from .. import formats
@@ -253,6 +254,7 @@ def round_decisions_announce(*, round_id: int, now: datetime) -> str:
                 decision.save(update_fields=["notified_at"])
         round.announced_at = now
         round.save(update_fields=["announced_at", "updated_at"])
+        content_changed("funding")
         audit_record(
             actor=None,
             verb="funding.round.decisions_announced",

@@ -32,6 +32,7 @@ from localdigital.open_data import (
     open_data_not_modified,
     open_data_validators,
 )
+from localdigital.public_cache import public_page
 
 from .. import threesixtygiving
 from ..selectors import open_data as selectors
@@ -275,6 +276,7 @@ def threesixtygiving_json(request: HttpRequest) -> HttpResponse | StreamingHttpR
     return response
 
 
+@public_page()
 @require_safe
 def open_data(request: HttpRequest) -> HttpResponse:
     """Explain the open data about funded projects: the files, their columns, 360Giving and

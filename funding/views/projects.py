@@ -11,6 +11,7 @@ from django.views.decorators.http import require_safe
 
 from declaration import selectors as declaration_selectors
 from localdigital.pages.pagination import ActiveFilter, pagination, url_with
+from localdigital.public_cache import kept_for_versions, public_page
 
 from ..forms.projects import ProjectFilterForm
 from ..models import Phase
@@ -63,8 +64,20 @@ def _active_filters(
     return active
 
 
+def _filter_options() -> tuple[list, list, list]:
+    return (
+        list(selectors.project_round_options()),
+        list(selectors.project_phase_options()),
+        list(selectors.project_organisation_options()),
+    )
+
+
 def _filter_form(request: HttpRequest) -> ProjectFilterForm:
-    organisation_options = selectors.project_organisation_options()
+    # The options and their counts are the same for every search and page: counted once
+    # for each version of the content they come from.
+    round_options, phase_options, organisation_options = kept_for_versions(
+        "funding", "declaration", name="funding.project-filter-options", compute=_filter_options
+    )
     asked_for = request.GET.get("organisation", "")
     extra = None
     if asked_for and asked_for not in {option.value for option in organisation_options}:
@@ -73,13 +86,14 @@ def _filter_form(request: HttpRequest) -> ProjectFilterForm:
             extra = (organisation.slug, organisation.name)
     return ProjectFilterForm(
         request.GET,
-        round_options=selectors.project_round_options(),
-        phase_options=selectors.project_phase_options(),
+        round_options=round_options,
+        phase_options=phase_options,
         organisation_options=organisation_options,
         extra_organisation=extra,
     )
 
 
+@public_page("funding", "declaration", params=("round", "phase", "organisation", "q", "page"))
 @require_safe
 def project_list(request: HttpRequest) -> HttpResponse:
     """List the funded projects, 50 a page, with search and filters from the address.
@@ -121,6 +135,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@public_page("funding", "declaration")
 @require_safe
 def project_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """Show a funded project: its summary, lead and partners, round, phase, amount and

@@ -8,10 +8,13 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
+from localdigital.public_cache import public_page
+
 from ..selectors import rounds as selectors
 from ..selectors.statistics import funding_statistics
 
 
+@public_page("funding")
 @require_safe
 def round_list(request: HttpRequest) -> HttpResponse:
     """List every published round, open ones first, with its status and next date, and the
@@ -24,6 +27,7 @@ def round_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@public_page("funding")
 @require_safe
 def round_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """Show a round: its timeline, rules, phases, criteria and published questions."""

@@ -19,11 +19,13 @@ from declaration.selectors import signing_record
 from funding.selectors import dashboard as funding_dashboard
 from funding.selectors import rounds as funding_rounds
 from localdigital.accounts.types import AuthenticatedHttpRequest
+from localdigital.public_cache import public_page
 from localdigital.queueing import broker_answers
 from localdigital.request_id import current_request_id
 from training import selectors as training_selectors
 
 
+@public_page("declaration", "funding", "training")
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
     """Say what the Declaration is, with the live count of signatories and the latest ones,

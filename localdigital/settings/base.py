@@ -161,6 +161,10 @@ def redis_cache(url: str) -> dict:
     }
 
 
+# Public pages for anonymous visitors (localdigital/public_cache.py) may be kept this many
+# seconds by browsers and shared caches, and are kept rendered in the cache as long.
+PUBLIC_CACHE_MAX_AGE = env.int("PUBLIC_CACHE_MAX_AGE", default=60)
+
 if REDIS_URL:
     CACHES = redis_cache(REDIS_URL)
 else:

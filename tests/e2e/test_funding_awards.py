@@ -320,9 +320,18 @@ def accept_the_offer(ui: CheckedPage, application: Application) -> None:
     )
 
 
+def open_again(public: CheckedPage, path: str) -> None:
+    """Open ``path`` again, reloading it: this visitor's browser kept the page it was sent
+    before the announcement (public pages may be kept for PUBLIC_CACHE_MAX_AGE seconds), and
+    reloading asks the server again."""
+    public.page.goto(public.base_url + path)
+    public.page.reload()
+    public.check()
+
+
 def the_project_is_public(public: CheckedPage, application: Application) -> None:
     page = public.page
-    public.goto("/funding/projects/")
+    open_again(public, "/funding/projects/")
     assert page.get_by_text("Showing 1 to 1 of 1 project, newest first.").is_visible()
     assert page.get_by_text(f"Led by {LEAD}. Round 5, discovery, £55,000 awarded.").is_visible()
     assert page.locator("main .govuk-tag").inner_text() == "Grant accepted"
@@ -335,7 +344,7 @@ def the_project_is_public(public: CheckedPage, application: Application) -> None
         ("/signatories/borsetshire/", "Lead"),
         ("/signatories/borchester/", "Partner"),
     ]:
-        public.goto(path)
+        open_again(public, path)
         assert page.get_by_role("heading", name="Funded projects").is_visible()
         item = page.locator("li", has=page.get_by_role("link", name=TITLE))
         assert item.inner_text() == f"{TITLE} ({role})"

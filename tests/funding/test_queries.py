@@ -23,7 +23,8 @@ from tests.funding.factories import (
     SignatoryFactory,
 )
 
-pytestmark = pytest.mark.django_db
+# Each counts what rendering a page costs, so nothing is served from the page cache.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("uncached_public_pages")]
 
 
 def queries_for(client: Client, path: str) -> int:

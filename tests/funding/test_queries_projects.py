@@ -25,7 +25,8 @@ from tests.funding.factories import (
 )
 from tests.funding.test_queries import assert_flat
 
-pytestmark = pytest.mark.django_db
+# Each counts what rendering a page costs, so nothing is served from the page cache.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("uncached_public_pages")]
 
 PHASES = list(Phase)
 

@@ -333,7 +333,9 @@ class TestDecline:
         assert response["Location"] == bid.url("funding:application-offer-decline")
         assert bid.award.status == AwardStatus.OFFERED
 
-    def test_confirming_declines_and_the_project_leaves_every_public_list(self):
+    def test_confirming_declines_and_the_project_leaves_every_public_list(
+        self, django_capture_on_commit_callbacks
+    ):
         bid = Bid()
         bid.announce()
         client = client_for(bid.lead_admin)
@@ -343,7 +345,9 @@ class TestDecline:
             bid.url("funding:application-offer-decline"), {"reason": "Our partners withdrew."}
         )
 
-        response = client.post(bid.url("funding:application-offer-decline-check"))
+        # Committed: the public pages kept before it are rendered again.
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(bid.url("funding:application-offer-decline-check"))
 
         assert response.status_code == 302
         assert response["Location"] == bid.url("funding:application-outcome")

@@ -18,7 +18,8 @@ from tests.training.factories import (
     signatory_member,
 )
 
-pytestmark = pytest.mark.django_db
+# Each counts what rendering a page costs, so nothing is served from the page cache.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("uncached_public_pages")]
 
 
 def grow_cohorts(n: int, *, course=None) -> None:

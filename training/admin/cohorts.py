@@ -23,6 +23,7 @@ from django.utils.html import format_html_join
 
 from localdigital.accounts.requests import request_staff_user
 from localdigital.http import require_safe_or_post
+from localdigital.public_cache import PublicContentAdminMixin
 
 from .. import formats
 from ..errors import TrainingError
@@ -49,10 +50,11 @@ def cohort_url(cohort_id: int) -> str:
 
 
 @admin.register(Course)
-class CourseAdmin(admin.ModelAdmin):
+class CourseAdmin(PublicContentAdminMixin, admin.ModelAdmin):
     """Courses, such as digital leadership for senior managers, with how many cohorts each
     has run. Only a published course is shown at ``/training/``."""
 
+    public_areas = ("training",)
     list_display = ["title", "audience", "course_format", "duration", "is_published", "cohorts"]
     list_filter = ["is_published", "audience", "course_format"]
     search_fields = ["title", "summary"]
@@ -159,10 +161,17 @@ class CourseFilter(admin.SimpleListFilter):
 
 
 @admin.register(Cohort)
-class CohortAdmin(CohortReportMixin, CohortAttendanceMixin, CohortEnrolMixin, admin.ModelAdmin):
+class CohortAdmin(
+    PublicContentAdminMixin,
+    CohortReportMixin,
+    CohortAttendanceMixin,
+    CohortEnrolMixin,
+    admin.ModelAdmin,
+):
     """Cohorts, soonest first, with their places: capacity, enrolled, offered, waiting and
     left. Each cohort's page links to the pages that change it through the services."""
 
+    public_areas = ("training",)
     form = CohortForm
     inlines = [CohortSessionInline]
     list_display = [

@@ -16,6 +16,7 @@ from declaration.models import Organisation
 from localdigital.accounts import groups
 from localdigital.accounts.models import User
 from localdigital.mail.services import email_queue
+from localdigital.public_cache import content_changed
 from localdigital.queueing import enqueue_on_commit
 
 from ..errors import NotEligible, NotPermitted
@@ -55,12 +56,17 @@ def cohort_lock(cohort_id: int) -> Cohort:
     Every write that takes, frees or offers a place, or joins or leaves the waiting list,
     takes this lock first, so that the places it counts stay counted until it commits.
     ``FOR NO KEY UPDATE`` still lets other rows reference the cohort meanwhile.
+
+    What such a write changes (places left, the waiting list, the cohort itself) shows on the
+    public training pages, so they are rendered again once the transaction commits.
     """
-    return (
+    cohort = (
         Cohort.objects.select_for_update(no_key=True, of=("self",))
         .select_related("course")
         .get(pk=cohort_id)
     )
+    content_changed("training")
+    return cohort
 
 
 @dataclass(frozen=True)

@@ -11,10 +11,12 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
 from localdigital.markdown import markdown_to_html
+from localdigital.public_cache import public_page
 
 from .. import selectors
 
 
+@public_page("training")
 @require_safe
 def course_list(request: HttpRequest) -> HttpResponse:
     """Show the programme's figures, and the courses with their upcoming cohorts."""
@@ -28,6 +30,7 @@ def course_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@public_page("training")
 @require_safe
 def course_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """Show a published course: what it covers and who for, and its upcoming cohorts with
