@@ -9,6 +9,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
+from django.db import transaction
+from django.test import override_settings
 from django.utils import timezone
 from django.utils.html import escape
 from django_otp.oath import totp
@@ -206,20 +208,6 @@ def without_the_fund(monkeypatch):
     """Leave the Fund's demo out, for checks of the register, staff and signatories: it takes
     seconds to seed, and TestSeedDemoFund and the run-twice test check it."""
     monkeypatch.setattr(demo_funding, "seed", lambda **kwargs: [])
-
-
-def test_changes_nothing_and_prints_the_same_sign_ins_when_run_twice():
-    first = seed_demo()
-    rows = snapshot()
-
-    second = seed_demo()
-
-    assert snapshot() == rows
-    assert sign_ins(second) == sign_ins(first)
-    assert "10 created, 0 updated, 0 unchanged" in first
-    assert "0 created, 0 updated, 10 unchanged" in second
-    assert "Other public bodies: 3 created." in first
-    assert "Other public bodies: 0 created." in second
 
 
 @pytest.mark.usefixtures("without_the_fund")
@@ -421,19 +409,43 @@ def completed_sections(application: Application) -> int:
     return application.sections.filter(is_completed=True).count()
 
 
+@pytest.fixture(scope="class")
+def seeded(django_db_setup, django_db_blocker):
+    """One seeding of the whole demo for a class of tests, rolled back when the class is done.
+
+    Each test runs in a savepoint inside this transaction, so it sees the seeded rows and what it
+    changes is undone before the next test."""
+    environment = override_settings(DEBUG=True, SITE_URL="http://127.0.0.1:8000")
+    with django_db_blocker.unblock(), pytest.MonkeyPatch.context() as patch, environment:
+        patch.delenv("LOCAL_AUTHORITIES_CSV", raising=False)
+        with transaction.atomic():
+            yield seed_demo()
+            transaction.set_rollback(True)
+
+
+@pytest.mark.xdist_group("seed_demo_fund")
 class TestSeedDemoFund:
-    """The Fund's demo. Seeding it takes seconds, so one seeding is read by many checks."""
+    """The Fund's demo. Seeding it takes seconds, so one seeding is read by every test here."""
 
-    def test_makes_the_programmes_rounds_and_two_open_rounds(self):
-        seed_demo()
+    def test_changes_nothing_and_prints_the_same_sign_ins_when_run_twice(self, seeded):
+        first = seeded
+        rows = snapshot()
 
+        second = seed_demo()
+
+        assert snapshot() == rows
+        assert sign_ins(second) == sign_ins(first)
+        assert "10 created, 0 updated, 0 unchanged" in first
+        assert "0 created, 0 updated, 10 unchanged" in second
+        assert "Other public bodies: 3 created." in first
+        assert "Other public bodies: 0 created." in second
+
+    def test_makes_the_programmes_rounds_and_two_open_rounds(self, seeded):
         self.check_makes_rounds_1_to_4_with_the_programme_dates_and_rules()
         self.check_gives_every_round_criteria_weighing_100_and_published_questions()
         self.check_opens_one_round_for_eois_and_one_for_applications_at_5pm_london_time()
 
-    def test_makes_bids_in_every_state_by_signatories(self):
-        seed_demo()
-
+    def test_makes_bids_in_every_state_by_signatories(self, seeded):
         self.check_holds_about_30_eois_in_every_state_some_clustered_in_the_eoi_round()
         self.check_leads_and_partners_are_all_published_signatories()
         self.check_leaves_an_application_in_every_applicant_side_state_in_the_open_round()
@@ -618,8 +630,10 @@ class TestSeedDemoFund:
         assert ExpressionOfInterest.objects.filter(created_by=member).exists()
         assert Application.objects.filter(created_by=member).exists()
 
-    def test_decides_rounds_1_to_4_funds_projects_and_leaves_the_open_round_to_assess(self, client):
-        output = seed_demo()
+    def test_decides_rounds_1_to_4_funds_projects_and_leaves_the_open_round_to_assess(
+        self, client, seeded
+    ):
+        output = seeded
 
         self.check_decides_and_announces_rounds_1_to_4_after_two_assessments_each()
         self.check_shows_every_announced_award_but_the_declined_one_at_funding_projects(client)
@@ -758,9 +772,8 @@ class TestSeedDemoFund:
             public.values_list("title", flat=True)
         )
 
-    def test_moves_and_adds_nothing_when_run_again_days_later(self, monkeypatch):
+    def test_moves_and_adds_nothing_when_run_again_days_later(self, monkeypatch, seeded):
         """Rounds are made once, by slug: the open rounds keep the dates of the first run."""
-        seed_demo()
         rows = snapshot()
         later = timezone.now() + datetime.timedelta(days=10)
         monkeypatch.setattr(timezone, "now", lambda: later)
@@ -773,25 +786,22 @@ class TestSeedDemoFund:
         assert "0 awards, 0 updates and 0 outputs made now." in output
         assert "Emails queued now by the Fund's services, for the worker to send: 0." in output
 
-    def test_spreads_the_bids_over_the_whole_register_s_signatories_when_it_is_loaded(
-        self, monkeypatch
-    ):
-        monkeypatch.setenv("LOCAL_AUTHORITIES_CSV", str(REGISTER_CSV))
 
-        seed_demo()
+def test_spreads_the_bids_over_the_whole_register_s_signatories_when_it_is_loaded(monkeypatch):
+    monkeypatch.setenv("LOCAL_AUTHORITIES_CSV", str(REGISTER_CSV))
 
-        signatories = signatory_ids()
-        leads = set(
-            ExpressionOfInterest.objects.filter(round__number=5).values_list(
-                "lead_organisation_id", flat=True
-            )
+    seed_demo()
+
+    signatories = signatory_ids()
+    leads = set(
+        ExpressionOfInterest.objects.filter(round__number=5).values_list(
+            "lead_organisation_id", flat=True
         )
-        assert len(leads) > 10
-        assert leads <= signatories
-        assert (
-            set(ApplicationPartner.objects.values_list("organisation_id", flat=True)) <= signatories
-        )
-        assert ExpressionOfInterest.objects.filter(round__number=5).count() >= 28
+    )
+    assert len(leads) > 10
+    assert leads <= signatories
+    assert set(ApplicationPartner.objects.values_list("organisation_id", flat=True)) <= signatories
+    assert ExpressionOfInterest.objects.filter(round__number=5).count() >= 28
 
 
 @pytest.mark.usefixtures("without_the_fund")
