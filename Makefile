@@ -24,7 +24,7 @@ help:
 	@echo "make run    set up and serve the demo on http://$(HOST):$(PORT), with a Celery worker and beat"
 	@echo "make test   set up and run the whole test suite, browser tests included"
 	@echo "make test-services  the same against the PostgreSQL and Redis services on 127.0.0.1"
-	@echo "make lint   ruff and mypy"
+	@echo "make lint   ruff, mypy and the import contracts (lint-imports)"
 	@echo "make bench  run the benchmarks in bench/"
 	@echo "make up     run the docker compose stack"
 
@@ -102,6 +102,7 @@ lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy .
+	$(BIN)/lint-imports --no-logo
 
 bench: setup
 	@for script in bench/bench_*.py; do $(BIN)/python $$script || exit 1; done

@@ -15,6 +15,11 @@ outermost transaction commits or rolls back, never released half-way through. So
 - ``advisory_lock_take(name, wait=...)`` takes it part-way through a transaction the caller
   already has open, where only one branch needs it.
 
+A name may also stand for a family of locks, one per object: both take ids after the name
+(``advisory_lock_take("funding.lead_bids", round.pk, organisation.pk, wait=True)``), and the
+key is derived from the name and the ids together. Such a lock serialises the writers of one
+object without locking a row that other code, or another domain, also needs.
+
 Row locks are the other kind a request can wait on. The web gives up on any lock after
 ``DATABASE_LOCK_TIMEOUT_MS`` (``web_lock_timeout_install``), and ``LockTimeoutMiddleware``
 answers such a request with a 503 "busy, try again" page.
@@ -45,9 +50,13 @@ _LOCK_TIMEOUT_OPTION = re.compile(r"-c\s*lock_timeout=\S+")
 _registry: dict[int, str] = {}
 
 
-def lock_key(name: str) -> int:
-    """Return the signed 64-bit key Postgres holds for the lock called ``name``."""
-    return int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big", signed=True)
+def lock_key(name: str, *ids: int) -> int:
+    """Return the signed 64-bit key Postgres holds for the lock called ``name``, or for the
+    one of that family on the object ``ids`` name."""
+    if any(isinstance(part, bool) or not isinstance(part, int) for part in ids):
+        raise TypeError(f"A lock is named by whole numbers after its name, not {ids!r}.")
+    text = f"{name}:{'.'.join(str(part) for part in ids)}" if ids else name
+    return int.from_bytes(hashlib.sha256(text.encode()).digest()[:8], "big", signed=True)
 
 
 def lock_register(name: str) -> str:
@@ -65,20 +74,20 @@ def lock_register(name: str) -> str:
     return name
 
 
-def _registered_key(name: str) -> int:
-    key = lock_key(name)
-    if _registry.get(key) != name:
+def _registered_key(name: str, *ids: int) -> int:
+    if _registry.get(lock_key(name)) != name:
         raise ValueError(f"No lock called {name!r} has been registered with lock_register.")
-    return key
+    return lock_key(name, *ids)
 
 
-def advisory_lock_take(name: str, *, wait: bool = False) -> bool:
-    """Take the lock ``name`` for the rest of the caller's open transaction.
+def advisory_lock_take(name: str, *ids: int, wait: bool = False) -> bool:
+    """Take the lock ``name`` (on the object ``ids`` name, if any) for the rest of the
+    caller's open transaction.
 
     With ``wait`` it waits for another holder to finish and returns True; without, it
     returns at once, False when another session holds the lock.
     """
-    key = _registered_key(name)
+    key = _registered_key(name, *ids)
     if not connection.in_atomic_block:
         raise TransactionManagementError(
             f"The lock {name!r} lasts as long as a transaction: take it inside one."
@@ -93,14 +102,15 @@ def advisory_lock_take(name: str, *, wait: bool = False) -> bool:
 
 
 @contextmanager
-def advisory_lock(name: str, *, wait: bool = False) -> Iterator[bool]:
-    """Run the block in a transaction holding the lock ``name``; yield whether it was got.
+def advisory_lock(name: str, *ids: int, wait: bool = False) -> Iterator[bool]:
+    """Run the block in a transaction holding the lock ``name`` (on the object ``ids`` name,
+    if any); yield whether it was got.
 
     The block runs either way: without ``wait``, a caller that finds the lock held checks the
     yielded value and does nothing. The lock is let go when the outermost transaction ends.
     """
     with transaction.atomic():
-        yield advisory_lock_take(name, wait=wait)
+        yield advisory_lock_take(name, *ids, wait=wait)
 
 
 def web_lock_timeout_install(milliseconds: int | None = None) -> None:

@@ -34,6 +34,7 @@ DEVELOPMENT_ONLY = {
     "ruff",
     "mypy",
     "check-jsonschema",
+    "import-linter",
 }
 
 

@@ -1,6 +1,8 @@
 import pytest
 
 from localdigital.links import absolute_url
+from tests.funding.factories import AwardFactory, RoundFactory, SignatoryFactory
+from tests.training.factories import CourseFactory
 
 
 @pytest.fixture(autouse=True)
@@ -24,3 +26,43 @@ class TestAbsoluteUrl:
         assert absolute_url("funding:partner-confirm", query={"token": "a b&c"}) == (
             "https://localdigital.gov.uk/funding/partners/confirm/?token=a+b%26c"
         )
+
+
+# Each kind of object with a public page: how to make one, and its page's address and heading.
+PUBLIC_OBJECTS = {
+    "signatory": (
+        lambda: SignatoryFactory(name="Borsetshire County Council", slug="borsetshire"),
+        "/signatories/borsetshire/",
+        "Borsetshire County Council",
+    ),
+    "round": (
+        lambda: RoundFactory(name="Round 3", slug="round-3"),
+        "/funding/rounds/round-3/",
+        "Round 3",
+    ),
+    "funded project": (
+        lambda: AwardFactory(title="Missed bins", slug="missed-bins"),
+        "/funding/projects/missed-bins/",
+        "Missed bins",
+    ),
+    "course": (
+        lambda: CourseFactory(title="Agile for councils", slug="agile-for-councils"),
+        "/training/agile-for-councils/",
+        "Agile for councils",
+    ),
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("make", "path", "heading"), PUBLIC_OBJECTS.values(), ids=PUBLIC_OBJECTS.keys()
+)
+def test_an_object_with_a_public_page_gives_its_address(make, path, heading, client):
+    """A signatory, a round, a funded project and a course each know their public page
+    (``get_absolute_url``), at the address of the URL contract, and it opens for anyone."""
+    thing = make()
+
+    assert thing.get_absolute_url() == path
+    response = client.get(path)
+    assert response.status_code == 200
+    assert heading in response.content.decode()

@@ -24,10 +24,11 @@ from tests.declaration.newsletter_factories import SubscriberFactory
 HELD = lock_register("tests.locks_held")
 
 
-def other_try(session, name: str) -> bool:
-    """Try the lock ``name`` from another session, as a second worker would, and keep it."""
+def other_try(session, name: str, *ids: int) -> bool:
+    """Try the lock ``name`` (on ``ids``) from another session, as a second worker would,
+    and keep it."""
     with session.cursor() as cursor:
-        cursor.execute("SELECT pg_try_advisory_lock(%s)", [lock_key(name)])
+        cursor.execute("SELECT pg_try_advisory_lock(%s)", [lock_key(name, *ids)])
         (locked,) = cursor.fetchone()
     return locked
 
@@ -82,6 +83,24 @@ class TestAdvisoryLock:
         with pytest.raises(ValueError, match="No lock called"), never:
             pass
 
+    def test_one_name_locks_each_object_on_its_own(self, other_session):
+        """A lock per (round, organisation): another session holding one pair does not hold
+        up another pair, nor the lock without ids, but holds up the same pair."""
+        assert other_try(other_session, HELD, 7, 12)
+        with transaction.atomic():
+            assert advisory_lock_take(HELD, 7, 13)
+            assert advisory_lock_take(HELD, 12, 7)
+            assert advisory_lock_take(HELD)
+            assert not advisory_lock_take(HELD, 7, 12)
+        with advisory_lock(HELD, 7, 12) as locked:
+            assert not locked
+
+    def test_refuses_an_object_named_by_anything_but_whole_numbers(self):
+        with pytest.raises(TypeError, match="whole numbers"):
+            lock_key(HELD, "7")
+        with pytest.raises(TypeError, match="whole numbers"):
+            lock_key(HELD, True)
+
 
 class TestLockRegister:
     def test_refuses_a_name_registered_twice(self):
@@ -99,6 +118,9 @@ class TestLockRegister:
         assert key == lock_key("declaration.register_import")
         assert -(2**63) <= key < 2**63
         assert key != lock_key("declaration.signing_import")
+        assert lock_key("funding.lead_bids", 3, 41) == lock_key("funding.lead_bids", 3, 41)
+        assert lock_key("funding.lead_bids", 3, 41) != lock_key("funding.lead_bids", 34, 1)
+        assert lock_key("funding.lead_bids", 3, 41) != lock_key("funding.lead_bids")
 
 
 @pytest.mark.django_db(transaction=True)

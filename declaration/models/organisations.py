@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 
 
@@ -135,6 +136,11 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        """Return the organisation's signatory page, which is public while it has a
+        published signing."""
+        return reverse("declaration:signatory", kwargs={"slug": self.slug})
 
     @property
     def is_active(self) -> bool:

@@ -8,7 +8,6 @@ from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 
 from .organisations import Organisation, OrganisationType
@@ -218,7 +217,7 @@ class Signing(models.Model):
         """Return the address of the signatory page, which is public once published."""
         if self.organisation is None:
             raise ValueError(f"{self} has no organisation, so no signatory page.")
-        return reverse("declaration:signatory", kwargs={"slug": self.organisation.slug})
+        return self.organisation.get_absolute_url()
 
     @property
     def organisation_name(self) -> str:

@@ -3,6 +3,7 @@
 from .organisations import (
     TypeCount,
     is_signatory_expression,
+    local_authorities,
     membership_get,
     memberships_for_user,
     organisation_counts_by_type,
@@ -11,6 +12,8 @@ from .organisations import (
     organisation_ids_for_member,
     organisation_member_users,
     organisations_active,
+    organisations_last_changed,
+    organisations_with_ids,
     signatories_for_member,
     signatory_organisation_ids,
 )
@@ -18,6 +21,7 @@ from .organisations import (
 __all__ = [
     "TypeCount",
     "is_signatory_expression",
+    "local_authorities",
     "membership_get",
     "memberships_for_user",
     "organisation_counts_by_type",
@@ -26,6 +30,8 @@ __all__ = [
     "organisation_ids_for_member",
     "organisation_member_users",
     "organisations_active",
+    "organisations_last_changed",
+    "organisations_with_ids",
     "signatories_for_member",
     "signatory_organisation_ids",
 ]

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 
-from django.db.models import Count, Exists, OuterRef, QuerySet
+from django.db.models import Count, Exists, Max, OuterRef, QuerySet
 
 from declaration.models import Membership, Organisation, OrganisationType, Signing, SigningStatus
 from localdigital.accounts.models import User
@@ -106,6 +107,25 @@ def signatories_for_member(*, user: User) -> list[Organisation]:
 def organisations_active() -> QuerySet[Organisation]:
     """Return every organisation that has not closed, by name: those a bid may name."""
     return Organisation.objects.filter(closed_on__isnull=True).order_by("name")
+
+
+def organisations_with_ids(*, organisation_ids: Iterable[int]) -> QuerySet[Organisation]:
+    """Return the organisations with these ids, by name: for a form choosing among them."""
+    return Organisation.objects.filter(pk__in=list(organisation_ids)).order_by("name")
+
+
+def local_authorities() -> QuerySet[Organisation]:
+    """Return every organisation that is a council (a local authority of any type), for other
+    apps to count among them."""
+    return Organisation.objects.filter(
+        organisation_type__in=OrganisationType.local_authority_types()
+    )
+
+
+def organisations_last_changed() -> datetime | None:
+    """Return when any organisation last changed (its name, its codes, its website), or None
+    when there is none: what open data naming organisations depends on."""
+    return Organisation.objects.aggregate(changed=Max("updated_at"))["changed"]
 
 
 def organisation_member_users(*, organisation_ids: Iterable[int]) -> QuerySet[User]:

@@ -225,7 +225,7 @@ def signatory_rows(signings: Iterable[Signing]) -> list[SignatoryRow]:
         rows.append(
             SignatoryRow(
                 name=organisation.name,
-                url=reverse("declaration:signatory", kwargs={"slug": organisation.slug}),
+                url=organisation.get_absolute_url(),
                 type_label=labels.get(organisation.organisation_type, ""),
                 region=organisation.region,
                 signed_on=signing.signed_on,
@@ -355,7 +355,7 @@ def signatory_update_links(*, user: User) -> list[SignatoryUpdateLink]:
         links.append(
             SignatoryUpdateLink(
                 name=organisation.name,
-                signatory_url=reverse("declaration:signatory", kwargs={"slug": organisation.slug}),
+                signatory_url=organisation.get_absolute_url(),
                 post_update_url=reverse(
                     "declaration:update-new", kwargs={"slug": organisation.slug}
                 ),

@@ -20,7 +20,7 @@ from declaration.services.updates import UpdateNotAllowed, project_update_post
 from localdigital.accounts.ratelimit import is_limited
 from localdigital.accounts.types import AuthenticatedHttpRequest
 from localdigital.http import require_safe_or_post
-from localdigital.pages.pagination import ActiveFilter, pagination, url_with
+from localdigital.pagination import ActiveFilter, pagination, url_with
 from localdigital.public_cache import kept_for_versions, public_page
 
 SIGNATORIES_PER_PAGE = 50

@@ -7,6 +7,7 @@ from typing import Any
 from crispy_forms_gds.layout import Field, Size
 from django import forms
 
+from declaration import selectors as declaration_selectors
 from declaration.forms.organisation_picker import OrganisationPickerField
 from declaration.models import Organisation
 
@@ -19,7 +20,7 @@ class LeadOrganisationForm(forms.Form):
 
     organisation = forms.ModelChoiceField(
         label="Which organisation will lead the bid?",
-        queryset=Organisation.objects.none(),
+        queryset=declaration_selectors.organisations_with_ids(organisation_ids=()),
         to_field_name="slug",
         empty_label=None,
         error_messages={
@@ -33,7 +34,9 @@ class LeadOrganisationForm(forms.Form):
         super().__init__(*args, **kwargs)
         field = self.fields["organisation"]
         assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = Organisation.objects.filter(pk__in=[o.pk for o in organisations])
+        field.queryset = declaration_selectors.organisations_with_ids(
+            organisation_ids=[organisation.pk for organisation in organisations]
+        )
         self.helper = helper(Field.radios("organisation", legend_size=Size.MEDIUM))
 
 

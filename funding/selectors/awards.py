@@ -17,7 +17,6 @@ from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.urls import reverse
 
 from declaration import selectors as declaration_selectors
-from declaration.models import MembershipRole
 from declaration.selectors.organisation_admin import organisation_member_is_admin
 from declaration.selectors.public import paragraphs
 from localdigital.accounts.models import User
@@ -135,7 +134,7 @@ def funded_projects_for_member(*, user: User) -> list[FundedProjectRow]:
     if not memberships:
         return []
     organisation_ids = {membership.organisation_id for membership in memberships}
-    admin_of = {m.organisation_id for m in memberships if m.role == MembershipRole.ADMIN}
+    admin_of = {m.organisation_id for m in memberships if m.is_admin}
     partnered = ApplicationPartner.objects.filter(
         application_id=OuterRef("application_id"), organisation_id__in=organisation_ids
     )

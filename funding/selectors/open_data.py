@@ -19,7 +19,7 @@ from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import Count, DateTimeField, Max, OuterRef, Q, Subquery, TextField
 from django.db.models.functions import Cast, Greatest
 
-from declaration.models import Organisation
+from declaration import selectors as declaration_selectors
 
 from ..models import PUBLIC_AWARD_STATUSES, Application, ApplicationPartner, Award, Round
 from .projects import awards_public
@@ -190,7 +190,7 @@ def projects_open_data_version() -> OpenDataVersion:
     ]
     moments += [
         Round.objects.aggregate(changed=Max("updated_at"))["changed"],
-        Organisation.objects.aggregate(changed=Max("updated_at"))["changed"],
+        declaration_selectors.organisations_last_changed(),
         LogEntry.objects.filter(
             content_type__in=[content_type.pk for content_type in content_types.values()]
         ).aggregate(changed=Max("action_time"))["changed"],

@@ -378,9 +378,7 @@ def project_get_public(*, slug: str) -> ProjectDetail | None:
     def link(organisation: Organisation) -> OrganisationLink:
         return OrganisationLink(
             name=organisation.name,
-            url=reverse("declaration:signatory", kwargs={"slug": organisation.slug})
-            if organisation.pk in signatories
-            else "",
+            url=organisation.get_absolute_url() if organisation.pk in signatories else "",
         )
 
     return ProjectDetail(
@@ -390,7 +388,7 @@ def project_get_public(*, slug: str) -> ProjectDetail | None:
         lead=link(lead),
         partners=[link(organisation) for organisation in partners],
         round_name=round.name,
-        round_url=reverse("funding:round-detail", args=[round.slug]) if round.is_published else "",
+        round_url=round.get_absolute_url() if round.is_published else "",
         phase_label=phase_label(application.phase),
         amount=formats.money(award.amount),
         awarded_on=award.awarded_on,

@@ -8,7 +8,6 @@ from datetime import datetime
 
 from django.db.models import Prefetch, QuerySet
 from django.db.models.functions import Coalesce
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
@@ -146,7 +145,7 @@ def round_summary(round: Round, *, now: datetime) -> RoundSummary:
     status = round.status_at(now)
     return RoundSummary(
         name=round.name,
-        url=reverse("funding:round-detail", args=[round.slug]),
+        url=round.get_absolute_url(),
         number=round.number,
         summary=round.summary.split("\n\n", 1)[0],
         budget=formats.money(round.budget),

@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Exists, OuterRef, Q, Sum
 
-from declaration.models import Organisation, OrganisationType
+from declaration import selectors as declaration_selectors
 
 from .. import formats
 from ..models import ApplicationPartner
@@ -106,7 +106,7 @@ def councils_taking_part_count() -> int:
         organisation_id=OuterRef("pk"), application__award__in=public
     )
     return (
-        Organisation.objects.filter(organisation_type__in=OrganisationType.local_authority_types())
+        declaration_selectors.local_authorities()
         .filter(Q(Exists(led)) | Q(Exists(partnered)))
         .count()
     )

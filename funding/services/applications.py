@@ -55,6 +55,7 @@ from ..models import (
 from ..selectors.applications import application_answers
 from .common import (
     field_label,
+    lead_bids_lock,
     partner_admins_tell,
     person_name,
     require_member,
@@ -137,10 +138,10 @@ def application_create(
 
     For the services that start one (an applicant in a round with no EOI stage, or staff
     inviting EOIs); the caller holds the transaction and has checked who may. The lead
-    limit is checked here, under a lock on the lead organisation.
+    limit is checked here, under the lock on the bids the lead organisation leads.
     """
     now = _now(now)
-    Organisation.objects.select_for_update().filter(pk=lead_organisation.pk).first()
+    lead_bids_lock(round=round, organisation_id=lead_organisation.pk)
     _check_lead_limit(round=round, organisation=lead_organisation)
     application = Application.objects.create(
         round=round,
@@ -244,7 +245,7 @@ def application_start(
     now = _now(now)
     with transaction.atomic():
         # Starts for one organisation queue here, so two at once cannot both pass the limit.
-        Organisation.objects.select_for_update().filter(pk=lead_organisation.pk).first()
+        lead_bids_lock(round=round, organisation_id=lead_organisation.pk)
         _application_start_check(
             round=round,
             lead_organisation=lead_organisation,
@@ -646,7 +647,8 @@ def application_submit(
         )
         if application.status != ApplicationStatus.DRAFT:
             raise TransitionNotAllowed(f"Application {application.reference} is not a draft.")
-        Organisation.objects.select_for_update().filter(pk=application.lead_organisation_id).first()
+        # Submissions by one lead queue here, so the lead limit counts each of them.
+        lead_bids_lock(round=application.round, organisation_id=application.lead_organisation_id)
         problems = rules.application_problems(application=application, now=now)
         if problems:
             raise RulesNotMet(problems)

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from declaration.models import Membership, MembershipRole
+from declaration.selectors.organisation_admin import organisation_member_is_admin
 from localdigital.accounts.models import User
 from localdigital.audit.services import audit_record
 from localdigital.links import absolute_url
@@ -42,12 +42,9 @@ def _lock(award: Award) -> Award:
 def is_lead_admin(*, award: Award, user: User) -> bool:
     """Return whether ``user`` is an approved admin of the award's lead organisation: who
     answers the grant offer."""
-    return Membership.objects.filter(
-        user=user,
-        organisation_id=award.application.lead_organisation_id,
-        role=MembershipRole.ADMIN,
-        approved_at__isnull=False,
-    ).exists()
+    return organisation_member_is_admin(
+        organisation_id=award.application.lead_organisation_id, user=user
+    )
 
 
 def _respond(award: Award, *, user: User, now: datetime) -> Award:

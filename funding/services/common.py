@@ -1,5 +1,5 @@
-"""What the funding services share: who may act on a bid, the links emails carry, and
-telling partner organisations about a bid that names them."""
+"""What the funding services share: who may act on a bid, the lock on the bids one
+organisation leads in a round, and telling partner organisations about a bid that names them."""
 
 from __future__ import annotations
 
@@ -15,10 +15,25 @@ from declaration.models import Organisation
 from declaration.selectors.organisation_admin import organisation_admins_active
 from localdigital.accounts.models import User
 from localdigital.formats import time_on_day
+from localdigital.locks import advisory_lock_take, lock_register
 from localdigital.mail.services import email_queue
 
 from ..errors import FundingError, NotPermitted
 from ..models import Round
+
+LEAD_BIDS_LOCK = lock_register("funding.lead_bids")
+
+
+def lead_bids_lock(*, round: Round, organisation_id: int) -> None:
+    """Wait for, then hold until the transaction ends, the lock on the bids the organisation
+    leads in ``round``: starting, inviting and submitting them queue here, so two at once
+    cannot both pass the round's limit on bids one organisation leads.
+
+    An advisory lock, not a lock on the organisation's row: that row is the declaration's,
+    and locking it would hold up its memberships, signings and enrolments while a bid is
+    checked.
+    """
+    advisory_lock_take(LEAD_BIDS_LOCK, round.pk, organisation_id, wait=True)
 
 
 def require_member(*, user: User, organisation_ids: Iterable[int], action: str) -> None:

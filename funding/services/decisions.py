@@ -22,7 +22,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.text import slugify
 
-from declaration import selectors as declaration_selectors
+from declaration.selectors.organisation_admin import organisation_admins_active
 from localdigital.accounts import groups
 from localdigital.accounts.models import User
 from localdigital.audit.services import audit_record
@@ -307,14 +307,8 @@ def _applicant_emails(application: Application) -> list[str]:
     emails = {
         u.email.lower(): u.email for u in (application.created_by, application.submitted_by) if u
     }
-    admins = declaration_selectors.organisation_member_users(
-        organisation_ids=[application.lead_organisation_id]
-    ).filter(
-        memberships__organisation_id=application.lead_organisation_id,
-        memberships__role="admin",
-    )
-    for admin in admins:
-        emails.setdefault(admin.email.lower(), admin.email)
+    for membership in organisation_admins_active(organisation=application.lead_organisation):
+        emails.setdefault(membership.user.email.lower(), membership.user.email)
     return [emails[key] for key in sorted(emails)]
 
 

@@ -38,6 +38,7 @@ from ..models import (
 )
 from .common import (
     field_label,
+    lead_bids_lock,
     partner_admins_tell,
     person_name,
     require_member,
@@ -133,7 +134,7 @@ def eoi_start(
     now = _now(now)
     with transaction.atomic():
         # Starts for one organisation queue here, so two at once cannot both pass the limit.
-        Organisation.objects.select_for_update().filter(pk=lead_organisation.pk).first()
+        lead_bids_lock(round=round, organisation_id=lead_organisation.pk)
         _eoi_start_check(
             round=round, lead_organisation=lead_organisation, started_by=started_by, now=now
         )
@@ -264,7 +265,7 @@ def eoi_submit(
         if eoi.status != EoiStatus.DRAFT:
             raise TransitionNotAllowed(f"Expression of interest {eoi.reference} is not a draft.")
         # Submissions by one lead queue here, so the lead limit counts each of them.
-        Organisation.objects.select_for_update().filter(pk=eoi.lead_organisation_id).first()
+        lead_bids_lock(round=eoi.round, organisation_id=eoi.lead_organisation_id)
         problems = rules.eoi_problems(eoi=eoi, now=now)
         if problems:
             raise RulesNotMet(problems)

@@ -183,7 +183,7 @@ def application_start(request: HttpRequest, slug: str) -> HttpResponse:
             "closes_at": formats.date_and_time(round.applications_close_at),
             "organisations": organisations,
             "sign_in_url": sign_in_url(request.path),
-            "round_url": reverse("funding:round-detail", args=[round.slug]),
+            "round_url": round.get_absolute_url(),
             "sections": [section.label for section in Section],
             "follow_on": follow_on,
             "restricted_to": round.restricted_to_round,

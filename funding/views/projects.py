@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from declaration import selectors as declaration_selectors
-from localdigital.pages.pagination import ActiveFilter, pagination, url_with
+from localdigital.pagination import ActiveFilter, pagination, url_with
 from localdigital.public_cache import kept_for_versions, public_page
 
 from ..forms.projects import ProjectFilterForm

@@ -49,7 +49,7 @@ def sign_in_link_send(*, email: str, next_url: str = "") -> None:
                 "accounts/email/staff_sign_in.txt",
                 "How to sign in to Local Digital",
             )
-            context = {"admin_url": absolute_url("admin:index")}
+            context: dict[str, object] = {"admin_url": absolute_url("admin:index")}
         else:
             query = {settings.SESAME_TOKEN_NAME: get_token(user)}
             if next_url:

@@ -40,7 +40,7 @@ def detail_url(signing: Signing) -> str:
 @pytest.fixture
 def signing() -> Signing:
     """A published signing, with every answer given."""
-    return SigningFactory(
+    return SigningFactory.create(
         organisation=OrganisationFactory(name="Borsetshire County Council"),
         signer=UserFactory(full_name="Robin Signer", email="robin@borsetshire.gov.uk"),
         signer_role="Head of digital",

@@ -4,6 +4,7 @@ and the account page's list of signings."""
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 import pytest
 from django.test import Client
@@ -842,7 +843,7 @@ def _posts() -> dict[str, object]:
             (TestOrganisationDetailsQuestion.VALID),
         )
 
-    def question(step: str, data: dict[str, object], **traits: object):
+    def question(step: str, data: Mapping[str, object], **traits: object):
         def make():
             signing = SigningFactory(draft=True, **traits)
             return _signer_of(signing), step_url(step, signing), data

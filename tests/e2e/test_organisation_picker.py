@@ -62,7 +62,7 @@ def the_register() -> None:
 
 def signing_page() -> tuple[object, str, str]:
     """A signer's draft: its organisation question."""
-    signing = SigningFactory(draft=True, organisation=None)
+    signing = SigningFactory.create(draft=True, organisation=None)
     return (
         signing.signer,
         f"/declaration/sign/{signing.reference}/organisation/",
@@ -71,7 +71,7 @@ def signing_page() -> tuple[object, str, str]:
 
 
 def eoi_partners_page() -> tuple[object, str, str]:
-    eoi = EoiFactory(lead_organisation=SignatoryFactory(name="Ambridge Parish"))
+    eoi = EoiFactory.create(lead_organisation=SignatoryFactory(name="Ambridge Parish"))
     return (
         eoi.created_by,
         f"/funding/expressions-of-interest/{eoi.reference}/partners/",
@@ -80,7 +80,7 @@ def eoi_partners_page() -> tuple[object, str, str]:
 
 
 def application_partners_page() -> tuple[object, str, str]:
-    application = ApplicationFactory(
+    application = ApplicationFactory.create(
         round=RoundFactory(), lead_organisation=SignatoryFactory(name="Ambridge Parish")
     )
     return (

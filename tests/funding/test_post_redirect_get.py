@@ -33,17 +33,17 @@ def as_writer(client: Client, user) -> None:
 
 
 def eoi_start(client: Client) -> tuple[str, dict[str, object]]:
-    lead = SignatoryFactory()
+    lead = SignatoryFactory.create()
     as_writer(client, member_of(lead))
-    return reverse("funding:eoi-start", args=[RoundFactory(eoi_open=True).slug]), {
+    return reverse("funding:eoi-start", args=[RoundFactory.create(eoi_open=True).slug]), {
         "organisation": lead.slug
     }
 
 
 def eoi_new(client: Client) -> tuple[str, dict[str, object]]:
-    lead = SignatoryFactory()
+    lead = SignatoryFactory.create()
     as_writer(client, member_of(lead))
-    round = RoundFactory(eoi_open=True)
+    round = RoundFactory.create(eoi_open=True)
     return f"{reverse('funding:eoi-new', args=[round.slug])}?organisation={lead.slug}", {
         "title": "Missed bins",
         "problem": "",
@@ -53,7 +53,7 @@ def eoi_new(client: Client) -> tuple[str, dict[str, object]]:
 
 
 def eoi_details(client: Client) -> tuple[str, dict[str, object]]:
-    eoi = EoiFactory()
+    eoi = EoiFactory.create()
     as_writer(client, eoi.created_by)
     return reverse("funding:eoi-details", args=[eoi.reference]), {
         "title": "Missed bins",
@@ -64,49 +64,49 @@ def eoi_details(client: Client) -> tuple[str, dict[str, object]]:
 
 
 def eoi_partner_add(client: Client) -> tuple[str, dict[str, object]]:
-    eoi = EoiFactory()
+    eoi = EoiFactory.create()
     as_writer(client, eoi.created_by)
     return reverse("funding:eoi-partners", args=[eoi.reference]), {
-        "organisation": SignatoryFactory().slug
+        "organisation": SignatoryFactory.create().slug
     }
 
 
 def eoi_partner_remove(client: Client) -> tuple[str, dict[str, object]]:
-    eoi = EoiFactory(partners=[SignatoryFactory()])
+    eoi = EoiFactory.create(partners=[SignatoryFactory.create()])
     as_writer(client, eoi.created_by)
     return reverse("funding:eoi-partner-remove", args=[eoi.reference, eoi.partners.get().pk]), {}
 
 
 def eoi_submit(client: Client) -> tuple[str, dict[str, object]]:
-    eoi = EoiFactory(partners=[SignatoryFactory()])
+    eoi = EoiFactory.create(partners=[SignatoryFactory.create()])
     as_writer(client, eoi.created_by)
     return reverse("funding:eoi-submit", args=[eoi.reference]), {}
 
 
 def eoi_withdraw(client: Client) -> tuple[str, dict[str, object]]:
-    eoi = EoiFactory(submitted=True)
+    eoi = EoiFactory.create(submitted=True)
     as_writer(client, eoi.created_by)
     return reverse("funding:eoi-withdraw", args=[eoi.reference]), {}
 
 
 def eoi_delete(client: Client) -> tuple[str, dict[str, object]]:
-    eoi = EoiFactory()
+    eoi = EoiFactory.create()
     as_writer(client, eoi.created_by)
     return reverse("funding:eoi-delete", args=[eoi.reference]), {}
 
 
 def application_start(client: Client) -> tuple[str, dict[str, object]]:
-    lead = SignatoryFactory()
+    lead = SignatoryFactory.create()
     as_writer(client, member_of(lead))
-    return reverse("funding:application-start", args=[RoundFactory().slug]), {
+    return reverse("funding:application-start", args=[RoundFactory.create().slug]), {
         "organisation": lead.slug
     }
 
 
 def application_new(client: Client) -> tuple[str, dict[str, object]]:
-    lead = SignatoryFactory()
+    lead = SignatoryFactory.create()
     as_writer(client, member_of(lead))
-    round = RoundFactory()
+    round = RoundFactory.create()
     return f"{reverse('funding:application-new', args=[round.slug])}?organisation={lead.slug}", {
         "title": "Missed bins",
         "problem": "",
@@ -142,7 +142,7 @@ SECTION_ANSWERS: dict[str, dict[str, object]] = {
 
 def application_section(section: str) -> Form:
     def form(client: Client) -> tuple[str, dict[str, object]]:
-        application = ApplicationFactory()
+        application = ApplicationFactory.create()
         as_writer(client, application.created_by)
         return reverse("funding:application-section", args=[application.reference, section]), {
             **SECTION_ANSWERS[section],
@@ -156,7 +156,7 @@ def application_section(section: str) -> Form:
 
 def application_budget_add_line(client: Client) -> tuple[str, dict[str, object]]:
     """ "Add another line" on the budget, which keeps what was typed."""
-    application = ApplicationFactory()
+    application = ApplicationFactory.create()
     as_writer(client, application.created_by)
     return reverse("funding:application-section", args=[application.reference, "budget"]), {
         **SECTION_ANSWERS[Section.BUDGET],
@@ -166,17 +166,17 @@ def application_budget_add_line(client: Client) -> tuple[str, dict[str, object]]
 
 
 def application_partner_add(client: Client) -> tuple[str, dict[str, object]]:
-    application = ApplicationFactory()
+    application = ApplicationFactory.create()
     as_writer(client, application.created_by)
     return reverse("funding:application-partners", args=[application.reference]), {
-        "organisation": SignatoryFactory().slug,
+        "organisation": SignatoryFactory.create().slug,
         "contact_name": "Jo",
         "contact_email": "jo@borchester.gov.uk",
     }
 
 
 def application_partner_contact(client: Client) -> tuple[str, dict[str, object]]:
-    partner = ApplicationPartnerFactory()
+    partner = ApplicationPartnerFactory.create()
     as_writer(client, partner.application.created_by)
     return reverse(
         "funding:application-partner-contact", args=[partner.application.reference, partner.pk]
@@ -184,7 +184,7 @@ def application_partner_contact(client: Client) -> tuple[str, dict[str, object]]
 
 
 def application_partner_resend(client: Client) -> tuple[str, dict[str, object]]:
-    partner = ApplicationPartnerFactory()
+    partner = ApplicationPartnerFactory.create()
     as_writer(client, partner.application.created_by)
     return reverse(
         "funding:application-partner-resend", args=[partner.application.reference, partner.pk]
@@ -192,7 +192,7 @@ def application_partner_resend(client: Client) -> tuple[str, dict[str, object]]:
 
 
 def application_partner_remove(client: Client) -> tuple[str, dict[str, object]]:
-    partner = ApplicationPartnerFactory()
+    partner = ApplicationPartnerFactory.create()
     as_writer(client, partner.application.created_by)
     return reverse(
         "funding:application-partner-remove", args=[partner.application.reference, partner.pk]
@@ -200,14 +200,14 @@ def application_partner_remove(client: Client) -> tuple[str, dict[str, object]]:
 
 
 def application_submit(client: Client) -> tuple[str, dict[str, object]]:
-    application = ApplicationFactory(complete=True)
-    ApplicationPartnerFactory(application=application, confirmed=True)
+    application = ApplicationFactory.create(complete=True)
+    ApplicationPartnerFactory.create(application=application, confirmed=True)
     as_writer(client, application.created_by)
     return reverse("funding:application-check", args=[application.reference]), {}
 
 
 def application_withdraw(client: Client) -> tuple[str, dict[str, object]]:
-    application = ApplicationFactory(submitted=True)
+    application = ApplicationFactory.create(submitted=True)
     as_writer(client, application.created_by)
     return reverse("funding:application-withdraw", args=[application.reference]), {
         "reason": "Merged with another bid"
@@ -215,14 +215,14 @@ def application_withdraw(client: Client) -> tuple[str, dict[str, object]]:
 
 
 def application_delete(client: Client) -> tuple[str, dict[str, object]]:
-    application = ApplicationFactory()
+    application = ApplicationFactory.create()
     as_writer(client, application.created_by)
     return reverse("funding:application-delete", args=[application.reference]), {}
 
 
 def partner_confirm(client: Client) -> tuple[str, dict[str, object]]:
     """The partner's contact presses "Confirm" on the page their emailed link opens."""
-    partner = ApplicationPartnerFactory()
+    partner = ApplicationPartnerFactory.create()
     writer = Client()
     writer.force_login(partner.application.created_by)
     writer.post(

@@ -7,50 +7,19 @@ the count of places right: with it removed, these tests fail (see the note on is
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.db import connections
 
 from tests.funding.factories import SignatoryFactory, member_of
+from tests.support.concurrency import run_together
 from tests.training.factories import CohortFactory, EnrolmentFactory
 from training.models import Enrolment, EnrolmentStatus, Offer
 from training.services.enrolments import enrolment_cancel, enrolment_create
 from training.services.offers import cohort_places_offer
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-TIMEOUT = 60
-
-
-def run_together(functions: list[Callable[[], Any]]) -> tuple[list[Any], list[BaseException]]:
-    """Run each function in its own thread, all released at once; return their results
-    and the errors they raised."""
-    barrier = threading.Barrier(len(functions))
-    results: list[Any] = [None] * len(functions)
-    errors: list[BaseException] = []
-
-    def run(index: int, function: Callable[[], Any]) -> None:
-        try:
-            barrier.wait(timeout=TIMEOUT)
-            results[index] = function()
-        except BaseException as error:  # handed to the test
-            errors.append(error)
-        finally:
-            connections.close_all()
-
-    threads = [
-        threading.Thread(target=run, args=(index, function), daemon=True)
-        for index, function in enumerate(functions)
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=TIMEOUT * 2)
-    assert not any(thread.is_alive() for thread in threads), "a thread did not finish"
-    return results, errors
 
 
 def enrol(cohort, user, organisation) -> Callable[[], Enrolment]:

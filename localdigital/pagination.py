@@ -1,6 +1,5 @@
-"""GOV.UK pagination and active-filter tags for the public lists (signatories, funded
-projects), which work from the address alone, without JavaScript. The template is
-``includes/pagination.html``."""
+"""GOV.UK pagination and active-filter tags for the domains' public lists, which work from
+the address alone, without JavaScript. The template is ``includes/pagination.html``."""
 
 from __future__ import annotations
 

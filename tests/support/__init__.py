@@ -1,0 +1,1 @@
+"""Helpers the tests of more than one app share."""

@@ -1,0 +1,51 @@
+"""The import contracts that ``make lint`` checks (``lint-imports``, configured in
+pyproject.toml) cover the whole platform.
+
+The contract that the platform imports no domain lists its modules by name, so a module
+added to ``localdigital`` is checked only once it is listed: this fails until it is, or until
+it is named below as composition or an entry point.
+"""
+
+from __future__ import annotations
+
+import tomllib
+
+from tests.test_deployment import REPO
+
+# The parts of the localdigital package that may know every domain: the pages and URLs that
+# compose them, the settings that install them, and the processes' entry points.
+COMPOSITION_AND_ENTRY_POINTS = {"pages", "urls", "settings", "celery", "wsgi", "asgi"}
+
+
+def contracts() -> dict[str, dict]:
+    config = tomllib.loads((REPO / "pyproject.toml").read_text())["tool"]["importlinter"]
+    return {contract["id"]: contract for contract in config["contracts"]}
+
+
+def platform_modules() -> set[str]:
+    """Return every module and package directly under ``localdigital``, by dotted name."""
+    package = REPO / "localdigital"
+    names = {path.stem for path in package.glob("*.py") if path.stem.isidentifier()} | {
+        path.name for path in package.iterdir() if (path / "__init__.py").is_file()
+    }
+    return {f"localdigital.{name}" for name in names - {"__init__"}}
+
+
+def test_the_platform_contract_names_every_platform_module():
+    composition = {f"localdigital.{name}" for name in COMPOSITION_AND_ENTRY_POINTS}
+    listed = set(contracts()["platform"]["source_modules"])
+
+    assert listed == platform_modules() - composition
+    assert {"localdigital.accounts", "localdigital.mail", "localdigital.audit"} <= listed
+
+
+def test_the_platform_may_import_neither_the_domains_nor_what_composes_them():
+    forbidden = set(contracts()["platform"]["forbidden_modules"])
+
+    assert forbidden == {
+        "declaration",
+        "funding",
+        "training",
+        "localdigital.pages",
+        "localdigital.urls",
+    }
