@@ -10,6 +10,7 @@ stylesheets and scripts load as they would.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.db import OperationalError
@@ -37,10 +38,10 @@ def _wait_for_a_lock(*args, **kwargs):
         raise OperationalError(str(error)) from error
 
 
-def _error_responses(monkeypatch) -> dict[str, tuple[str, object]]:
+def _error_responses(monkeypatch) -> dict[str, tuple[str, Any]]:
     """Return path → (expected heading, response) for each error page, made in-process."""
     client = Client(raise_request_exception=False)
-    responses = {}
+    responses: dict[str, tuple[str, Any]] = {}
 
     with monkeypatch.context() as patch:
         patch.setattr(HOME_FIGURES, _crash)
@@ -50,7 +51,7 @@ def _error_responses(monkeypatch) -> dict[str, tuple[str, object]]:
         responses["/?busy"] = ("Sorry, the service is busy", client.get("/"))
 
     council = Client()
-    council.force_login(UserFactory())
+    council.force_login(UserFactory.create())
     responses["/staff/two-factor/setup/"] = (
         "You cannot see this page",
         council.get("/staff/two-factor/setup/"),
