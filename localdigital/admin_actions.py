@@ -20,7 +20,7 @@ from django.http import HttpRequest, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
-from localdigital.errors import DomainError
+from localdigital.errors import DomainError, NotPermitted, TransitionNotAllowed
 
 Obj = TypeVar("Obj", bound=models.Model)
 
@@ -103,6 +103,16 @@ def run_each(
     if problems:
         modeladmin.message_user(request, f"{refused} " + "; ".join(problems), messages.ERROR)
     return changed
+
+
+def service_error_show(form: forms.Form, error: DomainError, field: str | None) -> None:
+    """Show a service's refusal on the form that asked for it: one about the state of things
+    (``TransitionNotAllowed``) or about who may act (``NotPermitted``) above the form, and one
+    about what was typed beside ``field`` (above the form too when there is no field)."""
+    if field is None or isinstance(error, TransitionNotAllowed | NotPermitted):
+        form.add_error(None, str(error))
+    else:
+        form.add_error(field, str(error))
 
 
 def refusal_response(request: HttpRequest, error: DomainError) -> HttpResponseRedirect:

@@ -6,18 +6,21 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django import forms
 from django.contrib import messages
 from django.test import RequestFactory
 from django.urls import reverse
 
-from declaration.errors import DeclarationError
-from declaration.services.memberships import MembershipLastAdminError
-from funding.admin import common as funding_admin
+from declaration import errors as declaration_errors
+from declaration.errors import DeclarationError, MembershipLastAdminError
+from funding import errors as funding_errors
 from funding.errors import FundingError, WindowNotOpen
 from funding.models import Fund
 from localdigital import admin_actions
+from localdigital import errors as platform_errors
 from localdigital.errors import DomainError
-from training.admin import common as training_admin
+from localdigital.mail import services as mail_services
+from training import errors as training_errors
 from training.errors import NoPlaceFree, TrainingError
 
 DOMAIN_ERRORS = [
@@ -45,6 +48,55 @@ class StaffScreen:
 def test_every_domain_error_is_a_domain_error(error):
     """The platform catches one class, whatever the domain, membership errors included."""
     assert isinstance(error, DomainError)
+
+
+@pytest.mark.parametrize(
+    ("domain_error", "platform_error"),
+    [
+        (declaration_errors.TransitionNotAllowed, platform_errors.TransitionNotAllowed),
+        (funding_errors.TransitionNotAllowed, platform_errors.TransitionNotAllowed),
+        (training_errors.TransitionNotAllowed, platform_errors.TransitionNotAllowed),
+        (mail_services.TransitionNotAllowed, platform_errors.TransitionNotAllowed),
+        (funding_errors.NotPermitted, platform_errors.NotPermitted),
+        (training_errors.NotPermitted, platform_errors.NotPermitted),
+    ],
+)
+def test_every_domains_kinds_of_refusal_are_the_platforms(domain_error, platform_error):
+    """Shared code tells a refusal of a change of state, or of the person, from a wrong
+    answer by the platform's classes, whichever domain raised it."""
+    error = domain_error("No.")
+    assert isinstance(error, platform_error)
+    assert isinstance(error, DomainError)
+
+
+class CountyForm(forms.Form):
+    county = forms.CharField()
+
+
+class TestServiceErrorShow:
+    def test_shows_a_refusal_about_what_was_typed_beside_the_field(self):
+        form = CountyForm({"county": "Rutland"})
+        form.is_valid()
+
+        admin_actions.service_error_show(form, WindowNotOpen("Rutland is closed."), "county")
+
+        assert form.errors == {"county": ["Rutland is closed."]}
+
+    @pytest.mark.parametrize(
+        "error",
+        [
+            funding_errors.TransitionNotAllowed("The bid is withdrawn."),
+            training_errors.NotPermitted("Only training administrators may."),
+        ],
+    )
+    def test_shows_a_refusal_of_the_state_or_the_person_above_the_form(self, error):
+        form = CountyForm({"county": "Rutland"})
+        form.is_valid()
+
+        admin_actions.service_error_show(form, error, "county")
+
+        assert form.non_field_errors() == [str(error)]
+        assert "county" not in form.errors
 
 
 class TestRunEach:
@@ -91,29 +143,6 @@ class TestRunEach:
                 done="Done: {}.",
                 refused="Not done:",
             )
-
-    @pytest.mark.parametrize("bound", [funding_admin.run_each, training_admin.run_each])
-    @pytest.mark.parametrize("error", DOMAIN_ERRORS, ids=ERROR_IDS)
-    def test_the_funds_and_trainings_actions_tell_staff_when_any_domain_refuses(self, bound, error):
-        """A Fund's or Training's service may raise another domain's error (a membership's,
-        say): the action reports it like its own."""
-        screen = StaffScreen()
-
-        def run(name: str) -> None:
-            raise error
-
-        changed = bound(
-            screen,
-            RequestFactory().post("/"),
-            ["Hull"],
-            run,
-            label=str,
-            done="Done: {}.",
-            refused="Not done:",
-        )
-
-        assert changed == []
-        assert screen.told == [(f"Not done: Hull ({error})", messages.ERROR)]
 
 
 @pytest.mark.django_db

@@ -17,15 +17,17 @@ from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
-from declaration.errors import DeclarationError
 from declaration.models import IssueStatus, NewsletterIssue, NewsletterTestGroup, Subscriber
 from declaration.selectors import newsletter as selectors
 from declaration.services import newsletter as services
 from declaration.services import newsletter_test_groups as test_group_services
 from localdigital.accounts.models import User
 from localdigital.accounts.requests import request_staff_user
+from localdigital.errors import DomainError
 from localdigital.formats import time_on_day
 from localdigital.http import require_safe_or_post
+
+from ..errors import TestGroupInvalid
 
 DATETIME_LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
 
@@ -192,7 +194,7 @@ class NewsletterIssueAdmin(admin.ModelAdmin):
         # The services refuse a change to an issue that started sending since the page opened.
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
-        except DeclarationError as error:
+        except DomainError as error:
             self.message_user(request, f"Nothing was saved. {error}", messages.ERROR)
             return HttpResponseRedirect(request.get_full_path())
 
@@ -219,7 +221,7 @@ class NewsletterIssueAdmin(admin.ModelAdmin):
         # The service refuses to delete an issue that left the drafts since the page opened.
         try:
             return super().delete_view(request, object_id, extra_context)
-        except DeclarationError as error:
+        except DomainError as error:
             self.message_user(request, f"Nothing was deleted. {error}", messages.ERROR)
             return HttpResponseRedirect(
                 reverse("admin:declaration_newsletterissue_change", args=[object_id])
@@ -385,7 +387,7 @@ class NewsletterIssueAdmin(admin.ModelAdmin):
         issue = self._issue_for(request, issue_id, to_change=True)
         try:
             action(issue_id=issue.pk, staff=request_staff_user(request))
-        except DeclarationError as error:
+        except DomainError as error:
             self.message_user(request, str(error), messages.ERROR)
         else:
             self.message_user(request, done, messages.SUCCESS)
@@ -405,7 +407,7 @@ class NewsletterIssueAdmin(admin.ModelAdmin):
             sent = services.newsletter_issue_test_send(
                 issue_id=issue.pk, sent_by=staff, group_id=form.group_id()
             )
-        except DeclarationError as error:
+        except DomainError as error:
             self.message_user(request, f"No test was sent. {error}", messages.ERROR)
         else:
             to = (
@@ -640,13 +642,13 @@ class NewsletterTestGroupForm(forms.ModelForm):
     def clean_name(self) -> str:
         try:
             return test_group_services.test_group_name_clean(self.cleaned_data["name"])
-        except test_group_services.TestGroupInvalid as error:
+        except TestGroupInvalid as error:
             raise forms.ValidationError(str(error)) from error
 
     def clean_recipients(self) -> list[str]:
         try:
             return test_group_services.test_group_recipients_clean(self.cleaned_data["recipients"])
-        except test_group_services.TestGroupInvalid as error:
+        except TestGroupInvalid as error:
             raise forms.ValidationError(str(error)) from error
 
 
@@ -675,7 +677,7 @@ class NewsletterTestGroupAdmin(admin.ModelAdmin):
         # The service refuses a name another member of staff took since the page opened.
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
-        except DeclarationError as error:
+        except DomainError as error:
             self.message_user(request, f"Nothing was saved. {error}.", messages.ERROR)
             return HttpResponseRedirect(request.get_full_path())
 

@@ -11,11 +11,13 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 
 from declaration import selectors, services
-from declaration.errors import DeclarationError
 from declaration.models import Membership, MembershipRole, Organisation
 from declaration.selectors import work_queue
 from localdigital.accounts import selectors as account_selectors
 from localdigital.accounts.requests import request_staff_user
+from localdigital.errors import DomainError
+
+from ..errors import MembershipAlreadyApprovedError, MembershipNotApprovedError
 
 # The fields the register of local authorities sets. On an organisation from the register
 # they are read-only here, because the next import would overwrite any change.
@@ -311,9 +313,9 @@ class MembershipAdmin(admin.ModelAdmin):
                 services.membership_approve(
                     membership=membership, approved_by=request_staff_user(request)
                 )
-            except services.MembershipAlreadyApprovedError:
+            except MembershipAlreadyApprovedError:
                 continue
-            except DeclarationError as error:
+            except DomainError as error:
                 refused.append(str(error))
                 continue
             approved += 1
@@ -337,10 +339,10 @@ class MembershipAdmin(admin.ModelAdmin):
                 updated = services.membership_role_set(
                     membership=membership, role=role, changed_by=request_staff_user(request)
                 )
-            except services.MembershipNotApprovedError:
+            except MembershipNotApprovedError:
                 not_approved.append(str(membership))
                 continue
-            except DeclarationError as error:
+            except DomainError as error:
                 refused.append(str(error))
                 continue
             changed += membership.role != updated.role

@@ -23,13 +23,15 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import ngettext
 
-from declaration.errors import DeclarationError
 from declaration.models import Principle, Signing, SigningStatus
 from declaration.selectors import moderation as selectors
 from declaration.services import moderation as services
 from declaration.services import signing_import
 from localdigital.accounts.models import User
 from localdigital.accounts.requests import request_staff_user
+from localdigital.errors import DomainError
+
+from ..errors import SigningImportConflict, SigningImportFileError
 
 PENDING = SigningStatus.SUBMITTED.value
 ALL = "all"
@@ -174,7 +176,7 @@ class SigningImportConfirmForm(forms.Form):
 def _rows_parse(csv_text: str) -> list[signing_import.SigningImportRow]:
     try:
         return signing_import.signing_import_rows_parse(content=csv_text)
-    except signing_import.SigningImportFileError as error:
+    except SigningImportFileError as error:
         raise forms.ValidationError(error.problems) from None
 
 
@@ -595,7 +597,7 @@ class SigningAdmin(admin.ModelAdmin):
         for signing in signings:
             try:
                 run(signing)
-            except DeclarationError as error:
+            except DomainError as error:
                 refused.append(f"{signing.reference} ({error})")
             else:
                 changed.append(signing)
@@ -680,7 +682,7 @@ class SigningAdmin(admin.ModelAdmin):
             result = signing_import.signings_import(
                 rows=rows, imported_by=staff, dry_run=dry_run, source=source
             )
-        except signing_import.SigningImportConflict as error:
+        except SigningImportConflict as error:
             self.message_user(request, str(error), messages.ERROR)
             return None, None
         if not result.is_valid:

@@ -17,11 +17,11 @@ from django.http import HttpRequest
 from django.template.response import TemplateResponse
 from django.utils.translation import ngettext
 
-from declaration.errors import DeclarationError
 from declaration.models import ProjectUpdate
 from declaration.selectors import moderation as selectors
 from declaration.services.updates import project_update_remove
 from localdigital.accounts.requests import request_staff_user
+from localdigital.errors import DomainError
 
 
 class RemovalReasonForm(forms.Form):
@@ -82,7 +82,7 @@ class ProjectUpdateAdmin(admin.ModelAdmin):
                     project_update_remove(
                         update=update, removed_by=staff, reason=form.cleaned_data["reason"]
                     )
-                except DeclarationError as error:
+                except DomainError as error:
                     refused.append(str(error))
                 else:
                     removed += 1

@@ -11,11 +11,11 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
-from declaration.errors import DeclarationError
 from declaration.models import DeclarationVersion
 from declaration.selectors import moderation as selectors
 from declaration.services import moderation as services
 from localdigital.accounts.requests import request_staff_user
+from localdigital.errors import DomainError
 from localdigital.markdown import markdown_to_html
 
 VERSION_FIELDS = ["number", "text", "preview", "published_on", "created_at", "created_by"]
@@ -114,7 +114,7 @@ class DeclarationVersionAdmin(admin.ModelAdmin):
         # The services refuse a change to a version signed since the page was opened.
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
-        except DeclarationError as error:
+        except DomainError as error:
             self.message_user(request, f"Nothing was saved. {error}", messages.ERROR)
             return HttpResponseRedirect(request.get_full_path())
 

@@ -27,12 +27,13 @@ from django.utils.safestring import SafeString
 from django.views.decorators.http import require_POST
 
 from localdigital.accounts.requests import request_staff_user
+from localdigital.admin_actions import run_each
+from localdigital.errors import DomainError
 
 from .. import formats
-from ..errors import FundingError
 from ..models import Award, AwardStatus, Instalment, ProgressUpdate, ProjectOutput
 from ..services import awards as services
-from .common import ReadOnlyInline, return_response, run_each
+from .common import ReadOnlyInline, return_response
 
 AWARD_CHANGE = "admin:funding_award_change"
 # Instalments are scheduled for awards that may still be paid.
@@ -350,7 +351,7 @@ class AwardAdmin(admin.ModelAdmin):
             services.instalment_mark_paid(
                 instalment=instalment, paid_by=request_staff_user(request)
             )
-        except FundingError as error:
+        except DomainError as error:
             self.message_user(request, f"Nothing was changed. {error}", messages.ERROR)
         else:
             self.message_user(

@@ -14,20 +14,13 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 
 from localdigital.accounts.requests import request_staff_user
+from localdigital.admin_actions import confirmed_data, count_of, run_each
+from localdigital.errors import DomainError
 
-from ..errors import FundingError
 from ..models import ClusterMessage, EoiCluster, ExpressionOfInterest
 from ..selectors import staff as selectors
 from ..services import clustering as services
-from .common import (
-    RETURN_CLUSTER,
-    action_form_page,
-    confirmed_data,
-    count_of,
-    eois_named,
-    return_response,
-    run_each,
-)
+from .common import RETURN_CLUSTER, action_form_page, eois_named, return_response
 
 CLUSTER_CHANGE = "admin:funding_eoicluster_change"
 EOI_CHANGE = "admin:funding_expressionofinterest_change"
@@ -177,7 +170,7 @@ class EoiClusterAdmin(admin.ModelAdmin):
         # The service refuses a name another member of staff gave a cluster meanwhile.
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
-        except FundingError as error:
+        except DomainError as error:
             self.message_user(request, f"Nothing was saved. {error}", messages.ERROR)
             return HttpResponseRedirect(request.get_full_path())
 
@@ -339,7 +332,7 @@ class EoiClusterAdmin(admin.ModelAdmin):
             application = services.cluster_invite(
                 cluster=cluster, lead_eoi=lead, invited_by=request_staff_user(request)
             )
-        except FundingError as error:
+        except DomainError as error:
             self.message_user(request, f"Nothing was changed. {error}", messages.ERROR)
         else:
             invited = application.eois.count()

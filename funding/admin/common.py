@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Sequence
 from typing import Any, TypeVar
 
 from django import forms
@@ -14,10 +14,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 
 from localdigital import admin_actions
-
-# Re-exported: the screens take every shared admin helper from here.
-from localdigital.admin_actions import confirmed_data as confirmed_data
-from localdigital.admin_actions import count_of as count_of
+from localdigital.admin_actions import count_of
 
 Obj = TypeVar("Obj", bound=models.Model)
 
@@ -90,31 +87,6 @@ def action_form_page(
         form=form,
         objects=objects,
         extra_context={"return_to": request.POST.get(RETURN_FIELD, "")},
-    )
-
-
-def run_each(
-    modeladmin: admin.ModelAdmin,
-    request: HttpRequest,
-    objects: Iterable[Obj],
-    run: Callable[[Obj], object],
-    *,
-    label: Callable[[Obj], str],
-    done: str,
-    refused: str,
-    describe: Callable[[Obj, Any], str] | None = None,
-) -> list[Obj]:
-    """Run the service on each object, as ``admin_actions.run_each`` does, telling staff of
-    each refusal it raised."""
-    return admin_actions.run_each(
-        modeladmin,
-        request,
-        objects,
-        run,
-        label=label,
-        done=done,
-        refused=refused,
-        describe=describe,
     )
 
 

@@ -26,11 +26,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from localdigital.accounts.requests import request_staff_user
+from localdigital.admin_actions import confirmed_data, run_each, service_error_show
+from localdigital.errors import DomainError
 from localdigital.http import require_safe_or_post
 from localdigital.open_data import csv_safe
 
 from .. import formats
-from ..errors import FundingError, NotPermitted, TransitionNotAllowed
 from ..models import (
     Application,
     ApplicationStatus,
@@ -45,7 +46,7 @@ from ..selectors import assessment as selectors
 from ..selectors import awards as award_selectors
 from ..services import assessment as assessment_services
 from ..services import decisions as services
-from .common import action_form_page, confirmed_data, return_response, run_each
+from .common import action_form_page, return_response
 
 APPLICATION_CHANGE = "admin:funding_application_change"
 ROUND_CHANGE = "admin:funding_round_change"
@@ -150,15 +151,6 @@ class ApproveForm(forms.Form):
     )
 
 
-def _service_error(form: forms.Form, error: FundingError, field: str) -> None:
-    """Show a service's refusal on the form: about the state of things above the form, and
-    about what was typed beside ``field``."""
-    if isinstance(error, TransitionNotAllowed | NotPermitted):
-        form.add_error(None, str(error))
-    else:
-        form.add_error(field, str(error))
-
-
 def _application(application_id: int) -> Application:
     application = (
         Application.objects.select_related("round", "lead_organisation")
@@ -255,8 +247,8 @@ class ApplicationDecisionMixin(admin.ModelAdmin):
                     note=form.cleaned_data["note"],
                     recommended_by=request_staff_user(request),
                 )
-            except FundingError as error:
-                _service_error(form, error, "recommended_amount")
+            except DomainError as error:
+                service_error_show(form, error, "recommended_amount")
             else:
                 amount = formats.money(services_decision.recommended_amount)
                 self.message_user(
@@ -311,8 +303,8 @@ class ApplicationDecisionMixin(admin.ModelAdmin):
                     feedback=form.cleaned_data["feedback"],
                     decided_by=request_staff_user(request),
                 )
-            except FundingError as error:
-                _service_error(
+            except DomainError as error:
+                service_error_show(
                     form,
                     error,
                     "award_amount" if outcome == DecisionOutcome.APPROVED else "feedback",

@@ -20,20 +20,14 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 
 from localdigital.accounts.requests import request_staff_user
+from localdigital.admin_actions import confirmed_data, run_each
+from localdigital.errors import DomainError
 
-from ..errors import FundingError
 from ..models import EoiChange, EoiCluster, EoiPartner, ExpressionOfInterest, Round
 from ..selectors import staff as selectors
 from ..selectors.similarity import eois_similar_to
 from ..services import clustering as services
-from .common import (
-    ReadOnlyInline,
-    action_form_page,
-    confirmed_data,
-    eois_named,
-    return_response,
-    run_each,
-)
+from .common import ReadOnlyInline, action_form_page, eois_named, return_response
 from .filters import ALL, ClusterFilter, EoiStatusFilter, RoundFilter
 
 SIMILAR_SHOWN = 5
@@ -328,7 +322,7 @@ class ExpressionOfInterestAdmin(admin.ModelAdmin):
                         round=round, name=form.cleaned_data["new_name"], created_by=staff
                     )
                 moved = services.eois_cluster_assign(eois=eois, cluster=cluster, assigned_by=staff)
-        except FundingError as error:
+        except DomainError as error:
             self.message_user(request, f"Nothing was changed. {error}", messages.ERROR)
             return self._back(request, eois)
         if moved:
@@ -353,7 +347,7 @@ class ExpressionOfInterestAdmin(admin.ModelAdmin):
             removed = services.eois_cluster_remove(
                 eois=eois, removed_by=request_staff_user(request)
             )
-        except FundingError as error:
+        except DomainError as error:
             self.message_user(request, f"Nothing was changed. {error}", messages.ERROR)
             return self._back(request, eois)
         if removed:

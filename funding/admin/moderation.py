@@ -16,10 +16,11 @@ from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 
 from localdigital.accounts.requests import request_staff_user
+from localdigital.admin_actions import confirmed_data, count_of
+from localdigital.errors import DomainError
 from localdigital.http import require_safe_or_post
 
 from .. import formats
-from ..errors import FundingError
 from ..models import Application, ApplicationStatus, Assessment, AssessmentStatus
 from ..selectors import assessment as selectors
 from ..services import assessment as services
@@ -30,7 +31,7 @@ from .assessment import (
     score_url,
 )
 from .assessment_forms import AssignAssessorsForm, ModerationForm
-from .common import RETURN_DETAIL, action_form_page, confirmed_data, count_of
+from .common import RETURN_DETAIL, action_form_page
 from .roles import sees_all
 
 DEFAULT_DUE_DAYS = 14
@@ -76,7 +77,7 @@ class ApplicationAssessmentMixin(admin.ModelAdmin):
                     due_on=form.cleaned_data["due_on"],
                     assigned_by=request_staff_user(request),
                 )
-            except FundingError as error:
+            except DomainError as error:
                 form.add_error(None, str(error))
             else:
                 self._assigned_report(request, result)
@@ -181,7 +182,7 @@ class ApplicationAssessmentMixin(admin.ModelAdmin):
                     scores=form.values(),
                     moderated_by=request_staff_user(request),
                 )
-            except FundingError as error:
+            except DomainError as error:
                 form.add_error(None, str(error))
             else:
                 sheet = selectors.moderation_sheet(application=application)

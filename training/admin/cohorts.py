@@ -22,18 +22,19 @@ from django.utils import timezone
 from django.utils.html import format_html_join
 
 from localdigital.accounts.requests import request_staff_user
+from localdigital.admin_actions import count_of, run_each, service_error_show
+from localdigital.errors import DomainError
 from localdigital.http import require_safe_or_post
 from localdigital.public_cache import PublicContentAdminMixin
 
 from .. import formats
-from ..errors import TrainingError
 from ..models import Cohort, CohortSession, CohortStatus, Course
 from ..selectors import cohort_places_of
 from ..selectors.admin import cohorts_for_admin
 from ..services import cohorts as cohort_services
 from ..services import offers as offer_services
 from .attendance import CohortAttendanceMixin
-from .common import can_run_training, count_of, run_each, service_error_show
+from .common import can_run_training
 from .enrol import CohortEnrolMixin
 from .filters import RegisterFilter
 from .forms import CancelForm, CapacityForm, CohortForm, CohortSessionForm, SessionChangeForm
@@ -386,7 +387,7 @@ class CohortAdmin(
                     capacity=form.cleaned_data["capacity"],
                     changed_by=request_staff_user(request),
                 )
-            except TrainingError as error:
+            except DomainError as error:
                 service_error_show(form, error, "capacity")
             else:
                 added = form.cleaned_data["capacity"] - cohort.capacity
@@ -452,7 +453,7 @@ class CohortAdmin(
                     is_online=data["is_online"],
                     changed_by=request_staff_user(request),
                 )
-            except TrainingError as error:
+            except DomainError as error:
                 service_error_show(form, error, "starts_at")
             else:
                 if change is None:
@@ -507,7 +508,7 @@ class CohortAdmin(
                     reason=form.cleaned_data["reason"],
                     cancelled_by=request_staff_user(request),
                 )
-            except TrainingError as error:
+            except DomainError as error:
                 service_error_show(form, error, "reason")
             else:
                 self.message_user(

@@ -5,7 +5,7 @@ and CSV cells no spreadsheet runs as formulas."""
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from io import StringIO
 from typing import Any, TypeVar
 
@@ -17,13 +17,7 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 
 from localdigital import admin_actions
-
-# Re-exported: the screens take every shared admin helper from here.
-from localdigital.admin_actions import confirmed_data as confirmed_data
-from localdigital.admin_actions import count_of as count_of
 from localdigital.open_data import csv_cell_safe
-
-from ..errors import NotPermitted, TrainingError, TransitionNotAllowed
 
 Obj = TypeVar("Obj", bound=models.Model)
 
@@ -63,15 +57,6 @@ def csv_response(text: str, *, name: str) -> HttpResponse:
     return response
 
 
-def service_error_show(form: forms.Form, error: TrainingError, field: str | None) -> None:
-    """Show a service's refusal on the form: about the state of things above the form, and
-    about what was typed beside ``field``."""
-    if field is None or isinstance(error, TransitionNotAllowed | NotPermitted):
-        form.add_error(None, str(error))
-    else:
-        form.add_error(field, str(error))
-
-
 def action_form_page(
     modeladmin: admin.ModelAdmin,
     request: HttpRequest,
@@ -94,27 +79,4 @@ def action_form_page(
         submit=submit,
         form=form,
         objects=objects,
-    )
-
-
-def run_each(
-    modeladmin: admin.ModelAdmin,
-    request: HttpRequest,
-    objects: Iterable[Obj],
-    run: Callable[[Obj], object],
-    *,
-    label: Callable[[Obj], str],
-    done: str,
-    refused: str,
-) -> list[Obj]:
-    """Run the service on each object, as ``admin_actions.run_each`` does, telling staff of
-    each refusal it raised."""
-    return admin_actions.run_each(
-        modeladmin,
-        request,
-        objects,
-        run,
-        label=label,
-        done=done,
-        refused=refused,
     )

@@ -21,10 +21,11 @@ from django.utils.text import Truncator
 
 from declaration.models import Organisation
 from localdigital.accounts.requests import request_staff_user
+from localdigital.admin_actions import confirmed_data, count_of, run_each, service_error_show
+from localdigital.errors import DomainError
 from localdigital.http import require_safe_or_post
 
 from .. import formats
-from ..errors import TrainingError
 from ..models import (
     CANCELLABLE_STATUSES,
     Attendance,
@@ -34,17 +35,7 @@ from ..models import (
 )
 from ..selectors import cohort_places, cohorts_of_course_for_move, enrolments_for_admin
 from ..services import enrolments as enrolment_services
-from .common import (
-    action_form_page,
-    can_run_training,
-    can_see_needs,
-    confirmed_data,
-    count_of,
-    csv_response,
-    csv_text,
-    run_each,
-    service_error_show,
-)
+from .common import action_form_page, can_run_training, can_see_needs, csv_response, csv_text
 from .filters import OfferExpiringFilter
 from .forms import ConfirmForm, MoveForm
 from .pages import form_page
@@ -308,7 +299,7 @@ class EnrolmentAdmin(admin.ModelAdmin):
                     to_cohort=form.cleaned_data["to_cohort"],
                     moved_by=request_staff_user(request),
                 )
-            except TrainingError as error:
+            except DomainError as error:
                 service_error_show(form, error, "to_cohort")
             else:
                 where = (
