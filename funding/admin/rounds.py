@@ -13,6 +13,7 @@ from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
+from localdigital.accounts.requests import request_staff_user
 from localdigital.public_cache import PublicContentAdminMixin
 
 from .. import formats
@@ -25,6 +26,8 @@ from ..models import (
     Round,
     RoundQuestion,
 )
+from ..services import rounds as services
+from ..services.rounds import ROUND_FIELDS
 from .decisions import RoundDecisionsMixin
 from .filters import RoundDecisionsFilter
 from .overview import RoundOverviewMixin, overview_url
@@ -97,23 +100,7 @@ class RoundForm(forms.ModelForm):
 
     class Meta:
         model = Round
-        fields = [
-            "fund",
-            "number",
-            "name",
-            "slug",
-            "summary",
-            "budget",
-            "is_published",
-            *ROUND_DATE_FIELDS,
-            "date_precision",
-            "min_participants",
-            "participants_must_be_signatories",
-            "max_led_applications",
-            "restricted_to_round",
-            "assessors_per_application",
-            "reminder_offsets_days",
-        ]
+        fields = list(ROUND_FIELDS)
         widgets = {
             "summary": forms.Textarea(attrs={"rows": 4}),
             "date_precision": forms.Textarea(attrs={"rows": 2}),
@@ -382,6 +369,18 @@ class RoundAdmin(
     @admin.display(description="budget", ordering="budget")
     def budget_display(self, round: Round) -> str:
         return formats.money(round.budget)
+
+    def save_model(self, request: HttpRequest, obj: Round, form: Any, change: bool) -> None:
+        """Save a change to a round through ``round_update``, which audits what changed; a
+        new round is saved as the form made it."""
+        if not change:
+            super().save_model(request, obj, form, change)
+            return
+        services.round_update(
+            round_id=obj.pk,
+            values={name: getattr(obj, name) for name in ROUND_FIELDS if name in form.fields},
+            updated_by=request_staff_user(request),
+        )
 
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
         if formset.model is not RoundQuestion:
