@@ -158,7 +158,7 @@ class TestRanking:
         assert response.status_code == 200
         assert response["Content-Type"] == "text/csv; charset=utf-8"
         assert "attachment" in response["Content-Disposition"]
-        rows = list(csv.reader(StringIO(response.content.decode())))
+        rows = list(csv.reader(StringIO(response.getvalue().decode())))
         assert rows[0][:3] == ["rank", "reference", "title"]
         assert rows[1][2] == '\'=HYPERLINK("https://example.com")'
         assert rows[1][6] == "100.0"

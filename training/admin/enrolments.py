@@ -14,7 +14,13 @@ from typing import Any
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseRedirect,
+    StreamingHttpResponse,
+)
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.text import Truncator
@@ -24,6 +30,7 @@ from localdigital.accounts.requests import request_staff_user
 from localdigital.admin_actions import confirmed_data, count_of, run_each, service_error_show
 from localdigital.errors import DomainError
 from localdigital.http import require_safe_or_post
+from localdigital.open_data import csv_response
 
 from .. import formats
 from ..models import (
@@ -35,7 +42,7 @@ from ..models import (
 )
 from ..selectors import cohort_places, cohorts_of_course_for_move, enrolments_for_admin
 from ..services import enrolments as enrolment_services
-from .common import action_form_page, can_run_training, can_see_needs, csv_response, csv_text
+from .common import action_form_page, can_run_training, can_see_needs
 from .filters import OfferExpiringFilter
 from .forms import ConfirmForm, MoveForm
 from .pages import form_page
@@ -376,7 +383,9 @@ class EnrolmentAdmin(admin.ModelAdmin):
         return None
 
     @admin.action(description="Download the selected enrolments as CSV", permissions=["view"])
-    def download_csv(self, request: HttpRequest, queryset: QuerySet[Enrolment]) -> HttpResponse:
+    def download_csv(
+        self, request: HttpRequest, queryset: QuerySet[Enrolment]
+    ) -> StreamingHttpResponse:
         """Return the selected enrolments as CSV; with needs only for those who may see them."""
         show_needs = can_see_needs(request)
         headers = [*CSV_HEADERS, *(["Accessibility or dietary needs"] if show_needs else [])]
@@ -400,4 +409,4 @@ class EnrolmentAdmin(admin.ModelAdmin):
                 "cohort", "pk"
             )
         ]
-        return csv_response(csv_text(headers, rows), name="training-enrolments")
+        return csv_response(headers, rows, name="training-enrolments", dated=True)
