@@ -15,11 +15,13 @@ from declaration import errors as declaration_errors
 from declaration.errors import DeclarationError, MembershipLastAdminError
 from funding import errors as funding_errors
 from funding.errors import FundingError, WindowNotOpen
-from funding.models import Fund
+from funding.models import AwardStatus, Fund
 from localdigital import admin_actions
 from localdigital import errors as platform_errors
 from localdigital.errors import DomainError
 from localdigital.mail import services as mail_services
+from tests.accounts.factories import UserFactory
+from tests.funding.factories import AwardFactory
 from training import errors as training_errors
 from training.errors import NoPlaceFree, TrainingError
 
@@ -187,3 +189,78 @@ class TestAdminSite:
 
         assert response.redirect_chain == [(reverse("admin:index"), 302)]
         assert "Nothing was changed. This fund cannot be shown." in response.text
+
+
+@pytest.mark.django_db
+class TestObjectActions:
+    """A button on an object's page runs the list's action on that object alone."""
+
+    @pytest.fixture
+    def award(self):
+        return AwardFactory(accepted=True)
+
+    def test_runs_the_action_on_the_one_object_and_returns_to_its_page(
+        self, otp_verified_superuser_client, award
+    ):
+        other = AwardFactory(accepted=True)
+
+        response = otp_verified_superuser_client.post(
+            admin_actions.object_action_url(award, "start_selected")
+        )
+
+        assert response.status_code == 302
+        assert response.url == reverse("admin:funding_award_change", args=[award.pk])
+        award.refresh_from_db()
+        other.refresh_from_db()
+        assert (award.status, other.status) == (AwardStatus.ACTIVE, AwardStatus.ACCEPTED)
+
+    def test_returns_to_the_page_on_this_site_that_the_button_named(
+        self, otp_verified_superuser_client, award
+    ):
+        awards = reverse("admin:funding_award_changelist")
+
+        response = otp_verified_superuser_client.post(
+            admin_actions.object_action_url(award, "start_selected"), {"next": awards}
+        )
+
+        assert response.url == awards
+
+    def test_returns_to_the_objects_page_when_the_button_names_another_site(
+        self, otp_verified_superuser_client, award
+    ):
+        response = otp_verified_superuser_client.post(
+            admin_actions.object_action_url(award, "start_selected"),
+            {"next": "https://example.com/admin/"},
+        )
+
+        assert response.url == reverse("admin:funding_award_change", args=[award.pk])
+
+    def test_refuses_a_get_which_changes_nothing(self, otp_verified_superuser_client, award):
+        response = otp_verified_superuser_client.get(
+            admin_actions.object_action_url(award, "start_selected")
+        )
+
+        assert response.status_code == 405
+        award.refresh_from_db()
+        assert award.status == AwardStatus.ACCEPTED
+
+    @pytest.mark.parametrize("action", ["start_selected", "no_such_action"])
+    def test_refuses_an_action_the_person_may_not_run(self, otp_verified_client_for, award, action):
+        """Staff who may not change awards have no such action, from the list or a button."""
+        trainer = otp_verified_client_for(
+            UserFactory(staff=True, groups=["Training administrator"])
+        )
+
+        response = trainer.post(admin_actions.object_action_url(award, action))
+
+        assert response.status_code == 403
+        award.refresh_from_db()
+        assert award.status == AwardStatus.ACCEPTED
+
+    def test_answers_not_found_for_an_object_that_is_not_there(
+        self, otp_verified_superuser_client, award
+    ):
+        url = admin_actions.object_action_url(award, "start_selected")
+        award.delete()
+
+        assert otp_verified_superuser_client.post(url).status_code == 404

@@ -31,9 +31,9 @@ from ..models import Application, Assessment, AssessmentStatus, CriterionScore
 from ..selectors import assessment as selectors
 from ..selectors.applications import application_answers
 from ..services import assessment as services
-from .assessment_forms import ConflictForm, ScoringForm
 from .common import ReadOnlyInline
 from .filters import AssessmentDueFilter, AssessorFilter
+from .forms.assessment import ConflictForm, ScoringForm
 from .roles import sees_all
 
 APPLICATION_CHANGE = "admin:funding_application_change"

@@ -9,12 +9,9 @@ cap, a rejection without feedback, a change after approval) is shown as a form e
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
-from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import (
@@ -29,7 +26,13 @@ from django.urls import URLPattern, path, reverse
 from django.views.decorators.http import require_safe
 
 from localdigital.accounts.requests import request_staff_user
-from localdigital.admin_actions import confirmed_data, run_each, service_error_show
+from localdigital.admin_actions import (
+    action_form_page,
+    confirmed_data,
+    object_action_url,
+    run_each,
+    service_error_show,
+)
 from localdigital.errors import DomainError
 from localdigital.http import require_safe_or_post
 from localdigital.open_data import csv_response
@@ -42,7 +45,6 @@ from ..models import (
     DecisionOutcome,
     Phase,
     PhaseCap,
-    Recommendation,
     Round,
 )
 from ..selectors import assessment as selectors
@@ -50,86 +52,10 @@ from ..selectors import awards as award_selectors
 from ..selectors.ranking import RANKING_COLUMNS, round_ranking_csv_rows
 from ..services import assessment as assessment_services
 from ..services import decisions as services
-from .common import action_form_page, return_response
+from .forms.decisions import ApproveForm, DecisionForm, RecommendForm
 
 APPLICATION_CHANGE = "admin:funding_application_change"
 ROUND_CHANGE = "admin:funding_round_change"
-
-
-def _textarea(rows: int = 4) -> forms.Textarea:
-    return forms.Textarea(attrs={"rows": rows, "cols": 60})
-
-
-def _amount(label: str, *, minimum: int) -> forms.DecimalField:
-    return forms.DecimalField(
-        label=label,
-        required=False,
-        min_value=Decimal(minimum),
-        max_digits=12,
-        decimal_places=2,
-        widget=forms.NumberInput(attrs={"min": minimum, "step": "0.01"}),
-        error_messages={
-            "invalid": "Enter the amount in pounds, such as 60000 or 60000.50.",
-            "min_value": f"Enter an amount of £{minimum} or more.",
-            "max_digits": "Enter an amount under £10,000,000,000.",
-            "max_decimal_places": "Enter the amount in pounds and pence, such as 60000.50.",
-        },
-    )
-
-
-class RecommendForm(forms.Form):
-    required_css_class = "required"
-
-    recommendation = forms.ChoiceField(
-        label="What do you recommend?",
-        choices=Recommendation.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose what you recommend."},
-    )
-    recommended_amount = _amount("Amount to recommend (£)", minimum=0)
-    note = forms.CharField(
-        label="Note",
-        required=False,
-        widget=_textarea(),
-        help_text="For the panel and the Minister: why, and any conditions to set.",
-    )
-
-
-class DecisionForm(forms.Form):
-    required_css_class = "required"
-
-    outcome = forms.ChoiceField(
-        label="Decision",
-        choices=DecisionOutcome.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose approved or rejected."},
-    )
-    award_amount = _amount("If approved, the amount awarded (£)", minimum=1)
-    conditions = forms.CharField(
-        label="If approved, any conditions of the grant",
-        required=False,
-        widget=_textarea(),
-    )
-    feedback = forms.CharField(
-        label="Feedback for the applicant",
-        required=False,
-        widget=_textarea(6),
-        help_text="Needed for a rejection: the applicant is told why. Sent when the round is "
-        "announced, never before.",
-    )
-
-
-class ApproveForm(forms.Form):
-    required_css_class = "required"
-
-    confirmed = forms.BooleanField(
-        label="The Minister has approved the decisions of this round",
-        help_text=(
-            "Once recorded, the decisions, the recommendations and the announcement time can "
-            "no longer change. Applicants are told at the announcement time."
-        ),
-        error_messages={"required": "Confirm that the Minister has approved the decisions."},
-    )
 
 
 def _application(application_id: int) -> Application:
@@ -471,7 +397,7 @@ class RoundDecisionsMixin(admin.ModelAdmin):
             ),
             refused="Not approved:",
         )
-        return return_response(request, rounds, detail_url_name=ROUND_CHANGE)
+        return None
 
     @staticmethod
     def _approval_described(round: Round) -> str:
@@ -505,6 +431,5 @@ class RoundDecisionsMixin(admin.ModelAdmin):
                 round.decisions_approved_at is None
                 and self.has_approve_decisions_permission(request)
             ),
-            "round_actions_url": reverse("admin:funding_round_changelist"),
-            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            "approve_url": object_action_url(round, "approve_decisions"),
         }

@@ -16,7 +16,7 @@ from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 
 from localdigital.accounts.requests import request_staff_user
-from localdigital.admin_actions import confirmed_data, count_of
+from localdigital.admin_actions import action_form_page, confirmed_data, count_of
 from localdigital.errors import DomainError
 from localdigital.http import require_safe_or_post
 
@@ -24,7 +24,7 @@ from .. import formats
 from ..models import TAKEN_STATUSES, Cohort, CohortSession, CohortStatus, Enrolment
 from ..selectors import cohort_register
 from ..services import attendance as attendance_services
-from .common import action_form_page, can_run_training, can_see_needs
+from .common import can_run_training, can_see_needs
 from .forms import ConfirmForm
 
 NOT_RECORDABLE = (CohortStatus.DRAFT, CohortStatus.CANCELLED)

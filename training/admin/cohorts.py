@@ -13,7 +13,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin, messages
-from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -22,7 +21,13 @@ from django.utils import timezone
 from django.utils.html import format_html_join
 
 from localdigital.accounts.requests import request_staff_user
-from localdigital.admin_actions import count_of, run_each, service_error_show
+from localdigital.admin_actions import (
+    ObjectActionsMixin,
+    count_of,
+    object_action_url,
+    run_each,
+    service_error_show,
+)
 from localdigital.errors import DomainError
 from localdigital.http import require_safe_or_post
 from localdigital.public_cache import PublicContentAdminMixin
@@ -163,6 +168,7 @@ class CourseFilter(admin.SimpleListFilter):
 
 @admin.register(Cohort)
 class CohortAdmin(
+    ObjectActionsMixin,
     PublicContentAdminMixin,
     CohortReportMixin,
     CohortAttendanceMixin,
@@ -314,11 +320,16 @@ class CohortAdmin(
                 if can_run and cohort.status not in FIXED_STATUSES
                 else ""
             ),
-            "can_publish": can_run and cohort.status == CohortStatus.DRAFT,
-            "can_mark_attended": can_run
-            and cohort.status not in (CohortStatus.DRAFT, CohortStatus.CANCELLED),
-            "actions_url": reverse("admin:training_cohort_changelist"),
-            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            "publish_url": (
+                object_action_url(cohort, "publish_selected")
+                if can_run and cohort.status == CohortStatus.DRAFT
+                else ""
+            ),
+            "mark_attended_url": (
+                object_action_url(cohort, "mark_everyone_attended")
+                if can_run and cohort.status not in (CohortStatus.DRAFT, CohortStatus.CANCELLED)
+                else ""
+            ),
         }
 
     # Pages of their own, each through a service

@@ -27,7 +27,15 @@ from django.utils.text import Truncator
 
 from declaration.models import Organisation
 from localdigital.accounts.requests import request_staff_user
-from localdigital.admin_actions import confirmed_data, count_of, run_each, service_error_show
+from localdigital.admin_actions import (
+    ObjectActionsMixin,
+    action_form_page,
+    confirmed_data,
+    count_of,
+    object_action_url,
+    run_each,
+    service_error_show,
+)
 from localdigital.errors import DomainError
 from localdigital.http import require_safe_or_post
 from localdigital.open_data import csv_response
@@ -42,7 +50,7 @@ from ..models import (
 )
 from ..selectors import cohort_places, cohorts_of_course_for_move, enrolments_for_admin
 from ..services import enrolments as enrolment_services
-from .common import action_form_page, can_run_training, can_see_needs
+from .common import can_run_training, can_see_needs
 from .filters import OfferExpiringFilter
 from .forms import ConfirmForm, MoveForm
 from .pages import form_page
@@ -141,7 +149,7 @@ class OfferInline(AttendanceInline):
 
 
 @admin.register(Enrolment)
-class EnrolmentAdmin(admin.ModelAdmin):
+class EnrolmentAdmin(ObjectActionsMixin, admin.ModelAdmin):
     """Enrolments, newest first. They are made by people enrolling and by training
     administrators from a cohort's page; changed only by the actions and pages here, each
     through a service."""
@@ -249,9 +257,7 @@ class EnrolmentAdmin(admin.ModelAdmin):
                 move_url=(
                     reverse("admin:training_enrolment_move", args=[enrolment.pk]) if movable else ""
                 ),
-                can_cancel=movable,
-                actions_url=reverse("admin:training_enrolment_changelist"),
-                action_checkbox_name=admin.helpers.ACTION_CHECKBOX_NAME,
+                cancel_url=object_action_url(enrolment, "cancel_selected") if movable else "",
             )
         return super().change_view(request, object_id, form_url, extra_context)
 
