@@ -1,15 +1,167 @@
-"""Errors the declaration app's services raise. Views turn them into GOV.UK error messages."""
+"""Errors the declaration app's services raise, every one of them here. Views turn them into
+GOV.UK error messages, and the admin into a message on the page."""
 
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from localdigital import errors as platform
 from localdigital.errors import DomainError
+
+if TYPE_CHECKING:
+    from .selectors.signing import MissingAnswer
 
 
 class DeclarationError(DomainError):
     """Something the rules of the Declaration do not allow; the message says what."""
 
 
-class TransitionNotAllowed(DeclarationError):
+class TransitionNotAllowed(DeclarationError, platform.TransitionNotAllowed):
     """The signing (or other record) is not in a state that allows this change."""
 
 
 class AlreadySigned(DeclarationError):
     """The organisation already has a pending or published signing."""
+
+
+# The newsletter
+
+
+class NewsletterLinkInvalid(DeclarationError):
+    """A confirmation or unsubscribe link is tampered with, too old, or no longer the latest."""
+
+
+class TestGroupGone(DeclarationError):
+    """The test group chosen has been deleted."""
+
+    __test__ = False  # not a test case, whatever pytest makes of the name
+
+
+class ScheduleInPast(DeclarationError):
+    """An issue can only be scheduled for a time to come."""
+
+
+class NotApproved(TransitionNotAllowed):
+    """An issue goes to subscribers, or is scheduled to, only once another member of staff
+    has approved exactly its subject and body."""
+
+
+class ReviewerNotAllowed(DeclarationError):
+    """Only another member of staff with the newsletter permission approves or returns an
+    issue: never whoever last changed it or asked for its approval."""
+
+
+class ReturnCommentMissing(DeclarationError):
+    """An issue is returned to its author with a comment saying what to change."""
+
+
+# Moderation by staff and organisation admins
+
+
+class ReasonRequired(DeclarationError):
+    """A reason must be given for this change, and none was."""
+
+
+class NotOrganisationAdmin(DeclarationError):
+    """Only an approved admin of the organisation may make this change."""
+
+
+class VersionSigned(TransitionNotAllowed):
+    """The version has been signed, so its text and date are fixed."""
+
+
+class PossibleDuplicateOrganisation(DeclarationError):
+    """The organisation a signer described as not in the register has a name like one that
+    is: staff must confirm that it is a different organisation before publishing."""
+
+
+# Signing
+
+
+class SigningIncomplete(DeclarationError):
+    """The draft cannot be submitted: some questions have no answer yet (``missing``)."""
+
+    def __init__(self, missing: list[MissingAnswer]) -> None:
+        self.missing = missing
+        super().__init__("; ".join(answer.message for answer in missing))
+
+
+class OrganisationClosed(DeclarationError):
+    """The organisation chosen has ended, so it cannot sign."""
+
+
+class NoDeclarationVersion(DeclarationError):
+    """No version of the Declaration is published yet, so there is nothing to sign."""
+
+
+# Importing signatories
+
+
+class SigningImportFileError(DeclarationError):
+    """The file cannot be read as an import of signatories; ``problems`` says why."""
+
+    def __init__(self, problems: Sequence[str]) -> None:
+        super().__init__(" ".join(problems))
+        self.problems = list(problems)
+
+
+class SigningImportConflict(DeclarationError):
+    """Someone else's signing was saved for one of the organisations while the import ran."""
+
+
+# Declaration project updates
+
+
+class UpdateNotAllowed(DeclarationError):
+    """The person may not post an update for this signing, or the signing takes none."""
+
+
+class UpdateAlreadyRemoved(DeclarationError):
+    """The update has been removed already."""
+
+
+# Memberships
+
+
+class MembershipError(DeclarationError):
+    """Raised when a change to a membership is not allowed."""
+
+
+class MembershipExistsError(MembershipError):
+    """Raised when adding someone to an organisation they already belong to."""
+
+
+class MembershipAlreadyApprovedError(MembershipError):
+    """Raised when approving a membership that is already approved."""
+
+
+class MembershipNotApprovedError(MembershipError):
+    """Raised when making a member who is still waiting for approval an organisation admin."""
+
+
+class MembershipLastAdminError(MembershipError):
+    """Raised when an organisation's only admin would leave it, or step down, with no admin."""
+
+
+class MembershipNotAdminError(MembershipError):
+    """Raised when someone who is not an approved admin of the organisation (nor staff)
+    tries to manage its members, or to hand over an admin role they do not hold."""
+
+
+class MembershipAlreadyAdminError(MembershipError):
+    """Raised when handing the admin role to someone who already has it."""
+
+
+class MembershipNotInOrganisationError(MembershipError):
+    """Raised when a membership named in a change is not, or no longer, in the organisation."""
+
+
+# Newsletter test groups
+
+
+class TestGroupInvalid(DeclarationError):
+    """A test group's name or addresses are not allowed; the message says why."""
+
+    # Not a test case, whatever pytest makes of the name.
+    __test__ = False

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from localdigital import errors as platform
 from localdigital.errors import DomainError
 
 
@@ -12,11 +13,11 @@ class FundingError(DomainError):
     """Something the rules of the Fund do not allow; the message says what."""
 
 
-class TransitionNotAllowed(FundingError):
+class TransitionNotAllowed(FundingError, platform.TransitionNotAllowed):
     """The bid is not in a state that allows this change."""
 
 
-class NotPermitted(FundingError):
+class NotPermitted(FundingError, platform.NotPermitted):
     """The person may not do this to this bid."""
 
 

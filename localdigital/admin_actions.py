@@ -1,28 +1,51 @@
-"""Admin actions that ask for input, then run a service on each object selected, and what
-the admin does with a service's refusal.
+"""Admin actions: the one way for staff to change something through a service from the
+admin, whether from the list or from a button on an object's page, and what the admin does
+with a service's refusal.
 
-Every domain's staff screens use these: the Fund's and Training's ``admin/common.py`` bind
-them to their own template. A refusal is any domain's ``DomainError``: an action tells staff
-of each (``run_each``), and the admin site turns one that no screen caught into a message on
-the page (``refusal_response``), never a server error. This module knows no domain.
+An action is a ``ModelAdmin`` action that calls a service for each object selected
+(``run_each``), telling staff what it did and what it refused. One that needs input first
+returns the one action page (``action_form_page``, ``admin/action_form.html``), which posts
+back with ``confirm`` (``confirmed_data``). A button on an object's change page runs one of
+the list's actions on that object alone, through ``ObjectActionsMixin``, and comes back to
+the page. A refusal is any domain's ``DomainError``: an action tells staff of each, a form
+shows it (``service_error_show``), and the admin site turns one that no screen caught into a
+message on the page (``refusal_response``), never a server error. This module knows no
+domain.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.admin.utils import quote, unquote
+from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.http import HttpRequest, HttpResponseRedirect
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponseNotAllowed,
+    HttpResponseRedirect,
+)
+from django.http.response import HttpResponseBase
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import URLPattern, path, reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 
-from localdigital.errors import DomainError
+from localdigital.errors import DomainError, NotPermitted, TransitionNotAllowed
 
 Obj = TypeVar("Obj", bound=models.Model)
+
+ACTION_FORM_TEMPLATE = "admin/action_form.html"
+# Where a button on an object's page posts: ``<object id>/actions/<action name>/``, named
+# ``admin:<app>_<model>_object_action``.
+OBJECT_ACTION_URL_NAME = "{app_label}_{model_name}_object_action"
+# The field a button may send to come back to a page other than the object's own (a
+# cluster's page, for a button that acts on one of its expressions of interest).
+NEXT_FIELD = "next"
 
 
 def count_of(count: int, singular: str, plural: str) -> str:
@@ -40,7 +63,6 @@ def action_form_page(
     modeladmin: admin.ModelAdmin,
     request: HttpRequest,
     *,
-    template: str,
     action: str,
     title: str,
     intro: str,
@@ -51,9 +73,10 @@ def action_form_page(
 ) -> TemplateResponse:
     """Return the page that asks for an action's input, for the objects selected.
 
-    It posts back to the same list (filters included), with the selection, the action and
-    ``confirm``, so that the action runs again with the form filled in; what staff typed is
-    kept when the form has errors.
+    It posts back to where it was asked from (the list, filters included, or an object's
+    action address) with the selection, the action and ``confirm``, so that the action runs
+    again with the form filled in; what staff typed is kept when the form has errors. Its
+    Cancel goes back there too.
     """
     context = {
         **modeladmin.admin_site.each_context(request),
@@ -65,9 +88,11 @@ def action_form_page(
         "objects": objects,
         "action": action,
         "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        "cancel_url": _back_url(modeladmin, request),
+        "next": _next_url(request),
         **(extra_context or {}),
     }
-    return TemplateResponse(request, template, context)
+    return TemplateResponse(request, ACTION_FORM_TEMPLATE, context)
 
 
 def run_each(
@@ -80,13 +105,14 @@ def run_each(
     done: str,
     refused: str,
     describe: Callable[[Obj, Any], str] | None = None,
+    counted: tuple[str, str] | None = None,
     refusals: tuple[type[Exception], ...] = (DomainError,),
 ) -> list[Obj]:
     """Run the service on each object; tell staff what it did (``done``, formatted with a
-    description of each object changed: its label, or ``describe(object, result)``) and
-    what it refused (``refused``, then each label and the service's reason, for each of
-    the ``refusals`` it raised: any domain's, unless told otherwise). Return the objects
-    changed."""
+    description of each object changed: its label, or ``describe(object, result)``, or
+    with ``counted`` (singular, plural) how many, such as "3 signings") and what it refused
+    (``refused``, then each label and the service's reason, for each of the ``refusals`` it
+    raised: any domain's, unless told otherwise). Return the objects changed."""
     changed: list[Obj] = []
     described: list[str] = []
     problems: list[str] = []
@@ -99,10 +125,21 @@ def run_each(
             changed.append(obj)
             described.append(describe(obj, result) if describe else label(obj))
     if changed:
-        modeladmin.message_user(request, done.format(", ".join(described)), messages.SUCCESS)
+        summary = count_of(len(changed), *counted) if counted else ", ".join(described)
+        modeladmin.message_user(request, done.format(summary), messages.SUCCESS)
     if problems:
         modeladmin.message_user(request, f"{refused} " + "; ".join(problems), messages.ERROR)
     return changed
+
+
+def service_error_show(form: forms.Form, error: DomainError, field: str | None) -> None:
+    """Show a service's refusal on the form that asked for it: one about the state of things
+    (``TransitionNotAllowed``) or about who may act (``NotPermitted``) above the form, and one
+    about what was typed beside ``field`` (above the form too when there is no field)."""
+    if field is None or isinstance(error, TransitionNotAllowed | NotPermitted):
+        form.add_error(None, str(error))
+    else:
+        form.add_error(field, str(error))
 
 
 def refusal_response(request: HttpRequest, error: DomainError) -> HttpResponseRedirect:
@@ -118,3 +155,135 @@ def refusal_response(request: HttpRequest, error: DomainError) -> HttpResponseRe
     if request.method == "POST":
         return HttpResponseRedirect(request.get_full_path())
     return HttpResponseRedirect(reverse("admin:index"))
+
+
+def _next_url(request: HttpRequest) -> str:
+    """Return the page on this site that a button asked to come back to, or ""."""
+    url = request.POST.get(NEXT_FIELD, "") if request.method == "POST" else ""
+    is_safe = url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return url if url and is_safe else ""
+
+
+def _object_action_name(opts: Any) -> str:
+    return OBJECT_ACTION_URL_NAME.format(app_label=opts.app_label, model_name=opts.model_name)
+
+
+def _back_url(modeladmin: admin.ModelAdmin, request: HttpRequest) -> str:
+    """Return where an action started: the object's page (or the page its button named) for
+    a button on it, else the list."""
+    opts = modeladmin.opts
+    match = request.resolver_match
+    if match is not None and match.url_name == _object_action_name(opts):
+        return _next_url(request) or reverse(
+            f"admin:{opts.app_label}_{opts.model_name}_change", args=[match.kwargs["object_id"]]
+        )
+    return reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+
+
+def object_action_url(obj: models.Model, action: str) -> str:
+    """Return where a button on ``obj``'s page posts to run the admin action ``action`` on
+    ``obj`` alone (``ObjectActionsMixin``)."""
+    return reverse(f"admin:{_object_action_name(obj._meta)}", args=[quote(obj.pk), action])
+
+
+class ObjectAction(NamedTuple):
+    """A button on an object's change page: the admin action it runs, its words, where it
+    posts."""
+
+    name: str
+    label: str
+    url: str
+
+
+class ObjectActionsMixin(admin.ModelAdmin):
+    """Buttons on an object's change page that run one of the list's actions on that object
+    alone, then come back to the page.
+
+    Each button posts to the object's action address (``object_action_url``), which runs the
+    ``ModelAdmin`` action of that name, with the same permissions as from the list, on a
+    queryset of the one object. An action that asks for input returns its page, which posts
+    back to the same address; once it is done, staff are back on the object's page (or the
+    page on this site that the button named in ``next``). So an action is written once, for
+    the list, and a button costs one line: ``object_actions(request, obj, choices)`` returns
+    the buttons that the person may use, for ``admin/includes/object_actions.html``.
+    """
+
+    def get_urls(self) -> list[URLPattern]:
+        return [
+            path(
+                "<path:object_id>/actions/<str:action>/",
+                self.admin_site.admin_view(self.object_action_view),
+                name=_object_action_name(self.opts),
+            ),
+            *super().get_urls(),
+        ]
+
+    def object_actions(
+        self, request: HttpRequest, obj: models.Model, choices: Iterable[tuple[str, str]]
+    ) -> list[ObjectAction]:
+        """Return the buttons for ``choices`` (action name, words) that the person may use
+        on ``obj``'s page."""
+        allowed = self.get_actions(request)
+        return [
+            ObjectAction(name, label, object_action_url(obj, name))
+            for name, label in choices
+            if name in allowed
+        ]
+
+    def object_action_view(
+        self, request: HttpRequest, object_id: str, action: str
+    ) -> HttpResponseBase:
+        """Run the action ``action`` on the one object, as the list would, and go back."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        chosen = self.get_actions(request).get(action)
+        if chosen is None:
+            raise PermissionDenied
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            raise Http404
+        run = chosen[0]
+        response = run(self, request, self.get_queryset(request).filter(pk=obj.pk))
+        if isinstance(response, HttpResponseBase):
+            return response
+        return HttpResponseRedirect(
+            _next_url(request)
+            or reverse(
+                f"admin:{self.opts.app_label}_{self.opts.model_name}_change",
+                args=[quote(obj.pk)],
+            )
+        )
+
+
+def saved_as(obj: models.Model, saved: models.Model) -> None:
+    """Make the admin's ``obj`` the row that a service saved, field by field, with no query.
+
+    The admin goes on with ``obj`` after ``save_model`` (it saves the inlines against it,
+    logs it, names it in its message and redirects to it), so ``obj`` must be what the
+    service wrote: its key on an add, and whatever the service set (times, who did it)."""
+    for field in saved._meta.concrete_fields:
+        setattr(obj, field.attname, getattr(saved, field.attname))
+    obj._state.adding = False
+    obj._state.db = saved._state.db
+
+
+class ServiceSaveMixin(admin.ModelAdmin):
+    """An admin whose add and change pages save through the domain's services, so that the
+    write is checked, audited and followed up like any other.
+
+    A subclass says how in ``save_through_service``, which returns the row saved; the form
+    has validated what was typed, and the service's refusal (a ``DomainError``) becomes a
+    message on the page (``refusal_response``). ``save_model`` then makes the admin's object
+    that row (``saved_as``).
+    """
+
+    def save_through_service(
+        self, request: HttpRequest, obj: Any, form: Any, change: bool
+    ) -> models.Model:
+        """Save the form's object through a service, and return the row saved."""
+        raise NotImplementedError(f"{type(self).__name__} must say how it saves.")
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        saved_as(obj, self.save_through_service(request, obj, form, change))

@@ -1,5 +1,6 @@
 """What every file the service publishes or exports shares: spreadsheet-safe CSV cells, CSV
-sent in pieces, the column documentation, and the headers of open data.
+sent in pieces, the one CSV download response, the column documentation, and the headers of
+open data.
 
 Each domain keeps its own columns and how its values become cells; this module knows no
 domain.
@@ -16,6 +17,7 @@ from datetime import datetime
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.utils import timezone
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date, quote_etag
 
@@ -62,6 +64,24 @@ def csv_chunks(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> Iterator
             buffer.seek(0)
             buffer.truncate()
     yield buffer.getvalue()
+
+
+def csv_response(
+    header: Sequence[str], rows: Iterable[Sequence[Any]], *, name: str, dated: bool = False
+) -> StreamingHttpResponse:
+    """Return a CSV download of ``header`` then ``rows``, every text cell made safe, streamed
+    in pieces (``csv_chunks``) so that a long file is never held whole.
+
+    The file is called ``<name>.csv``, or ``<name>-<today>.csv`` when ``dated`` (an export
+    that staff keep copies of). Open data adds its own headers (``open_data_headers``).
+    """
+    safe_rows = ([csv_cell_safe(cell) for cell in row] for row in rows)
+    response = StreamingHttpResponse(
+        csv_chunks(header, safe_rows), content_type="text/csv; charset=utf-8"
+    )
+    filename = f"{name}-{timezone.localdate().isoformat()}" if dated else name
+    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+    return response
 
 
 def open_data_headers(

@@ -6,18 +6,23 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django import forms
 from django.contrib import messages
 from django.test import RequestFactory
 from django.urls import reverse
 
-from declaration.errors import DeclarationError
-from declaration.services.memberships import MembershipLastAdminError
-from funding.admin import common as funding_admin
+from declaration import errors as declaration_errors
+from declaration.errors import DeclarationError, MembershipLastAdminError
+from funding import errors as funding_errors
 from funding.errors import FundingError, WindowNotOpen
-from funding.models import Fund
+from funding.models import AwardStatus, Fund
 from localdigital import admin_actions
+from localdigital import errors as platform_errors
 from localdigital.errors import DomainError
-from training.admin import common as training_admin
+from localdigital.mail import services as mail_services
+from tests.accounts.factories import UserFactory
+from tests.funding.factories import AwardFactory
+from training import errors as training_errors
 from training.errors import NoPlaceFree, TrainingError
 
 DOMAIN_ERRORS = [
@@ -45,6 +50,55 @@ class StaffScreen:
 def test_every_domain_error_is_a_domain_error(error):
     """The platform catches one class, whatever the domain, membership errors included."""
     assert isinstance(error, DomainError)
+
+
+@pytest.mark.parametrize(
+    ("domain_error", "platform_error"),
+    [
+        (declaration_errors.TransitionNotAllowed, platform_errors.TransitionNotAllowed),
+        (funding_errors.TransitionNotAllowed, platform_errors.TransitionNotAllowed),
+        (training_errors.TransitionNotAllowed, platform_errors.TransitionNotAllowed),
+        (mail_services.TransitionNotAllowed, platform_errors.TransitionNotAllowed),
+        (funding_errors.NotPermitted, platform_errors.NotPermitted),
+        (training_errors.NotPermitted, platform_errors.NotPermitted),
+    ],
+)
+def test_every_domains_kinds_of_refusal_are_the_platforms(domain_error, platform_error):
+    """Shared code tells a refusal of a change of state, or of the person, from a wrong
+    answer by the platform's classes, whichever domain raised it."""
+    error = domain_error("No.")
+    assert isinstance(error, platform_error)
+    assert isinstance(error, DomainError)
+
+
+class CountyForm(forms.Form):
+    county = forms.CharField()
+
+
+class TestServiceErrorShow:
+    def test_shows_a_refusal_about_what_was_typed_beside_the_field(self):
+        form = CountyForm({"county": "Rutland"})
+        form.is_valid()
+
+        admin_actions.service_error_show(form, WindowNotOpen("Rutland is closed."), "county")
+
+        assert form.errors == {"county": ["Rutland is closed."]}
+
+    @pytest.mark.parametrize(
+        "error",
+        [
+            funding_errors.TransitionNotAllowed("The bid is withdrawn."),
+            training_errors.NotPermitted("Only training administrators may."),
+        ],
+    )
+    def test_shows_a_refusal_of_the_state_or_the_person_above_the_form(self, error):
+        form = CountyForm({"county": "Rutland"})
+        form.is_valid()
+
+        admin_actions.service_error_show(form, error, "county")
+
+        assert form.non_field_errors() == [str(error)]
+        assert "county" not in form.errors
 
 
 class TestRunEach:
@@ -92,29 +146,6 @@ class TestRunEach:
                 refused="Not done:",
             )
 
-    @pytest.mark.parametrize("bound", [funding_admin.run_each, training_admin.run_each])
-    @pytest.mark.parametrize("error", DOMAIN_ERRORS, ids=ERROR_IDS)
-    def test_the_funds_and_trainings_actions_tell_staff_when_any_domain_refuses(self, bound, error):
-        """A Fund's or Training's service may raise another domain's error (a membership's,
-        say): the action reports it like its own."""
-        screen = StaffScreen()
-
-        def run(name: str) -> None:
-            raise error
-
-        changed = bound(
-            screen,
-            RequestFactory().post("/"),
-            ["Hull"],
-            run,
-            label=str,
-            done="Done: {}.",
-            refused="Not done:",
-        )
-
-        assert changed == []
-        assert screen.told == [(f"Not done: Hull ({error})", messages.ERROR)]
-
 
 @pytest.mark.django_db
 class TestAdminSite:
@@ -158,3 +189,78 @@ class TestAdminSite:
 
         assert response.redirect_chain == [(reverse("admin:index"), 302)]
         assert "Nothing was changed. This fund cannot be shown." in response.text
+
+
+@pytest.mark.django_db
+class TestObjectActions:
+    """A button on an object's page runs the list's action on that object alone."""
+
+    @pytest.fixture
+    def award(self):
+        return AwardFactory(accepted=True)
+
+    def test_runs_the_action_on_the_one_object_and_returns_to_its_page(
+        self, otp_verified_superuser_client, award
+    ):
+        other = AwardFactory(accepted=True)
+
+        response = otp_verified_superuser_client.post(
+            admin_actions.object_action_url(award, "start_selected")
+        )
+
+        assert response.status_code == 302
+        assert response.url == reverse("admin:funding_award_change", args=[award.pk])
+        award.refresh_from_db()
+        other.refresh_from_db()
+        assert (award.status, other.status) == (AwardStatus.ACTIVE, AwardStatus.ACCEPTED)
+
+    def test_returns_to_the_page_on_this_site_that_the_button_named(
+        self, otp_verified_superuser_client, award
+    ):
+        awards = reverse("admin:funding_award_changelist")
+
+        response = otp_verified_superuser_client.post(
+            admin_actions.object_action_url(award, "start_selected"), {"next": awards}
+        )
+
+        assert response.url == awards
+
+    def test_returns_to_the_objects_page_when_the_button_names_another_site(
+        self, otp_verified_superuser_client, award
+    ):
+        response = otp_verified_superuser_client.post(
+            admin_actions.object_action_url(award, "start_selected"),
+            {"next": "https://example.com/admin/"},
+        )
+
+        assert response.url == reverse("admin:funding_award_change", args=[award.pk])
+
+    def test_refuses_a_get_which_changes_nothing(self, otp_verified_superuser_client, award):
+        response = otp_verified_superuser_client.get(
+            admin_actions.object_action_url(award, "start_selected")
+        )
+
+        assert response.status_code == 405
+        award.refresh_from_db()
+        assert award.status == AwardStatus.ACCEPTED
+
+    @pytest.mark.parametrize("action", ["start_selected", "no_such_action"])
+    def test_refuses_an_action_the_person_may_not_run(self, otp_verified_client_for, award, action):
+        """Staff who may not change awards have no such action, from the list or a button."""
+        trainer = otp_verified_client_for(
+            UserFactory(staff=True, groups=["Training administrator"])
+        )
+
+        response = trainer.post(admin_actions.object_action_url(award, action))
+
+        assert response.status_code == 403
+        award.refresh_from_db()
+        assert award.status == AwardStatus.ACCEPTED
+
+    def test_answers_not_found_for_an_object_that_is_not_there(
+        self, otp_verified_superuser_client, award
+    ):
+        url = admin_actions.object_action_url(award, "start_selected")
+        award.delete()
+
+        assert otp_verified_superuser_client.post(url).status_code == 404

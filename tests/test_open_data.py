@@ -8,11 +8,13 @@ from datetime import UTC, date, datetime
 
 from django.http import HttpResponse
 from django.test import RequestFactory
+from django.utils import timezone
 
 from localdigital.open_data import (
     CSV_CHUNK_CHARACTERS,
     csv_cell_safe,
     csv_chunks,
+    csv_response,
     csv_safe,
     open_data_headers,
     open_data_not_modified,
@@ -45,6 +47,23 @@ def test_csv_chunks_sends_the_whole_file_in_pieces_of_about_the_chunk_size():
     read = list(csv.reader(io.StringIO("".join(pieces))))
     assert read[0] == ["name", "notes"]
     assert [tuple(row) for row in read[1:]] == rows
+
+
+def test_csv_response_streams_a_download_with_every_text_cell_made_safe():
+    response = csv_response(("name", "amount"), [("=cmd()", 5), ("Hull", None)], name="bids")
+
+    assert response.streaming
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"] == 'attachment; filename="bids.csv"'
+    read = list(csv.reader(io.StringIO(response.getvalue().decode())))
+    assert read == [["name", "amount"], ["'=cmd()", "5"], ["Hull", ""]]
+
+
+def test_csv_response_names_a_dated_export_after_today_in_the_uk():
+    response = csv_response(("name",), [], name="training-cohorts", dated=True)
+
+    today = timezone.localdate().isoformat()
+    assert response["Content-Disposition"] == f'attachment; filename="training-cohorts-{today}.csv"'
 
 
 def test_open_data_headers_allow_any_site_cache_five_minutes_and_validate():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from localdigital import errors as platform
 from localdigital.errors import DomainError
 
 
@@ -9,11 +10,11 @@ class TrainingError(DomainError):
     """Something the rules of the training programme do not allow; the message says what."""
 
 
-class TransitionNotAllowed(TrainingError):
+class TransitionNotAllowed(TrainingError, platform.TransitionNotAllowed):
     """The cohort, enrolment or offer is not in a state that allows this change."""
 
 
-class NotPermitted(TrainingError):
+class NotPermitted(TrainingError, platform.NotPermitted):
     """The person may not do this."""
 
 

@@ -4,10 +4,8 @@ keep the test groups; see who subscribes."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
-from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
@@ -17,101 +15,24 @@ from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
-from declaration.errors import DeclarationError
 from declaration.models import IssueStatus, NewsletterIssue, NewsletterTestGroup, Subscriber
 from declaration.selectors import newsletter as selectors
 from declaration.services import newsletter as services
 from declaration.services import newsletter_test_groups as test_group_services
 from localdigital.accounts.models import User
 from localdigital.accounts.requests import request_staff_user
+from localdigital.admin_actions import ServiceSaveMixin
+from localdigital.errors import DomainError
 from localdigital.formats import time_on_day
 from localdigital.http import require_safe_or_post
 
-DATETIME_LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
-
-
-class NewsletterIssueForm(forms.ModelForm):
-    """An issue's subject and Markdown body."""
-
-    class Meta:
-        model = NewsletterIssue
-        fields = ["subject", "body"]
-        help_texts = {
-            "subject": "The email's subject line.",
-            "body": (
-                "Markdown: ## for a heading, - for a list item, [words](https://…) for a link. "
-                "Save, then preview it as subscribers will see it."
-            ),
-        }
-
-
-class NewsletterScheduleForm(forms.Form):
-    """When to send an issue, in UK time."""
-
-    send_at = forms.DateTimeField(
-        label="Send at (UK time)",
-        input_formats=[DATETIME_LOCAL_FORMAT, "%Y-%m-%d %H:%M"],
-        error_messages={
-            "required": "Enter the date and time to send the issue",
-            "invalid": "Enter the date and time to send the issue, like 2026-12-01 09:30",
-        },
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_LOCAL_FORMAT),
-    )
-
-    def clean_send_at(self) -> datetime:
-        send_at: datetime = self.cleaned_data["send_at"]
-        if send_at <= timezone.now():
-            raise forms.ValidationError("Enter a time in the future")
-        return send_at
-
-
-def _people(count: int) -> str:
-    return f"{count} {'person' if count == 1 else 'people'}"
-
-
-# The choice of "Send a test to" that sends it to the member of staff alone.
-TEST_TO_ME = "me"
-
-
-class NewsletterTestForm(forms.Form):
-    """Whom to send a test of an issue to: a test group, or the member of staff alone."""
-
-    to = forms.ChoiceField(
-        label="Send a test to",
-        error_messages={
-            "required": "Choose who to send the test to",
-            "invalid_choice": "Choose who to send the test to",
-        },
-    )
-
-    def __init__(self, *args: Any, staff: User, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        to = self.fields["to"]
-        assert isinstance(to, forms.ChoiceField)
-        to.choices = [
-            *(
-                (str(group.pk), f"{group.name} ({_people(len(group.recipients))})")
-                for group in selectors.newsletter_test_group_choices()
-            ),
-            (TEST_TO_ME, f"Only me ({staff.email})"),
-        ]
-
-    def group_id(self) -> int | None:
-        """Return the chosen test group's id, or None for the member of staff alone."""
-        to = self.cleaned_data["to"]
-        return None if to == TEST_TO_ME else int(to)
-
-
-class NewsletterReturnForm(forms.Form):
-    """What the member of staff returning an issue asks its author to change. The service
-    says when it is missing."""
-
-    comment = forms.CharField(
-        label="What needs to change",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
-    )
-
+from .forms import (
+    NewsletterIssueForm,
+    NewsletterReturnForm,
+    NewsletterScheduleForm,
+    NewsletterTestForm,
+    NewsletterTestGroupForm,
+)
 
 ISSUE_DETAIL_FIELDS = [
     "status",
@@ -134,7 +55,7 @@ ISSUE_DETAIL_FIELDS = [
 
 
 @admin.register(NewsletterIssue)
-class NewsletterIssueAdmin(admin.ModelAdmin):
+class NewsletterIssueAdmin(ServiceSaveMixin, admin.ModelAdmin):
     """Newsletter issues. Every change goes through an audited service.
 
     An issue can be edited until it is scheduled; a change to one waiting for approval or
@@ -192,26 +113,22 @@ class NewsletterIssueAdmin(admin.ModelAdmin):
         # The services refuse a change to an issue that started sending since the page opened.
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
-        except DeclarationError as error:
+        except DomainError as error:
             self.message_user(request, f"Nothing was saved. {error}", messages.ERROR)
             return HttpResponseRedirect(request.get_full_path())
 
-    def save_model(
+    def save_through_service(
         self, request: HttpRequest, obj: NewsletterIssue, form: Any, change: bool
-    ) -> None:
+    ) -> NewsletterIssue:
         staff = request_staff_user(request)
         # Read-only once the issue has started: then the service refuses the change.
         subject = form.cleaned_data.get("subject", obj.subject)
         body = form.cleaned_data.get("body", obj.body)
         if change:
-            saved = services.newsletter_issue_update(
+            return services.newsletter_issue_update(
                 issue_id=obj.pk, subject=subject, body=body, changed_by=staff
             )
-        else:
-            saved = services.newsletter_issue_create(subject=subject, body=body, created_by=staff)
-        # The admin goes on to log, message and redirect with ``obj``: give it what was saved.
-        obj.pk = saved.pk
-        obj.refresh_from_db()
+        return services.newsletter_issue_create(subject=subject, body=body, created_by=staff)
 
     def delete_view(
         self, request: HttpRequest, object_id: str, extra_context: dict[str, Any] | None = None
@@ -219,7 +136,7 @@ class NewsletterIssueAdmin(admin.ModelAdmin):
         # The service refuses to delete an issue that left the drafts since the page opened.
         try:
             return super().delete_view(request, object_id, extra_context)
-        except DeclarationError as error:
+        except DomainError as error:
             self.message_user(request, f"Nothing was deleted. {error}", messages.ERROR)
             return HttpResponseRedirect(
                 reverse("admin:declaration_newsletterissue_change", args=[object_id])
@@ -385,7 +302,7 @@ class NewsletterIssueAdmin(admin.ModelAdmin):
         issue = self._issue_for(request, issue_id, to_change=True)
         try:
             action(issue_id=issue.pk, staff=request_staff_user(request))
-        except DeclarationError as error:
+        except DomainError as error:
             self.message_user(request, str(error), messages.ERROR)
         else:
             self.message_user(request, done, messages.SUCCESS)
@@ -405,7 +322,7 @@ class NewsletterIssueAdmin(admin.ModelAdmin):
             sent = services.newsletter_issue_test_send(
                 issue_id=issue.pk, sent_by=staff, group_id=form.group_id()
             )
-        except DeclarationError as error:
+        except DomainError as error:
             self.message_user(request, f"No test was sent. {error}", messages.ERROR)
         else:
             to = (
@@ -606,52 +523,8 @@ def _returned_text(issue: NewsletterIssue) -> str:
     return f"Returned{_by(issue.returned_by)} at {time_on_day(issue.returned_at)}:"
 
 
-class RecipientsField(forms.CharField):
-    """Email addresses, one a line, kept as a list; the service checks each."""
-
-    widget = forms.Textarea(attrs={"rows": 8, "spellcheck": "false", "autocomplete": "off"})
-
-    def prepare_value(self, value: Any) -> Any:
-        if isinstance(value, list | tuple):
-            return "\n".join(value)
-        return value
-
-    def to_python(self, value: Any) -> list[str]:  # type: ignore[override]
-        if isinstance(value, list | tuple):
-            return [str(address) for address in value]
-        text = super().to_python(value) or ""
-        return [line.strip() for line in text.replace(",", "\n").splitlines() if line.strip()]
-
-
-class NewsletterTestGroupForm(forms.ModelForm):
-    """A test group's name and addresses."""
-
-    recipients = RecipientsField(
-        label="Email addresses",
-        help_text="One a line. Each person gets the test as a subscriber would get the issue.",
-        error_messages={"required": "Enter at least one email address"},
-    )
-
-    class Meta:
-        model = NewsletterTestGroup
-        fields = ["name", "recipients"]
-        error_messages = {"name": {"required": "Enter a name for the test group"}}
-
-    def clean_name(self) -> str:
-        try:
-            return test_group_services.test_group_name_clean(self.cleaned_data["name"])
-        except test_group_services.TestGroupInvalid as error:
-            raise forms.ValidationError(str(error)) from error
-
-    def clean_recipients(self) -> list[str]:
-        try:
-            return test_group_services.test_group_recipients_clean(self.cleaned_data["recipients"])
-        except test_group_services.TestGroupInvalid as error:
-            raise forms.ValidationError(str(error)) from error
-
-
 @admin.register(NewsletterTestGroup)
-class NewsletterTestGroupAdmin(admin.ModelAdmin):
+class NewsletterTestGroupAdmin(ServiceSaveMixin, admin.ModelAdmin):
     """Test groups: the people, such as the comms team, whom an issue is sent to as a test
     before it goes to every subscriber. Every change goes through an audited service;
     there are no bulk actions, whose delete would bypass it."""
@@ -675,26 +548,22 @@ class NewsletterTestGroupAdmin(admin.ModelAdmin):
         # The service refuses a name another member of staff took since the page opened.
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
-        except DeclarationError as error:
+        except DomainError as error:
             self.message_user(request, f"Nothing was saved. {error}.", messages.ERROR)
             return HttpResponseRedirect(request.get_full_path())
 
-    def save_model(
+    def save_through_service(
         self, request: HttpRequest, obj: NewsletterTestGroup, form: Any, change: bool
-    ) -> None:
+    ) -> NewsletterTestGroup:
         staff = request_staff_user(request)
         name, recipients = form.cleaned_data["name"], form.cleaned_data["recipients"]
         if change:
-            saved = test_group_services.newsletter_test_group_update(
+            return test_group_services.newsletter_test_group_update(
                 group_id=obj.pk, name=name, recipients=recipients, changed_by=staff
             )
-        else:
-            saved = test_group_services.newsletter_test_group_create(
-                name=name, recipients=recipients, created_by=staff
-            )
-        # The admin goes on to log, message and redirect with ``obj``: give it what was saved.
-        obj.pk = saved.pk
-        obj.refresh_from_db()
+        return test_group_services.newsletter_test_group_create(
+            name=name, recipients=recipients, created_by=staff
+        )
 
     def delete_model(self, request: HttpRequest, obj: NewsletterTestGroup) -> None:
         test_group_services.newsletter_test_group_delete(

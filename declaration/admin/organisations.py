@@ -4,18 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.contrib import admin, messages
 from django.db import models, transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 
-from declaration import selectors, services
-from declaration.errors import DeclarationError
+from declaration import services
 from declaration.models import Membership, MembershipRole, Organisation
 from declaration.selectors import work_queue
-from localdigital.accounts import selectors as account_selectors
 from localdigital.accounts.requests import request_staff_user
+from localdigital.admin_actions import ServiceSaveMixin
+from localdigital.errors import DomainError
+
+from ..errors import MembershipAlreadyApprovedError, MembershipNotApprovedError
+from .forms import MembershipAddForm
 
 # The fields the register of local authorities sets. On an organisation from the register
 # they are read-only here, because the next import would overwrite any change.
@@ -91,7 +93,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(ServiceSaveMixin, admin.ModelAdmin):
     """Organisations. Adding and changing go through services and are audited.
 
     Staff add only organisations outside the register of local authorities, so the add form
@@ -151,27 +153,25 @@ class OrganisationAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: Organisation | None = None) -> bool:
         return False
 
-    def save_model(self, request: HttpRequest, obj: Organisation, form: Any, change: bool) -> None:
+    def save_through_service(
+        self, request: HttpRequest, obj: Organisation, form: Any, change: bool
+    ) -> Organisation:
         data = form.cleaned_data
         if change:
-            saved = services.organisation_update(
+            return services.organisation_update(
                 organisation=obj,
                 changes={name: data[name] for name in form.fields if name in data},
                 updated_by=request_staff_user(request),
             )
-        else:
-            saved = services.organisation_create(
-                name=data["name"],
-                slug=data["slug"],
-                organisation_type=data["organisation_type"],
-                website=data.get("website", ""),
-                email_domains=data.get("email_domains") or [],
-                alternative_names=data.get("alternative_names") or [],
-                created_by=request_staff_user(request),
-            )
-            obj.pk = saved.pk
-        # The admin goes on to log, message and redirect with ``obj``: give it what was saved.
-        obj.refresh_from_db()
+        return services.organisation_create(
+            name=data["name"],
+            slug=data["slug"],
+            organisation_type=data["organisation_type"],
+            website=data.get("website", ""),
+            email_domains=data.get("email_domains") or [],
+            alternative_names=data.get("alternative_names") or [],
+            created_by=request_staff_user(request),
+        )
 
     def get_readonly_fields(self, request: HttpRequest, obj: Organisation | None = None) -> Any:
         if obj is not None and obj.register_code:
@@ -185,34 +185,6 @@ class OrganisationAdmin(admin.ModelAdmin):
         return self.prepopulated_fields if obj is None else {}
 
 
-class MembershipAddForm(forms.ModelForm):
-    """Add someone to an organisation by the email address of their account."""
-
-    email = forms.EmailField(
-        label="Email address",
-        help_text="They need an account: ask them to sign in once at /account/sign-in/ first.",
-    )
-
-    class Meta:
-        model = Membership
-        fields = ["organisation", "role"]
-
-    def clean(self) -> dict[str, Any]:
-        super().clean()
-        cleaned_data = self.cleaned_data
-        email = cleaned_data.get("email")
-        organisation = cleaned_data.get("organisation")
-        if not email:
-            return cleaned_data
-        user = account_selectors.user_get_by_email(email=email)
-        if user is None:
-            self.add_error("email", "There is no account with this email address.")
-        elif organisation and selectors.membership_get(user=user, organisation=organisation):
-            self.add_error("email", "This person already belongs to this organisation.")
-        cleaned_data["user"] = user
-        return cleaned_data
-
-
 MEMBERSHIP_DETAIL_FIELDS = [
     "user",
     "organisation",
@@ -224,7 +196,7 @@ MEMBERSHIP_DETAIL_FIELDS = [
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(ServiceSaveMixin, admin.ModelAdmin):
     """Members of organisations. Every change goes through a service and is audited."""
 
     list_display = ["user", "organisation", "role", "is_approved", "created_at", "approved_at"]
@@ -276,20 +248,18 @@ class MembershipAdmin(admin.ModelAdmin):
         }
         return super().change_view(request, object_id, form_url, extra_context)
 
-    def save_model(self, request: HttpRequest, obj: Membership, form: Any, change: bool) -> None:
+    def save_through_service(
+        self, request: HttpRequest, obj: Membership, form: Any, change: bool
+    ) -> Membership:
         if change:
-            return
-        membership = services.membership_add(
+            # Memberships change only through the actions; the change page saves nothing.
+            return obj
+        return services.membership_add(
             organisation=form.cleaned_data["organisation"],
             user=form.cleaned_data["user"],
             role=form.cleaned_data["role"],
             added_by=request_staff_user(request),
         )
-        obj.pk = membership.pk
-        obj.user = membership.user
-        obj.created_at = membership.created_at
-        obj.approved_at = membership.approved_at
-        obj.approved_by = membership.approved_by
 
     def delete_model(self, request: HttpRequest, obj: Membership) -> None:
         services.membership_remove(membership=obj, removed_by=request_staff_user(request))
@@ -311,9 +281,9 @@ class MembershipAdmin(admin.ModelAdmin):
                 services.membership_approve(
                     membership=membership, approved_by=request_staff_user(request)
                 )
-            except services.MembershipAlreadyApprovedError:
+            except MembershipAlreadyApprovedError:
                 continue
-            except DeclarationError as error:
+            except DomainError as error:
                 refused.append(str(error))
                 continue
             approved += 1
@@ -337,10 +307,10 @@ class MembershipAdmin(admin.ModelAdmin):
                 updated = services.membership_role_set(
                     membership=membership, role=role, changed_by=request_staff_user(request)
                 )
-            except services.MembershipNotApprovedError:
+            except MembershipNotApprovedError:
                 not_approved.append(str(membership))
                 continue
-            except DeclarationError as error:
+            except DomainError as error:
                 refused.append(str(error))
                 continue
             changed += membership.role != updated.role

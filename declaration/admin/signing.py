@@ -9,9 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin import helpers
 from django.core import signing as django_signing
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
@@ -23,19 +21,24 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import ngettext
 
-from declaration.errors import DeclarationError
 from declaration.models import Principle, Signing, SigningStatus
 from declaration.selectors import moderation as selectors
 from declaration.services import moderation as services
 from declaration.services import signing_import
 from localdigital.accounts.models import User
 from localdigital.accounts.requests import request_staff_user
+from localdigital.admin_actions import (
+    ObjectActionsMixin,
+    action_form_page,
+    confirmed_data,
+    run_each,
+)
+
+from ..errors import SigningImportConflict
+from .forms import IMPORT_SALT, ReasonForm, SigningImportConfirmForm, SigningImportUploadForm
 
 PENDING = SigningStatus.SUBMITTED.value
 ALL = "all"
-IMPORT_MAX_BYTES = 1_000_000
-IMPORT_SALT = "declaration.admin.signing_import"
-IMPORT_PREVIEW_MAX_AGE = 60 * 60
 
 
 class SigningStatusFilter(admin.SimpleListFilter):
@@ -111,6 +114,13 @@ def _is_checked(signing: Signing) -> bool:
     return signing.submitted_at is not None and signing.signer_id is not None
 
 
+def _described(signing: Signing) -> str:
+    """Return the signing as an action's page lists it: reference, organisation, status."""
+    return (
+        f"{signing.reference}: {signing.organisation_name} ({signing.get_status_display().lower()})"
+    )
+
+
 def _check_failed(words: str) -> SafeString:
     """Return a check that failed as a warning icon, then what is wrong in words."""
     return format_html(
@@ -120,66 +130,8 @@ def _check_failed(words: str) -> SafeString:
     )
 
 
-class ReasonForm(forms.Form):
-    reason = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 5, "cols": 80}),
-        help_text="The people concerned are emailed this reason, so write it for them.",
-        error_messages={"required": "Give a reason: nothing changes without one."},
-    )
-
-
-class SigningImportUploadForm(forms.Form):
-    file = forms.FileField(
-        label="CSV file",
-        help_text=(
-            "Columns: “register code or name”, “date signed” (YYYY-MM-DD), “co-publisher” "
-            "(yes or no) and “declaration project title”. Nothing is saved until you have "
-            "checked the preview."
-        ),
-    )
-
-    def clean_file(self) -> list[signing_import.SigningImportRow]:
-        upload = self.cleaned_data["file"]
-        if upload.size > IMPORT_MAX_BYTES:
-            raise forms.ValidationError("The file is larger than 1 MB: split it into parts.")
-        try:
-            self.csv_text = upload.read().decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise forms.ValidationError(
-                "The file is not UTF-8 text. Save it as “CSV UTF-8” and upload it again."
-            ) from None
-        self.source = upload.name
-        return _rows_parse(self.csv_text)
-
-
-class SigningImportConfirmForm(forms.Form):
-    """Carries the checked file to the import, signed so that it comes back as it left."""
-
-    token = forms.CharField(widget=forms.HiddenInput)
-
-    def clean_token(self) -> str:
-        try:
-            data = django_signing.loads(
-                self.cleaned_data["token"], salt=IMPORT_SALT, max_age=IMPORT_PREVIEW_MAX_AGE
-            )
-        except django_signing.BadSignature:
-            raise forms.ValidationError(
-                "This preview has expired. Upload the file again to check it."
-            ) from None
-        self.csv_text, self.source = data["csv"], data["source"]
-        self.rows = _rows_parse(self.csv_text)
-        return str(self.cleaned_data["token"])
-
-
-def _rows_parse(csv_text: str) -> list[signing_import.SigningImportRow]:
-    try:
-        return signing_import.signing_import_rows_parse(content=csv_text)
-    except signing_import.SigningImportFileError as error:
-        raise forms.ValidationError(error.problems) from None
-
-
 @admin.register(Signing)
-class SigningAdmin(admin.ModelAdmin):
+class SigningAdmin(ObjectActionsMixin, admin.ModelAdmin):
     """Signings, pending first, with the flags that tell staff what to check.
 
     The detail page is read-only; publishing, rejecting, unpublishing and marking or
@@ -422,12 +374,10 @@ class SigningAdmin(admin.ModelAdmin):
         extra_context = {
             **(extra_context or {}),
             "moderation_actions": (
-                self._moderation_actions(signing)
-                if signing is not None and self.has_change_permission(request)
+                self.object_actions(request, signing, self._moderation_actions(signing))
+                if signing is not None
                 else []
             ),
-            "moderation_url": reverse("admin:declaration_signing_changelist") + f"?status={ALL}",
-            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
         }
         return super().change_view(request, object_id, form_url, extra_context)
 
@@ -543,6 +493,26 @@ class SigningAdmin(admin.ModelAdmin):
             done="Unmarked {} as co-publishers. Their date signed is unchanged.",
         )
 
+    def _each(
+        self,
+        request: HttpRequest,
+        queryset: QuerySet[Signing],
+        run: Callable[[Signing], Signing],
+        *,
+        done: str,
+    ) -> None:
+        """Run the service on each signing, and tell staff what it did and what it refused."""
+        run_each(
+            self,
+            request,
+            queryset.order_by("pk"),
+            run,
+            label=lambda signing: signing.reference,
+            done=done,
+            counted=("signing", "signings"),
+            refused="Not changed:",
+        )
+
     def _with_reason(
         self,
         request: HttpRequest,
@@ -554,60 +524,22 @@ class SigningAdmin(admin.ModelAdmin):
         submit: str,
         run: Callable[[Signing, str], Signing],
         done: str,
-    ) -> Any:
-        """Ask for the reason on a page of its own, then run the service on each signing."""
-        form = ReasonForm(request.POST if "confirm" in request.POST else None)
-        if form.is_valid():
-            reason = form.cleaned_data["reason"]
-            return self._each(request, queryset, lambda signing: run(signing, reason), done=done)
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.opts,
-            "title": title,
-            "intro": intro,
-            "submit": submit,
-            "form": form,
-            "objects": [
-                (
-                    signing.pk,
-                    f"{signing.reference}: {signing.organisation_name} "
-                    f"({signing.get_status_display().lower()})",
-                )
-                for signing in queryset.order_by("pk")
-            ],
-            "action": action,
-            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
-            "return_to": request.POST.get("_return", ""),
-        }
-        return TemplateResponse(request, "admin/declaration/signing/reason.html", context)
-
-    def _each(
-        self,
-        request: HttpRequest,
-        queryset: QuerySet[Signing],
-        run: Callable[[Signing], Signing],
-        *,
-        done: str,
     ) -> HttpResponse | None:
-        """Run the service on each signing, and report what it did and what it refused."""
-        signings = list(queryset.order_by("pk"))
-        changed, refused = [], []
-        for signing in signings:
-            try:
-                run(signing)
-            except DeclarationError as error:
-                refused.append(f"{signing.reference} ({error})")
-            else:
-                changed.append(signing)
-        if changed:
-            count = ngettext("%d signing", "%d signings", len(changed)) % len(changed)
-            self.message_user(request, done.format(count), messages.SUCCESS)
-        if refused:
-            self.message_user(request, "Not changed: " + "; ".join(refused), messages.WARNING)
-        if request.POST.get("_return") == "detail" and len(signings) == 1:
-            return HttpResponseRedirect(
-                reverse("admin:declaration_signing_change", args=[signings[0].pk])
+        """Ask for the reason on the action's page, then run the service on each signing."""
+        form = ReasonForm(confirmed_data(request))
+        if not form.is_valid():
+            return action_form_page(
+                self,
+                request,
+                action=action,
+                title=title,
+                intro=intro,
+                submit=submit,
+                form=form,
+                objects=[(signing.pk, _described(signing)) for signing in queryset.order_by("pk")],
             )
+        reason = form.cleaned_data["reason"]
+        self._each(request, queryset, lambda signing: run(signing, reason), done=done)
         return None
 
     # Import
@@ -680,7 +612,7 @@ class SigningAdmin(admin.ModelAdmin):
             result = signing_import.signings_import(
                 rows=rows, imported_by=staff, dry_run=dry_run, source=source
             )
-        except signing_import.SigningImportConflict as error:
+        except SigningImportConflict as error:
             self.message_user(request, str(error), messages.ERROR)
             return None, None
         if not result.is_valid:

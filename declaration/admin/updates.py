@@ -9,30 +9,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
-from django.contrib import admin, messages
-from django.contrib.admin import helpers
+from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from django.template.response import TemplateResponse
-from django.utils.translation import ngettext
 
-from declaration.errors import DeclarationError
 from declaration.models import ProjectUpdate
 from declaration.selectors import moderation as selectors
 from declaration.services.updates import project_update_remove
 from localdigital.accounts.requests import request_staff_user
+from localdigital.admin_actions import action_form_page, confirmed_data, run_each
 
-
-class RemovalReasonForm(forms.Form):
-    reason = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 5, "cols": 80}),
-        help_text=(
-            "Kept in the audit log with the update's title and text. Nobody is emailed: tell "
-            "the organisation yourself if it needs to know."
-        ),
-        error_messages={"required": "Give a reason: nothing is removed without one."},
-    )
+from .forms import RemovalReasonForm
 
 
 @admin.register(ProjectUpdate)
@@ -71,42 +58,33 @@ class ProjectUpdateAdmin(admin.ModelAdmin):
 
     @admin.action(description="Remove selected updates", permissions=["change"])
     def remove_selected(self, request: HttpRequest, queryset: QuerySet[ProjectUpdate]) -> Any:
-        """Ask for the reason on a page of its own, then remove each update."""
-        staff = request_staff_user(request)
-        form = RemovalReasonForm(request.POST if "confirm" in request.POST else None)
+        """Ask for the reason on the action's page, then remove each update."""
         updates = list(queryset.order_by("pk"))
-        if form.is_valid():
-            removed, refused = 0, []
-            for update in updates:
-                try:
-                    project_update_remove(
-                        update=update, removed_by=staff, reason=form.cleaned_data["reason"]
-                    )
-                except DeclarationError as error:
-                    refused.append(str(error))
-                else:
-                    removed += 1
-            if removed:
-                count = ngettext("%d update", "%d updates", removed) % removed
-                self.message_user(request, f"Removed {count}.", messages.SUCCESS)
-            if refused:
-                self.message_user(request, "Not removed: " + " ".join(refused), messages.WARNING)
-            return None
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.opts,
-            "title": "Remove updates",
-            "intro": (
-                "They are deleted from their signatory's public page. This cannot be undone."
-            ),
-            "submit": "Remove",
-            "form": form,
-            "objects": [
-                (update.pk, f"“{update.title}” on {update.signing.organisation_name}")
-                for update in updates
-            ],
-            "action": "remove_selected",
-            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
-            "return_to": "",
-        }
-        return TemplateResponse(request, "admin/declaration/signing/reason.html", context)
+        form = RemovalReasonForm(confirmed_data(request))
+        if not form.is_valid():
+            return action_form_page(
+                self,
+                request,
+                action="remove_selected",
+                title="Remove updates",
+                intro="They are deleted from their signatory's public page. This cannot be undone.",
+                submit="Remove",
+                form=form,
+                objects=[
+                    (update.pk, f"“{update.title}” on {update.signing.organisation_name}")
+                    for update in updates
+                ],
+            )
+        staff = request_staff_user(request)
+        reason = form.cleaned_data["reason"]
+        run_each(
+            self,
+            request,
+            updates,
+            lambda update: project_update_remove(update=update, removed_by=staff, reason=reason),
+            label=lambda update: f"“{update.title}”",
+            done="Removed {}.",
+            counted=("update", "updates"),
+            refused="Not removed:",
+        )
+        return None

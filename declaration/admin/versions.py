@@ -4,50 +4,27 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.contrib import admin, messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
-from declaration.errors import DeclarationError
 from declaration.models import DeclarationVersion
 from declaration.selectors import moderation as selectors
 from declaration.services import moderation as services
 from localdigital.accounts.requests import request_staff_user
+from localdigital.admin_actions import ServiceSaveMixin
+from localdigital.errors import DomainError
 from localdigital.markdown import markdown_to_html
+
+from .forms import DeclarationVersionForm
 
 VERSION_FIELDS = ["number", "text", "preview", "published_on", "created_at", "created_by"]
 
 
-class DeclarationVersionForm(forms.ModelForm):
-    """The text and the date a version is published from; the number is given on saving."""
-
-    class Meta:
-        model = DeclarationVersion
-        fields = ["text", "published_on"]
-        error_messages = {"text": {"required": "Enter the text of the Declaration."}}
-        help_texts = {
-            "text": "The Declaration in Markdown: ## for a heading, - for a list item.",
-            "published_on": (
-                "From this date the version is the one shown on /declaration/ and signed. "
-                "Leave it empty to keep a draft; a date to come schedules it."
-            ),
-        }
-
-    def clean_published_on(self) -> Any:
-        published_on = self.cleaned_data.get("published_on")
-        if published_on is None and self.instance.pk and self.instance.published_on is not None:
-            raise forms.ValidationError(
-                "A published version stays published. To change what people sign, write a "
-                "new version."
-            )
-        return published_on
-
-
 @admin.register(DeclarationVersion)
-class DeclarationVersionAdmin(admin.ModelAdmin):
+class DeclarationVersionAdmin(ServiceSaveMixin, admin.ModelAdmin):
     """Versions of the Declaration. Writing and publishing go through services, audited.
 
     Once anyone has signed a version, its page is read-only: signatories signed those words.
@@ -114,28 +91,23 @@ class DeclarationVersionAdmin(admin.ModelAdmin):
         # The services refuse a change to a version signed since the page was opened.
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
-        except DeclarationError as error:
+        except DomainError as error:
             self.message_user(request, f"Nothing was saved. {error}", messages.ERROR)
             return HttpResponseRedirect(request.get_full_path())
 
-    def save_model(
+    def save_through_service(
         self, request: HttpRequest, obj: DeclarationVersion, form: Any, change: bool
-    ) -> None:
+    ) -> DeclarationVersion:
         staff = request_staff_user(request)
         text = form.cleaned_data["text"]
         published_on = form.cleaned_data.get("published_on")
         if not change:
-            saved = services.declaration_version_create(
+            return services.declaration_version_create(
                 text=text, published_on=published_on, created_by=staff
             )
-        else:
-            saved = services.declaration_version_text_update(
-                version=obj, text=text, updated_by=staff
+        saved = services.declaration_version_text_update(version=obj, text=text, updated_by=staff)
+        if published_on is not None:
+            saved = services.declaration_version_publish(
+                version=saved, published_on=published_on, published_by=staff
             )
-            if published_on is not None:
-                saved = services.declaration_version_publish(
-                    version=saved, published_on=published_on, published_by=staff
-                )
-        # The admin goes on to log, message and redirect with ``obj``: give it what was saved.
-        obj.pk = saved.pk
-        obj.refresh_from_db()
+        return saved

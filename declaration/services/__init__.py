@@ -1,15 +1,6 @@
 """Every write to the declaration app, one module per area; all importable from here."""
 
-from .memberships import (
-    MembershipAlreadyApprovedError,
-    MembershipError,
-    MembershipExistsError,
-    MembershipNotApprovedError,
-    membership_add,
-    membership_approve,
-    membership_remove,
-    membership_role_set,
-)
+from .memberships import membership_add, membership_approve, membership_remove, membership_role_set
 from .organisations import (
     organisation_create,
     organisation_email_domain_add,
@@ -18,10 +9,6 @@ from .organisations import (
 from .register import RegisterImportResult, organisations_import_register
 
 __all__ = [
-    "MembershipAlreadyApprovedError",
-    "MembershipError",
-    "MembershipExistsError",
-    "MembershipNotApprovedError",
     "RegisterImportResult",
     "membership_add",
     "membership_approve",

@@ -14,10 +14,10 @@ from localdigital.audit.services import audit_record
 from localdigital.links import absolute_url
 from localdigital.mail.services import email_queue
 
+from ..errors import OrganisationClosed
 from ..models import Membership, MembershipRole, Organisation
 from ..selectors.organisation_admin import organisation_admins_active
 from .memberships import membership_add
-from .signing import OrganisationClosed
 
 
 class JoinOutcome(enum.StrEnum):

@@ -14,45 +14,20 @@ from localdigital.audit.services import audit_record
 from localdigital.links import absolute_url
 from localdigital.mail.services import email_queue
 
-from ..errors import DeclarationError
+from ..errors import (
+    MembershipAlreadyAdminError,
+    MembershipAlreadyApprovedError,
+    MembershipExistsError,
+    MembershipLastAdminError,
+    MembershipNotAdminError,
+    MembershipNotApprovedError,
+    MembershipNotInOrganisationError,
+)
 from ..models import Membership, MembershipRole, Organisation
 from ..selectors.organisation_admin import (
     organisation_member_is_admin,
     organisation_member_is_last_admin,
 )
-
-
-class MembershipError(DeclarationError):
-    """Raised when a change to a membership is not allowed."""
-
-
-class MembershipExistsError(MembershipError):
-    """Raised when adding someone to an organisation they already belong to."""
-
-
-class MembershipAlreadyApprovedError(MembershipError):
-    """Raised when approving a membership that is already approved."""
-
-
-class MembershipNotApprovedError(MembershipError):
-    """Raised when making a member who is still waiting for approval an organisation admin."""
-
-
-class MembershipLastAdminError(MembershipError):
-    """Raised when an organisation's only admin would leave it, or step down, with no admin."""
-
-
-class MembershipNotAdminError(MembershipError):
-    """Raised when someone who is not an approved admin of the organisation (nor staff)
-    tries to manage its members, or to hand over an admin role they do not hold."""
-
-
-class MembershipAlreadyAdminError(MembershipError):
-    """Raised when handing the admin role to someone who already has it."""
-
-
-class MembershipNotInOrganisationError(MembershipError):
-    """Raised when a membership named in a change is not, or no longer, in the organisation."""
 
 
 def membership_add(

@@ -27,7 +27,15 @@ from localdigital.locks import advisory_lock, advisory_lock_take, lock_register
 from localdigital.mail.services import email_queue
 from localdigital.public_cache import content_changed
 
-from ..errors import DeclarationError, TransitionNotAllowed
+from ..errors import (
+    MembershipAlreadyApprovedError,
+    NotOrganisationAdmin,
+    OrganisationClosed,
+    PossibleDuplicateOrganisation,
+    ReasonRequired,
+    TransitionNotAllowed,
+    VersionSigned,
+)
 from ..models import (
     DeclarationVersion,
     MembershipRole,
@@ -40,37 +48,15 @@ from ..selectors import membership_get
 from ..selectors import moderation as selectors
 from ..selectors.organisation_admin import organisation_admins_active
 from ..selectors.signing import organisations_similar_to
-from .memberships import (
-    MembershipAlreadyApprovedError,
-    membership_add,
-    membership_approve,
-    membership_role_set,
-)
+from .memberships import membership_add, membership_approve, membership_role_set
 from .organisations import organisation_create, organisation_update
-from .signing import UNLISTED_SUBMIT_LOCK, OrganisationClosed
+from .signing import UNLISTED_SUBMIT_LOCK
 
 # The 45 co-publishers launched the Declaration on this day.
 CO_PUBLISHED_ON = datetime.date(2018, 7, 4)
 # Two versions written at once would race for the next number; this lock serialises them.
 VERSION_NUMBER_LOCK = lock_register("declaration.version_number")
 SLUG_MAX_LENGTH = Organisation._meta.get_field("slug").max_length or 200
-
-
-class ReasonRequired(DeclarationError):
-    """A reason must be given for this change, and none was."""
-
-
-class NotOrganisationAdmin(DeclarationError):
-    """Only an approved admin of the organisation may make this change."""
-
-
-class VersionSigned(TransitionNotAllowed):
-    """The version has been signed, so its text and date are fixed."""
-
-
-class PossibleDuplicateOrganisation(DeclarationError):
-    """The organisation a signer described as not in the register has a name like one that
-    is: staff must confirm that it is a different organisation before publishing."""
 
 
 # The Declaration's versions

@@ -36,7 +36,15 @@ from localdigital.mail import services as mail_services
 from localdigital.mail.models import Stream
 from localdigital.queueing import enqueue
 
-from ..errors import DeclarationError, TransitionNotAllowed
+from ..errors import (
+    NewsletterLinkInvalid,
+    NotApproved,
+    ReturnCommentMissing,
+    ReviewerNotAllowed,
+    ScheduleInPast,
+    TestGroupGone,
+    TransitionNotAllowed,
+)
 from ..models import (
     IssueStatus,
     NewsletterDelivery,
@@ -60,35 +68,7 @@ SCHEDULE_WINDOW = timedelta(days=7)
 TICK_LOCK = lock_register("declaration.newsletter_tick")
 
 
-class NewsletterLinkInvalid(DeclarationError):
-    """A confirmation or unsubscribe link is tampered with, too old, or no longer the latest."""
-
-
 MANAGE_LINK_INVALID = "This link to manage a subscription is not valid, or has expired."
-
-
-class TestGroupGone(DeclarationError):
-    """The test group chosen has been deleted."""
-
-    __test__ = False  # not a test case, whatever pytest makes of the name
-
-
-class ScheduleInPast(DeclarationError):
-    """An issue can only be scheduled for a time to come."""
-
-
-class NotApproved(TransitionNotAllowed):
-    """An issue goes to subscribers, or is scheduled to, only once another member of staff
-    has approved exactly its subject and body."""
-
-
-class ReviewerNotAllowed(DeclarationError):
-    """Only another member of staff with the newsletter permission approves or returns an
-    issue: never whoever last changed it or asked for its approval."""
-
-
-class ReturnCommentMissing(DeclarationError):
-    """An issue is returned to its author with a comment saying what to change."""
 
 
 # The permission that lets staff write, approve and send issues.

@@ -15,16 +15,9 @@ from django.db import IntegrityError, transaction
 from localdigital.accounts.models import User
 from localdigital.audit.services import audit_record
 
-from ..errors import DeclarationError
+from ..errors import TestGroupInvalid
 from ..models import NewsletterTestGroup
 from ..models.newsletter import TEST_GROUP_MAX_RECIPIENTS
-
-
-class TestGroupInvalid(DeclarationError):
-    """A test group's name or addresses are not allowed; the message says why."""
-
-    # Not a test case, whatever pytest makes of the name.
-    __test__ = False
 
 
 def test_group_recipients_clean(recipients: Iterable[str]) -> list[str]:

@@ -23,10 +23,15 @@ from localdigital.links import absolute_url
 from localdigital.locks import advisory_lock_take, lock_register
 from localdigital.mail.services import email_queue
 
-from ..errors import AlreadySigned, DeclarationError, TransitionNotAllowed
+from ..errors import (
+    AlreadySigned,
+    NoDeclarationVersion,
+    OrganisationClosed,
+    SigningIncomplete,
+    TransitionNotAllowed,
+)
 from ..models import Organisation, Signing, SigningStatus
 from ..selectors.signing import (
-    MissingAnswer,
     declaration_version_current,
     signing_live_get,
     signing_missing_answers,
@@ -61,22 +66,6 @@ _ORGANISATION_FIELDS = (
     "proposed_website",
     "proposed_region",
 )
-
-
-class SigningIncomplete(DeclarationError):
-    """The draft cannot be submitted: some questions have no answer yet (``missing``)."""
-
-    def __init__(self, missing: list[MissingAnswer]) -> None:
-        self.missing = missing
-        super().__init__("; ".join(answer.message for answer in missing))
-
-
-class OrganisationClosed(DeclarationError):
-    """The organisation chosen has ended, so it cannot sign."""
-
-
-class NoDeclarationVersion(DeclarationError):
-    """No version of the Declaration is published yet, so there is nothing to sign."""
 
 
 def _organisation_may_sign(organisation: Organisation) -> None:

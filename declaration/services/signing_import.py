@@ -24,7 +24,7 @@ from localdigital.formats import calendar_date
 from localdigital.locks import advisory_lock_take, lock_register
 from localdigital.public_cache import content_changed
 
-from ..errors import DeclarationError
+from ..errors import SigningImportConflict, SigningImportFileError
 from ..models import DeclarationVersion, Organisation, Signing, SigningStatus
 from ..selectors import moderation as selectors
 from .moderation import CO_PUBLISHED_ON
@@ -41,18 +41,6 @@ SIGNING_IMPORT_LOCK = lock_register("declaration.signing_import")
 DATE_PATTERN = re.compile(r"\d{4}-\d{2}-\d{2}")
 YES, NO = "yes", "no"
 LONDON = zoneinfo.ZoneInfo("Europe/London")
-
-
-class SigningImportFileError(DeclarationError):
-    """The file cannot be read as an import of signatories; ``problems`` says why."""
-
-    def __init__(self, problems: Sequence[str]) -> None:
-        super().__init__(" ".join(problems))
-        self.problems = list(problems)
-
-
-class SigningImportConflict(DeclarationError):
-    """Someone else's signing was saved for one of the organisations while the import ran."""
 
 
 @dataclass(frozen=True)

@@ -10,17 +10,8 @@ from localdigital.accounts.models import User
 from localdigital.audit.services import audit_record
 from localdigital.public_cache import content_changed
 
-from ..errors import DeclarationError
+from ..errors import ReasonRequired, UpdateAlreadyRemoved, UpdateNotAllowed
 from ..models import Membership, ProjectUpdate, Signing, SigningStatus
-from .moderation import ReasonRequired
-
-
-class UpdateNotAllowed(DeclarationError):
-    """The person may not post an update for this signing, or the signing takes none."""
-
-
-class UpdateAlreadyRemoved(DeclarationError):
-    """The update has been removed already."""
 
 
 def project_update_post(

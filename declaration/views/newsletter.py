@@ -23,6 +23,8 @@ from declaration.services import newsletter as services
 from localdigital.accounts.ratelimit import is_limited
 from localdigital.http import require_safe_or_post
 
+from ..errors import NewsletterLinkInvalid
+
 TOO_MANY_FOR_EMAIL = (
     "There have been too many requests to subscribe this email address. "
     "Wait an hour, then try again"
@@ -106,7 +108,7 @@ def newsletter_confirm(request: HttpRequest, token: str) -> HttpResponse:
     if request.method == "POST":
         try:
             services.subscriber_confirm(token=token)
-        except services.NewsletterLinkInvalid:
+        except NewsletterLinkInvalid:
             return _link_invalid(request)
         return redirect("declaration:newsletter-confirmed")
     subscriber = selectors.subscriber_from_confirm_token(token=token)
@@ -137,7 +139,7 @@ def newsletter_unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     if request.method == "POST":
         try:
             services.subscriber_unsubscribe(token=token)
-        except services.NewsletterLinkInvalid:
+        except NewsletterLinkInvalid:
             return _link_invalid(request)
         if request.POST.get("List-Unsubscribe") == "One-Click":
             # A mail client's one-click request: answer it directly, with no redirect.
@@ -234,7 +236,7 @@ def newsletter_subscription(request: HttpRequest) -> HttpResponse:
             else:
                 services.subscriber_manage_unsubscribe(token=token)
                 done = "You have unsubscribed from the Local Digital newsletter"
-        except services.NewsletterLinkInvalid:
+        except NewsletterLinkInvalid:
             return _manage_link_invalid(request)
         messages.success(request, done)
         return redirect("declaration:newsletter-subscription")

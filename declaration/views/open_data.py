@@ -24,7 +24,7 @@ from localdigital.open_data import (
     LICENCE_URL,
     OpenDataColumn,
     Validators,
-    csv_chunks,
+    csv_response,
     csv_safe,
     open_data_headers,
     open_data_not_modified,
@@ -107,11 +107,6 @@ def _csv_cells(row: Iterable[object]) -> list[str]:
     return cells
 
 
-def signatories_csv_chunks() -> Iterator[str]:
-    """Yield the CSV (a header, then a line per signatory) in pieces of about 64 KB."""
-    return csv_chunks(COLUMN_NAMES, (_csv_cells(row) for row in _rows()))
-
-
 def _validators(kind: str) -> Validators:
     """Return the validators of the CSV or JSON file as the signatories stand. They change
     whenever a signing or a signatory organisation changes (Last-Modified to the second),
@@ -133,10 +128,7 @@ def signatories_csv(request: HttpRequest) -> HttpResponse | StreamingHttpRespons
     not_modified = open_data_not_modified(request, validators)
     if not_modified is not None:
         return not_modified
-    response = StreamingHttpResponse(
-        signatories_csv_chunks(), content_type="text/csv; charset=utf-8"
-    )
-    response["Content-Disposition"] = 'attachment; filename="signatories.csv"'
+    response = csv_response(COLUMN_NAMES, (_csv_cells(row) for row in _rows()), name="signatories")
     open_data_headers(response, etag=validators.etag, last_modified=validators.last_modified)
     return response
 

@@ -22,18 +22,27 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
-from declaration.errors import DeclarationError, TransitionNotAllowed
+from declaration.errors import TransitionNotAllowed
 from declaration.forms.organisation_admin import HandOverForm, WithdrawForm
 from declaration.models import Membership
 from declaration.selectors import organisation_admin as selectors
 from declaration.services import memberships
-from declaration.services.moderation import (
+from declaration.services.moderation import signing_withdraw_published
+from localdigital.accounts.types import AuthenticatedHttpRequest
+from localdigital.errors import DomainError
+from localdigital.http import require_safe_or_post
+
+from ..errors import (
+    MembershipAlreadyAdminError,
+    MembershipAlreadyApprovedError,
+    MembershipError,
+    MembershipLastAdminError,
+    MembershipNotAdminError,
+    MembershipNotApprovedError,
+    MembershipNotInOrganisationError,
     NotOrganisationAdmin,
     ReasonRequired,
-    signing_withdraw_published,
 )
-from localdigital.accounts.types import AuthenticatedHttpRequest
-from localdigital.http import require_safe_or_post
 
 TEMPLATES = "declaration/organisation_admin"
 
@@ -90,9 +99,9 @@ def organisation_member_approve(
         raise Http404
     try:
         memberships.membership_approve(membership=membership, approved_by=request.user)
-    except memberships.MembershipNotAdminError as error:
+    except MembershipNotAdminError as error:
         raise PermissionDenied from error
-    except memberships.MembershipAlreadyApprovedError:
+    except MembershipAlreadyApprovedError:
         messages.info(request, f"{_name(membership)} is already a member of {organisation.name}")
     except Membership.DoesNotExist:
         messages.info(request, f"{_name(membership)}'s request to join has already been refused")
@@ -113,9 +122,9 @@ def organisation_member_refuse(
         raise Http404
     try:
         memberships.membership_refuse(membership=membership, refused_by=request.user)
-    except memberships.MembershipNotAdminError as error:
+    except MembershipNotAdminError as error:
         raise PermissionDenied from error
-    except memberships.MembershipAlreadyApprovedError:
+    except MembershipAlreadyApprovedError:
         messages.info(
             request,
             f"{_name(membership)} is already a member of {organisation.name}. "
@@ -149,9 +158,9 @@ def organisation_member_remove(
     if request.method == "POST":
         try:
             memberships.membership_remove(membership=membership, removed_by=request.user)
-        except memberships.MembershipNotAdminError as error:
+        except MembershipNotAdminError as error:
             raise PermissionDenied from error
-        except memberships.MembershipLastAdminError:
+        except MembershipLastAdminError:
             context["problem"] = (
                 f"You are the only organisation admin for {organisation.name}. "
                 "Make someone else the organisation admin before you leave"
@@ -169,17 +178,17 @@ def organisation_member_remove(
 
 
 # What each refusal of a hand-over means to the admin, shown beside the list of members.
-HAND_OVER_ERRORS: dict[type[memberships.MembershipError], str] = {
-    memberships.MembershipNotInOrganisationError: (
+HAND_OVER_ERRORS: dict[type[MembershipError], str] = {
+    MembershipNotInOrganisationError: (
         "That person is no longer a member. Select one of the members listed"
     ),
-    memberships.MembershipNotApprovedError: (
+    MembershipNotApprovedError: (
         "That person's request to join has not been approved. Select one of the members listed"
     ),
-    memberships.MembershipAlreadyAdminError: (
+    MembershipAlreadyAdminError: (
         "That member is already an organisation admin. Select one of the members listed"
     ),
-    memberships.MembershipNotAdminError: "You are no longer an organisation admin",
+    MembershipNotAdminError: "You are no longer an organisation admin",
 }
 
 
@@ -197,7 +206,7 @@ def organisation_hand_over(request: AuthenticatedHttpRequest, admin: Membership)
         )
         try:
             if chosen is None:
-                raise memberships.MembershipNotInOrganisationError
+                raise MembershipNotInOrganisationError
             new_admin = memberships.membership_admin_hand_over(
                 organisation=organisation,
                 from_membership=admin,
@@ -205,7 +214,7 @@ def organisation_hand_over(request: AuthenticatedHttpRequest, admin: Membership)
                 handed_over_by=request.user,
                 stay_admin=stay_admin,
             )
-        except memberships.MembershipError as error:
+        except MembershipError as error:
             form.add_error(
                 "member", HAND_OVER_ERRORS.get(type(error), "Select one of the members listed")
             )
@@ -251,7 +260,7 @@ def organisation_withdraw(request: AuthenticatedHttpRequest, admin: Membership) 
                 f"{organisation.name} is no longer on the list of signatories, "
                 "so there is nothing to withdraw",
             )
-        except DeclarationError as error:
+        except DomainError as error:
             form.add_error(None, str(error))
         else:
             return redirect("declaration:organisation-withdrawn", slug=organisation.slug)

@@ -16,12 +16,14 @@ from declaration.forms.public import ProjectUpdateForm, SignatoryFilterForm
 from declaration.models import OrganisationType
 from declaration.selectors import organisation_get_by_slug
 from declaration.selectors import public as selectors
-from declaration.services.updates import UpdateNotAllowed, project_update_post
+from declaration.services.updates import project_update_post
 from localdigital.accounts.ratelimit import is_limited
 from localdigital.accounts.types import AuthenticatedHttpRequest
 from localdigital.http import require_safe_or_post
 from localdigital.pagination import ActiveFilter, pagination, url_with
 from localdigital.public_cache import kept_for_versions, public_page
+
+from ..errors import UpdateNotAllowed
 
 SIGNATORIES_PER_PAGE = 50
 TOO_MANY_UPDATES = (

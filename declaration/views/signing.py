@@ -23,7 +23,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
-from declaration.errors import AlreadySigned, DeclarationError, TransitionNotAllowed
+from declaration.errors import AlreadySigned, TransitionNotAllowed
 from declaration.forms.signing import (
     DigitalLeadForm,
     OrganisationDetailsForm,
@@ -48,10 +48,12 @@ from declaration.selectors.signing import (
 from declaration.selectors.signing_record import signing_record_get
 from declaration.services import joining
 from declaration.services import signing as services
-from declaration.services.signing import OrganisationClosed, SigningIncomplete
 from localdigital.accounts.ratelimit import is_limited
 from localdigital.accounts.types import AuthenticatedHttpRequest
+from localdigital.errors import DomainError
 from localdigital.http import require_safe_or_post
+
+from ..errors import OrganisationClosed, SigningIncomplete
 
 # A question page opened from "Check your answers" carries ?from=check, and goes back there.
 FROM_CHECK = "check"
@@ -484,7 +486,7 @@ def sign_check(request: AuthenticatedHttpRequest, signing: Signing) -> HttpRespo
             ]
         except TransitionNotAllowed:
             return redirect("pages:account")
-        except DeclarationError as error:
+        except DomainError as error:
             errors = [PageError(str(error), _step_url(STEP_ORGANISATION, signing))]
         else:
             return redirect("declaration:sign-confirmation", signing.reference)

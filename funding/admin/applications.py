@@ -22,6 +22,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
 from localdigital.accounts.requests import request_staff_user
+from localdigital.admin_actions import ObjectActionsMixin
 
 from .. import formats
 from ..models import (
@@ -39,9 +40,10 @@ from ..selectors import assessment as assessment_selectors
 from ..selectors import staff as selectors
 from ..selectors import work_queue
 from .assessment import next_step
+from .assessment_assign import AssignAssessorsMixin
 from .common import ReadOnlyInline
 from .decisions import ApplicationDecisionMixin, application_decision_context
-from .moderation import ApplicationAssessmentMixin, application_assessment_context
+from .moderation import ApplicationModerationMixin, application_assessment_context
 from .roles import sees_all
 
 
@@ -158,7 +160,13 @@ class AssessmentProgressFilter(admin.SimpleListFilter):
 
 
 @admin.register(Application)
-class ApplicationAdmin(ApplicationAssessmentMixin, ApplicationDecisionMixin, ReadOnlyAdmin):
+class ApplicationAdmin(
+    ObjectActionsMixin,
+    AssignAssessorsMixin,
+    ApplicationModerationMixin,
+    ApplicationDecisionMixin,
+    ReadOnlyAdmin,
+):
     """Applications to every round, for reading: their answers, partners, budget and
     history, and after submission their assessment and decision.
 

@@ -22,17 +22,18 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from localdigital.accounts.requests import request_staff_user
+from localdigital.errors import DomainError
 from localdigital.http import require_safe_or_post
 
 from .. import formats
-from ..errors import FundingError, TransitionNotAllowed
+from ..errors import TransitionNotAllowed
 from ..models import Application, Assessment, AssessmentStatus, CriterionScore
 from ..selectors import assessment as selectors
 from ..selectors.applications import application_answers
 from ..services import assessment as services
-from .assessment_forms import ConflictForm, ScoringForm
 from .common import ReadOnlyInline
 from .filters import AssessmentDueFilter, AssessorFilter
+from .forms.assessment import ConflictForm, ScoringForm
 from .roles import sees_all
 
 APPLICATION_CHANGE = "admin:funding_application_change"
@@ -318,7 +319,7 @@ class AssessmentAdmin(admin.ModelAdmin):
                     note=form.cleaned_data["note"],
                     declared_by=request_staff_user(request),
                 )
-            except FundingError as error:
+            except DomainError as error:
                 form.add_error(None, str(error))
             else:
                 if form.is_conflict():
@@ -414,7 +415,7 @@ class AssessmentAdmin(admin.ModelAdmin):
             services.assessment_scores_save(
                 assessment=assessment, scores=form.values(), saved_by=staff
             )
-        except FundingError as error:
+        except DomainError as error:
             form.add_error(None, str(error))
             return None
         if not submitting:
@@ -425,7 +426,7 @@ class AssessmentAdmin(admin.ModelAdmin):
         except TransitionNotAllowed as error:
             self.message_user(request, f"Your scores are saved, but {error}", messages.ERROR)
             return HttpResponseRedirect(score_url(assessment))
-        except FundingError as error:
+        except DomainError as error:
             form.add_error(None, f"Your scores are saved as a draft, but not submitted. {error}")
             return None
         self.message_user(

@@ -13,12 +13,9 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin import helpers
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet, Sum
-from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import NoReverseMatch, URLPattern, path, reverse
@@ -27,72 +24,16 @@ from django.utils.safestring import SafeString
 from django.views.decorators.http import require_POST
 
 from localdigital.accounts.requests import request_staff_user
+from localdigital.admin_actions import ObjectActionsMixin, run_each
+from localdigital.errors import DomainError
 
 from .. import formats
-from ..errors import FundingError
 from ..models import Award, AwardStatus, Instalment, ProgressUpdate, ProjectOutput
 from ..services import awards as services
-from .common import ReadOnlyInline, return_response, run_each
+from .common import ReadOnlyInline
+from .forms.awards import InstalmentForm, InstalmentFormSet
 
 AWARD_CHANGE = "admin:funding_award_change"
-# Instalments are scheduled for awards that may still be paid.
-SCHEDULABLE = (AwardStatus.OFFERED, AwardStatus.ACCEPTED, AwardStatus.ACTIVE)
-
-
-class InstalmentFormSet(BaseInlineFormSet):
-    """The payment schedule: a paid instalment cannot be changed or removed, the instalments
-    cannot add up to more than the award, and a declined or completed award takes no new
-    ones."""
-
-    def clean(self) -> None:
-        super().clean()
-        if any(self.errors):
-            return
-        award: Award = self.instance
-        total = Decimal(0)
-        for form in self.forms:
-            if not form.cleaned_data:
-                continue
-            instalment: Instalment = form.instance
-            deleted = form.cleaned_data.get("DELETE", False)
-            is_paid = instalment.pk is not None and instalment.paid_at is not None
-            if is_paid and (deleted or form.has_changed()):
-                raise ValidationError(
-                    f"The instalment due {formats.day_of(instalment.due_on)} is paid, so it "
-                    "can no longer change or be removed.",
-                    code="paid",
-                )
-            if instalment.pk is None and award.status not in SCHEDULABLE:
-                raise ValidationError(
-                    f"This award is {award.get_status_display().lower()}, so it takes no new "
-                    "instalments.",
-                    code="closed",
-                )
-            if not deleted and form.cleaned_data.get("amount") is not None:
-                total += form.cleaned_data["amount"]
-        if total > award.amount:
-            raise ValidationError(
-                f"The instalments add up to {formats.money(total)}, more than the "
-                f"{formats.money(award.amount)} awarded.",
-                code="total",
-            )
-
-
-class InstalmentForm(forms.ModelForm):
-    class Meta:
-        model = Instalment
-        fields = ["due_on", "amount"]
-        widgets = {"due_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
-        error_messages = {
-            "due_on": {
-                "required": "Enter the date the instalment is due.",
-                "invalid": "Enter the due date as a real date, such as 27 March 2026.",
-            },
-            "amount": {
-                "required": "Enter the instalment's amount.",
-                "invalid": "Enter the amount in pounds, such as 30000.",
-            },
-        }
 
 
 class InstalmentInline(admin.TabularInline):
@@ -147,7 +88,7 @@ class ProjectOutputInline(ReadOnlyInline):
 
 
 @admin.register(Award)
-class AwardAdmin(admin.ModelAdmin):
+class AwardAdmin(ObjectActionsMixin, admin.ModelAdmin):
     """Awards, the funded projects: by round, lead, amount and status.
 
     An award's page links to its application, lists the partners, and holds the payment
@@ -330,11 +271,7 @@ class AwardAdmin(admin.ModelAdmin):
                 buttons.append(("start_selected", "Record that work started"))
             if award.status == AwardStatus.ACTIVE:
                 buttons.append(("complete_selected", "Record that it finished"))
-            extra_context.update(
-                award_actions=buttons,
-                award_actions_url=reverse("admin:funding_award_changelist"),
-                action_checkbox_name=helpers.ACTION_CHECKBOX_NAME,
-            )
+            extra_context["award_actions"] = self.object_actions(request, award, buttons)
         return super().change_view(request, object_id, form_url, extra_context)
 
     def instalment_pay_view(
@@ -350,7 +287,7 @@ class AwardAdmin(admin.ModelAdmin):
             services.instalment_mark_paid(
                 instalment=instalment, paid_by=request_staff_user(request)
             )
-        except FundingError as error:
+        except DomainError as error:
             self.message_user(request, f"Nothing was changed. {error}", messages.ERROR)
         else:
             self.message_user(
@@ -374,7 +311,7 @@ class AwardAdmin(admin.ModelAdmin):
             done="Recorded that work started on {}.",
             refused="Not changed:",
         )
-        return return_response(request, awards, detail_url_name=AWARD_CHANGE)
+        return None
 
     @admin.action(description="Record that it finished", permissions=["change"])
     def complete_selected(self, request: HttpRequest, queryset: QuerySet[Award]) -> Any:
@@ -389,4 +326,4 @@ class AwardAdmin(admin.ModelAdmin):
             done="Recorded that {} finished.",
             refused="Not changed:",
         )
-        return return_response(request, awards, detail_url_name=AWARD_CHANGE)
+        return None

@@ -6,112 +6,36 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin import helpers
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 
 from localdigital.accounts.requests import request_staff_user
-
-from ..errors import FundingError
-from ..models import ClusterMessage, EoiCluster, ExpressionOfInterest
-from ..selectors import staff as selectors
-from ..services import clustering as services
-from .common import (
-    RETURN_CLUSTER,
+from localdigital.admin_actions import (
+    ObjectActionsMixin,
+    ServiceSaveMixin,
     action_form_page,
     confirmed_data,
     count_of,
-    eois_named,
-    return_response,
+    object_action_url,
     run_each,
 )
+from localdigital.errors import DomainError
+
+from ..models import ClusterMessage, EoiCluster, ExpressionOfInterest
+from ..selectors import staff as selectors
+from ..services import clustering as services
+from .common import eois_named
+from .forms.eois import ClusterForm, JointLeadForm, MessageForm
 
 CLUSTER_CHANGE = "admin:funding_eoicluster_change"
 EOI_CHANGE = "admin:funding_expressionofinterest_change"
 SUGGESTIONS_SHOWN = 5
 
 
-class ClusterForm(forms.ModelForm):
-    """A cluster's round (chosen when it is made), name and staff's notes."""
-
-    class Meta:
-        model = EoiCluster
-        fields = ["round", "name", "notes"]
-        widgets = {"notes": forms.Textarea(attrs={"rows": 4})}
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        if "round" in self.fields:
-            self.fields["round"].queryset = selectors.rounds_with_eoi_stage()  # type: ignore[attr-defined]
-            self.fields["round"].help_text = "Only rounds with an expression of interest stage."
-
-    def clean(self) -> dict[str, Any]:
-        super().clean()
-        data = self.cleaned_data
-        round = data.get("round") or (self.instance.round if self.instance.pk else None)
-        name = data.get("name")
-        if round is not None and name:
-            taken = EoiCluster.objects.filter(round=round, name__iexact=name).exclude(
-                pk=self.instance.pk
-            )
-            if taken.exists():
-                self.add_error("name", f"{round.name} already has a cluster called “{name}”.")
-        return data
-
-
-class MessageForm(forms.Form):
-    required_css_class = "required"
-
-    subject = forms.CharField(
-        max_length=200,
-        error_messages={"required": "Enter the email's subject."},
-    )
-    body = forms.CharField(
-        label="Message",
-        widget=forms.Textarea(attrs={"rows": 10, "cols": 80}),
-        help_text=(
-            "Each lead's contact gets your message, followed by the other expressions of "
-            "interest in the cluster, each with its lead organisation and contact, and your "
-            "name."
-        ),
-        error_messages={"required": "Write the message: it introduces the leads to each other."},
-    )
-
-
-class JointLeadForm(forms.Form):
-    """Which of the cluster's submitted EOIs leads the joint application."""
-
-    required_css_class = "required"
-
-    lead = forms.ModelChoiceField(
-        queryset=ExpressionOfInterest.objects.none(),
-        widget=forms.RadioSelect,
-        label="Which expression of interest leads the joint application?",
-        help_text=(
-            "Its lead organisation leads the application, which starts from its answers. The "
-            "leads of the other expressions of interest, and the partners of all of them, "
-            "become its partners."
-        ),
-        error_messages={
-            "required": "Choose the expression of interest that leads the application.",
-            "invalid_choice": "Choose one of the cluster's submitted expressions of interest.",
-        },
-    )
-
-    def __init__(self, *args: Any, cluster: EoiCluster, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        field = self.fields["lead"]
-        field.queryset = selectors.cluster_submitted_eois(cluster=cluster)  # type: ignore[attr-defined]
-        field.label_from_instance = (  # type: ignore[attr-defined]
-            lambda eoi: f"{eoi.lead_organisation.name}: {eoi.title or 'Untitled'} ({eoi.reference})"
-        )
-
-
 @admin.register(EoiCluster)
-class EoiClusterAdmin(admin.ModelAdmin):
+class EoiClusterAdmin(ObjectActionsMixin, ServiceSaveMixin, admin.ModelAdmin):
     """Clusters of a round's EOIs about the same problem.
 
     A cluster's page lists its EOIs, the messages sent to their leads and the unclustered
@@ -177,20 +101,20 @@ class EoiClusterAdmin(admin.ModelAdmin):
         # The service refuses a name another member of staff gave a cluster meanwhile.
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
-        except FundingError as error:
+        except DomainError as error:
             self.message_user(request, f"Nothing was saved. {error}", messages.ERROR)
             return HttpResponseRedirect(request.get_full_path())
 
-    def save_model(self, request: HttpRequest, obj: EoiCluster, form: Any, change: bool) -> None:
+    def save_through_service(
+        self, request: HttpRequest, obj: EoiCluster, form: Any, change: bool
+    ) -> EoiCluster:
         if change:
-            super().save_model(request, obj, form, change)
-            return
-        cluster = services.cluster_create(
+            # A cluster's name and notes are the staff's own working notes: saved as typed.
+            obj.save()
+            return obj
+        return services.cluster_create(
             round=obj.round, name=obj.name, notes=obj.notes, created_by=request_staff_user(request)
         )
-        # The admin goes on to log, message and redirect with ``obj``: give it what was saved.
-        obj.pk = cluster.pk
-        obj.refresh_from_db()
 
     # The cluster's page
 
@@ -205,23 +129,28 @@ class EoiClusterAdmin(admin.ModelAdmin):
         extra_context = {**(extra_context or {})}
         if cluster is not None:
             can_act = self.has_change_permission(request, cluster)
-            eoi_list = reverse("admin:funding_expressionofinterest_changelist") + "?status=all"
             extra_context.update(
                 cluster_actions=(
-                    [
-                        ("message_leads", "Message the leads…"),
-                        ("invite_joint", "Invite as one joint application…"),
-                    ]
+                    self.object_actions(
+                        request,
+                        cluster,
+                        [
+                            ("message_leads", "Message the leads…"),
+                            ("invite_joint", "Invite as one joint application…"),
+                        ],
+                    )
                     if can_act
                     else []
                 ),
-                cluster_actions_url=reverse("admin:funding_eoicluster_changelist"),
-                eoi_actions_url=eoi_list,
                 can_act=can_act,
-                return_to=f"{RETURN_CLUSTER}{cluster.pk}",
-                action_checkbox_name=helpers.ACTION_CHECKBOX_NAME,
+                # The buttons on the cluster's expressions of interest come back here.
+                cluster_url=reverse(CLUSTER_CHANGE, args=[cluster.pk]),
                 members=[
-                    {"eoi": eoi, "url": reverse(EOI_CHANGE, args=[eoi.pk])}
+                    {
+                        "eoi": eoi,
+                        "url": reverse(EOI_CHANGE, args=[eoi.pk]),
+                        "remove_url": object_action_url(eoi, "remove_from_cluster"),
+                    }
                     for eoi in selectors.cluster_members(cluster=cluster)
                 ],
                 cluster_messages=selectors.cluster_messages(cluster=cluster),
@@ -229,6 +158,7 @@ class EoiClusterAdmin(admin.ModelAdmin):
                     {
                         "eoi": suggestion.eoi,
                         "url": reverse(EOI_CHANGE, args=[suggestion.eoi.pk]),
+                        "add_url": object_action_url(suggestion.eoi, "add_to_cluster"),
                         "percent": suggestion.percent,
                     }
                     for suggestion in selectors.cluster_suggestions(
@@ -239,9 +169,6 @@ class EoiClusterAdmin(admin.ModelAdmin):
         return super().change_view(request, object_id, form_url, extra_context)
 
     # Actions
-
-    def _back(self, request: HttpRequest, clusters: list[EoiCluster]) -> HttpResponse | None:
-        return return_response(request, clusters, detail_url_name=CLUSTER_CHANGE)
 
     @admin.action(description="Message the leads…", permissions=["change"])
     def message_leads(
@@ -293,7 +220,7 @@ class EoiClusterAdmin(admin.ModelAdmin):
             done="Sent your message to the leads of {}.",
             refused="Not sent to",
         )
-        return self._back(request, clusters)
+        return None
 
     @admin.action(description="Invite as one joint application…", permissions=["change"])
     def invite_joint(
@@ -308,7 +235,7 @@ class EoiClusterAdmin(admin.ModelAdmin):
                 "has a lead that you choose.",
                 messages.ERROR,
             )
-            return self._back(request, clusters)
+            return None
         (cluster,) = clusters
         form = JointLeadForm(confirmed_data(request), cluster=cluster)
         if not form.fields["lead"].queryset.exists():  # type: ignore[attr-defined]
@@ -318,7 +245,7 @@ class EoiClusterAdmin(admin.ModelAdmin):
                 "interest to invite.",
                 messages.ERROR,
             )
-            return self._back(request, clusters)
+            return None
         if not form.is_valid():
             return action_form_page(
                 self,
@@ -339,7 +266,7 @@ class EoiClusterAdmin(admin.ModelAdmin):
             application = services.cluster_invite(
                 cluster=cluster, lead_eoi=lead, invited_by=request_staff_user(request)
             )
-        except FundingError as error:
+        except DomainError as error:
             self.message_user(request, f"Nothing was changed. {error}", messages.ERROR)
         else:
             invited = application.eois.count()
@@ -350,7 +277,7 @@ class EoiClusterAdmin(admin.ModelAdmin):
                 "been emailed.",
                 messages.SUCCESS,
             )
-        return self._back(request, clusters)
+        return None
 
 
 @admin.register(ClusterMessage)

@@ -1,32 +1,14 @@
-"""What the Fund's staff screens share: read-only inlines, and the shared admin actions
-(``localdigital.admin_actions``) bound to the Fund's template."""
+"""What the Fund's staff screens share: read-only inlines, and how they name expressions of
+interest. Their actions use ``localdigital.admin_actions`` directly."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
-from typing import Any, TypeVar
+from typing import Any
 
-from django import forms
 from django.contrib import admin
-from django.db import models
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.http import HttpRequest
 
-from localdigital import admin_actions
-
-# Re-exported: the screens take every shared admin helper from here.
-from localdigital.admin_actions import confirmed_data as confirmed_data
-from localdigital.admin_actions import count_of as count_of
-
-Obj = TypeVar("Obj", bound=models.Model)
-
-ACTION_FORM_TEMPLATE = "admin/funding/action_form.html"
-# Where an action returns to: the object's own page ("detail", for one object), or a
-# cluster's page ("cluster:<id>", from the buttons on a cluster's page).
-RETURN_FIELD = "_return"
-RETURN_DETAIL = "detail"
-RETURN_CLUSTER = "cluster:"
+from localdigital.admin_actions import count_of
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -64,70 +46,3 @@ class ReadOnlyInline(admin.TabularInline):
 def eois_named(count: int) -> str:
     """Return "1 expression of interest" or "3 expressions of interest"."""
     return count_of(count, "expression of interest", "expressions of interest")
-
-
-def action_form_page(
-    modeladmin: admin.ModelAdmin,
-    request: HttpRequest,
-    *,
-    action: str,
-    title: str,
-    intro: str,
-    submit: str,
-    form: forms.Form,
-    objects: Sequence[tuple[int, str]],
-) -> TemplateResponse:
-    """Return the page that asks for an action's input (``admin_actions.action_form_page``),
-    keeping where staff came from so that the action returns them there."""
-    return admin_actions.action_form_page(
-        modeladmin,
-        request,
-        template=ACTION_FORM_TEMPLATE,
-        action=action,
-        title=title,
-        intro=intro,
-        submit=submit,
-        form=form,
-        objects=objects,
-        extra_context={"return_to": request.POST.get(RETURN_FIELD, "")},
-    )
-
-
-def run_each(
-    modeladmin: admin.ModelAdmin,
-    request: HttpRequest,
-    objects: Iterable[Obj],
-    run: Callable[[Obj], object],
-    *,
-    label: Callable[[Obj], str],
-    done: str,
-    refused: str,
-    describe: Callable[[Obj, Any], str] | None = None,
-) -> list[Obj]:
-    """Run the service on each object, as ``admin_actions.run_each`` does, telling staff of
-    each refusal it raised."""
-    return admin_actions.run_each(
-        modeladmin,
-        request,
-        objects,
-        run,
-        label=label,
-        done=done,
-        refused=refused,
-        describe=describe,
-    )
-
-
-def return_response(
-    request: HttpRequest, objects: Sequence[models.Model], *, detail_url_name: str
-) -> HttpResponse | None:
-    """Return staff to the page the action was started from: the object's own page, or a
-    cluster's page; None goes back to the list."""
-    to = request.POST.get(RETURN_FIELD, "")
-    if to == RETURN_DETAIL and len(objects) == 1:
-        return HttpResponseRedirect(reverse(detail_url_name, args=[objects[0].pk]))
-    if to.startswith(RETURN_CLUSTER) and to.removeprefix(RETURN_CLUSTER).isdigit():
-        return HttpResponseRedirect(
-            reverse("admin:funding_eoicluster_change", args=[int(to.removeprefix(RETURN_CLUSTER))])
-        )
-    return None

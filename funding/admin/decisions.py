@@ -9,28 +9,35 @@ cap, a rejection without feedback, a change after approval) is shown as a form e
 
 from __future__ import annotations
 
-import csv
-from decimal import Decimal
-from io import StringIO
 from typing import Any
 
-from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseRedirect,
+    StreamingHttpResponse,
+)
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
-from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from localdigital.accounts.requests import request_staff_user
+from localdigital.admin_actions import (
+    action_form_page,
+    confirmed_data,
+    object_action_url,
+    run_each,
+    service_error_show,
+)
+from localdigital.errors import DomainError
 from localdigital.http import require_safe_or_post
-from localdigital.open_data import csv_safe
+from localdigital.open_data import csv_response
 
 from .. import formats
-from ..errors import FundingError, NotPermitted, TransitionNotAllowed
 from ..models import (
     Application,
     ApplicationStatus,
@@ -38,125 +45,17 @@ from ..models import (
     DecisionOutcome,
     Phase,
     PhaseCap,
-    Recommendation,
     Round,
 )
 from ..selectors import assessment as selectors
 from ..selectors import awards as award_selectors
+from ..selectors.ranking import RANKING_COLUMNS, round_ranking_csv_rows
 from ..services import assessment as assessment_services
 from ..services import decisions as services
-from .common import action_form_page, confirmed_data, return_response, run_each
+from .forms.decisions import ApproveForm, DecisionForm, RecommendForm
 
 APPLICATION_CHANGE = "admin:funding_application_change"
 ROUND_CHANGE = "admin:funding_round_change"
-
-
-def _textarea(rows: int = 4) -> forms.Textarea:
-    return forms.Textarea(attrs={"rows": rows, "cols": 60})
-
-
-def _amount(label: str, *, minimum: int) -> forms.DecimalField:
-    return forms.DecimalField(
-        label=label,
-        required=False,
-        min_value=Decimal(minimum),
-        max_digits=12,
-        decimal_places=2,
-        widget=forms.NumberInput(attrs={"min": minimum, "step": "0.01"}),
-        error_messages={
-            "invalid": "Enter the amount in pounds, such as 60000 or 60000.50.",
-            "min_value": f"Enter an amount of £{minimum} or more.",
-            "max_digits": "Enter an amount under £10,000,000,000.",
-            "max_decimal_places": "Enter the amount in pounds and pence, such as 60000.50.",
-        },
-    )
-
-
-class RecommendForm(forms.Form):
-    required_css_class = "required"
-
-    recommendation = forms.ChoiceField(
-        label="What do you recommend?",
-        choices=Recommendation.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose what you recommend."},
-    )
-    recommended_amount = _amount("Amount to recommend (£)", minimum=0)
-    note = forms.CharField(
-        label="Note",
-        required=False,
-        widget=_textarea(),
-        help_text="For the panel and the Minister: why, and any conditions to set.",
-    )
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        if (
-            data.get("recommendation") in selectors.FUNDED_RECOMMENDATIONS
-            and data.get("recommended_amount") is None
-            and "recommended_amount" not in self.errors
-        ):
-            self.add_error("recommended_amount", "Give the amount you recommend.")
-        return data
-
-
-class DecisionForm(forms.Form):
-    required_css_class = "required"
-
-    outcome = forms.ChoiceField(
-        label="Decision",
-        choices=DecisionOutcome.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose approved or rejected."},
-    )
-    award_amount = _amount("If approved, the amount awarded (£)", minimum=1)
-    conditions = forms.CharField(
-        label="If approved, any conditions of the grant",
-        required=False,
-        widget=_textarea(),
-    )
-    feedback = forms.CharField(
-        label="Feedback for the applicant",
-        required=False,
-        widget=_textarea(6),
-        help_text="Needed for a rejection: the applicant is told why. Sent when the round is "
-        "announced, never before.",
-    )
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        outcome = data.get("outcome")
-        if (
-            outcome == DecisionOutcome.APPROVED
-            and data.get("award_amount") is None
-            and "award_amount" not in self.errors
-        ):
-            self.add_error("award_amount", "Give the amount awarded.")
-        if outcome == DecisionOutcome.REJECTED and not (data.get("feedback") or "").strip():
-            self.add_error("feedback", "Give feedback: the applicant is told why.")
-        return data
-
-
-class ApproveForm(forms.Form):
-    required_css_class = "required"
-
-    confirmed = forms.BooleanField(
-        label="The Minister has approved the decisions of this round",
-        help_text=(
-            "Once recorded, the decisions, the recommendations and the announcement time can "
-            "no longer change. Applicants are told at the announcement time."
-        ),
-        error_messages={"required": "Confirm that the Minister has approved the decisions."},
-    )
-
-
-def _service_error(form: forms.Form, error: FundingError, field: str) -> None:
-    """Show a service's refusal on the form: about the state of things above the form, and
-    about what was typed beside ``field``."""
-    if isinstance(error, TransitionNotAllowed | NotPermitted):
-        form.add_error(None, str(error))
-    else:
-        form.add_error(field, str(error))
 
 
 def _application(application_id: int) -> Application:
@@ -255,8 +154,8 @@ class ApplicationDecisionMixin(admin.ModelAdmin):
                     note=form.cleaned_data["note"],
                     recommended_by=request_staff_user(request),
                 )
-            except FundingError as error:
-                _service_error(form, error, "recommended_amount")
+            except DomainError as error:
+                service_error_show(form, error, "recommended_amount")
             else:
                 amount = formats.money(services_decision.recommended_amount)
                 self.message_user(
@@ -311,8 +210,8 @@ class ApplicationDecisionMixin(admin.ModelAdmin):
                     feedback=form.cleaned_data["feedback"],
                     decided_by=request_staff_user(request),
                 )
-            except FundingError as error:
-                _service_error(
+            except DomainError as error:
+                service_error_show(
                     form,
                     error,
                     "award_amount" if outcome == DecisionOutcome.APPROVED else "feedback",
@@ -370,61 +269,6 @@ def application_decision_context(request: HttpRequest, application: Application)
 # The round's ranking and the Minister's approval
 
 
-RANKING_COLUMNS = [
-    "rank",
-    "reference",
-    "title",
-    "lead organisation",
-    "phase",
-    "amount requested",
-    "moderated score",
-    "assessors' mean score",
-    "assessments submitted",
-    "recommendation",
-    "amount recommended",
-    "running total recommended",
-    "within budget",
-    "decision",
-    "amount awarded",
-]
-
-
-def _plain(amount: Decimal | None) -> str:
-    return "" if amount is None else f"{amount:.2f}"
-
-
-def _score(value: Decimal | None) -> str:
-    return "" if value is None else selectors.score_display(value)
-
-
-def ranking_csv(ranking: selectors.Ranking) -> str:
-    """Return the ranking as CSV, one row per application, best first."""
-    out = StringIO()
-    writer = csv.writer(out)
-    writer.writerow(RANKING_COLUMNS)
-    for row in ranking.rows:
-        writer.writerow(
-            [
-                row.rank,
-                row.reference,
-                csv_safe(row.title),
-                csv_safe(row.lead),
-                Phase(row.phase).label if row.phase else "",
-                _plain(row.requested_amount),
-                _score(row.moderated),
-                _score(row.assessors_mean),
-                row.assessments_submitted,
-                row.recommendation_label,
-                _plain(row.recommended_amount),
-                _plain(row.running_total),
-                "no" if row.is_over_budget else "yes",
-                row.outcome_label,
-                _plain(row.award_amount),
-            ]
-        )
-    return out.getvalue()
-
-
 class RoundDecisionsMixin(admin.ModelAdmin):
     """What the round admin does for decisions: the ranking, its CSV, the record of the
     Minister's approval, and the lock it puts on the announcement time."""
@@ -469,12 +313,6 @@ class RoundDecisionsMixin(admin.ModelAdmin):
         can_recommend = (
             request.user.has_perm("funding.change_decision") and round.decisions_approved_at is None
         )
-        # One address each, filled in per row: reversing three per row of a thousand costs.
-        application_url = reverse(APPLICATION_CHANGE, args=[0]).replace("/0/", "/{}/")
-        recommend_url = reverse("admin:funding_application_recommend", args=[0]).replace(
-            "/0/", "/{}/"
-        )
-        decide_url = reverse("admin:funding_application_decide", args=[0]).replace("/0/", "/{}/")
         rows = [
             {
                 "row": row,
@@ -485,9 +323,13 @@ class RoundDecisionsMixin(admin.ModelAdmin):
                 "running_total": formats.money(row.running_total),
                 "award": formats.money(row.award_amount),
                 "phase": Phase(row.phase).label if row.phase else "-",
-                "url": application_url.format(row.application_id),
-                "recommend_url": recommend_url.format(row.application_id),
-                "decide_url": decide_url.format(row.application_id),
+                "url": reverse(APPLICATION_CHANGE, args=[row.application_id]),
+                "recommend_url": reverse(
+                    "admin:funding_application_recommend", args=[row.application_id]
+                ),
+                "decide_url": reverse(
+                    "admin:funding_application_decide", args=[row.application_id]
+                ),
             }
             for row in ranking.rows
         ]
@@ -509,13 +351,14 @@ class RoundDecisionsMixin(admin.ModelAdmin):
         }
         return TemplateResponse(request, "admin/funding/round/ranking.html", context)
 
-    def ranking_csv_view(self, request: HttpRequest, round_id: int) -> HttpResponse:
+    def ranking_csv_view(self, request: HttpRequest, round_id: int) -> StreamingHttpResponse:
         round = self._round(request, round_id)
-        ranking = selectors.round_ranking(round=round)
-        response = HttpResponse(ranking_csv(ranking), content_type="text/csv; charset=utf-8")
-        stamp = timezone.localtime().strftime("%Y-%m-%d")
-        response["Content-Disposition"] = f'attachment; filename="{round.slug}-ranking-{stamp}.csv"'
-        return response
+        return csv_response(
+            RANKING_COLUMNS,
+            round_ranking_csv_rows(round=round),
+            name=f"{round.slug}-ranking",
+            dated=True,
+        )
 
     @admin.action(
         description="Record ministerial approval of the decisions…",
@@ -554,7 +397,7 @@ class RoundDecisionsMixin(admin.ModelAdmin):
             ),
             refused="Not approved:",
         )
-        return return_response(request, rounds, detail_url_name=ROUND_CHANGE)
+        return None
 
     @staticmethod
     def _approval_described(round: Round) -> str:
@@ -588,6 +431,5 @@ class RoundDecisionsMixin(admin.ModelAdmin):
                 round.decisions_approved_at is None
                 and self.has_approve_decisions_permission(request)
             ),
-            "round_actions_url": reverse("admin:funding_round_changelist"),
-            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            "approve_url": object_action_url(round, "approve_decisions"),
         }

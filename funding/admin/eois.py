@@ -11,30 +11,28 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin import helpers
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 
 from localdigital.accounts.requests import request_staff_user
+from localdigital.admin_actions import (
+    ObjectActionsMixin,
+    action_form_page,
+    confirmed_data,
+    run_each,
+)
+from localdigital.errors import DomainError
 
-from ..errors import FundingError
-from ..models import EoiChange, EoiCluster, EoiPartner, ExpressionOfInterest, Round
+from ..models import EoiChange, EoiCluster, EoiPartner, ExpressionOfInterest
 from ..selectors import staff as selectors
 from ..selectors.similarity import eois_similar_to
 from ..services import clustering as services
-from .common import (
-    ReadOnlyInline,
-    action_form_page,
-    confirmed_data,
-    eois_named,
-    return_response,
-    run_each,
-)
-from .filters import ALL, ClusterFilter, EoiStatusFilter, RoundFilter
+from .common import ReadOnlyInline, eois_named
+from .filters import ClusterFilter, EoiStatusFilter, RoundFilter
+from .forms.eois import ClusterChoiceForm, DeclineForm
 
 SIMILAR_SHOWN = 5
 EOI_CHANGE = "admin:funding_expressionofinterest_change"
@@ -45,72 +43,6 @@ def eoi_described(eoi: ExpressionOfInterest) -> str:
     return (
         f"{eoi.reference}: {eoi.title or 'Untitled'} ({eoi.lead_organisation.name}, "
         f"{eoi.get_status_display().lower()})"
-    )
-
-
-class ClusterChoiceForm(forms.Form):
-    """An existing cluster of the round, or the name of a new one."""
-
-    required_css_class = "required"
-
-    cluster = forms.ModelChoiceField(
-        queryset=EoiCluster.objects.none(),
-        required=False,
-        label="An existing cluster",
-        empty_label="Choose a cluster",
-        error_messages={"invalid_choice": "Choose one of this round's clusters."},
-    )
-    new_name = forms.CharField(
-        required=False,
-        max_length=200,
-        label="Or a new cluster called",
-        help_text="Name it after the problem its expressions of interest share.",
-    )
-
-    def __init__(self, *args: Any, round: Round, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.round = round
-        clusters = round.clusters.order_by("name")
-        if clusters.exists():
-            self.fields["cluster"].queryset = clusters  # type: ignore[attr-defined]
-        else:
-            del self.fields["cluster"]
-            self.fields["new_name"].label = "A new cluster called"
-            self.fields["new_name"].required = True
-            self.fields["new_name"].error_messages["required"] = (
-                f"{round.name} has no clusters yet. Name a new one."
-            )
-
-    def clean(self) -> dict[str, Any]:
-        super().clean()
-        data = self.cleaned_data
-        cluster = data.get("cluster")
-        name = data.get("new_name", "")
-        if "cluster" in self.errors or "new_name" in self.errors:
-            return data
-        if cluster is not None and name:
-            self.add_error("new_name", "Choose an existing cluster or name a new one, not both.")
-        elif cluster is None and not name:
-            self.add_error("new_name", "Choose a cluster, or name a new one.")
-        elif name and EoiCluster.objects.filter(round=self.round, name__iexact=name).exists():
-            self.add_error(
-                "new_name",
-                f"{self.round.name} already has a cluster called “{name}”. Choose it from the "
-                "list, or give the new one another name.",
-            )
-        return data
-
-
-class DeclineForm(forms.Form):
-    required_css_class = "required"
-
-    feedback = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 6, "cols": 80}),
-        help_text=(
-            "The writer of each expression of interest is emailed this feedback, and sees it "
-            "on their account, so write it for them."
-        ),
-        error_messages={"required": "Give feedback: the applicant is told why."},
     )
 
 
@@ -131,7 +63,7 @@ class EoiChangeInline(ReadOnlyInline):
 
 
 @admin.register(ExpressionOfInterest)
-class ExpressionOfInterestAdmin(admin.ModelAdmin):
+class ExpressionOfInterestAdmin(ObjectActionsMixin, admin.ModelAdmin):
     """Expressions of interest, submitted ones first, to cluster, invite or decline.
 
     The list filters by round, status (submitted unless staff choose otherwise), cluster and
@@ -233,10 +165,7 @@ class ExpressionOfInterestAdmin(admin.ModelAdmin):
         extra_context = {**(extra_context or {})}
         if eoi is not None:
             extra_context.update(
-                eoi_actions=(self._eoi_actions(eoi) if self.has_change_permission(request) else []),
-                eoi_actions_url=reverse("admin:funding_expressionofinterest_changelist")
-                + f"?status={ALL}",
-                action_checkbox_name=helpers.ACTION_CHECKBOX_NAME,
+                eoi_actions=self.object_actions(request, eoi, self._eoi_actions(eoi)),
                 similar=self._similar(eoi),
             )
         return super().change_view(request, object_id, form_url, extra_context)
@@ -284,9 +213,6 @@ class ExpressionOfInterestAdmin(admin.ModelAdmin):
     def _selected(self, queryset: QuerySet[ExpressionOfInterest]) -> list[ExpressionOfInterest]:
         return list(queryset.select_related("round", "lead_organisation").order_by("pk"))
 
-    def _back(self, request: HttpRequest, eois: list[ExpressionOfInterest]) -> HttpResponse | None:
-        return return_response(request, eois, detail_url_name=EOI_CHANGE)
-
     @admin.action(description="Add to a cluster…", permissions=["change"])
     def add_to_cluster(
         self, request: HttpRequest, queryset: QuerySet[ExpressionOfInterest]
@@ -301,7 +227,7 @@ class ExpressionOfInterestAdmin(admin.ModelAdmin):
                 "holds expressions of interest of one round.",
                 messages.ERROR,
             )
-            return self._back(request, eois)
+            return None
         (round,) = rounds.values()
         form = ClusterChoiceForm(confirmed_data(request), round=round)
         if not form.is_valid():
@@ -328,9 +254,9 @@ class ExpressionOfInterestAdmin(admin.ModelAdmin):
                         round=round, name=form.cleaned_data["new_name"], created_by=staff
                     )
                 moved = services.eois_cluster_assign(eois=eois, cluster=cluster, assigned_by=staff)
-        except FundingError as error:
+        except DomainError as error:
             self.message_user(request, f"Nothing was changed. {error}", messages.ERROR)
-            return self._back(request, eois)
+            return None
         if moved:
             self.message_user(
                 request, f"Added {eois_named(moved)} to “{cluster.name}”.", messages.SUCCESS
@@ -342,7 +268,7 @@ class ExpressionOfInterestAdmin(admin.ModelAdmin):
                 f"“{cluster.name}”.",
                 messages.WARNING,
             )
-        return self._back(request, eois)
+        return None
 
     @admin.action(description="Remove from cluster", permissions=["change"])
     def remove_from_cluster(
@@ -353,9 +279,9 @@ class ExpressionOfInterestAdmin(admin.ModelAdmin):
             removed = services.eois_cluster_remove(
                 eois=eois, removed_by=request_staff_user(request)
             )
-        except FundingError as error:
+        except DomainError as error:
             self.message_user(request, f"Nothing was changed. {error}", messages.ERROR)
-            return self._back(request, eois)
+            return None
         if removed:
             self.message_user(
                 request, f"Took {eois_named(removed)} out of their cluster.", messages.SUCCESS
@@ -366,7 +292,7 @@ class ExpressionOfInterestAdmin(admin.ModelAdmin):
                 "Nothing was changed: none of the expressions of interest was in a cluster.",
                 messages.WARNING,
             )
-        return self._back(request, eois)
+        return None
 
     @admin.action(description="Invite to full application, one by one", permissions=["change"])
     def invite_selected(
@@ -390,7 +316,7 @@ class ExpressionOfInterestAdmin(admin.ModelAdmin):
             ),
             refused="Not invited:",
         )
-        return self._back(request, eois)
+        return None
 
     @admin.action(description="Decline with feedback…", permissions=["change"])
     def decline_selected(
@@ -424,4 +350,4 @@ class ExpressionOfInterestAdmin(admin.ModelAdmin):
             done="Declined {}. Each writer has been emailed your feedback.",
             refused="Not declined:",
         )
-        return self._back(request, eois)
+        return None

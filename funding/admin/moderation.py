@@ -1,25 +1,22 @@
-"""Staff screens for assessment on the applications' pages: the "Assign assessors…" action,
-what an application's page shows of its assessments (conflicts with who and why), and the
-fund manager's moderation of an application's scores, once its assessments are all in."""
+"""Staff screens for assessment on the applications' pages: what an application's page shows
+of its assessments (conflicts with who and why, with the "Assign assessors…" button of
+``assessment_assign``), and the fund manager's moderation of an application's scores, once
+its assessments are all in."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from django.contrib import admin, messages
-from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
-from django.utils import timezone
 
 from localdigital.accounts.requests import request_staff_user
+from localdigital.admin_actions import object_action_url
+from localdigital.errors import DomainError
 from localdigital.http import require_safe_or_post
 
 from .. import formats
-from ..errors import FundingError
 from ..models import Application, ApplicationStatus, Assessment, AssessmentStatus
 from ..selectors import assessment as selectors
 from ..services import assessment as services
@@ -29,19 +26,13 @@ from .assessment import (
     next_step,
     score_url,
 )
-from .assessment_forms import AssignAssessorsForm, ModerationForm
-from .common import RETURN_DETAIL, action_form_page, confirmed_data, count_of
+from .forms.assessment import ModerationForm
 from .roles import sees_all
 
-DEFAULT_DUE_DAYS = 14
 
-
-class ApplicationAssessmentMixin(admin.ModelAdmin):
-    """What the application admin does for assessment: the "Assign assessors…" action and
-    the moderation page."""
-
-    def has_assign_permission(self, request: HttpRequest) -> bool:
-        return request.user.has_perm("funding.add_assessment")
+class ApplicationModerationMixin(admin.ModelAdmin):
+    """What the application admin does to moderate: the page where a fund manager records
+    the moderated score of each criterion, once the assessments are all in."""
 
     def has_moderate_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("funding.change_moderatedscore")
@@ -55,100 +46,6 @@ class ApplicationAssessmentMixin(admin.ModelAdmin):
             ),
             *super().get_urls(),
         ]
-
-    @admin.action(description="Assign assessors…", permissions=["assign"])
-    def assign_assessors(
-        self, request: HttpRequest, queryset: QuerySet[Application]
-    ) -> HttpResponse | None:
-        """Ask for the assessors and the due date, then give each application the round's
-        number of assessors; say what was made, and which could not be filled and why."""
-        applications = list(queryset.select_related("round", "lead_organisation"))
-        applications.sort(key=lambda application: application.reference)
-        form = AssignAssessorsForm(
-            confirmed_data(request),
-            initial={"due_on": timezone.localdate() + timedelta(days=DEFAULT_DUE_DAYS)},
-        )
-        if form.is_valid():
-            try:
-                result = services.assessors_assign(
-                    applications=applications,
-                    assessors=list(form.cleaned_data["assessors"]),
-                    due_on=form.cleaned_data["due_on"],
-                    assigned_by=request_staff_user(request),
-                )
-            except FundingError as error:
-                form.add_error(None, str(error))
-            else:
-                self._assigned_report(request, result)
-                return self._back_to_application(request, applications)
-        return action_form_page(
-            self,
-            request,
-            action="assign_assessors",
-            title="Assign assessors",
-            intro=(
-                "Each submitted application is given assessors until it has its round's number. "
-                "An assessor who declared a conflict with an application stays off it. Each "
-                "assessor is emailed the applications they are given."
-            ),
-            submit="Assign",
-            form=form,
-            objects=[(a.pk, self._described(a)) for a in applications],
-        )
-
-    @staticmethod
-    def _described(application: Application) -> str:
-        active = getattr(application, "assessments_open", 0) + getattr(
-            application, "assessments_submitted", 0
-        )
-        wanted = application.round.assessors_per_application
-        conflicted = getattr(application, "assessments_conflicted", 0)
-        described = (
-            f"{application.reference}: {application.title or 'Untitled'} "
-            f"({application.lead_organisation.name}; {active} of {wanted} assessors"
-        )
-        if conflicted:
-            described += f"; {count_of(conflicted, 'conflict', 'conflicts')} declared"
-        return described + ")"
-
-    def _assigned_report(self, request: HttpRequest, result: services.AssignResult) -> None:
-        by_application: dict[str, list[str]] = {}
-        for assessment in result.made:
-            by_application.setdefault(assessment.application.reference, []).append(
-                assessor_name(assessment)
-            )
-        if by_application:
-            self.message_user(
-                request,
-                f"Assigned {count_of(len(result.made), 'assessment', 'assessments')}: "
-                + "; ".join(
-                    f"{reference} to {', '.join(names)}"
-                    for reference, names in sorted(by_application.items())
-                )
-                + ". Each assessor has been emailed.",
-                messages.SUCCESS,
-            )
-        if result.short:
-            self.message_user(
-                request,
-                "Could not give these applications all their assessors: "
-                + "; ".join(f"{ref}, as {why}" for ref, why in sorted(result.short.items()))
-                + ".",
-                messages.WARNING,
-            )
-        if not result.made and not result.short:
-            self.message_user(
-                request,
-                "Nothing was changed: each application already has its assessors.",
-                messages.WARNING,
-            )
-
-    def _back_to_application(
-        self, request: HttpRequest, applications: list[Application]
-    ) -> HttpResponse | None:
-        if request.POST.get("_return") == RETURN_DETAIL and len(applications) == 1:
-            return HttpResponseRedirect(reverse(APPLICATION_CHANGE, args=[applications[0].pk]))
-        return None
 
     def moderate_view(self, request: HttpRequest, application_id: int) -> HttpResponse:
         """Show each assessor's scores side by side, per criterion, with their spread and
@@ -181,7 +78,7 @@ class ApplicationAssessmentMixin(admin.ModelAdmin):
                     scores=form.values(),
                     moderated_by=request_staff_user(request),
                 )
-            except FundingError as error:
+            except DomainError as error:
                 form.add_error(None, str(error))
             else:
                 sheet = selectors.moderation_sheet(application=application)
@@ -269,8 +166,7 @@ def application_assessment_context(request: HttpRequest, application: Applicatio
         "needs_assessors": is_submitted and active < application.round.assessors_per_application,
         "is_complete": is_complete,
         "can_assign": can_assign,
-        "assign_url": reverse("admin:funding_application_changelist"),
-        "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        "assign_url": object_action_url(application, "assign_assessors") if can_assign else "",
         "moderate_url": (
             reverse("admin:funding_application_moderate", args=[application.pk])
             if can_moderate

@@ -24,10 +24,11 @@ from django.views.decorators.http import require_POST, require_safe
 
 from declaration import selectors as declaration_selectors
 from localdigital.accounts.types import AuthenticatedHttpRequest
+from localdigital.errors import DomainError
 from localdigital.http import require_safe_or_post
 
 from .. import formats, rules
-from ..errors import FundingError, LeadLimitReached, RulesNotMet, SectionConflict
+from ..errors import LeadLimitReached, RulesNotMet, SectionConflict
 from ..forms.applications import (
     BUDGET_LINES_MAX,
     SECTION_FORMS,
@@ -163,7 +164,7 @@ def application_start(request: HttpRequest, slug: str) -> HttpResponse:
         except LeadLimitReached as error:
             form.add_error("organisation", str(error))
             led_bids = dashboard_selectors.bids_led_in_round(round=round, organisation=lead)
-        except FundingError as error:
+        except DomainError as error:
             form.add_error("organisation", str(error))
         else:
             extra = {"project": award.slug} if award is not None else {}
@@ -222,7 +223,7 @@ def application_new(request: AuthenticatedHttpRequest, slug: str) -> HttpRespons
             services.application_start_check(
                 round=round, lead_organisation=lead, started_by=request.user, follow_on_award=award
             )
-        except FundingError as error:
+        except DomainError as error:
             messages.error(request, str(error))
             return redirect(start_url)
     section = Section.PROBLEM
@@ -241,7 +242,7 @@ def application_new(request: AuthenticatedHttpRequest, slug: str) -> HttpRespons
             )
         except RulesNotMet as refused:
             form_add_problems(form, refused.problems)
-        except FundingError as error:
+        except DomainError as error:
             form.add_error(None, str(error))
         else:
             messages.success(
@@ -389,7 +390,7 @@ def application_section(
             )
             if refreshed is not None:
                 access = refreshed
-        except FundingError as error:
+        except DomainError as error:
             messages.error(request, str(error))
             return redirect(_detail_url(application))
         else:
@@ -471,7 +472,7 @@ def application_partners(
                     contact_email=form.cleaned_data["contact_email"],
                     added_by=request.user,
                 )
-            except FundingError as error:
+            except DomainError as error:
                 form.add_error("organisation", str(error))
             else:
                 partner_added_message(
@@ -533,7 +534,7 @@ def application_partner_contact(
                 contact_email=form.cleaned_data["contact_email"],
                 saved_by=request.user,
             )
-        except FundingError as error:
+        except DomainError as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, f"The contact for {partner.organisation.name} is saved.")
@@ -562,7 +563,7 @@ def application_partner_resend(
     partner = _partner_or_404(access, pk)
     try:
         services.application_partner_confirmation_resend(partner=partner, requested_by=request.user)
-    except FundingError as error:
+    except DomainError as error:
         messages.error(request, str(error))
     else:
         messages.success(request, f"We have emailed {partner.contact_email} a new link.")
@@ -578,7 +579,7 @@ def application_partner_remove(
     partner = _partner_or_404(access, pk)
     try:
         services.application_partner_remove(partner=partner, removed_by=request.user)
-    except FundingError as error:
+    except DomainError as error:
         messages.error(request, str(error))
     else:
         messages.success(request, f"{partner.organisation.name} is no longer a partner.")
@@ -619,7 +620,7 @@ def application_check(request: AuthenticatedHttpRequest, access: ApplicationAcce
             services.application_submit(application=application, submitted_by=request.user)
         except RulesNotMet as refused:
             problems = refused.problems
-        except FundingError as error:
+        except DomainError as error:
             messages.error(request, str(error))
             return redirect(_detail_url(application))
         else:
@@ -674,7 +675,7 @@ def application_withdraw(
                 withdrawn_by=request.user,
                 reason=form.cleaned_data["reason"],
             )
-        except FundingError as error:
+        except DomainError as error:
             messages.error(request, str(error))
         else:
             messages.success(request, f"You have withdrawn application {application.reference}.")
@@ -716,7 +717,7 @@ def application_delete(
     if request.method == "POST":
         try:
             services.application_delete(application=application, deleted_by=request.user)
-        except FundingError as error:
+        except DomainError as error:
             messages.error(request, str(error))
             return redirect(_detail_url(application))
         messages.success(

@@ -22,9 +22,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from localdigital.accounts.types import AuthenticatedHttpRequest
+from localdigital.errors import DomainError
 from localdigital.http import require_safe_or_post
 
-from ..errors import FundingError
 from ..forms.awards import DeclineForm, ProgressUpdateForm, ProjectOutputForm
 from ..selectors import awards as selectors
 from ..selectors.applications import ApplicationAccess
@@ -101,7 +101,7 @@ def application_offer_accept(
     if request.method == "POST":
         try:
             services.award_offer_accept(award=outcome.award, accepted_by=request.user)
-        except FundingError as error:
+        except DomainError as error:
             messages.error(request, str(error))
         else:
             messages.success(request, f"You have accepted the grant for {outcome.award.title}")
@@ -165,7 +165,7 @@ def application_offer_decline_check(
             services.award_offer_decline(
                 award=outcome.award, declined_by=request.user, reason=reason
             )
-        except FundingError as error:
+        except DomainError as error:
             messages.error(request, str(error))
         else:
             del request.session[key]
@@ -206,7 +206,7 @@ def project_update_new(request: AuthenticatedHttpRequest, slug: str) -> HttpResp
                 body=form.cleaned_data["body"],
                 posted_by=request.user,
             )
-        except FundingError as error:
+        except DomainError as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, "Your update has been posted")
@@ -229,7 +229,7 @@ def project_outputs(request: AuthenticatedHttpRequest, slug: str) -> HttpRespons
                 output_type=form.cleaned_data["output_type"],
                 added_by=request.user,
             )
-        except FundingError as error:
+        except DomainError as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, f"“{output.title}” has been added to the project")
@@ -252,7 +252,7 @@ def project_output_remove(request: AuthenticatedHttpRequest, slug: str, pk: int)
     if request.method == "POST":
         try:
             services.project_output_remove(output=output, removed_by=request.user)
-        except FundingError as error:
+        except DomainError as error:
             messages.error(request, str(error))
         else:
             messages.success(request, f"“{output.title}” has been removed from the project")

@@ -21,10 +21,11 @@ from django.views.decorators.http import require_POST, require_safe
 
 from declaration import selectors as declaration_selectors
 from localdigital.accounts.types import AuthenticatedHttpRequest
+from localdigital.errors import DomainError
 from localdigital.http import require_safe_or_post
 
 from .. import formats, rules
-from ..errors import FundingError, LeadLimitReached, RulesNotMet
+from ..errors import LeadLimitReached, RulesNotMet
 from ..forms.eois import EoiDetailsForm, LeadOrganisationForm, PartnerForm
 from ..selectors import dashboard as dashboard_selectors
 from ..selectors import eois as selectors
@@ -104,7 +105,7 @@ def eoi_start(request: HttpRequest, slug: str) -> HttpResponse:
         except LeadLimitReached as error:
             form.add_error("organisation", str(error))
             led_bids = dashboard_selectors.bids_led_in_round(round=round, organisation=lead)
-        except FundingError as error:
+        except DomainError as error:
             form.add_error("organisation", str(error))
         else:
             return redirect(new_bid_url("funding:eoi-new", round=round, organisation=lead))
@@ -146,7 +147,7 @@ def eoi_new(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     if request.method != "POST":
         try:
             services.eoi_start_check(round=round, lead_organisation=lead, started_by=request.user)
-        except FundingError as error:
+        except DomainError as error:
             messages.error(request, str(error))
             return redirect(start_url)
     form = EoiDetailsForm(
@@ -167,7 +168,7 @@ def eoi_new(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
             )
         except RulesNotMet as refused:
             form_add_problems(form, refused.problems)
-        except FundingError as error:
+        except DomainError as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, f"Your answers have been saved as draft {eoi.reference}.")
@@ -245,7 +246,7 @@ def eoi_details(request: AuthenticatedHttpRequest, access: EoiAccess) -> HttpRes
             )
         except RulesNotMet as refused:
             form_add_problems(form, refused.problems)
-        except FundingError as error:
+        except DomainError as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, "Your answers have been saved.")
@@ -279,7 +280,7 @@ def eoi_partners(request: AuthenticatedHttpRequest, access: EoiAccess) -> HttpRe
                 partner = services.eoi_partner_add(
                     eoi=eoi, organisation=form.cleaned_data["organisation"], added_by=request.user
                 )
-            except FundingError as error:
+            except DomainError as error:
                 form.add_error("organisation", str(error))
             else:
                 partner_added_message(request, partner.organisation, round=eoi.round)
@@ -317,7 +318,7 @@ def eoi_partner_remove(
         raise Http404("No such partner.")
     try:
         services.eoi_partner_remove(partner=partner, removed_by=request.user)
-    except FundingError as error:
+    except DomainError as error:
         messages.error(request, str(error))
     else:
         messages.success(request, f"{partner.organisation.name} is no longer a partner.")
@@ -336,7 +337,7 @@ def eoi_submit(request: AuthenticatedHttpRequest, access: EoiAccess) -> HttpResp
             services.eoi_submit(eoi=eoi, submitted_by=request.user)
         except RulesNotMet as refused:
             problems = refused.problems
-        except FundingError as error:
+        except DomainError as error:
             messages.error(request, str(error))
             return redirect(_detail_url(access))
         else:
@@ -381,7 +382,7 @@ def eoi_withdraw(request: AuthenticatedHttpRequest, access: EoiAccess) -> HttpRe
     if request.method == "POST":
         try:
             services.eoi_withdraw(eoi=access.eoi, withdrawn_by=request.user)
-        except FundingError as error:
+        except DomainError as error:
             messages.error(request, str(error))
         else:
             messages.success(request, f"You have withdrawn {access.eoi.reference}.")
@@ -412,7 +413,7 @@ def eoi_delete(request: AuthenticatedHttpRequest, access: EoiAccess) -> HttpResp
     if request.method == "POST":
         try:
             services.eoi_delete(eoi=eoi, deleted_by=request.user)
-        except FundingError as error:
+        except DomainError as error:
             messages.error(request, str(error))
             return redirect(_detail_url(access))
         messages.success(

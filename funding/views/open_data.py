@@ -26,7 +26,7 @@ from localdigital.open_data import (
     LICENCE_URL,
     OpenDataColumn,
     Validators,
-    csv_chunks,
+    csv_response,
     csv_safe,
     open_data_headers,
     open_data_not_modified,
@@ -160,11 +160,6 @@ def _csv_cells(row: Iterable[object]) -> list[str]:
     return cells
 
 
-def projects_csv_chunks() -> Iterator[str]:
-    """Yield the CSV (a header, then a line per project) in pieces of about 64 KB."""
-    return csv_chunks(COLUMN_NAMES, (_csv_cells(row) for row in _rows()))
-
-
 def _json_value(value: object) -> object:
     if isinstance(value, date):
         return value.isoformat()
@@ -203,10 +198,9 @@ def projects_csv(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
         request, validators
     )
     if response is None:
-        response = StreamingHttpResponse(
-            projects_csv_chunks(), content_type="text/csv; charset=utf-8"
+        response = csv_response(
+            COLUMN_NAMES, (_csv_cells(row) for row in _rows()), name="funded-projects"
         )
-        response["Content-Disposition"] = 'attachment; filename="funded-projects.csv"'
     _open_data_headers(response, validators)
     return response
 

@@ -7,9 +7,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 
+from localdigital.errors import DomainError
 from localdigital.http import require_safe_or_post
 
-from ..errors import FundingError
 from ..selectors import applications as selectors
 from ..services import applications as services
 
@@ -54,7 +54,7 @@ def partner_confirm(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         try:
             services.application_partner_confirm(token=token)
-        except FundingError as error:
+        except DomainError as error:
             messages.error(request, str(error))
             return redirect("funding:partner-confirm")
         request.session.pop(SESSION_TOKEN, None)

@@ -10,6 +10,8 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import UserChangeForm as BaseUserChangeForm
 from django.http import HttpRequest
 
+from localdigital.admin_actions import ServiceSaveMixin
+
 from . import services
 from .models import User
 from .requests import request_staff_user
@@ -30,7 +32,7 @@ class UserChangeForm(BaseUserChangeForm):
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(ServiceSaveMixin, BaseUserAdmin):
     form = UserChangeForm
     add_form = UserCreationForm
     ordering = ("email",)
@@ -55,17 +57,19 @@ class UserAdmin(BaseUserAdmin):
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "full_name")}),)
 
-    def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
+    def save_through_service(
+        self, request: HttpRequest, obj: User, form: Any, change: bool
+    ) -> User:
         if change:
-            super().save_model(request, obj, form, change)
-            return
-        created = services.user_create(
+            # What changed in a person's privileges is recorded once the form's groups are
+            # saved too (``save_related``).
+            obj.save()
+            return obj
+        return services.user_create(
             email=form.cleaned_data["email"],
             full_name=form.cleaned_data.get("full_name", ""),
             created_by=request_staff_user(request),
         )
-        obj.pk, obj.password = created.pk, created.password
-        obj._state.adding = False
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         super().save_related(request, form, formsets, change)

@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from django.utils.translation import ngettext
 
 from localdigital.accounts.requests import request_staff_user
+from localdigital.admin_actions import ServiceSaveMixin
 
 from . import services
 from .forms import SuppressionForm
@@ -122,7 +123,7 @@ class OutgoingEmailAdmin(admin.ModelAdmin):
 
 
 @admin.register(Suppression)
-class SuppressionAdmin(admin.ModelAdmin):
+class SuppressionAdmin(ServiceSaveMixin, admin.ModelAdmin):
     """Addresses nothing is sent to. Taking one off the list lets it be sent to again."""
 
     form = SuppressionForm
@@ -135,13 +136,12 @@ class SuppressionAdmin(admin.ModelAdmin):
     ) -> list[str]:
         return ["email", "created_at"] if obj else []
 
-    def save_model(
+    def save_through_service(
         self, request: HttpRequest, obj: Suppression, form: SuppressionForm, change: bool
-    ) -> None:
-        saved = services.suppression_add(
+    ) -> Suppression:
+        return services.suppression_add(
             email=obj.email, reason=obj.reason, note=obj.note, actor=request_staff_user(request)
         )
-        obj.pk, obj.email, obj.created_at = saved.pk, saved.email, saved.created_at
 
     def delete_model(self, request: HttpRequest, obj: Suppression) -> None:
         services.suppression_remove(suppression_id=obj.pk, actor=request_staff_user(request))

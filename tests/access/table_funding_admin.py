@@ -39,6 +39,28 @@ MANAGERS_ONLY = {**staff_only(403, council=302), FUND_MANAGER: 200, SUPERUSER: 2
 ROUND_PK = 990_401
 
 URL_ACCESS: dict[str, tuple[dict[str, object], dict[str, int]]] = {
+    # A button on an object's page runs a list action by POST alone (who may is the
+    # action's permission, tested with the action): a GET is refused before anything else.
+    "admin:funding_expressionofinterest_object_action": (
+        {"object_id": "1", "action": "invite_selected"},
+        staff_only(405, council=302),
+    ),
+    "admin:funding_eoicluster_object_action": (
+        {"object_id": "1", "action": "message_leads"},
+        staff_only(405, council=302),
+    ),
+    "admin:funding_application_object_action": (
+        {"object_id": "1", "action": "assign_assessors"},
+        staff_only(405, council=302),
+    ),
+    "admin:funding_round_object_action": (
+        {"object_id": "1", "action": "approve_decisions"},
+        staff_only(405, council=302),
+    ),
+    "admin:funding_award_object_action": (
+        {"object_id": "1", "action": "start_selected"},
+        staff_only(405, council=302),
+    ),
     "admin:funding_round_overview": ({"round_id": ROUND_PK}, MANAGERS_ONLY),
 }
 

@@ -15,6 +15,12 @@ from tests.access.roles import FUND_MANAGER, SUPERUSER, staff_only
 from tests.declaration.factories import DeclarationVersionFactory, SigningFactory
 
 URL_ACCESS: dict[str, tuple[dict[str, object], dict[str, int]]] = {
+    # A button on an object's page runs a list action by POST alone (who may is the
+    # action's permission, tested with the action): a GET is refused before anything else.
+    "admin:declaration_signing_object_action": (
+        {"object_id": "1", "action": "publish_selected"},
+        staff_only(405, council=302),
+    ),
     # The import of signatories is part of moderating signings: Fund managers and superusers.
     "admin:declaration_signing_import": (
         {},

@@ -33,6 +33,16 @@ OTHER_COHORT_PK = 990_614
 COHORT: dict[str, object] = {"cohort_id": COHORT_PK}
 
 URL_ACCESS: dict[str, tuple[dict[str, object], dict[str, int]]] = {
+    # A button on an object's page runs a list action by POST alone (who may is the
+    # action's permission, tested with the action): a GET is refused before anything else.
+    "admin:training_cohort_object_action": (
+        {"object_id": "1", "action": "publish_selected"},
+        staff_only(405, council=302),
+    ),
+    "admin:training_enrolment_object_action": (
+        {"object_id": "1", "action": "cancel_selected"},
+        staff_only(405, council=302),
+    ),
     "admin:training_cohort_capacity": (COHORT, TRAINERS_ONLY),
     "admin:training_cohort_session": ({**COHORT, "session_id": SESSION_PK}, TRAINERS_ONLY),
     "admin:training_cohort_register": ({**COHORT, "session_id": SESSION_PK}, TRAINERS_ONLY),

@@ -11,10 +11,10 @@ from django.test.utils import override_settings
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
+from declaration.errors import OrganisationClosed
 from declaration.models import Membership, MembershipRole
 from declaration.services import joining, memberships
 from declaration.services.joining import JoinOutcome, organisation_join_request
-from declaration.services.signing import OrganisationClosed
 from localdigital.audit.models import AuditEvent
 from localdigital.mail.models import OutgoingEmail
 from tests.accounts.factories import UserFactory

@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from declaration.models import Signing, SigningStatus
+from localdigital.admin_actions import object_action_url
 from localdigital.audit.models import AuditEvent
 from localdigital.mail.models import OutgoingEmail
 from tests.accounts.factories import UserFactory
@@ -278,17 +279,20 @@ class TestSigningDetail:
             url = reverse("admin:declaration_signing_change", args=[signing.pk])
             return client.get(url).context["moderation_actions"]
 
-        assert [name for name, _ in buttons(pending)] == ["publish_selected", "reject_selected"]
-        assert [name for name, _ in buttons(unlisted)] == [
+        assert [button.name for button in buttons(pending)] == [
+            "publish_selected",
+            "reject_selected",
+        ]
+        assert [button.name for button in buttons(unlisted)] == [
             "publish_selected",
             "publish_different_organisation",
             "reject_selected",
         ]
-        assert [name for name, _ in buttons(published)] == [
+        assert [button.name for button in buttons(published)] == [
             "unpublish_selected",
             "mark_co_publisher",
         ]
-        assert [name for name, _ in buttons(co_publisher)] == [
+        assert [button.name for button in buttons(co_publisher)] == [
             "unpublish_selected",
             "unmark_co_publisher",
         ]
@@ -298,11 +302,9 @@ class TestSigningDetail:
         signing = SigningFactory(submitted=True)
         page = client.get(reverse("admin:declaration_signing_change", args=[signing.pk]))
 
-        response = act(client, "publish_selected", [signing], _return="detail")
+        response = client.post(object_action_url(signing, "publish_selected"))
 
-        assert f'action="{SIGNINGS}?status=all"' in page.text
-        assert f'name="_selected_action" value="{signing.pk}"' in page.text
-        assert 'name="action" value="publish_selected"' in page.text
+        assert f'action="{object_action_url(signing, "publish_selected")}"' in page.text
 
         assert response.status_code == 302
         assert response["Location"] == reverse(
@@ -488,19 +490,20 @@ class TestRejectAction:
     def test_returns_to_the_signing_when_rejected_from_its_page(self, client):
         signing = SigningFactory(submitted=True)
 
-        form = act(client, "reject_selected", [signing], _return="detail")
+        url = object_action_url(signing, "reject_selected")
+        form = client.post(url)
         response = client.post(
-            SIGNINGS + "?status=all",
+            url,
             {
                 "action": "reject_selected",
                 "_selected_action": [signing.pk],
                 "confirm": "yes",
-                "_return": "detail",
                 "reason": "Not a public body.",
             },
         )
 
-        assert 'name="_return" value="detail"' in form.text
+        change = reverse("admin:declaration_signing_change", args=[signing.pk])
+        assert f'<a href="{change}" class="closelink">Cancel</a>' in form.text
         assert response["Location"] == reverse(
             "admin:declaration_signing_change", args=[signing.pk]
         )

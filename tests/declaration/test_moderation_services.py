@@ -6,7 +6,13 @@ import datetime
 import pytest
 from django.db import IntegrityError
 
-from declaration.errors import TransitionNotAllowed
+from declaration.errors import (
+    NotOrganisationAdmin,
+    OrganisationClosed,
+    PossibleDuplicateOrganisation,
+    ReasonRequired,
+    TransitionNotAllowed,
+)
 from declaration.models import (
     Membership,
     MembershipRole,
@@ -17,16 +23,12 @@ from declaration.models import (
 )
 from declaration.services import moderation
 from declaration.services.moderation import (
-    NotOrganisationAdmin,
-    PossibleDuplicateOrganisation,
-    ReasonRequired,
     signing_co_publisher_set,
     signing_publish,
     signing_reject,
     signing_unpublish,
     signing_withdraw_published,
 )
-from declaration.services.signing import OrganisationClosed
 from localdigital.audit.models import AuditEvent
 from localdigital.mail.models import OutgoingEmail
 from tests.accounts.factories import UserFactory

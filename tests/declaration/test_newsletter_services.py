@@ -13,7 +13,14 @@ from django.db import DatabaseError, IntegrityError
 from django.utils import timezone
 from kombu.exceptions import OperationalError as KombuOperationalError
 
-from declaration.errors import TransitionNotAllowed
+from declaration.errors import (
+    NewsletterLinkInvalid,
+    NotApproved,
+    ReturnCommentMissing,
+    ReviewerNotAllowed,
+    ScheduleInPast,
+    TransitionNotAllowed,
+)
 from declaration.models import (
     IssueStatus,
     NewsletterDelivery,
@@ -130,7 +137,7 @@ class TestSubscriberSubscribe:
         subscriber.refresh_from_db()
         assert subscriber.status == SubscriberStatus.PENDING
         assert len(mailoutbox) == 1
-        with pytest.raises(services.NewsletterLinkInvalid):
+        with pytest.raises(NewsletterLinkInvalid):
             services.subscriber_confirm(token=old_token)
         services.subscriber_confirm(token=token_in(mailoutbox[0].body))
         assert Subscriber.objects.get().status == SubscriberStatus.CONFIRMED
@@ -197,7 +204,7 @@ class TestSubscriberConfirm:
         token = confirm_token(subscriber)
         later = timezone.now().timestamp() + 7 * 24 * 3600 + 60
         monkeypatch.setattr("django.core.signing.time.time", lambda: later)
-        with pytest.raises(services.NewsletterLinkInvalid):
+        with pytest.raises(NewsletterLinkInvalid):
             services.subscriber_confirm(token=token)
         assert Subscriber.objects.get().status == SubscriberStatus.PENDING
 
@@ -224,7 +231,7 @@ class TestSubscriberConfirm:
     )
     def test_refuses_when_the_link_is_not_valid(self, make_token):
         subscriber = SubscriberFactory(pending=True)
-        with pytest.raises(services.NewsletterLinkInvalid):
+        with pytest.raises(NewsletterLinkInvalid):
             services.subscriber_confirm(token=make_token(subscriber))
         assert Subscriber.objects.get().status == SubscriberStatus.PENDING
 
@@ -233,7 +240,7 @@ class TestSubscriberConfirm:
         subscriber = SubscriberFactory(pending=True)
         token = confirm_token(subscriber)
         services.subscriber_unsubscribe(token=unsubscribe_token(subscriber))
-        with pytest.raises(services.NewsletterLinkInvalid):
+        with pytest.raises(NewsletterLinkInvalid):
             services.subscriber_confirm(token=token)
         assert Subscriber.objects.get().status == SubscriberStatus.UNSUBSCRIBED
 
@@ -271,7 +278,7 @@ class TestSubscriberUnsubscribe:
     @pytest.mark.parametrize("token", ["not-a-token", "12:abc:def"])
     def test_refuses_when_the_link_is_not_valid(self, token):
         SubscriberFactory()
-        with pytest.raises(services.NewsletterLinkInvalid):
+        with pytest.raises(NewsletterLinkInvalid):
             services.subscriber_unsubscribe(token=token)
         assert Subscriber.objects.get().status == SubscriberStatus.CONFIRMED
 
@@ -369,7 +376,7 @@ class TestSubscriberManageUnsubscribe:
     @pytest.mark.parametrize("token", ["not-a-token", "12:abc:def"])
     def test_refuses_when_the_link_is_not_valid(self, token):
         SubscriberFactory()
-        with pytest.raises(services.NewsletterLinkInvalid):
+        with pytest.raises(NewsletterLinkInvalid):
             services.subscriber_manage_unsubscribe(token=token)
         assert Subscriber.objects.get().status == SubscriberStatus.CONFIRMED
 
@@ -378,7 +385,7 @@ class TestSubscriberManageUnsubscribe:
         token = manage_token(subscriber)
         later = timezone.now().timestamp() + 30 * 24 * 3600 + 60
         monkeypatch.setattr("django.core.signing.time.time", lambda: later)
-        with pytest.raises(services.NewsletterLinkInvalid):
+        with pytest.raises(NewsletterLinkInvalid):
             services.subscriber_manage_unsubscribe(token=token)
         assert Subscriber.objects.get().status == SubscriberStatus.CONFIRMED
 
@@ -418,14 +425,14 @@ class TestSubscriberResubscribe:
     @pytest.mark.parametrize("token", ["not-a-token", "12:abc:def"])
     def test_refuses_when_the_link_is_not_valid(self, token):
         SubscriberFactory(unsubscribed=True)
-        with pytest.raises(services.NewsletterLinkInvalid):
+        with pytest.raises(NewsletterLinkInvalid):
             services.subscriber_resubscribe(token=token)
         assert Subscriber.objects.get().status == SubscriberStatus.UNSUBSCRIBED
 
     def test_refuses_an_unsubscribe_link(self):
         """An unsubscribe link, which never expires and may be forwarded, cannot subscribe."""
         subscriber = SubscriberFactory(unsubscribed=True)
-        with pytest.raises(services.NewsletterLinkInvalid):
+        with pytest.raises(NewsletterLinkInvalid):
             services.subscriber_resubscribe(token=unsubscribe_token(subscriber))
 
     def test_changes_nothing_when_the_audit_event_cannot_be_saved(self, broken_audit):
@@ -595,7 +602,7 @@ class TestNewsletterIssueWriting:
         assert (issue.approval_requested_by, issue.approval_requested_at) == (None, None)
         [event] = AuditEvent.objects.all()
         assert (event.verb, event.data) == ("declaration.newsletter_issue.changed", {"from": state})
-        with pytest.raises(services.NotApproved, match="until another member of staff"):
+        with pytest.raises(NotApproved, match="until another member of staff"):
             services.newsletter_issue_send(issue_id=issue.pk, sent_by=staff)
 
     def test_saving_the_same_subject_and_body_keeps_the_approval(self, staff):
@@ -695,25 +702,25 @@ class TestNewsletterIssueApproval:
     def test_refuses_approval_by_whoever_asked(self, author, reviewer):
         issue = NewsletterIssueFactory(created_by=author)
         services.newsletter_issue_ask_for_approval(issue_id=issue.pk, asked_by=reviewer)
-        with pytest.raises(services.ReviewerNotAllowed, match="you asked for its approval"):
+        with pytest.raises(ReviewerNotAllowed, match="you asked for its approval"):
             services.newsletter_issue_approve(issue_id=issue.pk, approved_by=reviewer)
         assert NewsletterIssue.objects.get().status == IssueStatus.AWAITING_APPROVAL
 
     def test_refuses_approval_by_whoever_last_changed_it(self, waiting, reviewer):
         """Even when someone else wrote it and asked: the last change is theirs."""
         NewsletterIssue.objects.filter(pk=waiting.pk).update(edited_by=reviewer)
-        with pytest.raises(services.ReviewerNotAllowed, match="you changed it last"):
+        with pytest.raises(ReviewerNotAllowed, match="you changed it last"):
             services.newsletter_issue_approve(issue_id=waiting.pk, approved_by=reviewer)
         assert NewsletterIssue.objects.get().status == IssueStatus.AWAITING_APPROVAL
         assert verbs() == ["declaration.newsletter_issue.approval_requested"]
 
     def test_refuses_approval_by_the_author_who_asked(self, waiting, author):
-        with pytest.raises(services.ReviewerNotAllowed, match="Another member of staff"):
+        with pytest.raises(ReviewerNotAllowed, match="Another member of staff"):
             services.newsletter_issue_approve(issue_id=waiting.pk, approved_by=author)
 
     def test_refuses_approval_by_staff_without_the_newsletter_permission(self, waiting):
         fund_manager = UserFactory(staff=True, groups=["Fund manager"])
-        with pytest.raises(services.ReviewerNotAllowed, match="Only Communications staff"):
+        with pytest.raises(ReviewerNotAllowed, match="Only Communications staff"):
             services.newsletter_issue_approve(issue_id=waiting.pk, approved_by=fund_manager)
         assert NewsletterIssue.objects.get().status == IssueStatus.AWAITING_APPROVAL
 
@@ -761,7 +768,7 @@ class TestNewsletterIssueApproval:
         assert (issue.approval_requested_by, issue.approval_requested_at) == (None, None)
         event = AuditEvent.objects.get(verb="declaration.newsletter_issue.returned")
         assert (event.actor, event.data) == (reviewer, {"comment": "Say when round 5 closes."})
-        with pytest.raises(services.NotApproved):
+        with pytest.raises(NotApproved):
             services.newsletter_issue_send(issue_id=issue.pk, sent_by=reviewer)
 
     def test_asking_again_clears_the_comment_it_was_returned_with(self, waiting, reviewer, author):
@@ -778,14 +785,14 @@ class TestNewsletterIssueApproval:
 
     @pytest.mark.parametrize("comment", ["", "   \n "])
     def test_refuses_to_return_it_without_a_comment(self, waiting, reviewer, comment):
-        with pytest.raises(services.ReturnCommentMissing, match="Enter a comment"):
+        with pytest.raises(ReturnCommentMissing, match="Enter a comment"):
             services.newsletter_issue_return(
                 issue_id=waiting.pk, comment=comment, returned_by=reviewer
             )
         assert NewsletterIssue.objects.get().status == IssueStatus.AWAITING_APPROVAL
 
     def test_refuses_a_return_by_whoever_asked(self, waiting, author):
-        with pytest.raises(services.ReviewerNotAllowed, match="cannot return this issue"):
+        with pytest.raises(ReviewerNotAllowed, match="cannot return this issue"):
             services.newsletter_issue_return(
                 issue_id=waiting.pk, comment="Not yet", returned_by=author
             )
@@ -825,7 +832,7 @@ class TestNewsletterIssueSchedule:
 
     def test_refuses_a_time_that_has_passed(self, staff):
         issue = NewsletterIssueFactory(approved=True)
-        with pytest.raises(services.ScheduleInPast):
+        with pytest.raises(ScheduleInPast):
             services.newsletter_issue_schedule(
                 issue_id=issue.pk,
                 send_at=timezone.now() - datetime.timedelta(minutes=1),
@@ -836,7 +843,7 @@ class TestNewsletterIssueSchedule:
     @pytest.mark.parametrize("state", ["draft", "awaiting_approval"])
     def test_refuses_when_the_issue_is_not_approved(self, staff, state):
         issue = NewsletterIssueFactory(**({state: True} if state != "draft" else {}))
-        with pytest.raises(services.NotApproved, match="cannot be scheduled until another"):
+        with pytest.raises(NotApproved, match="cannot be scheduled until another"):
             services.newsletter_issue_schedule(
                 issue_id=issue.pk,
                 send_at=timezone.now() + datetime.timedelta(days=1),
@@ -939,7 +946,7 @@ class TestNewsletterIssueSend:
     def test_refuses_unless_approved(self, staff, state, mailoutbox):
         SubscriberFactory()
         issue = NewsletterIssueFactory(**({state: True} if state != "draft" else {}))
-        with pytest.raises(services.NotApproved, match="cannot be sent until another member"):
+        with pytest.raises(NotApproved, match="cannot be sent until another member"):
             services.newsletter_issue_send(issue_id=issue.pk, sent_by=staff)
         assert NewsletterIssue.objects.get().status == state
         assert not OutgoingEmail.objects.exists()
@@ -951,7 +958,7 @@ class TestNewsletterIssueSend:
         SubscriberFactory()
         issue = NewsletterIssueFactory(**{state: True})
         NewsletterIssue.objects.filter(pk=issue.pk).update(body="Changed behind the approval")
-        with pytest.raises(services.NotApproved, match="changed since it was approved"):
+        with pytest.raises(NotApproved, match="changed since it was approved"):
             services.newsletter_issue_send(issue_id=issue.pk, sent_by=staff)
         assert NewsletterIssue.objects.get().status == state
         assert not OutgoingEmail.objects.exists()

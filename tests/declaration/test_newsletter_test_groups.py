@@ -7,6 +7,7 @@ import re
 import pytest
 from django.db import DatabaseError
 
+from declaration.errors import TestGroupGone, TestGroupInvalid
 from declaration.models import IssueStatus, NewsletterIssue, NewsletterTestGroup
 from declaration.selectors import newsletter as selectors
 from declaration.services import newsletter as services
@@ -72,7 +73,7 @@ class TestNewsletterTestGroupCreate:
     )
     def test_refuses_what_the_rules_do_not_allow(self, staff, name, recipients, error):
         NewsletterTestGroupFactory(name="Comms team")
-        with pytest.raises(group_services.TestGroupInvalid, match=error):
+        with pytest.raises(TestGroupInvalid, match=error):
             group_services.newsletter_test_group_create(
                 name=name, recipients=recipients, created_by=staff
             )
@@ -106,7 +107,7 @@ class TestNewsletterTestGroupUpdateAndDelete:
     def test_refuses_the_name_of_another_group(self, staff):
         NewsletterTestGroupFactory(name="Board")
         group = NewsletterTestGroupFactory(name="Comms team")
-        with pytest.raises(group_services.TestGroupInvalid):
+        with pytest.raises(TestGroupInvalid):
             group_services.newsletter_test_group_update(
                 group_id=group.pk, name="board", recipients=group.recipients, changed_by=staff
             )
@@ -219,7 +220,7 @@ class TestNewsletterIssueTestSend:
         group_id = NewsletterTestGroupFactory().pk
         issue = NewsletterIssueFactory()
         NewsletterTestGroup.objects.filter(pk=group_id).delete()
-        with pytest.raises(services.TestGroupGone):
+        with pytest.raises(TestGroupGone):
             services.newsletter_issue_test_send(issue_id=issue.pk, sent_by=staff, group_id=group_id)
         assert not OutgoingEmail.objects.exists()
 

@@ -6,6 +6,14 @@ from __future__ import annotations
 import pytest
 from django.db import IntegrityError
 
+from declaration.errors import (
+    MembershipAlreadyAdminError,
+    MembershipAlreadyApprovedError,
+    MembershipLastAdminError,
+    MembershipNotAdminError,
+    MembershipNotApprovedError,
+    MembershipNotInOrganisationError,
+)
 from declaration.models import Membership, MembershipRole
 from declaration.services import memberships
 from localdigital.audit.models import AuditEvent
@@ -75,7 +83,7 @@ class TestMembershipApprove:
         )
         memberships.membership_approve(membership=waiting, approved_by=admin.user)
 
-        with pytest.raises(memberships.MembershipAlreadyApprovedError):
+        with pytest.raises(MembershipAlreadyApprovedError):
             memberships.membership_approve(membership=waiting, approved_by=admin.user)
 
         assert len(emails_to("bo@example.org")) == 1
@@ -111,7 +119,7 @@ class TestMembershipRefuse:
     def test_refuses_and_keeps_the_member_when_they_are_approved(self, organisation, admin):
         member = MembershipFactory(organisation=organisation)
 
-        with pytest.raises(memberships.MembershipAlreadyApprovedError):
+        with pytest.raises(MembershipAlreadyApprovedError):
             memberships.membership_refuse(membership=member, refused_by=admin.user)
 
         assert Membership.objects.filter(pk=member.pk).exists()
@@ -182,7 +190,7 @@ class TestMembershipRemove:
         """The last admin hands the role over before leaving."""
         MembershipFactory(organisation=organisation)
 
-        with pytest.raises(memberships.MembershipLastAdminError):
+        with pytest.raises(MembershipLastAdminError):
             memberships.membership_remove(membership=admin, removed_by=admin.user)
 
         assert Membership.objects.filter(pk=admin.pk).exists()
@@ -192,7 +200,7 @@ class TestMembershipRemove:
         """An admin still waiting for approval cannot manage members, so does not count."""
         MembershipFactory(organisation=organisation, admin=True, pending=True)
 
-        with pytest.raises(memberships.MembershipLastAdminError):
+        with pytest.raises(MembershipLastAdminError):
             memberships.membership_remove(membership=admin, removed_by=admin.user)
 
     def test_lets_staff_remove_the_only_admin(self, organisation, admin):
@@ -236,7 +244,7 @@ class TestMembershipRemove:
 
 class TestMembershipRoleSet:
     def test_refuses_when_the_only_admin_steps_down_themselves(self, organisation, admin):
-        with pytest.raises(memberships.MembershipLastAdminError):
+        with pytest.raises(MembershipLastAdminError):
             memberships.membership_role_set(
                 membership=admin, role=MembershipRole.MEMBER, changed_by=admin.user
             )
@@ -322,7 +330,7 @@ class TestMembershipAdminHandOver:
             handed_over_by=admin.user,
         )
 
-        with pytest.raises(memberships.MembershipNotAdminError):
+        with pytest.raises(MembershipNotAdminError):
             memberships.membership_admin_hand_over(
                 organisation=organisation,
                 from_membership=admin,
@@ -347,7 +355,7 @@ class TestMembershipAdminHandOver:
     def test_refuses_when_the_new_admin_is_still_waiting(self, organisation, admin):
         waiting = MembershipFactory(organisation=organisation, pending=True)
 
-        with pytest.raises(memberships.MembershipNotApprovedError):
+        with pytest.raises(MembershipNotApprovedError):
             memberships.membership_admin_hand_over(
                 organisation=organisation,
                 from_membership=admin,
@@ -361,7 +369,7 @@ class TestMembershipAdminHandOver:
     def test_refuses_when_the_new_admin_is_one_already(self, organisation, admin):
         other_admin = MembershipFactory(organisation=organisation, admin=True)
 
-        with pytest.raises(memberships.MembershipAlreadyAdminError):
+        with pytest.raises(MembershipAlreadyAdminError):
             memberships.membership_admin_hand_over(
                 organisation=organisation,
                 from_membership=admin,
@@ -373,7 +381,7 @@ class TestMembershipAdminHandOver:
         assert admin.is_admin
 
     def test_refuses_when_handing_over_to_themselves(self, organisation, admin):
-        with pytest.raises(memberships.MembershipAlreadyAdminError):
+        with pytest.raises(MembershipAlreadyAdminError):
             memberships.membership_admin_hand_over(
                 organisation=organisation,
                 from_membership=admin,
@@ -387,7 +395,7 @@ class TestMembershipAdminHandOver:
     def test_refuses_when_the_giver_is_not_an_admin(self, organisation, member):
         other = MembershipFactory(organisation=organisation)
 
-        with pytest.raises(memberships.MembershipNotAdminError):
+        with pytest.raises(MembershipNotAdminError):
             memberships.membership_admin_hand_over(
                 organisation=organisation,
                 from_membership=member,
@@ -402,7 +410,7 @@ class TestMembershipAdminHandOver:
         """Nobody can hand an organisation's admin role to someone outside it."""
         outsider = MembershipFactory()
 
-        with pytest.raises(memberships.MembershipNotInOrganisationError):
+        with pytest.raises(MembershipNotInOrganisationError):
             memberships.membership_admin_hand_over(
                 organisation=organisation,
                 from_membership=admin,
@@ -419,7 +427,7 @@ class TestMembershipAdminHandOver:
         """An admin of one organisation cannot hand over another's admin role."""
         elsewhere = MembershipFactory(admin=True)
 
-        with pytest.raises(memberships.MembershipNotInOrganisationError):
+        with pytest.raises(MembershipNotInOrganisationError):
             memberships.membership_admin_hand_over(
                 organisation=organisation,
                 from_membership=elsewhere,
@@ -504,17 +512,17 @@ class TestActorChecks:
     ):
         actor = outsiders[who]
 
-        with pytest.raises(memberships.MembershipNotAdminError) as approve:
+        with pytest.raises(MembershipNotAdminError) as approve:
             memberships.membership_approve(membership=waiting, approved_by=actor)
-        with pytest.raises(memberships.MembershipNotAdminError):
+        with pytest.raises(MembershipNotAdminError):
             memberships.membership_refuse(membership=waiting, refused_by=actor)
-        with pytest.raises(memberships.MembershipNotAdminError):
+        with pytest.raises(MembershipNotAdminError):
             memberships.membership_remove(membership=member, removed_by=actor)
-        with pytest.raises(memberships.MembershipNotAdminError):
+        with pytest.raises(MembershipNotAdminError):
             memberships.membership_role_set(
                 membership=member, role=MembershipRole.ADMIN, changed_by=actor
             )
-        with pytest.raises(memberships.MembershipNotAdminError):
+        with pytest.raises(MembershipNotAdminError):
             memberships.membership_admin_hand_over(
                 organisation=organisation,
                 from_membership=admin,
@@ -538,17 +546,17 @@ class TestActorChecks:
         )
         admin.refresh_from_db()
 
-        with pytest.raises(memberships.MembershipNotAdminError):
+        with pytest.raises(MembershipNotAdminError):
             memberships.membership_approve(membership=waiting, approved_by=admin.user)
-        with pytest.raises(memberships.MembershipNotAdminError):
+        with pytest.raises(MembershipNotAdminError):
             memberships.membership_refuse(membership=waiting, refused_by=admin.user)
-        with pytest.raises(memberships.MembershipNotAdminError):
+        with pytest.raises(MembershipNotAdminError):
             memberships.membership_remove(membership=member, removed_by=admin.user)
-        with pytest.raises(memberships.MembershipNotAdminError):
+        with pytest.raises(MembershipNotAdminError):
             memberships.membership_role_set(
                 membership=admin, role=MembershipRole.ADMIN, changed_by=admin.user
             )
-        with pytest.raises(memberships.MembershipNotAdminError):
+        with pytest.raises(MembershipNotAdminError):
             memberships.membership_admin_hand_over(
                 organisation=organisation,
                 from_membership=other_admin,
@@ -564,7 +572,7 @@ class TestActorChecks:
         MembershipFactory(organisation=organisation, admin=True)
         Membership.objects.filter(pk=admin.pk).delete()
 
-        with pytest.raises(memberships.MembershipNotAdminError):
+        with pytest.raises(MembershipNotAdminError):
             memberships.membership_approve(membership=waiting, approved_by=admin.user)
 
         self.assert_unchanged(waiting)
@@ -580,7 +588,7 @@ class TestActorChecks:
         assert not OutgoingEmail.objects.exists()
 
     def test_refuses_a_member_who_makes_themselves_an_admin(self, organisation, admin, member):
-        with pytest.raises(memberships.MembershipNotAdminError):
+        with pytest.raises(MembershipNotAdminError):
             memberships.membership_role_set(
                 membership=member, role=MembershipRole.ADMIN, changed_by=member.user
             )

@@ -10,6 +10,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from declaration.errors import MembershipAlreadyAdminError
 from declaration.models import Membership, MembershipRole, SigningStatus
 from declaration.selectors import organisation_admin as selectors
 from declaration.services import memberships
@@ -368,7 +369,7 @@ class TestHandOver:
         self, admin_client, member, monkeypatch
     ):
         def already_admin(**kwargs):
-            raise memberships.MembershipAlreadyAdminError
+            raise MembershipAlreadyAdminError
 
         monkeypatch.setattr(memberships, "membership_admin_hand_over", already_admin)
 

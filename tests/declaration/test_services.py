@@ -5,6 +5,11 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 
 from declaration import services
+from declaration.errors import (
+    MembershipAlreadyApprovedError,
+    MembershipExistsError,
+    MembershipNotApprovedError,
+)
 from declaration.models import Membership, MembershipRole, Organisation, OrganisationType
 from declaration.services import memberships, organisations
 from localdigital.audit.models import AuditEvent
@@ -239,7 +244,7 @@ class TestMembershipAdd:
     def test_refuses_when_they_already_belong(self):
         membership = MembershipFactory(pending=True)
 
-        with pytest.raises(services.MembershipExistsError):
+        with pytest.raises(MembershipExistsError):
             services.membership_add(
                 organisation=membership.organisation, user=membership.user, added_by=None
             )
@@ -276,7 +281,7 @@ class TestMembershipApprove:
         membership = MembershipFactory()
         approved_at = membership.approved_at
 
-        with pytest.raises(services.MembershipAlreadyApprovedError):
+        with pytest.raises(MembershipAlreadyApprovedError):
             services.membership_approve(membership=membership, approved_by=None)
 
         membership.refresh_from_db()
@@ -309,7 +314,7 @@ class TestMembershipRoleSet:
     def test_refuses_to_make_an_admin_when_the_member_is_waiting(self):
         membership = MembershipFactory(pending=True)
 
-        with pytest.raises(services.MembershipNotApprovedError):
+        with pytest.raises(MembershipNotApprovedError):
             services.membership_role_set(
                 membership=membership, role=MembershipRole.ADMIN, changed_by=None
             )

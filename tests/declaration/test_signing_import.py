@@ -9,14 +9,10 @@ from django.db import IntegrityError
 from django.urls import reverse
 from django.utils import timezone
 
+from declaration.errors import SigningImportConflict, SigningImportFileError
 from declaration.models import Signing, SigningStatus
 from declaration.services import signing_import
-from declaration.services.signing_import import (
-    SigningImportConflict,
-    SigningImportFileError,
-    signing_import_rows_parse,
-    signings_import,
-)
+from declaration.services.signing_import import signing_import_rows_parse, signings_import
 from localdigital.audit.models import AuditEvent
 from localdigital.mail.models import OutgoingEmail
 from tests.accounts.factories import UserFactory

@@ -6,7 +6,13 @@ import pytest
 from django.db import IntegrityError
 from django.utils import timezone
 
-from declaration.errors import AlreadySigned, TransitionNotAllowed
+from declaration.errors import (
+    AlreadySigned,
+    NoDeclarationVersion,
+    OrganisationClosed,
+    SigningIncomplete,
+    TransitionNotAllowed,
+)
 from declaration.models import (
     DeclarationVersion,
     OrganisationType,
@@ -15,9 +21,6 @@ from declaration.models import (
 )
 from declaration.services import signing as services
 from declaration.services.signing import (
-    NoDeclarationVersion,
-    OrganisationClosed,
-    SigningIncomplete,
     signing_answers_save,
     signing_draft_delete,
     signing_organisation_choose,

@@ -10,14 +10,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
+from declaration.errors import ReasonRequired, UpdateAlreadyRemoved, UpdateNotAllowed
 from declaration.models import ProjectUpdate
-from declaration.services.moderation import ReasonRequired
-from declaration.services.updates import (
-    UpdateAlreadyRemoved,
-    UpdateNotAllowed,
-    project_update_post,
-    project_update_remove,
-)
+from declaration.services.updates import project_update_post, project_update_remove
 from localdigital.audit.models import AuditEvent
 from tests.accounts.factories import UserFactory
 from tests.declaration.factories import (

@@ -8,10 +8,10 @@ from django.db import IntegrityError
 from django.urls import reverse
 from django.utils import timezone
 
+from declaration.errors import VersionSigned
 from declaration.models import DeclarationVersion
 from declaration.services import moderation
 from declaration.services.moderation import (
-    VersionSigned,
     declaration_version_create,
     declaration_version_publish,
     declaration_version_text_update,

@@ -303,7 +303,10 @@ def test_every_custom_admin_page_has_no_violation(admin_ui, superuser, demo):
     action_page(ui, signings, demo.pending_signing.reference, "reject_selected", "Reject signings")
     # Sent without a reason, it comes back with the error and what was chosen.
     click(ui, "button", "Reject")
-    assert ui.page.get_by_text("Give a reason: nothing changes without one.").is_visible()
+    # The summary links to the answer, and the error is beside it too.
+    summary = ui.page.get_by_role("link", name="Give a reason: nothing changes without one.")
+    assert summary.is_visible()
+    assert ui.page.locator("#id_reason_error").is_visible()
     action_page(
         ui,
         f"{signings}?status=published",

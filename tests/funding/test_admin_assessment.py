@@ -19,6 +19,7 @@ from funding.models import (
     ModeratedScore,
 )
 from funding.selectors import assessment as selectors
+from localdigital.admin_actions import object_action_url
 from localdigital.mail.models import OutgoingEmail
 from tests.accounts.factories import UserFactory
 from tests.funding.factories import (
@@ -231,7 +232,8 @@ class TestAssigning:
         due = timezone.localdate() + timedelta(days=5)
 
         response = manager.post(
-            APPLICATIONS, assign_data([application], [assessor], due, _return="detail")
+            object_action_url(application, "assign_assessors"),
+            assign_data([application], [assessor], due),
         )
 
         assert response.status_code == 302

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from funding.models import Award, AwardStatus, Instalment
+from localdigital.admin_actions import object_action_url
 from tests.accounts.factories import UserFactory
 from tests.funding.factories import (
     ApplicationPartnerFactory,
@@ -274,10 +275,8 @@ class TestPayments:
 
 
 def act(client, award, action: str):
-    return client.post(
-        AWARDS,
-        {"action": action, "_selected_action": [award.pk], "index": 0, "_return": "detail"},
-    )
+    """Press the button on the award's page that runs ``action``."""
+    return client.post(object_action_url(award, action))
 
 
 class TestStartAndFinish:

@@ -14,6 +14,7 @@ from funding.models import (
     EoiStatus,
     ExpressionOfInterest,
 )
+from localdigital.admin_actions import object_action_url
 from localdigital.audit.models import AuditEvent
 from localdigital.mail.models import OutgoingEmail
 from tests.accounts.factories import UserFactory
@@ -229,18 +230,13 @@ class TestClusterPage:
         section = page.text.split('id="cluster-suggestions"')[1]
 
         response = client.post(
-            EOIS + "?status=all",
-            {
-                "action": "add_to_cluster",
-                "_selected_action": [suggestion.pk],
-                "confirm": "yes",
-                "cluster": cluster.pk,
-                "_return": f"cluster:{cluster.pk}",
-            },
+            object_action_url(suggestion, "add_to_cluster"),
+            {"confirm": "yes", "cluster": cluster.pk, "next": change_url(cluster)},
         )
 
+        assert f'action="{object_action_url(suggestion, "add_to_cluster")}"' in section
         assert f'name="cluster" value="{cluster.pk}"' in section
-        assert f'name="_return" value="cluster:{cluster.pk}"' in section
+        assert f'name="next" value="{change_url(cluster)}"' in section
         assert response["Location"] == change_url(cluster)
         assert fresh(suggestion).cluster == cluster
 
@@ -343,11 +339,10 @@ class TestMessageTheLeads:
         cluster_of_two(cluster)
 
         page = client.get(change_url(cluster))
-        response = confirm(
-            client, "message_leads", [cluster], subject="Meet", body="Hello.", _return="detail"
-        )
+        url = object_action_url(cluster, "message_leads")
+        response = client.post(url, {"confirm": "yes", "subject": "Meet", "body": "Hello."})
 
-        assert 'name="action" value="message_leads"' in page.text
+        assert f'action="{url}"' in page.text
         assert response["Location"] == change_url(cluster)
 
     def test_refuses_staff_who_do_not_manage_the_fund(self, otp_verified_client_for, cluster):

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from funding.models import Decision, DecisionOutcome, ModeratedScore, Phase, Recommendation, Round
 from funding.services.awards import award_offer_decline
+from localdigital.admin_actions import object_action_url
 from tests.accounts.factories import UserFactory
 from tests.declaration.factories import MembershipFactory
 from tests.funding.factories import (
@@ -158,7 +159,7 @@ class TestRanking:
         assert response.status_code == 200
         assert response["Content-Type"] == "text/csv; charset=utf-8"
         assert "attachment" in response["Content-Disposition"]
-        rows = list(csv.reader(StringIO(response.content.decode())))
+        rows = list(csv.reader(StringIO(response.getvalue().decode())))
         assert rows[0][:3] == ["rank", "reference", "title"]
         assert rows[1][2] == '\'=HYPERLINK("https://example.com")'
         assert rows[1][6] == "100.0"
@@ -410,7 +411,8 @@ class TestMinisterialApproval:
 
     def test_records_the_approval(self, manager, decided_round):
         response = manager.post(
-            ROUNDS, approve_data(decided_round, confirmed="on", _return="detail")
+            object_action_url(decided_round, "approve_decisions"),
+            approve_data(decided_round, confirmed="on"),
         )
 
         assert response.status_code == 302

@@ -14,6 +14,7 @@ from funding.models import (
     ExpressionOfInterest,
     Phase,
 )
+from localdigital.admin_actions import object_action_url
 from localdigital.audit.models import AuditEvent
 from localdigital.mail.models import OutgoingEmail
 from tests.accounts.factories import UserFactory
@@ -232,7 +233,7 @@ class TestEoiPage:
         draft = EoiFactory(round=round)
 
         def buttons(eoi):
-            return [name for name, _ in client.get(change_url(eoi)).context["eoi_actions"]]
+            return [button.name for button in client.get(change_url(eoi)).context["eoi_actions"]]
 
         assert buttons(submitted) == ["add_to_cluster", "invite_selected", "decline_selected"]
         assert buttons(clustered) == [
@@ -443,12 +444,12 @@ class TestAddToCluster:
         eoi = EoiFactory(round=round, submitted=True)
 
         page = client.get(change_url(eoi))
-        form = act(client, "add_to_cluster", [eoi], _return="detail")
-        response = confirm(client, "add_to_cluster", [eoi], cluster=cluster.pk, _return="detail")
+        url = object_action_url(eoi, "add_to_cluster")
+        form = client.post(url)
+        response = client.post(url, {"confirm": "yes", "cluster": cluster.pk})
 
-        assert f'action="{EOIS}?status=all"' in page.text
-        assert 'name="action" value="add_to_cluster"' in page.text
-        assert 'name="_return" value="detail"' in form.text
+        assert f'action="{url}"' in page.text
+        assert f'<a href="{change_url(eoi)}" class="closelink">Cancel</a>' in form.text
         assert response["Location"] == change_url(eoi)
         assert fresh(eoi).cluster == cluster
 
@@ -488,7 +489,10 @@ class TestRemoveFromCluster:
         cluster = EoiClusterFactory(round=round)
         eoi = EoiFactory(round=round, submitted=True, cluster=cluster)
 
-        response = act(client, "remove_from_cluster", [eoi], _return=f"cluster:{cluster.pk}")
+        response = client.post(
+            object_action_url(eoi, "remove_from_cluster"),
+            {"next": reverse("admin:funding_eoicluster_change", args=[cluster.pk])},
+        )
 
         assert response["Location"] == reverse("admin:funding_eoicluster_change", args=[cluster.pk])
         assert fresh(eoi).cluster is None
@@ -614,8 +618,9 @@ class TestDecline:
     def test_returns_to_the_eoi_when_declined_from_its_page(self, client, round):
         eoi = EoiFactory(round=round, submitted=True)
 
-        response = confirm(
-            client, "decline_selected", [eoi], feedback="Not this time.", _return="detail"
+        response = client.post(
+            object_action_url(eoi, "decline_selected"),
+            {"confirm": "yes", "feedback": "Not this time."},
         )
 
         assert response["Location"] == change_url(eoi)

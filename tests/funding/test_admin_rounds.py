@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from funding.models import Criterion, Fund, PhaseCap, Round, RoundQuestion
+from localdigital.audit.models import AuditEvent
 from tests.accounts.factories import UserFactory
 from tests.funding.factories import (
     CriterionFactory,
@@ -312,6 +313,55 @@ class TestRoundDates:
 
         assert response.status_code == 302, errors_of(response)
         assert Round.objects.get().date_precision == {"decisions_announced_at": "week"}
+
+
+class TestRoundChangeAudit:
+    def test_records_what_staff_changed_when_they_save_a_rounds_page(
+        self, client, fund, fund_manager
+    ):
+        """Editing a round goes through ``round_update``: the audit event names each change."""
+        round = RoundFactory(
+            fund=fund, number=1, slug="round-1", name="Round 1", phases={}, **ROUND_1_DATES
+        )
+        Round.objects.filter(pk=round.pk).update(
+            summary="Money for councils to fix common problems together.",
+            reminder_offsets_days=[7, 1],
+            assessors_per_application=2,
+            participants_must_be_signatories=True,
+        )
+
+        response = client.post(
+            reverse("admin:funding_round_change", args=[round.pk]),
+            round_data(fund, round=round, budget="8000000", min_participants=3),
+        )
+
+        assert response.status_code == 302, errors_of(response)
+        event = AuditEvent.objects.get(verb="funding.round.updated")
+        assert event.actor == fund_manager
+        assert event.data["changes"] == [
+            {"field": "budget", "old": "7500000.00", "new": "8000000.00"},
+            {"field": "min_participants", "old": 2, "new": 3},
+        ]
+        round.refresh_from_db()
+        assert round.budget == Decimal("8000000")
+
+    def test_records_nothing_when_staff_save_a_round_unchanged(self, client, fund):
+        round = RoundFactory(
+            fund=fund, number=1, slug="round-1", name="Round 1", phases={}, **ROUND_1_DATES
+        )
+        Round.objects.filter(pk=round.pk).update(
+            summary="Money for councils to fix common problems together.",
+            reminder_offsets_days=[7, 1],
+            assessors_per_application=2,
+            participants_must_be_signatories=True,
+        )
+
+        response = client.post(
+            reverse("admin:funding_round_change", args=[round.pk]), round_data(fund, round=round)
+        )
+
+        assert response.status_code == 302, errors_of(response)
+        assert not AuditEvent.objects.filter(verb="funding.round.updated").exists()
 
 
 class TestReminderOffsets:

@@ -43,7 +43,7 @@ def csv_of(client, enrolments) -> list[list[str]]:
     )
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
-    return list(csv.reader(io.StringIO(response.content.decode())))
+    return list(csv.reader(io.StringIO(response.getvalue().decode())))
 
 
 @pytest.fixture
@@ -158,7 +158,7 @@ class TestNeeds:
             ENROLMENTS, {"action": "download_csv", "_selected_action": [enrolment.pk]}
         )
         assert response.status_code == 403
-        assert NEEDS not in response.content.decode()
+        assert NEEDS not in response.getvalue().decode()
         assert "Training" not in other_staff.get("/admin/").text
 
 

@@ -16,20 +16,15 @@ from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 
 from localdigital.accounts.requests import request_staff_user
+from localdigital.admin_actions import action_form_page, confirmed_data, count_of
+from localdigital.errors import DomainError
 from localdigital.http import require_safe_or_post
 
 from .. import formats
-from ..errors import TrainingError
 from ..models import TAKEN_STATUSES, Cohort, CohortSession, CohortStatus, Enrolment
 from ..selectors import cohort_register
 from ..services import attendance as attendance_services
-from .common import (
-    action_form_page,
-    can_run_training,
-    can_see_needs,
-    confirmed_data,
-    count_of,
-)
+from .common import can_run_training, can_see_needs
 from .forms import ConfirmForm
 
 NOT_RECORDABLE = (CohortStatus.DRAFT, CohortStatus.CANCELLED)
@@ -86,7 +81,7 @@ class CohortAttendanceMixin(admin.ModelAdmin):
                         attended_enrolment_ids=[int(value) for value in raw],
                         recorded_by=request_staff_user(request),
                     )
-                except TrainingError as problem:
+                except DomainError as problem:
                     error = str(problem)
                 else:
                     self.message_user(
@@ -187,7 +182,7 @@ class CohortAttendanceMixin(admin.ModelAdmin):
                 attendance_services.cohort_attendance_record(
                     cohort=cohort, enrolment_ids=taken[cohort.pk], recorded_by=staff
                 )
-            except TrainingError as error:
+            except DomainError as error:
                 problems.append(f"{cohort} ({error})")
             else:
                 done.append(f"{cohort} ({count_of(len(taken[cohort.pk]), 'person', 'people')})")

@@ -13,7 +13,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin, messages
-from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -22,18 +21,25 @@ from django.utils import timezone
 from django.utils.html import format_html_join
 
 from localdigital.accounts.requests import request_staff_user
+from localdigital.admin_actions import (
+    ObjectActionsMixin,
+    count_of,
+    object_action_url,
+    run_each,
+    service_error_show,
+)
+from localdigital.errors import DomainError
 from localdigital.http import require_safe_or_post
 from localdigital.public_cache import PublicContentAdminMixin
 
 from .. import formats
-from ..errors import TrainingError
 from ..models import Cohort, CohortSession, CohortStatus, Course
 from ..selectors import cohort_places_of
 from ..selectors.admin import cohorts_for_admin
 from ..services import cohorts as cohort_services
 from ..services import offers as offer_services
 from .attendance import CohortAttendanceMixin
-from .common import can_run_training, count_of, run_each, service_error_show
+from .common import can_run_training
 from .enrol import CohortEnrolMixin
 from .filters import RegisterFilter
 from .forms import CancelForm, CapacityForm, CohortForm, CohortSessionForm, SessionChangeForm
@@ -162,6 +168,7 @@ class CourseFilter(admin.SimpleListFilter):
 
 @admin.register(Cohort)
 class CohortAdmin(
+    ObjectActionsMixin,
     PublicContentAdminMixin,
     CohortReportMixin,
     CohortAttendanceMixin,
@@ -313,11 +320,16 @@ class CohortAdmin(
                 if can_run and cohort.status not in FIXED_STATUSES
                 else ""
             ),
-            "can_publish": can_run and cohort.status == CohortStatus.DRAFT,
-            "can_mark_attended": can_run
-            and cohort.status not in (CohortStatus.DRAFT, CohortStatus.CANCELLED),
-            "actions_url": reverse("admin:training_cohort_changelist"),
-            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            "publish_url": (
+                object_action_url(cohort, "publish_selected")
+                if can_run and cohort.status == CohortStatus.DRAFT
+                else ""
+            ),
+            "mark_attended_url": (
+                object_action_url(cohort, "mark_everyone_attended")
+                if can_run and cohort.status not in (CohortStatus.DRAFT, CohortStatus.CANCELLED)
+                else ""
+            ),
         }
 
     # Pages of their own, each through a service
@@ -386,7 +398,7 @@ class CohortAdmin(
                     capacity=form.cleaned_data["capacity"],
                     changed_by=request_staff_user(request),
                 )
-            except TrainingError as error:
+            except DomainError as error:
                 service_error_show(form, error, "capacity")
             else:
                 added = form.cleaned_data["capacity"] - cohort.capacity
@@ -452,7 +464,7 @@ class CohortAdmin(
                     is_online=data["is_online"],
                     changed_by=request_staff_user(request),
                 )
-            except TrainingError as error:
+            except DomainError as error:
                 service_error_show(form, error, "starts_at")
             else:
                 if change is None:
@@ -507,7 +519,7 @@ class CohortAdmin(
                     reason=form.cleaned_data["reason"],
                     cancelled_by=request_staff_user(request),
                 )
-            except TrainingError as error:
+            except DomainError as error:
                 service_error_show(form, error, "reason")
             else:
                 self.message_user(

@@ -1,33 +1,11 @@
-"""What the training admin's screens share: who may do what, the page that asks for an
-action's input, showing a service's refusal, running a service on each object selected,
-and CSV cells no spreadsheet runs as formulas."""
+"""What the training admin's screens share: who may do what. Their actions, forms' refusals
+and CSV downloads use the platform's helpers (``localdigital.admin_actions`` and
+``localdigital.open_data``)."""
 
 from __future__ import annotations
 
-import csv
-from collections.abc import Callable, Iterable, Sequence
-from io import StringIO
-from typing import Any, TypeVar
+from django.http import HttpRequest
 
-from django import forms
-from django.contrib import admin
-from django.db import models
-from django.http import HttpRequest, HttpResponse
-from django.template.response import TemplateResponse
-from django.utils import timezone
-
-from localdigital import admin_actions
-
-# Re-exported: the screens take every shared admin helper from here.
-from localdigital.admin_actions import confirmed_data as confirmed_data
-from localdigital.admin_actions import count_of as count_of
-from localdigital.open_data import csv_cell_safe
-
-from ..errors import NotPermitted, TrainingError, TransitionNotAllowed
-
-Obj = TypeVar("Obj", bound=models.Model)
-
-ACTION_FORM_TEMPLATE = "admin/training/action_form.html"
 NEEDS_PERMISSION = "training.view_enrolment_needs"
 
 
@@ -43,78 +21,3 @@ def can_see_needs(request: HttpRequest) -> bool:
     """Return whether the person may see accessibility and dietary needs, which are
     special-category data."""
     return request.user.has_perm(NEEDS_PERMISSION)
-
-
-def csv_text(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
-    """Return the rows as CSV under ``headers``, every cell made safe."""
-    out = StringIO()
-    writer = csv.writer(out)
-    writer.writerow(headers)
-    for row in rows:
-        writer.writerow([csv_cell_safe(cell) for cell in row])
-    return out.getvalue()
-
-
-def csv_response(text: str, *, name: str) -> HttpResponse:
-    """Return CSV as a download called ``<name>-<today>.csv``."""
-    response = HttpResponse(text, content_type="text/csv; charset=utf-8")
-    stamp = timezone.localdate().isoformat()
-    response["Content-Disposition"] = f'attachment; filename="{name}-{stamp}.csv"'
-    return response
-
-
-def service_error_show(form: forms.Form, error: TrainingError, field: str | None) -> None:
-    """Show a service's refusal on the form: about the state of things above the form, and
-    about what was typed beside ``field``."""
-    if field is None or isinstance(error, TransitionNotAllowed | NotPermitted):
-        form.add_error(None, str(error))
-    else:
-        form.add_error(field, str(error))
-
-
-def action_form_page(
-    modeladmin: admin.ModelAdmin,
-    request: HttpRequest,
-    *,
-    action: str,
-    title: str,
-    intro: str,
-    submit: str,
-    form: forms.Form,
-    objects: Sequence[tuple[int, str]],
-) -> TemplateResponse:
-    """Return the page that asks for an action's input (``admin_actions.action_form_page``)."""
-    return admin_actions.action_form_page(
-        modeladmin,
-        request,
-        template=ACTION_FORM_TEMPLATE,
-        action=action,
-        title=title,
-        intro=intro,
-        submit=submit,
-        form=form,
-        objects=objects,
-    )
-
-
-def run_each(
-    modeladmin: admin.ModelAdmin,
-    request: HttpRequest,
-    objects: Iterable[Obj],
-    run: Callable[[Obj], object],
-    *,
-    label: Callable[[Obj], str],
-    done: str,
-    refused: str,
-) -> list[Obj]:
-    """Run the service on each object, as ``admin_actions.run_each`` does, telling staff of
-    each refusal it raised."""
-    return admin_actions.run_each(
-        modeladmin,
-        request,
-        objects,
-        run,
-        label=label,
-        done=done,
-        refused=refused,
-    )

@@ -15,13 +15,15 @@ from declaration.models import Organisation
 from localdigital.accounts import selectors as account_selectors
 from localdigital.accounts.models import User
 from localdigital.accounts.requests import request_staff_user
+from localdigital.admin_actions import service_error_show
+from localdigital.errors import DomainError
 from localdigital.http import require_safe_or_post
 
-from ..errors import AlreadyEnrolled, NotEligible, TrainingError
+from ..errors import AlreadyEnrolled, NotEligible
 from ..models import CohortStatus, EnrolmentStatus
 from ..selectors.admin import cohorts_for_admin
 from ..services import enrolments as enrolment_services
-from .common import can_run_training, can_see_needs, service_error_show
+from .common import can_run_training, can_see_needs
 from .forms import EnrolByHandForm
 from .pages import form_page
 
@@ -105,7 +107,7 @@ class CohortEnrolMixin(admin.ModelAdmin):
                     )
                 except (NotEligible, AlreadyEnrolled) as error:
                     service_error_show(form, error, "email")
-                except TrainingError as error:
+                except DomainError as error:
                     service_error_show(form, error, None)
                 else:
                     if enrolment.status == EnrolmentStatus.WAITING:

@@ -14,17 +14,33 @@ from typing import Any
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseRedirect,
+    StreamingHttpResponse,
+)
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.text import Truncator
 
 from declaration.models import Organisation
 from localdigital.accounts.requests import request_staff_user
+from localdigital.admin_actions import (
+    ObjectActionsMixin,
+    action_form_page,
+    confirmed_data,
+    count_of,
+    object_action_url,
+    run_each,
+    service_error_show,
+)
+from localdigital.errors import DomainError
 from localdigital.http import require_safe_or_post
+from localdigital.open_data import csv_response
 
 from .. import formats
-from ..errors import TrainingError
 from ..models import (
     CANCELLABLE_STATUSES,
     Attendance,
@@ -34,17 +50,7 @@ from ..models import (
 )
 from ..selectors import cohort_places, cohorts_of_course_for_move, enrolments_for_admin
 from ..services import enrolments as enrolment_services
-from .common import (
-    action_form_page,
-    can_run_training,
-    can_see_needs,
-    confirmed_data,
-    count_of,
-    csv_response,
-    csv_text,
-    run_each,
-    service_error_show,
-)
+from .common import can_run_training, can_see_needs
 from .filters import OfferExpiringFilter
 from .forms import ConfirmForm, MoveForm
 from .pages import form_page
@@ -143,7 +149,7 @@ class OfferInline(AttendanceInline):
 
 
 @admin.register(Enrolment)
-class EnrolmentAdmin(admin.ModelAdmin):
+class EnrolmentAdmin(ObjectActionsMixin, admin.ModelAdmin):
     """Enrolments, newest first. They are made by people enrolling and by training
     administrators from a cohort's page; changed only by the actions and pages here, each
     through a service."""
@@ -251,9 +257,7 @@ class EnrolmentAdmin(admin.ModelAdmin):
                 move_url=(
                     reverse("admin:training_enrolment_move", args=[enrolment.pk]) if movable else ""
                 ),
-                can_cancel=movable,
-                actions_url=reverse("admin:training_enrolment_changelist"),
-                action_checkbox_name=admin.helpers.ACTION_CHECKBOX_NAME,
+                cancel_url=object_action_url(enrolment, "cancel_selected") if movable else "",
             )
         return super().change_view(request, object_id, form_url, extra_context)
 
@@ -308,7 +312,7 @@ class EnrolmentAdmin(admin.ModelAdmin):
                     to_cohort=form.cleaned_data["to_cohort"],
                     moved_by=request_staff_user(request),
                 )
-            except TrainingError as error:
+            except DomainError as error:
                 service_error_show(form, error, "to_cohort")
             else:
                 where = (
@@ -385,7 +389,9 @@ class EnrolmentAdmin(admin.ModelAdmin):
         return None
 
     @admin.action(description="Download the selected enrolments as CSV", permissions=["view"])
-    def download_csv(self, request: HttpRequest, queryset: QuerySet[Enrolment]) -> HttpResponse:
+    def download_csv(
+        self, request: HttpRequest, queryset: QuerySet[Enrolment]
+    ) -> StreamingHttpResponse:
         """Return the selected enrolments as CSV; with needs only for those who may see them."""
         show_needs = can_see_needs(request)
         headers = [*CSV_HEADERS, *(["Accessibility or dietary needs"] if show_needs else [])]
@@ -409,4 +415,4 @@ class EnrolmentAdmin(admin.ModelAdmin):
                 "cohort", "pk"
             )
         ]
-        return csv_response(csv_text(headers, rows), name="training-enrolments")
+        return csv_response(headers, rows, name="training-enrolments", dated=True)

@@ -11,9 +11,9 @@ from django.db.models import QuerySet
 
 from declaration import selectors as declaration_selectors
 from declaration.models import Organisation
+from localdigital.admin_actions import count_of
 
 from ..models import Cohort, CohortSession, CohortStatus
-from .common import count_of
 
 DATE_TIME_ERRORS = {
     "required": "Enter the date and the time.",

@@ -6,10 +6,12 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.views.decorators.http import require_safe
+
+from localdigital.open_data import csv_response
 
 from .. import formats
 from ..selectors import (
@@ -19,7 +21,6 @@ from ..selectors import (
     organisation_report_rows,
 )
 from ..selectors.reports import REPORT_FIGURES
-from .common import csv_response, csv_text
 
 
 def can_see_report(request: HttpRequest) -> bool:
@@ -80,16 +81,16 @@ class CohortReportMixin(admin.ModelAdmin):
         }
         return TemplateResponse(request, "admin/training/cohort/report.html", context)
 
-    def report_cohorts_csv_view(self, request: HttpRequest) -> HttpResponse:
+    def report_cohorts_csv_view(self, request: HttpRequest) -> StreamingHttpResponse:
         if not can_see_report(request):
             raise PermissionDenied
         rows = [row.csv_row() for row in cohort_report_rows()]
-        return csv_response(csv_text(COHORT_REPORT_HEADERS, rows), name="training-cohorts")
+        return csv_response(COHORT_REPORT_HEADERS, rows, name="training-cohorts", dated=True)
 
-    def report_organisations_csv_view(self, request: HttpRequest) -> HttpResponse:
+    def report_organisations_csv_view(self, request: HttpRequest) -> StreamingHttpResponse:
         if not can_see_report(request):
             raise PermissionDenied
         rows = [row.csv_row() for row in organisation_report_rows()]
         return csv_response(
-            csv_text(ORGANISATION_REPORT_HEADERS, rows), name="training-organisations"
+            ORGANISATION_REPORT_HEADERS, rows, name="training-organisations", dated=True
         )

@@ -17,10 +17,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from localdigital.accounts.types import AuthenticatedHttpRequest
+from localdigital.errors import DomainError
 from localdigital.http import require_safe_or_post
 
 from .. import selectors
-from ..errors import TrainingError
 from ..forms import OfferAnswerForm
 from ..links import calendar_path
 from ..models import OfferStatus
@@ -75,7 +75,7 @@ def enrolment_cancel_view(request: AuthenticatedHttpRequest, pk: int) -> HttpRes
         raise Http404("No such enrolment.")
     try:
         enrolment_cancel(enrolment=enrolment, cancelled_by=request.user)
-    except TrainingError as error:
+    except DomainError as error:
         messages.error(request, str(error))
         return redirect(_detail_url(pk))
     messages.success(request, f"{row.cancelled_message} {row.course_title}")
@@ -118,7 +118,7 @@ def offer_answer(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 offer_accept(offer=offer, accepted_by=request.user, now=now)
             else:
                 offer_decline(offer=offer, declined_by=request.user, now=now)
-        except TrainingError as error:
+        except DomainError as error:
             form.add_error(None, str(error))
         else:
             if form.is_accepted:

@@ -23,10 +23,11 @@ from django.views.decorators.http import require_safe
 
 from declaration.models import Organisation
 from localdigital.accounts.types import AuthenticatedHttpRequest
+from localdigital.errors import DomainError
 from localdigital.http import require_safe_or_post
 
 from .. import selectors
-from ..errors import NotEligible, TrainingError
+from ..errors import NotEligible
 from ..forms import EnrolmentForm
 from ..links import calendar_path, course_path
 from ..models import Cohort, EnrolmentStatus
@@ -134,7 +135,7 @@ def enrol_check(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpRe
             needs=form.cleaned_data["needs"],
             consent=form.cleaned_data["consent"],
         )
-    except TrainingError as error:
+    except DomainError as error:
         form.add_error(None, str(error))
         if isinstance(error, NotEligible):
             context["sign_url"] = error.sign_url

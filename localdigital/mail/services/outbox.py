@@ -21,6 +21,7 @@ from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 
 from localdigital.audit.services import audit_record
+from localdigital.errors import DomainError, TransitionNotAllowed
 from localdigital.locks import advisory_lock, lock_register
 from localdigital.queueing import enqueue
 
@@ -50,11 +51,7 @@ RETRY_LONGEST_DELAY = timedelta(minutes=15)
 REQUEUE_LOCK = lock_register("mail.requeue_stuck")
 
 
-class TransitionNotAllowed(Exception):
-    """The email is not in a state that allows this change."""
-
-
-class RecipientSuppressed(Exception):
+class RecipientSuppressed(DomainError):
     """The email's recipient is on the suppression list."""
 
 

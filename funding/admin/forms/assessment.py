@@ -13,9 +13,9 @@ from django.utils import timezone
 
 from localdigital.accounts.models import User
 
-from ..models import Criterion
-from ..selectors import assessment as selectors
-from ..services.assessment import ModerationValue, ScoreValue
+from ...models import Criterion
+from ...selectors import assessment as selectors
+from ...services.assessment import ModerationValue, ScoreValue
 
 YES = "yes"
 NO = "no"
