@@ -207,7 +207,8 @@ class InstalmentAdmin(admin.ModelAdmin):
     report or for the offer, or paid. Instalments are planned on each award's page; here
     staff find those due, and record each paid."""
 
-    list_display = ["award_title", "amount_display", "due_on", "tied_to", "payment"]
+    list_display = ["amount_display", "award_title", "due_on", "tied_to", "payment"]
+    list_display_links = ["amount_display"]
     list_filter = [PaymentStateFilter, "award__application__round"]
     list_select_related = ["award", "report", "paid_by"]
     search_fields = ["award__title", "award__application__lead_organisation__name"]
