@@ -25,10 +25,10 @@ from localdigital.accounts.requests import request_staff_user
 from localdigital.formats import time_on_day
 
 from .. import formats
-from ..models import Award, ProgressReport, ProjectMilestone, ReportStatus, ReportVersion
+from ..models import Award, ProgressReport, ProjectMilestone, ReportStatus
 from ..selectors.payments import spend_warning
 from ..selectors.report_content import report_answers, spent_to_date
-from ..selectors.reporting import report_is_overdue, report_period
+from ..selectors.reporting import report_is_overdue, report_period, report_versions_for_review
 from ..services import report_review
 from ..services.reporting import award_dates_set
 from .common import ReadOnlyInline, action_form_page, confirmed_data, return_response, run_each
@@ -248,11 +248,7 @@ class ProgressReportAdmin(admin.ModelAdmin):
         report = self.get_object(request, object_id)
         extra_context = {**(extra_context or {})}
         if report is not None and self.has_view_or_change_permission(request, report):
-            versions = list(
-                ReportVersion.objects.filter(report=report)
-                .select_related("submitted_by", "reviewed_by")
-                .order_by("-number")
-            )
+            versions = report_versions_for_review(report=report)
             latest = versions[0] if versions else None
             extra_context.update(
                 report_actions=[

@@ -27,8 +27,10 @@ from ..models import (
     ApplicationChange,
     Award,
     AwardStatus,
+    BudgetLine,
     Instalment,
     ProgressReport,
+    ProjectMilestone,
     ReportSection,
     ReportStatus,
     ReportVersion,
@@ -314,6 +316,29 @@ def report_versions(*, report: ProgressReport) -> list[VersionRow]:
 
 def report_version_get(*, report: ProgressReport, number: int) -> ReportVersion | None:
     return ReportVersion.objects.filter(report=report, number=number).first()
+
+
+def report_versions_for_review(*, report: ProgressReport) -> list[ReportVersion]:
+    """Return every version of the report, newest first, with who sent and reviewed each."""
+    return list(
+        ReportVersion.objects.filter(report=report)
+        .select_related("submitted_by", "reviewed_by")
+        .order_by("-number")
+    )
+
+
+def project_milestones(*, award: Award) -> list[ProjectMilestone]:
+    """Return the project's milestones in the order of its plan."""
+    return list(
+        ProjectMilestone.objects.filter(award=award).order_by("position", "planned_on", "pk")
+    )
+
+
+def project_budget_lines(*, award: Award) -> list[BudgetLine]:
+    """Return the budget lines of the project's application, in their order."""
+    return list(
+        BudgetLine.objects.filter(application_id=award.application_id).order_by("position", "pk")
+    )
 
 
 def _name(user: User | None) -> str:

@@ -30,7 +30,7 @@ from ..forms.reports import (
     SpendForm,
     StatusForm,
 )
-from ..models import BudgetLine, ProgressReport, ProjectMilestone, ReportSection
+from ..models import ProgressReport, ReportSection
 from ..selectors import reporting as selectors
 from ..selectors.payments import spend_warning
 from ..selectors.report_content import milestone_field, report_content, spend_field, spent_to_date
@@ -105,16 +105,10 @@ def _form(
 ) -> Any:
     award = report.award
     if section == ReportSection.MILESTONES:
-        milestones = list(
-            ProjectMilestone.objects.filter(award=award).order_by("position", "planned_on", "pk")
-        )
+        milestones = selectors.project_milestones(award=award)
         return MilestonesForm(data, initial=initial, milestones=milestones)
     if section == ReportSection.SPEND:
-        lines = list(
-            BudgetLine.objects.filter(application_id=award.application_id).order_by(
-                "position", "pk"
-            )
-        )
+        lines = selectors.project_budget_lines(award=award)
         return SpendForm(data, initial=initial, lines=lines)
     if section in (ReportSection.RISKS, ReportSection.LINKS):
         source = data if data is not None else initial

@@ -146,6 +146,7 @@ def project_report_check(request: AuthenticatedHttpRequest, access: ReportAccess
     if not access.can_edit:
         return refused_redirect(request, access)
     report = access.report
+    content = report_content(report=report)
     if request.method == "POST":
         try:
             services.report_submit(report=report, submitted_by=request.user)
@@ -157,8 +158,7 @@ def project_report_check(request: AuthenticatedHttpRequest, access: ReportAccess
         else:
             return redirect(report_page_url(access, "funding:project-report-confirmation"))
     else:
-        problems = report_problems(report_content(report=report))
-    content = report_content(report=report)
+        problems = report_problems(content)
     return render(
         request,
         "funding/report/check.html",

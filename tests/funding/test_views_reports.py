@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from funding.models import MilestoneStatus, ProgressReport, RagStatus, ReportStatus
 from funding.selectors.report_content import report_content
+from funding.services import report_review
 from funding.services import reports as services
 from tests.accounts.factories import UserFactory
 from tests.funding.factories import (
@@ -558,3 +559,42 @@ class TestCommentsAndVersions:
             client_for(team.lead).get(team.url("funding:project-report-version", 3)).status_code
             == 404
         )
+
+
+class TestInTheOpen:
+    def test_public_pages_and_open_data_show_only_the_outputs(self, team, uncached_public_pages):
+        """Once a report is accepted its links are the project's public outputs; nothing
+        else it says (status, reason, risks, spend, the Fund's comments) is ever public."""
+        manager = UserFactory(staff=True, groups=["Fund manager"])
+        report = answer_every_section(team.report, team.lead, spent=Decimal(1234))
+        services.report_status_save(
+            report=report,
+            overall_status=RagStatus.AMBER,
+            reason="A partner council is late.",
+            version=1,
+            saved_by=team.lead,
+        )
+        services.report_submit(report=report, submitted_by=team.lead)
+        report_review.report_return(
+            report=report, comment="Name the councils that tested it.", returned_by=manager
+        )
+        services.report_submit(report=report, submitted_by=team.lead)
+        report_review.report_accept(report=report, accepted_by=manager)
+
+        pages = [
+            Client().get(reverse("funding:project-detail", args=[team.award.slug])).text,
+            Client().get(reverse("funding:projects-json")).text,
+            Client().get(reverse("funding:projects-csv")).getvalue().decode(),
+        ]
+
+        assert "Missed bins prototype" in pages[0]
+        for private in (
+            "A partner council is late.",
+            "Amber",
+            "may not open its API",
+            "Name the councils that tested it.",
+            "1,234",
+            "1234",
+        ):
+            for page in pages:
+                assert private not in page, private
