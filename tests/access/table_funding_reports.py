@@ -28,7 +28,7 @@ MEMBERS_ONLY = signed_in(404)
 MANAGERS = {FUND_MANAGER, SUPERUSER}
 # Verified fund managers and superusers get 200; other staff 403; anyone else signs in.
 MANAGERS_ONLY = {**staff_only(403, council=302), FUND_MANAGER: 200, SUPERUSER: 200}
-REPORT = {"slug": PROJECT, "key": "1"}
+REPORT: dict[str, object] = {"slug": PROJECT, "key": "1"}
 
 URL_ACCESS: dict[str, tuple[dict[str, object], dict[str, int]]] = {
     "funding:project-reports": ({"slug": PROJECT}, MEMBERS_ONLY),

@@ -63,9 +63,9 @@ def assessor_client(otp_verified_client_for):
 
 def submitted_report(**award: object) -> ProgressReport:
     """Report 1 of a project with a milestone, answered (amber) and submitted."""
-    award_ = AwardFactory(accepted=True, title="Joined-up missed bins", **award)
-    ProjectMilestoneFactory(award=award_, title="Alpha assessed")
-    report = ProgressReportFactory(award=award_, number=1)
+    award_ = AwardFactory.create(accepted=True, title="Joined-up missed bins", **award)
+    ProjectMilestoneFactory.create(award=award_, title="Alpha assessed")
+    report = ProgressReportFactory.create(award=award_, number=1)
     writer = award_.application.created_by
     answer_every_section(report, writer, spent=Decimal(40000))
     report_services.report_status_save(
