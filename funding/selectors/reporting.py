@@ -20,7 +20,7 @@ from declaration import selectors as declaration_selectors
 from declaration.selectors.organisation_admin import organisation_admins_active
 from declaration.selectors.public import paragraphs
 from localdigital.accounts.models import User
-from localdigital.formats import time_on_day
+from localdigital.formats import calendar_date, time_on_day
 
 from .. import formats
 from ..models import (
@@ -79,8 +79,8 @@ def report_is_overdue(report: ProgressReport, now: datetime) -> bool:
 
 
 def report_period(report: ProgressReport) -> str:
-    """Return the period a report covers: "1 April to 30 June 2026"."""
-    return f"{formats.day(report.period_start)} to {formats.day(report.period_end)}"
+    """Return the period a report covers: "1 April 2026 to 30 June 2026"."""
+    return f"{calendar_date(report.period_start)} to {calendar_date(report.period_end)}"
 
 
 def report_url(report: ProgressReport, name: str = "funding:project-report") -> str:

@@ -125,7 +125,7 @@ class TestReminders:
         ]
         body = OutgoingEmail.objects.get().body_text
         assert "5pm on Wednesday 15 July 2026: 14 days from now" in body
-        assert "16 April 2026 to Wednesday 15 July 2026" in body
+        assert "It covers 16 April 2026 to 15 July 2026." in body
         assert f"/funding/projects/{report.award.slug}/reports/1/" in body
 
         assert run(london(2026, 7, 12, 9, 15), django_capture_on_commit_callbacks) == 1
