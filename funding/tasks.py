@@ -6,7 +6,7 @@ from celery import shared_task
 
 from localdigital.scheduling import run_time
 
-from .services import assessment, decisions, reminders
+from .services import assessment, decisions, reminders, report_reminders
 
 
 @shared_task
@@ -59,3 +59,19 @@ def announce_decisions(run_at: str | None = None) -> int:
 def announce_round_decisions(round_id: int, run_at: str) -> str:
     """Announce one round's decisions as at ``run_at``: exactly once."""
     return decisions.round_decisions_announce(round_id=round_id, now=run_time(run_at))
+
+
+@shared_task
+def send_report_reminders(run_at: str | None = None) -> int:
+    """Queue a task for each progress report not yet submitted that is due a reminder
+    (14 or 3 days before it is due, or the day after); return how many were queued."""
+    return len(report_reminders.report_reminders_queue(now=run_time(run_at)) or [])
+
+
+@shared_task
+def send_report_reminder(report_id: int, kind: str, run_at: str) -> int:
+    """Send one reminder about one report, judged as at ``run_at``; return how many people
+    were emailed (none when it was sent already)."""
+    return report_reminders.report_reminder_send(
+        report_id=report_id, kind=kind, now=run_time(run_at)
+    )

@@ -4,13 +4,24 @@ from django.urls import path
 from django.views.decorators.http import require_safe
 
 from funding.feeds import FundedProjectsFeed, RoundsOpeningFeed
-from funding.views import applications, awards, eois, open_data, partners, projects, public
+from funding.views import (
+    applications,
+    awards,
+    eois,
+    open_data,
+    partners,
+    projects,
+    public,
+    report_sections,
+    reports,
+)
 
 app_name = "funding"
 
 EOI = "funding/expressions-of-interest/<str:reference>/"
 APPLICATION = "funding/applications/<str:reference>/"
 PROJECT = "funding/projects/<slug:slug>/"
+REPORT = f"{PROJECT}reports/<str:key>/"
 
 urlpatterns = [
     path("funding/", public.round_list, name="round-list"),
@@ -31,6 +42,25 @@ urlpatterns = [
         f"{PROJECT}outputs/<int:pk>/remove/",
         awards.project_output_remove,
         name="project-output-remove",
+    ),
+    # A funded project's progress reports, written by its team.
+    path(f"{PROJECT}reports/", reports.project_reports, name="project-reports"),
+    path(REPORT, reports.project_report, name="project-report"),
+    path(f"{REPORT}check/", reports.project_report_check, name="project-report-check"),
+    path(
+        f"{REPORT}confirmation/",
+        reports.project_report_confirmation,
+        name="project-report-confirmation",
+    ),
+    path(
+        f"{REPORT}versions/<int:number>/",
+        reports.project_report_version,
+        name="project-report-version",
+    ),
+    path(
+        f"{REPORT}<str:section>/",
+        report_sections.project_report_section,
+        name="project-report-section",
     ),
     # Expressions of interest.
     path(

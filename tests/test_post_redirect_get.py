@@ -36,6 +36,7 @@ from tests.funding.factories import (
     ProjectOutputFactory,
     RoundFactory,
 )
+from tests.funding.factories_reporting import ProgressReportFactory, answer_every_section
 
 pytestmark = pytest.mark.django_db
 
@@ -276,6 +277,43 @@ def offer_decline_confirm() -> Form:
     )
 
 
+def _report():
+    """Return a project's first report, and a client signed in as a member of its lead."""
+    award = AwardFactory.create(accepted=True)
+    report = ProgressReportFactory.create(award=award, number=1)
+    return report, _signed_in(award.application.created_by)
+
+
+def report_section() -> Form:
+    report, client = _report()
+    return Form(
+        client,
+        reverse("funding:project-report-section", args=[report.award.slug, "1", "status"]),
+        {"version": 0, "overall_status": "amber", "status_reason": "A partner is late."},
+    )
+
+
+def report_add_another_risk() -> Form:
+    report, client = _report()
+    return Form(
+        client,
+        reverse("funding:project-report-section", args=[report.award.slug, "1", "risks"]),
+        {
+            "version": 0,
+            "row_count": 1,
+            "risk_1_description": "The supplier may not open its API.",
+            "risk_1_mitigation": "We meet it every fortnight.",
+            "add_row": "1",
+        },
+    )
+
+
+def report_submit() -> Form:
+    report, client = _report()
+    answer_every_section(report, report.award.application.created_by)
+    return Form(client, reverse("funding:project-report-check", args=[report.award.slug, "1"]))
+
+
 FORMS: dict[str, Callable[[], Form]] = {
     "sign in": sign_in,
     "sign-in link, Continue": sign_in_link_continue,
@@ -297,6 +335,9 @@ FORMS: dict[str, Callable[[], Form]] = {
     "grant offer, accept": offer_accept,
     "grant offer, decline: the reason": offer_decline_reason,
     "grant offer, decline: confirm": offer_decline_confirm,
+    "progress report, a section": report_section,
+    "progress report, add another risk": report_add_another_risk,
+    "progress report, submit": report_submit,
 }
 
 

@@ -1,11 +1,12 @@
 """Staff screens for awards (funded projects): the list by round, lead, amount and status;
-each award's page with its application, partners, payment schedule, progress updates and
-outputs; and the buttons that mark an instalment paid and record that the work started
-and finished.
+each award's page with its application, partners, milestones, reporting schedule, payment
+schedule, progress updates and outputs; and the buttons that set its planned dates and
+record that the work started and finished.
 
 Awards are made by the announcement of a round's decisions and answered by the lead
-organisation, so nobody adds, deletes or edits one here: staff add its dated instalments,
-and every change of state goes through a service.
+organisation, so nobody adds, deletes or edits one here: staff keep its milestones and
+instalments (``instalments.py``, ``reports.py``), and every change of state goes through a
+service.
 """
 
 from __future__ import annotations
@@ -13,63 +14,24 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.contrib import admin
 from django.db.models import Count, Q, QuerySet, Sum
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404
-from django.urls import NoReverseMatch, URLPattern, path, reverse
+from django.http import HttpRequest, HttpResponse
+from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
-from django.views.decorators.http import require_POST
 
 from localdigital.accounts.requests import request_staff_user
 from localdigital.admin_actions import ObjectActionsMixin, run_each
-from localdigital.errors import DomainError
 
 from .. import formats
-from ..models import Award, AwardStatus, Instalment, ProgressUpdate, ProjectOutput
+from ..models import Award, AwardStatus, ProgressUpdate, ProjectOutput
 from ..services import awards as services
 from .common import ReadOnlyInline
-from .forms.awards import InstalmentForm, InstalmentFormSet
+from .instalments import InstalmentInline
+from .reports import AwardReportingMixin, ProgressReportInline, ProjectMilestoneInline
 
 AWARD_CHANGE = "admin:funding_award_change"
-
-
-class InstalmentInline(admin.TabularInline):
-    """The award's payment schedule: staff add dated instalments, and mark each paid."""
-
-    model = Instalment
-    form = InstalmentForm
-    formset = InstalmentFormSet
-    extra = 1
-    fields = ["due_on", "amount", "payment"]
-    readonly_fields = ["payment"]
-    verbose_name = "instalment"
-    verbose_name_plural = "payment schedule"
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet[Instalment]:
-        return super().get_queryset(request).select_related("paid_by", "award")
-
-    @admin.display(description="paid")
-    def payment(self, instalment: Instalment) -> SafeString | str:
-        if instalment.pk is None:
-            return "-"
-        if instalment.paid_at is not None:
-            by = instalment.paid_by.email if instalment.paid_by else "someone"
-            return f"Paid on {formats.day(instalment.paid_at)} by {by}"
-        if instalment.award.status not in (AwardStatus.ACCEPTED, AwardStatus.ACTIVE):
-            return "Not paid: the offer is not accepted"
-        # The change page is one form, so the button sends it to the payment's own address.
-        return format_html(
-            '<button type="submit" class="button" formaction="{}" formnovalidate>Mark paid'
-            '<span class="visually-hidden"> the instalment of {} due {}</span></button>',
-            reverse(
-                "admin:funding_award_instalment_pay", args=[instalment.award_id, instalment.pk]
-            ),
-            formats.money(instalment.amount),
-            formats.day_of(instalment.due_on),
-        )
 
 
 class ProgressUpdateInline(ReadOnlyInline):
@@ -88,7 +50,7 @@ class ProjectOutputInline(ReadOnlyInline):
 
 
 @admin.register(Award)
-class AwardAdmin(ObjectActionsMixin, admin.ModelAdmin):
+class AwardAdmin(ObjectActionsMixin, AwardReportingMixin, admin.ModelAdmin):
     """Awards, the funded projects: by round, lead, amount and status.
 
     An award's page links to its application, lists the partners, and holds the payment
@@ -110,8 +72,14 @@ class AwardAdmin(ObjectActionsMixin, admin.ModelAdmin):
     search_fields = ["title", "application__reference", "application__lead_organisation__name"]
     search_help_text = "Search by title, application reference or lead organisation."
     ordering = ["-awarded_on", "title"]
-    inlines = [InstalmentInline, ProgressUpdateInline, ProjectOutputInline]
-    actions = ["start_selected", "complete_selected"]
+    inlines = [
+        ProjectMilestoneInline,
+        ProgressReportInline,
+        InstalmentInline,
+        ProgressUpdateInline,
+        ProjectOutputInline,
+    ]
+    actions = ["set_dates", "start_selected", "complete_selected"]
     fieldsets = [
         (
             None,
@@ -182,7 +150,9 @@ class AwardAdmin(ObjectActionsMixin, admin.ModelAdmin):
             .get_queryset(request)
             .select_related("application__round", "application__lead_organisation")
             .annotate(
-                paid_total=Sum("instalments__amount", filter=Q(instalments__paid_at__isnull=False)),
+                paid_total=Sum(
+                    "instalments__paid_amount", filter=Q(instalments__paid_at__isnull=False)
+                ),
                 instalment_count=Count("instalments"),
             )
         )
@@ -246,16 +216,6 @@ class AwardAdmin(ObjectActionsMixin, admin.ModelAdmin):
 
     # The award's page and its buttons
 
-    def get_urls(self) -> list[URLPattern]:
-        return [
-            path(
-                "<int:award_id>/instalments/<int:instalment_id>/pay/",
-                self.admin_site.admin_view(require_POST(self.instalment_pay_view)),
-                name="funding_award_instalment_pay",
-            ),
-            *super().get_urls(),
-        ]
-
     def change_view(
         self,
         request: HttpRequest,
@@ -267,36 +227,14 @@ class AwardAdmin(ObjectActionsMixin, admin.ModelAdmin):
         extra_context = {**(extra_context or {})}
         if award is not None and self.has_change_permission(request, award):
             buttons = []
+            if award.status in (AwardStatus.OFFERED, AwardStatus.ACCEPTED, AwardStatus.ACTIVE):
+                buttons.append(("set_dates", "Set the planned dates…"))
             if award.status == AwardStatus.ACCEPTED:
                 buttons.append(("start_selected", "Record that work started"))
             if award.status == AwardStatus.ACTIVE:
                 buttons.append(("complete_selected", "Record that it finished"))
             extra_context["award_actions"] = self.object_actions(request, award, buttons)
         return super().change_view(request, object_id, form_url, extra_context)
-
-    def instalment_pay_view(
-        self, request: HttpRequest, award_id: int, instalment_id: int
-    ) -> HttpResponse:
-        """Mark one instalment of the award paid."""
-        instalment = get_object_or_404(
-            Instalment.objects.select_related("award"), pk=instalment_id, award_id=award_id
-        )
-        if not self.has_change_permission(request, instalment.award):
-            raise PermissionDenied
-        try:
-            services.instalment_mark_paid(
-                instalment=instalment, paid_by=request_staff_user(request)
-            )
-        except DomainError as error:
-            self.message_user(request, f"Nothing was changed. {error}", messages.ERROR)
-        else:
-            self.message_user(
-                request,
-                f"Marked the instalment of {formats.money(instalment.amount)} due "
-                f"{formats.day_of(instalment.due_on)} paid.",
-                messages.SUCCESS,
-            )
-        return HttpResponseRedirect(reverse(AWARD_CHANGE, args=[award_id]))
 
     @admin.action(description="Record that work started", permissions=["change"])
     def start_selected(self, request: HttpRequest, queryset: QuerySet[Award]) -> Any:

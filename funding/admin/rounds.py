@@ -17,6 +17,7 @@ from localdigital.public_cache import PublicContentAdminMixin
 
 from .. import formats
 from ..models import (
+    REPORTING_FIELDS,
     Criterion,
     Fund,
     PhaseCap,
@@ -91,9 +92,9 @@ class RoundAdmin(
 ):
     """Rounds, with their status as derived from their dates.
 
-    A round's page sets its dates (checked to be in order), rules, phase caps, criteria
-    (whose weights must add up to 100), questions and answers (published with a time), and
-    reminder offsets. It links to the round's overview and ranking, and records the
+    A round's page sets its dates (in order), rules, phase caps, criteria (weights adding
+    up to 100), questions and answers (published with a time), reminder offsets and how its
+    projects report. It links to the round's overview and ranking, and records the
     Minister's approval of its decisions, after which the announcement time is locked.
     """
 
@@ -155,6 +156,7 @@ class RoundAdmin(
         ),
         ("Assessment", {"fields": ["assessors_per_application"]}),
         ("Reminders", {"fields": ["reminder_offsets_days"]}),
+        ("Progress reports of the projects it funds", {"fields": list(REPORTING_FIELDS)}),
         (
             "Decisions",
             {"fields": ["decisions_approved_at", "decisions_approved_by", "announced_at"]},

@@ -47,7 +47,12 @@ class Award(models.Model):
       public lists, open data and 360Giving, and its amount returns to the round;
     - accepted → active: staff record that the work has started (the first instalment paid,
       say);
-    - active → completed: staff record that the project has finished.
+    - active → completed: staff record that the project has finished;
+    - accepted or active → completed: a fund manager accepts the project's final progress
+      report.
+
+    Accepting the offer makes the project's progress reports (``ProgressReport``), from the
+    round's reporting settings and the planned end date.
 
     ``slug`` is the project's public address, ``/funding/projects/<slug>/``.
     """
@@ -104,22 +109,53 @@ class Award(models.Model):
 
 
 class Instalment(models.Model):
-    """A dated payment of an award, which staff mark paid."""
+    """A payment of an award, which staff mark paid (the amount paid, and when).
+
+    An instalment may be tied to one of the project's progress reports (``report``), or to
+    the acceptance of the offer (``on_offer_acceptance``): it becomes due for payment only
+    when that report is accepted, or the offer is. One tied to neither is due on its date.
+    ``due_on`` is the date planned for it.
+    """
 
     award = models.ForeignKey(Award, on_delete=models.CASCADE, related_name="instalments")
     due_on = models.DateField("due")
     amount = models.DecimalField(
         "amount (£)", max_digits=12, decimal_places=2, validators=[MinValueValidator(Decimal(1))]
     )
-    paid_at = models.DateTimeField(null=True, blank=True)
+    report = models.ForeignKey(
+        "funding.ProgressReport",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="instalments",
+        verbose_name="paid once this report is accepted",
+    )
+    on_offer_acceptance = models.BooleanField("paid once the offer is accepted", default=False)
+    paid_at = models.DateTimeField("recorded as paid", null=True, blank=True)
     paid_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    paid_on = models.DateField("paid on", null=True, blank=True)
+    paid_amount = models.DecimalField(
+        "amount paid (£)", max_digits=12, decimal_places=2, null=True, blank=True
     )
 
     class Meta:
         ordering = ["award", "due_on", "pk"]
         constraints = [
-            models.CheckConstraint(condition=Q(amount__gt=0), name="funding_instalment_positive")
+            models.CheckConstraint(condition=Q(amount__gt=0), name="funding_instalment_positive"),
+            models.CheckConstraint(
+                condition=Q(report__isnull=True) | Q(on_offer_acceptance=False),
+                name="funding_instalment_one_condition",
+                violation_error_message=(
+                    "Tie an instalment to a report or to the offer's acceptance, not both."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(paid_at__isnull=True, paid_on__isnull=True, paid_amount__isnull=True)
+                | Q(paid_at__isnull=False, paid_on__isnull=False, paid_amount__gt=0),
+                name="funding_instalment_paid_in_full",
+            ),
         ]
 
     def __str__(self) -> str:

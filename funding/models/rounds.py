@@ -13,6 +13,8 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from .reporting_settings import RoundReporting
+
 
 class Phase(models.TextChoices):
     """The phases of the GOV.UK service lifecycle that the Fund pays for."""
@@ -71,7 +73,7 @@ def default_reminder_offsets() -> list[int]:
     return [7, 1]
 
 
-class Round(models.Model):
+class Round(RoundReporting):
     """One round of a fund, configured by staff rather than coded.
 
     Its status is derived from its dates (``status_at``): upcoming → expressions of interest
@@ -87,7 +89,8 @@ class Round(models.Model):
     only projects funded in an earlier round may apply (part 2 of the Fund enforces it, once
     awards exist); the phases it funds, each with its cap (``PhaseCap``); its assessment
     criteria (``Criterion``), whose weights sum to 100; how many assessors score each
-    application; and the days before each close on which reminders go.
+    application; the days before each close on which reminders go; and how the projects it
+    funds report on their progress (``RoundReporting``).
 
     Only a published round (``is_published``) is shown to the public and takes bids.
 
@@ -216,6 +219,10 @@ class Round(models.Model):
                 | Q(decisions_announced_at__gte=F("applications_close_at")),
                 name="funding_round_decisions_after_close",
                 violation_error_message="Decisions are announced after applications close.",
+            ),
+            models.CheckConstraint(
+                condition=Q(first_report_after__gte=1),
+                name="funding_round_first_report_after_positive",
             ),
         ]
 

@@ -69,6 +69,7 @@ class FundedProjectRow:
     outcome_url: str
     update_url: str
     outputs_url: str
+    reports_url: str
     needs_answer: bool
 
 
@@ -160,6 +161,7 @@ def funded_projects_for_member(*, user: User) -> list[FundedProjectRow]:
                 outcome_url=reverse("funding:application-outcome", args=[application.reference]),
                 update_url=reverse("funding:project-update-new", args=[award.slug]),
                 outputs_url=reverse("funding:project-outputs", args=[award.slug]),
+                reports_url=reverse("funding:project-reports", args=[award.slug]),
                 needs_answer=award.status == AwardStatus.OFFERED
                 and application.lead_organisation_id in admin_of,
             )

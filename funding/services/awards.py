@@ -1,10 +1,12 @@
 """Writes about awards once announced: the lead organisation's admin accepting or declining
 the grant offer, staff recording that work started and finished and marking instalments
-paid, and the project team posting progress updates and outputs."""
+paid (the amount and the date), and the project team posting progress updates and
+outputs."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
+from decimal import Decimal
 
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -17,6 +19,7 @@ from localdigital.links import absolute_url
 from localdigital.mail.services import email_queue
 from localdigital.public_cache import content_changed
 
+from .. import formats
 from ..errors import FundingError, NotPermitted, TransitionNotAllowed
 from ..models import (
     ApplicationPartner,
@@ -27,8 +30,11 @@ from ..models import (
     ProgressUpdate,
     ProjectOutput,
 )
+from ..selectors import payments as payment_selectors
+from ..selectors.payments import PaymentState
 from .assessment import _require_fund_manager
 from .common import person_name, require_member
+from .reporting import award_schedule_create
 
 
 def _lock(award: Award) -> Award:
@@ -64,12 +70,14 @@ def _respond(award: Award, *, user: User, now: datetime) -> Award:
 
 
 def award_offer_accept(*, award: Award, accepted_by: User, now: datetime | None = None) -> Award:
-    """Accept the grant offer: offered → accepted. The fund managers are told."""
+    """Accept the grant offer: offered → accepted. The project's reporting schedule is made
+    (``award_schedule_create``), and the fund managers are told."""
     now = now or timezone.now()
     with transaction.atomic():
         award = _respond(award, user=accepted_by, now=now)
         award.status = AwardStatus.ACCEPTED
         award.save(update_fields=["status", "responded_at", "responded_by"])
+        award_schedule_create(award=award, now=now)
         content_changed("funding")
         audit_record(actor=accepted_by, verb="funding.award.accepted", target=award)
         _staff_told(award, accepted=True)
@@ -156,35 +164,74 @@ def award_complete(*, award: Award, completed_by: User, now: datetime | None = N
 
 
 def instalment_mark_paid(
-    *, instalment: Instalment, paid_by: User, now: datetime | None = None
+    *,
+    instalment: Instalment,
+    paid_by: User,
+    amount: Decimal | None = None,
+    paid_on: date | None = None,
+    now: datetime | None = None,
 ) -> Instalment:
-    """Mark an instalment of an accepted or active award paid; paying twice is refused."""
+    """Record that an instalment due for payment was paid: ``amount`` (the instalment's, by
+    default) on ``paid_on`` (today, by default). One tied to a report is due only once the
+    report is accepted; paying twice, paying more than the award, or a payment dated in the
+    future are refused."""
     now = now or timezone.now()
     _require_fund_manager(paid_by, "mark payments")
     with transaction.atomic():
         instalment = (
             Instalment.objects.select_for_update(of=("self",))
-            .select_related("award")
+            .select_related("award", "report")
             .get(pk=instalment.pk)
         )
-        if instalment.is_paid:
+        award = instalment.award
+        amount = instalment.amount if amount is None else amount
+        paid_on = paid_on or timezone.localdate(now)
+        state = payment_selectors.instalment_payment_state(instalment=instalment)
+        if state == PaymentState.PAID:
             raise TransitionNotAllowed("This instalment is already paid.")
-        if instalment.award.status not in (AwardStatus.ACCEPTED, AwardStatus.ACTIVE):
+        if state == PaymentState.WAITING_REPORT:
+            assert instalment.report is not None
             raise TransitionNotAllowed(
-                f"{instalment.award.title}'s offer is "
-                f"{instalment.award.get_status_display().lower()}: only an accepted or active "
-                "award is paid."
+                f"This instalment is paid once {instalment.report.name} is accepted, and it is "
+                f"{instalment.report.get_status_display().lower()}."
             )
+        if state == PaymentState.WAITING_OFFER:
+            raise TransitionNotAllowed(
+                f"The offer for {award.title} has not been accepted yet: only an accepted "
+                "offer is paid."
+            )
+        if state != PaymentState.DUE:
+            raise TransitionNotAllowed(f"The offer for {award.title} was declined: it is not paid.")
+        _check_payment(award, amount=amount, paid_on=paid_on, today=timezone.localdate(now))
         instalment.paid_at = now
         instalment.paid_by = paid_by
-        instalment.save(update_fields=["paid_at", "paid_by"])
+        instalment.paid_amount = amount
+        instalment.paid_on = paid_on
+        instalment.save(update_fields=["paid_at", "paid_by", "paid_amount", "paid_on"])
         audit_record(
             actor=paid_by,
             verb="funding.award.instalment_paid",
-            target=instalment.award,
-            data={"instalment": instalment.pk, "amount": instalment.amount},
+            target=award,
+            data={"instalment": instalment.pk, "amount": amount, "paid_on": paid_on},
         )
     return instalment
+
+
+def _check_payment(award: Award, *, amount: Decimal, paid_on: date, today: date) -> None:
+    if amount <= 0:
+        raise FundingError("The amount paid must be more than £0.")
+    paid = payment_selectors.award_payments(award=award).paid
+    if paid + amount > award.amount:
+        raise FundingError(
+            f"{formats.money(paid)} of the {formats.money(award.amount)} awarded is paid "
+            f"already, so no more than {formats.money(award.amount - paid)} can be paid."
+        )
+    if paid_on > today:
+        raise FundingError("The date paid must be today or in the past.")
+    if paid_on < award.awarded_on:
+        raise FundingError(
+            f"The date paid must be on or after the award, {formats.day_of(award.awarded_on)}."
+        )
 
 
 def _team_ids(award: Award) -> list[int]:

@@ -19,7 +19,7 @@ from localdigital.audit.services import audit_record
 from localdigital.public_cache import content_changed
 
 from ..errors import TransitionNotAllowed
-from ..models import ROUND_DATE_FIELDS, Round
+from ..models import REPORTING_FIELDS, ROUND_DATE_FIELDS, Round
 
 # What staff configure in a round, in the order its page shows it. Nothing else about a
 # round changes through ``round_update``: its decisions, approval and announcement change
@@ -40,6 +40,7 @@ ROUND_FIELDS = (
     "restricted_to_round",
     "assessors_per_application",
     "reminder_offsets_days",
+    *REPORTING_FIELDS,
 )
 # Fixed once the Minister has approved the round's decisions.
 LOCKED_ONCE_APPROVED = frozenset({"decisions_announced_at"})

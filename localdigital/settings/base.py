@@ -402,6 +402,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "funding.tasks.send_assessment_reminders",
         "schedule": crontab(hour=8, minute=30),
     },
+    # Progress reports: reminders 14 and 3 days before one is due, and the day after, from 9am.
+    "funding-report-reminders": {
+        "task": "funding.tasks.send_report_reminders",
+        "schedule": timedelta(minutes=15),
+    },
     # Offers of a place lapse 48 hours after they are made, and their places go on.
     "training-expire-offers": {
         "task": "training.tasks.expire_offers",

@@ -1,12 +1,12 @@
 """Access to assessment, decisions and awards in the admin.
 
 Fund managers (and superusers) see every assessment, application and award, moderate, rank,
-recommend, decide and pay, as migration funding 0004 grants. An assessor's list of
+recommend and decide, as migration funding 0004 grants. An assessor's list of
 assessments and of applications holds only their own, so the objects made here, assigned to
 someone else, refuse them (403), as do the pages that only fund managers use. Other staff
 groups are refused everything. The scoring page of someone else's assessment is readable by
 fund managers; the conflict declaration is only ever the assessor's own, so everyone else is
-refused it. The button that marks an instalment paid answers a GET with 405.
+refused it. Payments and progress reports are in table_funding_reports.py.
 
 That an assessor reaches their own assessments and applications, and what each role may
 POST, is tested in tests/funding/test_admin_assessment.py, test_admin_decisions.py and
@@ -22,7 +22,6 @@ from tests.funding.factories import (
     ApplicationFactory,
     AssessmentFactory,
     AwardFactory,
-    InstalmentFactory,
     RoundFactory,
 )
 
@@ -30,13 +29,10 @@ MANAGERS = {FUND_MANAGER, SUPERUSER}
 # Verified fund managers and superusers get 200; other staff 403; anyone else signs in.
 MANAGERS_ONLY = {**staff_only(403, council=302), FUND_MANAGER: 200, SUPERUSER: 200}
 NOBODY_ELSE = staff_only(403, council=302)
-POST_ONLY = staff_only(405, council=302)
 
 ROUND_PK = 990_301
 APPLICATION_PK = 990_302
 ASSESSMENT_PK = 990_303
-AWARD_PK = 990_304
-INSTALMENT_PK = 990_305
 
 URL_ACCESS: dict[str, tuple[dict[str, object], dict[str, int]]] = {
     # Only the assessor it is assigned to declares; nobody else, a fund manager included.
@@ -48,10 +44,6 @@ URL_ACCESS: dict[str, tuple[dict[str, object], dict[str, int]]] = {
     "admin:funding_application_decide": ({"application_id": APPLICATION_PK}, MANAGERS_ONLY),
     "admin:funding_round_ranking": ({"round_id": ROUND_PK}, MANAGERS_ONLY),
     "admin:funding_round_ranking_csv": ({"round_id": ROUND_PK}, MANAGERS_ONLY),
-    "admin:funding_award_instalment_pay": (
-        {"award_id": AWARD_PK, "instalment_id": INSTALMENT_PK},
-        POST_ONLY,
-    ),
 }
 
 ADMIN_MODEL_ACCESS: dict[str, dict[str, set[str]]] = {
@@ -73,10 +65,8 @@ ADMIN_MODEL_OBJECTS: dict[str, Callable[[], object]] = {
 
 
 def setup() -> None:
-    """Make the round, its submitted application with an assessment (assigned to another
-    assessor), and an accepted award with an instalment, that the URLs name."""
+    """Make the round and its submitted application with an assessment (assigned to another
+    assessor) that the URLs name."""
     round = RoundFactory.create(pk=ROUND_PK, closed=True)
     application = ApplicationFactory.create(pk=APPLICATION_PK, round=round, submitted=True)
     AssessmentFactory.create(pk=ASSESSMENT_PK, application=application)
-    award = AwardFactory.create(pk=AWARD_PK, accepted=True)
-    InstalmentFactory.create(pk=INSTALMENT_PK, award=award)

@@ -6,7 +6,9 @@ admin's home page and every registered model's list, add page and the page of on
 objects; in the other, the custom pages: the pages that ask for an action's input, a
 round's ranking, moderation and decisions, an assessor's declaration and scores, a cohort's
 places, sessions, register, enrolment and report, a newsletter issue's preview and sending,
-the signatories import, the backup codes, a history page, and forms sent back with errors.
+the signatories import, the backup codes, a history page, and forms sent back with errors;
+for the Fund's progress reports, the review page (by the admin's own change page), the
+comment asked when one is returned, the planned dates of a project and the payment page.
 The data is like the demo's, so that filters, inlines and dates with times all show. Every
 page must have no violation. (Setting up an authenticator app is checked by
 test_staff_sign_in.)
@@ -28,6 +30,8 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from funding.models import ClusterMessage, DeadlineReminder, EoiCluster, Phase
+from funding.services.report_review import report_return
+from funding.services.reports import report_submit
 from localdigital.accounts.models import User
 from localdigital.audit.services import audit_record
 from tests.accounts.factories import UserFactory
@@ -57,6 +61,11 @@ from tests.funding.factories import (
     RoundFactory,
     RoundQuestionFactory,
     SignatoryFactory,
+)
+from tests.funding.factories_reporting import (
+    ProgressReportFactory,
+    ProjectMilestoneFactory,
+    answer_every_section,
 )
 from tests.mail.factories import OutgoingEmailFactory, SuppressionFactory
 from tests.training.factories import (
@@ -160,10 +169,24 @@ class Demo:
             application=self.application, assessor=superuser, scoring=True
         )
 
-        # A funded project with its payment schedule, progress and outputs.
-        award = AwardFactory.create(accepted=True, application__lead_organisation=borchester)
-        InstalmentFactory.create(award=award, amount=Decimal(30000), due_on=timezone.localdate())
+        # A funded project with its milestones, payment schedule and progress; its first
+        # report submitted, returned with a comment and submitted again, with an instalment
+        # tied to it.
+        self.award = award = AwardFactory.create(
+            accepted=True, application__lead_organisation=borchester
+        )
+        self.instalment = InstalmentFactory.create(
+            award=award, amount=Decimal(30000), due_on=timezone.localdate()
+        )
         ProgressUpdateFactory.create(award=award)
+        ProjectMilestoneFactory.create(award=award, title="Alpha assessed")
+        report = ProgressReportFactory.create(award=award, number=1)
+        InstalmentFactory.create(award=award, report=report, amount=Decimal(20000))
+        writer = award.application.created_by
+        answer_every_section(report, writer)
+        report_submit(report=report, submitted_by=writer)
+        report_return(report=report, comment="Name the councils.", returned_by=superuser)
+        report_submit(report=report, submitted_by=writer)
 
         # Training: a draft cohort first (its sessions are edited on its page), then an
         # open one with people on it, and one that has run.
@@ -265,6 +288,8 @@ def test_every_custom_admin_page_has_no_violation(admin_ui, superuser, demo):
     ui.goto(reverse("admin:funding_assessment_score", args=[demo.assessment.pk]))
     ui.goto(reverse("admin:funding_eoicluster_change", args=[EoiCluster.objects.get().pk]))
     assert ui.page.get_by_role("button", name="Add to this cluster").first.is_visible()
+    ui.goto(reverse("admin:funding_instalment_pay", args=[demo.instalment.pk]))
+    assert ui.page.get_by_label("Amount paid (£)").is_visible()
 
     # Training's own pages.
     cohort = demo.cohort.pk
@@ -322,6 +347,8 @@ def test_every_custom_admin_page_has_no_violation(admin_ui, superuser, demo):
         ("funding_expressionofinterest", "Borchester", "decline_selected", "Decline with feedback"),
         ("funding_eoicluster", "Missed bins", "message_leads", "Message the leads"),
         ("funding_eoicluster", "Missed bins", "invite_joint", "Invite as one joint application"),
+        ("funding_progressreport", "Report 1", "return_selected", "Return with comments"),
+        ("funding_award", demo.award.title, "set_dates", "Set the planned dates"),
         ("training_enrolment", "Spring", "cancel_selected", "Cancel enrolments"),
         ("training_cohort", "Last winter", "mark_everyone_attended", "Mark everyone attended"),
     ]:

@@ -465,12 +465,20 @@ class AwardFactory(factory.django.DjangoModelFactory):
 
 
 class InstalmentFactory(factory.django.DjangoModelFactory):
+    """An instalment of an accepted award, due in a fortnight; given ``paid_at``, it was
+    paid in full that day."""
+
     class Meta:
         model = Instalment
 
     award = factory.SubFactory(AwardFactory, accepted=True)
     due_on = factory.LazyFunction(lambda: timezone.localdate() + 14 * DAY)
     amount = Decimal(30000)
+    paid_at = None
+    paid_on = factory.LazyAttribute(
+        lambda i: timezone.localdate(i.paid_at) if i.paid_at is not None else None
+    )
+    paid_amount = factory.LazyAttribute(lambda i: i.amount if i.paid_at is not None else None)
 
 
 class ProgressUpdateFactory(factory.django.DjangoModelFactory):

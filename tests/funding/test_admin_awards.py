@@ -34,7 +34,11 @@ def change_url(award) -> str:
 
 
 def pay_url(instalment) -> str:
-    return reverse("admin:funding_award_instalment_pay", args=[instalment.award_id, instalment.pk])
+    return reverse("admin:funding_instalment_pay", args=[instalment.pk])
+
+
+def paid_today(amount: str = "30000") -> dict:
+    return {"amount": amount, "paid_on": timezone.localdate().isoformat()}
 
 
 def messages_of(response) -> list[str]:
@@ -58,6 +62,10 @@ def instalments_data(award, rows: list[dict]) -> dict:
         "instalments-INITIAL_FORMS": sum(1 for row in rows if row.get("id")),
         "instalments-MIN_NUM_FORMS": 0,
         "instalments-MAX_NUM_FORMS": 1000,
+        "milestones-TOTAL_FORMS": 0,
+        "milestones-INITIAL_FORMS": 0,
+        "reports-TOTAL_FORMS": 0,
+        "reports-INITIAL_FORMS": 0,
         "updates-TOTAL_FORMS": 0,
         "updates-INITIAL_FORMS": 0,
         "outputs-TOTAL_FORMS": 0,
@@ -229,49 +237,50 @@ class TestPayments:
     def test_marks_an_instalment_paid(self, manager):
         instalment = InstalmentFactory()
 
-        response = manager.post(pay_url(instalment))
+        response = manager.post(pay_url(instalment), paid_today("29500"))
 
         assert response.status_code == 302
         assert response.url == change_url(instalment.award)
         instalment.refresh_from_db()
         assert instalment.paid_at is not None
+        assert instalment.paid_amount == Decimal(29500)
         page = manager.get(change_url(instalment.award))
-        assert "Paid on" in page.text
+        assert "Paid £29,500 on" in page.text
 
     def test_paying_twice_is_refused(self, manager):
         instalment = InstalmentFactory(paid_at=timezone.now() - timedelta(days=1))
         paid_at = instalment.paid_at
 
-        response = manager.post(pay_url(instalment))
+        page = manager.get(pay_url(instalment))
+        response = manager.post(pay_url(instalment), paid_today())
 
-        assert response.status_code == 302
-        assert messages_of(response) == ["Nothing was changed. This instalment is already paid."]
+        assert "This instalment is not due for payment: paid." in page.text
+        assert "This instalment is already paid." in response.text
         instalment.refresh_from_db()
         assert instalment.paid_at == paid_at
 
     def test_an_offer_not_yet_accepted_is_not_paid(self, manager):
         instalment = InstalmentFactory(award=AwardFactory())
 
-        response = manager.post(pay_url(instalment))
+        page = manager.get(pay_url(instalment))
+        response = manager.post(pay_url(instalment), paid_today())
 
-        assert "only an accepted or active award is paid" in " ".join(messages_of(response))
+        assert "This instalment is not due for payment" in page.text
+        assert "has not been accepted yet" in response.text
         instalment.refresh_from_db()
         assert instalment.paid_at is None
 
     def test_refused_to_an_assessor(self, assessor_client):
         instalment = InstalmentFactory()
 
-        assert assessor_client.post(pay_url(instalment)).status_code == 403
+        assert assessor_client.post(pay_url(instalment), paid_today()).status_code == 403
         instalment.refresh_from_db()
         assert instalment.paid_at is None
 
-    def test_an_instalment_of_another_award_is_not_found(self, manager):
-        instalment = InstalmentFactory()
-        other = AwardFactory(accepted=True)
+    def test_an_unknown_instalment_is_not_found(self, manager):
+        url = reverse("admin:funding_instalment_pay", args=[990_999])
 
-        url = reverse("admin:funding_award_instalment_pay", args=[other.pk, instalment.pk])
-
-        assert manager.post(url).status_code == 404
+        assert manager.post(url, paid_today()).status_code == 404
 
 
 def act(client, award, action: str):

@@ -110,6 +110,10 @@ def round_data(
         "restricted_to_round": "",
         "assessors_per_application": 2,
         "reminder_offsets_days": "7,1",
+        "reporting_frequency": "quarterly",
+        "first_report_after": 3,
+        "first_report_unit": "months",
+        "final_report_at_end": "on",
     }
     for name, moment in {**ROUND_1_DATES, **(dates or {})}.items():
         data[f"{name}_0"], data[f"{name}_1"] = split(moment)

@@ -323,7 +323,7 @@ class TestInstalmentsAndProgress:
     def test_an_offer_not_accepted_is_not_paid(self, fund_manager):
         instalment = InstalmentFactory(award=AwardFactory())
 
-        with pytest.raises(TransitionNotAllowed, match="only an accepted or active"):
+        with pytest.raises(TransitionNotAllowed, match="has not been accepted yet"):
             award_services.instalment_mark_paid(instalment=instalment, paid_by=fund_manager)
 
     def test_starts_and_completes_an_accepted_award(self, fund_manager):

@@ -477,6 +477,57 @@ def grant_offer_answered() -> None:
     award_offer_accept(award=award, accepted_by=admin.user)
 
 
+def _report_in_review():
+    """Return a project's first report, answered and submitted by a member of its lead."""
+    from funding.services.reports import report_submit
+    from tests.funding.factories import AwardFactory, InstalmentFactory
+    from tests.funding.factories_reporting import ProgressReportFactory, answer_every_section
+
+    award = AwardFactory.create(accepted=True)
+    report = ProgressReportFactory.create(award=award, number=1)
+    InstalmentFactory.create(award=award, report=report)
+    writer = award.application.created_by
+    answer_every_section(report, writer)
+    report_submit(report=report, submitted_by=writer)
+    return report
+
+
+@scenario
+def progress_report_returned() -> None:
+    from funding.services.report_review import report_return
+
+    report_return(
+        report=_report_in_review(),
+        comment="Name the councils that tested the prototype.",
+        returned_by=_staff("Fund manager"),
+    )
+
+
+@scenario
+def progress_report_accepted() -> None:
+    from funding.services.report_review import report_accept
+
+    report_accept(report=_report_in_review(), accepted_by=_staff("Fund manager"))
+
+
+@scenario
+def progress_report_reminders() -> None:
+    """The reminder 3 days before a report is due, and the day after, to the team and the
+    fund managers."""
+    from funding.models import ReportReminderKind
+    from funding.services.report_reminders import report_reminder_send
+    from funding.services.reporting import due_at
+    from tests.funding.factories_reporting import ProgressReportFactory
+
+    _staff("Fund manager")
+    today = _now().date()
+    soon = ProgressReportFactory.create(due_at=due_at(today + datetime.timedelta(days=3)))
+    late = ProgressReportFactory.create(due_at=due_at(today - datetime.timedelta(days=1)))
+    morning = _now().replace(hour=10, minute=0)
+    report_reminder_send(report_id=soon.pk, kind=ReportReminderKind.DUE_IN_3_DAYS, now=morning)
+    report_reminder_send(report_id=late.pk, kind=ReportReminderKind.OVERDUE, now=morning)
+
+
 # --- Training ---
 
 

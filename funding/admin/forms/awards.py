@@ -1,15 +1,17 @@
-"""The forms of an award's page: its schedule of instalments."""
+"""The forms of the payment screens: an award's schedule of instalments, each tied to a
+progress report or to the offer's acceptance, and the record of an instalment paid."""
 
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 
 from ... import formats
-from ...models import Award, AwardStatus, Instalment
+from ...models import Award, AwardStatus, Instalment, ProgressReport
 
 # Instalments are scheduled for awards that may still be paid.
 SCHEDULABLE = (AwardStatus.OFFERED, AwardStatus.ACCEPTED, AwardStatus.ACTIVE)
@@ -54,10 +56,22 @@ class InstalmentFormSet(BaseInlineFormSet):
             )
 
 
+class ReportChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.name}, due {formats.day(obj.due_at)}"
+
+
 class InstalmentForm(forms.ModelForm):
+    report = ReportChoiceField(
+        queryset=ProgressReport.objects.none(),
+        required=False,
+        label="paid once this report is accepted",
+        empty_label="No report",
+    )
+
     class Meta:
         model = Instalment
-        fields = ["due_on", "amount"]
+        fields = ["due_on", "amount", "report", "on_offer_acceptance"]
         widgets = {"due_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
         error_messages = {
             "due_on": {
@@ -69,3 +83,25 @@ class InstalmentForm(forms.ModelForm):
                 "invalid": "Enter the amount in pounds, such as 30000.",
             },
         }
+
+
+class PayForm(forms.Form):
+    amount = forms.DecimalField(
+        label="Amount paid (£)",
+        min_value=Decimal("0.01"),
+        max_digits=12,
+        decimal_places=2,
+        error_messages={
+            "required": "Enter the amount paid.",
+            "invalid": "Enter the amount in pounds, such as 30000.",
+            "min_value": "The amount paid must be more than £0.",
+        },
+    )
+    paid_on = forms.DateField(
+        label="Date paid",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={
+            "required": "Enter the date the instalment was paid.",
+            "invalid": "Enter the date as a real date, such as 27 March 2026.",
+        },
+    )

@@ -1,0 +1,219 @@
+"""Staff screens for the payment of awards: each award's payment schedule (on its page),
+where fund managers plan instalments and tie each to a progress report or to the offer's
+acceptance; the list of every instalment by where it stands; and the page that records an
+instalment paid, with the amount and the date.
+
+An instalment tied to a report is due for payment only once the report is accepted; the
+payment service checks it, whatever screen asked.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import URLPattern, path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+
+from localdigital.accounts.requests import request_staff_user
+from localdigital.admin_actions import service_error_show
+from localdigital.errors import DomainError
+from localdigital.http import require_safe_or_post
+
+from .. import formats
+from ..models import Instalment, ProgressReport
+from ..selectors.payments import PaymentState, instalments_with_state
+from ..services import awards as services
+from .forms.awards import InstalmentForm, InstalmentFormSet, PayForm
+
+AWARD_CHANGE = "admin:funding_award_change"
+
+
+def pay_url(instalment: Instalment) -> str:
+    return reverse("admin:funding_instalment_pay", args=[instalment.pk])
+
+
+def payment_state(instalment: Instalment) -> SafeString | str:
+    """Say where an instalment stands, with a link to record it paid when it is due."""
+    state = getattr(instalment, "payment_state", "")
+    if state == PaymentState.PAID:
+        by = instalment.paid_by.email if instalment.paid_by else "someone"
+        return (
+            f"Paid {formats.money(instalment.paid_amount)} on "
+            f"{formats.day(instalment.paid_on or instalment.due_on)} (recorded by {by})"
+        )
+    if state == PaymentState.DUE:
+        return format_html(
+            '<a href="{}">Mark paid<span class="visually-hidden"> the instalment of {} due {}'
+            "</span></a>",
+            pay_url(instalment),
+            formats.money(instalment.amount),
+            formats.day_of(instalment.due_on),
+        )
+    if state == PaymentState.WAITING_REPORT and instalment.report is not None:
+        return f"Waiting for {instalment.report.name} to be accepted"
+    return PaymentState.LABELS.get(state, "-")
+
+
+class InstalmentInline(admin.TabularInline):
+    """The award's payment schedule: staff plan instalments, tie each to a report or to the
+    offer's acceptance, and record each paid once it is due."""
+
+    model = Instalment
+    form = InstalmentForm
+    formset = InstalmentFormSet
+    extra = 1
+    fields = ["due_on", "amount", "report", "on_offer_acceptance", "payment"]
+    readonly_fields = ["payment"]
+    verbose_name = "instalment"
+    verbose_name_plural = "payment schedule"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Instalment]:
+        return instalments_with_state().select_related("paid_by", "award", "report")
+
+    def get_formset(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
+        formset = super().get_formset(request, obj, **kwargs)
+        field = formset.form.base_fields["report"]
+        field.queryset = (  # type: ignore[attr-defined]
+            ProgressReport.objects.filter(award=obj).order_by("due_at")
+            if obj is not None
+            else ProgressReport.objects.none()
+        )
+        return formset
+
+    @admin.display(description="payment")
+    def payment(self, instalment: Instalment) -> SafeString | str:
+        if instalment.pk is None:
+            return "-"
+        return payment_state(instalment)
+
+
+class PaymentStateFilter(admin.SimpleListFilter):
+    title = "payment"
+    parameter_name = "payment"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [(state, label) for state, label in PaymentState.LABELS.items()]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        if self.value() in PaymentState.LABELS:
+            return queryset.filter(payment_state=self.value())
+        return queryset
+
+
+@admin.register(Instalment)
+class InstalmentAdmin(admin.ModelAdmin):
+    """Every instalment of every award, by where it stands: due for payment, waiting for a
+    report or for the offer, or paid. Instalments are planned on each award's page; here
+    staff find those due, and record each paid."""
+
+    list_display = ["amount_display", "award_title", "due_on", "tied_to", "payment"]
+    list_display_links = ["amount_display"]
+    list_filter = [PaymentStateFilter, "award__application__round"]
+    list_select_related = ["award", "report", "paid_by"]
+    search_fields = ["award__title", "award__application__lead_organisation__name"]
+    search_help_text = "Search by project title or lead organisation."
+    ordering = ["due_on", "pk"]
+    fields = ["award_title", "amount_display", "due_on", "tied_to", "payment"]
+    readonly_fields = ["award_title", "amount_display", "due_on", "tied_to", "payment"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Instalment]:
+        return instalments_with_state().select_related("award", "report", "paid_by")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def save_model(self, request: HttpRequest, obj: Instalment, form: Any, change: bool) -> None:
+        # Every field is read-only: instalments are planned on the award's page and paid
+        # through the payment page.
+        return None
+
+    @admin.display(description="project", ordering="award__title")
+    def award_title(self, instalment: Instalment) -> SafeString:
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse(AWARD_CHANGE, args=[instalment.award_id]),
+            instalment.award.title,
+        )
+
+    @admin.display(description="amount", ordering="amount")
+    def amount_display(self, instalment: Instalment) -> str:
+        return formats.money(instalment.amount)
+
+    @admin.display(description="paid once")
+    def tied_to(self, instalment: Instalment) -> str:
+        if instalment.report is not None:
+            return f"{instalment.report.name} is accepted"
+        if instalment.on_offer_acceptance:
+            return "The offer is accepted"
+        return "Its date comes"
+
+    @admin.display(description="payment")
+    def payment(self, instalment: Instalment) -> SafeString | str:
+        return payment_state(instalment)
+
+    def get_urls(self) -> list[URLPattern]:
+        return [
+            path(
+                "<int:instalment_id>/pay/",
+                self.admin_site.admin_view(require_safe_or_post(self.pay_view)),
+                name="funding_instalment_pay",
+            ),
+            *super().get_urls(),
+        ]
+
+    def pay_view(self, request: HttpRequest, instalment_id: int) -> HttpResponse:
+        """Record that an instalment due for payment was paid: the amount and the date."""
+        instalment = get_object_or_404(
+            instalments_with_state().select_related("award", "report"), pk=instalment_id
+        )
+        if not self.has_change_permission(request, instalment):
+            raise PermissionDenied
+        award_url = reverse(AWARD_CHANGE, args=[instalment.award_id])
+        form = PayForm(
+            request.POST if request.method == "POST" else None,
+            initial={"amount": instalment.amount, "paid_on": timezone.localdate()},
+        )
+        if form.is_valid():
+            try:
+                services.instalment_mark_paid(
+                    instalment=instalment,
+                    paid_by=request_staff_user(request),
+                    amount=form.cleaned_data["amount"],
+                    paid_on=form.cleaned_data["paid_on"],
+                )
+            except DomainError as error:
+                service_error_show(form, error, None)
+            else:
+                self.message_user(
+                    request,
+                    f"Recorded {formats.money(form.cleaned_data['amount'])} paid on "
+                    f"{formats.day(form.cleaned_data['paid_on'])} for the instalment of "
+                    f"{instalment.award.title} planned for {formats.day(instalment.due_on)}.",
+                    messages.SUCCESS,
+                )
+                return HttpResponseRedirect(award_url)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": f"Record a payment: {instalment.award.title}",
+            "instalment": instalment,
+            "award_url": award_url,
+            "amount": formats.money(instalment.amount),
+            "planned": formats.day(instalment.due_on),
+            "tied_to": self.tied_to(instalment),
+            "state": PaymentState.LABELS.get(instalment.payment_state, ""),  # type: ignore[attr-defined]
+            "is_due": instalment.payment_state == PaymentState.DUE,  # type: ignore[attr-defined]
+            "form": form,
+        }
+        return TemplateResponse(request, "admin/funding/instalment/pay.html", context)
