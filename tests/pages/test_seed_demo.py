@@ -19,16 +19,11 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from declaration.models import (
     Membership,
     MembershipRole,
-    NewsletterIssue,
-    NewsletterTestGroup,
     Organisation,
     ProjectUpdate,
     Signing,
     SigningStatus,
-    Subscriber,
-    SubscriberStatus,
 )
-from declaration.services.newsletter import newsletter_issue_approve
 from funding.models import (
     Application,
     ApplicationChange,
@@ -65,6 +60,8 @@ from localdigital.accounts.models import User
 from localdigital.audit.models import AuditEvent
 from localdigital.mail.models import OutgoingEmail
 from localdigital.pages.demo import funding as demo_funding
+from newsletter.models import NewsletterIssue, NewsletterTestGroup, Subscriber, SubscriberStatus
+from newsletter.services.newsletter import newsletter_issue_approve
 from tests.accounts.factories import UserFactory
 from tests.shared_data import shared_data
 from training.models import (

@@ -3,9 +3,10 @@ issue waiting for a second person's approval, and the comms team's test group.""
 
 from __future__ import annotations
 
-from declaration.models import NewsletterIssue, NewsletterTestGroup, Organisation
-from declaration.services import newsletter, newsletter_test_groups
+from declaration.models import Organisation
 from localdigital.accounts.models import User
+from newsletter.models import NewsletterIssue, NewsletterTestGroup
+from newsletter.services import newsletter, test_groups
 
 DRAFT_SUBJECT = "Local Digital news: Fund round open, and what signatories shipped"
 DRAFT_BODY = """\
@@ -63,7 +64,7 @@ def seed(*, communications: User) -> list[str]:
         asked = 1
     grouped = 0
     if not NewsletterTestGroup.objects.filter(name=TEST_GROUP).exists():
-        newsletter_test_groups.newsletter_test_group_create(
+        test_groups.newsletter_test_group_create(
             name=TEST_GROUP, recipients=[communications.email], created_by=communications
         )
         grouped = 1

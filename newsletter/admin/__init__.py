@@ -1,0 +1,5 @@
+"""The newsletter's staff screens."""
+
+from . import newsletter
+
+__all__ = ["newsletter"]
