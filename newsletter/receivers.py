@@ -8,7 +8,7 @@ from django.dispatch import receiver
 
 from localdigital.mail.signals import emails_finished
 
-from .services import newsletter as newsletter_services
+from . import services as newsletter_services
 
 
 @receiver(emails_finished, dispatch_uid="declaration.newsletter_emails_finished")

@@ -9,7 +9,7 @@ from celery import shared_task
 
 from localdigital.scheduling import run_time
 
-from .services import newsletter as services
+from . import services
 
 
 @shared_task

@@ -1,5 +1,5 @@
-"""The newsletter's staff screens."""
+"""The newsletter's staff screens, one module per model."""
 
-from . import newsletter
+from . import issues, subscribers, test_groups
 
-__all__ = ["newsletter"]
+__all__ = ["issues", "subscribers", "test_groups"]

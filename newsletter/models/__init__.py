@@ -1,14 +1,13 @@
 """The newsletter's models. The tables keep the names they had in the declaration app."""
 
-from .newsletter import (
+from .deliveries import NewsletterDelivery
+from .issues import (
     IssueStatus,
-    NewsletterDelivery,
     NewsletterIssue,
     NewsletterTestGroup,
-    Subscriber,
-    SubscriberStatus,
     issue_content_hash,
 )
+from .subscribers import Subscriber, SubscriberStatus
 
 __all__ = [
     "IssueStatus",

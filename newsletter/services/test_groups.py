@@ -17,7 +17,7 @@ from localdigital.audit.services import audit_record
 
 from ..errors import TestGroupInvalid
 from ..models import NewsletterTestGroup
-from ..models.newsletter import TEST_GROUP_MAX_RECIPIENTS
+from ..models.issues import TEST_GROUP_MAX_RECIPIENTS
 
 
 def test_group_recipients_clean(recipients: Iterable[str]) -> list[str]:

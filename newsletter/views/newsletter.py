@@ -13,6 +13,7 @@ from django.views.decorators.http import require_safe
 
 from localdigital.accounts.ratelimit import is_limited
 from localdigital.http import require_safe_or_post
+from newsletter import services
 from newsletter.forms import (
     SUBSCRIBE,
     NewsletterManageForm,
@@ -21,7 +22,6 @@ from newsletter.forms import (
 )
 from newsletter.models import SubscriberStatus
 from newsletter.selectors import newsletter as selectors
-from newsletter.services import newsletter as services
 
 from ..errors import NewsletterLinkInvalid
 

@@ -12,6 +12,7 @@ from django.core import mail
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from newsletter import services
 from newsletter.models import (
     IssueStatus,
     NewsletterIssue,
@@ -19,12 +20,12 @@ from newsletter.models import (
     Subscriber,
     SubscriberStatus,
 )
-from newsletter.services import newsletter as services
 from tests.accounts.factories import UserFactory
 from tests.declaration.factories import OrganisationFactory
 from tests.e2e.conftest import CheckedPage, Chromium, _open
 from tests.fixtures.worker import wait_until
 from tests.newsletter.factories import NewsletterIssueFactory, SubscriberFactory
+from tests.newsletter.support import patch_fan_out_later
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -128,7 +129,7 @@ def test_staff_follow_an_issue_sending_without_reloading_the_page(ui, settings, 
 
     # The test makes each batch of the fan-out itself: every email is sent, and the last,
     # empty batch, which completes the fan-out, is still to come.
-    monkeypatch.setattr(services, "_fan_out_later", lambda issue_id, after: None)
+    patch_fan_out_later(monkeypatch)
     services.newsletter_issue_fan_out(issue_id=issue.pk, after=0)
     panel.locator('[data-progress="sent"]').filter(has_text="3").wait_for(timeout=10_000)
     assert panel.locator('[data-progress="percent"]').first.inner_text() == "100"

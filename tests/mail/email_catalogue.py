@@ -234,14 +234,14 @@ NEWSLETTER_BODY = (
 
 @scenario
 def newsletter_confirmation() -> None:
-    from newsletter.services.newsletter import subscriber_subscribe
+    from newsletter.services import subscriber_subscribe
 
     subscriber_subscribe(email="reader@borsetshire.gov.uk", organisation=None)
 
 
 @scenario
 def newsletter_issue() -> None:
-    from newsletter.services.newsletter import newsletter_issue_fan_out
+    from newsletter.services import newsletter_issue_fan_out
     from tests.newsletter.factories import NewsletterIssueFactory, SubscriberFactory
 
     SubscriberFactory.create()
@@ -254,7 +254,7 @@ def newsletter_issue() -> None:
 @scenario
 def newsletter_test_to_a_group() -> None:
     """One of the group subscribes (their own links), one does not (the public pages')."""
-    from newsletter.services.newsletter import newsletter_issue_test_send
+    from newsletter.services import newsletter_issue_test_send
     from tests.newsletter.factories import (
         NewsletterIssueFactory,
         NewsletterTestGroupFactory,
@@ -273,7 +273,7 @@ def newsletter_test_to_a_group() -> None:
 
 @scenario
 def newsletter_manage_link() -> None:
-    from newsletter.services.newsletter import subscriber_manage_link_send
+    from newsletter.services import subscriber_manage_link_send
     from tests.newsletter.factories import SubscriberFactory
 
     subscriber_manage_link_send(email=SubscriberFactory.create(unsubscribed=True).email)

@@ -10,10 +10,10 @@ from django.utils import timezone
 
 from localdigital.audit.models import AuditEvent
 from localdigital.mail.models import EmailStatus, OutgoingEmail
-from newsletter.admin.newsletter import NewsletterIssueAdmin
+from newsletter import services
+from newsletter.admin.issues import NewsletterIssueAdmin
 from newsletter.models import IssueStatus, NewsletterIssue, NewsletterTestGroup
 from newsletter.selectors import newsletter as selectors
-from newsletter.services import newsletter as services
 from tests.access.roles import COMMS, STAFF, SUPERUSER, UNVERIFIED_STAFF, client_for
 from tests.accounts.factories import UserFactory
 from tests.mail.factories import SuppressionFactory
@@ -22,6 +22,7 @@ from tests.newsletter.factories import (
     NewsletterTestGroupFactory,
     SubscriberFactory,
 )
+from tests.newsletter.support import patch_fanout_batch_size
 
 pytestmark = pytest.mark.django_db
 
@@ -318,7 +319,7 @@ class TestSchedulingAndSending:
         assert not OutgoingEmail.objects.exists()
 
     def test_pauses_resumes_and_cancels_from_the_buttons(self, comms, monkeypatch):
-        monkeypatch.setattr(services, "FANOUT_BATCH_SIZE", 1)
+        patch_fanout_batch_size(monkeypatch, 1)
         SubscriberFactory.create_batch(2)
         issue = NewsletterIssueFactory(sending=True)
         services.newsletter_issue_fan_out(issue_id=issue.pk, after=0)
@@ -466,7 +467,7 @@ class TestApproval:
 
 class TestProgress:
     def test_reports_sent_failed_skipped_and_total_as_json(self, comms, monkeypatch):
-        monkeypatch.setattr(services, "FANOUT_BATCH_SIZE", 10)
+        patch_fanout_batch_size(monkeypatch, 10)
         SubscriberFactory.create_batch(4)
         SubscriberFactory(email="bounced@borsetshire.gov.uk")
         SuppressionFactory(email="bounced@borsetshire.gov.uk")

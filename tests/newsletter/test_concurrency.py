@@ -22,10 +22,11 @@ from localdigital.mail import selectors as mail_selectors
 from localdigital.mail import services as mail_services
 from localdigital.mail.models import EmailStatus, OutgoingEmail
 from localdigital.mail.services import batches
+from newsletter import services
 from newsletter.models import IssueStatus, NewsletterDelivery, NewsletterIssue, Subscriber
 from newsletter.selectors import newsletter as selectors
-from newsletter.services import newsletter as services
 from tests.newsletter.factories import NewsletterIssueFactory, SubscriberFactory
+from tests.newsletter.support import patch_audit_record, patch_fan_out_later
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -86,7 +87,7 @@ def sessions_waiting_for_a_lock() -> int:
 def nothing_sent_on_commit(monkeypatch: pytest.MonkeyPatch, settings) -> None:
     """Keep the emails queued, and the next batch unqueued, so the test sends them itself."""
     settings.MAIL_NEWSLETTER_RATE_PER_MINUTE = 0
-    monkeypatch.setattr(services, "_fan_out_later", lambda issue_id, after: None)
+    patch_fan_out_later(monkeypatch)
     monkeypatch.setattr(batches, "_emails_send_later", lambda emails: None)
 
 
@@ -123,7 +124,7 @@ class TestUnsubscribeRacingAFanOutBatch:
                 hold()
             return audit_record(**kwargs)
 
-        monkeypatch.setattr(services, "audit_record", held_audit_record)
+        patch_audit_record(monkeypatch, held_audit_record)
         token = selectors.subscriber_unsubscribe_token(subscriber=leaving)
         unsubscribe = InThread(lambda: services.subscriber_unsubscribe(token=token))
         assert hold.reached.wait(HOLD_TIMEOUT)

@@ -11,11 +11,12 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from newsletter import services
 from newsletter.models import NewsletterIssue, Subscriber
-from newsletter.services import newsletter as services
 from tests.accounts.factories import UserFactory
 from tests.declaration.factories import OrganisationFactory
 from tests.newsletter.factories import NewsletterIssueFactory, SubscriberFactory
+from tests.newsletter.support import patch_fanout_batch_size
 
 pytestmark = pytest.mark.django_db
 
@@ -72,7 +73,7 @@ def test_the_issue_list(comms):
 @pytest.mark.parametrize("page", ["change", "progress"])
 def test_an_issue_sending_to_more_subscribers(comms, page, monkeypatch):
     """The progress bar counts deliveries in the database, not row by row."""
-    monkeypatch.setattr(services, "FANOUT_BATCH_SIZE", 1000)
+    patch_fanout_batch_size(monkeypatch, 1000)
     issue = NewsletterIssueFactory(sending=True)
 
     def fanned_out_to(total: int) -> None:

@@ -16,6 +16,7 @@ from kombu.exceptions import OperationalError as KombuOperationalError
 from localdigital.audit.models import AuditEvent
 from localdigital.locks import lock_key
 from localdigital.mail.models import EmailStatus, OutgoingEmail, Stream, message_id_for
+from newsletter import services
 from newsletter.errors import (
     NewsletterLinkInvalid,
     NotApproved,
@@ -33,11 +34,11 @@ from newsletter.models import (
     issue_content_hash,
 )
 from newsletter.selectors import newsletter as selectors
-from newsletter.services import newsletter as services
 from tests.accounts.factories import UserFactory
 from tests.declaration.factories import OrganisationFactory
 from tests.mail.factories import SuppressionFactory
 from tests.newsletter.factories import NewsletterIssueFactory, SubscriberFactory
+from tests.newsletter.support import patch_audit_record, patch_fanout_batch_size
 
 pytestmark = pytest.mark.django_db
 
@@ -49,7 +50,7 @@ def broken_audit_record(**kwargs: object) -> None:
 @pytest.fixture
 def broken_audit(monkeypatch: pytest.MonkeyPatch) -> None:
     """Make every audit write of the newsletter's services fail."""
-    monkeypatch.setattr(services, "audit_record", broken_audit_record)
+    patch_audit_record(monkeypatch, broken_audit_record)
 
 
 @pytest.fixture
@@ -172,7 +173,7 @@ class TestSubscriberSubscribe:
             pending=True, subscribed_at=timezone.now() - datetime.timedelta(hours=1)
         )
         token = confirm_token(subscriber)
-        monkeypatch.setattr(services, "audit_record", broken_audit_record)
+        patch_audit_record(monkeypatch, broken_audit_record)
         with pytest.raises(DatabaseError):
             services.subscriber_subscribe(email=subscriber.email, organisation=None)
         subscriber.refresh_from_db()
@@ -979,7 +980,7 @@ class TestNewsletterIssueSend:
 class TestNewsletterIssueFanOut:
     @pytest.fixture(autouse=True)
     def small_batches(self, monkeypatch):
-        monkeypatch.setattr(services, "FANOUT_BATCH_SIZE", 2)
+        patch_fanout_batch_size(monkeypatch, 2)
 
     def test_makes_one_batch_of_deliveries_and_emails_in_subscriber_order(self):
         subscribers = SubscriberFactory.create_batch(5)
@@ -1097,7 +1098,7 @@ class TestNewsletterIssueFanOut:
         def killed(*args, **kwargs):
             raise SystemExit("SIGKILL")
 
-        monkeypatch.setattr(services.NewsletterDelivery.objects, "bulk_create", killed)
+        monkeypatch.setattr(NewsletterDelivery.objects, "bulk_create", killed)
         with pytest.raises(SystemExit):
             services.newsletter_issue_fan_out(issue_id=issue.pk, after=issue.fanout_cursor)
         assert OutgoingEmail.objects.count() == 2
@@ -1122,7 +1123,7 @@ class TestNewsletterIssuePauseResumeCancel:
     @pytest.fixture
     def sending_issue(self, monkeypatch):
         """An issue half fanned out: 2 of 4 subscribers have a queued email."""
-        monkeypatch.setattr(services, "FANOUT_BATCH_SIZE", 2)
+        patch_fanout_batch_size(monkeypatch, 2)
         SubscriberFactory.create_batch(4)
         issue = NewsletterIssueFactory(sending=True)
         services.newsletter_issue_fan_out(issue_id=issue.pk, after=0)
@@ -1201,7 +1202,7 @@ class TestNewsletterIssuePauseResumeCancel:
     def test_pauses_nothing_when_the_audit_event_cannot_be_saved(
         self, sending_issue, staff, monkeypatch
     ):
-        monkeypatch.setattr(services, "audit_record", broken_audit_record)
+        patch_audit_record(monkeypatch, broken_audit_record)
         with pytest.raises(DatabaseError):
             services.newsletter_issue_pause(issue_id=sending_issue.pk, paused_by=staff)
         assert NewsletterIssue.objects.get().status == IssueStatus.SENDING
@@ -1211,7 +1212,7 @@ class TestNewsletterIssuePauseResumeCancel:
         self, sending_issue, staff, monkeypatch, django_capture_on_commit_callbacks
     ):
         services.newsletter_issue_pause(issue_id=sending_issue.pk, paused_by=staff)
-        monkeypatch.setattr(services, "audit_record", broken_audit_record)
+        patch_audit_record(monkeypatch, broken_audit_record)
         with (
             django_capture_on_commit_callbacks(execute=True) as callbacks,
             pytest.raises(DatabaseError),
@@ -1224,7 +1225,7 @@ class TestNewsletterIssuePauseResumeCancel:
     def test_cancels_nothing_when_the_audit_event_cannot_be_saved(
         self, sending_issue, staff, monkeypatch
     ):
-        monkeypatch.setattr(services, "audit_record", broken_audit_record)
+        patch_audit_record(monkeypatch, broken_audit_record)
         with pytest.raises(DatabaseError):
             services.newsletter_issue_cancel(issue_id=sending_issue.pk, cancelled_by=staff)
         assert NewsletterIssue.objects.get().status == IssueStatus.SENDING
@@ -1313,7 +1314,7 @@ class TestNewsletterTick:
         self, settings, monkeypatch, no_throttle, django_capture_on_commit_callbacks, mailoutbox
     ):
         """A fan-out whose worker died mid-batch carries on from its cursor."""
-        monkeypatch.setattr(services, "FANOUT_BATCH_SIZE", 2)
+        patch_fanout_batch_size(monkeypatch, 2)
         SubscriberFactory.create_batch(3)
         issue = NewsletterIssueFactory(sending=True)
         services.newsletter_issue_fan_out(issue_id=issue.pk, after=0)

@@ -15,13 +15,14 @@ from localdigital.celery import app
 from localdigital.mail import delivery
 from localdigital.mail.models import EmailStatus, OutgoingEmail
 from localdigital.mail.tasks import send_newsletter_email, send_newsletter_emails
+from newsletter import services
 from newsletter import tasks as tasks
 from newsletter.models import IssueStatus, NewsletterDelivery, NewsletterIssue
-from newsletter.services import newsletter as services
 from tests.accounts.factories import UserFactory
 from tests.fixtures.worker import BASE_DIR
 from tests.mail.factories import SuppressionFactory
 from tests.newsletter.factories import NewsletterIssueFactory, SubscriberFactory
+from tests.newsletter.support import patch_fanout_batch_size
 
 pytestmark = pytest.mark.django_db
 
@@ -56,7 +57,7 @@ class TestFanOutTask:
     def test_fans_out_batch_after_batch_and_sends_each_subscriber_the_issue_once(
         self, monkeypatch, django_capture_on_commit_callbacks, mailoutbox
     ):
-        monkeypatch.setattr(services, "FANOUT_BATCH_SIZE", 2)
+        patch_fanout_batch_size(monkeypatch, 2)
         subscribers = SubscriberFactory.create_batch(5)
         issue = NewsletterIssueFactory(sending=True)
         with django_capture_on_commit_callbacks(execute=True):

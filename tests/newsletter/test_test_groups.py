@@ -9,10 +9,10 @@ from django.db import DatabaseError
 
 from localdigital.audit.models import AuditEvent
 from localdigital.mail.models import OutgoingEmail, Stream
+from newsletter import services
 from newsletter.errors import TestGroupGone, TestGroupInvalid
 from newsletter.models import IssueStatus, NewsletterIssue, NewsletterTestGroup
 from newsletter.selectors import newsletter as selectors
-from newsletter.services import newsletter as services
 from newsletter.services import test_groups as group_services
 from tests.accounts.factories import UserFactory
 from tests.newsletter.factories import (
@@ -20,6 +20,7 @@ from tests.newsletter.factories import (
     NewsletterTestGroupFactory,
     SubscriberFactory,
 )
+from tests.newsletter.support import patch_audit_record
 
 pytestmark = pytest.mark.django_db
 
@@ -227,7 +228,7 @@ class TestNewsletterIssueTestSend:
     def test_sends_nothing_when_the_audit_event_cannot_be_saved(
         self, staff, monkeypatch, django_capture_on_commit_callbacks, mailoutbox
     ):
-        monkeypatch.setattr(services, "audit_record", broken_audit_record)
+        patch_audit_record(monkeypatch, broken_audit_record)
         group = NewsletterTestGroupFactory()
         issue = NewsletterIssueFactory()
         with (

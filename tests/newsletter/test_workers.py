@@ -30,6 +30,7 @@ from django.utils import timezone
 
 from localdigital.mail.models import EmailStatus, OutgoingEmail, message_id_for
 from localdigital.mail.services import email_queue
+from newsletter import services
 from newsletter.models import (
     IssueStatus,
     NewsletterDelivery,
@@ -37,7 +38,6 @@ from newsletter.models import (
     Subscriber,
     SubscriberStatus,
 )
-from newsletter.services import newsletter as services
 from tests.accounts.factories import UserFactory
 from tests.fixtures.worker import (
     BASE_DIR,

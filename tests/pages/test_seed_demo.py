@@ -61,7 +61,7 @@ from localdigital.audit.models import AuditEvent
 from localdigital.mail.models import OutgoingEmail
 from localdigital.pages.demo import funding as demo_funding
 from newsletter.models import NewsletterIssue, NewsletterTestGroup, Subscriber, SubscriberStatus
-from newsletter.services.newsletter import newsletter_issue_approve
+from newsletter.services import newsletter_issue_approve
 from tests.accounts.factories import UserFactory
 from tests.shared_data import shared_data
 from training.models import (

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from declaration.models import Organisation
 from localdigital.accounts.models import User
+from newsletter import services as newsletter
 from newsletter.models import NewsletterIssue, NewsletterTestGroup
-from newsletter.services import newsletter, test_groups
+from newsletter.services import test_groups
 
 DRAFT_SUBJECT = "Local Digital news: Fund round open, and what signatories shipped"
 DRAFT_BODY = """\
