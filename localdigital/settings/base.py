@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "localdigital.mail",
     "localdigital.audit",
     "localdigital.pages",
+    "demo",
     "declaration",
     "newsletter",
     "funding",

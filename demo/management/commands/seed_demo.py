@@ -23,13 +23,13 @@ from declaration import selectors as declaration_selectors
 from declaration import services as declaration_services
 from declaration.models import MembershipRole, Organisation, OrganisationType
 from declaration.register import RegisterFileError, register_csv_read, register_entries_parse
+from demo import funding as demo_funding
+from demo import newsletter as demo_newsletter
+from demo import signatories as demo_signatories
+from demo import training as demo_training
 from localdigital.accounts import groups
 from localdigital.accounts import services as account_services
 from localdigital.accounts.models import User
-from localdigital.pages.demo import funding as demo_funding
-from localdigital.pages.demo import newsletter as demo_newsletter
-from localdigital.pages.demo import signatories as demo_signatories
-from localdigital.pages.demo import training as demo_training
 
 STAFF_DOMAIN = "demo.localdigital.test"
 DEMO_COUNCIL_CODE = "HCK"

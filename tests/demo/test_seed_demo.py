@@ -24,6 +24,7 @@ from declaration.models import (
     Signing,
     SigningStatus,
 )
+from demo import funding as demo_funding
 from funding.models import (
     Application,
     ApplicationChange,
@@ -59,7 +60,6 @@ from funding.selectors.dashboard import funding_dashboard
 from localdigital.accounts.models import User
 from localdigital.audit.models import AuditEvent
 from localdigital.mail.models import OutgoingEmail
-from localdigital.pages.demo import funding as demo_funding
 from newsletter.models import NewsletterIssue, NewsletterTestGroup, Subscriber, SubscriberStatus
 from newsletter.services import newsletter_issue_approve
 from tests.accounts.factories import UserFactory
