@@ -48,11 +48,11 @@ def main() -> int:
     from django.db import connection
     from django.utils import timezone
 
-    from declaration.models import NewsletterIssue, Subscriber, SubscriberStatus
-    from declaration.services import newsletter as services
     from localdigital.accounts.models import User
     from localdigital.celery import app
     from localdigital.mail.models import EmailStatus, OutgoingEmail
+    from newsletter import services
+    from newsletter.models import NewsletterIssue, Subscriber, SubscriberStatus
 
     database_name = connection.settings_dict["NAME"]
     connection.settings_dict["TEST"]["NAME"] = f"bench_newsletter_{os.getpid()}"
@@ -110,8 +110,8 @@ def main() -> int:
 def approve(issue_id: int, staff: object) -> None:
     """Ask for the issue's approval as its writer, and approve it as a second person, as
     every issue must be before it is sent."""
-    from declaration.services import newsletter as services
     from localdigital.accounts.models import User
+    from newsletter import services
 
     editor, _ = User.objects.get_or_create(
         email="editor@communities.gov.uk", defaults={"is_staff": True, "is_superuser": True}
@@ -127,8 +127,8 @@ def send_second_issue(staff: object) -> tuple[float, int]:
     from unittest import mock
 
     from bench.bench_outbox import send_from_processes
-    from declaration.services import newsletter as services
     from localdigital.mail.tasks import send_newsletter_emails
+    from newsletter import services
 
     held: list[int] = []
     issue = services.newsletter_issue_create(

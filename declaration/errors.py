@@ -25,37 +25,6 @@ class AlreadySigned(DeclarationError):
     """The organisation already has a pending or published signing."""
 
 
-# The newsletter
-
-
-class NewsletterLinkInvalid(DeclarationError):
-    """A confirmation or unsubscribe link is tampered with, too old, or no longer the latest."""
-
-
-class TestGroupGone(DeclarationError):
-    """The test group chosen has been deleted."""
-
-    __test__ = False  # not a test case, whatever pytest makes of the name
-
-
-class ScheduleInPast(DeclarationError):
-    """An issue can only be scheduled for a time to come."""
-
-
-class NotApproved(TransitionNotAllowed):
-    """An issue goes to subscribers, or is scheduled to, only once another member of staff
-    has approved exactly its subject and body."""
-
-
-class ReviewerNotAllowed(DeclarationError):
-    """Only another member of staff with the newsletter permission approves or returns an
-    issue: never whoever last changed it or asked for its approval."""
-
-
-class ReturnCommentMissing(DeclarationError):
-    """An issue is returned to its author with a comment saying what to change."""
-
-
 # Moderation by staff and organisation admins
 
 
@@ -155,13 +124,3 @@ class MembershipAlreadyAdminError(MembershipError):
 
 class MembershipNotInOrganisationError(MembershipError):
     """Raised when a membership named in a change is not, or no longer, in the organisation."""
-
-
-# Newsletter test groups
-
-
-class TestGroupInvalid(DeclarationError):
-    """A test group's name or addresses are not allowed; the message says why."""
-
-    # Not a test case, whatever pytest makes of the name.
-    __test__ = False

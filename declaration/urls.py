@@ -1,6 +1,5 @@
 """The declaration app's URLs. Paths follow the URL contract in DESIGN.md."""
 
-from declaration.routes import newsletter as newsletter_routes
 from declaration.routes import organisation_admin as organisation_admin_routes
 from declaration.routes import public as public_routes
 from declaration.routes import signing as signing_routes
@@ -10,7 +9,6 @@ app_name = "declaration"
 
 urlpatterns = [
     *text.urlpatterns,
-    *newsletter_routes.urlpatterns,
     *signing_routes.urlpatterns,
     *organisation_admin_routes.urlpatterns,
     *public_routes.urlpatterns,

@@ -72,8 +72,6 @@ def configure(sender: Celery, **kwargs: object) -> None:
 
 
 app.autodiscover_tasks()
-# The newsletter's tasks live beside the declaration app's tasks.py, in tasks_newsletter.py.
-app.autodiscover_tasks(related_name="tasks_newsletter")
 
 # Request ids travel with the tasks a request queues, and every task writes its log line.
 from localdigital import request_id  # noqa: E402, F401

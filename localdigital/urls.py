@@ -10,6 +10,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("mail/", include("localdigital.mail.urls")),
     path("", include("declaration.urls")),
+    path("", include("newsletter.urls")),
     path("", include("funding.urls")),
     path("", include("training.urls")),
 ]

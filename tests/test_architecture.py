@@ -44,8 +44,10 @@ def test_the_platform_may_import_neither_the_domains_nor_what_composes_them():
 
     assert forbidden == {
         "declaration",
+        "newsletter",
         "funding",
         "training",
+        "demo",
         "localdigital.pages",
         "localdigital.urls",
     }

@@ -9,8 +9,6 @@ from django.db import OperationalError, connection, transaction
 from django.db.transaction import TransactionManagementError
 from django.urls import reverse
 
-from declaration.models import SubscriberStatus
-from declaration.selectors import newsletter as selectors
 from localdigital.locks import (
     LockTimeoutMiddleware,
     advisory_lock,
@@ -19,7 +17,9 @@ from localdigital.locks import (
     lock_register,
     web_lock_timeout_install,
 )
-from tests.declaration.newsletter_factories import SubscriberFactory
+from newsletter.models import SubscriberStatus
+from newsletter.selectors import newsletter as selectors
+from tests.newsletter.factories import SubscriberFactory
 
 HELD = lock_register("tests.locks_held")
 
@@ -154,7 +154,7 @@ def test_a_request_waiting_on_a_locked_row_gets_the_busy_page(
     with a "busy, try again" page, not a 500, and changes nothing."""
     subscriber = SubscriberFactory(email="clerk@stockport.gov.uk")
     url = reverse(
-        "declaration:newsletter-unsubscribe",
+        "newsletter:unsubscribe",
         kwargs={"token": selectors.subscriber_unsubscribe_token(subscriber=subscriber)},
     )
     with other_session.cursor() as cursor:

@@ -1,5 +1,5 @@
 """Staff screens for the declaration app, one module per area."""
 
-from . import newsletter, organisations, signing, updates, versions
+from . import organisations, signing, updates, versions
 
-__all__ = ["newsletter", "organisations", "signing", "updates", "versions"]
+__all__ = ["organisations", "signing", "updates", "versions"]

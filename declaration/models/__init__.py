@@ -1,14 +1,5 @@
 """The declaration app's models, one module per area."""
 
-from .newsletter import (
-    IssueStatus,
-    NewsletterDelivery,
-    NewsletterIssue,
-    NewsletterTestGroup,
-    Subscriber,
-    SubscriberStatus,
-    issue_content_hash,
-)
 from .organisations import Membership, MembershipRole, Organisation, OrganisationType
 from .signing import (
     AnniversaryReminder,
@@ -22,19 +13,12 @@ from .signing import (
 __all__ = [
     "AnniversaryReminder",
     "DeclarationVersion",
-    "IssueStatus",
     "Membership",
     "MembershipRole",
-    "NewsletterDelivery",
-    "NewsletterIssue",
-    "NewsletterTestGroup",
     "Organisation",
     "OrganisationType",
     "Principle",
     "ProjectUpdate",
     "Signing",
     "SigningStatus",
-    "Subscriber",
-    "SubscriberStatus",
-    "issue_content_hash",
 ]

@@ -1,7 +1,5 @@
-"""What is waiting for staff in the Declaration and the newsletter: signings to check,
-requests to join an organisation that has no admin to answer them, and newsletter issues
-not yet sent (drafts to finish, issues waiting for a second person's approval, approved
-issues to send, and issues paused while sending).
+"""What is waiting for staff in the Declaration: signings to check, and requests to join an
+organisation that has no admin to answer them.
 
 Each set is a function of a queryset, which the admin's list filter for it calls too, so
 that the work queue counts exactly the rows that its link shows. The counts are a fixed
@@ -12,13 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 
 from ..models import (
-    IssueStatus,
     Membership,
     MembershipRole,
-    NewsletterIssue,
     Signing,
     SigningStatus,
 )
@@ -50,31 +46,9 @@ class DeclarationWaiting:
     join_requests: int
 
 
-@dataclass(frozen=True)
-class NewsletterWaiting:
-    """How many newsletter issues wait for the communications team."""
-
-    drafts: int
-    awaiting_approval: int
-    approved: int
-    paused: int
-
-
 def declaration_waiting() -> DeclarationWaiting:
     """Return what in the Declaration waits for staff, in two queries."""
     return DeclarationWaiting(
         signings_to_check=signings_to_check(Signing.objects.all()).count(),
         join_requests=join_requests_for_staff(Membership.objects.all()).count(),
     )
-
-
-def newsletter_waiting() -> NewsletterWaiting:
-    """Return how many newsletter issues are drafts, waiting for approval, approved and not
-    yet sent or scheduled, and paused, in one query."""
-    counts = NewsletterIssue.objects.aggregate(
-        drafts=Count("pk", filter=Q(status=IssueStatus.DRAFT)),
-        awaiting_approval=Count("pk", filter=Q(status=IssueStatus.AWAITING_APPROVAL)),
-        approved=Count("pk", filter=Q(status=IssueStatus.APPROVED)),
-        paused=Count("pk", filter=Q(status=IssueStatus.PAUSED)),
-    )
-    return NewsletterWaiting(**counts)

@@ -30,7 +30,7 @@ STATIC_PAGES = (
     "funding:project-list",
     "funding:open-data",
     "training:course-list",
-    "declaration:newsletter",
+    "newsletter:subscribe",
     "pages:accessibility",
     "pages:privacy",
     "pages:cookies",

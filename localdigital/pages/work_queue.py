@@ -31,6 +31,7 @@ from funding.selectors import work_queue as funding_work
 from localdigital.accounts import groups
 from localdigital.accounts.models import User
 from localdigital.admin_actions import count_of
+from newsletter.selectors import work_queue as newsletter_work
 from training.selectors import work_queue as training_work
 
 
@@ -191,7 +192,7 @@ def _training_administrators(now: datetime) -> WorkQueueSection:
 
 
 def _communications() -> WorkQueueSection:
-    newsletter = declaration_work.newsletter_waiting()
+    newsletter = newsletter_work.newsletter_waiting()
     return WorkQueueSection(
         heading="Communications",
         nothing="Nothing is waiting for the communications team.",
@@ -200,13 +201,13 @@ def _communications() -> WorkQueueSection:
                 newsletter.drafts,
                 count_of(newsletter.drafts, "draft newsletter issue", "draft newsletter issues")
                 + " to finish and ask for approval",
-                _list("declaration_newsletterissue", status__exact="draft"),
+                _list("newsletter_newsletterissue", status__exact="draft"),
             ),
             Waiting(
                 newsletter.awaiting_approval,
                 count_of(newsletter.awaiting_approval, "newsletter issue", "newsletter issues")
                 + " waiting for approval",
-                _list("declaration_newsletterissue", status__exact="awaiting_approval"),
+                _list("newsletter_newsletterissue", status__exact="awaiting_approval"),
             ),
             Waiting(
                 newsletter.approved,
@@ -214,13 +215,13 @@ def _communications() -> WorkQueueSection:
                     newsletter.approved, "approved newsletter issue", "approved newsletter issues"
                 )
                 + " to send or schedule",
-                _list("declaration_newsletterissue", status__exact="approved"),
+                _list("newsletter_newsletterissue", status__exact="approved"),
             ),
             Waiting(
                 newsletter.paused,
                 count_of(newsletter.paused, "newsletter issue", "newsletter issues")
                 + " paused while sending",
-                _list("declaration_newsletterissue", status__exact="paused"),
+                _list("newsletter_newsletterissue", status__exact="paused"),
             ),
         ),
     )

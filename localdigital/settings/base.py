@@ -63,7 +63,9 @@ INSTALLED_APPS = [
     "localdigital.mail",
     "localdigital.audit",
     "localdigital.pages",
+    "demo",
     "declaration",
+    "newsletter",
     "funding",
     "training",
 ]
@@ -379,8 +381,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "schedule": crontab(hour=3, minute=30),
     },
     # Starts scheduled newsletter issues, resumes a fan-out whose worker died, finishes issues.
-    "declaration-newsletter-tick": {
-        "task": "declaration.tasks_newsletter.newsletter_tick",
+    "newsletter-tick": {
+        "task": "newsletter.tasks.newsletter_tick",
         "schedule": timedelta(minutes=1),
     },
     "declaration-anniversary-reminders": {

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from tests.access.roles import COMMS, SUPERUSER, everyone, staff_only
-from tests.declaration.newsletter_factories import (
+from tests.newsletter.factories import (
     NewsletterIssueFactory,
     NewsletterTestGroupFactory,
     SubscriberFactory,
@@ -33,57 +33,57 @@ COMMS_ONLY = {**staff_only(403, council=302), COMMS: 200, SUPERUSER: 200}
 POST_ONLY = staff_only(405, council=302)
 
 URL_ACCESS: dict[str, tuple[dict[str, object], dict[str, int]]] = {
-    "declaration:newsletter": ({}, everyone(200)),
-    "declaration:newsletter-check-email": ({}, everyone(200)),
-    "declaration:newsletter-confirm": ({"token": "not-a-valid-token"}, everyone(200)),
-    "declaration:newsletter-confirmed": ({}, everyone(200)),
-    "declaration:newsletter-unsubscribe": ({"token": "not-a-valid-token"}, everyone(200)),
-    "declaration:newsletter-unsubscribed": ({}, everyone(200)),
-    "declaration:newsletter-manage": ({}, everyone(200)),
-    "declaration:newsletter-manage-check-email": ({}, everyone(200)),
+    "newsletter:subscribe": ({}, everyone(200)),
+    "newsletter:check-email": ({}, everyone(200)),
+    "newsletter:confirm": ({"token": "not-a-valid-token"}, everyone(200)),
+    "newsletter:confirmed": ({}, everyone(200)),
+    "newsletter:unsubscribe": ({"token": "not-a-valid-token"}, everyone(200)),
+    "newsletter:unsubscribed": ({}, everyone(200)),
+    "newsletter:manage": ({}, everyone(200)),
+    "newsletter:manage-check-email": ({}, everyone(200)),
     # Opening a manage link keeps its token in the session, and goes to the manage page.
-    "declaration:newsletter-manage-link": ({"token": "not-a-valid-token"}, everyone(302)),
+    "newsletter:manage-link": ({"token": "not-a-valid-token"}, everyone(302)),
     # Without a valid manage link in the session, anyone gets the page that says so.
-    "declaration:newsletter-subscription": ({}, everyone(200)),
-    "admin:declaration_newsletterissue_preview": (ISSUE, COMMS_ONLY),
-    "admin:declaration_newsletterissue_progress": (ISSUE, COMMS_ONLY),
-    "admin:declaration_newsletterissue_test": (ISSUE, POST_ONLY),
-    "admin:declaration_newsletterissue_ask_for_approval": (ISSUE, POST_ONLY),
-    "admin:declaration_newsletterissue_approve": (ISSUE, POST_ONLY),
-    "admin:declaration_newsletterissue_return": (ISSUE, POST_ONLY),
-    "admin:declaration_newsletterissue_schedule": (ISSUE, POST_ONLY),
-    "admin:declaration_newsletterissue_unschedule": (ISSUE, POST_ONLY),
+    "newsletter:subscription": ({}, everyone(200)),
+    "admin:newsletter_newsletterissue_preview": (ISSUE, COMMS_ONLY),
+    "admin:newsletter_newsletterissue_progress": (ISSUE, COMMS_ONLY),
+    "admin:newsletter_newsletterissue_test": (ISSUE, POST_ONLY),
+    "admin:newsletter_newsletterissue_ask_for_approval": (ISSUE, POST_ONLY),
+    "admin:newsletter_newsletterissue_approve": (ISSUE, POST_ONLY),
+    "admin:newsletter_newsletterissue_return": (ISSUE, POST_ONLY),
+    "admin:newsletter_newsletterissue_schedule": (ISSUE, POST_ONLY),
+    "admin:newsletter_newsletterissue_unschedule": (ISSUE, POST_ONLY),
     # A GET asks "Send … now?"; the POST sends.
-    "admin:declaration_newsletterissue_send": (ISSUE, COMMS_ONLY),
-    "admin:declaration_newsletterissue_pause": (ISSUE, POST_ONLY),
-    "admin:declaration_newsletterissue_resume": (ISSUE, POST_ONLY),
+    "admin:newsletter_newsletterissue_send": (ISSUE, COMMS_ONLY),
+    "admin:newsletter_newsletterissue_pause": (ISSUE, POST_ONLY),
+    "admin:newsletter_newsletterissue_resume": (ISSUE, POST_ONLY),
     # A GET asks "Cancel …?"; the POST cancels.
-    "admin:declaration_newsletterissue_cancel": (ISSUE, COMMS_ONLY),
+    "admin:newsletter_newsletterissue_cancel": (ISSUE, COMMS_ONLY),
 }
 
 ADMIN_MODEL_ACCESS: dict[str, dict[str, set[str]]] = {
     # Communications write, approve and send issues; only one not yet scheduled can be
     # deleted, by a superuser.
-    "declaration.newsletterissue": {
+    "newsletter.newsletterissue": {
         "view": {COMMS, SUPERUSER},
         "add": {COMMS, SUPERUSER},
         "delete": {SUPERUSER},
     },
     # Communications keep the groups an issue is sent to as a test.
-    "declaration.newslettertestgroup": {
+    "newsletter.newslettertestgroup": {
         "view": {COMMS, SUPERUSER},
         "add": {COMMS, SUPERUSER},
         "delete": {COMMS, SUPERUSER},
     },
     # Nobody adds a subscriber by hand: each confirms their own address. A superuser may
     # delete one who asks to be forgotten.
-    "declaration.subscriber": {"view": {COMMS, SUPERUSER}, "add": set(), "delete": {SUPERUSER}},
+    "newsletter.subscriber": {"view": {COMMS, SUPERUSER}, "add": set(), "delete": {SUPERUSER}},
 }
 
 ADMIN_MODEL_OBJECTS: dict[str, Callable[[], object]] = {
-    "declaration.newsletterissue": lambda: NewsletterIssueFactory.create(),
-    "declaration.subscriber": lambda: SubscriberFactory.create(),
-    "declaration.newslettertestgroup": lambda: NewsletterTestGroupFactory.create(),
+    "newsletter.newsletterissue": lambda: NewsletterIssueFactory.create(),
+    "newsletter.subscriber": lambda: SubscriberFactory.create(),
+    "newsletter.newslettertestgroup": lambda: NewsletterTestGroupFactory.create(),
 }
 
 

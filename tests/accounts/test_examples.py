@@ -87,6 +87,6 @@ class TestTheSameExampleOnEveryPage:
         assert "For example, https://www.example.gov.uk" in details.text
 
     def test_on_the_newsletter(self, client):
-        response = client.post(reverse("declaration:newsletter"), {"email": "someone at council"})
+        response = client.post(reverse("newsletter:subscribe"), {"email": "someone at council"})
 
         assert "like name@example.gov.uk" in response.text

@@ -7,11 +7,11 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from declaration.selectors import newsletter as newsletter_selectors
 from localdigital.mail.models import OutgoingEmail
+from newsletter.selectors import newsletter as newsletter_selectors
 from tests.accounts.conftest import link_in
 from tests.accounts.factories import UserFactory
-from tests.declaration.newsletter_factories import SubscriberFactory
+from tests.newsletter.factories import SubscriberFactory
 from tests.test_deployment import manage, production_environment
 
 pytestmark = pytest.mark.django_db

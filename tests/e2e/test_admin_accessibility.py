@@ -42,11 +42,6 @@ from tests.declaration.factories import (
     ProjectUpdateFactory,
     SigningFactory,
 )
-from tests.declaration.newsletter_factories import (
-    NewsletterIssueFactory,
-    NewsletterTestGroupFactory,
-    SubscriberFactory,
-)
 from tests.e2e.conftest import CheckedPage
 from tests.e2e.test_funding_awards import click, signs_in_to_the_admin
 from tests.funding.factories import (
@@ -68,6 +63,11 @@ from tests.funding.factories_reporting import (
     answer_every_section,
 )
 from tests.mail.factories import OutgoingEmailFactory, SuppressionFactory
+from tests.newsletter.factories import (
+    NewsletterIssueFactory,
+    NewsletterTestGroupFactory,
+    SubscriberFactory,
+)
 from tests.training.factories import (
     AttendanceFactory,
     CohortFactory,
@@ -304,9 +304,9 @@ def test_every_custom_admin_page_has_no_violation(admin_ui, superuser, demo):
 
     # The Declaration's and the newsletter's own pages.
     ui.goto(reverse("admin:declaration_signing_import"))
-    ui.goto(reverse("admin:declaration_newsletterissue_preview", args=[demo.issue.pk]))
-    ui.goto(reverse("admin:declaration_newsletterissue_send", args=[demo.issue.pk]))
-    ui.goto(reverse("admin:declaration_newsletterissue_change", args=[demo.issue_to_approve.pk]))
+    ui.goto(reverse("admin:newsletter_newsletterissue_preview", args=[demo.issue.pk]))
+    ui.goto(reverse("admin:newsletter_newsletterissue_send", args=[demo.issue.pk]))
+    ui.goto(reverse("admin:newsletter_newsletterissue_change", args=[demo.issue_to_approve.pk]))
     assert ui.page.get_by_label("What needs to change").is_visible()
 
     # A history page, which says when each change was made as every page does.

@@ -12,19 +12,20 @@ from django.core import mail
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from declaration.models import (
+from newsletter import services
+from newsletter.models import (
     IssueStatus,
     NewsletterIssue,
     NewsletterTestGroup,
     Subscriber,
     SubscriberStatus,
 )
-from declaration.services import newsletter as services
 from tests.accounts.factories import UserFactory
 from tests.declaration.factories import OrganisationFactory
-from tests.declaration.newsletter_factories import NewsletterIssueFactory, SubscriberFactory
 from tests.e2e.conftest import CheckedPage, Chromium, _open
 from tests.fixtures.worker import wait_until
+from tests.newsletter.factories import NewsletterIssueFactory, SubscriberFactory
+from tests.newsletter.support import patch_fan_out_later
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -119,16 +120,16 @@ def test_staff_follow_an_issue_sending_without_reloading_the_page(ui, settings, 
     issue = NewsletterIssueFactory(subject="Round 5 is open", sending=True, recipient_count=3)
 
     sign_in_to_the_admin(ui, staff, device)
-    ui.goto(f"/admin/declaration/newsletterissue/{issue.pk}/preview/")
+    ui.goto(f"/admin/newsletter/newsletterissue/{issue.pk}/preview/")
     heading = ui.page.get_by_role("heading", name="Round 5 of the Local Digital Fund is open")
     assert heading.is_visible()
-    ui.goto(f"/admin/declaration/newsletterissue/{issue.pk}/change/")
+    ui.goto(f"/admin/newsletter/newsletterissue/{issue.pk}/change/")
     panel = ui.page.locator("#newsletter-sending")
     assert panel.locator('[data-progress="sent"]').inner_text() == "0"
 
     # The test makes each batch of the fan-out itself: every email is sent, and the last,
     # empty batch, which completes the fan-out, is still to come.
-    monkeypatch.setattr(services, "_fan_out_later", lambda issue_id, after: None)
+    patch_fan_out_later(monkeypatch)
     services.newsletter_issue_fan_out(issue_id=issue.pk, after=0)
     panel.locator('[data-progress="sent"]').filter(has_text="3").wait_for(timeout=10_000)
     assert panel.locator('[data-progress="percent"]').first.inner_text() == "100"
@@ -216,7 +217,7 @@ def test_a_comms_officer_tests_an_issue_on_the_test_group_whose_subscriber_unsub
     issue = NewsletterIssueFactory(subject="Round 5 is open")
 
     sign_in_to_the_admin(officer_ui, officer, device)
-    officer_ui.goto("/admin/declaration/newslettertestgroup/add/")
+    officer_ui.goto("/admin/newsletter/newslettertestgroup/add/")
     officer_ui.page.get_by_label("Name").fill("Comms team")
     officer_ui.page.get_by_label("Email addresses").fill(
         "press.office@communities.gov.uk\ndigital.comms@communities.gov.uk"
@@ -226,7 +227,7 @@ def test_a_comms_officer_tests_an_issue_on_the_test_group_whose_subscriber_unsub
     )
     assert NewsletterTestGroup.objects.get().name == "Comms team"
 
-    officer_ui.goto(f"/admin/declaration/newsletterissue/{issue.pk}/change/")
+    officer_ui.goto(f"/admin/newsletter/newsletterissue/{issue.pk}/change/")
     officer_ui.page.get_by_label("Send a test to").select_option(label="Comms team (2 people)")
     officer_ui.follow(lambda: officer_ui.page.get_by_role("button", name="Send a test").click())
     assert "A test of this issue was sent to Comms team" in (
@@ -287,7 +288,7 @@ def test_an_issue_goes_to_everyone_only_once_a_second_comms_officer_approves_it(
     colleague_device = TOTPDevice.objects.create(user=colleague, name="default", confirmed=True)
     SubscriberFactory.create_batch(2)
     issue = NewsletterIssueFactory(subject="Round 5 is open", created_by=officer)
-    change = f"/admin/declaration/newsletterissue/{issue.pk}/change/"
+    change = f"/admin/newsletter/newsletterissue/{issue.pk}/change/"
 
     sign_in_to_the_admin(officer_ui, officer, officer_device)
     officer_ui.goto(change)

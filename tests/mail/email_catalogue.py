@@ -234,15 +234,15 @@ NEWSLETTER_BODY = (
 
 @scenario
 def newsletter_confirmation() -> None:
-    from declaration.services.newsletter import subscriber_subscribe
+    from newsletter.services import subscriber_subscribe
 
     subscriber_subscribe(email="reader@borsetshire.gov.uk", organisation=None)
 
 
 @scenario
 def newsletter_issue() -> None:
-    from declaration.services.newsletter import newsletter_issue_fan_out
-    from tests.declaration.newsletter_factories import NewsletterIssueFactory, SubscriberFactory
+    from newsletter.services import newsletter_issue_fan_out
+    from tests.newsletter.factories import NewsletterIssueFactory, SubscriberFactory
 
     SubscriberFactory.create()
     issue = NewsletterIssueFactory.create(
@@ -254,8 +254,8 @@ def newsletter_issue() -> None:
 @scenario
 def newsletter_test_to_a_group() -> None:
     """One of the group subscribes (their own links), one does not (the public pages')."""
-    from declaration.services.newsletter import newsletter_issue_test_send
-    from tests.declaration.newsletter_factories import (
+    from newsletter.services import newsletter_issue_test_send
+    from tests.newsletter.factories import (
         NewsletterIssueFactory,
         NewsletterTestGroupFactory,
         SubscriberFactory,
@@ -273,8 +273,8 @@ def newsletter_test_to_a_group() -> None:
 
 @scenario
 def newsletter_manage_link() -> None:
-    from declaration.services.newsletter import subscriber_manage_link_send
-    from tests.declaration.newsletter_factories import SubscriberFactory
+    from newsletter.services import subscriber_manage_link_send
+    from tests.newsletter.factories import SubscriberFactory
 
     subscriber_manage_link_send(email=SubscriberFactory.create(unsubscribed=True).email)
 

@@ -21,7 +21,6 @@ from funding.models import ModeratedScore
 from localdigital.pages.work_queue import Waiting, WorkQueueSection
 from tests.accounts.factories import UserFactory
 from tests.declaration.factories import MembershipFactory, OrganisationFactory, SigningFactory
-from tests.declaration.newsletter_factories import NewsletterIssueFactory
 from tests.funding.factories import (
     ApplicationFactory,
     AssessmentFactory,
@@ -31,6 +30,7 @@ from tests.funding.factories import (
     EoiFactory,
     RoundFactory,
 )
+from tests.newsletter.factories import NewsletterIssueFactory
 from tests.pages.waiting_rows import WaitingRows
 from tests.training.factories import (
     AttendanceFactory,

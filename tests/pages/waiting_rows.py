@@ -18,14 +18,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from declaration.models import (
-    IssueStatus,
-    Membership,
-    NewsletterIssue,
-    Organisation,
-    Signing,
-    SigningStatus,
-)
+from declaration.models import Membership, Organisation, Signing, SigningStatus
 from funding.models import (
     Application,
     ApplicationStatus,
@@ -37,6 +30,7 @@ from funding.models import (
     Round,
 )
 from localdigital.accounts.models import User
+from newsletter.models import IssueStatus, NewsletterIssue
 from training.models import (
     Cohort,
     CohortSession,

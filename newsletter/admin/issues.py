@@ -1,0 +1,270 @@
+"""Staff screens for newsletter issues: write an issue, see who approved it and what is
+sending, with the buttons of its change page (their views are in ``issue_actions``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin, messages
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import URLPattern, path, reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST, require_safe
+
+from localdigital.accounts.models import User
+from localdigital.accounts.requests import request_staff_user
+from localdigital.admin_actions import ServiceSaveMixin
+from localdigital.errors import DomainError
+from localdigital.formats import time_on_day
+from localdigital.http import require_safe_or_post
+from newsletter import services
+from newsletter.models import IssueStatus, NewsletterIssue
+from newsletter.selectors import newsletter as selectors
+
+from .forms import (
+    NewsletterIssueForm,
+    NewsletterReturnForm,
+    NewsletterScheduleForm,
+    NewsletterTestForm,
+)
+from .issue_actions import IssueActionsMixin
+
+ISSUE_DETAIL_FIELDS = [
+    "status",
+    "scheduled_for",
+    "recipient_count",
+    "created_at",
+    "created_by",
+    "edited_by",
+    "approval_requested_at",
+    "approval_requested_by",
+    "approved_at",
+    "approved_by",
+    "started_at",
+    "started_by",
+    "paused_at",
+    "resumed_at",
+    "cancelled_at",
+    "sent_at",
+]
+
+
+@admin.register(NewsletterIssue)
+class NewsletterIssueAdmin(ServiceSaveMixin, IssueActionsMixin):
+    """Newsletter issues. Every change goes through an audited service.
+
+    An issue can be edited until it is scheduled; a change to one waiting for approval or
+    approved takes it back to a draft. Its page previews it, sends a test to a test group
+    or the member of staff at any time, asks for its approval, lets another member of staff
+    (never whoever changed it last or asked) approve it or return it with a comment, and
+    once approved schedules or sends it; while it sends, a progress bar (refreshed by a
+    small script, or by reloading without JavaScript) shows what is sent, failed and
+    skipped, with buttons to pause, resume or cancel. Only an issue not yet scheduled can
+    be deleted, one at a time from its own page,
+    through the audited service: there are no bulk actions, whose delete would bypass it.
+    """
+
+    form = NewsletterIssueForm
+    actions = None
+    change_form_template = "admin/newsletter/newsletterissue/change_form.html"
+    list_display = [
+        "subject",
+        "status",
+        "scheduled_for",
+        "started_at",
+        "sent_at",
+        "recipient_count",
+    ]
+    list_filter = ["status"]
+    search_fields = ["subject"]
+    ordering = ["-created_at"]
+
+    def get_fields(self, request: HttpRequest, obj: NewsletterIssue | None = None) -> Any:
+        if obj is None:
+            return ["subject", "body"]
+        return ["subject", "body", *ISSUE_DETAIL_FIELDS]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: NewsletterIssue | None = None) -> Any:
+        if obj is None:
+            return []
+        if not obj.can_edit():
+            return ["subject", "body", *ISSUE_DETAIL_FIELDS]
+        return ISSUE_DETAIL_FIELDS
+
+    def has_delete_permission(
+        self, request: HttpRequest, obj: NewsletterIssue | None = None
+    ) -> bool:
+        if obj is not None and not obj.can_delete():
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def changeform_view(
+        self,
+        request: HttpRequest,
+        object_id: str | None = None,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        # The services refuse a change to an issue that started sending since the page opened.
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except DomainError as error:
+            self.message_user(request, f"Nothing was saved. {error}", messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
+    def save_through_service(
+        self, request: HttpRequest, obj: NewsletterIssue, form: Any, change: bool
+    ) -> NewsletterIssue:
+        staff = request_staff_user(request)
+        # Read-only once the issue has started: then the service refuses the change.
+        subject = form.cleaned_data.get("subject", obj.subject)
+        body = form.cleaned_data.get("body", obj.body)
+        if change:
+            return services.newsletter_issue_update(
+                issue_id=obj.pk, subject=subject, body=body, changed_by=staff
+            )
+        return services.newsletter_issue_create(subject=subject, body=body, created_by=staff)
+
+    def delete_view(
+        self, request: HttpRequest, object_id: str, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        # The service refuses to delete an issue that left the drafts since the page opened.
+        try:
+            return super().delete_view(request, object_id, extra_context)
+        except DomainError as error:
+            self.message_user(request, f"Nothing was deleted. {error}", messages.ERROR)
+            return HttpResponseRedirect(
+                reverse("admin:newsletter_newsletterissue_change", args=[object_id])
+            )
+
+    def delete_model(self, request: HttpRequest, obj: NewsletterIssue) -> None:
+        services.newsletter_issue_delete(issue_id=obj.pk, deleted_by=request_staff_user(request))
+
+    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
+        # Nothing here offers a bulk delete; should anything call this, each goes the one way.
+        for issue in queryset:
+            self.delete_model(request, issue)
+
+    def render_change_form(
+        self,
+        request: HttpRequest,
+        context: dict[str, Any],
+        add: bool = False,
+        change: bool = False,
+        form_url: str = "",
+        obj: NewsletterIssue | None = None,
+    ) -> Any:
+        if obj is not None:
+            context["newsletter"] = self._sending_context(request, obj)
+            if not obj.can_edit():
+                # Nothing on the form can change once the issue has left the drafts.
+                context.update(
+                    show_save=False, show_save_and_continue=False, show_save_and_add_another=False
+                )
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def _sending_context(self, request: HttpRequest, issue: NewsletterIssue) -> dict[str, Any]:
+        can_act = self.has_change_permission(request, issue)
+        staff = request_staff_user(request)
+        progress = selectors.newsletter_issue_progress(issue=issue)
+        is_reviewer = issue.is_reviewer(staff)
+        return {
+            "approval": _approval_text(issue, is_reviewer=is_reviewer),
+            "returned": _returned_text(issue),
+            "return_comment": issue.return_comment if issue.returned_at else "",
+            "change_needs_approval": issue.can_edit() and issue.status != IssueStatus.DRAFT,
+            "can_ask_for_approval": can_act and issue.can_ask_for_approval(),
+            "can_approve": can_act and issue.can_approve() and is_reviewer,
+            "return_form": NewsletterReturnForm(),
+            "progress": progress,
+            "shows_progress": issue.started_at is not None,
+            "scheduled_for": (
+                timezone.localtime(issue.scheduled_for) if issue.can_unschedule() else None
+            ),
+            "can_test": can_act,
+            "test_form": NewsletterTestForm(staff=request_staff_user(request)),
+            "test_groups_url": reverse("admin:newsletter_newslettertestgroup_changelist"),
+            "can_schedule": can_act and issue.can_schedule(),
+            "can_unschedule": can_act and issue.can_unschedule(),
+            "can_send": can_act and issue.can_send(),
+            "can_pause": can_act and issue.can_pause(),
+            "can_resume": can_act and issue.can_resume(),
+            "can_cancel": can_act and issue.can_cancel(),
+            "schedule_form": NewsletterScheduleForm(),
+            "urls": {
+                name: reverse(f"admin:newsletter_newsletterissue_{name}", args=[issue.pk])
+                for name in (
+                    "preview",
+                    "progress",
+                    "test",
+                    "ask_for_approval",
+                    "approve",
+                    "return",
+                    "schedule",
+                    "unschedule",
+                    "send",
+                    "pause",
+                    "resume",
+                    "cancel",
+                )
+            },
+        }
+
+    def get_urls(self) -> list[URLPattern]:
+        def view(function: Any, name: str, route: str) -> URLPattern:
+            return path(
+                f"<int:issue_id>/{route}",
+                self.admin_site.admin_view(function),
+                name=f"newsletter_newsletterissue_{name}",
+            )
+
+        return [
+            view(require_safe(self.preview_view), "preview", "preview/"),
+            view(require_safe(self.progress_view), "progress", "progress.json"),
+            view(require_POST(self.test_view), "test", "test/"),
+            view(require_POST(self.ask_for_approval_view), "ask_for_approval", "ask-for-approval/"),
+            view(require_POST(self.approve_view), "approve", "approve/"),
+            view(require_POST(self.return_view), "return", "return/"),
+            view(require_POST(self.schedule_view), "schedule", "schedule/"),
+            view(require_POST(self.unschedule_view), "unschedule", "unschedule/"),
+            view(require_safe_or_post(self.send_view), "send", "send/"),
+            view(require_POST(self.pause_view), "pause", "pause/"),
+            view(require_POST(self.resume_view), "resume", "resume/"),
+            view(require_safe_or_post(self.cancel_view), "cancel", "cancel/"),
+            *super().get_urls(),
+        ]
+
+
+def _by(user: User | None) -> str:
+    return f" by {user.email}" if user is not None else ""
+
+
+def _approval_text(issue: NewsletterIssue, *, is_reviewer: bool) -> str:
+    """Return where the issue's approval stands, in words for the member of staff."""
+    if issue.status == IssueStatus.DRAFT:
+        return (
+            "It needs another member of staff's approval before it can be sent or scheduled. "
+            "Ask for approval once it is ready; you can send a test at any time."
+        )
+    if issue.status == IssueStatus.AWAITING_APPROVAL:
+        asked = (
+            f"Approval was asked for{_by(issue.approval_requested_by)} at "
+            f"{time_on_day(issue.approval_requested_at)}."
+            if issue.approval_requested_at
+            else "Approval was asked for."
+        )
+        if is_reviewer:
+            return f"{asked} Approve it as it is, or return it with a comment."
+        return (
+            f"{asked} Another member of staff must approve it: not you, since you changed it "
+            "last or asked for its approval."
+        )
+    if issue.approved_at is None:
+        return ""
+    return f"Approved{_by(issue.approved_by)} at {time_on_day(issue.approved_at)}."
+
+
+def _returned_text(issue: NewsletterIssue) -> str:
+    if issue.returned_at is None:
+        return ""
+    return f"Returned{_by(issue.returned_by)} at {time_on_day(issue.returned_at)}:"

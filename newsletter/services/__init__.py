@@ -1,0 +1,71 @@
+"""Every write to the newsletter, one module per area; all importable from here."""
+
+from .fan_out import (
+    TICK_LOCK,
+    FanOutBatch,
+    TickResult,
+    newsletter_issue_fan_out,
+    newsletter_issues_finish,
+    newsletter_tick,
+)
+from .issues import (
+    NEWSLETTER_PERMISSION,
+    newsletter_issue_approve,
+    newsletter_issue_ask_for_approval,
+    newsletter_issue_create,
+    newsletter_issue_delete,
+    newsletter_issue_return,
+    newsletter_issue_schedule,
+    newsletter_issue_unschedule,
+    newsletter_issue_update,
+)
+from .sending import (
+    TestSent,
+    newsletter_issue_cancel,
+    newsletter_issue_pause,
+    newsletter_issue_resume,
+    newsletter_issue_send,
+    newsletter_issue_test_send,
+)
+from .subscribers import (
+    MANAGE_LINK_INVALID,
+    subscriber_confirm,
+    subscriber_manage_link_send,
+    subscriber_manage_unsubscribe,
+    subscriber_resubscribe,
+    subscriber_subscribe,
+    subscriber_unsubscribe,
+    subscribers_import_confirmed,
+)
+
+__all__ = [
+    "MANAGE_LINK_INVALID",
+    "NEWSLETTER_PERMISSION",
+    "TICK_LOCK",
+    "FanOutBatch",
+    "TestSent",
+    "TickResult",
+    "newsletter_issue_approve",
+    "newsletter_issue_ask_for_approval",
+    "newsletter_issue_cancel",
+    "newsletter_issue_create",
+    "newsletter_issue_delete",
+    "newsletter_issue_fan_out",
+    "newsletter_issue_pause",
+    "newsletter_issue_resume",
+    "newsletter_issue_return",
+    "newsletter_issue_schedule",
+    "newsletter_issue_send",
+    "newsletter_issue_test_send",
+    "newsletter_issue_unschedule",
+    "newsletter_issue_update",
+    "newsletter_issues_finish",
+    "newsletter_tick",
+    "subscriber_confirm",
+    "subscriber_manage_link_send",
+    "subscriber_manage_unsubscribe",
+    "subscriber_resubscribe",
+    "subscriber_subscribe",
+    "subscriber_unsubscribe",
+    "subscribers_import_confirmed",
+]
