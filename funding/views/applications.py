@@ -23,6 +23,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
 from declaration import selectors as declaration_selectors
+from funding.services import applications_partners as partner_services
+from funding.services import applications_sections as section_services
+from funding.services import applications_start as start_services
+from funding.services import applications_submission as submission_services
 from localdigital.accounts.types import AuthenticatedHttpRequest
 from localdigital.errors import DomainError
 from localdigital.http import require_safe_or_post
@@ -158,7 +162,7 @@ def application_start(request: HttpRequest, slug: str) -> HttpResponse:
         lead = form.cleaned_data["organisation"]
         award = follow_on.chosen() if follow_on is not None else None
         try:
-            services.application_start_check(
+            start_services.application_start_check(
                 round=round, lead_organisation=lead, started_by=request.user, follow_on_award=award
             )
         except LeadLimitReached as error:
@@ -220,7 +224,7 @@ def application_new(request: AuthenticatedHttpRequest, slug: str) -> HttpRespons
             return redirect(start_url)
     if request.method != "POST":
         try:
-            services.application_start_check(
+            start_services.application_start_check(
                 round=round, lead_organisation=lead, started_by=request.user, follow_on_award=award
             )
         except DomainError as error:
@@ -232,7 +236,7 @@ def application_new(request: AuthenticatedHttpRequest, slug: str) -> HttpRespons
     )
     if request.method == "POST" and form.is_valid():
         try:
-            application = services.application_start(
+            application = start_services.application_start(
                 round=round,
                 lead_organisation=lead,
                 started_by=request.user,
@@ -367,7 +371,7 @@ def application_section(
     if data is not None and form.is_valid():
         values = {name: form.cleaned_data[name] for name in SECTION_FIELDS[section_key]}
         try:
-            services.application_section_save(
+            section_services.application_section_save(
                 application=application,
                 section=section_key,
                 values=values,
@@ -465,7 +469,7 @@ def application_partners(
             return _closed_redirect(request, access)
         if form.is_valid():
             try:
-                partner = services.application_partner_add(
+                partner = partner_services.application_partner_add(
                     application=application,
                     organisation=form.cleaned_data["organisation"],
                     contact_name=form.cleaned_data["contact_name"],
@@ -528,7 +532,7 @@ def application_partner_contact(
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.application_partner_contact_save(
+            partner_services.application_partner_contact_save(
                 partner=partner,
                 contact_name=form.cleaned_data["contact_name"],
                 contact_email=form.cleaned_data["contact_email"],
@@ -562,7 +566,9 @@ def application_partner_resend(
     """Email the partner's contact a new confirmation link (a button)."""
     partner = _partner_or_404(access, pk)
     try:
-        services.application_partner_confirmation_resend(partner=partner, requested_by=request.user)
+        partner_services.application_partner_confirmation_resend(
+            partner=partner, requested_by=request.user
+        )
     except DomainError as error:
         messages.error(request, str(error))
     else:
@@ -578,7 +584,7 @@ def application_partner_remove(
     """Take a partner out of the application (a button)."""
     partner = _partner_or_404(access, pk)
     try:
-        services.application_partner_remove(partner=partner, removed_by=request.user)
+        partner_services.application_partner_remove(partner=partner, removed_by=request.user)
     except DomainError as error:
         messages.error(request, str(error))
     else:
@@ -617,7 +623,9 @@ def application_check(request: AuthenticatedHttpRequest, access: ApplicationAcce
             messages.error(request, "Only members of the lead organisation can submit it.")
             return redirect(_detail_url(application))
         try:
-            services.application_submit(application=application, submitted_by=request.user)
+            submission_services.application_submit(
+                application=application, submitted_by=request.user
+            )
         except RulesNotMet as refused:
             problems = refused.problems
         except DomainError as error:
@@ -670,7 +678,7 @@ def application_withdraw(
     form = WithdrawForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.application_withdraw(
+            submission_services.application_withdraw(
                 application=application,
                 withdrawn_by=request.user,
                 reason=form.cleaned_data["reason"],

@@ -334,7 +334,7 @@ def cluster_introduction() -> None:
 
 @scenario
 def partner_asked_and_confirmed() -> None:
-    from funding.services.applications import (
+    from funding.services.applications_partners import (
         application_partner_add,
         application_partner_confirm,
     )
@@ -355,7 +355,7 @@ def partner_asked_and_confirmed() -> None:
 
 @scenario
 def application_submitted() -> None:
-    from funding.services.applications import application_submit
+    from funding.services.applications_submission import application_submit
     from tests.funding.factories import ApplicationFactory, ApplicationPartnerFactory
 
     application = ApplicationFactory.create(complete=True)
