@@ -21,6 +21,7 @@ from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
+from funding.services import assessment_scoring as scoring_services
 from localdigital.accounts.requests import request_staff_user
 from localdigital.errors import DomainError
 from localdigital.http import require_safe_or_post
@@ -30,7 +31,6 @@ from ..errors import TransitionNotAllowed
 from ..models import Application, Assessment, AssessmentStatus, CriterionScore
 from ..selectors import assessment as selectors
 from ..selectors.applications import application_answers
-from ..services import assessment as services
 from .common import ReadOnlyInline
 from .filters import AssessmentDueFilter, AssessorFilter
 from .forms.assessment import ConflictForm, ScoringForm
@@ -313,7 +313,7 @@ class AssessmentAdmin(admin.ModelAdmin):
         form = ConflictForm(request.POST if request.method == "POST" else None)
         if form.is_valid():
             try:
-                services.assessment_conflict_declare(
+                scoring_services.assessment_conflict_declare(
                     assessment=assessment,
                     has_conflict=form.is_conflict(),
                     note=form.cleaned_data["note"],
@@ -412,7 +412,7 @@ class AssessmentAdmin(admin.ModelAdmin):
     ) -> HttpResponse | None:
         staff = request_staff_user(request)
         try:
-            services.assessment_scores_save(
+            scoring_services.assessment_scores_save(
                 assessment=assessment, scores=form.values(), saved_by=staff
             )
         except DomainError as error:
@@ -422,7 +422,7 @@ class AssessmentAdmin(admin.ModelAdmin):
             self.message_user(request, "Your draft scores are saved.", messages.SUCCESS)
             return HttpResponseRedirect(score_url(assessment))
         try:
-            services.assessment_submit(assessment=assessment, submitted_by=staff)
+            scoring_services.assessment_submit(assessment=assessment, submitted_by=staff)
         except TransitionNotAllowed as error:
             self.message_user(request, f"Your scores are saved, but {error}", messages.ERROR)
             return HttpResponseRedirect(score_url(assessment))

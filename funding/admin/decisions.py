@@ -25,6 +25,7 @@ from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.views.decorators.http import require_safe
 
+from funding.services import assessment_moderation as moderation_services
 from localdigital.accounts.requests import request_staff_user
 from localdigital.admin_actions import (
     action_form_page,
@@ -50,7 +51,6 @@ from ..models import (
 from ..selectors import assessment as selectors
 from ..selectors import awards as award_selectors
 from ..selectors.ranking import RANKING_COLUMNS, round_ranking_csv_rows
-from ..services import assessment as assessment_services
 from ..services import decisions as services
 from .forms.decisions import ApproveForm, DecisionForm, RecommendForm
 
@@ -147,7 +147,7 @@ class ApplicationDecisionMixin(admin.ModelAdmin):
         form = RecommendForm(request.POST if request.method == "POST" else None, initial=initial)
         if form.is_valid():
             try:
-                services_decision = assessment_services.application_recommend(
+                services_decision = moderation_services.application_recommend(
                     application=application,
                     recommendation=form.cleaned_data["recommendation"],
                     recommended_amount=form.cleaned_data["recommended_amount"],

@@ -394,7 +394,7 @@ def assessors_assigned() -> None:
 
 @scenario
 def assessment_conflict() -> None:
-    from funding.services.assessment import assessment_conflict_declare
+    from funding.services.assessment_scoring import assessment_conflict_declare
     from tests.funding.factories import AssessmentFactory
 
     assessment = AssessmentFactory.create(
@@ -412,7 +412,7 @@ def assessment_conflict() -> None:
 def assessment_due_soon() -> None:
     from django.utils import timezone
 
-    from funding.services.assessment import assessment_reminder_send
+    from funding.services.assessment_reminders import assessment_reminder_send
     from tests.funding.factories import AssessmentFactory
 
     assessment = AssessmentFactory.create(
@@ -425,7 +425,7 @@ def assessment_due_soon() -> None:
 def assessment_overdue() -> None:
     from django.utils import timezone
 
-    from funding.services.assessment import assessment_reminder_send
+    from funding.services.assessment_reminders import assessment_reminder_send
     from tests.funding.factories import AssessmentFactory
 
     assessment = AssessmentFactory.create(
