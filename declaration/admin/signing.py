@@ -24,6 +24,7 @@ from django.utils.translation import ngettext
 from declaration.models import Principle, Signing, SigningStatus
 from declaration.selectors import moderation as selectors
 from declaration.services import moderation as services
+from declaration.services import moderation_withdrawal as withdrawal_services
 from declaration.services import signing_import
 from localdigital.accounts.models import User
 from localdigital.accounts.requests import request_staff_user
@@ -463,7 +464,7 @@ class SigningAdmin(ObjectActionsMixin, admin.ModelAdmin):
                 "emailed your reason."
             ),
             submit="Unpublish",
-            run=lambda signing, reason: services.signing_unpublish(
+            run=lambda signing, reason: withdrawal_services.signing_unpublish(
                 signing=signing, unpublished_by=staff, reason=reason
             ),
             done="Unpublished {}.",

@@ -142,7 +142,7 @@ def signing_rejected() -> None:
 
 @scenario
 def signing_unpublished() -> None:
-    from declaration.services.moderation import signing_unpublish
+    from declaration.services.moderation_withdrawal import signing_unpublish
     from tests.declaration.factories import MembershipFactory, SigningFactory
 
     signing = SigningFactory.create()
@@ -152,7 +152,7 @@ def signing_unpublished() -> None:
 
 @scenario
 def signatory_withdrawn() -> None:
-    from declaration.services.moderation import signing_withdraw_published
+    from declaration.services.moderation_withdrawal import signing_withdraw_published
     from tests.declaration.factories import MembershipFactory, SigningFactory
 
     signing = SigningFactory.create()
