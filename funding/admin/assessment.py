@@ -21,6 +21,7 @@ from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
+from funding.selectors import assessment_sheets as sheet_selectors
 from funding.services import assessment_scoring as scoring_services
 from localdigital.accounts.requests import request_staff_user
 from localdigital.errors import DomainError
@@ -365,7 +366,7 @@ class AssessmentAdmin(admin.ModelAdmin):
         elif not (sees_all(request) and request.user.has_perm("funding.view_assessment")):
             raise PermissionDenied
         editable = own and assessment.status == AssessmentStatus.SCORING
-        sheet = selectors.scoring_sheet(assessment=assessment)
+        sheet = sheet_selectors.scoring_sheet(assessment=assessment)
         criteria = [line.criterion for line in sheet.lines]
         submitting = "_submit" in request.POST
         initial: dict[str, object] = {}

@@ -25,6 +25,7 @@ from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.views.decorators.http import require_safe
 
+from funding.selectors import assessment_sheets as sheet_selectors
 from funding.services import assessment_moderation as moderation_services
 from localdigital.accounts.requests import request_staff_user
 from localdigital.admin_actions import (
@@ -104,7 +105,7 @@ class ApplicationDecisionMixin(admin.ModelAdmin):
         self, request: HttpRequest, application: Application, title: str
     ) -> dict[str, Any]:
         decision = selectors.application_decision(application=application)
-        sheet = selectors.moderation_sheet(application=application)
+        sheet = sheet_selectors.moderation_sheet(application=application)
         round = application.round
         return {
             **self.admin_site.each_context(request),

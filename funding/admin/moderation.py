@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 
+from funding.selectors import assessment_sheets as sheet_selectors
 from funding.services import assessment_moderation as moderation_services
 from funding.services import assessment_scoring as scoring_services
 from localdigital.accounts.requests import request_staff_user
@@ -60,7 +61,7 @@ class ApplicationModerationMixin(admin.ModelAdmin):
         )
         if application is None:
             raise Http404
-        sheet = selectors.moderation_sheet(application=application)
+        sheet = sheet_selectors.moderation_sheet(application=application)
         is_complete = application.status == ApplicationStatus.SUBMITTED and (
             scoring_services.assessments_are_complete(application)
         )
@@ -82,7 +83,7 @@ class ApplicationModerationMixin(admin.ModelAdmin):
             except DomainError as error:
                 form.add_error(None, str(error))
             else:
-                sheet = selectors.moderation_sheet(application=application)
+                sheet = sheet_selectors.moderation_sheet(application=application)
                 self.message_user(
                     request,
                     f"Saved the moderated scores of {application.reference}: "
@@ -136,7 +137,7 @@ def application_assessment_context(request: HttpRequest, application: Applicatio
             "own_step_url": url,
         }
     assessments = selectors.application_assessments(application=application)
-    criteria_count = len(selectors.round_criteria(round=application.round))
+    criteria_count = len(sheet_selectors.round_criteria(round=application.round))
     is_submitted = application.status == ApplicationStatus.SUBMITTED
     is_complete = is_submitted and scoring_services.assessments_are_complete(application)
     can_assign = is_submitted and request.user.has_perm("funding.add_assessment")
