@@ -24,7 +24,7 @@ from localdigital.accounts.types import AuthenticatedHttpRequest
 from localdigital.errors import DomainError
 from localdigital.http import require_safe_or_post
 
-from .. import formats, rules
+from .. import formats, rules, rules_eois
 from ..errors import LeadLimitReached, RulesNotMet
 from ..forms.eois import EoiDetailsForm, LeadOrganisationForm, PartnerForm
 from ..selectors import dashboard as dashboard_selectors
@@ -185,7 +185,7 @@ def eoi_new(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
 def eoi_detail(request: AuthenticatedHttpRequest, access: EoiAccess) -> HttpResponse:
     """Show the EOI: its status, answers, partners and history, and what can be done next."""
     eoi = access.eoi
-    problems = rules.eoi_problems(eoi=eoi, now=timezone.now()) if access.can_edit else []
+    problems = rules_eois.eoi_problems(eoi=eoi, now=timezone.now()) if access.can_edit else []
     return render(
         request,
         "funding/eoi/detail.html",
@@ -298,7 +298,7 @@ def eoi_partners(request: AuthenticatedHttpRequest, access: EoiAccess) -> HttpRe
             "minimum": eoi.round.min_participants,
             "warnings": [
                 problem
-                for problem in rules.eoi_problems(eoi=eoi, now=timezone.now())
+                for problem in rules_eois.eoi_problems(eoi=eoi, now=timezone.now())
                 if problem.section == rules.PARTNERS
             ]
             if access.can_edit
@@ -343,7 +343,7 @@ def eoi_submit(request: AuthenticatedHttpRequest, access: EoiAccess) -> HttpResp
         else:
             return redirect("funding:eoi-confirmation", reference=eoi.reference)
     else:
-        problems = rules.eoi_problems(eoi=eoi, now=timezone.now())
+        problems = rules_eois.eoi_problems(eoi=eoi, now=timezone.now())
     return render(
         request,
         "funding/eoi/submit.html",

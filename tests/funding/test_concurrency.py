@@ -21,7 +21,7 @@ from django.db import OperationalError, connection, transaction
 from declaration.models import Membership, Organisation
 from declaration.services.memberships import membership_add
 from declaration.services.organisations import organisation_email_domain_add
-from funding import rules
+from funding import rules, rules_eois
 from funding.errors import LeadLimitReached
 from funding.models import Application, ApplicationStatus, EoiStatus, ExpressionOfInterest
 from funding.services import applications_start as start_services
@@ -219,6 +219,7 @@ def bid_paused_at_the_lead_limit(monkeypatch) -> Iterator[Pause]:
         return check(**kwargs)
 
     monkeypatch.setattr(rules, "lead_limit_problems", paused)
+    monkeypatch.setattr(rules_eois, "lead_limit_problems", paused)
     yield pause
     pause.release.set()
 
