@@ -11,6 +11,7 @@ from funding.views import (
     applications_submission,
     awards,
     eois,
+    eois_submission,
     open_data,
     partners,
     projects,
@@ -62,10 +63,10 @@ urlpatterns = [
         eois.eoi_partner_remove,
         name="eoi-partner-remove",
     ),
-    path(f"{EOI}submit/", eois.eoi_submit, name="eoi-submit"),
-    path(f"{EOI}confirmation/", eois.eoi_confirmation, name="eoi-confirmation"),
-    path(f"{EOI}withdraw/", eois.eoi_withdraw, name="eoi-withdraw"),
-    path(f"{EOI}delete/", eois.eoi_delete, name="eoi-delete"),
+    path(f"{EOI}submit/", eois_submission.eoi_submit, name="eoi-submit"),
+    path(f"{EOI}confirmation/", eois_submission.eoi_confirmation, name="eoi-confirmation"),
+    path(f"{EOI}withdraw/", eois_submission.eoi_withdraw, name="eoi-withdraw"),
+    path(f"{EOI}delete/", eois_submission.eoi_delete, name="eoi-delete"),
     # Applications.
     path(
         "funding/rounds/<slug:slug>/apply/",
