@@ -29,6 +29,7 @@ from declaration.selectors.signing import (
 )
 from declaration.selectors.signing_record import signing_record_get
 from declaration.services import signing as services
+from declaration.services import signing_withdrawal as withdrawal_services
 from declaration.views.signing import _already_signed_url, _is_from_check, _step_url, signer_draft
 from localdigital.accounts.types import AuthenticatedHttpRequest
 from localdigital.errors import DomainError
@@ -176,7 +177,7 @@ def sign_withdraw(request: AuthenticatedHttpRequest, reference: str) -> HttpResp
     form = WithdrawForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.signing_withdraw_pending(
+            withdrawal_services.signing_withdraw_pending(
                 signing=signing, withdrawn_by=request.user, reason=form.cleaned_data["reason"]
             )
         except TransitionNotAllowed as error:
@@ -213,7 +214,7 @@ def sign_delete(request: AuthenticatedHttpRequest, reference: str) -> HttpRespon
     from_check = _is_from_check(request)
     if request.method == "POST":
         try:
-            services.signing_draft_delete(signing=signing, deleted_by=request.user)
+            withdrawal_services.signing_draft_delete(signing=signing, deleted_by=request.user)
         except TransitionNotAllowed as error:
             messages.info(request, str(error))
         else:

@@ -113,7 +113,7 @@ def signing_submitted() -> None:
 
 @scenario
 def signing_withdrawn_before_checks() -> None:
-    from declaration.services.signing import signing_withdraw_pending
+    from declaration.services.signing_withdrawal import signing_withdraw_pending
     from tests.declaration.factories import SigningFactory
 
     signing = SigningFactory.create(submitted=True)
