@@ -552,7 +552,7 @@ def training_offer_lapsed() -> None:
 @scenario
 def training_place_cancelled() -> None:
     from tests.training.factories import EnrolmentFactory
-    from training.services.enrolments import enrolment_cancel
+    from training.services.enrolment_changes import enrolment_cancel
 
     enrolment = EnrolmentFactory.create()
     enrolment_cancel(enrolment=enrolment, cancelled_by=enrolment.user)

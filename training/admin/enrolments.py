@@ -39,6 +39,7 @@ from localdigital.admin_actions import (
 from localdigital.errors import DomainError
 from localdigital.http import require_safe_or_post
 from localdigital.open_data import csv_response
+from training.services import enrolment_changes as change_services
 
 from .. import formats
 from ..models import (
@@ -49,7 +50,6 @@ from ..models import (
     Offer,
 )
 from ..selectors import cohort_places, cohorts_of_course_for_move, enrolments_for_admin
-from ..services import enrolments as enrolment_services
 from .common import can_run_training, can_see_needs
 from .filters import OfferExpiringFilter
 from .forms import ConfirmForm, MoveForm
@@ -307,7 +307,7 @@ class EnrolmentAdmin(ObjectActionsMixin, admin.ModelAdmin):
         form = MoveForm(request.POST if request.method == "POST" else None, choices=choices)
         if not refusal and form.is_valid():
             try:
-                new = enrolment_services.enrolment_move(
+                new = change_services.enrolment_move(
                     enrolment=enrolment,
                     to_cohort=form.cleaned_data["to_cohort"],
                     moved_by=request_staff_user(request),
@@ -381,7 +381,7 @@ class EnrolmentAdmin(ObjectActionsMixin, admin.ModelAdmin):
             self,
             request,
             enrolments,
-            lambda e: enrolment_services.enrolment_cancel(enrolment=e, cancelled_by=staff),
+            lambda e: change_services.enrolment_cancel(enrolment=e, cancelled_by=staff),
             label=lambda e: f"{e.user.email} on {e.cohort}",
             done="Cancelled {}.",
             refused="Not cancelled:",
