@@ -22,12 +22,8 @@ from localdigital.http import require_safe_or_post
 from .. import formats
 from ..models import Application, ApplicationStatus, Assessment, AssessmentStatus
 from ..selectors import assessment as selectors
-from .assessment import (
-    APPLICATION_CHANGE,
-    assessor_name,
-    next_step,
-    score_url,
-)
+from .assessment import next_step
+from .assessment_pages import APPLICATION_CHANGE, assessor_name, score_url
 from .forms.assessment import ModerationForm
 from .roles import sees_all
 
