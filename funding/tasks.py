@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from celery import shared_task
 
+from funding.services import assessment_reminders as reminder_services
 from localdigital.scheduling import run_time
 
-from .services import assessment, decisions, reminders, report_reminders
+from .services import decisions, reminders, report_reminders
 
 
 @shared_task
@@ -35,13 +36,15 @@ def send_deadline_reminder(kind: str, bid_id: int, offset_days: int, run_at: str
 def send_assessment_reminders(run_at: str | None = None) -> int:
     """Queue a task for each open assessment due a reminder or an overdue notice; return
     how many were queued."""
-    return len(assessment.assessment_reminders_queue(now=run_time(run_at)) or [])
+    return len(reminder_services.assessment_reminders_queue(now=run_time(run_at)) or [])
 
 
 @shared_task
 def send_assessment_reminder(assessment_id: int, run_at: str) -> str:
     """Remind one assessor, or tell the fund managers it is overdue; each once."""
-    return assessment.assessment_reminder_send(assessment_id=assessment_id, now=run_time(run_at))
+    return reminder_services.assessment_reminder_send(
+        assessment_id=assessment_id, now=run_time(run_at)
+    )
 
 
 @shared_task

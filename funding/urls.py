@@ -6,8 +6,12 @@ from django.views.decorators.http import require_safe
 from funding.feeds import FundedProjectsFeed, RoundsOpeningFeed
 from funding.views import (
     applications,
+    applications_partners,
+    applications_start,
+    applications_submission,
     awards,
     eois,
+    eois_submission,
     open_data,
     partners,
     projects,
@@ -81,19 +85,19 @@ urlpatterns = [
         eois.eoi_partner_remove,
         name="eoi-partner-remove",
     ),
-    path(f"{EOI}submit/", eois.eoi_submit, name="eoi-submit"),
-    path(f"{EOI}confirmation/", eois.eoi_confirmation, name="eoi-confirmation"),
-    path(f"{EOI}withdraw/", eois.eoi_withdraw, name="eoi-withdraw"),
-    path(f"{EOI}delete/", eois.eoi_delete, name="eoi-delete"),
+    path(f"{EOI}submit/", eois_submission.eoi_submit, name="eoi-submit"),
+    path(f"{EOI}confirmation/", eois_submission.eoi_confirmation, name="eoi-confirmation"),
+    path(f"{EOI}withdraw/", eois_submission.eoi_withdraw, name="eoi-withdraw"),
+    path(f"{EOI}delete/", eois_submission.eoi_delete, name="eoi-delete"),
     # Applications.
     path(
         "funding/rounds/<slug:slug>/apply/",
-        applications.application_start,
+        applications_start.application_start,
         name="application-start",
     ),
     path(
         "funding/rounds/<slug:slug>/apply/new/",
-        applications.application_new,
+        applications_start.application_new,
         name="application-new",
     ),
     path(APPLICATION, applications.application_detail, name="application-detail"),
@@ -102,31 +106,45 @@ urlpatterns = [
         applications.application_section,
         name="application-section",
     ),
-    path(f"{APPLICATION}partners/", applications.application_partners, name="application-partners"),
+    path(
+        f"{APPLICATION}partners/",
+        applications_partners.application_partners,
+        name="application-partners",
+    ),
     path(
         f"{APPLICATION}partners/<int:pk>/",
-        applications.application_partner_contact,
+        applications_partners.application_partner_contact,
         name="application-partner-contact",
     ),
     path(
         f"{APPLICATION}partners/<int:pk>/resend/",
-        applications.application_partner_resend,
+        applications_partners.application_partner_resend,
         name="application-partner-resend",
     ),
     path(
         f"{APPLICATION}partners/<int:pk>/remove/",
-        applications.application_partner_remove,
+        applications_partners.application_partner_remove,
         name="application-partner-remove",
     ),
     path(f"{APPLICATION}history/", applications.application_history, name="application-history"),
-    path(f"{APPLICATION}check/", applications.application_check, name="application-check"),
+    path(
+        f"{APPLICATION}check/", applications_submission.application_check, name="application-check"
+    ),
     path(
         f"{APPLICATION}confirmation/",
-        applications.application_confirmation,
+        applications_submission.application_confirmation,
         name="application-confirmation",
     ),
-    path(f"{APPLICATION}withdraw/", applications.application_withdraw, name="application-withdraw"),
-    path(f"{APPLICATION}delete/", applications.application_delete, name="application-delete"),
+    path(
+        f"{APPLICATION}withdraw/",
+        applications_submission.application_withdraw,
+        name="application-withdraw",
+    ),
+    path(
+        f"{APPLICATION}delete/",
+        applications_submission.application_delete,
+        name="application-delete",
+    ),
     # The outcome, once announced, and the grant offer.
     path(f"{APPLICATION}outcome/", awards.application_outcome, name="application-outcome"),
     path(

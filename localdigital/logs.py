@@ -7,7 +7,7 @@ Production writes one JSON object per line to standard error, for a log collecto
 ``state`` and ``duration_ms``, and ``exc_info``, the traceback. Every line is passed through
 ``localdigital.redaction.redact``, so no email address or link token reaches the logs.
 Development and tests write plain text. ``LOGGING`` is built by ``logging_config`` in
-settings/base.py.
+settings/logging_config.py.
 """
 
 from __future__ import annotations

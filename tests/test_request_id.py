@@ -26,7 +26,7 @@ from localdigital.celery import app as celery_app
 from localdigital.mail.services import email_queue
 from localdigital.mail.tasks import send_email
 from localdigital.queueing import enqueue_on_commit
-from localdigital.settings.base import logging_config
+from localdigital.settings.logging_config import logging_config
 from tests.accounts.factories import UserFactory
 from tests.fixtures.worker import wait_until
 

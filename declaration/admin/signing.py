@@ -6,36 +6,23 @@ is an action that calls a service, so it is audited and the people concerned are
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
-from django.contrib import admin, messages
-from django.core import signing as django_signing
-from django.core.exceptions import PermissionDenied
+from django.contrib import admin
 from django.db.models import Q, QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.template.response import TemplateResponse
+from django.http import HttpRequest, HttpResponse
 from django.templatetags.static import static
-from django.urls import URLPattern, path, reverse
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
-from django.utils.translation import ngettext
 
+from declaration.admin.signing_actions import SigningActionsMixin
+from declaration.admin.signing_import import SigningImportMixin
 from declaration.models import Principle, Signing, SigningStatus
 from declaration.selectors import moderation as selectors
-from declaration.services import moderation as services
-from declaration.services import signing_import
-from localdigital.accounts.models import User
-from localdigital.accounts.requests import request_staff_user
 from localdigital.admin_actions import (
     ObjectActionsMixin,
-    action_form_page,
-    confirmed_data,
-    run_each,
 )
-
-from ..errors import SigningImportConflict
-from .forms import IMPORT_SALT, ReasonForm, SigningImportConfirmForm, SigningImportUploadForm
 
 PENDING = SigningStatus.SUBMITTED.value
 ALL = "all"
@@ -114,13 +101,6 @@ def _is_checked(signing: Signing) -> bool:
     return signing.submitted_at is not None and signing.signer_id is not None
 
 
-def _described(signing: Signing) -> str:
-    """Return the signing as an action's page lists it: reference, organisation, status."""
-    return (
-        f"{signing.reference}: {signing.organisation_name} ({signing.get_status_display().lower()})"
-    )
-
-
 def _check_failed(words: str) -> SafeString:
     """Return a check that failed as a warning icon, then what is wrong in words."""
     return format_html(
@@ -131,7 +111,7 @@ def _check_failed(words: str) -> SafeString:
 
 
 @admin.register(Signing)
-class SigningAdmin(ObjectActionsMixin, admin.ModelAdmin):
+class SigningAdmin(SigningImportMixin, SigningActionsMixin, ObjectActionsMixin, admin.ModelAdmin):
     """Signings, pending first, with the flags that tell staff what to check.
 
     The detail page is read-only; publishing, rejecting, unpublishing and marking or
@@ -340,16 +320,6 @@ class SigningAdmin(ObjectActionsMixin, admin.ModelAdmin):
 
     # Pages
 
-    def get_urls(self) -> list[URLPattern]:
-        return [
-            path(
-                "import/",
-                self.admin_site.admin_view(self.import_view),
-                name="declaration_signing_import",
-            ),
-            *super().get_urls(),
-        ]
-
     def changelist_view(
         self, request: HttpRequest, extra_context: dict[str, Any] | None = None
     ) -> HttpResponse:
@@ -404,226 +374,4 @@ class SigningAdmin(ObjectActionsMixin, admin.ModelAdmin):
 
     # Actions
 
-    @admin.action(description="Publish selected signings", permissions=["change"])
-    def publish_selected(self, request: HttpRequest, queryset: QuerySet[Signing]) -> Any:
-        staff = request_staff_user(request)
-        return self._each(
-            request,
-            queryset,
-            lambda signing: services.signing_publish(signing=signing, published_by=staff),
-            done="Published {}.",
-        )
-
-    @admin.action(
-        description="Publish anyway: it is a different organisation", permissions=["change"]
-    )
-    def publish_different_organisation(
-        self, request: HttpRequest, queryset: QuerySet[Signing]
-    ) -> Any:
-        """Publish signings of unlisted organisations whose names are like listed ones, once
-        staff have checked that each is a different organisation."""
-        staff = request_staff_user(request)
-        return self._each(
-            request,
-            queryset,
-            lambda signing: services.signing_publish(
-                signing=signing, published_by=staff, different_organisation_confirmed=True
-            ),
-            done="Published {}, as different organisations from those with like names.",
-        )
-
-    @admin.action(description="Reject selected signings, with a reason", permissions=["change"])
-    def reject_selected(self, request: HttpRequest, queryset: QuerySet[Signing]) -> Any:
-        staff = request_staff_user(request)
-        return self._with_reason(
-            request,
-            queryset,
-            action="reject_selected",
-            title="Reject signings",
-            intro="The signer is emailed your reason, and sees it on their account.",
-            submit="Reject",
-            run=lambda signing, reason: services.signing_reject(
-                signing=signing, rejected_by=staff, reason=reason
-            ),
-            done="Rejected {}.",
-        )
-
-    @admin.action(
-        description="Unpublish selected signatories, with a reason", permissions=["change"]
-    )
-    def unpublish_selected(self, request: HttpRequest, queryset: QuerySet[Signing]) -> Any:
-        staff = request_staff_user(request)
-        return self._with_reason(
-            request,
-            queryset,
-            action="unpublish_selected",
-            title="Unpublish signatories",
-            intro=(
-                "They leave the public list of signatories. Their organisation admins are "
-                "emailed your reason."
-            ),
-            submit="Unpublish",
-            run=lambda signing, reason: services.signing_unpublish(
-                signing=signing, unpublished_by=staff, reason=reason
-            ),
-            done="Unpublished {}.",
-        )
-
-    @admin.action(description="Mark selected as co-publishers", permissions=["change"])
-    def mark_co_publisher(self, request: HttpRequest, queryset: QuerySet[Signing]) -> Any:
-        staff = request_staff_user(request)
-        return self._each(
-            request,
-            queryset,
-            lambda signing: services.signing_co_publisher_set(
-                signing=signing, co_publisher=True, changed_by=staff
-            ),
-            done="Marked {} as co-publishers, signed on 4 July 2018.",
-        )
-
-    @admin.action(description="Unmark selected as co-publishers", permissions=["change"])
-    def unmark_co_publisher(self, request: HttpRequest, queryset: QuerySet[Signing]) -> Any:
-        staff = request_staff_user(request)
-        return self._each(
-            request,
-            queryset,
-            lambda signing: services.signing_co_publisher_set(
-                signing=signing, co_publisher=False, changed_by=staff
-            ),
-            done="Unmarked {} as co-publishers. Their date signed is unchanged.",
-        )
-
-    def _each(
-        self,
-        request: HttpRequest,
-        queryset: QuerySet[Signing],
-        run: Callable[[Signing], Signing],
-        *,
-        done: str,
-    ) -> None:
-        """Run the service on each signing, and tell staff what it did and what it refused."""
-        run_each(
-            self,
-            request,
-            queryset.order_by("pk"),
-            run,
-            label=lambda signing: signing.reference,
-            done=done,
-            counted=("signing", "signings"),
-            refused="Not changed:",
-        )
-
-    def _with_reason(
-        self,
-        request: HttpRequest,
-        queryset: QuerySet[Signing],
-        *,
-        action: str,
-        title: str,
-        intro: str,
-        submit: str,
-        run: Callable[[Signing, str], Signing],
-        done: str,
-    ) -> HttpResponse | None:
-        """Ask for the reason on the action's page, then run the service on each signing."""
-        form = ReasonForm(confirmed_data(request))
-        if not form.is_valid():
-            return action_form_page(
-                self,
-                request,
-                action=action,
-                title=title,
-                intro=intro,
-                submit=submit,
-                form=form,
-                objects=[(signing.pk, _described(signing)) for signing in queryset.order_by("pk")],
-            )
-        reason = form.cleaned_data["reason"]
-        self._each(request, queryset, lambda signing: run(signing, reason), done=done)
-        return None
-
     # Import
-
-    def import_view(self, request: HttpRequest) -> HttpResponse:
-        """Upload a CSV of signatories, check the dry run line by line, then import it."""
-        if not self.has_change_permission(request):
-            raise PermissionDenied
-        staff = request_staff_user(request)
-        upload_form = SigningImportUploadForm()
-        confirm_form = None
-        result = None
-        if request.method == "POST" and "import" in request.POST:
-            confirmed = SigningImportConfirmForm(request.POST)
-            if not confirmed.is_valid():
-                for error in confirmed.errors.get("token", []):
-                    self.message_user(request, str(error), messages.ERROR)
-                return HttpResponseRedirect(request.path)
-            result, confirm_form = self._import_run(
-                request,
-                rows=confirmed.rows,
-                staff=staff,
-                dry_run=False,
-                source=confirmed.source,
-                csv_text=confirmed.csv_text,
-            )
-            if result is not None and result.imported:
-                count = ngettext("%d signatory", "%d signatories", len(result.lines))
-                self.message_user(
-                    request, f"Imported {count % len(result.lines)}.", messages.SUCCESS
-                )
-                return HttpResponseRedirect(
-                    reverse("admin:declaration_signing_changelist")
-                    + f"?status={SigningStatus.PUBLISHED.value}"
-                )
-        elif request.method == "POST":
-            upload_form = SigningImportUploadForm(request.POST, request.FILES)
-            if upload_form.is_valid():
-                result, confirm_form = self._import_run(
-                    request,
-                    rows=upload_form.cleaned_data["file"],
-                    staff=staff,
-                    dry_run=True,
-                    source=upload_form.source,
-                    csv_text=upload_form.csv_text,
-                )
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.opts,
-            "title": "Import signatories",
-            "upload_form": upload_form,
-            "confirm_form": confirm_form,
-            "result": result,
-            "columns": signing_import.COLUMNS,
-        }
-        return TemplateResponse(request, "admin/declaration/signing/import.html", context)
-
-    def _import_run(
-        self,
-        request: HttpRequest,
-        *,
-        rows: list[signing_import.SigningImportRow],
-        staff: User,
-        dry_run: bool,
-        source: str,
-        csv_text: str,
-    ) -> tuple[signing_import.SigningImportResult | None, SigningImportConfirmForm | None]:
-        """Run the import, or its dry run; return the result, and the form to import it."""
-        try:
-            result = signing_import.signings_import(
-                rows=rows, imported_by=staff, dry_run=dry_run, source=source
-            )
-        except SigningImportConflict as error:
-            self.message_user(request, str(error), messages.ERROR)
-            return None, None
-        if not result.is_valid:
-            if not dry_run:
-                self.message_user(
-                    request,
-                    "Nothing was imported: some lines are no longer valid. They are shown below.",
-                    messages.ERROR,
-                )
-            return result, None
-        token = django_signing.dumps(
-            {"csv": csv_text, "source": source}, salt=IMPORT_SALT, compress=True
-        )
-        return result, SigningImportConfirmForm(initial={"token": token})

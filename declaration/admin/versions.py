@@ -12,7 +12,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from declaration.models import DeclarationVersion
 from declaration.selectors import moderation as selectors
-from declaration.services import moderation as services
+from declaration.services import versions as version_services
 from localdigital.accounts.requests import request_staff_user
 from localdigital.admin_actions import ServiceSaveMixin
 from localdigital.errors import DomainError
@@ -102,12 +102,14 @@ class DeclarationVersionAdmin(ServiceSaveMixin, admin.ModelAdmin):
         text = form.cleaned_data["text"]
         published_on = form.cleaned_data.get("published_on")
         if not change:
-            return services.declaration_version_create(
+            return version_services.declaration_version_create(
                 text=text, published_on=published_on, created_by=staff
             )
-        saved = services.declaration_version_text_update(version=obj, text=text, updated_by=staff)
+        saved = version_services.declaration_version_text_update(
+            version=obj, text=text, updated_by=staff
+        )
         if published_on is not None:
-            saved = services.declaration_version_publish(
+            saved = version_services.declaration_version_publish(
                 version=saved, published_on=published_on, published_by=staff
             )
         return saved

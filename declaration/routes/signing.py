@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from declaration.views import signing
+from declaration.views import signing, signing_check, signing_join
 
 urlpatterns = [
     path("declaration/sign/", signing.sign_start, name="sign-start"),
@@ -16,13 +16,15 @@ urlpatterns = [
     # Organisations before references, so that no reference can shadow these pages.
     path(
         "declaration/sign/organisations/<slug:slug>/",
-        signing.sign_already_signed,
+        signing_join.sign_already_signed,
         name="sign-already-signed",
     ),
-    path("declaration/sign/organisations/<slug:slug>/join/", signing.sign_join, name="sign-join"),
+    path(
+        "declaration/sign/organisations/<slug:slug>/join/", signing_join.sign_join, name="sign-join"
+    ),
     path(
         "declaration/sign/organisations/<slug:slug>/join/confirmation/",
-        signing.sign_joined,
+        signing_join.sign_joined,
         name="sign-joined",
     ),
     path(
@@ -47,18 +49,20 @@ urlpatterns = [
         name="sign-digital-lead",
     ),
     path("declaration/sign/<str:reference>/project/", signing.sign_project, name="sign-project"),
-    path("declaration/sign/<str:reference>/check/", signing.sign_check, name="sign-check"),
+    path("declaration/sign/<str:reference>/check/", signing_check.sign_check, name="sign-check"),
     path(
         "declaration/sign/<str:reference>/confirmation/",
-        signing.sign_confirmation,
+        signing_check.sign_confirmation,
         name="sign-confirmation",
     ),
-    path("declaration/sign/<str:reference>/delete/", signing.sign_delete, name="sign-delete"),
+    path("declaration/sign/<str:reference>/delete/", signing_check.sign_delete, name="sign-delete"),
     path(
         "declaration/sign/<str:reference>/withdraw/",
-        signing.sign_withdraw,
+        signing_check.sign_withdraw,
         name="sign-withdraw",
     ),
     # What a submitted signing said, read only, for its signer and its organisation's members.
-    path("declaration/signings/<str:reference>/", signing.signing_detail, name="signing-detail"),
+    path(
+        "declaration/signings/<str:reference>/", signing_check.signing_detail, name="signing-detail"
+    ),
 ]

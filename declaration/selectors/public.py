@@ -8,12 +8,12 @@ shown in public; the database allows at most one per organisation.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.contrib.postgres.search import SearchQuery, SearchVector
-from django.db.models import Count, Expression, F, Func, Max, Q, QuerySet, TextField, Value
+from django.db.models import Count, Expression, F, Func, Max, QuerySet, TextField, Value
 from django.db.models.functions import Cast, Greatest
 from django.urls import reverse
 
@@ -117,15 +117,6 @@ class SignatoryUpdateLink:
     name: str
     signatory_url: str
     post_update_url: str
-
-
-@dataclass(frozen=True)
-class OpenDataVersion:
-    """What identifies the open data as it stands: the number of signatories, and when any
-    signing or signatory organisation last changed (None when nothing has signed yet)."""
-
-    count: int
-    last_changed: datetime | None
 
 
 def _organisation_of(signing: Signing) -> Organisation:
@@ -362,53 +353,3 @@ def signatory_update_links(*, user: User) -> list[SignatoryUpdateLink]:
             )
         )
     return links
-
-
-OPEN_DATA_FIELDS = (
-    "organisation__name",
-    "organisation__slug",
-    "organisation__gss_code",
-    "organisation__organisation_type",
-    "organisation__region",
-    "organisation__nation",
-    "signed_on",
-    "co_publisher",
-    "project_title",
-)
-
-
-def signatories_open_data(*, chunk_size: int = 1000) -> Iterator[tuple]:
-    """Yield, for every signatory by name, a tuple of ``OPEN_DATA_FIELDS``' values.
-
-    The rows come through a server-side cursor ``chunk_size`` at a time, so memory stays
-    flat however many signatories there are.
-    """
-    return (
-        Signing.objects.filter(status=SigningStatus.PUBLISHED)
-        .order_by("organisation__name", "pk")
-        .values_list(*OPEN_DATA_FIELDS)
-        .iterator(chunk_size=chunk_size)
-    )
-
-
-def signatories_open_data_version() -> OpenDataVersion:
-    """Return how many signatories there are and when the open data last changed.
-
-    Every change to a signing counts, published or not, because publishing, unpublishing
-    and withdrawing change the list; so does any change to a signatory organisation.
-    """
-    published = Q(status=SigningStatus.PUBLISHED)
-    figures = Signing.objects.aggregate(
-        count=Count("pk", filter=published),
-        updated=Max("updated_at"),
-        published=Max("published_at"),
-        unpublished=Max("unpublished_at"),
-        withdrawn=Max("withdrawn_at"),
-        organisation_updated=Max("organisation__updated_at", filter=published),
-    )
-    moments = [
-        figures[name]
-        for name in ("updated", "published", "unpublished", "withdrawn", "organisation_updated")
-        if figures[name] is not None
-    ]
-    return OpenDataVersion(count=figures["count"], last_changed=max(moments, default=None))

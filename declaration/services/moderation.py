@@ -15,7 +15,6 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Max
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.text import slugify
@@ -23,21 +22,18 @@ from django.utils.text import slugify
 from localdigital.accounts.models import User
 from localdigital.audit.services import audit_record
 from localdigital.links import absolute_url
-from localdigital.locks import advisory_lock, advisory_lock_take, lock_register
+from localdigital.locks import advisory_lock_take
 from localdigital.mail.services import email_queue
 from localdigital.public_cache import content_changed
 
 from ..errors import (
     MembershipAlreadyApprovedError,
-    NotOrganisationAdmin,
     OrganisationClosed,
     PossibleDuplicateOrganisation,
     ReasonRequired,
     TransitionNotAllowed,
-    VersionSigned,
 )
 from ..models import (
-    DeclarationVersion,
     MembershipRole,
     Organisation,
     OrganisationType,
@@ -46,7 +42,6 @@ from ..models import (
 )
 from ..selectors import membership_get
 from ..selectors import moderation as selectors
-from ..selectors.organisation_admin import organisation_admins_active
 from ..selectors.signing import organisations_similar_to
 from .memberships import membership_add, membership_approve, membership_role_set
 from .organisations import organisation_create, organisation_update
@@ -55,87 +50,10 @@ from .signing import UNLISTED_SUBMIT_LOCK
 # The 45 co-publishers launched the Declaration on this day.
 CO_PUBLISHED_ON = datetime.date(2018, 7, 4)
 # Two versions written at once would race for the next number; this lock serialises them.
-VERSION_NUMBER_LOCK = lock_register("declaration.version_number")
 SLUG_MAX_LENGTH = Organisation._meta.get_field("slug").max_length or 200
 
 
 # The Declaration's versions
-
-
-def declaration_version_create(
-    *, text: str, created_by: User | None, published_on: datetime.date | None = None
-) -> DeclarationVersion:
-    """Write a new version of the Declaration, numbered after the latest one.
-
-    It is a draft, unless ``published_on`` is given: then it is published from that day,
-    through ``declaration_version_publish``.
-    """
-    with advisory_lock(VERSION_NUMBER_LOCK, wait=True):
-        latest = DeclarationVersion.objects.aggregate(latest=Max("number"))["latest"] or 0
-        version = DeclarationVersion.objects.create(
-            number=latest + 1, text=text, created_at=timezone.now(), created_by=created_by
-        )
-        audit_record(
-            actor=created_by,
-            verb="declaration.version.created",
-            target=version,
-            data={"number": version.number},
-        )
-        if published_on is not None:
-            version = declaration_version_publish(
-                version=version, published_on=published_on, published_by=created_by
-            )
-    return version
-
-
-def declaration_version_text_update(
-    *, version: DeclarationVersion, text: str, updated_by: User | None
-) -> DeclarationVersion:
-    """Change the text of a version that nobody has signed.
-
-    Raise ``VersionSigned`` once anyone has signed it: signatories signed those words.
-    The same text again changes nothing.
-    """
-    with transaction.atomic():
-        version = DeclarationVersion.objects.select_for_update().get(pk=version.pk)
-        if selectors.declaration_version_is_signed(version=version):
-            raise VersionSigned(f"{version} has been signed, so its text cannot change.")
-        if version.text == text:
-            return version
-        version.text = text
-        version.save(update_fields=["text"])
-        content_changed("declaration")
-        audit_record(actor=updated_by, verb="declaration.version.updated", target=version)
-    return version
-
-
-def declaration_version_publish(
-    *, version: DeclarationVersion, published_on: datetime.date, published_by: User | None
-) -> DeclarationVersion:
-    """Publish the version from ``published_on``.
-
-    From that day it is the current version, shown on ``/declaration/`` and recorded on new
-    signings, unless a version with a higher number is current too. A date still to come
-    schedules it. The date of a version nobody has signed may be moved; publishing on the
-    date it already has changes nothing. Raise ``VersionSigned`` once anyone has signed it.
-    """
-    with transaction.atomic():
-        version = DeclarationVersion.objects.select_for_update().get(pk=version.pk)
-        if selectors.declaration_version_is_signed(version=version):
-            raise VersionSigned(f"{version} has been signed, so its date cannot change.")
-        if version.published_on == published_on:
-            return version
-        previous = version.published_on
-        version.published_on = published_on
-        version.save(update_fields=["published_on"])
-        content_changed("declaration")
-        audit_record(
-            actor=published_by,
-            verb="declaration.version.published",
-            target=version,
-            data={"published_on": published_on, "previous": previous},
-        )
-    return version
 
 
 # Signings
@@ -286,129 +204,6 @@ def signing_reject(*, signing: Signing, rejected_by: User | None, reason: str) -
                 },
                 idempotency_key=f"declaration.signing.rejected.{signing.pk}",
             )
-    return signing
-
-
-def signing_unpublish(*, signing: Signing, unpublished_by: User | None, reason: str) -> Signing:
-    """Take a published signatory off the public list, with a reason its active admins are
-    emailed.
-
-    Raise ``ReasonRequired`` without a reason, and ``TransitionNotAllowed`` unless the
-    signing is published.
-    """
-    reason = _reason_clean(reason, action="unpublishing")
-    with transaction.atomic():
-        signing = _signing_lock(signing)
-        if signing.status != SigningStatus.PUBLISHED or signing.organisation is None:
-            raise TransitionNotAllowed(
-                f"Only a published signing can be unpublished; {signing.reference} is "
-                f"{signing.get_status_display().lower()}."
-            )
-        signing.status = SigningStatus.UNPUBLISHED
-        signing.unpublished_at = timezone.now()
-        signing.unpublished_by = unpublished_by
-        signing.unpublish_reason = reason
-        signing.save(
-            update_fields=[
-                "status",
-                "unpublished_at",
-                "unpublished_by",
-                "unpublish_reason",
-                "updated_at",
-            ]
-        )
-        content_changed("declaration")
-        audit_record(
-            actor=unpublished_by,
-            verb="declaration.signing.unpublished",
-            target=signing,
-            data={"reason": reason},
-        )
-        organisation = signing.organisation
-        for membership in organisation_admins_active(organisation=organisation):
-            _email(
-                to=membership.user.email,
-                subject=f"{organisation.name} has been taken off the list of signatories",
-                template="unpublished",
-                context={
-                    "signing": signing,
-                    "organisation": organisation,
-                    "reason": reason,
-                    "feedback_email": settings.FEEDBACK_EMAIL,
-                },
-                idempotency_key=(
-                    f"declaration.signing.unpublished.{signing.pk}.{membership.user_id}"
-                ),
-            )
-    return signing
-
-
-def signing_withdraw_published(*, signing: Signing, withdrawn_by: User, reason: str) -> Signing:
-    """Withdraw a signatory from the Declaration, at the request of its organisation admin.
-
-    The organisation leaves the public list. Its active admins are emailed, and so is the Local
-    Digital team (``FEEDBACK_EMAIL``). Raise ``ReasonRequired`` without a reason,
-    ``NotOrganisationAdmin`` unless ``withdrawn_by`` is an approved admin of the
-    organisation, and ``TransitionNotAllowed`` unless the signing is published.
-    """
-    reason = _reason_clean(reason, action="withdrawing")
-    with transaction.atomic():
-        signing = _signing_lock(signing)
-        if signing.status != SigningStatus.PUBLISHED or signing.organisation is None:
-            raise TransitionNotAllowed(
-                f"Only a published signing can be withdrawn this way; {signing.reference} is "
-                f"{signing.get_status_display().lower()}."
-            )
-        organisation = signing.organisation
-        membership = membership_get(user=withdrawn_by, organisation=organisation)
-        if membership is None or not (membership.is_approved and membership.is_admin):
-            raise NotOrganisationAdmin(
-                f"Only an admin of {organisation.name} can withdraw it from the Declaration."
-            )
-        signing.status = SigningStatus.WITHDRAWN
-        signing.withdrawn_at = timezone.now()
-        signing.withdrawn_by = withdrawn_by
-        signing.withdrawal_reason = reason
-        signing.save(
-            update_fields=[
-                "status",
-                "withdrawn_at",
-                "withdrawn_by",
-                "withdrawal_reason",
-                "updated_at",
-            ]
-        )
-        content_changed("declaration")
-        audit_record(
-            actor=withdrawn_by,
-            verb="declaration.signing.withdrawn",
-            target=signing,
-            data={"reason": reason, "from": SigningStatus.PUBLISHED},
-        )
-        context = {
-            "signing": signing,
-            "organisation": organisation,
-            "reason": reason,
-            "withdrawn_by": withdrawn_by,
-            "feedback_email": settings.FEEDBACK_EMAIL,
-            "admin_url": absolute_url("admin:declaration_signing_change", signing.pk),
-        }
-        key = f"declaration.signing.withdrawn_published.{signing.pk}"
-        for admin in organisation_admins_active(organisation=organisation):
-            _email(
-                to=admin.user.email,
-                subject=f"{organisation.name} has left the Local Digital Declaration",
-                template="withdrawn",
-                context=context,
-                idempotency_key=f"{key}.{admin.user_id}",
-            )
-        _email(
-            to=settings.FEEDBACK_EMAIL,
-            subject=f"Signatory withdrawn: {organisation.name}",
-            template="withdrawn_staff",
-            context=context,
-            idempotency_key=f"{key}.staff",
-        )
     return signing
 
 

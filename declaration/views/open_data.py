@@ -17,7 +17,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from declaration.models import OrganisationType
-from declaration.selectors import public as selectors
+from declaration.selectors import public_open_data
 from localdigital.links import absolute_url
 from localdigital.open_data import (
     LICENCE_NAME,
@@ -78,7 +78,7 @@ def _rows() -> Iterator[tuple[str, str, str, str, str, str, str, date | None, bo
         signed_on,
         co_publisher,
         project_title,
-    ) in selectors.signatories_open_data():
+    ) in public_open_data.signatories_open_data():
         yield (
             name,
             slug,
@@ -111,7 +111,7 @@ def _validators(kind: str) -> Validators:
     """Return the validators of the CSV or JSON file as the signatories stand. They change
     whenever a signing or a signatory organisation changes (Last-Modified to the second),
     and with the site's address, which is in every row's link."""
-    version = selectors.signatories_open_data_version()
+    version = public_open_data.signatories_open_data_version()
     return open_data_validators(
         kind=kind,
         count=version.count,

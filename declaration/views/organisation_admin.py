@@ -27,7 +27,7 @@ from declaration.forms.organisation_admin import HandOverForm, WithdrawForm
 from declaration.models import Membership
 from declaration.selectors import organisation_admin as selectors
 from declaration.services import memberships
-from declaration.services.moderation import signing_withdraw_published
+from declaration.services.moderation_withdrawal import signing_withdraw_published
 from localdigital.accounts.types import AuthenticatedHttpRequest
 from localdigital.errors import DomainError
 from localdigital.http import require_safe_or_post

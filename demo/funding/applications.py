@@ -21,7 +21,10 @@ from funding.models import (
     Round,
     Section,
 )
-from funding.services import applications as application_services
+from funding.services import applications_partners as partner_services
+from funding.services import applications_sections as section_services
+from funding.services import applications_start as start_services
+from funding.services import applications_submission as submission_services
 from funding.services.applications import BudgetLineValue
 from localdigital.accounts.models import User
 from localdigital.mail.models import OutgoingEmail
@@ -68,7 +71,7 @@ def _seed_applications(
                 continue  # The project it follows on from was not funded.
         writer = bidders.writer(lead, admin=spec.by_admin)
         at = _at_most(round.applications_open_at + timedelta(days=1, hours=index * 2), now)
-        application = application_services.application_start(
+        application = start_services.application_start(
             round=round,
             lead_organisation=lead,
             started_by=writer,
@@ -77,7 +80,7 @@ def _seed_applications(
         )
         for partner in bidders.partners(lead, count=spec.partners, with_hackney=spec.with_hackney):
             name, email = bidders.contact(partner)
-            application_services.application_partner_add(
+            partner_services.application_partner_add(
                 application=application,
                 organisation=partner,
                 contact_name=name,
@@ -113,7 +116,7 @@ def _application_complete(
     for partner in application.partners.select_related("organisation"):
         if not partner.contact_email:
             name, email = bidders.contact(partner.organisation)
-            application_services.application_partner_contact_save(
+            partner_services.application_partner_contact_save(
                 partner=partner,
                 contact_name=name,
                 contact_email=email,
@@ -150,17 +153,17 @@ def _application_complete(
             waiting = waiting or partners[-1]
         for partner in partners:
             if partner != waiting:
-                application_services.application_partner_confirm(
+                partner_services.application_partner_confirm(
                     token=_confirmation_token(partner), now=confirm_at
                 )
     if spec.state == "submitted":
-        application_services.application_submit(
+        submission_services.application_submit(
             application=application,
             submitted_by=writer,
             now=_at_most(confirm_at + timedelta(days=1), now),
         )
     elif spec.state == "withdrawn":
-        application_services.application_withdraw(
+        submission_services.application_withdraw(
             application=application, withdrawn_by=writer, reason=spec.reason, now=confirm_at
         )
     made.applications += 1
@@ -233,7 +236,7 @@ def _section_save(
             )
             for partner in application.partners.select_related("organisation")
         }
-    application_services.application_section_save(
+    section_services.application_section_save(
         application=application,
         section=section,
         values=values,

@@ -33,9 +33,12 @@ from funding.models import (
     Round,
 )
 from funding.services import assessment as assessment_services
+from funding.services import assessment_moderation as moderation_services
+from funding.services import assessment_scoring as scoring_services
 from funding.services import awards as award_services
 from funding.services import decisions as decision_services
-from funding.services.assessment import ModerationValue, ScoreValue
+from funding.services.assessment_moderation import ModerationValue
+from funding.services.assessment_scoring import ScoreValue
 from localdigital.accounts.models import User
 
 from .outcomes import JUSTIFICATIONS, OUTCOMES, Outcome, Scores, Update
@@ -101,7 +104,7 @@ def round_decide(round: Round, *, staff: Staff, bidders: Bidders, made: Made) ->
     for index, application in enumerate(submitted):
         outcome = outcomes[application.pk]
         first, second = outcome.scores
-        assessment_services.application_moderate(
+        moderation_services.application_moderate(
             application=application,
             scores={
                 criterion.pk: _moderated(criterion.name, a, b)
@@ -111,7 +114,7 @@ def round_decide(round: Round, *, staff: Staff, bidders: Bidders, made: Made) ->
             now=at(0.55) + timedelta(minutes=20 * index),
         )
         amount = _amount(application, outcome)
-        assessment_services.application_recommend(
+        moderation_services.application_recommend(
             application=application,
             recommendation=outcome.recommendation,
             recommended_amount=amount,
@@ -170,19 +173,15 @@ def _assess(
 ) -> None:
     """Declare no conflict, score every criterion with a justification, and submit."""
     assessor = assessment.assessor
-    assessment = assessment_services.assessment_conflict_declare(
+    assessment = scoring_services.assessment_conflict_declare(
         assessment=assessment, has_conflict=False, declared_by=assessor, now=at
     )
     values = {}
     for criterion, score in zip(criteria, scores, strict=True):
         strong, weak = JUSTIFICATIONS[criterion.name]
         values[criterion.pk] = ScoreValue(score=score, justification=strong if score >= 3 else weak)
-    assessment_services.assessment_scores_save(
-        assessment=assessment, scores=values, saved_by=assessor
-    )
-    assessment_services.assessment_submit(
-        assessment=assessment, submitted_by=assessor, now=submit_at
-    )
+    scoring_services.assessment_scores_save(assessment=assessment, scores=values, saved_by=assessor)
+    scoring_services.assessment_submit(assessment=assessment, submitted_by=assessor, now=submit_at)
 
 
 def _moderated(name: str, first: int, second: int) -> ModerationValue:
@@ -320,7 +319,7 @@ def open_round_assign(round: Round, *, staff: Staff, now: datetime, made: Made) 
     )
     if conflicted is not None:
         lead = submitted[1].lead_organisation
-        assessment_services.assessment_conflict_declare(
+        scoring_services.assessment_conflict_declare(
             assessment=conflicted,
             has_conflict=True,
             note=(f"I advised {lead.name} on this service last year, before I joined the panel."),

@@ -15,23 +15,26 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib import admin
-from django.db.models import Case, F, Q, QuerySet, When
+from django.db.models import F, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
+from funding.admin.applications_inlines import (
+    BudgetLineInline,
+    ChangeInline,
+    PartnerInline,
+    ReadOnlyAdmin,
+    SectionInline,
+)
 from localdigital.accounts.requests import request_staff_user
 from localdigital.admin_actions import ObjectActionsMixin
 
 from .. import formats
 from ..models import (
     Application,
-    ApplicationChange,
-    ApplicationPartner,
-    ApplicationSection,
     ApplicationStatus,
-    BudgetLine,
     DeadlineReminder,
     OutputType,
     Section,
@@ -41,74 +44,9 @@ from ..selectors import staff as selectors
 from ..selectors import work_queue
 from .assessment import next_step
 from .assessment_assign import AssignAssessorsMixin
-from .common import ReadOnlyInline
 from .decisions import ApplicationDecisionMixin, application_decision_context
 from .moderation import ApplicationModerationMixin, application_assessment_context
 from .roles import sees_all
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """A list and pages for reading: nobody adds, changes or deletes here."""
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
-class SectionInline(ReadOnlyInline):
-    model = ApplicationSection
-    fields = ["section", "is_completed", "version", "updated_at", "updated_by"]
-    related = ("updated_by",)
-    verbose_name = "section"
-    verbose_name_plural = "sections"
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet[ApplicationSection]:
-        # In the task list's order, as the applicants see them.
-        order = Case(
-            *(When(section=section, then=index) for index, section in enumerate(Section)),
-            default=len(Section),
-        )
-        return super().get_queryset(request).order_by(order)
-
-
-class PartnerInline(ReadOnlyInline):
-    model = ApplicationPartner
-    fields = ["organisation", "role", "contact_name", "contact_email", "confirmation"]
-    related = ("organisation",)
-    verbose_name = "partner organisation"
-    verbose_name_plural = "partner organisations"
-
-    @admin.display(description="confirmation")
-    def confirmation(self, partner: ApplicationPartner) -> str:
-        if partner.confirmed_at is not None:
-            return f"Confirmed on {formats.day(partner.confirmed_at)}"
-        if partner.confirmation_requested_at is not None:
-            return f"Asked on {formats.day(partner.confirmation_requested_at)}, not confirmed yet"
-        return "Not asked yet: no contact given"
-
-
-class BudgetLineInline(ReadOnlyInline):
-    model = BudgetLine
-    fields = ["description", "amount_display"]
-    verbose_name = "budget line"
-    verbose_name_plural = "budget"
-
-    @admin.display(description="amount")
-    def amount_display(self, line: BudgetLine) -> str:
-        return formats.money(line.amount)
-
-
-class ChangeInline(ReadOnlyInline):
-    model = ApplicationChange
-    fields = ["changed_at", "changed_by", "section", "description"]
-    related = ("changed_by",)
-    verbose_name = "change"
-    verbose_name_plural = "history"
 
 
 class AssessmentProgressFilter(admin.SimpleListFilter):

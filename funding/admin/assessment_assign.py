@@ -20,7 +20,7 @@ from localdigital.errors import DomainError
 
 from ..models import Application
 from ..services import assessment as services
-from .assessment import assessor_name
+from .assessment_pages import assessor_name
 from .forms.assessment import AssignAssessorsForm
 
 DEFAULT_DUE_DAYS = 14

@@ -11,6 +11,9 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 
+from funding.selectors import assessment_sheets as sheet_selectors
+from funding.services import assessment_moderation as moderation_services
+from funding.services import assessment_scoring as scoring_services
 from localdigital.accounts.requests import request_staff_user
 from localdigital.admin_actions import object_action_url
 from localdigital.errors import DomainError
@@ -19,13 +22,8 @@ from localdigital.http import require_safe_or_post
 from .. import formats
 from ..models import Application, ApplicationStatus, Assessment, AssessmentStatus
 from ..selectors import assessment as selectors
-from ..services import assessment as services
-from .assessment import (
-    APPLICATION_CHANGE,
-    assessor_name,
-    next_step,
-    score_url,
-)
+from .assessment import next_step
+from .assessment_pages import APPLICATION_CHANGE, assessor_name, score_url
 from .forms.assessment import ModerationForm
 from .roles import sees_all
 
@@ -59,9 +57,9 @@ class ApplicationModerationMixin(admin.ModelAdmin):
         )
         if application is None:
             raise Http404
-        sheet = selectors.moderation_sheet(application=application)
+        sheet = sheet_selectors.moderation_sheet(application=application)
         is_complete = application.status == ApplicationStatus.SUBMITTED and (
-            services.assessments_are_complete(application)
+            scoring_services.assessments_are_complete(application)
         )
         criteria = [line.criterion for line in sheet.lines]
         initial: dict[str, object] = {}
@@ -73,7 +71,7 @@ class ApplicationModerationMixin(admin.ModelAdmin):
         form = ModerationForm(data, criteria=criteria, initial=initial)
         if data is not None and form.is_valid():
             try:
-                services.application_moderate(
+                moderation_services.application_moderate(
                     application=application,
                     scores=form.values(),
                     moderated_by=request_staff_user(request),
@@ -81,7 +79,7 @@ class ApplicationModerationMixin(admin.ModelAdmin):
             except DomainError as error:
                 form.add_error(None, str(error))
             else:
-                sheet = selectors.moderation_sheet(application=application)
+                sheet = sheet_selectors.moderation_sheet(application=application)
                 self.message_user(
                     request,
                     f"Saved the moderated scores of {application.reference}: "
@@ -135,9 +133,9 @@ def application_assessment_context(request: HttpRequest, application: Applicatio
             "own_step_url": url,
         }
     assessments = selectors.application_assessments(application=application)
-    criteria_count = len(selectors.round_criteria(round=application.round))
+    criteria_count = len(sheet_selectors.round_criteria(round=application.round))
     is_submitted = application.status == ApplicationStatus.SUBMITTED
-    is_complete = is_submitted and services.assessments_are_complete(application)
+    is_complete = is_submitted and scoring_services.assessments_are_complete(application)
     can_assign = is_submitted and request.user.has_perm("funding.add_assessment")
     can_moderate = is_complete and request.user.has_perm("funding.change_moderatedscore")
     conflicts = [a for a in assessments if a.status == AssessmentStatus.CONFLICTED]

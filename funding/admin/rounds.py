@@ -26,7 +26,7 @@ from ..models import (
 )
 from ..services import rounds as services
 from ..services.rounds import ROUND_FIELDS
-from .decisions import RoundDecisionsMixin
+from .decisions_round import RoundDecisionsMixin
 from .filters import RoundDecisionsFilter
 from .forms.rounds import CriterionFormSet, RoundForm, RoundQuestionForm
 from .overview import RoundOverviewMixin, overview_url

@@ -14,6 +14,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from declaration.models import Organisation
+from funding import rules_eois
 from localdigital.accounts.models import User
 from localdigital.audit.services import audit_record
 from localdigital.formats import time_on_day
@@ -145,7 +146,7 @@ def eoi_start(
             created_at=now,
             **_detail_values(title, problem, phase, estimated_cost),
         )
-        problems = rules.eoi_phase_problems(eoi=eoi)
+        problems = rules_eois.eoi_phase_problems(eoi=eoi)
         if problems:
             raise RulesNotMet(problems)
         eoi.save()
@@ -190,7 +191,7 @@ def eoi_details_save(
         changed = [name for name, value in values.items() if getattr(eoi, name) != value]
         for name, value in values.items():
             setattr(eoi, name, value)
-        problems = rules.eoi_phase_problems(eoi=eoi)
+        problems = rules_eois.eoi_phase_problems(eoi=eoi)
         if problems:
             raise RulesNotMet(problems)
         eoi.save(update_fields=[*rules.EOI_DETAIL_FIELDS, "updated_at"])
@@ -266,7 +267,7 @@ def eoi_submit(
             raise TransitionNotAllowed(f"Expression of interest {eoi.reference} is not a draft.")
         # Submissions by one lead queue here, so the lead limit counts each of them.
         lead_bids_lock(round=eoi.round, organisation_id=eoi.lead_organisation_id)
-        problems = rules.eoi_problems(eoi=eoi, now=now)
+        problems = rules_eois.eoi_problems(eoi=eoi, now=now)
         if problems:
             raise RulesNotMet(problems)
         eoi.status = EoiStatus.SUBMITTED

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django import template
 
-from funding.selectors.projects import FundedProjectLink, funded_projects_for_organisation
+from funding.selectors.projects_detail import FundedProjectLink, funded_projects_for_organisation
 
 register = template.Library()
 

@@ -7,11 +7,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 
+from funding.services import applications_partners as partner_services
 from localdigital.errors import DomainError
 from localdigital.http import require_safe_or_post
 
 from ..selectors import applications as selectors
-from ..services import applications as services
 
 # The token from a confirmation link waits here between opening the link and confirming.
 SESSION_TOKEN = "funding.partner_confirmation_token"  # noqa: S105 - a session key
@@ -36,7 +36,7 @@ def partner_confirm(request: HttpRequest) -> HttpResponse:
         request.session.pop(SESSION_CONFIRMED, None)
         return redirect("funding:partner-confirm")
     token = request.session.get(SESSION_TOKEN, "")
-    partner = services.partner_for_token(token)
+    partner = partner_services.partner_for_token(token)
     if partner is None:
         confirmed = selectors.partner_confirmed_get(pk=request.session.get(SESSION_CONFIRMED))
         if confirmed is not None and request.method != "POST":
@@ -53,7 +53,7 @@ def partner_confirm(request: HttpRequest) -> HttpResponse:
     application = partner.application
     if request.method == "POST":
         try:
-            services.application_partner_confirm(token=token)
+            partner_services.application_partner_confirm(token=token)
         except DomainError as error:
             messages.error(request, str(error))
             return redirect("funding:partner-confirm")

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from declaration import selectors as declaration_selectors
+from funding.selectors import projects_detail
 from localdigital.pagination import ActiveFilter, pagination, url_with
 from localdigital.public_cache import kept_for_versions, public_page
 
@@ -140,7 +141,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
 def project_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """Show a funded project: its summary, lead and partners, round, phase, amount and
     status, its progress updates (newest first) and its outputs."""
-    project = selectors.project_get_public(slug=slug)
+    project = projects_detail.project_get_public(slug=slug)
     if project is None:
         raise Http404("No funded project has this address.")
     return render(request, "funding/projects/detail.html", {"project": project})

@@ -10,11 +10,13 @@ from email.utils import getaddresses
 from pathlib import Path
 
 import environ
-from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from localdigital import embedded_db
+
+from . import schedule
+from .logging_config import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 DATA_DIR = BASE_DIR / ".data"
@@ -370,109 +372,8 @@ CELERY_BROKER_DIR = DATA_DIR / "broker"
 # it; a worker sending a newsletter would open a connection per email. Keep each one for up
 # to this many tasks (CONN_HEALTH_CHECKS replaces one that has gone bad).
 CELERY_DB_REUSE_MAX = 1000
-# Scheduled jobs. Each entry's task takes the run time itself; see each app's tasks.py.
-CELERY_BEAT_SCHEDULE: dict[str, dict] = {
-    "mail-requeue-stuck": {
-        "task": "localdigital.mail.tasks.requeue_stuck_emails",
-        "schedule": timedelta(minutes=5),
-    },
-    "accounts-prune-unused": {
-        "task": "localdigital.accounts.tasks.prune_unverified_users",
-        "schedule": crontab(hour=3, minute=30),
-    },
-    # Starts scheduled newsletter issues, resumes a fan-out whose worker died, finishes issues.
-    "newsletter-tick": {
-        "task": "newsletter.tasks.newsletter_tick",
-        "schedule": timedelta(minutes=1),
-    },
-    "declaration-anniversary-reminders": {
-        "task": "declaration.tasks.send_anniversary_reminders",
-        "schedule": crontab(hour=9, minute=15),
-    },
-    # Deadline reminders fall due at an hour before a close, so look every quarter hour.
-    "funding-deadline-reminders": {
-        "task": "funding.tasks.send_deadline_reminders",
-        "schedule": timedelta(minutes=15),
-    },
-    # Announces a round's approved decisions at its announcement time; within 5 minutes.
-    "funding-announce-decisions": {
-        "task": "funding.tasks.announce_decisions",
-        "schedule": timedelta(minutes=5),
-    },
-    # Reminds assessors 2 days before an assessment is due; tells fund managers of overdue.
-    "funding-assessment-reminders": {
-        "task": "funding.tasks.send_assessment_reminders",
-        "schedule": crontab(hour=8, minute=30),
-    },
-    # Progress reports: reminders 14 and 3 days before one is due, and the day after, from 9am.
-    "funding-report-reminders": {
-        "task": "funding.tasks.send_report_reminders",
-        "schedule": timedelta(minutes=15),
-    },
-    # Offers of a place lapse 48 hours after they are made, and their places go on.
-    "training-expire-offers": {
-        "task": "training.tasks.expire_offers",
-        "schedule": timedelta(minutes=5),
-    },
-    "training-release-reserved-places": {
-        "task": "training.tasks.release_reserved_places",
-        "schedule": timedelta(minutes=15),
-    },
-    # Reminders fall due at a session's time less 7 days or 1 day, so look every quarter hour.
-    "training-cohort-reminders": {
-        "task": "training.tasks.send_cohort_reminders",
-        "schedule": timedelta(minutes=15),
-    },
-    "training-advance-cohort-statuses": {
-        "task": "training.tasks.advance_cohort_statuses",
-        "schedule": timedelta(minutes=15),
-    },
-    "training-delete-expired-needs": {
-        "task": "training.tasks.delete_expired_needs",
-        "schedule": crontab(hour=3, minute=45),
-    },
-}
-
-
-def logging_config(*, level: str, json: bool) -> dict:
-    """Return the ``LOGGING`` setting: JSON lines (``localdigital.logs``) when ``json``, else
-    plain text; both with the request and task ids, and without the lines that the service's
-    own line for each request and task repeats."""
-    formatter: dict = (
-        {"()": "localdigital.logs.JsonFormatter"}
-        if json
-        else {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}
-    )
-    every_line = "INFO" if json else "WARNING"
-    return {
-        "version": 1,
-        "disable_existing_loggers": False,
-        "filters": {
-            "request_context": {"()": "localdigital.logs.RequestContextFilter"},
-            "skip_repeated_lines": {"()": "localdigital.logs.SkipRepeatedLines"},
-        },
-        "formatters": {"default": formatter},
-        "handlers": {
-            "console": {
-                "class": "logging.StreamHandler",
-                "stream": "ext://sys.stderr",
-                "formatter": "default",
-                "filters": ["request_context", "skip_repeated_lines"],
-            }
-        },
-        "root": {"handlers": ["console"], "level": level},
-        "loggers": {
-            "django.db.backends": {"level": "WARNING"},
-            # The embedded PostgreSQL says at every exit that it keeps running; that is the plan.
-            "pgserver": {"level": "WARNING"},
-            # A line for every request and every task in production. In development,
-            # runserver and the worker say as much already, so only failures are written.
-            "localdigital.request": {"level": every_line},
-            "localdigital.task": {"level": every_line},
-            # "Task received": in production the task's own line says when it ended, and how.
-            "celery.worker.strategy": {"level": "WARNING" if json else "INFO"},
-        },
-    }
+# Scheduled jobs (localdigital/settings/schedule.py).
+CELERY_BEAT_SCHEDULE = schedule.CELERY_BEAT_SCHEDULE
 
 
 LOG_LEVEL = env("LOG_LEVEL", default="INFO")

@@ -21,14 +21,13 @@ from declaration.models import (
     Signing,
     SigningStatus,
 )
-from declaration.services import moderation
+from declaration.services import moderation, moderation_withdrawal
 from declaration.services.moderation import (
     signing_co_publisher_set,
     signing_publish,
     signing_reject,
-    signing_unpublish,
-    signing_withdraw_published,
 )
+from declaration.services.moderation_withdrawal import signing_unpublish, signing_withdraw_published
 from localdigital.audit.models import AuditEvent
 from localdigital.mail.models import OutgoingEmail
 from tests.accounts.factories import UserFactory
@@ -56,7 +55,8 @@ def broken_audit(monkeypatch):
     def fail(**kwargs):
         raise IntegrityError("audit log unavailable")
 
-    monkeypatch.setattr(moderation, "audit_record", fail)
+    for module in (moderation, moderation_withdrawal):
+        monkeypatch.setattr(module, "audit_record", fail)
 
 
 def signing_in(state: str, **kwargs) -> Signing:

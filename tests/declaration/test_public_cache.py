@@ -8,6 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from declaration.services import moderation, organisations, updates
+from declaration.services import moderation_withdrawal as withdrawal_services
+from declaration.services import versions as version_services
 from tests.accounts.factories import UserFactory
 from tests.declaration.factories import (
     DeclarationVersionFactory,
@@ -85,7 +87,7 @@ class TestSignatories:
         assert "Missed bin reports" in page(client, signatory_url(published))
 
         with django_capture_on_commit_callbacks(execute=True):
-            moderation.signing_unpublish(
+            withdrawal_services.signing_unpublish(
                 signing=published, unpublished_by=staff, reason="Signed in error"
             )
 
@@ -99,7 +101,7 @@ class TestSignatories:
         assert "Borsetshire County Council" in page(client, LIST)
 
         with django_capture_on_commit_callbacks(execute=True):
-            moderation.signing_withdraw_published(
+            withdrawal_services.signing_withdraw_published(
                 signing=published, withdrawn_by=admin, reason="Merged with a neighbour"
             )
 
@@ -163,7 +165,7 @@ class TestDeclarationText:
         assert "publish our code in the open" not in page(client, "/declaration/")
 
         with django_capture_on_commit_callbacks(execute=True):
-            moderation.declaration_version_publish(
+            version_services.declaration_version_publish(
                 version=version, published_on=timezone.localdate(), published_by=staff
             )
 

@@ -20,16 +20,16 @@ from declaration.models import (
     SigningStatus,
 )
 from declaration.services import signing as services
+from declaration.services import signing_withdrawal as withdrawal_services
 from declaration.services.signing import (
     signing_answers_save,
-    signing_draft_delete,
     signing_organisation_choose,
     signing_organisation_propose,
     signing_start,
     signing_start_unlisted,
     signing_submit,
-    signing_withdraw_pending,
 )
+from declaration.services.signing_withdrawal import signing_draft_delete, signing_withdraw_pending
 from localdigital.audit.models import AuditEvent
 from localdigital.mail.models import OutgoingEmail
 from tests.accounts.factories import UserFactory
@@ -49,7 +49,8 @@ def broken_audit(monkeypatch):
     def fail(**kwargs):
         raise IntegrityError("audit log unavailable")
 
-    monkeypatch.setattr(services, "audit_record", fail)
+    for module in (services, withdrawal_services):
+        monkeypatch.setattr(module, "audit_record", fail)
 
 
 def signer_at(organisation, **kwargs):

@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from declaration.errors import VersionSigned
 from declaration.models import DeclarationVersion
-from declaration.services import moderation
-from declaration.services.moderation import (
+from declaration.services import versions
+from declaration.services.versions import (
     declaration_version_create,
     declaration_version_publish,
     declaration_version_text_update,
@@ -36,7 +36,7 @@ def broken_audit(monkeypatch):
     def fail(**kwargs):
         raise IntegrityError("audit log unavailable")
 
-    monkeypatch.setattr(moderation, "audit_record", fail)
+    monkeypatch.setattr(versions, "audit_record", fail)
 
 
 @pytest.fixture

@@ -19,6 +19,7 @@ from funding.models import (
     ModeratedScore,
 )
 from funding.selectors import assessment as selectors
+from funding.selectors import assessment_sheets as sheet_selectors
 from localdigital.admin_actions import object_action_url
 from localdigital.mail.models import OutgoingEmail
 from tests.accounts.factories import UserFactory
@@ -98,7 +99,7 @@ def application(round):
 
 
 def criteria(round):
-    problem, reuse = selectors.round_criteria(round=round)
+    problem, reuse = sheet_selectors.round_criteria(round=round)
     return problem, reuse
 
 

@@ -21,10 +21,12 @@ from django.db import OperationalError, connection, transaction
 from declaration.models import Membership, Organisation
 from declaration.services.memberships import membership_add
 from declaration.services.organisations import organisation_email_domain_add
-from funding import rules
+from funding import rules, rules_eois
 from funding.errors import LeadLimitReached
 from funding.models import Application, ApplicationStatus, EoiStatus, ExpressionOfInterest
-from funding.services import applications, eois
+from funding.services import applications_start as start_services
+from funding.services import applications_submission as submission_services
+from funding.services import eois
 from funding.services.common import LEAD_BIDS_LOCK
 from localdigital.locks import lock_key
 from tests.accounts.factories import UserFactory
@@ -45,7 +47,7 @@ BLOCKED_AFTER = "2s"
 
 
 def start_application(round, lead, person) -> Callable[[], Application]:
-    return lambda: applications.application_start(
+    return lambda: start_services.application_start(
         round=round, lead_organisation=lead, started_by=person
     )
 
@@ -131,7 +133,9 @@ def submit_application() -> tuple[Organisation, Callable[[], Any], Callable[[], 
 
     return (
         application.lead_organisation,
-        lambda: applications.application_submit(application=application, submitted_by=writer),
+        lambda: submission_services.application_submit(
+            application=application, submitted_by=writer
+        ),
         done,
     )
 
@@ -215,6 +219,7 @@ def bid_paused_at_the_lead_limit(monkeypatch) -> Iterator[Pause]:
         return check(**kwargs)
 
     monkeypatch.setattr(rules, "lead_limit_problems", paused)
+    monkeypatch.setattr(rules_eois, "lead_limit_problems", paused)
     yield pause
     pause.release.set()
 

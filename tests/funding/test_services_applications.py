@@ -35,6 +35,10 @@ from funding.models import (
     Section,
 )
 from funding.services import applications as services
+from funding.services import applications_partners as partner_services
+from funding.services import applications_sections as section_services
+from funding.services import applications_start as start_services
+from funding.services import applications_submission as submission_services
 from funding.services.applications import BudgetLineValue
 from localdigital.audit.models import AuditEvent
 from localdigital.mail.models import OutgoingEmail
@@ -59,7 +63,8 @@ def broken_audit(monkeypatch):
     def fail(**kwargs):
         raise IntegrityError("audit log unavailable")
 
-    monkeypatch.setattr(services, "audit_record", fail)
+    for module in (services, submission_services):
+        monkeypatch.setattr(module, "audit_record", fail)
 
 
 def rules_of(error: RulesNotMet) -> set[str]:
@@ -86,7 +91,7 @@ class TestApplicationStart:
         lead = SignatoryFactory()
         person = member_of(lead)
 
-        application = services.application_start(
+        application = start_services.application_start(
             round=round, lead_organisation=lead, started_by=person
         )
 
@@ -101,7 +106,7 @@ class TestApplicationStart:
         round = RoundFactory(eoi_then_applications_open=True)
 
         with pytest.raises(NotPermitted, match="only from expressions of interest"):
-            services.application_start(
+            start_services.application_start(
                 round=round, lead_organisation=lead, started_by=member_of(lead)
             )
 
@@ -109,7 +114,7 @@ class TestApplicationStart:
         lead = SignatoryFactory()
         for round in (RoundFactory(upcoming=True), RoundFactory(closed=True)):
             with pytest.raises(WindowNotOpen):
-                services.application_start(
+                start_services.application_start(
                     round=round, lead_organisation=lead, started_by=member_of(lead)
                 )
 
@@ -122,7 +127,7 @@ class TestApplicationStart:
         ApplicationFactory(round=round, lead_organisation=lead, withdrawn=True)
 
         with pytest.raises(LeadLimitReached, match="already leads 2 applications"):
-            services.application_start(
+            start_services.application_start(
                 round=round, lead_organisation=lead, started_by=member_of(lead)
             )
 
@@ -133,7 +138,7 @@ class TestApplicationStart:
         other = ready(round=round)
         ApplicationPartner.objects.filter(application=other).update(organisation=council)
 
-        services.application_submit(application=other, submitted_by=other.created_by)
+        submission_services.application_submit(application=other, submitted_by=other.created_by)
 
         other.refresh_from_db()
         assert other.status == ApplicationStatus.SUBMITTED
@@ -144,7 +149,7 @@ class TestSectionSave:
         application = ApplicationFactory()
         person = member_of(application.lead_organisation)
 
-        state = services.application_section_save(
+        state = section_services.application_section_save(
             application=application,
             section=Section.PROBLEM,
             values={"title": " Missed bins ", "problem": "Calls", "evidence": "Figures"},
@@ -164,7 +169,7 @@ class TestSectionSave:
         application = ApplicationFactory()
         partner = ApplicationPartnerFactory(application=application)
 
-        services.application_section_save(
+        section_services.application_section_save(
             application=application,
             section=Section.USERS,
             values={"users_and_needs": "Residents"},
@@ -173,7 +178,7 @@ class TestSectionSave:
             saved_by=member_of(partner.organisation),
         )
         with pytest.raises(NotPermitted):
-            services.application_section_save(
+            section_services.application_section_save(
                 application=application,
                 section=Section.USERS,
                 values={"users_and_needs": "Taken over"},
@@ -188,7 +193,7 @@ class TestSectionSave:
         application = ApplicationFactory()
         first = member_of(application.lead_organisation, user=UserFactory(full_name="Ada Lovelace"))
         second = member_of(application.lead_organisation)
-        services.application_section_save(
+        section_services.application_section_save(
             application=application,
             section=Section.USERS,
             values={"users_and_needs": "Ada's answer"},
@@ -198,7 +203,7 @@ class TestSectionSave:
         )
 
         with pytest.raises(SectionConflict) as conflict:
-            services.application_section_save(
+            section_services.application_section_save(
                 application=application,
                 section=Section.USERS,
                 values={"users_and_needs": "The second answer"},
@@ -215,7 +220,7 @@ class TestSectionSave:
         application = ApplicationFactory(complete=True)
         state = ApplicationSection.objects.get(application=application, section=Section.BUDGET)
 
-        services.application_section_save(
+        section_services.application_section_save(
             application=application,
             section=Section.BUDGET,
             values={"requested_amount": Decimal(50000)},
@@ -236,7 +241,7 @@ class TestSectionSave:
         application = ApplicationFactory()
         partner = ApplicationPartnerFactory(application=application, role="")
 
-        services.application_section_save(
+        section_services.application_section_save(
             application=application,
             section=Section.TEAM,
             values={"team": "Three people"},
@@ -253,7 +258,7 @@ class TestSectionSave:
         application = ApplicationFactory()
 
         with pytest.raises(ValueError, match="no fields"):
-            services.application_section_save(
+            section_services.application_section_save(
                 application=application,
                 section=Section.USERS,
                 values={"title": "Sneaky"},
@@ -266,7 +271,7 @@ class TestSectionSave:
         application = ApplicationFactory()
 
         with pytest.raises(DeadlinePassed, match="can no longer be changed"):
-            services.application_section_save(
+            section_services.application_section_save(
                 application=application,
                 section=Section.USERS,
                 values={"users_and_needs": "Late"},
@@ -282,7 +287,7 @@ class TestPartnerConfirmation:
         application = ApplicationFactory()
         organisation = SignatoryFactory()
 
-        partner = services.application_partner_add(
+        partner = partner_services.application_partner_add(
             application=application,
             organisation=organisation,
             contact_name="Jo Bloggs",
@@ -293,16 +298,16 @@ class TestPartnerConfirmation:
         email = OutgoingEmail.objects.get(recipient="jo@partner.gov.uk")
         assert email.is_sensitive
         token = token_from(email)
-        assert services.partner_for_token(token) == partner
-        services.application_partner_confirm(token=token)
-        services.application_partner_confirm(token=token)
+        assert partner_services.partner_for_token(token) == partner
+        partner_services.application_partner_confirm(token=token)
+        partner_services.application_partner_confirm(token=token)
         partner.refresh_from_db()
         assert partner.is_confirmed
         assert OutgoingEmail.objects.filter(recipient=application.created_by.email).count() == 1
 
     def test_a_new_contact_takes_the_confirmation_back_and_the_old_link_stops(self):
         application = ApplicationFactory()
-        partner = services.application_partner_add(
+        partner = partner_services.application_partner_add(
             application=application,
             organisation=SignatoryFactory(),
             contact_name="Jo",
@@ -310,9 +315,9 @@ class TestPartnerConfirmation:
             added_by=application.created_by,
         )
         old = token_from(OutgoingEmail.objects.get(recipient="jo@partner.gov.uk"))
-        services.application_partner_confirm(token=old)
+        partner_services.application_partner_confirm(token=old)
 
-        services.application_partner_contact_save(
+        partner_services.application_partner_contact_save(
             partner=partner,
             contact_name="Sam",
             contact_email="sam@partner.gov.uk",
@@ -322,8 +327,8 @@ class TestPartnerConfirmation:
         partner.refresh_from_db()
         assert not partner.is_confirmed
         with pytest.raises(NotPermitted):
-            services.application_partner_confirm(token=old)
-        services.application_partner_confirm(
+            partner_services.application_partner_confirm(token=old)
+        partner_services.application_partner_confirm(
             token=token_from(OutgoingEmail.objects.get(recipient="sam@partner.gov.uk"))
         )
 
@@ -331,32 +336,32 @@ class TestPartnerConfirmation:
         application = ApplicationFactory()
         partner = ApplicationPartnerFactory(application=application)
 
-        services.application_partner_confirmation_resend(
+        partner_services.application_partner_confirmation_resend(
             partner=partner, requested_by=application.created_by
         )
         first = token_from(OutgoingEmail.objects.get(recipient=partner.contact_email))
-        services.application_partner_confirmation_resend(
+        partner_services.application_partner_confirmation_resend(
             partner=partner, requested_by=application.created_by
         )
 
         emails = OutgoingEmail.objects.filter(recipient=partner.contact_email).order_by("pk")
         assert emails.count() == 2
         with pytest.raises(NotPermitted):
-            services.application_partner_confirm(token=first)
-        services.application_partner_confirm(token=token_from(emails.last()))
+            partner_services.application_partner_confirm(token=first)
+        partner_services.application_partner_confirm(token=token_from(emails.last()))
 
     def test_refuses_a_made_up_token_and_a_link_after_the_close(self):
         application = ApplicationFactory()
         partner = ApplicationPartnerFactory(application=application)
-        services.application_partner_confirmation_resend(
+        partner_services.application_partner_confirmation_resend(
             partner=partner, requested_by=application.created_by
         )
         token = token_from(OutgoingEmail.objects.get(recipient=partner.contact_email))
 
         with pytest.raises(NotPermitted):
-            services.application_partner_confirm(token="made-up")
+            partner_services.application_partner_confirm(token="made-up")
         with pytest.raises(DeadlinePassed):
-            services.application_partner_confirm(
+            partner_services.application_partner_confirm(
                 token=token, now=application.round.applications_close_at
             )
 
@@ -365,7 +370,7 @@ class TestPartnerConfirmation:
         partner = ApplicationPartnerFactory(application=application)
 
         with pytest.raises(FundingError, match="leads this bid"):
-            services.application_partner_add(
+            partner_services.application_partner_add(
                 application=application,
                 organisation=application.lead_organisation,
                 contact_name="A",
@@ -373,7 +378,7 @@ class TestPartnerConfirmation:
                 added_by=application.created_by,
             )
         with pytest.raises(FundingError, match="already a partner"):
-            services.application_partner_add(
+            partner_services.application_partner_add(
                 application=application,
                 organisation=partner.organisation,
                 contact_name="A",
@@ -386,7 +391,9 @@ class TestApplicationSubmit:
     def test_submits_a_ready_application_and_emails_a_copy_of_the_answers(self):
         application = ready()
 
-        services.application_submit(application=application, submitted_by=application.created_by)
+        submission_services.application_submit(
+            application=application, submitted_by=application.created_by
+        )
 
         application.refresh_from_db()
         assert application.status == ApplicationStatus.SUBMITTED
@@ -414,11 +421,13 @@ class TestApplicationSubmit:
         on_time = ready(round=round)
 
         with pytest.raises(RulesNotMet) as refused:
-            services.application_submit(application=late, submitted_by=late.created_by, now=close)
+            submission_services.application_submit(
+                application=late, submitted_by=late.created_by, now=close
+            )
         assert rules_of(refused.value) == {RuleCode.WINDOW}
         assert f"5pm on {close:%A} 16 {close:%B} 2019" in str(refused.value)
 
-        services.application_submit(
+        submission_services.application_submit(
             application=on_time,
             submitted_by=on_time.created_by,
             now=close - datetime.timedelta(seconds=1),
@@ -432,7 +441,7 @@ class TestApplicationSubmit:
         ApplicationPartnerFactory(application=application, confirmed=True)
 
         with pytest.raises(RulesNotMet) as refused:
-            services.application_submit(
+            submission_services.application_submit(
                 application=application, submitted_by=application.created_by
             )
 
@@ -444,13 +453,15 @@ class TestApplicationSubmit:
         application = ready(round=RoundFactory(min_participants=3))
 
         with pytest.raises(RulesNotMet) as refused:
-            services.application_submit(
+            submission_services.application_submit(
                 application=application, submitted_by=application.created_by
             )
 
         assert rules_of(refused.value) == {RuleCode.PARTNER_MINIMUM}
         ApplicationPartnerFactory(application=application, confirmed=True)
-        services.application_submit(application=application, submitted_by=application.created_by)
+        submission_services.application_submit(
+            application=application, submitted_by=application.created_by
+        )
 
     def test_refuses_a_partner_that_has_not_signed(self):
         application = ApplicationFactory(complete=True)
@@ -459,7 +470,7 @@ class TestApplicationSubmit:
         )
 
         with pytest.raises(RulesNotMet) as refused:
-            services.application_submit(
+            submission_services.application_submit(
                 application=application, submitted_by=application.created_by
             )
 
@@ -470,7 +481,7 @@ class TestApplicationSubmit:
         ApplicationPartnerFactory(application=application)
 
         with pytest.raises(RulesNotMet) as refused:
-            services.application_submit(
+            submission_services.application_submit(
                 application=application, submitted_by=application.created_by
             )
 
@@ -482,7 +493,7 @@ class TestApplicationSubmit:
         BudgetLine.objects.filter(application=application).update(amount=Decimal("80000.01"))
 
         with pytest.raises(RulesNotMet) as refused:
-            services.application_submit(
+            submission_services.application_submit(
                 application=application, submitted_by=application.created_by
             )
 
@@ -494,7 +505,7 @@ class TestApplicationSubmit:
         BudgetLine.objects.create(application=application, description="Extra", amount=1)
 
         with pytest.raises(RulesNotMet) as refused:
-            services.application_submit(
+            submission_services.application_submit(
                 application=application, submitted_by=application.created_by
             )
 
@@ -506,7 +517,7 @@ class TestApplicationSubmit:
         ApplicationPartner.objects.filter(application=application).update(role="")
 
         with pytest.raises(RulesNotMet) as refused:
-            services.application_submit(
+            submission_services.application_submit(
                 application=application, submitted_by=application.created_by
             )
 
@@ -518,7 +529,7 @@ class TestApplicationSubmit:
         ApplicationFactory(round=round, lead_organisation=application.lead_organisation)
 
         with pytest.raises(RulesNotMet) as refused:
-            services.application_submit(
+            submission_services.application_submit(
                 application=application, submitted_by=application.created_by
             )
 
@@ -529,7 +540,7 @@ class TestApplicationSubmit:
         partner = application.partners.get()
 
         with pytest.raises(NotPermitted):
-            services.application_submit(
+            submission_services.application_submit(
                 application=application, submitted_by=member_of(partner.organisation)
             )
 
@@ -537,7 +548,7 @@ class TestApplicationSubmit:
         application = ready()
 
         with pytest.raises(IntegrityError):
-            services.application_submit(
+            submission_services.application_submit(
                 application=application, submitted_by=application.created_by
             )
 
@@ -551,7 +562,7 @@ class TestApplicationWithdraw:
         round = RoundFactory(max_led_applications=1)
         application = ApplicationFactory(round=round)
 
-        services.application_withdraw(
+        submission_services.application_withdraw(
             application=application, withdrawn_by=application.created_by, reason="Merged"
         )
 
@@ -560,7 +571,7 @@ class TestApplicationWithdraw:
             ApplicationStatus.WITHDRAWN,
             "Merged",
         )
-        services.application_start(
+        start_services.application_start(
             round=round,
             lead_organisation=application.lead_organisation,
             started_by=application.created_by,
@@ -569,19 +580,21 @@ class TestApplicationWithdraw:
     def test_refuses_after_the_close_twice_and_for_a_partner(self):
         application = ready()
         with pytest.raises(DeadlinePassed):
-            services.application_withdraw(
+            submission_services.application_withdraw(
                 application=application,
                 withdrawn_by=application.created_by,
                 now=application.round.applications_close_at,
             )
         with pytest.raises(NotPermitted):
-            services.application_withdraw(
+            submission_services.application_withdraw(
                 application=application,
                 withdrawn_by=member_of(application.partners.get().organisation),
             )
-        services.application_withdraw(application=application, withdrawn_by=application.created_by)
+        submission_services.application_withdraw(
+            application=application, withdrawn_by=application.created_by
+        )
         with pytest.raises(TransitionNotAllowed):
-            services.application_withdraw(
+            submission_services.application_withdraw(
                 application=application, withdrawn_by=application.created_by
             )
 
@@ -589,7 +602,7 @@ class TestApplicationWithdraw:
         application = ApplicationFactory()
 
         with pytest.raises(IntegrityError):
-            services.application_withdraw(
+            submission_services.application_withdraw(
                 application=application, withdrawn_by=application.created_by
             )
 
@@ -609,7 +622,7 @@ def test_two_collaborators_saving_one_section_at_once_never_lose_an_edit_silentl
     def save(index: int) -> None:
         try:
             barrier.wait(timeout=10)
-            services.application_section_save(
+            section_services.application_section_save(
                 application=application,
                 section=Section.USERS,
                 values={"users_and_needs": f"Answer {index}"},
@@ -653,7 +666,7 @@ class TestRulesWhereTheAnswerIsGiven:
         application = ApplicationFactory(complete=True)  # discovery, capped at £80,000
 
         with pytest.raises(RulesNotMet) as refused:
-            services.application_section_save(
+            section_services.application_section_save(
                 application=application,
                 section=Section.BUDGET,
                 values={"requested_amount": Decimal(90000)},
@@ -674,7 +687,7 @@ class TestRulesWhereTheAnswerIsGiven:
         application = ApplicationFactory(complete=True, phase="alpha", requested_amount=200000)
 
         with pytest.raises(RulesNotMet, match="£80,000 or less for a discovery project") as refused:
-            services.application_section_save(
+            section_services.application_section_save(
                 application=application,
                 section=Section.APPROACH,
                 values={"approach": "Research", "phase": "discovery"},
@@ -692,7 +705,7 @@ class TestRulesWhereTheAnswerIsGiven:
         partner = ApplicationPartnerFactory(application=application, role="")
 
         with pytest.raises(RulesNotMet) as refused:
-            services.application_section_save(
+            section_services.application_section_save(
                 application=application,
                 section=Section.TEAM,
                 values={"team": "Three people"},
@@ -704,7 +717,7 @@ class TestRulesWhereTheAnswerIsGiven:
         assert refused.value.problems[0].fields == (f"role_{partner.pk}",)
         assert f"Say what {partner.organisation.name} will do" in str(refused.value)
 
-        services.application_section_save(
+        section_services.application_section_save(
             application=application,
             section=Section.TEAM,
             values={"team": "Three people"},
@@ -721,7 +734,7 @@ class TestRulesWhereTheAnswerIsGiven:
         lines = [BudgetLineValue("A", Decimal(60)), BudgetLineValue("B", Decimal(30))]
 
         with pytest.raises(RulesNotMet, match="add up to £90, but the amount requested is £100"):
-            services.application_section_save(
+            section_services.application_section_save(
                 application=application,
                 section=Section.BUDGET,
                 values=values,
@@ -730,7 +743,7 @@ class TestRulesWhereTheAnswerIsGiven:
                 version=0,
                 saved_by=application.created_by,
             )
-        services.application_section_save(
+        section_services.application_section_save(
             application=application,
             section=Section.BUDGET,
             values=values,
@@ -746,7 +759,7 @@ class TestRulesWhereTheAnswerIsGiven:
         lead = SignatoryFactory()
         person = member_of(lead)
 
-        application = services.application_start(
+        application = start_services.application_start(
             round=round,
             lead_organisation=lead,
             started_by=person,
@@ -766,12 +779,16 @@ class TestRulesWhereTheAnswerIsGiven:
         lead = SignatoryFactory()
         person = member_of(lead)
 
-        services.application_start_check(round=round, lead_organisation=lead, started_by=person)
+        start_services.application_start_check(
+            round=round, lead_organisation=lead, started_by=person
+        )
         assert not Application.objects.exists()
 
         ApplicationFactory(round=round, lead_organisation=lead)
         with pytest.raises(LeadLimitReached, match="already leads 1 application in"):
-            services.application_start_check(round=round, lead_organisation=lead, started_by=person)
+            start_services.application_start_check(
+                round=round, lead_organisation=lead, started_by=person
+            )
         assert Application.objects.count() == 1
 
 
@@ -852,7 +869,9 @@ class TestApplicationPartnersTold:
         admin = MembershipFactory(organisation=partner, admin=True).user
         member = MembershipFactory(organisation=partner).user
 
-        services.application_submit(application=application, submitted_by=application.created_by)
+        submission_services.application_submit(
+            application=application, submitted_by=application.created_by
+        )
 
         email = OutgoingEmail.objects.get(recipient=admin.email)
         assert partner.name in email.subject
@@ -866,10 +885,12 @@ class TestApplicationPartnersTold:
         application = ready()
         partner = application.partners.get().organisation
         admins = [MembershipFactory(organisation=partner, admin=True).user for _ in range(2)]
-        services.application_submit(application=application, submitted_by=application.created_by)
+        submission_services.application_submit(
+            application=application, submitted_by=application.created_by
+        )
 
-        services.application_partners_tell(application=application)
-        services.application_partners_tell(application=application)
+        submission_services.application_partners_tell(application=application)
+        submission_services.application_partners_tell(application=application)
 
         for admin in admins:
             assert OutgoingEmail.objects.filter(recipient=admin.email).count() == 1

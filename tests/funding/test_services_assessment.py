@@ -19,7 +19,11 @@ from funding.models import (
     Recommendation,
 )
 from funding.services import assessment as services
-from funding.services.assessment import ModerationValue, ScoreValue
+from funding.services import assessment_moderation as moderation_services
+from funding.services import assessment_reminders as reminder_services
+from funding.services import assessment_scoring as scoring_services
+from funding.services.assessment_moderation import ModerationValue
+from funding.services.assessment_scoring import ScoreValue
 from localdigital.mail.models import OutgoingEmail
 from tests.accounts.factories import UserFactory
 from tests.funding.factories import (
@@ -155,10 +159,10 @@ class TestConflict:
         assessment = AssessmentFactory(assigned_by=fund_manager)
 
         with pytest.raises(FundingError, match="Say what"):
-            services.assessment_conflict_declare(
+            scoring_services.assessment_conflict_declare(
                 assessment=assessment, has_conflict=True, note=" ", declared_by=assessment.assessor
             )
-        services.assessment_conflict_declare(
+        scoring_services.assessment_conflict_declare(
             assessment=assessment,
             has_conflict=True,
             note="I wrote part of this bid.",
@@ -174,16 +178,16 @@ class TestConflict:
         assessment = AssessmentFactory()
 
         with pytest.raises(NotPermitted):
-            services.assessment_conflict_declare(
+            scoring_services.assessment_conflict_declare(
                 assessment=assessment, has_conflict=False, declared_by=assessor()
             )
-        services.assessment_conflict_declare(
+        scoring_services.assessment_conflict_declare(
             assessment=assessment, has_conflict=False, declared_by=assessment.assessor
         )
         assessment.refresh_from_db()
         assert assessment.status == AssessmentStatus.SCORING
         with pytest.raises(TransitionNotAllowed):
-            services.assessment_conflict_declare(
+            scoring_services.assessment_conflict_declare(
                 assessment=assessment, has_conflict=True, note="x", declared_by=assessment.assessor
             )
 
@@ -199,24 +203,24 @@ class TestScoring:
         assessment, need, reuse = self.setup_assessment()
         person = assessment.assessor
 
-        services.assessment_scores_save(
+        scoring_services.assessment_scores_save(
             assessment=assessment,
             scores={need.pk: ScoreValue(3, "Strong research.")},
             saved_by=person,
         )
         with pytest.raises(FundingError, match="Score every criterion"):
-            services.assessment_submit(assessment=assessment, submitted_by=person)
-        services.assessment_scores_save(
+            scoring_services.assessment_submit(assessment=assessment, submitted_by=person)
+        scoring_services.assessment_scores_save(
             assessment=assessment,
             scores={reuse.pk: ScoreValue(2, "Some reuse.")},
             saved_by=person,
         )
-        services.assessment_submit(assessment=assessment, submitted_by=person)
+        scoring_services.assessment_submit(assessment=assessment, submitted_by=person)
 
         assessment.refresh_from_db()
         assert assessment.status == AssessmentStatus.SUBMITTED
         with pytest.raises(TransitionNotAllowed, match="no longer change"):
-            services.assessment_scores_save(
+            scoring_services.assessment_scores_save(
                 assessment=assessment, scores={need.pk: ScoreValue(0, "Changed")}, saved_by=person
             )
         assert CriterionScore.objects.get(assessment=assessment, criterion=need).score == 3
@@ -233,7 +237,7 @@ class TestScoring:
         assessment, need, _ = self.setup_assessment()
 
         with pytest.raises(FundingError, match=message):
-            services.assessment_scores_save(
+            scoring_services.assessment_scores_save(
                 assessment=assessment, scores={need.pk: value}, saved_by=assessment.assessor
             )
         assert not CriterionScore.objects.exists()
@@ -243,20 +247,20 @@ class TestScoring:
         criterion = assessment.application.round.criteria.first()
 
         with pytest.raises(TransitionNotAllowed, match="conflict of interest"):
-            services.assessment_scores_save(
+            scoring_services.assessment_scores_save(
                 assessment=assessment,
                 scores={criterion.pk: ScoreValue(2, "x")},
                 saved_by=assessment.assessor,
             )
         with pytest.raises(NotPermitted):
-            services.assessment_submit(assessment=assessment, submitted_by=assessor())
+            scoring_services.assessment_submit(assessment=assessment, submitted_by=assessor())
 
     def test_refuses_a_criterion_of_another_round(self):
         assessment, _, _ = self.setup_assessment()
         other = CriterionFactory()
 
         with pytest.raises(FundingError, match="another round"):
-            services.assessment_scores_save(
+            scoring_services.assessment_scores_save(
                 assessment=assessment,
                 scores={other.pk: ScoreValue(1, "x")},
                 saved_by=assessment.assessor,
@@ -272,9 +276,11 @@ class TestScoring:
         def fail(**kwargs):
             raise IntegrityError("audit log unavailable")
 
-        monkeypatch.setattr(services, "audit_record", fail)
+        monkeypatch.setattr(scoring_services, "audit_record", fail)
         with pytest.raises(IntegrityError):
-            services.assessment_submit(assessment=assessment, submitted_by=assessment.assessor)
+            scoring_services.assessment_submit(
+                assessment=assessment, submitted_by=assessment.assessor
+            )
         assessment.refresh_from_db()
         assert assessment.status == AssessmentStatus.SCORING
 
@@ -291,13 +297,13 @@ class TestModeration:
         scores = {need.pk: ModerationValue(3, "Agreed"), reuse.pk: ModerationValue(2, "")}
 
         with pytest.raises(TransitionNotAllowed, match="all its assessments"):
-            services.application_moderate(
+            moderation_services.application_moderate(
                 application=application, scores=scores, moderated_by=fund_manager
             )
         Assessment.objects.filter(pk=second.pk).update(
             status=AssessmentStatus.SUBMITTED, submitted_at=timezone.now()
         )
-        services.application_moderate(
+        moderation_services.application_moderate(
             application=application, scores=scores, moderated_by=fund_manager
         )
 
@@ -319,20 +325,20 @@ class TestModeration:
         scores = {need.pk: ModerationValue(4, ""), reuse.pk: ModerationValue(4, "")}
 
         with pytest.raises(NotPermitted):
-            services.application_moderate(
+            moderation_services.application_moderate(
                 application=application, scores=scores, moderated_by=assessor()
             )
-        services.application_moderate(
+        moderation_services.application_moderate(
             application=application, scores=scores, moderated_by=fund_manager
         )
         with pytest.raises(FundingError, match="every criterion"):
-            services.application_moderate(
+            moderation_services.application_moderate(
                 application=application,
                 scores={need.pk: ModerationValue(4, "")},
                 moderated_by=fund_manager,
             )
         with pytest.raises(FundingError, match="from 0 to 4"):
-            services.application_moderate(
+            moderation_services.application_moderate(
                 application=application,
                 scores={need.pk: ModerationValue(9, ""), reuse.pk: ModerationValue(1, "")},
                 moderated_by=fund_manager,
@@ -343,7 +349,7 @@ class TestRecommend:
     def test_records_a_recommendation_with_an_amount(self, fund_manager):
         application = submitted(round_with_criteria())
 
-        decision = services.application_recommend(
+        decision = moderation_services.application_recommend(
             application=application,
             recommendation=Recommendation.FUND_WITH_CONDITIONS,
             recommended_amount=Decimal(50000),
@@ -360,20 +366,20 @@ class TestRecommend:
         application = submitted(round_with_criteria())
 
         with pytest.raises(FundingError, match="more than the amount requested"):
-            services.application_recommend(
+            moderation_services.application_recommend(
                 application=application,
                 recommendation=Recommendation.FUND,
                 recommended_amount=Decimal(60001),
                 recommended_by=fund_manager,
             )
         with pytest.raises(FundingError, match="Give the amount"):
-            services.application_recommend(
+            moderation_services.application_recommend(
                 application=application,
                 recommendation=Recommendation.FUND,
                 recommended_amount=None,
                 recommended_by=fund_manager,
             )
-        decision = services.application_recommend(
+        decision = moderation_services.application_recommend(
             application=application,
             recommendation=Recommendation.DO_NOT_FUND,
             recommended_amount=Decimal(5),
@@ -384,7 +390,7 @@ class TestRecommend:
         round.decisions_approved_at = timezone.now()
         round.save()
         with pytest.raises(TransitionNotAllowed, match="approved"):
-            services.application_recommend(
+            moderation_services.application_recommend(
                 application=application,
                 recommendation=Recommendation.FUND,
                 recommended_amount=Decimal(1),
@@ -398,7 +404,7 @@ def remind(django_capture_on_commit_callbacks):
 
     def run(at):
         with django_capture_on_commit_callbacks(execute=True):
-            return services.assessment_reminders_queue(now=at)
+            return reminder_services.assessment_reminders_queue(now=at)
 
     return run
 

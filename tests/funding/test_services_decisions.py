@@ -20,7 +20,8 @@ from funding.models import (
 )
 from funding.services import awards as award_services
 from funding.services import decisions as services
-from funding.services.applications import application_start, application_submit
+from funding.services.applications_start import application_start
+from funding.services.applications_submission import application_submit
 from funding.tasks import announce_decisions
 from localdigital.mail.models import OutgoingEmail
 from tests.accounts.factories import UserFactory

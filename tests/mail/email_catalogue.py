@@ -113,7 +113,7 @@ def signing_submitted() -> None:
 
 @scenario
 def signing_withdrawn_before_checks() -> None:
-    from declaration.services.signing import signing_withdraw_pending
+    from declaration.services.signing_withdrawal import signing_withdraw_pending
     from tests.declaration.factories import SigningFactory
 
     signing = SigningFactory.create(submitted=True)
@@ -142,7 +142,7 @@ def signing_rejected() -> None:
 
 @scenario
 def signing_unpublished() -> None:
-    from declaration.services.moderation import signing_unpublish
+    from declaration.services.moderation_withdrawal import signing_unpublish
     from tests.declaration.factories import MembershipFactory, SigningFactory
 
     signing = SigningFactory.create()
@@ -152,7 +152,7 @@ def signing_unpublished() -> None:
 
 @scenario
 def signatory_withdrawn() -> None:
-    from declaration.services.moderation import signing_withdraw_published
+    from declaration.services.moderation_withdrawal import signing_withdraw_published
     from tests.declaration.factories import MembershipFactory, SigningFactory
 
     signing = SigningFactory.create()
@@ -334,7 +334,7 @@ def cluster_introduction() -> None:
 
 @scenario
 def partner_asked_and_confirmed() -> None:
-    from funding.services.applications import (
+    from funding.services.applications_partners import (
         application_partner_add,
         application_partner_confirm,
     )
@@ -355,7 +355,7 @@ def partner_asked_and_confirmed() -> None:
 
 @scenario
 def application_submitted() -> None:
-    from funding.services.applications import application_submit
+    from funding.services.applications_submission import application_submit
     from tests.funding.factories import ApplicationFactory, ApplicationPartnerFactory
 
     application = ApplicationFactory.create(complete=True)
@@ -394,7 +394,7 @@ def assessors_assigned() -> None:
 
 @scenario
 def assessment_conflict() -> None:
-    from funding.services.assessment import assessment_conflict_declare
+    from funding.services.assessment_scoring import assessment_conflict_declare
     from tests.funding.factories import AssessmentFactory
 
     assessment = AssessmentFactory.create(
@@ -412,7 +412,7 @@ def assessment_conflict() -> None:
 def assessment_due_soon() -> None:
     from django.utils import timezone
 
-    from funding.services.assessment import assessment_reminder_send
+    from funding.services.assessment_reminders import assessment_reminder_send
     from tests.funding.factories import AssessmentFactory
 
     assessment = AssessmentFactory.create(
@@ -425,7 +425,7 @@ def assessment_due_soon() -> None:
 def assessment_overdue() -> None:
     from django.utils import timezone
 
-    from funding.services.assessment import assessment_reminder_send
+    from funding.services.assessment_reminders import assessment_reminder_send
     from tests.funding.factories import AssessmentFactory
 
     assessment = AssessmentFactory.create(
@@ -603,7 +603,7 @@ def training_offer_lapsed() -> None:
 @scenario
 def training_place_cancelled() -> None:
     from tests.training.factories import EnrolmentFactory
-    from training.services.enrolments import enrolment_cancel
+    from training.services.enrolment_changes import enrolment_cancel
 
     enrolment = EnrolmentFactory.create()
     enrolment_cancel(enrolment=enrolment, cancelled_by=enrolment.user)

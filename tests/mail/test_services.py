@@ -544,14 +544,16 @@ class TestEmailsRequeueStuck:
     ):
         """Two beats never overlap: the second finds the lock taken and leaves every row."""
         with other_session.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_lock(%s)", [lock_key(services.outbox.REQUEUE_LOCK)])
+            cursor.execute(
+                "SELECT pg_advisory_lock(%s)", [lock_key(services.outbox_retry.REQUEUE_LOCK)]
+            )
         with django_capture_on_commit_callbacks(execute=True) as callbacks:
             assert services.emails_requeue_stuck(now=run_at) is None
         assert callbacks == []
         assert OutgoingEmail.objects.get(pk=outbox["abandoned"].pk).status == EmailStatus.SENDING
         with other_session.cursor() as cursor:
             cursor.execute(
-                "SELECT pg_advisory_unlock(%s)", [lock_key(services.outbox.REQUEUE_LOCK)]
+                "SELECT pg_advisory_unlock(%s)", [lock_key(services.outbox_retry.REQUEUE_LOCK)]
             )
         assert services.emails_requeue_stuck(now=run_at)
 
@@ -603,7 +605,7 @@ class TestEmailRetry:
         def broken_audit_record(**kwargs):
             raise DatabaseError("the audit log is unavailable")
 
-        monkeypatch.setattr(services.outbox, "audit_record", broken_audit_record)
+        monkeypatch.setattr(services.outbox_retry, "audit_record", broken_audit_record)
         failed = OutgoingEmailFactory(failed=True)
         staff = UserFactory(staff=True)
         with django_capture_on_commit_callbacks() as callbacks, pytest.raises(DatabaseError):

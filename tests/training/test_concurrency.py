@@ -16,7 +16,8 @@ from tests.funding.factories import SignatoryFactory, member_of
 from tests.support.concurrency import run_together
 from tests.training.factories import CohortFactory, EnrolmentFactory
 from training.models import Enrolment, EnrolmentStatus, Offer
-from training.services.enrolments import enrolment_cancel, enrolment_create
+from training.services.enrolment_changes import enrolment_cancel
+from training.services.enrolments import enrolment_create
 from training.services.offers import cohort_places_offer
 
 pytestmark = pytest.mark.django_db(transaction=True)

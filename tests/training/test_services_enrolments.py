@@ -39,6 +39,7 @@ from training.models import (
     OfferStatus,
     ReminderKind,
 )
+from training.services import enrolment_changes as change_services
 from training.services import enrolments as services
 
 pytestmark = pytest.mark.django_db
@@ -438,7 +439,7 @@ class TestEnrolmentCancel:
         waiting = EnrolmentFactory(cohort=cohort, waiting=True, waiting_position=1)
 
         with django_capture_on_commit_callbacks(execute=True):
-            services.enrolment_cancel(enrolment=leaving, cancelled_by=leaving.user)
+            change_services.enrolment_cancel(enrolment=leaving, cancelled_by=leaving.user)
 
         leaving.refresh_from_db()
         waiting.refresh_from_db()
@@ -454,7 +455,7 @@ class TestEnrolmentCancel:
             EnrolmentFactory(cohort=cohort, waiting=True, waiting_position=n) for n in (1, 2, 3)
         ]
 
-        services.enrolment_cancel(enrolment=queue[0], cancelled_by=queue[0].user)
+        change_services.enrolment_cancel(enrolment=queue[0], cancelled_by=queue[0].user)
 
         positions = [Enrolment.objects.get(pk=e.pk).waiting_position for e in queue]
         assert positions == [None, 1, 2]
@@ -464,7 +465,7 @@ class TestEnrolmentCancel:
         EnrolmentFactory(cohort=cohort)
         waiting = EnrolmentFactory(cohort=cohort, waiting=True, waiting_position=1)
 
-        services.enrolment_cancel(enrolment=waiting, cancelled_by=administrator)
+        change_services.enrolment_cancel(enrolment=waiting, cancelled_by=administrator)
 
         (email,) = emails_to(waiting.user.email)
         assert email.subject == "You are no longer on the waiting list for Cyber for councils"
@@ -474,7 +475,7 @@ class TestEnrolmentCancel:
         offer = OfferFactory()
         enrolment = offer.enrolment
 
-        services.enrolment_cancel(enrolment=enrolment, cancelled_by=enrolment.user)
+        change_services.enrolment_cancel(enrolment=enrolment, cancelled_by=enrolment.user)
 
         offer.refresh_from_db()
         assert offer.status == OfferStatus.WITHDRAWN
@@ -486,21 +487,21 @@ class TestEnrolmentCancel:
         )
 
         with pytest.raises(TransitionNotAllowed, match="no longer cancel"):
-            services.enrolment_cancel(enrolment=enrolment, cancelled_by=enrolment.user)
+            change_services.enrolment_cancel(enrolment=enrolment, cancelled_by=enrolment.user)
 
     def test_refuses_someone_else_and_what_is_already_cancelled(self):
         enrolment = EnrolmentFactory()
         cancelled = EnrolmentFactory(cancelled=True)
 
         with pytest.raises(NotPermitted, match="only cancel your own"):
-            services.enrolment_cancel(enrolment=enrolment, cancelled_by=UserFactory())
+            change_services.enrolment_cancel(enrolment=enrolment, cancelled_by=UserFactory())
         with pytest.raises(TransitionNotAllowed, match="nothing to cancel"):
-            services.enrolment_cancel(enrolment=cancelled, cancelled_by=cancelled.user)
+            change_services.enrolment_cancel(enrolment=cancelled, cancelled_by=cancelled.user)
 
     def test_a_training_administrator_may_cancel_anyones(self, administrator):
         enrolment = EnrolmentFactory()
 
-        services.enrolment_cancel(enrolment=enrolment, cancelled_by=administrator)
+        change_services.enrolment_cancel(enrolment=enrolment, cancelled_by=administrator)
 
         enrolment.refresh_from_db()
         assert (enrolment.status, enrolment.left_by) == (EnrolmentStatus.CANCELLED, administrator)
@@ -517,7 +518,7 @@ class TestEnrolmentMove:
         waiting = EnrolmentFactory(cohort=source, waiting=True, waiting_position=1)
 
         with django_capture_on_commit_callbacks(execute=True):
-            new = services.enrolment_move(
+            new = change_services.enrolment_move(
                 enrolment=enrolment, to_cohort=target, moved_by=administrator
             )
 
@@ -540,7 +541,9 @@ class TestEnrolmentMove:
         enrolment = EnrolmentFactory(cohort=source)
 
         with pytest.raises(NoPlaceFree, match="keep their place"):
-            services.enrolment_move(enrolment=enrolment, to_cohort=target, moved_by=administrator)
+            change_services.enrolment_move(
+                enrolment=enrolment, to_cohort=target, moved_by=administrator
+            )
 
         assert Enrolment.objects.get(pk=enrolment.pk).status == EnrolmentStatus.ENROLLED
 
@@ -552,7 +555,9 @@ class TestEnrolmentMove:
         EnrolmentFactory(cohort=target, waiting=True, waiting_position=1)
         waiting = EnrolmentFactory(cohort=source, waiting=True, waiting_position=1)
 
-        new = services.enrolment_move(enrolment=waiting, to_cohort=target, moved_by=administrator)
+        new = change_services.enrolment_move(
+            enrolment=waiting, to_cohort=target, moved_by=administrator
+        )
 
         assert (new.status, new.waiting_position) == (EnrolmentStatus.WAITING, 2)
 
@@ -560,6 +565,6 @@ class TestEnrolmentMove:
         enrolment = EnrolmentFactory()
 
         with pytest.raises(TrainingError, match="same course"):
-            services.enrolment_move(
+            change_services.enrolment_move(
                 enrolment=enrolment, to_cohort=CohortFactory(), moved_by=administrator
             )

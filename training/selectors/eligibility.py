@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from declaration import selectors as declaration_selectors
 from declaration.models import Organisation
-from funding.selectors.projects import funded_projects_for_organisation
+from funding.selectors.projects_detail import funded_projects_for_organisation
 from localdigital.accounts.models import User
 
 from ..links import sign_url

@@ -25,7 +25,7 @@ from ..forms import OfferAnswerForm
 from ..links import calendar_path
 from ..models import OfferStatus
 from ..selectors import EnrolmentRow
-from ..services.enrolments import enrolment_cancel
+from ..services.enrolment_changes import enrolment_cancel
 from ..services.offers import offer_accept, offer_decline
 
 

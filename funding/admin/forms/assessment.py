@@ -15,7 +15,8 @@ from localdigital.accounts.models import User
 
 from ...models import Criterion
 from ...selectors import assessment as selectors
-from ...services.assessment import ModerationValue, ScoreValue
+from ...services.assessment_moderation import ModerationValue
+from ...services.assessment_scoring import ScoreValue
 
 YES = "yes"
 NO = "no"

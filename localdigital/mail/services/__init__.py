@@ -6,21 +6,20 @@ many emails at once (a newsletter issue) queues them with ``emails_queue``, and 
 release or cancel them. Newsletter email is paced by the throttle in ``throttle``.
 """
 
+from localdigital.errors import TransitionNotAllowed
+
 from .batches import EmailDraft, emails_cancel, emails_hold, emails_queue, emails_release
 from .outbox import (
     SUPPRESSED_ERROR,
-    ChunkResult,
     RecipientSuppressed,
     SendOutcome,
     SendResult,
-    TransitionNotAllowed,
     email_queue,
-    email_retry,
     email_send,
-    emails_requeue_stuck,
-    emails_send_chunk,
     retry_delay,
 )
+from .outbox_chunks import ChunkResult, emails_send_chunk
+from .outbox_retry import email_retry, emails_requeue_stuck
 from .suppressions import delivery_receipt_record, suppression_add, suppression_remove
 from .throttle import throttle_rate_per_minute, throttle_take
 
