@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypedDict
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
@@ -78,9 +78,13 @@ class ProjectFilterOptions:
     project_count: int
 
 
-@dataclass(frozen=True)
-class ProjectRow:
-    """One funded project in the public list."""
+class ProjectRow(TypedDict):
+    """One funded project in the public list.
+
+    A dictionary rather than a dataclass: the template engine looks ``row.title`` up as
+    ``row["title"]`` first, and on a dataclass that raises and is caught for every value
+    of every row shown.
+    """
 
     title: str
     url: str
@@ -153,17 +157,17 @@ def _summary_first_words(summary: str) -> str:
 def project_rows(rows: Iterable[tuple[Any, ...]]) -> list[ProjectRow]:
     """Return list rows for rows of ``projects_search``."""
     return [
-        ProjectRow(
-            title=title,
-            url=project_url(slug),
-            summary=_summary_first_words(summary),
-            lead_name=lead_name,
-            round_name=round_name,
-            phase_label=phase_label(phase),
-            amount=formats.money(amount),
-            status_label=status_label(status),
-            status_tag_class=STATUS_TAG_CLASSES.get(status, ""),
-        )
+        {
+            "title": title,
+            "url": project_url(slug),
+            "summary": _summary_first_words(summary),
+            "lead_name": lead_name,
+            "round_name": round_name,
+            "phase_label": phase_label(phase),
+            "amount": formats.money(amount),
+            "status_label": status_label(status),
+            "status_tag_class": STATUS_TAG_CLASSES.get(status, ""),
+        }
         for title, slug, summary, amount, status, phase, round_name, lead_name in rows
     ]
 
