@@ -3,13 +3,32 @@ the address alone, without JavaScript. The template is ``includes/pagination.htm
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
 
-from django.core.paginator import Page
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
 from django.http import QueryDict
 
 # Page numbers shown either side of the current one before an ellipsis.
 PAGINATION_NEIGHBOURS = 1
+
+
+class CountedPaginator(Paginator):
+    """Django's paginator, told how many there are when the list already knows (its total,
+    counted with its filters' options), so that it asks the database only for the page."""
+
+    def __init__(
+        self, object_list: QuerySet[Any] | Sequence[Any], per_page: int, *, count: int
+    ) -> None:
+        super().__init__(object_list, per_page)
+        self._known_count = count
+
+    @cached_property
+    def count(self) -> int:
+        return self._known_count
 
 
 @dataclass(frozen=True)

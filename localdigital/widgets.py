@@ -8,11 +8,20 @@ byte (tests/test_widgets.py), so crispy-forms-gds and every test see the same fi
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 from django import forms
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
+
+
+def _escape(text: Any) -> str:
+    """Escape ``text`` as the template engine does (``conditional_escape``), quickly for the
+    plain strings that nearly every option is."""
+    if type(text) is str:
+        return html.escape(text)
+    return str(conditional_escape(text))
 
 
 def _attributes(attrs: dict[str, Any]) -> str:
@@ -29,7 +38,11 @@ def _attributes(attrs: dict[str, Any]) -> str:
 
 
 class Select(forms.Select):
-    """Django's ``Select``, rendered in Python (see the module's docstring)."""
+    """Django's ``Select``, rendered in Python (see the module's docstring).
+
+    The options are written straight from ``choices``, as Django's ``optgroups`` and the
+    option template would write them, without building a context for each option.
+    """
 
     def render(
         self,
@@ -38,18 +51,29 @@ class Select(forms.Select):
         attrs: dict[str, Any] | None = None,
         renderer: Any = None,
     ) -> SafeString:
-        widget = self.get_context(name, value, attrs)["widget"]
-        parts = [f'<select name="{conditional_escape(widget["name"])}"']
-        parts.append(_attributes(widget["attrs"]))
-        parts.append(">")
-        for group_name, group_choices, _index in widget["optgroups"]:
+        values = self.format_value(value)
+        final_attrs = self.build_attrs(self.attrs, attrs)
+        if self.allow_multiple_selected:
+            final_attrs["multiple"] = True
+        parts = [f'<select name="{_escape(name)}"', _attributes(final_attrs), ">"]
+        has_selected = False
+        for option_value, option_label in self.choices:
+            if option_value is None:
+                option_value = ""
+            if isinstance(option_label, (list, tuple)):
+                group_name, options = option_value, option_label
+            else:
+                group_name, options = "", [(option_value, option_label)]
             if group_name:
-                parts.append(f'\n  <optgroup label="{conditional_escape(group_name)}">')
-            for option in group_choices:
+                parts.append(f'\n  <optgroup label="{_escape(group_name)}">')
+            for subvalue, sublabel in options:
+                selected = (not has_selected or self.allow_multiple_selected) and str(
+                    subvalue
+                ) in values
+                has_selected |= selected
                 parts.append(
-                    f'\n  <option value="{conditional_escape(str(option["value"]))}"'
-                    f"{_attributes(option['attrs'])}>{conditional_escape(option['label'])}"
-                    "</option>\n"
+                    f'\n  <option value="{_escape(str(subvalue))}"'
+                    f"{' selected' if selected else ''}>{_escape(sublabel)}</option>\n"
                 )
             if group_name:
                 parts.append("\n  </optgroup>")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django import forms
 from django.forms.renderers import DjangoTemplates, get_default_renderer
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy
 
 from localdigital.widgets import Select
 
@@ -44,4 +46,27 @@ def test_the_platforms_select_writes_what_django_writes():
     for value in ("camden", "", "kent", "not-a-choice"):
         assert ours.render("organisation", value) == theirs.render(
             "organisation", value, renderer=DjangoTemplates()
+        )
+
+
+def test_the_platforms_select_writes_what_django_writes_for_every_kind_of_choice():
+    """Empty and missing values, numbers, a group without a name, a repeated value (only
+    the first is selected), lazy, safe and unsafe labels: each as Django writes it."""
+    choices = [
+        (None, "Any"),
+        (1, "One"),
+        ("2", gettext_lazy("Two & more")),
+        ("", [("x", "Ungrouped x"), (None, "Ungrouped none")]),
+        ("Safe <b>", [("safe", mark_safe("<b>Bold</b>")), ("1", "One again")]),
+        ("<script>", "<script>alert(1)</script>"),
+    ]
+    for attrs in ({}, {"class": "govuk-select", "id": "id_n", "aria-invalid": "true"}):
+        ours = Select(choices=choices, attrs=attrs)
+        theirs = forms.Select(choices=choices, attrs=attrs)
+        for value in (None, "", 1, "1", "2", "x", "None", "safe", "<script>", ["1"]):
+            assert ours.render("n", value) == theirs.render(
+                "n", value, renderer=DjangoTemplates()
+            ), value
+        assert ours.render("n", "1", attrs={"required": True}) == theirs.render(
+            "n", "1", attrs={"required": True}, renderer=DjangoTemplates()
         )

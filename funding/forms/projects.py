@@ -12,7 +12,7 @@ from django import forms
 from localdigital.widgets import Select
 
 from ..models import Phase
-from ..selectors.projects import FilterOption, ProjectFilters
+from ..selectors.project_list import FilterOption, ProjectFilters
 
 SEARCH_MAX_LENGTH = 100
 

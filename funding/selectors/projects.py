@@ -1,5 +1,5 @@
-"""Reads of the funded projects for the public: the list with its search and filters, each
-project's page, and the projects an organisation leads or partners on.
+"""Reads of the funded projects for the public that the list (``project_list``), each
+project's page (``projects_detail``) and the open data share.
 
 A funded project is an award that is public: its round's decisions have been announced and
 its offer was not declined (``awards_public``). Nothing else about a decision is ever read
@@ -8,80 +8,33 @@ here, so nothing of one can reach a public page before its announcement.
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
-
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
-from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
-from django.db.models.expressions import CombinedExpression
+from django.db.models import Max, QuerySet
 from django.db.models.functions import Greatest
 from django.urls import reverse
 
-from declaration.selectors.public import paragraphs
-
-from .. import formats
 from ..models import (
     PUBLIC_AWARD_STATUSES,
-    ApplicationPartner,
     Award,
     AwardStatus,
     Phase,
 )
 
-# Summaries and titles are prose: the "english" configuration stems words and drops common
-# ones, so "planning" finds "plan" and "the" finds nothing on its own.
-SEARCH_CONFIG = "english"
-SUMMARY_WORDS = 40
-PHASE_ORDER = {phase.value: position for position, phase in enumerate(Phase)}
-
 # GOV.UK tag colours for each public status.
-STATUS_TAG_CLASSES = {
+STATUS_TAG_CLASSES: dict[str, str] = {
     AwardStatus.OFFERED: "govuk-tag--blue",
     AwardStatus.ACCEPTED: "govuk-tag--turquoise",
     AwardStatus.ACTIVE: "govuk-tag--green",
     AwardStatus.COMPLETED: "govuk-tag--grey",
 }
 # How the public pages name each status.
-STATUS_LABELS = {
+STATUS_LABELS: dict[str, str] = {
     AwardStatus.OFFERED: "Grant offered",
     AwardStatus.ACCEPTED: "Grant accepted",
     AwardStatus.ACTIVE: "In progress",
     AwardStatus.COMPLETED: "Completed",
 }
-
-
-@dataclass(frozen=True)
-class ProjectFilters:
-    """What the list of funded projects is narrowed to; empty values narrow nothing."""
-
-    query: str = ""
-    round: str = ""
-    phase: str = ""
-    organisation: str = ""
-
-
-@dataclass(frozen=True)
-class FilterOption:
-    """One choice in a filter: its value in the address, its label and how many it finds."""
-
-    value: str
-    label: str
-    count: int
-
-
-@dataclass(frozen=True)
-class ProjectRow:
-    """One funded project in the public list."""
-
-    title: str
-    url: str
-    summary: str
-    lead_name: str
-    round_name: str
-    phase_label: str
-    amount: str
-    status_label: str
-    status_tag_class: str
+# Looked up for every row of the list: a dict, not the enum's own lookup, which is slow.
+PHASE_LABELS: dict[str, str] = dict(Phase.choices)
 
 
 def awards_public() -> QuerySet[Award]:
@@ -123,155 +76,9 @@ def project_url(slug: str) -> str:
 
 
 def status_label(status: str) -> str:
-    return STATUS_LABELS.get(AwardStatus(status), AwardStatus(status).label)
+    label = STATUS_LABELS.get(status)
+    return label if label is not None else AwardStatus(status).label
 
 
 def phase_label(phase: str) -> str:
-    return Phase(phase).label if phase in Phase.values else "Not given"
-
-
-def project_search_query(text: str) -> SearchQuery | None:
-    """Return the full-text query for a search of projects, or None for nothing to search.
-
-    ``websearch_to_tsquery`` reads what people type (quotes for phrases, ``-`` to exclude)
-    and never fails on any input.
-    """
-    text = text.strip()
-    if not re.search(r"\w", text):
-        return None
-    return SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
-
-
-def project_search_vector() -> CombinedExpression:
-    """Return a project's full-text document: its title, weighted above its summary."""
-    return SearchVector("title", weight="A", config=SEARCH_CONFIG) + SearchVector(
-        "summary", weight="B", config=SEARCH_CONFIG
-    )
-
-
-def _involving(slug: str) -> Q:
-    """Return the condition for projects the organisation ``slug`` leads or partners on."""
-    partners = ApplicationPartner.objects.filter(
-        application_id=OuterRef("application_id"), organisation__slug=slug
-    )
-    return Q(application__lead_organisation__slug=slug) | Q(Exists(partners))
-
-
-def projects_search(*, filters: ProjectFilters) -> QuerySet[Award]:
-    """Return the public projects that match ``filters``: the best matches first when
-    searching, else the newest awards first."""
-    awards = awards_public().select_related("application__round", "application__lead_organisation")
-    if filters.round:
-        awards = awards.filter(application__round__slug=filters.round)
-    if filters.phase:
-        awards = awards.filter(application__phase=filters.phase)
-    if filters.organisation:
-        awards = awards.filter(_involving(filters.organisation))
-    search = project_search_query(filters.query)
-    if search is None:
-        return awards.order_by("-awarded_on", "title", "pk")
-    vector = project_search_vector()
-    return (
-        awards.annotate(search=vector, rank=SearchRank(vector, search))
-        .filter(search=search)
-        .order_by("-rank", "-awarded_on", "title", "pk")
-    )
-
-
-def _summary_first_words(summary: str) -> str:
-    first = (paragraphs(summary) or [""])[0]
-    words = first.split()
-    if len(words) <= SUMMARY_WORDS:
-        return " ".join(words)
-    return " ".join(words[:SUMMARY_WORDS]) + "…"
-
-
-def project_rows(awards: QuerySet[Award] | list[Award]) -> list[ProjectRow]:
-    """Return list rows for awards fetched with their rounds and lead organisations."""
-    return [
-        ProjectRow(
-            title=award.title,
-            url=project_url(award.slug),
-            summary=_summary_first_words(award.summary),
-            lead_name=award.application.lead_organisation.name,
-            round_name=award.application.round.name,
-            phase_label=phase_label(award.application.phase),
-            amount=formats.money(award.amount),
-            status_label=status_label(award.status),
-            status_tag_class=STATUS_TAG_CLASSES.get(AwardStatus(award.status), ""),
-        )
-        for award in awards
-    ]
-
-
-def project_count() -> int:
-    """Return how many funded projects are public."""
-    return awards_public().count()
-
-
-def project_round_options() -> list[FilterOption]:
-    """Return the rounds with public projects, newest first, with how many each funded."""
-    rows = (
-        awards_public()
-        .values("application__round__slug", "application__round__name")
-        .annotate(count=Count("pk"))
-        .order_by("-application__round__number", "application__round__slug")
-    )
-    return [
-        FilterOption(
-            value=row["application__round__slug"],
-            label=row["application__round__name"],
-            count=row["count"],
-        )
-        for row in rows
-    ]
-
-
-def project_phase_options() -> list[FilterOption]:
-    """Return the phases of the public projects, in lifecycle order, with their counts."""
-    rows = (
-        awards_public()
-        .exclude(application__phase="")
-        .values("application__phase")
-        .annotate(count=Count("pk"))
-        .order_by()
-    )
-    options = [
-        FilterOption(
-            value=row["application__phase"],
-            label=phase_label(row["application__phase"]),
-            count=row["count"],
-        )
-        for row in rows
-        if row["application__phase"] in PHASE_ORDER
-    ]
-    return sorted(options, key=lambda option: PHASE_ORDER[option.value])
-
-
-def project_organisation_options() -> list[FilterOption]:
-    """Return the organisations leading or partnering on public projects, by name, with how
-    many projects each takes part in (two queries)."""
-    counts: dict[str, int] = {}
-    names: dict[str, str] = {}
-    led = (
-        awards_public()
-        .values("application__lead_organisation__slug", "application__lead_organisation__name")
-        .annotate(count=Count("pk"))
-        .order_by()
-    )
-    for row in led:
-        slug = row["application__lead_organisation__slug"]
-        names[slug] = row["application__lead_organisation__name"]
-        counts[slug] = counts.get(slug, 0) + row["count"]
-    partnered = (
-        ApplicationPartner.objects.filter(application__award__in=awards_public())
-        .values("organisation__slug", "organisation__name")
-        .annotate(count=Count("application", distinct=True))
-        .order_by()
-    )
-    for partner in partnered:
-        slug = partner["organisation__slug"]
-        names[slug] = partner["organisation__name"]
-        counts[slug] = counts.get(slug, 0) + partner["count"]
-    options = [FilterOption(value=slug, label=names[slug], count=counts[slug]) for slug in names]
-    return sorted(options, key=lambda option: (option.label.lower(), option.value))
+    return PHASE_LABELS.get(phase, "Not given")

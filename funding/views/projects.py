@@ -11,18 +11,18 @@ from django.views.decorators.http import require_safe
 
 from declaration import selectors as declaration_selectors
 from funding.selectors import projects_detail
-from localdigital.pagination import ActiveFilter, pagination, url_with
+from localdigital.pagination import ActiveFilter, CountedPaginator, pagination, url_with
 from localdigital.public_cache import kept_for_versions, public_page
 
 from ..forms.projects import ProjectFilterForm
 from ..models import Phase
-from ..selectors import projects as selectors
+from ..selectors import project_list as list_selectors
 
 PROJECTS_PER_PAGE = 50
 
 
 def _active_filters(
-    filters: selectors.ProjectFilters, form: ProjectFilterForm, query: QueryDict
+    filters: list_selectors.ProjectFilters, form: ProjectFilterForm, query: QueryDict
 ) -> list[ActiveFilter]:
     """Return each filter in use, with the address of the list without it (on page 1)."""
     base = reverse("funding:project-list")
@@ -65,31 +65,20 @@ def _active_filters(
     return active
 
 
-def _filter_options() -> tuple[list, list, list]:
-    return (
-        list(selectors.project_round_options()),
-        list(selectors.project_phase_options()),
-        list(selectors.project_organisation_options()),
-    )
-
-
-def _filter_form(request: HttpRequest) -> ProjectFilterForm:
-    # The options and their counts are the same for every search and page: counted once
-    # for each version of the content they come from.
-    round_options, phase_options, organisation_options = kept_for_versions(
-        "funding", "declaration", name="funding.project-filter-options", compute=_filter_options
-    )
+def _filter_form(
+    request: HttpRequest, options: list_selectors.ProjectFilterOptions
+) -> ProjectFilterForm:
     asked_for = request.GET.get("organisation", "")
     extra = None
-    if asked_for and asked_for not in {option.value for option in organisation_options}:
+    if asked_for and asked_for not in {option.value for option in options.organisations}:
         organisation = declaration_selectors.organisation_get_by_slug(slug=asked_for[:200])
         if organisation is not None:
             extra = (organisation.slug, organisation.name)
     return ProjectFilterForm(
         request.GET,
-        round_options=round_options,
-        phase_options=phase_options,
-        organisation_options=organisation_options,
+        round_options=options.rounds,
+        phase_options=options.phases,
+        organisation_options=options.organisations,
         extra_organisation=extra,
     )
 
@@ -102,9 +91,22 @@ def project_list(request: HttpRequest) -> HttpResponse:
     A value that is not allowed is reported and ignored; a page number past the end shows
     the last page, and one that is not a number the first, each with a note saying so.
     """
-    form = _filter_form(request)
+    # The options, their counts and the number of projects are the same for every search
+    # and page: counted once for each version of the content they come from.
+    options = kept_for_versions(
+        "funding",
+        "declaration",
+        name="funding.project-filter-options",
+        compute=list_selectors.project_filter_options,
+    )
+    form = _filter_form(request, options)
     filters = form.filters()
-    paginator = Paginator(selectors.projects_search(filters=filters), PROJECTS_PER_PAGE)
+    found = list_selectors.projects_search(filters=filters)
+    paginator = (
+        Paginator(found, PROJECTS_PER_PAGE)
+        if filters.is_narrowing
+        else CountedPaginator(found, PROJECTS_PER_PAGE, count=options.project_count)
+    )
     asked_for = request.GET.get("page", "")
     page = paginator.get_page(asked_for)
     page_note = ""
@@ -120,9 +122,9 @@ def project_list(request: HttpRequest) -> HttpResponse:
         "funding/projects/list.html",
         {
             "form": form,
-            "project_count": selectors.project_count(),
+            "project_count": options.project_count,
             "result_count": paginator.count,
-            "rows": selectors.project_rows(list(page.object_list)),
+            "rows": list_selectors.project_rows(page.object_list),
             "first_shown": page.start_index(),
             "last_shown": page.end_index(),
             "page_note": page_note,
@@ -131,7 +133,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
             "pagination": pagination(page, base=base, query=request.GET),
             "active_filters": active_filters,
             "clear_filters_url": base,
-            "is_searching": selectors.project_search_query(filters.query) is not None,
+            "is_searching": list_selectors.project_search_query(filters.query) is not None,
         },
     )
 

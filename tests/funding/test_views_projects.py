@@ -5,6 +5,7 @@ rounds not yet announced never appear."""
 from __future__ import annotations
 
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
@@ -160,6 +161,55 @@ class TestProjectList:
         assert "Phase: Beta" in by_phase
         assert partnered.title in combined
         assert led.title not in combined and "Elsewhere" not in combined
+
+    def test_each_filter_offers_what_the_public_projects_have_with_how_many_each_finds(
+        self, client
+    ):
+        """Rounds newest first, phases in lifecycle order (those with no projects last),
+        organisations by name counting projects led and partnered; declined and embargoed
+        awards count nowhere."""
+        round_3 = announced_round(name="Round 3", number=3, slug="round-3")
+        round_4 = announced_round(name="Round 4", number=4, slug="round-4")
+        hackney = SignatoryFactory(name="Hackney Council", slug="hackney")
+        camden = SignatoryFactory(name="Camden Council", slug="camden")
+        aylesbury = SignatoryFactory(name="aylesbury vale", slug="aylesbury")
+        led = AwardFactory(
+            application__round=round_3,
+            application__lead_organisation=hackney,
+            application__phase=Phase.DISCOVERY,
+        )
+        ApplicationPartnerFactory(application=led.application, organisation=aylesbury)
+        for _ in range(2):
+            partnered = AwardFactory(
+                application__round=round_4,
+                application__lead_organisation=camden,
+                application__phase=Phase.BETA,
+            )
+            ApplicationPartnerFactory(application=partnered.application, organisation=hackney)
+        declined = AwardFactory(
+            declined=True, application__round=round_3, application__lead_organisation=camden
+        )
+        ApplicationPartnerFactory(application=declined.application, organisation=aylesbury)
+        unannounced_award(application__lead_organisation=hackney, application__phase=Phase.LIVE)
+
+        page = page_of(client, LIST)
+
+        assert "funded 3 projects," in page
+        assert "Showing 1 to 3 of 3 projects" in page
+        assert re.findall(r"<option[^>]*>[^<]*</option>", page) == [
+            '<option value="" selected>All rounds</option>',
+            '<option value="round-4">Round 4 (2)</option>',
+            '<option value="round-3">Round 3 (1)</option>',
+            '<option value="" selected>All phases</option>',
+            '<option value="discovery">Discovery (1)</option>',
+            '<option value="beta">Beta (2)</option>',
+            '<option value="alpha">Alpha (0)</option>',
+            '<option value="live">Live (0)</option>',
+            '<option value="" selected>All organisations</option>',
+            '<option value="aylesbury">aylesbury vale (1)</option>',
+            '<option value="camden">Camden Council (2)</option>',
+            '<option value="hackney">Hackney Council (3)</option>',
+        ]
 
     def test_each_active_filter_has_a_link_that_removes_only_it(self, client):
         round = announced_round(number=3)
