@@ -7,6 +7,7 @@ from funding.feeds import FundedProjectsFeed, RoundsOpeningFeed
 from funding.views import (
     applications,
     awards,
+    changes,
     eois,
     open_data,
     partners,
@@ -45,6 +46,9 @@ urlpatterns = [
     ),
     # A funded project's progress reports, written by its team.
     path(f"{PROJECT}reports/", reports.project_reports, name="project-reports"),
+    # Changes the team asks the Fund for.
+    path(f"{PROJECT}changes/", changes.project_changes, name="project-changes"),
+    path(f"{PROJECT}changes/<str:kind>/", changes.project_change_new, name="project-change-new"),
     path(REPORT, reports.project_report, name="project-report"),
     path(f"{REPORT}check/", reports.project_report_check, name="project-report-check"),
     path(

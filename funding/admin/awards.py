@@ -27,6 +27,7 @@ from localdigital.admin_actions import ObjectActionsMixin, run_each
 from .. import formats
 from ..models import Award, AwardStatus, ProgressUpdate, ProjectOutput
 from ..services import awards as services
+from .changes import ChangeRequestInline
 from .common import ReadOnlyInline
 from .instalments import InstalmentInline
 from .reports import AwardReportingMixin, ProgressReportInline, ProjectMilestoneInline
@@ -76,6 +77,7 @@ class AwardAdmin(ObjectActionsMixin, AwardReportingMixin, admin.ModelAdmin):
         ProjectMilestoneInline,
         ProgressReportInline,
         InstalmentInline,
+        ChangeRequestInline,
         ProgressUpdateInline,
         ProjectOutputInline,
     ]
