@@ -30,6 +30,7 @@ from ..services import awards as services
 from .changes import ChangeRequestInline
 from .common import ReadOnlyInline
 from .instalments import InstalmentInline
+from .portfolio import PortfolioMixin
 from .reports import AwardReportingMixin, ProgressReportInline, ProjectMilestoneInline
 
 AWARD_CHANGE = "admin:funding_award_change"
@@ -51,7 +52,7 @@ class ProjectOutputInline(ReadOnlyInline):
 
 
 @admin.register(Award)
-class AwardAdmin(ObjectActionsMixin, AwardReportingMixin, admin.ModelAdmin):
+class AwardAdmin(PortfolioMixin, ObjectActionsMixin, AwardReportingMixin, admin.ModelAdmin):
     """Awards, the funded projects: by round, lead, amount and status.
 
     An award's page links to its application, lists the partners, and holds the payment

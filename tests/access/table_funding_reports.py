@@ -43,6 +43,8 @@ URL_ACCESS: dict[str, tuple[dict[str, object], dict[str, int]]] = {
     "funding:project-report-version": ({**REPORT, "number": 1}, MEMBERS_ONLY),
     "funding:project-report-section": ({**REPORT, "section": "status"}, MEMBERS_ONLY),
     "admin:funding_instalment_pay": ({"instalment_id": INSTALMENT_PK}, MANAGERS_ONLY),
+    "admin:funding_award_portfolio": ({}, MANAGERS_ONLY),
+    "admin:funding_award_portfolio_csv": ({}, MANAGERS_ONLY),
     "funding:project-changes": ({"slug": PROJECT}, MEMBERS_ONLY),
     "funding:project-change-new": ({"slug": PROJECT, "kind": "end-date"}, MEMBERS_ONLY),
     "admin:funding_changerequest_object_action": (

@@ -292,6 +292,8 @@ def test_every_custom_admin_page_has_no_violation(admin_ui, superuser, demo):
     assert ui.page.get_by_role("button", name="Add to this cluster").first.is_visible()
     ui.goto(reverse("admin:funding_instalment_pay", args=[demo.instalment.pk]))
     assert ui.page.get_by_label("Amount paid (£)").is_visible()
+    ui.goto(reverse("admin:funding_award_portfolio"))
+    assert ui.page.locator("#portfolio").is_visible()
 
     # Training's own pages.
     cohort = demo.cohort.pk
