@@ -17,6 +17,7 @@ from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.expressions import CombinedExpression
 from django.db.models.functions import Greatest
 from django.urls import reverse
+from django.utils import timezone
 
 from declaration import selectors as declaration_selectors
 from declaration.models import Organisation
@@ -29,8 +30,10 @@ from ..models import (
     Award,
     AwardStatus,
     Phase,
+    ProgressReport,
     ProgressUpdate,
     ProjectOutput,
+    ReportStatus,
 )
 
 # Summaries and titles are prose: the "english" configuration stems words and drops common
@@ -132,6 +135,10 @@ class ProjectDetail:
     status_tag_class: str
     updates: list[ProgressUpdateView] = field(default_factory=list)
     outputs: list[OutputView] = field(default_factory=list)
+    completed_on: date | None = None
+    # From the final report, once the Fund has accepted it: nothing else a report says.
+    reuse_paragraphs: list[str] = field(default_factory=list)
+    lessons_paragraphs: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -375,6 +382,14 @@ def project_get_public(*, slug: str) -> ProjectDetail | None:
         organisation_ids=[lead.pk, *(organisation.pk for organisation in partners)]
     )
 
+    final = (
+        ProgressReport.objects.filter(award=award, is_final=True, status=ReportStatus.ACCEPTED)
+        .values("reuse", "lessons")
+        .first()
+        if award.status == AwardStatus.COMPLETED
+        else None
+    ) or {"reuse": "", "lessons": ""}
+
     def link(organisation: Organisation) -> OrganisationLink:
         return OrganisationLink(
             name=organisation.name,
@@ -411,6 +426,9 @@ def project_get_public(*, slug: str) -> ProjectDetail | None:
             )
             for output in award.outputs.all()
         ],
+        completed_on=timezone.localdate(award.completed_at) if award.completed_at else None,
+        reuse_paragraphs=paragraphs(final["reuse"]),
+        lessons_paragraphs=paragraphs(final["lessons"]),
     )
 
 
