@@ -96,3 +96,7 @@ class SectionConflict(FundingError):
         self.saved_at = saved_at
         self.version = version
         super().__init__(f"{saved_by} saved this section since you opened it.")
+
+
+class ChangeRaisesAward(FundingError):
+    """A change request would raise the total awarded: more money needs a new application."""

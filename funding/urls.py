@@ -10,6 +10,7 @@ from funding.views import (
     applications_start,
     applications_submission,
     awards,
+    changes,
     eois,
     eois_submission,
     open_data,
@@ -49,6 +50,9 @@ urlpatterns = [
     ),
     # A funded project's progress reports, written by its team.
     path(f"{PROJECT}reports/", reports.project_reports, name="project-reports"),
+    # Changes the team asks the Fund for.
+    path(f"{PROJECT}changes/", changes.project_changes, name="project-changes"),
+    path(f"{PROJECT}changes/<str:kind>/", changes.project_change_new, name="project-change-new"),
     path(REPORT, reports.project_report, name="project-report"),
     path(f"{REPORT}check/", reports.project_report_check, name="project-report-check"),
     path(

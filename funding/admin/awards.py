@@ -27,8 +27,10 @@ from localdigital.admin_actions import ObjectActionsMixin, run_each
 from .. import formats
 from ..models import Award, AwardStatus, ProgressUpdate, ProjectOutput
 from ..services import awards as services
+from .changes import ChangeRequestInline
 from .common import ReadOnlyInline
 from .instalments import InstalmentInline
+from .portfolio import PortfolioMixin
 from .reports import AwardReportingMixin, ProgressReportInline, ProjectMilestoneInline
 
 AWARD_CHANGE = "admin:funding_award_change"
@@ -50,7 +52,7 @@ class ProjectOutputInline(ReadOnlyInline):
 
 
 @admin.register(Award)
-class AwardAdmin(ObjectActionsMixin, AwardReportingMixin, admin.ModelAdmin):
+class AwardAdmin(PortfolioMixin, ObjectActionsMixin, AwardReportingMixin, admin.ModelAdmin):
     """Awards, the funded projects: by round, lead, amount and status.
 
     An award's page links to its application, lists the partners, and holds the payment
@@ -76,6 +78,7 @@ class AwardAdmin(ObjectActionsMixin, AwardReportingMixin, admin.ModelAdmin):
         ProjectMilestoneInline,
         ProgressReportInline,
         InstalmentInline,
+        ChangeRequestInline,
         ProgressUpdateInline,
         ProjectOutputInline,
     ]

@@ -23,12 +23,12 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from localdigital.accounts.requests import request_staff_user
-from localdigital.admin_actions import service_error_show
+from localdigital.admin_actions import run_each, service_error_show
 from localdigital.errors import DomainError
 from localdigital.http import require_safe_or_post
 
 from .. import formats
-from ..models import Instalment, ProgressReport
+from ..models import AwardStatus, Instalment, ProgressReport
 from ..selectors.payments import PaymentState, instalments_with_state
 from ..services import awards as services
 from .forms.awards import InstalmentForm, InstalmentFormSet, PayForm
@@ -108,6 +108,21 @@ class PaymentStateFilter(admin.SimpleListFilter):
         return queryset
 
 
+class ClosingFilter(admin.SimpleListFilter):
+    """Instalments not yet paid of projects that have finished: to pay or to cancel."""
+
+    title = "closing"
+    parameter_name = "closing"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [("unpaid", "Not paid, project completed")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        if self.value() == "unpaid":
+            return queryset.filter(award__status=AwardStatus.COMPLETED, paid_at__isnull=True)
+        return queryset
+
+
 @admin.register(Instalment)
 class InstalmentAdmin(admin.ModelAdmin):
     """Every instalment of every award, by where it stands: due for payment, waiting for a
@@ -116,7 +131,8 @@ class InstalmentAdmin(admin.ModelAdmin):
 
     list_display = ["amount_display", "award_title", "due_on", "tied_to", "payment"]
     list_display_links = ["amount_display"]
-    list_filter = [PaymentStateFilter, "award__application__round"]
+    list_filter = [PaymentStateFilter, ClosingFilter, "award__application__round"]
+    actions = ["cancel_selected"]
     list_select_related = ["award", "report", "paid_by"]
     search_fields = ["award__title", "award__application__lead_organisation__name"]
     search_help_text = "Search by project title or lead organisation."
@@ -217,3 +233,21 @@ class InstalmentAdmin(admin.ModelAdmin):
             "form": form,
         }
         return TemplateResponse(request, "admin/funding/instalment/pay.html", context)
+
+    @admin.action(description="Cancel the instalments not paid", permissions=["change"])
+    def cancel_selected(self, request: HttpRequest, queryset: QuerySet[Instalment]) -> None:
+        """Remove instalments not yet paid from their projects' payment schedules."""
+        staff = request_staff_user(request)
+        run_each(
+            self,
+            request,
+            list(queryset.select_related("award").order_by("due_on", "pk")),
+            lambda instalment: services.instalment_cancel(
+                instalment=instalment, cancelled_by=staff
+            ),
+            label=lambda instalment: (
+                f"{formats.money(instalment.amount)} for {instalment.award.title}"
+            ),
+            done="Cancelled the instalments of {}.",
+            refused="Not cancelled:",
+        )

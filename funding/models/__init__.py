@@ -30,6 +30,7 @@ from .awards import (
     ProjectOutput,
     ProjectOutputType,
 )
+from .changes import ChangeKind, ChangeRequest, ChangeStatus
 from .eois import (
     EOI_COUNTED_STATUSES,
     ClusterMessage,
@@ -90,6 +91,9 @@ __all__ = [
     "Award",
     "AwardStatus",
     "BudgetLine",
+    "ChangeKind",
+    "ChangeRequest",
+    "ChangeStatus",
     "ClusterMessage",
     "Criterion",
     "CriterionScore",

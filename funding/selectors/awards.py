@@ -70,6 +70,7 @@ class FundedProjectRow:
     update_url: str
     outputs_url: str
     reports_url: str
+    changes_url: str
     needs_answer: bool
 
 
@@ -162,6 +163,7 @@ def funded_projects_for_member(*, user: User) -> list[FundedProjectRow]:
                 update_url=reverse("funding:project-update-new", args=[award.slug]),
                 outputs_url=reverse("funding:project-outputs", args=[award.slug]),
                 reports_url=reverse("funding:project-reports", args=[award.slug]),
+                changes_url=reverse("funding:project-changes", args=[award.slug]),
                 needs_answer=award.status == AwardStatus.OFFERED
                 and application.lead_organisation_id in admin_of,
             )

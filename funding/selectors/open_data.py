@@ -34,6 +34,7 @@ OPEN_DATA_FIELDS = (
     "amount",
     "awarded_on",
     "status",
+    "completed_at",
     "application__lead_organisation__name",
     "application__lead_organisation__slug",
     "partner_names",

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.utils import timezone
 
 from declaration import selectors as declaration_selectors
 from declaration.models import Organisation
@@ -22,8 +23,10 @@ from .. import formats
 from ..models import (
     ApplicationPartner,
     AwardStatus,
+    ProgressReport,
     ProgressUpdate,
     ProjectOutput,
+    ReportStatus,
 )
 
 
@@ -70,6 +73,10 @@ class ProjectDetail:
     status_tag_class: str
     updates: list[ProgressUpdateView] = field(default_factory=list)
     outputs: list[OutputView] = field(default_factory=list)
+    completed_on: date | None = None
+    # From the final report, once the Fund has accepted it: nothing else a report says.
+    reuse_paragraphs: list[str] = field(default_factory=list)
+    lessons_paragraphs: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -120,6 +127,14 @@ def project_get_public(*, slug: str) -> ProjectDetail | None:
         organisation_ids=[lead.pk, *(organisation.pk for organisation in partners)]
     )
 
+    final = (
+        ProgressReport.objects.filter(award=award, is_final=True, status=ReportStatus.ACCEPTED)
+        .values("reuse", "lessons")
+        .first()
+        if award.status == AwardStatus.COMPLETED
+        else None
+    ) or {"reuse": "", "lessons": ""}
+
     def link(organisation: Organisation) -> OrganisationLink:
         return OrganisationLink(
             name=organisation.name,
@@ -156,6 +171,9 @@ def project_get_public(*, slug: str) -> ProjectDetail | None:
             )
             for output in award.outputs.all()
         ],
+        completed_on=timezone.localdate(award.completed_at) if award.completed_at else None,
+        reuse_paragraphs=paragraphs(final["reuse"]),
+        lessons_paragraphs=paragraphs(final["lessons"]),
     )
 
 

@@ -14,16 +14,22 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.utils import timezone
 
 from localdigital.accounts.models import User
 
 from ..models import (
+    REPORT_IN_REVIEW,
     Application,
     ApplicationStatus,
     Assessment,
+    ChangeRequest,
+    ChangeStatus,
     DecisionOutcome,
     EoiStatus,
     ExpressionOfInterest,
+    ProgressReport,
+    ReportStatus,
     Round,
 )
 from .assessment import OPEN_STATUSES, applications_with_progress
@@ -154,6 +160,9 @@ class FundManagerWaiting:
     rounds_to_approve: int
     rounds_to_announce: int
     rounds_under_way: list[Round]
+    reports_to_review: int = 0
+    reports_overdue: int = 0
+    changes_to_decide: int = 0
 
 
 @dataclass(frozen=True)
@@ -179,6 +188,11 @@ def fund_manager_waiting(*, today: date) -> FundManagerWaiting:
         rounds_to_approve=rounds_waiting_for_approval(rounds).count(),
         rounds_to_announce=rounds_waiting_for_announcement(rounds).count(),
         rounds_under_way=rounds_under_way(),
+        reports_to_review=ProgressReport.objects.filter(status__in=REPORT_IN_REVIEW).count(),
+        reports_overdue=ProgressReport.objects.filter(
+            status=ReportStatus.DRAFT, due_at__lte=timezone.now()
+        ).count(),
+        changes_to_decide=ChangeRequest.objects.filter(status=ChangeStatus.PENDING).count(),
     )
 
 

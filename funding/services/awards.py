@@ -308,3 +308,29 @@ def project_output_remove(*, output: ProjectOutput, removed_by: User) -> None:
             data={"title": output.title, "url": output.url},
         )
         output.delete()
+
+
+def instalment_cancel(*, instalment: Instalment, cancelled_by: User) -> None:
+    """Cancel an instalment not yet paid (a fund manager): it is removed from the payment
+    schedule, as when a project closes without needing it. A paid one is never cancelled."""
+    _require_fund_manager(cancelled_by, "cancel payments")
+    with transaction.atomic():
+        instalment = (
+            Instalment.objects.select_for_update(of=("self",))
+            .select_related("award")
+            .get(pk=instalment.pk)
+        )
+        if instalment.paid_at is not None:
+            raise TransitionNotAllowed("This instalment is paid, so it cannot be cancelled.")
+        award = instalment.award
+        audit_record(
+            actor=cancelled_by,
+            verb="funding.award.instalment_cancelled",
+            target=award,
+            data={
+                "instalment": instalment.pk,
+                "amount": instalment.amount,
+                "due_on": instalment.due_on,
+            },
+        )
+        instalment.delete()

@@ -17,6 +17,7 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from localdigital.links import absolute_url
@@ -97,6 +98,12 @@ COLUMNS = (
         "The grant's identifier in the 360Giving file.",
         "360G-mhclg-ldf-LDF-7K2M9Q",
     ),
+    OpenDataColumn(
+        "completed_on",
+        "The date the project was completed (YYYY-MM-DD, UK time): when the Fund accepted its "
+        "final report; empty until then.",
+        "2020-04-15",
+    ),
 )
 COLUMN_NAMES = tuple(column.name for column in COLUMNS)
 
@@ -115,6 +122,7 @@ def _rows() -> Iterator[tuple[Any, ...]]:
         amount,
         awarded_on,
         status,
+        completed_at,
         lead_name,
         lead_slug,
         partner_names,
@@ -141,6 +149,7 @@ def _rows() -> Iterator[tuple[Any, ...]]:
             planned_start_on,
             planned_end_on,
             threesixtygiving.grant_identifier(reference, prefix=prefix),
+            timezone.localdate(completed_at) if completed_at else None,
         )
 
 

@@ -4,6 +4,7 @@ staff, by their group, each thing a count with a link to the admin list of exact
 Fund managers see signings and requests to join to moderate, expressions of interest to
 sort into clusters, applications needing assessors, moderation or a decision, assessments
 overdue or due soon, and rounds whose decisions wait for approval or their announcement,
+progress reports waiting for review or overdue, and change requests to decide,
 with a link to the overview of each round under way. An assessor sees their own
 assessments to do and overdue; training administrators, offers of a place about to expire
 and registers to take; the communications team, newsletter issues not yet sent (drafts,
@@ -133,6 +134,24 @@ def _fund_managers(today: date) -> WorkQueueSection:
                 count_of(funding.rounds_to_announce, "round", "rounds")
                 + " approved, waiting for the announcement",
                 _list("funding_round", decisions="to_announce"),
+            ),
+            Waiting(
+                funding.reports_to_review,
+                count_of(funding.reports_to_review, "progress report", "progress reports")
+                + " waiting for review",
+                _list("funding_progressreport", waiting="review"),
+            ),
+            Waiting(
+                funding.reports_overdue,
+                count_of(funding.reports_overdue, "progress report", "progress reports")
+                + " overdue",
+                _list("funding_progressreport", waiting="overdue"),
+            ),
+            Waiting(
+                funding.changes_to_decide,
+                count_of(funding.changes_to_decide, "change request", "change requests")
+                + " to decide",
+                _list("funding_changerequest", status__exact="pending"),
             ),
         ),
         links_heading="Rounds under way",

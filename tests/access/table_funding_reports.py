@@ -1,5 +1,6 @@
 """Access to what follows the award: a funded project's progress reports, for its team, and
-in the admin the reports' review, the instalments and the page that records a payment.
+in the admin the reports' review, the instalments, the page that records a payment, and the
+change requests the team asks for and fund managers decide.
 
 ``setup()`` makes an accepted project with its first report submitted (one version) and an
 instalment due for payment. The team's pages belong to members of the project's lead and
@@ -19,7 +20,11 @@ from collections.abc import Callable
 
 from tests.access.roles import FUND_MANAGER, SUPERUSER, signed_in, staff_only
 from tests.funding.factories import AwardFactory, InstalmentFactory
-from tests.funding.factories_reporting import ProgressReportFactory, ReportVersionFactory
+from tests.funding.factories_reporting import (
+    ChangeRequestFactory,
+    ProgressReportFactory,
+    ReportVersionFactory,
+)
 
 PROJECT = "access-table-reports"
 INSTALMENT_PK = 990_501
@@ -38,6 +43,14 @@ URL_ACCESS: dict[str, tuple[dict[str, object], dict[str, int]]] = {
     "funding:project-report-version": ({**REPORT, "number": 1}, MEMBERS_ONLY),
     "funding:project-report-section": ({**REPORT, "section": "status"}, MEMBERS_ONLY),
     "admin:funding_instalment_pay": ({"instalment_id": INSTALMENT_PK}, MANAGERS_ONLY),
+    "admin:funding_award_portfolio": ({}, MANAGERS_ONLY),
+    "admin:funding_award_portfolio_csv": ({}, MANAGERS_ONLY),
+    "funding:project-changes": ({"slug": PROJECT}, MEMBERS_ONLY),
+    "funding:project-change-new": ({"slug": PROJECT, "kind": "end-date"}, MEMBERS_ONLY),
+    "admin:funding_changerequest_object_action": (
+        {"object_id": "1", "action": "approve_selected"},
+        staff_only(405, council=302),
+    ),
     # The review's buttons run the list's actions by POST alone (who may is the action's
     # permission, tested with the action): a GET is refused before anything else.
     "admin:funding_progressreport_object_action": (
@@ -49,11 +62,13 @@ URL_ACCESS: dict[str, tuple[dict[str, object], dict[str, int]]] = {
 ADMIN_MODEL_ACCESS: dict[str, dict[str, set[str]]] = {
     "funding.progressreport": {"view": MANAGERS, "add": set(), "delete": set()},
     "funding.instalment": {"view": MANAGERS, "add": set(), "delete": set()},
+    "funding.changerequest": {"view": MANAGERS, "add": set(), "delete": set()},
 }
 
 ADMIN_MODEL_OBJECTS: dict[str, Callable[[], object]] = {
     "funding.progressreport": lambda: ReportVersionFactory.create().report,
     "funding.instalment": lambda: InstalmentFactory.create(),
+    "funding.changerequest": lambda: ChangeRequestFactory.create(),
 }
 
 

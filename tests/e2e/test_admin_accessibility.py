@@ -58,6 +58,7 @@ from tests.funding.factories import (
     SignatoryFactory,
 )
 from tests.funding.factories_reporting import (
+    ChangeRequestFactory,
     ProgressReportFactory,
     ProjectMilestoneFactory,
     answer_every_section,
@@ -187,6 +188,7 @@ class Demo:
         report_submit(report=report, submitted_by=writer)
         report_return(report=report, comment="Name the councils.", returned_by=superuser)
         report_submit(report=report, submitted_by=writer)
+        ChangeRequestFactory.create(award=award)
 
         # Training: a draft cohort first (its sessions are edited on its page), then an
         # open one with people on it, and one that has run.
@@ -290,6 +292,8 @@ def test_every_custom_admin_page_has_no_violation(admin_ui, superuser, demo):
     assert ui.page.get_by_role("button", name="Add to this cluster").first.is_visible()
     ui.goto(reverse("admin:funding_instalment_pay", args=[demo.instalment.pk]))
     assert ui.page.get_by_label("Amount paid (£)").is_visible()
+    ui.goto(reverse("admin:funding_award_portfolio"))
+    assert ui.page.locator("#portfolio").is_visible()
 
     # Training's own pages.
     cohort = demo.cohort.pk
@@ -349,6 +353,7 @@ def test_every_custom_admin_page_has_no_violation(admin_ui, superuser, demo):
         ("funding_eoicluster", "Missed bins", "invite_joint", "Invite as one joint application"),
         ("funding_progressreport", "Report 1", "return_selected", "Return with comments"),
         ("funding_award", demo.award.title, "set_dates", "Set the planned dates"),
+        ("funding_changerequest", demo.award.title, "reject_selected", "Reject the changes"),
         ("training_enrolment", "Spring", "cancel_selected", "Cancel enrolments"),
         ("training_cohort", "Last winter", "mark_everyone_attended", "Mark everyone attended"),
     ]:

@@ -9,12 +9,13 @@ The admin's review pages are checked by test_admin_accessibility."""
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 
-from funding.models import ProgressReport, ReportStatus
+from funding.models import ChangeRequest, ProgressReport, ReportStatus
 from funding.services.report_review import report_return
 from tests.accounts.factories import UserFactory
 from tests.declaration.factories import DeclarationVersionFactory, MembershipFactory
@@ -149,3 +150,24 @@ def test_a_partner_reads_the_report(ui, report):
         "Members of Borsetshire County Council write and submit"
     ).is_visible()
     assert ui.page.get_by_role("button", name="Check and submit").count() == 0
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["JavaScript on", "JavaScript off"])
+def test_the_lead_asks_to_change_the_end_date(request, javascript, report):
+    ui: CheckedPage = request.getfixturevalue("ui" if javascript else "ui_without_js")
+    officer_signs_in(ui)
+    click(ui, "link", f"Changes to the project {TITLE}")
+    assert ui.page.get_by_text("No changes have been asked for.").is_visible()
+    click(ui, "link", "Ask to change the end date")
+
+    click(ui, "button", "Send the request")
+    assert "Enter the new end date" in error_summary(ui)
+    assert "Say why the change is needed" in error_summary(ui)
+    ui.page.get_by_label("New end date").fill("31/3/2028")
+    ui.page.get_by_label("Why is the change needed?").fill("A partner council joined late.")
+    click(ui, "button", "Send the request")
+
+    assert ui.page.get_by_text("Your change request has been sent.").is_visible()
+    assert ui.page.get_by_text("End on Friday 31 March 2028").is_visible()
+    assert ui.page.get_by_text("Waiting for a decision").is_visible()
+    assert ChangeRequest.objects.get().new_end_on == datetime.date(2028, 3, 31)

@@ -11,6 +11,9 @@ from django.utils import timezone
 
 from funding.models import (
     BudgetLine,
+    ChangeKind,
+    ChangeRequest,
+    ChangeStatus,
     MilestoneStatus,
     ProgressReport,
     ProjectMilestone,
@@ -156,3 +159,21 @@ def answer_every_section(report: ProgressReport, user, *, spent: Decimal = Decim
         )
     report.refresh_from_db()
     return report
+
+
+class ChangeRequestFactory(factory.django.DjangoModelFactory):
+    """A pending request to end an accepted project a month later than planned."""
+
+    class Meta:
+        model = ChangeRequest
+
+    award = factory.SubFactory(
+        AwardFactory,
+        accepted=True,
+        planned_start_on=factory.LazyFunction(lambda: _today() - 30 * DAY),
+        planned_end_on=factory.LazyFunction(lambda: _today() + 180 * DAY),
+    )
+    kind = ChangeKind.END_DATE
+    reason = "A partner council joined late."
+    new_end_on = factory.LazyFunction(lambda: _today() + 210 * DAY)
+    status = ChangeStatus.PENDING

@@ -66,6 +66,8 @@ def instalments_data(award, rows: list[dict]) -> dict:
         "milestones-INITIAL_FORMS": 0,
         "reports-TOTAL_FORMS": 0,
         "reports-INITIAL_FORMS": 0,
+        "change_requests-TOTAL_FORMS": 0,
+        "change_requests-INITIAL_FORMS": 0,
         "updates-TOTAL_FORMS": 0,
         "updates-INITIAL_FORMS": 0,
         "outputs-TOTAL_FORMS": 0,

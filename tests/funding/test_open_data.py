@@ -49,6 +49,7 @@ EXPECTED_COLUMNS = (
     "planned_start",
     "planned_end",
     "grant_identifier",
+    "completed_on",
 )
 
 
@@ -125,6 +126,7 @@ class TestColumns:
             "planned_start": "2019-11-01",
             "planned_end": "",
             "grant_identifier": "360G-mhclg-ldf-LDF-OPEN01",
+            "completed_on": "",
         }
 
     def test_the_json_has_the_same_columns_with_lists_and_numbers(self, client):

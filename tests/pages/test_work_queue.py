@@ -17,7 +17,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from funding.models import ModeratedScore
+from funding.models import ChangeStatus, ModeratedScore
 from localdigital.pages.work_queue import Waiting, WorkQueueSection
 from tests.accounts.factories import UserFactory
 from tests.declaration.factories import MembershipFactory, OrganisationFactory, SigningFactory
@@ -30,6 +30,7 @@ from tests.funding.factories import (
     EoiFactory,
     RoundFactory,
 )
+from tests.funding.factories_reporting import ChangeRequestFactory, ProgressReportFactory
 from tests.newsletter.factories import NewsletterIssueFactory
 from tests.pages.waiting_rows import WaitingRows
 from tests.training.factories import (
@@ -141,6 +142,23 @@ def world() -> World:
     }
     waiting["1 round approved, waiting for the announcement"] = {approved.pk}
 
+    # After the award: a report submitted and one resubmitted wait for review (an accepted
+    # one and one returned do not); one not submitted is overdue (one due later is not);
+    # one change request waits for a decision (one rejected does not).
+    in_review = [
+        ProgressReportFactory.create(submitted=True),
+        ProgressReportFactory.create(resubmitted=True),
+    ]
+    ProgressReportFactory.create(accepted=True)
+    ProgressReportFactory.create(returned=True)
+    waiting["2 progress reports waiting for review"] = {report.pk for report in in_review}
+    late = ProgressReportFactory.create(due_at=now - DAY)
+    ProgressReportFactory.create()
+    waiting["1 progress report overdue"] = {late.pk}
+    pending_change = ChangeRequestFactory.create()
+    ChangeRequestFactory.create(status=ChangeStatus.REJECTED)
+    waiting["1 change request to decide"] = {pending_change.pk}
+
     # Training: an offer expiring within a day; one with two days left is not yet.
     expiring = OfferFactory.create(expires_at=now + 2 * timedelta(hours=1))
     OfferFactory.create()
@@ -223,6 +241,9 @@ class TestWhatEachGroupSees:
             "1 moderated application waiting for a decision",
             "1 round with every application decided, waiting for the Minister's approval",
             "1 round approved, waiting for the announcement",
+            "2 progress reports waiting for review",
+            "1 progress report overdue",
+            "1 change request to decide",
         ]
         assert_each_link_lists_exactly_what_it_counts(client, [section], world)
 
