@@ -98,7 +98,7 @@ test-services: $(VENV)/.installed static/vendor/govuk-frontend/govuk-frontend.mi
 	DATABASE_URL=$(SERVICES_DATABASE_URL) REDIS_URL=$(SERVICES_REDIS_URL) REQUIRE_WORKER_TESTS=1 \
 	  $(BIN)/python -m pytest -n auto --maxprocesses=4 --dist loadgroup
 
-lint: $(VENV)/.installed
+lint: $(VENV)/.installed | .data/run
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy .
