@@ -20,6 +20,7 @@ from django.db.models import Count, DateTimeField, Max, OuterRef, Q, Subquery, T
 from django.db.models.functions import Cast, Greatest
 
 from declaration import selectors as declaration_selectors
+from localdigital.audit.models import AuditEvent
 
 from ..models import PUBLIC_AWARD_STATUSES, Application, ApplicationPartner, Award, Round
 from .projects import awards_public
@@ -164,8 +165,10 @@ def projects_open_data_version() -> OpenDataVersion:
 
     Every award counts, public or not, because declining one takes it off the list. The
     changes seen are: an award made, answered, started or finished; its application, its
-    round or any organisation changed; and any change staff made to an award, application or
-    partner in the admin (whose log is the only record of an edited title or amount).
+    round or any organisation changed; any change staff made to an award, application or
+    partner in the admin (whose log is the only record of an edited title or amount); and
+    anything the services audit of an award, such as its planned dates set or moved by an
+    approved change (the audit log is the only record of when).
     """
     figures = Award.objects.aggregate(
         count=Count(
@@ -195,6 +198,9 @@ def projects_open_data_version() -> OpenDataVersion:
         LogEntry.objects.filter(
             content_type__in=[content_type.pk for content_type in content_types.values()]
         ).aggregate(changed=Max("action_time"))["changed"],
+        AuditEvent.objects.filter(target_content_type=content_types[Award]).aggregate(
+            changed=Max("created_at")
+        )["changed"],
     ]
     return OpenDataVersion(
         count=figures["count"],

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from funding.models import Award, Phase
+from funding.services.reporting import award_dates_set
 from funding.views.open_data import COLUMN_NAMES
 from tests.accounts.factories import UserFactory
 from tests.funding.factories import (
@@ -234,6 +235,24 @@ class TestHeaders:
 
         assert after.status_code == 200
         assert after["Last-Modified"] != first["Last-Modified"]
+
+    def test_new_planned_dates_change_the_etag(self, client):
+        """Planned dates have no timestamp of their own; the service's audit event records
+        when they changed."""
+        award = a_project()
+        first = client.get(JSON)
+
+        award_dates_set(
+            award=award,
+            starts_on=datetime.date(2019, 11, 1),
+            ends_on=datetime.date(2020, 9, 30),
+            set_by=UserFactory.create(staff=True, groups=["Fund manager"]),
+        )
+        after = client.get(JSON, headers={"if-none-match": first["ETag"]})
+
+        assert after.status_code == 200
+        assert after["ETag"] != first["ETag"]
+        assert json.loads(after.content)["projects"][0]["planned_end"] == "2020-09-30"
 
     def test_the_csv_answers_304_to_a_matching_etag(self, client):
         a_project()
