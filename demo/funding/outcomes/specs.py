@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 from funding.models import AwardStatus, DecisionOutcome, Recommendation
 
+from ..rounds import DEMO_DOMAIN
+
 # Scores are out of each criterion's 4, in the order of the round's criteria: user need,
 # reuse and openness, collaboration, deliverability, value for money.
 Scores = tuple[int, int, int, int, int]
@@ -59,6 +61,10 @@ class Output:
     title: str
     output_type: str
     path: str
+
+    def url(self, lead_slug: str) -> str:
+        """Return its address on the site of the lead council, by its slug."""
+        return f"https://{lead_slug}.{DEMO_DOMAIN}/{self.path}"
 
 
 @dataclass(frozen=True)
