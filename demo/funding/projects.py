@@ -28,6 +28,7 @@ from .reporting import (
     instalment_ties,
     milestones_agree,
     offer_payments,
+    payment_event,
     reporting_events,
     reporting_for,
 )
@@ -150,19 +151,10 @@ def _work_events(
         events += offer_payments(award, manager=manager, starts_on=starts_on)
     else:
         paid = instalments if outcome.award == AwardStatus.COMPLETED else instalments[:-1]
-        for instalment in paid:
-            paid_at = london_at(instalment.due_on, 11)
-            events.append(
-                (
-                    paid_at,
-                    partial(
-                        award_services.instalment_mark_paid,
-                        instalment=instalment,
-                        paid_by=manager,
-                        now=paid_at,
-                    ),
-                )
-            )
+        events += [
+            payment_event(instalment, manager=manager, at=london_at(instalment.due_on, 11))
+            for instalment in paid
+        ]
     for update in outcome.updates:
         posted_at = london_at(starts_on + timedelta(days=update.after), 15)
         events.append(

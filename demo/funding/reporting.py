@@ -134,7 +134,7 @@ def reporting_events(
             continue
         paid_at = london_at(timezone.localdate(reviewed_at, LONDON) + timedelta(days=3), 11)
         for instalment in Instalment.objects.filter(report=report):
-            events.append((paid_at, partial(_pay, instalment, manager=manager, now=paid_at)))
+            events.append(payment_event(instalment, manager=manager, at=paid_at))
     if reporting.change is not None:
         change = reporting.change
         asked_at = london_at(starts_on + timedelta(days=change.after), 14)
@@ -160,13 +160,14 @@ def offer_payments(award: Award, *, manager: User, starts_on: date) -> list[Even
     work starts."""
     paid_at = london_at(starts_on, 11)
     return [
-        (paid_at, partial(_pay, instalment, manager=manager, now=paid_at))
+        payment_event(instalment, manager=manager, at=paid_at)
         for instalment in Instalment.objects.filter(award=award, on_offer_acceptance=True)
     ]
 
 
-def _pay(instalment: Instalment, *, manager: User, now: datetime) -> None:
-    instalment_mark_paid(instalment=instalment, paid_by=manager, now=now)
+def payment_event(instalment: Instalment, *, manager: User, at: datetime) -> Event:
+    """Return the fund manager recording ``instalment`` paid, at ``at``."""
+    return at, partial(instalment_mark_paid, instalment=instalment, paid_by=manager, now=at)
 
 
 class _Spend:
