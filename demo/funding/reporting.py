@@ -316,7 +316,7 @@ def reporting_lines(*, fund: Fund, now: datetime) -> list[str]:
         lines.append(
             f"  {award.title}: {said}"
             + ("; a new end date asked for" if pending else "")
-            + (f" (sign in as {writer.email})" if writer is not None else "")
+            + (f"; its team signs in as {writer.email}" if writer is not None else "")
             + "."
         )
     return lines

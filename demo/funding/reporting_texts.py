@@ -4,8 +4,9 @@ their teams asked for, by project title.
 
 Round 3's projects are done: every report accepted and the final report too, which
 completed them. Round 4's free school meals beta has two reports accepted (the second
-amber) and its final report waiting for review; its land charges beta had its first report
-returned for changes, has not sent the next one (overdue), and asks to move its end date.
+amber) and its final report, amber too, waiting for review; its land charges beta had its
+first report returned for changes, has not sent the next one (overdue), and asks to move its
+end date.
 """
 
 from __future__ import annotations
@@ -181,7 +182,15 @@ REPORTING: dict[str, Reporting] = {
                     ),
                 ),
             ),
-            ReportSpec(review=ReportStatus.SUBMITTED),
+            ReportSpec(
+                review=ReportStatus.SUBMITTED,
+                status=RagStatus.AMBER,
+                reason=(
+                    "The service is live in all three councils, but six weeks late in the "
+                    "third, so its service assessment moves into the new year."
+                ),
+                late="The assessment moves into the new year, after the third council's launch.",
+            ),
         ),
         final=FinalSpec(
             delivered=(

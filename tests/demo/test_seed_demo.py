@@ -66,6 +66,7 @@ from funding.models import (
 )
 from funding.rules import application_problems
 from funding.selectors.dashboard import funding_dashboard
+from funding.selectors.portfolio import PortfolioFilters, portfolio_awards, portfolio_row
 from funding.selectors.reporting import report_is_overdue
 from localdigital.accounts.models import User
 from localdigital.audit.models import AuditEvent
@@ -823,11 +824,20 @@ class TestSeedDemoFund:
             reverse("funding:project-report", args=[returned.award.slug, returned.key])
         ).content.decode()
         assert escape(comment) in page
+        portfolio = portfolio_awards(
+            filters=PortfolioFilters(round_id=Round.objects.get(number=4).pk), now=now
+        )
+        assert [
+            (row.title, row.is_overdue, row.last_rag) for row in map(portfolio_row, portfolio)
+        ] == [
+            (returned.award.title, True, ""),
+            ("Free school meals without a separate claim: beta", False, RagStatus.AMBER),
+        ]
         assert f"Progress reports: {reports.count()} (" in output
         assert (
             f"{returned.award.title}: Report 1 returned for changes (amber), Report 2 "
-            "overdue, Final report overdue; a new end date asked for (sign in as "
-            f"{COUNCIL_MEMBER})."
+            "overdue, Final report overdue; a new end date asked for; its team signs in as "
+            f"{COUNCIL_MEMBER}."
         ) in output
 
     def check_completes_round_3_through_final_reports_shown_in_the_open(self, client):
