@@ -64,10 +64,11 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
-    """The test database, migrated, and put back as migrations left it after each test that
-    commits by deleting and copying rows rather than truncating (see
-    ``tests/support/database_reset.py``)."""
+    """The test database, migrated, with commits that do not wait for the disk, and put back
+    as migrations left it after each test that commits by deleting and copying rows rather
+    than truncating (see ``tests/support/database_reset.py``)."""
     with django_db_blocker.unblock():
+        database_reset.commit_without_waiting_for_the_disk(connection)
         database_reset.install(connection)
 
 

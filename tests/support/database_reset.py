@@ -26,6 +26,19 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 SCHEMA = "test_migrated_rows"
 
 
+def commit_without_waiting_for_the_disk(connection: BaseDatabaseWrapper) -> None:
+    """Let commits on the test database return before PostgreSQL has written them to disk.
+
+    Tests that commit do so hundreds of times, each waiting on the disk; a crash would lose
+    the last few, but the test database does not outlive a crash anyway. The setting is the
+    database's, so the live server's and the Celery workers' connections have it too.
+    """
+    name = connection.ops.quote_name(connection.settings_dict["NAME"])
+    with connection.cursor() as cursor:
+        cursor.execute(f"ALTER DATABASE {name} SET synchronous_commit = off")
+        cursor.execute("SET synchronous_commit = off")
+
+
 def install(connection: BaseDatabaseWrapper) -> None:
     """Keep the rows migrations made, and make ``flush`` put back exactly those."""
     quote = connection.ops.quote_name
