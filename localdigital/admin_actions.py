@@ -270,6 +270,22 @@ def saved_as(obj: models.Model, saved: models.Model) -> None:
     obj._state.db = saved._state.db
 
 
+class ReadOnlyRowsMixin(admin.ModelAdmin):
+    """An admin whose rows staff never add, delete or edit by hand: every field is read-only,
+    and the rows change only through the services, by the people they belong to or by the
+    admin's actions. Its change page saves nothing of the row itself (its inlines still
+    save)."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        return None
+
+
 class ServiceSaveMixin(admin.ModelAdmin):
     """An admin whose add and change pages save through the domain's services, so that the
     write is checked, audited and followed up like any other.

@@ -22,7 +22,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
 from localdigital.accounts.requests import request_staff_user
-from localdigital.admin_actions import ObjectActionsMixin, run_each
+from localdigital.admin_actions import ObjectActionsMixin, ReadOnlyRowsMixin, run_each
 
 from .. import formats
 from ..models import Award, AwardStatus, ProgressUpdate, ProjectOutput
@@ -52,12 +52,15 @@ class ProjectOutputInline(ReadOnlyInline):
 
 
 @admin.register(Award)
-class AwardAdmin(PortfolioMixin, ObjectActionsMixin, AwardReportingMixin, admin.ModelAdmin):
+class AwardAdmin(
+    ReadOnlyRowsMixin, PortfolioMixin, ObjectActionsMixin, AwardReportingMixin, admin.ModelAdmin
+):
     """Awards, the funded projects: by round, lead, amount and status.
 
     An award's page links to its application, lists the partners, and holds the payment
     schedule, where staff add dated instalments and mark each paid; its buttons record that
-    the work started (accepted → active) and that it finished (active → completed).
+    the work started (accepted → active) and that it finished (active → completed). Every
+    field of the award is read-only: only its instalments are saved here.
     """
 
     list_display = [
@@ -159,16 +162,6 @@ class AwardAdmin(PortfolioMixin, ObjectActionsMixin, AwardReportingMixin, admin.
                 instalment_count=Count("instalments"),
             )
         )
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def save_model(self, request: HttpRequest, obj: Award, form: Any, change: bool) -> None:
-        # Every field of the award is read-only; only its instalments are saved.
-        return None
 
     # Columns and fields
 
