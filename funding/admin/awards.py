@@ -11,6 +11,7 @@ service.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -21,6 +22,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
+from localdigital.accounts.models import User
 from localdigital.accounts.requests import request_staff_user
 from localdigital.admin_actions import ObjectActionsMixin, ReadOnlyRowsMixin, run_each
 
@@ -234,30 +236,38 @@ class AwardAdmin(
 
     @admin.action(description="Record that work started", permissions=["change"])
     def start_selected(self, request: HttpRequest, queryset: QuerySet[Award]) -> Any:
-        staff = request_staff_user(request)
-        awards = list(queryset.order_by("pk"))
-        run_each(
-            self,
+        self._each_award(
             request,
-            awards,
-            lambda award: services.award_start(award=award, started_by=staff),
-            label=lambda award: award.title,
+            queryset,
+            lambda award, staff: services.award_start(award=award, started_by=staff),
             done="Recorded that work started on {}.",
-            refused="Not changed:",
         )
-        return None
 
     @admin.action(description="Record that it finished", permissions=["change"])
     def complete_selected(self, request: HttpRequest, queryset: QuerySet[Award]) -> Any:
+        self._each_award(
+            request,
+            queryset,
+            lambda award, staff: services.award_complete(award=award, completed_by=staff),
+            done="Recorded that {} finished.",
+        )
+
+    def _each_award(
+        self,
+        request: HttpRequest,
+        queryset: QuerySet[Award],
+        step: Callable[[Award, User], object],
+        *,
+        done: str,
+    ) -> None:
+        """Take ``step`` on each award selected, as the member of staff, saying which."""
         staff = request_staff_user(request)
-        awards = list(queryset.order_by("pk"))
         run_each(
             self,
             request,
-            awards,
-            lambda award: services.award_complete(award=award, completed_by=staff),
+            list(queryset.order_by("pk")),
+            lambda award: step(award, staff),
             label=lambda award: award.title,
-            done="Recorded that {} finished.",
+            done=done,
             refused="Not changed:",
         )
-        return None
