@@ -5,21 +5,10 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Layout
 from django import forms
 
 TEXT_MAX = 200
 LONG_TEXT_MAX = 5000
-
-
-def helper(*fields: Any) -> FormHelper:
-    """Return a crispy-forms helper that lays out ``fields`` inside the page's own <form>."""
-    form_helper = FormHelper()
-    form_helper.form_tag = False
-    form_helper.disable_csrf = True
-    form_helper.layout = Layout(*fields)
-    return form_helper
 
 
 def text_field(

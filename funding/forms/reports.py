@@ -10,12 +10,14 @@ from typing import Any
 from crispy_forms_gds.layout import Field, Fieldset, Size
 from django import forms
 
+from localdigital.forms import form_helper
+
 from .. import formats
 from ..models import BudgetLine, MilestoneStatus, ProjectMilestone, ProjectOutputType, RagStatus
 from ..selectors.report_content import milestone_field, spend_field
 from ..services.reports import LinkValue, MilestoneValue, RiskValue, SpendValue
 from . import awards as award_forms
-from .common import MoneyField, helper, long_text_field, text_field
+from .common import MoneyField, long_text_field, text_field
 
 # The most rows of risks, or of links, that one report gives.
 ROWS_MAX = 20
@@ -77,7 +79,7 @@ class MilestonesForm(ReportSectionForm):
                 rows=3,
             )
             layout += [Field.radios(status, legend_size=Size.SMALL, inline=True), note]
-        self.helper = helper(*layout, "version")
+        self.helper = form_helper(*layout, "version")
 
     def values(self) -> list[MilestoneValue]:
         return [
@@ -117,7 +119,7 @@ class SpendForm(ReportSectionForm):
                     legend_size=Size.SMALL,
                 )
             )
-        self.helper = helper(*layout, "version")
+        self.helper = form_helper(*layout, "version")
 
     def values(self) -> list[SpendValue]:
         return [
@@ -152,7 +154,7 @@ class StatusForm(ReportSectionForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = helper(
+        self.helper = form_helper(
             Field.radios("overall_status", legend_size=Size.MEDIUM), "status_reason", "version"
         )
 
@@ -168,7 +170,7 @@ class RowsForm(ReportSectionForm):
         super().__init__(*args, **kwargs)
         self.rows_shown = max(1, min(row_count, ROWS_MAX))
         rows = [self.add_row(number) for number in range(1, self.rows_shown + 1)]
-        self.helper = helper(*rows, "row_count", "version")
+        self.helper = form_helper(*rows, "row_count", "version")
 
     def add_row(self, number: int) -> Any:
         raise NotImplementedError
@@ -306,4 +308,4 @@ class FinalForm(ReportSectionForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = helper("delivered", "reuse", "lessons", "version")
+        self.helper = form_helper("delivered", "reuse", "lessons", "version")
