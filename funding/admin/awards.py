@@ -53,6 +53,27 @@ class ProjectOutputInline(ReadOnlyInline):
     verbose_name_plural = "outputs (added by the project team)"
 
 
+# The award's page, every field read-only, in three sections.
+PROJECT_FIELDS = ("title", "application_link", "round_name", "lead_name", "partners", "public_link")
+AWARD_FIELDS = (
+    "amount_display",
+    "awarded_on",
+    "status",
+    "conditions",
+    "planned_start_on",
+    "planned_end_on",
+    "summary",
+)
+HISTORY_FIELDS = (
+    "created_at",
+    "responded_at",
+    "responded_by",
+    "decline_reason",
+    "started_at",
+    "completed_at",
+)
+
+
 @admin.register(Award)
 class AwardAdmin(
     ReadOnlyRowsMixin, PortfolioMixin, ObjectActionsMixin, AwardReportingMixin, admin.ModelAdmin
@@ -89,68 +110,11 @@ class AwardAdmin(
     ]
     actions = ["set_dates", "start_selected", "complete_selected"]
     fieldsets = [
-        (
-            None,
-            {
-                "fields": [
-                    "title",
-                    "application_link",
-                    "round_name",
-                    "lead_name",
-                    "partners",
-                    "public_link",
-                ]
-            },
-        ),
-        (
-            "The award",
-            {
-                "fields": [
-                    "amount_display",
-                    "awarded_on",
-                    "status",
-                    "conditions",
-                    "planned_start_on",
-                    "planned_end_on",
-                    "summary",
-                ]
-            },
-        ),
-        (
-            "History",
-            {
-                "fields": [
-                    "created_at",
-                    "responded_at",
-                    "responded_by",
-                    "decline_reason",
-                    "started_at",
-                    "completed_at",
-                ]
-            },
-        ),
+        (None, {"fields": PROJECT_FIELDS}),
+        ("The award", {"fields": AWARD_FIELDS}),
+        ("History", {"fields": HISTORY_FIELDS}),
     ]
-    readonly_fields = [
-        "title",
-        "application_link",
-        "round_name",
-        "lead_name",
-        "partners",
-        "public_link",
-        "amount_display",
-        "awarded_on",
-        "status",
-        "conditions",
-        "planned_start_on",
-        "planned_end_on",
-        "summary",
-        "created_at",
-        "responded_at",
-        "responded_by",
-        "decline_reason",
-        "started_at",
-        "completed_at",
-    ]
+    readonly_fields = [*PROJECT_FIELDS, *AWARD_FIELDS, *HISTORY_FIELDS]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Award]:
         return (
