@@ -56,6 +56,19 @@ class Pagination:
     items: list[PaginationItem]
 
 
+def page_asked_for(paginator: Paginator, asked_for: str) -> tuple[Page, str]:
+    """Return the page of ``paginator`` that the address asked for (``asked_for``, its
+    ``page``), and a note when there is no such page and another is shown, else ""."""
+    page = paginator.get_page(asked_for)
+    note = ""
+    if asked_for and asked_for != str(page.number):
+        note = (
+            f"There is no page {asked_for[:20]}. This is page {page.number} "
+            f"of {paginator.num_pages}."
+        )
+    return page, note
+
+
 def url_with(base: str, query: QueryDict, **changes: str | None) -> str:
     """Return ``base`` with ``query`` changed: a value of None removes the key."""
     query = query.copy()
