@@ -1,5 +1,6 @@
-"""GOV.UK pagination and active-filter tags for the domains' public lists, which work from
-the address alone, without JavaScript. The template is ``includes/pagination.html``."""
+"""GOV.UK pagination, filter choices and active-filter tags for the domains' public lists,
+which work from the address alone, without JavaScript. The template is
+``includes/pagination.html``."""
 
 from __future__ import annotations
 
@@ -29,6 +30,21 @@ class CountedPaginator(Paginator):
     @cached_property
     def count(self) -> int:
         return self._known_count
+
+
+@dataclass(frozen=True)
+class FilterOption:
+    """One choice in a filter: its value in the address, its label and how many it finds."""
+
+    value: str
+    label: str
+    count: int
+
+
+def filter_choices(everything: str, options: Sequence[FilterOption]) -> list[tuple[str, str]]:
+    """Return a filter's choices: ``everything`` (no filter), then each option with how many
+    it finds, "Alpha (12)"."""
+    return [("", everything), *((o.value, f"{o.label} ({o.count})") for o in options)]
 
 
 @dataclass(frozen=True)
