@@ -62,6 +62,29 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         )
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Stop a distributed run whose groups would be ignored.
+
+    pytest-xdist's ``--dist loadgroup`` (``make test``) keeps the tests of one ``xdist_group``
+    in one process by marking their node ids with the group's name. When a pytest release
+    changes how node ids are kept, the mark is lost without a word, and the tests that share
+    one broker or one seeding would run in two processes at once.
+    """
+    if getattr(session.config.option, "dist", "no") != "loadgroup":
+        return
+    lost = [
+        item.nodeid
+        for item in session.items
+        if item.get_closest_marker("xdist_group") and "@" not in item.nodeid
+    ]
+    if lost:
+        raise pytest.UsageError(
+            f"pytest-xdist ignored the xdist_group of {len(lost)} tests (first: {lost[0]}); "
+            "install the versions in requirements.lock."
+        )
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
     """The test database, migrated, with commits that do not wait for the disk, and put back
