@@ -18,8 +18,7 @@ from localdigital.mail.models import (
     StreamThrottle,
 )
 from localdigital.mail.services import EmailDraft, SendOutcome
-
-from .factories import OutgoingEmailFactory, SuppressionFactory
+from tests.mail.factories import OutgoingEmailFactory, SuppressionFactory
 
 pytestmark = pytest.mark.django_db
 

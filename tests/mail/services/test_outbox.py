@@ -28,8 +28,7 @@ from localdigital.mail.services import outbox as outbox_services
 from localdigital.mail.signals import emails_finished
 from tests.accounts.factories import UserFactory
 from tests.fixtures.worker import free_port
-
-from .factories import OutgoingEmailFactory, SuppressionFactory
+from tests.mail.factories import OutgoingEmailFactory, SuppressionFactory
 
 pytestmark = pytest.mark.django_db
 
