@@ -14,6 +14,7 @@ from declaration.services import organisations
 from funding.services import awards as award_services
 from funding.services import decisions as decision_services
 from tests.accounts.factories import UserFactory
+from tests.funding.admin.test_rounds import round_data
 from tests.funding.factories import (
     ApplicationFactory,
     AwardFactory,
@@ -23,7 +24,6 @@ from tests.funding.factories import (
     SignatoryFactory,
     member_of,
 )
-from tests.funding.test_admin_rounds import round_data
 
 pytestmark = pytest.mark.django_db
 
