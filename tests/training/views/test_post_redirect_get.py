@@ -17,6 +17,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from tests.training.admin.test_cohorts import cohort_data, split
 from tests.training.admin_support import COHORTS, ENROLMENTS, cohort_url, enrolment_url
 from tests.training.factories import (
     CohortFactory,
@@ -25,7 +26,6 @@ from tests.training.factories import (
     OfferFactory,
     signatory_member,
 )
-from tests.training.test_admin_cohorts import cohort_data, split
 from training.models import (
     Attendance,
     Cohort,
