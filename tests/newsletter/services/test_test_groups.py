@@ -14,28 +14,14 @@ from newsletter.errors import TestGroupGone, TestGroupInvalid
 from newsletter.models import IssueStatus, NewsletterIssue, NewsletterTestGroup
 from newsletter.selectors import newsletter as selectors
 from newsletter.services import test_groups as group_services
-from tests.accounts.factories import UserFactory
 from tests.newsletter.factories import (
     NewsletterIssueFactory,
     NewsletterTestGroupFactory,
     SubscriberFactory,
 )
-from tests.newsletter.support import patch_audit_record
+from tests.newsletter.support import broken_audit_record, patch_audit_record, verbs
 
 pytestmark = pytest.mark.django_db
-
-
-def broken_audit_record(**kwargs: object) -> None:
-    raise DatabaseError("the audit log is unavailable")
-
-
-@pytest.fixture
-def staff():
-    return UserFactory(staff=True, groups=["Communications"])
-
-
-def verbs() -> list[str]:
-    return list(AuditEvent.objects.order_by("pk").values_list("verb", flat=True))
 
 
 class TestNewsletterTestGroupCreate:
