@@ -30,14 +30,8 @@ from funding.services import eois
 from funding.services.common import LEAD_BIDS_LOCK
 from localdigital.locks import lock_key
 from tests.accounts.factories import UserFactory
-from tests.funding.factories import (
-    ApplicationFactory,
-    ApplicationPartnerFactory,
-    EoiFactory,
-    RoundFactory,
-    SignatoryFactory,
-    member_of,
-)
+from tests.funding.factories import EoiFactory, RoundFactory, SignatoryFactory, member_of
+from tests.funding.support import ready
 from tests.support.concurrency import run_together
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -116,14 +110,8 @@ class TestTheLockIsPerRoundAndLead:
         assert ExpressionOfInterest.objects.count() == 2
 
 
-def ready_application() -> Application:
-    application = ApplicationFactory.create(complete=True)
-    ApplicationPartnerFactory(application=application, confirmed=True)
-    return application
-
-
 def submit_application() -> tuple[Organisation, Callable[[], Any], Callable[[], bool]]:
-    application = ready_application()
+    application = ready()
     writer = application.created_by
     assert writer is not None
 

@@ -27,12 +27,8 @@ from localdigital.audit.models import AuditEvent
 from localdigital.mail.models import OutgoingEmail
 from tests.accounts.factories import UserFactory
 from tests.declaration.factories import MembershipFactory, OrganisationFactory
-from tests.funding.factories import (
-    EoiFactory,
-    RoundFactory,
-    SignatoryFactory,
-    member_of,
-)
+from tests.funding.factories import EoiFactory, RoundFactory, SignatoryFactory, member_of
+from tests.funding.support import rules_of
 
 pytestmark = pytest.mark.django_db
 
@@ -45,10 +41,6 @@ def broken_audit(monkeypatch):
         raise IntegrityError("audit log unavailable")
 
     monkeypatch.setattr(services, "audit_record", fail)
-
-
-def rules_of(error: RulesNotMet) -> set[str]:
-    return {problem.rule for problem in error.problems}
 
 
 class TestEoiStart:
