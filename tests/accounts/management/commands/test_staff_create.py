@@ -24,7 +24,7 @@ from localdigital.accounts.tokens import StaffSetUpTokenGenerator
 from localdigital.audit.models import AuditEvent
 from tests.accounts.factories import UserFactory
 from tests.accounts.views.test_staff_sign_in import sign_in_with_password
-from tests.test_deployment import manage, production_environment
+from tests.support.deployment import manage, production_environment
 
 pytestmark = pytest.mark.django_db
 EMAIL = "new.manager@communities.gov.uk"
