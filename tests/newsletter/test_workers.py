@@ -47,11 +47,11 @@ from tests.fixtures.worker import (
     _celery_command,
     _delete_queue,
     stop_all,
-    wait_until,
     worker_database_url,
     worker_logs,
 )
 from tests.newsletter.factories import NewsletterIssueFactory
+from tests.support.concurrency import wait_until
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 

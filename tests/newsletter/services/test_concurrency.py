@@ -9,12 +9,9 @@ unsubscribe, or the unsubscribe waits for it and then cancels the email it made.
 from __future__ import annotations
 
 import threading
-import time
-from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.db import connection
 
 from localdigital.audit.models import AuditEvent
 from localdigital.audit.services import audit_record
@@ -27,60 +24,14 @@ from newsletter.models import IssueStatus, NewsletterDelivery, NewsletterIssue, 
 from newsletter.selectors import newsletter as selectors
 from tests.newsletter.factories import NewsletterIssueFactory, SubscriberFactory
 from tests.newsletter.support import patch_audit_record, patch_fan_out_later
+from tests.support.concurrency import (
+    HOLD_TIMEOUT,
+    InThread,
+    sessions_waiting_for_a_lock,
+    wait_until,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-# How long either side is held, at most, before the test gives up on it.
-HOLD_TIMEOUT = 10
-
-
-class InThread:
-    """Run a function in a thread, so on a database connection of its own."""
-
-    def __init__(self, function: Callable[[], Any]) -> None:
-        self.result: Any = None
-        self.error: BaseException | None = None
-        self._function = function
-        self._thread = threading.Thread(target=self._run, daemon=True)
-        self._thread.start()
-
-    def _run(self) -> None:
-        try:
-            self.result = self._function()
-        except BaseException as error:  # handed to the test by join()
-            self.error = error
-        finally:
-            connection.close()
-
-    def is_alive(self) -> bool:
-        return self._thread.is_alive()
-
-    def join(self) -> Any:
-        self._thread.join(timeout=HOLD_TIMEOUT * 2)
-        assert not self._thread.is_alive(), "the thread did not finish"
-        if self.error is not None:
-            raise self.error
-        return self.result
-
-
-def wait_until(condition: Callable[[], bool], timeout: float = 5) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.02)
-    return condition()
-
-
-def sessions_waiting_for_a_lock() -> int:
-    """Return how many sessions on the test database wait for a row lock."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT count(*) FROM pg_stat_activity "
-            "WHERE datname = current_database() AND wait_event_type = 'Lock'"
-        )
-        (count,) = cursor.fetchone()
-    return count
 
 
 @pytest.fixture(autouse=True)
