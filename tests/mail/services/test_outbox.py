@@ -1,3 +1,6 @@
+"""The outbox (localdigital/mail/services/outbox.py): queueing an email once per key, sending it
+once whoever claims it, retry delays, sensitive emails and the signal when emails finish."""
+
 import email
 import email.policy
 import re
@@ -5,44 +8,33 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from django.db import DatabaseError, IntegrityError, transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 from kombu.exceptions import OperationalError as KombuOperationalError
 
-from localdigital.audit.models import AuditEvent
-from localdigital.locks import lock_key
 from localdigital.mail import services
 from localdigital.mail.models import (
     SENSITIVE_BODY_REMOVED,
-    DeliveryStatus,
     EmailStatus,
     OutgoingEmail,
     Stream,
     StreamThrottle,
-    Suppression,
-    SuppressionReason,
     message_id_for,
 )
 from localdigital.mail.services import SendOutcome
-from localdigital.mail.services import outbox as outbox_services
 from localdigital.mail.signals import emails_finished
 from tests.accounts.factories import UserFactory
 from tests.fixtures.worker import free_port
 from tests.mail.factories import OutgoingEmailFactory, SuppressionFactory
+from tests.mail.support import sends_queued
 
 pytestmark = pytest.mark.django_db
 
+
 ATEXT = r"[A-Za-z0-9!#$%&'*+\-/=?^_`{|}~]+"
+
+
 RFC_5322_MSG_ID = re.compile(rf"<{ATEXT}(\.{ATEXT})*@{ATEXT}(\.{ATEXT})*>")
-
-
-def sends_queued(callbacks: list[Any]) -> int:
-    """Return how many of the on-commit callbacks queue sends (others tell that emails
-    finished)."""
-    return sum(
-        getattr(callback, "func", None) is outbox_services._emails_send_later
-        for callback in callbacks
-    )
 
 
 def queue_welcome(key: str = "tests.welcome.1", **overrides: Any) -> OutgoingEmail:
@@ -480,286 +472,3 @@ class TestRetryDelay:
             timedelta(minutes=15),
             timedelta(minutes=15),
         ]
-
-
-class TestEmailsRequeueStuck:
-    @pytest.fixture
-    def run_at(self):
-        return timezone.now().replace(microsecond=0)
-
-    @pytest.fixture
-    def outbox(self, run_at, settings):
-        """Rows in every state, some stuck and some not, relative to ``run_at``."""
-        long_ago = run_at - settings.MAIL_STUCK_AFTER - timedelta(seconds=1)
-        recently = run_at - settings.MAIL_STUCK_AFTER + timedelta(seconds=1)
-        return {
-            "abandoned": OutgoingEmailFactory(sending=True, sending_started_at=long_ago),
-            "lost": OutgoingEmailFactory(queued_at=long_ago),
-            "due": OutgoingEmailFactory(attempts=1, next_attempt_at=run_at),
-            "sending": OutgoingEmailFactory(sending=True, sending_started_at=recently),
-            "just_queued": OutgoingEmailFactory(queued_at=recently),
-            "backing_off": OutgoingEmailFactory(
-                attempts=1, queued_at=long_ago, next_attempt_at=run_at + timedelta(seconds=1)
-            ),
-            "sent": OutgoingEmailFactory(sent=True, sending_started_at=long_ago),
-            "failed": OutgoingEmailFactory(failed=True, queued_at=long_ago),
-        }
-
-    def test_queues_stuck_rows_again_when_run_at_an_explicit_time(self, outbox, run_at):
-        """Abandoned, lost and due rows are picked; recent, backing-off and finished ones not."""
-        email_ids = services.emails_requeue_stuck(now=run_at)
-        assert email_ids == sorted(outbox[name].pk for name in ("abandoned", "lost", "due"))
-        outbox["abandoned"].refresh_from_db()
-        assert outbox["abandoned"].status == EmailStatus.QUEUED
-        assert outbox["abandoned"].next_attempt_at is None
-        assert outbox["abandoned"].queued_at == outbox["abandoned"].sending_started_at
-        assert OutgoingEmail.objects.get(pk=outbox["sending"].pk).status == EmailStatus.SENDING
-
-    def test_gives_the_same_result_when_run_again_for_the_same_time(self, outbox, run_at):
-        """A re-run of the same beat selects the same rows and changes nothing more."""
-        first = services.emails_requeue_stuck(now=run_at)
-        states = list(OutgoingEmail.objects.order_by("pk").values())
-        assert services.emails_requeue_stuck(now=run_at) == first
-        assert list(OutgoingEmail.objects.order_by("pk").values()) == states
-
-    def test_sends_each_row_once_after_commit_when_the_sweep_commits(
-        self, outbox, run_at, django_capture_on_commit_callbacks, mailoutbox
-    ):
-        """One send per row is queued on commit, and each sends its email once."""
-        with django_capture_on_commit_callbacks(execute=True) as callbacks:
-            services.emails_requeue_stuck(now=run_at)
-            assert mailoutbox == []
-        assert sends_queued(callbacks) == 1
-        assert sorted(message.to[0] for message in mailoutbox) == sorted(
-            outbox[name].recipient for name in ("abandoned", "lost", "due")
-        )
-        sent = OutgoingEmail.objects.filter(status=EmailStatus.SENT)
-        assert set(sent.values_list("pk", flat=True)) == {
-            outbox[name].pk for name in ("abandoned", "lost", "due", "sent")
-        }
-
-    def test_does_nothing_when_another_sweep_holds_the_advisory_lock(
-        self, outbox, run_at, other_session, django_capture_on_commit_callbacks
-    ):
-        """Two beats never overlap: the second finds the lock taken and leaves every row."""
-        with other_session.cursor() as cursor:
-            cursor.execute(
-                "SELECT pg_advisory_lock(%s)", [lock_key(services.outbox_retry.REQUEUE_LOCK)]
-            )
-        with django_capture_on_commit_callbacks(execute=True) as callbacks:
-            assert services.emails_requeue_stuck(now=run_at) is None
-        assert callbacks == []
-        assert OutgoingEmail.objects.get(pk=outbox["abandoned"].pk).status == EmailStatus.SENDING
-        with other_session.cursor() as cursor:
-            cursor.execute(
-                "SELECT pg_advisory_unlock(%s)", [lock_key(services.outbox_retry.REQUEUE_LOCK)]
-            )
-        assert services.emails_requeue_stuck(now=run_at)
-
-
-class TestEmailRetry:
-    def test_queues_a_failed_email_and_sends_it_after_commit_when_staff_retry(
-        self, django_capture_on_commit_callbacks, mailoutbox
-    ):
-        """The attempts start again, the retry is audited, and the email goes once."""
-        staff = UserFactory(staff=True)
-        failed = OutgoingEmailFactory(failed=True, attempts=8)
-        with django_capture_on_commit_callbacks(execute=True):
-            services.email_retry(email_id=failed.pk, actor=staff)
-            failed.refresh_from_db()
-            assert failed.status == EmailStatus.QUEUED
-            assert failed.attempts == 0
-            assert failed.failed_at is None
-        assert len(mailoutbox) == 1
-        assert OutgoingEmail.objects.get(pk=failed.pk).status == EmailStatus.SENT
-        event = AuditEvent.objects.get(verb="mail.email.retried")
-        assert (event.actor_id, event.target_object_id) == (staff.pk, str(failed.pk))
-
-    @pytest.mark.parametrize("state", ["queued", "sending", "sent"])
-    def test_refuses_when_the_email_has_not_failed(self, state, django_capture_on_commit_callbacks):
-        """Only a failed email can be retried; anything else would risk a second send."""
-        email_row = OutgoingEmailFactory(**({state: True} if state != "queued" else {}))
-        staff = UserFactory(staff=True)
-        with (
-            django_capture_on_commit_callbacks() as callbacks,
-            pytest.raises(services.TransitionNotAllowed),
-        ):
-            services.email_retry(email_id=email_row.pk, actor=staff)
-        assert callbacks == []
-        assert OutgoingEmail.objects.get(pk=email_row.pk).status == state
-
-    def test_refuses_when_the_recipient_is_suppressed(self):
-        """Staff must take the address off the suppression list first."""
-        failed = OutgoingEmailFactory(failed=True, last_error=services.SUPPRESSED_ERROR)
-        SuppressionFactory(email=failed.recipient)
-        with pytest.raises(services.RecipientSuppressed):
-            services.email_retry(email_id=failed.pk, actor=UserFactory(staff=True))
-        assert OutgoingEmail.objects.get(pk=failed.pk).status == EmailStatus.FAILED
-
-    def test_writes_nothing_when_the_audit_event_cannot_be_saved(
-        self, monkeypatch, django_capture_on_commit_callbacks
-    ):
-        """The retry and its audit event are one transaction."""
-
-        def broken_audit_record(**kwargs):
-            raise DatabaseError("the audit log is unavailable")
-
-        monkeypatch.setattr(services.outbox_retry, "audit_record", broken_audit_record)
-        failed = OutgoingEmailFactory(failed=True)
-        staff = UserFactory(staff=True)
-        with django_capture_on_commit_callbacks() as callbacks, pytest.raises(DatabaseError):
-            services.email_retry(email_id=failed.pk, actor=staff)
-        assert callbacks == []
-        failed.refresh_from_db()
-        assert (failed.status, failed.attempts) == (EmailStatus.FAILED, 1)
-
-
-class TestSuppressionAdd:
-    def test_adds_the_address_in_lower_case_when_it_is_new(self):
-        """Addresses are kept in lower case, and the addition is audited."""
-        staff = UserFactory(staff=True)
-        suppression = services.suppression_add(
-            email=" Complained@Borsetshire.gov.uk ",
-            reason=SuppressionReason.COMPLAINT,
-            note="Asked us by phone to stop.",
-            actor=staff,
-        )
-        assert suppression.email == "complained@borsetshire.gov.uk"
-        event = AuditEvent.objects.get(verb="mail.suppression.added")
-        assert (event.actor_id, event.target_object_id) == (staff.pk, str(suppression.pk))
-
-    def test_updates_the_reason_when_the_address_is_there_in_another_case(self):
-        """One row per address, whatever the case it is reported in."""
-        existing = SuppressionFactory(
-            email="officer@borsetshire.gov.uk", reason=SuppressionReason.MANUAL
-        )
-        suppression = services.suppression_add(
-            email="OFFICER@borsetshire.gov.uk", reason=SuppressionReason.HARD_BOUNCE
-        )
-        assert suppression.pk == existing.pk
-        assert Suppression.objects.get().reason == SuppressionReason.HARD_BOUNCE
-
-    @pytest.mark.parametrize("failure", [DatabaseError, IntegrityError])
-    def test_writes_nothing_when_the_audit_event_cannot_be_saved_for_a_new_address(
-        self, monkeypatch, failure
-    ):
-        """The addition and its audit event are one transaction, whatever the audit raises."""
-
-        def broken_audit_record(**kwargs):
-            raise failure("the audit log is unavailable")
-
-        monkeypatch.setattr(services.suppressions, "audit_record", broken_audit_record)
-        with pytest.raises(failure):
-            services.suppression_add(
-                email="complained@borsetshire.gov.uk", reason=SuppressionReason.COMPLAINT
-            )
-        assert not Suppression.objects.exists()
-
-    def test_changes_nothing_when_the_audit_event_cannot_be_saved_for_a_listed_address(
-        self, monkeypatch
-    ):
-        """A change of reason is not kept without its audit event."""
-        existing = SuppressionFactory(reason=SuppressionReason.MANUAL, note="By phone")
-
-        def broken_audit_record(**kwargs):
-            raise DatabaseError("the audit log is unavailable")
-
-        monkeypatch.setattr(services.suppressions, "audit_record", broken_audit_record)
-        with pytest.raises(DatabaseError):
-            services.suppression_add(
-                email=existing.email, reason=SuppressionReason.COMPLAINT, note="Changed"
-            )
-        existing.refresh_from_db()
-        assert (existing.reason, existing.note) == (SuppressionReason.MANUAL, "By phone")
-
-
-class TestSuppressionRemove:
-    def test_lets_the_address_be_sent_to_again_when_removed(self, mailoutbox):
-        """Once off the list, the address is sent to, and the removal is audited."""
-        suppression = SuppressionFactory()
-        staff = UserFactory(staff=True)
-        services.suppression_remove(suppression_id=suppression.pk, actor=staff)
-        assert not Suppression.objects.exists()
-        assert AuditEvent.objects.get(verb="mail.suppression.removed").actor_id == staff.pk
-        queued = OutgoingEmailFactory(recipient=suppression.email)
-        assert services.email_send(email_id=queued.pk).outcome == SendOutcome.SENT
-
-    def test_keeps_the_address_when_the_audit_event_cannot_be_saved(self, monkeypatch):
-        """The removal and its audit event are one transaction."""
-        suppression = SuppressionFactory()
-
-        def broken_audit_record(**kwargs):
-            raise DatabaseError("the audit log is unavailable")
-
-        monkeypatch.setattr(services.suppressions, "audit_record", broken_audit_record)
-        with pytest.raises(DatabaseError):
-            services.suppression_remove(
-                suppression_id=suppression.pk, actor=UserFactory(staff=True)
-            )
-        assert Suppression.objects.filter(pk=suppression.pk).exists()
-
-
-class TestDeliveryReceiptRecord:
-    def test_records_the_delivery_on_the_email_when_notify_delivered_it(self):
-        """The receipt is matched to its email by the Message-ID given as reference."""
-        sent = OutgoingEmailFactory(sent=True)
-        recorded = services.delivery_receipt_record(
-            reference=sent.message_id,
-            recipient=sent.recipient,
-            status="delivered",
-            notification_id="7a6e1c2b-0000-4000-8000-000000000001",
-        )
-        assert recorded == sent
-        sent.refresh_from_db()
-        assert sent.delivery_status == DeliveryStatus.DELIVERED
-        assert sent.delivery_reported_at is not None
-        assert sent.provider_reference == "7a6e1c2b-0000-4000-8000-000000000001"
-        assert not Suppression.objects.exists()
-
-    def test_suppresses_the_address_and_records_it_when_the_failure_is_permanent(self):
-        """A hard bounce goes on the suppression list and on the email's row."""
-        sent = OutgoingEmailFactory(sent=True, provider_reference="notify-id")
-        services.delivery_receipt_record(
-            reference=sent.message_id,
-            recipient=sent.recipient,
-            status="permanent-failure",
-            notification_id="notify-id",
-        )
-        sent.refresh_from_db()
-        assert sent.delivery_status == DeliveryStatus.PERMANENT_FAILURE
-        suppression = Suppression.objects.get()
-        assert (suppression.email, suppression.reason) == (
-            sent.recipient,
-            SuppressionReason.HARD_BOUNCE,
-        )
-        assert sent.message_id in suppression.note
-        assert AuditEvent.objects.get(verb="mail.suppression.added").actor_id is None
-
-    def test_suppresses_the_address_when_no_email_has_the_reference(self):
-        """The bounce still counts after the email has gone from the outbox."""
-        recorded = services.delivery_receipt_record(
-            reference="<gone@localdigital.gov.uk>",
-            recipient="gone@borsetshire.gov.uk",
-            status="permanent-failure",
-            notification_id="notify-id",
-        )
-        assert recorded is None
-        assert Suppression.objects.get().email == "gone@borsetshire.gov.uk"
-
-    def test_writes_nothing_when_the_email_cannot_be_saved(self, monkeypatch):
-        """The suppression and the receipt on the row are one transaction."""
-        sent = OutgoingEmailFactory(sent=True)
-
-        def broken_save(*args, **kwargs):
-            raise DatabaseError("the outbox is unavailable")
-
-        monkeypatch.setattr(OutgoingEmail, "save", broken_save)
-        with pytest.raises(DatabaseError):
-            services.delivery_receipt_record(
-                reference=sent.message_id,
-                recipient=sent.recipient,
-                status="permanent-failure",
-                notification_id="notify-id",
-            )
-        assert not Suppression.objects.exists()
-        assert not AuditEvent.objects.filter(verb="mail.suppression.added").exists()
