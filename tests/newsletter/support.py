@@ -8,9 +8,10 @@ from typing import Any
 
 import pytest
 from django.db import DatabaseError
+from django.urls import reverse
 
 from localdigital.audit.models import AuditEvent
-from newsletter.models import Subscriber
+from newsletter.models import NewsletterIssue, Subscriber
 from newsletter.selectors import newsletter as selectors
 from newsletter.services import fan_out, issues, sending, subscribers, test_groups
 
@@ -49,3 +50,8 @@ def unsubscribe_token(subscriber: Subscriber) -> str:
 def verbs() -> list[str]:
     """Return the verbs of every audit event, oldest first."""
     return list(AuditEvent.objects.order_by("pk").values_list("verb", flat=True))
+
+
+def url(name: str, issue: NewsletterIssue) -> str:
+    """Return the address of one of an issue's admin pages."""
+    return reverse(f"admin:newsletter_newsletterissue_{name}", args=[issue.pk])

@@ -1,16 +1,11 @@
-"""What the training admin tests share: the admin's addresses, and reading what a page
-said. Their clients are fixtures in ``conftest.py``."""
+"""What the training admin tests share: the admin's addresses. Their clients are fixtures in
+``conftest.py``; what a page said is read with ``tests.support.admin.messages_of``."""
 
 from __future__ import annotations
 
-from django.contrib.messages import get_messages
 from django.urls import reverse
 
 OTHER_STAFF = ["Fund manager", "Assessor", "Communications"]
-
-
-def messages_of(response) -> list[str]:
-    return [str(message) for message in get_messages(response.wsgi_request)]
 
 
 def cohort_url(cohort, name: str = "change", *args: object) -> str:

@@ -8,16 +8,10 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.utils import timezone
 
-from funding.models import (
-    Assessment,
-    AssessmentStatus,
-    CriterionScore,
-    ModeratedScore,
-)
+from funding.models import Assessment, AssessmentStatus, CriterionScore, ModeratedScore
 from funding.selectors import assessment as selectors
 from funding.selectors import assessment_sheets as sheet_selectors
 from localdigital.admin_actions import object_action_url
@@ -31,6 +25,7 @@ from tests.funding.factories import (
     RoundFactory,
     SignatoryFactory,
 )
+from tests.support.admin import messages_of
 
 pytestmark = pytest.mark.django_db
 
@@ -57,10 +52,6 @@ def moderate_url(application) -> str:
 def listed(response) -> list:
     assert response.status_code == 200
     return list(response.context["cl"].result_list)
-
-
-def messages_of(response) -> list[str]:
-    return [str(message) for message in get_messages(response.wsgi_request)]
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.utils import timezone
 
@@ -23,6 +22,7 @@ from tests.funding.factories import (
     ProjectOutputFactory,
     SignatoryFactory,
 )
+from tests.support.admin import messages_of
 
 pytestmark = pytest.mark.django_db
 
@@ -39,10 +39,6 @@ def pay_url(instalment) -> str:
 
 def paid_today(amount: str = "30000") -> dict:
     return {"amount": amount, "paid_on": timezone.localdate().isoformat()}
-
-
-def messages_of(response) -> list[str]:
-    return [str(message) for message in get_messages(response.wsgi_request)]
 
 
 @pytest.fixture

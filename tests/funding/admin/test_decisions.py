@@ -10,7 +10,6 @@ from decimal import Decimal
 from io import StringIO
 
 import pytest
-from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.utils import timezone
 
@@ -28,6 +27,7 @@ from tests.funding.factories import (
     DecisionFactory,
     RoundFactory,
 )
+from tests.support.admin import messages_of
 
 pytestmark = pytest.mark.django_db
 
@@ -52,10 +52,6 @@ def decide_url(application) -> str:
 
 def round_url(round) -> str:
     return reverse("admin:funding_round_change", args=[round.pk])
-
-
-def messages_of(response) -> list[str]:
-    return [str(message) for message in get_messages(response.wsgi_request)]
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.utils import timezone
 
@@ -33,6 +32,7 @@ from tests.funding.factories_reporting import (
     ProjectMilestoneFactory,
     answer_every_section,
 )
+from tests.support.admin import messages_of
 
 pytestmark = pytest.mark.django_db
 
@@ -46,10 +46,6 @@ def report_url(report) -> str:
 
 def award_url(award) -> str:
     return reverse("admin:funding_award_change", args=[award.pk])
-
-
-def messages_of(response) -> list[str]:
-    return [str(message) for message in get_messages(response.wsgi_request)]
 
 
 @pytest.fixture

@@ -12,11 +12,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from localdigital.mail.models import OutgoingEmail
-from tests.training.admin_support import (
-    COHORTS,
-    cohort_url,
-    messages_of,
-)
+from tests.support.admin import messages_of
+from tests.training.admin_support import COHORTS, cohort_url
 from tests.training.factories import (
     CohortFactory,
     CohortSessionFactory,
