@@ -6,6 +6,8 @@ from django.urls import reverse
 from pytest_django.asserts import assertContains
 
 from declaration.models import Signing
+from localdigital.mail.models import OutgoingEmail
+from tests.declaration.factories import SigningFactory
 
 ERROR_SUMMARY = '<div class="govuk-error-summary" data-module="govuk-error-summary">'
 
@@ -22,3 +24,13 @@ def assert_error(response, message: str) -> None:
     assertContains(response, message)
     assert response.content.decode().count(message) >= 2, "in the summary and by the field"
     assertContains(response, "<title>Error: ")
+
+
+def complete_draft(**kwargs) -> Signing:
+    """A draft answering every question (the factory fills them), for a listed organisation."""
+    return SigningFactory.create(draft=True, **kwargs)
+
+
+def emails_to(address: str) -> list[OutgoingEmail]:
+    """Return the emails queued to ``address``, oldest first."""
+    return list(OutgoingEmail.objects.filter(recipient=address).order_by("pk"))
