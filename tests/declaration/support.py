@@ -34,3 +34,18 @@ def complete_draft(**kwargs) -> Signing:
 def emails_to(address: str) -> list[OutgoingEmail]:
     """Return the emails queued to ``address``, oldest first."""
     return list(OutgoingEmail.objects.filter(recipient=address).order_by("pk"))
+
+
+OTHER_STATES = ["draft", "submitted", "published", "rejected", "withdrawn", "unpublished"]
+
+
+def signing_in(state: str, **kwargs) -> Signing:
+    """Return a new signing in ``state``, one of ``OTHER_STATES`` or "published"."""
+    traits = {} if state == "published" else {state: True}
+    return SigningFactory.create(**traits, **kwargs)
+
+
+def snapshot(signing: Signing) -> dict:
+    """Return every field of the signing as saved, to show that nothing changed."""
+    saved = Signing.objects.get(pk=signing.pk)
+    return {field.attname: getattr(saved, field.attname) for field in Signing._meta.fields}
