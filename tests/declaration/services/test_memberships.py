@@ -25,16 +25,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def broken_audit(monkeypatch):
-    """Make every audit write fail, as a full disk or a lost connection would."""
-
-    def fail(**kwargs):
-        raise IntegrityError("audit log unavailable")
-
-    monkeypatch.setattr(memberships, "audit_record", fail)
-
-
-@pytest.fixture
 def organisation():
     return OrganisationFactory(name="Borsetshire County Council", slug="borsetshire")
 

@@ -11,23 +11,11 @@ from declaration.errors import (
     MembershipNotApprovedError,
 )
 from declaration.models import Membership, MembershipRole, Organisation, OrganisationType
-from declaration.services import memberships, organisations
 from localdigital.audit.models import AuditEvent
 from tests.accounts.factories import UserFactory
 from tests.declaration.factories import MembershipFactory, OrganisationFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def broken_audit(monkeypatch):
-    """Make every audit write fail, as a full disk or a lost connection would."""
-
-    def fail(**kwargs):
-        raise IntegrityError("audit log unavailable")
-
-    for module in (memberships, organisations):
-        monkeypatch.setattr(module, "audit_record", fail)
 
 
 class TestOrganisationCreate:

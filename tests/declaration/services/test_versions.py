@@ -10,7 +10,6 @@ from django.utils import timezone
 
 from declaration.errors import VersionSigned
 from declaration.models import DeclarationVersion
-from declaration.services import versions
 from declaration.services.versions import (
     declaration_version_create,
     declaration_version_publish,
@@ -29,14 +28,6 @@ VERSIONS = reverse("admin:declaration_declarationversion_changelist")
 @pytest.fixture
 def staff():
     return UserFactory(staff=True)
-
-
-@pytest.fixture
-def broken_audit(monkeypatch):
-    def fail(**kwargs):
-        raise IntegrityError("audit log unavailable")
-
-    monkeypatch.setattr(versions, "audit_record", fail)
 
 
 @pytest.fixture
