@@ -15,6 +15,7 @@ from declaration.services import (
     versions,
 )
 from tests.accounts.factories import UserFactory
+from tests.declaration.factories import MembershipFactory, OrganisationFactory
 
 
 @pytest.fixture
@@ -41,3 +42,27 @@ def broken_audit(monkeypatch):
 def staff():
     """The member of staff who moderates signings."""
     return UserFactory(staff=True, email="moderator@communities.gov.uk")
+
+
+@pytest.fixture
+def organisation():
+    """A signatory organisation with members to approve, refuse and remove."""
+    return OrganisationFactory(name="Borsetshire County Council", slug="borsetshire")
+
+
+@pytest.fixture
+def admin(organisation):
+    """The organisation's admin, who acts on its members."""
+    return MembershipFactory(
+        organisation=organisation, admin=True, user=UserFactory(email="ada@borsetshire.gov.uk")
+    )
+
+
+@pytest.fixture
+def broken_outbox(monkeypatch):
+    """Make queuing an email fail, after the change and its audit event are written."""
+
+    def fail(**kwargs):
+        raise IntegrityError("outbox unavailable")
+
+    monkeypatch.setattr(memberships, "email_queue", fail)
