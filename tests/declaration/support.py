@@ -49,3 +49,10 @@ def snapshot(signing: Signing) -> dict:
     """Return every field of the signing as saved, to show that nothing changed."""
     saved = Signing.objects.get(pk=signing.pk)
     return {field.attname: getattr(saved, field.attname) for field in Signing._meta.fields}
+
+
+SIGNINGS = reverse("admin:declaration_signing_changelist")
+
+
+def status_of(signing: Signing) -> str:
+    return Signing.objects.get(pk=signing.pk).status
