@@ -14,6 +14,7 @@ from django.utils import timezone
 from funding.models import Award, AwardStatus, Instalment
 from localdigital.admin_actions import object_action_url
 from tests.accounts.factories import UserFactory
+from tests.funding.admin_support import instalments_data
 from tests.funding.factories import (
     ApplicationPartnerFactory,
     AwardFactory,
@@ -49,30 +50,6 @@ def manager(otp_verified_client_for):
 @pytest.fixture
 def assessor_client(otp_verified_client_for):
     return otp_verified_client_for(UserFactory(staff=True, groups=["Assessor"]))
-
-
-def instalments_data(award, rows: list[dict]) -> dict:
-    """Return what the award's page posts: its instalments, existing ones with an id."""
-    data: dict = {
-        "instalments-TOTAL_FORMS": len(rows),
-        "instalments-INITIAL_FORMS": sum(1 for row in rows if row.get("id")),
-        "instalments-MIN_NUM_FORMS": 0,
-        "instalments-MAX_NUM_FORMS": 1000,
-        "milestones-TOTAL_FORMS": 0,
-        "milestones-INITIAL_FORMS": 0,
-        "reports-TOTAL_FORMS": 0,
-        "reports-INITIAL_FORMS": 0,
-        "change_requests-TOTAL_FORMS": 0,
-        "change_requests-INITIAL_FORMS": 0,
-        "updates-TOTAL_FORMS": 0,
-        "updates-INITIAL_FORMS": 0,
-        "outputs-TOTAL_FORMS": 0,
-        "outputs-INITIAL_FORMS": 0,
-    }
-    for index, row in enumerate(rows):
-        for key, value in {"award": award.pk, **row}.items():
-            data[f"instalments-{index}-{key}"] = value
-    return data
 
 
 class TestAwardList:

@@ -18,7 +18,7 @@ from funding.services.awards import award_offer_decline
 from localdigital.admin_actions import object_action_url
 from tests.accounts.factories import UserFactory
 from tests.declaration.factories import MembershipFactory
-from tests.funding.admin.test_rounds import errors_of, round_data
+from tests.funding.admin_support import errors_of, round_data
 from tests.funding.factories import (
     ApplicationFactory,
     AssessmentFactory,

@@ -24,8 +24,7 @@ from funding.services import reports as report_services
 from localdigital.admin_actions import object_action_url
 from localdigital.mail.models import OutgoingEmail
 from tests.accounts.factories import UserFactory
-from tests.funding.admin.test_awards import instalments_data
-from tests.funding.admin.test_rounds import errors_of, round_data
+from tests.funding.admin_support import errors_of, instalments_data, round_data
 from tests.funding.factories import AwardFactory, FundFactory, InstalmentFactory
 from tests.funding.factories_reporting import (
     ProgressReportFactory,

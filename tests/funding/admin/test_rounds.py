@@ -4,17 +4,15 @@ questions published with a time, and reminder offsets."""
 
 from __future__ import annotations
 
-import datetime
 from decimal import Decimal
-from typing import Any
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from funding.models import Criterion, Fund, PhaseCap, Round, RoundQuestion
 from localdigital.audit.models import AuditEvent
 from tests.accounts.factories import UserFactory
+from tests.funding.admin_support import ROUND_1_DATES, at, errors_of, round_data
 from tests.funding.factories import (
     CriterionFactory,
     FundFactory,
@@ -41,106 +39,6 @@ def client(otp_verified_client_for, fund_manager):
 @pytest.fixture
 def fund() -> Fund:
     return FundFactory.create()
-
-
-def split(moment: datetime.datetime | None) -> tuple[str, str]:
-    """Return the admin's date and time inputs for ``moment``, in UK time."""
-    if moment is None:
-        return "", ""
-    local = timezone.localtime(moment)
-    return local.strftime("%d/%m/%Y"), local.strftime("%H:%M:%S")
-
-
-def at(day: str, time: str = "17:00") -> datetime.datetime:
-    """Return the UK time on ``day`` (YYYY-MM-DD) at ``time``."""
-    naive = datetime.datetime.fromisoformat(f"{day}T{time}")
-    return timezone.make_aware(naive)
-
-
-ROUND_1_DATES = {
-    "eoi_opens_at": at("2018-09-24", "09:00"),
-    "eoi_closes_at": at("2018-10-05"),
-    "applications_open_at": at("2018-10-15", "09:00"),
-    "applications_close_at": at("2018-11-18"),
-    "decisions_announced_at": at("2018-12-03", "10:00"),
-}
-
-
-def formset(prefix: str, rows: list[dict[str, Any]]) -> dict[str, Any]:
-    """Return the POST data of an inline formset; rows with an ``id`` are existing ones."""
-    data: dict[str, Any] = {
-        f"{prefix}-TOTAL_FORMS": len(rows),
-        f"{prefix}-INITIAL_FORMS": sum(1 for row in rows if row.get("id")),
-        f"{prefix}-MIN_NUM_FORMS": 0,
-        f"{prefix}-MAX_NUM_FORMS": 1000,
-    }
-    for index, row in enumerate(rows):
-        for key, value in row.items():
-            if value is True:
-                value = "on"
-            if value is False:
-                continue
-            data[f"{prefix}-{index}-{key}"] = value
-    return data
-
-
-def round_data(
-    fund: Fund,
-    *,
-    round: Round | None = None,
-    dates: dict[str, datetime.datetime | None] | None = None,
-    criteria: list[dict[str, Any]] | None = None,
-    questions: list[dict[str, Any]] | None = None,
-    phase_caps: list[dict[str, Any]] | None = None,
-    **fields: Any,
-) -> dict[str, Any]:
-    """Return what the round's page posts: round 1's dates and rules unless told otherwise."""
-    data: dict[str, Any] = {
-        "fund": fund.pk,
-        "number": 1,
-        "name": "Round 1",
-        "slug": "round-1",
-        "summary": "Money for councils to fix common problems together.",
-        "budget": "7500000",
-        "is_published": "on",
-        "date_precision": "{}",
-        "min_participants": 2,
-        "participants_must_be_signatories": "on",
-        "max_led_applications": "",
-        "restricted_to_round": "",
-        "assessors_per_application": 2,
-        "reminder_offsets_days": "7,1",
-        "reporting_frequency": "quarterly",
-        "first_report_after": 3,
-        "first_report_unit": "months",
-        "final_report_at_end": "on",
-    }
-    for name, moment in {**ROUND_1_DATES, **(dates or {})}.items():
-        data[f"{name}_0"], data[f"{name}_1"] = split(moment)
-    data.update(fields)
-    parent = round.pk if round is not None else ""
-    for prefix, rows in (
-        ("phase_caps", phase_caps or []),
-        ("criteria", criteria or []),
-        ("questions", questions or []),
-    ):
-        data.update(formset(prefix, [{"round": parent, **row} for row in rows]))
-    return data
-
-
-def errors_of(response) -> dict[str, list[str]]:
-    """Return the round form's errors by field, and the inline formsets' own errors."""
-    assert response.status_code == 200, response.status_code
-    form = response.context["adminform"].form
-    found = {name: [str(e) for e in errors] for name, errors in form.errors.items()}
-    for inline in response.context["inline_admin_formsets"]:
-        formset = inline.formset
-        if formset.non_form_errors():
-            found[f"{formset.prefix}"] = [str(e) for e in formset.non_form_errors()]
-        for index, inline_form in enumerate(formset.forms):
-            for name, errors in inline_form.errors.items():
-                found[f"{formset.prefix}-{index}-{name}"] = [str(e) for e in errors]
-    return found
 
 
 FOUR_CRITERIA = [

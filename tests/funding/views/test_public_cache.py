@@ -14,7 +14,7 @@ from declaration.services import organisations
 from funding.services import awards as award_services
 from funding.services import decisions as decision_services
 from tests.accounts.factories import UserFactory
-from tests.funding.admin.test_rounds import round_data
+from tests.funding.admin_support import round_data
 from tests.funding.factories import (
     ApplicationFactory,
     AwardFactory,
