@@ -11,20 +11,9 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tests.accounts.factories import UserFactory
+from tests.accounts.support import sign_in_with_password
 
 pytestmark = pytest.mark.django_db
-PASSWORD = "correct horse battery"
-
-
-def sign_in_with_password(client, email: str, password: str = PASSWORD):
-    return client.post(
-        reverse("two_factor:login"),
-        {
-            "staff_login_view-current_step": "auth",
-            "auth-username": email,
-            "auth-password": password,
-        },
-    )
 
 
 def code_for(device: TOTPDevice, offset: int = 0) -> str:

@@ -4,8 +4,6 @@ cancelling, each through its service on a page of its own, with clear errors."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -13,7 +11,7 @@ from django.utils import timezone
 
 from localdigital.mail.models import OutgoingEmail
 from tests.support.admin import messages_of
-from tests.training.admin_support import COHORTS, cohort_url
+from tests.training.admin_support import COHORTS, DAY, cohort_data, cohort_url, split
 from tests.training.factories import (
     CohortFactory,
     CohortSessionFactory,
@@ -32,45 +30,6 @@ from training.models import (
 )
 
 pytestmark = pytest.mark.django_db
-
-DAY = timedelta(days=1)
-
-
-def split(moment) -> dict[str, str]:
-    local = timezone.localtime(moment)
-    return {"0": local.strftime("%Y-%m-%d"), "1": local.strftime("%H:%M")}
-
-
-def cohort_data(course, **overrides) -> dict[str, str]:
-    """The add page's fields for a cohort with one session, a month off."""
-    now = timezone.now()
-    starts = now + 30 * DAY
-    data = {
-        "course": str(course.pk),
-        "name": "Spring",
-        "capacity": "20",
-        "max_per_organisation": "",
-        "reserved_places": "0",
-        "reserved_release_at_0": "",
-        "reserved_release_at_1": "",
-        "enrolment_opens_at_0": split(now)["0"],
-        "enrolment_opens_at_1": "09:00",
-        "enrolment_closes_at_0": split(now + 20 * DAY)["0"],
-        "enrolment_closes_at_1": "17:00",
-        "joining_instructions": "Room 2.",
-        "feedback_survey_url": "",
-        "sessions-TOTAL_FORMS": "1",
-        "sessions-INITIAL_FORMS": "0",
-        "sessions-MIN_NUM_FORMS": "0",
-        "sessions-MAX_NUM_FORMS": "1000",
-        "sessions-0-starts_at_0": split(starts)["0"],
-        "sessions-0-starts_at_1": "09:30",
-        "sessions-0-ends_at_0": split(starts)["0"],
-        "sessions-0-ends_at_1": "16:00",
-        "sessions-0-location": "Town Hall, Borchester",
-    }
-    data.update(overrides)
-    return data
 
 
 class TestCourses:

@@ -17,8 +17,14 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from tests.training.admin.test_cohorts import cohort_data, split
-from tests.training.admin_support import COHORTS, ENROLMENTS, cohort_url, enrolment_url
+from tests.training.admin_support import (
+    COHORTS,
+    ENROLMENTS,
+    cohort_data,
+    cohort_url,
+    enrolment_url,
+    split,
+)
 from tests.training.factories import (
     CohortFactory,
     CourseFactory,

@@ -23,7 +23,7 @@ from localdigital.accounts.models import User
 from localdigital.accounts.tokens import StaffSetUpTokenGenerator
 from localdigital.audit.models import AuditEvent
 from tests.accounts.factories import UserFactory
-from tests.accounts.views.test_staff_sign_in import sign_in_with_password
+from tests.accounts.support import sign_in_with_password
 from tests.support.deployment import manage, production_environment
 
 pytestmark = pytest.mark.django_db
