@@ -3,21 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from django.db import connection
-from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.declaration.factories import MembershipFactory, OrganisationFactory, SigningFactory
+from tests.support.queries import queries_for
 
 pytestmark = pytest.mark.django_db
-
-
-def queries_for(client: Client, path: str) -> int:
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(path)
-    assert response.status_code == 200, path
-    return len(captured)
 
 
 @pytest.mark.parametrize("small, large", [(10, 200)])

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable
 
 import pytest
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from declaration.models import OrganisationType, Signing
@@ -17,28 +15,11 @@ from tests.declaration.factories import (
     ProjectUpdateFactory,
     SigningFactory,
 )
+from tests.support.queries import assert_flat_between
 
 pytestmark = pytest.mark.django_db
 
 SMALL, LARGE = 10, 200
-
-
-def queries_for(client: Client, path: str) -> int:
-    """Return the queries of a warm request for ``path`` (the first warms Django's caches)."""
-    client.get(path)
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(path)
-    assert response.status_code == 200, path
-    return len(captured)
-
-
-def assert_flat(client: Client, path: str, grow_to: Callable[[int], object]) -> None:
-    """Render ``path`` with SMALL rows, then with LARGE: the query counts must be equal."""
-    grow_to(SMALL)
-    small = queries_for(client, path)
-    grow_to(LARGE)
-    large = queries_for(client, path)
-    assert small == large, f"{path}: {small} queries with {SMALL} rows, {large} with {LARGE}"
 
 
 def signatories(total: int) -> None:
@@ -74,12 +55,12 @@ def signatories(total: int) -> None:
     ],
 )
 def test_the_list_of_signatories(client, path):
-    assert_flat(client, path, signatories)
+    assert_flat_between(client, path, signatories)
 
 
 def test_a_signatory_page_whatever_the_number_of_signatories(client):
     SigningFactory.create(organisation=OrganisationFactory.create(slug="hackney"))
-    assert_flat(client, "/signatories/hackney/", signatories)
+    assert_flat_between(client, "/signatories/hackney/", signatories)
 
 
 def test_a_signatory_page_whatever_the_number_of_updates(client):
@@ -88,11 +69,11 @@ def test_a_signatory_page_whatever_the_number_of_updates(client):
     def updates(total: int) -> None:
         ProjectUpdateFactory.create_batch(total - signing.updates.count(), signing=signing)
 
-    assert_flat(client, "/signatories/hackney/", updates)
+    assert_flat_between(client, "/signatories/hackney/", updates)
 
 
 def test_the_home_page(client):
-    assert_flat(client, "/", signatories)
+    assert_flat_between(client, "/", signatories)
 
 
 def test_the_account_page_with_many_signatories_to_post_updates_for(client):
@@ -103,11 +84,11 @@ def test_the_account_page_with_many_signatories_to_post_updates_for(client):
         for _ in range(total - member.memberships.count()):
             MembershipFactory.create(user=member, organisation=SigningFactory.create().organisation)
 
-    assert_flat(client, "/account/", memberships)
+    assert_flat_between(client, "/account/", memberships)
 
 
 def test_the_json_open_data(client):
-    assert_flat(client, "/signatories.json", signatories)
+    assert_flat_between(client, "/signatories.json", signatories)
 
 
 def test_the_csv_open_data(client):

@@ -8,8 +8,6 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -26,6 +24,7 @@ from tests.funding.factories import (
     RoundFactory,
 )
 from tests.pages.waiting_rows import WaitingRows
+from tests.support.queries import queries_for
 
 pytestmark = pytest.mark.django_db
 
@@ -267,13 +266,6 @@ class TestRoundOverview:
         assert "private" in response["Cache-Control"]
 
 
-def queries(client, url: str) -> int:
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(captured)
-
-
 @pytest.mark.parametrize("stage", ["eoi_round", "round"], ids=["EOIs", "applications"])
 def test_the_overview_makes_the_same_number_of_queries_for_10_and_1000_rows(client, stage):
     """Its expressions of interest, or its applications and assessments, grow a hundredfold."""
@@ -284,9 +276,9 @@ def test_the_overview_makes_the_same_number_of_queries_for_10_and_1000_rows(clie
     url = overview_url(round)
 
     rows.grow(10)
-    small = queries(client, url)
+    small = queries_for(client, url)
     rows.grow(990)
-    large = queries(client, url)
+    large = queries_for(client, url)
 
     assert small == large, f"{small} queries with 10 rows, {large} with 1,000"
     counts = {row.label: row.count for row in rows_of(client.get(url))}

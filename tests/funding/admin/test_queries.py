@@ -5,8 +5,6 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -25,6 +23,7 @@ from tests.funding.factories import (
     RoundFactory,
     SignatoryFactory,
 )
+from tests.support.queries import queries_for
 
 pytestmark = pytest.mark.django_db
 
@@ -35,13 +34,6 @@ STATES = [{"submitted": True}, {"submitted": True}, {"declined": True}, {}]
 @pytest.fixture
 def client(otp_verified_client_for):
     return otp_verified_client_for(UserFactory(staff=True, groups=["Fund manager"]))
-
-
-def queries(client, url: str, params: dict[str, str]) -> int:
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(url, params)
-    assert response.status_code == 200
-    return len(captured)
 
 
 def grow_eois(rounds: list[Round], partners: list, count: int) -> None:
@@ -74,9 +66,9 @@ def test_eoi_list_makes_the_same_number_of_queries_for_10_and_200_eois(client, p
     params = {**params, "all": ""}
 
     grow_eois(rounds, partners, 10)
-    small = queries(client, EOIS, params)
+    small = queries_for(client, EOIS, params)
     grow_eois(rounds, partners, 190)
-    large = queries(client, EOIS, params)
+    large = queries_for(client, EOIS, params)
 
     assert ExpressionOfInterest.objects.count() == 200
     assert EoiCluster.objects.count() > 10
@@ -87,9 +79,9 @@ def test_eoi_list_pages_make_the_same_number_of_queries_for_10_and_200_eois(clie
     """Without "show all", the list pages; the first page costs the same either way."""
     rounds = [RoundFactory(eoi_closed=True)]
     grow_eois(rounds, [], 10)
-    small = queries(client, EOIS, {"status": "all"})
+    small = queries_for(client, EOIS, {"status": "all"})
     grow_eois(rounds, [], 190)
-    large = queries(client, EOIS, {"status": "all"})
+    large = queries_for(client, EOIS, {"status": "all"})
 
     assert small == large
 
@@ -104,9 +96,9 @@ def test_cluster_list_makes_the_same_number_of_queries_for_5_and_40_clusters(cli
 
     url = reverse("admin:funding_eoicluster_changelist")
     grow(5)
-    small = queries(client, url, {})
+    small = queries_for(client, url, {})
     grow(35)
-    large = queries(client, url, {})
+    large = queries_for(client, url, {})
 
     assert small == large
 
@@ -121,9 +113,9 @@ def test_application_list_makes_the_same_number_of_queries_for_10_and_60_applica
 
     url = reverse("admin:funding_application_changelist")
     grow(10)
-    small = queries(client, url, {"all": ""})
+    small = queries_for(client, url, {"all": ""})
     grow(50)
-    large = queries(client, url, {"all": ""})
+    large = queries_for(client, url, {"all": ""})
 
     assert small == large
 
@@ -169,9 +161,9 @@ def test_application_list_with_assessments_makes_the_same_number_of_queries_for_
     viewer = client if who == "fund manager" else otp_verified_client_for(assessor)
     url = reverse("admin:funding_application_changelist")
     grow_assessed(assessed_round, assessor, 10)
-    small = queries(viewer, url, {"all": ""})
+    small = queries_for(viewer, url, {"all": ""})
     grow_assessed(assessed_round, assessor, 50)
-    large = queries(viewer, url, {"all": ""})
+    large = queries_for(viewer, url, {"all": ""})
 
     assert small == large, f"{small} queries with 10 applications, {large} with 60"
 
@@ -183,9 +175,9 @@ def test_assessment_list_makes_the_same_number_of_queries_for_10_and_60_applicat
     viewer = client if who == "fund manager" else otp_verified_client_for(assessor)
     url = reverse("admin:funding_assessment_changelist")
     grow_assessed(assessed_round, assessor, 10)
-    small = queries(viewer, url, {"all": ""})
+    small = queries_for(viewer, url, {"all": ""})
     grow_assessed(assessed_round, assessor, 50)
-    large = queries(viewer, url, {"all": ""})
+    large = queries_for(viewer, url, {"all": ""})
 
     assert small == large
 
@@ -195,13 +187,13 @@ def test_ranking_makes_the_same_number_of_queries_for_10_and_60_applications(
 ):
     url = reverse("admin:funding_round_ranking", args=[assessed_round.pk])
     grow_assessed(assessed_round, assessor, 10)
-    small = queries(client, url, {})
+    small = queries_for(client, url, {})
     grow_assessed(assessed_round, assessor, 50)
-    large = queries(client, url, {})
+    large = queries_for(client, url, {})
 
     assert small == large, f"{small} queries with 10 applications, {large} with 60"
     csv_url = reverse("admin:funding_round_ranking_csv", args=[assessed_round.pk])
-    assert queries(client, csv_url, {}) <= small
+    assert queries_for(client, csv_url, {}) <= small
 
 
 def test_award_list_makes_the_same_number_of_queries_for_5_and_30_awards(client):
@@ -211,8 +203,8 @@ def test_award_list_makes_the_same_number_of_queries_for_5_and_30_awards(client)
 
     url = reverse("admin:funding_award_changelist")
     grow(5)
-    small = queries(client, url, {"all": ""})
+    small = queries_for(client, url, {"all": ""})
     grow(25)
-    large = queries(client, url, {"all": ""})
+    large = queries_for(client, url, {"all": ""})
 
     assert small == large

@@ -3,12 +3,7 @@ the applicant's dashboard, the rounds' pages and a bid's pages."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import pytest
-from django.db import connection
-from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.declaration.factories import MembershipFactory
@@ -22,25 +17,10 @@ from tests.funding.factories import (
     RoundQuestionFactory,
     SignatoryFactory,
 )
+from tests.support.queries import assert_flat
 
 # Each counts what rendering a page costs, so nothing is served from the page cache.
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("uncached_public_pages")]
-
-
-def queries_for(client: Client, path: str) -> int:
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(path)
-    assert response.status_code == 200, path
-    return len(captured)
-
-
-def assert_flat(client: Client, path: str, grow: Callable[[int], object]) -> None:
-    """Render ``path`` after ``grow(2)`` and again after ``grow(20)`` more rows: same queries."""
-    grow(2)
-    small = queries_for(client, path)
-    grow(20)
-    large = queries_for(client, path)
-    assert small == large, f"{path}: {small} queries with few rows, {large} with many"
 
 
 def test_the_applicants_dashboard(client):

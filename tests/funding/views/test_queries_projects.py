@@ -23,7 +23,7 @@ from tests.funding.factories import (
     RoundFactory,
     SignatoryFactory,
 )
-from tests.funding.views.test_queries import assert_flat
+from tests.support.queries import assert_flat
 
 # Each counts what rendering a page costs, so nothing is served from the page cache.
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("uncached_public_pages")]

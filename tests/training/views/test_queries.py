@@ -10,7 +10,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from tests.funding.views.test_queries import assert_flat, queries_for
+from tests.support.queries import assert_flat, queries_for
 from tests.training.factories import (
     CohortFactory,
     CourseFactory,
