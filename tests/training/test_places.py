@@ -14,13 +14,13 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 
 from declaration.models import Organisation
 from tests.declaration.factories import MembershipFactory
 from tests.funding.factories import SignatoryFactory
+from tests.support.clients import client_for
 from tests.training.factories import (
     CohortFactory,
     EnrolmentFactory,
@@ -42,12 +42,6 @@ ANSWERS = {
     "consent": "on",
 }
 KEPT = "kept until {} for organisations that lead or partner on a funded project"
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def course_path(cohort) -> str:
@@ -87,7 +81,7 @@ def unfunded_member():
 class TestTheReportedCase:
     def test_the_course_page_says_there_is_no_place_for_them_until_the_release(self):
         cohort = the_reported_cohort()
-        response = signed_in(unfunded_member()).get(course_path(cohort))
+        response = client_for(unfunded_member()).get(course_path(cohort))
         when = date_and_time(cohort.reserved_release_at)
         assertContains(response, f"No places for Borsetshire County Council until {when}")
         assertContains(response, "You can join the waiting list, at number 4.")
@@ -97,7 +91,7 @@ class TestTheReportedCase:
     def test_each_step_of_enrolling_says_so_and_the_button_says_what_will_happen(self):
         cohort = the_reported_cohort(capacity=4)
         user = unfunded_member()
-        client = signed_in(user)
+        client = client_for(user)
         when = date_and_time(cohort.reserved_release_at)
 
         form = client.get(enrol_path(cohort))
@@ -122,7 +116,7 @@ class TestTheReportedCase:
     def test_a_member_of_a_funded_project_organisation_is_told_the_place_is_theirs(self):
         cohort = the_reported_cohort()
         user = signatory_member(priority_organisation(name="Borchester City Council"))
-        response = signed_in(user).get(course_path(cohort))
+        response = client_for(user).get(course_path(cohort))
         assertContains(response, "If you enrol now, you will have a place")
         assertContains(response, "kept for organisations that lead or partner on a funded")
         assertContains(response, ">\n                Enrol<")
@@ -143,21 +137,21 @@ class TestWhatEachPersonIsTold:
         cohort = CohortFactory(capacity=2)
         EnrolmentFactory(cohort=cohort)
         EnrolmentFactory(cohort=cohort, waiting=True, waiting_position=1)
-        response = signed_in(unfunded_member()).get(course_path(cohort))
+        response = client_for(unfunded_member()).get(course_path(cohort))
         assertContains(response, "1 place is free, but 1 person is already waiting")
         assertContains(response, "You can join the waiting list, at number 2.")
 
     def test_every_place_taken(self):
         cohort = CohortFactory(capacity=1)
         EnrolmentFactory(cohort=cohort)
-        response = signed_in(unfunded_member()).get(course_path(cohort))
+        response = client_for(unfunded_member()).get(course_path(cohort))
         assertContains(
             response, "Every place is taken. You can join the waiting list, at number 1."
         )
 
     def test_a_free_place(self):
         cohort = CohortFactory(capacity=3)
-        response = signed_in(unfunded_member()).get(course_path(cohort))
+        response = client_for(unfunded_member()).get(course_path(cohort))
         assertContains(response, "If you enrol now, you will have a place")
         assertContains(response, ">\n                Enrol<")
 
@@ -165,7 +159,7 @@ class TestWhatEachPersonIsTold:
         cohort = CohortFactory(capacity=5, max_per_organisation=1)
         colleague = EnrolmentFactory(cohort=cohort, organisation__name="Borsetshire Council")
         user = signatory_member(colleague.organisation)
-        client = signed_in(user)
+        client = client_for(user)
         response = client.get(course_path(cohort))
         assertContains(response, "Borsetshire Council already has 1 person on this cohort")
         assertNotContains(response, enrol_path(cohort))
@@ -175,7 +169,7 @@ class TestWhatEachPersonIsTold:
         cohort = CohortFactory(capacity=1)
         EnrolmentFactory(cohort=cohort)
         waiting = EnrolmentFactory(cohort=cohort, waiting=True, waiting_position=1)
-        client = signed_in(waiting.user)
+        client = client_for(waiting.user)
         response = client.get(course_path(cohort))
         assertContains(response, "You are number 1 on the waiting list for this cohort.")
         assertContains(response, f'href="/account/training/enrolments/{waiting.pk}/"')
@@ -189,7 +183,7 @@ class TestWhatEachPersonIsTold:
         funded = priority_organisation(name="Borchester City Council")
         user = signatory_member(funded)
         MembershipFactory(user=user, organisation=SignatoryFactory(name="Ambridge Council"))
-        response = signed_in(user).get(course_path(cohort))
+        response = client_for(user).get(course_path(cohort))
         assertContains(response, "for Borchester City Council")
         assertContains(response, "No places for Ambridge Council until")
         assertContains(response, "Enrol or join the waiting list")

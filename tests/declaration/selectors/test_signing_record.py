@@ -6,16 +6,12 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 
 from declaration.models import Signing
-from declaration.selectors.signing_record import (
-    signing_record_get,
-    signings_for_member_account,
-)
+from declaration.selectors.signing_record import signing_record_get, signings_for_member_account
 from tests.accounts.factories import UserFactory
 from tests.declaration.factories import (
     DeclarationVersionFactory,
@@ -23,14 +19,9 @@ from tests.declaration.factories import (
     OrganisationFactory,
     SigningFactory,
 )
+from tests.support.clients import client_for
 
 pytestmark = pytest.mark.django_db
-
-
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def detail_url(signing: Signing) -> str:

@@ -6,7 +6,6 @@ import datetime
 
 import pytest
 from django.db import IntegrityError
-from django.test import Client
 from django.test.utils import override_settings
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
@@ -19,6 +18,7 @@ from localdigital.audit.models import AuditEvent
 from localdigital.mail.models import OutgoingEmail
 from tests.accounts.factories import UserFactory
 from tests.declaration.factories import MembershipFactory, OrganisationFactory, SigningFactory
+from tests.support.clients import client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -38,12 +38,6 @@ def organisation():
         signer_role="Head of digital",
     )
     return organisation
-
-
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 class TestOrganisationJoinRequest:

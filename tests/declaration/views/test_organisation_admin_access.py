@@ -17,6 +17,7 @@ from localdigital.mail.models import OutgoingEmail
 from tests.access import table_organisation_admin as table
 from tests.accounts.factories import UserFactory
 from tests.declaration.factories import MembershipFactory, SigningFactory
+from tests.support.clients import client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -32,19 +33,13 @@ GET_STATUS_FOR_ITS_ADMIN = {
 }
 
 
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 def test_the_table_covers_every_page_checked_here():
     assert set(GET_STATUS_FOR_ITS_ADMIN) == set(table.URL_ACCESS)
 
 
 def test_the_organisations_own_admin_gets_every_page():
     admin = table.setup()
-    client = signed_in(admin.user)
+    client = client_for(admin.user)
     wrong = []
     for name, (kwargs, _) in table.URL_ACCESS.items():
         status = client.get(reverse(name, kwargs=kwargs)).status_code
@@ -72,7 +67,7 @@ def test_everyone_else_signed_in_is_refused_every_page_and_every_action(who):
         "staff": lambda: UserFactory(staff=True, is_superuser=True),
         "nobody": lambda: UserFactory(),
     }[who]()
-    client = signed_in(user)
+    client = client_for(user)
     before = sorted(Membership.objects.values_list("pk", "role", "approved_at"))
     wrong = []
     for name, (kwargs, _) in table.URL_ACCESS.items():
@@ -99,7 +94,7 @@ def test_anyone_not_signed_in_is_sent_to_sign_in():
 
 def test_a_slug_that_does_not_exist_is_refused_like_one_that_does():
     """No page tells a signed-in person which organisations exist or who manages them."""
-    client = signed_in(UserFactory())
+    client = client_for(UserFactory())
 
     response = client.get(
         reverse("declaration:organisation-members", kwargs={"slug": "no-such-council"})
@@ -135,14 +130,14 @@ class TestOneOrganisationCannotReachAnother:
         )
 
     def test_as_page_shows_none_of_bs_members_or_requests(self, a_admin, b):
-        response = signed_in(a_admin.user).get(self.a_url(a_admin, "members"))
+        response = client_for(a_admin.user).get(self.a_url(a_admin, "members"))
 
         html = response.content.decode()
         for name in ("Bea Bentley", "Bill Bray", "Bob Bird"):
             assert name not in html
 
     def test_bs_pages_are_refused(self, a_admin, b):
-        client = signed_in(a_admin.user)
+        client = client_for(a_admin.user)
         slug = b["organisation"].slug
         for name in ("members", "hand-over", "withdraw"):
             path = reverse(f"declaration:organisation-{name}", kwargs={"slug": slug})
@@ -152,14 +147,14 @@ class TestOneOrganisationCannotReachAnother:
     def test_bs_request_cannot_be_approved_or_refused_through_as_address(self, a_admin, b, action):
         request = b["request"]
 
-        response = signed_in(a_admin.user).post(self.a_url(a_admin, action, pk=request.pk))
+        response = client_for(a_admin.user).post(self.a_url(a_admin, action, pk=request.pk))
 
         assert response.status_code == 404
         assert Membership.objects.filter(pk=request.pk, approved_at__isnull=True).exists()
         assert not OutgoingEmail.objects.exists()
 
     def test_bs_member_cannot_be_removed_through_as_address(self, a_admin, b):
-        client = signed_in(a_admin.user)
+        client = client_for(a_admin.user)
         path = self.a_url(a_admin, "member-remove", pk=b["member"].pk)
 
         assert client.get(path).status_code == 404
@@ -167,7 +162,7 @@ class TestOneOrganisationCannotReachAnother:
         assert Membership.objects.filter(pk=b["member"].pk).exists()
 
     def test_bs_member_cannot_be_made_as_admin_nor_bs_admin(self, a_admin, b):
-        response = signed_in(a_admin.user).post(
+        response = client_for(a_admin.user).post(
             self.a_url(a_admin, "hand-over"), {"member": b["member"].pk, "stay_admin": "no"}
         )
 

@@ -11,7 +11,6 @@ from typing import Any
 
 import pytest
 from django.contrib.messages import get_messages
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -29,16 +28,11 @@ from tests.funding.factories import (
     member_of,
 )
 from tests.funding.factories_reporting import ChangeRequestFactory, ProjectMilestoneFactory
+from tests.support.clients import client_for
 
 pytestmark = pytest.mark.django_db
 
 DAY = datetime.timedelta(days=1)
-
-
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def messages_of(response) -> list[str]:

@@ -26,18 +26,13 @@ from tests.funding.factories import (
     SignatoryFactory,
     member_of,
 )
+from tests.support.clients import client_for
 
 pytestmark = pytest.mark.django_db
 
 NOW = timezone.now()
 CONDITIONS = "Publish the code under an open licence within a month."
 FEEDBACK = "Two other councils are building the same service; join them."
-
-
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 class Bid:

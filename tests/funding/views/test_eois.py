@@ -8,13 +8,9 @@ from django.urls import reverse
 from funding.models import EoiStatus, ExpressionOfInterest
 from tests.declaration.factories import MembershipFactory, OrganisationFactory
 from tests.funding.factories import EoiFactory, RoundFactory, SignatoryFactory, member_of
+from tests.funding.support import signed_in
 
 pytestmark = pytest.mark.django_db
-
-
-def signed_in(client, user):
-    client.force_login(user)
-    return client
 
 
 class TestStart:

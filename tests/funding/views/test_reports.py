@@ -31,14 +31,9 @@ from tests.funding.factories_reporting import (
     ReportVersionFactory,
     answer_every_section,
 )
+from tests.support.clients import client_for
 
 pytestmark = pytest.mark.django_db
-
-
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def messages_of(response) -> list[str]:

@@ -7,29 +7,18 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from django.test import Client
 from pytest_django.asserts import assertContains, assertNotContains
 
 from localdigital.mail.models import OutgoingEmail
 from tests.accounts.factories import UserFactory
-from tests.training.factories import (
-    CohortFactory,
-    EnrolmentFactory,
-    OfferFactory,
-    signatory_member,
-)
+from tests.support.clients import client_for
+from tests.training.factories import CohortFactory, EnrolmentFactory, OfferFactory, signatory_member
 from training.models import EnrolmentStatus, OfferStatus
 from training.services.enrolments import enrolment_create
 
 pytestmark = pytest.mark.django_db
 
 INSTRUCTIONS = "Meet at reception, 1 Council Street, Borchester. Bring a laptop."
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def detail(enrolment) -> str:
@@ -55,7 +44,7 @@ class TestAccountPage:
             enrolment__cohort__course__title="Digital leadership",
         )
         EnrolmentFactory(cohort__course__title="Someone else's course")
-        response = signed_in(user).get("/account/")
+        response = client_for(user).get("/account/")
         assertContains(response, f'href="{detail(enrolled)}">Cyber for councils</a>')
         assertContains(response, "Number 1 on the waiting list")
         assertContains(response, f'href="/account/training/offers/{offer.pk}/"')
@@ -63,7 +52,7 @@ class TestAccountPage:
         assertNotContains(response, "Someone else&#x27;s course")
 
     def test_says_when_there_are_none(self):
-        response = signed_in(signatory_member()).get("/account/")
+        response = client_for(signatory_member()).get("/account/")
         assertContains(response, "You have not enrolled on a course.")
         assertContains(response, 'href="/training/">See the courses you can take</a>')
 
@@ -71,7 +60,7 @@ class TestAccountPage:
 class TestEnrolmentPage:
     def test_an_enrolled_person_sees_the_joining_instructions(self):
         enrolment = EnrolmentFactory()
-        response = signed_in(enrolment.user).get(detail(enrolment))
+        response = client_for(enrolment.user).get(detail(enrolment))
         assertContains(response, "Joining instructions")
         assertContains(response, INSTRUCTIONS)
         assertContains(response, "Cancel your enrolment")
@@ -80,25 +69,25 @@ class TestEnrolmentPage:
         cohort = CohortFactory(capacity=1)
         EnrolmentFactory(cohort=cohort)
         enrolment = EnrolmentFactory(cohort=cohort, waiting=True, waiting_position=1)
-        response = signed_in(enrolment.user).get(detail(enrolment))
+        response = client_for(enrolment.user).get(detail(enrolment))
         assertContains(response, "You are number 1 on the waiting list.")
         assertNotContains(response, INSTRUCTIONS)
 
     def test_someone_offered_a_place_is_sent_to_answer_it(self):
         offer = OfferFactory()
-        response = signed_in(offer.enrolment.user).get(detail(offer.enrolment))
+        response = client_for(offer.enrolment.user).get(detail(offer.enrolment))
         assertContains(response, f'href="/account/training/offers/{offer.pk}/"')
         assertNotContains(response, INSTRUCTIONS)
 
     def test_a_completed_person_is_given_the_certificate(self):
         enrolment = EnrolmentFactory(cohort=CohortFactory(past=True), completed=True)
-        response = signed_in(enrolment.user).get(detail(enrolment))
+        response = client_for(enrolment.user).get(detail(enrolment))
         assertContains(response, f'href="{detail(enrolment)}certificate/"')
         assertNotContains(response, "Cancel your enrolment")
 
     def test_anyone_elses_is_not_found(self):
         enrolment = EnrolmentFactory()
-        client = signed_in(signatory_member())
+        client = client_for(signatory_member())
         for suffix in ("", "confirmation/", "cancel/", "certificate/"):
             assert client.get(detail(enrolment) + suffix).status_code == 404
 
@@ -110,7 +99,7 @@ class TestCancel:
         cohort = CohortFactory(capacity=1)
         enrolment = EnrolmentFactory(cohort=cohort)
         waiting = EnrolmentFactory(cohort=cohort, waiting=True, waiting_position=1)
-        client = signed_in(enrolment.user)
+        client = client_for(enrolment.user)
         response = client.get(detail(enrolment) + "cancel/")
         assertContains(response, "Are you sure you want to cancel your enrolment?")
         enrolment.refresh_from_db()
@@ -127,7 +116,7 @@ class TestCancel:
         now = datetime.datetime.now(datetime.UTC)
         cohort = CohortFactory(sessions=[now - datetime.timedelta(hours=1)])
         enrolment = EnrolmentFactory(cohort=cohort)
-        client = signed_in(enrolment.user)
+        client = client_for(enrolment.user)
         response = client.post(detail(enrolment) + "cancel/", follow=True)
         assertContains(response, "You can no longer cancel your enrolment.")
         enrolment.refresh_from_db()
@@ -135,7 +124,7 @@ class TestCancel:
 
     def test_nobody_can_cancel_anyone_elses(self):
         enrolment = EnrolmentFactory()
-        response = signed_in(signatory_member()).post(detail(enrolment) + "cancel/")
+        response = client_for(signatory_member()).post(detail(enrolment) + "cancel/")
         assert response.status_code == 404
         enrolment.refresh_from_db()
         assert enrolment.status == EnrolmentStatus.ENROLLED
@@ -148,7 +137,7 @@ def offer_url(offer) -> str:
 class TestOffer:
     def test_accepting_enrols(self, mailoutbox):
         offer = OfferFactory()
-        client = signed_in(offer.enrolment.user)
+        client = client_for(offer.enrolment.user)
         response = client.get(offer_url(offer))
         assertContains(response, "Do you want this place?")
         response = client.post(offer_url(offer), {"answer": "accept"}, follow=True)
@@ -160,7 +149,7 @@ class TestOffer:
 
     def test_declining_gives_the_place_up(self):
         offer = OfferFactory()
-        response = signed_in(offer.enrolment.user).post(
+        response = client_for(offer.enrolment.user).post(
             offer_url(offer), {"answer": "decline"}, follow=True
         )
         assertContains(response, "You have declined the place on")
@@ -169,7 +158,7 @@ class TestOffer:
 
     def test_no_answer_is_a_gov_uk_error(self):
         offer = OfferFactory()
-        response = signed_in(offer.enrolment.user).post(offer_url(offer), {})
+        response = client_for(offer.enrolment.user).post(offer_url(offer), {})
         assertContains(response, '<div class="govuk-error-summary"')
         assertContains(response, "Select whether you want the place")
 
@@ -177,7 +166,7 @@ class TestOffer:
         offer = OfferFactory(
             offered_at=datetime.datetime.now(datetime.UTC) - datetime.timedelta(hours=50)
         )
-        client = signed_in(offer.enrolment.user)
+        client = client_for(offer.enrolment.user)
         response = client.get(offer_url(offer))
         assertContains(response, "This offer expired at")
         assertNotContains(response, "Do you want this place?")
@@ -191,12 +180,12 @@ class TestOffer:
         offer = OfferFactory(
             status=OfferStatus.ACCEPTED, answered_at=datetime.datetime.now(datetime.UTC)
         )
-        response = signed_in(offer.enrolment.user).get(offer_url(offer))
+        response = client_for(offer.enrolment.user).get(offer_url(offer))
         assertContains(response, "This offer is accepted.")
 
     def test_nobody_can_see_or_answer_anyone_elses(self):
         offer = OfferFactory()
-        client = signed_in(signatory_member())
+        client = client_for(signatory_member())
         assert client.get(offer_url(offer)).status_code == 404
         assert client.post(offer_url(offer), {"answer": "accept"}).status_code == 404
         offer.refresh_from_db()
@@ -210,7 +199,7 @@ class TestCertificate:
             completed=True,
             user=UserFactory(full_name="Pat Practitioner"),
         )
-        response = signed_in(enrolment.user).get(detail(enrolment) + "certificate/")
+        response = client_for(enrolment.user).get(detail(enrolment) + "certificate/")
         assertContains(response, "Certificate of completion")
         assertContains(response, "Pat Practitioner")
         assertContains(response, "Cyber for councils")
@@ -221,12 +210,12 @@ class TestCertificate:
     @pytest.mark.parametrize("state", ["enrolled", "no_show"])
     def test_there_is_none_before_completing(self, state):
         enrolment = EnrolmentFactory(**({state: True} if state != "enrolled" else {}))
-        response = signed_in(enrolment.user).get(detail(enrolment) + "certificate/")
+        response = client_for(enrolment.user).get(detail(enrolment) + "certificate/")
         assert response.status_code == 404
 
     def test_nobody_sees_anyone_elses(self):
         enrolment = EnrolmentFactory(cohort=CohortFactory(past=True), completed=True)
-        response = signed_in(signatory_member()).get(detail(enrolment) + "certificate/")
+        response = client_for(signatory_member()).get(detail(enrolment) + "certificate/")
         assert response.status_code == 404
 
 
@@ -241,7 +230,7 @@ class TestLeavingTheWaitingList:
 
     def test_the_account_page_offers_to_leave_the_waiting_list(self):
         enrolment = self.waiting()
-        response = signed_in(enrolment.user).get("/account/")
+        response = client_for(enrolment.user).get("/account/")
         assertContains(
             response,
             f'href="{detail(enrolment)}cancel/">Leave the waiting list'
@@ -251,7 +240,7 @@ class TestLeavingTheWaitingList:
 
     def test_the_enrolment_page_and_the_confirmation_say_leave_the_waiting_list(self):
         enrolment = self.waiting()
-        client = signed_in(enrolment.user)
+        client = client_for(enrolment.user)
         response = client.get(detail(enrolment))
         assertContains(response, ">Leave the waiting list</a>")
         assertNotContains(response, "Cancel your enrolment")
@@ -260,7 +249,7 @@ class TestLeavingTheWaitingList:
 
     def test_leaving_asks_to_confirm_and_says_it_is_done(self):
         enrolment = self.waiting()
-        client = signed_in(enrolment.user)
+        client = client_for(enrolment.user)
         response = client.get(detail(enrolment) + "cancel/")
         assertContains(response, "Are you sure you want to leave the waiting list?")
         assertContains(response, "Yes, leave the waiting list")
@@ -277,7 +266,7 @@ class TestLeavingTheWaitingList:
 
     def test_someone_with_a_place_still_cancels_their_enrolment(self):
         enrolment = EnrolmentFactory(cohort__course__title="Agile delivery")
-        client = signed_in(enrolment.user)
+        client = client_for(enrolment.user)
         assertContains(client.get(detail(enrolment)), "Cancel your enrolment")
         client.post(detail(enrolment) + "cancel/")
         (email,) = OutgoingEmail.objects.filter(recipient=enrolment.user.email)

@@ -14,11 +14,11 @@ from zoneinfo import ZoneInfo
 
 import icalendar
 import pytest
-from django.test import Client
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 
 from localdigital.mail.models import OutgoingEmail
+from tests.support.clients import client_for
 from tests.training.factories import (
     CohortFactory,
     CohortSessionFactory,
@@ -34,12 +34,6 @@ pytestmark = pytest.mark.django_db
 LONDON = ZoneInfo("Europe/London")
 UTC = datetime.UTC
 INSTRUCTIONS = "Join on Teams: https://teams.example.gov.uk/meet/123 Passcode 4567."
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def calendar_path(enrolment) -> str:
@@ -97,7 +91,7 @@ class TestTheFile:
     def test_is_a_calendar_download_with_one_event_per_session_at_the_right_instants(
         self, enrolment
     ):
-        response = signed_in(enrolment.user).get(calendar_path(enrolment))
+        response = client_for(enrolment.user).get(calendar_path(enrolment))
 
         assert response.status_code == 200
         assert response["Content-Type"] == "text/calendar; charset=utf-8"
@@ -119,7 +113,7 @@ class TestTheFile:
         assert second.decoded("dtend").astimezone(UTC) == utc(monday, 12)
 
     def test_times_are_in_london_time_with_its_time_zone(self, enrolment):
-        response = signed_in(enrolment.user).get(calendar_path(enrolment))
+        response = client_for(enrolment.user).get(calendar_path(enrolment))
         calendar = icalendar.Calendar.from_ical(response.content)
 
         (zone,) = calendar.walk("VTIMEZONE")
@@ -130,7 +124,7 @@ class TestTheFile:
             assert event.decoded("dtstart").strftime("%H:%M") == "09:30"
 
     def test_says_what_where_and_how_to_join(self, enrolment):
-        first, second = events_of(signed_in(enrolment.user).get(calendar_path(enrolment)))
+        first, second = events_of(client_for(enrolment.user).get(calendar_path(enrolment)))
 
         assert str(first["SUMMARY"]) == "Cyber for councils: session 1 of 2"
         assert str(second["SUMMARY"]) == "Cyber for councils: session 2 of 2"
@@ -146,7 +140,7 @@ class TestTheFile:
     def test_uids_are_stable_and_a_changed_session_has_a_higher_sequence(self, enrolment):
         """Downloading again gives the same UIDs, so a calendar updates its events; a
         session that changed says so by its SEQUENCE, so the new time wins."""
-        client = signed_in(enrolment.user)
+        client = client_for(enrolment.user)
         before = events_of(client.get(calendar_path(enrolment)))
         session = enrolment.cohort.sessions.order_by("starts_at").first()
         SessionChange.objects.create(session=session, before={}, after={})
@@ -163,15 +157,15 @@ class TestTheFile:
 
     def test_a_new_enrolment_on_the_same_cohort_keeps_the_uids(self, enrolment):
         """Someone who cancels and enrols again imports the same events, not copies."""
-        first = events_of(signed_in(enrolment.user).get(calendar_path(enrolment)))
+        first = events_of(client_for(enrolment.user).get(calendar_path(enrolment)))
         colleague = EnrolmentFactory(cohort=enrolment.cohort)
-        second = events_of(signed_in(colleague.user).get(calendar_path(colleague)))
+        second = events_of(client_for(colleague.user).get(calendar_path(colleague)))
         assert [str(e["UID"]) for e in first] == [str(e["UID"]) for e in second]
 
 
 class TestWhoGetsIt:
     def test_nobody_else_gets_it(self, enrolment):
-        assert signed_in(signatory_member()).get(calendar_path(enrolment)).status_code == 404
+        assert client_for(signatory_member()).get(calendar_path(enrolment)).status_code == 404
 
     def test_anyone_not_signed_in_is_sent_to_sign_in(self, client, enrolment):
         response = client.get(calendar_path(enrolment))
@@ -186,19 +180,19 @@ class TestWhoGetsIt:
             enrolment = EnrolmentFactory(waiting=True, waiting_position=1)
         else:
             enrolment = EnrolmentFactory(cancelled=True)
-        client = signed_in(enrolment.user)
+        client = client_for(enrolment.user)
         assert client.get(calendar_path(enrolment)).status_code == 404
         assertNotContains(client.get(f"/account/training/enrolments/{enrolment.pk}/"), ".ics")
 
     def test_head_is_answered(self, enrolment):
-        response = signed_in(enrolment.user).head(calendar_path(enrolment))
+        response = client_for(enrolment.user).head(calendar_path(enrolment))
         assert response.status_code == 200
         assert response["Content-Type"] == "text/calendar; charset=utf-8"
 
 
 class TestWhereItIsOffered:
     def test_the_confirmation_and_the_enrolment_page(self, enrolment):
-        client = signed_in(enrolment.user)
+        client = client_for(enrolment.user)
         link = f'href="{calendar_path(enrolment)}" download>Add to calendar'
         assertContains(
             client.get(f"/account/training/enrolments/{enrolment.pk}/confirmation/"), link

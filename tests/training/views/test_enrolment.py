@@ -11,6 +11,7 @@ from pytest_django.asserts import assertContains, assertNotContains
 
 from tests.declaration.factories import MembershipFactory, OrganisationFactory
 from tests.funding.factories import SignatoryFactory
+from tests.support.clients import client_for
 from tests.training.factories import CohortFactory, EnrolmentFactory, signatory_member
 from training.models import Enrolment, EnrolmentStatus
 from training.selectors import Eligibility
@@ -40,12 +41,6 @@ def answers_given(client: Client, cohort, answers: dict | None = None) -> None:
     assert response["Location"] == check_url(cohort)
 
 
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 def assert_error_page(response, message: str) -> None:
     """The form is shown again, with a GOV.UK error summary saying ``message``: no 500."""
     assert response.status_code == 200
@@ -65,7 +60,7 @@ class TestWhoMayEnrol:
         cohort = CohortFactory()
         organisation = OrganisationFactory(name="Ambridge Parish Council")
         user = MembershipFactory(organisation=organisation).user
-        response = signed_in(user).get(enrol_url(cohort))
+        response = client_for(user).get(enrol_url(cohort))
         assertContains(response, "You cannot enrol yet")
         assertContains(response, "Ambridge Parish Council has not signed the Local Digital")
         assertContains(response, 'href="http://testserver/declaration/sign/"')
@@ -74,7 +69,7 @@ class TestWhoMayEnrol:
     def test_someone_with_no_organisation_is_told_to_join_or_sign(self):
         from tests.accounts.factories import UserFactory
 
-        response = signed_in(UserFactory()).get(enrol_url(CohortFactory()))
+        response = client_for(UserFactory()).get(enrol_url(CohortFactory()))
         assertContains(response, "You can enrol once you belong to an organisation")
         assertContains(response, "/declaration/sign/")
 
@@ -82,14 +77,14 @@ class TestWhoMayEnrol:
         user = MembershipFactory(
             organisation=SignatoryFactory(name="Borchester"), pending=True
         ).user
-        response = signed_in(user).get(enrol_url(CohortFactory()))
+        response = client_for(user).get(enrol_url(CohortFactory()))
         assertContains(response, "Your request to join Borchester is waiting for its")
 
     def test_a_cohort_of_another_course_or_a_draft_is_not_found(self):
         user = signatory_member()
         cohort = CohortFactory()
         other = CohortFactory()
-        client = signed_in(user)
+        client = client_for(user)
         assert (
             client.get(f"/training/{other.course.slug}/cohorts/{cohort.pk}/enrol/").status_code
             == 404
@@ -100,7 +95,7 @@ class TestWhoMayEnrol:
 class TestTheForm:
     def test_one_organisation_is_taken_as_theirs_and_the_needs_explained(self):
         organisation = SignatoryFactory(name="Borchester City Council")
-        response = signed_in(signatory_member(organisation)).get(enrol_url(CohortFactory()))
+        response = client_for(signatory_member(organisation)).get(enrol_url(CohortFactory()))
         assertContains(response, "Borchester City Council")
         assertNotContains(response, 'name="organisation"')
         assertContains(response, "Only training administrators see this")
@@ -113,7 +108,7 @@ class TestTheForm:
         user = signatory_member(first)
         MembershipFactory(user=user, organisation=second)
         cohort = CohortFactory()
-        client = signed_in(user)
+        client = client_for(user)
         assertContains(client.get(enrol_url(cohort)), 'name="organisation"', count=2)
         response = client.post(enrol_url(cohort), ANSWERS)
         assert_error_page(response, "Select the organisation you are enrolling for")
@@ -138,7 +133,7 @@ class TestTheForm:
     )
     def test_each_invalid_answer_is_a_gov_uk_error_with_the_answers_kept(self, change, message):
         cohort = CohortFactory()
-        client = signed_in(signatory_member())
+        client = client_for(signatory_member())
         answers = {key: value for key, value in {**ANSWERS, **change}.items() if value != ""}
         response = client.post(enrol_url(cohort), answers)
         assert_error_page(response, message)
@@ -156,7 +151,7 @@ class TestTheForm:
 class TestCheckAndConfirm:
     def test_continue_keeps_the_answers_to_check_and_enrols_nobody_yet(self):
         cohort = CohortFactory()
-        client = signed_in(signatory_member())
+        client = client_for(signatory_member())
         answers_given(client, cohort)
         response = client.get(check_url(cohort))
         assertContains(response, "Check your answers before enrolling")
@@ -169,7 +164,7 @@ class TestCheckAndConfirm:
 
     def test_change_goes_back_to_the_form_with_the_answers_kept(self):
         cohort = CohortFactory()
-        client = signed_in(signatory_member())
+        client = client_for(signatory_member())
         answers_given(client, cohort)
         check = client.get(check_url(cohort))
         assertContains(
@@ -188,14 +183,14 @@ class TestCheckAndConfirm:
 
     def test_checking_without_answers_goes_to_the_form(self):
         cohort = CohortFactory()
-        response = signed_in(signatory_member()).get(check_url(cohort))
+        response = client_for(signatory_member()).get(check_url(cohort))
         assert response.status_code == 302
         assert response["Location"] == enrol_url(cohort)
 
     def test_confirming_enrols_and_says_so(self, django_capture_on_commit_callbacks, mailoutbox):
         cohort = CohortFactory(capacity=2)
         user = signatory_member()
-        client = signed_in(user)
+        client = client_for(user)
         answers_given(client, cohort)
         with django_capture_on_commit_callbacks(execute=True):
             response = client.post(check_url(cohort))
@@ -213,7 +208,7 @@ class TestCheckAndConfirm:
         the cohort, and nothing can be sent twice."""
         cohort = CohortFactory(capacity=2)
         user = signatory_member()
-        client = signed_in(user)
+        client = client_for(user)
         answers_given(client, cohort)
         client.post(check_url(cohort))
         response = client.get(check_url(cohort))
@@ -228,7 +223,7 @@ class TestCheckAndConfirm:
         cohort = CohortFactory(capacity=1)
         EnrolmentFactory(cohort=cohort)
         EnrolmentFactory(cohort=cohort, waiting=True, waiting_position=1)
-        client = signed_in(signatory_member())
+        client = client_for(signatory_member())
         assertContains(
             client.get(enrol_url(cohort)),
             "Every place is taken. You can join the waiting list, at number 2.",
@@ -247,7 +242,7 @@ class TestRulesTheServiceRefuses:
     def test_already_enrolled(self):
         cohort = CohortFactory()
         enrolment = EnrolmentFactory(cohort=cohort)
-        client = signed_in(enrolment.user)
+        client = client_for(enrolment.user)
         response = client.get(enrol_url(cohort))
         assertContains(response, "You have a place on this cohort.")
         assertContains(response, f'href="/account/training/enrolments/{enrolment.pk}/"')
@@ -259,7 +254,7 @@ class TestRulesTheServiceRefuses:
         cohort = CohortFactory(capacity=1)
         EnrolmentFactory(cohort=cohort)
         waiting = EnrolmentFactory(cohort=cohort, waiting=True, waiting_position=1)
-        response = signed_in(waiting.user).get(enrol_url(cohort))
+        response = client_for(waiting.user).get(enrol_url(cohort))
         assertContains(response, "You are number 1 on the waiting list for this cohort.")
 
     def test_the_organisations_maximum_reached_while_checking(self):
@@ -268,7 +263,7 @@ class TestRulesTheServiceRefuses:
         cohort = CohortFactory(max_per_organisation=1)
         organisation = SignatoryFactory(name="Borchester City Council")
         user = signatory_member(organisation)
-        client = signed_in(user)
+        client = client_for(user)
         answers_given(client, cohort)
         EnrolmentFactory(cohort=cohort, organisation=organisation)
         response = client.post(check_url(cohort))
@@ -281,7 +276,7 @@ class TestRulesTheServiceRefuses:
         cohort = CohortFactory(max_per_organisation=1)
         colleague = EnrolmentFactory(cohort=cohort)
         user = signatory_member(colleague.organisation)
-        client = signed_in(user)
+        client = client_for(user)
         response = client.get(enrol_url(cohort))
         assertContains(response, "which is the most one organisation may have")
         answers_given(client, cohort)
@@ -294,7 +289,7 @@ class TestRulesTheServiceRefuses:
     def test_enrolment_closing_after_the_form_was_opened(self):
         """The page said enrolment was open; by the time they confirm it has closed."""
         cohort = CohortFactory()
-        client = signed_in(signatory_member())
+        client = client_for(signatory_member())
         assertContains(client.get(enrol_url(cohort)), 'name="job_title"')
         answers_given(client, cohort)
         cohort.enrolment_closes_at = timezone.now() - timezone.timedelta(minutes=1)
@@ -307,7 +302,7 @@ class TestRulesTheServiceRefuses:
 
     def test_a_cancelled_cohort_is_not_found(self):
         cohort = CohortFactory(cancelled=True)
-        client = signed_in(signatory_member())
+        client = client_for(signatory_member())
         assert client.get(enrol_url(cohort)).status_code == 404
         assert client.get(check_url(cohort)).status_code == 404
 
@@ -321,7 +316,7 @@ class TestRulesTheServiceRefuses:
             lambda *, user: Eligibility([organisation]),
         )
         cohort = CohortFactory()
-        client = signed_in(user)
+        client = client_for(user)
         answers_given(client, cohort)
         response = client.post(check_url(cohort))
         assert_error_page(response, "Ambridge Parish Council has not signed")

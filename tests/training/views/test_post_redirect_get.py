@@ -17,6 +17,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from tests.support.clients import client_for
 from tests.training.admin_support import (
     COHORTS,
     ENROLMENTS,
@@ -65,19 +66,13 @@ class Form:
     done: Callable[[], bool]
 
 
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 def enrol_url(cohort) -> str:
     return f"/training/{cohort.course.slug}/cohorts/{cohort.pk}/enrol/"
 
 
 def the_enrolment_form(trainer) -> Form:
     cohort = CohortFactory.create()
-    client = signed_in(signatory_member())
+    client = client_for(signatory_member())
     return Form(
         client,
         enrol_url(cohort),
@@ -92,7 +87,7 @@ def the_enrolment_form(trainer) -> Form:
 def check_your_answers(trainer) -> Form:
     cohort = CohortFactory.create()
     user = signatory_member()
-    client = signed_in(user)
+    client = client_for(user)
     client.post(enrol_url(cohort), ANSWERS)
     return Form(
         client,
@@ -106,7 +101,7 @@ def check_your_answers_for_the_waiting_list(trainer) -> Form:
     cohort = CohortFactory.create(capacity=1)
     EnrolmentFactory.create(cohort=cohort)
     user = signatory_member()
-    client = signed_in(user)
+    client = client_for(user)
     client.post(enrol_url(cohort), ANSWERS)
     return Form(
         client,
@@ -119,7 +114,7 @@ def check_your_answers_for_the_waiting_list(trainer) -> Form:
 def cancelling_a_place(trainer) -> Form:
     enrolment = EnrolmentFactory.create()
     return Form(
-        signed_in(enrolment.user),
+        client_for(enrolment.user),
         f"/account/training/enrolments/{enrolment.pk}/cancel/",
         {},
         lambda: Enrolment.objects.get(pk=enrolment.pk).status == EnrolmentStatus.CANCELLED,
@@ -131,7 +126,7 @@ def leaving_the_waiting_list(trainer) -> Form:
     EnrolmentFactory.create(cohort=cohort)
     enrolment = EnrolmentFactory.create(cohort=cohort, waiting=True, waiting_position=1)
     return Form(
-        signed_in(enrolment.user),
+        client_for(enrolment.user),
         f"/account/training/enrolments/{enrolment.pk}/cancel/",
         {},
         lambda: Enrolment.objects.get(pk=enrolment.pk).status == EnrolmentStatus.CANCELLED,
@@ -142,7 +137,7 @@ def offer(answer: str, status: str) -> Callable:
     def case(trainer) -> Form:
         made = OfferFactory.create()
         return Form(
-            signed_in(made.enrolment.user),
+            client_for(made.enrolment.user),
             f"/account/training/offers/{made.pk}/",
             {"answer": answer},
             lambda: Offer.objects.get(pk=made.pk).status == status,
