@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 
 from django.urls import reverse
+from django.utils import timezone
 
 from funding.errors import RulesNotMet
 from funding.models import Application
-from tests.funding.factories import ApplicationFactory, ApplicationPartnerFactory
+from tests.accounts.factories import UserFactory
+from tests.funding.factories import (
+    ApplicationFactory,
+    ApplicationPartnerFactory,
+    AwardFactory,
+    member_of,
+)
+from tests.funding.factories_reporting import ProgressReportFactory, ProjectMilestoneFactory
 
 
 def rules_of(error: RulesNotMet) -> set[str]:
@@ -39,3 +48,36 @@ def task_status(page: str, key: str) -> str:
     match = re.search(rf'id="task-{key}-status">(.*?)</div>', page, re.S)
     assert match, f"no task {key} on the page"
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", match.group(1))).strip()
+
+
+class Team:
+    """An accepted project with a milestone and a budget line; its first report, and a
+    final one; a member of the lead, of a partner, of neither, and an assessor."""
+
+    def __init__(self) -> None:
+        self.award = AwardFactory.create(accepted=True, title="Joined-up missed bins")
+        application = self.award.application
+        self.lead = member_of(application.lead_organisation, user__full_name="Lee Lead")
+        partner = ApplicationPartnerFactory.create(
+            application=application, confirmed=True
+        ).organisation
+        self.partner = member_of(partner)
+        self.stranger = member_of(ApplicationPartnerFactory.create().organisation)
+        self.assessor = UserFactory.create(staff=True, groups=["Assessor"])
+        self.milestone = ProjectMilestoneFactory.create(award=self.award, title="Alpha assessed")
+        self.line = application.budget_lines.get()
+        self.report = ProgressReportFactory.create(award=self.award, number=1)
+        self.final = ProgressReportFactory.create(
+            award=self.award,
+            final=True,
+            period_start=timezone.localdate() + datetime.timedelta(days=60),
+            period_end=timezone.localdate() + datetime.timedelta(days=90),
+        )
+
+    def url(self, name: str = "funding:project-report", *args: object, report=None) -> str:
+        if name == "funding:project-reports":
+            return reverse(name, args=[self.award.slug])
+        return reverse(name, args=[self.award.slug, (report or self.report).key, *args])
+
+    def section(self, section: str, report=None) -> str:
+        return self.url("funding:project-report-section", section, report=report)

@@ -1,6 +1,6 @@
 """What the training admin tests share: the admin's addresses, and a new cohort's fields.
 Their clients are fixtures in ``conftest.py``; what a page said is read with
-``tests.support.admin.messages_of``."""
+``tests.support.messages.messages_of``."""
 
 from __future__ import annotations
 

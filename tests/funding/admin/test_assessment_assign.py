@@ -14,7 +14,7 @@ from localdigital.mail.models import OutgoingEmail
 from tests.accounts.factories import UserFactory
 from tests.funding.admin_support import APPLICATIONS, application_url, listed, score_url
 from tests.funding.factories import ApplicationFactory, AssessmentFactory
-from tests.support.admin import messages_of
+from tests.support.messages import messages_of
 
 pytestmark = pytest.mark.django_db
 

@@ -23,7 +23,7 @@ from tests.funding.factories import (
     ProjectOutputFactory,
     SignatoryFactory,
 )
-from tests.support.admin import messages_of
+from tests.support.messages import messages_of
 
 pytestmark = pytest.mark.django_db
 

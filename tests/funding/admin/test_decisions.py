@@ -27,7 +27,7 @@ from tests.funding.factories import (
     DecisionFactory,
     RoundFactory,
 )
-from tests.support.admin import messages_of
+from tests.support.messages import messages_of
 
 pytestmark = pytest.mark.django_db
 

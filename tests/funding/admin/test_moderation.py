@@ -9,7 +9,7 @@ from funding.models import ModeratedScore
 from tests.accounts.factories import UserFactory
 from tests.funding.admin_support import application_url, criteria, moderate_url
 from tests.funding.factories import AssessmentFactory
-from tests.support.admin import messages_of
+from tests.support.messages import messages_of
 
 pytestmark = pytest.mark.django_db
 

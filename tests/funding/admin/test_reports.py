@@ -31,7 +31,7 @@ from tests.funding.factories_reporting import (
     ProjectMilestoneFactory,
     answer_every_section,
 )
-from tests.support.admin import messages_of
+from tests.support.messages import messages_of
 
 pytestmark = pytest.mark.django_db
 

@@ -15,7 +15,7 @@ from tests.access.roles import COMMS, STAFF, SUPERUSER, UNVERIFIED_STAFF, client
 from tests.accounts.factories import UserFactory
 from tests.newsletter.factories import NewsletterIssueFactory, SubscriberFactory
 from tests.newsletter.support import patch_fanout_batch_size, url
-from tests.support.admin import messages_of
+from tests.support.messages import messages_of
 
 pytestmark = pytest.mark.django_db
 

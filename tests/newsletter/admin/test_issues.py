@@ -20,7 +20,7 @@ from tests.newsletter.factories import (
     SubscriberFactory,
 )
 from tests.newsletter.support import patch_fanout_batch_size, url
-from tests.support.admin import messages_of
+from tests.support.messages import messages_of
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from tests.support.admin import messages_of
+from tests.support.messages import messages_of
 from tests.training.admin_support import COHORTS, cohort_url
 from tests.training.factories import CohortFactory, EnrolmentFactory
 from training.models import Attendance, CohortStatus, EnrolmentStatus

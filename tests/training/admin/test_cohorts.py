@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from localdigital.mail.models import OutgoingEmail
-from tests.support.admin import messages_of
+from tests.support.messages import messages_of
 from tests.training.admin_support import COHORTS, DAY, cohort_data, cohort_url, split
 from tests.training.factories import (
     CohortFactory,

@@ -16,7 +16,7 @@ from django.urls import reverse
 from tests.accounts.factories import UserFactory
 from tests.declaration.factories import MembershipFactory, OrganisationFactory
 from tests.funding.factories import SignatoryFactory, member_of
-from tests.support.admin import messages_of
+from tests.support.messages import messages_of
 from tests.training.admin_support import ENROLMENTS, cohort_url, enrolment_url
 from tests.training.factories import (
     CohortFactory,

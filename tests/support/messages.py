@@ -1,4 +1,4 @@
-"""Reading what the admin told a member of staff."""
+"""Reading the messages a request added, as the admin and the pages show them."""
 
 from __future__ import annotations
 
