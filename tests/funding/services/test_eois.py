@@ -33,16 +33,6 @@ from tests.funding.support import rules_of
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def broken_audit(monkeypatch):
-    """Make the service's audit write fail, as a lost connection would."""
-
-    def fail(**kwargs):
-        raise IntegrityError("audit log unavailable")
-
-    monkeypatch.setattr(services, "audit_record", fail)
-
-
 class TestEoiStart:
     def test_starts_a_draft_for_a_member_of_a_signatory_while_the_window_is_open(self):
         round = RoundFactory(eoi_open=True)
