@@ -6,7 +6,6 @@ from django.urls import reverse
 from pytest_django.asserts import assertContains
 
 from declaration.models import Signing
-from localdigital.mail.models import OutgoingEmail
 from tests.declaration.factories import SigningFactory
 
 ERROR_SUMMARY = '<div class="govuk-error-summary" data-module="govuk-error-summary">'
@@ -29,11 +28,6 @@ def assert_error(response, message: str) -> None:
 def complete_draft(**kwargs) -> Signing:
     """A draft answering every question (the factory fills them), for a listed organisation."""
     return SigningFactory.create(draft=True, **kwargs)
-
-
-def emails_to(address: str) -> list[OutgoingEmail]:
-    """Return the emails queued to ``address``, oldest first."""
-    return list(OutgoingEmail.objects.filter(recipient=address).order_by("pk"))
 
 
 OTHER_STATES = ["draft", "submitted", "published", "rejected", "withdrawn", "unpublished"]

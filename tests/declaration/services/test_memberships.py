@@ -15,7 +15,7 @@ from localdigital.audit.models import AuditEvent
 from localdigital.mail.models import OutgoingEmail
 from tests.accounts.factories import UserFactory
 from tests.declaration.factories import MembershipFactory
-from tests.declaration.support import emails_to
+from tests.support.mail import emails_to
 
 pytestmark = pytest.mark.django_db
 

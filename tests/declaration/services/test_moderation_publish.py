@@ -20,7 +20,8 @@ from declaration.services.moderation import signing_publish
 from localdigital.audit.models import AuditEvent
 from localdigital.mail.models import OutgoingEmail
 from tests.declaration.factories import MembershipFactory, OrganisationFactory, SigningFactory
-from tests.declaration.support import OTHER_STATES, emails_to, signing_in, snapshot
+from tests.declaration.support import OTHER_STATES, signing_in, snapshot
+from tests.support.mail import emails_to
 
 pytestmark = pytest.mark.django_db
 

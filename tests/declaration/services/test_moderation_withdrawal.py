@@ -11,7 +11,8 @@ from localdigital.audit.models import AuditEvent
 from localdigital.mail.models import OutgoingEmail
 from tests.accounts.factories import UserFactory
 from tests.declaration.factories import MembershipFactory, SigningFactory
-from tests.declaration.support import OTHER_STATES, emails_to, signing_in, snapshot
+from tests.declaration.support import OTHER_STATES, signing_in, snapshot
+from tests.support.mail import emails_to
 
 pytestmark = pytest.mark.django_db
 

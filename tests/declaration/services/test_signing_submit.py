@@ -25,7 +25,8 @@ from tests.declaration.factories import (
     OrganisationFactory,
     SigningFactory,
 )
-from tests.declaration.support import complete_draft, emails_to
+from tests.declaration.support import complete_draft
+from tests.support.mail import emails_to
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,8 @@ from localdigital.audit.models import AuditEvent
 from localdigital.mail.models import OutgoingEmail
 from tests.accounts.factories import UserFactory
 from tests.declaration.factories import SigningFactory
-from tests.declaration.support import complete_draft, emails_to
+from tests.declaration.support import complete_draft
+from tests.support.mail import emails_to
 
 pytestmark = pytest.mark.django_db
 
