@@ -19,11 +19,6 @@ DAY = datetime.timedelta(days=1)
 
 
 @pytest.fixture
-def administrator():
-    return UserFactory(staff=True, groups=["Training administrator"])
-
-
-@pytest.fixture
 def past_cohort():
     """A cohort whose two sessions took place last week."""
     now = timezone.now()

@@ -30,11 +30,6 @@ DAY = datetime.timedelta(days=1)
 HOUR = datetime.timedelta(hours=1)
 
 
-@pytest.fixture
-def administrator():
-    return UserFactory(staff=True, groups=["Training administrator"])
-
-
 class TestCohortPublish:
     def test_publishes_a_draft_with_sessions(self, administrator):
         cohort = CohortFactory(draft=True)

@@ -23,11 +23,6 @@ DAY = datetime.timedelta(days=1)
 HOUR = datetime.timedelta(hours=1)
 
 
-@pytest.fixture
-def administrator():
-    return UserFactory(staff=True, groups=["Training administrator"])
-
-
 def full_cohort(capacity: int = 2, waiting: int = 3, **kwargs):
     cohort = CohortFactory(capacity=capacity, **kwargs)
     held = EnrolmentFactory.create_batch(capacity, cohort=cohort)
