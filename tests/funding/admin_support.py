@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 from typing import Any
 
 from django.urls import reverse
 from django.utils import timezone
 
-from funding.models import Fund, Round
+from funding.models import Fund, ModeratedScore, Round
 from funding.selectors import assessment_sheets as sheet_selectors
+from tests.funding.factories import (
+    ApplicationFactory,
+    AssessmentFactory,
+    CriterionFactory,
+    RoundFactory,
+)
 
 APPLICATIONS = reverse("admin:funding_application_changelist")
 ASSESSMENTS = reverse("admin:funding_assessment_changelist")
@@ -169,3 +176,51 @@ def instalments_data(award, rows: list[dict]) -> dict:
         for key, value in {"award": award.pk, **row}.items():
             data[f"instalments-{index}-{key}"] = value
     return data
+
+
+def decided_round():
+    """Return a closed round with a £200,000 budget, one criterion (weight 100, 0 to 4) and a
+    discovery cap of £80,000, whose applications are recommended and decided."""
+    round = RoundFactory(closed=True, budget=Decimal(200000), assessors_per_application=1)
+    CriterionFactory(round=round, name="Overall", weight=100, scale_max=4)
+    return round
+
+
+ROUNDS = reverse("admin:funding_round_changelist")
+
+
+def ranking_url(round) -> str:
+    return reverse("admin:funding_round_ranking", args=[round.pk])
+
+
+def recommend_url(application) -> str:
+    return reverse("admin:funding_application_recommend", args=[application.pk])
+
+
+def decide_url(application) -> str:
+    return reverse("admin:funding_application_decide", args=[application.pk])
+
+
+def round_url(round) -> str:
+    return reverse("admin:funding_round_change", args=[round.pk])
+
+
+def scored(round, score: int, *, moderated: int | None = None, **kwargs):
+    """Return a submitted application of the round with one submitted assessment scoring
+    ``score`` of 4, and moderated to ``moderated`` if given."""
+    application = ApplicationFactory.create(round=round, submitted=True, **kwargs)
+    (criterion,) = round.criteria.all()
+    AssessmentFactory(application=application, submitted=True, scores={criterion: score})
+    if moderated is not None:
+        ModeratedScore.objects.create(application=application, criterion=criterion, score=moderated)
+    return application
+
+
+def approve_data(round, **extra) -> dict:
+    return {
+        "action": "approve_decisions",
+        "_selected_action": [round.pk],
+        "index": 0,
+        "confirm": "yes",
+        **extra,
+    }
