@@ -15,7 +15,7 @@ from declaration.models import Organisation
 from declaration.register import RegisterFileError, register_entries_parse
 from declaration.services import register as register_services
 from tests.declaration.factories import OrganisationFactory
-from tests.declaration.support import (
+from tests.declaration.register_files import (
     REGISTER_CSV,
     line_of,
     register_rows,
