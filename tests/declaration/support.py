@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.urls import reverse
 from pytest_django.asserts import assertContains
 
@@ -50,3 +52,33 @@ SIGNINGS = reverse("admin:declaration_signing_changelist")
 
 def status_of(signing: Signing) -> str:
     return Signing.objects.get(pk=signing.pk).status
+
+
+SLUG = "borsetshire"
+
+
+def organisation_admin_url(name: str, **kwargs: object) -> str:
+    """Return the address of one of the organisation admin's pages for ``SLUG``."""
+    return reverse(f"declaration:organisation-{name}", kwargs={"slug": SLUG, **kwargs})
+
+
+def text_of(response) -> str:
+    """Return the page's text with tags removed and white space collapsed."""
+    return " ".join(re.sub(r"<[^>]+>", " ", response.content.decode()).split())
+
+
+def messages_shown(response) -> list[str]:
+    """Return the messages the page rendered."""
+    return [str(message) for message in response.context["messages"]]
+
+
+def assert_error_summary(response, *errors: str) -> None:
+    """The page is a GOV.UK error page: "Error:" title, summary linking to real controls."""
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<title>Error: " in html
+    summary = html.split('class="govuk-error-summary"', 1)[1].split("</ul>", 1)[0]
+    for error in errors:
+        assert error in summary
+    for target in re.findall(r'href="#([^"]+)"', summary):
+        assert f'id="{target}"' in html, f"the error summary links to a missing #{target}"

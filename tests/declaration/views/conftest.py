@@ -6,7 +6,9 @@ import pytest
 from django.test import Client
 
 from declaration.models import Signing
-from tests.declaration.factories import SigningFactory
+from tests.accounts.factories import UserFactory
+from tests.declaration.factories import MembershipFactory, OrganisationFactory, SigningFactory
+from tests.declaration.support import SLUG
 from tests.support.clients import client_for
 
 
@@ -32,3 +34,41 @@ def draft() -> Signing:
 def signer_client(draft) -> Client:
     """A client signed in as the draft's signer."""
     return client_for(draft.signer)
+
+
+@pytest.fixture
+def organisation():
+    return OrganisationFactory(name="Borsetshire County Council", slug=SLUG)
+
+
+@pytest.fixture
+def admin(organisation):
+    return MembershipFactory(
+        organisation=organisation,
+        admin=True,
+        user=UserFactory(email="ada@borsetshire.gov.uk", full_name="Ada Archer"),
+    )
+
+
+@pytest.fixture
+def admin_client(admin) -> Client:
+    client = Client()
+    client.force_login(admin.user)
+    return client
+
+
+@pytest.fixture
+def member(organisation):
+    return MembershipFactory(
+        organisation=organisation,
+        user=UserFactory(email="cy@borsetshire.gov.uk", full_name="Cy Carter"),
+    )
+
+
+@pytest.fixture
+def waiting(organisation):
+    return MembershipFactory(
+        organisation=organisation,
+        pending=True,
+        user=UserFactory(email="bo@example.org", full_name="Bo Baker"),
+    )
