@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from django.db import DatabaseError
+from django.test import Client
 from django.urls import reverse
 
 from localdigital.audit.models import AuditEvent
@@ -55,3 +56,23 @@ def verbs() -> list[str]:
 def url(name: str, issue: NewsletterIssue) -> str:
     """Return the address of one of an issue's admin pages."""
     return reverse(f"admin:newsletter_newsletterissue_{name}", args=[issue.pk])
+
+
+SUBSCRIBE = "/newsletter/"
+
+
+MANAGE = "/newsletter/manage/"
+SUBSCRIPTION = "/newsletter/manage/subscription/"
+
+
+def manage_link(subscriber: Subscriber) -> str:
+    """Return the subscriber's manage link, as every newsletter carries it."""
+    token = selectors.subscriber_manage_token(subscriber=subscriber)
+    return reverse("newsletter:manage-link", kwargs={"token": token})
+
+
+def opened(client: Client, subscriber: Subscriber) -> Client:
+    """Open the subscriber's manage link, as from the email, and return the client."""
+    response = client.get(manage_link(subscriber))
+    assert (response.status_code, response["Location"]) == (302, SUBSCRIPTION)
+    return client
