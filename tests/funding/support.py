@@ -16,6 +16,8 @@ from tests.funding.factories import (
     ApplicationFactory,
     ApplicationPartnerFactory,
     AwardFactory,
+    CriterionFactory,
+    RoundFactory,
     member_of,
 )
 from tests.funding.factories_reporting import ProgressReportFactory, ProjectMilestoneFactory
@@ -89,3 +91,24 @@ def page(client: Client, path: str, status: int = 200) -> str:
     response = client.get(path)
     assert response.status_code == status, (path, response.status_code)
     return response.content.decode()
+
+
+DAY = datetime.timedelta(days=1)
+
+
+def assessor(**kwargs):
+    """Return a new member of staff in the Assessor group."""
+    return UserFactory(staff=True, groups=["Assessor"], **kwargs)
+
+
+def round_with_criteria(**kwargs):
+    """Return a closed round with two criteria: user need (weight 60) and reuse (40)."""
+    round = RoundFactory(closed=True, **kwargs)
+    CriterionFactory(round=round, name="User need", weight=60, scale_max=4)
+    CriterionFactory(round=round, name="Reuse", weight=40, scale_max=4)
+    return round
+
+
+def submitted(round, **kwargs):
+    """Return a new application submitted to ``round``."""
+    return ApplicationFactory.create(round=round, submitted=True, **kwargs)
