@@ -4,18 +4,23 @@ from __future__ import annotations
 
 import datetime
 import re
+from decimal import Decimal
+from typing import Any
 
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from funding.errors import RulesNotMet
-from funding.models import Application
+from funding.models import Application, ChangeKind, ChangeRequest
+from funding.services import changes as services
+from funding.services.reporting import award_dates_set
 from tests.accounts.factories import UserFactory
 from tests.funding.factories import (
     ApplicationFactory,
     ApplicationPartnerFactory,
     AwardFactory,
+    BudgetLineFactory,
     CriterionFactory,
     RoundFactory,
     member_of,
@@ -112,3 +117,47 @@ def round_with_criteria(**kwargs):
 def submitted(round, **kwargs):
     """Return a new application submitted to ``round``."""
     return ApplicationFactory.create(round=round, submitted=True, **kwargs)
+
+
+class Project:
+    """An accepted project running from a month ago for six months, with its reports, two
+    budget lines, a milestone, a member of the lead, of a partner and a fund manager."""
+
+    def __init__(self) -> None:
+        today = timezone.localdate()
+        self.award = AwardFactory.create(accepted=True, title="Joined-up missed bins")
+        application = self.award.application
+        self.manager = UserFactory.create(staff=True, groups=["Fund manager"])
+        award_dates_set(
+            award=self.award,
+            starts_on=today - 30 * DAY,
+            ends_on=today + 180 * DAY,
+            set_by=self.manager,
+        )
+        self.award.refresh_from_db()
+        self.lead = member_of(application.lead_organisation)
+        partner = ApplicationPartnerFactory.create(
+            application=application, confirmed=True
+        ).organisation
+        self.partner = member_of(partner)
+        self.line = application.budget_lines.get()
+        self.other_line = BudgetLineFactory.create(
+            application=application, description="User research", amount=Decimal(5000)
+        )
+        self.milestone = ProjectMilestoneFactory.create(award=self.award, title="Alpha assessed")
+
+    def ask(self, kind: str = ChangeKind.END_DATE, **values: Any) -> ChangeRequest:
+        return services.change_request_make(
+            award=self.award,
+            kind=kind,
+            reason="A partner joined late.",
+            requested_by=self.lead,
+            **values,
+        )
+
+    @property
+    def list_url(self) -> str:
+        return reverse("funding:project-changes", args=[self.award.slug])
+
+    def new_url(self, kind: str) -> str:
+        return reverse("funding:project-change-new", args=[self.award.slug, kind])
