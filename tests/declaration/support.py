@@ -82,3 +82,7 @@ def assert_error_summary(response, *errors: str) -> None:
         assert error in summary
     for target in re.findall(r'href="#([^"]+)"', summary):
         assert f'id="{target}"' in html, f"the error summary links to a missing #{target}"
+
+
+def new_update_url(slug: str = "hackney") -> str:
+    return reverse("declaration:update-new", kwargs={"slug": slug})
