@@ -16,6 +16,13 @@ def fund_manager():
 
 
 @pytest.fixture
+def client(otp_verified_client_for, fund_manager):
+    """The fund manager's client. Every page here is the admin's, so ``client`` is signed in
+    with two factors, not pytest-django's anonymous client."""
+    return otp_verified_client_for(fund_manager)
+
+
+@pytest.fixture
 def manager(otp_verified_client_for, fund_manager):
     """The fund manager's client."""
     return otp_verified_client_for(fund_manager)

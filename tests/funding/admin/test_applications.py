@@ -15,7 +15,6 @@ from funding.models import (
     ExpressionOfInterest,
     Section,
 )
-from tests.accounts.factories import UserFactory
 from tests.funding.factories import (
     ApplicationFactory,
     ApplicationPartnerFactory,
@@ -28,11 +27,6 @@ from tests.funding.factories import (
 pytestmark = pytest.mark.django_db
 
 APPLICATIONS = reverse("admin:funding_application_changelist")
-
-
-@pytest.fixture
-def client(otp_verified_client_for):
-    return otp_verified_client_for(UserFactory(staff=True, groups=["Fund manager"]))
 
 
 class TestApplicationList:

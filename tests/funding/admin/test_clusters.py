@@ -7,23 +7,12 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from funding.models import (
-    Application,
-    ClusterMessage,
-    EoiCluster,
-    EoiStatus,
-    ExpressionOfInterest,
-)
+from funding.models import Application, ClusterMessage, EoiCluster, EoiStatus, ExpressionOfInterest
 from localdigital.admin_actions import object_action_url
 from localdigital.audit.models import AuditEvent
 from localdigital.mail.models import OutgoingEmail
 from tests.accounts.factories import UserFactory
-from tests.funding.factories import (
-    EoiClusterFactory,
-    EoiFactory,
-    RoundFactory,
-    SignatoryFactory,
-)
+from tests.funding.factories import EoiClusterFactory, EoiFactory, RoundFactory, SignatoryFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -34,16 +23,6 @@ EOIS = reverse("admin:funding_expressionofinterest_changelist")
 
 def change_url(cluster: EoiCluster) -> str:
     return reverse("admin:funding_eoicluster_change", args=[cluster.pk])
-
-
-@pytest.fixture
-def fund_manager():
-    return UserFactory(staff=True, groups=["Fund manager"])
-
-
-@pytest.fixture
-def client(otp_verified_client_for, fund_manager):
-    return otp_verified_client_for(fund_manager)
 
 
 @pytest.fixture

@@ -7,23 +7,12 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from funding.models import (
-    Application,
-    EoiCluster,
-    EoiStatus,
-    ExpressionOfInterest,
-    Phase,
-)
+from funding.models import Application, EoiCluster, EoiStatus, ExpressionOfInterest, Phase
 from localdigital.admin_actions import object_action_url
 from localdigital.audit.models import AuditEvent
 from localdigital.mail.models import OutgoingEmail
 from tests.accounts.factories import UserFactory
-from tests.funding.factories import (
-    EoiClusterFactory,
-    EoiFactory,
-    RoundFactory,
-    SignatoryFactory,
-)
+from tests.funding.factories import EoiClusterFactory, EoiFactory, RoundFactory, SignatoryFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -32,17 +21,6 @@ EOIS = reverse("admin:funding_expressionofinterest_changelist")
 
 def change_url(eoi: ExpressionOfInterest) -> str:
     return reverse("admin:funding_expressionofinterest_change", args=[eoi.pk])
-
-
-@pytest.fixture
-def fund_manager():
-    return UserFactory(staff=True, groups=["Fund manager"])
-
-
-@pytest.fixture
-def client(otp_verified_client_for, fund_manager):
-    """A Fund manager in the admin, who clusters, invites and declines EOIs."""
-    return otp_verified_client_for(fund_manager)
 
 
 @pytest.fixture

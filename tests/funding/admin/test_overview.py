@@ -41,16 +41,6 @@ def at(day: str, time: str) -> datetime.datetime:
 
 
 @pytest.fixture
-def fund_manager():
-    return UserFactory(staff=True, groups=["Fund manager"])
-
-
-@pytest.fixture
-def client(otp_verified_client_for, fund_manager):
-    return otp_verified_client_for(fund_manager)
-
-
-@pytest.fixture
 def round_in_assessment():
     """A round with an EOI stage, in assessment, with bids at every stage; and another
     round, with bids of its own that its overview must not count."""

@@ -31,11 +31,6 @@ EOIS = reverse("admin:funding_expressionofinterest_changelist")
 STATES = [{"submitted": True}, {"submitted": True}, {"declined": True}, {}]
 
 
-@pytest.fixture
-def client(otp_verified_client_for):
-    return otp_verified_client_for(UserFactory(staff=True, groups=["Fund manager"]))
-
-
 def grow_eois(rounds: list[Round], partners: list, count: int) -> None:
     """Add ``count`` EOIs across the rounds, in every state, with partners, some clustered."""
     for index in range(count):

@@ -27,16 +27,6 @@ ADD_ROUND = reverse("admin:funding_round_add")
 
 
 @pytest.fixture
-def fund_manager():
-    return UserFactory(staff=True, groups=["Fund manager"])
-
-
-@pytest.fixture
-def client(otp_verified_client_for, fund_manager):
-    return otp_verified_client_for(fund_manager)
-
-
-@pytest.fixture
 def fund() -> Fund:
     return FundFactory.create()
 
