@@ -9,7 +9,7 @@ from typing import Any
 from django.urls import reverse
 from django.utils import timezone
 
-from funding.models import Fund, ModeratedScore, Round
+from funding.models import ExpressionOfInterest, Fund, ModeratedScore, Round
 from funding.selectors import assessment_sheets as sheet_selectors
 from tests.funding.factories import (
     ApplicationFactory,
@@ -224,3 +224,14 @@ def approve_data(round, **extra) -> dict:
         "confirm": "yes",
         **extra,
     }
+
+
+EOIS = reverse("admin:funding_expressionofinterest_changelist")
+
+
+def change_url(eoi: ExpressionOfInterest) -> str:
+    return reverse("admin:funding_expressionofinterest_change", args=[eoi.pk])
+
+
+def fresh(eoi: ExpressionOfInterest) -> ExpressionOfInterest:
+    return ExpressionOfInterest.objects.get(pk=eoi.pk)
