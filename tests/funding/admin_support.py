@@ -9,7 +9,7 @@ from typing import Any
 from django.urls import reverse
 from django.utils import timezone
 
-from funding.models import ExpressionOfInterest, Fund, ModeratedScore, Round
+from funding.models import EoiCluster, ExpressionOfInterest, Fund, ModeratedScore, Round
 from funding.selectors import assessment_sheets as sheet_selectors
 from tests.funding.factories import (
     ApplicationFactory,
@@ -235,3 +235,20 @@ def change_url(eoi: ExpressionOfInterest) -> str:
 
 def fresh(eoi: ExpressionOfInterest) -> ExpressionOfInterest:
     return ExpressionOfInterest.objects.get(pk=eoi.pk)
+
+
+CLUSTERS = reverse("admin:funding_eoicluster_changelist")
+
+
+def cluster_url(cluster: EoiCluster) -> str:
+    """Return the address of a cluster's page in the admin."""
+    return reverse("admin:funding_eoicluster_change", args=[cluster.pk])
+
+
+def cluster_action_confirm(client, action: str, clusters, *, follow=False, **data):
+    """Send the action's own page for ``clusters``, filled in with ``data``."""
+    return client.post(
+        CLUSTERS,
+        {"action": action, "_selected_action": [c.pk for c in clusters], "confirm": "yes", **data},
+        follow=follow,
+    )

@@ -6,7 +6,12 @@ from __future__ import annotations
 import pytest
 
 from tests.accounts.factories import UserFactory
-from tests.funding.factories import ApplicationFactory, CriterionFactory, RoundFactory
+from tests.funding.factories import (
+    ApplicationFactory,
+    CriterionFactory,
+    EoiClusterFactory,
+    RoundFactory,
+)
 
 
 @pytest.fixture
@@ -54,3 +59,9 @@ def round():
 def application(round):
     """An application submitted to the round."""
     return ApplicationFactory(round=round, submitted=True)
+
+
+@pytest.fixture
+def cluster(round):
+    """A cluster of the round's expressions of interest."""
+    return EoiClusterFactory(round=round, name="Missed bins")
