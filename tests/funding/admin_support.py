@@ -252,3 +252,6 @@ def cluster_action_confirm(client, action: str, clusters, *, follow=False, **dat
         {"action": action, "_selected_action": [c.pk for c in clusters], "confirm": "yes", **data},
         follow=follow,
     )
+
+
+ADD_ROUND = reverse("admin:funding_round_add")

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import pytest
 
+from funding.models import Fund
 from tests.accounts.factories import UserFactory
 from tests.funding.factories import (
     ApplicationFactory,
     CriterionFactory,
     EoiClusterFactory,
+    FundFactory,
     RoundFactory,
 )
 
@@ -65,3 +67,9 @@ def application(round):
 def cluster(round):
     """A cluster of the round's expressions of interest."""
     return EoiClusterFactory(round=round, name="Missed bins")
+
+
+@pytest.fixture
+def fund() -> Fund:
+    """A fund to add rounds to."""
+    return FundFactory.create()
