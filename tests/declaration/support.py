@@ -86,3 +86,6 @@ def assert_error_summary(response, *errors: str) -> None:
 
 def new_update_url(slug: str = "hackney") -> str:
     return reverse("declaration:update-new", kwargs={"slug": slug})
+
+
+MEMBERSHIPS = reverse("admin:declaration_membership_changelist")

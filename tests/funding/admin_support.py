@@ -42,12 +42,6 @@ def moderate_url(application) -> str:
     return reverse("admin:funding_application_moderate", args=[application.pk])
 
 
-def listed(response) -> list:
-    """Return the rows of an admin list page."""
-    assert response.status_code == 200
-    return list(response.context["cl"].result_list)
-
-
 def criteria(round):
     """Return the round's two criteria: understanding the problem, and reuse."""
     problem, reuse = sheet_selectors.round_criteria(round=round)

@@ -11,13 +11,9 @@ from localdigital.admin_actions import object_action_url
 from tests.accounts.factories import UserFactory
 from tests.declaration.factories import OrganisationFactory, SigningFactory
 from tests.declaration.support import SIGNINGS, status_of
+from tests.support.admin import listed
 
 pytestmark = pytest.mark.django_db
-
-
-def listed(response) -> list[Signing]:
-    assert response.status_code == 200
-    return list(response.context["cl"].result_list)
 
 
 class TestSigningList:

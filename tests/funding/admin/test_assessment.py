@@ -17,7 +17,6 @@ from tests.funding.admin_support import (
     ASSESSMENTS,
     application_url,
     declare_url,
-    listed,
     moderate_url,
     score_url,
 )
@@ -27,6 +26,7 @@ from tests.funding.factories import (
     CriterionFactory,
     RoundFactory,
 )
+from tests.support.admin import listed
 
 pytestmark = pytest.mark.django_db
 

@@ -12,8 +12,9 @@ from funding.models import Assessment
 from localdigital.admin_actions import object_action_url
 from localdigital.mail.models import OutgoingEmail
 from tests.accounts.factories import UserFactory
-from tests.funding.admin_support import APPLICATIONS, application_url, listed, score_url
+from tests.funding.admin_support import APPLICATIONS, application_url, score_url
 from tests.funding.factories import ApplicationFactory, AssessmentFactory
+from tests.support.admin import listed
 from tests.support.messages import messages_of
 
 pytestmark = pytest.mark.django_db

@@ -12,10 +12,10 @@ from tests.funding.admin_support import (
     application_url,
     criteria,
     declare_url,
-    listed,
     score_url,
 )
 from tests.funding.factories import ApplicationPartnerFactory, AssessmentFactory, SignatoryFactory
+from tests.support.admin import listed
 
 pytestmark = pytest.mark.django_db
 

@@ -10,6 +10,7 @@ from django.urls import reverse
 from funding.models import ExpressionOfInterest, Phase
 from tests.funding.admin_support import EOIS, change_url, fresh
 from tests.funding.factories import EoiClusterFactory, EoiFactory, RoundFactory, SignatoryFactory
+from tests.support.admin import listed
 
 pytestmark = pytest.mark.django_db
 
@@ -18,11 +19,6 @@ pytestmark = pytest.mark.django_db
 def round():
     """A round whose EOI stage has closed: staff work on the EOIs it received."""
     return RoundFactory(eoi_closed=True)
-
-
-def listed(response) -> list[ExpressionOfInterest]:
-    assert response.status_code == 200
-    return list(response.context["cl"].result_list)
 
 
 class TestEoiList:
