@@ -1,5 +1,6 @@
-"""Decisions: recording them, the Minister's approval, the embargo and the announcement
-job, and the awards it makes; offers accepted and declined, instalments, follow-on rounds."""
+"""Decisions (funding/services/decisions.py): recording them, the Minister's approval, the
+embargo and the announcement job, and the awards it makes for follow-on rounds. The offer and
+what follows it are tested in test_awards.py."""
 
 from __future__ import annotations
 
@@ -11,14 +12,7 @@ from django.db import IntegrityError
 from django.utils import timezone
 
 from funding.errors import FundingError, NotPermitted, RuleCode, RulesNotMet, TransitionNotAllowed
-from funding.models import (
-    Award,
-    AwardStatus,
-    Decision,
-    DecisionOutcome,
-    Round,
-)
-from funding.services import awards as award_services
+from funding.models import Award, AwardStatus, Decision, DecisionOutcome, Round
 from funding.services import decisions as services
 from funding.services.applications_start import application_start
 from funding.services.applications_submission import application_submit
@@ -31,13 +25,13 @@ from tests.funding.factories import (
     ApplicationPartnerFactory,
     AwardFactory,
     DecisionFactory,
-    InstalmentFactory,
     RoundFactory,
     SignatoryFactory,
     member_of,
 )
 
 pytestmark = pytest.mark.django_db
+
 
 DAY = datetime.timedelta(days=1)
 
@@ -51,11 +45,6 @@ def announce(django_capture_on_commit_callbacks):
             return announce_decisions(at.isoformat())
 
     return run
-
-
-@pytest.fixture
-def fund_manager():
-    return UserFactory(staff=True, groups=["Fund manager"])
 
 
 def closed_round(**kwargs) -> Round:
@@ -273,96 +262,6 @@ class TestAnnouncement:
         assert round.announced_at is None
         assert not Award.objects.exists()
         assert not OutgoingEmail.objects.filter(recipient=won.created_by.email).exists()
-
-
-class TestOffer:
-    def test_the_lead_organisations_admin_accepts(self):
-        award = AwardFactory()
-        admin = MembershipFactory(organisation=award.application.lead_organisation, admin=True).user
-
-        award_services.award_offer_accept(award=award, accepted_by=admin)
-
-        award.refresh_from_db()
-        assert award.status == AwardStatus.ACCEPTED
-        with pytest.raises(TransitionNotAllowed):
-            award_services.award_offer_decline(award=award, declined_by=admin, reason="Changed")
-
-    def test_a_member_a_partner_or_a_stranger_cannot_answer(self):
-        award = AwardFactory()
-        partner = ApplicationPartnerFactory(application=award.application)
-        for person in (
-            member_of(award.application.lead_organisation),
-            MembershipFactory(organisation=partner.organisation, admin=True).user,
-            UserFactory(),
-        ):
-            with pytest.raises(NotPermitted):
-                award_services.award_offer_accept(award=award, accepted_by=person)
-        award.refresh_from_db()
-        assert award.status == AwardStatus.OFFERED
-
-    def test_declining_needs_a_reason(self):
-        award = AwardFactory()
-        admin = MembershipFactory(organisation=award.application.lead_organisation, admin=True).user
-
-        with pytest.raises(FundingError, match="Say why"):
-            award_services.award_offer_decline(award=award, declined_by=admin, reason=" ")
-        award_services.award_offer_decline(award=award, declined_by=admin, reason="No partners")
-        award.refresh_from_db()
-        assert (award.status, award.decline_reason) == (AwardStatus.DECLINED, "No partners")
-
-
-class TestInstalmentsAndProgress:
-    def test_marks_an_instalment_paid_once(self, fund_manager):
-        instalment = InstalmentFactory()
-
-        award_services.instalment_mark_paid(instalment=instalment, paid_by=fund_manager)
-        with pytest.raises(TransitionNotAllowed, match="already paid"):
-            award_services.instalment_mark_paid(instalment=instalment, paid_by=fund_manager)
-        instalment.refresh_from_db()
-        assert instalment.paid_by == fund_manager
-
-    def test_an_offer_not_accepted_is_not_paid(self, fund_manager):
-        instalment = InstalmentFactory(award=AwardFactory())
-
-        with pytest.raises(TransitionNotAllowed, match="has not been accepted yet"):
-            award_services.instalment_mark_paid(instalment=instalment, paid_by=fund_manager)
-
-    def test_starts_and_completes_an_accepted_award(self, fund_manager):
-        award = AwardFactory(accepted=True)
-
-        with pytest.raises(TransitionNotAllowed):
-            award_services.award_complete(award=award, completed_by=fund_manager)
-        award_services.award_start(award=award, started_by=fund_manager)
-        award_services.award_complete(award=award, completed_by=fund_manager)
-        award.refresh_from_db()
-        assert award.status == AwardStatus.COMPLETED
-
-    def test_the_team_posts_updates_and_outputs_and_a_stranger_cannot(self):
-        award = AwardFactory()
-        partner = ApplicationPartnerFactory(application=award.application)
-
-        award_services.progress_update_post(
-            award=award,
-            title="Alpha done",
-            body="We tested it.",
-            posted_by=member_of(partner.organisation),
-        )
-        output = award_services.project_output_add(
-            award=award,
-            title="Prototype",
-            url="https://github.com/example/prototype",
-            output_type="code",
-            added_by=member_of(award.application.lead_organisation),
-        )
-        with pytest.raises(NotPermitted):
-            award_services.progress_update_post(
-                award=award, title="x", body="y", posted_by=member_of(SignatoryFactory())
-            )
-        award_services.project_output_remove(
-            output=output, removed_by=member_of(award.application.lead_organisation)
-        )
-        assert award.updates.count() == 1
-        assert not award.outputs.exists()
 
 
 class TestFollowOnRounds:
