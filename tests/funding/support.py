@@ -12,8 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from funding.errors import RulesNotMet
-from funding.models import Application, ChangeKind, ChangeRequest
-from funding.services import changes as services
+from funding.models import Application, ChangeKind, ChangeRequest, ReportVersion
+from funding.services import changes as change_services
+from funding.services import reports as report_services
 from funding.services.reporting import award_dates_set
 from tests.accounts.factories import UserFactory
 from tests.funding.factories import (
@@ -25,7 +26,11 @@ from tests.funding.factories import (
     RoundFactory,
     member_of,
 )
-from tests.funding.factories_reporting import ProgressReportFactory, ProjectMilestoneFactory
+from tests.funding.factories_reporting import (
+    ProgressReportFactory,
+    ProjectMilestoneFactory,
+    answer_every_section,
+)
 
 
 def rules_of(error: RulesNotMet) -> set[str]:
@@ -147,7 +152,7 @@ class Project:
         self.milestone = ProjectMilestoneFactory.create(award=self.award, title="Alpha assessed")
 
     def ask(self, kind: str = ChangeKind.END_DATE, **values: Any) -> ChangeRequest:
-        return services.change_request_make(
+        return change_services.change_request_make(
             award=self.award,
             kind=kind,
             reason="A partner joined late.",
@@ -161,3 +166,25 @@ class Project:
 
     def new_url(self, kind: str) -> str:
         return reverse("funding:project-change-new", args=[self.award.slug, kind])
+
+
+class ReportProject:
+    """An accepted award with a milestone and a budget line, a member of its lead, a member
+    of its partner, and its first report, due in a fortnight."""
+
+    def __init__(self, **report: object) -> None:
+        self.award = AwardFactory.create(accepted=True)
+        application = self.award.application
+        self.lead = member_of(application.lead_organisation, user__full_name="Lee Lead")
+        self.partner = member_of(
+            ApplicationPartnerFactory.create(application=application, confirmed=True).organisation
+        )
+        self.milestone = ProjectMilestoneFactory.create(award=self.award, title="Alpha assessed")
+        self.line = application.budget_lines.get()
+        self.report = ProgressReportFactory.create(award=self.award, number=1, **report)
+
+
+def submitted_version(project: ReportProject) -> ReportVersion:
+    """Answer every section of the project's report, submit it, and return the version."""
+    answer_every_section(project.report, project.lead)
+    return report_services.report_submit(report=project.report, submitted_by=project.lead)
