@@ -89,3 +89,6 @@ def new_update_url(slug: str = "hackney") -> str:
 
 
 MEMBERSHIPS = reverse("admin:declaration_membership_changelist")
+
+
+HEADER = "register code or name,date signed,co-publisher,declaration project title\n"
