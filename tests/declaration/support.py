@@ -8,7 +8,7 @@ from django.urls import reverse
 from pytest_django.asserts import assertContains
 
 from declaration.models import Signing
-from tests.declaration.factories import SigningFactory
+from tests.declaration.factories import OrganisationFactory, SigningFactory
 
 ERROR_SUMMARY = '<div class="govuk-error-summary" data-module="govuk-error-summary">'
 
@@ -92,3 +92,18 @@ MEMBERSHIPS = reverse("admin:declaration_membership_changelist")
 
 
 HEADER = "register code or name,date signed,co-publisher,declaration project title\n"
+
+
+LIST_URL = "/signatories/"
+
+
+def signatory(name: str, **organisation: object) -> object:
+    """Make a published signatory called ``name``."""
+    slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+    signing_fields = {
+        key: organisation.pop(key) for key in ("signed_on", "co_publisher") if key in organisation
+    }
+    return SigningFactory.create(
+        organisation=OrganisationFactory.create(name=name, slug=slug, **organisation),
+        **signing_fields,
+    )
