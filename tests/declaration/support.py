@@ -67,11 +67,6 @@ def text_of(response) -> str:
     return " ".join(re.sub(r"<[^>]+>", " ", response.content.decode()).split())
 
 
-def messages_shown(response) -> list[str]:
-    """Return the messages the page rendered."""
-    return [str(message) for message in response.context["messages"]]
-
-
 def assert_error_summary(response, *errors: str) -> None:
     """The page is a GOV.UK error page: "Error:" title, summary linking to real controls."""
     assert response.status_code == 200

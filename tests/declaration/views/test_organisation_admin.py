@@ -15,12 +15,8 @@ from declaration.selectors import organisation_admin as selectors
 from localdigital.mail.models import OutgoingEmail
 from tests.accounts.factories import UserFactory
 from tests.declaration.factories import MembershipFactory, SigningFactory
-from tests.declaration.support import (
-    assert_error_summary,
-    messages_shown,
-    organisation_admin_url,
-    text_of,
-)
+from tests.declaration.support import assert_error_summary, organisation_admin_url, text_of
+from tests.support.messages import messages_of
 
 pytestmark = pytest.mark.django_db
 
@@ -109,9 +105,7 @@ class TestApprove:
         )
 
         assert response.redirect_chain == [(organisation_admin_url("members"), 302)]
-        assert messages_shown(response) == [
-            "Bo Baker is now a member of Borsetshire County Council"
-        ]
+        assert messages_of(response) == ["Bo Baker is now a member of Borsetshire County Council"]
         waiting.refresh_from_db()
         assert waiting.is_approved and waiting.approved_by == admin.user
         assert OutgoingEmail.objects.filter(recipient="bo@example.org").count() == 1
@@ -128,7 +122,7 @@ class TestApprove:
             organisation_admin_url("member-approve", pk=member.pk), follow=True
         )
 
-        assert messages_shown(response) == [
+        assert messages_of(response) == [
             "Cy Carter is already a member of Borsetshire County Council"
         ]
         assert not OutgoingEmail.objects.exists()
@@ -145,7 +139,7 @@ class TestApprove:
             organisation_admin_url("member-approve", pk=stale.pk), follow=True
         )
 
-        assert messages_shown(response) == ["Bo Baker's request to join has already been refused"]
+        assert messages_of(response) == ["Bo Baker's request to join has already been refused"]
 
     def test_finds_nothing_when_the_request_is_for_another_organisation(self, admin_client):
         elsewhere = MembershipFactory(pending=True)
@@ -164,7 +158,7 @@ class TestRefuse:
         )
 
         assert response.redirect_chain == [(organisation_admin_url("members"), 302)]
-        assert messages_shown(response) == ["You refused Bo Baker's request to join"]
+        assert messages_of(response) == ["You refused Bo Baker's request to join"]
         assert not Membership.objects.filter(pk=waiting.pk).exists()
         assert OutgoingEmail.objects.filter(recipient="bo@example.org").count() == 1
 
@@ -180,7 +174,7 @@ class TestRefuse:
             organisation_admin_url("member-refuse", pk=member.pk), follow=True
         )
 
-        assert messages_shown(response) == [
+        assert messages_of(response) == [
             "Cy Carter is already a member of Borsetshire County Council. "
             "To take them out, remove them"
         ]
@@ -212,7 +206,7 @@ class TestRemove:
         )
 
         assert response.redirect_chain == [(organisation_admin_url("members"), 302)]
-        assert messages_shown(response) == [
+        assert messages_of(response) == [
             "Cy Carter has been removed from Borsetshire County Council"
         ]
         assert not Membership.objects.filter(pk=member.pk).exists()
@@ -231,7 +225,7 @@ class TestRemove:
         )
 
         assert response.redirect_chain == [(reverse("pages:account"), 302)]
-        assert messages_shown(response) == ["You have left Borsetshire County Council"]
+        assert messages_of(response) == ["You have left Borsetshire County Council"]
         assert not Membership.objects.filter(pk=admin.pk).exists()
 
     def test_explains_when_the_only_admin_tries_to_leave(self, admin_client, admin, member):

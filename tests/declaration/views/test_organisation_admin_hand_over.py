@@ -14,12 +14,8 @@ from declaration.selectors import organisation_admin as selectors
 from declaration.services import memberships
 from localdigital.mail.models import OutgoingEmail
 from tests.declaration.factories import MembershipFactory
-from tests.declaration.support import (
-    assert_error_summary,
-    messages_shown,
-    organisation_admin_url,
-    text_of,
-)
+from tests.declaration.support import assert_error_summary, organisation_admin_url, text_of
+from tests.support.messages import messages_of
 
 pytestmark = pytest.mark.django_db
 
@@ -51,7 +47,7 @@ class TestHandOver:
         )
 
         assert response.redirect_chain == [(reverse("pages:account"), 302)]
-        assert messages_shown(response) == [
+        assert messages_of(response) == [
             "Cy Carter is now an organisation admin for Borsetshire County Council"
         ]
         admin.refresh_from_db()

@@ -13,6 +13,7 @@ from localdigital.mail.models import OutgoingEmail
 from tests.accounts.factories import UserFactory
 from tests.funding.admin_support import CLUSTERS, cluster_action_confirm, cluster_url, fresh
 from tests.funding.factories import EoiClusterFactory, EoiFactory, RoundFactory, SignatoryFactory
+from tests.support.messages import messages_of
 
 pytestmark = pytest.mark.django_db
 
@@ -20,10 +21,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def round():
     return RoundFactory(eoi_closed=True)
-
-
-def messages_of(response) -> list[str]:
-    return [str(message) for message in response.context["messages"]]
 
 
 def act(client, action: str, clusters, *, follow=False, **data):

@@ -13,6 +13,7 @@ from localdigital.mail.models import OutgoingEmail
 from tests.accounts.factories import UserFactory
 from tests.funding.admin_support import EOIS, change_url, fresh
 from tests.funding.factories import EoiClusterFactory, EoiFactory, RoundFactory
+from tests.support.messages import messages_of
 
 pytestmark = pytest.mark.django_db
 
@@ -21,10 +22,6 @@ pytestmark = pytest.mark.django_db
 def round():
     """A round whose EOI stage has closed: staff work on the EOIs it received."""
     return RoundFactory(eoi_closed=True)
-
-
-def messages_of(response) -> list[str]:
-    return [str(message) for message in response.context["messages"]]
 
 
 def act(client, action: str, eois, query: str = "?status=all", *, follow=False, **data):
