@@ -13,7 +13,6 @@ from django.utils import timezone
 
 from funding.models import Award, AwardStatus, Instalment
 from localdigital.admin_actions import object_action_url
-from tests.accounts.factories import UserFactory
 from tests.funding.admin_support import instalments_data
 from tests.funding.factories import (
     ApplicationPartnerFactory,
@@ -40,16 +39,6 @@ def pay_url(instalment) -> str:
 
 def paid_today(amount: str = "30000") -> dict:
     return {"amount": amount, "paid_on": timezone.localdate().isoformat()}
-
-
-@pytest.fixture
-def manager(otp_verified_client_for):
-    return otp_verified_client_for(UserFactory(staff=True, groups=["Fund manager"]))
-
-
-@pytest.fixture
-def assessor_client(otp_verified_client_for):
-    return otp_verified_client_for(UserFactory(staff=True, groups=["Assessor"]))
 
 
 class TestAwardList:

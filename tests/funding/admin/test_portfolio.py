@@ -28,11 +28,6 @@ PORTFOLIO = reverse("admin:funding_award_portfolio")
 CSV = reverse("admin:funding_award_portfolio_csv")
 
 
-@pytest.fixture
-def manager(otp_verified_client_for):
-    return otp_verified_client_for(UserFactory.create(staff=True, groups=["Fund manager"]))
-
-
 def project(title: str, *, rag: str = "", overdue: bool = False, **kwargs):
     award = AwardFactory.create(active=True, title=title, **kwargs)
     if rag:

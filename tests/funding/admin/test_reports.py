@@ -23,7 +23,6 @@ from funding.models import (
 from funding.services import reports as report_services
 from localdigital.admin_actions import object_action_url
 from localdigital.mail.models import OutgoingEmail
-from tests.accounts.factories import UserFactory
 from tests.funding.admin_support import errors_of, instalments_data, round_data
 from tests.funding.factories import AwardFactory, FundFactory, InstalmentFactory
 from tests.funding.factories_reporting import (
@@ -45,16 +44,6 @@ def report_url(report) -> str:
 
 def award_url(award) -> str:
     return reverse("admin:funding_award_change", args=[award.pk])
-
-
-@pytest.fixture
-def manager(otp_verified_client_for):
-    return otp_verified_client_for(UserFactory(staff=True, groups=["Fund manager"]))
-
-
-@pytest.fixture
-def assessor_client(otp_verified_client_for):
-    return otp_verified_client_for(UserFactory(staff=True, groups=["Assessor"]))
 
 
 def submitted_report(**award: object) -> ProgressReport:
