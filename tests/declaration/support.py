@@ -47,13 +47,6 @@ def snapshot(signing: Signing) -> dict:
     return {field.attname: getattr(saved, field.attname) for field in Signing._meta.fields}
 
 
-SIGNINGS = reverse("admin:declaration_signing_changelist")
-
-
-def status_of(signing: Signing) -> str:
-    return Signing.objects.get(pk=signing.pk).status
-
-
 SLUG = "borsetshire"
 
 
@@ -81,9 +74,6 @@ def assert_error_summary(response, *errors: str) -> None:
 
 def new_update_url(slug: str = "hackney") -> str:
     return reverse("declaration:update-new", kwargs={"slug": slug})
-
-
-MEMBERSHIPS = reverse("admin:declaration_membership_changelist")
 
 
 HEADER = "register code or name,date signed,co-publisher,declaration project title\n"

@@ -9,8 +9,8 @@ from django.urls import reverse
 from declaration.models import Organisation, OrganisationType
 from localdigital.audit.models import AuditEvent
 from tests.accounts.factories import UserFactory
+from tests.declaration.admin_support import MEMBERSHIPS
 from tests.declaration.factories import MembershipFactory, OrganisationFactory
-from tests.declaration.support import MEMBERSHIPS
 from tests.support.admin import listed
 
 pytestmark = pytest.mark.django_db

@@ -7,8 +7,8 @@ from django.urls import reverse
 from declaration.models import Membership, MembershipRole
 from localdigital.audit.models import AuditEvent
 from tests.accounts.factories import UserFactory
+from tests.declaration.admin_support import MEMBERSHIPS
 from tests.declaration.factories import MembershipFactory
-from tests.declaration.support import MEMBERSHIPS
 from tests.support.admin import listed
 
 pytestmark = pytest.mark.django_db

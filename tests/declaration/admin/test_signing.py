@@ -9,8 +9,8 @@ from django.urls import reverse
 from declaration.models import Signing, SigningStatus
 from localdigital.admin_actions import object_action_url
 from tests.accounts.factories import UserFactory
+from tests.declaration.admin_support import SIGNINGS, status_of
 from tests.declaration.factories import OrganisationFactory, SigningFactory
-from tests.declaration.support import SIGNINGS, status_of
 from tests.support.admin import listed
 
 pytestmark = pytest.mark.django_db

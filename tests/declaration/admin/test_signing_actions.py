@@ -11,8 +11,8 @@ from localdigital.admin_actions import object_action_url
 from localdigital.audit.models import AuditEvent
 from localdigital.mail.models import OutgoingEmail
 from tests.accounts.factories import UserFactory
+from tests.declaration.admin_support import SIGNINGS, status_of
 from tests.declaration.factories import OrganisationFactory, SigningFactory
-from tests.declaration.support import SIGNINGS, status_of
 
 pytestmark = pytest.mark.django_db
 
