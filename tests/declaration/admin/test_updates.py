@@ -11,28 +11,9 @@ from pytest_django.asserts import assertContains, assertNotContains
 from declaration.models import ProjectUpdate
 from localdigital.audit.models import AuditEvent
 from tests.accounts.factories import UserFactory
-from tests.declaration.factories import (
-    MembershipFactory,
-    OrganisationFactory,
-    ProjectUpdateFactory,
-    SigningFactory,
-)
+from tests.declaration.factories import ProjectUpdateFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def signing():
-    """A published signatory, the organisation "hackney"."""
-    return SigningFactory.create(
-        organisation=OrganisationFactory.create(slug="hackney", name="London Borough of Hackney")
-    )
-
-
-@pytest.fixture
-def member(signing):
-    """An approved member of the signatory."""
-    return MembershipFactory.create(organisation=signing.organisation).user
 
 
 class TestProjectUpdateAdmin:

@@ -14,29 +14,10 @@ from declaration.models import ProjectUpdate
 from declaration.services.updates import project_update_post, project_update_remove
 from localdigital.audit.models import AuditEvent
 from tests.accounts.factories import UserFactory
-from tests.declaration.factories import (
-    MembershipFactory,
-    OrganisationFactory,
-    ProjectUpdateFactory,
-    SigningFactory,
-)
+from tests.declaration.factories import MembershipFactory, ProjectUpdateFactory, SigningFactory
 from tests.declaration.support import new_update_url
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def signing():
-    """A published signatory, the organisation "hackney"."""
-    return SigningFactory.create(
-        organisation=OrganisationFactory.create(slug="hackney", name="London Borough of Hackney")
-    )
-
-
-@pytest.fixture
-def member(signing):
-    """An approved member of the signatory."""
-    return MembershipFactory.create(organisation=signing.organisation).user
 
 
 class TestProjectUpdatePost:

@@ -16,16 +16,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def signing():
-    """A published signatory, the organisation "hackney"."""
-    return SigningFactory.create(
-        organisation=OrganisationFactory.create(slug="hackney", name="London Borough of Hackney")
-    )
-
-
-@pytest.fixture
 def member(signing):
-    """An approved member of the signatory."""
+    """An approved member of the signatory (here, not the organisation admin tests' member)."""
     return MembershipFactory.create(organisation=signing.organisation).user
 
 
