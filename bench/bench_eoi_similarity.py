@@ -31,34 +31,25 @@ test databases.
 from __future__ import annotations
 
 import json
-import os
 import random
 import statistics
 import sys
 import time
-import uuid
 from datetime import UTC, datetime, timedelta
-from decimal import Decimal
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
-os.environ["DJANGO_SETTINGS_MODULE"] = "localdigital.settings.test"
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import django  # noqa: E402
+from bench.django_setup import django_setup
 
-django.setup()
+django_setup()
 
 from django.db import connection  # noqa: E402
-from django.test.utils import (  # noqa: E402
-    setup_databases,
-    setup_test_environment,
-    teardown_databases,
-    teardown_test_environment,
-)
 
+from bench.database import finish, throwaway_database  # noqa: E402
+from bench.rows import round_create  # noqa: E402
 from declaration.models import Organisation, OrganisationType  # noqa: E402
-from funding.models import EoiStatus, ExpressionOfInterest, Fund, Round  # noqa: E402
+from funding.models import EoiStatus, ExpressionOfInterest, Round  # noqa: E402
 from funding.selectors.similarity import (  # noqa: E402
     eois_similar_to,
     round_stem_counts,
@@ -116,15 +107,9 @@ def build() -> tuple[Round, dict[int, str]]:
     """Make a round of EOIS submitted EOIs; return it and each EOI's source text id."""
     with shared_data("eoi_clustering.json").open(encoding="utf-8") as data:
         texts = json.load(data)["eois"]
-    fund = Fund.objects.create(name="Local Digital Fund", slug="local-digital-fund")
     closes = datetime(2030, 10, 5, 16, tzinfo=UTC)
-    round = Round.objects.create(
-        fund=fund,
-        number=1,
-        name="Round 1",
-        slug="round-1",
-        budget=Decimal(7_500_000),
-        is_published=True,
+    round = round_create(
+        1,
         eoi_opens_at=closes - timedelta(days=11),
         eoi_closes_at=closes,
         applications_open_at=closes + timedelta(days=10),
@@ -159,11 +144,8 @@ def build() -> tuple[Round, dict[int, str]]:
 
 
 def main() -> int:
-    connection.settings_dict["TEST"]["NAME"] = f"bench_eoi_similarity_{uuid.uuid4().hex[:12]}"
-    setup_test_environment()
-    databases = setup_databases(verbosity=0, interactive=False)
     failures: list[str] = []
-    try:
+    with throwaway_database("bench_eoi_similarity"):
         round, source_of = build()
         eois = list(
             ExpressionOfInterest.objects.filter(round=round).select_related("round").order_by("pk")
@@ -213,12 +195,7 @@ def main() -> int:
         ]
         if astray:
             failures.append(f"{len(astray)} EOIs' best match is not a variant of the same text")
-    finally:
-        teardown_databases(databases, verbosity=0)
-        teardown_test_environment()
-    for failure in failures:
-        print(failure, file=sys.stderr)
-    return 1 if failures else 0
+    return finish(failures)
 
 
 if __name__ == "__main__":

@@ -19,31 +19,19 @@ touches the development or test databases.
 
 from __future__ import annotations
 
-import os
 import sys
-import uuid
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
-os.environ["DJANGO_SETTINGS_MODULE"] = "localdigital.settings.test"
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import django  # noqa: E402
+from bench.django_setup import django_setup
 
-django.setup()
+django_setup()
 
-from django.db import connection  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.test.utils import (  # noqa: E402
-    CaptureQueriesContext,
-    setup_databases,
-    setup_test_environment,
-    teardown_databases,
-    teardown_test_environment,
-)
 
 from bench.bench_funding_projects import world  # noqa: E402
-from bench.bench_funding_queries import staff_client  # noqa: E402
+from bench.database import finish, grew, throwaway_database  # noqa: E402
+from bench.pages import queries, staff_client  # noqa: E402
 from tests.funding.portfolio_rows import add_projects  # noqa: E402
 
 SIZES = (10, 1000)
@@ -51,24 +39,9 @@ PAGES = {"funding_portfolio": "/admin/funding/award/portfolio/?overdue=yes"}
 CSV = "/admin/funding/award/portfolio.csv"
 
 
-def queries(client: Client, path: str) -> int:
-    """Return the number of queries a warm request for ``path`` makes, read to the end."""
-    client.get(path)
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(path)
-        if response.status_code != 200:
-            raise SystemExit(f"GET {path} answered {response.status_code}")
-        if response.streaming:
-            b"".join(response.streaming_content)  # type: ignore[attr-defined]
-    return len(captured)
-
-
 def main() -> int:
-    connection.settings_dict["TEST"]["NAME"] = f"bench_funding_portfolio_{uuid.uuid4().hex[:12]}"
-    setup_test_environment()
-    databases = setup_databases(verbosity=0, interactive=False)
     counts: dict[str, list[int]] = {"page": [], "csv": []}
-    try:
+    with throwaway_database("bench_funding_portfolio"):
         round, organisations = world()
         client = staff_client()
         made = 0
@@ -79,13 +52,10 @@ def main() -> int:
             print(f"funding_portfolio_queries_{size}_projects {counts['page'][-1]}", flush=True)
             counts["csv"].append(queries(client, CSV))
             print(f"funding_portfolio_csv_queries_{size}_projects {counts['csv'][-1]}", flush=True)
-    finally:
-        teardown_databases(databases, verbosity=0)
-        teardown_test_environment()
-    failures = [name for name, found in counts.items() if len(set(found)) > 1]
-    for name in failures:
-        print(f"the portfolio's {name} queries grow with projects: {counts[name]}", file=sys.stderr)
-    return 1 if failures else 0
+    failures: list[str] = []
+    for name, found in counts.items():
+        failures += grew(found, f"the portfolio's {name} queries grow with projects")
+    return finish(failures)
 
 
 if __name__ == "__main__":

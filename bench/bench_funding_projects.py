@@ -32,36 +32,29 @@ test-database machinery, so it never touches the development or test databases.
 from __future__ import annotations
 
 import gc
-import os
 import sys
 import time
 import tracemalloc
-import uuid
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
-os.environ["DJANGO_SETTINGS_MODULE"] = "localdigital.settings.test"
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import django  # noqa: E402
+from bench.django_setup import django_setup
 
-django.setup()
+django_setup()
 
 from django.conf import settings  # noqa: E402
+
+from bench.database import finish, grew, throwaway_database  # noqa: E402
+from bench.rows import round_create  # noqa: E402
 
 # Every request renders its page: what is measured is rendering, not the page cache.
 settings.PUBLIC_CACHE_MAX_AGE = 0
 
 from django.db import connection  # noqa: E402
 from django.test import Client, RequestFactory  # noqa: E402
-from django.test.utils import (  # noqa: E402
-    setup_databases,
-    setup_test_environment,
-    teardown_databases,
-    teardown_test_environment,
-)
 from django.utils import timezone  # noqa: E402
 
 from bench.pages import RENDER_TARGET_MS, queries, render_median_ms  # noqa: E402
@@ -72,7 +65,6 @@ from funding.models import (  # noqa: E402
     ApplicationStatus,
     Award,
     AwardStatus,
-    Fund,
     Phase,
     ProgressUpdate,
     ProjectOutput,
@@ -115,13 +107,8 @@ def world() -> tuple[Round, list[Organisation]]:
         )
         for n, organisation in enumerate(organisations)
     )
-    round = Round.objects.create(
-        fund=Fund.objects.create(name="Local Digital Fund", slug="local-digital-fund"),
-        number=3,
-        name="Round 3",
-        slug="round-3",
-        budget=Decimal(7_500_000),
-        is_published=True,
+    round = round_create(
+        3,
         applications_open_at=now - timedelta(days=90),
         applications_close_at=now - timedelta(days=60),
         decisions_announced_at=now - timedelta(days=30),
@@ -253,11 +240,8 @@ def giving_peak() -> tuple[int, int, float]:
 
 
 def main() -> int:
-    connection.settings_dict["TEST"]["NAME"] = f"bench_funding_projects_{uuid.uuid4().hex[:12]}"
-    setup_test_environment()
-    databases = setup_databases(verbosity=0, interactive=False)
-    failures = []
-    try:
+    failures: list[str] = []
+    with throwaway_database("bench_funding_projects"):
         round, organisations = world()
         client = Client()
         list_counts, page_counts = [], []
@@ -275,10 +259,8 @@ def main() -> int:
         print(f"funding_projects_list_render_cpu_ms_{QUERY_SIZES[-1]}_projects {cpu_ms:.1f}")
         if render_ms > RENDER_TARGET_MS:
             print(f"(above the {RENDER_TARGET_MS} ms target)", file=sys.stderr)
-        if len(set(list_counts)) > 1:
-            failures.append(f"/funding/projects/ queries grow with projects: {list_counts}")
-        if len(set(page_counts)) > 1:
-            failures.append(f"a project page's queries grow with its rows: {page_counts}")
+        failures += grew(list_counts, "/funding/projects/ queries grow with projects")
+        failures += grew(page_counts, "a project page's queries grow with its rows")
 
         add_projects(GIVING_SIZES[0], round=round, organisations=organisations)
         giving_peak()  # once to warm imports and caches, which are not the package's own cost
@@ -295,12 +277,7 @@ def main() -> int:
                 f"the 360Giving package's peak memory is not flat: {peaks[0]} bytes at "
                 f"{GIVING_SIZES[0]} awards, {peaks[-1]} at {GIVING_SIZES[-1]}"
             )
-    finally:
-        teardown_databases(databases, verbosity=0)
-        teardown_test_environment()
-    for failure in failures:
-        print(failure, file=sys.stderr)
-    return 1 if failures else 0
+    return finish(failures)
 
 
 if __name__ == "__main__":

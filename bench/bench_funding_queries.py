@@ -23,34 +23,22 @@ test databases.
 
 from __future__ import annotations
 
-import os
 import sys
-import uuid
 from datetime import timedelta
-from decimal import Decimal
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
-os.environ["DJANGO_SETTINGS_MODULE"] = "localdigital.settings.test"
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import django  # noqa: E402
+from bench.django_setup import django_setup
 
-django.setup()
+django_setup()
 
-from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import (  # noqa: E402
-    CaptureQueriesContext,
-    setup_databases,
-    setup_test_environment,
-    teardown_databases,
-    teardown_test_environment,
-)
 from django.utils import timezone  # noqa: E402
-from django_otp import DEVICE_ID_SESSION_KEY  # noqa: E402
-from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: E402
 
+from bench.database import finish, grew, throwaway_database  # noqa: E402
+from bench.pages import queries, staff_client  # noqa: E402
+from bench.rows import round_create  # noqa: E402
 from declaration.models import Membership, Organisation, Signing, SigningStatus  # noqa: E402
 from funding.models import (  # noqa: E402
     Application,
@@ -59,7 +47,6 @@ from funding.models import (  # noqa: E402
     EoiPartner,
     EoiStatus,
     ExpressionOfInterest,
-    Fund,
     Round,
 )
 from localdigital.accounts.models import User  # noqa: E402
@@ -84,13 +71,8 @@ def world() -> tuple[User, Organisation, Round, list[Organisation]]:
     )
     person = User.objects.create(email="officer@benchmark.gov.uk")
     Membership.objects.create(user=person, organisation=organisations[0], approved_at=now)
-    round = Round.objects.create(
-        fund=Fund.objects.create(name="Local Digital Fund", slug="local-digital-fund"),
-        number=5,
-        name="Round 5",
-        slug="round-5",
-        budget=Decimal(7_500_000),
-        is_published=True,
+    round = round_create(
+        5,
         eoi_opens_at=now - timedelta(days=5),
         eoi_closes_at=now + timedelta(days=10),
         applications_open_at=now + timedelta(days=15),
@@ -140,34 +122,9 @@ def add_bids(
     )
 
 
-def queries(client: Client, path: str) -> int:
-    """Return the number of queries a warm request for ``path`` makes."""
-    client.get(path)
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(path)
-    if response.status_code != 200:
-        raise SystemExit(f"GET {path} answered {response.status_code}")
-    return len(captured)
-
-
-def staff_client() -> Client:
-    """Return a client signed in to the admin as a superuser, with two factors."""
-    staff = User.objects.create_superuser(email="staff@benchmark.gov.uk", password=None)
-    device = TOTPDevice.objects.create(user=staff, name="default", confirmed=True)
-    client = Client()
-    client.force_login(staff, backend="django.contrib.auth.backends.ModelBackend")
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session.save()
-    return client
-
-
 def main() -> int:
-    connection.settings_dict["TEST"]["NAME"] = f"bench_funding_queries_{uuid.uuid4().hex[:12]}"
-    setup_test_environment()
-    databases = setup_databases(verbosity=0, interactive=False)
-    failures = []
-    try:
+    failures: list[str] = []
+    with throwaway_database("bench_funding_queries"):
         person, mine, round, others = world()
         applicant, staff = Client(), staff_client()
         applicant.force_login(person)
@@ -178,16 +135,9 @@ def main() -> int:
             print(f"funding_dashboard_queries_{size}_bids {dashboard[-1]}", flush=True)
             changelist.append(queries(staff, "/admin/funding/expressionofinterest/?status=all"))
             print(f"funding_eoi_changelist_queries_{size}_eois {changelist[-1]}", flush=True)
-        if len(set(dashboard)) > 1:
-            failures.append(f"the dashboard's queries grow with bids: {dashboard}")
-        if len(set(changelist)) > 1:
-            failures.append(f"the EOI list's queries grow with EOIs: {changelist}")
-    finally:
-        teardown_databases(databases, verbosity=0)
-        teardown_test_environment()
-    for failure in failures:
-        print(failure, file=sys.stderr)
-    return 1 if failures else 0
+        failures += grew(dashboard, "the dashboard's queries grow with bids")
+        failures += grew(changelist, "the EOI list's queries grow with EOIs")
+    return finish(failures)
 
 
 if __name__ == "__main__":

@@ -36,40 +36,31 @@ import os
 import re
 import sys
 import time
-import uuid
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 from unittest import mock
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
-os.environ["DJANGO_SETTINGS_MODULE"] = "localdigital.settings.test"
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 # The job logs how many reminders it queues; keep the output to the figures.
 os.environ.setdefault("LOG_LEVEL", "WARNING")
 
-import django  # noqa: E402
+from bench.django_setup import django_setup
 
-django.setup()
+django_setup()
 
 from django.db import connection, connections  # noqa: E402
 from django.db.models import Model  # noqa: E402
-from django.test.utils import (  # noqa: E402
-    CaptureQueriesContext,
-    setup_databases,
-    setup_test_environment,
-    teardown_databases,
-    teardown_test_environment,
-)
+from django.test.utils import CaptureQueriesContext  # noqa: E402
 
+from bench.database import finish, throwaway_database  # noqa: E402
+from bench.rows import round_create  # noqa: E402
 from declaration.models import Organisation, OrganisationType  # noqa: E402
 from funding.models import (  # noqa: E402
     Application,
     ApplicationStatus,
     DeadlineReminder,
-    Fund,
     Round,
 )
 from funding.services import reminders  # noqa: E402
@@ -92,14 +83,9 @@ CLOSE = datetime(2030, 11, 18, 17, tzinfo=UTC)
 NOW = CLOSE - timedelta(days=1) + timedelta(hours=1)
 
 
-def make_round(fund: Fund, number: int, closes_at: datetime, **fields: Any) -> Round:
-    return Round.objects.create(
-        fund=fund,
-        number=number,
-        name=f"Round {number}",
-        slug=f"round-{number}",
-        budget=Decimal(7_500_000),
-        is_published=True,
+def make_round(number: int, closes_at: datetime, **fields: Any) -> Round:
+    return round_create(
+        number,
         applications_open_at=closes_at - timedelta(days=30),
         applications_close_at=closes_at,
         reminder_offsets_days=[7, 1],
@@ -174,9 +160,8 @@ def build() -> Round:
         for number in range(ORGANISATIONS)
     )
     writer = User.objects.create(email="writer@benchmark-borough-0.gov.uk")
-    fund = Fund.objects.create(name="Local Digital Fund", slug="local-digital-fund")
-    round = make_round(fund, 5, CLOSE)
-    other_open = make_round(fund, 6, CLOSE + timedelta(days=3))
+    round = make_round(5, CLOSE)
+    other_open = make_round(6, CLOSE + timedelta(days=3))
     template = Application.objects.create(
         round=round,
         lead_organisation=organisations[0],
@@ -185,7 +170,7 @@ def build() -> Round:
         problem="Tenants report repairs by phone; nobody can see what happens next.",
     )
     for number in range(1, OLD_ROUNDS + 1):
-        old = make_round(fund, number, datetime(2018 + number, 11, 18, 17, tzinfo=UTC))
+        old = make_round(number, datetime(2018 + number, 11, 18, 17, tzinfo=UTC))
         add_applications(
             template,
             old,
@@ -232,11 +217,8 @@ def best_of(runs: int, function: Any) -> tuple[float, Any]:
 
 
 def main() -> int:
-    connection.settings_dict["TEST"]["NAME"] = f"bench_funding_reminders_{uuid.uuid4().hex[:12]}"
-    setup_test_environment()
-    databases = setup_databases(verbosity=0, interactive=False)
     failures: list[str] = []
-    try:
+    with throwaway_database("bench_funding_reminders"):
         round = build()
         [due] = [
             offset
@@ -289,12 +271,7 @@ def main() -> int:
         print("\nEXPLAIN (ANALYZE, BUFFERS) of the job's scan:")
         print("\n".join(analysed), flush=True)
         failures += plan_problems(analysed, "scan")
-    finally:
-        teardown_databases(databases, verbosity=0)
-        teardown_test_environment()
-    for failure in failures:
-        print(failure, file=sys.stderr)
-    return 1 if failures else 0
+    return finish(failures)
 
 
 if __name__ == "__main__":

@@ -17,33 +17,24 @@ test-database machinery, so it never touches the development or test databases.
 
 from __future__ import annotations
 
-import os
 import sys
-import uuid
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
-os.environ["DJANGO_SETTINGS_MODULE"] = "localdigital.settings.test"
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import django  # noqa: E402
+from bench.django_setup import django_setup
 
-django.setup()
+django_setup()
 
 from django.conf import settings  # noqa: E402
+
+from bench.database import throwaway_database  # noqa: E402
+from bench.pages import queries  # noqa: E402
 
 # Every request renders its page: what is measured is rendering, not the page cache.
 settings.PUBLIC_CACHE_MAX_AGE = 0
 
-from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import (  # noqa: E402
-    CaptureQueriesContext,
-    setup_databases,
-    setup_test_environment,
-    teardown_databases,
-    teardown_test_environment,
-)
 
 from declaration.models import Organisation, OrganisationType  # noqa: E402
 
@@ -66,29 +57,13 @@ def add_organisations(count: int) -> None:
     )
 
 
-def home_queries(client: Client) -> int:
-    """Return the number of queries a warm request for the home page makes."""
-    client.get("/")
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get("/")
-    if response.status_code != 200:
-        raise SystemExit(f"GET / answered {response.status_code}")
-    return len(queries)
-
-
 def main() -> int:
-    connection.settings_dict["TEST"]["NAME"] = f"bench_home_queries_{uuid.uuid4().hex[:12]}"
-    setup_test_environment()
-    databases = setup_databases(verbosity=0, interactive=False)
-    try:
+    with throwaway_database("bench_home_queries"):
         counts = []
         for size in SIZES:
             add_organisations(size)
-            counts.append(home_queries(Client()))
+            counts.append(queries(Client(), "/"))
             print(f"home_queries_{size}_organisations {counts[-1]}", flush=True)
-    finally:
-        teardown_databases(databases, verbosity=0)
-        teardown_test_environment()
     if counts[-1] > counts[0]:
         print(
             f"The home page makes more queries with {SIZES[-1]} organisations than with "

@@ -19,7 +19,6 @@ bench/bench_newsletter.py`` (or ``make bench``).
 
 from __future__ import annotations
 
-import os
 import sys
 import time
 from pathlib import Path
@@ -30,37 +29,20 @@ PROCESSES = 2
 
 def main() -> int:
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-    os.environ["DJANGO_SETTINGS_MODULE"] = "localdigital.settings.local"
-    os.environ["EMAIL_BACKEND"] = "django.core.mail.backends.locmem.EmailBackend"
-    os.environ["GOVUK_NOTIFY_API_KEY"] = ""
-    # The throttle lifted: this measures the pipeline, not GOV.UK Notify's limit.
-    os.environ["MAIL_NEWSLETTER_RATE_PER_MINUTE"] = "0"
-    # DEBUG keeps every query in memory, and Celery logs every task at INFO: both would slow
-    # the sends measured here, and the logging would bury the result.
-    os.environ["DEBUG"] = "false"
-    os.environ["LOG_LEVEL"] = "WARNING"
+    from bench.django_setup import mail_pipeline_setup
 
-    import django
-
-    django.setup()
+    mail_pipeline_setup()
 
     from django.core import mail
-    from django.db import connection
     from django.utils import timezone
 
+    from bench.database import eager_database
     from localdigital.accounts.models import User
-    from localdigital.celery import app
     from localdigital.mail.models import EmailStatus, OutgoingEmail
     from newsletter import services
     from newsletter.models import NewsletterIssue, Subscriber, SubscriberStatus
 
-    database_name = connection.settings_dict["NAME"]
-    connection.settings_dict["TEST"]["NAME"] = f"bench_newsletter_{os.getpid()}"
-    connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
-    # Tasks run in this process, as each commit queues them, instead of going to the broker.
-    app.conf.task_always_eager = True
-    app.conf.task_eager_propagates = True
-    try:
+    with eager_database("bench_newsletter"):
         now = timezone.now()
         Subscriber.objects.bulk_create(
             (
@@ -92,8 +74,6 @@ def main() -> int:
         sent = OutgoingEmail.objects.filter(status=EmailStatus.SENT).count()
         fanned_out = NewsletterIssue.objects.get(pk=issue.pk).fanout_completed_at is not None
         parallel_elapsed, parallel_sent = send_second_issue(staff)
-    finally:
-        connection.creation.destroy_test_db(database_name, verbosity=0)
     if not fanned_out or sent != SUBSCRIBERS or len(mail.outbox) != SUBSCRIBERS:
         print(f"Only {sent} of {SUBSCRIBERS} emails were sent.", file=sys.stderr)
         return 1

@@ -14,7 +14,6 @@ Run it with ``.venv/bin/python bench/bench_outbox.py`` (or ``make bench``).
 
 from __future__ import annotations
 
-import os
 import sys
 import time
 from pathlib import Path
@@ -40,34 +39,18 @@ def send_share(email_ids: list[int], results: object) -> None:
 
 def main() -> int:
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-    os.environ["DJANGO_SETTINGS_MODULE"] = "localdigital.settings.local"
-    os.environ["EMAIL_BACKEND"] = "django.core.mail.backends.locmem.EmailBackend"
-    os.environ["GOVUK_NOTIFY_API_KEY"] = ""
-    # DEBUG keeps every query in memory, and Celery logs every task at INFO: both would slow
-    # the sends measured here, and the logging would bury the result.
-    os.environ["DEBUG"] = "false"
-    os.environ["LOG_LEVEL"] = "WARNING"
-    # The pipeline's own capacity: no newsletter throttle.
-    os.environ["MAIL_NEWSLETTER_RATE_PER_MINUTE"] = "0"
+    from bench.django_setup import mail_pipeline_setup
 
-    import django
-
-    django.setup()
+    mail_pipeline_setup()
 
     from django.core import mail
-    from django.db import connection, transaction
+    from django.db import transaction
 
-    from localdigital.celery import app
+    from bench.database import eager_database
     from localdigital.mail.models import EmailStatus, OutgoingEmail
     from localdigital.mail.services import email_queue
 
-    database_name = connection.settings_dict["NAME"]
-    connection.settings_dict["TEST"]["NAME"] = f"bench_outbox_{os.getpid()}"
-    connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
-    # Tasks run in this process, as the commit queues them, instead of going to the broker.
-    app.conf.task_always_eager = True
-    app.conf.task_eager_propagates = True
-    try:
+    with eager_database("bench_outbox"):
         mail.outbox = []
         with transaction.atomic():
             for number in range(EMAILS):
@@ -84,8 +67,6 @@ def main() -> int:
         elapsed = time.perf_counter() - started
         sent = OutgoingEmail.objects.filter(status=EmailStatus.SENT).count()
         parallel_elapsed, parallel_sent = send_in_processes()
-    finally:
-        connection.creation.destroy_test_db(database_name, verbosity=0)
     if sent != EMAILS or len(mail.outbox) != EMAILS:
         print(f"Only {sent} of {EMAILS} emails were sent.", file=sys.stderr)
         return 1

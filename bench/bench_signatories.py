@@ -38,31 +38,24 @@ import os
 import sys
 import time
 import tracemalloc
-import uuid
 from datetime import date, timedelta
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
-os.environ["DJANGO_SETTINGS_MODULE"] = "localdigital.settings.test"
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import django  # noqa: E402
+from bench.django_setup import django_setup
 
-django.setup()
+django_setup()
 
 from django.conf import settings  # noqa: E402
+
+from bench.database import finish, grew, throwaway_database  # noqa: E402
 
 # Every request renders its page: what is measured is rendering, not the page cache.
 settings.PUBLIC_CACHE_MAX_AGE = 0
 
 from django.db import connection  # noqa: E402
 from django.test import Client, RequestFactory  # noqa: E402
-from django.test.utils import (  # noqa: E402
-    setup_databases,
-    setup_test_environment,
-    teardown_databases,
-    teardown_test_environment,
-)
 
 from bench.pages import RENDER_TARGET_MS, queries, render_median_ms  # noqa: E402
 from declaration.models import (  # noqa: E402
@@ -171,11 +164,8 @@ def csv_rss_growth() -> int:
 
 
 def main() -> int:
-    connection.settings_dict["TEST"]["NAME"] = f"bench_signatories_{uuid.uuid4().hex[:12]}"
-    setup_test_environment()
-    databases = setup_databases(verbosity=0, interactive=False)
-    failures = []
-    try:
+    failures: list[str] = []
+    with throwaway_database("bench_signatories"):
         list_counts, page_counts = [], []
         for size in QUERY_SIZES:
             add_signatories(size)
@@ -195,10 +185,8 @@ def main() -> int:
         print(f"signatories_list_render_cpu_ms_{QUERY_SIZES[-1]}_signatories {cpu_ms:.1f}")
         if render_ms > RENDER_TARGET_MS:
             print(f"(above the {RENDER_TARGET_MS} ms target)", file=sys.stderr)
-        if len(set(list_counts)) > 1:
-            failures.append(f"/signatories/ queries grow with signatories: {list_counts}")
-        if len(set(page_counts)) > 1:
-            failures.append(f"a signatory page's queries grow with signatories: {page_counts}")
+        failures += grew(list_counts, "/signatories/ queries grow with signatories")
+        failures += grew(page_counts, "a signatory page's queries grow with signatories")
 
         add_signatories(CSV_SIZES[0])
         csv_peak()  # once to warm imports and caches, which are not the CSV's own cost
@@ -224,12 +212,7 @@ def main() -> int:
                 f"the CSV's peak memory is not flat: {peaks[0]} bytes at {CSV_SIZES[0]} rows, "
                 f"{peaks[-1]} at {CSV_SIZES[-1]}"
             )
-    finally:
-        teardown_databases(databases, verbosity=0)
-        teardown_test_environment()
-    for failure in failures:
-        print(failure, file=sys.stderr)
-    return 1 if failures else 0
+    return finish(failures)
 
 
 if __name__ == "__main__":

@@ -32,29 +32,21 @@ import os
 import sys
 import threading
 import time
-import uuid
 from datetime import timedelta
 from pathlib import Path
 from unittest import mock
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
-os.environ["DJANGO_SETTINGS_MODULE"] = "localdigital.settings.test"
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("LOG_LEVEL", "WARNING")
 
-import django  # noqa: E402
+from bench.django_setup import django_setup
 
-django.setup()
+django_setup()
 
 from django.db import connection, connections  # noqa: E402
-from django.test.utils import (  # noqa: E402
-    setup_databases,
-    setup_test_environment,
-    teardown_databases,
-    teardown_test_environment,
-)
 from django.utils import timezone  # noqa: E402
 
+from bench.database import throwaway_database  # noqa: E402
 from declaration.models import (  # noqa: E402
     DeclarationVersion,
     Membership,
@@ -133,6 +125,18 @@ def cohort_with_people(name: str) -> tuple[Cohort, Organisation, list[User]]:
     return cohort, organisation, people
 
 
+def enrol(cohort: Cohort, user: User, organisation: Organisation) -> None:
+    """Enrol ``user`` on ``cohort`` for ``organisation``, as the enrolment form would."""
+    enrolment_create(
+        cohort=cohort,
+        user=user,
+        organisation=organisation,
+        job_title="Digital lead",
+        line_manager_email="manager@borsetshire.gov.uk",
+        consent=True,
+    )
+
+
 def enrol_at_once(cohort: Cohort, organisation: Organisation, people: list[User]) -> float:
     """Enrol everyone from a thread each, released together; return the seconds from the
     release to the last commit."""
@@ -143,14 +147,7 @@ def enrol_at_once(cohort: Cohort, organisation: Organisation, people: list[User]
         try:
             connection.ensure_connection()  # connected before the clock starts
             barrier.wait(timeout=60)
-            enrolment_create(
-                cohort=cohort,
-                user=user,
-                organisation=organisation,
-                job_title="Digital lead",
-                line_manager_email="manager@borsetshire.gov.uk",
-                consent=True,
-            )
+            enrol(cohort, user, organisation)
         except BaseException as error:
             errors.append(error)
         finally:
@@ -175,13 +172,10 @@ def _attempt_in_process(cohort_id: int, organisation_id: int, user_id: int, barr
     try:
         process_connection.ensure_connection()
         barrier.wait(timeout=60)
-        enrolment_create(
-            cohort=Cohort.objects.get(pk=cohort_id),
-            user=User.objects.get(pk=user_id),
-            organisation=Organisation.objects.get(pk=organisation_id),
-            job_title="Digital lead",
-            line_manager_email="manager@borsetshire.gov.uk",
-            consent=True,
+        enrol(
+            Cohort.objects.get(pk=cohort_id),
+            User.objects.get(pk=user_id),
+            Organisation.objects.get(pk=organisation_id),
         )
         results.put("")
     except BaseException as error:
@@ -225,14 +219,7 @@ def warm_up() -> None:
     cohort, organisation, people = cohort_with_people("warm-up")
     Cohort.objects.filter(pk=cohort.pk).update(capacity=1)
     for user in people[:2]:
-        enrolment_create(
-            cohort=cohort,
-            user=user,
-            organisation=organisation,
-            job_title="Digital lead",
-            line_manager_email="manager@borsetshire.gov.uk",
-            consent=True,
-        )
+        enrol(cohort, user, organisation)
 
 
 def places_right(cohort: Cohort) -> bool:
@@ -249,23 +236,19 @@ def places_right(cohort: Cohort) -> bool:
 
 
 def main() -> int:
-    connection.settings_dict["TEST"]["NAME"] = f"bench_training_enrol_{uuid.uuid4().hex[:12]}"
-    setup_test_environment()
-    databases = setup_databases(verbosity=0, interactive=False)
     figures = {}
     right = True
-    try:
-        with mock.patch.object(outbox, "_emails_send_later", lambda emails: None):
-            warm_up()
-            for name, run in (("processes", enrol_from_processes), ("threads", enrol_at_once)):
-                cohort, organisation, people = cohort_with_people(name)
-                connections.close_all()
-                figures[name] = run(cohort, organisation, people)
-                right = places_right(cohort) and right
-    finally:
-        connections.close_all()
-        teardown_databases(databases, verbosity=0)
-        teardown_test_environment()
+    with throwaway_database("bench_training_enrol"):
+        try:
+            with mock.patch.object(outbox, "_emails_send_later", lambda emails: None):
+                warm_up()
+                for name, run in (("processes", enrol_from_processes), ("threads", enrol_at_once)):
+                    cohort, organisation, people = cohort_with_people(name)
+                    connections.close_all()
+                    figures[name] = run(cohort, organisation, people)
+                    right = places_right(cohort) and right
+        finally:
+            connections.close_all()
     if not right:
         print("The places are wrong.", file=sys.stderr)
         return 1

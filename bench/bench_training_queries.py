@@ -23,36 +23,26 @@ test-database machinery, so it never touches the development or test databases.
 
 from __future__ import annotations
 
-import os
-import statistics
 import sys
-import time
-import uuid
 from datetime import date, timedelta
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
-os.environ["DJANGO_SETTINGS_MODULE"] = "localdigital.settings.test"
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import django  # noqa: E402
+from bench.django_setup import django_setup
 
-django.setup()
+django_setup()
 
 from django.conf import settings  # noqa: E402
+
+from bench.database import finish, grew, throwaway_database  # noqa: E402
+from bench.pages import queries, seconds  # noqa: E402
 
 # Every request renders its page: what is measured is rendering, not the page cache.
 settings.PUBLIC_CACHE_MAX_AGE = 0
 
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import (  # noqa: E402
-    CaptureQueriesContext,
-    setup_databases,
-    setup_test_environment,
-    teardown_databases,
-    teardown_test_environment,
-)
 from django.utils import timezone  # noqa: E402
 
 from declaration.models import Organisation, OrganisationType, Signing, SigningStatus  # noqa: E402
@@ -158,22 +148,9 @@ def add_cohorts(
             cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
 
 
-def queries(client: Client, path: str) -> int:
-    """Return the number of queries a warm request for ``path`` makes."""
-    client.get(path)
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(path)
-    if response.status_code != 200:
-        raise SystemExit(f"GET {path} answered {response.status_code}")
-    return len(captured)
-
-
 def main() -> int:
-    connection.settings_dict["TEST"]["NAME"] = f"bench_training_queries_{uuid.uuid4().hex[:12]}"
-    setup_test_environment()
-    databases = setup_databases(verbosity=0, interactive=False)
-    failures = []
-    try:
+    failures: list[str] = []
+    with throwaway_database("bench_training_queries"):
         courses, organisation, people = world()
         client = Client()
         page_counts, course_counts = [], []
@@ -188,25 +165,11 @@ def main() -> int:
             print(f"training_page_queries_{size}_cohorts {page_counts[-1]}", flush=True)
             course_counts.append(queries(client, f"/training/{courses[0].slug}/"))
             print(f"training_course_page_queries_{size}_cohorts {course_counts[-1]}", flush=True)
-        timings = []
-        for _ in range(5):
-            started = time.perf_counter()
-            client.get("/training/")
-            timings.append(time.perf_counter() - started)
-        print(
-            f"training_page_seconds_{SIZES[-1]}_cohorts {statistics.median(timings):.3f}",
-            flush=True,
-        )
-        if len(set(page_counts)) > 1:
-            failures.append(f"/training/ queries grow with cohorts: {page_counts}")
-        if len(set(course_counts)) > 1:
-            failures.append(f"a course page's queries grow with its cohorts: {course_counts}")
-    finally:
-        teardown_databases(databases, verbosity=0)
-        teardown_test_environment()
-    for failure in failures:
-        print(failure, file=sys.stderr)
-    return 1 if failures else 0
+        taken = seconds(client, "/training/")
+        print(f"training_page_seconds_{SIZES[-1]}_cohorts {taken:.3f}", flush=True)
+        failures += grew(page_counts, "/training/ queries grow with cohorts")
+        failures += grew(course_counts, "a course page's queries grow with its cohorts")
+    return finish(failures)
 
 
 if __name__ == "__main__":

@@ -27,34 +27,24 @@ test-database machinery, so it never touches the development or test databases.
 
 from __future__ import annotations
 
-import os
 import sys
 import time
-import uuid
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
-os.environ["DJANGO_SETTINGS_MODULE"] = "localdigital.settings.test"
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import django  # noqa: E402
+from bench.django_setup import django_setup
 
-django.setup()
+django_setup()
 
 from django.contrib.auth.models import Group  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import (  # noqa: E402
-    CaptureQueriesContext,
-    setup_databases,
-    setup_test_environment,
-    teardown_databases,
-    teardown_test_environment,
-)
+from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import reverse  # noqa: E402
-from django_otp import DEVICE_ID_SESSION_KEY  # noqa: E402
-from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: E402
 
+from bench.database import finish, grew, throwaway_database  # noqa: E402
+from bench.pages import staff_client  # noqa: E402
 from localdigital.accounts.groups import ASSESSOR  # noqa: E402
 from localdigital.accounts.models import User  # noqa: E402
 from tests.pages.waiting_rows import WaitingRows  # noqa: E402
@@ -74,27 +64,12 @@ def measured(client: Client, path: str) -> tuple[int, float]:
     return len(captured), elapsed
 
 
-def staff_client() -> tuple[Client, User]:
-    """Return a client signed in to the admin as a superuser who also assesses, with two
-    factors, and the superuser."""
-    staff = User.objects.create_superuser(email="staff@benchmark.gov.uk", password=None)
-    staff.groups.add(Group.objects.get(name=ASSESSOR))
-    device = TOTPDevice.objects.create(user=staff, name="default", confirmed=True)
-    client = Client()
-    client.force_login(staff, backend="django.contrib.auth.backends.ModelBackend")
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session.save()
-    return client, staff
-
-
 def main() -> int:
-    connection.settings_dict["TEST"]["NAME"] = f"bench_work_queue_{uuid.uuid4().hex[:12]}"
-    setup_test_environment()
-    databases = setup_databases(verbosity=0, interactive=False)
-    failures = []
-    try:
-        client, staff = staff_client()
+    failures: list[str] = []
+    with throwaway_database("bench_work_queue"):
+        staff = User.objects.create_superuser(email="staff@benchmark.gov.uk", password=None)
+        staff.groups.add(Group.objects.get(name=ASSESSOR))
+        client = staff_client(staff)
         rows = WaitingRows.make(
             assessor=staff,
             second_assessor=User.objects.create(email="assessor@benchmark.gov.uk"),
@@ -118,14 +93,8 @@ def main() -> int:
                 print(f"{name}_queries_{size}_rows {count}", flush=True)
                 print(f"{name}_ms_{size}_rows {elapsed:.0f}", flush=True)
         for name, found in counts.items():
-            if len(set(found)) > 1:
-                failures.append(f"the {name.replace('_', ' ')}'s queries grow with rows: {found}")
-    finally:
-        teardown_databases(databases, verbosity=0)
-        teardown_test_environment()
-    for failure in failures:
-        print(failure, file=sys.stderr)
-    return 1 if failures else 0
+            failures += grew(found, f"the {name.replace('_', ' ')}'s queries grow with rows")
+    return finish(failures)
 
 
 if __name__ == "__main__":

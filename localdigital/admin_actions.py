@@ -27,6 +27,7 @@ from django.db import models
 from django.http import (
     Http404,
     HttpRequest,
+    HttpResponse,
     HttpResponseNotAllowed,
     HttpResponseRedirect,
 )
@@ -269,6 +270,22 @@ def saved_as(obj: models.Model, saved: models.Model) -> None:
     obj._state.db = saved._state.db
 
 
+class ReadOnlyRowsMixin(admin.ModelAdmin):
+    """An admin whose rows staff never add, delete or edit by hand: every field is read-only,
+    and the rows change only through the services, by the people they belong to or by the
+    admin's actions. Its change page saves nothing of the row itself (its inlines still
+    save)."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        return None
+
+
 class ServiceSaveMixin(admin.ModelAdmin):
     """An admin whose add and change pages save through the domain's services, so that the
     write is checked, audited and followed up like any other.
@@ -277,7 +294,28 @@ class ServiceSaveMixin(admin.ModelAdmin):
     has validated what was typed, and the service's refusal (a ``DomainError``) becomes a
     message on the page (``refusal_response``). ``save_model`` then makes the admin's object
     that row (``saved_as``).
+
+    Where the service may refuse because of what another member of staff did since the page
+    opened, ``refused_save`` says what staff read instead, the reason in it as ``{error}``,
+    back on the form they posted.
     """
+
+    refused_save: str | None = None
+
+    def changeform_view(
+        self,
+        request: HttpRequest,
+        object_id: str | None = None,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except DomainError as error:
+            if self.refused_save is None:
+                raise
+            self.message_user(request, self.refused_save.format(error=error), messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
 
     def save_through_service(
         self, request: HttpRequest, obj: Any, form: Any, change: bool

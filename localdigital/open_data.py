@@ -1,9 +1,8 @@
 """What every file the service publishes or exports shares: spreadsheet-safe CSV cells, CSV
-sent in pieces, the one CSV download response, the column documentation, and the headers of
-open data.
+sent in pieces, the one CSV download response, the column documentation, and open data's
+cells, JSON document, headers and conditional responses.
 
-Each domain keeps its own columns and how its values become cells; this module knows no
-domain.
+Each domain keeps its own columns and the rows of its values; this module knows no domain.
 """
 
 from __future__ import annotations
@@ -11,12 +10,13 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date, quote_etag
@@ -30,6 +30,8 @@ CACHE_CONTROL = "public, max-age=300"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # A streamed CSV is sent in pieces of about this many characters.
 CSV_CHUNK_CHARACTERS = 64 * 1024
+# Several values in one cell of an open data CSV (a list in its JSON) are separated by this.
+LIST_SEPARATOR = "; "
 
 
 @dataclass(frozen=True)
@@ -132,3 +134,69 @@ def open_data_not_modified(request: HttpRequest, validators: Validators) -> Http
     if response is not None:
         open_data_headers(response, etag=validators.etag, last_modified=validators.last_modified)
     return response
+
+
+def open_data_response(
+    request: HttpRequest,
+    validators: Validators,
+    build: Callable[[], HttpResponse | StreamingHttpResponse],
+) -> HttpResponse | StreamingHttpResponse:
+    """Return the 304 (or 412) that ``request``'s conditional headers call for, else the file
+    that ``build`` makes, with the open data headers and ``validators``."""
+    response: HttpResponse | StreamingHttpResponse | None = open_data_not_modified(
+        request, validators
+    )
+    if response is None:
+        response = build()
+    open_data_headers(response, etag=validators.etag, last_modified=validators.last_modified)
+    return response
+
+
+def open_data_cells(row: Iterable[object]) -> list[str]:
+    """Return the CSV cells of a row of open data: true or false, dates as YYYY-MM-DD, amounts
+    with their pence, a list's items separated by ``LIST_SEPARATOR``, nothing as an empty
+    cell, and text made safe."""
+    cells = []
+    for value in row:
+        if isinstance(value, bool):
+            cells.append("true" if value else "false")
+        elif isinstance(value, date):
+            cells.append(value.isoformat())
+        elif isinstance(value, Decimal):
+            cells.append(f"{value:.2f}")
+        elif isinstance(value, list):
+            cells.append(LIST_SEPARATOR.join(csv_safe(str(item)) for item in value))
+        elif value is None:
+            cells.append("")
+        else:
+            cells.append(csv_safe(str(value)))
+    return cells
+
+
+def _json_value(value: object) -> object:
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return float(value)
+    return value
+
+
+def open_data_json(
+    *, columns: Sequence[str], rows: Iterable[Sequence[object]], key: str, documentation: str
+) -> JsonResponse:
+    """Return the JSON document of open data: its licence, where it is documented, the count
+    and names of its ``columns``, and under ``key`` each row as an object (dates as
+    YYYY-MM-DD, amounts as numbers)."""
+    objects = [
+        {name: _json_value(value) for name, value in zip(columns, row, strict=True)} for row in rows
+    ]
+    return JsonResponse(
+        {
+            "licence": {"name": LICENCE_NAME, "url": LICENCE_URL},
+            "documentation": documentation,
+            "count": len(objects),
+            "columns": list(columns),
+            key: objects,
+        },
+        json_dumps_params={"ensure_ascii": False},
+    )

@@ -1,5 +1,6 @@
-"""GOV.UK pagination and active-filter tags for the domains' public lists, which work from
-the address alone, without JavaScript. The template is ``includes/pagination.html``."""
+"""GOV.UK pagination, filter choices and active-filter tags for the domains' public lists,
+which work from the address alone, without JavaScript. The template is
+``includes/pagination.html``."""
 
 from __future__ import annotations
 
@@ -32,6 +33,21 @@ class CountedPaginator(Paginator):
 
 
 @dataclass(frozen=True)
+class FilterOption:
+    """One choice in a filter: its value in the address, its label and how many it finds."""
+
+    value: str
+    label: str
+    count: int
+
+
+def filter_choices(everything: str, options: Sequence[FilterOption]) -> list[tuple[str, str]]:
+    """Return a filter's choices: ``everything`` (no filter), then each option with how many
+    it finds, "Alpha (12)"."""
+    return [("", everything), *((o.value, f"{o.label} ({o.count})") for o in options)]
+
+
+@dataclass(frozen=True)
 class ActiveFilter:
     """A filter in use, and the address of the same list without it."""
 
@@ -54,6 +70,19 @@ class Pagination:
     previous_url: str
     next_url: str
     items: list[PaginationItem]
+
+
+def page_asked_for(paginator: Paginator, asked_for: str) -> tuple[Page, str]:
+    """Return the page of ``paginator`` that the address asked for (``asked_for``, its
+    ``page``), and a note when there is no such page and another is shown, else ""."""
+    page = paginator.get_page(asked_for)
+    note = ""
+    if asked_for and asked_for != str(page.number):
+        note = (
+            f"There is no page {asked_for[:20]}. This is page {page.number} "
+            f"of {paginator.num_pages}."
+        )
+    return page, note
 
 
 def url_with(base: str, query: QueryDict, **changes: str | None) -> str:

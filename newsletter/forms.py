@@ -12,12 +12,11 @@ from newsletter.selectors import newsletter as selectors
 EMAIL_MAX_LENGTH = 254
 
 
-class NewsletterSubscribeForm(forms.Form):
-    """An email address, and optionally the organisation the subscriber works for."""
-
-    email = forms.EmailField(
+def _email_field(hint: str) -> forms.EmailField:
+    """Return the question for the subscriber's email address, with ``hint`` below it."""
+    return forms.EmailField(
         label="Email address",
-        help_text="We will send you an email with a link to confirm your subscription.",
+        help_text=hint,
         max_length=EMAIL_MAX_LENGTH,
         error_messages={
             "required": "Enter your email address",
@@ -26,6 +25,12 @@ class NewsletterSubscribeForm(forms.Form):
         },
         widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
     )
+
+
+class NewsletterSubscribeForm(forms.Form):
+    """An email address, and optionally the organisation the subscriber works for."""
+
+    email = _email_field("We will send you an email with a link to confirm your subscription.")
     organisation = forms.ModelChoiceField(
         label="Organisation (optional)",
         help_text="If you work for a council or another public body, choose it from the list.",
@@ -41,27 +46,11 @@ class NewsletterSubscribeForm(forms.Form):
         assert isinstance(organisation, forms.ModelChoiceField)
         organisation.queryset = selectors.newsletter_organisation_choices()
 
-    def clean_email(self) -> str:
-        return self.cleaned_data["email"].strip()
-
 
 class NewsletterManageForm(forms.Form):
     """The email address whose subscription someone wants to manage."""
 
-    email = forms.EmailField(
-        label="Email address",
-        help_text="The address you get the newsletter at. We will email it a link.",
-        max_length=EMAIL_MAX_LENGTH,
-        error_messages={
-            "required": "Enter your email address",
-            "invalid": "Enter an email address in the correct format, like name@example.gov.uk",
-            "max_length": f"Email address must be {EMAIL_MAX_LENGTH} characters or fewer",
-        },
-        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
-    )
-
-    def clean_email(self) -> str:
-        return self.cleaned_data["email"].strip()
+    email = _email_field("The address you get the newsletter at. We will email it a link.")
 
 
 UNSUBSCRIBE = "unsubscribe"

@@ -16,6 +16,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from localdigital.accounts.models import User
 from localdigital.queueing import broker_backoff_reset
 from tests.accounts.factories import UserFactory
+from tests.support import database_reset
 
 pytest_plugins = ["tests.fixtures.worker"]
 
@@ -59,6 +60,16 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         item.add_marker(
             pytest.mark.django_db(*(marker.args if marker else ()), **kwargs), append=False
         )
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
+    """The test database, migrated, with commits that do not wait for the disk, and put back
+    as migrations left it after each test that commits by deleting and copying rows rather
+    than truncating (see ``tests/support/database_reset.py``)."""
+    with django_db_blocker.unblock():
+        database_reset.commit_without_waiting_for_the_disk(connection)
+        database_reset.install(connection)
 
 
 @pytest.fixture(autouse=True)

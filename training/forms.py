@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import HTML, Field, Fieldset, Layout, Size
+from crispy_forms_gds.layout import HTML, Field, Fieldset, Size
 from django import forms
 from django.utils.html import escape
 
 from declaration.models import Organisation
+from localdigital.forms import form_helper
 
 JOB_TITLE_MAX = 200
 NEEDS_MAX = 2000
@@ -29,15 +29,6 @@ ATTENDANCE_TERMS = (
 
 ACCEPT = "accept"
 DECLINE = "decline"
-
-
-def _helper(*fields: Any) -> FormHelper:
-    """Return a crispy-forms helper that lays out ``fields`` inside the page's own <form>."""
-    helper = FormHelper()
-    helper.form_tag = False
-    helper.disable_csrf = True
-    helper.layout = Layout(*fields)
-    return helper
 
 
 def _terms_html() -> str:
@@ -133,7 +124,7 @@ class EnrolmentForm(forms.Form):
                 legend_size=Size.SMALL,
             ),
         ]
-        self.helper = _helper(*fields)
+        self.helper = form_helper(*fields)
 
     def clean_job_title(self) -> str:
         job_title = self.cleaned_data["job_title"].strip()
@@ -178,7 +169,7 @@ class OfferAnswerForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = _helper(Field.radios("answer", legend_size=Size.MEDIUM, legend_tag="h2"))
+        self.helper = form_helper(Field.radios("answer", legend_size=Size.MEDIUM, legend_tag="h2"))
 
     @property
     def is_accepted(self) -> bool:

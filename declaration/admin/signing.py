@@ -23,16 +23,15 @@ from declaration.selectors import moderation as selectors
 from localdigital.admin_actions import (
     ObjectActionsMixin,
 )
+from localdigital.admin_filters import ALL, WaitingStatusFilter
 
 PENDING = SigningStatus.SUBMITTED.value
-ALL = "all"
 
 
-class SigningStatusFilter(admin.SimpleListFilter):
+class SigningStatusFilter(WaitingStatusFilter):
     """Status, showing the signings waiting for checks unless staff choose otherwise."""
 
-    title = "status"
-    parameter_name = "status"
+    waiting = PENDING
 
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
         return [
@@ -44,23 +43,6 @@ class SigningStatusFilter(admin.SimpleListFilter):
             ],
             (ALL, "All"),
         ]
-
-    def value(self) -> str:
-        value = super().value()
-        return value if value in {lookup for lookup, _ in self.lookup_choices} else PENDING
-
-    def choices(self, changelist: Any) -> Any:
-        for lookup, title in self.lookup_choices:
-            yield {
-                "selected": self.value() == lookup,
-                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
-                "display": title,
-            }
-
-    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
-        if self.value() == ALL:
-            return queryset
-        return queryset.filter(status=self.value())
 
 
 class RegisterListFilter(admin.SimpleListFilter):

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import admin, messages
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.contrib import admin
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
@@ -15,7 +15,6 @@ from declaration.selectors import moderation as selectors
 from declaration.services import versions as version_services
 from localdigital.accounts.requests import request_staff_user
 from localdigital.admin_actions import ServiceSaveMixin
-from localdigital.errors import DomainError
 from localdigital.markdown import markdown_to_html
 
 from .forms import DeclarationVersionForm
@@ -81,19 +80,8 @@ class DeclarationVersionAdmin(ServiceSaveMixin, admin.ModelAdmin):
         html = mark_safe(markdown_to_html(version.text, govuk_classes=False))  # noqa: S308
         return format_html('<div class="declaration-preview">{}</div>', html)
 
-    def changeform_view(
-        self,
-        request: HttpRequest,
-        object_id: str | None = None,
-        form_url: str = "",
-        extra_context: dict[str, Any] | None = None,
-    ) -> HttpResponse:
-        # The services refuse a change to a version signed since the page was opened.
-        try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        except DomainError as error:
-            self.message_user(request, f"Nothing was saved. {error}", messages.ERROR)
-            return HttpResponseRedirect(request.get_full_path())
+    # The services refuse a change to a version signed since the page was opened.
+    refused_save = "Nothing was saved. {error}"
 
     def save_through_service(
         self, request: HttpRequest, obj: DeclarationVersion, form: Any, change: bool

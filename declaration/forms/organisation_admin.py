@@ -6,12 +6,12 @@ from collections.abc import Sequence
 from typing import Any
 
 from crispy_forms_gds.choices import Choice
-from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Field, Layout, Size
+from crispy_forms_gds.layout import Field, Size
 from django import forms
 from django.forms.boundfield import BoundField
 
 from declaration.selectors.organisation_admin import HandOverCandidate
+from localdigital.forms import form_helper
 
 WITHDRAWAL_REASON_MAX_LENGTH = 2000
 YES, NO = "yes", "no"
@@ -30,14 +30,6 @@ class FirstRadioBoundField(BoundField):
     def auto_id(self) -> str:
         base = super().auto_id
         return f"{base}_1" if base else base
-
-
-def _helper(*fields: Field) -> FormHelper:
-    helper = FormHelper()
-    helper.form_tag = False
-    helper.disable_csrf = True
-    helper.layout = Layout(*fields)
-    return helper
 
 
 class HandOverForm(forms.Form):
@@ -71,7 +63,7 @@ class HandOverForm(forms.Form):
         member.choices = [
             Choice(candidate.pk, candidate.name, hint=candidate.email) for candidate in candidates
         ]
-        self.helper = _helper(
+        self.helper = form_helper(
             Field.radios("member", legend_size=Size.LARGE, legend_tag="h1"),
             Field.radios("stay_admin", legend_size=Size.MEDIUM, inline=False),
         )
@@ -98,7 +90,7 @@ class WithdrawForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(
+        self.helper = form_helper(
             Field.textarea(
                 "reason",
                 label_size=Size.MEDIUM,

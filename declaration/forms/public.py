@@ -11,6 +11,8 @@ from django import forms
 
 from declaration.models import OrganisationType, ProjectUpdate
 from declaration.selectors.public import FilterOption, SignatoryFilters, SignatorySort
+from localdigital.forms import filter_form_helper, filter_select
+from localdigital.pagination import filter_choices
 from localdigital.widgets import Select
 
 SEARCH_MAX_LENGTH = 100
@@ -31,10 +33,6 @@ class FlagCheckbox(forms.CheckboxInput):
     def value_from_datadict(self, data: Any, files: Any, name: str) -> bool:
         value = data.get(name)
         return value is not None and str(value).strip().lower() not in self.OFF
-
-
-def _option_label(option: FilterOption) -> str:
-    return f"{option.label} ({option.count})"
 
 
 class SignatoryFilterForm(forms.Form):
@@ -86,25 +84,23 @@ class SignatoryFilterForm(forms.Form):
         region_options: Sequence[FilterOption],
     ) -> None:
         super().__init__(data)
-        types = [(option.value, _option_label(option)) for option in type_options]
+        types = list(type_options)
         chosen_type = (data or {}).get("type", "")
         # Any real type may be asked for, even one nobody of that type has signed yet.
-        if chosen_type in OrganisationType.values and chosen_type not in dict(types):
-            types.append((chosen_type, f"{OrganisationType(chosen_type).label} (0)"))
-        cast(forms.ChoiceField, self.fields["type"]).choices = [("", "All types"), *types]
-        cast(forms.ChoiceField, self.fields["region"]).choices = [
-            ("", "All regions"),
-            *((option.value, _option_label(option)) for option in region_options),
-        ]
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.form_method = "get"
-        self.helper.layout = Layout(
+        if chosen_type in OrganisationType.values and chosen_type not in {
+            option.value for option in types
+        }:
+            types.append(FilterOption(chosen_type, OrganisationType(chosen_type).label, 0))
+        cast(forms.ChoiceField, self.fields["type"]).choices = filter_choices("All types", types)
+        cast(forms.ChoiceField, self.fields["region"]).choices = filter_choices(
+            "All regions", region_options
+        )
+        self.helper = filter_form_helper(
             Field.text("q", label_size=Size.SMALL),
-            Field("type", context={"label_size": Size.for_label(Size.SMALL)}),
-            Field("region", context={"label_size": Size.for_label(Size.SMALL)}),
+            filter_select("type"),
+            filter_select("region"),
             Field.checkbox("co_publisher", small=True),
-            Field("sort", context={"label_size": Size.for_label(Size.SMALL)}),
+            filter_select("sort"),
         )
 
     def filters(self) -> SignatoryFilters:

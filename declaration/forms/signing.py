@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Field, Fieldset, Layout, Size
+from crispy_forms_gds.layout import Field, Fieldset, Size
 from django import forms
 
 from declaration.forms.organisation_picker import OrganisationPickerField
 from declaration.models import OrganisationType, Principle
+from localdigital.forms import form_helper
 
 REGIONS = (
     "East Midlands",
@@ -26,15 +26,6 @@ REGIONS = (
     "Northern Ireland",
     "The whole of the UK, or more than one region",
 )
-
-
-def _helper(*fields: Any) -> FormHelper:
-    """Return a crispy-forms helper that lays out ``fields`` inside the page's own <form>."""
-    helper = FormHelper()
-    helper.form_tag = False
-    helper.disable_csrf = True
-    helper.layout = Layout(*fields)
-    return helper
 
 
 def _text(
@@ -68,7 +59,7 @@ class OrganisationForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = _helper(Field.text("organisation", label_size=Size.LARGE, label_tag="h1"))
+        self.helper = form_helper(Field.text("organisation", label_size=Size.LARGE, label_tag="h1"))
 
 
 class OrganisationDetailsForm(forms.Form):
@@ -111,7 +102,7 @@ class OrganisationDetailsForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = _helper("name", "organisation_type", "website", "region")
+        self.helper = form_helper("name", "organisation_type", "website", "region")
 
 
 class RoleForm(forms.Form):
@@ -127,7 +118,7 @@ class RoleForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = _helper(Field.text("signer_role", label_size=Size.LARGE, label_tag="h1"))
+        self.helper = form_helper(Field.text("signer_role", label_size=Size.LARGE, label_tag="h1"))
 
 
 class SeniorLeaderForm(forms.Form):
@@ -158,7 +149,7 @@ class SeniorLeaderForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = _helper(
+        self.helper = form_helper(
             Fieldset(
                 "senior_leader_name",
                 "senior_leader_job_title",
@@ -212,7 +203,9 @@ class DigitalLeadForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = _helper("digital_lead_name", "digital_lead_job_title", "digital_lead_email")
+        self.helper = form_helper(
+            "digital_lead_name", "digital_lead_job_title", "digital_lead_email"
+        )
 
 
 class ProjectForm(forms.Form):
@@ -250,7 +243,7 @@ class ProjectForm(forms.Form):
         # as the GOV.UK pattern asks. The other fields' labels follow their new ids.
         kwargs.setdefault("auto_id", "id_%s_1")
         super().__init__(*args, **kwargs)
-        self.helper = _helper(
+        self.helper = form_helper(
             "project_title",
             "project_description",
             Field.checkboxes("project_principles", legend_size=Size.MEDIUM),
@@ -270,4 +263,4 @@ class WithdrawForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = _helper("reason")
+        self.helper = form_helper("reason")

@@ -10,6 +10,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from localdigital.accounts.fields import acted_by
+
 from .organisations import Organisation, OrganisationType
 
 # Letters and digits that cannot be misread for each other (no 0/O, 1/I/L).
@@ -32,9 +34,7 @@ class DeclarationVersion(models.Model):
     text = models.TextField(help_text="The Declaration in Markdown.")
     published_on = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = acted_by()
 
     class Meta:
         ordering = ["-number"]
@@ -160,23 +160,15 @@ class Signing(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
-    published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    published_by = acted_by()
     rejected_at = models.DateTimeField(null=True, blank=True)
-    rejected_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    rejected_by = acted_by()
     rejection_reason = models.TextField(blank=True)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
-    withdrawn_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    withdrawn_by = acted_by()
     withdrawal_reason = models.TextField(blank=True)
     unpublished_at = models.DateTimeField(null=True, blank=True)
-    unpublished_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    unpublished_by = acted_by()
     unpublish_reason = models.TextField(blank=True)
 
     class Meta:

@@ -114,6 +114,14 @@ def organisations_with_ids(*, organisation_ids: Iterable[int]) -> QuerySet[Organ
     return Organisation.objects.filter(pk__in=list(organisation_ids)).order_by("name")
 
 
+def organisation_names(*, organisation_ids: Iterable[int] | QuerySet) -> list[tuple[int, str]]:
+    """Return the id and name of the organisations with these ids, by name: the choices of a
+    filter. ``organisation_ids`` may be another app's query of ids, read as a subquery so that
+    one query answers."""
+    ids = organisation_ids if isinstance(organisation_ids, QuerySet) else list(organisation_ids)
+    return list(Organisation.objects.filter(pk__in=ids).order_by("name").values_list("pk", "name"))
+
+
 def local_authorities() -> QuerySet[Organisation]:
     """Return every organisation that is a council (a local authority of any type), for other
     apps to count among them."""

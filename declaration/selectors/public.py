@@ -26,6 +26,7 @@ from declaration.models import (
     SigningStatus,
 )
 from localdigital.accounts.models import User
+from localdigital.pagination import FilterOption
 
 # Names are not prose: the "simple" configuration neither stems nor drops words such as "of",
 # so a prefix of any word in a name finds it.
@@ -68,15 +69,6 @@ class SignatoryRow:
     region: str
     signed_on: date | None
     co_publisher: bool
-
-
-@dataclass(frozen=True)
-class FilterOption:
-    """One choice in a filter: its value in the address, its label and how many it finds."""
-
-    value: str
-    label: str
-    count: int
 
 
 @dataclass(frozen=True)

@@ -8,11 +8,11 @@ a matching conditional request is answered with 304.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from datetime import date
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
@@ -25,9 +25,9 @@ from localdigital.open_data import (
     OpenDataColumn,
     Validators,
     csv_response,
-    csv_safe,
-    open_data_headers,
-    open_data_not_modified,
+    open_data_cells,
+    open_data_json,
+    open_data_response,
     open_data_validators,
 )
 from localdigital.public_cache import public_page
@@ -93,20 +93,6 @@ def _rows() -> Iterator[tuple[str, str, str, str, str, str, str, date | None, bo
         )
 
 
-def _csv_cells(row: Iterable[object]) -> list[str]:
-    cells = []
-    for value in row:
-        if isinstance(value, bool):
-            cells.append("true" if value else "false")
-        elif isinstance(value, date):
-            cells.append(value.isoformat())
-        elif value is None:
-            cells.append("")
-        else:
-            cells.append(csv_safe(str(value)))
-    return cells
-
-
 def _validators(kind: str) -> Validators:
     """Return the validators of the CSV or JSON file as the signatories stand. They change
     whenever a signing or a signatory organisation changes (Last-Modified to the second),
@@ -124,35 +110,28 @@ def _validators(kind: str) -> Validators:
 def signatories_csv(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     """Stream every published signatory as CSV (UTF-8), one line each, by name, or answer
     304 when the client's copy is current."""
-    validators = _validators("csv")
-    not_modified = open_data_not_modified(request, validators)
-    if not_modified is not None:
-        return not_modified
-    response = csv_response(COLUMN_NAMES, (_csv_cells(row) for row in _rows()), name="signatories")
-    open_data_headers(response, etag=validators.etag, last_modified=validators.last_modified)
-    return response
+    return open_data_response(
+        request,
+        _validators("csv"),
+        lambda: csv_response(
+            COLUMN_NAMES, (open_data_cells(row) for row in _rows()), name="signatories"
+        ),
+    )
 
 
 @require_safe
-def signatories_json(request: HttpRequest) -> HttpResponse:
+def signatories_json(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     """Send every published signatory as JSON, or 304 when the client's copy is current."""
-    validators = _validators("json")
-    not_modified = open_data_not_modified(request, validators)
-    if not_modified is not None:
-        return not_modified
-    signatories = [dict(zip(COLUMN_NAMES, row, strict=True)) for row in _rows()]
-    response = JsonResponse(
-        {
-            "licence": {"name": LICENCE_NAME, "url": LICENCE_URL},
-            "documentation": absolute_url("declaration:open-data"),
-            "count": len(signatories),
-            "columns": list(COLUMN_NAMES),
-            "signatories": signatories,
-        },
-        json_dumps_params={"ensure_ascii": False},
+    return open_data_response(
+        request,
+        _validators("json"),
+        lambda: open_data_json(
+            columns=COLUMN_NAMES,
+            rows=_rows(),
+            key="signatories",
+            documentation=absolute_url("declaration:open-data"),
+        ),
     )
-    open_data_headers(response, etag=validators.etag, last_modified=validators.last_modified)
-    return response
 
 
 @public_page()

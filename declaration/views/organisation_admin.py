@@ -93,21 +93,16 @@ def organisation_member_approve(
     request: AuthenticatedHttpRequest, admin: Membership, pk: int
 ) -> HttpResponse:
     """Approve a request to join (a button on the members page)."""
-    organisation = admin.organisation
-    membership = selectors.organisation_membership_get(organisation=organisation, pk=pk)
-    if membership is None:
-        raise Http404
-    try:
-        memberships.membership_approve(membership=membership, approved_by=request.user)
-    except MembershipNotAdminError as error:
-        raise PermissionDenied from error
-    except MembershipAlreadyApprovedError:
-        messages.info(request, f"{_name(membership)} is already a member of {organisation.name}")
-    except Membership.DoesNotExist:
-        messages.info(request, f"{_name(membership)}'s request to join has already been refused")
-    else:
-        messages.success(request, f"{_name(membership)} is now a member of {organisation.name}")
-    return redirect(_members_url(admin))
+    return _join_request_answer(
+        request,
+        admin,
+        pk,
+        lambda membership: memberships.membership_approve(
+            membership=membership, approved_by=request.user
+        ),
+        done="{name} is now a member of {organisation}",
+        already_member="{name} is already a member of {organisation}",
+    )
 
 
 @organisation_admin_required
@@ -116,24 +111,47 @@ def organisation_member_refuse(
     request: AuthenticatedHttpRequest, admin: Membership, pk: int
 ) -> HttpResponse:
     """Refuse a request to join (a button on the members page)."""
+    return _join_request_answer(
+        request,
+        admin,
+        pk,
+        lambda membership: memberships.membership_refuse(
+            membership=membership, refused_by=request.user
+        ),
+        done="You refused {name}'s request to join",
+        already_member=(
+            "{name} is already a member of {organisation}. To take them out, remove them"
+        ),
+    )
+
+
+def _join_request_answer(
+    request: AuthenticatedHttpRequest,
+    admin: Membership,
+    pk: int,
+    answer: Callable[[Membership], object],
+    *,
+    done: str,
+    already_member: str,
+) -> HttpResponse:
+    """Approve or refuse (``answer``) the request to join ``pk`` and go back to the members
+    page, saying ``done``, or what another admin did first. The messages name the person
+    and the organisation as ``{name}`` and ``{organisation}``."""
     organisation = admin.organisation
     membership = selectors.organisation_membership_get(organisation=organisation, pk=pk)
     if membership is None:
         raise Http404
+    names = {"name": _name(membership), "organisation": organisation.name}
     try:
-        memberships.membership_refuse(membership=membership, refused_by=request.user)
+        answer(membership)
     except MembershipNotAdminError as error:
         raise PermissionDenied from error
     except MembershipAlreadyApprovedError:
-        messages.info(
-            request,
-            f"{_name(membership)} is already a member of {organisation.name}. "
-            "To take them out, remove them",
-        )
+        messages.info(request, already_member.format(**names))
     except Membership.DoesNotExist:
-        messages.info(request, f"{_name(membership)}'s request to join has already been refused")
+        messages.info(request, "{name}'s request to join has already been refused".format(**names))
     else:
-        messages.success(request, f"You refused {_name(membership)}'s request to join")
+        messages.success(request, done.format(**names))
     return redirect(_members_url(admin))
 
 

@@ -20,7 +20,7 @@ from declaration.services.updates import project_update_post
 from localdigital.accounts.ratelimit import is_limited
 from localdigital.accounts.types import AuthenticatedHttpRequest
 from localdigital.http import require_safe_or_post
-from localdigital.pagination import ActiveFilter, pagination, url_with
+from localdigital.pagination import ActiveFilter, page_asked_for, pagination, url_with
 from localdigital.public_cache import kept_for_versions, public_page
 
 from ..errors import UpdateNotAllowed
@@ -77,14 +77,7 @@ def signatory_list(request: HttpRequest) -> HttpResponse:
     )
     filters = form.filters()
     paginator = Paginator(selectors.signatories_search(filters=filters), SIGNATORIES_PER_PAGE)
-    asked_for = request.GET.get("page", "")
-    page = paginator.get_page(asked_for)
-    page_note = ""
-    if asked_for and asked_for != str(page.number):
-        page_note = (
-            f"There is no page {asked_for[:20]}. This is page {page.number} "
-            f"of {paginator.num_pages}."
-        )
+    page, page_note = page_asked_for(paginator, request.GET.get("page", ""))
     active_filters = _active_filters(filters, request.GET)
     return render(
         request,

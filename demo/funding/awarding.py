@@ -1,19 +1,16 @@
 """Staff's part of the demo's rounds after applications close: assessors assigned and
 scoring, moderation, recommendations and decisions, the Minister's approval and the
-announcement that makes the awards; then each funded project's offer answered, its work
-started and finished, its instalments paid, and its team's progress updates and outputs.
+announcement that makes the awards, each of which ``projects`` then follows.
 
 Every step goes through the Fund's services, with ``now`` set at a plausible time between
-the round's close and its announcement, or after it. The award's planned dates and its
-payment schedule have no service: staff write them in the admin, as the demo writes them
-here.
+the round's close and its announcement.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -25,31 +22,24 @@ from funding.models import (
     Assessment,
     AssessmentStatus,
     Award,
-    AwardStatus,
     Criterion,
     DecisionOutcome,
-    Instalment,
-    Phase,
     Round,
 )
 from funding.services import assessment as assessment_services
 from funding.services import assessment_moderation as moderation_services
 from funding.services import assessment_scoring as scoring_services
-from funding.services import awards as award_services
 from funding.services import decisions as decision_services
 from funding.services.assessment_moderation import ModerationValue
 from funding.services.assessment_scoring import ScoreValue
 from localdigital.accounts.models import User
 
-from .outcomes import JUSTIFICATIONS, OUTCOMES, Outcome, Scores, Update
-from .rounds import DEMO_DOMAIN, LONDON
+from .outcomes import JUSTIFICATIONS, OUTCOMES, Outcome, Scores
+from .projects import award_follow
+from .rounds import LONDON
 
 if TYPE_CHECKING:
     from . import Bidders, Made
-
-# Instalments of a discovery (two) and of a longer phase (three), as shares of the award.
-DISCOVERY_SHARES = (Decimal("0.5"), None)
-LONGER_SHARES = (Decimal("0.4"), Decimal("0.3"), None)
 
 
 @dataclass(frozen=True)
@@ -58,10 +48,6 @@ class Staff:
 
     fund_manager: User
     assessors: Sequence[User]
-
-
-def _at(day: date, hour: int = 10) -> datetime:
-    return datetime.combine(day, time(hour)).replace(tzinfo=LONDON)
 
 
 def round_decide(round: Round, *, staff: Staff, bidders: Bidders, made: Made) -> None:
@@ -139,7 +125,7 @@ def round_decide(round: Round, *, staff: Staff, bidders: Bidders, made: Made) ->
     )
     for index, award in enumerate(awards.order_by("application__reference")):
         made.awards += 1
-        _award_follow(
+        award_follow(
             award,
             outcomes[award.application_id],
             staff=staff,
@@ -197,96 +183,6 @@ def _moderated(name: str, first: int, second: int) -> ModerationValue:
     else:
         note = f"The assessors gave {first} and {second}; agreed at {score}."
     return ModerationValue(score=score, note=note)
-
-
-def _award_follow(
-    award: Award,
-    outcome: Outcome,
-    *,
-    staff: Staff,
-    bidders: Bidders,
-    announced: datetime,
-    made: Made,
-) -> None:
-    """Take the award from offered to where ``outcome`` leaves it, from ``announced``."""
-    lead = award.application.lead_organisation
-    admin = bidders.admin(lead)
-    answered_at = announced + timedelta(days=7)
-    if outcome.award == AwardStatus.DECLINED:
-        award_services.award_offer_decline(
-            award=award, declined_by=admin, reason=outcome.decline_reason, now=answered_at
-        )
-        return
-    if outcome.award == AwardStatus.OFFERED:
-        return
-    award = award_services.award_offer_accept(award=award, accepted_by=admin, now=answered_at)
-    starts_on = timezone.localdate(announced + timedelta(days=28), LONDON)
-    ends_on = starts_on + timedelta(days=30 * outcome.months)
-    award.planned_start_on, award.planned_end_on = starts_on, ends_on
-    award.save(update_fields=["planned_start_on", "planned_end_on"])
-    instalments = _instalments_schedule(award, starts_on=starts_on, ends_on=ends_on)
-    if outcome.award == AwardStatus.ACCEPTED:
-        return
-    manager = staff.fund_manager
-    award = award_services.award_start(award=award, started_by=manager, now=_at(starts_on, 9))
-    paid = instalments if outcome.award == AwardStatus.COMPLETED else instalments[:-1]
-    # Payments and updates in the order they happened; a payment first on the same day.
-    events: list[tuple[datetime, Instalment | Update]] = [
-        (_at(instalment.due_on, 11), instalment) for instalment in paid
-    ]
-    events += [
-        (_at(starts_on + timedelta(days=update.after), 15), update) for update in outcome.updates
-    ]
-    for moment, item in sorted(events, key=lambda event: event[0]):
-        if isinstance(item, Instalment):
-            award_services.instalment_mark_paid(instalment=item, paid_by=manager, now=moment)
-            continue
-        award_services.progress_update_post(
-            award=award,
-            title=item.title,
-            body=item.body,
-            posted_by=_poster(award, by_partner=item.by_partner, bidders=bidders),
-            now=moment,
-        )
-        made.updates += 1
-    writer = bidders.writer(lead)
-    for output in outcome.outputs:
-        award_services.project_output_add(
-            award=award,
-            title=output.title,
-            url=f"https://{lead.slug}.{DEMO_DOMAIN}/{output.path}",
-            output_type=output.output_type,
-            added_by=writer,
-        )
-        made.outputs += 1
-    if outcome.award == AwardStatus.COMPLETED:
-        award_services.award_complete(award=award, completed_by=manager, now=_at(ends_on, 16))
-
-
-def _instalments_schedule(award: Award, *, starts_on: date, ends_on: date) -> list[Instalment]:
-    """Schedule the award's payments, as staff do in the admin: half at the start and half
-    at the end of a discovery; 40%, 30% and 30% over a longer phase."""
-    discovery = award.application.phase == Phase.DISCOVERY
-    shares = DISCOVERY_SHARES if discovery else LONGER_SHARES
-    step = (ends_on - starts_on) / (len(shares) - 1)
-    left = award.amount
-    instalments = []
-    for place, share in enumerate(shares):
-        amount = left if share is None else (award.amount * share).quantize(Decimal(1))
-        left -= amount
-        instalments.append(
-            Instalment.objects.create(award=award, due_on=starts_on + step * place, amount=amount)
-        )
-    return instalments
-
-
-def _poster(award: Award, *, by_partner: bool, bidders: Bidders) -> User:
-    """Return who posts an update: the lead's writer, or a partner's when ``by_partner``."""
-    if by_partner:
-        partner = award.application.partners.select_related("organisation").order_by("pk").first()
-        if partner is not None:
-            return bidders.writer(partner.organisation)
-    return bidders.writer(award.application.lead_organisation)
 
 
 def open_round_assign(round: Round, *, staff: Staff, now: datetime, made: Made) -> None:

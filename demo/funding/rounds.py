@@ -4,7 +4,7 @@ rounds open now, with their phase caps, criteria and questions."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -36,6 +36,11 @@ MONTH = DatePrecision.MONTH.value
 WEEK = DatePrecision.WEEK.value
 
 
+def london_at(day: date, hour: int) -> datetime:
+    """Return ``hour`` o'clock, London time, on ``day``."""
+    return datetime.combine(day, time(hour)).replace(tzinfo=LONDON)
+
+
 def _london(year: int, month: int, day: int, hour: int = 9, minute: int = 0) -> datetime:
     return datetime(year, month, day, hour, minute, tzinfo=LONDON)
 
@@ -61,6 +66,7 @@ class RoundSpec:
     restricted_to_number: int | None = None
     caps: dict[str, Decimal | None] = field(default_factory=dict)
     questions: tuple[tuple[str, str], ...] = ()
+    reporting: dict[str, object] = field(default_factory=dict)
 
     @property
     def slug(self) -> str:
@@ -71,6 +77,9 @@ class RoundSpec:
         return f"Round {self.number}"
 
 
+# Rounds 1 and 2 ran before the Fund asked for progress reports: a first report a year after
+# the offer and no final report, so their projects (none longer than 8 months) have none.
+BEFORE_REPORTS: dict[str, object] = {"first_report_after": 12, "final_report_at_end": False}
 LATER_CAP = Decimal(350_000)  # DESIGN.md: later rounds offered up to £350,000 per project.
 OPEN_CAPS: dict[str, Decimal | None] = {
     Phase.DISCOVERY: Decimal(80_000),
@@ -101,6 +110,7 @@ HISTORIC_ROUNDS = [
         decisions_announced_at=_london(2018, 12, 3),
         min_participants=2,
         caps={Phase.DISCOVERY: Decimal(80_000), Phase.ALPHA: None},
+        reporting=BEFORE_REPORTS,
         questions=(
             (
                 "Does the lead council count towards the 2 organisations a bid needs?",
@@ -139,6 +149,7 @@ HISTORIC_ROUNDS = [
         restricted_to_number=1,
         # Follow-on phases for round 1's projects, at the cap later rounds offered.
         caps={Phase.ALPHA: LATER_CAP, Phase.BETA: LATER_CAP},
+        reporting=BEFORE_REPORTS,
         questions=(
             (
                 "Can a partner from round 1 lead the follow-on bid?",
@@ -363,6 +374,7 @@ def _round_ensure(spec: RoundSpec, *, fund: Fund) -> tuple[Round, bool]:
         participants_must_be_signatories=True,
         max_led_applications=spec.max_led_applications,
         restricted_to_round=restricted,
+        **spec.reporting,
     )
     PhaseCap.objects.bulk_create(
         PhaseCap(round=round, phase=phase, max_award=cap) for phase, cap in spec.caps.items()

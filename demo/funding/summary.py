@@ -1,5 +1,5 @@
-"""What ``seed_demo`` prints of the Fund it made: each round, and the outcomes of the funded
-projects."""
+"""What ``seed_demo`` prints of the Fund it made: each round, the outcomes of the funded
+projects, and where their progress reports stand."""
 
 from __future__ import annotations
 
@@ -25,6 +25,8 @@ from funding.models import (
     ProgressUpdate,
     ProjectOutput,
 )
+
+from .reporting import reporting_lines
 
 if TYPE_CHECKING:
     from . import Made
@@ -61,6 +63,7 @@ def _summary(*, fund: Fund, made: Made, now: datetime, emails: int) -> list[str]
         f"Applications: {applications.total()} ({application_states}); "
         f"{made.applications} made now.",
         *_outcome_lines(fund=fund, made=made),
+        *reporting_lines(fund=fund, now=now),
         f"Emails queued now by the Fund's services, for the worker to send: {emails}.",
     ]
 

@@ -85,7 +85,6 @@ class AssessorPagesMixin(admin.ModelAdmin):
             "assessment": assessment,
             "application": application,
             "due": formats.day_of(assessment.due_on),
-            "assessment_url": reverse("admin:funding_assessment_change", args=[assessment.pk]),
         }
 
     def declare_view(self, request: HttpRequest, assessment_id: int) -> HttpResponse:
@@ -194,6 +193,12 @@ class AssessorPagesMixin(admin.ModelAdmin):
             "is_partial": not sheet.is_complete,
             "assessor": assessor_name(assessment),
             "application_url": reverse(APPLICATION_CHANGE, args=[application.pk]),
+            "crumbs": [
+                (
+                    reverse("admin:funding_assessment_change", args=[assessment.pk]),
+                    f"{application.reference} by {assessor_name(assessment)}",
+                )
+            ],
         }
         return TemplateResponse(request, "admin/funding/assessment/score.html", context)
 

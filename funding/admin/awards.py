@@ -11,6 +11,7 @@ service.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -21,8 +22,9 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
+from localdigital.accounts.models import User
 from localdigital.accounts.requests import request_staff_user
-from localdigital.admin_actions import ObjectActionsMixin, run_each
+from localdigital.admin_actions import ObjectActionsMixin, ReadOnlyRowsMixin, run_each
 
 from .. import formats
 from ..models import Award, AwardStatus, ProgressUpdate, ProjectOutput
@@ -51,13 +53,37 @@ class ProjectOutputInline(ReadOnlyInline):
     verbose_name_plural = "outputs (added by the project team)"
 
 
+# The award's page, every field read-only, in three sections.
+PROJECT_FIELDS = ("title", "application_link", "round_name", "lead_name", "partners", "public_link")
+AWARD_FIELDS = (
+    "amount_display",
+    "awarded_on",
+    "status",
+    "conditions",
+    "planned_start_on",
+    "planned_end_on",
+    "summary",
+)
+HISTORY_FIELDS = (
+    "created_at",
+    "responded_at",
+    "responded_by",
+    "decline_reason",
+    "started_at",
+    "completed_at",
+)
+
+
 @admin.register(Award)
-class AwardAdmin(PortfolioMixin, ObjectActionsMixin, AwardReportingMixin, admin.ModelAdmin):
+class AwardAdmin(
+    ReadOnlyRowsMixin, PortfolioMixin, ObjectActionsMixin, AwardReportingMixin, admin.ModelAdmin
+):
     """Awards, the funded projects: by round, lead, amount and status.
 
     An award's page links to its application, lists the partners, and holds the payment
     schedule, where staff add dated instalments and mark each paid; its buttons record that
-    the work started (accepted → active) and that it finished (active → completed).
+    the work started (accepted → active) and that it finished (active → completed). Every
+    field of the award is read-only: only its instalments are saved here.
     """
 
     list_display = [
@@ -84,68 +110,11 @@ class AwardAdmin(PortfolioMixin, ObjectActionsMixin, AwardReportingMixin, admin.
     ]
     actions = ["set_dates", "start_selected", "complete_selected"]
     fieldsets = [
-        (
-            None,
-            {
-                "fields": [
-                    "title",
-                    "application_link",
-                    "round_name",
-                    "lead_name",
-                    "partners",
-                    "public_link",
-                ]
-            },
-        ),
-        (
-            "The award",
-            {
-                "fields": [
-                    "amount_display",
-                    "awarded_on",
-                    "status",
-                    "conditions",
-                    "planned_start_on",
-                    "planned_end_on",
-                    "summary",
-                ]
-            },
-        ),
-        (
-            "History",
-            {
-                "fields": [
-                    "created_at",
-                    "responded_at",
-                    "responded_by",
-                    "decline_reason",
-                    "started_at",
-                    "completed_at",
-                ]
-            },
-        ),
+        (None, {"fields": PROJECT_FIELDS}),
+        ("The award", {"fields": AWARD_FIELDS}),
+        ("History", {"fields": HISTORY_FIELDS}),
     ]
-    readonly_fields = [
-        "title",
-        "application_link",
-        "round_name",
-        "lead_name",
-        "partners",
-        "public_link",
-        "amount_display",
-        "awarded_on",
-        "status",
-        "conditions",
-        "planned_start_on",
-        "planned_end_on",
-        "summary",
-        "created_at",
-        "responded_at",
-        "responded_by",
-        "decline_reason",
-        "started_at",
-        "completed_at",
-    ]
+    readonly_fields = [*PROJECT_FIELDS, *AWARD_FIELDS, *HISTORY_FIELDS]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Award]:
         return (
@@ -159,16 +128,6 @@ class AwardAdmin(PortfolioMixin, ObjectActionsMixin, AwardReportingMixin, admin.
                 instalment_count=Count("instalments"),
             )
         )
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def save_model(self, request: HttpRequest, obj: Award, form: Any, change: bool) -> None:
-        # Every field of the award is read-only; only its instalments are saved.
-        return None
 
     # Columns and fields
 
@@ -241,30 +200,38 @@ class AwardAdmin(PortfolioMixin, ObjectActionsMixin, AwardReportingMixin, admin.
 
     @admin.action(description="Record that work started", permissions=["change"])
     def start_selected(self, request: HttpRequest, queryset: QuerySet[Award]) -> Any:
-        staff = request_staff_user(request)
-        awards = list(queryset.order_by("pk"))
-        run_each(
-            self,
+        self._each_award(
             request,
-            awards,
-            lambda award: services.award_start(award=award, started_by=staff),
-            label=lambda award: award.title,
+            queryset,
+            lambda award, staff: services.award_start(award=award, started_by=staff),
             done="Recorded that work started on {}.",
-            refused="Not changed:",
         )
-        return None
 
     @admin.action(description="Record that it finished", permissions=["change"])
     def complete_selected(self, request: HttpRequest, queryset: QuerySet[Award]) -> Any:
+        self._each_award(
+            request,
+            queryset,
+            lambda award, staff: services.award_complete(award=award, completed_by=staff),
+            done="Recorded that {} finished.",
+        )
+
+    def _each_award(
+        self,
+        request: HttpRequest,
+        queryset: QuerySet[Award],
+        step: Callable[[Award, User], object],
+        *,
+        done: str,
+    ) -> None:
+        """Take ``step`` on each award selected, as the member of staff, saying which."""
         staff = request_staff_user(request)
-        awards = list(queryset.order_by("pk"))
         run_each(
             self,
             request,
-            awards,
-            lambda award: services.award_complete(award=award, completed_by=staff),
+            list(queryset.order_by("pk")),
+            lambda award: step(award, staff),
             label=lambda award: award.title,
-            done="Recorded that {} finished.",
+            done=done,
             refused="Not changed:",
         )
-        return None

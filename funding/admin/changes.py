@@ -19,6 +19,7 @@ from django.utils.safestring import SafeString
 from localdigital.accounts.requests import request_staff_user
 from localdigital.admin_actions import (
     ObjectActionsMixin,
+    ReadOnlyRowsMixin,
     action_form_page,
     confirmed_data,
     run_each,
@@ -74,7 +75,7 @@ class ChangeRequestInline(ReadOnlyInline):
 
 
 @admin.register(ChangeRequest)
-class ChangeRequestAdmin(ObjectActionsMixin, admin.ModelAdmin):
+class ChangeRequestAdmin(ReadOnlyRowsMixin, ObjectActionsMixin, admin.ModelAdmin):
     """Change requests of funded projects, those waiting for a decision first. The team
     asks from its account; nobody adds, deletes or edits one here."""
 
@@ -96,16 +97,6 @@ class ChangeRequestAdmin(ObjectActionsMixin, admin.ModelAdmin):
             .select_related(*RELATED)
             .order_by("status", "-requested_at", "-pk")
         )
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
-        # Every field is read-only: the team asks, and decisions go through the actions.
-        return None
 
     @admin.display(description="asked on", ordering="requested_at")
     def requested_display(self, change: ChangeRequest) -> str:

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.contrib import admin, messages
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 
 from localdigital.accounts.requests import request_staff_user
@@ -91,19 +91,8 @@ class EoiClusterAdmin(ObjectActionsMixin, ServiceSaveMixin, admin.ModelAdmin):
 
     # Making and saving
 
-    def changeform_view(
-        self,
-        request: HttpRequest,
-        object_id: str | None = None,
-        form_url: str = "",
-        extra_context: dict[str, Any] | None = None,
-    ) -> HttpResponse:
-        # The service refuses a name another member of staff gave a cluster meanwhile.
-        try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        except DomainError as error:
-            self.message_user(request, f"Nothing was saved. {error}", messages.ERROR)
-            return HttpResponseRedirect(request.get_full_path())
+    # The service refuses a name another member of staff gave a cluster meanwhile.
+    refused_save = "Nothing was saved. {error}"
 
     def save_through_service(
         self, request: HttpRequest, obj: EoiCluster, form: Any, change: bool

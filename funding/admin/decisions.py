@@ -95,12 +95,14 @@ class ApplicationDecisionMixin(admin.ModelAdmin):
         decision = selectors.application_decision(application=application)
         sheet = sheet_selectors.moderation_sheet(application=application)
         round = application.round
+        application_url = reverse(APPLICATION_CHANGE, args=[application.pk])
         return {
             **self.admin_site.each_context(request),
             "opts": self.opts,
             "title": title,
             "application": application,
-            "application_url": reverse(APPLICATION_CHANGE, args=[application.pk]),
+            "application_url": application_url,
+            "crumbs": [(application_url, application.reference)],
             "ranking_url": reverse("admin:funding_round_ranking", args=[round.pk]),
             "decision": decision,
             "requested": formats.money(application.requested_amount) or "Not given",

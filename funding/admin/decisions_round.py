@@ -109,7 +109,7 @@ class RoundDecisionsMixin(admin.ModelAdmin):
             "opts": self.opts,
             "title": f"Ranking: {round.name}",
             "round": round,
-            "round_url": reverse(ROUND_CHANGE, args=[round.pk]),
+            "crumbs": [(reverse(ROUND_CHANGE, args=[round.pk]), round.name)],
             "csv_url": reverse("admin:funding_round_ranking_csv", args=[round.pk]),
             "rows": rows,
             "budget": formats.money(round.budget),

@@ -14,22 +14,22 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
+from localdigital.admin_filters import ALL, WaitingStatusFilter
+
 from ..models import EoiCluster, EoiStatus
 from ..selectors import staff as selectors
 from ..selectors import work_queue
 
 SUBMITTED = EoiStatus.SUBMITTED.value
-ALL = "all"
 NOT_CLUSTERED = "none"
 CLUSTERED = "any"
 
 
-class EoiStatusFilter(admin.SimpleListFilter):
+class EoiStatusFilter(WaitingStatusFilter):
     """Status, showing the submitted EOIs (those waiting for staff) unless staff choose
     otherwise: drafts are the applicant's work in progress, shown only when asked for."""
 
-    title = "status"
-    parameter_name = "status"
+    waiting = SUBMITTED
 
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
         return [
@@ -40,23 +40,6 @@ class EoiStatusFilter(admin.SimpleListFilter):
             (EoiStatus.DRAFT.value, "Drafts, not yet submitted"),
             (ALL, "All"),
         ]
-
-    def value(self) -> str:
-        value = super().value()
-        return value if value in {lookup for lookup, _ in self.lookup_choices} else SUBMITTED
-
-    def choices(self, changelist: Any) -> Any:
-        for lookup, title in self.lookup_choices:
-            yield {
-                "selected": self.value() == lookup,
-                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
-                "display": title,
-            }
-
-    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
-        if self.value() == ALL:
-            return queryset
-        return queryset.filter(status=self.value())
 
 
 class RoundFilter(admin.SimpleListFilter):

@@ -23,7 +23,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from localdigital.accounts.requests import request_staff_user
-from localdigital.admin_actions import run_each, service_error_show
+from localdigital.admin_actions import ReadOnlyRowsMixin, run_each, service_error_show
 from localdigital.errors import DomainError
 from localdigital.http import require_safe_or_post
 
@@ -124,7 +124,7 @@ class ClosingFilter(admin.SimpleListFilter):
 
 
 @admin.register(Instalment)
-class InstalmentAdmin(admin.ModelAdmin):
+class InstalmentAdmin(ReadOnlyRowsMixin, admin.ModelAdmin):
     """Every instalment of every award, by where it stands: due for payment, waiting for a
     report or for the offer, or paid. Instalments are planned on each award's page; here
     staff find those due, and record each paid."""
@@ -142,17 +142,6 @@ class InstalmentAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Instalment]:
         return instalments_with_state().select_related("award", "report", "paid_by")
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def save_model(self, request: HttpRequest, obj: Instalment, form: Any, change: bool) -> None:
-        # Every field is read-only: instalments are planned on the award's page and paid
-        # through the payment page.
-        return None
 
     @admin.display(description="project", ordering="award__title")
     def award_title(self, instalment: Instalment) -> SafeString:

@@ -87,12 +87,14 @@ class ApplicationModerationMixin(admin.ModelAdmin):
                     messages.SUCCESS,
                 )
                 return HttpResponseRedirect(reverse(APPLICATION_CHANGE, args=[application.pk]))
+        application_url = reverse(APPLICATION_CHANGE, args=[application.pk])
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
             "title": f"Moderate the scores of {application.reference}",
             "application": application,
-            "application_url": reverse(APPLICATION_CHANGE, args=[application.pk]),
+            "application_url": application_url,
+            "crumbs": [(application_url, application.reference)],
             "is_complete": is_complete,
             "assessors": [
                 {

@@ -194,7 +194,7 @@ class RoundOverviewMixin(admin.ModelAdmin):
             "title": f"{round.name}: overview",
             "round": round,
             "overview": overview,
-            "round_url": reverse("admin:funding_round_change", args=[round.pk]),
+            "crumbs": [(reverse("admin:funding_round_change", args=[round.pk]), round.name)],
             "budget": formats.money(totals.budget),
             "awarded": formats.money(totals.awarded),
             "declined": formats.money(totals.declined),

@@ -23,6 +23,7 @@ from django.utils.safestring import SafeString
 from localdigital.accounts.requests import request_staff_user
 from localdigital.admin_actions import (
     ObjectActionsMixin,
+    ReadOnlyRowsMixin,
     action_form_page,
     confirmed_data,
     run_each,
@@ -151,7 +152,7 @@ class ReportStateFilter(admin.SimpleListFilter):
 
 
 @admin.register(ProgressReport)
-class ProgressReportAdmin(ObjectActionsMixin, admin.ModelAdmin):
+class ProgressReportAdmin(ReadOnlyRowsMixin, ObjectActionsMixin, admin.ModelAdmin):
     """Progress reports of funded projects, those waiting for review first.
 
     A report's page shows what the team submitted last (every earlier version with the
@@ -176,16 +177,6 @@ class ProgressReportAdmin(ObjectActionsMixin, admin.ModelAdmin):
     actions = ["accept_selected", "return_selected"]
     fields = ["project", "report_name", "period", "due_display", "status_display"]
     readonly_fields = ["project", "report_name", "period", "due_display", "status_display"]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
-        # Every field is read-only: the team writes reports, and reviews go through actions.
-        return None
 
     @admin.display(description="report", ordering="due_at")
     def report_name(self, report: ProgressReport) -> str:

@@ -9,13 +9,13 @@ from crispy_forms_gds.layout import Field, Fieldset, Size
 from django import forms
 
 from declaration.forms.organisation_picker import OrganisationPickerField
+from localdigital.forms import form_helper
 
 from ..models import ApplicationPartner, OutputType, Section
 from ..rules import partner_role_field
 from ..services.applications import BudgetLineValue
 from .common import (
     SectionCompletedMixin,
-    helper,
     long_text_field,
     money_field,
     text_field,
@@ -49,7 +49,7 @@ class ProblemForm(SectionCompletedMixin):
             self.fields["title"].error_messages["required"] = (
                 "Enter the project title, so that you can find the draft again"
             )
-        self.helper = helper("title", "problem", "evidence", COMPLETED, "version")
+        self.helper = form_helper("title", "problem", "evidence", COMPLETED, "version")
 
 
 class UsersForm(SectionCompletedMixin):
@@ -62,7 +62,7 @@ class UsersForm(SectionCompletedMixin):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = helper("users_and_needs", COMPLETED, "version")
+        self.helper = form_helper("users_and_needs", COMPLETED, "version")
 
 
 class ApproachForm(SectionCompletedMixin):
@@ -88,7 +88,7 @@ class ApproachForm(SectionCompletedMixin):
         field = self.fields["phase"]
         assert isinstance(field, forms.ChoiceField)
         field.choices = phase_choices(phases)
-        self.helper = helper(
+        self.helper = form_helper(
             "approach", Field.radios("phase", legend_size=Size.SMALL), COMPLETED, "version"
         )
 
@@ -118,7 +118,7 @@ class OutputsForm(SectionCompletedMixin):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = helper(
+        self.helper = form_helper(
             "outputs",
             Field.checkboxes("output_types", legend_size=Size.SMALL),
             "reuse",
@@ -150,7 +150,7 @@ class TeamForm(SectionCompletedMixin):
         layout: list[Any] = ["team"]
         if roles:
             layout.append(Fieldset(*roles, legend="The partners' roles", legend_size=Size.MEDIUM))
-        self.helper = helper(*layout, COMPLETED, "version")
+        self.helper = form_helper(*layout, COMPLETED, "version")
 
     def partner_roles(self) -> dict[int, str]:
         return {p.pk: self.cleaned_data.get(partner_role_field(p.pk), "") for p in self.partners}
@@ -197,7 +197,7 @@ class BudgetForm(SectionCompletedMixin):
                     legend_size=Size.SMALL,
                 )
             )
-        self.helper = helper(
+        self.helper = form_helper(
             Field.text("requested_amount", field_width=10),
             *rows,
             "line_count",
@@ -249,7 +249,7 @@ class StakeholderForm(SectionCompletedMixin):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = helper(
+        self.helper = form_helper(
             Fieldset(
                 "stakeholder_name",
                 "stakeholder_job_title",
@@ -308,7 +308,7 @@ class ApplicationPartnerForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields.update(_contact_fields())
-        self.helper = helper("organisation", "contact_name", "contact_email")
+        self.helper = form_helper("organisation", "contact_name", "contact_email")
 
 
 class PartnerContactForm(forms.Form):
@@ -317,7 +317,7 @@ class PartnerContactForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields.update(_contact_fields())
-        self.helper = helper("contact_name", "contact_email")
+        self.helper = form_helper("contact_name", "contact_email")
 
 
 class WithdrawForm(forms.Form):
@@ -325,7 +325,7 @@ class WithdrawForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = helper("reason")
+        self.helper = form_helper("reason")
 
 
 class FollowOnForm(forms.Form):
@@ -347,7 +347,7 @@ class FollowOnForm(forms.Form):
         field = self.fields["award"]
         assert isinstance(field, forms.ChoiceField)
         field.choices = [(award.slug, award.title) for award in awards]
-        self.helper = helper(Field.radios("award", legend_size=Size.MEDIUM))
+        self.helper = form_helper(Field.radios("award", legend_size=Size.MEDIUM))
 
     def chosen(self) -> Any:
         return self.awards[self.cleaned_data["award"]]

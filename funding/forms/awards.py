@@ -8,8 +8,10 @@ from typing import Any
 from crispy_forms_gds.layout import Field, Size
 from django import forms
 
+from localdigital.forms import form_helper
+
 from ..models import ProgressUpdate, ProjectOutput, ProjectOutputType
-from .common import TEXT_MAX, helper, long_text_field, text_field
+from .common import TEXT_MAX, long_text_field, text_field
 
 UPDATE_BODY_MAX = 10_000
 URL_MAX = ProjectOutput._meta.get_field("url").max_length or 500
@@ -29,13 +31,7 @@ class DeclineForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = helper(Field.textarea("reason", label_size=Size.MEDIUM, rows=5))
-
-    def clean_reason(self) -> str:
-        reason = self.cleaned_data["reason"].strip()
-        if not reason:
-            raise forms.ValidationError("Enter why you are declining the grant offer")
-        return reason
+        self.helper = form_helper(Field.textarea("reason", label_size=Size.MEDIUM, rows=5))
 
 
 class ProgressUpdateForm(forms.Form):
@@ -64,22 +60,10 @@ class ProgressUpdateForm(forms.Form):
         # GOV.UK: let people type past the limit and say so, rather than cut them off.
         for field in self.fields.values():
             field.widget.attrs.pop("maxlength", None)
-        self.helper = helper(
+        self.helper = form_helper(
             Field.text("title", label_size=Size.SMALL),
             Field.textarea("body", label_size=Size.SMALL, rows=10, max_characters=UPDATE_BODY_MAX),
         )
-
-    def clean_title(self) -> str:
-        title = self.cleaned_data["title"].strip()
-        if not title:
-            raise forms.ValidationError("Enter a title for your update")
-        return title
-
-    def clean_body(self) -> str:
-        body = self.cleaned_data["body"].strip()
-        if not body:
-            raise forms.ValidationError("Enter your update")
-        return body
 
 
 class ProjectOutputForm(forms.Form):
@@ -120,17 +104,11 @@ class ProjectOutputForm(forms.Form):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             field.widget.attrs.pop("maxlength", None)
-        self.helper = helper(
+        self.helper = form_helper(
             Field.text("title", label_size=Size.SMALL),
             Field.text("url", label_size=Size.SMALL),
             Field.radios("output_type", legend_size=Size.SMALL),
         )
-
-    def clean_title(self) -> str:
-        title = self.cleaned_data["title"].strip()
-        if not title:
-            raise forms.ValidationError("Enter a title for the output")
-        return title
 
     def clean_url(self) -> str:
         url = self.cleaned_data["url"].strip()

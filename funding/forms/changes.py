@@ -9,8 +9,10 @@ from typing import Any
 
 from django import forms
 
+from localdigital.forms import form_helper
+
 from ..models import BudgetLine, ProjectMilestone
-from .common import helper, long_text_field, money_field, text_field
+from .common import long_text_field, money_field, text_field
 
 DATE_FORMATS = ["%d/%m/%Y", "%d %m %Y", "%d %B %Y", "%d %b %Y", "%Y-%m-%d"]
 
@@ -47,7 +49,7 @@ class EndDateChangeForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = helper("new_end_on", "reason")
+        self.helper = form_helper("new_end_on", "reason")
 
 
 class LineChoiceField(forms.ModelChoiceField):
@@ -87,7 +89,7 @@ class BudgetChangeForm(forms.Form):
             assert isinstance(field, forms.ModelChoiceField)
             field.queryset = queryset
             field.widget.attrs["class"] = "govuk-select"
-        self.helper = helper("from_line", "to_line", "amount", "reason")
+        self.helper = form_helper("from_line", "to_line", "amount", "reason")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -121,7 +123,7 @@ class MilestoneChangeForm(forms.Form):
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = ProjectMilestone.objects.filter(pk__in=[m.pk for m in milestones])
         field.widget.attrs["class"] = "govuk-select"
-        self.helper = helper("milestone", "milestone_title", "milestone_planned_on", "reason")
+        self.helper = form_helper("milestone", "milestone_title", "milestone_planned_on", "reason")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -5,21 +5,10 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Layout
 from django import forms
 
 TEXT_MAX = 200
 LONG_TEXT_MAX = 5000
-
-
-def helper(*fields: Any) -> FormHelper:
-    """Return a crispy-forms helper that lays out ``fields`` inside the page's own <form>."""
-    form_helper = FormHelper()
-    form_helper.form_tag = False
-    form_helper.disable_csrf = True
-    form_helper.layout = Layout(*fields)
-    return form_helper
 
 
 def text_field(
@@ -57,20 +46,32 @@ def long_text_field(
     )
 
 
-def money_field(label: str, *, name: str, hint: str = "", required: str = "") -> forms.DecimalField:
-    """Return an amount in pounds, such as 80000 or 80,000.50; commas and a £ are allowed."""
+def money_field(
+    label: str,
+    *,
+    name: str,
+    hint: str = "",
+    required: str = "",
+    zero_allowed: bool = False,
+    example: str = "80000 or 80,000.50",
+) -> MoneyField:
+    """Return an amount in pounds, such as 80000 or 80,000.50; commas and a £ are allowed.
+    It is at least £1, or £0 when ``zero_allowed`` (a spend); ``example`` is what the
+    message for an amount it cannot read shows."""
     return MoneyField(
         label=label,
         help_text=hint,
         required=bool(required),
-        min_value=Decimal(1),
+        min_value=Decimal(0) if zero_allowed else Decimal(1),
         max_value=Decimal("9999999999"),
         max_digits=12,
         decimal_places=2,
         error_messages={
             "required": required,
-            "invalid": f"{name} must be an amount in pounds, like 80000 or 80,000.50",
-            "min_value": f"{name} must be at least £1",
+            "invalid": f"{name} must be an amount in pounds, like {example}",
+            "min_value": f"{name} must be £0 or more"
+            if zero_allowed
+            else f"{name} must be at least £1",
             "max_value": f"{name} must be less than £10,000,000,000",
             "max_decimal_places": f"{name} must have no more than 2 digits after the point",
             "max_digits": f"{name} must be less than £10,000,000,000",

@@ -10,9 +10,10 @@ from django import forms
 from declaration import selectors as declaration_selectors
 from declaration.forms.organisation_picker import OrganisationPickerField
 from declaration.models import Organisation
+from localdigital.forms import form_helper
 
 from ..models import Phase
-from .common import helper, long_text_field, money_field, text_field
+from .common import long_text_field, money_field, text_field
 
 
 class LeadOrganisationForm(forms.Form):
@@ -37,7 +38,7 @@ class LeadOrganisationForm(forms.Form):
         field.queryset = declaration_selectors.organisations_with_ids(
             organisation_ids=[organisation.pk for organisation in organisations]
         )
-        self.helper = helper(Field.radios("organisation", legend_size=Size.MEDIUM))
+        self.helper = form_helper(Field.radios("organisation", legend_size=Size.MEDIUM))
 
 
 def phase_choices(phases: list[str]) -> list[tuple[str, str]]:
@@ -79,7 +80,7 @@ class EoiDetailsForm(forms.Form):
             self.fields["title"].error_messages["required"] = (
                 "Enter a title for the bid, so that you can find the draft again"
             )
-        self.helper = helper(
+        self.helper = form_helper(
             "title",
             "problem",
             Field.radios("phase", legend_size=Size.SMALL),
@@ -100,4 +101,4 @@ class PartnerForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = helper(Field.text("organisation", label_size=Size.MEDIUM))
+        self.helper = form_helper(Field.text("organisation", label_size=Size.MEDIUM))

@@ -5,20 +5,17 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, cast
 
-from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Field, Layout, Size
+from crispy_forms_gds.layout import Field, Size
 from django import forms
 
+from localdigital.forms import filter_form_helper, filter_select
+from localdigital.pagination import filter_choices
 from localdigital.widgets import Select
 
 from ..models import Phase
 from ..selectors.project_list import FilterOption, ProjectFilters
 
 SEARCH_MAX_LENGTH = 100
-
-
-def _choices(everything: str, options: Sequence[FilterOption]) -> list[tuple[str, str]]:
-    return [("", everything), *((o.value, f"{o.label} ({o.count})") for o in options)]
 
 
 class ProjectFilterForm(forms.Form):
@@ -73,21 +70,18 @@ class ProjectFilterForm(forms.Form):
         organisations = list(organisation_options)
         if extra_organisation is not None:
             organisations.append(FilterOption(extra_organisation[0], extra_organisation[1], 0))
-        cast(forms.ChoiceField, self.fields["round"]).choices = _choices(
+        cast(forms.ChoiceField, self.fields["round"]).choices = filter_choices(
             "All rounds", round_options
         )
-        cast(forms.ChoiceField, self.fields["phase"]).choices = _choices("All phases", phases)
-        cast(forms.ChoiceField, self.fields["organisation"]).choices = _choices(
+        cast(forms.ChoiceField, self.fields["phase"]).choices = filter_choices("All phases", phases)
+        cast(forms.ChoiceField, self.fields["organisation"]).choices = filter_choices(
             "All organisations", organisations
         )
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.form_method = "get"
-        self.helper.layout = Layout(
+        self.helper = filter_form_helper(
             Field.text("q", label_size=Size.SMALL),
-            Field("round", context={"label_size": Size.for_label(Size.SMALL)}),
-            Field("phase", context={"label_size": Size.for_label(Size.SMALL)}),
-            Field("organisation", context={"label_size": Size.for_label(Size.SMALL)}),
+            filter_select("round"),
+            filter_select("phase"),
+            filter_select("organisation"),
         )
 
     def filters(self) -> ProjectFilters:

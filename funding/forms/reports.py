@@ -4,18 +4,19 @@ the services', whose refusals the pages show beside the answers."""
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from crispy_forms_gds.layout import Field, Fieldset, Size
 from django import forms
+
+from localdigital.forms import form_helper
 
 from .. import formats
 from ..models import BudgetLine, MilestoneStatus, ProjectMilestone, ProjectOutputType, RagStatus
 from ..selectors.report_content import milestone_field, spend_field
 from ..services.reports import LinkValue, MilestoneValue, RiskValue, SpendValue
 from . import awards as award_forms
-from .common import MoneyField, helper, long_text_field, text_field
+from .common import long_text_field, money_field, text_field
 
 # The most rows of risks, or of links, that one report gives.
 ROWS_MAX = 20
@@ -25,28 +26,6 @@ class ReportSectionForm(forms.Form):
     """A section of a report, with the version of the section it was opened at."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
-
-
-def _spend(label: str, *, name: str, required: str) -> MoneyField:
-    return MoneyField(
-        label=label,
-        min_value=Decimal(0),
-        max_value=Decimal("9999999999"),
-        max_digits=12,
-        decimal_places=2,
-        error_messages={
-            "required": required,
-            "invalid": f"{name} must be an amount in pounds, like 1500 or 1,500.50",
-            "min_value": f"{name} must be £0 or more",
-            "max_value": f"{name} must be less than £10,000,000,000",
-            "max_decimal_places": f"{name} must have no more than 2 digits after the point",
-            "max_digits": f"{name} must be less than £10,000,000,000",
-            "max_whole_digits": f"{name} must be less than £10,000,000,000",
-        },
-        widget=forms.TextInput(
-            attrs={"class": "govuk-input govuk-input--width-10", "inputmode": "decimal"}
-        ),
-    )
 
 
 class MilestonesForm(ReportSectionForm):
@@ -77,7 +56,7 @@ class MilestonesForm(ReportSectionForm):
                 rows=3,
             )
             layout += [Field.radios(status, legend_size=Size.SMALL, inline=True), note]
-        self.helper = helper(*layout, "version")
+        self.helper = form_helper(*layout, "version")
 
     def values(self) -> list[MilestoneValue]:
         return [
@@ -99,15 +78,19 @@ class SpendForm(ReportSectionForm):
         layout: list[Any] = []
         for line in lines:
             in_period, to_date = spend_field(line.pk, "in_period"), spend_field(line.pk, "to_date")
-            self.fields[in_period] = _spend(
+            self.fields[in_period] = money_field(
                 "Spent in this period",
                 name=f"The spend on “{line.description}” in this period",
                 required=f"Enter the spend on “{line.description}” in this period",
+                zero_allowed=True,
+                example="1500 or 1,500.50",
             )
-            self.fields[to_date] = _spend(
+            self.fields[to_date] = money_field(
                 "Spent to date",
                 name=f"The spend on “{line.description}” to date",
                 required=f"Enter the spend on “{line.description}” to date",
+                zero_allowed=True,
+                example="1500 or 1,500.50",
             )
             layout.append(
                 Fieldset(
@@ -117,7 +100,7 @@ class SpendForm(ReportSectionForm):
                     legend_size=Size.SMALL,
                 )
             )
-        self.helper = helper(*layout, "version")
+        self.helper = form_helper(*layout, "version")
 
     def values(self) -> list[SpendValue]:
         return [
@@ -152,7 +135,7 @@ class StatusForm(ReportSectionForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = helper(
+        self.helper = form_helper(
             Field.radios("overall_status", legend_size=Size.MEDIUM), "status_reason", "version"
         )
 
@@ -168,7 +151,7 @@ class RowsForm(ReportSectionForm):
         super().__init__(*args, **kwargs)
         self.rows_shown = max(1, min(row_count, ROWS_MAX))
         rows = [self.add_row(number) for number in range(1, self.rows_shown + 1)]
-        self.helper = helper(*rows, "row_count", "version")
+        self.helper = form_helper(*rows, "row_count", "version")
 
     def add_row(self, number: int) -> Any:
         raise NotImplementedError
@@ -306,4 +289,4 @@ class FinalForm(ReportSectionForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = helper("delivered", "reuse", "lessons", "version")
+        self.helper = form_helper("delivered", "reuse", "lessons", "version")

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from declaration.models import Organisation
+from localdigital.accounts.fields import acted_by
 
 from .eois import new_reference
 from .rounds import Phase, Round
@@ -146,13 +147,9 @@ class Application(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    submitted_by = acted_by()
     withdrawn_at = models.DateTimeField(null=True, blank=True)
-    withdrawn_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    withdrawn_by = acted_by()
     withdrawal_reason = models.TextField(blank=True)
 
     class Meta:
@@ -196,9 +193,7 @@ class ApplicationSection(models.Model):
     is_completed = models.BooleanField(default=False)
     version = models.PositiveIntegerField(default=0)
     updated_at = models.DateTimeField(null=True, blank=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    updated_by = acted_by()
 
     class Meta:
         ordering = ["application", "section"]
@@ -254,9 +249,7 @@ class ApplicationPartner(models.Model):
     confirmation_requested_at = models.DateTimeField(null=True, blank=True)
     confirmed_at = models.DateTimeField(null=True, blank=True)
     added_at = models.DateTimeField(default=timezone.now)
-    added_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    added_by = acted_by()
 
     class Meta:
         ordering = ["organisation__name"]

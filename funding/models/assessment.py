@@ -10,6 +10,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from localdigital.accounts.fields import acted_by
+
 from .applications import Application
 from .rounds import Criterion
 
@@ -51,9 +53,7 @@ class Assessment(models.Model):
     )
     due_on = models.DateField("due")
     assigned_at = models.DateTimeField(default=timezone.now)
-    assigned_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    assigned_by = acted_by()
     conflict_declared_at = models.DateTimeField(null=True, blank=True)
     conflict_note = models.TextField(
         "the conflict of interest", blank=True, help_text="What the conflict is."
@@ -182,9 +182,7 @@ class Decision(models.Model):
     )
     recommendation_note = models.TextField(blank=True)
     recommended_at = models.DateTimeField(null=True, blank=True)
-    recommended_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    recommended_by = acted_by()
     outcome = models.CharField(max_length=10, choices=DecisionOutcome.choices, blank=True)
     award_amount = models.DecimalField(
         "amount awarded (£)",
@@ -197,9 +195,7 @@ class Decision(models.Model):
     conditions = models.TextField(blank=True)
     feedback = models.TextField(blank=True, help_text="Told to the applicant.")
     decided_at = models.DateTimeField(null=True, blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    decided_by = acted_by()
     notified_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from localdigital.accounts.fields import acted_by
 from localdigital.formats import calendar_date
 
 from .applications import Application
@@ -75,9 +76,7 @@ class Award(models.Model):
     planned_end_on = models.DateField("planned end", null=True, blank=True)
     conditions = models.TextField(blank=True)
     responded_at = models.DateTimeField(null=True, blank=True)
-    responded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    responded_by = acted_by()
     decline_reason = models.TextField(blank=True)
     started_at = models.DateTimeField(null=True, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
@@ -132,9 +131,7 @@ class Instalment(models.Model):
     )
     on_offer_acceptance = models.BooleanField("paid once the offer is accepted", default=False)
     paid_at = models.DateTimeField("recorded as paid", null=True, blank=True)
-    paid_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    paid_by = acted_by()
     paid_on = models.DateField("paid on", null=True, blank=True)
     paid_amount = models.DecimalField(
         "amount paid (£)", max_digits=12, decimal_places=2, null=True, blank=True

@@ -9,6 +9,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from localdigital.accounts.fields import acted_by
+
 from .applications import BudgetLine
 from .awards import Award
 from .reporting import ProjectMilestone
@@ -57,9 +59,7 @@ class ChangeRequest(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     requested_at = models.DateTimeField(default=timezone.now)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    decided_by = acted_by()
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_note = models.TextField("note to the team", blank=True)
 

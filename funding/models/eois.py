@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from declaration.models import Organisation
+from localdigital.accounts.fields import acted_by
 
 from .rounds import Phase, Round
 
@@ -52,9 +53,7 @@ class EoiCluster(models.Model):
     name = models.CharField(max_length=200)
     notes = models.TextField(blank=True, help_text="For staff only.")
     created_at = models.DateTimeField(default=timezone.now)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = acted_by()
 
     class Meta:
         ordering = ["round", "name"]
@@ -124,22 +123,14 @@ class ExpressionOfInterest(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    submitted_by = acted_by()
     invited_at = models.DateTimeField(null=True, blank=True)
-    invited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    invited_by = acted_by()
     declined_at = models.DateTimeField(null=True, blank=True)
-    declined_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    declined_by = acted_by()
     decline_feedback = models.TextField(blank=True)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
-    withdrawn_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    withdrawn_by = acted_by()
 
     class Meta:
         ordering = ["-created_at"]
@@ -183,9 +174,7 @@ class EoiPartner(models.Model):
         Organisation, on_delete=models.PROTECT, related_name="eoi_partnerships"
     )
     added_at = models.DateTimeField(default=timezone.now)
-    added_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    added_by = acted_by()
 
     class Meta:
         ordering = ["organisation__name"]

@@ -11,6 +11,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
+from localdigital.accounts.fields import acted_by
+
 from .applications import BudgetLine
 from .awards import Award, ProjectOutput, ProjectOutputType
 
@@ -124,17 +126,11 @@ class ProgressReport(models.Model):
     section_versions = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(null=True, blank=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    updated_by = acted_by()
     submitted_at = models.DateTimeField(null=True, blank=True)
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    submitted_by = acted_by()
     accepted_at = models.DateTimeField(null=True, blank=True)
-    accepted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    accepted_by = acted_by()
 
     class Meta:
         ordering = ["award", "due_at", "pk"]
@@ -306,9 +302,7 @@ class ReportVersion(models.Model):
     outcome = models.CharField(max_length=10, choices=ReviewOutcome.choices, blank=True)
     comment = models.TextField("comments for the project team", blank=True)
     reviewed_at = models.DateTimeField(null=True, blank=True)
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    reviewed_by = acted_by()
 
     class Meta:
         ordering = ["report", "-number"]

@@ -5,13 +5,14 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
+
+from localdigital.accounts.fields import acted_by
 
 from .reporting_settings import RoundReporting
 
@@ -174,9 +175,7 @@ class Round(RoundReporting):
         blank=True,
         help_text="When the Minister's approval of the round's decisions was recorded.",
     )
-    decisions_approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    decisions_approved_by = acted_by()
     announced_at = models.DateTimeField(
         null=True, blank=True, help_text="When the announcement job told applicants."
     )

@@ -21,6 +21,7 @@ from django.db.models.expressions import CombinedExpression
 
 from declaration.models import Organisation
 from declaration.selectors.public import paragraphs
+from localdigital.pagination import FilterOption
 
 from .. import formats
 from ..models import ApplicationPartner, Phase, Round
@@ -57,15 +58,6 @@ class ProjectFilters:
     def is_narrowing(self) -> bool:
         """Return whether any filter or search is asked for."""
         return bool(self.query or self.round or self.phase or self.organisation)
-
-
-@dataclass(frozen=True)
-class FilterOption:
-    """One choice in a filter: its value in the address, its label and how many it finds."""
-
-    value: str
-    label: str
-    count: int
 
 
 @dataclass(frozen=True)

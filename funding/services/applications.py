@@ -34,12 +34,12 @@ from ..models import (
     ApplicationChange,
     ApplicationPartner,
     ApplicationSection,
-    ApplicationStatus,
     Round,
     Section,
 )
 from .common import (
     lead_bids_lock,
+    require_draft,
     require_member,
 )
 
@@ -80,11 +80,7 @@ def _require_open_draft(application: Application, *, user: User, now: datetime) 
     require_member(
         user=user, organisation_ids=participant_ids(application), action="change this draft"
     )
-    if application.status != ApplicationStatus.DRAFT:
-        raise TransitionNotAllowed(
-            f"Application {application.reference} has been "
-            f"{application.get_status_display().lower()}, so it can no longer be changed."
-        )
+    require_draft(application, consequence="so it can no longer be changed")
     closes_at = application.round.applications_close_at
     if now >= closes_at:
         raise DeadlinePassed(
@@ -167,11 +163,7 @@ def application_delete(
             organisation_ids=[application.lead_organisation_id],
             action="delete it (the lead organisation does)",
         )
-        if application.status != ApplicationStatus.DRAFT:
-            raise TransitionNotAllowed(
-                f"Application {application.reference} has been "
-                f"{application.get_status_display().lower()}, so it cannot be deleted."
-            )
+        require_draft(application, consequence="so it cannot be deleted")
         closes_at = application.round.applications_close_at
         if now >= closes_at:
             raise DeadlinePassed(

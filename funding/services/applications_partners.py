@@ -31,6 +31,7 @@ from ..models import (
 )
 from .common import (
     person_name,
+    require_partner_allowed,
 )
 
 
@@ -83,10 +84,7 @@ def application_partner_add(
     with transaction.atomic():
         application = _lock(application)
         _require_open_draft(application, user=added_by, now=now)
-        if organisation.pk == application.lead_organisation_id:
-            raise FundingError(f"{organisation.name} leads this bid, so it cannot be a partner.")
-        if not organisation.is_active:
-            raise FundingError(f"{organisation.name} has closed, so it cannot be a partner.")
+        require_partner_allowed(bid=application, organisation=organisation)
         partner, created = ApplicationPartner.objects.get_or_create(
             application=application,
             organisation=organisation,

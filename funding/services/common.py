@@ -1,5 +1,6 @@
-"""What the funding services share: who may act on a bid, the lock on the bids one
-organisation leads in a round, and telling partner organisations about a bid that names them."""
+"""What the funding services share: who may act on a bid, the checks that a bid is still a
+draft and that an organisation may be its partner, the lock on the bids one organisation leads
+in a round, and telling partner organisations about a bid that names them."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from datetime import datetime
 from django.conf import settings
 from django.db import models
 from django.template.loader import render_to_string
+from django.utils.text import capfirst
 
 from declaration import selectors as declaration_selectors
 from declaration.models import Organisation
@@ -18,8 +20,8 @@ from localdigital.formats import time_on_day
 from localdigital.locks import advisory_lock_take, lock_register
 from localdigital.mail.services import email_queue
 
-from ..errors import FundingError, NotPermitted
-from ..models import Round
+from ..errors import FundingError, NotPermitted, TransitionNotAllowed
+from ..models import Application, ExpressionOfInterest, Round
 
 LEAD_BIDS_LOCK = lock_register("funding.lead_bids")
 
@@ -52,6 +54,26 @@ def require_signatory_member(*, user: User, organisation: Organisation) -> None:
             f"{organisation.name} has not signed the Local Digital Declaration, so it cannot "
             "lead a bid to the Fund."
         )
+
+
+def require_draft(bid: Application | ExpressionOfInterest, *, consequence: str) -> None:
+    """Raise ``TransitionNotAllowed`` unless ``bid`` is still a draft; ``consequence`` ends
+    the message ("so it cannot be deleted")."""
+    if bid.status != "draft":
+        raise TransitionNotAllowed(
+            f"{capfirst(bid._meta.verbose_name)} {bid.reference} has been "
+            f"{bid.get_status_display().lower()}, {consequence}."
+        )
+
+
+def require_partner_allowed(
+    *, bid: Application | ExpressionOfInterest, organisation: Organisation
+) -> None:
+    """Raise unless ``organisation`` may be a partner in ``bid``: not its lead, and open."""
+    if organisation.pk == bid.lead_organisation_id:
+        raise FundingError(f"{organisation.name} leads this bid, so it cannot be a partner.")
+    if not organisation.is_active:
+        raise FundingError(f"{organisation.name} has closed, so it cannot be a partner.")
 
 
 def field_label(model: type[models.Model], name: str) -> str:

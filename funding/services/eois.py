@@ -42,7 +42,9 @@ from .common import (
     lead_bids_lock,
     partner_admins_tell,
     person_name,
+    require_draft,
     require_member,
+    require_partner_allowed,
     require_signatory_member,
 )
 
@@ -65,11 +67,7 @@ def _require_open_draft(eoi: ExpressionOfInterest, *, user: User, now: datetime)
     require_member(
         user=user, organisation_ids=[eoi.lead_organisation_id], action="change this draft"
     )
-    if eoi.status != EoiStatus.DRAFT:
-        raise TransitionNotAllowed(
-            f"Expression of interest {eoi.reference} has been {eoi.get_status_display().lower()}"
-            ", so it can no longer be changed."
-        )
+    require_draft(eoi, consequence="so it can no longer be changed")
     closes_at = eoi.round.eoi_closes_at
     if closes_at is not None and now >= closes_at:
         raise DeadlinePassed(
@@ -215,10 +213,7 @@ def eoi_partner_add(
     with transaction.atomic():
         eoi = _lock(eoi)
         _require_open_draft(eoi, user=added_by, now=now)
-        if organisation.pk == eoi.lead_organisation_id:
-            raise FundingError(f"{organisation.name} leads this bid, so it cannot be a partner.")
-        if not organisation.is_active:
-            raise FundingError(f"{organisation.name} has closed, so it cannot be a partner.")
+        require_partner_allowed(bid=eoi, organisation=organisation)
         partner, created = EoiPartner.objects.get_or_create(
             eoi=eoi, organisation=organisation, defaults={"added_by": added_by, "added_at": now}
         )
@@ -370,11 +365,7 @@ def eoi_delete(*, eoi: ExpressionOfInterest, deleted_by: User, now: datetime | N
             organisation_ids=[eoi.lead_organisation_id],
             action="delete it (the lead organisation does)",
         )
-        if eoi.status != EoiStatus.DRAFT:
-            raise TransitionNotAllowed(
-                f"Expression of interest {eoi.reference} has been "
-                f"{eoi.get_status_display().lower()}, so it cannot be deleted."
-            )
+        require_draft(eoi, consequence="so it cannot be deleted")
         closes_at = eoi.round.eoi_closes_at
         if closes_at is not None and now >= closes_at:
             raise DeadlinePassed(

@@ -17,7 +17,7 @@ from localdigital.errors import DomainError
 from localdigital.http import require_safe_or_post
 
 from .. import formats
-from ..errors import LeadLimitReached, RulesNotMet
+from ..errors import LeadLimitReached
 from ..forms.applications import (
     FollowOnForm,
     ProblemForm,
@@ -30,7 +30,7 @@ from ..selectors import rounds as round_selectors
 from ..selectors.dashboard import LedBid
 from .common import (
     chosen_lead,
-    form_add_problems,
+    form_add_refusal,
     new_bid_url,
     sign_in_url,
 )
@@ -170,10 +170,8 @@ def application_new(request: AuthenticatedHttpRequest, slug: str) -> HttpRespons
                 first_answers={name: form.cleaned_data[name] for name in SECTION_FIELDS[section]},
                 first_completed=form.is_completed,
             )
-        except RulesNotMet as refused:
-            form_add_problems(form, refused.problems)
         except DomainError as error:
-            form.add_error(None, str(error))
+            form_add_refusal(form, error)
         else:
             messages.success(
                 request,

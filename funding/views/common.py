@@ -16,9 +16,10 @@ from django.urls import reverse
 from declaration import selectors as declaration_selectors
 from declaration.models import Organisation
 from localdigital.accounts.models import User
+from localdigital.errors import DomainError
 
 from .. import rules
-from ..errors import RuleProblem
+from ..errors import RuleProblem, RulesNotMet
 from ..models import Round
 
 
@@ -50,6 +51,15 @@ def form_add_problems(form: forms.Form, problems: Iterable[RuleProblem]) -> None
     for problem in problems:
         field = next((name for name in problem.fields if name in form.fields), None)
         form.add_error(field, problem.message)
+
+
+def form_add_refusal(form: forms.Form, error: DomainError) -> None:
+    """Show a service's refusal on ``form``: each broken rule beside its answer
+    (``form_add_problems``), any other reason at the top of the error summary."""
+    if isinstance(error, RulesNotMet):
+        form_add_problems(form, error.problems)
+    else:
+        form.add_error(None, str(error))
 
 
 def new_bid_url(name: str, *, round: Round, organisation: Organisation, **extra: str) -> str:

@@ -26,7 +26,7 @@ from localdigital.errors import DomainError
 from localdigital.http import require_safe_or_post
 
 from .. import formats, rules
-from ..errors import LeadLimitReached, RulesNotMet
+from ..errors import LeadLimitReached
 from ..forms.eois import EoiDetailsForm, LeadOrganisationForm, PartnerForm
 from ..selectors import dashboard as dashboard_selectors
 from ..selectors import eois as selectors
@@ -36,7 +36,7 @@ from ..selectors.eois import EoiAccess
 from ..services import eois as services
 from .common import (
     chosen_lead,
-    form_add_problems,
+    form_add_refusal,
     new_bid_url,
     partner_added_message,
     problem_links,
@@ -167,10 +167,8 @@ def eoi_new(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
                 phase=form.cleaned_data["phase"],
                 estimated_cost=form.cleaned_data["estimated_cost"],
             )
-        except RulesNotMet as refused:
-            form_add_problems(form, refused.problems)
         except DomainError as error:
-            form.add_error(None, str(error))
+            form_add_refusal(form, error)
         else:
             messages.success(request, f"Your answers have been saved as draft {eoi.reference}.")
             return redirect("funding:eoi-partners", reference=eoi.reference)
@@ -245,10 +243,8 @@ def eoi_details(request: AuthenticatedHttpRequest, access: EoiAccess) -> HttpRes
                 estimated_cost=form.cleaned_data["estimated_cost"],
                 saved_by=request.user,
             )
-        except RulesNotMet as refused:
-            form_add_problems(form, refused.problems)
         except DomainError as error:
-            form.add_error(None, str(error))
+            form_add_refusal(form, error)
         else:
             messages.success(request, "Your answers have been saved.")
             return redirect("funding:eoi-partners", reference=eoi.reference)

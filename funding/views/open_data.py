@@ -9,9 +9,7 @@ Last-Modified date (the JSON files answer a matching request with 304).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from datetime import date
-from decimal import Decimal
+from collections.abc import Iterator
 from typing import Any
 
 from django.conf import settings
@@ -22,24 +20,21 @@ from django.views.decorators.http import require_safe
 
 from localdigital.links import absolute_url
 from localdigital.open_data import (
-    CACHE_CONTROL,
     LICENCE_NAME,
     LICENCE_URL,
     OpenDataColumn,
     Validators,
     csv_response,
-    csv_safe,
+    open_data_cells,
     open_data_headers,
-    open_data_not_modified,
+    open_data_json,
+    open_data_response,
     open_data_validators,
 )
 from localdigital.public_cache import public_page
 
 from .. import threesixtygiving
 from ..selectors import open_data as selectors
-
-# Several names in one CSV cell are separated by this.
-LIST_SEPARATOR = "; "
 
 COLUMNS = (
     OpenDataColumn(
@@ -153,30 +148,6 @@ def _rows() -> Iterator[tuple[Any, ...]]:
         )
 
 
-def _csv_cells(row: Iterable[object]) -> list[str]:
-    cells = []
-    for value in row:
-        if isinstance(value, date):
-            cells.append(value.isoformat())
-        elif isinstance(value, Decimal):
-            cells.append(f"{value:.2f}")
-        elif isinstance(value, list):
-            cells.append(LIST_SEPARATOR.join(csv_safe(str(item)) for item in value))
-        elif value is None:
-            cells.append("")
-        else:
-            cells.append(csv_safe(str(value)))
-    return cells
-
-
-def _json_value(value: object) -> object:
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return float(value)
-    return value
-
-
 def _validators(kind: str, version: selectors.OpenDataVersion) -> Validators:
     """Return the ETag and Last-Modified of one of the files at ``version``. The settings
     that shape the files are part of the ETag, so a change to them is a new version."""
@@ -193,49 +164,31 @@ def _validators(kind: str, version: selectors.OpenDataVersion) -> Validators:
     )
 
 
-def _open_data_headers(
-    response: HttpResponse | StreamingHttpResponse, validators: Validators
-) -> None:
-    open_data_headers(response, etag=validators.etag, last_modified=validators.last_modified)
-
-
 @require_safe
 def projects_csv(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     """Stream every public project as CSV (UTF-8), one line each, newest award first."""
-    validators = _validators("csv", selectors.projects_open_data_version())
-    response: HttpResponse | StreamingHttpResponse | None = open_data_not_modified(
-        request, validators
+    return open_data_response(
+        request,
+        _validators("csv", selectors.projects_open_data_version()),
+        lambda: csv_response(
+            COLUMN_NAMES, (open_data_cells(row) for row in _rows()), name="funded-projects"
+        ),
     )
-    if response is None:
-        response = csv_response(
-            COLUMN_NAMES, (_csv_cells(row) for row in _rows()), name="funded-projects"
-        )
-    _open_data_headers(response, validators)
-    return response
 
 
 @require_safe
-def projects_json(request: HttpRequest) -> HttpResponse:
+def projects_json(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     """Send every public project as JSON, or 304 when the client's copy is current."""
-    validators = _validators("json", selectors.projects_open_data_version())
-    response = open_data_not_modified(request, validators)
-    if response is None:
-        projects = [
-            {name: _json_value(value) for name, value in zip(COLUMN_NAMES, row, strict=True)}
-            for row in _rows()
-        ]
-        response = JsonResponse(
-            {
-                "licence": {"name": LICENCE_NAME, "url": LICENCE_URL},
-                "documentation": absolute_url("funding:open-data"),
-                "count": len(projects),
-                "columns": list(COLUMN_NAMES),
-                "projects": projects,
-            },
-            json_dumps_params={"ensure_ascii": False},
-        )
-    _open_data_headers(response, validators)
-    return response
+    return open_data_response(
+        request,
+        _validators("json", selectors.projects_open_data_version()),
+        lambda: open_data_json(
+            columns=COLUMN_NAMES,
+            rows=_rows(),
+            key="projects",
+            documentation=absolute_url("funding:open-data"),
+        ),
+    )
 
 
 @require_safe
@@ -256,27 +209,24 @@ def threesixtygiving_json(request: HttpRequest) -> HttpResponse | StreamingHttpR
             },
             status=404,
         )
-        response["Access-Control-Allow-Origin"] = "*"
-        response["Cache-Control"] = CACHE_CONTROL
+        open_data_headers(response)
         return response
-    validators = _validators("360giving", version)
-    conditional = open_data_not_modified(request, validators)
-    if conditional is not None:
-        response = conditional
-    else:
-        header = threesixtygiving.package_header(
-            last_changed=version.last_changed,
-            site_url=settings.SITE_URL,
-            documentation_url=absolute_url("funding:open-data"),
-        )
-        response = StreamingHttpResponse(
-            threesixtygiving.package_chunks(
-                selectors.grants_open_data(), header=header, site_url=settings.SITE_URL
-            ),
-            content_type="application/json",
-        )
-    _open_data_headers(response, validators)
-    return response
+    return open_data_response(request, _validators("360giving", version), lambda: _package(version))
+
+
+def _package(version: selectors.OpenDataVersion) -> StreamingHttpResponse:
+    """Return the 360Giving package of every public award, streamed."""
+    header = threesixtygiving.package_header(
+        last_changed=version.last_changed,
+        site_url=settings.SITE_URL,
+        documentation_url=absolute_url("funding:open-data"),
+    )
+    return StreamingHttpResponse(
+        threesixtygiving.package_chunks(
+            selectors.grants_open_data(), header=header, site_url=settings.SITE_URL
+        ),
+        content_type="application/json",
+    )
 
 
 @public_page()

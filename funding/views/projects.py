@@ -11,7 +11,13 @@ from django.views.decorators.http import require_safe
 
 from declaration import selectors as declaration_selectors
 from funding.selectors import projects_detail
-from localdigital.pagination import ActiveFilter, CountedPaginator, pagination, url_with
+from localdigital.pagination import (
+    ActiveFilter,
+    CountedPaginator,
+    page_asked_for,
+    pagination,
+    url_with,
+)
 from localdigital.public_cache import kept_for_versions, public_page
 
 from ..forms.projects import ProjectFilterForm
@@ -107,14 +113,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
         if filters.is_narrowing
         else CountedPaginator(found, PROJECTS_PER_PAGE, count=options.project_count)
     )
-    asked_for = request.GET.get("page", "")
-    page = paginator.get_page(asked_for)
-    page_note = ""
-    if asked_for and asked_for != str(page.number):
-        page_note = (
-            f"There is no page {asked_for[:20]}. This is page {page.number} "
-            f"of {paginator.num_pages}."
-        )
+    page, page_note = page_asked_for(paginator, request.GET.get("page", ""))
     active_filters = _active_filters(filters, form, request.GET)
     base = reverse("funding:project-list")
     return render(

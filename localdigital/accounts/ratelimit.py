@@ -39,3 +39,25 @@ def is_limited(request: HttpRequest, *, group: str, key: str, rate: str) -> bool
         rate=rate,
         increment=True,
     )
+
+
+def email_limit_error(
+    request: HttpRequest,
+    *,
+    group: str,
+    email: str,
+    per_network: str,
+    per_email: str,
+    network_error: str,
+    email_error: str,
+) -> str:
+    """Count a request to email ``email`` (a sign-in or a confirmation link, say) against the
+    limits per network and per address; return the message of the first it is over, or "".
+
+    The groups are ``group`` with ".ip" and with ".email"; a request over the network's
+    limit does not count against the address's."""
+    if is_limited(request, group=f"{group}.ip", key="ip", rate=per_network):
+        return network_error
+    if is_limited(request, group=f"{group}.email", key=email.lower(), rate=per_email):
+        return email_error
+    return ""

@@ -36,7 +36,7 @@ from .forms import (
     StaffCodeForm,
     StaffSetPasswordForm,
 )
-from .ratelimit import is_limited
+from .ratelimit import email_limit_error, is_limited
 
 TOO_MANY_FOR_EMAIL = (
     "You have asked for too many sign-in links for this email address. Wait an hour, then try again"
@@ -85,23 +85,22 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     context = {"form": form, "minutes": _minutes()}
     if request.method == "POST" and form.is_valid():
         email = form.cleaned_data["email"]
-        if is_limited(
-            request, group="accounts.sign-in.ip", key="ip", rate=settings.SIGN_IN_RATE_PER_IP
-        ):
-            form.add_error("email", TOO_MANY_FROM_NETWORK)
-        elif is_limited(
+        error = email_limit_error(
             request,
-            group="accounts.sign-in.email",
-            key=email.lower(),
-            rate=settings.SIGN_IN_RATE_PER_EMAIL,
-        ):
-            form.add_error("email", TOO_MANY_FOR_EMAIL)
-        else:
+            group="accounts.sign-in",
+            email=email,
+            per_network=settings.SIGN_IN_RATE_PER_IP,
+            per_email=settings.SIGN_IN_RATE_PER_EMAIL,
+            network_error=TOO_MANY_FROM_NETWORK,
+            email_error=TOO_MANY_FOR_EMAIL,
+        )
+        if not error:
             next_url = _safe_next(form.cleaned_data["next"])
             services.sign_in_link_send(email=email, next_url=next_url)
             request.session["sign_in_email"] = email
             request.session[SESSION_NEXT] = next_url
             return redirect("accounts:check-email")
+        form.add_error("email", error)
         return render(request, "accounts/sign_in.html", context, status=429)
     return render(request, "accounts/sign_in.html", context)
 

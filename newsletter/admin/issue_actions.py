@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonRes
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.text import Truncator
 
 from localdigital.accounts.requests import request_staff_user
 from localdigital.errors import DomainError
@@ -50,12 +51,15 @@ class IssueActionsMixin(admin.ModelAdmin):
 
     @staticmethod
     def _context(request: HttpRequest, issue: NewsletterIssue, title: str) -> dict[str, Any]:
+        change_url = reverse("admin:newsletter_newsletterissue_change", args=[issue.pk])
         return {
             "title": title,
             "issue": issue,
             "opts": NewsletterIssue._meta,
             "has_view_permission": True,
-            "change_url": reverse("admin:newsletter_newsletterissue_change", args=[issue.pk]),
+            "change_url": change_url,
+            # The issue's subject, shortened as the admin's truncatewords filter does.
+            "crumbs": [(change_url, Truncator(issue.subject).words(18, truncate=" …"))],
         }
 
     def preview_view(self, request: HttpRequest, issue_id: int) -> HttpResponse:

@@ -98,19 +98,8 @@ class NewsletterIssueAdmin(ServiceSaveMixin, IssueActionsMixin):
             return False
         return super().has_delete_permission(request, obj)
 
-    def changeform_view(
-        self,
-        request: HttpRequest,
-        object_id: str | None = None,
-        form_url: str = "",
-        extra_context: dict[str, Any] | None = None,
-    ) -> HttpResponse:
-        # The services refuse a change to an issue that started sending since the page opened.
-        try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        except DomainError as error:
-            self.message_user(request, f"Nothing was saved. {error}", messages.ERROR)
-            return HttpResponseRedirect(request.get_full_path())
+    # The services refuse a change to an issue that started sending since the page opened.
+    refused_save = "Nothing was saved. {error}"
 
     def save_through_service(
         self, request: HttpRequest, obj: NewsletterIssue, form: Any, change: bool

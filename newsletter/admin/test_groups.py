@@ -5,12 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import admin, messages
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.contrib import admin
+from django.http import HttpRequest
 
 from localdigital.accounts.requests import request_staff_user
 from localdigital.admin_actions import ServiceSaveMixin
-from localdigital.errors import DomainError
 from newsletter.models import NewsletterTestGroup
 from newsletter.services import test_groups as test_group_services
 
@@ -34,19 +33,8 @@ class NewsletterTestGroupAdmin(ServiceSaveMixin, admin.ModelAdmin):
     def people(self, group: NewsletterTestGroup) -> int:
         return len(group.recipients)
 
-    def changeform_view(
-        self,
-        request: HttpRequest,
-        object_id: str | None = None,
-        form_url: str = "",
-        extra_context: dict[str, Any] | None = None,
-    ) -> HttpResponse:
-        # The service refuses a name another member of staff took since the page opened.
-        try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        except DomainError as error:
-            self.message_user(request, f"Nothing was saved. {error}.", messages.ERROR)
-            return HttpResponseRedirect(request.get_full_path())
+    # The service refuses a name another member of staff took since the page opened.
+    refused_save = "Nothing was saved. {error}."
 
     def save_through_service(
         self, request: HttpRequest, obj: NewsletterTestGroup, form: Any, change: bool

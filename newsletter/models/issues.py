@@ -12,6 +12,8 @@ from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from localdigital.accounts.fields import acted_by
+
 
 class IssueStatus(models.TextChoices):
     DRAFT = "draft", "Draft"
@@ -72,9 +74,7 @@ class NewsletterIssue(models.Model):
     scheduled_for = models.DateTimeField(null=True, blank=True)
 
     created_at = models.DateTimeField(default=timezone.now)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = acted_by()
     updated_at = models.DateTimeField(auto_now=True)
     edited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -95,41 +95,27 @@ class NewsletterIssue(models.Model):
         verbose_name="approval asked for by",
     )
     approved_at = models.DateTimeField(null=True, blank=True)
-    approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    approved_by = acted_by()
     approved_content_hash = models.CharField(
         max_length=64,
         blank=True,
         help_text="The SHA-256 of the subject and body approved; sending checks it still is.",
     )
     returned_at = models.DateTimeField(null=True, blank=True)
-    returned_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    returned_by = acted_by()
     return_comment = models.TextField(
         blank=True, help_text="What the member of staff who returned it asked to change."
     )
     scheduled_at = models.DateTimeField(null=True, blank=True)
-    scheduled_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    scheduled_by = acted_by()
     started_at = models.DateTimeField(null=True, blank=True)
-    started_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    started_by = acted_by()
     paused_at = models.DateTimeField(null=True, blank=True)
-    paused_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    paused_by = acted_by()
     resumed_at = models.DateTimeField(null=True, blank=True)
-    resumed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    resumed_by = acted_by()
     cancelled_at = models.DateTimeField(null=True, blank=True)
-    cancelled_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    cancelled_by = acted_by()
     sent_at = models.DateTimeField(null=True, blank=True)
 
     recipient_count = models.PositiveIntegerField(default=0)
@@ -259,9 +245,7 @@ class NewsletterTestGroup(models.Model):
         help_text="The email addresses a test goes to.",
     )
     created_at = models.DateTimeField(default=timezone.now)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = acted_by()
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -11,7 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 
-from localdigital.accounts.ratelimit import is_limited
+from localdigital.accounts.ratelimit import email_limit_error
 from localdigital.http import require_safe_or_post
 from newsletter import services
 from newsletter.forms import (
@@ -56,26 +56,22 @@ def newsletter_subscribe(request: HttpRequest) -> HttpResponse:
     form = NewsletterSubscribeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         email = form.cleaned_data["email"]
-        if is_limited(
+        error = email_limit_error(
             request,
-            group="declaration.newsletter.ip",
-            key="ip",
-            rate=settings.NEWSLETTER_SUBSCRIBE_RATE_PER_IP,
-        ):
-            form.add_error("email", TOO_MANY_FROM_NETWORK)
-        elif is_limited(
-            request,
-            group="declaration.newsletter.email",
-            key=email.lower(),
-            rate=settings.NEWSLETTER_SUBSCRIBE_RATE_PER_EMAIL,
-        ):
-            form.add_error("email", TOO_MANY_FOR_EMAIL)
-        else:
+            group="declaration.newsletter",
+            email=email,
+            per_network=settings.NEWSLETTER_SUBSCRIBE_RATE_PER_IP,
+            per_email=settings.NEWSLETTER_SUBSCRIBE_RATE_PER_EMAIL,
+            network_error=TOO_MANY_FROM_NETWORK,
+            email_error=TOO_MANY_FOR_EMAIL,
+        )
+        if not error:
             services.subscriber_subscribe(
                 email=email, organisation=form.cleaned_data["organisation"]
             )
             request.session[SESSION_EMAIL] = email
             return redirect("newsletter:check-email")
+        form.add_error("email", error)
         return render(request, "newsletter/subscribe.html", {"form": form}, status=429)
     return render(request, "newsletter/subscribe.html", {"form": form})
 
@@ -171,24 +167,20 @@ def newsletter_manage(request: HttpRequest) -> HttpResponse:
     form = NewsletterManageForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         email = form.cleaned_data["email"]
-        if is_limited(
+        error = email_limit_error(
             request,
-            group="declaration.newsletter.manage.ip",
-            key="ip",
-            rate=settings.NEWSLETTER_MANAGE_RATE_PER_IP,
-        ):
-            form.add_error("email", TOO_MANY_MANAGE_LINKS_FROM_NETWORK)
-        elif is_limited(
-            request,
-            group="declaration.newsletter.manage.email",
-            key=email.lower(),
-            rate=settings.NEWSLETTER_MANAGE_RATE_PER_EMAIL,
-        ):
-            form.add_error("email", TOO_MANY_MANAGE_LINKS_FOR_EMAIL)
-        else:
+            group="declaration.newsletter.manage",
+            email=email,
+            per_network=settings.NEWSLETTER_MANAGE_RATE_PER_IP,
+            per_email=settings.NEWSLETTER_MANAGE_RATE_PER_EMAIL,
+            network_error=TOO_MANY_MANAGE_LINKS_FROM_NETWORK,
+            email_error=TOO_MANY_MANAGE_LINKS_FOR_EMAIL,
+        )
+        if not error:
             services.subscriber_manage_link_send(email=email)
             request.session[SESSION_MANAGE_EMAIL] = email
             return redirect("newsletter:manage-check-email")
+        form.add_error("email", error)
         return render(request, "newsletter/manage.html", {"form": form}, status=429)
     return render(request, "newsletter/manage.html", {"form": form})
 

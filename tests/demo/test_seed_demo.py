@@ -11,6 +11,7 @@ from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.test import override_settings
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 from django_otp.oath import totp
@@ -35,6 +36,9 @@ from funding.models import (
     AssessmentStatus,
     Award,
     AwardStatus,
+    ChangeKind,
+    ChangeRequest,
+    ChangeStatus,
     ClusterMessage,
     CriterionScore,
     Decision,
@@ -48,15 +52,22 @@ from funding.models import (
     Instalment,
     ModeratedScore,
     Phase,
+    ProgressReport,
     ProgressUpdate,
+    ProjectMilestone,
     ProjectOutput,
     ProjectOutputType,
+    RagStatus,
+    ReportStatus,
+    ReportVersion,
     Round,
     RoundQuestion,
     RoundStatus,
 )
 from funding.rules import application_problems
 from funding.selectors.dashboard import funding_dashboard
+from funding.selectors.portfolio import PortfolioFilters, portfolio_awards, portfolio_row
+from funding.selectors.reporting import report_is_overdue
 from localdigital.accounts.models import User
 from localdigital.audit.models import AuditEvent
 from localdigital.mail.models import OutgoingEmail
@@ -170,6 +181,12 @@ def snapshot() -> dict[str, list]:
         "instalments": list(Instalment.objects.order_by("pk").values_list("pk", "paid_at")),
         "progress_updates": list(ProgressUpdate.objects.order_by("pk").values_list("pk")),
         "outputs": list(ProjectOutput.objects.order_by("pk").values_list("pk")),
+        "milestones": list(ProjectMilestone.objects.order_by("pk").values_list("pk")),
+        "reports": list(
+            ProgressReport.objects.order_by("pk").values_list("pk", "status", "due_at")
+        ),
+        "report_versions": list(ReportVersion.objects.order_by("pk").values_list("pk", "outcome")),
+        "change_requests": list(ChangeRequest.objects.order_by("pk").values_list("pk", "status")),
         "outbox": list(OutgoingEmail.objects.order_by("pk").values_list("pk")),
         **training_snapshot(),
     }
@@ -768,6 +785,75 @@ class TestSeedDemoFund:
         assert {grant["title"] for grant in package["grants"]} == set(
             public.values_list("title", flat=True)
         )
+
+    def test_gives_rounds_3_and_4_projects_reports_payments_and_a_change_request(
+        self, client, seeded
+    ):
+        """Through the services: reports accepted with their instalments paid, one returned
+        with a comment, one overdue, one amber, one waiting for review, final reports that
+        completed round 3's projects, and an end date asked for."""
+        output = seeded
+        now = timezone.now()
+        reports = ProgressReport.objects.select_related("award__application__round")
+        assert {r.award.application.round.number for r in reports} == {3, 4}
+        for report in reports.exclude(status=ReportStatus.DRAFT):
+            assert report.versions.count() == 1
+            assert report.period_start <= timezone.localdate(report.submitted_at)
+        self.check_completes_round_3_through_final_reports_shown_in_the_open(client)
+        paid_on_reports = Instalment.objects.filter(report__isnull=False, paid_at__isnull=False)
+        assert paid_on_reports.exists()
+        assert all(i.report.accepted_at < i.paid_at for i in paid_on_reports)
+        assert not Instalment.objects.filter(report__isnull=False, paid_at__isnull=False).exclude(
+            report__status=ReportStatus.ACCEPTED
+        )
+        amber = reports.get(overall_status=RagStatus.AMBER, status=ReportStatus.ACCEPTED)
+        assert amber.status_reason and amber.risks.exists()
+        assert reports.filter(status=ReportStatus.SUBMITTED).count() == 1
+        returned = reports.get(status=ReportStatus.RETURNED)
+        comment = returned.versions.get().comment
+        assert comment
+        overdue = [report for report in reports if report_is_overdue(report, now)]
+        assert overdue and {report.award_id for report in overdue} == {returned.award_id}
+        change = ChangeRequest.objects.get()
+        assert change.status == ChangeStatus.PENDING and change.kind == ChangeKind.END_DATE
+        assert change.award_id == returned.award_id
+        lead = returned.award.application.created_by
+        assert lead.email == COUNCIL_MEMBER
+        client.force_login(lead)
+        page = client.get(
+            reverse("funding:project-report", args=[returned.award.slug, returned.key])
+        ).content.decode()
+        assert escape(comment) in page
+        portfolio = portfolio_awards(
+            filters=PortfolioFilters(round_id=Round.objects.get(number=4).pk), now=now
+        )
+        assert [
+            (row.title, row.is_overdue, row.last_rag) for row in map(portfolio_row, portfolio)
+        ] == [
+            (returned.award.title, True, ""),
+            ("Free school meals without a separate claim: beta", False, RagStatus.AMBER),
+        ]
+        assert f"Progress reports: {reports.count()} (" in output
+        assert (
+            f"{returned.award.title}: Report 1 returned for changes (amber), Report 2 "
+            "overdue, Final report overdue; a new end date asked for; its team signs in as "
+            f"{COUNCIL_MEMBER}."
+        ) in output
+
+    def check_completes_round_3_through_final_reports_shown_in_the_open(self, client):
+        completed = Award.objects.filter(application__round__number=3, status=AwardStatus.COMPLETED)
+        assert completed.count() == 3
+        for award in completed:
+            final = award.reports.get(is_final=True)
+            assert set(award.reports.values_list("status", flat=True)) == {ReportStatus.ACCEPTED}
+            assert award.completed_at == final.accepted_at
+            assert not award.instalments.filter(paid_at__isnull=True).exists()
+            page = client.get(f"/funding/projects/{award.slug}/").content.decode()
+            assert escape(final.reuse.split("\n")[0]) in page
+            assert escape(final.lessons.split("\n")[0]) in page
+            assert all(output.url in page for output in award.outputs.all())
+        for award in Award.objects.filter(application__round__number__in=(1, 2)):
+            assert not award.reports.exists() and award.planned_end_on is not None
 
     def test_moves_and_adds_nothing_when_run_again_days_later(self, monkeypatch, seeded):
         """Rounds are made once, by slug: the open rounds keep the dates of the first run."""

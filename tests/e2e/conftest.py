@@ -99,19 +99,6 @@ def axe_source() -> str:
     return AXE_SOURCE.read_text()
 
 
-@functools.cache
-def axe_add_and_run() -> str:
-    """Return a function that adds axe-core to the page, unless it is there, and runs it.
-
-    One call to the browser instead of three (is it there, add it, run it).
-    """
-    return (
-        "tags => {\nif (typeof window.axe === 'undefined') {\n"
-        + axe_source()
-        + f"\n}}\nreturn axe.run(document, {AXE_OPTIONS});\n}}"
-    )
-
-
 @pytest.fixture(scope="package")
 def chromium(django_db_setup: None) -> Iterator[Chromium]:
     """Chromium, started once for the browser tests and stopped after the last of them.
@@ -204,7 +191,7 @@ class CheckedPage:
         if self.checker is None:
             self.axe_running = True
             try:
-                result = self.page.evaluate(axe_add_and_run(), AXE_TAGS)
+                result = self.page.evaluate(AXE_RUN, AXE_TAGS)
             finally:
                 self.axe_running = False
         else:
@@ -258,6 +245,10 @@ def _open(
         locale="en-GB",
         viewport=ViewportSize(width=width, height=640) if width else None,
     )
+    if javascript:
+        # axe-core is in every document the page loads, as in the checker: the script crosses
+        # to the browser once, not once a page.
+        context.add_init_script(script=axe_source())
     page = context.new_page()
     page.set_default_timeout(10_000)
     checked = CheckedPage(page=page, base_url=live_server.url)

@@ -1,26 +1,35 @@
 """A funded project's progress report in real browsers, with JavaScript on and off: the lead
 organisation's officer opens the project's reports from their account, answers each section
 (the error summary and the messages beside the answers on the way), adds a second risk,
-checks and submits; the Fund returns it with a comment, which the officer reads with the
-version they sent, and a partner reads the report without changing it. axe checks every
-page.
-
-The admin's review pages are checked by test_admin_accessibility."""
+checks and submits; a fund manager, signed in to the admin with two factors, returns it with
+a comment, which the officer reads with the version they sent; the officer changes it and
+submits it again; the fund manager accepts it and records its instalment paid ("Mark
+paid"), which the team then sees; and an anonymous visitor finds its link among the
+project's outputs. A partner reads the report without changing it, and the lead asks to
+move the end date. axe checks every page."""
 
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterator
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from funding.models import ChangeRequest, ProgressReport, ReportStatus
-from funding.services.report_review import report_return
+from funding import formats
+from funding.models import ChangeRequest, Instalment, ProgressReport, ReportStatus
+from funding.services.awards import instalment_mark_paid
+from funding.services.report_review import report_accept, report_return
+from localdigital.accounts.models import User
 from tests.accounts.factories import UserFactory
 from tests.declaration.factories import DeclarationVersionFactory, MembershipFactory
-from tests.e2e.conftest import CheckedPage
+from tests.e2e.conftest import CheckedPage, Chromium, _open
+from tests.e2e.test_declaration_flow import STAFF_EMAIL, staff_signs_in
 from tests.e2e.test_funding import OFFICER, link_in_last_email, officer_signs_in
+from tests.e2e.test_funding_awards import message
 from tests.funding.factories import (
     ApplicationPartnerFactory,
     AwardFactory,
@@ -33,6 +42,12 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 TITLE = "Joined-up missed bins"
 PARTNER_EMAIL = "digital@borchester.gov.uk"
+
+
+@pytest.fixture
+def visitor(chromium: Chromium, live_server) -> Iterator[CheckedPage]:
+    """A browser of its own for an anonymous visitor to the public pages."""
+    yield from _open(chromium, live_server, javascript=True)
 
 
 @pytest.fixture
@@ -113,9 +128,59 @@ def write_the_report(ui: CheckedPage) -> None:
     save(ui)
 
 
+def fund_returns(staff_ui: CheckedPage | None, report: ProgressReport, comment: str) -> None:
+    """The fund manager returns the report with ``comment``: in the admin, or, where
+    ``staff_ui`` is None, through the service the admin calls."""
+    if staff_ui is None:
+        report_return(report=report, comment=comment, returned_by=fund_manager())
+        return
+    staff_ui.goto(reverse("admin:funding_progressreport_change", args=[report.pk]))
+    assert staff_ui.page.get_by_text("A partner council is late.").is_visible()
+    click(staff_ui, "button", "Return with comments…")
+    staff_ui.page.get_by_label("What must the team change?").fill(comment)
+    click(staff_ui, "button", "Return the reports")
+    assert f"Returned Report 1 of {TITLE} with your comments." in message(staff_ui)
+
+
+def fund_accepts_and_pays(staff_ui: CheckedPage | None, report: ProgressReport) -> None:
+    """The fund manager accepts the report, which makes its instalment due, and records the
+    instalment paid with the admin's "Mark paid" form (or through the same services)."""
+    instalment = Instalment.objects.get(report=report)
+    if staff_ui is None:
+        manager = fund_manager()
+        report_accept(report=report, accepted_by=manager)
+        instalment_mark_paid(instalment=instalment, paid_by=manager)
+        return
+    staff_ui.goto(reverse("admin:funding_progressreport_change", args=[report.pk]))
+    assert staff_ui.page.get_by_text("Missed bins prototype, tested in Borchester").is_visible()
+    click(staff_ui, "button", "Accept the report")
+    assert f"Accepted Report 1 of {TITLE}." in message(staff_ui)
+    staff_ui.goto(reverse("admin:funding_instalment_changelist"))
+    click(staff_ui, "link", "Mark paid the instalment of £20,000")
+    assert staff_ui.page.get_by_label("Amount paid (£)").input_value() == "20000.00"
+    click(staff_ui, "button", "Record the payment")
+    assert f"Recorded £20,000 paid on {formats.day(timezone.localdate())}" in message(staff_ui)
+
+
+def fund_manager() -> User:
+    return User.objects.get(email=STAFF_EMAIL)
+
+
 @pytest.mark.parametrize("javascript", [True, False], ids=["JavaScript on", "JavaScript off"])
-def test_the_lead_writes_and_submits_a_report_the_fund_returns_it(request, javascript, report):
+def test_a_report_is_submitted_returned_resubmitted_accepted_and_paid(
+    request, javascript, report, visitor
+):
+    """The whole journey. The team's pages run with JavaScript on and off; the fund
+    manager's part runs in the admin once, signed in with two factors, and through the
+    admin's services in the other run."""
     ui: CheckedPage = request.getfixturevalue("ui" if javascript else "ui_without_js")
+    manager = UserFactory.create(email=STAFF_EMAIL, staff=True, groups=["Fund manager"])
+    staff_ui: CheckedPage | None = None
+    if javascript:
+        staff_ui = request.getfixturevalue("staff_ui")
+        staff_signs_in(
+            staff_ui, TOTPDevice.objects.create(user=manager, name="default", confirmed=True)
+        )
     officer_signs_in(ui)
     click(ui, "link", f"Progress reports and payments of {TITLE}")
     assert ui.page.get_by_text("Paid once Report 1 is accepted").is_visible()
@@ -129,12 +194,32 @@ def test_the_lead_writes_and_submits_a_report_the_fund_returns_it(request, javas
     report.refresh_from_db()
     assert report.status == ReportStatus.SUBMITTED
 
-    manager = UserFactory.create(staff=True, groups=["Fund manager"])
-    report_return(report=report, comment="Name the councils that tested it.", returned_by=manager)
+    fund_returns(staff_ui, report, "Name the councils that tested it.")
     click(ui, "link", "See the report")
+    assert ui.page.get_by_text("returned this report for changes").is_visible()
     assert ui.page.get_by_text("Name the councils that tested it.").first.is_visible()
     click(ui, "link", "Version 1")
     assert ui.page.get_by_text("A partner council is late.").is_visible()
+    click(ui, "link", "Back", exact=True)
+    click(ui, "link", "Published in the open")
+    link = ui.page.get_by_role("group", name="Link 1")
+    link.get_by_label("Title").fill("Missed bins prototype, tested in Borchester")
+    save(ui)
+    click(ui, "button", "Check and submit")
+    click(ui, "button", "Submit the report")
+    assert ui.page.get_by_role("heading", name="Report 1 submitted").is_visible()
+    report.refresh_from_db()
+    assert report.status == ReportStatus.RESUBMITTED
+    assert report.versions.count() == 2
+
+    fund_accepts_and_pays(staff_ui, report)
+    click(ui, "link", "See all the project's reports")
+    assert ui.page.get_by_text(f"Paid £20,000 on {formats.day(timezone.localdate())}").is_visible()
+
+    visitor.goto(reverse("funding:project-detail", args=[report.award.slug]))
+    output = visitor.page.get_by_role("link", name="Missed bins prototype, tested in Borchester")
+    assert output.get_attribute("href") == "https://github.com/borsetshire/missed-bins"
+    assert visitor.page.get_by_text("A partner council is late.").count() == 0
 
 
 def test_a_partner_reads_the_report(ui, report):

@@ -12,7 +12,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tests.accounts.factories import UserFactory
 from tests.declaration.factories import SigningFactory
-from tests.e2e.conftest import AXE_TAGS, CheckedPage, axe_add_and_run
+from tests.e2e.conftest import AXE_RUN, AXE_TAGS, CheckedPage
 from tests.e2e.test_declaration_flow import STAFF_EMAIL, staff_signs_in
 from tests.funding.factories import EoiClusterFactory, EoiFactory, RoundFactory
 
@@ -21,7 +21,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 def assert_accessible(ui: CheckedPage) -> None:
     """Run axe-core (WCAG 2.2 A and AA) on the page shown, and fail on any violation."""
-    result = ui.page.evaluate(axe_add_and_run(), AXE_TAGS)
+    result = ui.page.evaluate(AXE_RUN, AXE_TAGS)
     problems = [
         f"{violation['id']} ({violation['impact']}): {violation['help']} at "
         + ", ".join(", ".join(node["target"]) for node in violation["nodes"])

@@ -21,7 +21,6 @@ from django.http import (
 from django.urls import reverse
 from django.utils.text import Truncator
 
-from declaration.models import Organisation
 from localdigital.admin_actions import (
     ObjectActionsMixin,
     object_action_url,
@@ -38,6 +37,7 @@ from ..models import (
     Offer,
 )
 from ..selectors import enrolments_for_admin
+from ..selectors.admin import enrolled_organisation_choices
 from .common import can_run_training, can_see_needs
 from .filters import OfferExpiringFilter
 
@@ -81,13 +81,7 @@ class OrganisationFilter(admin.SimpleListFilter):
     parameter_name = "organisation"
 
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
-        organisations = (
-            Organisation.objects.filter(training_enrolments__isnull=False)
-            .distinct()
-            .order_by("name")
-            .values_list("pk", "name")
-        )
-        return [(str(pk), name) for pk, name in organisations]
+        return [(str(pk), name) for pk, name in enrolled_organisation_choices()]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
         value = self.value()

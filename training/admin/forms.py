@@ -7,10 +7,8 @@ from typing import Any
 
 from django import forms
 from django.contrib.admin.widgets import AdminSplitDateTime
-from django.db.models import QuerySet
 
 from declaration import selectors as declaration_selectors
-from declaration.models import Organisation
 from localdigital.admin_actions import count_of
 
 from ..models import Cohort, CohortSession, CohortStatus
@@ -198,7 +196,7 @@ class EnrolByHandForm(forms.Form):
         },
     )
     organisation = forms.ModelChoiceField(
-        queryset=Organisation.objects.none(),
+        queryset=declaration_selectors.organisations_active().none(),
         required=False,
         label="For the organisation",
         empty_label="The one they belong to",
@@ -229,8 +227,8 @@ class EnrolByHandForm(forms.Form):
 
     def __init__(self, *args: Any, show_needs: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        organisations: QuerySet[Organisation] = declaration_selectors.organisations_active()
-        self.fields["organisation"].queryset = organisations  # type: ignore[attr-defined]
+        organisation = self.fields["organisation"]
+        organisation.queryset = declaration_selectors.organisations_active()  # type: ignore[attr-defined]
         if not show_needs:
             del self.fields["needs"]
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -10,6 +9,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from localdigital.accounts.fields import acted_by
 from localdigital.formats import time_on_day
 
 
@@ -154,9 +154,7 @@ class Cohort(models.Model):
     )
     published_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
-    cancelled_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    cancelled_by = acted_by()
     cancellation_reason = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 

@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from declaration.models import Organisation
+from localdigital.accounts.fields import acted_by
 
 from .courses import Cohort, CohortSession
 
@@ -114,9 +115,7 @@ class Enrolment(models.Model):
     left_at = models.DateTimeField(
         null=True, blank=True, help_text="When they cancelled, declined, lapsed or moved."
     )
-    left_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    left_by = acted_by()
     moved_to = models.OneToOneField(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="moved_from"
     )
@@ -232,9 +231,7 @@ class Attendance(models.Model):
     session = models.ForeignKey(CohortSession, on_delete=models.CASCADE, related_name="attendances")
     attended = models.BooleanField()
     recorded_at = models.DateTimeField(default=timezone.now)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    recorded_by = acted_by()
 
     class Meta:
         ordering = ["session", "enrolment"]
@@ -287,9 +284,7 @@ class SessionChange(models.Model):
     before = models.JSONField()
     after = models.JSONField()
     changed_at = models.DateTimeField(default=timezone.now)
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    changed_by = acted_by()
 
     class Meta:
         ordering = ["-changed_at", "-pk"]

@@ -7,6 +7,8 @@ from typing import Any
 
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 
+from declaration import selectors as declaration_selectors
+
 from ..models import TAKEN_STATUSES, Enrolment, EnrolmentStatus
 from .cohorts import cohorts_with_places
 
@@ -27,4 +29,12 @@ def cohorts_for_admin() -> QuerySet[Any]:
     return cohorts_with_places().annotate(
         enrolled=_count(Q(status__in=TAKEN_STATUSES)),
         offered=_count(Q(status=EnrolmentStatus.OFFERED)),
+    )
+
+
+def enrolled_organisation_choices() -> list[tuple[int, str]]:
+    """Return the id and name of every organisation anyone has enrolled for, by name, in one
+    query: the choices of the enrolments list's filter."""
+    return declaration_selectors.organisation_names(
+        organisation_ids=Enrolment.objects.values("organisation_id")
     )

@@ -209,6 +209,44 @@ def _join(
     return enrolment
 
 
+def _lock_and_join(
+    *,
+    cohort: Cohort,
+    user: User,
+    organisation: Organisation,
+    job_title: str,
+    line_manager_email: str,
+    needs: str,
+    consented_at: datetime | None,
+    created_by: User | None,
+    by_hand: bool,
+    now: datetime,
+) -> Enrolment:
+    """Lock the cohort, check that the person may join it (``by_hand``: a training
+    administrator enrols them), and add them (``_join``)."""
+    is_priority = is_priority_organisation(organisation.pk)
+    with transaction.atomic():
+        cohort = cohort_lock(cohort.pk)
+        dates = cohort_dates(cohort.pk)
+        _require_joinable(cohort, dates, now=now, by_hand=by_hand)
+        _require_not_on(cohort, user, by_hand=by_hand)
+        prospect = _prospect(cohort, organisation, is_priority=is_priority, now=now)
+        return _join(
+            cohort=cohort,
+            dates=dates,
+            user=user,
+            organisation=organisation,
+            job_title=job_title,
+            line_manager_email=line_manager_email,
+            needs=needs,
+            consented_at=consented_at,
+            created_by=created_by,
+            is_priority=is_priority,
+            prospect=prospect,
+            now=now,
+        )
+
+
 def enrolment_create(
     *,
     cohort: Cohort,
@@ -236,27 +274,18 @@ def enrolment_create(
     if not consent:
         raise TrainingError("Agree to the attendance terms to enrol.")
     require_eligible(user=user, organisation=organisation)
-    is_priority = is_priority_organisation(organisation.pk)
-    with transaction.atomic():
-        cohort = cohort_lock(cohort.pk)
-        dates = cohort_dates(cohort.pk)
-        _require_joinable(cohort, dates, now=now, by_hand=False)
-        _require_not_on(cohort, user, by_hand=False)
-        prospect = _prospect(cohort, organisation, is_priority=is_priority, now=now)
-        return _join(
-            cohort=cohort,
-            dates=dates,
-            user=user,
-            organisation=organisation,
-            job_title=job_title,
-            line_manager_email=line_manager_email,
-            needs=needs,
-            consented_at=now,
-            created_by=None,
-            is_priority=is_priority,
-            prospect=prospect,
-            now=now,
-        )
+    return _lock_and_join(
+        cohort=cohort,
+        user=user,
+        organisation=organisation,
+        job_title=job_title,
+        line_manager_email=line_manager_email,
+        needs=needs,
+        consented_at=now,
+        created_by=None,
+        by_hand=False,
+        now=now,
+    )
 
 
 def enrolment_add_by_administrator(
@@ -284,24 +313,15 @@ def enrolment_add_by_administrator(
         job_title=job_title, line_manager_email=line_manager_email, manager_required=False
     )
     require_eligible(user=user, organisation=organisation)
-    is_priority = is_priority_organisation(organisation.pk)
-    with transaction.atomic():
-        cohort = cohort_lock(cohort.pk)
-        dates = cohort_dates(cohort.pk)
-        _require_joinable(cohort, dates, now=now, by_hand=True)
-        _require_not_on(cohort, user, by_hand=True)
-        prospect = _prospect(cohort, organisation, is_priority=is_priority, now=now)
-        return _join(
-            cohort=cohort,
-            dates=dates,
-            user=user,
-            organisation=organisation,
-            job_title=job_title,
-            line_manager_email=line_manager_email,
-            needs=needs,
-            consented_at=None,
-            created_by=added_by,
-            is_priority=is_priority,
-            prospect=prospect,
-            now=now,
-        )
+    return _lock_and_join(
+        cohort=cohort,
+        user=user,
+        organisation=organisation,
+        job_title=job_title,
+        line_manager_email=line_manager_email,
+        needs=needs,
+        consented_at=None,
+        created_by=added_by,
+        by_hand=True,
+        now=now,
+    )
