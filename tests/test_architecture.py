@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import tomllib
 
-from tests.test_deployment import REPO
+from tests.support.deployment import REPO
 
 # The parts of the localdigital package that may know every domain: the pages and URLs that
 # compose them, the settings that install them, and the processes' entry points.

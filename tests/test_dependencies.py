@@ -13,12 +13,7 @@ import subprocess
 import sys
 import tomllib
 
-from tests.test_deployment import (
-    MANAGE_WITHOUT_DOTENV,
-    REPO,
-    dockerfile,
-    production_environment,
-)
+from tests.support.deployment import MANAGE_WITHOUT_DOTENV, REPO, dockerfile, production_environment
 
 # Used by `make run` and the tests only: an embedded PostgreSQL server, the process manager
 # that runs the web server, worker and beat together, and the test and lint tools.

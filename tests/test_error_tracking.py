@@ -15,7 +15,7 @@ import sentry_sdk
 
 from localdigital.error_tracking import init_error_tracking, scrub_event
 from localdigital.redaction import redact
-from tests.test_deployment import manage, production_environment
+from tests.support.deployment import manage, production_environment
 
 EMAIL = "officer@borsetshire.gov.uk"
 

@@ -9,6 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.accounts.factories import UserFactory
+from tests.support.clients import client_for
 from tests.training.factories import EnrolmentFactory
 from training.models import EnrolmentStatus
 
@@ -17,19 +18,13 @@ pytestmark = pytest.mark.django_db
 PRIVATE = ("no-cache", "no-store", "private")
 
 
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 class TestHead:
     def test_head_of_a_page_that_asks_to_confirm_never_does_it(self):
         """A link checker sending HEAD to "cancel your enrolment" gets the question's
         headers; the enrolment stays."""
         enrolment = EnrolmentFactory()
         url = reverse("training:enrolment-cancel", kwargs={"pk": enrolment.pk})
-        response = signed_in(enrolment.user).head(url)
+        response = client_for(enrolment.user).head(url)
         assert response.status_code == 200
         assert response.content == b""
         enrolment.refresh_from_db()
@@ -48,14 +43,14 @@ class TestHead:
 
 class TestPrivateCache:
     def test_a_signed_in_persons_account_page_is_kept_out_of_caches(self):
-        response = signed_in(UserFactory()).get(reverse("pages:account"))
+        response = client_for(UserFactory()).get(reverse("pages:account"))
         assert response.status_code == 200
         for directive in PRIVATE:
             assert directive in response["Cache-Control"]
 
     def test_a_signed_in_persons_public_file_is_kept_out_of_caches_too(self):
         """Whatever the view said (open data is ``public``), a signed-in response is private."""
-        response = signed_in(UserFactory()).get(reverse("declaration:signatories-csv"))
+        response = client_for(UserFactory()).get(reverse("declaration:signatories-csv"))
         assert "public" not in response["Cache-Control"]
         for directive in PRIVATE:
             assert directive in response["Cache-Control"]

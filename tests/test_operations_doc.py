@@ -19,7 +19,7 @@ from django.core.management import get_commands
 from django.urls import reverse
 
 from localdigital.mail.backends import NotifyEmailBackend
-from tests.test_deployment import REPO, env_example_lines
+from tests.support.deployment import REPO, env_example_lines
 
 DOC = REPO / "docs" / "operations.md"
 

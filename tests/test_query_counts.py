@@ -6,38 +6,18 @@ add their list pages here.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import factory
 import pytest
-from django.db import connection
-from django.test import Client
-from django.test.utils import CaptureQueriesContext
 
 from declaration.models import OrganisationType
 from localdigital.audit.services import audit_record
 from tests.accounts.factories import UserFactory
 from tests.declaration.factories import MembershipFactory, OrganisationFactory
 from tests.mail.factories import OutgoingEmailFactory, SuppressionFactory
+from tests.support.queries import assert_flat
 
 # Each counts what rendering a page costs, so nothing is served from the page cache.
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("uncached_public_pages")]
-
-
-def queries_for(client: Client, path: str) -> int:
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(path)
-    assert response.status_code == 200, path
-    return len(captured)
-
-
-def assert_flat(client: Client, path: str, grow: Callable[[int], object]) -> None:
-    """Render ``path`` after ``grow(2)`` and again after ``grow(20)`` more rows: same queries."""
-    grow(2)
-    small = queries_for(client, path)
-    grow(20)
-    large = queries_for(client, path)
-    assert small == large, f"{path}: {small} queries with few rows, {large} with many"
 
 
 def test_home_page(client):

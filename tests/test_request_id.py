@@ -28,7 +28,7 @@ from localdigital.mail.tasks import send_email
 from localdigital.queueing import enqueue_on_commit
 from localdigital.settings.logging_config import logging_config
 from tests.accounts.factories import UserFactory
-from tests.fixtures.worker import wait_until
+from tests.support.concurrency import wait_until
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ lead and partner organisations. The roles here belong to organisations outside t
 ``setup()`` makes, so every signed-in role, staff included, is told the bid does not exist
 (404), and anyone not signed in is sent to sign in (302). Buttons (POST only) answer a GET
 with 405. That the bid's own members get every page is shown in
-``tests/funding/test_views_eois.py`` and ``tests/funding/test_views_applications.py``.
+``tests/funding/views/test_eois*.py`` and ``tests/funding/views/test_applications*.py``.
 """
 
 from __future__ import annotations

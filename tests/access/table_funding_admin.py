@@ -12,8 +12,8 @@ refers to it.
 Applications are listed for assessors too, but only those assigned to them (see
 table_funding_assessment.py). A round's overview is for whoever may view rounds: fund
 managers and superusers; assessors and the other staff groups are refused it. Who may run
-each action is tested in tests/funding/test_admin_eois.py and
-tests/funding/test_admin_assessment.py.
+each action is tested in tests/funding/admin/test_eois_actions.py and
+tests/funding/admin/test_assessment_assign.py.
 """
 
 from __future__ import annotations

@@ -9,8 +9,8 @@ fund managers; the conflict declaration is only ever the assessor's own, so ever
 refused it. Payments and progress reports are in table_funding_reports.py.
 
 That an assessor reaches their own assessments and applications, and what each role may
-POST, is tested in tests/funding/test_admin_assessment.py, test_admin_decisions.py and
-test_admin_awards.py.
+POST, is tested in tests/funding/admin/: test_assessment*.py, test_decisions*.py and
+test_awards.py.
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ and the team's pages to members of its lead and partner organisations: the roles
 belong to other organisations, so every signed-in role, staff included, is told the page
 does not exist (404), and anyone not signed in is sent to sign in (302). That the members
 themselves get every page, and that only the lead organisation's admin may answer the
-offer, is shown in ``tests/funding/test_views_awards.py``.
+offer, is shown in ``tests/funding/views/test_awards*.py``.
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ instalment due for payment. The team's pages belong to members of the project's 
 partner organisations: the roles here belong to other organisations, so every signed-in
 role, staff included, is told the page does not exist (404), and anyone not signed in is sent
 to sign in (302). That members of the lead write, partners read, and assessors see nothing
-is shown in ``tests/funding/test_views_reports.py``.
+is shown in ``tests/funding/views/test_reports.py``.
 
 In the admin, fund managers (and superusers) review reports and record payments, as
 migrations funding 0004 and 0006 grant; other staff groups are refused. Reports are made by

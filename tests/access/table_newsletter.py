@@ -3,13 +3,13 @@ admin.
 
 The confirm, unsubscribe and manage pages are checked with a token that is not valid (the
 manage page, with none in the session): anyone gets the page that says so. Valid links are
-tested in tests/declaration/test_newsletter_views.py.
+tested in tests/newsletter/views/test_newsletter*.py.
 
 The issue admin's own pages (preview, progress, and the buttons behind it) sit under the
 model's admin path, so the walk of named URLs would pass them by: they are listed here, for a
 draft issue made by ``setup()``. Their GET status is what is recorded; the buttons that change
 something answer a GET with 405, or with a page that asks for confirmation, and who may POST
-to them is tested in tests/declaration/test_newsletter_admin.py.
+to them is tested in tests/newsletter/admin/test_issue_actions.py.
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 The roles' "organisation admin" administers an organisation of their own, not this one, so
 every signed-in role is refused (403), as are members, staff and people with no organisation;
 anyone not signed in is sent to sign in (302).
-``tests/declaration/test_organisation_admin_access.py`` checks that this organisation's own
+``tests/declaration/views/test_organisation_admin_access.py`` checks that this organisation's own
 admin gets every page.
 """
 

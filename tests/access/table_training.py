@@ -8,7 +8,7 @@ belongs to a published signatory, so each is shown why they cannot enrol yet (20
 anyone not signed in is sent to sign in (302). The enrolment, offer and certificate pages
 and the enrolment's calendar file belong to their person alone: every signed-in role,
 staff included, is told they do not exist (404). That the person themselves gets each page
-is shown in ``tests/training/test_views_account.py`` and ``test_calendar.py``.
+is shown in ``tests/training/views/test_account.py`` and ``test_calendar.py``.
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ every other staff group is refused (403), and anyone not verified staff is sent 
 never by the add page, and nobody deletes them; only a superuser may delete a course or a
 cohort, and the database refuses while anyone is enrolled on it. What each role may POST,
 and that accessibility and dietary needs stay with training administrators, is tested in
-tests/training/test_admin_*.py.
+tests/training/admin/.
 """
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ from newsletter.selectors import newsletter as newsletter_selectors
 from tests.accounts.conftest import link_in
 from tests.accounts.factories import UserFactory
 from tests.newsletter.factories import SubscriberFactory
-from tests.test_deployment import manage, production_environment
+from tests.support.deployment import manage, production_environment
 
 pytestmark = pytest.mark.django_db
 NEW_KEY = "rotated-secret-key-" + "z" * 40

@@ -12,6 +12,7 @@ from localdigital.mail.models import (
     SuppressionReason,
 )
 from tests.accounts.factories import UserFactory
+from tests.support.messages import messages_of
 
 from .factories import OutgoingEmailFactory, SuppressionFactory
 
@@ -19,10 +20,6 @@ pytestmark = pytest.mark.django_db
 
 OUTBOX_URL = "admin:mail_outgoingemail_changelist"
 SUPPRESSIONS_URL = "admin:mail_suppression_changelist"
-
-
-def messages_shown(response) -> list[str]:
-    return [str(message) for message in response.context["messages"]]
 
 
 @pytest.fixture
@@ -114,7 +111,7 @@ class TestOutgoingEmailAdmin:
                 {"action": "retry", "_selected_action": [email.pk for email in failed]},
                 follow=True,
             )
-        assert messages_shown(response) == ["2 emails were queued to be sent again."]
+        assert messages_of(response) == ["2 emails were queued to be sent again."]
         assert sorted(message.to[0] for message in mailoutbox) == sorted(
             email.recipient for email in failed
         )
@@ -133,7 +130,7 @@ class TestOutgoingEmailAdmin:
                 {"action": "retry", "_selected_action": [sent.pk, suppressed.pk]},
                 follow=True,
             )
-        assert messages_shown(response) == [
+        assert messages_of(response) == [
             "Only failed emails to addresses that are not suppressed can be retried. "
             "Not retried: sent@borsetshire.gov.uk (sent), "
             "gone@borsetshire.gov.uk (on the suppression list)."

@@ -14,7 +14,8 @@ from django.utils import timezone
 from localdigital.mail.models import EmailStatus, OutgoingEmail
 from localdigital.mail.services import email_queue
 from localdigital.mail.tasks import requeue_stuck_emails, send_email
-from tests.fixtures.worker import wait_until, worker_logs
+from tests.fixtures.worker import worker_logs
+from tests.support.concurrency import wait_until
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 

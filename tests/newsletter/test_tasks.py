@@ -10,7 +10,6 @@ import pytest
 import yaml
 from django.utils import timezone
 
-from localdigital.audit.models import AuditEvent
 from localdigital.celery import app
 from localdigital.mail import delivery
 from localdigital.mail.models import EmailStatus, OutgoingEmail
@@ -22,7 +21,7 @@ from tests.accounts.factories import UserFactory
 from tests.fixtures.worker import BASE_DIR
 from tests.mail.factories import SuppressionFactory
 from tests.newsletter.factories import NewsletterIssueFactory, SubscriberFactory
-from tests.newsletter.support import patch_fanout_batch_size
+from tests.newsletter.support import patch_fanout_batch_size, verbs
 
 pytestmark = pytest.mark.django_db
 
@@ -88,10 +87,6 @@ class TestSendNewsletterEmailTask:
         assert send_newsletter_email(email.pk) == "not-queued"
         assert len(mailoutbox) == 1
         assert mailoutbox[0].extra_headers["Message-ID"] == email.message_id
-
-
-def verbs() -> list[str]:
-    return list(AuditEvent.objects.order_by("pk").values_list("verb", flat=True))
 
 
 class TestAnIssueIsSentWithItsLastEmail:

@@ -16,7 +16,6 @@ tests/fixtures/worker.py) consume the default queue and the newsletter queue, as
 from __future__ import annotations
 
 import logging
-import os
 import subprocess
 import sys
 import time
@@ -44,14 +43,15 @@ from tests.fixtures.worker import (
     Broker,
     SmtpSink,
     WorkerProcess,
-    _celery_command,
     _delete_queue,
     stop_all,
-    wait_until,
-    worker_database_url,
+    wait_until_ready,
+    worker_environment,
+    worker_launch,
     worker_logs,
 )
 from tests.newsletter.factories import NewsletterIssueFactory
+from tests.support.concurrency import wait_until
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
@@ -131,37 +131,17 @@ def start_newsletter_worker(
         *, concurrency: int = 1, env: dict[str, str] | None = None, wait: bool = True
     ) -> WorkerProcess:
         name = f"worker{len(workers) + 1}"
-        log_path = tmp_path / f"{name}.log"
-        environment = {
-            **process_environment(celery_broker, smtp_sink, newsletter_queue),
-            **(env or {}),
-        }
-        pool = ["--pool=solo"] if concurrency == 1 else [f"--concurrency={concurrency}"]
-        command = [
-            *_celery_command(),
-            "-A",
-            "localdigital",
-            "worker",
-            *pool,
-            "--loglevel=INFO",
-            "--queues",
-            f"{celery_broker.queue},{newsletter_queue}",
-            "--hostname",
-            f"{name}-{celery_broker.queue}@%h",
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-        ]
-        with log_path.open("wb") as log:
-            process = subprocess.Popen(
-                command,
-                cwd=BASE_DIR,
-                env=environment,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-        worker = WorkerProcess(name=name, process=process, log_path=log_path)
+        worker = worker_launch(
+            name,
+            broker=celery_broker,
+            queues=[celery_broker.queue, newsletter_queue],
+            environment={
+                **process_environment(celery_broker, smtp_sink, newsletter_queue),
+                **(env or {}),
+            },
+            log_path=tmp_path / f"{name}.log",
+            concurrency=concurrency,
+        )
         workers.append(worker)
         if wait:
             wait_until_ready(worker)
@@ -171,35 +151,16 @@ def start_newsletter_worker(
     stop_all(workers)
 
 
-def wait_until_ready(worker: WorkerProcess) -> None:
-    """Wait for a worker to say it is ready, or fail the test."""
-    if not wait_until(lambda: worker.is_ready() or not worker.is_running(), timeout=30):
-        pytest.fail(f"The worker did not start within 30 seconds.\n{worker.log()}")
-    if not worker.is_running():
-        pytest.fail(f"The worker stopped as it started.\n{worker.log()}")
-
-
 def process_environment(broker: Broker, smtp_sink: SmtpSink, newsletter_queue: str) -> dict:
     """Return the environment of a worker or beat: the test's settings, queues and sink."""
-    return {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "localdigital.settings.test",
-        "DATABASE_URL": worker_database_url(),
-        "REDIS_URL": broker.url,
-        "TEST_WORKER": "1",
-        "TEST_WORKER_QUEUE": broker.queue,
-        "MAIL_NEWSLETTER_QUEUE": newsletter_queue,
-        "EMAIL_HOST": smtp_sink.host,
-        "EMAIL_PORT": str(smtp_sink.port),
-        "EMAIL_USE_TLS": "false",
-        "EMAIL_HOST_USER": "",
-        "EMAIL_HOST_PASSWORD": "",
-        "EMAIL_TIMEOUT": "10",
-        "GOVUK_NOTIFY_API_KEY": "",
-        "LOG_LEVEL": "WARNING",
+    return worker_environment(
+        broker,
+        smtp_sink,
+        MAIL_NEWSLETTER_QUEUE=newsletter_queue,
+        LOG_LEVEL="WARNING",
         # Keep database connections between tasks, as production does.
-        "DATABASE_CONN_MAX_AGE": "60",
-    }
+        DATABASE_CONN_MAX_AGE="60",
+    )
 
 
 @pytest.fixture

@@ -1,16 +1,15 @@
-"""What the training admin tests share: the admin's addresses, and reading what a page
-said. Their clients are fixtures in ``conftest.py``."""
+"""What the training admin tests share: the admin's addresses, and a new cohort's fields.
+Their clients are fixtures in ``conftest.py``; what a page said is read with
+``tests.support.messages.messages_of``."""
 
 from __future__ import annotations
 
-from django.contrib.messages import get_messages
+from datetime import timedelta
+
 from django.urls import reverse
+from django.utils import timezone
 
 OTHER_STAFF = ["Fund manager", "Assessor", "Communications"]
-
-
-def messages_of(response) -> list[str]:
-    return [str(message) for message in get_messages(response.wsgi_request)]
 
 
 def cohort_url(cohort, name: str = "change", *args: object) -> str:
@@ -23,3 +22,44 @@ def enrolment_url(enrolment, name: str = "change") -> str:
 
 COHORTS = reverse("admin:training_cohort_changelist")
 ENROLMENTS = reverse("admin:training_enrolment_changelist")
+
+
+DAY = timedelta(days=1)
+
+
+def split(moment) -> dict[str, str]:
+    """Return the admin's date and time inputs for ``moment``, in UK time."""
+    local = timezone.localtime(moment)
+    return {"0": local.strftime("%Y-%m-%d"), "1": local.strftime("%H:%M")}
+
+
+def cohort_data(course, **overrides) -> dict[str, str]:
+    """The add page's fields for a cohort with one session, a month off."""
+    now = timezone.now()
+    starts = now + 30 * DAY
+    data = {
+        "course": str(course.pk),
+        "name": "Spring",
+        "capacity": "20",
+        "max_per_organisation": "",
+        "reserved_places": "0",
+        "reserved_release_at_0": "",
+        "reserved_release_at_1": "",
+        "enrolment_opens_at_0": split(now)["0"],
+        "enrolment_opens_at_1": "09:00",
+        "enrolment_closes_at_0": split(now + 20 * DAY)["0"],
+        "enrolment_closes_at_1": "17:00",
+        "joining_instructions": "Room 2.",
+        "feedback_survey_url": "",
+        "sessions-TOTAL_FORMS": "1",
+        "sessions-INITIAL_FORMS": "0",
+        "sessions-MIN_NUM_FORMS": "0",
+        "sessions-MAX_NUM_FORMS": "1000",
+        "sessions-0-starts_at_0": split(starts)["0"],
+        "sessions-0-starts_at_1": "09:30",
+        "sessions-0-ends_at_0": split(starts)["0"],
+        "sessions-0-ends_at_1": "16:00",
+        "sessions-0-location": "Town Hall, Borchester",
+    }
+    data.update(overrides)
+    return data
