@@ -4,6 +4,7 @@ section's form is tested in test_report_sections.py."""
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -21,6 +22,17 @@ from tests.support.clients import client_for
 from tests.support.messages import messages_of
 
 pytestmark = pytest.mark.django_db
+
+
+def answer_to(page: str, question: str) -> str:
+    """Return the answer beside ``question`` in a page's summary list."""
+    found = re.search(
+        rf'<dt class="govuk-summary-list__key">{re.escape(question)}</dt>\s*'
+        r'<dd class="govuk-summary-list__value">(.*?)</dd>',
+        page,
+    )
+    assert found, f"no answer to {question}"
+    return found.group(1).strip()
 
 
 class TestAccess:
@@ -113,6 +125,19 @@ class TestCheckAndSubmit:
         assert "Say where “Alpha assessed” stands" in page
         assert team.section("milestones") in page
         assert "Submit the report" not in page
+
+    def test_risks_and_links_not_yet_saved_are_not_answered_rather_than_none(self, team):
+        client = client_for(team.lead)
+        check = team.url("funding:project-report-check")
+
+        before = client.get(check).text
+        client.post(team.section("risks"), {"version": 0, "row_count": 1})
+        after = client.get(check).text
+
+        assert answer_to(before, "Risks and issues") == "Not answered"
+        assert answer_to(before, "Published in the open") == "Not answered"
+        assert answer_to(after, "Risks and issues") == "None"
+        assert answer_to(after, "Published in the open") == "Not answered"
 
     def test_submitting_an_incomplete_report_shows_the_problems(self, team):
         response = client_for(team.lead).post(team.url("funding:project-report-check"))
