@@ -158,7 +158,10 @@ def fund_accepts_and_pays(staff_ui: CheckedPage | None, report: ProgressReport) 
     staff_ui.goto(reverse("admin:funding_progressreport_change", args=[report.pk]))
     assert staff_ui.page.get_by_text("Missed bins prototype, tested in Borchester").is_visible()
     click(staff_ui, "button", "Accept the report")
-    assert f"Accepted Report 1 of {TITLE}." in message(staff_ui)
+    assert (
+        f"Accepted Report 1 of {TITLE} (its instalment of £20,000 now due for payment)."
+        in message(staff_ui)
+    )
     staff_ui.goto(reverse("admin:funding_instalment_changelist"))
     click(staff_ui, "link", "Mark paid the instalment of £20,000")
     assert staff_ui.page.get_by_label("Amount paid (£)").input_value() == "20000.00"
