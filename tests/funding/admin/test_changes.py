@@ -32,6 +32,7 @@ class TestAdmin:
         assert "Joined-up missed bins" in listing and "End on" in listing
         assert "A partner joined late." in page
         assert "Approve…" in page and "Reject…" in page
+        assert 'name="_save"' not in page and 'name="_continue"' not in page
         award_page = manager_client.get(
             reverse("admin:funding_award_change", args=[project.award.pk])
         ).text

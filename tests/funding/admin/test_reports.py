@@ -102,6 +102,7 @@ class TestReview:
         assert "Alpha assessed" in page and "Missed bins prototype" in page
         assert "The spend to date, £40,000, is more than the £0 paid so far" in page
         assert "Accept the report" in page and "Return with comments…" in page
+        assert 'name="_save"' not in page and 'name="_continue"' not in page
 
     def test_accepting_makes_the_tied_instalment_due(self, manager):
         report = submitted_report()
