@@ -163,6 +163,23 @@ class TestCheckAndSubmit:
         # While the Fund reviews it, it cannot change.
         assert client.get(team.section("status")).status_code == 302
 
+    def test_back_to_a_submitted_reports_pages_says_once_why_it_cannot_change(self, team):
+        answer_every_section(team.report, team.lead)
+        client = client_for(team.lead)
+        client.post(team.url("funding:project-report-check"))
+
+        back = client.get(team.url("funding:project-report-check"), follow=True)
+        stale = client.post(
+            team.section("status"), {"version": 1, "overall_status": RagStatus.RED}, follow=True
+        )
+
+        refusal = "Report 1 has been sent to the Fund, so it cannot change while it is reviewed."
+        assert back.redirect_chain == [(team.url(), 302)]
+        assert back.text.count(refusal) == 1
+        assert stale.text.count("Your answers were not saved.") == 1
+        team.report.refresh_from_db()
+        assert team.report.overall_status == RagStatus.GREEN
+
     def test_the_confirmation_of_a_report_not_submitted_goes_to_the_report(self, team):
         response = client_for(team.lead).get(team.url("funding:project-report-confirmation"))
 
