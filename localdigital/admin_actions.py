@@ -270,11 +270,16 @@ def saved_as(obj: models.Model, saved: models.Model) -> None:
     obj._state.db = saved._state.db
 
 
+def without_save_buttons(context: dict[str, Any]) -> None:
+    """Take the Save buttons off a change page whose form has nothing to save."""
+    context.update(show_save=False, show_save_and_continue=False, show_save_and_add_another=False)
+
+
 class ReadOnlyRowsMixin(admin.ModelAdmin):
     """An admin whose rows staff never add, delete or edit by hand: every field is read-only,
     and the rows change only through the services, by the people they belong to or by the
     admin's actions. Its change page saves nothing of the row itself (its inlines still
-    save)."""
+    save), so without inlines it has no Save buttons."""
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -284,6 +289,19 @@ class ReadOnlyRowsMixin(admin.ModelAdmin):
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         return None
+
+    def render_change_form(
+        self,
+        request: HttpRequest,
+        context: dict[str, Any],
+        add: bool = False,
+        change: bool = False,
+        form_url: str = "",
+        obj: Any = None,
+    ) -> HttpResponse:
+        if not context.get("inline_admin_formsets"):
+            without_save_buttons(context)
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
 
 class ServiceSaveMixin(admin.ModelAdmin):

@@ -147,6 +147,12 @@ class ChangeRequestAdmin(ReadOnlyRowsMixin, ObjectActionsMixin, admin.ModelAdmin
     def _label(change: ChangeRequest) -> str:
         return f"{change.get_kind_display()} for {change.award.title}"
 
+    @staticmethod
+    def _request(change: ChangeRequest) -> str:
+        """Name the request within a sentence: "the request to change the end date for …"."""
+        kind = change.get_kind_display()
+        return f"the request to {kind[:1].lower()}{kind[1:]} for {change.award.title}"
+
     def _decide(
         self,
         request: HttpRequest,
@@ -194,6 +200,7 @@ class ChangeRequestAdmin(ReadOnlyRowsMixin, ObjectActionsMixin, admin.ModelAdmin
                 )
             ),
             label=self._label,
+            describe=lambda change, _result: self._request(change),
             done="Approved {}." if approve else "Rejected {}.",
             refused="Not approved:" if approve else "Not rejected:",
         )

@@ -32,7 +32,7 @@ from localdigital.formats import time_on_day
 
 from .. import formats
 from ..models import Award, ProgressReport, ProjectMilestone, ReportStatus
-from ..selectors.payments import spend_warning
+from ..selectors.payments import report_instalments_due, spend_warning
 from ..selectors.report_content import report_answers, spent_to_date
 from ..selectors.reporting import report_is_overdue, report_period, report_versions_for_review
 from ..services import report_review
@@ -151,6 +151,10 @@ class ReportStateFilter(admin.SimpleListFilter):
         return queryset
 
 
+def _emailed(reports: list[ProgressReport]) -> str:
+    return "The team has been emailed." if len(reports) == 1 else "The teams have been emailed."
+
+
 @admin.register(ProgressReport)
 class ProgressReportAdmin(ReadOnlyRowsMixin, ObjectActionsMixin, admin.ModelAdmin):
     """Progress reports of funded projects, those waiting for review first.
@@ -259,6 +263,15 @@ class ProgressReportAdmin(ReadOnlyRowsMixin, ObjectActionsMixin, admin.ModelAdmi
     def _label(report: ProgressReport) -> str:
         return f"{report.name} of {report.award.title}"
 
+    def _accepted(self, report: ProgressReport) -> str:
+        """Name the accepted report and the instalments its acceptance made due, if any."""
+        due = report_instalments_due(report=report)
+        if not due:
+            return self._label(report)
+        amounts = ", ".join(formats.money(instalment.amount) for instalment in due)
+        its = "its instalment" if len(due) == 1 else "its instalments"
+        return f"{self._label(report)} ({its} of {amounts} now due for payment)"
+
     @admin.action(description="Accept the reports", permissions=["change"])
     def accept_selected(self, request: HttpRequest, queryset: QuerySet[ProgressReport]) -> Any:
         staff = request_staff_user(request)
@@ -269,10 +282,8 @@ class ProgressReportAdmin(ReadOnlyRowsMixin, ObjectActionsMixin, admin.ModelAdmi
             reports,
             lambda report: report_review.report_accept(report=report, accepted_by=staff),
             label=self._label,
-            done=(
-                "Accepted {}. Instalments tied to them are due for payment, and the team has "
-                "been emailed."
-            ),
+            describe=lambda report, _version: self._accepted(report),
+            done="Accepted {}. " + _emailed(reports),
             refused="Not accepted:",
         )
         return None
@@ -303,7 +314,7 @@ class ProgressReportAdmin(ReadOnlyRowsMixin, ObjectActionsMixin, admin.ModelAdmi
                 report=report, comment=comment, returned_by=staff
             ),
             label=self._label,
-            done="Returned {} with your comments. The teams have been emailed.",
+            done="Returned {} with your comments. " + _emailed(reports),
             refused="Not returned:",
         )
         return None

@@ -16,7 +16,7 @@ from decimal import Decimal
 from django.db.models import Case, CharField, Q, QuerySet, Sum, Value, When
 
 from .. import formats
-from ..models import Award, AwardStatus, Instalment, ReportStatus
+from ..models import Award, AwardStatus, Instalment, ProgressReport, ReportStatus
 
 # Awards whose instalments may be paid: a completed project's last payment comes after its
 # final report is accepted.
@@ -62,6 +62,13 @@ def instalment_payment_state(*, instalment: Instalment) -> str:
     """Return where one instalment stands (a ``PaymentState``)."""
     found = instalments_with_state().get(pk=instalment.pk)
     return str(found.payment_state)  # type: ignore[attr-defined]
+
+
+def report_instalments_due(*, report: ProgressReport) -> list[Instalment]:
+    """Return the instalments tied to ``report`` that are due for payment (once it is
+    accepted), earliest first."""
+    tied = instalments_with_state().filter(report=report).order_by("due_on", "pk")
+    return [i for i in tied if getattr(i, "payment_state", "") == PaymentState.DUE]
 
 
 @dataclass(frozen=True)

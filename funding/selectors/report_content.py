@@ -180,6 +180,12 @@ def _planned(iso: str | None) -> str:
     return f" (planned for {formats.day_of(date.fromisoformat(iso))})" if iso else ""
 
 
+def _none_unless_unsaved(content: dict[str, Any], section: ReportSection, none: str) -> str:
+    """Say ``none`` for a section of rows left empty on purpose, or "Not answered" while its
+    page has never been saved: only saving the page says that there is nothing to give."""
+    return none if section in content["saved"] else "Not answered"
+
+
 def report_answers(
     content: dict[str, Any], *, urls: dict[str, str] | None = None
 ) -> list[AnswerGroup]:
@@ -225,12 +231,17 @@ def report_answers(
             Answer(f"Risk or issue {number}: {risk['description']}", risk["mitigation"])
             for number, risk in enumerate(content["risks"], start=1)
         ]
-        or [Answer("Risks and issues", "None")],
+        or [Answer("Risks and issues", _none_unless_unsaved(content, ReportSection.RISKS, "None"))],
         ReportSection.LINKS: [
             Answer(f"{link['title']} ({ProjectOutputType(link['output_type']).label})", link["url"])
             for link in content["links"]
         ]
-        or [Answer("Published in the open", "Nothing this period")],
+        or [
+            Answer(
+                "Published in the open",
+                _none_unless_unsaved(content, ReportSection.LINKS, "Nothing this period"),
+            )
+        ],
     }
     if content["is_final"]:
         groups[ReportSection.FINAL] = [

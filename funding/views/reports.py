@@ -70,12 +70,19 @@ def section_urls(access: ReportAccess) -> dict[str, str]:
 
 
 def refused_redirect(request: AuthenticatedHttpRequest, access: ReportAccess) -> HttpResponse:
-    """Send someone who may not change the report now to its page, saying why."""
+    """Send someone who may not change the report now to its page, which says why; when
+    they sent a form, say too that it was not saved (and why), once."""
+    if request.method != "POST":
+        return redirect(report_page_url(access))
     if not access.is_lead_member:
         lead = access.team.award.application.lead_organisation.name
-        messages.error(request, f"Only members of {lead} write and submit the project's reports.")
+        messages.error(
+            request,
+            f"Your answers were not saved. Only members of {lead} write and submit the "
+            "project's reports.",
+        )
     else:
-        messages.error(request, access.refusal)
+        messages.error(request, f"Your answers were not saved. {access.refusal}")
     return redirect(report_page_url(access))
 
 

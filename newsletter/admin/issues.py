@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from localdigital.accounts.models import User
 from localdigital.accounts.requests import request_staff_user
-from localdigital.admin_actions import ServiceSaveMixin
+from localdigital.admin_actions import ServiceSaveMixin, without_save_buttons
 from localdigital.errors import DomainError
 from localdigital.formats import time_on_day
 from localdigital.http import require_safe_or_post
@@ -147,9 +147,7 @@ class NewsletterIssueAdmin(ServiceSaveMixin, IssueActionsMixin):
             context["newsletter"] = self._sending_context(request, obj)
             if not obj.can_edit():
                 # Nothing on the form can change once the issue has left the drafts.
-                context.update(
-                    show_save=False, show_save_and_continue=False, show_save_and_add_another=False
-                )
+                without_save_buttons(context)
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def _sending_context(self, request: HttpRequest, issue: NewsletterIssue) -> dict[str, Any]:

@@ -26,7 +26,7 @@ from funding.services.report_review import report_accept, report_return
 from localdigital.accounts.models import User
 from tests.accounts.factories import UserFactory
 from tests.declaration.factories import DeclarationVersionFactory, MembershipFactory
-from tests.e2e.conftest import CheckedPage, Chromium, _open
+from tests.e2e.conftest import REFLOW_WIDTH, CheckedPage, Chromium, _open
 from tests.e2e.test_declaration_flow import STAFF_EMAIL, staff_signs_in
 from tests.e2e.test_funding import OFFICER, link_in_last_email, officer_signs_in
 from tests.e2e.test_funding_awards import message
@@ -36,7 +36,11 @@ from tests.funding.factories import (
     InstalmentFactory,
     SignatoryFactory,
 )
-from tests.funding.factories_reporting import ProgressReportFactory, ProjectMilestoneFactory
+from tests.funding.factories_reporting import (
+    ChangeRequestFactory,
+    ProgressReportFactory,
+    ProjectMilestoneFactory,
+)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -154,7 +158,10 @@ def fund_accepts_and_pays(staff_ui: CheckedPage | None, report: ProgressReport) 
     staff_ui.goto(reverse("admin:funding_progressreport_change", args=[report.pk]))
     assert staff_ui.page.get_by_text("Missed bins prototype, tested in Borchester").is_visible()
     click(staff_ui, "button", "Accept the report")
-    assert f"Accepted Report 1 of {TITLE}." in message(staff_ui)
+    assert (
+        f"Accepted Report 1 of {TITLE} (its instalment of £20,000 now due for payment)."
+        in message(staff_ui)
+    )
     staff_ui.goto(reverse("admin:funding_instalment_changelist"))
     click(staff_ui, "link", "Mark paid the instalment of £20,000")
     assert staff_ui.page.get_by_label("Amount paid (£)").input_value() == "20000.00"
@@ -256,3 +263,28 @@ def test_the_lead_asks_to_change_the_end_date(request, javascript, report):
     assert ui.page.get_by_text("End on Friday 31 March 2028").is_visible()
     assert ui.page.get_by_text("Waiting for a decision").is_visible()
     assert ChangeRequest.objects.get().new_end_on == datetime.date(2028, 3, 31)
+
+
+@pytest.mark.parametrize("browser_page", ["phone_ui", "phone_ui_without_js"])
+def test_the_teams_pages_fit_a_320_pixel_screen(request, browser_page, report):
+    """The schedule with its payments, a report, and the changes asked for, with rows of
+    every kind, fit a phone without scrolling sideways (WCAG 1.4.10)."""
+    ui: CheckedPage = request.getfixturevalue(browser_page)
+    ChangeRequestFactory.create(
+        award=report.award,
+        reason="Two partners must clean their land charges registers first.",
+        requested_by=User.objects.get(email=OFFICER),
+    )
+    officer_signs_in(ui)
+    slug = report.award.slug
+    too_wide = []
+    for path in (
+        reverse("funding:project-reports", args=[slug]),
+        reverse("funding:project-report", args=[slug, report.key]),
+        reverse("funding:project-changes", args=[slug]),
+    ):
+        ui.goto(path)
+        width = ui.page.evaluate("() => document.documentElement.scrollWidth")
+        if width > REFLOW_WIDTH:
+            too_wide.append(f"{path}: {width}px wide")
+    assert not too_wide, f"wider than {REFLOW_WIDTH}px:\n" + "\n".join(too_wide)

@@ -32,6 +32,7 @@ class TestAdmin:
         assert "Joined-up missed bins" in listing and "End on" in listing
         assert "A partner joined late." in page
         assert "Approve…" in page and "Reject…" in page
+        assert 'name="_save"' not in page and 'name="_continue"' not in page
         award_page = manager_client.get(
             reverse("admin:funding_award_change", args=[project.award.pk])
         ).text
@@ -46,7 +47,9 @@ class TestAdmin:
 
         assert "Note to the team (optional)" in asked.text
         assert response.url == reverse("admin:funding_changerequest_change", args=[change.pk])
-        assert "Approved Change the end date for Joined-up missed bins." in messages_of(response)
+        assert messages_of(response) == [
+            "Approved the request to change the end date for Joined-up missed bins."
+        ]
         change.refresh_from_db()
         assert (change.status, change.decision_note) == (
             ChangeStatus.APPROVED,
@@ -58,10 +61,13 @@ class TestAdmin:
         url = object_action_url(change, "reject_selected")
 
         empty = manager_client.post(url, {"confirm": "yes", "note": ""})
-        manager_client.post(url, {"confirm": "yes", "note": "Not this year."})
+        rejected = manager_client.post(url, {"confirm": "yes", "note": "Not this year."})
 
         assert "Write a note saying why the change is rejected." in empty.text
         assert ChangeRequest.objects.get(pk=change.pk).status == ChangeStatus.REJECTED
+        assert messages_of(rejected) == [
+            "Rejected the request to change the end date for Joined-up missed bins."
+        ]
 
     def test_a_refusal_is_a_message_not_an_error(self, manager_client, project):
         change = ChangeRequestFactory.create(status=ChangeStatus.REJECTED)

@@ -102,21 +102,35 @@ class TestReview:
         assert "Alpha assessed" in page and "Missed bins prototype" in page
         assert "The spend to date, £40,000, is more than the £0 paid so far" in page
         assert "Accept the report" in page and "Return with comments…" in page
+        assert 'name="_save"' not in page and 'name="_continue"' not in page
 
     def test_accepting_makes_the_tied_instalment_due(self, manager):
         report = submitted_report()
-        instalment = InstalmentFactory(award=report.award, report=report)
+        instalment = InstalmentFactory(award=report.award, report=report, amount=Decimal(20000))
         assert "Waiting for Report 1 to be accepted" in manager.get(award_url(report.award)).text
 
         response = act(manager, report, "accept_selected")
 
         assert (response.status_code, response.url) == (302, report_url(report))
-        assert "Accepted Report 1 of Joined-up missed bins." in messages_of(response)[0]
+        assert messages_of(response) == [
+            "Accepted Report 1 of Joined-up missed bins (its instalment of £20,000 now due for "
+            "payment). The team has been emailed."
+        ]
         report.refresh_from_db()
         assert report.status == ReportStatus.ACCEPTED
         page = manager.get(award_url(report.award)).text
         assert reverse("admin:funding_instalment_pay", args=[instalment.pk]) in page
         assert "Accept the report" not in manager.get(report_url(report)).text
+
+    def test_accepting_a_report_with_no_instalment_says_none_is_due(self, manager):
+        report = submitted_report()
+        InstalmentFactory(award=report.award, amount=Decimal(10000))
+
+        response = act(manager, report, "accept_selected")
+
+        assert messages_of(response) == [
+            "Accepted Report 1 of Joined-up missed bins. The team has been emailed."
+        ]
 
     def test_returning_asks_for_a_comment_first(self, manager):
         report = submitted_report()
@@ -134,6 +148,10 @@ class TestReview:
         assert asked.status_code == 200 and "What must the team change?" in asked.text
         assert "Write comments saying what the team must change." in empty.text
         assert returned.url == report_url(report)
+        assert messages_of(returned) == [
+            "Returned Report 1 of Joined-up missed bins with your comments. The team has been "
+            "emailed."
+        ]
         report.refresh_from_db()
         version = report.versions.get()
         assert report.status == ReportStatus.RETURNED

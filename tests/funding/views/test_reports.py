@@ -4,6 +4,7 @@ section's form is tested in test_report_sections.py."""
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -21,6 +22,17 @@ from tests.support.clients import client_for
 from tests.support.messages import messages_of
 
 pytestmark = pytest.mark.django_db
+
+
+def answer_to(page: str, question: str) -> str:
+    """Return the answer beside ``question`` in a page's summary list."""
+    found = re.search(
+        rf'<dt class="govuk-summary-list__key">{re.escape(question)}</dt>\s*'
+        r'<dd class="govuk-summary-list__value">(.*?)</dd>',
+        page,
+    )
+    assert found, f"no answer to {question}"
+    return found.group(1).strip()
 
 
 class TestAccess:
@@ -114,6 +126,19 @@ class TestCheckAndSubmit:
         assert team.section("milestones") in page
         assert "Submit the report" not in page
 
+    def test_risks_and_links_not_yet_saved_are_not_answered_rather_than_none(self, team):
+        client = client_for(team.lead)
+        check = team.url("funding:project-report-check")
+
+        before = client.get(check).text
+        client.post(team.section("risks"), {"version": 0, "row_count": 1})
+        after = client.get(check).text
+
+        assert answer_to(before, "Risks and issues") == "Not answered"
+        assert answer_to(before, "Published in the open") == "Not answered"
+        assert answer_to(after, "Risks and issues") == "None"
+        assert answer_to(after, "Published in the open") == "Not answered"
+
     def test_submitting_an_incomplete_report_shows_the_problems(self, team):
         response = client_for(team.lead).post(team.url("funding:project-report-check"))
 
@@ -137,6 +162,23 @@ class TestCheckAndSubmit:
         assert team.report.status == ReportStatus.SUBMITTED
         # While the Fund reviews it, it cannot change.
         assert client.get(team.section("status")).status_code == 302
+
+    def test_back_to_a_submitted_reports_pages_says_once_why_it_cannot_change(self, team):
+        answer_every_section(team.report, team.lead)
+        client = client_for(team.lead)
+        client.post(team.url("funding:project-report-check"))
+
+        back = client.get(team.url("funding:project-report-check"), follow=True)
+        stale = client.post(
+            team.section("status"), {"version": 1, "overall_status": RagStatus.RED}, follow=True
+        )
+
+        refusal = "Report 1 has been sent to the Fund, so it cannot change while it is reviewed."
+        assert back.redirect_chain == [(team.url(), 302)]
+        assert back.text.count(refusal) == 1
+        assert stale.text.count("Your answers were not saved.") == 1
+        team.report.refresh_from_db()
+        assert team.report.overall_status == RagStatus.GREEN
 
     def test_the_confirmation_of_a_report_not_submitted_goes_to_the_report(self, team):
         response = client_for(team.lead).get(team.url("funding:project-report-confirmation"))
