@@ -17,7 +17,7 @@ from localdigital.audit.services import audit_record
 from localdigital.public_cache import content_changed
 
 from .. import formats
-from ..errors import ChangeRaisesAward, FundingError, TransitionNotAllowed
+from ..errors import FundingError, MoveExceedsLine, TransitionNotAllowed
 from ..models import (
     Award,
     AwardStatus,
@@ -64,10 +64,9 @@ def _check_move(award: Award, from_line: BudgetLine, to_line: BudgetLine, amount
     if amount <= 0:
         raise FundingError("The amount to move must be more than £0.")
     if amount > from_line.amount:
-        raise ChangeRaisesAward(
-            f"{from_line.description} has {formats.money(from_line.amount)}, so "
-            f"{formats.money(amount)} cannot move from it: that would raise the total award. "
-            "More money needs a new application."
+        left = formats.money(from_line.amount)
+        raise MoveExceedsLine(
+            f"{from_line.description} only has {left} to move: enter {left} or less"
         )
 
 

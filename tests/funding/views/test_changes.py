@@ -82,7 +82,10 @@ class TestTeamPages:
             ({"from_line": "other", "to_line": "line", "amount": ""}, "Enter the amount"),
             ({"from_line": "other", "to_line": "line", "amount": "lots"}, "amount in pounds"),
             ({"from_line": "other", "to_line": "line", "amount": "0"}, "at least £1"),
-            ({"from_line": "other", "to_line": "line", "amount": "5001"}, "raise the total"),
+            (
+                {"from_line": "other", "to_line": "line", "amount": "5001"},
+                "only has £5,000 to move",
+            ),
             ({"from_line": "999999", "to_line": "line", "amount": "1"}, "project&#x27;s budget"),
         ],
     )
