@@ -146,7 +146,7 @@ class TestReview:
         )
 
         assert asked.status_code == 200 and "What must the team change?" in asked.text
-        assert "Write comments saying what the team must change." in empty.text
+        assert "Write comments saying what the team must change<" in empty.text
         assert returned.url == report_url(report)
         assert messages_of(returned) == [
             "Returned Report 1 of Joined-up missed bins with your comments. The team has been "

@@ -15,6 +15,11 @@ from tests.support.messages import messages_of
 pytestmark = pytest.mark.django_db
 
 
+def error_messages(response) -> list[str]:
+    """Return the form's error messages, which GOV.UK writes without a full stop."""
+    return [str(error) for errors in response.context["form"].errors.values() for error in errors]
+
+
 class TestTeamPages:
     def test_the_lead_sees_the_history_and_the_ways_to_ask(self, project):
         change = project.ask(new_end_on=project.award.planned_end_on + DAY)
@@ -71,6 +76,7 @@ class TestTeamPages:
 
         assert response.status_code == 200
         assert message in response.text
+        assert not any(error.endswith(".") for error in error_messages(response))
         assert not ChangeRequest.objects.exists()
 
     @pytest.mark.parametrize(
@@ -99,6 +105,7 @@ class TestTeamPages:
 
         assert response.status_code == 200
         assert message in response.text
+        assert not any(error.endswith(".") for error in error_messages(response))
         assert not ChangeRequest.objects.exists()
 
     @pytest.mark.parametrize(
@@ -123,6 +130,7 @@ class TestTeamPages:
 
         assert response.status_code == 200
         assert message in response.text
+        assert not any(error.endswith(".") for error in error_messages(response))
         assert not ChangeRequest.objects.exists()
 
     def test_a_milestone_change_is_sent(self, project):
