@@ -100,3 +100,7 @@ class SectionConflict(FundingError):
 
 class ChangeRaisesAward(FundingError):
     """A change request would raise the total awarded: more money needs a new application."""
+
+
+class MoveExceedsLine(FundingError):
+    """A budget change would move more money than the line it comes from has."""

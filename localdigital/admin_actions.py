@@ -35,6 +35,7 @@ from django.http.response import HttpResponseBase
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.text import capfirst
 
 from localdigital.errors import DomainError, NotPermitted, TransitionNotAllowed
 
@@ -279,7 +280,14 @@ class ReadOnlyRowsMixin(admin.ModelAdmin):
     """An admin whose rows staff never add, delete or edit by hand: every field is read-only,
     and the rows change only through the services, by the people they belong to or by the
     admin's actions. Its change page saves nothing of the row itself (its inlines still
-    save), so without inlines it has no Save buttons."""
+    save), so without inlines it has no Save buttons; its list is titled by what it lists
+    ("Progress reports"), not Django's "Select progress report to change"."""
+
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        title = capfirst(str(self.opts.verbose_name_plural))
+        return super().changelist_view(request, {"title": title, **(extra_context or {})})
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -1,12 +1,18 @@
 """What every domain's forms share: the crispy-forms helper of a form that a page lays out
-inside its own <form>, and of a public list's filters, sent in the address."""
+inside its own <form>, and of a public list's filters, sent in the address; and the GOV.UK
+date input."""
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
+from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Layout, Size
+from django.core.exceptions import ValidationError
+
+DATE_PARTS = ("day", "month", "year")
 
 
 def form_helper(*fields: Any) -> FormHelper:
@@ -32,3 +38,33 @@ def filter_form_helper(*fields: Any) -> FormHelper:
 def filter_select(name: str) -> Field:
     """Return the layout of one of a list's filters: a select with a small label."""
     return Field(name, context={"label_size": Size.for_label(Size.SMALL)})
+
+
+class DateField(DateInputField):
+    """A date as the GOV.UK date input asks for it: day, month and year in three boxes. What
+    was typed comes back with the error, and each error names the date (``name``): "The new
+    end date must include a month", "… must be a real date"."""
+
+    def __init__(self, *, label: str, name: str, required: str = "", hint: str = "") -> None:
+        super().__init__(label=label, help_text=hint, required=bool(required))
+        self.name = name
+        self.error_messages["required"] = required
+
+    def clean(self, value: Any) -> datetime.date | None:
+        parts = [str(part or "").strip() for part in [*(value or []), "", "", ""][:3]]
+        if not any(parts):
+            if self.required:
+                raise ValidationError(self.error_messages["required"], code="required")
+            return None
+        missing = [part for part, typed in zip(DATE_PARTS, parts, strict=True) if not typed]
+        if missing:
+            raise ValidationError(
+                f"{self.name} must include a {' and a '.join(missing)}", code="incomplete"
+            )
+        try:
+            day, month, year = (int(part) for part in parts)
+            if year < 1000:
+                raise ValueError(year)
+            return datetime.date(year, month, day)
+        except ValueError:
+            raise ValidationError(f"{self.name} must be a real date", code="invalid") from None

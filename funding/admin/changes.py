@@ -168,13 +168,16 @@ class ChangeRequestAdmin(ReadOnlyRowsMixin, ObjectActionsMixin, admin.ModelAdmin
                 self,
                 request,
                 action=action,
-                title="Approve the changes" if approve else "Reject the changes",
+                title=f"{'Approve' if approve else 'Reject'} the "
+                f"{'changes' if len(changes) > 1 else 'change'}",
                 intro=(
-                    "Approving makes each change to its project: a new end date fits the "
-                    "reports not yet submitted, money moves between the budget lines, a "
-                    "milestone changes."
+                    f"Approving makes {'each' if len(changes) > 1 else 'the'} change to its "
+                    "project: a new end date fits the reports not yet submitted, money moves "
+                    "between the budget lines, a milestone changes."
                     if approve
                     else "The teams read your note on their project's changes page."
+                    if len(changes) > 1
+                    else "The team reads your note on its project's changes page."
                 ),
                 submit="Approve" if approve else "Reject",
                 form=form,

@@ -25,6 +25,7 @@ from django.utils.safestring import SafeString
 from localdigital.accounts.requests import request_staff_user
 from localdigital.admin_actions import ReadOnlyRowsMixin, run_each, service_error_show
 from localdigital.errors import DomainError
+from localdigital.formats import calendar_date
 from localdigital.http import require_safe_or_post
 
 from .. import formats
@@ -41,13 +42,14 @@ def pay_url(instalment: Instalment) -> str:
 
 
 def payment_state(instalment: Instalment) -> SafeString | str:
-    """Say where an instalment stands, with a link to record it paid when it is due."""
+    """Say where an instalment stands, with a link to record it paid when it is due; dates
+    without their weekday, as the admin says every date (`localdigital.admin_dates`)."""
     state = getattr(instalment, "payment_state", "")
     if state == PaymentState.PAID:
         by = instalment.paid_by.email if instalment.paid_by else "someone"
         return (
             f"Paid {formats.money(instalment.paid_amount)} on "
-            f"{formats.day(instalment.paid_on or instalment.due_on)} (recorded by {by})"
+            f"{calendar_date(instalment.paid_on or instalment.due_on)} (recorded by {by})"
         )
     if state == PaymentState.DUE:
         return format_html(
@@ -55,7 +57,7 @@ def payment_state(instalment: Instalment) -> SafeString | str:
             "</span></a>",
             pay_url(instalment),
             formats.money(instalment.amount),
-            formats.day_of(instalment.due_on),
+            calendar_date(instalment.due_on),
         )
     if state == PaymentState.WAITING_REPORT and instalment.report is not None:
         return f"Waiting for {instalment.report.name} to be accepted"

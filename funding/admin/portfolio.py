@@ -96,7 +96,9 @@ class PortfolioMixin(admin.ModelAdmin):
                     "url": reverse("admin:funding_award_change", args=[row.award_id]),
                     "amount": formats.money(row.amount),
                     "paid": formats.money(row.paid),
-                    "next_due": formats.date_and_time(row.next_due) if row.next_due else "None",
+                    "next_due": formats.date_and_time(row.next_due)
+                    if row.next_due
+                    else "No report due",
                 }
                 for row in map(portfolio_row, page.object_list)
             ],

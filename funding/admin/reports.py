@@ -299,8 +299,12 @@ class ProgressReportAdmin(ReadOnlyRowsMixin, ObjectActionsMixin, admin.ModelAdmi
                 request,
                 action="return_selected",
                 title="Return with comments",
-                intro="These reports go back to their teams, who are emailed your comments.",
-                submit="Return the reports",
+                intro=(
+                    "These reports go back to their teams, who are emailed your comments."
+                    if len(reports) > 1
+                    else "This report goes back to its team, who are emailed your comments."
+                ),
+                submit="Return the reports" if len(reports) > 1 else "Return the report",
                 form=form,
                 objects=[(report.pk, self._label(report)) for report in reports],
             )

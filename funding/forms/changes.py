@@ -9,27 +9,12 @@ from typing import Any
 
 from django import forms
 
-from localdigital.forms import form_helper
+from localdigital.forms import DateField, form_helper
 
 from ..models import BudgetLine, ProjectMilestone
 from .common import long_text_field, money_field, text_field
 
-DATE_FORMATS = ["%d/%m/%Y", "%d %m %Y", "%d %B %Y", "%d %b %Y", "%Y-%m-%d"]
-
-
-def date_field(label: str, *, name: str, required: str = "") -> forms.DateField:
-    """Return a date typed as day, month and year, such as 31/3/2027 or 31 March 2027."""
-    return forms.DateField(
-        label=label,
-        help_text="For example, 31/3/2027",
-        required=bool(required),
-        input_formats=DATE_FORMATS,
-        error_messages={
-            "required": required,
-            "invalid": f"{name} must be a real date, like 31/3/2027",
-        },
-        widget=forms.TextInput(attrs={"class": "govuk-input govuk-input--width-10"}),
-    )
+DATE_HINT = "For example, 31 3 2027"
 
 
 def reason_field() -> forms.CharField:
@@ -42,8 +27,11 @@ def reason_field() -> forms.CharField:
 
 
 class EndDateChangeForm(forms.Form):
-    new_end_on = date_field(
-        "New end date", name="The new end date", required="Enter the new end date"
+    new_end_on = DateField(
+        label="New end date",
+        name="The new end date",
+        required="Enter the new end date",
+        hint=DATE_HINT,
     )
     reason = reason_field()
 
@@ -114,7 +102,9 @@ class MilestoneChangeForm(forms.Form):
         },
     )
     milestone_title = text_field("New title (optional)", name="The new title")
-    milestone_planned_on = date_field("New planned date (optional)", name="The new planned date")
+    milestone_planned_on = DateField(
+        label="New planned date (optional)", name="The new planned date", hint=DATE_HINT
+    )
     reason = reason_field()
 
     def __init__(self, *args: Any, milestones: list[ProjectMilestone], **kwargs: Any) -> None:

@@ -205,8 +205,12 @@ def application_section_state(*, application: Application, section: str) -> Appl
 
 @dataclass(frozen=True)
 class Answer:
+    """One question and its answer; ``changeable`` is false for a row worked out from others,
+    which has no "Change" link."""
+
     question: str
     answer: str
+    changeable: bool = True
 
 
 @dataclass(frozen=True)

@@ -213,7 +213,7 @@ def report_answers(
             )
             for row in content["spend"]
         ]
-        + [Answer("Total spent to date", formats.money(spent_to_date(content)))],
+        + [Answer("Total spent to date", formats.money(spent_to_date(content)), changeable=False)],
         ReportSection.STATUS: [
             Answer(
                 "Overall status",

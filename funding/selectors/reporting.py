@@ -243,10 +243,13 @@ def report_for_team_get(
     )
 
 
-def report_section_state(*, report: ProgressReport, section: str) -> tuple[int, str]:
-    """Return the version of a section of the report, and who saved it last."""
+def report_section_state(
+    *, report: ProgressReport, section: str
+) -> tuple[int, str, datetime | None]:
+    """Return the version of a section of the report, and who saved it last and when."""
     saved = report.section_versions.get(section) or {}
-    return int(saved.get("version", 0)), str(saved.get("by", ""))
+    at = datetime.fromisoformat(saved["at"]) if saved.get("at") else None
+    return int(saved.get("version", 0)), str(saved.get("by", "")), at
 
 
 def report_section_url(report: ProgressReport, section: str) -> str:

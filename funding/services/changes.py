@@ -17,7 +17,7 @@ from localdigital.audit.services import audit_record
 from localdigital.public_cache import content_changed
 
 from .. import formats
-from ..errors import ChangeRaisesAward, FundingError, TransitionNotAllowed
+from ..errors import FundingError, MoveExceedsLine, TransitionNotAllowed
 from ..models import (
     Award,
     AwardStatus,
@@ -45,29 +45,28 @@ def _check_open(award: Award) -> None:
 
 def _check_end_date(award: Award, new_end_on: date | None) -> None:
     if new_end_on is None:
-        raise FundingError("Enter the new end date.")
+        raise FundingError("Enter the new end date")
     if award.planned_start_on is not None and new_end_on < award.planned_start_on:
         raise FundingError(
             f"The new end date must be on or after the project's start, "
-            f"{formats.day(award.planned_start_on)}."
+            f"{formats.day(award.planned_start_on)}"
         )
     if new_end_on == award.planned_end_on:
-        raise FundingError("The new end date is the end date the project already has.")
+        raise FundingError("The new end date is the end date the project already has")
 
 
 def _check_move(award: Award, from_line: BudgetLine, to_line: BudgetLine, amount: Decimal) -> None:
     application_id = award.application_id
     if from_line.application_id != application_id or to_line.application_id != application_id:
-        raise FundingError("Choose lines of the project's own budget.")
+        raise FundingError("Choose lines of the project's own budget")
     if from_line.pk == to_line.pk:
-        raise FundingError("Choose two different budget lines.")
+        raise FundingError("Choose two different budget lines")
     if amount <= 0:
-        raise FundingError("The amount to move must be more than £0.")
+        raise FundingError("The amount to move must be more than £0")
     if amount > from_line.amount:
-        raise ChangeRaisesAward(
-            f"{from_line.description} has {formats.money(from_line.amount)}, so "
-            f"{formats.money(amount)} cannot move from it: that would raise the total award. "
-            "More money needs a new application."
+        left = formats.money(from_line.amount)
+        raise MoveExceedsLine(
+            f"{from_line.description} only has {left} to move: enter {left} or less"
         )
 
 
@@ -96,7 +95,7 @@ def change_request_make(
     )
     _check_open(award)
     if not reason.strip():
-        raise FundingError("Say why the change is needed.")
+        raise FundingError("Say why the change is needed")
     change = ChangeRequest(
         award=award, kind=kind, reason=reason.strip(), requested_by=requested_by, requested_at=now
     )
@@ -105,19 +104,19 @@ def change_request_make(
         change.new_end_on = new_end_on
     elif kind == ChangeKind.BUDGET:
         if from_line is None or to_line is None or amount is None:
-            raise FundingError("Choose the lines and the amount to move.")
+            raise FundingError("Choose the lines and the amount to move")
         _check_move(award, from_line, to_line, amount)
         change.from_line, change.to_line, change.amount = from_line, to_line, amount
     elif kind == ChangeKind.MILESTONE:
         if milestone is None or milestone.award_id != award.pk:
-            raise FundingError("Choose one of the project's milestones.")
+            raise FundingError("Choose one of the project's milestones")
         title = milestone_title.strip()
         if not title and milestone_planned_on is None:
-            raise FundingError("Enter the milestone's new title, its new date, or both.")
+            raise FundingError("Enter the milestone's new title, its new date, or both")
         change.milestone, change.milestone_title = milestone, title
         change.milestone_planned_on = milestone_planned_on
     else:
-        raise FundingError("Choose what to change.")
+        raise FundingError("Choose what to change")
     change.save()
     audit_record(
         actor=requested_by,
@@ -207,7 +206,7 @@ def change_request_reject(
     now = now or timezone.now()
     _require_fund_manager(decided_by, "decide change requests")
     if not note.strip():
-        raise FundingError("Write a note saying why the change is rejected.")
+        raise FundingError("Write a note saying why the change is rejected")
     with transaction.atomic():
         change = _lock(change)
         change.status = ChangeStatus.REJECTED

@@ -65,7 +65,7 @@ def report_return(
     _require_fund_manager(returned_by, "review progress reports")
     comment = comment.strip()
     if not comment:
-        raise FundingError("Write comments saying what the team must change.")
+        raise FundingError("Write comments saying what the team must change")
     with transaction.atomic():
         report, version = _lock(report)
         version.outcome, version.comment = ReviewOutcome.RETURNED, comment

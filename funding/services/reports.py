@@ -339,7 +339,7 @@ def report_submit(
             .first()
         )
         if earlier is not None:
-            raise FundingError(f"Submit {earlier.name} first: it was due before {report.name}.")
+            raise FundingError(f"Submit {earlier.name} first: it was due before {report.name}")
         content = report_content(report=report)
         problems = report_problems(content)
         if problems:

@@ -165,7 +165,7 @@ def project_report_section(
         raise Http404("Only the final report has this section.")
     if not access.can_edit:
         return refused_redirect(request, access)
-    version, saved_by = selectors.report_section_state(report=report, section=key.value)
+    version, saved_by, saved_at = selectors.report_section_state(report=report, section=key.value)
     initial = _initial(report, key, version)
     data = request.POST.copy() if request.method == "POST" else None
     adding = data is not None and "add_row" in data and key in ADD_LABELS
@@ -210,6 +210,7 @@ def project_report_section(
             else "",
             "no_questions": not form.fields.keys() - {"version"},
             "last_saved_by": saved_by if conflict is None else "",
+            "last_saved_at": saved_at,
             "conflict": conflict,
             "conflict_saved_at": formats.date_and_time(conflict.saved_at)
             if conflict is not None and conflict.saved_at is not None

@@ -353,7 +353,7 @@ def test_every_custom_admin_page_has_no_violation(admin_ui, superuser, demo):
         ("funding_eoicluster", "Missed bins", "invite_joint", "Invite as one joint application"),
         ("funding_progressreport", "Report 1", "return_selected", "Return with comments"),
         ("funding_award", demo.award.title, "set_dates", "Set the planned dates"),
-        ("funding_changerequest", demo.award.title, "reject_selected", "Reject the changes"),
+        ("funding_changerequest", demo.award.title, "reject_selected", "Reject the change"),
         ("training_enrolment", "Spring", "cancel_selected", "Cancel enrolments"),
         ("training_cohort", "Last winter", "mark_everyone_attended", "Mark everyone attended"),
     ]:

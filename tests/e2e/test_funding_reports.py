@@ -255,7 +255,9 @@ def test_the_lead_asks_to_change_the_end_date(request, javascript, report):
     click(ui, "button", "Send the request")
     assert "Enter the new end date" in error_summary(ui)
     assert "Say why the change is needed" in error_summary(ui)
-    ui.page.get_by_label("New end date").fill("31/3/2028")
+    new_end = ui.page.get_by_role("group", name="New end date")
+    for part, value in (("Day", "31"), ("Month", "3"), ("Year", "2028")):
+        new_end.get_by_label(part).fill(value)
     ui.page.get_by_label("Why is the change needed?").fill("A partner council joined late.")
     click(ui, "button", "Send the request")
 

@@ -19,5 +19,5 @@ class RejectNoteForm(forms.Form):
         label="Why is the change rejected?",
         help_text="The project team reads this on the project's changes page.",
         widget=forms.Textarea(attrs={"rows": 4, "cols": 60}),
-        error_messages={"required": "Write a note saying why the change is rejected."},
+        error_messages={"required": "Write a note saying why the change is rejected"},
     )

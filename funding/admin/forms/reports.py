@@ -31,5 +31,5 @@ class ReturnForm(forms.Form):
         label="What must the team change?",
         help_text="The project team reads this, in their account and by email.",
         widget=forms.Textarea(attrs={"rows": 6, "cols": 60}),
-        error_messages={"required": "Write comments saying what the team must change."},
+        error_messages={"required": "Write comments saying what the team must change"},
     )

@@ -4,7 +4,7 @@ the work started and finished."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -210,6 +210,20 @@ class TestPayments:
         assert instalment.paid_amount == Decimal(29500)
         page = manager.get(change_url(instalment.award))
         assert "Paid £29,500 on" in page.text
+
+    def test_the_instalment_list_says_every_date_the_same_way(self, manager):
+        InstalmentFactory(
+            due_on=date(2018, 12, 31),
+            amount=Decimal(20000),
+            paid_at=timezone.now(),
+            paid_on=date(2018, 12, 31),
+            paid_amount=Decimal(20000),
+        )
+
+        page = manager.get(reverse("admin:funding_instalment_changelist")).text
+
+        assert "Paid £20,000 on 31 December 2018" in page
+        assert "Monday" not in page
 
     def test_paying_twice_is_refused(self, manager):
         instalment = InstalmentFactory(paid_at=timezone.now() - timedelta(days=1))

@@ -63,7 +63,9 @@ class TestAdmin:
         empty = manager_client.post(url, {"confirm": "yes", "note": ""})
         rejected = manager_client.post(url, {"confirm": "yes", "note": "Not this year."})
 
-        assert "Write a note saying why the change is rejected." in empty.text
+        assert "Write a note saying why the change is rejected<" in empty.text
+        assert "<h1>Reject the change</h1>" in empty.text
+        assert "The team reads your note on its project" in empty.text
         assert ChangeRequest.objects.get(pk=change.pk).status == ChangeStatus.REJECTED
         assert messages_of(rejected) == [
             "Rejected the request to change the end date for Joined-up missed bins."

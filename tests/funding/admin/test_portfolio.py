@@ -106,6 +106,17 @@ class TestThePortfolio:
         assert [row[0] for row in rows[1:]] == ["Overdue project", "Red project"]
         assert rows[2][7] == "Red: in trouble" and rows[1][8] == "yes"
 
+    def test_a_project_with_no_report_due_says_so_and_the_csv_leaves_it_empty(self, manager):
+        AwardFactory.create(active=True, title="Quiet project")
+
+        page = manager.get(PORTFOLIO).text
+        response = manager.get(CSV)
+
+        assert "<td>No report due</td>" in page
+        assert "<td>None</td>" not in page
+        rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+        assert rows[1][0] == "Quiet project" and rows[1][6] == ""
+
     def test_the_award_list_links_to_it(self, manager):
         page = manager.get(reverse("admin:funding_award_changelist")).text
         assert PORTFOLIO in page

@@ -132,6 +132,32 @@ class TestReview:
             "Accepted Report 1 of Joined-up missed bins. The team has been emailed."
         ]
 
+    def test_returning_several_speaks_of_them_in_the_plural(self, manager):
+        reports = [submitted_report(), submitted_report()]
+
+        asked = manager.post(
+            REPORTS,
+            {"action": "return_selected", "_selected_action": [r.pk for r in reports]},
+        )
+
+        assert "These reports go back to their teams, who are emailed" in asked.text
+        assert "Return the reports" in asked.text
+
+    @pytest.mark.parametrize(
+        ("changelist", "title"),
+        [
+            ("admin:funding_progressreport_changelist", "Progress reports"),
+            ("admin:funding_changerequest_changelist", "Change requests"),
+            ("admin:funding_instalment_changelist", "Instalments"),
+        ],
+    )
+    def test_the_post_award_lists_are_titled_by_what_they_list(self, manager, changelist, title):
+        page = manager.get(reverse(changelist)).text
+
+        assert f"<h1>{title}</h1>" in page
+        assert "Select " not in page.split("<h1>")[1].split("</h1>")[0]
+        assert f"<title>{title} |" in page
+
     def test_returning_asks_for_a_comment_first(self, manager):
         report = submitted_report()
 
@@ -146,7 +172,9 @@ class TestReview:
         )
 
         assert asked.status_code == 200 and "What must the team change?" in asked.text
-        assert "Write comments saying what the team must change." in empty.text
+        assert "This report goes back to its team, who are emailed" in asked.text
+        assert "These reports" not in asked.text
+        assert "Write comments saying what the team must change<" in empty.text
         assert returned.url == report_url(report)
         assert messages_of(returned) == [
             "Returned Report 1 of Joined-up missed bins with your comments. The team has been "

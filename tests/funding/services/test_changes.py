@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from funding.errors import ChangeRaisesAward, FundingError, NotPermitted, TransitionNotAllowed
+from funding.errors import FundingError, MoveExceedsLine, NotPermitted, TransitionNotAllowed
 from funding.models import BudgetLine, ChangeKind, ChangeRequest, ChangeStatus, ReportStatus
 from funding.services import changes as services
 from localdigital.audit.models import AuditEvent
@@ -57,8 +57,10 @@ class TestAsking:
         with pytest.raises(FundingError, match="on or after the project's start"):
             project.ask(new_end_on=project.award.planned_start_on - DAY)
 
-    def test_moving_more_than_a_line_has_would_raise_the_award(self, project):
-        with pytest.raises(ChangeRaisesAward, match="would raise the total award"):
+    def test_moving_more_than_a_line_has_says_how_much_it_has(self, project):
+        with pytest.raises(
+            MoveExceedsLine, match=r"^User research only has £5,000 to move: enter £5,000 or less$"
+        ):
             project.ask(
                 ChangeKind.BUDGET,
                 from_line=project.other_line,
@@ -127,7 +129,7 @@ class TestDeciding:
         )
         BudgetLine.objects.filter(pk=project.other_line.pk).update(amount=Decimal(100))
 
-        with pytest.raises(ChangeRaisesAward):
+        with pytest.raises(MoveExceedsLine, match="only has £100 to move"):
             services.change_request_approve(change=change, decided_by=project.manager)
         assert ChangeRequest.objects.get(pk=change.pk).status == ChangeStatus.PENDING
 

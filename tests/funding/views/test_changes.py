@@ -3,6 +3,8 @@ what was decided."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from funding.models import ChangeRequest
@@ -13,6 +15,20 @@ from tests.support.clients import client_for
 from tests.support.messages import messages_of
 
 pytestmark = pytest.mark.django_db
+
+
+def typed(name: str, day: str, month: str = "", year: str = "") -> dict[str, str]:
+    """Return a date as typed into the GOV.UK date input's three boxes."""
+    return {f"{name}_0": day, f"{name}_1": month, f"{name}_2": year}
+
+
+def on(name: str, when) -> dict[str, str]:
+    return typed(name, str(when.day), str(when.month), str(when.year))
+
+
+def error_messages(response) -> list[str]:
+    """Return the form's error messages, which GOV.UK writes without a full stop."""
+    return [str(error) for errors in response.context["form"].errors.values() for error in errors]
 
 
 class TestTeamPages:
@@ -51,7 +67,7 @@ class TestTeamPages:
 
         response = client_for(project.lead).post(
             project.new_url("end-date"),
-            {"new_end_on": new_end.strftime("%d/%m/%Y"), "reason": "A partner joined late."},
+            {**on("new_end_on", new_end), "reason": "A partner joined late."},
         )
 
         assert response.status_code == 302 and response.url == project.list_url
@@ -60,10 +76,25 @@ class TestTeamPages:
     @pytest.mark.parametrize(
         ("data", "message"),
         [
-            ({"new_end_on": "", "reason": "Late."}, "Enter the new end date"),
-            ({"new_end_on": "31/2/2027", "reason": "Late."}, "must be a real date"),
-            ({"new_end_on": "1/1/2030", "reason": ""}, "Say why the change is needed"),
-            ({"new_end_on": "1/1/2000", "reason": "Late."}, "on or after the project"),
+            ({**typed("new_end_on", ""), "reason": "Late."}, "Enter the new end date"),
+            (
+                {**typed("new_end_on", "31", "2", "2027"), "reason": "Late."},
+                "The new end date must be a real date",
+            ),
+            (
+                {**typed("new_end_on", "31", "", "2027"), "reason": "Late."},
+                "The new end date must include a month",
+            ),
+            (
+                {**typed("new_end_on", "31"), "reason": "Late."},
+                "The new end date must include a month and a year",
+            ),
+            (
+                {**typed("new_end_on", "31", "3", "27"), "reason": "Late."},
+                "The new end date must be a real date",
+            ),
+            ({**typed("new_end_on", "1", "1", "2030"), "reason": ""}, "Say why the change"),
+            ({**typed("new_end_on", "1", "1", "2000"), "reason": "Late."}, "on or after the"),
         ],
     )
     def test_the_end_date_form_says_what_is_wrong(self, project, data, message):
@@ -71,7 +102,22 @@ class TestTeamPages:
 
         assert response.status_code == 200
         assert message in response.text
+        assert not any(error.endswith(".") for error in error_messages(response))
         assert not ChangeRequest.objects.exists()
+
+    def test_the_end_date_comes_back_as_typed_with_its_error(self, project):
+        response = client_for(project.lead).post(
+            project.new_url("end-date"),
+            {**typed("new_end_on", "31", "2", "2027"), "reason": "Late."},
+        )
+
+        page = response.text
+        assert '<fieldset class="govuk-fieldset"' in page
+        for name, value in typed("new_end_on", "31", "2", "2027").items():
+            assert re.search(
+                rf'name="{name}"[^>]*value="{value}"|value="{value}"[^>]*name="{name}"', page
+            )
+        assert ">Day</label>" in page and ">Month</label>" in page and ">Year</label>" in page
 
     @pytest.mark.parametrize(
         ("data", "message"),
@@ -82,7 +128,10 @@ class TestTeamPages:
             ({"from_line": "other", "to_line": "line", "amount": ""}, "Enter the amount"),
             ({"from_line": "other", "to_line": "line", "amount": "lots"}, "amount in pounds"),
             ({"from_line": "other", "to_line": "line", "amount": "0"}, "at least £1"),
-            ({"from_line": "other", "to_line": "line", "amount": "5001"}, "raise the total"),
+            (
+                {"from_line": "other", "to_line": "line", "amount": "5001"},
+                "only has £5,000 to move",
+            ),
             ({"from_line": "999999", "to_line": "line", "amount": "1"}, "project&#x27;s budget"),
         ],
     )
@@ -96,6 +145,7 @@ class TestTeamPages:
 
         assert response.status_code == 200
         assert message in response.text
+        assert not any(error.endswith(".") for error in error_messages(response))
         assert not ChangeRequest.objects.exists()
 
     @pytest.mark.parametrize(
@@ -104,7 +154,10 @@ class TestTeamPages:
             ({"milestone_title": "Beta"}, "Choose the milestone to change"),
             ({"milestone": "999999", "milestone_title": "Beta"}, "project&#x27;s milestones"),
             ({"milestone": "mine"}, "new title, its new date, or both"),
-            ({"milestone": "mine", "milestone_planned_on": "soon"}, "must be a real date"),
+            (
+                {"milestone": "mine", **typed("milestone_planned_on", "soon", "3", "2027")},
+                "The new planned date must be a real date",
+            ),
             ({"milestone": "mine", "milestone_title": "x" * 201}, "200 characters or fewer"),
         ],
     )
@@ -120,6 +173,7 @@ class TestTeamPages:
 
         assert response.status_code == 200
         assert message in response.text
+        assert not any(error.endswith(".") for error in error_messages(response))
         assert not ChangeRequest.objects.exists()
 
     def test_a_milestone_change_is_sent(self, project):

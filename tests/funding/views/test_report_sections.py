@@ -142,6 +142,21 @@ class TestStatus:
             "Late data.",
         )
 
+    def test_says_who_saved_it_last_and_when(self, team):
+        saved_at = datetime.datetime(2026, 12, 6, 9, 41, tzinfo=datetime.UTC)
+        services.report_status_save(
+            report=team.report,
+            overall_status=RagStatus.GREEN,
+            reason="",
+            version=0,
+            saved_by=team.lead,
+            now=saved_at,
+        )
+
+        page = client_for(team.lead).get(team.section("status")).text
+
+        assert "Last saved by Lee Lead at 9:41am on 6 December 2026." in page
+
     @pytest.mark.parametrize(
         ("data", "error"),
         [

@@ -139,6 +139,20 @@ class TestCheckAndSubmit:
         assert answer_to(after, "Risks and issues") == "None"
         assert answer_to(after, "Published in the open") == "Not answered"
 
+    def test_change_links_name_their_row_as_written_and_calculated_rows_have_none(self, team):
+        page = client_for(team.lead).get(team.url("funding:project-report-check")).text
+
+        hidden = re.findall(r'Change<span class="govuk-visually-hidden"> (.*?)</span>', page)
+        # The date keeps its capitals: "Thursday 14 May 2020", not "thursday 14 may 2020".
+        assert any(
+            re.fullmatch(
+                r"Alpha assessed \(planned for [A-Z][a-z]+day \d+ [A-Z][a-z]+ \d{4}\)", text
+            )
+            for text in hidden
+        )
+        assert not any("Total spent to date" in text for text in hidden)
+        assert answer_to(page, "Total spent to date") == "£0"
+
     def test_submitting_an_incomplete_report_shows_the_problems(self, team):
         response = client_for(team.lead).post(team.url("funding:project-report-check"))
 
