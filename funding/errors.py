@@ -98,9 +98,5 @@ class SectionConflict(FundingError):
         super().__init__(f"{saved_by} saved this section since you opened it.")
 
 
-class ChangeRaisesAward(FundingError):
-    """A change request would raise the total awarded: more money needs a new application."""
-
-
 class MoveExceedsLine(FundingError):
     """A budget change would move more money than the line it comes from has."""

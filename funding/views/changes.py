@@ -20,7 +20,7 @@ from localdigital.accounts.types import AuthenticatedHttpRequest
 from localdigital.errors import DomainError
 from localdigital.http import require_safe_or_post
 
-from ..errors import ChangeRaisesAward, MoveExceedsLine
+from ..errors import MoveExceedsLine
 from ..forms.changes import BudgetChangeForm, EndDateChangeForm, MilestoneChangeForm
 from ..models import ChangeKind
 from ..selectors.changes import ProjectChanges, project_changes_get
@@ -109,7 +109,7 @@ def project_change_new(request: AuthenticatedHttpRequest, slug: str, kind: str) 
                 milestone_title=data.get("milestone_title") or "",
                 milestone_planned_on=data.get("milestone_planned_on"),
             )
-        except (ChangeRaisesAward, MoveExceedsLine) as error:
+        except MoveExceedsLine as error:
             form.add_error(field, str(error))
         except DomainError as error:
             form.add_error(field if change_kind == ChangeKind.END_DATE else None, str(error))
