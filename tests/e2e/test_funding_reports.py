@@ -142,7 +142,7 @@ def fund_returns(staff_ui: CheckedPage | None, report: ProgressReport, comment: 
     assert staff_ui.page.get_by_text("A partner council is late.").is_visible()
     click(staff_ui, "button", "Return with comments…")
     staff_ui.page.get_by_label("What must the team change?").fill(comment)
-    click(staff_ui, "button", "Return the reports")
+    click(staff_ui, "button", "Return the report")
     assert f"Returned Report 1 of {TITLE} with your comments." in message(staff_ui)
 
 
