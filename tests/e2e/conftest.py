@@ -10,7 +10,9 @@ staff use it all day.
 from __future__ import annotations
 
 import functools
+import hashlib
 import os
+import re
 import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -27,7 +29,16 @@ AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
 # rule that passed or did not apply, not all of them, which is most of its time. Every
 # violation is still reported with all of its nodes.
 AXE_OPTIONS = "{runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']}"
-AXE_RUN = f"tags => axe.run(document, {AXE_OPTIONS})"
+AXE_RUN = f"tags => axe.run(document, {AXE_OPTIONS}).then(results => results.violations)"
+# What axe-core reads of a page with JavaScript on: its markup as it is now, after scripts
+# and the test's own clicks, and which element has focus (a focused link is styled apart).
+DOCUMENT_NOW = """() => {
+    const focused = document.activeElement;
+    const where = focused ? [focused.tagName, focused.id, focused.getAttribute('name')] : [];
+    return [document.compatMode + document.documentElement.outerHTML, where.join('|')];
+}"""
+# A form's CSRF token is new at every request, and axe-core does not read it.
+CSRF_TOKEN = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]*"')
 # The page's HTML, for the checker: none of its scripts run, external or inline, as with
 # JavaScript off. axe-core itself is added by Playwright, which the policy does not govern.
 CHECKER_HEADERS = {
@@ -140,6 +151,19 @@ def chromium(django_db_setup: None) -> Iterator[Chromium]:
                     del connections[alias]
 
 
+# What axe-core found in each document this process has checked: a journey comes back to the
+# same page (a list, a task list, a dashboard) many times, and a document that is the same in
+# every way axe-core reads (markup, viewport width, JavaScript on or off, focus) gets the same
+# result. A change to any of them is checked again.
+_AXE_RESULTS: dict[str, list[dict]] = {}
+
+
+def document_key(html: str, *, javascript: bool, width: int | None, focused: str = "") -> str:
+    markup = CSRF_TOKEN.sub(r'\1"', html)
+    seen = f"{javascript}|{width}|{focused}|{markup}"
+    return hashlib.sha256(seen.encode()).hexdigest()
+
+
 @dataclass
 class AxeViolation:
     url: str
@@ -168,6 +192,9 @@ class CheckedPage:
     checked: set[str] = field(default_factory=set)
     console_errors: list[str] = field(default_factory=list)
     axe_running: bool = False
+    # How many checks axe-core ran, and how many found a document it had already checked.
+    axe_runs: int = 0
+    axe_reused: int = 0
 
     def path(self) -> str:
         """Return the current path and query; a #fragment is the same page."""
@@ -188,16 +215,29 @@ class CheckedPage:
         """Run axe-core on the current page and record any violation."""
         self.page.wait_for_load_state("load")
         url = self.path()
+        width = (self.page.viewport_size or {}).get("width")
         if self.checker is None:
+            html, focused = self.page.evaluate(DOCUMENT_NOW)
+            key = document_key(html, javascript=True, width=width, focused=focused)
+        else:
+            html = self.page.content()
+            key = document_key(html, javascript=False, width=width)
+        violations = _AXE_RESULTS.get(key)
+        if violations is not None:
+            self.axe_reused += 1
+        elif self.checker is None:
             self.axe_running = True
             try:
-                result = self.page.evaluate(AXE_RUN, AXE_TAGS)
+                violations = self.page.evaluate(AXE_RUN, AXE_TAGS)
             finally:
                 self.axe_running = False
         else:
-            self._render_in_checker(self.checker)
-            result = self.checker.evaluate(AXE_RUN, AXE_TAGS)
-        for violation in result["violations"]:
+            self._render_in_checker(self.checker, html)
+            violations = self.checker.evaluate(AXE_RUN, AXE_TAGS)
+        if key not in _AXE_RESULTS:
+            self.axe_runs += 1
+            _AXE_RESULTS[key] = violations
+        for violation in violations:
             self.violations.append(
                 AxeViolation(
                     url=url,
@@ -209,9 +249,8 @@ class CheckedPage:
             )
         self.checked.add(url)
 
-    def _render_in_checker(self, checker: Page) -> None:
+    def _render_in_checker(self, checker: Page, html: str) -> None:
         """Load the current page's HTML in ``checker``, at the page's own address."""
-        html = self.page.content()
         address = self.page.url.split("#", 1)[0]
         fulfilled = []
 

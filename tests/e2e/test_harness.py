@@ -25,6 +25,34 @@ def test_axe_reports_a_real_violation(ui):
     ui.violations.clear()
 
 
+def test_a_document_checked_again_reports_its_violations_again_without_a_second_run(ui):
+    """axe-core runs once for a document that is the same in every way it reads; the result
+    is reported at every check, and a document that changed is checked afresh."""
+    ui.goto("/")
+    ui.page.evaluate(
+        """() => document.querySelector('main').insertAdjacentHTML(
+            'beforeend', '<input type="text" id="harness-reuse">')"""
+    )
+    runs, reused = ui.axe_runs, ui.axe_reused
+    ui.check()
+    ui.check()
+    assert (ui.axe_runs, ui.axe_reused) == (runs + 1, reused + 1)
+    assert [violation.rule for violation in ui.violations].count("label") == 2
+
+    ui.page.evaluate("() => document.getElementById('harness-reuse').focus()")
+    ui.check()
+    assert ui.axe_runs == runs + 2, "a document with another element focused was not checked"
+    ui.violations.clear()
+
+
+def test_without_javascript_the_same_page_is_checked_once(ui_without_js):
+    ui_without_js.goto("/cookies/")
+    runs = ui_without_js.axe_runs
+    ui_without_js.goto("/cookies/")
+    assert ui_without_js.axe_runs == runs
+    assert ui_without_js.axe_reused >= 1
+
+
 def test_a_page_visited_without_a_check_is_reported(ui):
     ui.goto("/")
     ui.page.goto(ui.base_url + "/cookies/")
