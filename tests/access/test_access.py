@@ -118,30 +118,6 @@ def table_objects() -> None:
             module.setup()
 
 
-@pytest.mark.parametrize("role", ROLES)
-def test_each_role_gets_the_expected_status_for_every_url(role, table_objects):
-    client = client_for(role)
-    wrong = []
-    for name, (kwargs, expected) in URL_ACCESS.items():
-        status = client.get(reverse(name, kwargs=resolve_kwargs(kwargs))).status_code
-        if status != expected[role]:
-            wrong.append(f"{name}: expected {expected[role]}, got {status}")
-    assert not wrong, f"as {role}:\n" + "\n".join(wrong)
-
-
-@pytest.mark.parametrize("role", ROLES)
-def test_each_role_gets_the_same_status_for_head_as_for_get(role, table_objects):
-    """Uptime monitors and link checkers send HEAD: every URL answers it as it answers GET
-    (never 405 where GET is allowed), /healthz included."""
-    client = client_for(role)
-    wrong = []
-    for name, (kwargs, expected) in URL_ACCESS.items():
-        status = client.head(reverse(name, kwargs=resolve_kwargs(kwargs))).status_code
-        if status != expected[role]:
-            wrong.append(f"{name}: GET gives {expected[role]}, HEAD gave {status}")
-    assert not wrong, f"as {role}:\n" + "\n".join(wrong)
-
-
 SIGNED_IN_ROLES = tuple(role for role in ROLES if role != ANONYMOUS)
 # What a shared cache must never keep: a page that shows a signed-in person's data.
 PRIVATE_DIRECTIVES = {"no-cache", "no-store", "private"}
@@ -155,19 +131,31 @@ def cache_directives(response: HttpResponseBase) -> set[str]:
     }
 
 
-@pytest.mark.parametrize("role", SIGNED_IN_ROLES)
-def test_no_cache_keeps_what_is_sent_to_a_signed_in_person(role, table_objects):
-    """Every page and redirect a signed-in person gets, staff included, is marked
-    ``no-cache, no-store, private``, so no browser or shared cache keeps it."""
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_gets_the_expected_status_for_every_url(role, table_objects):
+    """Every URL, as each role, answers:
+
+    - GET with the status the table gives;
+    - HEAD with the same status (uptime monitors and link checkers send HEAD: never 405
+      where GET is allowed), /healthz included;
+    - for a signed-in person, staff included, every page and redirect marked
+      ``no-cache, no-store, private``, so no browser or shared cache keeps it.
+    """
     client = client_for(role)
     wrong = []
     for name, (kwargs, expected) in URL_ACCESS.items():
-        if not (expected[role] == 200 or 300 <= expected[role] < 400):
-            continue
-        response = client.get(reverse(name, kwargs=resolve_kwargs(kwargs)))
-        missing = PRIVATE_DIRECTIVES - cache_directives(response)
-        if missing:
-            wrong.append(f"{name} ({response.status_code}) lacks {sorted(missing)}")
+        url = reverse(name, kwargs=resolve_kwargs(kwargs))
+        response = client.get(url)
+        status = response.status_code
+        if status != expected[role]:
+            wrong.append(f"{name}: expected {expected[role]}, got {status}")
+        head_status = client.head(url).status_code
+        if head_status != expected[role]:
+            wrong.append(f"{name}: GET gives {expected[role]}, HEAD gave {head_status}")
+        if role in SIGNED_IN_ROLES and (status == 200 or 300 <= status < 400):
+            missing = PRIVATE_DIRECTIVES - cache_directives(response)
+            if missing:
+                wrong.append(f"{name} ({status}) lacks {sorted(missing)}")
     assert not wrong, f"as {role}:\n" + "\n".join(wrong)
 
 
