@@ -224,11 +224,29 @@ def without_the_fund(monkeypatch):
     monkeypatch.setattr(demo_funding, "seed", lambda **kwargs: [])
 
 
-@pytest.mark.usefixtures("without_the_fund")
-class TestSeedDemo:
-    def test_creates_the_built_in_councils_and_bodies_when_no_register_is_given(self):
-        seed_demo()
+@pytest.fixture(scope="class")
+def seeded_without_the_fund(django_db_setup, django_db_blocker):
+    """One seeding of the built-in organisations, staff, signatories and newsletter, without
+    the Fund, for a class of tests that read it; rolled back when the class is done, each test
+    in a savepoint of its own (see ``seeded``)."""
+    environment = override_settings(DEBUG=True, SITE_URL="http://127.0.0.1:8000")
+    with django_db_blocker.unblock(), pytest.MonkeyPatch.context() as patch, environment:
+        patch.delenv("LOCAL_AUTHORITIES_CSV", raising=False)
+        patch.setattr(demo_funding, "seed", lambda **kwargs: [])
+        with transaction.atomic():
+            yield seed_demo()
+            transaction.set_rollback(True)
 
+
+@pytest.mark.xdist_group("seed_demo")
+@pytest.mark.usefixtures("without_the_fund")
+class TestWhatOneRunMakes:
+    """What one run makes: organisations, staff, council users, signatories and the
+    newsletter. One seeding is read by every test here."""
+
+    def test_creates_the_built_in_councils_and_bodies_when_no_register_is_given(
+        self, seeded_without_the_fund
+    ):
         assert set(Organisation.objects.values_list("register_code", flat=True)) == {
             "HCK", "GLA", "ADU", "WOT", "WSX", "LDS", "WYCA", "SKP", "GMCA", "ESS", "",
         }  # fmt: skip
@@ -244,8 +262,10 @@ class TestSeedDemo:
             "Local Government Association",
         }
 
-    def test_gives_staff_passwords_groups_and_confirmed_authenticators_when_run(self):
-        output = seed_demo()
+    def test_gives_staff_passwords_groups_and_confirmed_authenticators_when_run(
+        self, seeded_without_the_fund
+    ):
+        output = seeded_without_the_fund
 
         for email, group in STAFF_EMAILS.items():
             user = User.objects.get(email=email)
@@ -263,10 +283,10 @@ class TestSeedDemo:
         assert User.objects.filter(is_superuser=True).count() == 1
 
     def test_a_demo_fund_manager_reaches_the_admin_with_the_printed_password_and_secret(
-        self, client
+        self, client, seeded_without_the_fund
     ):
         """The sign-in staff are shown works: password, then a code from the printed secret."""
-        output = seed_demo()
+        output = seeded_without_the_fund
         email = "fund.manager@demo.localdigital.test"
         password = re.search(rf"Email: +{re.escape(email)}\n +Password: +(\S+)", output)[1]
         secret = re.search(rf"Email: +{re.escape(email)}\n.*\n +TOTP secret: +(\S+)", output)[1]
@@ -286,8 +306,7 @@ class TestSeedDemo:
         assert response.status_code == 302
         assert client.get("/admin/").status_code == 200
 
-    def test_makes_a_member_and_an_admin_of_hackney_when_run(self):
-        seed_demo()
+    def test_makes_a_member_and_an_admin_of_hackney_when_run(self, seeded_without_the_fund):
 
         hackney = Organisation.objects.get(register_code="HCK")
         member = Membership.objects.get(user__email=COUNCIL_MEMBER)
@@ -307,6 +326,45 @@ class TestSeedDemo:
         assert not any(user.has_usable_password() or user.is_staff for user in council_users)
         assert all(user.email_verified_at for user in council_users)
 
+    def test_publishes_the_co_publishers_and_signatories_with_projects_and_updates(
+        self, seeded_without_the_fund
+    ):
+        published = Signing.objects.filter(status=SigningStatus.PUBLISHED)
+        co_publishers = set(
+            published.filter(co_publisher=True).values_list("organisation__slug", flat=True)
+        )
+        assert co_publishers == {"government-digital-service", "mhclg"}
+        assert all(signing.project_title for signing in published)
+        hackney = published.get(organisation__register_code="HCK")
+        assert hackney.updates.count() == 2
+        assert Membership.objects.get(
+            user__email=COUNCIL_ADMIN, organisation=hackney.organisation
+        ).is_admin
+
+    def test_leaves_a_signing_waiting_for_staff_with_each_flag(self, seeded_without_the_fund):
+        pending = Signing.objects.filter(status=SigningStatus.SUBMITTED)
+        assert any(s.domain_mismatch and not s.is_organisation_unlisted for s in pending)
+        assert any(s.is_organisation_unlisted and not s.possible_duplicate for s in pending)
+        assert any(s.possible_duplicate for s in pending)
+
+    def test_adds_confirmed_subscribers_a_draft_an_issue_to_approve_and_a_test_group(
+        self, seeded_without_the_fund
+    ):
+        assert Subscriber.objects.filter(status=SubscriberStatus.CONFIRMED).count() >= 5
+        assert NewsletterIssue.objects.filter(status="draft").count() == 1
+        communications = User.objects.get(groups__name="Communications")
+        to_approve = NewsletterIssue.objects.get(status="awaiting_approval")
+        assert to_approve.approval_requested_by == to_approve.edited_by == communications
+        # Someone else can approve it, as the demo's staff will.
+        superuser = User.objects.get(is_superuser=True)
+        newsletter_issue_approve(issue_id=to_approve.pk, approved_by=superuser)
+        assert NewsletterIssue.objects.get(pk=to_approve.pk).status == "approved"
+        group = NewsletterTestGroup.objects.get()
+        assert (group.name, group.recipients) == ("Comms team", [communications.email])
+
+
+@pytest.mark.usefixtures("without_the_fund")
+class TestSeedDemo:
     def test_prints_where_and_how_everyone_signs_in_when_run(self, settings):
         settings.SITE_URL = "http://0.0.0.0:8080"
 
@@ -363,44 +421,6 @@ class TestSeedDemo:
         assert not User.objects.exists()
 
 
-@pytest.mark.usefixtures("without_the_fund")
-class TestSeedDemoSignatories:
-    def test_publishes_the_co_publishers_and_signatories_with_projects_and_updates(self):
-        seed_demo()
-        published = Signing.objects.filter(status=SigningStatus.PUBLISHED)
-        co_publishers = set(
-            published.filter(co_publisher=True).values_list("organisation__slug", flat=True)
-        )
-        assert co_publishers == {"government-digital-service", "mhclg"}
-        assert all(signing.project_title for signing in published)
-        hackney = published.get(organisation__register_code="HCK")
-        assert hackney.updates.count() == 2
-        assert Membership.objects.get(
-            user__email=COUNCIL_ADMIN, organisation=hackney.organisation
-        ).is_admin
-
-    def test_leaves_a_signing_waiting_for_staff_with_each_flag(self):
-        seed_demo()
-        pending = Signing.objects.filter(status=SigningStatus.SUBMITTED)
-        assert any(s.domain_mismatch and not s.is_organisation_unlisted for s in pending)
-        assert any(s.is_organisation_unlisted and not s.possible_duplicate for s in pending)
-        assert any(s.possible_duplicate for s in pending)
-
-    def test_adds_confirmed_subscribers_a_draft_an_issue_to_approve_and_a_test_group(self):
-        seed_demo()
-        assert Subscriber.objects.filter(status=SubscriberStatus.CONFIRMED).count() >= 5
-        assert NewsletterIssue.objects.filter(status="draft").count() == 1
-        communications = User.objects.get(groups__name="Communications")
-        to_approve = NewsletterIssue.objects.get(status="awaiting_approval")
-        assert to_approve.approval_requested_by == to_approve.edited_by == communications
-        # Someone else can approve it, as the demo's staff will.
-        superuser = User.objects.get(is_superuser=True)
-        newsletter_issue_approve(issue_id=to_approve.pk, approved_by=superuser)
-        assert NewsletterIssue.objects.get(pk=to_approve.pk).status == "approved"
-        group = NewsletterTestGroup.objects.get()
-        assert (group.name, group.recipients) == ("Comms team", [communications.email])
-
-
 LONDON = ZoneInfo("Europe/London")
 
 
@@ -425,13 +445,14 @@ def completed_sections(application: Application) -> int:
 
 @pytest.fixture(scope="class")
 def seeded(django_db_setup, django_db_blocker):
-    """One seeding of the whole demo for a class of tests, rolled back when the class is done.
+    """One seeding of the whole demo, with the whole register as `make run` loads it, for a
+    class of tests, rolled back when the class is done.
 
     Each test runs in a savepoint inside this transaction, so it sees the seeded rows and what it
     changes is undone before the next test."""
     environment = override_settings(DEBUG=True, SITE_URL="http://127.0.0.1:8000")
     with django_db_blocker.unblock(), pytest.MonkeyPatch.context() as patch, environment:
-        patch.delenv("LOCAL_AUTHORITIES_CSV", raising=False)
+        patch.setenv("LOCAL_AUTHORITIES_CSV", str(REGISTER_CSV))
         with transaction.atomic():
             yield seed_demo()
             transaction.set_rollback(True)
@@ -439,7 +460,13 @@ def seeded(django_db_setup, django_db_blocker):
 
 @pytest.mark.xdist_group("seed_demo_fund")
 class TestSeedDemoFund:
-    """The Fund's demo. Seeding it takes seconds, so one seeding is read by every test here."""
+    """The Fund's demo over the whole register, as `make run` makes it. Seeding it takes
+    seconds, so one seeding is read by every test here."""
+
+    @pytest.fixture(autouse=True)
+    def _with_the_register(self, monkeypatch):
+        """A run again inside a test reads the register, as the first did."""
+        monkeypatch.setenv("LOCAL_AUTHORITIES_CSV", str(REGISTER_CSV))
 
     def test_changes_nothing_and_prints_the_same_sign_ins_when_run_twice(self, seeded):
         first = seeded
@@ -449,10 +476,23 @@ class TestSeedDemoFund:
 
         assert snapshot() == rows
         assert sign_ins(second) == sign_ins(first)
-        assert "10 created, 0 updated, 0 unchanged" in first
-        assert "0 created, 0 updated, 10 unchanged" in second
+        assert "380 created, 0 updated, 0 unchanged, 48 closed" in first
+        assert "0 created, 0 updated, 380 unchanged, 0 closed" in second
         assert "Other public bodies: 3 created." in first
         assert "Other public bodies: 0 created." in second
+
+    def test_spreads_the_bids_over_the_whole_register_s_signatories(self, seeded):
+        signatories = signatory_ids()
+        leads = set(
+            ExpressionOfInterest.objects.filter(round__number=5).values_list(
+                "lead_organisation_id", flat=True
+            )
+        )
+        assert len(leads) > 10
+        assert leads <= signatories
+        partners = set(ApplicationPartner.objects.values_list("organisation_id", flat=True))
+        assert partners <= signatories
+        assert ExpressionOfInterest.objects.filter(round__number=5).count() >= 28
 
     def test_makes_the_programmes_rounds_and_two_open_rounds(self, seeded):
         self.check_makes_rounds_1_to_4_with_the_programme_dates_and_rules()
@@ -868,23 +908,6 @@ class TestSeedDemoFund:
         assert "; 0 made now." in output
         assert "0 awards, 0 updates and 0 outputs made now." in output
         assert "Emails queued now by the Fund's services, for the worker to send: 0." in output
-
-
-def test_spreads_the_bids_over_the_whole_register_s_signatories_when_it_is_loaded(monkeypatch):
-    monkeypatch.setenv("LOCAL_AUTHORITIES_CSV", str(REGISTER_CSV))
-
-    seed_demo()
-
-    signatories = signatory_ids()
-    leads = set(
-        ExpressionOfInterest.objects.filter(round__number=5).values_list(
-            "lead_organisation_id", flat=True
-        )
-    )
-    assert len(leads) > 10
-    assert leads <= signatories
-    assert set(ApplicationPartner.objects.values_list("organisation_id", flat=True)) <= signatories
-    assert ExpressionOfInterest.objects.filter(round__number=5).count() >= 28
 
 
 @pytest.mark.usefixtures("without_the_fund")
