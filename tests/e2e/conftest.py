@@ -215,7 +215,8 @@ class CheckedPage:
         """Run axe-core on the current page and record any violation."""
         self.page.wait_for_load_state("load")
         url = self.path()
-        width = (self.page.viewport_size or {}).get("width")
+        viewport = self.page.viewport_size
+        width = viewport["width"] if viewport else None
         if self.checker is None:
             html, focused = self.page.evaluate(DOCUMENT_NOW)
             key = document_key(html, javascript=True, width=width, focused=focused)
