@@ -14,13 +14,19 @@ import hashlib
 import os
 import re
 import shutil
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 import pytest
+from django.contrib.staticfiles.handlers import StaticFilesHandler
 from django.db import connections
-from playwright.sync_api import Browser, Page, Route, ViewportSize, sync_playwright
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from playwright.sync_api import Browser, Page, ViewportSize, sync_playwright
+from pytest_django.live_server_helper import LiveServer
 
 REPO = Path(__file__).resolve().parents[2]
 AXE_SOURCE = REPO / "node_modules" / "axe-core" / "axe.min.js"
@@ -40,11 +46,15 @@ DOCUMENT_NOW = """() => {
 # A form's CSRF token is new at every request, and axe-core does not read it.
 CSRF_TOKEN = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]*"')
 # The page's HTML, for the checker: none of its scripts run, external or inline, as with
-# JavaScript off. axe-core itself is added by Playwright, which the policy does not govern.
-CHECKER_HEADERS = {
-    "content-type": "text/html; charset=utf-8",
-    "content-security-policy": "script-src 'none'",
-}
+# JavaScript off, and it is never kept. axe-core itself is added by Playwright, which the
+# policy does not govern.
+CHECKER_HEADERS = [
+    ("Content-Type", "text/html; charset=utf-8"),
+    ("Content-Security-Policy", "script-src 'none'"),
+    ("Cache-Control", "no-store"),
+]
+# The header the checker sends with every request, so the live server knows its own.
+CHECKER_REQUEST_HEADER = "X-Axe-Checker"
 # axe-core reads every stylesheet for its rules about CSS; a sheet that another @imports (as
 # Django admin's forms.css imports widgets.css) it adds to the page as a <style>, which the
 # page's policy refuses, as it should. That refusal is axe's, not the page's: the browser
@@ -80,6 +90,86 @@ def chromium_path() -> str:
     )
 
 
+class CheckerSnapshot:
+    """The HTML a visitor without JavaScript was shown, for the checker's next page.
+
+    The live server answers the checker's request for that address with it (see
+    ``LiveServerHandler``), so the checker renders exactly what the visitor's browser did, at
+    the same address, with its stylesheets and fonts from the browser's cache. (Fulfilling the
+    request in Playwright instead turns that cache off, and every stylesheet and font was
+    fetched and parsed again at every check.)"""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._pending: tuple[str, str, str] | None = None
+        self.served: list[str] = []
+
+    def expect(self, address: str, html: str) -> str:
+        """Keep ``html`` for the next request for ``address``; return how ``served`` will
+        name that request."""
+        parts = urlsplit(address)
+        path = unquote(parts.path)
+        with self._lock:
+            self._pending = (path, parts.query, html)
+        return f"{path}?{parts.query}" if parts.query else path
+
+    def take(self, path: str, query: str) -> str | None:
+        """Return the HTML waiting for ``path`` and ``query``, once."""
+        with self._lock:
+            if self._pending is None or self._pending[:2] != (path, query):
+                return None
+            html = self._pending[2]
+            self._pending = None
+            self.served.append(f"{path}?{query}" if query else path)
+            return html
+
+
+CHECKER_SNAPSHOT = CheckerSnapshot()
+
+
+class LiveServerHandler(StaticFilesHandler):
+    """The live server's handler: Django's, serving static files as the development server does,
+    with two things for the browser tests.
+
+    - The checker's request for a page gets the HTML the visitor was shown
+      (``CheckerSnapshot``), not a new rendering of the page.
+    - Static files may be kept by the browser for an hour, as production's are for a year, so
+      a test's browser asks for each stylesheet and font once, not at every page.
+    """
+
+    def __call__(self, environ: dict, start_response: Callable) -> HttpResponseBase:
+        if environ.get("HTTP_X_AXE_CHECKER") and environ.get("HTTP_SEC_FETCH_DEST") == "document":
+            # WSGI gives the path decoded, as latin-1 characters; the browser sent UTF-8.
+            path = environ["PATH_INFO"].encode("latin-1").decode("utf-8")
+            html = CHECKER_SNAPSHOT.take(path, environ.get("QUERY_STRING", ""))
+            if html is not None:
+                response = HttpResponse(html, headers=dict(CHECKER_HEADERS))
+                start_response(f"200 {response.reason_phrase}", list(response.items()))
+                return response
+        return super().__call__(environ, start_response)
+
+    def serve(self, request: HttpRequest) -> HttpResponse | FileResponse:
+        response = super().serve(request)
+        response["Cache-Control"] = "max-age=3600"
+        return response
+
+
+@pytest.fixture(scope="session")
+def live_server(request: pytest.FixtureRequest) -> Iterator[LiveServer]:
+    """pytest-django's live server (at --liveserver or DJANGO_LIVE_TEST_SERVER_ADDRESS, as
+    there), with the browser tests' handler (``LiveServerHandler``)."""
+    address = (
+        request.config.getvalue("liveserver")
+        or os.getenv("DJANGO_LIVE_TEST_SERVER_ADDRESS")
+        or "localhost"
+    )
+    server = LiveServer(address, start=False)
+    server.thread.static_handler = LiveServerHandler
+    server.start()
+    yield server
+    server.stop()
+
+
 @dataclass
 class Chromium:
     """One Chromium for every browser test; each test opens contexts of its own in it."""
@@ -99,6 +189,7 @@ class Chromium:
             context = self.browser.new_context(locale="en-GB")
             context.add_init_script(script=axe_source())
             self._checker = context.new_page()
+            self._checker.set_extra_http_headers({CHECKER_REQUEST_HEADER: "1"})
             self._checker.set_default_timeout(10_000)
         return self._checker
 
@@ -253,21 +344,10 @@ class CheckedPage:
     def _render_in_checker(self, checker: Page, html: str) -> None:
         """Load the current page's HTML in ``checker``, at the page's own address."""
         address = self.page.url.split("#", 1)[0]
-        fulfilled = []
-
-        def is_this_page(url: str) -> bool:
-            return url == address
-
-        def fulfil(route: Route) -> None:
-            fulfilled.append(route.request.url)
-            route.fulfill(body=html, headers=CHECKER_HEADERS)
-
-        checker.route(is_this_page, fulfil, times=1)
-        try:
-            checker.goto(address)
-        finally:
-            checker.unroute(is_this_page, fulfil)
-        assert fulfilled == [address], f"{address} was not checked as the browser showed it"
+        served = len(CHECKER_SNAPSHOT.served)
+        expected = CHECKER_SNAPSHOT.expect(address, html)
+        checker.goto(address)
+        assert CHECKER_SNAPSHOT.served[served:] == [expected], f"{address} was not checked as shown"
 
     def assert_all_checked_and_accessible(self) -> None:
         unchecked = [url for url in self.visited if url not in self.checked]
