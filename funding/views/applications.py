@@ -266,6 +266,7 @@ def _render_section(
             else "",
             "saved_answers": saved_answers,
             "last_saved_by": state.updated_by,
+            "last_saved_at": state.updated_at,
             "partners_url": reverse("funding:application-partners", args=[application.reference]),
         },
     )

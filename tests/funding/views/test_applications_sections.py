@@ -3,6 +3,7 @@ another's edit."""
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 
 import pytest
@@ -263,6 +264,24 @@ class TestSections:
         )
         partner.refresh_from_db()
         assert partner.role == "Research"
+
+    def test_says_who_saved_it_last_and_when(self, client):
+        application = ApplicationFactory()
+        writer = member_of(application.lead_organisation)
+        writer.full_name = "Ada Lovelace"
+        writer.save()
+        signed_in(client, writer)
+        client.post(
+            section_url(application, "users"),
+            {"users_and_needs": "Residents", "completed": "no", "version": "0"},
+        )
+        ApplicationSection.objects.filter(application=application, section="users").update(
+            updated_at=datetime.datetime(2026, 12, 6, 9, 41, tzinfo=datetime.UTC)
+        )
+
+        page = client.get(section_url(application, "users")).content.decode()
+
+        assert "Last saved by Ada Lovelace at 9:41am on 6 December 2026." in page
 
     def test_a_second_save_of_a_section_meanwhile_shows_a_conflict_and_keeps_both(self, client):
         """Two collaborators open the same section; the first saves; the second's save is
