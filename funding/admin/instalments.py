@@ -60,7 +60,7 @@ def payment_state(instalment: Instalment) -> SafeString | str:
             calendar_date(instalment.due_on),
         )
     if state == PaymentState.WAITING_REPORT and instalment.report is not None:
-        return f"Waiting for {instalment.report.name} to be accepted"
+        return f"Waiting for {instalment.report.name_in_text} to be accepted"
     return PaymentState.LABELS.get(state, "-")
 
 
@@ -221,6 +221,7 @@ class InstalmentAdmin(ReadOnlyRowsMixin, admin.ModelAdmin):
             "tied_to": self.tied_to(instalment),
             "state": PaymentState.LABELS.get(instalment.payment_state, ""),  # type: ignore[attr-defined]
             "is_due": instalment.payment_state == PaymentState.DUE,  # type: ignore[attr-defined]
+            "is_paid": instalment.payment_state == PaymentState.PAID,  # type: ignore[attr-defined]
             "form": form,
         }
         return TemplateResponse(request, "admin/funding/instalment/pay.html", context)

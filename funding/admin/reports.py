@@ -261,7 +261,7 @@ class ProgressReportAdmin(ReadOnlyRowsMixin, ObjectActionsMixin, admin.ModelAdmi
 
     @staticmethod
     def _label(report: ProgressReport) -> str:
-        return f"{report.name} of {report.award.title}"
+        return f"{report.name_in_text} of {report.award.title}"
 
     def _accepted(self, report: ProgressReport) -> str:
         """Name the accepted report and the instalments its acceptance made due, if any."""

@@ -176,6 +176,12 @@ class ProgressReport(models.Model):
         return "Final report" if self.is_final else f"Report {self.number}"
 
     @property
+    def name_in_text(self) -> str:
+        """Return how a sentence names the report after its first word: "Report 2" or
+        "the final report"."""
+        return "the final report" if self.is_final else self.name
+
+    @property
     def key(self) -> str:
         """Return the report's part of its address: its number, or "final"."""
         return "final" if self.is_final else str(self.number)

@@ -132,7 +132,7 @@ def _instalment_state(instalment: Instalment) -> str:
         assert instalment.paid_on is not None
         return f"Paid {formats.money(instalment.paid_amount)} on {formats.day(instalment.paid_on)}"
     if state == PaymentState.WAITING_REPORT and instalment.report is not None:
-        return f"Paid once {instalment.report.name} is accepted"
+        return f"Paid once {instalment.report.name_in_text} is accepted"
     return PaymentState.LABELS.get(state, "")
 
 

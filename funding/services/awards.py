@@ -192,8 +192,8 @@ def instalment_mark_paid(
         if state == PaymentState.WAITING_REPORT:
             assert instalment.report is not None
             raise TransitionNotAllowed(
-                f"This instalment is paid once {instalment.report.name} is accepted, and it is "
-                f"{instalment.report.get_status_display().lower()}."
+                f"This instalment is paid once {instalment.report.name_in_text} is accepted, "
+                f"and it is {instalment.report.get_status_display().lower()}."
             )
         if state == PaymentState.WAITING_OFFER:
             raise TransitionNotAllowed(

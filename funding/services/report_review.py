@@ -13,6 +13,7 @@ from datetime import datetime
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.text import capfirst
 
 from localdigital.accounts.models import User
 from localdigital.audit.services import audit_record
@@ -170,9 +171,9 @@ def _team_told(
     }
     body = render_to_string(f"funding/email/report_{verb}.txt", context)
     subject = (
-        f"{report.name} of {award.title}: changes needed"
+        f"Changes needed to {report.name_in_text} of {award.title}"
         if returned
-        else f"{report.name} of {award.title} is accepted"
+        else f"{capfirst(report.name_in_text)} of {award.title} is accepted"
     )
     for user in project_team_users(award=award):
         email_queue(

@@ -232,7 +232,7 @@ class TestPayments:
         page = manager.get(pay_url(instalment))
         response = manager.post(pay_url(instalment), paid_today())
 
-        assert "This instalment is not due for payment: paid." in page.text
+        assert "This instalment has already been paid." in page.text
         assert "This instalment is already paid." in response.text
         instalment.refresh_from_db()
         assert instalment.paid_at == paid_at

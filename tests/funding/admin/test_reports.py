@@ -187,7 +187,9 @@ class TestReview:
             ReviewOutcome.RETURNED,
             "Name the councils that tested it.",
         )
-        assert OutgoingEmail.objects.filter(subject__contains="changes needed").exists()
+        assert OutgoingEmail.objects.filter(
+            subject__startswith="Changes needed to Report 1 of "
+        ).exists()
         assert (
             "Comments sent to the team: Name the councils" in manager.get(report_url(report)).text
         )

@@ -51,7 +51,9 @@ class TestReturn:
         assert sorted(e.recipient for e in emails) == sorted([project.lead.email, writer.email])
         email = emails.get(recipient=project.lead.email)
         assert project.partner.email not in {e.recipient for e in emails}
-        assert "changes needed" in email.subject
+        title = project.award.title
+        assert email.subject == f"Changes needed to Report 1 of {title}"
+        assert f"has reviewed Report 1 of {title} and returned it" in email.body_text
         assert "Name the councils." in email.body_text
 
     def test_needs_a_comment(self, project, fund_manager):
@@ -139,6 +141,14 @@ class TestAccept:
         assert project.award.status == AwardStatus.COMPLETED
         assert project.award.completed_at is not None
         assert final.versions.get().content["reuse"].startswith("The code is open")
+        email = OutgoingEmail.objects.filter(subject__contains="final report").get(
+            recipient=project.lead.email
+        )
+        title = project.award.title
+        assert email.subject == f"The final report of {title} is accepted"
+        assert f"The Local Digital team has accepted the final report of {title}." in (
+            email.body_text
+        )
 
     def test_a_report_accepted_is_not_accepted_again(self, project, fund_manager):
         submitted_version(project)
