@@ -15,6 +15,8 @@ from django.conf import settings
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "localdigital.settings.local")
 
 app = Celery("localdigital")
+# Seconds between looks at the filesystem broker's folder (see broker_options).
+FILESYSTEM_POLLING_INTERVAL = 0.1
 app.config_from_object("django.conf:settings", namespace="CELERY")
 
 
@@ -49,6 +51,11 @@ def broker_options(redis_url: str = "") -> dict:
             # The exchange-to-queue table; kombu's default is ./control, wherever it runs.
             "control_folder": str(folder / "control"),
             "store_processed": False,
+            # How long the worker waits before looking in the folder again when it found
+            # nothing it could take. It takes one task at a time (prefetch 1), so kombu's
+            # default of a second capped it at about a task a second: a sign-in link waited
+            # minutes behind the emails the demo data queues.
+            "polling_interval": FILESYSTEM_POLLING_INTERVAL,
         },
     }
 

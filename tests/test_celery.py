@@ -49,6 +49,8 @@ class TestBrokerOptions:
         assert transport["processed_folder"] == str(tmp_path / "broker" / "processed")
         assert queue.is_dir()
         assert (tmp_path / "broker" / "processed").is_dir()
+        # The worker looks for tasks ten times a second, not kombu's once (see broker_options).
+        assert transport["polling_interval"] == 0.1
 
     def test_keeps_the_filesystem_transports_exchange_table_in_the_broker_folder(
         self, settings, tmp_path
