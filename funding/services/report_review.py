@@ -90,7 +90,8 @@ def report_accept(
     """Accept a submitted report (a fund manager): submitted or resubmitted → accepted.
 
     The instalments tied to it become due for payment; its links become the project's
-    public outputs; accepting the final report completes the project. The team is emailed.
+    public outputs; the first accepted report starts an accepted project (it is in progress
+    in public), and accepting the final report completes it. The team is emailed.
     """
     now = now or timezone.now()
     _require_fund_manager(accepted_by, "review progress reports")
@@ -104,7 +105,19 @@ def report_accept(
         report.accepted_at, report.accepted_by = now, accepted_by
         report.save(update_fields=["status", "accepted_at", "accepted_by"])
         outputs = _outputs_publish(report, now)
-        completed = report.is_final and award.status in (AwardStatus.ACCEPTED, AwardStatus.ACTIVE)
+        started = award.status == AwardStatus.ACCEPTED
+        if started:
+            # A report the Fund accepts shows the work is under way: the project is in
+            # progress from now, as if a fund manager had recorded its start.
+            award.status, award.started_at = AwardStatus.ACTIVE, now
+            award.save(update_fields=["status", "started_at"])
+            audit_record(
+                actor=accepted_by,
+                verb="funding.award.started",
+                target=award,
+                data={"report": report.name},
+            )
+        completed = report.is_final and award.status == AwardStatus.ACTIVE
         if completed:
             award.status, award.completed_at = AwardStatus.COMPLETED, now
             award.save(update_fields=["status", "completed_at"])

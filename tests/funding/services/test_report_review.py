@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from unittest import mock
 
 import pytest
@@ -126,6 +127,32 @@ class TestAccept:
         assert "£30,000" in email.body_text
         event = AuditEvent.objects.get(verb="funding.report.accepted")
         assert event.data["instalments_due"] == [instalment.pk]
+
+    def test_the_first_accepted_report_puts_an_accepted_project_in_progress(
+        self, project, fund_manager
+    ):
+        assert project.award.status == AwardStatus.ACCEPTED
+        submitted_version(project)
+
+        version = report_review.report_accept(report=project.report, accepted_by=fund_manager)
+
+        project.award.refresh_from_db()
+        assert project.award.status == AwardStatus.ACTIVE
+        assert project.award.started_at == version.reviewed_at
+        started = AuditEvent.objects.get(verb="funding.award.started")
+        assert (started.actor, started.data) == (fund_manager, {"report": "Report 1"})
+
+    def test_a_project_already_in_progress_keeps_its_start(self, project, fund_manager):
+        began = timezone.now() - timedelta(days=30)
+        project.award.status, project.award.started_at = AwardStatus.ACTIVE, began
+        project.award.save()
+        submitted_version(project)
+
+        report_review.report_accept(report=project.report, accepted_by=fund_manager)
+
+        project.award.refresh_from_db()
+        assert (project.award.status, project.award.started_at) == (AwardStatus.ACTIVE, began)
+        assert not AuditEvent.objects.filter(verb="funding.award.started").exists()
 
     def test_accepting_the_final_report_completes_the_project(self, project, fund_manager):
         final = ProgressReportFactory(award=project.award, final=True)
