@@ -14,12 +14,13 @@ from typing import Any
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.http import urlencode
 from django.utils.safestring import SafeString
 
 from localdigital.accounts.requests import request_staff_user
@@ -35,15 +36,23 @@ from ..services import awards as services
 from .forms.awards import InstalmentForm, InstalmentFormSet, PayForm
 
 AWARD_CHANGE = "admin:funding_award_change"
+INSTALMENT_LIST = "admin:funding_instalment_changelist"
+# The admin's own name for the list's filters, kept while a person leaves the list and
+# comes back to it (`ModelAdmin.get_preserved_filters`).
+LIST_FILTERS = "_changelist_filters"
 
 
-def pay_url(instalment: Instalment) -> str:
-    return reverse("admin:funding_instalment_pay", args=[instalment.pk])
+def pay_url(instalment: Instalment, list_filters: str | None = None) -> str:
+    """The page that records ``instalment`` paid. Given the Instalments list's filters (its
+    query string, perhaps empty), the page goes back to that list; without, to the award."""
+    url = reverse("admin:funding_instalment_pay", args=[instalment.pk])
+    return url if list_filters is None else f"{url}?{urlencode({LIST_FILTERS: list_filters})}"
 
 
-def payment_state(instalment: Instalment) -> SafeString | str:
-    """Say where an instalment stands, with a link to record it paid when it is due; dates
-    without their weekday, as the admin says every date (`localdigital.admin_dates`)."""
+def payment_state(instalment: Instalment, list_filters: str | None = None) -> SafeString | str:
+    """Say where an instalment stands, with a link to record it paid when it is due (back
+    to the list with ``list_filters``, see `pay_url`); dates without their weekday, as the
+    admin says every date (`localdigital.admin_dates`)."""
     state = getattr(instalment, "payment_state", "")
     if state == PaymentState.PAID:
         by = instalment.paid_by.email if instalment.paid_by else "someone"
@@ -55,7 +64,7 @@ def payment_state(instalment: Instalment) -> SafeString | str:
         return format_html(
             '<a href="{}">Mark paid<span class="visually-hidden"> the instalment of {} due {}'
             "</span></a>",
-            pay_url(instalment),
+            pay_url(instalment, list_filters),
             formats.money(instalment.amount),
             calendar_date(instalment.due_on),
         )
@@ -157,17 +166,28 @@ class InstalmentAdmin(ReadOnlyRowsMixin, admin.ModelAdmin):
     def amount_display(self, instalment: Instalment) -> str:
         return formats.money(instalment.amount)
 
-    @admin.display(description="paid once")
+    @admin.display(description="due for payment")
     def tied_to(self, instalment: Instalment) -> str:
         if instalment.report is not None:
-            return f"{instalment.report.name} is accepted"
+            return f"When {instalment.report.name_in_text} is accepted"
         if instalment.on_offer_acceptance:
-            return "The offer is accepted"
-        return "Its date comes"
+            return "When the offer is accepted"
+        return "On its planned date"
 
     @admin.display(description="payment")
     def payment(self, instalment: Instalment) -> SafeString | str:
         return payment_state(instalment)
+
+    def get_list_display(self, request: HttpRequest) -> list[Any]:
+        """The list's columns, its "Mark paid" links coming back to the list as it was
+        filtered."""
+        list_filters = request.GET.urlencode()
+
+        @admin.display(description="payment")
+        def payment(instalment: Instalment) -> SafeString | str:
+            return payment_state(instalment, list_filters)
+
+        return [payment if column == "payment" else column for column in self.list_display]
 
     def get_urls(self) -> list[URLPattern]:
         return [
@@ -187,6 +207,13 @@ class InstalmentAdmin(ReadOnlyRowsMixin, admin.ModelAdmin):
         if not self.has_change_permission(request, instalment):
             raise PermissionDenied
         award_url = reverse(AWARD_CHANGE, args=[instalment.award_id])
+        list_filters = request.GET.get(LIST_FILTERS)
+        back_url = (
+            award_url
+            if list_filters is None
+            # Read and written again, so that only a query string follows the list's address.
+            else f"{reverse(INSTALMENT_LIST)}?{QueryDict(list_filters).urlencode()}".rstrip("?")
+        )
         form = PayForm(
             request.POST if request.method == "POST" else None,
             initial={"amount": instalment.amount, "paid_on": timezone.localdate()},
@@ -209,13 +236,14 @@ class InstalmentAdmin(ReadOnlyRowsMixin, admin.ModelAdmin):
                     f"{instalment.award.title} planned for {formats.day(instalment.due_on)}.",
                     messages.SUCCESS,
                 )
-                return HttpResponseRedirect(award_url)
+                return HttpResponseRedirect(back_url)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
             "title": f"Record a payment: {instalment.award.title}",
             "instalment": instalment,
             "award_url": award_url,
+            "back_url": back_url,
             "amount": formats.money(instalment.amount),
             "planned": formats.day(instalment.due_on),
             "tied_to": self.tied_to(instalment),

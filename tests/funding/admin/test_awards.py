@@ -4,6 +4,8 @@ the work started and finished."""
 
 from __future__ import annotations
 
+import html
+import re
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -22,6 +24,7 @@ from tests.funding.factories import (
     ProjectOutputFactory,
     SignatoryFactory,
 )
+from tests.funding.factories_reporting import ProgressReportFactory
 from tests.support.messages import messages_of
 
 pytestmark = pytest.mark.django_db
@@ -210,6 +213,59 @@ class TestPayments:
         assert instalment.paid_amount == Decimal(29500)
         page = manager.get(change_url(instalment.award))
         assert "Paid £29,500 on" in page.text
+
+    def test_from_the_instalment_list_it_goes_back_to_the_list_as_filtered(self, manager):
+        instalment = InstalmentFactory()
+        instalments = reverse("admin:funding_instalment_changelist")
+
+        listed = manager.get(instalments, {"payment": "due"})
+        link = re.search(r'href="([^"]+)">Mark paid', listed.text)
+        assert link is not None
+        pay_page = html.unescape(link.group(1))
+        page = manager.get(pay_page)
+        response = manager.post(pay_page, paid_today())
+
+        assert f'href="{instalments}?payment=due"' in page.text  # its Cancel link
+        assert response.status_code == 302
+        assert response.url == f"{instalments}?payment=due"
+        instalment.refresh_from_db()
+        assert instalment.paid_at is not None
+
+    def test_only_the_list_is_gone_back_to(self, manager):
+        instalment = InstalmentFactory()
+        instalments = reverse("admin:funding_instalment_changelist")
+
+        response = manager.post(
+            pay_url(instalment) + "?_changelist_filters=%0d%0aLocation%3A+https://evil.test",
+            paid_today(),
+        )
+
+        assert response.status_code == 302
+        assert response.url.startswith(f"{instalments}?")
+        assert "\n" not in response.url and "\r" not in response.url
+
+    def test_the_list_says_when_each_instalment_is_due_for_payment(self, manager):
+        award = AwardFactory(accepted=True)
+        report = ProgressReportFactory(award=award, number=1)
+        final = ProgressReportFactory(award=award, final=True)
+        InstalmentFactory(award=award, report=report, due_on=date(2027, 1, 4))
+        InstalmentFactory(award=award, report=final, due_on=date(2027, 2, 4))
+        InstalmentFactory(award=award, on_offer_acceptance=True, due_on=date(2027, 3, 4))
+        InstalmentFactory(award=award, due_on=date(2027, 4, 4))
+
+        page = manager.get(reverse("admin:funding_instalment_changelist")).text
+
+        rows = page.split("<tbody>")[1].split("</tr>")
+        assert [
+            cell
+            for row in rows[:4]
+            for cell in re.findall(r'<td class="field-tied_to">([^<]*)</td>', row)
+        ] == [
+            "When Report 1 is accepted",
+            "When the final report is accepted",
+            "When the offer is accepted",
+            "On its planned date",
+        ]
 
     def test_the_instalment_list_says_every_date_the_same_way(self, manager):
         InstalmentFactory(
