@@ -308,7 +308,7 @@ def report_versions(*, report: ProgressReport) -> list[VersionRow]:
                 "funding:project-report-version",
                 args=[report.award.slug, report.key, version.number],
             ),
-            submitted=time_on_day(version.submitted_at),
+            submitted=time_on_day(version.submitted_at, weekday=True),
             submitted_by=_name(version.submitted_by),
             outcome=version.get_outcome_display() if version.outcome else "Waiting for review",
             comment=paragraphs(version.comment),

@@ -5,7 +5,9 @@ section's form is tested in test_report_sections.py."""
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.test import Client
@@ -210,6 +212,7 @@ class TestCommentsAndVersions:
             report=report,
             number=1,
             returned=True,
+            submitted_at=datetime(2020, 6, 8, 15, 0, tzinfo=ZoneInfo("Europe/London")),
             comment="Name the councils that tested it.",
             content={
                 **report_content(report=report),
@@ -222,9 +225,11 @@ class TestCommentsAndVersions:
             page = client_for(user).get(team.url()).text
             assert "returned this report for changes" in page
             assert "Name the councils that tested it." in page
+            assert "3pm on Monday 8 June 2020" in page
             version = client_for(user).get(team.url("funding:project-report-version", 1)).text
             assert "Amber: at risk" in version
             assert "Name the councils that tested it." in version
+            assert "Submitted 3pm on Monday 8 June 2020 by" in version
 
     def test_an_unknown_version_is_not_found(self, team):
         assert (
