@@ -118,3 +118,18 @@ def spend_warning(*, award: Award, spent_to_date: Decimal) -> str:
         f"{formats.money(payments.paid)} paid so far{following}. If the project needs money "
         "sooner than planned, say so under risks and issues."
     )
+
+
+def budget_above_award(*, award: Award, budget: list[Decimal]) -> str:
+    """Return what the spend page says when the application's budget lines (``budget``,
+    each line's amount) total more than the grant, as they do when the Fund awards less than
+    was asked; else ""."""
+    total = sum(budget, Decimal(0))
+    if total <= award.amount:
+        return ""
+    return (
+        f"The budget lines in the application total {formats.money(total)}, more than the "
+        f"grant of {formats.money(award.amount)}. Give what was really spent on each line: "
+        "the Local Digital team compares the spend to date with what has been paid, not "
+        "with the lines."
+    )

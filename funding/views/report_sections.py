@@ -8,6 +8,7 @@ typed, and saves again to choose it.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
@@ -32,7 +33,7 @@ from ..forms.reports import (
 )
 from ..models import ProgressReport, ReportSection
 from ..selectors import reporting as selectors
-from ..selectors.payments import spend_warning
+from ..selectors.payments import budget_above_award, spend_warning
 from ..selectors.report_content import milestone_field, report_content, spend_field, spent_to_date
 from ..selectors.reporting import ReportAccess
 from ..services import reports as services
@@ -216,6 +217,12 @@ def project_report_section(
             if conflict is not None and conflict.saved_at is not None
             else "",
             "warning": spend_warning(award=access.team.award, spent_to_date=spent_to_date(content))
+            if content is not None
+            else "",
+            "budget_note": budget_above_award(
+                award=access.team.award,
+                budget=[Decimal(row["budget"]) for row in content["spend"]],
+            )
             if content is not None
             else "",
             "back_url": report_page_url(access),

@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from funding.formats import money
 from funding.models import MilestoneStatus, ProgressReport, RagStatus
 from funding.services import reports as services
 from tests.funding.factories import InstalmentFactory
@@ -129,6 +130,27 @@ class TestSpend:
             "The spend to date, £12,000, is more than the £0 paid so far and the next "
             "instalment, £10,000" in page
         )
+
+    def test_says_when_the_budget_lines_total_more_than_the_grant(self, team):
+        line = team.award.application.budget_lines.get()
+        team.award.amount = line.amount - Decimal(5000)
+        team.award.save()
+
+        page = client_for(team.lead).get(team.section("spend")).text
+
+        assert (
+            f"The budget lines in the application total {money(line.amount)}, more than the "
+            f"grant of {money(team.award.amount)}." in page
+        )
+
+    def test_says_nothing_of_the_budget_when_it_fits_the_grant(self, team):
+        line = team.award.application.budget_lines.get()
+        team.award.amount = line.amount
+        team.award.save()
+
+        page = client_for(team.lead).get(team.section("spend")).text
+
+        assert "The budget lines in the application total" not in page
 
 
 class TestStatus:
