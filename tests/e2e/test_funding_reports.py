@@ -23,6 +23,7 @@ from funding import formats
 from funding.models import ChangeRequest, Instalment, ProgressReport, ReportStatus
 from funding.services.awards import instalment_mark_paid
 from funding.services.report_review import report_accept, report_return
+from funding.services.reports import report_submit
 from localdigital.accounts.models import User
 from tests.accounts.factories import UserFactory
 from tests.declaration.factories import DeclarationVersionFactory, MembershipFactory
@@ -40,6 +41,7 @@ from tests.funding.factories_reporting import (
     ChangeRequestFactory,
     ProgressReportFactory,
     ProjectMilestoneFactory,
+    answer_every_section,
 )
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -289,4 +291,36 @@ def test_the_teams_pages_fit_a_320_pixel_screen(request, browser_page, report):
         width = ui.page.evaluate("() => document.documentElement.scrollWidth")
         if width > REFLOW_WIDTH:
             too_wide.append(f"{path}: {width}px wide")
+    assert not too_wide, f"wider than {REFLOW_WIDTH}px:\n" + "\n".join(too_wide)
+
+
+def test_the_fund_managers_pages_fit_a_320_pixel_screen(phone_ui, report):
+    """The Instalments list with a "Mark paid" link, the payment page, and a report whose
+    version was submitted by someone with a long email address, fit a phone (WCAG 1.4.10)."""
+    long_address = "olusegun.oluwaseunadebayo@digital.borsetshirecountycouncil.gov.uk"
+    writer = MembershipFactory.create(
+        organisation=report.award.application.lead_organisation,
+        user=UserFactory.create(email=long_address, full_name=""),
+    ).user
+    answer_every_section(report, writer)
+    report_submit(report=report, submitted_by=writer)
+    manager = UserFactory.create(email=STAFF_EMAIL, staff=True, groups=["Fund manager"])
+    report_return(report=report, comment="Name the councils.", returned_by=manager)
+    report_submit(report=report, submitted_by=writer)
+    report_accept(report=report, accepted_by=manager)
+    instalment = Instalment.objects.get(report=report)
+    staff_signs_in(
+        phone_ui, TOTPDevice.objects.create(user=manager, name="default", confirmed=True)
+    )
+    too_wide = []
+    for path in (
+        reverse("admin:funding_instalment_changelist") + "?payment=due",
+        reverse("admin:funding_instalment_pay", args=[instalment.pk]),
+        reverse("admin:funding_progressreport_change", args=[report.pk]),
+    ):
+        phone_ui.goto(path)
+        width = phone_ui.page.evaluate("() => document.documentElement.scrollWidth")
+        if width > REFLOW_WIDTH:
+            too_wide.append(f"{path}: {width}px wide")
+    assert phone_ui.page.get_by_text(f"by {long_address}: returned for changes").is_visible()
     assert not too_wide, f"wider than {REFLOW_WIDTH}px:\n" + "\n".join(too_wide)
