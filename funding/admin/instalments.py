@@ -166,7 +166,7 @@ class InstalmentAdmin(ReadOnlyRowsMixin, admin.ModelAdmin):
     def amount_display(self, instalment: Instalment) -> str:
         return formats.money(instalment.amount)
 
-    @admin.display(description="due for payment")
+    @admin.display(description="becomes due")
     def tied_to(self, instalment: Instalment) -> str:
         if instalment.report is not None:
             return f"When {instalment.report.name_in_text} is accepted"
