@@ -155,7 +155,11 @@ def sign_in_link(request: HttpRequest) -> HttpResponse:
         request.session[SESSION_TOKEN] = token
         request.session[SESSION_NEXT] = _safe_next(request.GET.get("next"))
         return redirect("accounts:link", permanent=False)
-    if not services.sign_in_link_is_valid(token=request.session.get(SESSION_TOKEN, "")):
+    kept = request.session.get(SESSION_TOKEN, "")
+    if not kept and request.user.is_authenticated:
+        # Back, from the page the link led to: it is used up, and the person is signed in.
+        return redirect("pages:account")
+    if not services.sign_in_link_is_valid(token=kept):
         return invalid
     return render(request, "accounts/sign_in_link.html")
 

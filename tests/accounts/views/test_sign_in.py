@@ -142,6 +142,28 @@ class TestUsingALink:
         assert client.session["_auth_user_id"] == str(user.pk)
         assert user.email_verified_at is not None
 
+    def test_back_after_continue_goes_to_the_account_not_an_error(self, client, request_link):
+        UserFactory(email="clerk@leeds.gov.uk")
+        request_link("clerk@leeds.gov.uk")
+        open_link(client, link_in(OutgoingEmail.objects.get()))
+        press_continue(client)
+
+        back = client.get(reverse("accounts:link"))
+
+        assert (back.status_code, back.url) == (302, reverse("pages:account"))
+        assert "_auth_user_id" in client.session
+
+    def test_a_used_link_opened_again_while_signed_in_says_it_is_used(self, client, request_link):
+        UserFactory(email="clerk@leeds.gov.uk")
+        request_link("clerk@leeds.gov.uk")
+        link = link_in(OutgoingEmail.objects.get())
+        open_link(client, link)
+        press_continue(client)
+
+        again = open_link(client, link)
+
+        assert "This link has expired or has been used" in again.text
+
     def test_a_link_works_only_once(self, client, request_link):
         UserFactory(email="clerk@leeds.gov.uk")
         request_link("clerk@leeds.gov.uk")
