@@ -43,7 +43,9 @@ URL_ACCESS: dict[str, tuple[dict[str, object], dict[str, int]]] = {
     "pages:security-txt": ({}, everyone(200)),
     "accounts:sign-in": ({}, everyone(200)),
     "accounts:check-email": ({}, everyone(200)),
-    "accounts:link": ({}, everyone(200)),
+    # Without a link in the session: the used-link page, or, for someone signed in (Back
+    # from the page the link led to), their account.
+    "accounts:link": ({}, signed_in(302, anonymous=200)),
     "accounts:sign-out": ({}, everyone(405)),
     "two_factor:login": ({}, everyone(200)),
     # A new member of staff's set-up link; without one in the session it says the link has
