@@ -131,8 +131,11 @@ def _staff_told(award: Award, *, accepted: bool) -> None:
     )
 
 
-def award_start(*, award: Award, started_by: User, now: datetime | None = None) -> Award:
-    """Record that the project's work has started: accepted → active."""
+def award_start(
+    *, award: Award, started_by: User, now: datetime | None = None, report_name: str = ""
+) -> Award:
+    """Record that the project's work has started: accepted → active. ``report_name``
+    names the progress report whose acceptance showed it (see ``report_accept``)."""
     now = now or timezone.now()
     _require_fund_manager(started_by, "record that a project started")
     with transaction.atomic():
@@ -143,7 +146,12 @@ def award_start(*, award: Award, started_by: User, now: datetime | None = None) 
         award.started_at = now
         award.save(update_fields=["status", "started_at"])
         content_changed("funding")
-        audit_record(actor=started_by, verb="funding.award.started", target=award)
+        audit_record(
+            actor=started_by,
+            verb="funding.award.started",
+            target=award,
+            data={"report": report_name} if report_name else None,
+        )
     return award
 
 

@@ -36,6 +36,7 @@ from ..models import (
 )
 from ..selectors.reporting import project_team_users
 from .assessment import _require_fund_manager
+from .awards import award_start
 
 
 def _lock(report: ProgressReport) -> tuple[ProgressReport, ReportVersion]:
@@ -105,18 +106,13 @@ def report_accept(
         report.accepted_at, report.accepted_by = now, accepted_by
         report.save(update_fields=["status", "accepted_at", "accepted_by"])
         outputs = _outputs_publish(report, now)
-        started = award.status == AwardStatus.ACCEPTED
-        if started:
+        if award.status == AwardStatus.ACCEPTED:
             # A report the Fund accepts shows the work is under way: the project is in
             # progress from now, as if a fund manager had recorded its start.
-            award.status, award.started_at = AwardStatus.ACTIVE, now
-            award.save(update_fields=["status", "started_at"])
-            audit_record(
-                actor=accepted_by,
-                verb="funding.award.started",
-                target=award,
-                data={"report": report.name},
+            award = award_start(
+                award=award, started_by=accepted_by, now=now, report_name=report.name
             )
+            report.award = award
         completed = report.is_final and award.status == AwardStatus.ACTIVE
         if completed:
             award.status, award.completed_at = AwardStatus.COMPLETED, now
