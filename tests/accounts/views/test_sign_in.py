@@ -116,6 +116,16 @@ def press_continue(client):
     return client.post(reverse("accounts:link"))
 
 
+def signs_in_by_link(client, request_link, email: str = "clerk@leeds.gov.uk") -> str:
+    """Ask for a link for a known ``email``, open it and press Continue; return the link."""
+    UserFactory(email=email)
+    request_link(email)
+    link = link_in(OutgoingEmail.objects.get())
+    open_link(client, link)
+    press_continue(client)
+    return link
+
+
 class TestUsingALink:
     def test_opening_the_link_shows_continue_and_does_not_sign_in(self, client, request_link):
         """Mail scanners open links by themselves, so a GET must not use the token up."""
@@ -143,10 +153,7 @@ class TestUsingALink:
         assert user.email_verified_at is not None
 
     def test_back_after_continue_goes_to_the_account_not_an_error(self, client, request_link):
-        UserFactory(email="clerk@leeds.gov.uk")
-        request_link("clerk@leeds.gov.uk")
-        open_link(client, link_in(OutgoingEmail.objects.get()))
-        press_continue(client)
+        signs_in_by_link(client, request_link)
 
         back = client.get(reverse("accounts:link"))
 
@@ -154,22 +161,14 @@ class TestUsingALink:
         assert "_auth_user_id" in client.session
 
     def test_a_used_link_opened_again_while_signed_in_says_it_is_used(self, client, request_link):
-        UserFactory(email="clerk@leeds.gov.uk")
-        request_link("clerk@leeds.gov.uk")
-        link = link_in(OutgoingEmail.objects.get())
-        open_link(client, link)
-        press_continue(client)
+        link = signs_in_by_link(client, request_link)
 
         again = open_link(client, link)
 
         assert "This link has expired or has been used" in again.text
 
     def test_a_link_works_only_once(self, client, request_link):
-        UserFactory(email="clerk@leeds.gov.uk")
-        request_link("clerk@leeds.gov.uk")
-        link = link_in(OutgoingEmail.objects.get())
-        open_link(client, link)
-        press_continue(client)
+        link = signs_in_by_link(client, request_link)
         client.post(reverse("accounts:sign-out"))
         again = open_link(client, link)
         assert "This link has expired or has been used" in again.text
