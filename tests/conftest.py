@@ -16,9 +16,11 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from localdigital.accounts.models import User
 from localdigital.queueing import broker_backoff_reset
 from tests.accounts.factories import UserFactory
-from tests.support import database_reset
+from tests.support import database_reset, factory_traits
 
 pytest_plugins = ["tests.fixtures.worker"]
+
+factory_traits.install()
 
 STAFF_GROUPS = ("Fund manager", "Assessor", "Training administrator", "Communications")
 
