@@ -20,6 +20,9 @@ from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpRe
 from django.utils import timezone
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date, quote_etag
+from django.views.decorators.http import require_safe
+
+from localdigital.links import absolute_url
 
 LICENCE_NAME = "Open Government Licence v3.0"
 LICENCE_URL = "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
@@ -200,3 +203,62 @@ def open_data_json(
         },
         json_dumps_params={"ensure_ascii": False},
     )
+
+
+OpenDataView = Callable[[HttpRequest], HttpResponse | StreamingHttpResponse]
+
+
+@dataclass(frozen=True)
+class OpenDataFiles:
+    """A domain's open data as two files with the same ``columns``: a CSV, streamed, and a
+    JSON document. Both send the open data headers and ``validators`` (called with ``"csv"``
+    or ``"json"``), and answer a matching conditional request with 304 without reading a
+    row."""
+
+    columns: Sequence[OpenDataColumn]
+    rows: Callable[[], Iterable[Sequence[object]]]
+    validators: Callable[[str], Validators]
+    # The CSV's download name, without ".csv"; the JSON's key for its rows; the name of the
+    # URL of the page that documents both.
+    csv_name: str
+    json_key: str
+    documentation: str
+
+    @property
+    def column_names(self) -> tuple[str, ...]:
+        return tuple(column.name for column in self.columns)
+
+    def csv_view(self) -> OpenDataView:
+        """Return the view of the CSV: one line a row, in UTF-8."""
+
+        @require_safe
+        def view(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
+            return open_data_response(
+                request,
+                self.validators("csv"),
+                lambda: csv_response(
+                    self.column_names,
+                    (open_data_cells(row) for row in self.rows()),
+                    name=self.csv_name,
+                ),
+            )
+
+        return view
+
+    def json_view(self) -> OpenDataView:
+        """Return the view of the JSON document (see ``open_data_json``)."""
+
+        @require_safe
+        def view(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
+            return open_data_response(
+                request,
+                self.validators("json"),
+                lambda: open_data_json(
+                    columns=self.column_names,
+                    rows=self.rows(),
+                    key=self.json_key,
+                    documentation=absolute_url(self.documentation),
+                ),
+            )
+
+        return view

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from datetime import date
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
@@ -23,11 +23,8 @@ from localdigital.open_data import (
     LICENCE_NAME,
     LICENCE_URL,
     OpenDataColumn,
+    OpenDataFiles,
     Validators,
-    csv_response,
-    open_data_cells,
-    open_data_json,
-    open_data_response,
     open_data_validators,
 )
 from localdigital.public_cache import public_page
@@ -61,7 +58,6 @@ COLUMNS = (
         "Reusable booking service",
     ),
 )
-COLUMN_NAMES = tuple(column.name for column in COLUMNS)
 
 
 def _rows() -> Iterator[tuple[str, str, str, str, str, str, str, date | None, bool, str]]:
@@ -106,32 +102,18 @@ def _validators(kind: str) -> Validators:
     )
 
 
-@require_safe
-def signatories_csv(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
-    """Stream every published signatory as CSV (UTF-8), one line each, by name, or answer
-    304 when the client's copy is current."""
-    return open_data_response(
-        request,
-        _validators("csv"),
-        lambda: csv_response(
-            COLUMN_NAMES, (open_data_cells(row) for row in _rows()), name="signatories"
-        ),
-    )
-
-
-@require_safe
-def signatories_json(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
-    """Send every published signatory as JSON, or 304 when the client's copy is current."""
-    return open_data_response(
-        request,
-        _validators("json"),
-        lambda: open_data_json(
-            columns=COLUMN_NAMES,
-            rows=_rows(),
-            key="signatories",
-            documentation=absolute_url("declaration:open-data"),
-        ),
-    )
+FILES = OpenDataFiles(
+    columns=COLUMNS,
+    rows=_rows,
+    validators=_validators,
+    csv_name="signatories",
+    json_key="signatories",
+    documentation="declaration:open-data",
+)
+# Every published signatory, by name, as CSV (streamed) and as JSON; or 304 when the
+# client's copy is current.
+signatories_csv = FILES.csv_view()
+signatories_json = FILES.json_view()
 
 
 @public_page()

@@ -23,11 +23,9 @@ from localdigital.open_data import (
     LICENCE_NAME,
     LICENCE_URL,
     OpenDataColumn,
+    OpenDataFiles,
     Validators,
-    csv_response,
-    open_data_cells,
     open_data_headers,
-    open_data_json,
     open_data_response,
     open_data_validators,
 )
@@ -100,7 +98,6 @@ COLUMNS = (
         "2020-04-15",
     ),
 )
-COLUMN_NAMES = tuple(column.name for column in COLUMNS)
 
 
 def _rows() -> Iterator[tuple[Any, ...]]:
@@ -164,31 +161,18 @@ def _validators(kind: str, version: selectors.OpenDataVersion) -> Validators:
     )
 
 
-@require_safe
-def projects_csv(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
-    """Stream every public project as CSV (UTF-8), one line each, newest award first."""
-    return open_data_response(
-        request,
-        _validators("csv", selectors.projects_open_data_version()),
-        lambda: csv_response(
-            COLUMN_NAMES, (open_data_cells(row) for row in _rows()), name="funded-projects"
-        ),
-    )
-
-
-@require_safe
-def projects_json(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
-    """Send every public project as JSON, or 304 when the client's copy is current."""
-    return open_data_response(
-        request,
-        _validators("json", selectors.projects_open_data_version()),
-        lambda: open_data_json(
-            columns=COLUMN_NAMES,
-            rows=_rows(),
-            key="projects",
-            documentation=absolute_url("funding:open-data"),
-        ),
-    )
+FILES = OpenDataFiles(
+    columns=COLUMNS,
+    rows=_rows,
+    validators=lambda kind: _validators(kind, selectors.projects_open_data_version()),
+    csv_name="funded-projects",
+    json_key="projects",
+    documentation="funding:open-data",
+)
+# Every public project, newest award first, as CSV (streamed) and as JSON; or 304 when the
+# client's copy is current.
+projects_csv = FILES.csv_view()
+projects_json = FILES.json_view()
 
 
 @require_safe

@@ -14,7 +14,7 @@ from django.utils.http import http_date
 from pytest_django.asserts import assertContains
 
 from declaration.models import OrganisationType, Signing
-from declaration.views.open_data import COLUMN_NAMES
+from declaration.views.open_data import FILES
 from localdigital.open_data import csv_safe
 from tests.declaration.factories import OrganisationFactory, SigningFactory
 
@@ -211,7 +211,7 @@ class TestJson:
         assert response.status_code == 200
         assert response["Content-Type"] == "application/json"
         body = response.json()
-        assert body["columns"] == EXPECTED_COLUMNS == list(COLUMN_NAMES)
+        assert body["columns"] == EXPECTED_COLUMNS == list(FILES.column_names)
         assert body["count"] == 1
         assert body["licence"]["name"] == "Open Government Licence v3.0"
         assert body["documentation"] == "http://testserver/signatories/open-data/"
