@@ -308,6 +308,7 @@ class TestSections:
         assert response.status_code == 200
         assert "Your changes have not been saved: Ada Lovelace saved this section" in page
         assert "My unsaved answer" in page
+        assert "What Ada Lovelace saved" in page
         assert "Ada&#x27;s saved answer" in page
         assert 'name="version" value="1"' in page
         application.refresh_from_db()

@@ -219,6 +219,7 @@ class TestStatus:
 
         assert response.status_code == 200
         assert "Your changes have not been saved: Lee Lead saved this section" in response.text
+        assert "Check them against what is saved on the report's page" in response.text
         assert "Stuck." in response.text
         assert response.context["form"]["version"].value() == "1"
         team.report.refresh_from_db()
