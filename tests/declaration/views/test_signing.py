@@ -251,7 +251,9 @@ class TestAccountPage:
         assertContains(response, f'href="{step_url("role", draft)}">Continue')
         assertContains(response, f'href="{step_url("delete", draft)}">Delete')
         assertContains(response, f'href="{step_url("withdraw", pending)}">Withdraw')
-        assertContains(response, "We could not confirm it.")
+        assertContains(response, "Reason: We could not confirm it.")
+        assertContains(response, "Started on ", count=1)
+        assertContains(response, "Signed on ", count=3)
         assertContains(response, "govuk-tag--green")
         assertContains(response, "Waiting for checks")
 
