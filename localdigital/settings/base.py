@@ -155,7 +155,7 @@ def redis_cache(url: str) -> dict:
     """Return the cache settings for Redis at ``url``, with the socket timeouts above."""
     return {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "localdigital.redis_cache.RedisCache",
             "LOCATION": url,
             "OPTIONS": {
                 "socket_connect_timeout": REDIS_SOCKET_CONNECT_TIMEOUT,
