@@ -146,7 +146,10 @@ class TestAccountPageLinks:
         assert [link.name for link in links] == ["Camden Council", "London Borough of Hackney"]
         assertContains(response, 'href="/account/organisations/hackney/updates/new/"')
         assertContains(response, 'href="/account/organisations/camden/updates/new/"')
-        assertContains(response, "Post an update")
+        assertContains(
+            response,
+            'post an update<span class="govuk-visually-hidden"> for London Borough of Hackney',
+        )
         assertNotContains(response, f"/account/organisations/{pending.organisation.slug}/updates")
         assertNotContains(response, f"/account/organisations/{waiting.organisation.slug}/updates")
 
