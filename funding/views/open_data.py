@@ -165,7 +165,7 @@ FILES = OpenDataFiles(
     columns=COLUMNS,
     rows=_rows,
     validators=lambda kind: _validators(kind, selectors.projects_open_data_version()),
-    csv_name="funded-projects",
+    csv_name="projects",
     json_key="projects",
     documentation="funding:open-data",
 )

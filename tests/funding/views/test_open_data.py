@@ -186,7 +186,7 @@ class TestCsvSafety:
 
         assert response.streaming
         assert response["Content-Type"] == "text/csv; charset=utf-8"
-        assert response["Content-Disposition"] == 'attachment; filename="funded-projects.csv"'
+        assert response["Content-Disposition"] == 'attachment; filename="projects.csv"'
 
 
 class TestHeaders:
