@@ -281,7 +281,7 @@ class TestSections:
 
         page = client.get(section_url(application, "users")).content.decode()
 
-        assert "Last saved by Ada Lovelace at 9:41am on 6 December 2026." in page
+        assert "Last saved by Ada Lovelace at 9:41am on Sunday 6 December 2026." in page
 
     def test_a_second_save_of_a_section_meanwhile_shows_a_conflict_and_keeps_both(self, client):
         """Two collaborators open the same section; the first saves; the second's save is

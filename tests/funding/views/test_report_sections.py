@@ -177,7 +177,7 @@ class TestStatus:
 
         page = client_for(team.lead).get(team.section("status")).text
 
-        assert "Last saved by Lee Lead at 9:41am on 6 December 2026." in page
+        assert "Last saved by Lee Lead at 9:41am on Sunday 6 December 2026." in page
 
     @pytest.mark.parametrize(
         ("data", "error"),
