@@ -230,35 +230,32 @@ class OpenDataFiles:
 
     def csv_view(self) -> OpenDataView:
         """Return the view of the CSV: one line a row, in UTF-8."""
-
-        @require_safe
-        def view(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
-            return open_data_response(
-                request,
-                self.validators("csv"),
-                lambda: csv_response(
-                    self.column_names,
-                    (open_data_cells(row) for row in self.rows()),
-                    name=self.csv_name,
-                ),
-            )
-
-        return view
+        return self._view(
+            "csv",
+            lambda: csv_response(
+                self.column_names,
+                (open_data_cells(row) for row in self.rows()),
+                name=self.csv_name,
+            ),
+        )
 
     def json_view(self) -> OpenDataView:
         """Return the view of the JSON document (see ``open_data_json``)."""
+        return self._view(
+            "json",
+            lambda: open_data_json(
+                columns=self.column_names,
+                rows=self.rows(),
+                key=self.json_key,
+                documentation=absolute_url(self.documentation),
+            ),
+        )
 
+    def _view(
+        self, kind: str, build: Callable[[], HttpResponse | StreamingHttpResponse]
+    ) -> OpenDataView:
         @require_safe
         def view(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
-            return open_data_response(
-                request,
-                self.validators("json"),
-                lambda: open_data_json(
-                    columns=self.column_names,
-                    rows=self.rows(),
-                    key=self.json_key,
-                    documentation=absolute_url(self.documentation),
-                ),
-            )
+            return open_data_response(request, self.validators(kind), build)
 
         return view
