@@ -199,7 +199,31 @@ class ObjectAction(NamedTuple):
     url: str
 
 
-class ObjectActionsMixin(admin.ModelAdmin):
+class ChangePageMixin(admin.ModelAdmin):
+    """A change page that shows more than the object's form: buttons, what others did, a
+    link onward. A subclass returns what its template needs for the object from
+    ``change_page_context``; the page of an object that does not exist (or that the person
+    may not see) is left to the admin, which sends them back to the list."""
+
+    def change_page_context(self, request: HttpRequest, obj: Any) -> Mapping[str, Any]:
+        """Return what the change page of ``obj`` shows besides the form."""
+        return {}
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        obj = self.get_object(request, unquote(object_id))
+        context = {**(extra_context or {})}
+        if obj is not None:
+            context.update(self.change_page_context(request, obj))
+        return super().change_view(request, object_id, form_url, context)
+
+
+class ObjectActionsMixin(ChangePageMixin):
     """Buttons on an object's change page that run one of the list's actions on that object
     alone, then come back to the page.
 
@@ -271,9 +295,17 @@ def saved_as(obj: models.Model, saved: models.Model) -> None:
     obj._state.db = saved._state.db
 
 
+# What a change page whose form has nothing to save is given, to take its Save buttons off.
+NO_SAVE_BUTTONS: Mapping[str, bool] = {
+    "show_save": False,
+    "show_save_and_continue": False,
+    "show_save_and_add_another": False,
+}
+
+
 def without_save_buttons(context: dict[str, Any]) -> None:
     """Take the Save buttons off a change page whose form has nothing to save."""
-    context.update(show_save=False, show_save_and_continue=False, show_save_and_add_another=False)
+    context.update(NO_SAVE_BUTTONS)
 
 
 class ReadOnlyRowsMixin(admin.ModelAdmin):

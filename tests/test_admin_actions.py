@@ -264,3 +264,33 @@ class TestObjectActions:
         award.delete()
 
         assert otp_verified_superuser_client.post(url).status_code == 404
+
+
+@pytest.mark.django_db
+class TestChangePage:
+    """An admin's change page shows what its ``change_page_context`` gives for the object."""
+
+    def test_shows_the_buttons_the_person_may_use(self, otp_verified_superuser_client):
+        award = AwardFactory(accepted=True)
+
+        response = otp_verified_superuser_client.get(
+            reverse("admin:funding_award_change", args=[award.pk])
+        )
+
+        assert [button.label for button in response.context["award_actions"]] == [
+            "Set the planned dates…",
+            "Record that work started",
+        ]
+
+    def test_sends_staff_to_the_admin_home_for_an_object_that_is_not_there(
+        self, otp_verified_superuser_client
+    ):
+        award = AwardFactory(accepted=True)
+        url = reverse("admin:funding_award_change", args=[award.pk])
+        award.delete()
+
+        response = otp_verified_superuser_client.get(url, follow=True)
+
+        assert response.redirect_chain == [(reverse("admin:index"), 302)]
+        assert "award_actions" not in response.context
+        assert "Perhaps it was deleted?" in response.text

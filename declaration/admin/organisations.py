@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.contrib import admin, messages
 from django.db import models, transaction
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 
 from declaration import services
 from declaration.models import Membership, MembershipRole, Organisation
 from declaration.selectors import work_queue
 from localdigital.accounts.requests import request_staff_user
-from localdigital.admin_actions import ServiceSaveMixin
+from localdigital.admin_actions import NO_SAVE_BUTTONS, ChangePageMixin, ServiceSaveMixin
 from localdigital.errors import DomainError
 
 from ..errors import MembershipAlreadyApprovedError, MembershipNotApprovedError
@@ -196,7 +197,7 @@ MEMBERSHIP_DETAIL_FIELDS = [
 
 
 @admin.register(Membership)
-class MembershipAdmin(ServiceSaveMixin, admin.ModelAdmin):
+class MembershipAdmin(ChangePageMixin, ServiceSaveMixin, admin.ModelAdmin):
     """Members of organisations. Every change goes through a service and is audited."""
 
     list_display = ["user", "organisation", "role", "is_approved", "created_at", "approved_at"]
@@ -232,21 +233,9 @@ class MembershipAdmin(ServiceSaveMixin, admin.ModelAdmin):
             return []
         return MEMBERSHIP_DETAIL_FIELDS
 
-    def change_view(
-        self,
-        request: HttpRequest,
-        object_id: str,
-        form_url: str = "",
-        extra_context: dict[str, Any] | None = None,
-    ) -> HttpResponse:
+    def change_page_context(self, request: HttpRequest, obj: Membership) -> Mapping[str, Any]:
         # Nothing on this page can be edited, so it offers no save buttons.
-        extra_context = {
-            **(extra_context or {}),
-            "show_save": False,
-            "show_save_and_continue": False,
-            "show_save_and_add_another": False,
-        }
-        return super().change_view(request, object_id, form_url, extra_context)
+        return NO_SAVE_BUTTONS
 
     def save_through_service(
         self, request: HttpRequest, obj: Membership, form: Any, change: bool

@@ -315,23 +315,12 @@ class SigningAdmin(SigningImportMixin, SigningActionsMixin, ObjectActionsMixin, 
         }
         return super().changelist_view(request, extra_context)
 
-    def change_view(
-        self,
-        request: HttpRequest,
-        object_id: str,
-        form_url: str = "",
-        extra_context: dict[str, Any] | None = None,
-    ) -> HttpResponse:
-        signing = self.get_object(request, object_id)
-        extra_context = {
-            **(extra_context or {}),
-            "moderation_actions": (
-                self.object_actions(request, signing, self._moderation_actions(signing))
-                if signing is not None
-                else []
-            ),
+    def change_page_context(self, request: HttpRequest, signing: Signing) -> dict[str, Any]:
+        return {
+            "moderation_actions": self.object_actions(
+                request, signing, self._moderation_actions(signing)
+            )
         }
-        return super().change_view(request, object_id, form_url, extra_context)
 
     def _moderation_actions(self, signing: Signing) -> list[tuple[str, str]]:
         """Return the actions (name, button label) that the signing's state allows."""

@@ -16,7 +16,7 @@ from typing import Any
 
 from django.contrib import admin
 from django.db.models import F, Q, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
@@ -217,19 +217,13 @@ class ApplicationAdmin(
             return ["status", AssessmentProgressFilter, "round", "phase"]
         return ["round", "phase"]
 
-    def change_view(
-        self,
-        request: HttpRequest,
-        object_id: str,
-        form_url: str = "",
-        extra_context: dict[str, Any] | None = None,
-    ) -> HttpResponse:
-        application = self.get_object(request, object_id)
-        extra_context = {**(extra_context or {})}
-        if application is not None and self.has_view_permission(request, application):
-            extra_context.update(application_assessment_context(request, application))
-            extra_context.update(application_decision_context(request, application))
-        return super().change_view(request, object_id, form_url, extra_context)
+    def change_page_context(self, request: HttpRequest, application: Application) -> dict[str, Any]:
+        if not self.has_view_permission(request, application):
+            return {}
+        return {
+            **application_assessment_context(request, application),
+            **application_decision_context(request, application),
+        }
 
     # Columns of assessment
 

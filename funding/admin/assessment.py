@@ -14,7 +14,7 @@ from typing import Any
 
 from django.contrib import admin
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
@@ -25,6 +25,7 @@ from funding.admin.assessment_pages import (
     assessor_name,
     score_url,
 )
+from localdigital.admin_actions import ChangePageMixin
 
 from ..models import Assessment, AssessmentStatus, CriterionScore
 from ..selectors import assessment as selectors
@@ -74,7 +75,7 @@ class CriterionScoreInline(ReadOnlyInline):
 
 
 @admin.register(Assessment)
-class AssessmentAdmin(AssessorPagesMixin, admin.ModelAdmin):
+class AssessmentAdmin(AssessorPagesMixin, ChangePageMixin, admin.ModelAdmin):
     """Assessments: an assessor's own, with their due dates, and every one for fund managers.
 
     Nobody adds, changes or deletes one here: fund managers assign assessors from the list
@@ -218,20 +219,12 @@ class AssessmentAdmin(AssessorPagesMixin, admin.ModelAdmin):
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         return self.get_fields(request, obj)
 
-    def change_view(
-        self,
-        request: HttpRequest,
-        object_id: str,
-        form_url: str = "",
-        extra_context: dict[str, Any] | None = None,
-    ) -> HttpResponse:
-        assessment = self.get_object(request, object_id)
-        extra_context = {**(extra_context or {})}
-        if assessment is not None and assessment.assessor_id == request.user.pk:
+    def change_page_context(self, request: HttpRequest, assessment: Assessment) -> dict[str, Any]:
+        if assessment.assessor_id == request.user.pk:
             label, url = next_step(assessment.pk, assessment.status)
-            extra_context.update(step_label=label, step_url=url)
-        elif assessment is not None and sees_all(request):
-            extra_context.update(step_label="Read the scores", step_url=score_url(assessment))
-        return super().change_view(request, object_id, form_url, extra_context)
+            return {"step_label": label, "step_url": url}
+        if sees_all(request):
+            return {"step_label": "Read the scores", "step_url": score_url(assessment)}
+        return {}
 
     # The assessor's pages

@@ -17,7 +17,7 @@ from typing import Any
 
 from django.contrib import admin
 from django.db.models import Count, Q, QuerySet, Sum
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
@@ -178,25 +178,17 @@ class AwardAdmin(
 
     # The award's page and its buttons
 
-    def change_view(
-        self,
-        request: HttpRequest,
-        object_id: str,
-        form_url: str = "",
-        extra_context: dict[str, Any] | None = None,
-    ) -> HttpResponse:
-        award = self.get_object(request, object_id)
-        extra_context = {**(extra_context or {})}
-        if award is not None and self.has_change_permission(request, award):
-            buttons = []
-            if award.status in (AwardStatus.OFFERED, AwardStatus.ACCEPTED, AwardStatus.ACTIVE):
-                buttons.append(("set_dates", "Set the planned dates…"))
-            if award.status == AwardStatus.ACCEPTED:
-                buttons.append(("start_selected", "Record that work started"))
-            if award.status == AwardStatus.ACTIVE:
-                buttons.append(("complete_selected", "Record that it finished"))
-            extra_context["award_actions"] = self.object_actions(request, award, buttons)
-        return super().change_view(request, object_id, form_url, extra_context)
+    def change_page_context(self, request: HttpRequest, award: Award) -> dict[str, Any]:
+        if not self.has_change_permission(request, award):
+            return {}
+        buttons = []
+        if award.status in (AwardStatus.OFFERED, AwardStatus.ACCEPTED, AwardStatus.ACTIVE):
+            buttons.append(("set_dates", "Set the planned dates…"))
+        if award.status == AwardStatus.ACCEPTED:
+            buttons.append(("start_selected", "Record that work started"))
+        if award.status == AwardStatus.ACTIVE:
+            buttons.append(("complete_selected", "Record that it finished"))
+        return {"award_actions": self.object_actions(request, award, buttons)}
 
     @admin.action(description="Record that work started", permissions=["change"])
     def start_selected(self, request: HttpRequest, queryset: QuerySet[Award]) -> Any:

@@ -124,22 +124,16 @@ class ChangeRequestAdmin(ReadOnlyRowsMixin, ObjectActionsMixin, admin.ModelAdmin
         note = f": {change.decision_note}" if change.decision_note else ""
         return f"{change.get_status_display()} on {formats.day(change.decided_at)} by {by}{note}"
 
-    def change_view(
-        self,
-        request: HttpRequest,
-        object_id: str,
-        form_url: str = "",
-        extra_context: dict[str, Any] | None = None,
-    ) -> HttpResponse:
-        change = self.get_object(request, object_id)
-        extra_context = {**(extra_context or {})}
-        if change is not None and change.status == ChangeStatus.PENDING:
-            extra_context["change_actions"] = self.object_actions(
+    def change_page_context(self, request: HttpRequest, change: ChangeRequest) -> dict[str, Any]:
+        if change.status != ChangeStatus.PENDING:
+            return {}
+        return {
+            "change_actions": self.object_actions(
                 request,
                 change,
                 [("approve_selected", "Approve…"), ("reject_selected", "Reject…")],
             )
-        return super().change_view(request, object_id, form_url, extra_context)
+        }
 
     # Actions
 

@@ -107,55 +107,45 @@ class EoiClusterAdmin(ObjectActionsMixin, ServiceSaveMixin, admin.ModelAdmin):
 
     # The cluster's page
 
-    def change_view(
-        self,
-        request: HttpRequest,
-        object_id: str,
-        form_url: str = "",
-        extra_context: dict[str, Any] | None = None,
-    ) -> HttpResponse:
-        cluster = self.get_object(request, object_id)
-        extra_context = {**(extra_context or {})}
-        if cluster is not None:
-            can_act = self.has_change_permission(request, cluster)
-            extra_context.update(
-                cluster_actions=(
-                    self.object_actions(
-                        request,
-                        cluster,
-                        [
-                            ("message_leads", "Message the leads…"),
-                            ("invite_joint", "Invite as one joint application…"),
-                        ],
-                    )
-                    if can_act
-                    else []
-                ),
-                can_act=can_act,
-                # The buttons on the cluster's expressions of interest come back here.
-                cluster_url=reverse(CLUSTER_CHANGE, args=[cluster.pk]),
-                members=[
-                    {
-                        "eoi": eoi,
-                        "url": reverse(EOI_CHANGE, args=[eoi.pk]),
-                        "remove_url": object_action_url(eoi, "remove_from_cluster"),
-                    }
-                    for eoi in selectors.cluster_members(cluster=cluster)
-                ],
-                cluster_messages=selectors.cluster_messages(cluster=cluster),
-                suggestions=[
-                    {
-                        "eoi": suggestion.eoi,
-                        "url": reverse(EOI_CHANGE, args=[suggestion.eoi.pk]),
-                        "add_url": object_action_url(suggestion.eoi, "add_to_cluster"),
-                        "percent": suggestion.percent,
-                    }
-                    for suggestion in selectors.cluster_suggestions(
-                        cluster=cluster, limit=SUGGESTIONS_SHOWN
-                    )
-                ],
-            )
-        return super().change_view(request, object_id, form_url, extra_context)
+    def change_page_context(self, request: HttpRequest, cluster: EoiCluster) -> dict[str, Any]:
+        can_act = self.has_change_permission(request, cluster)
+        return {
+            "cluster_actions": (
+                self.object_actions(
+                    request,
+                    cluster,
+                    [
+                        ("message_leads", "Message the leads…"),
+                        ("invite_joint", "Invite as one joint application…"),
+                    ],
+                )
+                if can_act
+                else []
+            ),
+            "can_act": can_act,
+            # The buttons on the cluster's expressions of interest come back here.
+            "cluster_url": reverse(CLUSTER_CHANGE, args=[cluster.pk]),
+            "members": [
+                {
+                    "eoi": eoi,
+                    "url": reverse(EOI_CHANGE, args=[eoi.pk]),
+                    "remove_url": object_action_url(eoi, "remove_from_cluster"),
+                }
+                for eoi in selectors.cluster_members(cluster=cluster)
+            ],
+            "cluster_messages": selectors.cluster_messages(cluster=cluster),
+            "suggestions": [
+                {
+                    "eoi": suggestion.eoi,
+                    "url": reverse(EOI_CHANGE, args=[suggestion.eoi.pk]),
+                    "add_url": object_action_url(suggestion.eoi, "add_to_cluster"),
+                    "percent": suggestion.percent,
+                }
+                for suggestion in selectors.cluster_suggestions(
+                    cluster=cluster, limit=SUGGESTIONS_SHOWN
+                )
+            ],
+        }
 
     # Actions
 

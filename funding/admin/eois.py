@@ -154,21 +154,13 @@ class ExpressionOfInterestAdmin(ObjectActionsMixin, admin.ModelAdmin):
 
     # The EOI's page
 
-    def change_view(
-        self,
-        request: HttpRequest,
-        object_id: str,
-        form_url: str = "",
-        extra_context: dict[str, Any] | None = None,
-    ) -> HttpResponse:
-        eoi = self.get_object(request, object_id)
-        extra_context = {**(extra_context or {})}
-        if eoi is not None:
-            extra_context.update(
-                eoi_actions=self.object_actions(request, eoi, self._eoi_actions(eoi)),
-                similar=self._similar(eoi),
-            )
-        return super().change_view(request, object_id, form_url, extra_context)
+    def change_page_context(
+        self, request: HttpRequest, eoi: ExpressionOfInterest
+    ) -> dict[str, Any]:
+        return {
+            "eoi_actions": self.object_actions(request, eoi, self._eoi_actions(eoi)),
+            "similar": self._similar(eoi),
+        }
 
     @staticmethod
     def _eoi_actions(eoi: ExpressionOfInterest) -> list[tuple[str, str]]:

@@ -210,49 +210,41 @@ class ProgressReportAdmin(ReadOnlyRowsMixin, ObjectActionsMixin, admin.ModelAdmi
             return "Overdue: not submitted"
         return report.get_status_display()
 
-    def change_view(
-        self,
-        request: HttpRequest,
-        object_id: str,
-        form_url: str = "",
-        extra_context: dict[str, Any] | None = None,
-    ) -> HttpResponse:
-        report = self.get_object(request, object_id)
-        extra_context = {**(extra_context or {})}
-        if report is not None and self.has_view_or_change_permission(request, report):
-            versions = report_versions_for_review(report=report)
-            latest = versions[0] if versions else None
-            extra_context.update(
-                report_actions=self.object_actions(
-                    request,
-                    report,
-                    [
-                        ("accept_selected", "Accept the report"),
-                        ("return_selected", "Return with comments…"),
-                    ],
-                )
-                if report.is_in_review and self.has_change_permission(request, report)
-                else [],
-                latest=latest,
-                answers=report_answers(latest.content) if latest is not None else [],
-                warning=spend_warning(
-                    award=report.award, spent_to_date=spent_to_date(latest.content)
-                )
-                if latest is not None
-                else "",
-                versions=[
-                    {
-                        "number": version.number,
-                        "submitted": time_on_day(version.submitted_at),
-                        "by": version.submitted_by.email if version.submitted_by else "",
-                        "outcome": version.get_outcome_display() or "Waiting for review",
-                        "comment": version.comment,
-                        "answers": report_answers(version.content),
-                    }
-                    for version in versions[1:]
+    def change_page_context(self, request: HttpRequest, report: ProgressReport) -> dict[str, Any]:
+        if not self.has_view_or_change_permission(request, report):
+            return {}
+        versions = report_versions_for_review(report=report)
+        latest = versions[0] if versions else None
+        return {
+            "report_actions": self.object_actions(
+                request,
+                report,
+                [
+                    ("accept_selected", "Accept the report"),
+                    ("return_selected", "Return with comments…"),
                 ],
             )
-        return super().change_view(request, object_id, form_url, extra_context)
+            if report.is_in_review and self.has_change_permission(request, report)
+            else [],
+            "latest": latest,
+            "answers": report_answers(latest.content) if latest is not None else [],
+            "warning": spend_warning(
+                award=report.award, spent_to_date=spent_to_date(latest.content)
+            )
+            if latest is not None
+            else "",
+            "versions": [
+                {
+                    "number": version.number,
+                    "submitted": time_on_day(version.submitted_at),
+                    "by": version.submitted_by.email if version.submitted_by else "",
+                    "outcome": version.get_outcome_display() or "Waiting for review",
+                    "comment": version.comment,
+                    "answers": report_answers(version.content),
+                }
+                for version in versions[1:]
+            ],
+        }
 
     # Actions
 

@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.contrib import admin
 from django.db.models import Count, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 from django.utils import timezone
 
 from localdigital.accounts.requests import request_staff_user
@@ -171,19 +171,11 @@ class RoundAdmin(
             fields.append("decisions_announced_at")
         return fields
 
-    def change_view(
-        self,
-        request: HttpRequest,
-        object_id: str,
-        form_url: str = "",
-        extra_context: dict[str, Any] | None = None,
-    ) -> HttpResponse:
-        round = self.get_object(request, object_id)
-        extra_context = {**(extra_context or {})}
-        if round is not None:
-            extra_context.update(self.round_decisions_context(request, round))
-            extra_context["overview_url"] = overview_url(round)
-        return super().change_view(request, object_id, form_url, extra_context)
+    def change_page_context(self, request: HttpRequest, round: Round) -> dict[str, Any]:
+        return {
+            **self.round_decisions_context(request, round),
+            "overview_url": overview_url(round),
+        }
 
     @admin.display(description="status")
     def status(self, round: Round) -> str:

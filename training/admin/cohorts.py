@@ -14,7 +14,7 @@ from typing import Any
 
 from django.contrib import admin
 from django.db.models import Count, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html_join
 
@@ -263,18 +263,8 @@ class CohortAdmin(
 
     # The cohort's page
 
-    def change_view(
-        self,
-        request: HttpRequest,
-        object_id: str,
-        form_url: str = "",
-        extra_context: dict[str, Any] | None = None,
-    ) -> HttpResponse:
-        cohort = self.get_object(request, object_id)
-        extra_context = {**(extra_context or {})}
-        if cohort is not None:
-            extra_context.update(self._cohort_page(request, cohort))
-        return super().change_view(request, object_id, form_url, extra_context)
+    def change_page_context(self, request: HttpRequest, cohort: Cohort) -> dict[str, Any]:
+        return self._cohort_page(request, cohort)
 
     def _cohort_page(self, request: HttpRequest, cohort: Cohort) -> dict[str, Any]:
         places = self._places(cohort)

@@ -15,7 +15,6 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import (
     HttpRequest,
-    HttpResponse,
     StreamingHttpResponse,
 )
 from django.urls import reverse
@@ -216,24 +215,16 @@ class EnrolmentAdmin(EnrolmentActionsMixin, ObjectActionsMixin, admin.ModelAdmin
 
     # The enrolment's page
 
-    def change_view(
-        self,
-        request: HttpRequest,
-        object_id: str,
-        form_url: str = "",
-        extra_context: dict[str, Any] | None = None,
-    ) -> HttpResponse:
-        enrolment = self.get_object(request, object_id)
-        extra_context = {**(extra_context or {})}
-        if enrolment is not None and can_run_training(request):
-            movable = enrolment.status in CANCELLABLE_STATUSES
-            extra_context.update(
-                move_url=(
-                    reverse("admin:training_enrolment_move", args=[enrolment.pk]) if movable else ""
-                ),
-                cancel_url=object_action_url(enrolment, "cancel_selected") if movable else "",
-            )
-        return super().change_view(request, object_id, form_url, extra_context)
+    def change_page_context(self, request: HttpRequest, enrolment: Enrolment) -> dict[str, Any]:
+        if not can_run_training(request):
+            return {}
+        movable = enrolment.status in CANCELLABLE_STATUSES
+        return {
+            "move_url": (
+                reverse("admin:training_enrolment_move", args=[enrolment.pk]) if movable else ""
+            ),
+            "cancel_url": object_action_url(enrolment, "cancel_selected") if movable else "",
+        }
 
     # Actions
 
