@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
-
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
@@ -11,16 +9,14 @@ from django.db.models import Q
 from django.utils import timezone
 
 from localdigital.accounts.fields import acted_by
+from localdigital.references import new_reference
 
 from .organisations import Organisation, OrganisationType
-
-# Letters and digits that cannot be misread for each other (no 0/O, 1/I/L).
-REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 
 
 def new_signing_reference() -> str:
     """Return a reference such as ``LDD-7K3Q9M`` for a signer to quote."""
-    return "LDD-" + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(6))
+    return new_reference("LDD")
 
 
 class DeclarationVersion(models.Model):

@@ -11,12 +11,14 @@ from django.utils import timezone
 
 from declaration.models import Organisation
 from localdigital.accounts.fields import acted_by
+from localdigital.references import new_reference
 
-from .eois import new_reference
+from .bids import Bid
 from .rounds import Phase, Round
 
 
 def new_application_reference() -> str:
+    """Return a reference such as ``LDF-7K3Q9M`` for applicants and staff to quote."""
     return new_reference("LDF")
 
 
@@ -66,7 +68,7 @@ class OutputType(models.TextChoices):
     GUIDANCE = "guidance", "Guidance and playbooks"
 
 
-class Application(models.Model):
+class Application(Bid):
     """A full application to a round, led by one organisation with its partners.
 
     States and transitions (the applicant's side; assessment comes after submission):
@@ -144,16 +146,9 @@ class Application(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="applications"
     )
-    created_at = models.DateTimeField(default=timezone.now)
-    updated_at = models.DateTimeField(auto_now=True)
-    submitted_at = models.DateTimeField(null=True, blank=True)
-    submitted_by = acted_by()
-    withdrawn_at = models.DateTimeField(null=True, blank=True)
-    withdrawn_by = acted_by()
     withdrawal_reason = models.TextField(blank=True)
 
-    class Meta:
-        ordering = ["-created_at"]
+    class Meta(Bid.Meta):
         indexes = [
             models.Index(fields=["round", "status"], name="funding_app_round_status_idx"),
             # The reminder scan: a round's drafts, without reading every application.
@@ -171,13 +166,6 @@ class Application(models.Model):
                 name="funding_application_withdrawn_has_time",
             ),
         ]
-
-    def __str__(self) -> str:
-        return f"{self.reference}: {self.title or 'Untitled'}"
-
-    @property
-    def is_draft(self) -> bool:
-        return self.status == ApplicationStatus.DRAFT
 
 
 class ApplicationSection(models.Model):

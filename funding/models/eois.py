@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
-
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -12,19 +10,14 @@ from django.utils import timezone
 
 from declaration.models import Organisation
 from localdigital.accounts.fields import acted_by
+from localdigital.references import new_reference
 
+from .bids import Bid
 from .rounds import Phase, Round
-
-# Letters and digits that cannot be misread for each other (no 0/O, 1/I/L).
-REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
-
-
-def new_reference(prefix: str) -> str:
-    """Return a reference such as ``EOI-7K3Q9M`` for applicants and staff to quote."""
-    return f"{prefix}-" + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(6))
 
 
 def new_eoi_reference() -> str:
+    """Return a reference such as ``EOI-7K3Q9M`` for applicants and staff to quote."""
     return new_reference("EOI")
 
 
@@ -67,7 +60,7 @@ class EoiCluster(models.Model):
         return self.name
 
 
-class ExpressionOfInterest(models.Model):
+class ExpressionOfInterest(Bid):
     """A short bid to a round with an EOI stage, from a lead organisation and its partners.
 
     States and transitions:
@@ -120,20 +113,13 @@ class ExpressionOfInterest(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="eois"
     )
-    created_at = models.DateTimeField(default=timezone.now)
-    updated_at = models.DateTimeField(auto_now=True)
-    submitted_at = models.DateTimeField(null=True, blank=True)
-    submitted_by = acted_by()
     invited_at = models.DateTimeField(null=True, blank=True)
     invited_by = acted_by()
     declined_at = models.DateTimeField(null=True, blank=True)
     declined_by = acted_by()
     decline_feedback = models.TextField(blank=True)
-    withdrawn_at = models.DateTimeField(null=True, blank=True)
-    withdrawn_by = acted_by()
 
-    class Meta:
-        ordering = ["-created_at"]
+    class Meta(Bid.Meta):
         verbose_name = "expression of interest"
         verbose_name_plural = "expressions of interest"
         indexes = [
@@ -157,13 +143,6 @@ class ExpressionOfInterest(models.Model):
                 name="funding_eoi_invited_has_application",
             ),
         ]
-
-    def __str__(self) -> str:
-        return f"{self.reference}: {self.title or 'Untitled'}"
-
-    @property
-    def is_draft(self) -> bool:
-        return self.status == EoiStatus.DRAFT
 
 
 class EoiPartner(models.Model):

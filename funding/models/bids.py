@@ -1,0 +1,39 @@
+"""What an expression of interest and a full application have in common: a bid to a round
+by a lead organisation, drafted, then submitted or withdrawn, with a reference to quote."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils import timezone
+
+from localdigital.accounts.fields import acted_by
+
+# The one state shared by both kinds of bid that ``is_draft`` reads.
+DRAFT = "draft"
+
+
+class Bid(models.Model):
+    """The history both kinds of bid keep: when it was made, last saved, submitted and
+    withdrawn, and by whom. Each kind names its own round, lead and states."""
+
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    submitted_by = acted_by()
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = acted_by()
+
+    reference: str
+    title: str
+    status: str
+
+    class Meta:
+        abstract = True
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.reference}: {self.title or 'Untitled'}"
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == DRAFT
