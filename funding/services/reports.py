@@ -9,10 +9,11 @@ every section, and keeps what was submitted as a ``ReportVersion``.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from typing import TypeVar
 
 from django.db import transaction
 from django.utils import timezone
@@ -48,6 +49,8 @@ from ..selectors.report_content import (
 from ..selectors.reporting import report_edit_refusal
 from .common import person_name, require_member
 
+ReportRow = TypeVar("ReportRow", ReportMilestone, ReportSpend, ReportRisk, ReportLink)
+
 
 @dataclass(frozen=True)
 class MilestoneValue:
@@ -76,16 +79,13 @@ class LinkValue:
     output_type: str
 
 
-def _lock(report: ProgressReport) -> ProgressReport:
-    return (
+def _lock_for_writing(report: ProgressReport, user: User, now: datetime) -> ProgressReport:
+    """Lock the report, and check that ``user`` may write it and that it may be written."""
+    report = (
         ProgressReport.objects.select_for_update(of=("self",))
         .select_related("award__application__lead_organisation")
         .get(pk=report.pk)
     )
-
-
-def _lock_for_writing(report: ProgressReport, user: User, now: datetime) -> ProgressReport:
-    report = _lock(report)
     lead = report.award.application.lead_organisation
     require_member(
         user=user, organisation_ids=[lead.pk], action=f"write {report.award.title}'s reports"
@@ -96,54 +96,64 @@ def _lock_for_writing(report: ProgressReport, user: User, now: datetime) -> Prog
     return report
 
 
-def _begin_save(
-    report: ProgressReport, section: ReportSection, *, version: int, user: User, now: datetime
-) -> ProgressReport:
-    report = _lock_for_writing(report, user, now)
-    if section == ReportSection.FINAL and not report.is_final:
-        raise FundingError(f"{report.name} is not the final report.")
-    saved = report.section_versions.get(section.value) or {}
-    current = int(saved.get("version", 0))
-    if version != current:
-        raise SectionConflict(
-            saved_by=saved.get("by") or "Someone",
-            saved_at=datetime.fromisoformat(saved["at"]) if saved.get("at") else None,
-            version=current,
-        )
-    return report
-
-
-def _finish_save(
+def _save_section(
     report: ProgressReport,
     section: ReportSection,
+    write: Callable[[ProgressReport], Sequence[str]],
     *,
-    user: User,
-    now: datetime,
-    fields: Sequence[str] = (),
+    version: int,
+    saved_by: User,
+    now: datetime | None,
 ) -> ProgressReport:
-    """Record the save, then check the section's rules against what is now saved: a save
-    that breaks them is refused, and rolled back."""
-    saved = report.section_versions.get(section.value) or {}
-    report.section_versions = {
-        **report.section_versions,
-        section.value: {
-            "version": int(saved.get("version", 0)) + 1,
-            "by": person_name(user),
-            "at": now.isoformat(),
-        },
-    }
-    problems = report_problems(report_content(report=report), section=section.value)
-    if problems:
-        raise RulesNotMet(problems)
-    report.updated_at, report.updated_by = now, user
-    report.save(update_fields=[*fields, "section_versions", "updated_at", "updated_by"])
-    audit_record(
-        actor=user,
-        verb="funding.report.section_saved",
-        target=report,
-        data={"award": report.award_id, "report": report.name, "section": section.value},
-    )
-    return report
+    """Save one section in one transaction: lock the report and check the person, the
+    report's state and the version the form was opened at; make the section's writes
+    (``write``, which returns the report's fields it changed); record the save; then check
+    the section's rules against what is now saved: a save that breaks them is refused, and
+    rolled back."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        report = _lock_for_writing(report, saved_by, now)
+        if section == ReportSection.FINAL and not report.is_final:
+            raise FundingError(f"{report.name} is not the final report.")
+        saved = report.section_versions.get(section.value) or {}
+        current = int(saved.get("version", 0))
+        if version != current:
+            raise SectionConflict(
+                saved_by=saved.get("by") or "Someone",
+                saved_at=datetime.fromisoformat(saved["at"]) if saved.get("at") else None,
+                version=current,
+            )
+        fields = write(report)
+        report.section_versions = {
+            **report.section_versions,
+            section.value: {
+                "version": current + 1,
+                "by": person_name(saved_by),
+                "at": now.isoformat(),
+            },
+        }
+        problems = report_problems(report_content(report=report), section=section.value)
+        if problems:
+            raise RulesNotMet(problems)
+        report.updated_at, report.updated_by = now, saved_by
+        report.save(update_fields=[*fields, "section_versions", "updated_at", "updated_by"])
+        audit_record(
+            actor=saved_by,
+            verb="funding.report.section_saved",
+            target=report,
+            data={"award": report.award_id, "report": report.name, "section": section.value},
+        )
+        return report
+
+
+def _replace_rows(
+    model: type[ReportRow], report: ProgressReport, rows: Iterable[ReportRow]
+) -> list[str]:
+    """Make ``rows`` the report's only rows of ``model`` (its milestones, spend, risks or
+    links); no field of the report itself changes."""
+    model.objects.filter(report=report).delete()
+    model.objects.bulk_create(rows)
+    return []
 
 
 def report_milestones_save(
@@ -156,23 +166,29 @@ def report_milestones_save(
 ) -> ProgressReport:
     """Save where each of the project's milestones stands (a note is needed when one is
     late or was dropped)."""
-    now = now or timezone.now()
-    with transaction.atomic():
-        report = _begin_save(
-            report, ReportSection.MILESTONES, version=version, user=saved_by, now=now
-        )
+
+    def write(report: ProgressReport) -> list[str]:
         known = set(
             ProjectMilestone.objects.filter(award_id=report.award_id).values_list("pk", flat=True)
         )
-        ReportMilestone.objects.filter(report=report).delete()
-        ReportMilestone.objects.bulk_create(
-            ReportMilestone(
-                report=report, milestone_id=value.milestone_id, status=value.status, note=value.note
-            )
-            for value in milestones
-            if value.milestone_id in known
+        return _replace_rows(
+            ReportMilestone,
+            report,
+            [
+                ReportMilestone(
+                    report=report,
+                    milestone_id=value.milestone_id,
+                    status=value.status,
+                    note=value.note,
+                )
+                for value in milestones
+                if value.milestone_id in known
+            ],
         )
-        return _finish_save(report, ReportSection.MILESTONES, user=saved_by, now=now)
+
+    return _save_section(
+        report, ReportSection.MILESTONES, write, version=version, saved_by=saved_by, now=now
+    )
 
 
 def report_spend_save(
@@ -184,9 +200,8 @@ def report_spend_save(
     now: datetime | None = None,
 ) -> ProgressReport:
     """Save the spend in the period and to date on each line of the application's budget."""
-    now = now or timezone.now()
-    with transaction.atomic():
-        report = _begin_save(report, ReportSection.SPEND, version=version, user=saved_by, now=now)
+
+    def write(report: ProgressReport) -> list[str]:
         lines = {
             line.pk: line
             for line in BudgetLine.objects.filter(application_id=report.award.application_id)
@@ -204,18 +219,24 @@ def report_spend_save(
         ]
         if short:
             raise RulesNotMet(short)
-        ReportSpend.objects.filter(report=report).delete()
-        ReportSpend.objects.bulk_create(
-            ReportSpend(
-                report=report,
-                budget_line_id=value.budget_line_id,
-                spent_in_period=value.spent_in_period,
-                spent_to_date=value.spent_to_date,
-            )
-            for value in spend
-            if value.budget_line_id in lines
+        return _replace_rows(
+            ReportSpend,
+            report,
+            [
+                ReportSpend(
+                    report=report,
+                    budget_line_id=value.budget_line_id,
+                    spent_in_period=value.spent_in_period,
+                    spent_to_date=value.spent_to_date,
+                )
+                for value in spend
+                if value.budget_line_id in lines
+            ],
         )
-        return _finish_save(report, ReportSection.SPEND, user=saved_by, now=now)
+
+    return _save_section(
+        report, ReportSection.SPEND, write, version=version, saved_by=saved_by, now=now
+    )
 
 
 def report_status_save(
@@ -228,17 +249,14 @@ def report_status_save(
     now: datetime | None = None,
 ) -> ProgressReport:
     """Save the project's overall status: green, amber or red, with why for amber and red."""
-    now = now or timezone.now()
-    with transaction.atomic():
-        report = _begin_save(report, ReportSection.STATUS, version=version, user=saved_by, now=now)
+
+    def write(report: ProgressReport) -> list[str]:
         report.overall_status, report.status_reason = overall_status, reason.strip()
-        return _finish_save(
-            report,
-            ReportSection.STATUS,
-            user=saved_by,
-            now=now,
-            fields=["overall_status", "status_reason"],
-        )
+        return ["overall_status", "status_reason"]
+
+    return _save_section(
+        report, ReportSection.STATUS, write, version=version, saved_by=saved_by, now=now
+    )
 
 
 def report_risks_save(
@@ -250,20 +268,25 @@ def report_risks_save(
     now: datetime | None = None,
 ) -> ProgressReport:
     """Save the risks and issues, each with what is being done; none is an answer too."""
-    now = now or timezone.now()
-    with transaction.atomic():
-        report = _begin_save(report, ReportSection.RISKS, version=version, user=saved_by, now=now)
-        ReportRisk.objects.filter(report=report).delete()
-        ReportRisk.objects.bulk_create(
-            ReportRisk(
-                report=report,
-                description=risk.description.strip(),
-                mitigation=risk.mitigation.strip(),
-                position=position,
-            )
-            for position, risk in enumerate(risks)
+
+    def write(report: ProgressReport) -> list[str]:
+        return _replace_rows(
+            ReportRisk,
+            report,
+            [
+                ReportRisk(
+                    report=report,
+                    description=risk.description.strip(),
+                    mitigation=risk.mitigation.strip(),
+                    position=position,
+                )
+                for position, risk in enumerate(risks)
+            ],
         )
-        return _finish_save(report, ReportSection.RISKS, user=saved_by, now=now)
+
+    return _save_section(
+        report, ReportSection.RISKS, write, version=version, saved_by=saved_by, now=now
+    )
 
 
 def report_links_save(
@@ -276,21 +299,26 @@ def report_links_save(
 ) -> ProgressReport:
     """Save the links to what the project published in the open during the period; they
     become its public outputs once the report is accepted."""
-    now = now or timezone.now()
-    with transaction.atomic():
-        report = _begin_save(report, ReportSection.LINKS, version=version, user=saved_by, now=now)
-        ReportLink.objects.filter(report=report).delete()
-        ReportLink.objects.bulk_create(
-            ReportLink(
-                report=report,
-                title=link.title.strip(),
-                url=link.url.strip(),
-                output_type=link.output_type,
-                position=position,
-            )
-            for position, link in enumerate(links)
+
+    def write(report: ProgressReport) -> list[str]:
+        return _replace_rows(
+            ReportLink,
+            report,
+            [
+                ReportLink(
+                    report=report,
+                    title=link.title.strip(),
+                    url=link.url.strip(),
+                    output_type=link.output_type,
+                    position=position,
+                )
+                for position, link in enumerate(links)
+            ],
         )
-        return _finish_save(report, ReportSection.LINKS, user=saved_by, now=now)
+
+    return _save_section(
+        report, ReportSection.LINKS, write, version=version, saved_by=saved_by, now=now
+    )
 
 
 def report_final_save(
@@ -305,21 +333,18 @@ def report_final_save(
 ) -> ProgressReport:
     """Save the final report's account of the project: what it delivered, what other
     councils can reuse and how, and the lessons learned."""
-    now = now or timezone.now()
-    with transaction.atomic():
-        report = _begin_save(report, ReportSection.FINAL, version=version, user=saved_by, now=now)
+
+    def write(report: ProgressReport) -> list[str]:
         report.delivered, report.reuse, report.lessons = (
             delivered.strip(),
             reuse.strip(),
             lessons.strip(),
         )
-        return _finish_save(
-            report,
-            ReportSection.FINAL,
-            user=saved_by,
-            now=now,
-            fields=["delivered", "reuse", "lessons"],
-        )
+        return ["delivered", "reuse", "lessons"]
+
+    return _save_section(
+        report, ReportSection.FINAL, write, version=version, saved_by=saved_by, now=now
+    )
 
 
 def report_submit(
