@@ -10,12 +10,14 @@ urlpatterns = [
     path(f"{PREFIX}members/", views.organisation_members, name="organisation-members"),
     path(
         f"{PREFIX}members/<int:pk>/approve/",
-        views.organisation_member_approve,
+        views.organisation_join_request_answer,
+        {"answer": "approve"},
         name="organisation-member-approve",
     ),
     path(
         f"{PREFIX}members/<int:pk>/refuse/",
-        views.organisation_member_refuse,
+        views.organisation_join_request_answer,
+        {"answer": "refuse"},
         name="organisation-member-refuse",
     ),
     path(

@@ -12,6 +12,7 @@ the admin again under the organisation's lock: one demoted a moment ago gets 403
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import wraps
 
 from django.contrib import messages
@@ -28,6 +29,7 @@ from declaration.models import Membership
 from declaration.selectors import organisation_admin as selectors
 from declaration.services import memberships
 from declaration.services.moderation_withdrawal import signing_withdraw_published
+from localdigital.accounts.models import User
 from localdigital.accounts.types import AuthenticatedHttpRequest
 from localdigital.errors import DomainError
 from localdigital.http import require_safe_or_post
@@ -87,71 +89,62 @@ def organisation_members(request: AuthenticatedHttpRequest, admin: Membership) -
     return render(request, f"{TEMPLATES}/members.html", {"page": page})
 
 
-@organisation_admin_required
-@require_POST
-def organisation_member_approve(
-    request: AuthenticatedHttpRequest, admin: Membership, pk: int
-) -> HttpResponse:
-    """Approve a request to join (a button on the members page)."""
-    return _join_request_answer(
-        request,
-        admin,
-        pk,
-        lambda membership: memberships.membership_approve(
-            membership=membership, approved_by=request.user
+@dataclass(frozen=True)
+class JoinRequestAnswer:
+    """An admin's answer to a request to join: the service that gives it (with the person
+    and the admin), and what the admin reads once it is given, or when the person is already
+    a member. The messages name the person and the organisation as ``{name}`` and
+    ``{organisation}``."""
+
+    give: Callable[[Membership, User], object]
+    done: str
+    already_member: str
+
+
+JOIN_REQUEST_ANSWERS = {
+    "approve": JoinRequestAnswer(
+        lambda membership, admin: memberships.membership_approve(
+            membership=membership, approved_by=admin
         ),
         done="{name} is now a member of {organisation}",
         already_member="{name} is already a member of {organisation}",
-    )
-
-
-@organisation_admin_required
-@require_POST
-def organisation_member_refuse(
-    request: AuthenticatedHttpRequest, admin: Membership, pk: int
-) -> HttpResponse:
-    """Refuse a request to join (a button on the members page)."""
-    return _join_request_answer(
-        request,
-        admin,
-        pk,
-        lambda membership: memberships.membership_refuse(
-            membership=membership, refused_by=request.user
+    ),
+    "refuse": JoinRequestAnswer(
+        lambda membership, admin: memberships.membership_refuse(
+            membership=membership, refused_by=admin
         ),
         done="You refused {name}'s request to join",
         already_member=(
             "{name} is already a member of {organisation}. To take them out, remove them"
         ),
-    )
+    ),
+}
 
 
-def _join_request_answer(
-    request: AuthenticatedHttpRequest,
-    admin: Membership,
-    pk: int,
-    answer: Callable[[Membership], object],
-    *,
-    done: str,
-    already_member: str,
+@organisation_admin_required
+@require_POST
+def organisation_join_request_answer(
+    request: AuthenticatedHttpRequest, admin: Membership, pk: int, answer: str
 ) -> HttpResponse:
-    """Approve or refuse (``answer``) the request to join ``pk`` and go back to the members
-    page, saying ``done``, or what another admin did first. The messages name the person
-    and the organisation as ``{name}`` and ``{organisation}``."""
+    """Approve or refuse (``answer``, from the address) the request to join ``pk``: the
+    buttons on the members page. Then go back to the members page, saying what was done, or
+    what another admin did first."""
+    given = JOIN_REQUEST_ANSWERS[answer]
     organisation = admin.organisation
     membership = selectors.organisation_membership_get(organisation=organisation, pk=pk)
     if membership is None:
         raise Http404
     names = {"name": _name(membership), "organisation": organisation.name}
     try:
-        answer(membership)
+        given.give(membership, request.user)
     except MembershipNotAdminError as error:
         raise PermissionDenied from error
     except MembershipAlreadyApprovedError:
-        messages.info(request, already_member.format(**names))
+        messages.info(request, given.already_member.format(**names))
     except Membership.DoesNotExist:
         messages.info(request, "{name}'s request to join has already been refused".format(**names))
     else:
-        messages.success(request, done.format(**names))
+        messages.success(request, given.done.format(**names))
     return redirect(_members_url(admin))
 
 
