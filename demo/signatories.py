@@ -19,10 +19,12 @@ from declaration.models import (
     SigningStatus,
 )
 from declaration.selectors import signing as signing_selectors
-from declaration.services import memberships, moderation, signing_import, updates
+from declaration.services import moderation, signing_import, updates
 from declaration.services import signing as signing_services
 from localdigital.accounts import services as account_services
 from localdigital.accounts.models import User
+
+from .people import DEMO_DOMAIN, organisation_person
 
 LAUNCH = datetime.date(2018, 7, 4)
 # The co-publishers DESIGN.md names; the demo's other organisations sign later.
@@ -55,7 +57,6 @@ UPDATES = [
 ]
 # The council whose demo users run its signing (see seed_demo's council users).
 DEMO_COUNCIL_CODE = "HCK"
-DEMO_DOMAIN = "demo.localdigital.test"
 
 
 @dataclass(frozen=True)
@@ -192,7 +193,7 @@ def _post_updates(*, council_admin: User) -> int:
     for code in SIGNATORY_CODES[:6]:
         organisation = declaration_selectors.organisation_get_by_register_code(register_code=code)
         if organisation is not None and organisation.is_active:
-            authors.append((organisation, _demo_member(organisation)))
+            authors.append((organisation, organisation_person(organisation, MembershipRole.MEMBER)))
     for organisation, author in authors:
         signing = signing_selectors.signing_live_get(organisation=organisation)
         if signing is None or signing.status != SigningStatus.PUBLISHED:
@@ -203,18 +204,6 @@ def _post_updates(*, council_admin: User) -> int:
             updates.project_update_post(signing=signing, title=title, body=body, posted_by=author)
             posted += 1
     return posted
-
-
-def _demo_member(organisation: Organisation) -> User:
-    """Return the demo member who posts the organisation's updates, adding them if new."""
-    user = account_services.council_user_ensure(
-        email=f"digital.team@{organisation.slug}.{DEMO_DOMAIN}", full_name="Digital team"
-    )
-    if declaration_selectors.membership_get(user=user, organisation=organisation) is None:
-        memberships.membership_add(
-            organisation=organisation, user=user, role=MembershipRole.MEMBER, added_by=None
-        )
-    return user
 
 
 def _submit_pending(pending: PendingSigning) -> int:

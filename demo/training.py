@@ -33,6 +33,7 @@ from training.models import (
 from training.services import attendance, cohorts, enrolments
 from training.services.common import is_priority_organisation
 
+from .people import DEMO_DOMAIN
 from .training_texts import (
     ALMOST_FULL,
     ALMOST_FULL_CAPACITY,
@@ -41,7 +42,6 @@ from .training_texts import (
     COURSES,
     DAY,
     DEMO_COUNCIL_CODE,
-    DEMO_DOMAIN,
     FIRST_NAMES,
     FULL_DAY,
     JOB_TITLES,

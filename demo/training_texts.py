@@ -13,7 +13,6 @@ from training.models import (
 )
 
 LONDON = ZoneInfo("Europe/London")
-DEMO_DOMAIN = "demo.localdigital.test"
 DEMO_COUNCIL_CODE = "HCK"
 DAY = datetime.timedelta(days=1)
 

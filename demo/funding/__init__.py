@@ -27,7 +27,6 @@ from django.utils import timezone
 
 from declaration import selectors as declaration_selectors
 from declaration.models import MembershipRole, Organisation, OrganisationType
-from declaration.services import memberships
 from funding.models import (
     EoiStatus,
     ExpressionOfInterest,
@@ -36,15 +35,14 @@ from funding.models import (
 )
 from funding.services import clustering
 from funding.services import eois as eoi_services
-from localdigital.accounts import services as account_services
 from localdigital.accounts.models import User
 from localdigital.mail.models import OutgoingEmail
 
+from ..people import organisation_person
 from .applications import _application_complete, _at_most, _seed_applications
 from .awarding import Staff, open_round_assign, round_decide
 from .rounds import (
     DEMO_COUNCIL_CODE,
-    DEMO_DOMAIN,
     FUND_NAME,
     FUND_SLUG,
     FUND_SUMMARY,
@@ -121,13 +119,13 @@ class Bidders:
         if self.hackney is not None and organisation.pk == self.hackney.pk:
             return self.council_admin
         if organisation.pk not in self.admins:
-            self.admins[organisation.pk] = _demo_admin(organisation)
+            self.admins[organisation.pk] = organisation_person(organisation, MembershipRole.ADMIN)
         return self.admins[organisation.pk]
 
     def member(self, organisation: Organisation) -> User:
         """Return ``organisation``'s demo member, adding them the first time."""
         if organisation.pk not in self.members:
-            self.members[organisation.pk] = _demo_member(organisation)
+            self.members[organisation.pk] = organisation_person(organisation, MembershipRole.MEMBER)
         return self.members[organisation.pk]
 
     def contact(self, organisation: Organisation) -> tuple[str, str]:
@@ -153,31 +151,6 @@ def _bidders(*, council_member: User, council_admin: User) -> Bidders:
         council_member=council_member,
         council_admin=council_admin,
     )
-
-
-def _demo_member(organisation: Organisation) -> User:
-    """Return the organisation's demo member, adding them if new (as the signatories demo
-    does, with the same address, so it is the same person)."""
-    user = account_services.council_user_ensure(
-        email=f"digital.team@{organisation.slug}.{DEMO_DOMAIN}", full_name="Digital team"
-    )
-    if declaration_selectors.membership_get(user=user, organisation=organisation) is None:
-        memberships.membership_add(
-            organisation=organisation, user=user, role=MembershipRole.MEMBER, added_by=None
-        )
-    return user
-
-
-def _demo_admin(organisation: Organisation) -> User:
-    """Return the organisation's demo admin, adding them if new."""
-    user = account_services.council_user_ensure(
-        email=f"head.of.digital@{organisation.slug}.{DEMO_DOMAIN}", full_name="Head of digital"
-    )
-    if declaration_selectors.membership_get(user=user, organisation=organisation) is None:
-        memberships.membership_add(
-            organisation=organisation, user=user, role=MembershipRole.ADMIN, added_by=None
-        )
-    return user
 
 
 @dataclass

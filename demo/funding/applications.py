@@ -29,9 +29,7 @@ from funding.services.applications import BudgetLineValue
 from localdigital.accounts.models import User
 from localdigital.mail.models import OutgoingEmail
 
-from .rounds import (
-    DEMO_DOMAIN,
-)
+from ..people import DEMO_DOMAIN
 from .texts import (
     BUDGET_SHARES,
     STAKEHOLDERS,

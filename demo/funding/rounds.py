@@ -22,7 +22,6 @@ from funding.models import (
 )
 
 LONDON = ZoneInfo("Europe/London")
-DEMO_DOMAIN = "demo.localdigital.test"
 DEMO_COUNCIL_CODE = "HCK"
 FUND_NAME = "Local Digital Fund"
 FUND_SLUG = "local-digital-fund"

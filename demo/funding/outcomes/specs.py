@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from funding.models import AwardStatus, DecisionOutcome, Recommendation
 
-from ..rounds import DEMO_DOMAIN
+from ...people import DEMO_DOMAIN
 
 # Scores are out of each criterion's 4, in the order of the round's criteria: user need,
 # reuse and openness, collaboration, deliverability, value for money.
