@@ -1,6 +1,6 @@
-"""What every domain's forms share: the crispy-forms helper of a form that a page lays out
-inside its own <form>, and of a public list's filters, sent in the address; and the GOV.UK
-date input."""
+"""What every domain's forms share: text questions with a limit people may type past; the
+crispy-forms helper of a form that a page lays out inside its own <form>, and of a public
+list's filters, sent in the address; and the GOV.UK date input."""
 
 from __future__ import annotations
 
@@ -10,9 +10,72 @@ from typing import Any
 from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Layout, Size
+from django import forms
 from django.core.exceptions import ValidationError
 
 DATE_PARTS = ("day", "month", "year")
+TEXT_MAX = 200
+LONG_TEXT_MAX = 5000
+
+
+class LimitedTextField(forms.CharField):
+    """Text with a limit that people may type past: its input has no ``maxlength``, so the
+    browser never cuts off what they typed or pasted where they may not notice; the page
+    says how far over they are (the GOV.UK character count) and the error states the limit.
+    """
+
+    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
+        attrs = super().widget_attrs(widget)
+        attrs.pop("maxlength", None)
+        return attrs
+
+
+def text_field(
+    label: str,
+    *,
+    name: str,
+    required: str = "",
+    hint: str = "",
+    max_length: int = TEXT_MAX,
+    **attrs: str,
+) -> forms.CharField:
+    """Return a one-line text question; ``required`` is its message when left empty (an
+    empty one makes it optional), ``name`` how its errors name it, and ``attrs`` more
+    attributes of its input (``autocomplete``, say)."""
+    return LimitedTextField(
+        label=label,
+        help_text=hint,
+        required=bool(required),
+        max_length=max_length,
+        error_messages={
+            "required": required,
+            "max_length": f"{name} must be {max_length:,} characters or fewer",
+        },
+        widget=forms.TextInput(attrs={"class": "govuk-input", **attrs}),
+    )
+
+
+def long_text_field(
+    label: str,
+    *,
+    name: str,
+    hint: str = "",
+    required: str = "",
+    rows: int = 8,
+    max_length: int = LONG_TEXT_MAX,
+) -> forms.CharField:
+    """Return a question answered in a paragraph or more, up to ``max_length`` characters."""
+    return LimitedTextField(
+        label=label,
+        help_text=hint,
+        required=bool(required),
+        max_length=max_length,
+        error_messages={
+            "required": required,
+            "max_length": f"{name} must be {max_length:,} characters or fewer",
+        },
+        widget=forms.Textarea(attrs={"class": "govuk-textarea", "rows": rows}),
+    )
 
 
 def form_helper(*fields: Any) -> FormHelper:

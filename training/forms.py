@@ -13,7 +13,7 @@ from django import forms
 from django.utils.html import escape
 
 from declaration.models import Organisation
-from localdigital.forms import form_helper
+from localdigital.forms import form_helper, long_text_field, text_field
 
 JOB_TITLE_MAX = 200
 NEEDS_MAX = 2000
@@ -55,16 +55,12 @@ class EnrolmentForm(forms.Form):
             "invalid_choice": "Select the organisation you are enrolling for",
         },
     )
-    job_title = forms.CharField(
-        label="Your job title",
+    job_title = text_field(
+        "Your job title",
+        name="Your job title",
+        required="Enter your job title",
         max_length=JOB_TITLE_MAX,
-        error_messages={
-            "required": "Enter your job title",
-            "max_length": f"Your job title must be {JOB_TITLE_MAX} characters or fewer",
-        },
-        widget=forms.TextInput(
-            attrs={"class": "govuk-input", "autocomplete": "organization-title"}
-        ),
+        autocomplete="organization-title",
     )
     line_manager_email = forms.EmailField(
         label="Your line manager's email address",
@@ -80,17 +76,14 @@ class EnrolmentForm(forms.Form):
             attrs={"class": "govuk-input", "autocomplete": "off", "spellcheck": "false"}
         ),
     )
-    needs = forms.CharField(
-        label="Accessibility or dietary needs (optional)",
-        help_text="Tell us anything that would help you take part, such as step-free access, "
-        "a hearing loop or food you cannot eat. Only training administrators see this, and "
-        "it is deleted 30 days after the course ends.",
-        required=False,
+    needs = long_text_field(
+        "Accessibility or dietary needs (optional)",
+        name="Your needs",
+        hint="Tell us anything that would help you take part, such as step-free access, a "
+        "hearing loop or food you cannot eat. Only training administrators see this, and it "
+        "is deleted 30 days after the course ends.",
+        rows=4,
         max_length=NEEDS_MAX,
-        error_messages={
-            "max_length": f"Your needs must be {NEEDS_MAX:,} characters or fewer",
-        },
-        widget=forms.Textarea(attrs={"class": "govuk-textarea", "rows": 4}),
     )
     consent = forms.BooleanField(
         label="I agree to the attendance terms",
@@ -107,9 +100,6 @@ class EnrolmentForm(forms.Form):
             field.choices = [(o.pk, o.name) for o in organisations]
         else:
             del self.fields["organisation"]
-        # GOV.UK: let people type past a limit and say so, rather than cut them off.
-        for field in self.fields.values():
-            field.widget.attrs.pop("maxlength", None)
         fields: list[Any] = []
         if self.asks_organisation:
             fields.append(Field.radios("organisation", legend_size=Size.SMALL))

@@ -5,13 +5,18 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, cast
 
-from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Field, Layout, Size
+from crispy_forms_gds.layout import Field, Size
 from django import forms
 
 from declaration.models import OrganisationType, ProjectUpdate
 from declaration.selectors.public import FilterOption, SignatoryFilters, SignatorySort
-from localdigital.forms import filter_form_helper, filter_select
+from localdigital.forms import (
+    filter_form_helper,
+    filter_select,
+    form_helper,
+    long_text_field,
+    text_field,
+)
 from localdigital.pagination import filter_choices
 from localdigital.widgets import Select
 
@@ -119,35 +124,26 @@ class SignatoryFilterForm(forms.Form):
 class ProjectUpdateForm(forms.Form):
     """A declaration project update: a title and what happened."""
 
-    title = forms.CharField(
-        label="Title",
+    title = text_field(
+        "Title",
+        name="Title",
+        required="Enter a title for your update",
+        hint="For example, “Discovery finished” or “Booking service live in 3 councils”.",
         max_length=UPDATE_TITLE_MAX_LENGTH,
-        help_text="For example, “Discovery finished” or “Booking service live in 3 councils”.",
-        error_messages={
-            "required": "Enter a title for your update",
-            "max_length": f"Title must be {UPDATE_TITLE_MAX_LENGTH} characters or fewer",
-        },
     )
-    body = forms.CharField(
-        label="Your update",
+    body = long_text_field(
+        "Your update",
+        name="Your update",
+        hint="What you have done, what you learned and what comes next. It will be public, "
+        "on your organisation's page.",
+        required="Enter your update",
+        rows=10,
         max_length=UPDATE_BODY_MAX_LENGTH,
-        help_text="What you have done, what you learned and what comes next. It will be "
-        "public, on your organisation's page.",
-        error_messages={
-            "required": "Enter your update",
-            "max_length": f"Your update must be {UPDATE_BODY_MAX_LENGTH:,} characters or fewer",
-        },
-        widget=forms.Textarea(attrs={"rows": 10}),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        # GOV.UK: let people type past the limit and say so, rather than cut them off.
-        for field in self.fields.values():
-            field.widget.attrs.pop("maxlength", None)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.layout = Layout(
+        self.helper = form_helper(
             Field.text("title", label_size=Size.SMALL),
             Field.textarea(
                 "body", label_size=Size.SMALL, rows=10, max_characters=UPDATE_BODY_MAX_LENGTH

@@ -9,17 +9,12 @@ from crispy_forms_gds.layout import Field, Fieldset, Size
 from django import forms
 
 from declaration.forms.organisation_picker import OrganisationPickerField
-from localdigital.forms import form_helper
+from localdigital.forms import form_helper, long_text_field, text_field
 
 from ..models import ApplicationPartner, OutputType, Section
 from ..rules import partner_role_field
 from ..services.applications import BudgetLineValue
-from .common import (
-    SectionCompletedMixin,
-    long_text_field,
-    money_field,
-    text_field,
-)
+from .common import SectionCompletedMixin, money_field
 from .eois import phase_choices
 
 COMPLETED = Field.radios("completed", legend_size=Size.MEDIUM, inline=False)

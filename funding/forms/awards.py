@@ -8,10 +8,9 @@ from typing import Any
 from crispy_forms_gds.layout import Field, Size
 from django import forms
 
-from localdigital.forms import form_helper
+from localdigital.forms import TEXT_MAX, form_helper, long_text_field, text_field
 
 from ..models import ProgressUpdate, ProjectOutput, ProjectOutputType
-from .common import TEXT_MAX, long_text_field, text_field
 
 UPDATE_BODY_MAX = 10_000
 URL_MAX = ProjectOutput._meta.get_field("url").max_length or 500
@@ -42,24 +41,20 @@ class ProgressUpdateForm(forms.Form):
         name="Title",
         required="Enter a title for your update",
         hint="For example, “Discovery finished” or “Beta live in 3 councils”.",
+        max_length=UPDATE_TITLE_MAX,
     )
-    body = forms.CharField(
-        label="Your update",
-        help_text="What you have done, what you learned and what comes next. It will be "
-        "public, on the project's page.",
+    body = long_text_field(
+        "Your update",
+        name="Your update",
+        hint="What you have done, what you learned and what comes next. It will be public, "
+        "on the project's page.",
+        required="Enter your update",
+        rows=10,
         max_length=UPDATE_BODY_MAX,
-        error_messages={
-            "required": "Enter your update",
-            "max_length": f"Your update must be {UPDATE_BODY_MAX:,} characters or fewer",
-        },
-        widget=forms.Textarea(attrs={"class": "govuk-textarea", "rows": 10}),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        # GOV.UK: let people type past the limit and say so, rather than cut them off.
-        for field in self.fields.values():
-            field.widget.attrs.pop("maxlength", None)
         self.helper = form_helper(
             Field.text("title", label_size=Size.SMALL),
             Field.textarea("body", label_size=Size.SMALL, rows=10, max_characters=UPDATE_BODY_MAX),
@@ -102,8 +97,8 @@ class ProjectOutputForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            field.widget.attrs.pop("maxlength", None)
+        # GOV.UK: let people type past the limit and say so, rather than cut them off.
+        self.fields["url"].widget.attrs.pop("maxlength", None)
         self.helper = form_helper(
             Field.text("title", label_size=Size.SMALL),
             Field.text("url", label_size=Size.SMALL),

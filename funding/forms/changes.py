@@ -9,10 +9,10 @@ from typing import Any
 
 from django import forms
 
-from localdigital.forms import DateField, form_helper
+from localdigital.forms import DateField, form_helper, long_text_field, text_field
 
 from ..models import BudgetLine, ProjectMilestone
-from .common import long_text_field, money_field, text_field
+from .common import money_field
 
 DATE_HINT = "For example, 31 3 2027"
 

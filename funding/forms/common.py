@@ -7,44 +7,6 @@ from typing import Any
 
 from django import forms
 
-TEXT_MAX = 200
-LONG_TEXT_MAX = 5000
-
-
-def text_field(
-    label: str, *, required: str = "", name: str, hint: str = "", **attrs: str
-) -> forms.CharField:
-    """Return a one-line text question; ``required`` is its message when left empty (an
-    empty one makes it optional), and ``name`` how its errors name it."""
-    return forms.CharField(
-        label=label,
-        help_text=hint,
-        required=bool(required),
-        max_length=TEXT_MAX,
-        error_messages={
-            "required": required,
-            "max_length": f"{name} must be {TEXT_MAX} characters or fewer",
-        },
-        widget=forms.TextInput(attrs={"class": "govuk-input", **attrs}),
-    )
-
-
-def long_text_field(
-    label: str, *, name: str, hint: str = "", required: str = "", rows: int = 8
-) -> forms.CharField:
-    """Return a question answered in a paragraph or more, up to 5,000 characters."""
-    return forms.CharField(
-        label=label,
-        help_text=hint,
-        required=bool(required),
-        max_length=LONG_TEXT_MAX,
-        error_messages={
-            "required": required,
-            "max_length": f"{name} must be {LONG_TEXT_MAX:,} characters or fewer",
-        },
-        widget=forms.Textarea(attrs={"class": "govuk-textarea", "rows": rows}),
-    )
-
 
 def money_field(
     label: str,

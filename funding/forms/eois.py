@@ -10,10 +10,10 @@ from django import forms
 from declaration import selectors as declaration_selectors
 from declaration.forms.organisation_picker import OrganisationPickerField
 from declaration.models import Organisation
-from localdigital.forms import form_helper
+from localdigital.forms import form_helper, long_text_field, text_field
 
 from ..models import Phase
-from .common import long_text_field, money_field, text_field
+from .common import money_field
 
 
 class LeadOrganisationForm(forms.Form):

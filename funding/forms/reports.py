@@ -9,14 +9,14 @@ from typing import Any
 from crispy_forms_gds.layout import Field, Fieldset, Size
 from django import forms
 
-from localdigital.forms import form_helper
+from localdigital.forms import form_helper, long_text_field, text_field
 
 from .. import formats
 from ..models import BudgetLine, MilestoneStatus, ProjectMilestone, ProjectOutputType, RagStatus
 from ..selectors.report_content import milestone_field, spend_field
 from ..services.reports import LinkValue, MilestoneValue, RiskValue, SpendValue
 from . import awards as award_forms
-from .common import long_text_field, money_field, text_field
+from .common import money_field
 
 # The most rows of risks, or of links, that one report gives.
 ROWS_MAX = 20

@@ -1,0 +1,38 @@
+"""The text questions every domain's forms use (localdigital/forms.py)."""
+
+from __future__ import annotations
+
+from django import forms
+
+from localdigital.forms import long_text_field, text_field
+
+
+class UpdateForm(forms.Form):
+    title = text_field("Title", name="Title", required="Enter a title", max_length=10)
+    body = long_text_field("Your update", name="Your update", max_length=2_000)
+
+
+def test_the_browser_does_not_cut_off_what_people_type_past_the_limit():
+    form = UpdateForm()
+
+    assert "maxlength" not in str(form["title"])
+    assert "maxlength" not in str(form["body"])
+    assert 'class="govuk-input"' in str(form["title"])
+    assert 'class="govuk-textarea"' in str(form["body"])
+
+
+def test_what_is_typed_past_the_limit_is_kept_and_the_error_states_the_limit():
+    form = UpdateForm({"title": "x" * 11, "body": "y" * 2_001})
+
+    assert not form.is_valid()
+    assert form.errors == {
+        "title": ["Title must be 10 characters or fewer"],
+        "body": ["Your update must be 2,000 characters or fewer"],
+    }
+    assert form["title"].value() == "x" * 11
+
+
+def test_an_empty_required_question_says_what_to_enter_and_an_optional_one_may_be_empty():
+    form = UpdateForm({"title": "", "body": ""})
+
+    assert form.errors == {"title": ["Enter a title"]}
