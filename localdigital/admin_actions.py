@@ -219,8 +219,11 @@ class ChangePageMixin(admin.ModelAdmin):
         obj = self.get_object(request, unquote(object_id))
         context = {**(extra_context or {})}
         if obj is not None:
-            context.update(self.change_page_context(request, obj))
+            context.update(self._page_context(request, obj))
         return super().change_view(request, object_id, form_url, context)
+
+    def _page_context(self, request: HttpRequest, obj: Any) -> dict[str, Any]:
+        return {**self.change_page_context(request, obj)}
 
 
 class ObjectActionsMixin(ChangePageMixin):
@@ -232,9 +235,26 @@ class ObjectActionsMixin(ChangePageMixin):
     queryset of the one object. An action that asks for input returns its page, which posts
     back to the same address; once it is done, staff are back on the object's page (or the
     page on this site that the button named in ``next``). So an action is written once, for
-    the list, and a button costs one line: ``object_actions(request, obj, choices)`` returns
-    the buttons that the person may use, for ``admin/includes/object_actions.html``.
+    the list, and a button costs one line in ``object_action_choices``, which names the
+    actions that the object's state allows. The page shows those that the person may use,
+    under ``object_actions_heading``, when its template extends
+    ``admin/object_actions_change_form.html``.
     """
+
+    object_actions_heading = "Work on this"
+
+    def object_action_choices(self, request: HttpRequest, obj: Any) -> list[tuple[str, str]]:
+        """Return the actions (name, button's words) that ``obj``'s state allows."""
+        return []
+
+    def _page_context(self, request: HttpRequest, obj: Any) -> dict[str, Any]:
+        return {
+            **super()._page_context(request, obj),
+            "object_actions": self.object_actions(
+                request, obj, self.object_action_choices(request, obj)
+            ),
+            "object_actions_heading": self.object_actions_heading,
+        }
 
     def get_urls(self) -> list[URLPattern]:
         return [

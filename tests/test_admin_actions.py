@@ -277,7 +277,7 @@ class TestChangePage:
             reverse("admin:funding_award_change", args=[award.pk])
         )
 
-        assert [button.label for button in response.context["award_actions"]] == [
+        assert [button.label for button in response.context["object_actions"]] == [
             "Set the planned dates…",
             "Record that work started",
         ]
@@ -292,5 +292,5 @@ class TestChangePage:
         response = otp_verified_superuser_client.get(url, follow=True)
 
         assert response.redirect_chain == [(reverse("admin:index"), 302)]
-        assert "award_actions" not in response.context
+        assert "object_actions" not in response.context
         assert "Perhaps it was deleted?" in response.text

@@ -315,15 +315,11 @@ class SigningAdmin(SigningImportMixin, SigningActionsMixin, ObjectActionsMixin, 
         }
         return super().changelist_view(request, extra_context)
 
-    def change_page_context(self, request: HttpRequest, signing: Signing) -> dict[str, Any]:
-        return {
-            "moderation_actions": self.object_actions(
-                request, signing, self._moderation_actions(signing)
-            )
-        }
+    object_actions_heading = "Moderate this signing"
 
-    def _moderation_actions(self, signing: Signing) -> list[tuple[str, str]]:
-        """Return the actions (name, button label) that the signing's state allows."""
+    def object_action_choices(
+        self, request: HttpRequest, signing: Signing
+    ) -> list[tuple[str, str]]:
         found: list[tuple[str, str]] = []
         if signing.status == SigningStatus.SUBMITTED:
             found.append(("publish_selected", "Publish"))

@@ -178,9 +178,9 @@ class AwardAdmin(
 
     # The award's page and its buttons
 
-    def change_page_context(self, request: HttpRequest, award: Award) -> dict[str, Any]:
-        if not self.has_change_permission(request, award):
-            return {}
+    object_actions_heading = "Work on this award"
+
+    def object_action_choices(self, request: HttpRequest, award: Award) -> list[tuple[str, str]]:
         buttons = []
         if award.status in (AwardStatus.OFFERED, AwardStatus.ACCEPTED, AwardStatus.ACTIVE):
             buttons.append(("set_dates", "Set the planned dates…"))
@@ -188,7 +188,7 @@ class AwardAdmin(
             buttons.append(("start_selected", "Record that work started"))
         if award.status == AwardStatus.ACTIVE:
             buttons.append(("complete_selected", "Record that it finished"))
-        return {"award_actions": self.object_actions(request, award, buttons)}
+        return buttons
 
     @admin.action(description="Record that work started", permissions=["change"])
     def start_selected(self, request: HttpRequest, queryset: QuerySet[Award]) -> Any:

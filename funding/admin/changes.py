@@ -124,16 +124,14 @@ class ChangeRequestAdmin(ReadOnlyRowsMixin, ObjectActionsMixin, admin.ModelAdmin
         note = f": {change.decision_note}" if change.decision_note else ""
         return f"{change.get_status_display()} on {formats.day(change.decided_at)} by {by}{note}"
 
-    def change_page_context(self, request: HttpRequest, change: ChangeRequest) -> dict[str, Any]:
+    object_actions_heading = "Decide this change"
+
+    def object_action_choices(
+        self, request: HttpRequest, change: ChangeRequest
+    ) -> list[tuple[str, str]]:
         if change.status != ChangeStatus.PENDING:
-            return {}
-        return {
-            "change_actions": self.object_actions(
-                request,
-                change,
-                [("approve_selected", "Approve…"), ("reject_selected", "Reject…")],
-            )
-        }
+            return []
+        return [("approve_selected", "Approve…"), ("reject_selected", "Reject…")]
 
     # Actions
 

@@ -107,22 +107,19 @@ class EoiClusterAdmin(ObjectActionsMixin, ServiceSaveMixin, admin.ModelAdmin):
 
     # The cluster's page
 
+    object_actions_heading = "Work on this cluster"
+
+    def object_action_choices(
+        self, request: HttpRequest, cluster: EoiCluster
+    ) -> list[tuple[str, str]]:
+        return [
+            ("message_leads", "Message the leads…"),
+            ("invite_joint", "Invite as one joint application…"),
+        ]
+
     def change_page_context(self, request: HttpRequest, cluster: EoiCluster) -> dict[str, Any]:
-        can_act = self.has_change_permission(request, cluster)
         return {
-            "cluster_actions": (
-                self.object_actions(
-                    request,
-                    cluster,
-                    [
-                        ("message_leads", "Message the leads…"),
-                        ("invite_joint", "Invite as one joint application…"),
-                    ],
-                )
-                if can_act
-                else []
-            ),
-            "can_act": can_act,
+            "can_act": self.has_change_permission(request, cluster),
             # The buttons on the cluster's expressions of interest come back here.
             "cluster_url": reverse(CLUSTER_CHANGE, args=[cluster.pk]),
             "members": [

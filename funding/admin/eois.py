@@ -154,17 +154,16 @@ class ExpressionOfInterestAdmin(ObjectActionsMixin, admin.ModelAdmin):
 
     # The EOI's page
 
+    object_actions_heading = "Work on this expression of interest"
+
     def change_page_context(
         self, request: HttpRequest, eoi: ExpressionOfInterest
     ) -> dict[str, Any]:
-        return {
-            "eoi_actions": self.object_actions(request, eoi, self._eoi_actions(eoi)),
-            "similar": self._similar(eoi),
-        }
+        return {"similar": self._similar(eoi)}
 
-    @staticmethod
-    def _eoi_actions(eoi: ExpressionOfInterest) -> list[tuple[str, str]]:
-        """Return the actions (name, button label) that the EOI's state allows."""
+    def object_action_choices(
+        self, request: HttpRequest, eoi: ExpressionOfInterest
+    ) -> list[tuple[str, str]]:
         found: list[tuple[str, str]] = []
         open_for_staff = eoi.status in services.OPEN_FOR_STAFF
         if open_for_staff:

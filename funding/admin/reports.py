@@ -210,22 +210,24 @@ class ProgressReportAdmin(ReadOnlyRowsMixin, ObjectActionsMixin, admin.ModelAdmi
             return "Overdue: not submitted"
         return report.get_status_display()
 
+    object_actions_heading = "Review this report"
+
+    def object_action_choices(
+        self, request: HttpRequest, report: ProgressReport
+    ) -> list[tuple[str, str]]:
+        if not report.is_in_review:
+            return []
+        return [
+            ("accept_selected", "Accept the report"),
+            ("return_selected", "Return with comments…"),
+        ]
+
     def change_page_context(self, request: HttpRequest, report: ProgressReport) -> dict[str, Any]:
         if not self.has_view_or_change_permission(request, report):
             return {}
         versions = report_versions_for_review(report=report)
         latest = versions[0] if versions else None
         return {
-            "report_actions": self.object_actions(
-                request,
-                report,
-                [
-                    ("accept_selected", "Accept the report"),
-                    ("return_selected", "Return with comments…"),
-                ],
-            )
-            if report.is_in_review and self.has_change_permission(request, report)
-            else [],
             "latest": latest,
             "answers": report_answers(latest.content) if latest is not None else [],
             "warning": spend_warning(

@@ -237,7 +237,7 @@ class TestSigningDetail:
 
         def buttons(signing):
             url = reverse("admin:declaration_signing_change", args=[signing.pk])
-            return client.get(url).context["moderation_actions"]
+            return client.get(url).context["object_actions"]
 
         assert [button.name for button in buttons(pending)] == [
             "publish_selected",

@@ -172,7 +172,7 @@ class TestEoiPage:
         draft = EoiFactory(round=round)
 
         def buttons(eoi):
-            return [button.name for button in client.get(change_url(eoi)).context["eoi_actions"]]
+            return [button.name for button in client.get(change_url(eoi)).context["object_actions"]]
 
         assert buttons(submitted) == ["add_to_cluster", "invite_selected", "decline_selected"]
         assert buttons(clustered) == [
