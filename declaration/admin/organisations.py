@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib import admin, messages
 from django.db import models, transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 
 from declaration import services
@@ -15,6 +15,7 @@ from declaration.models import Membership, MembershipRole, Organisation
 from declaration.selectors import work_queue
 from localdigital.accounts.requests import request_staff_user
 from localdigital.admin_actions import NO_SAVE_BUTTONS, ChangePageMixin, ServiceSaveMixin
+from localdigital.admin_filters import NamedChoicesFilter, Narrowing
 from localdigital.errors import DomainError
 
 from ..errors import MembershipAlreadyApprovedError, MembershipNotApprovedError
@@ -37,43 +38,33 @@ REGISTER_FIELDS = (
 )
 
 
-class ClosedListFilter(admin.SimpleListFilter):
+class ClosedListFilter(NamedChoicesFilter):
     title = "status"
     parameter_name = "status"
 
-    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
-        return [("open", "Open"), ("closed", "Closed")]
-
-    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
-        if self.value() == "open":
-            return queryset.filter(closed_on__isnull=True)
-        if self.value() == "closed":
-            return queryset.filter(closed_on__isnull=False)
-        return queryset
+    def named_choices(self) -> Mapping[str, tuple[str, Narrowing]]:
+        return {
+            "open": ("Open", Q(closed_on__isnull=True)),
+            "closed": ("Closed", Q(closed_on__isnull=False)),
+        }
 
 
-class ApprovedListFilter(admin.SimpleListFilter):
+class ApprovedListFilter(NamedChoicesFilter):
     """Approved, waiting for approval, or waiting for staff's: the requests to join an
     organisation with no admin to answer them (as the work queue counts them)."""
 
     title = "approval"
     parameter_name = "approval"
 
-    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
-        return [
-            ("approved", "Approved"),
-            ("pending", "Waiting for approval"),
-            ("staff", "Waiting for staff: the organisation has no admin"),
-        ]
-
-    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
-        if self.value() == "approved":
-            return queryset.filter(approved_at__isnull=False)
-        if self.value() == "pending":
-            return queryset.filter(approved_at__isnull=True)
-        if self.value() == "staff":
-            return work_queue.join_requests_for_staff(queryset)
-        return queryset
+    def named_choices(self) -> Mapping[str, tuple[str, Narrowing]]:
+        return {
+            "approved": ("Approved", Q(approved_at__isnull=False)),
+            "pending": ("Waiting for approval", Q(approved_at__isnull=True)),
+            "staff": (
+                "Waiting for staff: the organisation has no admin",
+                work_queue.join_requests_for_staff,
+            ),
+        }
 
 
 MEMBERSHIP_INLINE_FIELDS = ("user", "role", "approved_at", "created_at")

@@ -6,6 +6,7 @@ is an action that calls a service, so it is audited and the people concerned are
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.contrib import admin
@@ -23,7 +24,7 @@ from declaration.selectors import moderation as selectors
 from localdigital.admin_actions import (
     ObjectActionsMixin,
 )
-from localdigital.admin_filters import ALL, WaitingStatusFilter
+from localdigital.admin_filters import ALL, NamedChoicesFilter, Narrowing, WaitingStatusFilter
 
 PENDING = SigningStatus.SUBMITTED.value
 
@@ -45,37 +46,26 @@ class SigningStatusFilter(WaitingStatusFilter):
         ]
 
 
-class RegisterListFilter(admin.SimpleListFilter):
+class RegisterListFilter(NamedChoicesFilter):
     title = "organisation in the register"
     parameter_name = "in_register"
 
-    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
-        return [("yes", "Yes"), ("no", "No: staff create it on publishing")]
-
-    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+    def named_choices(self) -> Mapping[str, tuple[str, Narrowing]]:
         unlisted = Q(organisation__isnull=True) & ~Q(proposed_name="")
-        if self.value() == "no":
-            return queryset.filter(unlisted)
-        if self.value() == "yes":
-            return queryset.exclude(unlisted)
-        return queryset
+        return {"yes": ("Yes", ~unlisted), "no": ("No: staff create it on publishing", unlisted)}
 
 
-class EmailDomainListFilter(admin.SimpleListFilter):
+class EmailDomainListFilter(NamedChoicesFilter):
     """Whether the signer's email domain is one of the organisation's, in words."""
 
     title = "email domain"
     parameter_name = "email_domain"
 
-    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
-        return [("mismatch", "Does not match"), ("match", "Matches")]
-
-    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
-        if self.value() == "mismatch":
-            return queryset.filter(domain_mismatch=True)
-        if self.value() == "match":
-            return queryset.filter(domain_mismatch=False, submitted_at__isnull=False)
-        return queryset
+    def named_choices(self) -> Mapping[str, tuple[str, Narrowing]]:
+        return {
+            "mismatch": ("Does not match", Q(domain_mismatch=True)),
+            "match": ("Matches", Q(domain_mismatch=False, submitted_at__isnull=False)),
+        }
 
 
 def _is_checked(signing: Signing) -> bool:

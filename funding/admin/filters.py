@@ -7,6 +7,7 @@ The filters that the work queue links to call the selectors it counts with
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.contrib import admin
@@ -14,7 +15,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
-from localdigital.admin_filters import ALL, WaitingStatusFilter
+from localdigital.admin_filters import ALL, NamedChoicesFilter, Narrowing, WaitingStatusFilter
 
 from ..models import EoiCluster, EoiStatus
 from ..selectors import staff as selectors
@@ -86,28 +87,25 @@ class ClusterFilter(admin.SimpleListFilter):
         return queryset
 
 
-class AssessmentDueFilter(admin.SimpleListFilter):
+class AssessmentDueFilter(NamedChoicesFilter):
     """When the open assessments are due: overdue, due soon, or all still to do."""
 
     title = "due"
     parameter_name = "due"
 
-    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
-        return [
-            ("open", "Still to do"),
-            ("overdue", "Overdue"),
-            ("soon", f"Due in the next {work_queue.DUE_SOON_DAYS} days"),
-        ]
-
-    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+    def named_choices(self) -> Mapping[str, tuple[str, Narrowing]]:
         today = timezone.localdate()
-        if self.value() == "open":
-            return work_queue.assessments_open(queryset)
-        if self.value() == "overdue":
-            return work_queue.assessments_overdue(queryset, today=today)
-        if self.value() == "soon":
-            return work_queue.assessments_due_soon(queryset, today=today)
-        return queryset
+        return {
+            "open": ("Still to do", work_queue.assessments_open),
+            "overdue": (
+                "Overdue",
+                lambda rows: work_queue.assessments_overdue(rows, today=today),
+            ),
+            "soon": (
+                f"Due in the next {work_queue.DUE_SOON_DAYS} days",
+                lambda rows: work_queue.assessments_due_soon(rows, today=today),
+            ),
+        }
 
 
 class AssessorFilter(admin.SimpleListFilter):

@@ -9,11 +9,12 @@ payment service checks it, whatever screen asked.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -25,6 +26,7 @@ from django.utils.safestring import SafeString
 
 from localdigital.accounts.requests import request_staff_user
 from localdigital.admin_actions import ReadOnlyRowsMixin, run_each, service_error_show
+from localdigital.admin_filters import NamedChoicesFilter, Narrowing
 from localdigital.errors import DomainError
 from localdigital.formats import calendar_date
 from localdigital.http import require_safe_or_post
@@ -106,32 +108,29 @@ class InstalmentInline(admin.TabularInline):
         return payment_state(instalment)
 
 
-class PaymentStateFilter(admin.SimpleListFilter):
+class PaymentStateFilter(NamedChoicesFilter):
     title = "payment"
     parameter_name = "payment"
 
-    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
-        return [(state, label) for state, label in PaymentState.LABELS.items()]
-
-    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
-        if self.value() in PaymentState.LABELS:
-            return queryset.filter(payment_state=self.value())
-        return queryset
+    def named_choices(self) -> Mapping[str, tuple[str, Narrowing]]:
+        return {
+            state: (label, Q(payment_state=state)) for state, label in PaymentState.LABELS.items()
+        }
 
 
-class ClosingFilter(admin.SimpleListFilter):
+class ClosingFilter(NamedChoicesFilter):
     """Instalments not yet paid of projects that have finished: to pay or to cancel."""
 
     title = "closing"
     parameter_name = "closing"
 
-    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
-        return [("unpaid", "Not paid, project completed")]
-
-    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
-        if self.value() == "unpaid":
-            return queryset.filter(award__status=AwardStatus.COMPLETED, paid_at__isnull=True)
-        return queryset
+    def named_choices(self) -> Mapping[str, tuple[str, Narrowing]]:
+        return {
+            "unpaid": (
+                "Not paid, project completed",
+                Q(award__status=AwardStatus.COMPLETED, paid_at__isnull=True),
+            )
+        }
 
 
 @admin.register(Instalment)

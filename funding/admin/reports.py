@@ -9,11 +9,12 @@ made on it. Every change goes through a service.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django import forms
 from django.contrib import admin
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -28,6 +29,7 @@ from localdigital.admin_actions import (
     confirmed_data,
     run_each,
 )
+from localdigital.admin_filters import NamedChoicesFilter, Narrowing
 from localdigital.formats import time_on_day
 
 from .. import formats
@@ -136,19 +138,18 @@ class AwardReportingMixin(admin.ModelAdmin):
         return None
 
 
-class ReportStateFilter(admin.SimpleListFilter):
+class ReportStateFilter(NamedChoicesFilter):
     title = "waiting"
     parameter_name = "waiting"
 
-    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
-        return [(IN_REVIEW, "For review"), (OVERDUE, "Overdue")]
-
-    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
-        if self.value() == IN_REVIEW:
-            return queryset.filter(status__in=[ReportStatus.SUBMITTED, ReportStatus.RESUBMITTED])
-        if self.value() == OVERDUE:
-            return queryset.filter(status=ReportStatus.DRAFT, due_at__lte=timezone.now())
-        return queryset
+    def named_choices(self) -> Mapping[str, tuple[str, Narrowing]]:
+        return {
+            IN_REVIEW: (
+                "For review",
+                Q(status__in=[ReportStatus.SUBMITTED, ReportStatus.RESUBMITTED]),
+            ),
+            OVERDUE: ("Overdue", Q(status=ReportStatus.DRAFT, due_at__lte=timezone.now())),
+        }
 
 
 def _emailed(reports: list[ProgressReport]) -> str:

@@ -4,12 +4,11 @@ work queue counts with (``selectors.work_queue``), so that its counts and the li
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
 
-from django.contrib import admin
-from django.db.models import QuerySet
-from django.http import HttpRequest
 from django.utils import timezone
+
+from localdigital.admin_filters import NamedChoicesFilter, Narrowing
 
 from ..selectors import work_queue
 
@@ -17,28 +16,30 @@ EXPIRING = "expiring"
 TO_TAKE = "to_take"
 
 
-class OfferExpiringFilter(admin.SimpleListFilter):
+class OfferExpiringFilter(NamedChoicesFilter):
     title = "offer of a place"
     parameter_name = "offer"
 
-    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+    def named_choices(self) -> Mapping[str, tuple[str, Narrowing]]:
         hours = int(work_queue.OFFER_EXPIRY_WARNING.total_seconds() // 3600)
-        return [(EXPIRING, f"Not answered, expires within {hours} hours")]
+        now = timezone.now()
+        return {
+            EXPIRING: (
+                f"Not answered, expires within {hours} hours",
+                lambda rows: work_queue.enrolments_with_offer_expiring(rows, now=now),
+            )
+        }
 
-    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
-        if self.value() == EXPIRING:
-            return work_queue.enrolments_with_offer_expiring(queryset, now=timezone.now())
-        return queryset
 
-
-class RegisterFilter(admin.SimpleListFilter):
+class RegisterFilter(NamedChoicesFilter):
     title = "register"
     parameter_name = "register"
 
-    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
-        return [(TO_TAKE, "A session ended without its register taken")]
-
-    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
-        if self.value() == TO_TAKE:
-            return work_queue.cohorts_with_register_to_take(queryset, now=timezone.now())
-        return queryset
+    def named_choices(self) -> Mapping[str, tuple[str, Narrowing]]:
+        now = timezone.now()
+        return {
+            TO_TAKE: (
+                "A session ended without its register taken",
+                lambda rows: work_queue.cohorts_with_register_to_take(rows, now=now),
+            )
+        }
