@@ -7,13 +7,12 @@ from django.contrib.postgres.fields import ArrayField
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
 
 from declaration.models import Organisation
 from localdigital.accounts.fields import acted_by
 from localdigital.references import new_reference
 
-from .bids import Bid
+from .bids import Bid, BidChange, BidPartner
 from .rounds import Phase, Round
 
 
@@ -195,7 +194,7 @@ class ApplicationSection(models.Model):
         return f"{self.application.reference}: {self.get_section_display()}"
 
 
-class ApplicationChange(models.Model):
+class ApplicationChange(BidChange):
     """One save of an application by a collaborator: the visible history of the draft.
 
     ``section`` is empty for a change outside the sections (a partner added, say).
@@ -203,22 +202,13 @@ class ApplicationChange(models.Model):
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="changes")
     section = models.CharField(max_length=12, choices=Section.choices, blank=True)
-    description = models.CharField(max_length=200)
     fields = ArrayField(models.CharField(max_length=40), default=list, blank=True)
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    changed_at = models.DateTimeField(default=timezone.now)
 
-    class Meta:
-        ordering = ["-changed_at", "-pk"]
+    class Meta(BidChange.Meta):
         indexes = [models.Index(fields=["application", "changed_by"])]
 
-    def __str__(self) -> str:
-        return self.description
 
-
-class ApplicationPartner(models.Model):
+class ApplicationPartner(BidPartner):
     """An organisation taking part in an application beside its lead.
 
     Its named contact confirms its participation through an emailed link: a random token
@@ -236,20 +226,13 @@ class ApplicationPartner(models.Model):
     confirmation_token_hash = models.CharField(max_length=64, blank=True, db_index=True)
     confirmation_requested_at = models.DateTimeField(null=True, blank=True)
     confirmed_at = models.DateTimeField(null=True, blank=True)
-    added_at = models.DateTimeField(default=timezone.now)
-    added_by = acted_by()
 
-    class Meta:
-        ordering = ["organisation__name"]
-        verbose_name = "partner"
+    class Meta(BidPartner.Meta):
         constraints = [
             models.UniqueConstraint(
                 fields=["application", "organisation"], name="funding_application_partner_unique"
             )
         ]
-
-    def __str__(self) -> str:
-        return str(self.organisation)
 
     @property
     def is_confirmed(self) -> bool:

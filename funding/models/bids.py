@@ -3,6 +3,7 @@ by a lead organisation, drafted, then submitted or withdrawn, with a reference t
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
@@ -37,3 +38,39 @@ class Bid(models.Model):
     @property
     def is_draft(self) -> bool:
         return self.status == DRAFT
+
+
+class BidPartner(models.Model):
+    """An organisation taking part in a bid beside its lead: who added it, and when. Each
+    kind names its bid and the organisation."""
+
+    added_at = models.DateTimeField(default=timezone.now)
+    added_by = acted_by()
+
+    organisation: models.ForeignKey
+
+    class Meta:
+        abstract = True
+        ordering = ["organisation__name"]
+        verbose_name = "partner"
+
+    def __str__(self) -> str:
+        return str(self.organisation)
+
+
+class BidChange(models.Model):
+    """One save of a draft bid by a collaborator: its visible history, and who is reminded
+    of its deadline. Each kind names its bid."""
+
+    description = models.CharField(max_length=200)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        abstract = True
+        ordering = ["-changed_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.description

@@ -12,7 +12,7 @@ from declaration.models import Organisation
 from localdigital.accounts.fields import acted_by
 from localdigital.references import new_reference
 
-from .bids import Bid
+from .bids import Bid, BidChange, BidPartner
 from .rounds import Phase, Round
 
 
@@ -145,45 +145,29 @@ class ExpressionOfInterest(Bid):
         ]
 
 
-class EoiPartner(models.Model):
+class EoiPartner(BidPartner):
     """An organisation taking part in an EOI beside its lead."""
 
     eoi = models.ForeignKey(ExpressionOfInterest, on_delete=models.CASCADE, related_name="partners")
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="eoi_partnerships"
     )
-    added_at = models.DateTimeField(default=timezone.now)
-    added_by = acted_by()
 
-    class Meta:
-        ordering = ["organisation__name"]
-        verbose_name = "partner"
+    class Meta(BidPartner.Meta):
         constraints = [
             models.UniqueConstraint(
                 fields=["eoi", "organisation"], name="funding_eoi_partner_unique"
             )
         ]
 
-    def __str__(self) -> str:
-        return str(self.organisation)
 
-
-class EoiChange(models.Model):
+class EoiChange(BidChange):
     """Who saved an EOI draft and when: its history, and who is reminded of its deadline."""
 
     eoi = models.ForeignKey(ExpressionOfInterest, on_delete=models.CASCADE, related_name="changes")
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    changed_at = models.DateTimeField(default=timezone.now)
-    description = models.CharField(max_length=200)
 
-    class Meta:
-        ordering = ["-changed_at", "-pk"]
+    class Meta(BidChange.Meta):
         indexes = [models.Index(fields=["eoi", "changed_by"])]
-
-    def __str__(self) -> str:
-        return self.description
 
 
 class ClusterMessage(models.Model):
