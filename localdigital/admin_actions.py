@@ -28,7 +28,6 @@ from django.http import (
     Http404,
     HttpRequest,
     HttpResponse,
-    HttpResponseNotAllowed,
     HttpResponseRedirect,
 )
 from django.http.response import HttpResponseBase
@@ -36,8 +35,10 @@ from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import capfirst
+from django.views.decorators.http import require_POST, require_safe
 
 from localdigital.errors import DomainError, NotPermitted, TransitionNotAllowed
+from localdigital.http import require_safe_or_post
 
 Obj = TypeVar("Obj", bound=models.Model)
 
@@ -258,10 +259,11 @@ class ObjectActionsMixin(ChangePageMixin):
 
     def get_urls(self) -> list[URLPattern]:
         return [
-            path(
+            admin_button(
+                self,
                 "<path:object_id>/actions/<str:action>/",
-                self.admin_site.admin_view(self.object_action_view),
-                name=_object_action_name(self.opts),
+                self.object_action_view,
+                _object_action_name(self.opts),
             ),
             *super().get_urls(),
         ]
@@ -282,8 +284,6 @@ class ObjectActionsMixin(ChangePageMixin):
         self, request: HttpRequest, object_id: str, action: str
     ) -> HttpResponseBase:
         """Run the action ``action`` on the one object, as the list would, and go back."""
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
         chosen = self.get_actions(request).get(action)
         if chosen is None:
             raise PermissionDenied
@@ -301,6 +301,31 @@ class ObjectActionsMixin(ChangePageMixin):
                 args=[quote(obj.pk)],
             )
         )
+
+
+def admin_page(
+    modeladmin: admin.ModelAdmin, route: str, view: Callable[..., HttpResponseBase], name: str
+) -> URLPattern:
+    """Return the address of one of an admin's own pages that only shows something (a report,
+    a ranking, a CSV file): behind the admin's sign-in and second factor, answering GET and
+    HEAD. ``route`` is under the model's admin, ``name`` under ``admin:``."""
+    return path(route, modeladmin.admin_site.admin_view(require_safe(view)), name=name)
+
+
+def admin_form_page(
+    modeladmin: admin.ModelAdmin, route: str, view: Callable[..., HttpResponseBase], name: str
+) -> URLPattern:
+    """Return the address of one of an admin's own pages with a form: as ``admin_page``,
+    answering POST too."""
+    return path(route, modeladmin.admin_site.admin_view(require_safe_or_post(view)), name=name)
+
+
+def admin_button(
+    modeladmin: admin.ModelAdmin, route: str, view: Callable[..., HttpResponseBase], name: str
+) -> URLPattern:
+    """Return the address of a button on one of an admin's pages, with no page of its own:
+    as ``admin_page``, answering POST only."""
+    return path(route, modeladmin.admin_site.admin_view(require_POST(view)), name=name)
 
 
 def saved_as(obj: models.Model, saved: models.Model) -> None:

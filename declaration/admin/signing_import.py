@@ -7,13 +7,14 @@ from django.core import signing as django_signing
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
-from django.urls import URLPattern, path, reverse
+from django.urls import URLPattern, reverse
 from django.utils.translation import ngettext
 
 from declaration.models import SigningStatus
 from declaration.services import signing_import
 from localdigital.accounts.models import User
 from localdigital.accounts.requests import request_staff_user
+from localdigital.admin_actions import admin_form_page
 
 from ..errors import SigningImportConflict
 from .forms import IMPORT_SALT, SigningImportConfirmForm, SigningImportUploadForm
@@ -24,11 +25,7 @@ class SigningImportMixin(admin.ModelAdmin):
 
     def get_urls(self) -> list[URLPattern]:
         return [
-            path(
-                "import/",
-                self.admin_site.admin_view(self.import_view),
-                name="declaration_signing_import",
-            ),
+            admin_form_page(self, "import/", self.import_view, "declaration_signing_import"),
             *super().get_urls(),
         ]
 

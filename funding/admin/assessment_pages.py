@@ -9,13 +9,13 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
-from django.urls import URLPattern, path, reverse
+from django.urls import URLPattern, reverse
 
 from funding.selectors import assessment_sheets as sheet_selectors
 from funding.services import assessment_scoring as scoring_services
 from localdigital.accounts.requests import request_staff_user
+from localdigital.admin_actions import admin_form_page
 from localdigital.errors import DomainError
-from localdigital.http import require_safe_or_post
 
 from .. import formats
 from ..errors import TransitionNotAllowed
@@ -46,15 +46,14 @@ class AssessorPagesMixin(admin.ModelAdmin):
 
     def get_urls(self) -> list[URLPattern]:
         return [
-            path(
+            admin_form_page(
+                self,
                 "<int:assessment_id>/declare/",
-                self.admin_site.admin_view(require_safe_or_post(self.declare_view)),
-                name="funding_assessment_declare",
+                self.declare_view,
+                "funding_assessment_declare",
             ),
-            path(
-                "<int:assessment_id>/score/",
-                self.admin_site.admin_view(require_safe_or_post(self.score_view)),
-                name="funding_assessment_score",
+            admin_form_page(
+                self, "<int:assessment_id>/score/", self.score_view, "funding_assessment_score"
             ),
             *super().get_urls(),
         ]

@@ -19,16 +19,13 @@ from django.http import (
     HttpResponseRedirect,
 )
 from django.template.response import TemplateResponse
-from django.urls import URLPattern, path, reverse
+from django.urls import URLPattern, reverse
 
 from funding.selectors import assessment_sheets as sheet_selectors
 from funding.services import assessment_moderation as moderation_services
 from localdigital.accounts.requests import request_staff_user
-from localdigital.admin_actions import (
-    service_error_show,
-)
+from localdigital.admin_actions import admin_form_page, service_error_show
 from localdigital.errors import DomainError
-from localdigital.http import require_safe_or_post
 
 from .. import formats
 from ..models import (
@@ -76,15 +73,14 @@ class ApplicationDecisionMixin(admin.ModelAdmin):
 
     def get_urls(self) -> list[URLPattern]:
         return [
-            path(
+            admin_form_page(
+                self,
                 "<int:application_id>/recommend/",
-                self.admin_site.admin_view(require_safe_or_post(self.recommend_view)),
-                name="funding_application_recommend",
+                self.recommend_view,
+                "funding_application_recommend",
             ),
-            path(
-                "<int:application_id>/decide/",
-                self.admin_site.admin_view(require_safe_or_post(self.decide_view)),
-                name="funding_application_decide",
+            admin_form_page(
+                self, "<int:application_id>/decide/", self.decide_view, "funding_application_decide"
             ),
             *super().get_urls(),
         ]

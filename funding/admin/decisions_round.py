@@ -15,13 +15,13 @@ from django.http import (
     StreamingHttpResponse,
 )
 from django.template.response import TemplateResponse
-from django.urls import URLPattern, path, reverse
-from django.views.decorators.http import require_safe
+from django.urls import URLPattern, reverse
 
 from funding.admin.decisions import APPLICATION_CHANGE, ROUND_CHANGE
 from localdigital.accounts.requests import request_staff_user
 from localdigital.admin_actions import (
     action_form_page,
+    admin_page,
     confirmed_data,
     object_action_url,
     run_each,
@@ -54,15 +54,12 @@ class RoundDecisionsMixin(admin.ModelAdmin):
 
     def get_urls(self) -> list[URLPattern]:
         return [
-            path(
-                "<int:round_id>/ranking/",
-                self.admin_site.admin_view(require_safe(self.ranking_view)),
-                name="funding_round_ranking",
-            ),
-            path(
+            admin_page(self, "<int:round_id>/ranking/", self.ranking_view, "funding_round_ranking"),
+            admin_page(
+                self,
                 "<int:round_id>/ranking.csv",
-                self.admin_site.admin_view(require_safe(self.ranking_csv_view)),
-                name="funding_round_ranking_csv",
+                self.ranking_csv_view,
+                "funding_round_ranking_csv",
             ),
             *super().get_urls(),
         ]

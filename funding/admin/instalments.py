@@ -18,18 +18,22 @@ from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
-from django.urls import URLPattern, path, reverse
+from django.urls import URLPattern, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString
 
 from localdigital.accounts.requests import request_staff_user
-from localdigital.admin_actions import ReadOnlyRowsMixin, run_each, service_error_show
+from localdigital.admin_actions import (
+    ReadOnlyRowsMixin,
+    admin_form_page,
+    run_each,
+    service_error_show,
+)
 from localdigital.admin_filters import NamedChoicesFilter, Narrowing
 from localdigital.errors import DomainError
 from localdigital.formats import calendar_date
-from localdigital.http import require_safe_or_post
 
 from .. import formats
 from ..models import AwardStatus, Instalment, ProgressReport
@@ -190,10 +194,8 @@ class InstalmentAdmin(ReadOnlyRowsMixin, admin.ModelAdmin):
 
     def get_urls(self) -> list[URLPattern]:
         return [
-            path(
-                "<int:instalment_id>/pay/",
-                self.admin_site.admin_view(require_safe_or_post(self.pay_view)),
-                name="funding_instalment_pay",
+            admin_form_page(
+                self, "<int:instalment_id>/pay/", self.pay_view, "funding_instalment_pay"
             ),
             *super().get_urls(),
         ]

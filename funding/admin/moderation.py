@@ -9,15 +9,14 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
-from django.urls import URLPattern, path, reverse
+from django.urls import URLPattern, reverse
 
 from funding.selectors import assessment_sheets as sheet_selectors
 from funding.services import assessment_moderation as moderation_services
 from funding.services import assessment_scoring as scoring_services
 from localdigital.accounts.requests import request_staff_user
-from localdigital.admin_actions import object_action_url
+from localdigital.admin_actions import admin_form_page, object_action_url
 from localdigital.errors import DomainError
-from localdigital.http import require_safe_or_post
 
 from .. import formats
 from ..models import Application, ApplicationStatus, Assessment, AssessmentStatus
@@ -37,10 +36,11 @@ class ApplicationModerationMixin(admin.ModelAdmin):
 
     def get_urls(self) -> list[URLPattern]:
         return [
-            path(
+            admin_form_page(
+                self,
                 "<int:application_id>/moderate/",
-                self.admin_site.admin_view(require_safe_or_post(self.moderate_view)),
-                name="funding_application_moderate",
+                self.moderate_view,
+                "funding_application_moderate",
             ),
             *super().get_urls(),
         ]

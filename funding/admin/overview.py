@@ -13,11 +13,12 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
-from django.urls import URLPattern, path, reverse
+from django.urls import URLPattern, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
-from django.views.decorators.http import require_safe
+
+from localdigital.admin_actions import admin_page
 
 from .. import formats
 from ..models import ApplicationStatus, AssessmentStatus, EoiStatus, Round
@@ -171,10 +172,8 @@ class RoundOverviewMixin(admin.ModelAdmin):
 
     def get_urls(self) -> list[URLPattern]:
         return [
-            path(
-                "<int:round_id>/overview/",
-                self.admin_site.admin_view(require_safe(self.overview_view)),
-                name="funding_round_overview",
+            admin_page(
+                self, "<int:round_id>/overview/", self.overview_view, "funding_round_overview"
             ),
             *super().get_urls(),
         ]

@@ -14,10 +14,10 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.http.response import HttpResponseBase
 from django.template.response import TemplateResponse
-from django.urls import URLPattern, path, reverse
+from django.urls import URLPattern, reverse
 from django.utils import timezone
-from django.views.decorators.http import require_safe
 
+from localdigital.admin_actions import admin_page
 from localdigital.open_data import csv_response
 
 from .. import formats
@@ -61,15 +61,9 @@ class PortfolioMixin(admin.ModelAdmin):
 
     def get_urls(self) -> list[URLPattern]:
         return [
-            path(
-                "portfolio/",
-                self.admin_site.admin_view(require_safe(self.portfolio_view)),
-                name="funding_award_portfolio",
-            ),
-            path(
-                "portfolio.csv",
-                self.admin_site.admin_view(require_safe(self.portfolio_csv_view)),
-                name="funding_award_portfolio_csv",
+            admin_page(self, "portfolio/", self.portfolio_view, "funding_award_portfolio"),
+            admin_page(
+                self, "portfolio.csv", self.portfolio_csv_view, "funding_award_portfolio_csv"
             ),
             *super().get_urls(),
         ]

@@ -7,16 +7,20 @@ from typing import Any
 
 from django.contrib import admin, messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.urls import URLPattern, path, reverse
+from django.urls import URLPattern, reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST, require_safe
 
 from localdigital.accounts.models import User
 from localdigital.accounts.requests import request_staff_user
-from localdigital.admin_actions import ServiceSaveMixin, without_save_buttons
+from localdigital.admin_actions import (
+    ServiceSaveMixin,
+    admin_button,
+    admin_form_page,
+    admin_page,
+    without_save_buttons,
+)
 from localdigital.errors import DomainError
 from localdigital.formats import time_on_day
-from localdigital.http import require_safe_or_post
 from newsletter import services
 from newsletter.models import IssueStatus, NewsletterIssue
 from newsletter.selectors import newsletter as selectors
@@ -198,28 +202,31 @@ class NewsletterIssueAdmin(ServiceSaveMixin, IssueActionsMixin):
         }
 
     def get_urls(self) -> list[URLPattern]:
-        def view(function: Any, name: str, route: str) -> URLPattern:
-            return path(
-                f"<int:issue_id>/{route}",
-                self.admin_site.admin_view(function),
-                name=f"newsletter_newsletterissue_{name}",
-            )
-
         return [
-            view(require_safe(self.preview_view), "preview", "preview/"),
-            view(require_safe(self.progress_view), "progress", "progress.json"),
-            view(require_POST(self.test_view), "test", "test/"),
-            view(require_POST(self.ask_for_approval_view), "ask_for_approval", "ask-for-approval/"),
-            view(require_POST(self.approve_view), "approve", "approve/"),
-            view(require_POST(self.return_view), "return", "return/"),
-            view(require_POST(self.schedule_view), "schedule", "schedule/"),
-            view(require_POST(self.unschedule_view), "unschedule", "unschedule/"),
-            view(require_safe_or_post(self.send_view), "send", "send/"),
-            view(require_POST(self.pause_view), "pause", "pause/"),
-            view(require_POST(self.resume_view), "resume", "resume/"),
-            view(require_safe_or_post(self.cancel_view), "cancel", "cancel/"),
+            admin_page(self, f"{ISSUE}preview/", self.preview_view, f"{NAME}preview"),
+            admin_page(self, f"{ISSUE}progress.json", self.progress_view, f"{NAME}progress"),
+            admin_button(self, f"{ISSUE}test/", self.test_view, f"{NAME}test"),
+            admin_button(
+                self,
+                f"{ISSUE}ask-for-approval/",
+                self.ask_for_approval_view,
+                f"{NAME}ask_for_approval",
+            ),
+            admin_button(self, f"{ISSUE}approve/", self.approve_view, f"{NAME}approve"),
+            admin_button(self, f"{ISSUE}return/", self.return_view, f"{NAME}return"),
+            admin_button(self, f"{ISSUE}schedule/", self.schedule_view, f"{NAME}schedule"),
+            admin_button(self, f"{ISSUE}unschedule/", self.unschedule_view, f"{NAME}unschedule"),
+            admin_form_page(self, f"{ISSUE}send/", self.send_view, f"{NAME}send"),
+            admin_button(self, f"{ISSUE}pause/", self.pause_view, f"{NAME}pause"),
+            admin_button(self, f"{ISSUE}resume/", self.resume_view, f"{NAME}resume"),
+            admin_form_page(self, f"{ISSUE}cancel/", self.cancel_view, f"{NAME}cancel"),
             *super().get_urls(),
         ]
+
+
+# The address and the name of each of an issue's pages and buttons, under the issue.
+ISSUE = "<int:issue_id>/"
+NAME = "newsletter_newsletterissue_"
 
 
 def _by(user: User | None) -> str:

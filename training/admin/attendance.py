@@ -12,13 +12,12 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
-from django.urls import URLPattern, path, reverse
+from django.urls import URLPattern, reverse
 from django.utils import timezone
 
 from localdigital.accounts.requests import request_staff_user
-from localdigital.admin_actions import action_form_page, confirmed_data, count_of
+from localdigital.admin_actions import action_form_page, admin_form_page, confirmed_data, count_of
 from localdigital.errors import DomainError
-from localdigital.http import require_safe_or_post
 
 from .. import formats
 from ..models import TAKEN_STATUSES, Cohort, CohortSession, CohortStatus, Enrolment
@@ -35,10 +34,11 @@ class CohortAttendanceMixin(admin.ModelAdmin):
 
     def get_urls(self) -> list[URLPattern]:
         return [
-            path(
+            admin_form_page(
+                self,
                 "<int:cohort_id>/sessions/<int:session_id>/register/",
-                self.admin_site.admin_view(require_safe_or_post(self.register_view)),
-                name="training_cohort_register",
+                self.register_view,
+                "training_cohort_register",
             ),
             *super().get_urls(),
         ]

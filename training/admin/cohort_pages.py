@@ -8,16 +8,12 @@ from typing import Any
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
-from django.urls import URLPattern, path, reverse
+from django.urls import URLPattern, reverse
 from django.utils import timezone
 
 from localdigital.accounts.requests import request_staff_user
-from localdigital.admin_actions import (
-    count_of,
-    service_error_show,
-)
+from localdigital.admin_actions import admin_form_page, count_of, service_error_show
 from localdigital.errors import DomainError
-from localdigital.http import require_safe_or_post
 
 from .. import formats
 from ..models import Cohort, CohortSession, CohortStatus
@@ -46,20 +42,17 @@ class CohortPagesMixin(admin.ModelAdmin):
 
     def get_urls(self) -> list[URLPattern]:
         return [
-            path(
-                "<int:cohort_id>/places/",
-                self.admin_site.admin_view(require_safe_or_post(self.capacity_view)),
-                name="training_cohort_capacity",
+            admin_form_page(
+                self, "<int:cohort_id>/places/", self.capacity_view, "training_cohort_capacity"
             ),
-            path(
+            admin_form_page(
+                self,
                 "<int:cohort_id>/sessions/<int:session_id>/change/",
-                self.admin_site.admin_view(require_safe_or_post(self.session_change_view)),
-                name="training_cohort_session",
+                self.session_change_view,
+                "training_cohort_session",
             ),
-            path(
-                "<int:cohort_id>/cancel/",
-                self.admin_site.admin_view(require_safe_or_post(self.cancel_view)),
-                name="training_cohort_cancel",
+            admin_form_page(
+                self, "<int:cohort_id>/cancel/", self.cancel_view, "training_cohort_cancel"
             ),
             *super().get_urls(),
         ]

@@ -8,16 +8,15 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
-from django.urls import URLPattern, path, reverse
+from django.urls import URLPattern, reverse
 
 from declaration import selectors as declaration_selectors
 from declaration.models import Organisation
 from localdigital.accounts import selectors as account_selectors
 from localdigital.accounts.models import User
 from localdigital.accounts.requests import request_staff_user
-from localdigital.admin_actions import service_error_show
+from localdigital.admin_actions import admin_form_page, service_error_show
 from localdigital.errors import DomainError
-from localdigital.http import require_safe_or_post
 
 from ..errors import AlreadyEnrolled, NotEligible
 from ..models import CohortStatus, EnrolmentStatus
@@ -58,10 +57,8 @@ class CohortEnrolMixin(admin.ModelAdmin):
 
     def get_urls(self) -> list[URLPattern]:
         return [
-            path(
-                "<int:cohort_id>/enrol/",
-                self.admin_site.admin_view(require_safe_or_post(self.enrol_view)),
-                name="training_cohort_enrol",
+            admin_form_page(
+                self, "<int:cohort_id>/enrol/", self.enrol_view, "training_cohort_enrol"
             ),
             *super().get_urls(),
         ]

@@ -13,19 +13,19 @@ from django.http import (
     HttpResponse,
     HttpResponseRedirect,
 )
-from django.urls import URLPattern, path, reverse
+from django.urls import URLPattern, reverse
 from django.utils import timezone
 
 from localdigital.accounts.requests import request_staff_user
 from localdigital.admin_actions import (
     action_form_page,
+    admin_form_page,
     confirmed_data,
     count_of,
     run_each,
     service_error_show,
 )
 from localdigital.errors import DomainError
-from localdigital.http import require_safe_or_post
 from training.services import enrolment_changes as change_services
 
 from .. import formats
@@ -51,10 +51,8 @@ class EnrolmentActionsMixin(admin.ModelAdmin):
 
     def get_urls(self) -> list[URLPattern]:
         return [
-            path(
-                "<int:enrolment_id>/move/",
-                self.admin_site.admin_view(require_safe_or_post(self.move_view)),
-                name="training_enrolment_move",
+            admin_form_page(
+                self, "<int:enrolment_id>/move/", self.move_view, "training_enrolment_move"
             ),
             *super().get_urls(),
         ]

@@ -8,9 +8,9 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.template.response import TemplateResponse
-from django.urls import URLPattern, path, reverse
-from django.views.decorators.http import require_safe
+from django.urls import URLPattern, reverse
 
+from localdigital.admin_actions import admin_page
 from localdigital.open_data import csv_response
 
 from .. import formats
@@ -34,20 +34,18 @@ class CohortReportMixin(admin.ModelAdmin):
 
     def get_urls(self) -> list[URLPattern]:
         return [
-            path(
-                "report/",
-                self.admin_site.admin_view(require_safe(self.report_view)),
-                name="training_cohort_report",
-            ),
-            path(
+            admin_page(self, "report/", self.report_view, "training_cohort_report"),
+            admin_page(
+                self,
                 "report-cohorts.csv",
-                self.admin_site.admin_view(require_safe(self.report_cohorts_csv_view)),
-                name="training_cohort_report_csv",
+                self.report_cohorts_csv_view,
+                "training_cohort_report_csv",
             ),
-            path(
+            admin_page(
+                self,
                 "report-organisations.csv",
-                self.admin_site.admin_view(require_safe(self.report_organisations_csv_view)),
-                name="training_cohort_report_organisations_csv",
+                self.report_organisations_csv_view,
+                "training_cohort_report_organisations_csv",
             ),
             *super().get_urls(),
         ]
