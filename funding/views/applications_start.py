@@ -9,7 +9,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from declaration import selectors as declaration_selectors
 from funding.services import applications_start as start_services
 from funding.views.applications import _detail_url
 from localdigital.accounts.types import AuthenticatedHttpRequest
@@ -17,18 +16,15 @@ from localdigital.errors import DomainError
 from localdigital.http import require_safe_or_post
 
 from .. import formats
-from ..errors import LeadLimitReached
 from ..forms.applications import (
     FollowOnForm,
     ProblemForm,
 )
-from ..forms.eois import LeadOrganisationForm
 from ..models import SECTION_FIELDS, Section
 from ..rules import follow_on_awards as follow_on_awards_for
-from ..selectors import dashboard as dashboard_selectors
 from ..selectors import rounds as round_selectors
-from ..selectors.dashboard import LedBid
 from .common import (
+    LeadChoice,
     chosen_lead,
     form_add_refusal,
     new_bid_url,
@@ -50,17 +46,9 @@ def application_start(request: HttpRequest, slug: str) -> HttpResponse:
     if round is None or round.has_eoi_stage:
         raise Http404("No such round takes applications directly.")
     now = timezone.now()
-    organisations = (
-        declaration_selectors.signatories_for_member(user=request.user)
-        if request.user.is_authenticated
-        else []
-    )
+    choice = LeadChoice.asked(request)
+    organisations = choice.organisations
     data = request.POST if request.method == "POST" else None
-    form = LeadOrganisationForm(
-        data,
-        organisations=organisations,
-        initial={"organisation": organisations[0].slug} if len(organisations) == 1 else {},
-    )
     # A round only for projects funded in an earlier one asks which of them this follows.
     follow_on_awards = (
         sorted(
@@ -79,24 +67,19 @@ def application_start(request: HttpRequest, slug: str) -> HttpResponse:
         if round.restricted_to_round_id is not None
         else None
     )
-    led_bids: list[LedBid] = []
-    lead = None
-    forms_valid = form.is_valid() if data is not None else False
+    forms_valid = choice.form.is_valid() if data is not None else False
     if follow_on is not None and data is not None:
         forms_valid = follow_on.is_valid() and forms_valid
     if request.method == "POST" and request.user.is_authenticated and forms_valid:
-        lead = form.cleaned_data["organisation"]
+        person = request.user
         award = follow_on.chosen() if follow_on is not None else None
-        try:
-            start_services.application_start_check(
-                round=round, lead_organisation=lead, started_by=request.user, follow_on_award=award
-            )
-        except LeadLimitReached as error:
-            form.add_error("organisation", str(error))
-            led_bids = dashboard_selectors.bids_led_in_round(round=round, organisation=lead)
-        except DomainError as error:
-            form.add_error("organisation", str(error))
-        else:
+        lead = choice.allowed_lead(
+            round,
+            lambda lead: start_services.application_start_check(
+                round=round, lead_organisation=lead, started_by=person, follow_on_award=award
+            ),
+        )
+        if lead is not None:
             extra = {"project": award.slug} if award is not None else {}
             return redirect(
                 new_bid_url("funding:application-new", round=round, organisation=lead, **extra)
@@ -106,13 +89,10 @@ def application_start(request: HttpRequest, slug: str) -> HttpResponse:
         "funding/application/start.html",
         {
             "round": round,
-            "form": form,
-            "led_bids": led_bids,
-            "led_by": lead,
+            **choice.context(),
             "is_open": round.is_applications_open_at(now),
             "opens_at": formats.date_and_time(round.applications_open_at),
             "closes_at": formats.date_and_time(round.applications_close_at),
-            "organisations": organisations,
             "sign_in_url": sign_in_url(request.path),
             "round_url": round.get_absolute_url(),
             "sections": [section.label for section in Section],

@@ -3,8 +3,9 @@ beside the answers that break them, or as warnings."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urlencode
 
 from django import forms
@@ -19,8 +20,11 @@ from localdigital.accounts.models import User
 from localdigital.errors import DomainError
 
 from .. import rules
-from ..errors import RuleProblem, RulesNotMet
+from ..errors import LeadLimitReached, RuleProblem, RulesNotMet
+from ..forms.eois import LeadOrganisationForm
 from ..models import Round
+from ..selectors import dashboard as dashboard_selectors
+from ..selectors.dashboard import LedBid
 
 
 @dataclass(frozen=True)
@@ -29,6 +33,60 @@ class ProblemLink:
 
     message: str
     url: str
+
+
+@dataclass
+class LeadChoice:
+    """A start page's question: which of the person's signatory organisations leads the new
+    bid (chosen already when they have one), and, once chosen, whether it may."""
+
+    organisations: list[Organisation]
+    form: LeadOrganisationForm
+    lead: Organisation | None = None
+    # The bids the lead already has in the round, shown when it is at the round's limit.
+    led_bids: list[LedBid] = field(default_factory=list)
+
+    @classmethod
+    def asked(cls, request: HttpRequest) -> LeadChoice:
+        """Return the question for ``request``'s person, with what they sent in a POST."""
+        organisations = (
+            declaration_selectors.signatories_for_member(user=request.user)
+            if request.user.is_authenticated
+            else []
+        )
+        form = LeadOrganisationForm(
+            request.POST if request.method == "POST" else None,
+            organisations=organisations,
+            initial={"organisation": organisations[0].slug} if len(organisations) == 1 else {},
+        )
+        return cls(organisations, form)
+
+    def allowed_lead(
+        self, round: Round, check: Callable[[Organisation], object]
+    ) -> Organisation | None:
+        """Run the service's ``check`` on the lead chosen, and return it if the bid may
+        start; else show the refusal beside the question (with the bids the lead has in the
+        round, at the limit) and return None."""
+        lead = self.lead = self.form.cleaned_data["organisation"]
+        try:
+            check(lead)
+        except LeadLimitReached as error:
+            self.form.add_error("organisation", str(error))
+            self.led_bids = dashboard_selectors.bids_led_in_round(round=round, organisation=lead)
+        except DomainError as error:
+            self.form.add_error("organisation", str(error))
+        else:
+            return lead
+        return None
+
+    def context(self) -> dict[str, Any]:
+        """Return what the start page shows of the question."""
+        return {
+            "form": self.form,
+            "led_bids": self.led_bids,
+            "led_by": self.lead,
+            "organisations": self.organisations,
+        }
 
 
 def sign_in_url(next_url: str) -> str:

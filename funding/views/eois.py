@@ -19,22 +19,19 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
-from declaration import selectors as declaration_selectors
 from funding import rules_eois
 from localdigital.accounts.types import AuthenticatedHttpRequest
 from localdigital.errors import DomainError
 from localdigital.http import require_safe_or_post
 
 from .. import formats, rules
-from ..errors import LeadLimitReached
-from ..forms.eois import EoiDetailsForm, LeadOrganisationForm, PartnerForm
-from ..selectors import dashboard as dashboard_selectors
+from ..forms.eois import EoiDetailsForm, PartnerForm
 from ..selectors import eois as selectors
 from ..selectors import rounds as round_selectors
-from ..selectors.dashboard import LedBid
 from ..selectors.eois import EoiAccess
 from ..services import eois as services
 from .common import (
+    LeadChoice,
     chosen_lead,
     form_add_refusal,
     new_bid_url,
@@ -87,41 +84,26 @@ def eoi_start(request: HttpRequest, slug: str) -> HttpResponse:
     if round is None or not round.has_eoi_stage:
         raise Http404("No such round takes expressions of interest.")
     now = timezone.now()
-    organisations = (
-        declaration_selectors.signatories_for_member(user=request.user)
-        if request.user.is_authenticated
-        else []
-    )
-    form = LeadOrganisationForm(
-        request.POST if request.method == "POST" else None,
-        organisations=organisations,
-        initial={"organisation": organisations[0].slug} if len(organisations) == 1 else {},
-    )
-    led_bids: list[LedBid] = []
-    lead = None
-    if request.method == "POST" and request.user.is_authenticated and form.is_valid():
-        lead = form.cleaned_data["organisation"]
-        try:
-            services.eoi_start_check(round=round, lead_organisation=lead, started_by=request.user)
-        except LeadLimitReached as error:
-            form.add_error("organisation", str(error))
-            led_bids = dashboard_selectors.bids_led_in_round(round=round, organisation=lead)
-        except DomainError as error:
-            form.add_error("organisation", str(error))
-        else:
+    choice = LeadChoice.asked(request)
+    if request.method == "POST" and request.user.is_authenticated and choice.form.is_valid():
+        person = request.user
+        lead = choice.allowed_lead(
+            round,
+            lambda lead: services.eoi_start_check(
+                round=round, lead_organisation=lead, started_by=person
+            ),
+        )
+        if lead is not None:
             return redirect(new_bid_url("funding:eoi-new", round=round, organisation=lead))
     return render(
         request,
         "funding/eoi/start.html",
         {
             "round": round,
-            "form": form,
-            "led_bids": led_bids,
-            "led_by": lead,
+            **choice.context(),
             "is_open": round.is_eoi_open_at(now),
             "closes_at": formats.date_and_time(round.eoi_closes_at) if round.eoi_closes_at else "",
             "opens_at": formats.date_and_time(round.eoi_opens_at) if round.eoi_opens_at else "",
-            "organisations": organisations,
             "sign_in_url": sign_in_url(request.path),
             "round_url": round.get_absolute_url(),
         },
