@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from declaration.services.moderation import _email, _reason_clean, _signing_lock
+from declaration.services.signing_withdrawal import _withdrawal_save
 from localdigital.accounts.models import User
 from localdigital.audit.services import audit_record
 from localdigital.links import absolute_url
@@ -100,26 +101,8 @@ def signing_withdraw_published(*, signing: Signing, withdrawn_by: User, reason: 
             raise NotOrganisationAdmin(
                 f"Only an admin of {organisation.name} can withdraw it from the Declaration."
             )
-        signing.status = SigningStatus.WITHDRAWN
-        signing.withdrawn_at = timezone.now()
-        signing.withdrawn_by = withdrawn_by
-        signing.withdrawal_reason = reason
-        signing.save(
-            update_fields=[
-                "status",
-                "withdrawn_at",
-                "withdrawn_by",
-                "withdrawal_reason",
-                "updated_at",
-            ]
-        )
+        _withdrawal_save(signing, withdrawn_by=withdrawn_by, reason=reason)
         content_changed("declaration")
-        audit_record(
-            actor=withdrawn_by,
-            verb="declaration.signing.withdrawn",
-            target=signing,
-            data={"reason": reason, "from": SigningStatus.PUBLISHED},
-        )
         context = {
             "signing": signing,
             "organisation": organisation,

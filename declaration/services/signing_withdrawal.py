@@ -55,6 +55,25 @@ def signing_draft_delete(*, signing: Signing, deleted_by: User) -> None:
         locked.delete()
 
 
+def _withdrawal_save(signing: Signing, *, withdrawn_by: User, reason: str) -> None:
+    """Record that ``withdrawn_by`` withdrew the locked ``signing`` (pending or published),
+    and why, in the signing and the audit log."""
+    was = signing.status
+    signing.status = SigningStatus.WITHDRAWN
+    signing.withdrawn_at = timezone.now()
+    signing.withdrawn_by = withdrawn_by
+    signing.withdrawal_reason = reason
+    signing.save(
+        update_fields=["status", "withdrawn_at", "withdrawn_by", "withdrawal_reason", "updated_at"]
+    )
+    audit_record(
+        actor=withdrawn_by,
+        verb="declaration.signing.withdrawn",
+        target=signing,
+        data={"from": was, "reason": reason},
+    )
+
+
 def signing_withdraw_pending(*, signing: Signing, withdrawn_by: User, reason: str = "") -> Signing:
     """Take back a signing that staff have not checked yet: submitted → withdrawn.
 
@@ -75,25 +94,7 @@ def signing_withdraw_pending(*, signing: Signing, withdrawn_by: User, reason: st
             )
         if signing.signer_id != withdrawn_by.pk:
             raise TransitionNotAllowed(f"Only its signer can withdraw signing {signing.reference}.")
-        signing.status = SigningStatus.WITHDRAWN
-        signing.withdrawn_at = timezone.now()
-        signing.withdrawn_by = withdrawn_by
-        signing.withdrawal_reason = reason.strip()
-        signing.save(
-            update_fields=[
-                "status",
-                "withdrawn_at",
-                "withdrawn_by",
-                "withdrawal_reason",
-                "updated_at",
-            ]
-        )
-        audit_record(
-            actor=withdrawn_by,
-            verb="declaration.signing.withdrawn",
-            target=signing,
-            data={"from": SigningStatus.SUBMITTED, "reason": signing.withdrawal_reason},
-        )
+        _withdrawal_save(signing, withdrawn_by=withdrawn_by, reason=reason.strip())
         email_queue(
             to=withdrawn_by.email,
             subject=(
