@@ -74,20 +74,29 @@ def _figures(prefix: str) -> dict:
     }
 
 
-@dataclass(frozen=True)
-class CohortReportRow:
-    cohort_id: int
-    course_title: str
-    cohort_name: str
-    status_label: str
-    first_starts_at: datetime | None
-    capacity: int
+@dataclass(frozen=True, kw_only=True)
+class ReportFigures:
+    """The report's figures (``REPORT_FIGURES``) for a cohort or an organisation."""
+
     enrolled: int
     waiting: int
     attended: int
     completed: int
     incomplete: int
     no_show: int
+
+    def figures(self) -> list[int]:
+        return [getattr(self, name) for name in REPORT_FIGURES]
+
+
+@dataclass(frozen=True, kw_only=True)
+class CohortReportRow(ReportFigures):
+    cohort_id: int
+    course_title: str
+    cohort_name: str
+    status_label: str
+    first_starts_at: datetime | None
+    capacity: int
 
     def csv_row(self) -> list[str | int]:
         return [
@@ -97,7 +106,7 @@ class CohortReportRow:
             self.status_label,
             formats.date_and_time(self.first_starts_at) if self.first_starts_at else "",
             self.capacity,
-            *(getattr(self, name) for name in REPORT_FIGURES),
+            *self.figures(),
         ]
 
 
@@ -130,19 +139,13 @@ def cohort_report_rows(
     ]
 
 
-@dataclass(frozen=True)
-class OrganisationReportRow:
+@dataclass(frozen=True, kw_only=True)
+class OrganisationReportRow(ReportFigures):
     organisation_id: int
     organisation_name: str
-    enrolled: int
-    waiting: int
-    attended: int
-    completed: int
-    incomplete: int
-    no_show: int
 
     def csv_row(self) -> list[str | int]:
-        return [self.organisation_name, *(getattr(self, name) for name in REPORT_FIGURES)]
+        return [self.organisation_name, *self.figures()]
 
 
 def organisation_report_rows(
