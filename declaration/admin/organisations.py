@@ -14,8 +14,8 @@ from declaration import services
 from declaration.models import Membership, MembershipRole, Organisation
 from declaration.selectors import work_queue
 from localdigital.accounts.requests import request_staff_user
-from localdigital.admin_actions import NO_SAVE_BUTTONS, ChangePageMixin, ServiceSaveMixin
 from localdigital.admin_filters import NamedChoicesFilter, Narrowing
+from localdigital.admin_pages import NO_SAVE_BUTTONS, ChangePageMixin, ServiceSaveMixin
 from localdigital.errors import DomainError
 
 from ..errors import MembershipAlreadyApprovedError, MembershipNotApprovedError

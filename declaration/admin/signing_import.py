@@ -14,7 +14,7 @@ from declaration.models import SigningStatus
 from declaration.services import signing_import
 from localdigital.accounts.models import User
 from localdigital.accounts.requests import request_staff_user
-from localdigital.admin_actions import admin_form_page
+from localdigital.admin_pages import admin_form_page
 
 from ..errors import SigningImportConflict
 from .forms import IMPORT_SALT, SigningImportConfirmForm, SigningImportUploadForm

@@ -14,7 +14,7 @@ from declaration.models import DeclarationVersion
 from declaration.selectors import moderation as selectors
 from declaration.services import versions as version_services
 from localdigital.accounts.requests import request_staff_user
-from localdigital.admin_actions import ServiceSaveMixin
+from localdigital.admin_pages import ServiceSaveMixin
 from localdigital.markdown import markdown_to_html
 
 from .forms import DeclarationVersionForm

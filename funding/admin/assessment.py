@@ -25,7 +25,7 @@ from funding.admin.assessment_pages import (
     assessor_name,
     score_url,
 )
-from localdigital.admin_actions import ChangePageMixin
+from localdigital.admin_pages import ChangePageMixin
 
 from ..models import Assessment, AssessmentStatus, CriterionScore
 from ..selectors import assessment as selectors

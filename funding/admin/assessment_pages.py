@@ -14,7 +14,7 @@ from django.urls import URLPattern, reverse
 from funding.selectors import assessment_sheets as sheet_selectors
 from funding.services import assessment_scoring as scoring_services
 from localdigital.accounts.requests import request_staff_user
-from localdigital.admin_actions import admin_form_page
+from localdigital.admin_pages import admin_form_page
 from localdigital.errors import DomainError
 
 from .. import formats

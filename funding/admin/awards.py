@@ -24,7 +24,8 @@ from django.utils.safestring import SafeString
 
 from localdigital.accounts.models import User
 from localdigital.accounts.requests import request_staff_user
-from localdigital.admin_actions import ObjectActionsMixin, ReadOnlyRowsMixin, run_each
+from localdigital.admin_actions import ObjectActionsMixin, run_each
+from localdigital.admin_pages import ReadOnlyRowsMixin
 
 from .. import formats
 from ..models import Award, AwardStatus, ProgressUpdate, ProjectOutput

@@ -19,11 +19,11 @@ from django.utils.safestring import SafeString
 from localdigital.accounts.requests import request_staff_user
 from localdigital.admin_actions import (
     ObjectActionsMixin,
-    ReadOnlyRowsMixin,
     action_form_page,
     confirmed_data,
     run_each,
 )
+from localdigital.admin_pages import ReadOnlyRowsMixin
 
 from .. import formats
 from ..models import ChangeRequest, ChangeStatus

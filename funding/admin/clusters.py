@@ -14,13 +14,13 @@ from django.urls import reverse
 from localdigital.accounts.requests import request_staff_user
 from localdigital.admin_actions import (
     ObjectActionsMixin,
-    ServiceSaveMixin,
     action_form_page,
     confirmed_data,
     count_of,
     object_action_url,
     run_each,
 )
+from localdigital.admin_pages import ServiceSaveMixin
 from localdigital.errors import DomainError
 
 from ..models import ClusterMessage, EoiCluster, ExpressionOfInterest

@@ -24,7 +24,8 @@ from django.urls import URLPattern, reverse
 from funding.selectors import assessment_sheets as sheet_selectors
 from funding.services import assessment_moderation as moderation_services
 from localdigital.accounts.requests import request_staff_user
-from localdigital.admin_actions import admin_form_page, service_error_show
+from localdigital.admin_actions import service_error_show
+from localdigital.admin_pages import admin_form_page
 from localdigital.errors import DomainError
 
 from .. import formats

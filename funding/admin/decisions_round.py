@@ -19,13 +19,8 @@ from django.urls import URLPattern, reverse
 
 from funding.admin.decisions import APPLICATION_CHANGE, ROUND_CHANGE
 from localdigital.accounts.requests import request_staff_user
-from localdigital.admin_actions import (
-    action_form_page,
-    admin_page,
-    confirmed_data,
-    object_action_url,
-    run_each,
-)
+from localdigital.admin_actions import action_form_page, confirmed_data, object_action_url, run_each
+from localdigital.admin_pages import admin_page
 from localdigital.open_data import csv_response
 
 from .. import formats

@@ -25,13 +25,9 @@ from django.utils.http import urlencode
 from django.utils.safestring import SafeString
 
 from localdigital.accounts.requests import request_staff_user
-from localdigital.admin_actions import (
-    ReadOnlyRowsMixin,
-    admin_form_page,
-    run_each,
-    service_error_show,
-)
+from localdigital.admin_actions import run_each, service_error_show
 from localdigital.admin_filters import NamedChoicesFilter, Narrowing
+from localdigital.admin_pages import ReadOnlyRowsMixin, admin_form_page
 from localdigital.errors import DomainError
 from localdigital.formats import calendar_date
 

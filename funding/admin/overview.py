@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
-from localdigital.admin_actions import admin_page
+from localdigital.admin_pages import admin_page
 
 from .. import formats
 from ..models import ApplicationStatus, AssessmentStatus, EoiStatus, Round

@@ -17,7 +17,7 @@ from django.template.response import TemplateResponse
 from django.urls import URLPattern, reverse
 from django.utils import timezone
 
-from localdigital.admin_actions import admin_page
+from localdigital.admin_pages import admin_page
 from localdigital.open_data import csv_response
 
 from .. import formats

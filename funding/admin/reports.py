@@ -24,12 +24,12 @@ from django.utils.safestring import SafeString
 from localdigital.accounts.requests import request_staff_user
 from localdigital.admin_actions import (
     ObjectActionsMixin,
-    ReadOnlyRowsMixin,
     action_form_page,
     confirmed_data,
     run_each,
 )
 from localdigital.admin_filters import NamedChoicesFilter, Narrowing
+from localdigital.admin_pages import ReadOnlyRowsMixin
 from localdigital.formats import time_on_day
 
 from .. import formats

@@ -12,7 +12,8 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from localdigital.accounts.requests import request_staff_user
-from localdigital.admin_actions import ObjectActionsMixin, ServiceSaveMixin
+from localdigital.admin_actions import ObjectActionsMixin
+from localdigital.admin_pages import ServiceSaveMixin
 from localdigital.public_cache import PublicContentAdminMixin
 
 from .. import formats

@@ -10,7 +10,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import UserChangeForm as BaseUserChangeForm
 from django.http import HttpRequest
 
-from localdigital.admin_actions import ServiceSaveMixin
+from localdigital.admin_pages import ServiceSaveMixin
 
 from . import services
 from .models import User

@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from django.utils.translation import ngettext
 
 from localdigital.accounts.requests import request_staff_user
-from localdigital.admin_actions import ServiceSaveMixin
+from localdigital.admin_pages import ServiceSaveMixin
 
 from . import services
 from .forms import SuppressionForm

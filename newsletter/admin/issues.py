@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from localdigital.accounts.models import User
 from localdigital.accounts.requests import request_staff_user
-from localdigital.admin_actions import (
+from localdigital.admin_pages import (
     ServiceSaveMixin,
     admin_button,
     admin_form_page,

@@ -9,7 +9,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from localdigital.accounts.requests import request_staff_user
-from localdigital.admin_actions import ServiceSaveMixin
+from localdigital.admin_pages import ServiceSaveMixin
 from newsletter.models import NewsletterTestGroup
 from newsletter.services import test_groups as test_group_services
 

@@ -15,7 +15,8 @@ from declaration.models import Organisation
 from localdigital.accounts import selectors as account_selectors
 from localdigital.accounts.models import User
 from localdigital.accounts.requests import request_staff_user
-from localdigital.admin_actions import admin_form_page, service_error_show
+from localdigital.admin_actions import service_error_show
+from localdigital.admin_pages import admin_form_page
 from localdigital.errors import DomainError
 
 from ..errors import AlreadyEnrolled, NotEligible

@@ -19,12 +19,12 @@ from django.utils import timezone
 from localdigital.accounts.requests import request_staff_user
 from localdigital.admin_actions import (
     action_form_page,
-    admin_form_page,
     confirmed_data,
     count_of,
     run_each,
     service_error_show,
 )
+from localdigital.admin_pages import admin_form_page
 from localdigital.errors import DomainError
 from training.services import enrolment_changes as change_services
 

@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, reverse
 
-from localdigital.admin_actions import admin_page
+from localdigital.admin_pages import admin_page
 from localdigital.open_data import csv_response
 
 from .. import formats

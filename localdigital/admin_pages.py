@@ -1,0 +1,178 @@
+"""How the admin's own pages are built, for every domain: the addresses of an admin's own
+pages (``admin_page``, ``admin_form_page``, ``admin_button``); what a change page shows
+besides its form (``ChangePageMixin``); admins whose rows change only through services
+(``ReadOnlyRowsMixin``), or whose add and change pages save through them
+(``ServiceSaveMixin``). The actions that staff run from a list or a button are
+``localdigital.admin_actions``. This module knows no domain.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.db import models
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http.response import HttpResponseBase
+from django.urls import URLPattern, path
+from django.utils.text import capfirst
+from django.views.decorators.http import require_POST, require_safe
+
+from localdigital.errors import DomainError
+from localdigital.http import require_safe_or_post
+
+
+class ChangePageMixin(admin.ModelAdmin):
+    """A change page that shows more than the object's form: buttons, what others did, a
+    link onward. A subclass returns what its template needs for the object from
+    ``change_page_context``; the page of an object that does not exist (or that the person
+    may not see) is left to the admin, which sends them back to the list."""
+
+    def change_page_context(self, request: HttpRequest, obj: Any) -> Mapping[str, Any]:
+        """Return what the change page of ``obj`` shows besides the form."""
+        return {}
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        obj = self.get_object(request, unquote(object_id))
+        context = {**(extra_context or {})}
+        if obj is not None:
+            context.update(self._page_context(request, obj))
+        return super().change_view(request, object_id, form_url, context)
+
+    def _page_context(self, request: HttpRequest, obj: Any) -> dict[str, Any]:
+        return {**self.change_page_context(request, obj)}
+
+
+def admin_page(
+    modeladmin: admin.ModelAdmin, route: str, view: Callable[..., HttpResponseBase], name: str
+) -> URLPattern:
+    """Return the address of one of an admin's own pages that only shows something (a report,
+    a ranking, a CSV file): behind the admin's sign-in and second factor, answering GET and
+    HEAD. ``route`` is under the model's admin, ``name`` under ``admin:``."""
+    return path(route, modeladmin.admin_site.admin_view(require_safe(view)), name=name)
+
+
+def admin_form_page(
+    modeladmin: admin.ModelAdmin, route: str, view: Callable[..., HttpResponseBase], name: str
+) -> URLPattern:
+    """Return the address of one of an admin's own pages with a form: as ``admin_page``,
+    answering POST too."""
+    return path(route, modeladmin.admin_site.admin_view(require_safe_or_post(view)), name=name)
+
+
+def admin_button(
+    modeladmin: admin.ModelAdmin, route: str, view: Callable[..., HttpResponseBase], name: str
+) -> URLPattern:
+    """Return the address of a button on one of an admin's pages, with no page of its own:
+    as ``admin_page``, answering POST only."""
+    return path(route, modeladmin.admin_site.admin_view(require_POST(view)), name=name)
+
+
+def saved_as(obj: models.Model, saved: models.Model) -> None:
+    """Make the admin's ``obj`` the row that a service saved, field by field, with no query.
+
+    The admin goes on with ``obj`` after ``save_model`` (it saves the inlines against it,
+    logs it, names it in its message and redirects to it), so ``obj`` must be what the
+    service wrote: its key on an add, and whatever the service set (times, who did it)."""
+    for field in saved._meta.concrete_fields:
+        setattr(obj, field.attname, getattr(saved, field.attname))
+    obj._state.adding = False
+    obj._state.db = saved._state.db
+
+
+# What a change page whose form has nothing to save is given, to take its Save buttons off.
+NO_SAVE_BUTTONS: Mapping[str, bool] = {
+    "show_save": False,
+    "show_save_and_continue": False,
+    "show_save_and_add_another": False,
+}
+
+
+def without_save_buttons(context: dict[str, Any]) -> None:
+    """Take the Save buttons off a change page whose form has nothing to save."""
+    context.update(NO_SAVE_BUTTONS)
+
+
+class ReadOnlyRowsMixin(admin.ModelAdmin):
+    """An admin whose rows staff never add, delete or edit by hand: every field is read-only,
+    and the rows change only through the services, by the people they belong to or by the
+    admin's actions. Its change page saves nothing of the row itself (its inlines still
+    save), so without inlines it has no Save buttons; its list is titled by what it lists
+    ("Progress reports"), not Django's "Select progress report to change"."""
+
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        title = capfirst(str(self.opts.verbose_name_plural))
+        return super().changelist_view(request, {"title": title, **(extra_context or {})})
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        return None
+
+    def render_change_form(
+        self,
+        request: HttpRequest,
+        context: dict[str, Any],
+        add: bool = False,
+        change: bool = False,
+        form_url: str = "",
+        obj: Any = None,
+    ) -> HttpResponse:
+        if not context.get("inline_admin_formsets"):
+            without_save_buttons(context)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+
+class ServiceSaveMixin(admin.ModelAdmin):
+    """An admin whose add and change pages save through the domain's services, so that the
+    write is checked, audited and followed up like any other.
+
+    A subclass says how in ``save_through_service``, which returns the row saved; the form
+    has validated what was typed, and the service's refusal (a ``DomainError``) becomes a
+    message on the page (``refusal_response``). ``save_model`` then makes the admin's object
+    that row (``saved_as``).
+
+    Where the service may refuse because of what another member of staff did since the page
+    opened, ``refused_save`` says what staff read instead, the reason in it as ``{error}``,
+    back on the form they posted.
+    """
+
+    refused_save: str | None = None
+
+    def changeform_view(
+        self,
+        request: HttpRequest,
+        object_id: str | None = None,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except DomainError as error:
+            if self.refused_save is None:
+                raise
+            self.message_user(request, self.refused_save.format(error=error), messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
+    def save_through_service(
+        self, request: HttpRequest, obj: Any, form: Any, change: bool
+    ) -> models.Model:
+        """Save the form's object through a service, and return the row saved."""
+        raise NotImplementedError(f"{type(self).__name__} must say how it saves.")
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        saved_as(obj, self.save_through_service(request, obj, form, change))
