@@ -12,7 +12,7 @@ from declaration.errors import (
     MembershipNotApprovedError,
     MembershipNotInOrganisationError,
 )
-from declaration.models import MembershipRole
+from declaration.models import Membership, MembershipRole
 from declaration.services import memberships
 from localdigital.audit.models import AuditEvent
 from localdigital.mail.models import OutgoingEmail
@@ -23,6 +23,17 @@ from tests.support.mail import emails_to
 pytestmark = pytest.mark.django_db
 
 
+def hand_over(organisation, giver, taker, **options):
+    """Hand ``organisation``'s admin role from ``giver`` to ``taker``, as the giver."""
+    return memberships.membership_admin_hand_over(
+        organisation=organisation,
+        from_membership=giver,
+        to_membership=taker,
+        handed_over_by=giver.user,
+        **options,
+    )
+
+
 class TestMembershipAdminHandOver:
     @pytest.fixture
     def member(self, organisation):
@@ -31,12 +42,7 @@ class TestMembershipAdminHandOver:
         )
 
     def test_swaps_the_roles_audits_and_emails_the_new_admin(self, organisation, admin, member):
-        new_admin = memberships.membership_admin_hand_over(
-            organisation=organisation,
-            from_membership=admin,
-            to_membership=member,
-            handed_over_by=admin.user,
-        )
+        new_admin = hand_over(organisation, admin, member)
 
         assert new_admin.pk == member.pk
         admin.refresh_from_db()
@@ -59,13 +65,7 @@ class TestMembershipAdminHandOver:
         assert not emails_to("ada@borsetshire.gov.uk")
 
     def test_keeps_the_giver_an_admin_when_they_choose_to_stay(self, organisation, admin, member):
-        memberships.membership_admin_hand_over(
-            organisation=organisation,
-            from_membership=admin,
-            to_membership=member,
-            handed_over_by=admin.user,
-            stay_admin=True,
-        )
+        hand_over(organisation, admin, member, stay_admin=True)
 
         admin.refresh_from_db()
         member.refresh_from_db()
@@ -74,130 +74,67 @@ class TestMembershipAdminHandOver:
 
     def test_emails_once_when_handed_over_twice(self, organisation, admin, member):
         """The second hand-over is refused: the giver is no longer an admin."""
-        memberships.membership_admin_hand_over(
-            organisation=organisation,
-            from_membership=admin,
-            to_membership=member,
-            handed_over_by=admin.user,
-        )
+        hand_over(organisation, admin, member)
 
         with pytest.raises(MembershipNotAdminError):
-            memberships.membership_admin_hand_over(
-                organisation=organisation,
-                from_membership=admin,
-                to_membership=member,
-                handed_over_by=admin.user,
-            )
+            hand_over(organisation, admin, member)
 
         assert len(emails_to("cy@borsetshire.gov.uk")) == 1
 
     def test_emails_again_when_the_role_comes_back_later(self, organisation, admin, member):
         """Each hand-over is a new event, so a member given the role twice is told twice."""
         for giver, taker in ((admin, member), (member, admin), (admin, member)):
-            memberships.membership_admin_hand_over(
-                organisation=organisation,
-                from_membership=giver,
-                to_membership=taker,
-                handed_over_by=giver.user,
-            )
+            hand_over(organisation, giver, taker)
 
         assert len(emails_to("cy@borsetshire.gov.uk")) == 2
 
-    def test_refuses_when_the_new_admin_is_still_waiting(self, organisation, admin):
-        waiting = MembershipFactory(organisation=organisation, pending=True)
+    @pytest.mark.parametrize(
+        ("case", "error"),
+        [
+            ("to a member still waiting", MembershipNotApprovedError),
+            ("to an admin already", MembershipAlreadyAdminError),
+            ("to themselves", MembershipAlreadyAdminError),
+            ("from a member who is not an admin", MembershipNotAdminError),
+            ("to someone in another organisation", MembershipNotInOrganisationError),
+            ("from an admin of another organisation", MembershipNotInOrganisationError),
+        ],
+    )
+    def test_refuses_and_changes_no_role(self, organisation, admin, member, case, error):
+        """Nobody can hand an organisation's admin role to someone outside it or not yet
+        approved, and only one of its admins can hand it over."""
+        giver, taker = {
+            "to a member still waiting": lambda: (
+                admin,
+                MembershipFactory(organisation=organisation, pending=True),
+            ),
+            "to an admin already": lambda: (
+                admin,
+                MembershipFactory(organisation=organisation, admin=True),
+            ),
+            "to themselves": lambda: (admin, admin),
+            "from a member who is not an admin": lambda: (
+                member,
+                MembershipFactory(organisation=organisation),
+            ),
+            "to someone in another organisation": lambda: (admin, MembershipFactory()),
+            "from an admin of another organisation": lambda: (
+                MembershipFactory(admin=True),
+                member,
+            ),
+        }[case]()
+        roles = dict(Membership.objects.values_list("pk", "role"))
 
-        with pytest.raises(MembershipNotApprovedError):
-            memberships.membership_admin_hand_over(
-                organisation=organisation,
-                from_membership=admin,
-                to_membership=waiting,
-                handed_over_by=admin.user,
-            )
+        with pytest.raises(error):
+            hand_over(organisation, giver, taker)
 
-        waiting.refresh_from_db()
-        assert not waiting.is_admin
-
-    def test_refuses_when_the_new_admin_is_one_already(self, organisation, admin):
-        other_admin = MembershipFactory(organisation=organisation, admin=True)
-
-        with pytest.raises(MembershipAlreadyAdminError):
-            memberships.membership_admin_hand_over(
-                organisation=organisation,
-                from_membership=admin,
-                to_membership=other_admin,
-                handed_over_by=admin.user,
-            )
-
-        admin.refresh_from_db()
-        assert admin.is_admin
-
-    def test_refuses_when_handing_over_to_themselves(self, organisation, admin):
-        with pytest.raises(MembershipAlreadyAdminError):
-            memberships.membership_admin_hand_over(
-                organisation=organisation,
-                from_membership=admin,
-                to_membership=admin,
-                handed_over_by=admin.user,
-            )
-
-        admin.refresh_from_db()
-        assert admin.is_admin
-
-    def test_refuses_when_the_giver_is_not_an_admin(self, organisation, member):
-        other = MembershipFactory(organisation=organisation)
-
-        with pytest.raises(MembershipNotAdminError):
-            memberships.membership_admin_hand_over(
-                organisation=organisation,
-                from_membership=member,
-                to_membership=other,
-                handed_over_by=member.user,
-            )
-
-        other.refresh_from_db()
-        assert not other.is_admin
-
-    def test_refuses_when_the_new_admin_is_in_another_organisation(self, organisation, admin):
-        """Nobody can hand an organisation's admin role to someone outside it."""
-        outsider = MembershipFactory()
-
-        with pytest.raises(MembershipNotInOrganisationError):
-            memberships.membership_admin_hand_over(
-                organisation=organisation,
-                from_membership=admin,
-                to_membership=outsider,
-                handed_over_by=admin.user,
-            )
-
-        outsider.refresh_from_db()
-        admin.refresh_from_db()
-        assert not outsider.is_admin
-        assert admin.is_admin
-
-    def test_refuses_when_the_giver_administers_another_organisation(self, organisation, member):
-        """An admin of one organisation cannot hand over another's admin role."""
-        elsewhere = MembershipFactory(admin=True)
-
-        with pytest.raises(MembershipNotInOrganisationError):
-            memberships.membership_admin_hand_over(
-                organisation=organisation,
-                from_membership=elsewhere,
-                to_membership=member,
-                handed_over_by=elsewhere.user,
-            )
-
-        member.refresh_from_db()
-        assert not member.is_admin
+        assert dict(Membership.objects.values_list("pk", "role")) == roles
+        assert not AuditEvent.objects.exists()
+        assert not OutgoingEmail.objects.exists()
 
     def test_writes_nothing_when_the_audit_fails(self, organisation, admin, member, broken_audit):
         """Both roles, the audit event and the email are one transaction."""
         with pytest.raises(IntegrityError):
-            memberships.membership_admin_hand_over(
-                organisation=organisation,
-                from_membership=admin,
-                to_membership=member,
-                handed_over_by=admin.user,
-            )
+            hand_over(organisation, admin, member)
 
         admin.refresh_from_db()
         member.refresh_from_db()
@@ -208,12 +145,7 @@ class TestMembershipAdminHandOver:
         self, organisation, admin, member, broken_outbox
     ):
         with pytest.raises(IntegrityError):
-            memberships.membership_admin_hand_over(
-                organisation=organisation,
-                from_membership=admin,
-                to_membership=member,
-                handed_over_by=admin.user,
-            )
+            hand_over(organisation, admin, member)
 
         admin.refresh_from_db()
         member.refresh_from_db()
