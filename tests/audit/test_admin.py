@@ -12,16 +12,6 @@ from tests.declaration.factories import MembershipFactory, OrganisationFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def event() -> AuditEvent:
-    return audit_record(
-        actor=UserFactory.create(email="fran@example.gov.uk"),
-        verb="declaration.signatory.published",
-        target=OrganisationFactory.create(name="Borsetshire County Council"),
-        data={"version": 2},
-    )
-
-
 class TestAuditEventAdmin:
     def test_lists_and_shows_events_when_the_superuser_has_two_factors(
         self, otp_verified_superuser_client, event

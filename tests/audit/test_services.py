@@ -13,16 +13,6 @@ from tests.declaration.factories import OrganisationFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def event() -> AuditEvent:
-    return audit_record(
-        actor=UserFactory.create(email="fran@example.gov.uk"),
-        verb="declaration.signatory.published",
-        target=OrganisationFactory.create(name="Borsetshire County Council"),
-        data={"version": 2},
-    )
-
-
 class TestAuditRecord:
     def test_records_actor_verb_target_and_data_when_given_them(self):
         """An event names the actor and the target by reference and by label."""

@@ -157,24 +157,6 @@ class TestCsv:
         assert response["Last-Modified"] == http_date(int(latest.timestamp()))
         assert response["ETag"] != client.get("/signatories.json")["ETag"]
 
-    def test_answers_304_to_a_matching_etag(self, client, hackney):
-        etag = client.get("/signatories.csv")["ETag"]
-
-        response = client.get("/signatories.csv", headers={"if-none-match": etag})
-
-        assert response.status_code == 304
-        assert response.content == b""
-        assert response["ETag"] == etag
-        assert response["Access-Control-Allow-Origin"] == "*"
-        assert response["Cache-Control"] == "public, max-age=300"
-
-    def test_answers_304_when_not_modified_since(self, client, hackney):
-        last_modified = client.get("/signatories.csv")["Last-Modified"]
-
-        response = client.get("/signatories.csv", headers={"if-modified-since": last_modified})
-
-        assert response.status_code == 304
-
     def test_sends_the_file_again_once_a_signatory_joins(self, client, hackney):
         etag = client.get("/signatories.csv")["ETag"]
         SigningFactory.create(organisation=OrganisationFactory.create(name="Borsetshire"))
@@ -247,24 +229,6 @@ class TestJson:
         assert response["ETag"].startswith('"')
         assert response["Last-Modified"]
 
-    def test_answers_304_to_a_matching_etag(self, client, hackney):
-        etag = client.get("/signatories.json")["ETag"]
-        response = client.get("/signatories.json", headers={"if-none-match": etag})
-        assert response.status_code == 304
-        assert response.content == b""
-        assert response["ETag"] == etag
-        assert response["Access-Control-Allow-Origin"] == "*"
-        assert response["Cache-Control"] == "public, max-age=300"
-
-    def test_answers_304_when_not_modified_since(self, client, hackney):
-        last_modified = client.get("/signatories.json")["Last-Modified"]
-        response = client.get("/signatories.json", headers={"if-modified-since": last_modified})
-        assert response.status_code == 304
-
-    def test_answers_200_to_a_stale_etag(self, client, hackney):
-        response = client.get("/signatories.json", headers={"if-none-match": '"stale"'})
-        assert response.status_code == 200
-
     def test_the_etag_changes_when_a_signatory_joins_or_leaves(self, client, hackney):
         first = client.get("/signatories.json")["ETag"]
         other = SigningFactory.create()
@@ -302,6 +266,34 @@ class TestJson:
 
     def test_answers_head(self, client, hackney):
         assert client.head("/signatories.json").status_code == 200
+
+
+@pytest.mark.parametrize("path", ["/signatories.csv", "/signatories.json"])
+class TestConditionalRequests:
+    """A client that has the file already is told so, with nothing sent again."""
+
+    def test_answers_304_to_a_matching_etag(self, client, hackney, path):
+        etag = client.get(path)["ETag"]
+
+        response = client.get(path, headers={"if-none-match": etag})
+
+        assert response.status_code == 304
+        assert response.content == b""
+        assert response["ETag"] == etag
+        assert response["Access-Control-Allow-Origin"] == "*"
+        assert response["Cache-Control"] == "public, max-age=300"
+
+    def test_answers_304_when_not_modified_since(self, client, hackney, path):
+        last_modified = client.get(path)["Last-Modified"]
+
+        response = client.get(path, headers={"if-modified-since": last_modified})
+
+        assert response.status_code == 304
+
+    def test_answers_200_to_a_stale_etag(self, client, hackney, path):
+        response = client.get(path, headers={"if-none-match": '"stale"'})
+
+        assert response.status_code == 200
 
 
 class TestOpenDataPage:
