@@ -154,14 +154,13 @@ class TestRejectAction:
     def test_rejects_with_the_reason_when_one_is_given(self, client):
         signings = SigningFactory.create_batch(2, submitted=True)
 
-        response = client.post(
-            SIGNINGS,
-            {
-                "action": "reject_selected",
-                "_selected_action": [s.pk for s in signings],
-                "confirm": "yes",
-                "reason": "We could not confirm that you work there.",
-            },
+        response = act(
+            client,
+            "reject_selected",
+            signings,
+            query="",
+            confirm="yes",
+            reason="We could not confirm that you work there.",
         )
 
         assert response.status_code == 302
@@ -177,15 +176,7 @@ class TestRejectAction:
     ):
         signing = SigningFactory(submitted=True)
 
-        response = client.post(
-            SIGNINGS,
-            {
-                "action": "reject_selected",
-                "_selected_action": [signing.pk],
-                "confirm": "yes",
-                "reason": reason,
-            },
-        )
+        response = act(client, "reject_selected", [signing], query="", confirm="yes", reason=reason)
 
         assert response.status_code == 200
         assert "Give a reason: nothing changes without one." in response.text
@@ -220,14 +211,13 @@ class TestUnpublishAction:
     def test_unpublishes_with_the_reason_when_one_is_given(self, client):
         signing = SigningFactory()
 
-        response = client.post(
-            SIGNINGS + "?status=published",
-            {
-                "action": "unpublish_selected",
-                "_selected_action": [signing.pk],
-                "confirm": "yes",
-                "reason": "The council asked us to.",
-            },
+        response = act(
+            client,
+            "unpublish_selected",
+            [signing],
+            query="?status=published",
+            confirm="yes",
+            reason="The council asked us to.",
         )
 
         assert response.status_code == 302
@@ -238,14 +228,13 @@ class TestUnpublishAction:
     def test_refuses_with_a_clear_error_when_the_reason_is_blank(self, client):
         signing = SigningFactory()
 
-        response = client.post(
-            SIGNINGS + "?status=published",
-            {
-                "action": "unpublish_selected",
-                "_selected_action": [signing.pk],
-                "confirm": "yes",
-                "reason": "",
-            },
+        response = act(
+            client,
+            "unpublish_selected",
+            [signing],
+            query="?status=published",
+            confirm="yes",
+            reason="",
         )
 
         assert response.status_code == 200
@@ -255,15 +244,8 @@ class TestUnpublishAction:
     def test_names_the_signings_it_could_not_unpublish(self, client):
         pending = SigningFactory(submitted=True)
 
-        response = client.post(
-            SIGNINGS + "?status=all",
-            {
-                "action": "unpublish_selected",
-                "_selected_action": [pending.pk],
-                "confirm": "yes",
-                "reason": "Tidy up.",
-            },
-            follow=True,
+        response = act(
+            client, "unpublish_selected", [pending], follow=True, confirm="yes", reason="Tidy up."
         )
 
         messages = [str(m) for m in response.context["messages"]]
