@@ -3,28 +3,13 @@
 from collections.abc import Iterator
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.state import StateApps
 
 from localdigital.mail.models import SENSITIVE_BODY_REMOVED
+from tests.support.migrations import migrate_to, migrate_to_latest
 
 BEFORE = ("mail", "0002_staff_group_permissions")
 AFTER = ("mail", "0003_outgoingemail_is_sensitive")
-
-
-def migrate_to(target: tuple[str, str]) -> StateApps:
-    """Migrate the outbox to ``target`` and return the models as they were then."""
-    executor = MigrationExecutor(connection)
-    executor.migrate([target])
-    executor.loader.build_graph()
-    return executor.loader.project_state([target]).apps
-
-
-def migrate_to_latest() -> None:
-    """Migrate every app to its latest migration, as the rest of the suite expects."""
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes())
 
 
 @pytest.fixture

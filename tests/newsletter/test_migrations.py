@@ -5,31 +5,15 @@ from collections.abc import Iterator
 import pytest
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.state import StateApps
 
 from newsletter.models import NewsletterIssue, NewsletterTestGroup, Subscriber
 from tests.accounts.factories import UserFactory
+from tests.support.migrations import migrate_to, migrate_to_latest
 
 BEFORE = ("declaration", "0011_newsletter_approval")
 AFTER = ("newsletter", "0001_initial")
 MODELS = ["subscriber", "newsletterissue", "newslettertestgroup", "newsletterdelivery"]
-
-
-def migrate_to(target: tuple[str, str]) -> StateApps:
-    """Migrate to ``target`` and return the models as they were then."""
-    executor = MigrationExecutor(connection)
-    executor.migrate([target])
-    executor.loader.build_graph()
-    return executor.loader.project_state([target]).apps
-
-
-def migrate_to_latest() -> None:
-    """Migrate every app to its latest migration, as the rest of the suite expects."""
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes())
-    ContentType.objects.clear_cache()
 
 
 @pytest.fixture
