@@ -7,10 +7,8 @@ in the outbox. axe checks every public and account page on the way."""
 from __future__ import annotations
 
 import datetime
-import re
 
 import pytest
-from django.core import mail
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -18,6 +16,7 @@ from funding.models import Application, ApplicationStatus, EoiStatus, Expression
 from localdigital.mail.models import OutgoingEmail
 from tests.accounts.factories import UserFactory
 from tests.declaration.factories import DeclarationVersionFactory, MembershipFactory
+from tests.e2e.journeys import link_in_last_email, signs_in_by_email
 from tests.e2e.test_declaration_flow import STAFF_EMAIL, staff_signs_in
 from tests.funding.factories import RoundFactory, SignatoryFactory
 
@@ -28,14 +27,6 @@ PARTNERS = {
     "Borchester City Council": "digital@borchester.gov.uk",
     "Felpersham District Council": "digital@felpersham.gov.uk",
 }
-
-
-def link_in_last_email(to: str, pattern: str) -> str:
-    """Return the path of the first link matching ``pattern`` in the last email to ``to``."""
-    body = [str(message.body) for message in mail.outbox if message.to == [to]][-1]
-    match = re.search(rf"https?://[^/\s]+({pattern}\S*)", body)
-    assert match, body
-    return match.group(1)
 
 
 @pytest.fixture
@@ -51,10 +42,7 @@ def bidders() -> None:
 
 def officer_signs_in(ui) -> None:
     ui.goto("/account/sign-in/")
-    ui.page.get_by_label("Email address").fill(OFFICER)
-    ui.follow(lambda: ui.page.get_by_role("button", name="Send me a sign-in link").click())
-    ui.goto(link_in_last_email(OFFICER, "/account/sign-in/link/"))
-    ui.follow(lambda: ui.page.get_by_role("button", name="Continue").click())
+    signs_in_by_email(ui, OFFICER)
     assert ui.path() == "/account/"
 
 

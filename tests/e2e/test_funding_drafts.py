@@ -11,7 +11,8 @@ import pytest
 from funding.models import Application
 from tests.accounts.factories import UserFactory
 from tests.declaration.factories import DeclarationVersionFactory, MembershipFactory
-from tests.e2e.test_funding import completed, link_in_last_email, save
+from tests.e2e.journeys import signs_in_by_email
+from tests.e2e.test_funding import completed, save
 from tests.funding.factories import RoundFactory, SignatoryFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -33,10 +34,7 @@ def applicants() -> None:
 
 def sign_in(ui) -> None:
     ui.goto("/account/sign-in/")
-    ui.page.get_by_label("Email address").fill(OFFICER)
-    ui.follow(lambda: ui.page.get_by_role("button", name="Send me a sign-in link").click())
-    ui.goto(link_in_last_email(OFFICER, "/account/sign-in/link/"))
-    ui.follow(lambda: ui.page.get_by_role("button", name="Continue").click())
+    signs_in_by_email(ui, OFFICER)
     assert ui.path() == "/account/"
 
 

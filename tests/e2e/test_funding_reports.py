@@ -28,8 +28,9 @@ from localdigital.accounts.models import User
 from tests.accounts.factories import UserFactory
 from tests.declaration.factories import DeclarationVersionFactory, MembershipFactory
 from tests.e2e.conftest import REFLOW_WIDTH, CheckedPage, Chromium, _open
+from tests.e2e.journeys import signs_in_by_email
 from tests.e2e.test_declaration_flow import STAFF_EMAIL, staff_signs_in
-from tests.e2e.test_funding import OFFICER, link_in_last_email, officer_signs_in
+from tests.e2e.test_funding import OFFICER, officer_signs_in
 from tests.e2e.test_funding_awards import message
 from tests.funding.factories import (
     ApplicationPartnerFactory,
@@ -233,10 +234,7 @@ def test_a_report_is_submitted_returned_resubmitted_accepted_and_paid(
 
 def test_a_partner_reads_the_report(ui, report):
     ui.goto("/account/sign-in/")
-    ui.page.get_by_label("Email address").fill(PARTNER_EMAIL)
-    ui.follow(lambda: ui.page.get_by_role("button", name="Send me a sign-in link").click())
-    ui.goto(link_in_last_email(PARTNER_EMAIL, "/account/sign-in/link/"))
-    ui.follow(lambda: ui.page.get_by_role("button", name="Continue").click())
+    signs_in_by_email(ui, PARTNER_EMAIL)
 
     ui.goto(reverse("funding:project-report", args=[report.award.slug, "1"]))
 

@@ -6,7 +6,7 @@ import pytest
 from declaration.models import Membership, MembershipRole, SigningStatus
 from tests.accounts.factories import UserFactory
 from tests.declaration.factories import MembershipFactory, OrganisationFactory, SigningFactory
-from tests.e2e.test_sign_in import sign_in_link
+from tests.e2e.journeys import signs_in_by_email
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -31,10 +31,7 @@ def test_admin_approves_a_request_and_hands_over_the_admin_role(browser_page, re
     )
 
     ui.goto("/account/sign-in/")
-    ui.page.get_by_label("Email address").fill("ada@borsetshire.gov.uk")
-    ui.follow(lambda: ui.page.get_by_role("button", name="Send me a sign-in link").click())
-    ui.goto(sign_in_link("ada@borsetshire.gov.uk"))
-    ui.follow(lambda: ui.page.get_by_role("button", name="Continue").click())
+    signs_in_by_email(ui, "ada@borsetshire.gov.uk")
     assert ui.path() == "/account/"
     assert ui.page.get_by_role("heading", name="Organisations you manage").is_visible()
     assert ui.page.get_by_text("1 request to join").is_visible()
@@ -89,10 +86,7 @@ def test_admin_removes_a_member_and_withdraws_from_the_declaration(ui):
     signing = SigningFactory(organisation=organisation)
 
     ui.goto("/account/sign-in/")
-    ui.page.get_by_label("Email address").fill("ada@borsetshire.gov.uk")
-    ui.follow(lambda: ui.page.get_by_role("button", name="Send me a sign-in link").click())
-    ui.goto(sign_in_link("ada@borsetshire.gov.uk"))
-    ui.follow(lambda: ui.page.get_by_role("button", name="Continue").click())
+    signs_in_by_email(ui, "ada@borsetshire.gov.uk")
     ui.goto("/account/organisations/borsetshire/members/")
 
     ui.follow(lambda: ui.page.get_by_role("link", name="Remove Cy Carter").click())

@@ -1,24 +1,11 @@
 """A council user signs in by the emailed link, and signs out, in a real browser."""
 
-import re
-
 import pytest
-from django.core import mail
 
 from localdigital.mail.models import SENSITIVE_BODY_REMOVED, OutgoingEmail
+from tests.e2e.journeys import sign_in_link
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-def sign_in_link(email: str) -> str:
-    """Return the path of the link in the last email sent to ``email``, as the person reads it.
-
-    The outbox keeps no sign-in link once the email is sent, so it comes from the message.
-    """
-    body = [str(message.body) for message in mail.outbox if message.to == [email]][-1]
-    match = re.search(r"https?://[^/\s]+(/account/sign-in/link/\?\S+)", body)
-    assert match, body
-    return match.group(1)
 
 
 @pytest.mark.parametrize("browser_page", ["ui", "ui_without_js"])

@@ -11,10 +11,7 @@ back to it. axe-core checks every page on the way, and the picker while its opti
 
 from __future__ import annotations
 
-import re
-
 import pytest
-from django.core import mail
 
 from declaration.models import Membership, Signing, SigningStatus
 from localdigital.mail.models import OutgoingEmail
@@ -23,18 +20,11 @@ from tests.declaration.factories import (
     OrganisationFactory,
     SigningFactory,
 )
+from tests.e2e.journeys import signs_in_by_email
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 SIGNER = "head.of.digital@borsetshire.gov.uk"
-
-
-def sign_in_link(email: str) -> str:
-    """Return the path of the sign-in link in the last email sent to ``email``."""
-    body = [str(message.body) for message in mail.outbox if message.to == [email]][-1]
-    match = re.search(r"https?://[^/\s]+(/account/sign-in/link/\?\S+)", body)
-    assert match, body
-    return match.group(1)
 
 
 @pytest.fixture
@@ -50,14 +40,6 @@ def register() -> None:
     OrganisationFactory(name="Felpersham District Council", slug="felpersham")
 
 
-def sign_in_by_email_link(ui, email: str = SIGNER) -> None:
-    """On the sign-in page: ask for a link, open it from the email, and press Continue."""
-    ui.page.get_by_label("Email address").fill(email)
-    ui.follow(lambda: ui.page.get_by_role("button", name="Send me a sign-in link").click())
-    ui.goto(sign_in_link(email))
-    ui.follow(lambda: ui.page.get_by_role("button", name="Continue").click())
-
-
 def sign_in_from_the_start_page(ui) -> None:
     """From the home page's start button, through sign-in, to the first question."""
     ui.goto("/")
@@ -66,7 +48,7 @@ def sign_in_from_the_start_page(ui) -> None:
     assert ui.page.get_by_role("heading", name="Sign the Local Digital Declaration").is_visible()
     ui.follow(lambda: ui.page.get_by_role("button", name="Start now").click())
     assert ui.path() == "/account/sign-in/?next=%2Fdeclaration%2Fsign%2Fnew%2F"
-    sign_in_by_email_link(ui)
+    signs_in_by_email(ui, SIGNER)
     # Back where they were going: the first question, with no draft until it is answered.
     assert ui.path() == "/declaration/sign/new/"
     assert not Signing.objects.filter(signer__email=SIGNER).exists()
@@ -267,7 +249,7 @@ def test_signing_in_from_a_page_comes_back_to_it(ui, register):
     ui.goto("/declaration/")
     ui.follow(lambda: ui.page.get_by_role("link", name="Sign in").click())
     assert ui.path() == "/account/sign-in/?next=%2Fdeclaration%2F"
-    sign_in_by_email_link(ui)
+    signs_in_by_email(ui, SIGNER)
 
     assert ui.path() == "/declaration/"
     assert ui.page.get_by_text("You are signed in").is_visible()

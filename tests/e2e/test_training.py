@@ -15,7 +15,6 @@ sessions into the past; the job that moves cohorts on as their dates pass then c
 from __future__ import annotations
 
 import datetime
-import re
 from pathlib import Path
 
 import icalendar
@@ -29,6 +28,7 @@ from localdigital.accounts.groups import TRAINING_ADMINISTRATOR
 from tests.accounts.factories import UserFactory
 from tests.declaration.factories import DeclarationVersionFactory, MembershipFactory
 from tests.e2e.conftest import CheckedPage
+from tests.e2e.journeys import link_in_last_email, signs_in_by_email
 from tests.e2e.test_funding_awards import click, message, signs_in_to_the_admin
 from tests.funding.factories import SignatoryFactory
 from tests.training.factories import CohortFactory, CourseFactory
@@ -44,14 +44,6 @@ TRAINER = "tam.trainer@communities.gov.uk"
 COUNCIL = "Borsetshire County Council"
 COURSE = "Digital and Agile for Local Government"
 INSTRUCTIONS = "Meet at reception, County Hall, Borchester. Bring a laptop."
-
-
-def link_in_last_email(to: str, pattern: str) -> str:
-    """Return the path of the first link matching ``pattern`` in the last email to ``to``."""
-    body = [str(message.body) for message in mail.outbox if message.to == [to]][-1]
-    match = re.search(rf"https?://[^/\s]+({pattern}\S*)", body)
-    assert match, body
-    return match.group(1)
 
 
 @pytest.fixture
@@ -76,10 +68,7 @@ def cohort() -> Cohort:
 
 def signs_in(ui: CheckedPage, email: str) -> None:
     """Sign in from the sign-in page the browser is on, by the emailed link."""
-    ui.page.get_by_label("Email address").fill(email)
-    ui.follow(lambda: ui.page.get_by_role("button", name="Send me a sign-in link").click())
-    ui.goto(link_in_last_email(email, "/account/sign-in/link/"))
-    ui.follow(lambda: ui.page.get_by_role("button", name="Continue").click())
+    signs_in_by_email(ui, email)
 
 
 def enrols(ui: CheckedPage, *, finish: str) -> None:
