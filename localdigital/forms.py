@@ -42,17 +42,8 @@ def text_field(
     """Return a one-line text question; ``required`` is its message when left empty (an
     empty one makes it optional), ``name`` how its errors name it, and ``attrs`` more
     attributes of its input (``autocomplete``, say)."""
-    return LimitedTextField(
-        label=label,
-        help_text=hint,
-        required=bool(required),
-        max_length=max_length,
-        error_messages={
-            "required": required,
-            "max_length": f"{name} must be {max_length:,} characters or fewer",
-        },
-        widget=forms.TextInput(attrs={"class": "govuk-input", **attrs}),
-    )
+    widget = forms.TextInput(attrs={"class": "govuk-input", **attrs})
+    return _limited_text(label, name, required, hint, max_length, widget)
 
 
 def long_text_field(
@@ -65,6 +56,13 @@ def long_text_field(
     max_length: int = LONG_TEXT_MAX,
 ) -> forms.CharField:
     """Return a question answered in a paragraph or more, up to ``max_length`` characters."""
+    widget = forms.Textarea(attrs={"class": "govuk-textarea", "rows": rows})
+    return _limited_text(label, name, required, hint, max_length, widget)
+
+
+def _limited_text(
+    label: str, name: str, required: str, hint: str, max_length: int, widget: forms.Widget
+) -> forms.CharField:
     return LimitedTextField(
         label=label,
         help_text=hint,
@@ -74,7 +72,7 @@ def long_text_field(
             "required": required,
             "max_length": f"{name} must be {max_length:,} characters or fewer",
         },
-        widget=forms.Textarea(attrs={"class": "govuk-textarea", "rows": rows}),
+        widget=widget,
     )
 
 

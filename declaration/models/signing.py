@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from localdigital.accounts.fields import acted_by
 from localdigital.references import new_reference
+from localdigital.updates import Update
 
 from .organisations import Organisation, OrganisationType
 
@@ -223,7 +224,7 @@ class Signing(models.Model):
         return self.status in (SigningStatus.SUBMITTED, SigningStatus.PUBLISHED)
 
 
-class ProjectUpdate(models.Model):
+class ProjectUpdate(Update):
     """An update on a signatory's declaration project, posted by one of its members.
 
     It is public on the signatory's page. Staff may remove one, with a reason, through
@@ -231,18 +232,9 @@ class ProjectUpdate(models.Model):
     """
 
     signing = models.ForeignKey(Signing, on_delete=models.CASCADE, related_name="updates")
-    title = models.CharField(max_length=200)
-    body = models.TextField()
-    posted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    posted_at = models.DateTimeField(default=timezone.now, db_index=True)
 
-    class Meta:
+    class Meta(Update.Meta):
         ordering = ["-posted_at"]
-
-    def __str__(self) -> str:
-        return self.title
 
 
 class AnniversaryReminder(models.Model):

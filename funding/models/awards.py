@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from localdigital.accounts.fields import acted_by
 from localdigital.formats import calendar_date
+from localdigital.updates import Update
 
 from .applications import Application
 
@@ -163,23 +164,14 @@ class Instalment(models.Model):
         return self.paid_at is not None
 
 
-class ProgressUpdate(models.Model):
+class ProgressUpdate(Update):
     """An update on a funded project's progress, posted by a member of its team."""
 
     award = models.ForeignKey(Award, on_delete=models.CASCADE, related_name="updates")
-    title = models.CharField(max_length=200)
-    body = models.TextField()
-    posted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    posted_at = models.DateTimeField(default=timezone.now, db_index=True)
 
-    class Meta:
+    class Meta(Update.Meta):
         ordering = ["-posted_at", "-pk"]
         verbose_name = "progress update"
-
-    def __str__(self) -> str:
-        return self.title
 
 
 class ProjectOutputType(models.TextChoices):
