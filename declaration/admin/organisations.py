@@ -111,14 +111,9 @@ class OrganisationAdmin(ServiceSaveMixin, admin.ModelAdmin):
                     "only when the register is imported again."
                 ),
                 "fields": [
-                    "register_code",
-                    "gss_code",
-                    "region",
-                    "nation",
-                    "parent_county",
-                    "combined_authority",
-                    "replaced_by",
-                    "closed_on",
+                    field
+                    for field in REGISTER_FIELDS
+                    if field not in ("name", "alternative_names", "organisation_type")
                 ],
             },
         ),
