@@ -17,7 +17,6 @@ from tests.accounts.factories import UserFactory
 from tests.funding.factories import (
     ApplicationPartnerFactory,
     AwardFactory,
-    RoundFactory,
     SignatoryFactory,
 )
 from tests.funding.threesixtygiving_package import URL, errors_of, grant_by_title, projects, served
@@ -127,16 +126,9 @@ class TestUsefulness:
 
 
 class TestWhatIsPublished:
-    def test_declined_offers_and_unannounced_rounds_are_left_out(self, client):
-        AwardFactory(title="Public project")
-        AwardFactory(title="Declined project", declined=True)
-        AwardFactory(
-            title="Embargoed project",
-            application__round=RoundFactory(
-                closed=True, decisions_approved_at=timezone.now(), announced_at=None
-            ),
-        )
-
+    def test_declined_offers_and_unannounced_rounds_are_left_out(
+        self, client, public_and_hidden_awards
+    ):
         package = served(client)
 
         assert [grant["title"] for grant in package["grants"]] == ["Public project"]

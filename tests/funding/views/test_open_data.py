@@ -147,16 +147,9 @@ class TestColumns:
 
 
 class TestWhatIsPublished:
-    def test_declined_offers_and_unannounced_rounds_are_never_in_the_files(self, client):
-        AwardFactory(title="Public project")
-        AwardFactory(title="Declined project", declined=True)
-        AwardFactory(
-            title="Embargoed project",
-            application__round=RoundFactory(
-                closed=True, decisions_approved_at=timezone.now(), announced_at=None
-            ),
-        )
-
+    def test_declined_offers_and_unannounced_rounds_are_never_in_the_files(
+        self, client, public_and_hidden_awards
+    ):
         csv_titles = [row["title"] for row in csv_rows(client)]
         json_titles = [project["title"] for project in json_body(client)["projects"]]
 
