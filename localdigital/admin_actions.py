@@ -64,7 +64,7 @@ def action_form_page(
     request: HttpRequest,
     *,
     action: str,
-    title: str,
+    title: str | tuple[str, str],
     intro: str,
     submit: str,
     form: forms.Form,
@@ -76,8 +76,11 @@ def action_form_page(
     It posts back to where it was asked from (the list, filters included, or an object's
     action address) with the selection, the action and ``confirm``, so that the action runs
     again with the form filled in; what staff typed is kept when the form has errors. Its
-    Cancel goes back there too.
+    Cancel goes back there too. A ``title`` given as (for one, for several) is worded for the
+    number of objects: "Reject a signing", "Reject signings".
     """
+    if not isinstance(title, str):
+        title = title[0] if len(objects) == 1 else title[1]
     context = {
         **modeladmin.admin_site.each_context(request),
         "opts": modeladmin.opts,

@@ -68,7 +68,7 @@ class SigningActionsMixin(admin.ModelAdmin):
             request,
             queryset,
             action="reject_selected",
-            title="Reject signings",
+            title=("Reject a signing", "Reject signings"),
             intro="The signer is emailed your reason, and sees it on their account.",
             submit="Reject",
             run=lambda signing, reason: services.signing_reject(
@@ -86,7 +86,7 @@ class SigningActionsMixin(admin.ModelAdmin):
             request,
             queryset,
             action="unpublish_selected",
-            title="Unpublish signatories",
+            title=("Unpublish a signatory", "Unpublish signatories"),
             intro=(
                 "They leave the public list of signatories. Their organisation admins are "
                 "emailed your reason."
@@ -148,7 +148,7 @@ class SigningActionsMixin(admin.ModelAdmin):
         queryset: QuerySet[Signing],
         *,
         action: str,
-        title: str,
+        title: tuple[str, str],
         intro: str,
         submit: str,
         run: Callable[[Signing, str], Signing],

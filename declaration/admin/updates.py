@@ -66,7 +66,7 @@ class ProjectUpdateAdmin(admin.ModelAdmin):
                 self,
                 request,
                 action="remove_selected",
-                title="Remove updates",
+                title=("Remove an update", "Remove updates"),
                 intro="They are deleted from their signatory's public page. This cannot be undone.",
                 submit="Remove",
                 form=form,

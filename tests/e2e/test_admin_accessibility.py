@@ -329,7 +329,7 @@ def test_every_custom_admin_page_has_no_violation(admin_ui, superuser, demo):
 
     # The pages that ask for an action's input.
     signings = reverse("admin:declaration_signing_changelist")
-    action_page(ui, signings, demo.pending_signing.reference, "reject_selected", "Reject signings")
+    action_page(ui, signings, demo.pending_signing.reference, "reject_selected", "Reject a signing")
     # Sent without a reason, it comes back with the error and what was chosen.
     click(ui, "button", "Reject")
     # The summary links to the answer, and the error is beside it too.
@@ -341,10 +341,10 @@ def test_every_custom_admin_page_has_no_violation(admin_ui, superuser, demo):
         f"{signings}?status=published",
         "Borsetshire County Council",
         "unpublish_selected",
-        "Unpublish signatories",
+        "Unpublish a signatory",
     )
     for changelist, row, action, title in [
-        ("declaration_projectupdate", "show and tell", "remove_selected", "Remove updates"),
+        ("declaration_projectupdate", "show and tell", "remove_selected", "Remove an update"),
         ("declaration_membership", "Borchester", "delete_selected", "Delete multiple objects"),
         ("funding_application", demo.application.reference, "assign_assessors", "Assign assessors"),
         ("funding_expressionofinterest", "Borchester", "add_to_cluster", "Add to a cluster"),
@@ -354,7 +354,7 @@ def test_every_custom_admin_page_has_no_violation(admin_ui, superuser, demo):
         ("funding_progressreport", "Report 1", "return_selected", "Return with comments"),
         ("funding_award", demo.award.title, "set_dates", "Set the planned dates"),
         ("funding_changerequest", demo.award.title, "reject_selected", "Reject the change"),
-        ("training_enrolment", "Spring", "cancel_selected", "Cancel enrolments"),
+        ("training_enrolment", "Spring", "cancel_selected", "Cancel an enrolment"),
         ("training_cohort", "Last winter", "mark_everyone_attended", "Mark everyone attended"),
     ]:
         action_page(ui, reverse(f"admin:{changelist}_changelist"), row, action, title)

@@ -139,21 +139,29 @@ class EnrolmentActionsMixin(admin.ModelAdmin):
         """Ask staff to confirm, then cancel each place, offer or place on the waiting list;
         freed places are offered to the waiting list."""
         enrolments = list(queryset.order_by("pk"))
+        several = len(enrolments) > 1
         form = ConfirmForm(
             confirmed_data(request),
-            label="Cancel these enrolments and tell each person",
+            label=(
+                "Cancel these enrolments and tell each person"
+                if several
+                else "Cancel this enrolment and tell the person"
+            ),
         )
         if not form.is_valid():
             return action_form_page(
                 self,
                 request,
                 action="cancel_selected",
-                title="Cancel enrolments",
+                title=("Cancel an enrolment", "Cancel enrolments"),
                 intro=(
                     "Each person is emailed that their place is cancelled. Places freed are "
                     "offered to the people waiting."
+                    if several
+                    else "The person is emailed that their place is cancelled. A place freed is "
+                    "offered to the people waiting."
                 ),
-                submit="Cancel the enrolments",
+                submit="Cancel the enrolments" if several else "Cancel the enrolment",
                 form=form,
                 objects=[
                     (e.pk, f"{person(e)} on {e.cohort} ({e.get_status_display().lower()})")

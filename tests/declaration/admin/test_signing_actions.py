@@ -140,13 +140,20 @@ class TestPublishAction:
 
 
 class TestRejectAction:
+    def test_names_the_page_for_the_number_of_signings_chosen(self, client):
+        signings = SigningFactory.create_batch(2, submitted=True)
+
+        response = act(client, "reject_selected", signings, query="")
+
+        assert "<h1>Reject signings</h1>" in response.text
+
     def test_asks_for_a_reason_before_rejecting(self, client):
         signing = SigningFactory(submitted=True)
 
         response = act(client, "reject_selected", [signing], query="")
 
         assert response.status_code == 200
-        assert "Reject signings" in response.text
+        assert "<h1>Reject a signing</h1>" in response.text
         assert signing.reference in response.text
         assert 'name="reason"' in response.text
         assert status_of(signing) == SigningStatus.SUBMITTED

@@ -84,7 +84,7 @@ class TestProjectUpdateAdmin:
         response = self.remove(client, [update])
 
         assert response.status_code == 200
-        assertContains(response, "Remove updates")
+        assertContains(response, "<h1>Remove an update</h1>", html=False)
         assertContains(response, "“Alpha finished” on London Borough of Hackney")
         assertContains(response, 'name="reason"')
         assert ProjectUpdate.objects.filter(pk=update.pk).exists()

@@ -100,7 +100,7 @@ class TestCancel:
         with django_capture_on_commit_callbacks(execute=True):
             done = trainer.post(ENROLMENTS, {**selection, "confirm": "yes", "confirmed": "on"})
 
-        assert "Cancel these enrolments and tell each person" in asked.text
+        assert "Cancel this enrolment and tell the person" in asked.text
         assert done.status_code == 302
         enrolment.refresh_from_db()
         waiting.refresh_from_db()
