@@ -6,6 +6,7 @@ import pytest
 from declaration.models import Membership, MembershipRole, SigningStatus
 from tests.accounts.factories import UserFactory
 from tests.declaration.factories import MembershipFactory, OrganisationFactory, SigningFactory
+from tests.e2e.conftest import REFLOW_WIDTH
 from tests.e2e.journeys import signs_in_by_email
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -115,3 +116,35 @@ def test_admin_removes_a_member_and_withdraws_from_the_declaration(ui):
     assert ui.page.get_by_text(signing.reference).is_visible()
     signing.refresh_from_db()
     assert signing.status == SigningStatus.WITHDRAWN
+
+
+@pytest.mark.parametrize("browser_page", ["phone_ui", "phone_ui_without_js"])
+def test_the_members_page_fits_a_320_pixel_screen_with_long_addresses(browser_page, request):
+    """Addresses as long as real ones break rather than push the page sideways (WCAG 1.4.10)."""
+    ui = request.getfixturevalue(browser_page)
+    organisation = OrganisationFactory(name="Borsetshire County Council", slug="borsetshire")
+    MembershipFactory(
+        organisation=organisation,
+        admin=True,
+        user=UserFactory(email="ada@borsetshire.gov.uk", full_name="Ada Archer"),
+    )
+    MembershipFactory(
+        organisation=organisation,
+        user=UserFactory(email="digital.transformation.team@borsetshire-county-council.gov.uk"),
+    )
+    MembershipFactory(
+        organisation=organisation,
+        pending=True,
+        user=UserFactory(
+            email="head.of.customer.experience@borsetshire-county-council.gov.uk",
+            full_name="Bo Baker",
+        ),
+    )
+
+    ui.goto("/account/sign-in/")
+    signs_in_by_email(ui, "ada@borsetshire.gov.uk")
+    ui.goto("/account/organisations/borsetshire/members/")
+
+    assert ui.page.get_by_text("head.of.customer.experience@").is_visible()
+    width = ui.page.evaluate("() => document.documentElement.scrollWidth")
+    assert width <= REFLOW_WIDTH, f"{width}px wide"

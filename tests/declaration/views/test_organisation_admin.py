@@ -31,7 +31,7 @@ class TestMembersPage:
         page = text_of(response)
         assert "Ada Archer (you) ada@borsetshire.gov.uk Organisation admin" in page
         assert "Cy Carter cy@borsetshire.gov.uk Member" in page
-        assert "Bo Baker bo@example.org" in page
+        assert "Bo Baker Email address bo@example.org Asked on" in page
         html = response.content.decode()
         assert organisation_admin_url("member-approve", pk=waiting.pk) in html
         assert organisation_admin_url("member-refuse", pk=waiting.pk) in html
@@ -49,7 +49,7 @@ class TestMembersPage:
 
         page = text_of(admin_client.get(organisation_admin_url("members")))
 
-        assert re.search(r"Bo Baker \S+@\S+ 1 April 2025", page)
+        assert re.search(r"Bo Baker Email address \S+@\S+ Asked on 1 April 2025", page)
 
     def test_offers_no_way_out_to_the_only_admin(self, admin_client, admin, member):
         """The only admin hands the role over before they can leave."""
