@@ -16,12 +16,37 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
+from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_http_methods
 
 require_safe_or_post = require_http_methods(["GET", "HEAD", "POST"])
+
+
+class MethodNotAllowedPageMiddleware:
+    """Give a request in a method that an address does not answer (a GET of a button's
+    address, typed or reloaded) the service's page saying so, rather than Django's empty 405.
+
+    The status and the ``Allow`` header stay. It is the innermost middleware, so that the
+    page is made with the signed-in person, and the response headers (security, caching)
+    are added to the page as to any other."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        response = self.get_response(request)
+        if (
+            response.status_code != 405
+            or not isinstance(response, HttpResponse)
+            or response.content
+        ):
+            return response
+        page = render(request, "405.html", status=405)
+        page["Allow"] = response["Allow"]
+        return page
 
 
 class PrivateCacheMiddleware:

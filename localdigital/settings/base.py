@@ -88,6 +88,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Innermost: a 405 gets the service's page, which the middleware above treat as any other.
+    "localdigital.http.MethodNotAllowedPageMiddleware",
 ]
 
 ROOT_URLCONF = "localdigital.urls"

@@ -60,6 +60,10 @@ def _error_responses(monkeypatch) -> dict[str, tuple[str, Any]]:
         "Your session has expired",
         Client(enforce_csrf_checks=True).post("/account/sign-in/", {"email": "a@example.org"}),
     )
+    responses["/account/sign-out/"] = (
+        "This page cannot be opened this way",
+        Client().get("/account/sign-out/"),
+    )
     return responses
 
 
@@ -76,7 +80,7 @@ def _fulfil_with(response) -> Callable[[Route], None]:
 def test_the_error_pages_pass_axe_and_fit_a_320_pixel_screen(browser_page, request, monkeypatch):
     responses = _error_responses(monkeypatch)
     statuses = sorted(response.status_code for _, response in responses.values())
-    assert statuses == [403, 403, 500, 503]
+    assert statuses == [403, 403, 405, 500, 503]
     ui = request.getfixturevalue(browser_page)
 
     for path, (heading, response) in responses.items():

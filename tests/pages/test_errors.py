@@ -81,3 +81,14 @@ def test_a_request_for_an_unknown_host_gets_the_gov_uk_400_page(client):
     assert response.status_code == 400
     assert "Sorry, there is a problem with the service" in response.text
     assert "govuk-footer" in response.text
+
+
+def test_a_button_address_opened_by_its_address_gets_the_gov_uk_405_page(client):
+    """A POST-only address, typed or reloaded, says what happened, with the methods it takes."""
+    response = client.get("/account/sign-out/")
+
+    assert response.status_code == 405
+    assert response["Allow"] == "POST"
+    assert "This page cannot be opened this way" in response.text
+    assert 'class="govuk-header' in response.text
+    assert response.headers.get("Content-Security-Policy")
