@@ -105,8 +105,9 @@ class ReadOnlyRowsMixin(admin.ModelAdmin):
     """An admin whose rows staff never add, delete or edit by hand: every field is read-only,
     and the rows change only through the services, by the people they belong to or by the
     admin's actions. Its change page saves nothing of the row itself (its inlines still
-    save), so without inlines it has no Save buttons; its list is titled by what it lists
-    ("Progress reports"), not Django's "Select progress report to change"."""
+    save), so without inlines it has no Save buttons and is titled "View progress report";
+    its list is titled by what it lists ("Progress reports"), not Django's "Select progress
+    report to change"."""
 
     def changelist_view(
         self, request: HttpRequest, extra_context: dict[str, Any] | None = None
@@ -134,6 +135,8 @@ class ReadOnlyRowsMixin(admin.ModelAdmin):
     ) -> HttpResponse:
         if not context.get("inline_admin_formsets"):
             without_save_buttons(context)
+            # Nothing here is saved, so the page is not "Change progress report".
+            context["title"] = f"View {self.opts.verbose_name}"
         return super().render_change_form(request, context, add, change, form_url, obj)
 
 

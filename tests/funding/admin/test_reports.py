@@ -103,6 +103,7 @@ class TestReview:
         assert "The spend to date, £40,000, is more than the £0 paid so far" in page
         assert "Accept the report" in page and "Return with comments…" in page
         assert 'name="_save"' not in page and 'name="_continue"' not in page
+        assert "<h1>View progress report</h1>" in page
 
     def test_accepting_makes_the_tied_instalment_due(self, manager):
         report = submitted_report()
