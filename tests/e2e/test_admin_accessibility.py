@@ -42,7 +42,7 @@ from tests.declaration.factories import (
     ProjectUpdateFactory,
     SigningFactory,
 )
-from tests.e2e.conftest import CheckedPage
+from tests.e2e.conftest import REFLOW_WIDTH, CheckedPage
 from tests.e2e.test_funding_awards import click, signs_in_to_the_admin
 from tests.funding.factories import (
     ApplicationFactory,
@@ -118,7 +118,7 @@ class Demo:
         for position, name in enumerate(["User need", "Reuse and openness"]):
             CriterionFactory.create(round=self.round, name=name, weight=50, position=position)
         RoundQuestionFactory.create(round=self.round)
-        eoi = EoiFactory.create(
+        self.eoi = eoi = EoiFactory.create(
             round=self.round,
             lead_organisation=borsetshire,
             submitted=True,
@@ -141,7 +141,7 @@ class Demo:
             title="Potholes mapped by residents",
             problem="Highways teams find out about potholes weeks late.",
         )
-        cluster = EoiCluster.objects.create(round=self.round, name="Missed bins")
+        self.cluster = cluster = EoiCluster.objects.create(round=self.round, name="Missed bins")
         eoi.cluster = cluster
         eoi.save(update_fields=["cluster"])
         ClusterMessage.objects.create(
@@ -363,3 +363,24 @@ def test_every_custom_admin_page_has_no_violation(admin_ui, superuser, demo):
     ui.goto(reverse("admin:funding_round_add"))
     click(ui, "button", "Save", exact=True)
     assert ui.page.locator(".errornote").is_visible()
+
+
+def test_the_pages_with_tables_of_their_own_fit_a_320_pixel_screen(
+    phone_ui: CheckedPage, superuser: User, demo: Demo
+):
+    """An expression of interest's similar ones, a cluster's members and suggestions and an
+    award's instalments scroll within their box rather than push the page sideways."""
+    device = TOTPDevice.objects.create(user=superuser, name="default", confirmed=True)
+    phone_ui.goto("/admin/login/")
+    signs_in_to_the_admin(phone_ui, SUPERUSER, device)
+    too_wide = []
+    for path in [
+        reverse("admin:funding_expressionofinterest_change", args=[demo.eoi.pk]),
+        reverse("admin:funding_eoicluster_change", args=[demo.cluster.pk]),
+        reverse("admin:funding_award_change", args=[demo.award.pk]),
+    ]:
+        phone_ui.goto(path)
+        width = phone_ui.page.evaluate("() => document.documentElement.scrollWidth")
+        if width > REFLOW_WIDTH:
+            too_wide.append(f"{path}: {width}px wide")
+    assert not too_wide, "\n".join(too_wide)
