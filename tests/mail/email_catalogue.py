@@ -535,29 +535,11 @@ def _training_administrator():
     return _staff("Training administrator")
 
 
-@scenario
-def training_place_confirmed() -> None:
-    from tests.training.factories import CohortFactory, signatory_member
+def _enrols(cohort) -> None:
+    """A member of a signatory enrols on ``cohort`` themselves."""
+    from tests.training.factories import signatory_member
     from training.services.enrolments import enrolment_create
 
-    person = signatory_member()
-    enrolment_create(
-        cohort=CohortFactory.create(),
-        user=person,
-        organisation=person.memberships.get().organisation,
-        job_title="Service designer",
-        line_manager_email="manager@borsetshire.gov.uk",
-        consent=True,
-    )
-
-
-@scenario
-def training_waiting_list() -> None:
-    from tests.training.factories import CohortFactory, EnrolmentFactory, signatory_member
-    from training.services.enrolments import enrolment_create
-
-    cohort = CohortFactory.create(capacity=1)
-    EnrolmentFactory.create(cohort=cohort)
     person = signatory_member()
     enrolment_create(
         cohort=cohort,
@@ -567,6 +549,22 @@ def training_waiting_list() -> None:
         line_manager_email="manager@borsetshire.gov.uk",
         consent=True,
     )
+
+
+@scenario
+def training_place_confirmed() -> None:
+    from tests.training.factories import CohortFactory
+
+    _enrols(CohortFactory.create())
+
+
+@scenario
+def training_waiting_list() -> None:
+    from tests.training.factories import CohortFactory, EnrolmentFactory
+
+    cohort = CohortFactory.create(capacity=1)
+    EnrolmentFactory.create(cohort=cohort)
+    _enrols(cohort)
 
 
 @scenario
