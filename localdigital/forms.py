@@ -13,9 +13,12 @@ from crispy_forms_gds.layout import Field, Layout, Size
 from django import forms
 from django.core.exceptions import ValidationError
 
+from localdigital.widgets import Select
+
 DATE_PARTS = ("day", "month", "year")
 TEXT_MAX = 200
 LONG_TEXT_MAX = 5000
+SEARCH_MAX = 100
 
 
 class LimitedTextField(forms.CharField):
@@ -73,6 +76,32 @@ def _limited_text(
             "max_length": f"{name} must be {max_length:,} characters or fewer",
         },
         widget=widget,
+    )
+
+
+def search_field(label: str, *, hint: str = "") -> forms.CharField:
+    """Return a public list's search box, sent in the address: up to ``SEARCH_MAX``
+    characters, typed past and told, and not checked for spelling (names and places)."""
+    return LimitedTextField(
+        label=label,
+        help_text=hint,
+        required=False,
+        max_length=SEARCH_MAX,
+        error_messages={"max_length": f"Search must be {SEARCH_MAX} characters or fewer"},
+        widget=forms.TextInput(attrs={"type": "search", "spellcheck": "false"}),
+    )
+
+
+def filter_field(label: str, *, choose: str, choices: Any = ()) -> forms.ChoiceField:
+    """Return one of a public list's filters: a select of ``choices`` (or those the form
+    sets), whose error for a value not among them asks to "Choose ``choose`` from the
+    list"."""
+    return forms.ChoiceField(
+        label=label,
+        required=False,
+        choices=choices,
+        error_messages={"invalid_choice": f"Choose {choose} from the list"},
+        widget=Select,
     )
 
 

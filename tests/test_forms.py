@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
-from localdigital.forms import long_text_field, text_field
+from localdigital.forms import filter_field, long_text_field, search_field, text_field
 
 
 class UpdateForm(forms.Form):
@@ -36,3 +36,23 @@ def test_an_empty_required_question_says_what_to_enter_and_an_optional_one_may_b
     form = UpdateForm({"title": "", "body": ""})
 
     assert form.errors == {"title": ["Enter a title"]}
+
+
+class ListFilterForm(forms.Form):
+    q = search_field("Search")
+    region = filter_field("Region", choose="a region", choices=[("", "All"), ("north", "North")])
+
+
+def test_a_search_box_takes_what_is_typed_past_its_limit_and_says_so():
+    form = ListFilterForm({"q": "x" * 101})
+
+    assert "maxlength" not in str(form["q"])
+    assert 'type="search"' in str(form["q"])
+    assert form.errors == {"q": ["Search must be 100 characters or fewer"]}
+
+
+def test_a_filter_asks_for_a_choice_from_the_list():
+    form = ListFilterForm({"region": "atlantis"})
+
+    assert form.errors == {"region": ["Choose a region from the list"]}
+    assert ListFilterForm({"region": "north"}).is_valid()

@@ -11,16 +11,16 @@ from django import forms
 from declaration.models import OrganisationType, ProjectUpdate
 from declaration.selectors.public import FilterOption, SignatoryFilters, SignatorySort
 from localdigital.forms import (
+    filter_field,
     filter_form_helper,
     filter_select,
     form_helper,
     long_text_field,
+    search_field,
     text_field,
 )
 from localdigital.pagination import filter_choices
-from localdigital.widgets import Select
 
-SEARCH_MAX_LENGTH = 100
 UPDATE_BODY_MAX_LENGTH = 10_000
 # The model's limit.
 UPDATE_TITLE_MAX_LENGTH = ProjectUpdate._meta.get_field("title").max_length or 200
@@ -47,39 +47,15 @@ class SignatoryFilterForm(forms.Form):
     reported and ignored, and the other filters still apply: see ``filters()``.
     """
 
-    q = forms.CharField(
-        label="Search by name",
-        required=False,
-        max_length=SEARCH_MAX_LENGTH,
-        error_messages={
-            "max_length": f"Search must be {SEARCH_MAX_LENGTH} characters or fewer",
-        },
-        widget=forms.TextInput(attrs={"type": "search", "spellcheck": "false"}),
-    )
-    type = forms.ChoiceField(
-        label="Type of organisation",
-        required=False,
-        error_messages={"invalid_choice": "Choose a type of organisation from the list"},
-        widget=Select,
-    )
-    region = forms.ChoiceField(
-        label="Region",
-        required=False,
-        error_messages={"invalid_choice": "Choose a region from the list"},
-        widget=Select,
-    )
+    q = search_field("Search by name")
+    type = filter_field("Type of organisation", choose="a type of organisation")
+    region = filter_field("Region", choose="a region")
     co_publisher = forms.BooleanField(
         label="Only co-publishers (who launched the Declaration on 4 July 2018)",
         required=False,
         widget=FlagCheckbox(),
     )
-    sort = forms.ChoiceField(
-        label="Sort by",
-        required=False,
-        choices=SignatorySort.CHOICES,
-        error_messages={"invalid_choice": "Choose how to sort from the list"},
-        widget=Select,
-    )
+    sort = filter_field("Sort by", choose="how to sort", choices=SignatorySort.CHOICES)
 
     def __init__(
         self,

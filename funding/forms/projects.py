@@ -8,14 +8,11 @@ from typing import Any, cast
 from crispy_forms_gds.layout import Field, Size
 from django import forms
 
-from localdigital.forms import filter_form_helper, filter_select
+from localdigital.forms import filter_field, filter_form_helper, filter_select, search_field
 from localdigital.pagination import filter_choices
-from localdigital.widgets import Select
 
 from ..models import Phase
 from ..selectors.project_list import FilterOption, ProjectFilters
-
-SEARCH_MAX_LENGTH = 100
 
 
 class ProjectFilterForm(forms.Form):
@@ -27,32 +24,13 @@ class ProjectFilterForm(forms.Form):
     then empty, which is the true answer.
     """
 
-    q = forms.CharField(
-        label="Search projects",
-        help_text="Words in the title or summary, such as “planning” or “social care”.",
-        required=False,
-        max_length=SEARCH_MAX_LENGTH,
-        error_messages={"max_length": f"Search must be {SEARCH_MAX_LENGTH} characters or fewer"},
-        widget=forms.TextInput(attrs={"type": "search"}),
+    q = search_field(
+        "Search projects",
+        hint="Words in the title or summary, such as “planning” or “social care”.",
     )
-    round = forms.ChoiceField(
-        label="Round",
-        required=False,
-        error_messages={"invalid_choice": "Choose a round from the list"},
-        widget=Select,
-    )
-    phase = forms.ChoiceField(
-        label="Phase",
-        required=False,
-        error_messages={"invalid_choice": "Choose a phase from the list"},
-        widget=Select,
-    )
-    organisation = forms.ChoiceField(
-        label="Organisation (leading or partnering)",
-        required=False,
-        error_messages={"invalid_choice": "Choose an organisation from the list"},
-        widget=Select,
-    )
+    round = filter_field("Round", choose="a round")
+    phase = filter_field("Phase", choose="a phase")
+    organisation = filter_field("Organisation (leading or partnering)", choose="an organisation")
 
     def __init__(
         self,
