@@ -9,7 +9,7 @@ from django import forms
 
 from declaration.forms.organisation_picker import OrganisationPickerField
 from declaration.models import OrganisationType, Principle
-from localdigital.forms import form_helper
+from localdigital.forms import form_helper, long_text_field, text_field
 
 REGIONS = (
     "East Midlands",
@@ -26,24 +26,6 @@ REGIONS = (
     "Northern Ireland",
     "The whole of the UK, or more than one region",
 )
-
-
-def _text(
-    label: str, *, required: str = "", too_long: str, hint: str = "", **attrs: str
-) -> forms.CharField:
-    """Return a one-line text question; ``required`` is its message when left empty, and
-    an empty ``required`` makes it optional."""
-    return forms.CharField(
-        label=label,
-        help_text=hint,
-        required=bool(required),
-        max_length=200,
-        error_messages={
-            "required": required,
-            "max_length": f"{too_long} must be 200 characters or fewer",
-        },
-        widget=forms.TextInput(attrs={"class": "govuk-input", **attrs}),
-    )
 
 
 class OrganisationForm(forms.Form):
@@ -65,10 +47,10 @@ class OrganisationForm(forms.Form):
 class OrganisationDetailsForm(forms.Form):
     """An organisation that is not in the register, as the signer describes it."""
 
-    name = _text(
+    name = text_field(
         "Organisation name",
         required="Enter the name of your organisation",
-        too_long="Organisation name",
+        name="Organisation name",
         autocomplete="organization",
     )
     organisation_type = forms.ChoiceField(
@@ -108,10 +90,10 @@ class OrganisationDetailsForm(forms.Form):
 class RoleForm(forms.Form):
     """The signer's own role in the organisation."""
 
-    signer_role = _text(
+    signer_role = text_field(
         "What is your role?",
         required="Enter your role",
-        too_long="Your role",
+        name="Your role",
         hint="Your job title, for example Head of digital",
         autocomplete="organization-title",
     )
@@ -125,25 +107,25 @@ class SeniorLeaderForm(forms.Form):
     """The senior leader who signs on the organisation's behalf, and an optional elected
     member who supports it."""
 
-    senior_leader_name = _text(
+    senior_leader_name = text_field(
         "Full name",
         required="Enter the senior leader's full name",
-        too_long="The senior leader's name",
+        name="The senior leader's name",
         hint="The chief executive, or equivalent",
     )
-    senior_leader_job_title = _text(
+    senior_leader_job_title = text_field(
         "Job title",
         required="Enter the senior leader's job title",
-        too_long="The senior leader's job title",
+        name="The senior leader's job title",
         hint="For example, Chief executive",
     )
-    elected_member_name = _text(
+    elected_member_name = text_field(
         "Full name",
-        too_long="The elected member's name",
+        name="The elected member's name",
     )
-    elected_member_role = _text(
+    elected_member_role = text_field(
         "Role",
-        too_long="The elected member's role",
+        name="The elected member's role",
         hint="For example, Leader of the council",
     )
 
@@ -178,15 +160,15 @@ class SeniorLeaderForm(forms.Form):
 class DigitalLeadForm(forms.Form):
     """The organisation's digital, IT or transformation lead."""
 
-    digital_lead_name = _text(
+    digital_lead_name = text_field(
         "Full name",
         required="Enter the digital lead's full name",
-        too_long="The digital lead's name",
+        name="The digital lead's name",
     )
-    digital_lead_job_title = _text(
+    digital_lead_job_title = text_field(
         "Job title",
         required="Enter the digital lead's job title",
-        too_long="The digital lead's job title",
+        name="The digital lead's job title",
         hint="For example, Head of digital and IT",
     )
     digital_lead_email = forms.EmailField(
@@ -211,20 +193,16 @@ class DigitalLeadForm(forms.Form):
 class ProjectForm(forms.Form):
     """The declaration project the organisation commits to in the next 12 months."""
 
-    project_title = _text(
+    project_title = text_field(
         "Project title",
         required="Enter a title for your declaration project",
-        too_long="Project title",
+        name="Project title",
     )
-    project_description = forms.CharField(
-        label="Describe the project",
-        help_text="What you will do, who it is for, and who you will work with",
-        max_length=5000,
-        error_messages={
-            "required": "Describe your declaration project",
-            "max_length": "Description must be 5,000 characters or fewer",
-        },
-        widget=forms.Textarea(attrs={"class": "govuk-textarea", "rows": 8}),
+    project_description = long_text_field(
+        "Describe the project",
+        name="Description",
+        hint="What you will do, who it is for, and who you will work with",
+        required="Describe your declaration project",
     )
     project_principles = forms.MultipleChoiceField(
         label="Which principles does the project serve?",
