@@ -19,6 +19,8 @@ DATE_PARTS = ("day", "month", "year")
 TEXT_MAX = 200
 LONG_TEXT_MAX = 5000
 SEARCH_MAX = 100
+# The longest email address there can be (RFC 5321).
+EMAIL_MAX = 254
 
 
 class LimitedTextField(forms.CharField):
@@ -76,6 +78,32 @@ def _limited_text(
             "max_length": f"{name} must be {max_length:,} characters or fewer",
         },
         widget=widget,
+    )
+
+
+def email_field(
+    label: str,
+    *,
+    required: str = "",
+    hint: str = "",
+    what: str = "an email address",
+    name: str = "Email address",
+    **attrs: str,
+) -> forms.EmailField:
+    """Return a question for an email address: ``required`` is its message when left empty
+    (an empty one makes it optional); an address it cannot read asks to "Enter ``what`` in
+    the correct format", and one too long is named ``name``."""
+    return forms.EmailField(
+        label=label,
+        help_text=hint,
+        required=bool(required),
+        max_length=EMAIL_MAX,
+        error_messages={
+            "required": required,
+            "invalid": f"Enter {what} in the correct format, like name@example.gov.uk",
+            "max_length": f"{name} must be {EMAIL_MAX} characters or fewer",
+        },
+        widget=forms.EmailInput(attrs={"class": "govuk-input", "spellcheck": "false", **attrs}),
     )
 
 

@@ -7,30 +7,19 @@ from typing import Any
 from django import forms
 
 from declaration.models import Organisation
+from localdigital.forms import email_field
 from newsletter.selectors import newsletter as selectors
-
-EMAIL_MAX_LENGTH = 254
-
-
-def _email_field(hint: str) -> forms.EmailField:
-    """Return the question for the subscriber's email address, with ``hint`` below it."""
-    return forms.EmailField(
-        label="Email address",
-        help_text=hint,
-        max_length=EMAIL_MAX_LENGTH,
-        error_messages={
-            "required": "Enter your email address",
-            "invalid": "Enter an email address in the correct format, like name@example.gov.uk",
-            "max_length": f"Email address must be {EMAIL_MAX_LENGTH} characters or fewer",
-        },
-        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
-    )
 
 
 class NewsletterSubscribeForm(forms.Form):
     """An email address, and optionally the organisation the subscriber works for."""
 
-    email = _email_field("We will send you an email with a link to confirm your subscription.")
+    email = email_field(
+        "Email address",
+        hint="We will send you an email with a link to confirm your subscription.",
+        required="Enter your email address",
+        autocomplete="email",
+    )
     organisation = forms.ModelChoiceField(
         label="Organisation (optional)",
         help_text="If you work for a council or another public body, choose it from the list.",
@@ -50,7 +39,12 @@ class NewsletterSubscribeForm(forms.Form):
 class NewsletterManageForm(forms.Form):
     """The email address whose subscription someone wants to manage."""
 
-    email = _email_field("The address you get the newsletter at. We will email it a link.")
+    email = email_field(
+        "Email address",
+        hint="The address you get the newsletter at. We will email it a link.",
+        required="Enter your email address",
+        autocomplete="email",
+    )
 
 
 UNSUBSCRIBE = "unsubscribe"

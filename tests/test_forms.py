@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import pytest
 from django import forms
 
-from localdigital.forms import filter_field, long_text_field, search_field, text_field
+from localdigital.forms import (
+    email_field,
+    filter_field,
+    long_text_field,
+    search_field,
+    text_field,
+)
 
 
 class UpdateForm(forms.Form):
@@ -56,3 +63,33 @@ def test_a_filter_asks_for_a_choice_from_the_list():
 
     assert form.errors == {"region": ["Choose a region from the list"]}
     assert ListFilterForm({"region": "north"}).is_valid()
+
+
+class ManagerForm(forms.Form):
+    email = email_field(
+        "Your line manager's email address",
+        required="Enter your line manager's email address",
+        what="your line manager's email address",
+        name="Your line manager's email address",
+    )
+
+
+@pytest.mark.parametrize(
+    ("typed", "error"),
+    [
+        ("", "Enter your line manager's email address"),
+        (
+            "not an address",
+            "Enter your line manager's email address in the correct format, like "
+            "name@example.gov.uk",
+        ),
+        (
+            "a" * 250 + "@example.gov.uk",
+            "Your line manager's email address must be 254 characters or fewer",
+        ),
+    ],
+)
+def test_an_email_address_question_says_what_is_wrong_in_its_own_words(typed, error):
+    form = ManagerForm({"email": typed})
+
+    assert form.errors == {"email": [error]}

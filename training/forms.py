@@ -13,7 +13,7 @@ from django import forms
 from django.utils.html import escape
 
 from declaration.models import Organisation
-from localdigital.forms import form_helper, long_text_field, text_field
+from localdigital.forms import email_field, form_helper, long_text_field, text_field
 
 JOB_TITLE_MAX = 200
 NEEDS_MAX = 2000
@@ -62,19 +62,13 @@ class EnrolmentForm(forms.Form):
         max_length=JOB_TITLE_MAX,
         autocomplete="organization-title",
     )
-    line_manager_email = forms.EmailField(
-        label="Your line manager's email address",
-        help_text="We will tell them if you get a place, so they can plan for your time away.",
-        max_length=254,
-        error_messages={
-            "required": "Enter your line manager's email address",
-            "invalid": "Enter your line manager's email address in the correct format, like "
-            "name@example.gov.uk",
-            "max_length": "Your line manager's email address must be 254 characters or fewer",
-        },
-        widget=forms.EmailInput(
-            attrs={"class": "govuk-input", "autocomplete": "off", "spellcheck": "false"}
-        ),
+    line_manager_email = email_field(
+        "Your line manager's email address",
+        hint="We will tell them if you get a place, so they can plan for your time away.",
+        required="Enter your line manager's email address",
+        what="your line manager's email address",
+        name="Your line manager's email address",
+        autocomplete="off",
     )
     needs = long_text_field(
         "Accessibility or dietary needs (optional)",

@@ -9,7 +9,7 @@ from django import forms
 
 from declaration.forms.organisation_picker import OrganisationPickerField
 from declaration.models import OrganisationType, Principle
-from localdigital.forms import form_helper, long_text_field, text_field
+from localdigital.forms import email_field, form_helper, long_text_field, text_field
 
 REGIONS = (
     "East Midlands",
@@ -171,16 +171,10 @@ class DigitalLeadForm(forms.Form):
         name="The digital lead's job title",
         hint="For example, Head of digital and IT",
     )
-    digital_lead_email = forms.EmailField(
-        label="Email address",
-        help_text="We will email them about the commitments for their teams",
-        max_length=254,
-        error_messages={
-            "required": "Enter the digital lead's email address",
-            "invalid": "Enter an email address in the correct format, like name@example.gov.uk",
-            "max_length": "Email address must be 254 characters or fewer",
-        },
-        widget=forms.EmailInput(attrs={"class": "govuk-input", "spellcheck": "false"}),
+    digital_lead_email = email_field(
+        "Email address",
+        hint="We will email them about the commitments for their teams",
+        required="Enter the digital lead's email address",
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -9,7 +9,7 @@ from crispy_forms_gds.layout import Field, Fieldset, Size
 from django import forms
 
 from declaration.forms.organisation_picker import OrganisationPickerField
-from localdigital.forms import form_helper, long_text_field, text_field
+from localdigital.forms import email_field, form_helper, long_text_field, text_field
 
 from ..models import ApplicationPartner, OutputType, Section
 from ..rules import partner_role_field
@@ -226,16 +226,7 @@ class StakeholderForm(SectionCompletedMixin):
     stakeholder_job_title = text_field(
         "Job title", name="The senior stakeholder's job title", hint="For example, Chief executive"
     )
-    stakeholder_email = forms.EmailField(
-        label="Email address",
-        required=False,
-        max_length=254,
-        error_messages={
-            "invalid": "Enter an email address in the correct format, like name@example.gov.uk",
-            "max_length": "Email address must be 254 characters or fewer",
-        },
-        widget=forms.EmailInput(attrs={"class": "govuk-input", "spellcheck": "false"}),
-    )
+    stakeholder_email = email_field("Email address")
     required_when_completed = {
         "stakeholder_name": "Enter the senior stakeholder's full name",
         "stakeholder_job_title": "Enter the senior stakeholder's job title",
@@ -275,16 +266,10 @@ def _contact_fields() -> dict[str, forms.Field]:
             required="Enter the name of the contact at the partner organisation",
             name="The contact's name",
         ),
-        "contact_email": forms.EmailField(
-            label="Contact's email address",
-            help_text="We email them a link to confirm the organisation's part",
-            max_length=254,
-            error_messages={
-                "required": "Enter the contact's email address",
-                "invalid": "Enter an email address in the correct format, like name@example.gov.uk",
-                "max_length": "Email address must be 254 characters or fewer",
-            },
-            widget=forms.EmailInput(attrs={"class": "govuk-input", "spellcheck": "false"}),
+        "contact_email": email_field(
+            "Contact's email address",
+            hint="We email them a link to confirm the organisation's part",
+            required="Enter the contact's email address",
         ),
     }
 

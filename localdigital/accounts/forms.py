@@ -11,21 +11,17 @@ from django.contrib.auth.forms import SetPasswordForm
 from two_factor.forms import AuthenticationTokenForm, TOTPDeviceForm
 from two_factor.utils import totp_digits
 
+from localdigital.forms import email_field
+
 
 class SignInForm(forms.Form):
     """Ask for the email address to send a sign-in link to."""
 
-    email = forms.EmailField(
-        label="Email address",
-        help_text="Use your work email address. We will email you a link to sign in.",
-        max_length=254,
-        error_messages={
-            "required": "Enter your email address",
-            "invalid": "Enter an email address in the correct format, like name@example.gov.uk",
-        },
-        widget=forms.EmailInput(
-            attrs={"autocomplete": "email", "spellcheck": "false", "class": "govuk-input"}
-        ),
+    email = email_field(
+        "Email address",
+        hint="Use your work email address. We will email you a link to sign in.",
+        required="Enter your email address",
+        autocomplete="email",
     )
     next = forms.CharField(required=False, widget=forms.HiddenInput)
 
