@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from funding import formats
 from funding.models import EoiStatus, ExpressionOfInterest
 from tests.declaration.factories import MembershipFactory, OrganisationFactory
 from tests.funding.factories import EoiFactory, RoundFactory, SignatoryFactory, member_of
@@ -15,12 +16,21 @@ pytestmark = pytest.mark.django_db
 
 
 class TestStart:
-    def test_asks_someone_not_signed_in_to_sign_in(self, client):
+    def test_asks_someone_not_signed_in_to_sign_in_and_tells_them_the_deadline(self, client):
         round = RoundFactory(eoi_open=True)
 
         page = client.get(reverse("funding:eoi-start", args=[round.slug])).content.decode()
 
         assert "Sign in to start" in page
+        assert f"The deadline is {formats.date_and_time(round.eoi_closes_at)}." in page
+
+    def test_tells_someone_not_signed_in_the_applications_deadline(self, client):
+        round = RoundFactory()
+
+        page = client.get(reverse("funding:application-start", args=[round.slug])).content.decode()
+
+        assert "Sign in to start" in page
+        assert f"The deadline is {formats.date_and_time(round.applications_close_at)}." in page
 
     def test_tells_someone_without_a_signatory_organisation_why_not_and_how_to_sign(self, client):
         round = RoundFactory(eoi_open=True)
