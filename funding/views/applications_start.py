@@ -97,7 +97,16 @@ def application_start(request: HttpRequest, slug: str) -> HttpResponse:
             "round_url": round.get_absolute_url(),
             "sections": [section.label for section in Section],
             "follow_on": follow_on,
-            "restricted_to": round.restricted_to_round,
+            "bids_kind": "applications",
+            "refusal": (
+                f"{round.name} is only for projects funded in {round.restricted_to_round.name}. "
+                "None of your organisations led or partnered on one, so you cannot apply to "
+                "this round."
+                if follow_on is not None
+                and round.restricted_to_round is not None
+                and not follow_on_awards
+                else ""
+            ),
         },
     )
 

@@ -106,6 +106,7 @@ def eoi_start(request: HttpRequest, slug: str) -> HttpResponse:
             "opens_at": formats.date_and_time(round.eoi_opens_at) if round.eoi_opens_at else "",
             "sign_in_url": sign_in_url(request.path),
             "round_url": round.get_absolute_url(),
+            "bids_kind": "expressions of interest",
         },
     )
 
