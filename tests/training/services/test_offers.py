@@ -132,14 +132,20 @@ class TestOfferAccept:
             services.offer_accept(offer=offer, accepted_by=user)
 
 
+def offered_to_the_first_of_two_waiting():
+    """A cohort of one place, freed, and offered to the first of the two people waiting."""
+    cohort, held, queue = full_cohort(capacity=1, waiting=2)
+    held[0].status = EnrolmentStatus.CANCELLED
+    held[0].save()
+    (offer,) = services.cohort_places_offer(cohort_id=cohort.pk)
+    return offer, queue
+
+
 class TestOfferDecline:
     def test_declining_offers_the_place_to_the_next_person(
         self, django_capture_on_commit_callbacks
     ):
-        cohort, held, queue = full_cohort(capacity=1, waiting=2)
-        held[0].status = EnrolmentStatus.CANCELLED
-        held[0].save()
-        (offer,) = services.cohort_places_offer(cohort_id=cohort.pk)
+        offer, queue = offered_to_the_first_of_two_waiting()
 
         with django_capture_on_commit_callbacks(execute=True):
             services.offer_decline(offer=offer, declined_by=queue[0].user)
@@ -151,10 +157,7 @@ class TestOfferExpiry:
     def test_an_offer_lapses_at_its_time_and_the_place_goes_on(
         self, django_capture_on_commit_callbacks
     ):
-        cohort, held, queue = full_cohort(capacity=1, waiting=2)
-        held[0].status = EnrolmentStatus.CANCELLED
-        held[0].save()
-        (offer,) = services.cohort_places_offer(cohort_id=cohort.pk)
+        offer, queue = offered_to_the_first_of_two_waiting()
 
         with django_capture_on_commit_callbacks(execute=True):
             assert tasks.expire_offers((offer.expires_at - HOUR).isoformat()) == 0

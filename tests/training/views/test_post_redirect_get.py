@@ -84,8 +84,8 @@ def the_enrolment_form(trainer) -> Form:
     )
 
 
-def check_your_answers(trainer) -> Form:
-    cohort = CohortFactory.create()
+def _check_page(cohort, status: str) -> Form:
+    """The check page of a person's answers to enrol on ``cohort``, which ends ``status``."""
     user = signatory_member()
     client = client_for(user)
     client.post(enrol_url(cohort), ANSWERS)
@@ -93,22 +93,18 @@ def check_your_answers(trainer) -> Form:
         client,
         enrol_url(cohort) + "check/",
         {},
-        lambda: Enrolment.objects.filter(user=user, status=EnrolmentStatus.ENROLLED).exists(),
+        lambda: Enrolment.objects.filter(user=user, status=status).exists(),
     )
+
+
+def check_your_answers(trainer) -> Form:
+    return _check_page(CohortFactory.create(), EnrolmentStatus.ENROLLED)
 
 
 def check_your_answers_for_the_waiting_list(trainer) -> Form:
     cohort = CohortFactory.create(capacity=1)
     EnrolmentFactory.create(cohort=cohort)
-    user = signatory_member()
-    client = client_for(user)
-    client.post(enrol_url(cohort), ANSWERS)
-    return Form(
-        client,
-        enrol_url(cohort) + "check/",
-        {},
-        lambda: Enrolment.objects.filter(user=user, status=EnrolmentStatus.WAITING).exists(),
-    )
+    return _check_page(cohort, EnrolmentStatus.WAITING)
 
 
 def cancelling_a_place(trainer) -> Form:
