@@ -214,18 +214,23 @@ class TestRejectAction:
         assert status_of(signing) == SigningStatus.REJECTED
 
 
+def unpublish(client, signing: Signing, reason: str):
+    """Unpublish ``signing`` from the published list, with ``reason``."""
+    return act(
+        client,
+        "unpublish_selected",
+        [signing],
+        query="?status=published",
+        confirm="yes",
+        reason=reason,
+    )
+
+
 class TestUnpublishAction:
     def test_unpublishes_with_the_reason_when_one_is_given(self, client):
         signing = SigningFactory()
 
-        response = act(
-            client,
-            "unpublish_selected",
-            [signing],
-            query="?status=published",
-            confirm="yes",
-            reason="The council asked us to.",
-        )
+        response = unpublish(client, signing, "The council asked us to.")
 
         assert response.status_code == 302
         saved = Signing.objects.get(pk=signing.pk)
@@ -235,14 +240,7 @@ class TestUnpublishAction:
     def test_refuses_with_a_clear_error_when_the_reason_is_blank(self, client):
         signing = SigningFactory()
 
-        response = act(
-            client,
-            "unpublish_selected",
-            [signing],
-            query="?status=published",
-            confirm="yes",
-            reason="",
-        )
+        response = unpublish(client, signing, "")
 
         assert response.status_code == 200
         assert "Give a reason: nothing changes without one." in response.text
