@@ -65,7 +65,7 @@ def action_form_page(
     *,
     action: str,
     title: str | tuple[str, str],
-    intro: str,
+    intro: str | tuple[str, str],
     submit: str,
     form: forms.Form,
     objects: Sequence[tuple[int, str]],
@@ -76,11 +76,13 @@ def action_form_page(
     It posts back to where it was asked from (the list, filters included, or an object's
     action address) with the selection, the action and ``confirm``, so that the action runs
     again with the form filled in; what staff typed is kept when the form has errors. Its
-    Cancel goes back there too. A ``title`` given as (for one, for several) is worded for the
-    number of objects: "Reject a signing", "Reject signings".
+    Cancel goes back there too. A ``title`` or ``intro`` given as (for one, for several) is
+    worded for the number of objects: "Reject a signing", "Reject signings".
     """
-    if not isinstance(title, str):
-        title = title[0] if len(objects) == 1 else title[1]
+    title, intro = (
+        text if isinstance(text, str) else text[0] if len(objects) == 1 else text[1]
+        for text in (title, intro)
+    )
     context = {
         **modeladmin.admin_site.each_context(request),
         "opts": modeladmin.opts,

@@ -69,7 +69,10 @@ class SigningActionsMixin(admin.ModelAdmin):
             queryset,
             action="reject_selected",
             title=("Reject a signing", "Reject signings"),
-            intro="The signer is emailed your reason, and sees it on their account.",
+            intro=(
+                "The signer is emailed your reason, and sees it on their account.",
+                "Each signer is emailed your reason, and sees it on their account.",
+            ),
             submit="Reject",
             run=lambda signing, reason: services.signing_reject(
                 signing=signing, rejected_by=staff, reason=reason
@@ -149,7 +152,7 @@ class SigningActionsMixin(admin.ModelAdmin):
         *,
         action: str,
         title: tuple[str, str],
-        intro: str,
+        intro: str | tuple[str, str],
         submit: str,
         run: Callable[[Signing, str], Signing],
         done: str,

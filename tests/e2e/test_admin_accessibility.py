@@ -181,7 +181,7 @@ class Demo:
         )
         ProgressUpdateFactory.create(award=award)
         ProjectMilestoneFactory.create(award=award, title="Alpha assessed")
-        report = ProgressReportFactory.create(award=award, number=1)
+        self.report = report = ProgressReportFactory.create(award=award, number=1)
         InstalmentFactory.create(award=award, report=report, amount=Decimal(20000))
         writer = award.application.created_by
         answer_every_section(report, writer)
@@ -370,6 +370,16 @@ def test_the_pages_with_tables_of_their_own_fit_a_320_pixel_screen(
 ):
     """An expression of interest's similar ones, a cluster's members and suggestions and an
     award's instalments scroll within their box rather than push the page sideways."""
+    # A web address as long as real ones, in the report's latest answers.
+    latest = demo.report.versions.order_by("-number").first()
+    content = {**latest.content}
+    content["links"] = [
+        {
+            **content["links"][0],
+            "url": "https://birmingham.demo.localdigital.test/code/freeschoolmealschecker",
+        }
+    ]
+    type(latest).objects.filter(pk=latest.pk).update(content=content)
     device = TOTPDevice.objects.create(user=superuser, name="default", confirmed=True)
     phone_ui.goto("/admin/login/")
     signs_in_to_the_admin(phone_ui, SUPERUSER, device)
@@ -378,6 +388,7 @@ def test_the_pages_with_tables_of_their_own_fit_a_320_pixel_screen(
         reverse("admin:funding_expressionofinterest_change", args=[demo.eoi.pk]),
         reverse("admin:funding_eoicluster_change", args=[demo.cluster.pk]),
         reverse("admin:funding_award_change", args=[demo.award.pk]),
+        reverse("admin:funding_progressreport_change", args=[demo.report.pk]),
     ]:
         phone_ui.goto(path)
         width = phone_ui.page.evaluate("() => document.documentElement.scrollWidth")

@@ -148,3 +148,7 @@ def test_the_members_page_fits_a_320_pixel_screen_with_long_addresses(browser_pa
     assert ui.page.get_by_text("head.of.customer.experience@").is_visible()
     width = ui.page.evaluate("() => document.documentElement.scrollWidth")
     assert width <= REFLOW_WIDTH, f"{width}px wide"
+    # The request's two buttons are stacked with space between them, not touching.
+    approve = ui.page.get_by_role("button", name="Approve Bo Baker").bounding_box()
+    refuse = ui.page.get_by_role("button", name="Refuse Bo Baker").bounding_box()
+    assert refuse["y"] >= approve["y"] + approve["height"] + 10

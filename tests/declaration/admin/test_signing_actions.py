@@ -207,7 +207,8 @@ class TestRejectAction:
         )
 
         change = reverse("admin:declaration_signing_change", args=[signing.pk])
-        assert f'<a href="{change}" class="closelink">Cancel</a>' in form.text
+        back = f'<a href="{change}" class="closelink">Go back without changing anything</a>'
+        assert back in form.text
         assert response["Location"] == reverse(
             "admin:declaration_signing_change", args=[signing.pk]
         )

@@ -86,6 +86,15 @@ class TestOrganisationJoinRequest:
             assert "http://testserver/account/" in email.body_text
         assert AuditEvent.objects.filter(verb="declaration.membership.requested").count() == 1
 
+    def test_names_someone_without_a_name_by_their_address_once(self, organisation):
+        MembershipFactory(organisation=organisation, admin=True)
+        user = UserFactory(email="consultant@example.com", full_name="")
+
+        organisation_join_request(organisation=organisation, user=user)
+
+        email = OutgoingEmail.objects.get()
+        assert email.body_text.startswith("consultant@example.com has asked to join")
+
     @override_settings(FEEDBACK_EMAIL=STAFF_INBOX)
     def test_emails_staff_when_the_organisation_has_no_active_admin(self, organisation):
         """An admin whose account is deactivated cannot approve anyone, so staff are asked."""

@@ -184,7 +184,10 @@ class TestAddToCluster:
         response = client.post(url, {"confirm": "yes", "cluster": cluster.pk})
 
         assert f'action="{url}"' in page.text
-        assert f'<a href="{change_url(eoi)}" class="closelink">Cancel</a>' in form.text
+        back = (
+            f'<a href="{change_url(eoi)}" class="closelink">Go back without changing anything</a>'
+        )
+        assert back in form.text
         assert response["Location"] == change_url(eoi)
         assert fresh(eoi).cluster == cluster
 
