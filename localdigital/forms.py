@@ -23,9 +23,9 @@ SEARCH_MAX = 100
 EMAIL_MAX = 254
 
 
-class LimitedTextField(forms.CharField):
-    """Text with a limit that people may type past: its input has no ``maxlength``, so the
-    browser never cuts off what they typed or pasted where they may not notice; the page
+class TypePastLimitMixin(forms.Field):
+    """A field with a limit that people may type past: its input has no ``maxlength``, so
+    the browser never cuts off what they typed or pasted where they may not notice; the page
     says how far over they are (the GOV.UK character count) and the error states the limit.
     """
 
@@ -33,6 +33,14 @@ class LimitedTextField(forms.CharField):
         attrs = super().widget_attrs(widget)
         attrs.pop("maxlength", None)
         return attrs
+
+
+class LimitedTextField(TypePastLimitMixin, forms.CharField):
+    """Text with a limit that people may type past."""
+
+
+class LimitedURLField(TypePastLimitMixin, forms.URLField):
+    """A web address with a limit that people may type past."""
 
 
 def text_field(

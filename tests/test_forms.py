@@ -6,6 +6,7 @@ import pytest
 from django import forms
 
 from localdigital.forms import (
+    LimitedURLField,
     email_field,
     filter_field,
     long_text_field,
@@ -93,3 +94,19 @@ def test_an_email_address_question_says_what_is_wrong_in_its_own_words(typed, er
     form = ManagerForm({"email": typed})
 
     assert form.errors == {"email": [error]}
+
+
+class LinkForm(forms.Form):
+    url = LimitedURLField(
+        label="Web address",
+        max_length=30,
+        assume_scheme="https",
+        error_messages={"max_length": "The address must be 30 characters or fewer"},
+    )
+
+
+def test_a_web_address_takes_what_is_pasted_past_its_limit_and_says_so():
+    form = LinkForm({"url": "https://github.com/borsetshire/missed-bins"})
+
+    assert "maxlength" not in str(form["url"])
+    assert form.errors == {"url": ["The address must be 30 characters or fewer"]}

@@ -9,7 +9,13 @@ from django import forms
 
 from declaration.forms.organisation_picker import OrganisationPickerField
 from declaration.models import OrganisationType, Principle
-from localdigital.forms import email_field, form_helper, long_text_field, text_field
+from localdigital.forms import (
+    LimitedURLField,
+    email_field,
+    form_helper,
+    long_text_field,
+    text_field,
+)
 
 REGIONS = (
     "East Midlands",
@@ -59,7 +65,7 @@ class OrganisationDetailsForm(forms.Form):
         error_messages={"required": "Select the type of organisation"},
         widget=forms.Select(attrs={"class": "govuk-select"}),
     )
-    website = forms.URLField(
+    website = LimitedURLField(
         label="Website",
         help_text="For example, https://www.example.gov.uk",
         max_length=200,

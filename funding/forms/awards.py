@@ -8,7 +8,7 @@ from typing import Any
 from crispy_forms_gds.layout import Field, Size
 from django import forms
 
-from localdigital.forms import TEXT_MAX, form_helper, long_text_field, text_field
+from localdigital.forms import TEXT_MAX, LimitedURLField, form_helper, long_text_field, text_field
 
 from ..models import ProgressUpdate, ProjectOutput, ProjectOutputType
 
@@ -70,7 +70,7 @@ class ProjectOutputForm(forms.Form):
         required="Enter a title for the output",
         hint="For example, “Planning application prototype” or “User research findings”.",
     )
-    url = forms.URLField(
+    url = LimitedURLField(
         label="Web address",
         help_text="Where others can find it, starting https://",
         max_length=URL_MAX,
@@ -97,8 +97,6 @@ class ProjectOutputForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        # GOV.UK: let people type past the limit and say so, rather than cut them off.
-        self.fields["url"].widget.attrs.pop("maxlength", None)
         self.helper = form_helper(
             Field.text("title", label_size=Size.SMALL),
             Field.text("url", label_size=Size.SMALL),

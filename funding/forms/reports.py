@@ -9,7 +9,7 @@ from typing import Any
 from crispy_forms_gds.layout import Field, Fieldset, Size
 from django import forms
 
-from localdigital.forms import form_helper, long_text_field, text_field
+from localdigital.forms import LimitedURLField, form_helper, long_text_field, text_field
 
 from .. import formats
 from ..models import BudgetLine, MilestoneStatus, ProjectMilestone, ProjectOutputType, RagStatus
@@ -213,7 +213,7 @@ class LinksForm(RowsForm):
     def add_row(self, number: int) -> Any:
         title, url, kind = (self.field(number, part) for part in ("title", "url", "type"))
         self.fields[title] = text_field("Title", name=f"The title of link {number}")
-        self.fields[url] = forms.URLField(
+        self.fields[url] = LimitedURLField(
             label="Web address",
             help_text="Starting https://",
             required=False,
