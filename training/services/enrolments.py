@@ -9,6 +9,7 @@ waiting list is numbered 1, 2, 3… with no gaps or repeats.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -53,9 +54,20 @@ from .common import (
 )
 
 
+class _Details(NamedTuple):
+    """What a person enrolling tells the service about themselves, checked."""
+
+    job_title: str
+    line_manager_email: str
+    needs: str
+
+
 def _details_clean(
-    *, job_title: str, line_manager_email: str, manager_required: bool
-) -> tuple[str, str]:
+    *, job_title: str, line_manager_email: str, needs: str, manager_required: bool
+) -> _Details:
+    """Return the person's details with the job title and line manager's address stripped,
+    or say what is missing or wrong. The line manager's address may be left out only when
+    ``manager_required`` is false."""
     job_title = job_title.strip()
     line_manager_email = line_manager_email.strip()
     if not job_title:
@@ -63,7 +75,7 @@ def _details_clean(
     if not line_manager_email:
         if manager_required:
             raise TrainingError("Enter your line manager's email address.")
-        return job_title, ""
+        return _Details(job_title, "", needs)
     try:
         validate_email(line_manager_email)
     except ValidationError:
@@ -71,7 +83,7 @@ def _details_clean(
             "Enter your line manager's email address in the correct format, like "
             "name@example.gov.uk."
         ) from None
-    return job_title, line_manager_email
+    return _Details(job_title, line_manager_email, needs)
 
 
 def _require_joinable(cohort: Cohort, dates: CohortDates, *, now: datetime, by_hand: bool) -> None:
@@ -210,20 +222,18 @@ def _join(
 
 
 def _lock_and_join(
-    *,
     cohort: Cohort,
     user: User,
     organisation: Organisation,
-    job_title: str,
-    line_manager_email: str,
-    needs: str,
-    consented_at: datetime | None,
-    created_by: User | None,
-    by_hand: bool,
+    details: _Details,
+    *,
+    added_by: User | None,
     now: datetime,
 ) -> Enrolment:
-    """Lock the cohort, check that the person may join it (``by_hand``: a training
-    administrator enrols them), and add them (``_join``)."""
+    """Lock the cohort, check that the person may join it, and add them (``_join``). With
+    ``added_by``, a training administrator enrols them by hand, and the person has given no
+    consent of their own."""
+    by_hand = added_by is not None
     is_priority = is_priority_organisation(organisation.pk)
     with transaction.atomic():
         cohort = cohort_lock(cohort.pk)
@@ -236,11 +246,11 @@ def _lock_and_join(
             dates=dates,
             user=user,
             organisation=organisation,
-            job_title=job_title,
-            line_manager_email=line_manager_email,
-            needs=needs,
-            consented_at=consented_at,
-            created_by=created_by,
+            job_title=details.job_title,
+            line_manager_email=details.line_manager_email,
+            needs=details.needs,
+            consented_at=None if by_hand else now,
+            created_by=added_by,
             is_priority=is_priority,
             prospect=prospect,
             now=now,
@@ -268,24 +278,16 @@ def enrolment_create(
     until their release. The person is emailed; so is their line manager, of a place.
     """
     now = now or timezone.now()
-    job_title, line_manager_email = _details_clean(
-        job_title=job_title, line_manager_email=line_manager_email, manager_required=True
+    details = _details_clean(
+        job_title=job_title,
+        line_manager_email=line_manager_email,
+        needs=needs,
+        manager_required=True,
     )
     if not consent:
         raise TrainingError("Agree to the attendance terms to enrol.")
     require_eligible(user=user, organisation=organisation)
-    return _lock_and_join(
-        cohort=cohort,
-        user=user,
-        organisation=organisation,
-        job_title=job_title,
-        line_manager_email=line_manager_email,
-        needs=needs,
-        consented_at=now,
-        created_by=None,
-        by_hand=False,
-        now=now,
-    )
+    return _lock_and_join(cohort, user, organisation, details, added_by=None, now=now)
 
 
 def enrolment_add_by_administrator(
@@ -309,19 +311,11 @@ def enrolment_add_by_administrator(
     """
     now = now or timezone.now()
     require_training_administrator(added_by, "enrol people by hand")
-    job_title, line_manager_email = _details_clean(
-        job_title=job_title, line_manager_email=line_manager_email, manager_required=False
-    )
-    require_eligible(user=user, organisation=organisation)
-    return _lock_and_join(
-        cohort=cohort,
-        user=user,
-        organisation=organisation,
+    details = _details_clean(
         job_title=job_title,
         line_manager_email=line_manager_email,
         needs=needs,
-        consented_at=None,
-        created_by=added_by,
-        by_hand=True,
-        now=now,
+        manager_required=False,
     )
+    require_eligible(user=user, organisation=organisation)
+    return _lock_and_join(cohort, user, organisation, details, added_by=added_by, now=now)
