@@ -9,10 +9,12 @@ besides its form (``ChangePageMixin``); admins whose rows change only through se
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from functools import partial, wraps
 from typing import Any
 
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.http.response import HttpResponseBase
@@ -51,29 +53,53 @@ class ChangePageMixin(admin.ModelAdmin):
         return {**self.change_page_context(request, obj)}
 
 
-def admin_page(
-    modeladmin: admin.ModelAdmin, route: str, view: Callable[..., HttpResponseBase], name: str
+# Who may open one of an admin's own pages, asked of the request before the page is built.
+Allowed = Callable[[HttpRequest], bool]
+
+
+def permission_check(*permissions: str) -> Allowed:
+    """Return the check that the person signed in holds every one of ``permissions``, for
+    ``allowed``."""
+    return lambda request: request.user.has_perms(permissions)
+
+
+def _only_if(view: Callable[..., HttpResponseBase], allowed: Allowed | None) -> Callable[..., Any]:
+    if allowed is None:
+        return view
+
+    @wraps(view)
+    def checked(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if not allowed(request):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return checked
+
+
+def _own_page(
+    methods: Callable[[Callable[..., Any]], Callable[..., Any]],
+    modeladmin: admin.ModelAdmin,
+    route: str,
+    view: Callable[..., HttpResponseBase],
+    name: str,
+    *,
+    allowed: Allowed | None = None,
 ) -> URLPattern:
-    """Return the address of one of an admin's own pages that only shows something (a report,
-    a ranking, a CSV file): behind the admin's sign-in and second factor, answering GET and
-    HEAD. ``route`` is under the model's admin, ``name`` under ``admin:``."""
-    return path(route, modeladmin.admin_site.admin_view(require_safe(view)), name=name)
+    """Return the address of one of an admin's own pages: behind the admin's sign-in and
+    second factor, answering the ``methods`` given (else 405). ``route`` is under the
+    model's admin, ``name`` under ``admin:``. Someone for whom ``allowed`` is false is
+    refused (403) before the page is built."""
+    return path(
+        route, modeladmin.admin_site.admin_view(methods(_only_if(view, allowed))), name=name
+    )
 
 
-def admin_form_page(
-    modeladmin: admin.ModelAdmin, route: str, view: Callable[..., HttpResponseBase], name: str
-) -> URLPattern:
-    """Return the address of one of an admin's own pages with a form: as ``admin_page``,
-    answering POST too."""
-    return path(route, modeladmin.admin_site.admin_view(require_safe_or_post(view)), name=name)
-
-
-def admin_button(
-    modeladmin: admin.ModelAdmin, route: str, view: Callable[..., HttpResponseBase], name: str
-) -> URLPattern:
-    """Return the address of a button on one of an admin's pages, with no page of its own:
-    as ``admin_page``, answering POST only."""
-    return path(route, modeladmin.admin_site.admin_view(require_POST(view)), name=name)
+# A page that only shows something (a report, a ranking, a CSV file): GET and HEAD.
+admin_page = partial(_own_page, require_safe)
+# A page with a form: GET, HEAD and POST.
+admin_form_page = partial(_own_page, require_safe_or_post)
+# A button on one of an admin's pages, with no page of its own: POST only.
+admin_button = partial(_own_page, require_POST)
 
 
 def saved_as(obj: models.Model, saved: models.Model) -> None:

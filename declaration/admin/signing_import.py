@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.core import signing as django_signing
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, reverse
@@ -25,14 +24,18 @@ class SigningImportMixin(admin.ModelAdmin):
 
     def get_urls(self) -> list[URLPattern]:
         return [
-            admin_form_page(self, "import/", self.import_view, "declaration_signing_import"),
+            admin_form_page(
+                self,
+                "import/",
+                self.import_view,
+                "declaration_signing_import",
+                allowed=self.has_change_permission,
+            ),
             *super().get_urls(),
         ]
 
     def import_view(self, request: HttpRequest) -> HttpResponse:
         """Upload a CSV of signatories, check the dry run line by line, then import it."""
-        if not self.has_change_permission(request):
-            raise PermissionDenied
         staff = request_staff_user(request)
         upload_form = SigningImportUploadForm()
         confirm_form = None

@@ -11,7 +11,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
 from django.http import (
     Http404,
     HttpRequest,
@@ -25,7 +24,7 @@ from funding.selectors import assessment_sheets as sheet_selectors
 from funding.services import assessment_moderation as moderation_services
 from localdigital.accounts.requests import request_staff_user
 from localdigital.admin_actions import service_error_show
-from localdigital.admin_pages import admin_form_page
+from localdigital.admin_pages import admin_form_page, permission_check
 from localdigital.errors import DomainError
 
 from .. import formats
@@ -69,19 +68,22 @@ def _phase_cap(application: Application) -> str:
 class ApplicationDecisionMixin(admin.ModelAdmin):
     """What the application admin does for decisions: the recommendation and decision pages."""
 
-    def has_decide_permission(self, request: HttpRequest) -> bool:
-        return request.user.has_perm("funding.change_decision")
-
     def get_urls(self) -> list[URLPattern]:
+        may_decide = permission_check("funding.change_decision")
         return [
             admin_form_page(
                 self,
                 "<int:application_id>/recommend/",
                 self.recommend_view,
                 "funding_application_recommend",
+                allowed=may_decide,
             ),
             admin_form_page(
-                self, "<int:application_id>/decide/", self.decide_view, "funding_application_decide"
+                self,
+                "<int:application_id>/decide/",
+                self.decide_view,
+                "funding_application_decide",
+                allowed=may_decide,
             ),
             *super().get_urls(),
         ]
@@ -119,8 +121,6 @@ class ApplicationDecisionMixin(admin.ModelAdmin):
     def recommend_view(self, request: HttpRequest, application_id: int) -> HttpResponse:
         """Record the fund manager's recommendation from the ranking: fund, fund with
         conditions, or do not fund, with the amount and a note."""
-        if not self.has_decide_permission(request):
-            raise PermissionDenied
         application = _application(application_id)
         decision = Decision.objects.filter(application=application).first()
         initial: dict[str, Any] = {}
@@ -168,8 +168,6 @@ class ApplicationDecisionMixin(admin.ModelAdmin):
     def decide_view(self, request: HttpRequest, application_id: int) -> HttpResponse:
         """Record the decision: approved with the amount awarded and any conditions, or
         rejected with feedback. A draft until the round's decisions are approved."""
-        if not self.has_decide_permission(request):
-            raise PermissionDenied
         application = _application(application_id)
         decision = Decision.objects.filter(application=application).first()
         initial: dict[str, Any] = {}

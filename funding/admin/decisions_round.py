@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import (
     Http404,
@@ -49,19 +48,24 @@ class RoundDecisionsMixin(admin.ModelAdmin):
 
     def get_urls(self) -> list[URLPattern]:
         return [
-            admin_page(self, "<int:round_id>/ranking/", self.ranking_view, "funding_round_ranking"),
+            admin_page(
+                self,
+                "<int:round_id>/ranking/",
+                self.ranking_view,
+                "funding_round_ranking",
+                allowed=self.has_rank_permission,
+            ),
             admin_page(
                 self,
                 "<int:round_id>/ranking.csv",
                 self.ranking_csv_view,
                 "funding_round_ranking_csv",
+                allowed=self.has_rank_permission,
             ),
             *super().get_urls(),
         ]
 
     def _round(self, request: HttpRequest, round_id: int) -> Round:
-        if not self.has_rank_permission(request):
-            raise PermissionDenied
         round = Round.objects.filter(pk=round_id).first()
         if round is None:
             raise Http404

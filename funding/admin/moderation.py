@@ -6,7 +6,6 @@ its assessments are all in."""
 from __future__ import annotations
 
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, reverse
@@ -16,7 +15,7 @@ from funding.services import assessment_moderation as moderation_services
 from funding.services import assessment_scoring as scoring_services
 from localdigital.accounts.requests import request_staff_user
 from localdigital.admin_actions import object_action_url
-from localdigital.admin_pages import admin_form_page
+from localdigital.admin_pages import admin_form_page, permission_check
 from localdigital.errors import DomainError
 
 from .. import formats
@@ -32,9 +31,6 @@ class ApplicationModerationMixin(admin.ModelAdmin):
     """What the application admin does to moderate: the page where a fund manager records
     the moderated score of each criterion, once the assessments are all in."""
 
-    def has_moderate_permission(self, request: HttpRequest) -> bool:
-        return request.user.has_perm("funding.change_moderatedscore")
-
     def get_urls(self) -> list[URLPattern]:
         return [
             admin_form_page(
@@ -42,6 +38,7 @@ class ApplicationModerationMixin(admin.ModelAdmin):
                 "<int:application_id>/moderate/",
                 self.moderate_view,
                 "funding_application_moderate",
+                allowed=permission_check("funding.change_moderatedscore"),
             ),
             *super().get_urls(),
         ]
@@ -49,8 +46,6 @@ class ApplicationModerationMixin(admin.ModelAdmin):
     def moderate_view(self, request: HttpRequest, application_id: int) -> HttpResponse:
         """Show each assessor's scores side by side, per criterion, with their spread and
         justifications; record the moderated score of each, with a note."""
-        if not self.has_moderate_permission(request):
-            raise PermissionDenied
         application = (
             Application.objects.select_related("round", "lead_organisation")
             .filter(pk=application_id)

@@ -10,7 +10,6 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, reverse
@@ -173,15 +172,17 @@ class RoundOverviewMixin(admin.ModelAdmin):
     def get_urls(self) -> list[URLPattern]:
         return [
             admin_page(
-                self, "<int:round_id>/overview/", self.overview_view, "funding_round_overview"
+                self,
+                "<int:round_id>/overview/",
+                self.overview_view,
+                "funding_round_overview",
+                allowed=self.has_view_permission,
             ),
             *super().get_urls(),
         ]
 
     def overview_view(self, request: HttpRequest, round_id: int) -> HttpResponse:
         """Show the round at a glance, with links to each of its lists."""
-        if not self.has_view_permission(request):
-            raise PermissionDenied
         round = Round.objects.select_related("fund").filter(pk=round_id).first()
         if round is None:
             raise Http404

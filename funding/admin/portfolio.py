@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.http.response import HttpResponseBase
@@ -61,16 +60,24 @@ class PortfolioMixin(admin.ModelAdmin):
 
     def get_urls(self) -> list[URLPattern]:
         return [
-            admin_page(self, "portfolio/", self.portfolio_view, "funding_award_portfolio"),
             admin_page(
-                self, "portfolio.csv", self.portfolio_csv_view, "funding_award_portfolio_csv"
+                self,
+                "portfolio/",
+                self.portfolio_view,
+                "funding_award_portfolio",
+                allowed=self.has_view_permission,
+            ),
+            admin_page(
+                self,
+                "portfolio.csv",
+                self.portfolio_csv_view,
+                "funding_award_portfolio_csv",
+                allowed=self.has_view_permission,
             ),
             *super().get_urls(),
         ]
 
     def _awards(self, request: HttpRequest) -> Any:
-        if not self.has_view_permission(request):
-            raise PermissionDenied
         return portfolio_awards(filters=filters_from(request.GET), now=timezone.now())
 
     def portfolio_view(self, request: HttpRequest) -> HttpResponse:

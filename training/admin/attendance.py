@@ -8,7 +8,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -40,6 +39,7 @@ class CohortAttendanceMixin(admin.ModelAdmin):
                 "<int:cohort_id>/sessions/<int:session_id>/register/",
                 self.register_view,
                 "training_cohort_register",
+                allowed=can_run_training,
             ),
             *super().get_urls(),
         ]
@@ -47,8 +47,6 @@ class CohortAttendanceMixin(admin.ModelAdmin):
     def register_view(self, request: HttpRequest, cohort_id: int, session_id: int) -> HttpResponse:
         """Show a session's register, everyone with a place by name, with their attendance
         at every session; once the session has started, tick who attended it and save."""
-        if not can_run_training(request):
-            raise PermissionDenied
         session = (
             CohortSession.objects.select_related("cohort__course")
             .filter(pk=session_id, cohort_id=cohort_id)

@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import URLPattern, reverse
 from django.utils import timezone
@@ -44,24 +43,32 @@ class CohortPagesMixin(admin.ModelAdmin):
     def get_urls(self) -> list[URLPattern]:
         return [
             admin_form_page(
-                self, "<int:cohort_id>/places/", self.capacity_view, "training_cohort_capacity"
+                self,
+                "<int:cohort_id>/places/",
+                self.capacity_view,
+                "training_cohort_capacity",
+                allowed=can_run_training,
             ),
             admin_form_page(
                 self,
                 "<int:cohort_id>/sessions/<int:session_id>/change/",
                 self.session_change_view,
                 "training_cohort_session",
+                allowed=can_run_training,
             ),
             admin_form_page(
-                self, "<int:cohort_id>/cancel/", self.cancel_view, "training_cohort_cancel"
+                self,
+                "<int:cohort_id>/cancel/",
+                self.cancel_view,
+                "training_cohort_cancel",
+                allowed=can_run_training,
             ),
             *super().get_urls(),
         ]
 
     def _cohort_for_change(self, request: HttpRequest, cohort_id: int) -> Cohort:
-        """Return the cohort a training administrator is changing; 403 for anyone else."""
-        if not can_run_training(request):
-            raise PermissionDenied
+        """Return the cohort a training administrator is changing (its pages are theirs
+        alone: ``allowed``)."""
         cohort = cohorts_for_admin().filter(pk=cohort_id).first()
         if cohort is None:
             raise Http404

@@ -6,7 +6,6 @@ after enrolment closes. With no place free to them, they join the waiting list."
 from __future__ import annotations
 
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import URLPattern, reverse
 
@@ -59,15 +58,17 @@ class CohortEnrolMixin(admin.ModelAdmin):
     def get_urls(self) -> list[URLPattern]:
         return [
             admin_form_page(
-                self, "<int:cohort_id>/enrol/", self.enrol_view, "training_cohort_enrol"
+                self,
+                "<int:cohort_id>/enrol/",
+                self.enrol_view,
+                "training_cohort_enrol",
+                allowed=can_run_training,
             ),
             *super().get_urls(),
         ]
 
     def enrol_view(self, request: HttpRequest, cohort_id: int) -> HttpResponse:
         """Enrol an eligible person on the cohort by hand, by their email address."""
-        if not can_run_training(request):
-            raise PermissionDenied
         cohort = cohorts_for_admin().filter(pk=cohort_id).first()
         if cohort is None:
             raise Http404

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import (
     Http404,
@@ -52,7 +51,11 @@ class EnrolmentActionsMixin(admin.ModelAdmin):
     def get_urls(self) -> list[URLPattern]:
         return [
             admin_form_page(
-                self, "<int:enrolment_id>/move/", self.move_view, "training_enrolment_move"
+                self,
+                "<int:enrolment_id>/move/",
+                self.move_view,
+                "training_enrolment_move",
+                allowed=can_run_training,
             ),
             *super().get_urls(),
         ]
@@ -61,8 +64,6 @@ class EnrolmentActionsMixin(admin.ModelAdmin):
         """Move a person to another cohort of the same course that has not started. Someone
         with a place moves only into a place free to them; someone waiting joins the other
         cohort's waiting list if it has no place."""
-        if not can_run_training(request):
-            raise PermissionDenied
         enrolment = enrolments_for_admin().filter(pk=enrolment_id).first()
         if enrolment is None:
             raise Http404

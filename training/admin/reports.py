@@ -5,7 +5,6 @@ with both tables as CSV. It holds no names and no needs, only counts."""
 from __future__ import annotations
 
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, reverse
@@ -34,26 +33,28 @@ class CohortReportMixin(admin.ModelAdmin):
 
     def get_urls(self) -> list[URLPattern]:
         return [
-            admin_page(self, "report/", self.report_view, "training_cohort_report"),
+            admin_page(
+                self, "report/", self.report_view, "training_cohort_report", allowed=can_see_report
+            ),
             admin_page(
                 self,
                 "report-cohorts.csv",
                 self.report_cohorts_csv_view,
                 "training_cohort_report_csv",
+                allowed=can_see_report,
             ),
             admin_page(
                 self,
                 "report-organisations.csv",
                 self.report_organisations_csv_view,
                 "training_cohort_report_organisations_csv",
+                allowed=can_see_report,
             ),
             *super().get_urls(),
         ]
 
     def report_view(self, request: HttpRequest) -> HttpResponse:
         """Show the report: each cohort, soonest first, then each organisation by name."""
-        if not can_see_report(request):
-            raise PermissionDenied
         cohort_url = reverse("admin:training_cohort_change", args=[0]).replace("/0/", "/{}/")
         cohorts = [
             {
@@ -80,14 +81,10 @@ class CohortReportMixin(admin.ModelAdmin):
         return TemplateResponse(request, "admin/training/cohort/report.html", context)
 
     def report_cohorts_csv_view(self, request: HttpRequest) -> StreamingHttpResponse:
-        if not can_see_report(request):
-            raise PermissionDenied
         rows = [row.csv_row() for row in cohort_report_rows()]
         return csv_response(COHORT_REPORT_HEADERS, rows, name="training-cohorts", dated=True)
 
     def report_organisations_csv_view(self, request: HttpRequest) -> StreamingHttpResponse:
-        if not can_see_report(request):
-            raise PermissionDenied
         rows = [row.csv_row() for row in organisation_report_rows()]
         return csv_response(
             ORGANISATION_REPORT_HEADERS, rows, name="training-organisations", dated=True
