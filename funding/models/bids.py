@@ -9,8 +9,9 @@ from django.utils import timezone
 
 from localdigital.accounts.fields import acted_by
 
-# The one state shared by both kinds of bid that ``is_draft`` reads.
+# The states both kinds of bid share: being written (``is_draft``), and sent to the Fund.
 DRAFT = "draft"
+SUBMITTED = "submitted"
 
 
 class Bid(models.Model):

@@ -17,7 +17,6 @@ from localdigital.mail.services import email_queue
 from .. import formats, rules
 from ..errors import (
     DeadlinePassed,
-    RulesNotMet,
     TransitionNotAllowed,
 )
 from ..models import (
@@ -27,7 +26,7 @@ from ..models import (
 )
 from ..selectors.applications import application_answers
 from .common import (
-    lead_bids_lock,
+    bid_submitted,
     partner_admins_tell,
     person_name,
     require_member,
@@ -46,27 +45,13 @@ def application_submit(
     now = _now(now)
     with transaction.atomic():
         application = _lock(application)
-        require_member(
-            user=submitted_by,
-            organisation_ids=[application.lead_organisation_id],
+        bid_submitted(
+            application,
+            submitted_by=submitted_by,
+            now=now,
             action="submit it (the lead organisation submits)",
-        )
-        if application.status != ApplicationStatus.DRAFT:
-            raise TransitionNotAllowed(f"Application {application.reference} is not a draft.")
-        # Submissions by one lead queue here, so the lead limit counts each of them.
-        lead_bids_lock(round=application.round, organisation_id=application.lead_organisation_id)
-        problems = rules.application_problems(application=application, now=now)
-        if problems:
-            raise RulesNotMet(problems)
-        application.status = ApplicationStatus.SUBMITTED
-        application.submitted_at = now
-        application.submitted_by = submitted_by
-        application.save(update_fields=["status", "submitted_at", "submitted_by", "updated_at"])
-        ApplicationChange.objects.create(
-            application=application,
-            description="Submitted the application",
-            changed_by=submitted_by,
-            changed_at=now,
+            problems=lambda: rules.application_problems(application=application, now=now),
+            change="Submitted the application",
         )
         audit_record(
             actor=submitted_by,

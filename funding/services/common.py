@@ -4,7 +4,7 @@ in a round, and telling partner organisations about a bid that names them."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 
 from django.conf import settings
@@ -20,8 +20,9 @@ from localdigital.formats import time_on_day
 from localdigital.locks import advisory_lock_take, lock_register
 from localdigital.mail.services import email_queue
 
-from ..errors import FundingError, NotPermitted, TransitionNotAllowed
+from ..errors import FundingError, NotPermitted, RuleProblem, RulesNotMet, TransitionNotAllowed
 from ..models import Application, ExpressionOfInterest, Round
+from ..models.bids import DRAFT, SUBMITTED
 
 LEAD_BIDS_LOCK = lock_register("funding.lead_bids")
 
@@ -59,11 +60,41 @@ def require_signatory_member(*, user: User, organisation: Organisation) -> None:
 def require_draft(bid: Application | ExpressionOfInterest, *, consequence: str) -> None:
     """Raise ``TransitionNotAllowed`` unless ``bid`` is still a draft; ``consequence`` ends
     the message ("so it cannot be deleted")."""
-    if bid.status != "draft":
+    if bid.status != DRAFT:
         raise TransitionNotAllowed(
             f"{capfirst(bid._meta.verbose_name)} {bid.reference} has been "
             f"{bid.get_status_display().lower()}, {consequence}."
         )
+
+
+def bid_submitted(
+    bid: Application | ExpressionOfInterest,
+    *,
+    submitted_by: User,
+    now: datetime,
+    action: str,
+    problems: Callable[[], list[RuleProblem]],
+    change: str,
+) -> None:
+    """Mark the locked ``bid`` submitted by ``submitted_by`` at ``now``, with ``change`` in
+    its history, once it is checked: they are a member of its lead (``action`` says what
+    they tried, for the refusal), it is still a draft, and it meets every rule of the round
+    (``problems``, asked once this lead's other submissions to the round have finished, so
+    the lead limit counts each of them)."""
+    require_member(user=submitted_by, organisation_ids=[bid.lead_organisation_id], action=action)
+    if bid.status != DRAFT:
+        raise TransitionNotAllowed(
+            f"{capfirst(bid._meta.verbose_name)} {bid.reference} is not a draft."
+        )
+    lead_bids_lock(round=bid.round, organisation_id=bid.lead_organisation_id)
+    found = problems()
+    if found:
+        raise RulesNotMet(found)
+    bid.status = SUBMITTED
+    bid.submitted_at = now
+    bid.submitted_by = submitted_by
+    bid.save(update_fields=["status", "submitted_at", "submitted_by", "updated_at"])
+    bid.changes.create(description=change, changed_by=submitted_by, changed_at=now)
 
 
 def require_partner_allowed(

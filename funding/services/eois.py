@@ -38,6 +38,7 @@ from ..models import (
     Round,
 )
 from .common import (
+    bid_submitted,
     field_label,
     lead_bids_lock,
     partner_admins_tell,
@@ -255,22 +256,13 @@ def eoi_submit(
     now = _now(now)
     with transaction.atomic():
         eoi = _lock(eoi)
-        require_member(
-            user=submitted_by, organisation_ids=[eoi.lead_organisation_id], action="submit it"
-        )
-        if eoi.status != EoiStatus.DRAFT:
-            raise TransitionNotAllowed(f"Expression of interest {eoi.reference} is not a draft.")
-        # Submissions by one lead queue here, so the lead limit counts each of them.
-        lead_bids_lock(round=eoi.round, organisation_id=eoi.lead_organisation_id)
-        problems = rules_eois.eoi_problems(eoi=eoi, now=now)
-        if problems:
-            raise RulesNotMet(problems)
-        eoi.status = EoiStatus.SUBMITTED
-        eoi.submitted_at = now
-        eoi.submitted_by = submitted_by
-        eoi.save(update_fields=["status", "submitted_at", "submitted_by", "updated_at"])
-        EoiChange.objects.create(
-            eoi=eoi, changed_by=submitted_by, changed_at=now, description="Submitted"
+        bid_submitted(
+            eoi,
+            submitted_by=submitted_by,
+            now=now,
+            action="submit it",
+            problems=lambda: rules_eois.eoi_problems(eoi=eoi, now=now),
+            change="Submitted",
         )
         audit_record(
             actor=submitted_by,
