@@ -188,6 +188,24 @@ class TestApplicationSubmit:
                 application=application, submitted_by=member_of(partner.organisation)
             )
 
+    def test_refuses_a_second_submission_and_keeps_one_change_and_one_copy(self):
+        application = ready()
+        submission_services.application_submit(
+            application=application, submitted_by=application.created_by
+        )
+
+        with pytest.raises(
+            TransitionNotAllowed, match=rf"^Application {application.reference} is not a draft\.$"
+        ):
+            submission_services.application_submit(
+                application=application, submitted_by=application.created_by
+            )
+
+        assert [change.description for change in application.changes.all()].count(
+            "Submitted the application"
+        ) == 1
+        assert OutgoingEmail.objects.filter(recipient=application.created_by.email).count() == 1
+
     def test_writes_nothing_when_the_audit_fails(self, broken_audit):
         application = ready()
 

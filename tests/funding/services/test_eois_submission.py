@@ -158,9 +158,13 @@ class TestEoiSubmit:
         with pytest.raises(NotPermitted):
             services.eoi_submit(eoi=eoi, submitted_by=member_of(partner))
         services.eoi_submit(eoi=eoi, submitted_by=eoi.created_by)
-        with pytest.raises(TransitionNotAllowed):
+        with pytest.raises(
+            TransitionNotAllowed,
+            match=rf"^Expression of interest {eoi.reference} is not a draft\.$",
+        ):
             services.eoi_submit(eoi=eoi, submitted_by=eoi.created_by)
         assert OutgoingEmail.objects.count() == 1
+        assert eoi.changes.filter(description="Submitted").count() == 1
 
     def test_writes_nothing_when_the_audit_fails(self, broken_audit):
         eoi = EoiFactory(partners=[SignatoryFactory()])
