@@ -1,6 +1,7 @@
-"""What every domain's forms share: text questions with a limit people may type past; the
-crispy-forms helper of a form that a page lays out inside its own <form>, and of a public
-list's filters, sent in the address; and the GOV.UK date input."""
+"""What every domain's forms share: the data a form is bound to (``posted``); text
+questions with a limit people may type past; the crispy-forms helper of a form that a page
+lays out inside its own <form>, and of a public list's filters, sent in the address; and the
+GOV.UK date input."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Layout, Size
 from django import forms
 from django.core.exceptions import ValidationError
+from django.http import HttpRequest, QueryDict
 
 from localdigital.widgets import Select
 
@@ -21,6 +23,13 @@ LONG_TEXT_MAX = 5000
 SEARCH_MAX = 100
 # The longest email address there can be (RFC 5321).
 EMAIL_MAX = 254
+
+
+def posted(request: HttpRequest) -> QueryDict | None:
+    """Return what a form is bound to: the data of a POST, even an empty one, so that it is
+    validated and its errors shown (``request.POST or None`` would show an empty POST the
+    blank form again); ``None`` for a GET or HEAD, so the form is unbound."""
+    return request.POST if request.method == "POST" else None
 
 
 class TypePastLimitMixin(forms.Field):

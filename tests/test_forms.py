@@ -10,6 +10,7 @@ from localdigital.forms import (
     email_field,
     filter_field,
     long_text_field,
+    posted,
     search_field,
     text_field,
 )
@@ -110,3 +111,14 @@ def test_a_web_address_takes_what_is_pasted_past_its_limit_and_says_so():
 
     assert "maxlength" not in str(form["url"])
     assert form.errors == {"url": ["The address must be 30 characters or fewer"]}
+
+
+@pytest.mark.parametrize(
+    ("method", "bound"), [("get", False), ("head", False), ("post", True)], ids=str
+)
+def test_a_form_is_bound_to_a_post_even_an_empty_one_and_never_to_a_get(rf, method, bound):
+    request = getattr(rf, method)("/")
+
+    form = forms.Form(posted(request))
+
+    assert form.is_bound is bound

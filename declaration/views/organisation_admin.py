@@ -18,7 +18,7 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse, QueryDict
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
@@ -32,6 +32,7 @@ from declaration.services.moderation_withdrawal import signing_withdraw_publishe
 from localdigital.accounts.models import User
 from localdigital.accounts.types import AuthenticatedHttpRequest
 from localdigital.errors import DomainError
+from localdigital.forms import posted
 from localdigital.http import require_safe_or_post
 
 from ..errors import (
@@ -66,11 +67,6 @@ def organisation_admin_required(
         return view(request, admin, **kwargs)
 
     return login_required(wrapped)
-
-
-def _posted(request: AuthenticatedHttpRequest) -> QueryDict | None:
-    """Return the form data of a POST, even an empty one, so that it is validated."""
-    return request.POST if request.method == "POST" else None
 
 
 def _members_url(admin: Membership) -> str:
@@ -209,7 +205,7 @@ def organisation_hand_over(request: AuthenticatedHttpRequest, admin: Membership)
     """Make another approved member the organisation admin, staying an admin or not."""
     organisation = admin.organisation
     candidates = selectors.hand_over_candidates(organisation=organisation)
-    form = HandOverForm(_posted(request), candidates=candidates)
+    form = HandOverForm(posted(request), candidates=candidates)
     if request.method == "POST" and form.is_valid():
         stay_admin = form.cleaned_data["stay_admin"]
         chosen = selectors.organisation_member_get(
@@ -255,7 +251,7 @@ def organisation_withdraw(request: AuthenticatedHttpRequest, admin: Membership) 
     signing = selectors.signing_published_get(organisation=organisation)
     if signing is None:
         raise Http404
-    form = WithdrawForm(_posted(request))
+    form = WithdrawForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             signing_withdraw_published(

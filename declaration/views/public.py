@@ -19,6 +19,7 @@ from declaration.selectors import public as selectors
 from declaration.services.updates import project_update_post
 from localdigital.accounts.ratelimit import is_limited
 from localdigital.accounts.types import AuthenticatedHttpRequest
+from localdigital.forms import posted
 from localdigital.http import require_safe_or_post
 from localdigital.pagination import ActiveFilter, page_asked_for, pagination, url_with
 from localdigital.public_cache import kept_for_versions, public_page
@@ -128,7 +129,7 @@ def project_update_new(request: AuthenticatedHttpRequest, slug: str) -> HttpResp
     signing = selectors.signatory_for_member(user=request.user, slug=slug)
     if signing is None:
         raise PermissionDenied("Only approved members of a signatory can post its updates.")
-    form = ProjectUpdateForm(request.POST if request.method == "POST" else None)
+    form = ProjectUpdateForm(posted(request))
     status = 200
     if form.is_valid():
         if is_limited(

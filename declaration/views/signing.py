@@ -44,6 +44,7 @@ from declaration.selectors.signing import (
 )
 from declaration.services import signing as services
 from localdigital.accounts.types import AuthenticatedHttpRequest
+from localdigital.forms import posted
 from localdigital.http import require_safe_or_post
 
 from ..errors import OrganisationClosed
@@ -129,7 +130,7 @@ def _question_page(
     signer goes to their account, where it is listed.
     """
     from_check = _is_from_check(request)
-    form = question.form_class(request.POST or None, initial=initial)
+    form = question.form_class(posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             next_url = save(form.cleaned_data)
@@ -165,7 +166,7 @@ def _organisation_page(request: AuthenticatedHttpRequest, signing: Signing | Non
     from_check = signing is not None and _is_from_check(request)
     chosen = signing.organisation if signing is not None else None
     form = OrganisationForm(
-        request.POST or None, initial={"organisation": chosen.slug if chosen else None}
+        posted(request), initial={"organisation": chosen.slug if chosen else None}
     )
     if request.method == "POST" and form.is_valid():
         organisation = form.cleaned_data["organisation"]
@@ -233,7 +234,7 @@ ORGANISATION_DETAILS = Question(
 def sign_new_organisation_details(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Ask about an organisation that is not in the register, for a signing not started
     yet: the answer starts the draft."""
-    form = OrganisationDetailsForm(request.POST or None)
+    form = OrganisationDetailsForm(posted(request))
     if request.method == "POST" and form.is_valid():
         answers = form.cleaned_data
         signing = services.signing_start_unlisted(

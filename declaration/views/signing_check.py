@@ -33,6 +33,7 @@ from declaration.services import signing_withdrawal as withdrawal_services
 from declaration.views.signing import _already_signed_url, _is_from_check, _step_url, signer_draft
 from localdigital.accounts.types import AuthenticatedHttpRequest
 from localdigital.errors import DomainError
+from localdigital.forms import posted
 from localdigital.http import require_safe_or_post
 
 from ..errors import SigningIncomplete
@@ -174,7 +175,7 @@ def sign_withdraw(request: AuthenticatedHttpRequest, reference: str) -> HttpResp
             messages.info(request, f"Signing {reference} is not waiting for checks")
             return redirect("pages:account")
         raise Http404("No such signing.")
-    form = WithdrawForm(request.POST or None)
+    form = WithdrawForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             withdrawal_services.signing_withdraw_pending(

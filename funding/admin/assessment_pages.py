@@ -16,6 +16,7 @@ from funding.services import assessment_scoring as scoring_services
 from localdigital.accounts.requests import request_staff_user
 from localdigital.admin_pages import admin_form_page
 from localdigital.errors import DomainError
+from localdigital.forms import posted
 
 from .. import formats
 from ..errors import TransitionNotAllowed
@@ -98,7 +99,7 @@ class AssessorPagesMixin(admin.ModelAdmin):
                 request, "You have already declared that you have no conflict.", messages.INFO
             )
             return HttpResponseRedirect(score_url(assessment))
-        form = ConflictForm(request.POST if request.method == "POST" else None)
+        form = ConflictForm(posted(request))
         if form.is_valid():
             try:
                 scoring_services.assessment_conflict_declare(
@@ -160,7 +161,7 @@ class AssessorPagesMixin(admin.ModelAdmin):
         for line in sheet.lines:
             initial[f"score_{line.criterion.pk}"] = line.score
             initial[f"justification_{line.criterion.pk}"] = line.justification
-        data = request.POST if request.method == "POST" else None
+        data = posted(request)
         if data is not None and not editable:
             self.message_user(
                 request,

@@ -26,6 +26,7 @@ from localdigital.accounts.requests import request_staff_user
 from localdigital.admin_actions import service_error_show
 from localdigital.admin_pages import admin_form_page, permission_check
 from localdigital.errors import DomainError
+from localdigital.forms import posted
 
 from .. import formats
 from ..models import (
@@ -132,7 +133,7 @@ class ApplicationDecisionMixin(admin.ModelAdmin):
             }
         else:
             initial = {"recommended_amount": application.requested_amount}
-        form = RecommendForm(request.POST if request.method == "POST" else None, initial=initial)
+        form = RecommendForm(posted(request), initial=initial)
         if form.is_valid():
             try:
                 services_decision = moderation_services.application_recommend(
@@ -184,7 +185,7 @@ class ApplicationDecisionMixin(admin.ModelAdmin):
                 "outcome": DecisionOutcome.APPROVED if funded else DecisionOutcome.REJECTED,
                 "award_amount": decision.recommended_amount,
             }
-        form = DecisionForm(request.POST if request.method == "POST" else None, initial=initial)
+        form = DecisionForm(posted(request), initial=initial)
         if form.is_valid():
             outcome = form.cleaned_data["outcome"]
             try:

@@ -30,6 +30,7 @@ from localdigital.admin_filters import NamedChoicesFilter, Narrowing
 from localdigital.admin_pages import ReadOnlyRowsMixin, admin_form_page
 from localdigital.errors import DomainError
 from localdigital.formats import calendar_date
+from localdigital.forms import posted
 
 from .. import formats
 from ..models import AwardStatus, Instalment, ProgressReport
@@ -212,7 +213,7 @@ class InstalmentAdmin(ReadOnlyRowsMixin, admin.ModelAdmin):
             else f"{reverse(INSTALMENT_LIST)}?{QueryDict(list_filters).urlencode()}".rstrip("?")
         )
         form = PayForm(
-            request.POST if request.method == "POST" else None,
+            posted(request),
             initial={"amount": instalment.amount, "paid_on": timezone.localdate()},
         )
         if form.is_valid():

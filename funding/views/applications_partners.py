@@ -15,6 +15,7 @@ from funding.services import applications_partners as partner_services
 from funding.views.applications import _closed_redirect, _detail_url, member_application
 from localdigital.accounts.types import AuthenticatedHttpRequest
 from localdigital.errors import DomainError
+from localdigital.forms import posted
 from localdigital.http import require_safe_or_post
 
 from .. import rules
@@ -36,11 +37,7 @@ def application_partners(
 ) -> HttpResponse:
     """The partner organisations, their contacts and confirmations; add one."""
     application = access.application
-    form = (
-        ApplicationPartnerForm(request.POST if request.method == "POST" else None)
-        if access.can_edit
-        else None
-    )
+    form = ApplicationPartnerForm(posted(request)) if access.can_edit else None
     if request.method == "POST":
         if form is None:
             return _closed_redirect(request, access)
@@ -104,7 +101,7 @@ def application_partner_contact(
         return _closed_redirect(request, access)
     partner = _partner_or_404(access, pk)
     form = PartnerContactForm(
-        request.POST if request.method == "POST" else None,
+        posted(request),
         initial={"contact_name": partner.contact_name, "contact_email": partner.contact_email},
     )
     if request.method == "POST" and form.is_valid():

@@ -13,6 +13,7 @@ from funding.services import applications_start as start_services
 from funding.views.applications import _detail_url
 from localdigital.accounts.types import AuthenticatedHttpRequest
 from localdigital.errors import DomainError
+from localdigital.forms import posted
 from localdigital.http import require_safe_or_post
 
 from .. import formats
@@ -48,7 +49,7 @@ def application_start(request: HttpRequest, slug: str) -> HttpResponse:
     now = timezone.now()
     choice = LeadChoice.asked(request)
     organisations = choice.organisations
-    data = request.POST if request.method == "POST" else None
+    data = posted(request)
     # A round only for projects funded in an earlier one asks which of them this follows.
     follow_on_awards = (
         sorted(
@@ -146,9 +147,7 @@ def application_new(request: AuthenticatedHttpRequest, slug: str) -> HttpRespons
             messages.error(request, str(error))
             return redirect(start_url)
     section = Section.PROBLEM
-    form = ProblemForm(
-        request.POST if request.method == "POST" else None, initial={"version": 0}, is_new=True
-    )
+    form = ProblemForm(posted(request), initial={"version": 0}, is_new=True)
     if request.method == "POST" and form.is_valid():
         try:
             application = start_services.application_start(

@@ -17,6 +17,7 @@ from funding.views.applications import (
 )
 from localdigital.accounts.types import AuthenticatedHttpRequest
 from localdigital.errors import DomainError
+from localdigital.forms import posted
 from localdigital.http import require_safe_or_post
 
 from .. import formats, rules
@@ -96,7 +97,7 @@ def application_withdraw(
     application = access.application
     if not access.can_withdraw:
         return _closed_redirect(request, access)
-    form = WithdrawForm(request.POST if request.method == "POST" else None)
+    form = WithdrawForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             submission_services.application_withdraw(

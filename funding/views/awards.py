@@ -23,6 +23,7 @@ from django.views.decorators.http import require_safe
 
 from localdigital.accounts.types import AuthenticatedHttpRequest
 from localdigital.errors import DomainError
+from localdigital.forms import posted
 from localdigital.http import require_safe_or_post
 
 from ..forms.awards import DeclineForm, ProgressUpdateForm, ProjectOutputForm
@@ -132,7 +133,7 @@ def application_offer_decline(
         return refused
     key = _decline_reason_key(outcome)
     form = DeclineForm(
-        request.POST if request.method == "POST" else None,
+        posted(request),
         initial={"reason": request.session.get(key, "")},
     )
     if request.method == "POST" and form.is_valid():
@@ -197,7 +198,7 @@ def _team_or_404(request: AuthenticatedHttpRequest, slug: str) -> ProjectTeamAcc
 def project_update_new(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     """Post a progress update on a funded project (its team); it is public at once."""
     team = _team_or_404(request, slug)
-    form = ProgressUpdateForm(request.POST if request.method == "POST" else None)
+    form = ProgressUpdateForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             update = services.progress_update_post(
@@ -219,7 +220,7 @@ def project_update_new(request: AuthenticatedHttpRequest, slug: str) -> HttpResp
 def project_outputs(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     """List a funded project's outputs, and add one (its team)."""
     team = _team_or_404(request, slug)
-    form = ProjectOutputForm(request.POST if request.method == "POST" else None)
+    form = ProjectOutputForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             output = services.project_output_add(

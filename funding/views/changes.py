@@ -18,6 +18,7 @@ from django.views.decorators.http import require_safe
 
 from localdigital.accounts.types import AuthenticatedHttpRequest
 from localdigital.errors import DomainError
+from localdigital.forms import posted
 from localdigital.http import require_safe_or_post
 
 from ..errors import MoveExceedsLine
@@ -92,7 +93,7 @@ def project_change_new(request: AuthenticatedHttpRequest, slug: str, kind: str) 
     if not found.is_open:
         messages.error(request, "The project is not running, so it takes no change requests.")
         return redirect(list_url, slug=found.team.slug)
-    form = _form(change_kind, found, request.POST if request.method == "POST" else None)
+    form = _form(change_kind, found, posted(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

@@ -18,6 +18,7 @@ from declaration import selectors as declaration_selectors
 from declaration.models import Organisation
 from localdigital.accounts.models import User
 from localdigital.errors import DomainError
+from localdigital.forms import posted
 
 from .. import rules
 from ..errors import LeadLimitReached, RuleProblem, RulesNotMet
@@ -55,7 +56,7 @@ class LeadChoice:
             else []
         )
         form = LeadOrganisationForm(
-            request.POST if request.method == "POST" else None,
+            posted(request),
             organisations=organisations,
             initial={"organisation": organisations[0].slug} if len(organisations) == 1 else {},
         )

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST, require_safe
 from funding import rules_eois
 from localdigital.accounts.types import AuthenticatedHttpRequest
 from localdigital.errors import DomainError
+from localdigital.forms import posted
 from localdigital.http import require_safe_or_post
 
 from .. import formats, rules
@@ -135,7 +136,7 @@ def eoi_new(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
             messages.error(request, str(error))
             return redirect(start_url)
     form = EoiDetailsForm(
-        request.POST if request.method == "POST" else None,
+        posted(request),
         phases=[cap.phase for cap in round.phase_caps.all()],
         is_new=True,
     )
@@ -207,7 +208,7 @@ def eoi_details(request: AuthenticatedHttpRequest, access: EoiAccess) -> HttpRes
     eoi = access.eoi
     phases = [cap.phase for cap in eoi.round.phase_caps.all()]
     form = EoiDetailsForm(
-        request.POST if request.method == "POST" else None,
+        posted(request),
         phases=phases,
         initial={
             "title": eoi.title,
@@ -249,9 +250,7 @@ def eoi_details(request: AuthenticatedHttpRequest, access: EoiAccess) -> HttpRes
 def eoi_partners(request: AuthenticatedHttpRequest, access: EoiAccess) -> HttpResponse:
     """List the EOI's partner organisations, and add one."""
     eoi = access.eoi
-    form = (
-        PartnerForm(request.POST if request.method == "POST" else None) if access.can_edit else None
-    )
+    form = PartnerForm(posted(request)) if access.can_edit else None
     if request.method == "POST":
         if form is None:
             return _closed_redirect(request, access)

@@ -25,6 +25,7 @@ from two_factor.views import (
 )
 from two_factor.views.utils import IdempotentSessionWizardView
 
+from localdigital.forms import posted
 from localdigital.http import require_safe_or_post
 
 from . import selectors, services
@@ -81,7 +82,7 @@ def _minutes() -> int:
 @require_safe_or_post
 def sign_in(request: HttpRequest) -> HttpResponse:
     """Ask for an email address and send a sign-in link to it."""
-    form = SignInForm(request.POST or None, initial={"next": _safe_next(request.GET.get("next"))})
+    form = SignInForm(posted(request), initial={"next": _safe_next(request.GET.get("next"))})
     context = {"form": form, "minutes": _minutes()}
     if request.method == "POST" and form.is_valid():
         email = form.cleaned_data["email"]
@@ -195,7 +196,7 @@ def staff_set_up(request: HttpRequest) -> HttpResponse:
 
     if user is None:
         return invalid()
-    form = StaffSetPasswordForm(user, request.POST or None)
+    form = StaffSetPasswordForm(user, posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.staff_password_set(

@@ -12,6 +12,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 
 from localdigital.accounts.ratelimit import email_limit_error
+from localdigital.forms import posted
 from localdigital.http import require_safe_or_post
 from newsletter import services
 from newsletter.forms import (
@@ -53,7 +54,7 @@ def newsletter_subscribe(request: HttpRequest) -> HttpResponse:
 
     The next page is the same whether or not the address was already subscribed.
     """
-    form = NewsletterSubscribeForm(request.POST if request.method == "POST" else None)
+    form = NewsletterSubscribeForm(posted(request))
     if request.method == "POST" and form.is_valid():
         email = form.cleaned_data["email"]
         error = email_limit_error(
@@ -164,7 +165,7 @@ def newsletter_manage(request: HttpRequest) -> HttpResponse:
     The next page is the same whether or not the address subscribes. Requests are limited
     as requests for sign-in links are: per address, and per network.
     """
-    form = NewsletterManageForm(request.POST if request.method == "POST" else None)
+    form = NewsletterManageForm(posted(request))
     if request.method == "POST" and form.is_valid():
         email = form.cleaned_data["email"]
         error = email_limit_error(
@@ -219,7 +220,7 @@ def newsletter_subscription(request: HttpRequest) -> HttpResponse:
     subscriber = selectors.subscriber_from_manage_token(token=token)
     if subscriber is None:
         return _manage_link_invalid(request)
-    form = NewsletterSubscriptionForm(request.POST if request.method == "POST" else None)
+    form = NewsletterSubscriptionForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             if form.cleaned_data["action"] == SUBSCRIBE:

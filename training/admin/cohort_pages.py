@@ -14,6 +14,7 @@ from localdigital.accounts.requests import request_staff_user
 from localdigital.admin_actions import count_of, service_error_show
 from localdigital.admin_pages import admin_form_page
 from localdigital.errors import DomainError
+from localdigital.forms import posted
 
 from .. import formats
 from ..models import Cohort, CohortSession, CohortStatus
@@ -99,7 +100,7 @@ class CohortPagesMixin(admin.ModelAdmin):
                 f"This cohort is {cohort.get_status_display().lower()}, so its places are fixed."
             )
         form = CapacityForm(
-            request.POST if request.method == "POST" else None,
+            posted(request),
             initial={"capacity": cohort.capacity},
         )
         if not refusal and form.is_valid():
@@ -156,7 +157,7 @@ class CohortPagesMixin(admin.ModelAdmin):
         elif session.ends_at <= timezone.now():
             refusal = "This session has taken place, so it cannot change."
         form = SessionChangeForm(
-            request.POST if request.method == "POST" else None,
+            posted(request),
             initial={
                 "starts_at": timezone.localtime(session.starts_at),
                 "ends_at": timezone.localtime(session.ends_at),
@@ -222,7 +223,7 @@ class CohortPagesMixin(admin.ModelAdmin):
         refusal = ""
         if cohort.status in FIXED_STATUSES:
             refusal = f"This cohort is {cohort.get_status_display().lower()} already."
-        form = CancelForm(request.POST if request.method == "POST" else None)
+        form = CancelForm(posted(request))
         if not refusal and form.is_valid():
             try:
                 cohort_services.cohort_cancel(

@@ -17,6 +17,7 @@ from localdigital.accounts.requests import request_staff_user
 from localdigital.admin_actions import service_error_show
 from localdigital.admin_pages import admin_form_page
 from localdigital.errors import DomainError
+from localdigital.forms import posted
 
 from ..errors import AlreadyEnrolled, NotEligible
 from ..models import CohortStatus, EnrolmentStatus
@@ -79,7 +80,7 @@ class CohortEnrolMixin(admin.ModelAdmin):
                 "enrolled on it."
             )
         form = EnrolByHandForm(
-            request.POST if request.method == "POST" else None,
+            posted(request),
             show_needs=can_see_needs(request),
         )
         cohort_url = reverse("admin:training_cohort_change", args=[cohort.pk])

@@ -25,6 +25,7 @@ from localdigital.admin_actions import (
 )
 from localdigital.admin_pages import admin_form_page
 from localdigital.errors import DomainError
+from localdigital.forms import posted
 from training.services import enrolment_changes as change_services
 
 from .. import formats
@@ -91,7 +92,7 @@ class EnrolmentActionsMixin(admin.ModelAdmin):
                     f"{enrolment.cohort.course.title} has no other published cohort that has not "
                     "started, so there is nowhere to move them."
                 )
-        form = MoveForm(request.POST if request.method == "POST" else None, choices=choices)
+        form = MoveForm(posted(request), choices=choices)
         if not refusal and form.is_valid():
             try:
                 new = change_services.enrolment_move(

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_safe
 
 from localdigital.accounts.types import AuthenticatedHttpRequest
 from localdigital.errors import DomainError
+from localdigital.forms import posted
 from localdigital.http import require_safe_or_post
 
 from .. import selectors
@@ -103,7 +104,7 @@ def offer_answer(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     row = _row_or_404(request, offer.enrolment_id)
     now = timezone.now()
     state = _offer_state(offer.status, expired=now >= offer.expires_at)
-    form = OfferAnswerForm(request.POST if request.method == "POST" else None)
+    form = OfferAnswerForm(posted(request))
     context = {
         "offer": offer,
         "row": row,

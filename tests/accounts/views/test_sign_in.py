@@ -35,6 +35,13 @@ class TestSignInForm:
         assert "<title>Error: Sign in" in response.text
         assert not OutgoingEmail.objects.exists()
 
+    def test_a_post_with_no_fields_at_all_is_answered_with_the_error_not_a_blank_form(self, client):
+        response = client.post(reverse("accounts:sign-in"))
+
+        assert response.status_code == 200
+        assert "There is a problem" in response.text
+        assert response.text.count("Enter your email address") == 2
+
     def test_keeps_what_was_typed_when_the_address_is_malformed(self, client):
         response = client.post(reverse("accounts:sign-in"), {"email": "someone at council"})
         assert response.status_code == 200
