@@ -40,6 +40,16 @@ def pay_url(instalment) -> str:
     return reverse("admin:funding_instalment_pay", args=[instalment.pk])
 
 
+def post_instalments(client, award, due: list[tuple[int, str]]):
+    """Post the award's page with an instalment of each (days from today, amount)."""
+    today = timezone.localdate()
+    rows = [
+        {"due_on": (today + timedelta(days=days)).isoformat(), "amount": amount}
+        for days, amount in due
+    ]
+    return client.post(change_url(award), instalments_data(award, rows))
+
+
 def paid_today(amount: str = "30000") -> dict:
     return {"amount": amount, "paid_on": timezone.localdate().isoformat()}
 
@@ -118,18 +128,8 @@ class TestAwardPage:
 
     def test_staff_add_dated_instalments(self, manager):
         award = AwardFactory(accepted=True, amount=Decimal(60000))
-        due = timezone.localdate() + timedelta(days=30)
 
-        response = manager.post(
-            change_url(award),
-            instalments_data(
-                award,
-                [
-                    {"due_on": due.isoformat(), "amount": "30000"},
-                    {"due_on": (due + timedelta(days=90)).isoformat(), "amount": "30000"},
-                ],
-            ),
-        )
+        response = post_instalments(manager, award, [(30, "30000"), (120, "30000")])
 
         assert response.status_code == 302
         assert sorted(award.instalments.values_list("amount", flat=True)) == [30000, 30000]
@@ -138,18 +138,8 @@ class TestAwardPage:
 
     def test_instalments_cannot_add_up_to_more_than_the_award(self, manager):
         award = AwardFactory(accepted=True, amount=Decimal(60000))
-        due = timezone.localdate() + timedelta(days=30)
 
-        response = manager.post(
-            change_url(award),
-            instalments_data(
-                award,
-                [
-                    {"due_on": due.isoformat(), "amount": "40000"},
-                    {"due_on": due.isoformat(), "amount": "30000"},
-                ],
-            ),
-        )
+        response = post_instalments(manager, award, [(30, "40000"), (30, "30000")])
 
         assert response.status_code == 200
         assert "The instalments add up to £70,000, more than the £60,000 awarded." in (
