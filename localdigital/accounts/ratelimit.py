@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.http import HttpRequest
 from django_ratelimit.core import is_ratelimited
@@ -41,23 +43,28 @@ def is_limited(request: HttpRequest, *, group: str, key: str, rate: str) -> bool
     )
 
 
-def email_limit_error(
-    request: HttpRequest,
-    *,
-    group: str,
-    email: str,
-    per_network: str,
-    per_email: str,
-    network_error: str,
-    email_error: str,
-) -> str:
-    """Count a request to email ``email`` (a sign-in or a confirmation link, say) against the
-    limits per network and per address; return the message of the first it is over, or "".
+@dataclass(frozen=True)
+class EmailLimits:
+    """The limits on requests to email a link to an address (a sign-in or a confirmation
+    link, say): per network and per address. The rates are the settings named, read when a
+    request is counted; the errors are what the person is told when over each. The limits
+    are counted in the groups ``group`` with ".ip" and with ".email"."""
 
-    The groups are ``group`` with ".ip" and with ".email"; a request over the network's
-    limit does not count against the address's."""
-    if is_limited(request, group=f"{group}.ip", key="ip", rate=per_network):
-        return network_error
-    if is_limited(request, group=f"{group}.email", key=email.lower(), rate=per_email):
-        return email_error
+    group: str
+    per_network_setting: str
+    per_email_setting: str
+    network_error: str
+    email_error: str
+
+
+def email_limit_error(request: HttpRequest, limits: EmailLimits, email: str) -> str:
+    """Count a request to email ``email`` against ``limits``; return the message of the first
+    it is over, or "". A request over the network's limit does not count against the
+    address's."""
+    per_network = getattr(settings, limits.per_network_setting)
+    if is_limited(request, group=f"{limits.group}.ip", key="ip", rate=per_network):
+        return limits.network_error
+    per_email = getattr(settings, limits.per_email_setting)
+    if is_limited(request, group=f"{limits.group}.email", key=email.lower(), rate=per_email):
+        return limits.email_error
     return ""

@@ -37,14 +37,20 @@ from .forms import (
     StaffCodeForm,
     StaffSetPasswordForm,
 )
-from .ratelimit import email_limit_error, is_limited
+from .ratelimit import EmailLimits, email_limit_error, is_limited
 
-TOO_MANY_FOR_EMAIL = (
-    "You have asked for too many sign-in links for this email address. Wait an hour, then try again"
-)
-TOO_MANY_FROM_NETWORK = (
-    "There have been too many requests for sign-in links from your network. "
-    "Wait an hour, then try again"
+SIGN_IN_LIMITS = EmailLimits(
+    group="accounts.sign-in",
+    per_network_setting="SIGN_IN_RATE_PER_IP",
+    per_email_setting="SIGN_IN_RATE_PER_EMAIL",
+    network_error=(
+        "There have been too many requests for sign-in links from your network. "
+        "Wait an hour, then try again"
+    ),
+    email_error=(
+        "You have asked for too many sign-in links for this email address. "
+        "Wait an hour, then try again"
+    ),
 )
 TOO_MANY_STAFF_ATTEMPTS = (
     "There have been too many attempts to sign in. Wait an hour, then try again, "
@@ -86,15 +92,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     context = {"form": form, "minutes": _minutes()}
     if request.method == "POST" and form.is_valid():
         email = form.cleaned_data["email"]
-        error = email_limit_error(
-            request,
-            group="accounts.sign-in",
-            email=email,
-            per_network=settings.SIGN_IN_RATE_PER_IP,
-            per_email=settings.SIGN_IN_RATE_PER_EMAIL,
-            network_error=TOO_MANY_FROM_NETWORK,
-            email_error=TOO_MANY_FOR_EMAIL,
-        )
+        error = email_limit_error(request, SIGN_IN_LIMITS, email)
         if not error:
             next_url = _safe_next(form.cleaned_data["next"])
             services.sign_in_link_send(email=email, next_url=next_url)

@@ -3,7 +3,6 @@ subscription by a link asked for by email."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -11,7 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 
-from localdigital.accounts.ratelimit import email_limit_error
+from localdigital.accounts.ratelimit import EmailLimits, email_limit_error
 from localdigital.forms import posted
 from localdigital.http import require_safe_or_post
 from newsletter import services
@@ -26,18 +25,30 @@ from newsletter.selectors import newsletter as selectors
 
 from ..errors import NewsletterLinkInvalid
 
-TOO_MANY_FOR_EMAIL = (
-    "There have been too many requests to subscribe this email address. "
-    "Wait an hour, then try again"
+SUBSCRIBE_LIMITS = EmailLimits(
+    group="declaration.newsletter",
+    per_network_setting="NEWSLETTER_SUBSCRIBE_RATE_PER_IP",
+    per_email_setting="NEWSLETTER_SUBSCRIBE_RATE_PER_EMAIL",
+    network_error=(
+        "There have been too many requests to subscribe from your network. "
+        "Wait an hour, then try again"
+    ),
+    email_error=(
+        "There have been too many requests to subscribe this email address. "
+        "Wait an hour, then try again"
+    ),
 )
-TOO_MANY_FROM_NETWORK = (
-    "There have been too many requests to subscribe from your network. Wait an hour, then try again"
-)
-TOO_MANY_MANAGE_LINKS_FOR_EMAIL = (
-    "You have asked for too many links for this email address. Wait an hour, then try again"
-)
-TOO_MANY_MANAGE_LINKS_FROM_NETWORK = (
-    "There have been too many requests for links from your network. Wait an hour, then try again"
+MANAGE_LIMITS = EmailLimits(
+    group="declaration.newsletter.manage",
+    per_network_setting="NEWSLETTER_MANAGE_RATE_PER_IP",
+    per_email_setting="NEWSLETTER_MANAGE_RATE_PER_EMAIL",
+    network_error=(
+        "There have been too many requests for links from your network. "
+        "Wait an hour, then try again"
+    ),
+    email_error=(
+        "You have asked for too many links for this email address. Wait an hour, then try again"
+    ),
 )
 SESSION_EMAIL = "declaration.newsletter_email"
 SESSION_MANAGE_EMAIL = "declaration.newsletter_manage_email"
@@ -57,15 +68,7 @@ def newsletter_subscribe(request: HttpRequest) -> HttpResponse:
     form = NewsletterSubscribeForm(posted(request))
     if request.method == "POST" and form.is_valid():
         email = form.cleaned_data["email"]
-        error = email_limit_error(
-            request,
-            group="declaration.newsletter",
-            email=email,
-            per_network=settings.NEWSLETTER_SUBSCRIBE_RATE_PER_IP,
-            per_email=settings.NEWSLETTER_SUBSCRIBE_RATE_PER_EMAIL,
-            network_error=TOO_MANY_FROM_NETWORK,
-            email_error=TOO_MANY_FOR_EMAIL,
-        )
+        error = email_limit_error(request, SUBSCRIBE_LIMITS, email)
         if not error:
             services.subscriber_subscribe(
                 email=email, organisation=form.cleaned_data["organisation"]
@@ -168,15 +171,7 @@ def newsletter_manage(request: HttpRequest) -> HttpResponse:
     form = NewsletterManageForm(posted(request))
     if request.method == "POST" and form.is_valid():
         email = form.cleaned_data["email"]
-        error = email_limit_error(
-            request,
-            group="declaration.newsletter.manage",
-            email=email,
-            per_network=settings.NEWSLETTER_MANAGE_RATE_PER_IP,
-            per_email=settings.NEWSLETTER_MANAGE_RATE_PER_EMAIL,
-            network_error=TOO_MANY_MANAGE_LINKS_FROM_NETWORK,
-            email_error=TOO_MANY_MANAGE_LINKS_FOR_EMAIL,
-        )
+        error = email_limit_error(request, MANAGE_LIMITS, email)
         if not error:
             services.subscriber_manage_link_send(email=email)
             request.session[SESSION_MANAGE_EMAIL] = email
