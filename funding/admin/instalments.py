@@ -213,8 +213,7 @@ class InstalmentAdmin(ReadOnlyRowsMixin, admin.ModelAdmin):
             else f"{reverse(INSTALMENT_LIST)}?{QueryDict(list_filters).urlencode()}".rstrip("?")
         )
         form = PayForm(
-            posted(request),
-            initial={"amount": instalment.amount, "paid_on": timezone.localdate()},
+            posted(request), initial={"amount": instalment.amount, "paid_on": timezone.localdate()}
         )
         if form.is_valid():
             try:

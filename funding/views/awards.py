@@ -132,10 +132,7 @@ def application_offer_decline(
     if refused is not None:
         return refused
     key = _decline_reason_key(outcome)
-    form = DeclineForm(
-        posted(request),
-        initial={"reason": request.session.get(key, "")},
-    )
+    form = DeclineForm(posted(request), initial={"reason": request.session.get(key, "")})
     if request.method == "POST" and form.is_valid():
         request.session[key] = form.cleaned_data["reason"]
         return redirect("funding:application-offer-decline-check", access.application.reference)

@@ -99,10 +99,7 @@ class CohortPagesMixin(admin.ModelAdmin):
             refusal = (
                 f"This cohort is {cohort.get_status_display().lower()}, so its places are fixed."
             )
-        form = CapacityForm(
-            posted(request),
-            initial={"capacity": cohort.capacity},
-        )
+        form = CapacityForm(posted(request), initial={"capacity": cohort.capacity})
         if not refusal and form.is_valid():
             try:
                 offer_services.cohort_capacity_change(

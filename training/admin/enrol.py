@@ -79,10 +79,7 @@ class CohortEnrolMixin(admin.ModelAdmin):
                 f"This cohort is {cohort.get_status_display().lower()}, so nobody can be "
                 "enrolled on it."
             )
-        form = EnrolByHandForm(
-            posted(request),
-            show_needs=can_see_needs(request),
-        )
+        form = EnrolByHandForm(posted(request), show_needs=can_see_needs(request))
         cohort_url = reverse("admin:training_cohort_change", args=[cohort.pk])
         if not refusal and form.is_valid():
             data = form.cleaned_data
