@@ -12,7 +12,6 @@ from typing import Any
 
 from django.contrib import admin, messages
 from django.http import (
-    Http404,
     HttpRequest,
     HttpResponse,
     HttpResponseRedirect,
@@ -38,22 +37,12 @@ from ..models import (
     PhaseCap,
 )
 from ..selectors import assessment as selectors
+from ..selectors.staff import application_for_staff_get
 from ..services import decisions as services
 from .forms.decisions import DecisionForm, RecommendForm
 
 APPLICATION_CHANGE = "admin:funding_application_change"
 ROUND_CHANGE = "admin:funding_round_change"
-
-
-def _application(application_id: int) -> Application:
-    application = (
-        Application.objects.select_related("round", "lead_organisation")
-        .filter(pk=application_id)
-        .first()
-    )
-    if application is None:
-        raise Http404
-    return application
 
 
 def _phase_cap(application: Application) -> str:
@@ -122,7 +111,7 @@ class ApplicationDecisionMixin(admin.ModelAdmin):
     def recommend_view(self, request: HttpRequest, application_id: int) -> HttpResponse:
         """Record the fund manager's recommendation from the ranking: fund, fund with
         conditions, or do not fund, with the amount and a note."""
-        application = _application(application_id)
+        application = application_for_staff_get(application_id)
         decision = Decision.objects.filter(application=application).first()
         initial: dict[str, Any] = {}
         if decision is not None and decision.recommendation:
@@ -169,7 +158,7 @@ class ApplicationDecisionMixin(admin.ModelAdmin):
     def decide_view(self, request: HttpRequest, application_id: int) -> HttpResponse:
         """Record the decision: approved with the amount awarded and any conditions, or
         rejected with feedback. A draft until the round's decisions are approved."""
-        application = _application(application_id)
+        application = application_for_staff_get(application_id)
         decision = Decision.objects.filter(application=application).first()
         initial: dict[str, Any] = {}
         if decision is not None and decision.outcome:

@@ -6,7 +6,7 @@ its assessments are all in."""
 from __future__ import annotations
 
 from django.contrib import admin, messages
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, reverse
 
@@ -21,6 +21,7 @@ from localdigital.errors import DomainError
 from .. import formats
 from ..models import Application, ApplicationStatus, Assessment, AssessmentStatus
 from ..selectors import assessment as selectors
+from ..selectors.staff import application_for_staff_get
 from .assessment import next_step
 from .assessment_pages import APPLICATION_CHANGE, assessor_name, score_url
 from .forms.assessment import ModerationForm
@@ -46,13 +47,7 @@ class ApplicationModerationMixin(admin.ModelAdmin):
     def moderate_view(self, request: HttpRequest, application_id: int) -> HttpResponse:
         """Show each assessor's scores side by side, per criterion, with their spread and
         justifications; record the moderated score of each, with a note."""
-        application = (
-            Application.objects.select_related("round", "lead_organisation")
-            .filter(pk=application_id)
-            .first()
-        )
-        if application is None:
-            raise Http404
+        application = application_for_staff_get(application_id)
         sheet = sheet_selectors.moderation_sheet(application=application)
         is_complete = application.status == ApplicationStatus.SUBMITTED and (
             scoring_services.assessments_are_complete(application)

@@ -1,11 +1,13 @@
-"""Reads for staff's screens in the admin: lists with their counts in flat queries, a
-cluster's members and messages, and the unclustered EOIs most like a cluster."""
+"""Reads for staff's screens in the admin: lists with their counts in flat queries, the
+application a page is about, a cluster's members and messages, and the unclustered EOIs
+most like a cluster."""
 
 from __future__ import annotations
 
 import math
 
 from django.db.models import Count, Q, QuerySet
+from django.shortcuts import get_object_or_404
 
 from ..models import (
     Application,
@@ -108,4 +110,12 @@ def applications_for_admin() -> QuerySet[Application]:
         confirmed_partner_count=Count(
             "partners", filter=Q(partners__confirmed_at__isnull=False), distinct=True
         ),
+    )
+
+
+def application_for_staff_get(application_id: int) -> Application:
+    """Return the application a staff page is about, with its round and lead; 404 if there
+    is none."""
+    return get_object_or_404(
+        Application.objects.select_related("round", "lead_organisation"), pk=application_id
     )
