@@ -1,9 +1,9 @@
 """How the admin's own pages are built, for every domain: the addresses of an admin's own
 pages (``admin_page``, ``admin_form_page``, ``admin_button``); what a change page shows
-besides its form (``ChangePageMixin``); admins whose rows change only through services
-(``ReadOnlyRowsMixin``), or whose add and change pages save through them
-(``ServiceSaveMixin``). The actions that staff run from a list or a button are
-``localdigital.admin_actions``. This module knows no domain.
+besides its form (``ChangePageMixin``); admins for reading only (``ViewOnlyMixin``), whose
+rows change only through services (``ReadOnlyRowsMixin``), or whose add and change pages
+save through them (``ServiceSaveMixin``). The actions that staff run from a list or a
+button are ``localdigital.admin_actions``. This module knows no domain.
 """
 
 from __future__ import annotations
@@ -125,6 +125,21 @@ NO_SAVE_BUTTONS: Mapping[str, bool] = {
 def without_save_buttons(context: dict[str, Any]) -> None:
     """Take the Save buttons off a change page whose form has nothing to save."""
     context.update(NO_SAVE_BUTTONS)
+
+
+class ViewOnlyMixin(admin.ModelAdmin):
+    """An admin for reading only: nobody adds, changes or deletes a row here, so Django shows
+    each row's page as "View …", every field read-only and no Save buttons. Its actions
+    still run, each with the permissions it names."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
 
 class ReadOnlyRowsMixin(admin.ModelAdmin):

@@ -25,11 +25,11 @@ from funding.admin.applications_inlines import (
     BudgetLineInline,
     ChangeInline,
     PartnerInline,
-    ReadOnlyAdmin,
     SectionInline,
 )
 from localdigital.accounts.requests import request_staff_user
 from localdigital.admin_actions import ObjectActionsMixin
+from localdigital.admin_pages import ViewOnlyMixin
 
 from .. import formats
 from ..models import (
@@ -103,7 +103,8 @@ class ApplicationAdmin(
     AssignAssessorsMixin,
     ApplicationModerationMixin,
     ApplicationDecisionMixin,
-    ReadOnlyAdmin,
+    ViewOnlyMixin,
+    admin.ModelAdmin,
 ):
     """Applications to every round, for reading: their answers, partners, budget and
     history, and after submission their assessment and decision.
@@ -330,7 +331,7 @@ class ApplicationAdmin(
 
 
 @admin.register(DeadlineReminder)
-class DeadlineReminderAdmin(ReadOnlyAdmin):
+class DeadlineReminderAdmin(ViewOnlyMixin, admin.ModelAdmin):
     """The deadline reminders sent, one per bid, offset and person, for reading: the rows
     that stop a reminder going twice."""
 

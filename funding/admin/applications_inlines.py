@@ -1,9 +1,7 @@
-"""Read-only pieces of the applications' admin: a read-only base, and the inlines of an
-application's page (its sections, partners, budget lines and changes)."""
+"""The inlines of an application's admin page, for reading: its sections, partners, budget
+lines and changes."""
 
 from __future__ import annotations
-
-from typing import Any
 
 from django.contrib import admin
 from django.db.models import Case, QuerySet, When
@@ -18,19 +16,6 @@ from ..models import (
     Section,
 )
 from .common import ReadOnlyInline
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """A list and pages for reading: nobody adds, changes or deletes here."""
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 class SectionInline(ReadOnlyInline):

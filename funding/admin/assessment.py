@@ -25,7 +25,7 @@ from funding.admin.assessment_pages import (
     assessor_name,
     score_url,
 )
-from localdigital.admin_pages import ChangePageMixin
+from localdigital.admin_pages import ChangePageMixin, ViewOnlyMixin
 
 from ..models import Assessment, AssessmentStatus, CriterionScore
 from ..selectors import assessment as selectors
@@ -75,7 +75,7 @@ class CriterionScoreInline(ReadOnlyInline):
 
 
 @admin.register(Assessment)
-class AssessmentAdmin(AssessorPagesMixin, ChangePageMixin, admin.ModelAdmin):
+class AssessmentAdmin(AssessorPagesMixin, ChangePageMixin, ViewOnlyMixin, admin.ModelAdmin):
     """Assessments: an assessor's own, with their due dates, and every one for fund managers.
 
     Nobody adds, changes or deletes one here: fund managers assign assessors from the list
@@ -143,15 +143,6 @@ class AssessmentAdmin(AssessorPagesMixin, ChangePageMixin, admin.ModelAdmin):
         if not super().has_view_permission(request, obj):
             return False
         return obj is None or sees_all(request) or obj.assessor_id == request.user.pk
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
     # Columns and fields
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 
 from django.contrib import admin
-from django.http import HttpRequest
 from django.utils.html import format_html
+
+from localdigital.admin_pages import ViewOnlyMixin
 
 from .models import AuditEvent
 
@@ -23,7 +24,7 @@ EVENT_FIELDS = (
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(ViewOnlyMixin, admin.ModelAdmin):
     """List and show audit events. Nobody, superusers included, may add, change or delete one."""
 
     list_display = ["created_at", "verb", "actor_label", "target_content_type", "target_label"]
@@ -43,15 +44,6 @@ class AuditEventAdmin(admin.ModelAdmin):
     list_select_related = ["target_content_type"]
     fields = EVENT_FIELDS
     readonly_fields = EVENT_FIELDS
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: AuditEvent | None = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: AuditEvent | None = None) -> bool:
-        return False
 
     @admin.display(description="actor's user id")
     def actor_user_id(self, event: AuditEvent) -> int | None:

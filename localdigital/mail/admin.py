@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from django.utils.translation import ngettext
 
 from localdigital.accounts.requests import request_staff_user
-from localdigital.admin_pages import ServiceSaveMixin
+from localdigital.admin_pages import ServiceSaveMixin, ViewOnlyMixin
 
 from . import services
 from .forms import SuppressionForm
@@ -16,7 +16,7 @@ from .models import SENSITIVE_BODY_HIDDEN, OutgoingEmail, Suppression
 
 
 @admin.register(OutgoingEmail)
-class OutgoingEmailAdmin(admin.ModelAdmin):
+class OutgoingEmailAdmin(ViewOnlyMixin, admin.ModelAdmin):
     """The outbox, read-only: staff can only retry emails that failed.
 
     The body of a sensitive email (a sign-in link, say) is never shown, to anyone: the
@@ -65,15 +65,6 @@ class OutgoingEmailAdmin(admin.ModelAdmin):
         ),
     ]
     readonly_fields = [str(field) for _, options in fieldsets for field in options["fields"]]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
 
     def has_retry_permission(self, request: HttpRequest) -> bool:
         """Return whether the user may queue failed emails again."""
