@@ -17,7 +17,18 @@ from .. import formats
 from ..models import TAKEN_STATUSES, Cohort, Enrolment, EnrolmentStatus
 from .cohorts import cohorts_with_dates
 
-REPORT_FIGURES = ("enrolled", "waiting", "attended", "completed", "incomplete", "no_show")
+# Each figure of the report: its name, its column's header, and the enrolments it counts
+# (a filter on the enrolment's fields).
+FIGURES: tuple[tuple[str, str, dict[str, Any]], ...] = (
+    ("enrolled", "Enrolled", {"status__in": TAKEN_STATUSES}),
+    ("waiting", "Waiting", {"status": EnrolmentStatus.WAITING}),
+    ("attended", "Attended", {"attendances__attended": True}),
+    ("completed", "Completed", {"status": EnrolmentStatus.COMPLETED}),
+    ("incomplete", "Attended some sessions", {"status": EnrolmentStatus.INCOMPLETE}),
+    ("no_show", "No-show", {"status": EnrolmentStatus.NO_SHOW}),
+)
+REPORT_FIGURES = tuple(name for name, _, _ in FIGURES)
+_FIGURE_HEADERS = tuple(header for _, header, _ in FIGURES)
 COHORT_REPORT_HEADERS = (
     "Cohort",
     "Course",
@@ -25,52 +36,21 @@ COHORT_REPORT_HEADERS = (
     "Status",
     "First session",
     "Capacity",
-    "Enrolled",
-    "Waiting",
-    "Attended",
-    "Completed",
-    "Attended some sessions",
-    "No-show",
+    *_FIGURE_HEADERS,
 )
-ORGANISATION_REPORT_HEADERS = (
-    "Organisation",
-    "Enrolled",
-    "Waiting",
-    "Attended",
-    "Completed",
-    "Attended some sessions",
-    "No-show",
-)
+ORGANISATION_REPORT_HEADERS = ("Organisation", *_FIGURE_HEADERS)
 
 
-def _figures(prefix: str) -> dict:
+def _figures(prefix: str) -> dict[str, Count]:
     """Return the report's counts of enrolments, reached through ``prefix``; distinct,
     since the attended count joins each enrolment's attendance."""
-
-    def field(name: str) -> str:
-        return f"{prefix}{name}"
-
     return {
-        "enrolled": Count(
-            field("pk"), filter=Q(**{field("status__in"): TAKEN_STATUSES}), distinct=True
-        ),
-        "waiting": Count(
-            field("pk"), filter=Q(**{field("status"): EnrolmentStatus.WAITING}), distinct=True
-        ),
-        "attended": Count(
-            field("pk"),
-            filter=Q(**{field("attendances__attended"): True}),
+        name: Count(
+            f"{prefix}pk",
+            filter=Q(**{f"{prefix}{field}": value for field, value in counted.items()}),
             distinct=True,
-        ),
-        "completed": Count(
-            field("pk"), filter=Q(**{field("status"): EnrolmentStatus.COMPLETED}), distinct=True
-        ),
-        "incomplete": Count(
-            field("pk"), filter=Q(**{field("status"): EnrolmentStatus.INCOMPLETE}), distinct=True
-        ),
-        "no_show": Count(
-            field("pk"), filter=Q(**{field("status"): EnrolmentStatus.NO_SHOW}), distinct=True
-        ),
+        )
+        for name, _, counted in FIGURES
     }
 
 
