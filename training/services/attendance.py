@@ -96,6 +96,33 @@ def _record(
     return records
 
 
+def _session_recorded(
+    *,
+    cohort: Cohort,
+    session: CohortSession,
+    attended_by_enrolment: dict[int, bool],
+    recorded_by: User,
+    now: datetime,
+    audit: dict[str, int | bool],
+) -> list[Attendance]:
+    """Record who attended one session of the locked ``cohort``, audited with ``audit``, and
+    update the completion of each enrolment recorded."""
+    records = _record(
+        session=session,
+        attended_by_enrolment=attended_by_enrolment,
+        recorded_by=recorded_by,
+        now=now,
+    )
+    audit_record(
+        actor=recorded_by,
+        verb="training.session.attendance_recorded",
+        target=session,
+        data=audit,
+    )
+    _completion_update(attended_by_enrolment, cohort=cohort, now=now)
+    return records
+
+
 def _session_for_recording(session: CohortSession, now: datetime) -> tuple[Cohort, CohortSession]:
     cohort = cohort_lock(session.cohort_id)
     _require_recordable(cohort)
@@ -129,19 +156,14 @@ def attendance_record(
         cohort, session = _session_for_recording(session, now)
         if enrolment.pk not in _taken_ids(cohort):
             raise TrainingError(f"{enrolment.user} has no place on this cohort.")
-        (record,) = _record(
+        (record,) = _session_recorded(
+            cohort=cohort,
             session=session,
             attended_by_enrolment={enrolment.pk: attended},
             recorded_by=recorded_by,
             now=now,
+            audit={"enrolment": enrolment.pk, "attended": attended},
         )
-        audit_record(
-            actor=recorded_by,
-            verb="training.session.attendance_recorded",
-            target=session,
-            data={"enrolment": enrolment.pk, "attended": attended},
-        )
-        _completion_update([enrolment.pk], cohort=cohort, now=now)
     return record
 
 
@@ -165,19 +187,14 @@ def session_attendance_record(
             raise TrainingError(
                 f"{len(strangers)} of the people marked attended have no place on this cohort."
             )
-        records = _record(
+        records = _session_recorded(
+            cohort=cohort,
             session=session,
             attended_by_enrolment={pk: pk in attended_ids for pk in sorted(taken)},
             recorded_by=recorded_by,
             now=now,
+            audit={"attended": len(attended_ids), "missed": len(taken - attended_ids)},
         )
-        audit_record(
-            actor=recorded_by,
-            verb="training.session.attendance_recorded",
-            target=session,
-            data={"attended": len(attended_ids), "missed": len(taken - attended_ids)},
-        )
-        _completion_update(taken, cohort=cohort, now=now)
     return records
 
 
