@@ -23,7 +23,7 @@ from declaration import selectors as declaration_selectors
 from localdigital.audit.models import AuditEvent
 
 from ..models import PUBLIC_AWARD_STATUSES, Application, ApplicationPartner, Award, Round
-from .projects import awards_public
+from .projects import AWARD_CHANGED_AT, awards_public
 
 OPEN_DATA_FIELDS = (
     "slug",
@@ -143,11 +143,7 @@ def grants_open_data(*, chunk_size: int = 500) -> Iterator[dict[str, Any]]:
             partner_names=_partners_of("organisation__name"),
             partner_gss_codes=_partners_of("organisation__gss_code"),
             last_changed=Greatest(
-                "created_at",
-                "responded_at",
-                "started_at",
-                "completed_at",
-                "application__updated_at",
+                *AWARD_CHANGED_AT,
                 "application__round__updated_at",
                 "application__lead_organisation__updated_at",
                 _latest_partner_change(),

@@ -37,6 +37,17 @@ STATUS_LABELS: dict[str, str] = {
 PHASE_LABELS: dict[str, str] = dict(Phase.choices)
 
 
+# When an award itself last changed: made, answered, started, finished, or its application
+# edited. PostgreSQL's GREATEST skips those that have not happened.
+AWARD_CHANGED_AT = (
+    "created_at",
+    "responded_at",
+    "started_at",
+    "completed_at",
+    "application__updated_at",
+)
+
+
 def awards_public() -> QuerySet[Award]:
     """Return every funded project the public may see: announced, and not declined.
 
@@ -58,11 +69,7 @@ def projects_with_last_change() -> QuerySet[Award]:
         .select_related("application__lead_organisation", "application__round")
         .annotate(
             last_changed=Greatest(
-                "created_at",
-                "responded_at",
-                "started_at",
-                "completed_at",
-                "application__updated_at",
+                *AWARD_CHANGED_AT,
                 Max("updates__posted_at"),
                 Max("outputs__added_at"),
             )
