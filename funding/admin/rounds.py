@@ -19,6 +19,7 @@ from localdigital.public_cache import PublicContentAdminMixin
 from .. import formats
 from ..models import (
     REPORTING_FIELDS,
+    ROUND_DATE_FIELDS,
     Criterion,
     Fund,
     PhaseCap,
@@ -106,11 +107,7 @@ class RoundAdmin(
         "name",
         "overview_link",
         "status",
-        "eoi_opens_at",
-        "eoi_closes_at",
-        "applications_open_at",
-        "applications_close_at",
-        "decisions_announced_at",
+        *ROUND_DATE_FIELDS,
         "budget_display",
         "is_published",
     ]
@@ -135,11 +132,7 @@ class RoundAdmin(
             {
                 "fields": [
                     "status",
-                    "eoi_opens_at",
-                    "eoi_closes_at",
-                    "applications_open_at",
-                    "applications_close_at",
-                    "decisions_announced_at",
+                    *ROUND_DATE_FIELDS,
                     "date_precision",
                 ]
             },
