@@ -340,18 +340,24 @@ class TestOrganisationMaximum:
         assert enrol(cohort, organisation=organisation).status == EnrolmentStatus.ENROLLED
 
 
+def add_by_hand(cohort, added_by, user=None, organisation=None) -> Enrolment:
+    """Enrol a member of a signatory (``user`` of ``organisation``, or a new one) by hand."""
+    if user is None:
+        user = signatory_member()
+    return services.enrolment_add_by_administrator(
+        cohort=cohort,
+        user=user,
+        organisation=organisation or user.memberships.get().organisation,
+        job_title="Chief executive",
+        added_by=added_by,
+    )
+
+
 class TestEnrolmentAddByAdministrator:
     def test_enrols_an_eligible_person_after_enrolment_closed_and_records_who(self, administrator):
         cohort = CohortFactory(closed=True)
-        user = signatory_member()
 
-        enrolment = services.enrolment_add_by_administrator(
-            cohort=cohort,
-            user=user,
-            organisation=user.memberships.get().organisation,
-            job_title="Chief executive",
-            added_by=administrator,
-        )
+        enrolment = add_by_hand(cohort, administrator)
 
         assert (enrolment.status, enrolment.created_by) == (EnrolmentStatus.ENROLLED, administrator)
         event = AuditEvent.objects.get(verb="training.enrolment.enrolled")
@@ -360,53 +366,26 @@ class TestEnrolmentAddByAdministrator:
     def test_capacity_applies_so_a_person_added_to_a_full_cohort_waits(self, administrator):
         cohort = CohortFactory(capacity=1)
         EnrolmentFactory(cohort=cohort)
-        user = signatory_member()
 
-        enrolment = services.enrolment_add_by_administrator(
-            cohort=cohort,
-            user=user,
-            organisation=user.memberships.get().organisation,
-            job_title="Chief executive",
-            added_by=administrator,
-        )
+        enrolment = add_by_hand(cohort, administrator)
 
         assert (enrolment.status, enrolment.waiting_position) == (EnrolmentStatus.WAITING, 1)
 
     def test_only_a_training_administrator_may(self):
-        user = signatory_member()
         fund_manager = UserFactory(staff=True, groups=["Fund manager"])
 
         with pytest.raises(NotPermitted, match="Only training administrators"):
-            services.enrolment_add_by_administrator(
-                cohort=CohortFactory(),
-                user=user,
-                organisation=user.memberships.get().organisation,
-                job_title="Chief executive",
-                added_by=fund_manager,
-            )
+            add_by_hand(CohortFactory(), fund_manager)
 
     def test_still_refuses_someone_not_eligible(self, administrator):
         organisation = OrganisationFactory()
 
         with pytest.raises(NotEligible):
-            services.enrolment_add_by_administrator(
-                cohort=CohortFactory(),
-                user=member_of(organisation),
-                organisation=organisation,
-                job_title="Chief executive",
-                added_by=administrator,
-            )
+            add_by_hand(CohortFactory(), administrator, member_of(organisation), organisation)
 
     def test_refuses_a_cohort_that_has_started(self, administrator):
         now = timezone.now()
         cohort = CohortFactory(closed=True, sessions=[now - DAY, now + DAY])
-        user = signatory_member()
 
         with pytest.raises(EnrolmentClosed, match="has started"):
-            services.enrolment_add_by_administrator(
-                cohort=cohort,
-                user=user,
-                organisation=user.memberships.get().organisation,
-                job_title="Chief executive",
-                added_by=administrator,
-            )
+            add_by_hand(cohort, administrator)
