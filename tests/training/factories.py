@@ -25,6 +25,7 @@ from training.models import (
     Offer,
     OfferStatus,
 )
+from training.services.enrolments import enrolment_create
 
 DAY = datetime.timedelta(days=1)
 HOUR = datetime.timedelta(hours=1)
@@ -44,6 +45,32 @@ def priority_organisation(**kwargs: Any) -> Organisation:
 def signatory_member(organisation: Organisation | None = None, **kwargs: Any) -> User:
     """Return a new approved member of ``organisation`` (a new signatory by default)."""
     return member_of(organisation or SignatoryFactory.create(), **kwargs)
+
+
+def enrol(
+    cohort: Cohort,
+    user: User | None = None,
+    organisation: Organisation | None = None,
+    **details: Any,
+) -> Enrolment:
+    """Enrol ``user`` of ``organisation`` (a new member of a new signatory by default) on
+    ``cohort`` as the enrolment form does, through the service: with a job title, a line
+    manager and consent, unless ``details`` say otherwise."""
+    if organisation is None:
+        organisation = user.memberships.get().organisation if user else SignatoryFactory.create()
+    if user is None:
+        user = member_of(organisation)
+    return enrolment_create(
+        cohort=cohort,
+        user=user,
+        organisation=organisation,
+        **{
+            "job_title": "Head of digital",
+            "line_manager_email": "manager@borsetshire.gov.uk",
+            "consent": True,
+            **details,
+        },
+    )
 
 
 class CourseFactory(factory.django.DjangoModelFactory):

@@ -25,13 +25,13 @@ from tests.support.clients import client_for
 from tests.training.factories import (
     CohortFactory,
     EnrolmentFactory,
+    enrol,
     priority_organisation,
     signatory_member,
 )
 from training import selectors
 from training.formats import date_and_time
 from training.models import Enrolment, EnrolmentStatus
-from training.services.enrolments import enrolment_create
 
 pytestmark = pytest.mark.django_db
 
@@ -260,14 +260,7 @@ def test_what_the_page_says_is_what_enrolling_does(name, outcome, position):
     (told,) = selectors.places_for_you(user=user, cohort_ids=[cohort.pk])[cohort.pk].organisations
     assert (told.outcome, told.waiting_position) == (outcome, position)
     try:
-        enrolment = enrolment_create(
-            cohort=cohort,
-            user=user,
-            organisation=organisation,
-            job_title="Head of digital",
-            line_manager_email="manager@borsetshire.gov.uk",
-            consent=True,
-        )
+        enrolment = enrol(cohort, user, organisation)
     except Exception as error:
         assert outcome == "organisation-full", error
         assert str(error) == told.message

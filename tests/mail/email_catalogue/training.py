@@ -18,18 +18,9 @@ def _training_administrator():
 
 def _enrols(cohort) -> None:
     """A member of a signatory enrols on ``cohort`` themselves."""
-    from tests.training.factories import signatory_member
-    from training.services.enrolments import enrolment_create
+    from tests.training.factories import enrol
 
-    person = signatory_member()
-    enrolment_create(
-        cohort=cohort,
-        user=person,
-        organisation=person.memberships.get().organisation,
-        job_title="Service designer",
-        line_manager_email="manager@borsetshire.gov.uk",
-        consent=True,
-    )
+    enrol(cohort)
 
 
 @scenario

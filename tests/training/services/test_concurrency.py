@@ -14,24 +14,16 @@ import pytest
 
 from tests.funding.factories import SignatoryFactory, member_of
 from tests.support.concurrency import run_together
-from tests.training.factories import CohortFactory, EnrolmentFactory
+from tests.training.factories import CohortFactory, EnrolmentFactory, enrol
 from training.models import Enrolment, EnrolmentStatus, Offer
 from training.services.enrolment_changes import enrolment_cancel
-from training.services.enrolments import enrolment_create
 from training.services.offers import cohort_places_offer
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def enrol(cohort, user, organisation) -> Callable[[], Enrolment]:
-    return lambda: enrolment_create(
-        cohort=cohort,
-        user=user,
-        organisation=organisation,
-        job_title="Digital lead",
-        line_manager_email="manager@borsetshire.gov.uk",
-        consent=True,
-    )
+def enrolling(cohort, user, organisation) -> Callable[[], Enrolment]:
+    return lambda: enrol(cohort, user, organisation)
 
 
 def waiting_positions(cohort) -> list[int | None]:
@@ -50,7 +42,7 @@ class TestEnrolmentsRacing:
         organisation = SignatoryFactory()
         people = [member_of(organisation) for _ in range(50)]
 
-        results, errors = run_together([enrol(cohort, user, organisation) for user in people])
+        results, errors = run_together([enrolling(cohort, user, organisation) for user in people])
 
         assert errors == []
         statuses = [enrolment.status for enrolment in results]

@@ -19,6 +19,7 @@ from tests.support.mail import emails_to
 from tests.training.factories import (
     CohortFactory,
     EnrolmentFactory,
+    enrol,
     priority_organisation,
     signatory_member,
 )
@@ -36,21 +37,6 @@ from training.services import enrolments as services
 DAY = datetime.timedelta(days=1)
 
 pytestmark = pytest.mark.django_db
-
-
-def enrol(cohort, user=None, organisation=None, **kwargs: Any) -> Enrolment:
-    if organisation is None:
-        organisation = SignatoryFactory()
-    if user is None:
-        user = member_of(organisation)
-    defaults: dict[str, Any] = {
-        "job_title": "Head of digital",
-        "line_manager_email": "manager@borsetshire.gov.uk",
-        "consent": True,
-    }
-    return services.enrolment_create(
-        cohort=cohort, user=user, organisation=organisation, **{**defaults, **kwargs}
-    )
 
 
 class TestEligibility:

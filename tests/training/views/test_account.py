@@ -12,9 +12,14 @@ from pytest_django.asserts import assertContains, assertNotContains
 from localdigital.mail.models import OutgoingEmail
 from tests.accounts.factories import UserFactory
 from tests.support.clients import client_for
-from tests.training.factories import CohortFactory, EnrolmentFactory, OfferFactory, signatory_member
+from tests.training.factories import (
+    CohortFactory,
+    EnrolmentFactory,
+    OfferFactory,
+    enrol,
+    signatory_member,
+)
 from training.models import EnrolmentStatus, OfferStatus
-from training.services.enrolments import enrolment_create
 
 pytestmark = pytest.mark.django_db
 
@@ -276,14 +281,7 @@ class TestLeavingTheWaitingList:
         cohort = CohortFactory(capacity=1, course__title="Agile delivery")
         EnrolmentFactory(cohort=cohort)
         user = signatory_member()
-        enrolment_create(
-            cohort=cohort,
-            user=user,
-            organisation=user.memberships.get().organisation,
-            job_title="Designer",
-            line_manager_email="manager@borsetshire.gov.uk",
-            consent=True,
-        )
+        enrol(cohort, user)
         (email,) = OutgoingEmail.objects.filter(recipient=user.email)
         assert "You can leave the waiting list from your account" in email.body_text
         assert "cancel" not in email.body_text.lower()

@@ -24,6 +24,7 @@ from tests.training.factories import (
     CohortSessionFactory,
     EnrolmentFactory,
     OfferFactory,
+    enrol,
     signatory_member,
 )
 from training.models import ReminderKind, SessionChange
@@ -211,17 +212,8 @@ class TestWhereItIsOffered:
         assert f"http://testserver{calendar_path(enrolment)}" in email.body_text
 
     def test_the_email_confirming_a_place(self):
-        from training.services.enrolments import enrolment_create
-
         cohort = CohortFactory()
         user = signatory_member()
-        enrolment = enrolment_create(
-            cohort=cohort,
-            user=user,
-            organisation=user.memberships.get().organisation,
-            job_title="Designer",
-            line_manager_email="manager@borsetshire.gov.uk",
-            consent=True,
-        )
+        enrolment = enrol(cohort, user)
         (email,) = OutgoingEmail.objects.filter(recipient=user.email)
         assert f"http://testserver{calendar_path(enrolment)}" in email.body_text

@@ -6,10 +6,9 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from tests.funding.factories import SignatoryFactory, member_of
-from tests.training.factories import CohortFactory, CourseFactory
+from tests.funding.factories import SignatoryFactory
+from tests.training.factories import CohortFactory, CourseFactory, enrol
 from training.services import cohorts as cohort_services
-from training.services import enrolments as enrolment_services
 from training.services import offers as offer_services
 
 pytestmark = pytest.mark.django_db
@@ -46,14 +45,7 @@ class TestCohorts:
         organisation = SignatoryFactory()
 
         with django_capture_on_commit_callbacks(execute=True):
-            enrolment_services.enrolment_create(
-                cohort=cohort,
-                user=member_of(organisation),
-                organisation=organisation,
-                job_title="Head of digital",
-                line_manager_email="manager@borsetshire.gov.uk",
-                consent=True,
-            )
+            enrol(cohort, organisation=organisation)
 
         assert "9 of 10 places left" in page(client, course_url(cohort.course))
         assert "9 of 10 places left" in page(client, "/training/")
