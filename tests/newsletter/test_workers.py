@@ -47,8 +47,8 @@ from tests.fixtures.worker import (
     stop_all,
     wait_until_ready,
     worker_environment,
-    worker_launch,
     worker_logs,
+    workers_started,
 )
 from tests.newsletter.factories import NewsletterIssueFactory
 from tests.support.concurrency import wait_until
@@ -125,30 +125,13 @@ def start_newsletter_worker(
     returns as soon as the worker is started; ``wait_until_ready`` then waits for it. Every
     worker is stopped when the test ends.
     """
-    workers: list[WorkerProcess] = []
-
-    def start(
-        *, concurrency: int = 1, env: dict[str, str] | None = None, wait: bool = True
-    ) -> WorkerProcess:
-        name = f"worker{len(workers) + 1}"
-        worker = worker_launch(
-            name,
-            broker=celery_broker,
-            queues=[celery_broker.queue, newsletter_queue],
-            environment={
-                **process_environment(celery_broker, smtp_sink, newsletter_queue),
-                **(env or {}),
-            },
-            log_path=tmp_path / f"{name}.log",
-            concurrency=concurrency,
-        )
-        workers.append(worker)
-        if wait:
-            wait_until_ready(worker)
-        return worker
-
-    yield start
-    stop_all(workers)
+    with workers_started(
+        broker=celery_broker,
+        queues=[celery_broker.queue, newsletter_queue],
+        environment=process_environment(celery_broker, smtp_sink, newsletter_queue),
+        log_dir=tmp_path,
+    ) as start:
+        yield start
 
 
 def process_environment(broker: Broker, smtp_sink: SmtpSink, newsletter_queue: str) -> dict:
