@@ -185,7 +185,8 @@ class TestSubscriptionPage:
         assert response.status_code == 400
         assert "<title>Error: Your newsletter subscription" in content
         message = "Choose whether to unsubscribe or to subscribe"
-        assert f'<a href="#subscription-action">{message}</a>' in content
+        assert f'<a href="#id_action">{message}</a>' in content
+        assert '<div class="govuk-button-group" id="id_action">' in content
         assert content.count(message) == 2
         assert Subscriber.objects.get().status == SubscriberStatus.CONFIRMED
 
