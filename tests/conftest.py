@@ -18,7 +18,7 @@ from localdigital.queueing import broker_backoff_reset
 from tests.accounts.factories import UserFactory
 from tests.support import database_reset, factory_traits
 
-pytest_plugins = ["tests.fixtures.worker"]
+pytest_plugins = ["tests.fixtures.smtp_sink", "tests.fixtures.worker"]
 
 factory_traits.install()
 

@@ -19,7 +19,8 @@ from django.db import transaction
 
 from localdigital.mail.models import EmailStatus, OutgoingEmail
 from localdigital.mail.services import email_queue
-from tests.fixtures.worker import free_port, publishing_to
+from tests.fixtures.worker import publishing_to
+from tests.support.ports import free_port
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

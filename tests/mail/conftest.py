@@ -13,7 +13,7 @@ from typing import Any
 import jwt
 import pytest
 
-from tests.fixtures.worker import SmtpSink
+from tests.fixtures.smtp_sink import SmtpSink
 
 
 @dataclass

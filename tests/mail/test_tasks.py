@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from localdigital.mail.models import EmailStatus, OutgoingEmail
 from localdigital.mail.tasks import requeue_stuck_emails, send_email
-from tests.fixtures.worker import free_port
+from tests.support.ports import free_port
 
 from .factories import OutgoingEmailFactory
 

@@ -6,7 +6,7 @@ from pytest_django.asserts import assertContains
 from declaration.models import OrganisationType
 from localdigital.celery import app as celery_app
 from tests.declaration.factories import OrganisationFactory
-from tests.fixtures.worker import free_port
+from tests.support.ports import free_port
 
 pytestmark = pytest.mark.django_db
 

@@ -23,9 +23,9 @@ from localdigital.mail.models import (
 )
 from localdigital.mail.services import SendOutcome
 from tests.accounts.factories import UserFactory
-from tests.fixtures.worker import free_port
 from tests.mail.factories import OutgoingEmailFactory, SuppressionFactory
 from tests.mail.support import sends_queued
+from tests.support.ports import free_port
 
 pytestmark = pytest.mark.django_db
 
