@@ -1,16 +1,18 @@
-"""What every domain's forms share: the data a form is bound to (``posted``); text
-questions with a limit people may type past; the crispy-forms helper of a form that a page
-lays out inside its own <form>, and of a public list's filters, sent in the address; and the
-GOV.UK date input."""
+"""What every domain's forms share: the data a form is bound to (``posted``); the lines of
+its error summary (``error_links``); text questions with a limit people may type past; the
+crispy-forms helper of a form that a page lays out inside its own <form>, and of a public
+list's filters, sent in the address; and the GOV.UK date input."""
 
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 from typing import Any
 
 from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Layout, Size
+from crispy_forms_gds.templatetags.crispy_forms_gds import is_checkboxes, is_radios
 from django import forms
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, QueryDict
@@ -30,6 +32,29 @@ def posted(request: HttpRequest) -> QueryDict | None:
     validated and its errors shown (``request.POST or None`` would show an empty POST the
     blank form again); ``None`` for a GET or HEAD, so the form is unbound."""
     return request.POST if request.method == "POST" else None
+
+
+@dataclass(frozen=True)
+class ErrorLink:
+    """One line of a GOV.UK error summary: what is wrong, and the link to where it is put
+    right (``includes/problem_summary.html`` shows a list of them)."""
+
+    message: str
+    url: str
+
+
+def error_links(form: forms.BaseForm) -> list[ErrorLink]:
+    """Return the lines of ``form``'s error summary: its errors about the whole form, linked
+    to its first field, then each field's, linked to the field (for radios and checkboxes,
+    to the first option, as the Design System asks)."""
+    fields = form.visible_fields()
+    first = f"#{fields[0].auto_id}" if fields else ""
+    links = [ErrorLink(str(error), first) for error in form.non_field_errors()]
+    for field in fields:
+        options = is_radios(field) or is_checkboxes(field)
+        anchor = f"#id_{field.html_name}_1" if options else f"#{field.auto_id}"
+        links += [ErrorLink(str(error), anchor) for error in field.errors]
+    return links
 
 
 class TypePastLimitMixin(forms.Field):

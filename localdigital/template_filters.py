@@ -1,5 +1,6 @@
-"""The template filter every page and email uses for dates and times, with no ``{% load %}``
-(it is one of the template engine's builtins): ``{{ value|govuk_date }}``.
+"""The template filters every page and email may use with no ``{% load %}`` (this is one of
+the template engine's builtins): ``{{ value|govuk_date }}`` for dates and times, and
+``{{ form|error_links }}`` for the lines of a form's error summary.
 
 - ``{{ value|govuk_date }}``: "5 December 2026"
 - ``{{ value|govuk_date:"day" }}``: "Saturday 5 December 2026"
@@ -15,13 +16,21 @@ from __future__ import annotations
 
 import datetime
 
-from django import template
+from django import forms, template
 
 from localdigital import formats
+from localdigital.forms import ErrorLink
+from localdigital.forms import error_links as forms_error_links
 
 register = template.Library()
 
 PARTS = frozenset({"day", "time"})
+
+
+@register.filter
+def error_links(form: forms.BaseForm) -> list[ErrorLink]:
+    """Return the lines of ``form``'s GOV.UK error summary (``forms.error_links``)."""
+    return forms_error_links(form)
 
 
 @register.filter

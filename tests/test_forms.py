@@ -8,6 +8,7 @@ from django import forms
 from localdigital.forms import (
     LimitedURLField,
     email_field,
+    error_links,
     filter_field,
     long_text_field,
     posted,
@@ -122,3 +123,22 @@ def test_a_form_is_bound_to_a_post_even_an_empty_one_and_never_to_a_get(rf, meth
     form = forms.Form(posted(request))
 
     assert form.is_bound is bound
+
+
+class Choices(forms.Form):
+    name = forms.CharField()
+    colour = forms.ChoiceField(choices=[("red", "Red")], widget=forms.RadioSelect)
+    hidden = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def clean(self):
+        raise forms.ValidationError("Something about the whole form")
+
+
+def test_an_error_summary_links_each_error_to_its_field_and_a_radio_to_its_first_option():
+    form = Choices({})
+
+    assert [(link.message, link.url) for link in error_links(form)] == [
+        ("Something about the whole form", "#id_name"),
+        ("This field is required.", "#id_name"),
+        ("This field is required.", "#id_colour_1"),
+    ]
