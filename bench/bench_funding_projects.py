@@ -48,7 +48,7 @@ django_setup()
 from django.conf import settings  # noqa: E402
 
 from bench.database import finish, grew, throwaway_database  # noqa: E402
-from bench.rows import round_create  # noqa: E402
+from bench.rows import round_create, signatories_publish  # noqa: E402
 
 # Every request renders its page: what is measured is rendering, not the page cache.
 settings.PUBLIC_CACHE_MAX_AGE = 0
@@ -58,7 +58,7 @@ from django.test import Client, RequestFactory  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from bench.pages import RENDER_TARGET_MS, queries, render_median_ms  # noqa: E402
-from declaration.models import Organisation, OrganisationType, Signing, SigningStatus  # noqa: E402
+from declaration.models import Organisation, OrganisationType  # noqa: E402
 from funding.models import (  # noqa: E402
     Application,
     ApplicationPartner,
@@ -98,15 +98,7 @@ def world() -> tuple[Round, list[Organisation]]:
         )
         for n in range(ORGANISATIONS)
     )
-    Signing.objects.bulk_create(
-        Signing(
-            reference=f"B-{n}",
-            organisation=organisation,
-            status=SigningStatus.PUBLISHED,
-            signed_on=date(2018, 7, 4),
-        )
-        for n, organisation in enumerate(organisations)
-    )
+    signatories_publish(organisations)
     round = round_create(
         3,
         applications_open_at=now - timedelta(days=90),

@@ -38,8 +38,8 @@ from django.utils import timezone  # noqa: E402
 
 from bench.database import finish, grew, throwaway_database  # noqa: E402
 from bench.pages import queries, staff_client  # noqa: E402
-from bench.rows import round_create  # noqa: E402
-from declaration.models import Membership, Organisation, Signing, SigningStatus  # noqa: E402
+from bench.rows import round_create, signatories_publish  # noqa: E402
+from declaration.models import Membership, Organisation  # noqa: E402
 from funding.models import (  # noqa: E402
     Application,
     ApplicationPartner,
@@ -60,15 +60,7 @@ def world() -> tuple[User, Organisation, Round, list[Organisation]]:
     organisations = Organisation.objects.bulk_create(
         Organisation(name=f"Benchmark Council {n}", slug=f"benchmark-{n}") for n in range(6)
     )
-    Signing.objects.bulk_create(
-        Signing(
-            reference=f"B-{n}",
-            organisation=organisation,
-            status=SigningStatus.PUBLISHED,
-            signed_on=now.date(),
-        )
-        for n, organisation in enumerate(organisations)
-    )
+    signatories_publish(organisations, signed_on=now.date())
     person = User.objects.create(email="officer@benchmark.gov.uk")
     Membership.objects.create(user=person, organisation=organisations[0], approved_at=now)
     round = round_create(

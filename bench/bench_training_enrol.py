@@ -47,13 +47,12 @@ from django.db import connection, connections  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from bench.database import throwaway_database  # noqa: E402
+from bench.rows import signatories_publish  # noqa: E402
 from declaration.models import (  # noqa: E402
     DeclarationVersion,
     Membership,
     Organisation,
     OrganisationType,
-    Signing,
-    SigningStatus,
 )
 from localdigital.accounts.models import User  # noqa: E402
 from localdigital.mail.services import outbox  # noqa: E402
@@ -83,11 +82,10 @@ def cohort_with_people(name: str) -> tuple[Cohort, Organisation, list[User]]:
         organisation_type=OrganisationType.COUNTY,
         email_domains=[f"{name}.borsetshire.gov.uk"],
     )
-    Signing.objects.create(
-        organisation=organisation,
-        status=SigningStatus.PUBLISHED,
-        version=DeclarationVersion.objects.order_by("number").first(),
+    signatories_publish(
+        [organisation],
         signed_on=now.date(),
+        version=DeclarationVersion.objects.order_by("number").first(),
         submitted_at=now,
         published_at=now,
     )

@@ -24,7 +24,7 @@ test-database machinery, so it never touches the development or test databases.
 from __future__ import annotations
 
 import sys
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -37,6 +37,7 @@ from django.conf import settings  # noqa: E402
 
 from bench.database import finish, grew, throwaway_database  # noqa: E402
 from bench.pages import queries, seconds  # noqa: E402
+from bench.rows import signatories_publish  # noqa: E402
 
 # Every request renders its page: what is measured is rendering, not the page cache.
 settings.PUBLIC_CACHE_MAX_AGE = 0
@@ -45,7 +46,7 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from declaration.models import Organisation, OrganisationType, Signing, SigningStatus  # noqa: E402
+from declaration.models import Organisation, OrganisationType  # noqa: E402
 from localdigital.accounts.models import User  # noqa: E402
 from training.models import (  # noqa: E402
     Audience,
@@ -87,12 +88,7 @@ def world() -> tuple[list[Course], Organisation, list[User]]:
         organisation_type=OrganisationType.DISTRICT,
         nation="England",
     )
-    Signing.objects.create(
-        reference="B-1",
-        organisation=organisation,
-        status=SigningStatus.PUBLISHED,
-        signed_on=date(2018, 7, 4),
-    )
+    signatories_publish([organisation])
     people = User.objects.bulk_create(
         User(email=f"person{n}@benchmark.gov.uk") for n in range(HOLDING + WAITING)
     )

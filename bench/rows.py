@@ -2,10 +2,33 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from declaration.models import Organisation, Signing, SigningStatus
 from funding.models import Fund, Round
+
+# The day the Local Digital Declaration was published.
+DECLARATION_PUBLISHED = date(2018, 7, 4)
+
+
+def signatories_publish(
+    organisations: Sequence[Organisation], *, signed_on: date = DECLARATION_PUBLISHED, **fields: Any
+) -> None:
+    """List each of ``organisations`` as a signatory: a published signing of the Declaration,
+    signed on ``signed_on``, with the other signing ``fields`` given."""
+    Signing.objects.bulk_create(
+        Signing(
+            reference=f"B-{organisation.pk}",
+            organisation=organisation,
+            status=SigningStatus.PUBLISHED,
+            signed_on=signed_on,
+            **fields,
+        )
+        for organisation in organisations
+    )
 
 
 def round_create(number: int, **fields: Any) -> Round:
