@@ -28,6 +28,7 @@ from localdigital.accounts.services import staff_set_up_link, staff_user_create
 from localdigital.mail.models import OutgoingEmail
 from tests.accounts.conftest import link_in
 from tests.accounts.factories import UserFactory
+from tests.accounts.support import PASSWORD
 from tests.declaration.factories import MembershipFactory, OrganisationFactory, SigningFactory
 from tests.funding.factories import (
     ApplicationFactory,
@@ -73,9 +74,6 @@ def sign_out() -> Form:
     return Form(_signed_in(UserFactory.create()), reverse("accounts:sign-out"))
 
 
-STAFF_PASSWORD = "correct horse battery"
-
-
 def _staff_password_step(client: Client, *, device: bool = True):
     user = UserFactory.create(staff=True, is_superuser=True)
     if device:
@@ -85,7 +83,7 @@ def _staff_password_step(client: Client, *, device: bool = True):
         {
             "staff_login_view-current_step": "auth",
             "auth-username": user.email,
-            "auth-password": STAFF_PASSWORD,
+            "auth-password": PASSWORD,
         },
     )
     return user
@@ -100,7 +98,7 @@ def staff_sign_in_password() -> Form:
         {
             "staff_login_view-current_step": "auth",
             "auth-username": user.email,
-            "auth-password": STAFF_PASSWORD,
+            "auth-password": PASSWORD,
         },
     )
 

@@ -3,6 +3,7 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from localdigital.accounts.models import User
+from tests.accounts.support import PASSWORD
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -22,9 +23,7 @@ class UserFactory(factory.django.DjangoModelFactory):
         unverified = factory.Trait(email_verified_at=None)
         # Made by a request for a sign-in link, and never used.
         signed_up = factory.Trait(email_verified_at=None, created_by_sign_in=True)
-        staff = factory.Trait(
-            is_staff=True, password=factory.django.Password("correct horse battery")
-        )
+        staff = factory.Trait(is_staff=True, password=factory.django.Password(PASSWORD))
 
     @factory.post_generation
     def groups(self, create: bool, names: list[str] | None, **kwargs: object) -> None:

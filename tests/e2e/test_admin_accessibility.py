@@ -42,8 +42,8 @@ from tests.declaration.factories import (
     ProjectUpdateFactory,
     SigningFactory,
 )
-from tests.e2e.conftest import REFLOW_WIDTH, CheckedPage
-from tests.e2e.test_funding_awards import click, signs_in_to_the_admin
+from tests.e2e.browser import REFLOW_WIDTH, CheckedPage
+from tests.e2e.journeys import click, signs_in_to_the_admin
 from tests.funding.factories import (
     ApplicationFactory,
     ApplicationPartnerFactory,

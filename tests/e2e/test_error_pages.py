@@ -19,7 +19,7 @@ from playwright.sync_api import Route
 from psycopg2.errors import LockNotAvailable
 
 from tests.accounts.factories import UserFactory
-from tests.e2e.conftest import REFLOW_WIDTH
+from tests.e2e.browser import REFLOW_WIDTH
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

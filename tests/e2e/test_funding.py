@@ -16,13 +16,19 @@ from funding.models import Application, ApplicationStatus, EoiStatus, Expression
 from localdigital.mail.models import OutgoingEmail
 from tests.accounts.factories import UserFactory
 from tests.declaration.factories import DeclarationVersionFactory, MembershipFactory
-from tests.e2e.journeys import link_in_last_email, signs_in_by_email
-from tests.e2e.test_declaration_flow import STAFF_EMAIL, staff_signs_in
+from tests.e2e.journeys import (
+    OFFICER,
+    STAFF_EMAIL,
+    completed,
+    link_in_last_email,
+    officer_signs_in,
+    save,
+    signs_in_to_the_admin,
+)
 from tests.funding.factories import RoundFactory, SignatoryFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-OFFICER = "officer@borsetshire.gov.uk"
 PARTNERS = {
     "Borchester City Council": "digital@borchester.gov.uk",
     "Felpersham District Council": "digital@felpersham.gov.uk",
@@ -38,20 +44,6 @@ def bidders() -> None:
         SignatoryFactory(name=name, slug=name.split()[0].lower())
     MembershipFactory(organisation=lead, user=UserFactory(email=OFFICER, full_name="Olu Officer"))
     RoundFactory(name="Round 5", slug="round-5", number=5, eoi_open=True, min_participants=3)
-
-
-def officer_signs_in(ui) -> None:
-    ui.goto("/account/sign-in/")
-    signs_in_by_email(ui, OFFICER)
-    assert ui.path() == "/account/"
-
-
-def save(ui, button: str = "Save and return to the task list") -> None:
-    ui.follow(lambda: ui.page.get_by_role("button", name=button).click())
-
-
-def completed(ui) -> None:
-    ui.page.get_by_label("Yes, I've completed this section").check()
 
 
 def write_and_submit_the_eoi(ui) -> ExpressionOfInterest:
@@ -83,7 +75,9 @@ def write_and_submit_the_eoi(ui) -> ExpressionOfInterest:
 
 def cluster_and_invite_in_the_admin(staff_ui, eoi: ExpressionOfInterest) -> None:
     staff = UserFactory(email=STAFF_EMAIL, staff=True, groups=["Fund manager"])
-    staff_signs_in(staff_ui, TOTPDevice.objects.create(user=staff, name="default", confirmed=True))
+    signs_in_to_the_admin(
+        staff_ui, STAFF_EMAIL, TOTPDevice.objects.create(user=staff, name="default", confirmed=True)
+    )
     page = staff_ui.page
     staff_ui.goto("/admin/funding/expressionofinterest/")
     page.locator("tr", has_text=eoi.reference).get_by_role("checkbox").check()

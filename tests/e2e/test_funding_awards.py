@@ -14,12 +14,10 @@ import datetime
 import json
 from collections.abc import Iterator
 from decimal import Decimal
-from typing import Literal
 
 import pytest
 from django.core import mail
 from django.utils import timezone
-from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from funding.models import Application, AwardStatus, Round
@@ -27,9 +25,15 @@ from funding.services.decisions import round_decisions_announce
 from funding.tasks import announce_decisions
 from tests.accounts.factories import UserFactory
 from tests.declaration.factories import DeclarationVersionFactory, MembershipFactory
-from tests.e2e.conftest import CheckedPage, Chromium, _open
-from tests.e2e.test_declaration_flow import STAFF_EMAIL, STAFF_PASSWORD, staff_signs_in
-from tests.e2e.test_funding import OFFICER, officer_signs_in
+from tests.e2e.browser import CheckedPage, Chromium, open_checked_page
+from tests.e2e.journeys import (
+    OFFICER,
+    STAFF_EMAIL,
+    click,
+    message,
+    officer_signs_in,
+    signs_in_to_the_admin,
+)
 from tests.funding.factories import (
     ApplicationFactory,
     ApplicationPartnerFactory,
@@ -50,7 +54,7 @@ PARTNER = "Borchester City Council"
 @pytest.fixture
 def assessor_ui(chromium: Chromium, live_server) -> Iterator[CheckedPage]:
     """A third browser, with cookies of its own, for the assessor."""
-    yield from _open(chromium, live_server, javascript=True)
+    yield from open_checked_page(chromium, live_server, javascript=True)
 
 
 @pytest.fixture
@@ -91,31 +95,6 @@ def bid() -> Application:
         scores={impact: 4, deliverability: 2},
     )
     return application
-
-
-def signs_in_to_the_admin(ui: CheckedPage, email: str, device: TOTPDevice) -> None:
-    """Sign in to the admin with a password and a code, as ``staff_signs_in`` does for the
-    fund manager."""
-    ui.goto("/admin/")
-    ui.page.get_by_label("Email address").fill(email)
-    ui.page.get_by_label("Password").fill(STAFF_PASSWORD)
-    ui.follow(lambda: ui.page.get_by_role("button", name="Continue").click())
-    ui.page.get_by_label("Code from your authenticator app").fill(
-        f"{totp(device.bin_key, step=device.step, t0=device.t0):06d}"
-    )
-    ui.follow(lambda: ui.page.get_by_role("button", name="Sign in").click())
-    assert ui.path() == "/admin/"
-
-
-def click(
-    ui: CheckedPage, role: Literal["button", "link"], name: str, *, exact: bool = False
-) -> None:
-    ui.follow(lambda: ui.page.get_by_role(role, name=name, exact=exact).click())
-
-
-def message(ui: CheckedPage) -> str:
-    """Return the admin's messages on the page."""
-    return ui.page.locator("ul.messagelist").inner_text()
 
 
 def assign_the_assessor(staff_ui: CheckedPage, application: Application) -> None:
@@ -370,8 +349,10 @@ def test_a_bid_is_assessed_decided_announced_accepted_and_published(
     manager = UserFactory(
         email=STAFF_EMAIL, full_name="Fran Manager", staff=True, groups=["Fund manager"]
     )
-    staff_signs_in(
-        staff_ui, TOTPDevice.objects.create(user=manager, name="default", confirmed=True)
+    signs_in_to_the_admin(
+        staff_ui,
+        STAFF_EMAIL,
+        TOTPDevice.objects.create(user=manager, name="default", confirmed=True),
     )
     assessor = UserFactory(
         email=ASSESSOR, full_name="Ash Assessor", staff=True, groups=["Assessor"]

@@ -11,13 +11,11 @@ import pytest
 from funding.models import Application
 from tests.accounts.factories import UserFactory
 from tests.declaration.factories import DeclarationVersionFactory, MembershipFactory
-from tests.e2e.journeys import signs_in_by_email
-from tests.e2e.test_funding import completed, save
+from tests.e2e.journeys import OFFICER, completed, save, signs_in_by_email
 from tests.funding.factories import RoundFactory, SignatoryFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-OFFICER = "officer@borsetshire.gov.uk"
 PARTNER = "Borchester City Council"
 
 

@@ -27,11 +27,15 @@ from funding.services.reports import report_submit
 from localdigital.accounts.models import User
 from tests.accounts.factories import UserFactory
 from tests.declaration.factories import DeclarationVersionFactory, MembershipFactory
-from tests.e2e.conftest import REFLOW_WIDTH, CheckedPage, Chromium, _open
-from tests.e2e.journeys import signs_in_by_email
-from tests.e2e.test_declaration_flow import STAFF_EMAIL, staff_signs_in
-from tests.e2e.test_funding import OFFICER, officer_signs_in
-from tests.e2e.test_funding_awards import message
+from tests.e2e.browser import REFLOW_WIDTH, CheckedPage, Chromium, open_checked_page
+from tests.e2e.journeys import (
+    OFFICER,
+    STAFF_EMAIL,
+    message,
+    officer_signs_in,
+    signs_in_by_email,
+    signs_in_to_the_admin,
+)
 from tests.funding.factories import (
     ApplicationPartnerFactory,
     AwardFactory,
@@ -54,7 +58,7 @@ PARTNER_EMAIL = "digital@borchester.gov.uk"
 @pytest.fixture
 def visitor(chromium: Chromium, live_server) -> Iterator[CheckedPage]:
     """A browser of its own for an anonymous visitor to the public pages."""
-    yield from _open(chromium, live_server, javascript=True)
+    yield from open_checked_page(chromium, live_server, javascript=True)
 
 
 @pytest.fixture
@@ -188,8 +192,10 @@ def test_a_report_is_submitted_returned_resubmitted_accepted_and_paid(
     staff_ui: CheckedPage | None = None
     if javascript:
         staff_ui = request.getfixturevalue("staff_ui")
-        staff_signs_in(
-            staff_ui, TOTPDevice.objects.create(user=manager, name="default", confirmed=True)
+        signs_in_to_the_admin(
+            staff_ui,
+            STAFF_EMAIL,
+            TOTPDevice.objects.create(user=manager, name="default", confirmed=True),
         )
     officer_signs_in(ui)
     click(ui, "link", f"Progress reports and payments of {TITLE}")
@@ -307,8 +313,10 @@ def test_the_fund_managers_pages_fit_a_320_pixel_screen(phone_ui, report):
     report_submit(report=report, submitted_by=writer)
     report_accept(report=report, accepted_by=manager)
     instalment = Instalment.objects.get(report=report)
-    staff_signs_in(
-        phone_ui, TOTPDevice.objects.create(user=manager, name="default", confirmed=True)
+    signs_in_to_the_admin(
+        phone_ui,
+        STAFF_EMAIL,
+        TOTPDevice.objects.create(user=manager, name="default", confirmed=True),
     )
     too_wide = []
     for path in (

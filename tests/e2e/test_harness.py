@@ -4,7 +4,7 @@ import pytest
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tests.accounts.factories import UserFactory
-from tests.e2e.test_funding_awards import signs_in_to_the_admin
+from tests.e2e.journeys import signs_in_to_the_admin
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

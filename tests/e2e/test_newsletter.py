@@ -9,7 +9,6 @@ from collections.abc import Iterator
 
 import pytest
 from django.core import mail
-from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from newsletter import services
@@ -22,31 +21,13 @@ from newsletter.models import (
 )
 from tests.accounts.factories import UserFactory
 from tests.declaration.factories import OrganisationFactory
-from tests.e2e.conftest import CheckedPage, Chromium, _open
+from tests.e2e.browser import CheckedPage, Chromium, open_checked_page
+from tests.e2e.journeys import link_in_last_email, signs_in_to_the_admin
 from tests.fixtures.worker import wait_until
 from tests.newsletter.factories import NewsletterIssueFactory, SubscriberFactory
 from tests.newsletter.support import patch_fan_out_later
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-def link_in_last_email_to(email: str, pattern: str) -> str:
-    """Return the path of the first link matching ``pattern`` in the last email to ``email``."""
-    body = [str(message.body) for message in mail.outbox if message.to == [email]][-1]
-    match = re.search(rf"https?://[^/\s]+({pattern})", body)
-    assert match, body
-    return match.group(1)
-
-
-def sign_in_to_the_admin(ui, staff, device) -> None:
-    """Sign in to the admin with a password and a code from the authenticator app."""
-    ui.goto("/admin/")
-    ui.page.get_by_label("Email address").fill(staff.email)
-    ui.page.get_by_label("Password").fill("correct horse battery")
-    ui.follow(lambda: ui.page.get_by_role("button", name="Continue").click())
-    code = f"{totp(device.bin_key, step=device.step, t0=device.t0):06d}"
-    ui.page.get_by_label("Code from your authenticator app").fill(code)
-    ui.follow(lambda: ui.page.get_by_role("button", name="Sign in").click())
 
 
 @pytest.mark.parametrize("browser_page", ["ui", "ui_without_js"])
@@ -64,7 +45,7 @@ def test_subscribes_confirms_and_unsubscribes(browser_page, request, settings):
     assert ui.page.get_by_role("heading", name="Check your email").is_visible()
     assert Subscriber.objects.get().status == SubscriberStatus.PENDING
 
-    ui.goto(link_in_last_email_to("clerk@stockport.gov.uk", r"/newsletter/confirm/\S+/"))
+    ui.goto(link_in_last_email("clerk@stockport.gov.uk", r"/newsletter/confirm/\S+/"))
     assert ui.page.get_by_role("heading", name="Confirm your subscription").is_visible()
     assert Subscriber.objects.get().status == SubscriberStatus.PENDING
     ui.follow(lambda: ui.page.get_by_role("button", name="Confirm your subscription").click())
@@ -77,7 +58,7 @@ def test_subscribes_confirms_and_unsubscribes(browser_page, request, settings):
     [newsletter] = [message for message in mail.outbox if message.subject == "Round 5 is open"]
     assert newsletter.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
 
-    ui.goto(link_in_last_email_to("clerk@stockport.gov.uk", r"/newsletter/unsubscribe/\S+/"))
+    ui.goto(link_in_last_email("clerk@stockport.gov.uk", r"/newsletter/unsubscribe/\S+/"))
     heading = ui.page.get_by_role("heading", name="Unsubscribe from the Local Digital newsletter")
     assert heading.is_visible()
     ui.follow(lambda: ui.page.get_by_role("button", name="Unsubscribe").click())
@@ -119,7 +100,7 @@ def test_staff_follow_an_issue_sending_without_reloading_the_page(ui, settings, 
     SubscriberFactory.create_batch(3)
     issue = NewsletterIssueFactory(subject="Round 5 is open", sending=True, recipient_count=3)
 
-    sign_in_to_the_admin(ui, staff, device)
+    signs_in_to_the_admin(ui, staff.email, device)
     ui.goto(f"/admin/newsletter/newsletterissue/{issue.pk}/preview/")
     heading = ui.page.get_by_role("heading", name="Round 5 of the Local Digital Fund is open")
     assert heading.is_visible()
@@ -170,7 +151,7 @@ def test_someone_manages_their_subscription_from_the_footer_without_an_old_issue
     ui.follow(lambda: ui.page.get_by_role("button", name="Send me a link").click())
     assert ui.page.get_by_role("heading", name="Check your email").is_visible()
 
-    ui.goto(link_in_last_email_to("clerk@stockport.gov.uk", r"/newsletter/manage/\S+/"))
+    ui.goto(link_in_last_email("clerk@stockport.gov.uk", r"/newsletter/manage/\S+/"))
     # The link's token is kept out of the page's address.
     assert ui.path() == "/newsletter/manage/subscription/"
     assert ui.page.get_by_role("heading", name="Your newsletter subscription").is_visible()
@@ -196,7 +177,7 @@ def test_someone_manages_their_subscription_from_the_footer_without_an_old_issue
 @pytest.fixture
 def subscriber_ui(chromium: Chromium, live_server) -> Iterator[CheckedPage]:
     """The subscriber's own browser, JavaScript off, with cookies of its own."""
-    yield from _open(chromium, live_server, javascript=False)
+    yield from open_checked_page(chromium, live_server, javascript=False)
 
 
 def test_a_comms_officer_tests_an_issue_on_the_test_group_whose_subscriber_unsubscribes(
@@ -216,7 +197,7 @@ def test_a_comms_officer_tests_an_issue_on_the_test_group_whose_subscriber_unsub
     SubscriberFactory(email="someone.else@stockport.gov.uk")
     issue = NewsletterIssueFactory(subject="Round 5 is open")
 
-    sign_in_to_the_admin(officer_ui, officer, device)
+    signs_in_to_the_admin(officer_ui, officer.email, device)
     officer_ui.goto("/admin/newsletter/newslettertestgroup/add/")
     officer_ui.page.get_by_label("Name").fill("Comms team")
     officer_ui.page.get_by_label("Email addresses").fill(
@@ -268,7 +249,7 @@ def test_a_comms_officer_tests_an_issue_on_the_test_group_whose_subscriber_unsub
 @pytest.fixture
 def colleague_ui(chromium: Chromium, live_server) -> Iterator[CheckedPage]:
     """A second member of staff's browser, JavaScript on, with cookies of its own."""
-    yield from _open(chromium, live_server, javascript=True)
+    yield from open_checked_page(chromium, live_server, javascript=True)
 
 
 def test_an_issue_goes_to_everyone_only_once_a_second_comms_officer_approves_it(
@@ -290,7 +271,7 @@ def test_an_issue_goes_to_everyone_only_once_a_second_comms_officer_approves_it(
     issue = NewsletterIssueFactory(subject="Round 5 is open", created_by=officer)
     change = f"/admin/newsletter/newsletterissue/{issue.pk}/change/"
 
-    sign_in_to_the_admin(officer_ui, officer, officer_device)
+    signs_in_to_the_admin(officer_ui, officer.email, officer_device)
     officer_ui.goto(change)
     assert officer_ui.page.get_by_role("link", name="Send now…").count() == 0
     officer_ui.follow(
@@ -302,7 +283,7 @@ def test_an_issue_goes_to_everyone_only_once_a_second_comms_officer_approves_it(
         officer_ui.page.locator("#newsletter-approval").inner_text()
     )
 
-    sign_in_to_the_admin(colleague_ui, colleague, colleague_device)
+    signs_in_to_the_admin(colleague_ui, colleague.email, colleague_device)
     colleague_ui.goto("/admin/")
     colleague_ui.follow(
         lambda: colleague_ui.page.get_by_role(

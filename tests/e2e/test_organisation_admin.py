@@ -6,7 +6,7 @@ import pytest
 from declaration.models import Membership, MembershipRole, SigningStatus
 from tests.accounts.factories import UserFactory
 from tests.declaration.factories import MembershipFactory, OrganisationFactory, SigningFactory
-from tests.e2e.conftest import REFLOW_WIDTH
+from tests.e2e.browser import REFLOW_WIDTH
 from tests.e2e.journeys import signs_in_by_email
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]

@@ -21,7 +21,7 @@ from tests.declaration.factories import (
     OrganisationFactory,
     SigningFactory,
 )
-from tests.e2e.conftest import CheckedPage
+from tests.e2e.browser import CheckedPage
 from tests.funding.factories import (
     ApplicationFactory,
     EoiFactory,

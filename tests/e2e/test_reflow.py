@@ -15,7 +15,7 @@ from django.urls import reverse
 from tests.access.roles import ANONYMOUS
 from tests.access.test_access import URL_ACCESS, _table_modules, resolve_kwargs
 from tests.declaration.factories import OrganisationFactory, SigningFactory
-from tests.e2e.conftest import REFLOW_WIDTH
+from tests.e2e.browser import REFLOW_WIDTH
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

@@ -6,21 +6,29 @@ signed from their account.
 Once with JavaScript, choosing the organisation with the accessible autocomplete, and once
 without, choosing it from the select grouped by type; each time the picker's error and its
 hint. A signer deletes a draft they no longer need, and someone signing in from a page comes
-back to it. axe-core checks every page on the way, and the picker while its options show.
+back to it. Then the whole of it across three people: the officer signs, a member of staff
+signs in with two factors and publishes the signing in the admin, and the public find the
+organisation on the list of signatories and in the open data. axe-core checks every page on
+the way, and the picker while its options show.
 """
 
 from __future__ import annotations
 
+import csv
+import io
+
 import pytest
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from declaration.models import Membership, Signing, SigningStatus
 from localdigital.mail.models import OutgoingEmail
+from tests.accounts.factories import UserFactory
 from tests.declaration.factories import (
     DeclarationVersionFactory,
     OrganisationFactory,
     SigningFactory,
 )
-from tests.e2e.journeys import signs_in_by_email
+from tests.e2e.journeys import STAFF_EMAIL, signs_in_by_email, signs_in_to_the_admin
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -282,3 +290,45 @@ def test_a_second_signer_is_shown_who_signed_and_joins(ui, register):
 
     assert "You are a member of Borsetshire County Council" in ui.page.locator("h1").inner_text()
     assert Membership.objects.get(user__email=SIGNER).is_approved
+
+
+def test_a_signing_is_published_by_staff_and_appears_on_the_list_and_in_the_csv(
+    ui,
+    staff_ui,
+    register,
+):
+    # A council officer signs for Borsetshire County Council.
+    sign_in_from_the_start_page(ui)
+    combobox = ui.page.get_by_role("combobox", name="Which organisation are you signing for?")
+    combobox.fill("Borse")
+    ui.page.get_by_role("option", name="Borsetshire County Council").click()
+    ui.follow(lambda: ui.page.get_by_role("button", name="Continue").click())
+    answer_the_questions_after_the_organisation(ui)
+    signing = check_change_and_submit(ui)
+
+    # Not public until staff publish it.
+    ui.goto("/signatories/")
+    assert "Borsetshire County Council" not in ui.page.locator("main").inner_text()
+
+    # A fund manager signs in with a password and a code, and publishes it in the admin.
+    staff = UserFactory(email=STAFF_EMAIL, staff=True, groups=["Fund manager"])
+    device = TOTPDevice.objects.create(user=staff, name="default", confirmed=True)
+    signs_in_to_the_admin(staff_ui, STAFF_EMAIL, device)
+    staff_ui.goto("/admin/declaration/signing/")
+    row = staff_ui.page.locator("tr", has_text="Borsetshire County Council")
+    row.get_by_role("checkbox").check()
+    staff_ui.page.locator("select[name=action]").select_option("publish_selected")
+    staff_ui.follow(lambda: staff_ui.page.get_by_role("button", name="Go").click())
+    signing.refresh_from_db()
+    assert signing.status == SigningStatus.PUBLISHED
+
+    # The public see it on the list and its page, and in the open data.
+    ui.goto("/signatories/?q=Borsetshire")
+    ui.follow(lambda: ui.page.get_by_role("link", name="Borsetshire County Council").click())
+    assert ui.path() == "/signatories/borsetshire/"
+    assert ui.page.get_by_text("One booking service").first.is_visible()
+    response = ui.page.request.get(f"{ui.base_url}/signatories.csv")
+    assert response.ok
+    rows = list(csv.DictReader(io.StringIO(response.text())))
+    assert [row["name"] for row in rows] == ["Borsetshire County Council"]
+    assert rows[0]["declaration_project_title"] == "One booking service"

@@ -9,6 +9,7 @@ from django_otp.oath import totp
 
 from localdigital.accounts.services import staff_set_up_link, staff_user_create
 from tests.accounts.factories import UserFactory
+from tests.accounts.support import PASSWORD
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -18,7 +19,7 @@ def test_first_sign_in_sets_up_two_factors(ui):
     ui.goto("/admin/")
     assert ui.path() == "/staff/sign-in/?next=/admin/"
     ui.page.get_by_label("Email address").fill("officer@communities.gov.uk")
-    ui.page.get_by_label("Password").fill("correct horse battery")
+    ui.page.get_by_label("Password").fill(PASSWORD)
     ui.follow(lambda: ui.page.get_by_role("button", name="Continue").click())
 
     # The admin will not open without a device, so setup comes first.

@@ -27,9 +27,14 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from localdigital.accounts.groups import TRAINING_ADMINISTRATOR
 from tests.accounts.factories import UserFactory
 from tests.declaration.factories import DeclarationVersionFactory, MembershipFactory
-from tests.e2e.conftest import CheckedPage
-from tests.e2e.journeys import link_in_last_email, signs_in_by_email
-from tests.e2e.test_funding_awards import click, message, signs_in_to_the_admin
+from tests.e2e.browser import CheckedPage
+from tests.e2e.journeys import (
+    click,
+    link_in_last_email,
+    message,
+    signs_in_by_email,
+    signs_in_to_the_admin,
+)
 from tests.funding.factories import SignatoryFactory
 from tests.training.factories import CohortFactory, CourseFactory
 from training.formats import session_when
@@ -64,11 +69,6 @@ def cohort() -> Cohort:
     return CohortFactory.create(
         course=course, name="Winter", capacity=1, joining_instructions=INSTRUCTIONS
     )
-
-
-def signs_in(ui: CheckedPage, email: str) -> None:
-    """Sign in from the sign-in page the browser is on, by the emailed link."""
-    signs_in_by_email(ui, email)
 
 
 def enrols(ui: CheckedPage, *, finish: str) -> None:
@@ -174,7 +174,7 @@ def test_enrol_wait_cancel_offer_accept_attend_and_print_the_certificate(
         lambda: alex.page.get_by_role("button", name="Enrol on the cohort starting").click()
     )
     assert alex.path().startswith("/account/sign-in/")
-    signs_in(alex, ALEX)
+    signs_in_by_email(alex, ALEX)
     enrol_path = f"/training/digital-and-agile/cohorts/{cohort.pk}/enrol/"
     assert alex.path() == enrol_path
     enrols(alex, finish="Enrol")
@@ -189,7 +189,7 @@ def test_enrol_wait_cancel_offer_accept_attend_and_print_the_certificate(
     blair.goto("/training/digital-and-agile/")
     assert blair.page.get_by_text("Waiting list open").is_visible()
     blair.follow(lambda: blair.page.get_by_role("button", name="Join the waiting list").click())
-    signs_in(blair, BLAIR)
+    signs_in_by_email(blair, BLAIR)
     assert blair.path() == enrol_path
     assert blair.page.get_by_text(
         "Every place is taken. You can join the waiting list, at number 1."

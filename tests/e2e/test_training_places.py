@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from tests.accounts.factories import UserFactory
 from tests.declaration.factories import DeclarationVersionFactory, MembershipFactory
-from tests.e2e.test_training import signs_in
+from tests.e2e.journeys import signs_in_by_email
 from tests.funding.factories import SignatoryFactory
 from tests.training.factories import CohortFactory, CourseFactory, EnrolmentFactory
 from training.formats import date_and_time
@@ -74,7 +74,7 @@ def test_a_member_without_a_funded_project_is_told_they_will_wait_and_does(
     ).is_visible()
 
     ui.goto("/account/sign-in/")
-    signs_in(ui, SAM)
+    signs_in_by_email(ui, SAM)
 
     # Signed in, the course page says what enrolling would give Sam, and the button too.
     ui.goto("/training/digital-leadership/")

@@ -12,8 +12,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tests.accounts.factories import UserFactory
 from tests.declaration.factories import SigningFactory
-from tests.e2e.conftest import CheckedPage
-from tests.e2e.test_declaration_flow import STAFF_EMAIL, staff_signs_in
+from tests.e2e.browser import CheckedPage
+from tests.e2e.journeys import STAFF_EMAIL, signs_in_to_the_admin
 from tests.funding.factories import EoiClusterFactory, EoiFactory, RoundFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -37,7 +37,9 @@ def test_a_fund_manager_follows_the_work_queue_to_the_list_and_the_round_overvie
     staff = UserFactory.create(email=STAFF_EMAIL, staff=True, groups=["Fund manager"])
     page = ui.page
 
-    staff_signs_in(ui, TOTPDevice.objects.create(user=staff, name="default", confirmed=True))
+    signs_in_to_the_admin(
+        ui, STAFF_EMAIL, TOTPDevice.objects.create(user=staff, name="default", confirmed=True)
+    )
 
     # What is waiting, on the home page.
     queue = page.locator("#work-queue")
