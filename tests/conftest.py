@@ -112,6 +112,12 @@ def uncached_public_pages(settings: Any) -> None:
     settings.PUBLIC_CACHE_MAX_AGE = 0
 
 
+@pytest.fixture
+def fund_manager(db: None) -> User:
+    """A member of staff in the Fund manager group."""
+    return UserFactory.create(staff=True, groups=["Fund manager"], full_name="Farah Manager")
+
+
 def sign_in_staff(client: Client, user: User) -> Client:
     """Sign ``user`` in as if with password and authenticator app (an OTP-verified session)."""
     device, _ = TOTPDevice.objects.get_or_create(

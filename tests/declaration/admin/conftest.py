@@ -6,14 +6,7 @@ from __future__ import annotations
 import pytest
 
 from declaration.models import Organisation, OrganisationType
-from tests.accounts.factories import UserFactory
 from tests.declaration.factories import OrganisationFactory
-
-
-@pytest.fixture
-def fund_manager():
-    """A member of staff in the Fund manager group."""
-    return UserFactory(staff=True, groups=["Fund manager"])
 
 
 @pytest.fixture

@@ -20,10 +20,6 @@ class TestProjectUpdateAdmin:
     CHANGELIST = reverse("admin:declaration_projectupdate_changelist")
 
     @pytest.fixture
-    def fund_manager(self):
-        return UserFactory.create(staff=True, groups=["Fund manager"])
-
-    @pytest.fixture
     def client(self, otp_verified_client_for, fund_manager):
         return otp_verified_client_for(fund_manager)
 

@@ -17,12 +17,6 @@ from tests.funding.factories import (
 
 
 @pytest.fixture
-def fund_manager():
-    """A member of staff in the Fund manager group."""
-    return UserFactory(staff=True, groups=["Fund manager"], full_name="Farah Manager")
-
-
-@pytest.fixture
 def client(otp_verified_client_for, fund_manager):
     """The fund manager's client. Every page here is the admin's, so ``client`` is signed in
     with two factors, not pytest-django's anonymous client."""

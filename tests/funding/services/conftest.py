@@ -6,7 +6,6 @@ import pytest
 from django.db import IntegrityError
 
 from funding.services import applications, applications_submission, eois
-from tests.accounts.factories import UserFactory
 
 
 @pytest.fixture
@@ -18,9 +17,3 @@ def broken_audit(monkeypatch):
 
     for module in (applications, applications_submission, eois):
         monkeypatch.setattr(module, "audit_record", fail)
-
-
-@pytest.fixture
-def fund_manager():
-    """A member of staff in the Fund manager group."""
-    return UserFactory(staff=True, groups=["Fund manager"])

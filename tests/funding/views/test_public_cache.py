@@ -13,7 +13,6 @@ from django.utils import timezone
 from declaration.services import organisations
 from funding.services import awards as award_services
 from funding.services import decisions as decision_services
-from tests.accounts.factories import UserFactory
 from tests.funding.admin_support import round_data
 from tests.funding.factories import (
     ApplicationFactory,
@@ -39,11 +38,6 @@ def page(client, path: str) -> str:
 
 def project_url(award) -> str:
     return reverse("funding:project-detail", kwargs={"slug": award.slug})
-
-
-@pytest.fixture
-def fund_manager():
-    return UserFactory(staff=True, groups=["Fund manager"])
 
 
 @pytest.fixture
