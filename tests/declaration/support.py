@@ -7,8 +7,32 @@ import re
 from django.urls import reverse
 from pytest_django.asserts import assertContains
 
-from declaration.models import Signing
+from declaration.models import OrganisationType, Signing
 from tests.declaration.factories import OrganisationFactory, SigningFactory
+
+# Valid answers to the signing questions that ask for more than one thing.
+ORGANISATION_DETAILS = {
+    "name": "Borsetshire Fire and Rescue Service",
+    "organisation_type": OrganisationType.FIRE_AND_RESCUE,
+    "website": "www.borsetshire-fire.example",
+    "region": "South West",
+}
+SENIOR_LEADER = {
+    "senior_leader_name": "Pat Jones",
+    "senior_leader_job_title": "Chief executive",
+    "elected_member_name": "",
+    "elected_member_role": "",
+}
+DIGITAL_LEAD = {
+    "digital_lead_name": "Ada Lovelace",
+    "digital_lead_job_title": "Head of digital and IT",
+    "digital_lead_email": "ada@borsetshire.gov.uk",
+}
+PROJECT = {
+    "project_title": "Open booking",
+    "project_description": "One booking component, shared.",
+    "project_principles": ["services", "open"],
+}
 
 ERROR_SUMMARY = '<div class="govuk-error-summary" data-module="govuk-error-summary">'
 

@@ -1,5 +1,6 @@
 """Factories for what follows the award: milestones, progress reports in each state, their
-versions, and a helper that answers every section of a report through the services."""
+versions; and helpers that accept an award's offer (which makes its reporting schedule) and
+answer every section of a report, through the services."""
 
 from __future__ import annotations
 
@@ -24,8 +25,10 @@ from funding.models import (
     ReviewOutcome,
 )
 from funding.selectors.report_content import report_content
+from funding.services import awards as award_services
 from funding.services import reports as report_services
 from funding.services.reporting import due_at
+from tests.declaration.factories import MembershipFactory
 from tests.funding.factories import AwardFactory
 
 DAY = datetime.timedelta(days=1)
@@ -97,6 +100,12 @@ class ReportVersionFactory(factory.django.DjangoModelFactory):
             comment="Say which councils have tried the prototype.",
             reviewed_at=factory.LazyFunction(timezone.now),
         )
+
+
+def offer_accepted(award, *, now: datetime.datetime):
+    """An admin of the lead organisation accepts ``award``'s offer at ``now``."""
+    admin = MembershipFactory(organisation=award.application.lead_organisation, admin=True).user
+    return award_services.award_offer_accept(award=award, accepted_by=admin, now=now)
 
 
 def answer_every_section(report: ProgressReport, user, *, spent: Decimal = Decimal(1000)):

@@ -11,9 +11,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 import pytest
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -32,7 +30,6 @@ from tests.funding.factories import (
 )
 from tests.funding.factories_reporting import ChangeRequestFactory, ProgressReportFactory
 from tests.newsletter.factories import NewsletterIssueFactory
-from tests.pages.waiting_rows import WaitingRows
 from tests.training.factories import (
     AttendanceFactory,
     CohortFactory,
@@ -370,36 +367,3 @@ class TestNothingWaiting:
             "3 draft newsletter issues to finish and ask for approval",
             "1 newsletter issue waiting for approval",
         ]
-
-
-def queries(client: Client) -> int:
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(INDEX)
-    assert response.status_code == 200
-    return len(captured)
-
-
-@pytest.mark.parametrize("group", [None, "Assessor"], ids=["superuser", "assessor"])
-def test_the_work_queue_makes_the_same_number_of_queries_for_10_and_1000_rows(
-    otp_verified_client_for, group
-):
-    """No query per row waiting, whatever there is of each."""
-    assessor = UserFactory(staff=True, groups=["Assessor"])
-    viewer = assessor if group else UserFactory(staff=True, is_superuser=True, groups=["Assessor"])
-    client = otp_verified_client_for(viewer)
-    rows = WaitingRows.make(assessor=assessor, second_assessor=UserFactory(staff=True))
-
-    rows.grow(10)
-    small = queries(client)
-    first = queue_of(client)
-    rows.grow(990)
-    large = queries(client)
-    second = queue_of(client)
-
-    assert small == large, f"{small} queries with 10 rows of each, {large} with 1,000"
-    assert counts(first) != counts(second)
-    assert "1,000" in " ".join(counts(second))
-
-
-def counts(sections: list[WorkQueueSection]) -> list[str]:
-    return [waiting.text for section in sections for waiting in section.waiting]

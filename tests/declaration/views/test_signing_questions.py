@@ -1,23 +1,25 @@
-"""Each question of the signing journey, its errors and where it leads; and every form of the
-journey answering with a redirect (Post/Redirect/Get)."""
+"""Each question of the signing journey, its errors and where it leads."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
 from declaration.errors import TransitionNotAllowed
-from declaration.models import OrganisationType, Signing
+from declaration.models import Signing
 from declaration.services import signing as services
-from localdigital.mail.models import OutgoingEmail
-from tests.accounts.factories import UserFactory
 from tests.declaration.factories import OrganisationFactory, SigningFactory
-from tests.declaration.support import assert_error, step_url
+from tests.declaration.support import (
+    DIGITAL_LEAD,
+    ORGANISATION_DETAILS,
+    PROJECT,
+    SENIOR_LEADER,
+    assert_error,
+    step_url,
+)
 from tests.support.clients import client_for
 
 pytestmark = pytest.mark.django_db
@@ -93,12 +95,7 @@ class TestOrganisationQuestion:
 
 
 class TestOrganisationDetailsQuestion:
-    VALID = {
-        "name": "Borsetshire Fire and Rescue Service",
-        "organisation_type": OrganisationType.FIRE_AND_RESCUE,
-        "website": "www.borsetshire-fire.example",
-        "region": "South West",
-    }
+    VALID = ORGANISATION_DETAILS
 
     def test_saves_the_described_organisation_and_asks_the_role(self, signer_client, draft):
         response = signer_client.post(step_url("organisation-details", draft), self.VALID)
@@ -189,12 +186,7 @@ class TestRoleQuestion:
 
 
 class TestSeniorLeaderQuestion:
-    VALID = {
-        "senior_leader_name": "Pat Jones",
-        "senior_leader_job_title": "Chief executive",
-        "elected_member_name": "",
-        "elected_member_role": "",
-    }
+    VALID = SENIOR_LEADER
 
     def test_saves_the_senior_leader_and_asks_about_the_digital_lead(self, signer_client, draft):
         response = signer_client.post(
@@ -233,11 +225,7 @@ class TestSeniorLeaderQuestion:
 
 
 class TestDigitalLeadQuestion:
-    VALID = {
-        "digital_lead_name": "Ada Lovelace",
-        "digital_lead_job_title": "Head of digital and IT",
-        "digital_lead_email": "ada@borsetshire.gov.uk",
-    }
+    VALID = DIGITAL_LEAD
 
     def test_saves_the_digital_lead_and_asks_about_the_project(self, signer_client, draft):
         response = signer_client.post(step_url("digital-lead", draft), self.VALID)
@@ -267,11 +255,7 @@ class TestDigitalLeadQuestion:
 
 
 class TestProjectQuestion:
-    VALID = {
-        "project_title": "Open booking",
-        "project_description": "One booking component, shared.",
-        "project_principles": ["services", "open"],
-    }
+    VALID = PROJECT
 
     def test_saves_the_project_and_shows_the_answers_to_check(self, signer_client, draft):
         response = signer_client.post(step_url("project", draft), self.VALID)
@@ -306,108 +290,3 @@ class TestProjectQuestion:
         if "project_principles" not in changes:
             assert re.search(r'value="services"\s+checked="checked"', response.content.decode())
         assert Signing.objects.get(pk=draft.pk).project_title == ""
-
-
-def _signer_of(signing: Signing) -> Client:
-    return client_for(signing.signer)
-
-
-def _posts() -> dict[str, object]:
-    """Each form of the signing journey and of sign-in, filled in validly: a function that
-    makes what it needs and returns (client, url, data)."""
-
-    def new_signing():
-        OrganisationFactory(slug="borsetshire")
-        return (
-            client_for(UserFactory()),
-            reverse("declaration:sign-new"),
-            {"organisation": "borsetshire"},
-        )
-
-    def new_unlisted():
-        return (
-            client_for(UserFactory()),
-            reverse("declaration:sign-new-organisation-details"),
-            (TestOrganisationDetailsQuestion.VALID),
-        )
-
-    def question(step: str, data: Mapping[str, object], **traits: object):
-        def make():
-            signing = SigningFactory(draft=True, **traits)
-            return _signer_of(signing), step_url(step, signing), data
-
-        return make
-
-    def organisation():
-        OrganisationFactory(slug="borsetshire")
-        signing = SigningFactory(draft=True, organisation=None)
-        return (
-            _signer_of(signing),
-            step_url("organisation", signing),
-            {"organisation": "borsetshire"},
-        )
-
-    def check():
-        organisation = OrganisationFactory()
-        signer = UserFactory(email=f"clerk@{organisation.email_domains[0]}")
-        signing = SigningFactory(draft=True, organisation=organisation, signer=signer)
-        return client_for(signer), step_url("check", signing), {}
-
-    def withdraw():
-        signing = SigningFactory(submitted=True)
-        return _signer_of(signing), step_url("withdraw", signing), {"reason": ""}
-
-    def delete():
-        signing = SigningFactory(draft=True)
-        return _signer_of(signing), step_url("delete", signing), {}
-
-    def join():
-        organisation = OrganisationFactory(slug="borsetshire")
-        SigningFactory(organisation=organisation)
-        return client_for(UserFactory()), reverse("declaration:sign-join", args=["borsetshire"]), {}
-
-    def sign_in():
-        return Client(), reverse("accounts:sign-in"), {"email": "clerk@borsetshire.gov.uk"}
-
-    def sign_in_continue():
-        client = Client()
-        UserFactory(email="clerk@borsetshire.gov.uk")
-        client.post(reverse("accounts:sign-in"), {"email": "clerk@borsetshire.gov.uk"})
-        body = OutgoingEmail.objects.get(recipient="clerk@borsetshire.gov.uk").body_text
-        link = re.search(r"https?://[^/\s]+(/account/sign-in/link/\?\S+)", body)
-        assert link is not None
-        client.get(link.group(1))
-        return client, reverse("accounts:link"), {}
-
-    return {
-        "organisation, starting the draft": new_signing,
-        "organisation not listed, starting the draft": new_unlisted,
-        "organisation": organisation,
-        "organisation details": question(
-            "organisation-details", TestOrganisationDetailsQuestion.VALID
-        ),
-        "role": question("role", {"signer_role": "Head of digital"}),
-        "senior leader": question("senior-leader", TestSeniorLeaderQuestion.VALID),
-        "digital lead": question("digital-lead", TestDigitalLeadQuestion.VALID),
-        "project": question("project", TestProjectQuestion.VALID),
-        "check your answers: sign": check,
-        "withdraw": withdraw,
-        "delete a draft": delete,
-        "join an organisation that has signed": join,
-        "sign in: send the link": sign_in,
-        "sign in: continue": sign_in_continue,
-    }
-
-
-@pytest.mark.parametrize("form", list(_posts()))
-def test_every_successful_post_redirects_to_a_page_that_opens(
-    form, django_capture_on_commit_callbacks
-):
-    """Post/Redirect/Get: after any form is sent, Back or reload never sends it again."""
-    with django_capture_on_commit_callbacks(execute=False):
-        client, url, data = _posts()[form]()
-
-        response = client.post(url, data)
-
-    assert response.status_code in (302, 303), response.status_code
-    assert client.get(response["Location"]).status_code == 200
