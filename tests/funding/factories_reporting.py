@@ -104,7 +104,8 @@ class ReportVersionFactory(factory.django.DjangoModelFactory):
 
 def offer_accepted(award, *, now: datetime.datetime):
     """An admin of the lead organisation accepts ``award``'s offer at ``now``."""
-    admin = MembershipFactory(organisation=award.application.lead_organisation, admin=True).user
+    lead = award.application.lead_organisation
+    admin = MembershipFactory.create(organisation=lead, admin=True).user
     return award_services.award_offer_accept(award=award, accepted_by=admin, now=now)
 
 
