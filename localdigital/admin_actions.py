@@ -36,6 +36,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 
 from localdigital.admin_pages import ChangePageMixin, admin_button
 from localdigital.errors import DomainError, NotPermitted, TransitionNotAllowed
+from localdigital.formats import count_of
 
 Obj = TypeVar("Obj", bound=models.Model)
 
@@ -46,11 +47,6 @@ OBJECT_ACTION_URL_NAME = "{app_label}_{model_name}_object_action"
 # The field a button may send to come back to a page other than the object's own (a
 # cluster's page, for a button that acts on one of its expressions of interest).
 NEXT_FIELD = "next"
-
-
-def count_of(count: int, singular: str, plural: str) -> str:
-    """Return "1 person", "3 people" or "1,200 people"."""
-    return f"{count:,} {singular if count == 1 else plural}"
 
 
 def confirmed_data(request: HttpRequest) -> Any:

@@ -1,4 +1,4 @@
-"""Dates and times as every page and email says them: London time, GOV.UK style.
+"""Dates, times and counts as every page and email says them: London time, GOV.UK style.
 
 Templates say them through the one filter, ``govuk_date`` (localdigital/template_filters.py);
 the Django admin's own displays through ``localdigital.admin_dates``; each domain's
@@ -48,3 +48,8 @@ def time_on_day(moment: datetime.datetime, *, weekday: bool = False) -> str:
     """Return a moment such as "1:32am on 5 December 2026", or with ``weekday`` "5pm on
     Saturday 5 December 2026"."""
     return f"{time_of_day(moment)} on {(day if weekday else calendar_date)(moment)}"
+
+
+def count_of(count: int, singular: str, plural: str) -> str:
+    """Return "1 person", "3 people" or "1,200 people"."""
+    return f"{count:,} {singular if count == 1 else plural}"

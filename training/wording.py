@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from localdigital.admin_actions import count_of
+from localdigital.formats import count_of
 
 from . import formats
 from .places import ORGANISATION_FULL, PLACE, RESERVED, Prospect

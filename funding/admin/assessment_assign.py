@@ -15,8 +15,9 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
 from localdigital.accounts.requests import request_staff_user
-from localdigital.admin_actions import action_form_page, confirmed_data, count_of
+from localdigital.admin_actions import action_form_page, confirmed_data
 from localdigital.errors import DomainError
+from localdigital.formats import count_of
 
 from ..models import Application
 from ..services import assessment as services

@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from localdigital.admin_actions import count_of
+from localdigital.formats import count_of
 
 
 class ReadOnlyInline(admin.TabularInline):

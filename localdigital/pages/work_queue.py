@@ -31,7 +31,7 @@ from declaration.selectors import work_queue as declaration_work
 from funding.selectors import work_queue as funding_work
 from localdigital.accounts import groups
 from localdigital.accounts.models import User
-from localdigital.admin_actions import count_of
+from localdigital.formats import count_of
 from newsletter.selectors import work_queue as newsletter_work
 from training.selectors import work_queue as training_work
 

@@ -11,7 +11,7 @@ from django import forms
 from django.utils import timezone
 
 from localdigital.accounts.models import User
-from localdigital.admin_actions import count_of
+from localdigital.formats import count_of
 from newsletter.errors import TestGroupInvalid
 from newsletter.models import NewsletterIssue, NewsletterTestGroup
 from newsletter.selectors import newsletter as newsletter_selectors

@@ -15,9 +15,10 @@ from django.urls import URLPattern, reverse
 from django.utils import timezone
 
 from localdigital.accounts.requests import request_staff_user
-from localdigital.admin_actions import action_form_page, confirmed_data, count_of
+from localdigital.admin_actions import action_form_page, confirmed_data
 from localdigital.admin_pages import admin_form_page
 from localdigital.errors import DomainError
+from localdigital.formats import count_of
 
 from .. import formats
 from ..models import TAKEN_STATUSES, Cohort, CohortSession, CohortStatus, Enrolment

@@ -11,9 +11,10 @@ from django.urls import URLPattern, reverse
 from django.utils import timezone
 
 from localdigital.accounts.requests import request_staff_user
-from localdigital.admin_actions import count_of, service_error_show
+from localdigital.admin_actions import service_error_show
 from localdigital.admin_pages import admin_form_page
 from localdigital.errors import DomainError
+from localdigital.formats import count_of
 from localdigital.forms import posted
 
 from .. import formats

@@ -9,7 +9,7 @@ from django import forms
 from django.contrib.admin.widgets import AdminSplitDateTime
 
 from declaration import selectors as declaration_selectors
-from localdigital.admin_actions import count_of
+from localdigital.formats import count_of
 
 from ..models import Cohort, CohortSession, CohortStatus
 

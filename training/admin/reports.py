@@ -55,11 +55,10 @@ class CohortReportMixin(admin.ModelAdmin):
 
     def report_view(self, request: HttpRequest) -> HttpResponse:
         """Show the report: each cohort, soonest first, then each organisation by name."""
-        cohort_url = reverse("admin:training_cohort_change", args=[0]).replace("/0/", "/{}/")
         cohorts = [
             {
                 "row": row,
-                "url": cohort_url.format(row.cohort_id),
+                "url": reverse("admin:training_cohort_change", args=[row.cohort_id]),
                 "first": formats.date_and_time(row.first_starts_at) if row.first_starts_at else "",
             }
             for row in cohort_report_rows()

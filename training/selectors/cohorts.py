@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Max, Min, OuterRef, Prefetch, QuerySet, Subquery
 from django.utils import timezone
 
-from localdigital.admin_actions import count_of
+from localdigital.formats import count_of
 
 from .. import wording
 from ..links import course_path

@@ -8,8 +8,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from localdigital.accounts.models import User
-from localdigital.admin_actions import count_of
 from localdigital.audit.services import audit_record
+from localdigital.formats import count_of
 from training.services.enrolments import _join, _prospect, _require_joinable, _require_not_on
 
 from .. import formats

@@ -19,8 +19,8 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from localdigital.accounts.models import User
-from localdigital.admin_actions import count_of
 from localdigital.audit.services import audit_record
+from localdigital.formats import count_of
 
 from .. import formats
 from ..errors import NotPermitted, TrainingError, TransitionNotAllowed
