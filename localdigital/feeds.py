@@ -14,9 +14,9 @@ from typing import Any
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.http import HttpRequest, HttpResponse
-from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
+from localdigital.links import absolute_url
 from localdigital.open_data import open_data_headers
 
 # How many entries a feed holds: the newest ones.
@@ -41,10 +41,10 @@ class SiteUrlFeed(Feed):
         return response
 
     def link(self) -> str:
-        return settings.SITE_URL + reverse(self.page_url_name)
+        return absolute_url(self.page_url_name)
 
     def feed_url(self) -> str:
-        return settings.SITE_URL + reverse(self.url_name)
+        return absolute_url(self.url_name)
 
     def item_link(self, item: Any) -> str:
         return settings.SITE_URL + item.get_absolute_url()

@@ -11,11 +11,11 @@ import datetime
 from django.conf import settings
 from django.contrib.sitemaps.views import sitemap as django_sitemap
 from django.http import HttpRequest, HttpResponse
-from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
+from localdigital.links import absolute_url
 from localdigital.open_data import CACHE_CONTROL
 
 from .sitemaps import SITEMAPS
@@ -54,7 +54,7 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
     sitemap by its full address."""
     lines = ["User-agent: *", "Allow: /"]
     lines += [f"Disallow: {path}" for path in PRIVATE_PATHS]
-    lines += ["", f"Sitemap: {settings.SITE_URL}{reverse('pages:sitemap')}"]
+    lines += ["", f"Sitemap: {absolute_url('pages:sitemap')}"]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
 
@@ -89,7 +89,7 @@ def security_txt(request: HttpRequest) -> HttpResponse:
     lines = [
         f"Contact: {settings.SECURITY_CONTACT}",
         f"Expires: {expires.strftime('%Y-%m-%dT%H:%M:%SZ')}",
-        f"Canonical: {settings.SITE_URL}{reverse('pages:security-txt')}",
+        f"Canonical: {absolute_url('pages:security-txt')}",
         "Preferred-Languages: en",
     ]
     if settings.SECURITY_POLICY_URL:
