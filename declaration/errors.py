@@ -32,7 +32,7 @@ class ReasonRequired(DeclarationError):
     """A reason must be given for this change, and none was."""
 
 
-class NotOrganisationAdmin(DeclarationError):
+class NotOrganisationAdmin(DeclarationError, platform.NotPermitted):
     """Only an approved admin of the organisation may make this change."""
 
 
@@ -113,7 +113,7 @@ class MembershipLastAdminError(MembershipError):
     """Raised when an organisation's only admin would leave it, or step down, with no admin."""
 
 
-class MembershipNotAdminError(MembershipError):
+class MembershipNotAdminError(MembershipError, platform.NotPermitted):
     """Raised when someone who is not an approved admin of the organisation (nor staff)
     tries to manage its members, or to hand over an admin role they do not hold."""
 
@@ -124,3 +124,23 @@ class MembershipAlreadyAdminError(MembershipError):
 
 class MembershipNotInOrganisationError(MembershipError):
     """Raised when a membership named in a change is not, or no longer, in the organisation."""
+
+
+# The register of organisations
+
+# How many of a register file's problems an error lists; it says how many more there are.
+MAX_PROBLEMS_SHOWN = 20
+
+
+class RegisterFileError(DeclarationError):
+    """Raised when the register cannot be read, or describes something impossible.
+
+    ``problems`` lists each one, naming the line of the file where it is.
+    """
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        shown = problems[:MAX_PROBLEMS_SHOWN]
+        if len(problems) > len(shown):
+            shown.append(f"… and {len(problems) - len(shown)} more.")
+        super().__init__("\n".join(shown))

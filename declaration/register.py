@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from .errors import RegisterFileError
 from .models import OrganisationType
 
 REQUIRED_COLUMNS = (
@@ -40,21 +41,6 @@ DATE_PATTERN = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 # a name, as in "Kingston upon Hull, City of".
 ALT_NAMES_SEPARATOR = re.compile(r",(?! )")
 FETCH_TIMEOUT_SECONDS = 30
-MAX_PROBLEMS_SHOWN = 20
-
-
-class RegisterFileError(Exception):
-    """Raised when the register cannot be read, or describes something impossible.
-
-    ``problems`` lists each one, naming the line of the file where it is.
-    """
-
-    def __init__(self, problems: list[str]) -> None:
-        self.problems = problems
-        shown = problems[:MAX_PROBLEMS_SHOWN]
-        if len(problems) > len(shown):
-            shown.append(f"… and {len(problems) - len(shown)} more.")
-        super().__init__("\n".join(shown))
 
 
 @dataclass(frozen=True)

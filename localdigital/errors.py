@@ -1,8 +1,9 @@
 """The errors every domain's refusals derive from.
 
 Each domain keeps its errors in its own ``errors.py`` (``DeclarationError``, ``FundingError``,
-``TrainingError``, and the platform's ``AccountsError``), which say in words for people what the
-rules do not allow. They all derive from ``DomainError``, so the platform can turn any domain's
+``TrainingError``, ``NewsletterError``; in the platform, ``AccountsError`` and the mail's
+``RecipientSuppressed``), which say in words for people what the rules do not allow. They all
+derive from ``DomainError``, so the platform can turn any domain's
 refusal into a message for the person, on any page, without knowing the domains: the admin does
 (``localdigital.admin_actions``). Two kinds of refusal are common to every domain, and the
 platform names them so that shared code can tell them apart from a wrong answer:

@@ -34,7 +34,7 @@ class NotApproved(TransitionNotAllowed):
     has approved exactly its subject and body."""
 
 
-class ReviewerNotAllowed(NewsletterError):
+class ReviewerNotAllowed(NewsletterError, platform.NotPermitted):
     """Only another member of staff with the newsletter permission approves or returns an
     issue: never whoever last changed it or asked for its approval."""
 

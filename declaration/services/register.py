@@ -14,8 +14,9 @@ from localdigital.audit.services import audit_record
 from localdigital.locks import advisory_lock, lock_register
 from localdigital.public_cache import content_changed
 
+from ..errors import RegisterFileError
 from ..models import Organisation
-from ..register import RegisterEntry, RegisterFileError
+from ..register import RegisterEntry
 
 IMPORTED_NATION = "England"
 # Two imports at once would race for slugs; this lock serialises them.

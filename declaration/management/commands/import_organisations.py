@@ -8,7 +8,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from declaration import services
-from declaration.register import RegisterFileError, register_csv_read, register_entries_parse
+from declaration.errors import RegisterFileError
+from declaration.register import register_csv_read, register_entries_parse
 
 
 class Command(BaseCommand):

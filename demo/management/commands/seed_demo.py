@@ -21,8 +21,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from declaration import selectors as declaration_selectors
 from declaration import services as declaration_services
+from declaration.errors import RegisterFileError
 from declaration.models import MembershipRole, Organisation, OrganisationType
-from declaration.register import RegisterFileError, register_csv_read, register_entries_parse
+from declaration.register import register_csv_read, register_entries_parse
 from demo import funding as demo_funding
 from demo import newsletter as demo_newsletter
 from demo import signatories as demo_signatories

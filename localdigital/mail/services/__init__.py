@@ -8,10 +8,10 @@ release or cancel them. Newsletter email is paced by the throttle in ``throttle`
 
 from localdigital.errors import TransitionNotAllowed
 
+from ..errors import RecipientSuppressed
 from .batches import EmailDraft, emails_cancel, emails_hold, emails_queue, emails_release
 from .outbox import (
     SUPPRESSED_ERROR,
-    RecipientSuppressed,
     SendOutcome,
     SendResult,
     email_queue,

@@ -19,7 +19,6 @@ from django.db import connection, transaction
 from django.db.models import Case, Value, When
 from django.utils import timezone
 
-from localdigital.errors import DomainError
 from localdigital.queueing import enqueue
 
 from .. import delivery, selectors
@@ -41,10 +40,6 @@ logger = logging.getLogger(__name__)
 # then after twice as long each time, up to 15 minutes. That stays below the Redis broker's
 # visibility timeout (30 minutes), after which a task waiting for its time is delivered again.
 RETRY_LONGEST_DELAY = timedelta(minutes=15)
-
-
-class RecipientSuppressed(DomainError):
-    """The email's recipient is on the suppression list."""
 
 
 class SendOutcome(enum.StrEnum):

@@ -14,7 +14,8 @@ from django.utils import timezone
 from localdigital.audit.services import audit_record
 from localdigital.errors import TransitionNotAllowed
 from localdigital.locks import advisory_lock, lock_register
-from localdigital.mail.services.outbox import RecipientSuppressed, _emails_send_later, logger
+from localdigital.mail.errors import RecipientSuppressed
+from localdigital.mail.services.outbox import _emails_send_later, logger
 
 from .. import selectors
 from ..models import EmailStatus, OutgoingEmail, Stream

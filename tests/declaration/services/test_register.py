@@ -9,8 +9,9 @@ import pytest
 from django.db import IntegrityError
 
 from declaration import services
+from declaration.errors import RegisterFileError
 from declaration.models import Organisation, OrganisationType
-from declaration.register import RegisterFileError, register_entries_parse
+from declaration.register import register_entries_parse
 from declaration.services import register as register_services
 from localdigital.audit.models import AuditEvent
 from tests.declaration.factories import OrganisationFactory

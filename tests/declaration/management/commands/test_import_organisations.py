@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
+from declaration.errors import RegisterFileError
 from declaration.models import Organisation
-from declaration.register import RegisterFileError, register_entries_parse
+from declaration.register import register_entries_parse
 from declaration.services import register as register_services
 from tests.declaration.factories import OrganisationFactory
 from tests.declaration.register_files import (
