@@ -22,25 +22,16 @@ from localdigital.open_data import csv_response
 from .. import formats
 from ..models import AwardStatus
 from ..selectors.portfolio import (
+    PORTFOLIO_CSV_HEADER,
     STATUSES,
     PortfolioFilters,
     portfolio_awards,
+    portfolio_csv_rows,
     portfolio_rounds,
     portfolio_row,
 )
 
 PER_PAGE = 100
-CSV_HEADER = [
-    "project",
-    "lead organisation",
-    "round",
-    "status",
-    "award (£)",
-    "paid to date (£)",
-    "next report due",
-    "last report's status",
-    "report overdue",
-]
 
 
 def filters_from(query: QueryDict) -> PortfolioFilters:
@@ -115,18 +106,6 @@ class PortfolioMixin(admin.ModelAdmin):
     def portfolio_csv_view(self, request: HttpRequest) -> HttpResponseBase:
         """The portfolio as a CSV file, with the same filters and order."""
         awards = self._awards(request)
-        rows = (
-            [
-                row.title,
-                row.lead,
-                row.round_name,
-                row.status_label,
-                f"{row.amount:.2f}",
-                f"{row.paid:.2f}",
-                timezone.localtime(row.next_due).strftime("%Y-%m-%d %H:%M") if row.next_due else "",
-                row.last_rag_label,
-                "yes" if row.is_overdue else "no",
-            ]
-            for row in map(portfolio_row, awards.iterator(chunk_size=500))
+        return csv_response(
+            PORTFOLIO_CSV_HEADER, portfolio_csv_rows(awards), name="portfolio", dated=True
         )
-        return csv_response(CSV_HEADER, rows, name="portfolio", dated=True)

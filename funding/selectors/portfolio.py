@@ -9,6 +9,7 @@ report due first.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -26,6 +27,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from ..models import (
     REPORT_EDITABLE,
@@ -146,3 +148,34 @@ def portfolio_rounds() -> list[tuple[int, str]]:
         )
     )
     return [(pk, name) for pk, name, _ in sorted(rounds, key=lambda r: -r[2])]
+
+
+PORTFOLIO_CSV_HEADER = [
+    "project",
+    "lead organisation",
+    "round",
+    "status",
+    "award (£)",
+    "paid to date (£)",
+    "next report due",
+    "last report's status",
+    "report overdue",
+]
+
+
+def portfolio_csv_rows(awards: QuerySet[Award]) -> Iterator[list[str]]:
+    """Return the portfolio's ``awards`` as CSV rows (under ``PORTFOLIO_CSV_HEADER``): money in
+    pounds with pence, and the next report's deadline in London time, as YYYY-MM-DD HH:MM."""
+    for row in map(portfolio_row, awards.iterator(chunk_size=500)):
+        next_due = timezone.localtime(row.next_due) if row.next_due else None
+        yield [
+            row.title,
+            row.lead,
+            row.round_name,
+            row.status_label,
+            f"{row.amount:.2f}",
+            f"{row.paid:.2f}",
+            f"{next_due:%Y-%m-%d %H:%M}" if next_due else "",
+            row.last_rag_label,
+            "yes" if row.is_overdue else "no",
+        ]

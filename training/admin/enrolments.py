@@ -27,7 +27,6 @@ from localdigital.admin_actions import (
 from localdigital.open_data import csv_response
 from training.admin.enrolment_actions import EnrolmentActionsMixin, person
 
-from .. import formats
 from ..models import (
     CANCELLABLE_STATUSES,
     Attendance,
@@ -36,24 +35,9 @@ from ..models import (
     Offer,
 )
 from ..selectors import enrolments_for_admin
-from ..selectors.admin import enrolled_organisation_choices
+from ..selectors.admin import enrolled_organisation_choices, enrolments_csv
 from .common import can_run_training, can_see_needs
 from .filters import OfferExpiringFilter
-
-CSV_HEADERS = [
-    "Enrolment",
-    "Name",
-    "Email",
-    "Organisation",
-    "Job title",
-    "Line manager's email",
-    "Course",
-    "Cohort",
-    "Status",
-    "Waiting position",
-    "Priority organisation",
-    "Joined",
-]
 
 
 class CohortFilter(admin.SimpleListFilter):
@@ -233,26 +217,5 @@ class EnrolmentAdmin(EnrolmentActionsMixin, ObjectActionsMixin, admin.ModelAdmin
         self, request: HttpRequest, queryset: QuerySet[Enrolment]
     ) -> StreamingHttpResponse:
         """Return the selected enrolments as CSV; with needs only for those who may see them."""
-        show_needs = can_see_needs(request)
-        headers = [*CSV_HEADERS, *(["Accessibility or dietary needs"] if show_needs else [])]
-        rows = [
-            [
-                e.pk,
-                e.user.full_name,
-                e.user.email,
-                e.organisation.name,
-                e.job_title,
-                e.line_manager_email,
-                e.cohort.course.title,
-                str(e.cohort),
-                e.get_status_display(),
-                e.waiting_position or "",
-                "yes" if e.is_priority else "no",
-                formats.date_and_time(e.created_at),
-                *([e.needs] if show_needs else []),
-            ]
-            for e in queryset.select_related("cohort__course", "user", "organisation").order_by(
-                "cohort", "pk"
-            )
-        ]
+        headers, rows = enrolments_csv(queryset, with_needs=can_see_needs(request))
         return csv_response(headers, rows, name="training-enrolments", dated=True)

@@ -1,14 +1,16 @@
 """Reads for the training admin's lists: cohorts with their places counted, in one query
-however many there are."""
+however many there are; and the enrolments chosen in the admin, as CSV rows."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 
 from declaration import selectors as declaration_selectors
 
+from .. import formats
 from ..models import TAKEN_STATUSES, Enrolment, EnrolmentStatus
 from .cohorts import cohorts_with_places
 
@@ -38,3 +40,49 @@ def enrolled_organisation_choices() -> list[tuple[int, str]]:
     return declaration_selectors.organisation_names(
         organisation_ids=Enrolment.objects.values("organisation_id")
     )
+
+
+ENROLMENT_CSV_HEADERS = [
+    "Enrolment",
+    "Name",
+    "Email",
+    "Organisation",
+    "Job title",
+    "Line manager's email",
+    "Course",
+    "Cohort",
+    "Status",
+    "Waiting position",
+    "Priority organisation",
+    "Joined",
+]
+NEEDS_HEADER = "Accessibility or dietary needs"
+
+
+def enrolments_csv(
+    enrolments: QuerySet[Enrolment], *, with_needs: bool
+) -> tuple[list[str], Iterator[list[str | int]]]:
+    """Return the header and rows of ``enrolments`` as CSV, by cohort; with each person's
+    accessibility or dietary needs only when ``with_needs``."""
+    headers = [*ENROLMENT_CSV_HEADERS, *([NEEDS_HEADER] if with_needs else [])]
+    rows = (
+        [
+            e.pk,
+            e.user.full_name,
+            e.user.email,
+            e.organisation.name,
+            e.job_title,
+            e.line_manager_email,
+            e.cohort.course.title,
+            str(e.cohort),
+            e.get_status_display(),
+            e.waiting_position or "",
+            "yes" if e.is_priority else "no",
+            formats.date_and_time(e.created_at),
+            *([e.needs] if with_needs else []),
+        ]
+        for e in enrolments.select_related("cohort__course", "user", "organisation").order_by(
+            "cohort", "pk"
+        )
+    )
+    return headers, rows
