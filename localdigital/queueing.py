@@ -1,7 +1,8 @@
 """Queueing Celery tasks from the web and from beat jobs, without ever waiting long on the broker.
 
-Every task is queued through ``enqueue`` (now) or ``enqueue_on_commit`` (once the caller's
-transaction commits, which is how services queue their follow-up work). Each makes one
+Every task is queued through ``enqueue`` (now), ``enqueue_on_commit`` (once the caller's
+transaction commits, which is how services queue their follow-up work) or
+``enqueue_each_on_commit`` (a beat job's batch: one task per row found due). Each makes one
 attempt, bounded by the Redis socket timeouts in settings. When the broker cannot take a task,
 the failure is logged and, for ``BROKER_UNAVAILABLE_BACKOFF_SECONDS``, this process does not
 try again: whatever was not queued waits for the job that sweeps it up (the outbox sweep,
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Iterable, Sequence
 from functools import partial
 from typing import Any
 
@@ -78,6 +80,23 @@ def enqueue_on_commit(task: Task, *args: Any, queue: str | None = None) -> None:
     """Queue ``task`` with ``args`` once the caller's transaction commits (see ``enqueue``);
     if it rolls back, nothing is queued."""
     transaction.on_commit(partial(enqueue, task, *args, queue=queue))
+
+
+def enqueue_each_on_commit(task: Task, calls: Iterable[Sequence[Any]]) -> None:
+    """Queue ``task`` once for each list of arguments in ``calls``, in order, once the caller's
+    transaction commits; if it rolls back, nothing is queued.
+
+    The first call the broker refuses ends the batch: the rest are not tried (``enqueue``
+    would refuse them at once while this process backs off), and wait, like it, for the
+    job's next run to find them still to do."""
+    batch = [tuple(args) for args in calls]
+
+    def each() -> None:
+        for args in batch:
+            if not enqueue(task, *args):
+                return
+
+    transaction.on_commit(each)
 
 
 def broker_answers() -> bool:

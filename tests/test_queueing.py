@@ -4,6 +4,8 @@ Redis can accept a connection and then never answer (a stalled server, a partiti
 connect) or refuse connections outright. Either way a request that queues email must return
 within a couple of seconds, however many emails it queued (the outbox sweep sends them
 later), and ``/healthz`` must answer within 3 seconds, reporting the broker as unavailable.
+A beat job's batch of tasks is queued in order after its commit, and stops at the first the
+broker refuses.
 """
 
 from __future__ import annotations
@@ -16,9 +18,11 @@ from collections.abc import Iterator
 
 import pytest
 from django.db import transaction
+from kombu.exceptions import OperationalError
 
 from localdigital.mail.models import EmailStatus, OutgoingEmail
 from localdigital.mail.services import email_queue
+from localdigital.queueing import enqueue_each_on_commit
 from tests.fixtures.worker import publishing_to
 from tests.support.ports import free_port
 
@@ -104,3 +108,55 @@ def test_healthz_answers_within_seconds_after_a_failed_publish(broken_broker, cl
     response = client.get("/healthz")
     assert time.monotonic() - started < 0.5
     assert response.json()["broker"] == "unavailable"
+
+
+class RecordedTask:
+    """A task that records what it is queued with, and refuses the calls in ``refused`` as a
+    broker that has gone away does."""
+
+    name = "tests.recorded"
+
+    def __init__(self, refused: tuple[int, ...] = ()) -> None:
+        self.queued: list[tuple] = []
+        self.refused = refused
+
+    def apply_async(self, args: tuple, **options: object) -> None:
+        if args[0] in self.refused:
+            raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+        self.queued.append(args)
+
+
+@pytest.mark.django_db
+class TestEnqueueEachOnCommit:
+    def test_queues_each_call_in_order_once_the_transaction_commits(
+        self, django_capture_on_commit_callbacks
+    ):
+        task = RecordedTask()
+        with django_capture_on_commit_callbacks(execute=True):
+            enqueue_each_on_commit(task, ((pk, "2026-12-06T09:00:00") for pk in (3, 1, 2)))
+            assert task.queued == []
+        assert task.queued == [
+            (3, "2026-12-06T09:00:00"),
+            (1, "2026-12-06T09:00:00"),
+            (2, "2026-12-06T09:00:00"),
+        ]
+
+    def test_queues_nothing_when_the_transaction_rolls_back(
+        self, django_capture_on_commit_callbacks
+    ):
+        task = RecordedTask()
+        with (
+            django_capture_on_commit_callbacks(execute=True) as callbacks,
+            pytest.raises(RuntimeError),
+            transaction.atomic(),
+        ):
+            enqueue_each_on_commit(task, [(1,), (2,)])
+            raise RuntimeError("the job failed")
+        assert (callbacks, task.queued) == ([], [])
+
+    def test_stops_at_the_first_call_the_broker_refuses(self, django_capture_on_commit_callbacks):
+        """The rest wait for the job's next run, which finds them still to do."""
+        task = RecordedTask(refused=(2,))
+        with django_capture_on_commit_callbacks(execute=True):
+            enqueue_each_on_commit(task, [(1,), (2,), (3,)])
+        assert task.queued == [(1,)]

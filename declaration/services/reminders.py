@@ -16,10 +16,8 @@ signing and anniversary, makes each reminder go once however often the job runs.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from functools import partial
 
 from django.conf import settings
 from django.db import transaction
@@ -30,7 +28,7 @@ from localdigital.audit.services import audit_record
 from localdigital.links import absolute_url
 from localdigital.locks import advisory_lock, lock_register
 from localdigital.mail.services import email_queue
-from localdigital.queueing import enqueue
+from localdigital.queueing import enqueue_each_on_commit
 
 from ..models import AnniversaryReminder, Signing, SigningStatus
 from ..selectors.organisation_admin import organisation_admins_active
@@ -143,20 +141,14 @@ def anniversary_reminders_queue(*, now: datetime) -> list[DueReminder] | None:
                 due.append(DueReminder(signing_id=signing_id, anniversary=anniversary.on))
         if due:
             logger.info("Queuing %d anniversary reminders for %s.", len(due), today)
-            transaction.on_commit(partial(_reminders_send_later, due, now.isoformat()))
+            from ..tasks import send_anniversary_reminder
+
+            run_at = now.isoformat()
+            enqueue_each_on_commit(
+                send_anniversary_reminder,
+                ((r.signing_id, r.anniversary.isoformat(), run_at) for r in due),
+            )
     return due
-
-
-def _reminders_send_later(due: Sequence[DueReminder], run_at: str) -> None:
-    """Queue one task per reminder. With the broker down, the next day's run (within the
-    window) finds the reminders still unsent and queues them again."""
-    from ..tasks import send_anniversary_reminder
-
-    for reminder in due:
-        if not enqueue(
-            send_anniversary_reminder, reminder.signing_id, reminder.anniversary.isoformat(), run_at
-        ):
-            return
 
 
 def _reminder_recipients(signing: Signing) -> list[str]:

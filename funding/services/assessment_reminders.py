@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import datetime, timedelta
-from functools import partial
 
 from django.db import transaction
 from django.db.models import Q
@@ -16,7 +14,7 @@ from localdigital.accounts.models import User
 from localdigital.links import absolute_url
 from localdigital.locks import advisory_lock, lock_register
 from localdigital.mail.services import email_queue
-from localdigital.queueing import enqueue
+from localdigital.queueing import enqueue_each_on_commit
 
 from .. import formats
 from ..models import (
@@ -63,17 +61,11 @@ def assessment_reminders_queue(*, now: datetime) -> list[int] | None:
             .values_list("pk", flat=True)
         )
         if ids:
-            transaction.on_commit(partial(_reminders_send_later, ids, now.isoformat()))
+            from ..tasks import send_assessment_reminder
+
+            run_at = now.isoformat()
+            enqueue_each_on_commit(send_assessment_reminder, ((pk, run_at) for pk in ids))
     return ids
-
-
-def _reminders_send_later(ids: Sequence[int], run_at: str) -> None:
-    """Queue one task per assessment. With the broker down, the next run queues them again."""
-    from ..tasks import send_assessment_reminder
-
-    for assessment_id in ids:
-        if not enqueue(send_assessment_reminder, assessment_id, run_at):
-            return
 
 
 def assessment_reminder_send(*, assessment_id: int, now: datetime) -> str:

@@ -11,10 +11,8 @@ sends nothing and alerts the fund managers.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
 from datetime import datetime, timedelta
 from decimal import Decimal
-from functools import partial
 
 from django.conf import settings
 from django.db import transaction
@@ -31,7 +29,7 @@ from localdigital.links import absolute_url
 from localdigital.locks import advisory_lock, lock_register
 from localdigital.mail.services import email_queue
 from localdigital.public_cache import content_changed
-from localdigital.queueing import enqueue
+from localdigital.queueing import enqueue_each_on_commit
 
 from .. import formats
 from ..errors import FundingError, TransitionNotAllowed
@@ -195,17 +193,11 @@ def decisions_announce_due(*, now: datetime) -> list[int] | None:
             .values_list("pk", flat=True)
         )
         if ids:
-            transaction.on_commit(partial(_announce_later, ids, now.isoformat()))
+            from ..tasks import announce_round_decisions
+
+            run_at = now.isoformat()
+            enqueue_each_on_commit(announce_round_decisions, ((pk, run_at) for pk in ids))
     return ids
-
-
-def _announce_later(ids: Sequence[int], run_at: str) -> None:
-    """Queue one task per round. With the broker down, the next run queues them again."""
-    from ..tasks import announce_round_decisions
-
-    for round_id in ids:
-        if not enqueue(announce_round_decisions, round_id, run_at):
-            return
 
 
 def round_decisions_announce(*, round_id: int, now: datetime) -> str:

@@ -15,10 +15,8 @@ transaction as each email, so a re-run, or a second beat, never sends twice.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import partial
 
 from django.conf import settings
 from django.db import transaction
@@ -31,7 +29,7 @@ from localdigital.audit.services import audit_record
 from localdigital.links import absolute_url
 from localdigital.locks import advisory_lock, lock_register
 from localdigital.mail.services import email_queue
-from localdigital.queueing import enqueue
+from localdigital.queueing import enqueue_each_on_commit
 
 from .. import formats
 from ..models import (
@@ -150,20 +148,14 @@ def deadline_reminders_queue(*, now: datetime) -> list[DueReminder] | None:
         ]
         if due:
             logger.info("Queuing %d deadline reminders.", len(due))
-            transaction.on_commit(partial(_reminders_send_later, due, now.isoformat()))
+            from ..tasks import send_deadline_reminder
+
+            run_at = now.isoformat()
+            enqueue_each_on_commit(
+                send_deadline_reminder,
+                ((r.kind, r.bid_id, r.offset_days, run_at) for r in due),
+            )
     return due
-
-
-def _reminders_send_later(due: Sequence[DueReminder], run_at: str) -> None:
-    """Queue one task per reminder. With the broker down, the next hour's run finds the
-    reminders still unsent (within the day they may be sent) and queues them again."""
-    from ..tasks import send_deadline_reminder
-
-    for reminder in due:
-        if not enqueue(
-            send_deadline_reminder, reminder.kind, reminder.bid_id, reminder.offset_days, run_at
-        ):
-            return
 
 
 def _recipients(

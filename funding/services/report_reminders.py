@@ -14,10 +14,8 @@ date moves is reminded of the new date.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
-from functools import partial
 
 from django.conf import settings
 from django.db import transaction
@@ -30,7 +28,7 @@ from localdigital.audit.services import audit_record
 from localdigital.links import absolute_url
 from localdigital.locks import advisory_lock, lock_register
 from localdigital.mail.services import email_queue
-from localdigital.queueing import enqueue
+from localdigital.queueing import enqueue_each_on_commit
 
 from .. import formats
 from ..models import ProgressReport, ReportReminder, ReportReminderKind, ReportStatus
@@ -111,18 +109,13 @@ def report_reminders_queue(*, now: datetime) -> list[DueReportReminder] | None:
         ]
         if due:
             logger.info("Queuing %d report reminders.", len(due))
-            transaction.on_commit(partial(_reminders_send_later, due, now.isoformat()))
+            from ..tasks import send_report_reminder
+
+            run_at = now.isoformat()
+            enqueue_each_on_commit(
+                send_report_reminder, ((r.report_id, r.kind, run_at) for r in due)
+            )
     return due
-
-
-def _reminders_send_later(due: Sequence[DueReportReminder], run_at: str) -> None:
-    """Queue one task per reminder. With the broker down, the next run finds them still
-    unsent (within the day they may be sent) and queues them again."""
-    from ..tasks import send_report_reminder
-
-    for reminder in due:
-        if not enqueue(send_report_reminder, reminder.report_id, reminder.kind, run_at):
-            return
 
 
 def _fund_managers() -> list[User]:

@@ -17,10 +17,8 @@ a second beat, sends nothing twice.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import partial
 
 from django.conf import settings
 from django.db import transaction
@@ -28,7 +26,7 @@ from django.db.models import Q
 
 from localdigital.audit.services import audit_record
 from localdigital.locks import advisory_lock, lock_register
-from localdigital.queueing import enqueue
+from localdigital.queueing import enqueue_each_on_commit
 
 from ..links import account_url, calendar_url
 from ..models import (
@@ -143,16 +141,13 @@ def reminders_queue(*, now: datetime) -> list[DueReminder] | None:
         due = reminders_due(now=now)
         if due:
             logger.info("Queuing %d training reminders.", len(due))
-            transaction.on_commit(partial(_reminders_send_later, due, now.isoformat()))
+            from ..tasks import send_cohort_reminder
+
+            run_at = now.isoformat()
+            enqueue_each_on_commit(
+                send_cohort_reminder, ((r.cohort_id, r.kind, run_at) for r in due)
+            )
     return due
-
-
-def _reminders_send_later(due: Sequence[DueReminder], run_at: str) -> None:
-    from ..tasks import send_cohort_reminder
-
-    for reminder in due:
-        if not enqueue(send_cohort_reminder, reminder.cohort_id, reminder.kind, run_at):
-            return
 
 
 SUBJECTS = {
