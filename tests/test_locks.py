@@ -20,22 +20,9 @@ from localdigital.locks import (
 from newsletter.models import SubscriberStatus
 from newsletter.selectors import newsletter as selectors
 from tests.newsletter.factories import SubscriberFactory
+from tests.support.locks import lock_release, lock_try
 
 HELD = lock_register("tests.locks_held")
-
-
-def other_try(session, name: str, *ids: int) -> bool:
-    """Try the lock ``name`` (on ``ids``) from another session, as a second worker would,
-    and keep it."""
-    with session.cursor() as cursor:
-        cursor.execute("SELECT pg_try_advisory_lock(%s)", [lock_key(name, *ids)])
-        (locked,) = cursor.fetchone()
-    return locked
-
-
-def other_unlock(session, name: str) -> None:
-    with session.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_unlock(%s)", [lock_key(name)])
 
 
 @pytest.mark.django_db
@@ -44,39 +31,39 @@ class TestAdvisoryLock:
         """Another worker trying the same lock is refused until this transaction ends."""
         with advisory_lock(HELD) as locked:
             assert locked
-            assert not other_try(other_session, HELD)
+            assert not lock_try(other_session, HELD)
         # The test's own transaction is still open, and the lock lasts as long as it.
-        assert not other_try(other_session, HELD)
+        assert not lock_try(other_session, HELD)
 
     def test_yields_false_when_another_session_holds_it(self, other_session):
         """A periodic job finds the lock taken, and learns so without waiting."""
-        assert other_try(other_session, HELD)
+        assert lock_try(other_session, HELD)
         ran = False
         with advisory_lock(HELD) as locked:
             ran = True
             assert not locked
         assert ran
-        other_unlock(other_session, HELD)
+        lock_release(other_session, HELD)
         with advisory_lock(HELD) as locked:
             assert locked
 
     def test_waits_for_the_other_holder_when_told_to(self, other_session):
         """With wait=True it queues behind the holder rather than giving up."""
-        assert other_try(other_session, HELD)
+        assert lock_try(other_session, HELD)
         with pytest.raises(OperationalError, match="lock timeout"), transaction.atomic():
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL lock_timeout = '200ms'")
             with advisory_lock(HELD, wait=True):
                 pass
-        other_unlock(other_session, HELD)
+        lock_release(other_session, HELD)
         with advisory_lock(HELD, wait=True) as locked:
             assert locked
-            assert not other_try(other_session, HELD)
+            assert not lock_try(other_session, HELD)
 
     def test_takes_it_part_way_through_an_open_transaction(self, other_session):
         with transaction.atomic():
             assert advisory_lock_take(HELD)
-            assert not other_try(other_session, HELD)
+            assert not lock_try(other_session, HELD)
 
     def test_refuses_a_name_that_was_never_registered(self):
         never = advisory_lock("tests.never_registered")
@@ -86,7 +73,7 @@ class TestAdvisoryLock:
     def test_one_name_locks_each_object_on_its_own(self, other_session):
         """A lock per (round, organisation): another session holding one pair does not hold
         up another pair, nor the lock without ids, but holds up the same pair."""
-        assert other_try(other_session, HELD, 7, 12)
+        assert lock_try(other_session, HELD, 7, 12)
         with transaction.atomic():
             assert advisory_lock_take(HELD, 7, 13)
             assert advisory_lock_take(HELD, 12, 7)

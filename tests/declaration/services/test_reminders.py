@@ -22,10 +22,10 @@ from declaration.services.reminders import (
 from declaration.services.signing_import import signing_import_rows_parse, signings_import
 from localdigital.audit.models import AuditEvent
 from localdigital.celery import app as celery_app
-from localdigital.locks import lock_key
 from localdigital.mail.models import OutgoingEmail
 from tests.accounts.factories import UserFactory
 from tests.declaration.factories import MembershipFactory, OrganisationFactory, SigningFactory
+from tests.support.locks import lock_held
 
 pytestmark = pytest.mark.django_db
 
@@ -375,13 +375,10 @@ def test_does_nothing_while_another_run_holds_the_advisory_lock(
 ):
     """Two beats never overlap: the second finds the lock taken and queues nothing."""
     published_on(datetime.date(2024, 3, 10))
-    with other_session.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_lock(%s)", [lock_key(reminders.REMINDER_LOCK)])
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        assert anniversary_reminders_queue(now=london(2025, 3, 10, 9)) is None
-    assert callbacks == []
-    with other_session.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_unlock(%s)", [lock_key(reminders.REMINDER_LOCK)])
+    with lock_held(other_session, reminders.REMINDER_LOCK):
+        with django_capture_on_commit_callbacks(execute=True) as callbacks:
+            assert anniversary_reminders_queue(now=london(2025, 3, 10, 9)) is None
+        assert callbacks == []
     assert run("2025-03-10T09:15:00", django_capture_on_commit_callbacks) == 1
 
 

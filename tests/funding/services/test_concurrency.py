@@ -28,11 +28,11 @@ from funding.services import applications_start as start_services
 from funding.services import applications_submission as submission_services
 from funding.services import eois
 from funding.services.common import LEAD_BIDS_LOCK
-from localdigital.locks import lock_key
 from tests.accounts.factories import UserFactory
 from tests.funding.factories import EoiFactory, RoundFactory, SignatoryFactory, member_of
 from tests.funding.support import ready
 from tests.support.concurrency import run_together
+from tests.support.locks import lock_hold
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -76,11 +76,7 @@ class TestTheLockIsPerRoundAndLead:
     def hold(self, session, round, organisation) -> None:
         """Hold the lock on the bids ``organisation`` leads in ``round`` from another
         session, as a bid being checked there would."""
-        with session.cursor() as cursor:
-            cursor.execute(
-                "SELECT pg_advisory_lock(%s)",
-                [lock_key(LEAD_BIDS_LOCK, round.pk, organisation.pk)],
-            )
+        lock_hold(session, LEAD_BIDS_LOCK, round.pk, organisation.pk)
 
     def test_a_start_waits_for_a_bid_by_the_same_lead_in_the_same_round(self, other_session):
         round = RoundFactory(eoi_open=True)

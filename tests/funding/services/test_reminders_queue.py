@@ -22,7 +22,6 @@ from funding.services.reminders import (
     deadline_reminders_queue,
 )
 from localdigital.celery import app as celery_app
-from localdigital.locks import lock_key
 from localdigital.mail.models import OutgoingEmail
 from tests.funding.reminder_bids import (
     APPLICATIONS_CLOSE,
@@ -44,6 +43,7 @@ from tests.support.concurrency import (
     sessions_waiting_for_a_lock,
     wait_until,
 )
+from tests.support.locks import lock_held
 
 
 @pytest.mark.django_db
@@ -164,14 +164,11 @@ def test_does_nothing_while_another_run_holds_the_advisory_lock(
     """Two beats never overlap: the second finds the lock taken and queues nothing."""
     application_draft(make_round())
     now = APPLICATIONS_CLOSE - 7 * DAY + HOUR
-    with other_session.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_lock(%s)", [lock_key(reminders.REMINDER_LOCK)])
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        assert deadline_reminders_queue(now=now) is None
-        assert tasks.send_deadline_reminders(now.isoformat()) == 0
-    assert callbacks == []
-    with other_session.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_unlock(%s)", [lock_key(reminders.REMINDER_LOCK)])
+    with lock_held(other_session, reminders.REMINDER_LOCK):
+        with django_capture_on_commit_callbacks(execute=True) as callbacks:
+            assert deadline_reminders_queue(now=now) is None
+            assert tasks.send_deadline_reminders(now.isoformat()) == 0
+        assert callbacks == []
     assert run(now, django_capture_on_commit_callbacks) == 1
     assert OutgoingEmail.objects.count() == 1
 

@@ -26,11 +26,11 @@ from funding.services.report_reminders import (
 )
 from funding.services.reporting import award_dates_set, due_at
 from localdigital.audit.models import AuditEvent
-from localdigital.locks import lock_key
 from localdigital.mail.models import OutgoingEmail
 from tests.accounts.factories import UserFactory
 from tests.funding.factories import AwardFactory, member_of
 from tests.funding.factories_reporting import ProgressReportFactory
+from tests.support.locks import lock_held
 
 pytestmark = pytest.mark.django_db
 
@@ -238,14 +238,10 @@ class TestReminders:
         self, report, other_session, django_capture_on_commit_callbacks
     ):
         now = london(2026, 7, 1, 9)
-        key = lock_key(report_reminders.REPORT_REMINDER_LOCK)
-        with other_session.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_lock(%s)", [key])
-        with django_capture_on_commit_callbacks(execute=True) as callbacks:
-            assert report_reminders_queue(now=now) is None
-        assert callbacks == []
-        with other_session.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_unlock(%s)", [key])
+        with lock_held(other_session, report_reminders.REPORT_REMINDER_LOCK):
+            with django_capture_on_commit_callbacks(execute=True) as callbacks:
+                assert report_reminders_queue(now=now) is None
+            assert callbacks == []
         with django_capture_on_commit_callbacks(execute=False):
             assert report_reminders_queue(now=now) == [DueReportReminder(report.pk, FOURTEEN)]
 

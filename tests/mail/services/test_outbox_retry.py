@@ -8,12 +8,12 @@ from django.db import DatabaseError
 from django.utils import timezone
 
 from localdigital.audit.models import AuditEvent
-from localdigital.locks import lock_key
 from localdigital.mail import services
 from localdigital.mail.models import EmailStatus, OutgoingEmail
 from tests.accounts.factories import UserFactory
 from tests.mail.factories import OutgoingEmailFactory, SuppressionFactory
 from tests.mail.support import sends_queued
+from tests.support.locks import lock_held
 
 pytestmark = pytest.mark.django_db
 
@@ -78,18 +78,12 @@ class TestEmailsRequeueStuck:
         self, outbox, run_at, other_session, django_capture_on_commit_callbacks
     ):
         """Two beats never overlap: the second finds the lock taken and leaves every row."""
-        with other_session.cursor() as cursor:
-            cursor.execute(
-                "SELECT pg_advisory_lock(%s)", [lock_key(services.outbox_retry.REQUEUE_LOCK)]
-            )
-        with django_capture_on_commit_callbacks(execute=True) as callbacks:
-            assert services.emails_requeue_stuck(now=run_at) is None
-        assert callbacks == []
-        assert OutgoingEmail.objects.get(pk=outbox["abandoned"].pk).status == EmailStatus.SENDING
-        with other_session.cursor() as cursor:
-            cursor.execute(
-                "SELECT pg_advisory_unlock(%s)", [lock_key(services.outbox_retry.REQUEUE_LOCK)]
-            )
+        with lock_held(other_session, services.outbox_retry.REQUEUE_LOCK):
+            with django_capture_on_commit_callbacks(execute=True) as callbacks:
+                assert services.emails_requeue_stuck(now=run_at) is None
+            assert callbacks == []
+            abandoned = OutgoingEmail.objects.get(pk=outbox["abandoned"].pk)
+            assert abandoned.status == EmailStatus.SENDING
         assert services.emails_requeue_stuck(now=run_at)
 
 

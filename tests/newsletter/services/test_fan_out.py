@@ -11,7 +11,6 @@ import pytest
 from django.db import DatabaseError
 from django.utils import timezone
 
-from localdigital.locks import lock_key
 from localdigital.mail.models import EmailStatus, OutgoingEmail, Stream, message_id_for
 from newsletter import services
 from newsletter.models import IssueStatus, NewsletterDelivery, NewsletterIssue
@@ -19,6 +18,7 @@ from newsletter.selectors import newsletter as selectors
 from tests.mail.factories import SuppressionFactory
 from tests.newsletter.factories import NewsletterIssueFactory, SubscriberFactory
 from tests.newsletter.support import patch_fanout_batch_size, verbs
+from tests.support.locks import lock_held
 
 pytestmark = pytest.mark.django_db
 
@@ -253,12 +253,9 @@ class TestNewsletterTick:
     def test_does_nothing_when_another_run_holds_the_lock(self, other_session):
         now = timezone.now()
         NewsletterIssueFactory(scheduled=True, scheduled_for=now)
-        with other_session.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_lock(%s)", [lock_key(services.TICK_LOCK)])
-        assert services.newsletter_tick(now=now) is None
-        assert NewsletterIssue.objects.get().status == IssueStatus.SCHEDULED
-        with other_session.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_unlock(%s)", [lock_key(services.TICK_LOCK)])
+        with lock_held(other_session, services.TICK_LOCK):
+            assert services.newsletter_tick(now=now) is None
+            assert NewsletterIssue.objects.get().status == IssueStatus.SCHEDULED
 
     def test_starts_nothing_when_the_audit_event_cannot_be_saved(
         self, broken_audit, django_capture_on_commit_callbacks
