@@ -184,29 +184,23 @@ class RoundAdmin(
     def save_through_service(
         self, request: HttpRequest, obj: Round, form: Any, change: bool
     ) -> Round:
-        """Save a change to a round through ``round_update``, which audits what changed; a
-        new round is saved as the form made it."""
+        """Save the round through ``round_create`` or ``round_update``, which audit what was
+        set or what changed."""
+        values = {name: getattr(obj, name) for name in ROUND_FIELDS if name in form.fields}
         if not change:
-            obj.save()
-            return obj
+            return services.round_create(values=values, created_by=request_staff_user(request))
         return services.round_update(
-            round_id=obj.pk,
-            values={name: getattr(obj, name) for name in ROUND_FIELDS if name in form.fields},
-            updated_by=request_staff_user(request),
+            round_id=obj.pk, values=values, updated_by=request_staff_user(request)
         )
 
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
-        if formset.model is not RoundQuestion:
-            super().save_formset(request, form, formset, change)
-            return
-        # A question is public from the moment it is published; unpublished, it is not.
-        now = timezone.now()
-        for question in formset.save(commit=False):
-            if question.is_published and question.published_at is None:
-                question.published_at = now
-            elif not question.is_published:
-                question.published_at = None
-            question.save()
-        for question in formset.deleted_objects:
-            question.delete()
+        """Save the round's phases' caps, criteria or questions through ``round_parts_save``,
+        which audits each part added, changed or removed."""
+        saved = formset.save(commit=False)
+        services.round_parts_save(
+            round=form.instance,
+            saved=saved,
+            deleted=formset.deleted_objects,
+            by=request_staff_user(request),
+        )
         formset.save_m2m()

@@ -1,5 +1,6 @@
-"""Writes about rounds: changing a round's configuration (its budget, dates and rules), with
-an audit event that says what changed from what to what.
+"""Writes about rounds: making a round, changing its configuration (its budget, dates and
+rules) and the parts staff set beside it (its phases' caps, its criteria and its questions),
+each with an audit event that says what was set, or what changed from what to what.
 
 A round is configured, not coded, and what staff change in it (the budget, a close, the
 number of partners) changes what applicants may do: so every change is on record.
@@ -7,19 +8,20 @@ number of partners) changes what applicants may do: so every change is on record
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 from django.db import models, transaction
+from django.utils import timezone
 
 from localdigital.accounts.models import User
 from localdigital.audit.services import audit_record
 from localdigital.public_cache import content_changed
 
 from ..errors import TransitionNotAllowed
-from ..models import REPORTING_FIELDS, ROUND_DATE_FIELDS, Round
+from ..models import REPORTING_FIELDS, ROUND_DATE_FIELDS, Round, RoundQuestion
 
 # What staff configure in a round, in the order its page shows it. Nothing else about a
 # round changes through ``round_update``: its decisions, approval and announcement change
@@ -67,6 +69,70 @@ def _audited(field: models.Field, value: Any) -> Any:
     return value
 
 
+def _unknown_fields_refused(values: Mapping[str, Any]) -> None:
+    unknown = set(values) - set(ROUND_FIELDS)
+    if unknown:
+        raise ValueError(f"A round's {', '.join(sorted(unknown))} is not changed here.")
+
+
+def round_create(*, values: Mapping[str, Any], created_by: User) -> Round:
+    """Make a round configured with ``values`` (as ``round_update`` takes them), and return
+    it. One audit event (``funding.round.created``) lists every value it was given. Raise
+    ``ValueError`` for a field that is not configured here (a bug in the caller)."""
+    _unknown_fields_refused(values)
+    with transaction.atomic():
+        round = Round()
+        given: dict[str, Any] = {}
+        for name in ROUND_FIELDS:
+            if name not in values:
+                continue
+            field = Round._meta.get_field(name)
+            assert isinstance(field, models.Field)
+            value = _given(field, values[name])
+            setattr(round, field.attname, value)
+            given[name] = _audited(field, value)
+        round.save()
+        audit_record(
+            actor=created_by, verb="funding.round.created", target=round, data={"values": given}
+        )
+        content_changed("funding")
+    return round
+
+
+def round_parts_save(
+    *, round: Round, saved: Sequence[models.Model], deleted: Sequence[models.Model], by: User
+) -> None:
+    """Save the ``saved`` parts of ``round`` (its phases' caps, criteria or questions, new or
+    changed) and delete the ``deleted`` ones, with one audit event
+    (``funding.round.parts_changed``) naming each part added, changed or removed. A question
+    is public from the moment it is published, and not once unpublished."""
+    if not saved and not deleted:
+        return
+    now = timezone.now()
+    changes: list[dict[str, str]] = []
+    with transaction.atomic():
+        for part in saved:
+            if isinstance(part, RoundQuestion):
+                if part.is_published and part.published_at is None:
+                    part.published_at = now
+                elif not part.is_published:
+                    part.published_at = None
+            change = "changed" if part.pk else "added"
+            part.save()
+            changes.append(
+                {"part": str(part._meta.verbose_name), "change": change, "row": str(part)}
+            )
+        for part in deleted:
+            changes.append(
+                {"part": str(part._meta.verbose_name), "change": "removed", "row": str(part)}
+            )
+            part.delete()
+        audit_record(
+            actor=by, verb="funding.round.parts_changed", target=round, data={"changes": changes}
+        )
+        content_changed("funding")
+
+
 def round_update(*, round_id: int, values: Mapping[str, Any], updated_by: User) -> Round:
     """Change the round's configuration to ``values`` (field name to value, a related round
     or fund as a row or its key), and return the round.
@@ -78,9 +144,7 @@ def round_update(*, round_id: int, values: Mapping[str, Any], updated_by: User) 
     approved the round's decisions, and ``ValueError`` for a field that is not configured
     here (a bug in the caller, not a refusal).
     """
-    unknown = set(values) - set(ROUND_FIELDS)
-    if unknown:
-        raise ValueError(f"A round's {', '.join(sorted(unknown))} is not changed here.")
+    _unknown_fields_refused(values)
     with transaction.atomic():
         round = Round.objects.select_for_update(no_key=True).get(pk=round_id)
         changes: list[dict[str, Any]] = []

@@ -241,6 +241,60 @@ class TestRoundChangeAudit:
         assert not AuditEvent.objects.filter(verb="funding.round.updated").exists()
 
 
+class TestRoundAddAudit:
+    def test_records_the_new_round_and_each_part_staff_gave_it(self, client, fund, fund_manager):
+        """Adding a round goes through ``round_create`` and ``round_parts_save``: the audit
+        log says what the round was made with, and each phase cap and criterion added."""
+        response = client.post(
+            ADD_ROUND,
+            round_data(
+                fund,
+                phase_caps=[{"phase": "discovery", "max_award": "80000"}],
+                criteria=FOUR_CRITERIA,
+            ),
+        )
+
+        assert response.status_code == 302, errors_of(response)
+        round = Round.objects.get(slug="round-1")
+        created = AuditEvent.objects.get(verb="funding.round.created")
+        assert (created.actor, created.target_object_id) == (fund_manager, str(round.pk))
+        assert created.data["values"]["budget"] == "7500000.00"
+        assert created.data["values"]["name"] == "Round 1"
+        parts = AuditEvent.objects.filter(verb="funding.round.parts_changed").order_by("pk")
+        changes = [change for event in parts for change in event.data["changes"]]
+        assert [(c["part"], c["change"]) for c in changes] == [
+            ("phase and cap", "added"),
+            *[("criterion", "added")] * 4,
+        ]
+
+    def test_records_a_part_removed_on_the_rounds_page(self, client, fund, fund_manager):
+        client.post(
+            ADD_ROUND,
+            round_data(fund, phase_caps=[{"phase": "discovery", "max_award": "80000"}]),
+        )
+        round = Round.objects.get(slug="round-1")
+        cap = round.phase_caps.get()
+
+        response = client.post(
+            reverse("admin:funding_round_change", args=[round.pk]),
+            round_data(
+                fund,
+                round=round,
+                phase_caps=[
+                    {"id": cap.pk, "phase": "discovery", "max_award": "80000", "DELETE": True}
+                ],
+            ),
+        )
+
+        assert response.status_code == 302, errors_of(response)
+        assert not round.phase_caps.exists()
+        event = AuditEvent.objects.filter(verb="funding.round.parts_changed").latest("pk")
+        assert event.actor == fund_manager
+        assert event.data["changes"] == [
+            {"part": "phase and cap", "change": "removed", "row": str(cap)}
+        ]
+
+
 class TestPhaseCaps:
     def test_refuses_the_same_phase_twice(self, client, fund):
         caps = [{"phase": "alpha", "max_award": "100"}, {"phase": "alpha", "max_award": "200"}]
