@@ -12,44 +12,23 @@ Later issues add their own table modules.
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
-from collections.abc import Callable, Iterator
-from typing import Any
+from collections.abc import Iterator
 
 import pytest
 from django.contrib import admin
-from django.contrib.contenttypes.models import ContentType
 from django.http.response import HttpResponseBase
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-import tests.access
 from tests.access.roles import ANONYMOUS, PUBLIC, ROLES, UNVERIFIED_STAFF, client_for
+from tests.access.table import (
+    ADMIN_MODEL_ACCESS,
+    ADMIN_MODEL_OBJECTS,
+    URL_ACCESS,
+    resolve_kwargs,
+    table_objects_make,
+)
 
 pytestmark = pytest.mark.django_db
-
-
-def _table_modules() -> list[Any]:
-    return [
-        importlib.import_module(f"tests.access.{module_info.name}")
-        for module_info in pkgutil.iter_modules(tests.access.__path__)
-        if module_info.name.startswith("table_")
-    ]
-
-
-def _merged(name: str) -> dict[str, Any]:
-    merged: dict[str, Any] = {}
-    for module in _table_modules():
-        part = getattr(module, name, {})
-        overlap = set(merged) & set(part)
-        assert not overlap, f"{module.__name__} repeats {name} entries: {sorted(overlap)}"
-        merged.update(part)
-    return merged
-
-
-URL_ACCESS: dict[str, tuple[dict[str, object], dict[str, int]]] = _merged("URL_ACCESS")
-ADMIN_MODEL_ACCESS: dict[str, dict[str, set[str]]] = _merged("ADMIN_MODEL_ACCESS")
-ADMIN_MODEL_OBJECTS: dict[str, Callable[[], Any]] = _merged("ADMIN_MODEL_OBJECTS")
 
 
 def named_patterns(patterns=None, namespace: tuple[str, ...] = ()) -> Iterator[tuple[str, str]]:
@@ -81,15 +60,6 @@ def is_model_admin_route(name: str, route: str) -> bool:
     return name in standard
 
 
-def resolve_kwargs(kwargs: dict[str, object]) -> dict[str, object]:
-    """Turn a content type given as ``app_label.model`` into its id."""
-    if "content_type_id" in kwargs:
-        app_label, model = str(kwargs["content_type_id"]).split(".")
-        content_type = ContentType.objects.get_by_natural_key(app_label, model)
-        return {**kwargs, "content_type_id": str(content_type.pk)}
-    return kwargs
-
-
 def test_every_url_is_in_the_table():
     """A URL pattern missing from the table fails, so no page can be added unguarded."""
     missing = sorted(
@@ -113,9 +83,7 @@ def test_every_admin_model_is_in_the_table():
 @pytest.fixture
 def table_objects() -> None:
     """Create the objects that the tables' URLs name."""
-    for module in _table_modules():
-        if hasattr(module, "setup"):
-            module.setup()
+    table_objects_make()
 
 
 SIGNED_IN_ROLES = tuple(role for role in ROLES if role != ANONYMOUS)

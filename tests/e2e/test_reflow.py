@@ -13,7 +13,7 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.access.roles import ANONYMOUS
-from tests.access.test_access import URL_ACCESS, _table_modules, resolve_kwargs
+from tests.access.table import URL_ACCESS, resolve_kwargs, table_objects_make
 from tests.declaration.factories import OrganisationFactory, SigningFactory
 from tests.e2e.browser import REFLOW_WIDTH
 
@@ -41,9 +41,7 @@ def _public_html_paths() -> list[str]:
 
 
 def _make_the_pages_objects() -> None:
-    for module in _table_modules():
-        if hasattr(module, "setup"):
-            module.setup()
+    table_objects_make()
     for name in LONG_NAMES:
         SigningFactory(organisation=OrganisationFactory(name=name))
 
