@@ -54,7 +54,11 @@ class TestRoundList:
 
 
 class TestRoundDates:
-    def test_saves_a_round_with_its_phases_criteria_questions_and_reminders(self, client, fund):
+    def test_saves_a_round_with_its_phases_criteria_questions_and_reminders(
+        self, client, fund, fund_manager
+    ):
+        """Through ``round_create`` and ``round_parts_save``: the audit log says what the round
+        was made with, and each part added."""
         response = client.post(
             ADD_ROUND,
             round_data(
@@ -86,6 +90,16 @@ class TestRoundDates:
         published, unpublished = round.questions.order_by("position")
         assert published.is_published and published.published_at is not None
         assert not unpublished.is_published and unpublished.published_at is None
+        created = AuditEvent.objects.get(verb="funding.round.created")
+        assert (created.actor, created.target_object_id) == (fund_manager, str(round.pk))
+        assert created.data["values"]["budget"] == "7500000.00"
+        parts = AuditEvent.objects.filter(verb="funding.round.parts_changed").order_by("pk")
+        changes = [change for event in parts for change in event.data["changes"]]
+        assert [(change["part"], change["change"]) for change in changes] == [
+            ("phase and cap", "added"),
+            *[("criterion", "added")] * 4,
+            *[("question and answer", "added")] * 2,
+        ]
 
     def test_saves_a_round_with_no_eoi_stage(self, client, fund):
         response = client.post(
@@ -241,32 +255,7 @@ class TestRoundChangeAudit:
         assert not AuditEvent.objects.filter(verb="funding.round.updated").exists()
 
 
-class TestRoundAddAudit:
-    def test_records_the_new_round_and_each_part_staff_gave_it(self, client, fund, fund_manager):
-        """Adding a round goes through ``round_create`` and ``round_parts_save``: the audit
-        log says what the round was made with, and each phase cap and criterion added."""
-        response = client.post(
-            ADD_ROUND,
-            round_data(
-                fund,
-                phase_caps=[{"phase": "discovery", "max_award": "80000"}],
-                criteria=FOUR_CRITERIA,
-            ),
-        )
-
-        assert response.status_code == 302, errors_of(response)
-        round = Round.objects.get(slug="round-1")
-        created = AuditEvent.objects.get(verb="funding.round.created")
-        assert (created.actor, created.target_object_id) == (fund_manager, str(round.pk))
-        assert created.data["values"]["budget"] == "7500000.00"
-        assert created.data["values"]["name"] == "Round 1"
-        parts = AuditEvent.objects.filter(verb="funding.round.parts_changed").order_by("pk")
-        changes = [change for event in parts for change in event.data["changes"]]
-        assert [(c["part"], c["change"]) for c in changes] == [
-            ("phase and cap", "added"),
-            *[("criterion", "added")] * 4,
-        ]
-
+class TestRoundPartsAudit:
     def test_records_a_part_removed_on_the_rounds_page(self, client, fund, fund_manager):
         client.post(
             ADD_ROUND,

@@ -1,5 +1,5 @@
-"""Changing a round's configuration: what changed is written and audited, field by field,
-with its old and new value; nothing changed, nothing recorded."""
+"""Making a round and changing its configuration and its parts: what changed is written and
+audited, field by field, with its old and new value; nothing changed, nothing recorded."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 from django.db import IntegrityError
 
 from funding.errors import TransitionNotAllowed
-from funding.models import Round
+from funding.models import Round, RoundQuestion
 from funding.services import rounds as services
 from localdigital.audit.models import AuditEvent
 from tests.accounts.factories import UserFactory
@@ -143,3 +143,50 @@ class TestRoundUpdate:
 
         round.refresh_from_db()
         assert round.budget == Decimal("7500000")
+
+
+class TestRoundCreate:
+    def test_refuses_a_field_that_is_not_configured_here(self, fund_manager):
+        with pytest.raises(ValueError, match="decisions_approved_at"):
+            services.round_create(
+                values={"decisions_approved_at": datetime.datetime.now(datetime.UTC)},
+                created_by=fund_manager,
+            )
+        assert not Round.objects.exists()
+
+    def test_makes_nothing_when_the_audit_fails(self, fund_manager, monkeypatch):
+        template = RoundFactory.build(fund=RoundFactory().fund, number=99, slug="round-99")
+
+        def fail(**kwargs):
+            raise IntegrityError("audit log unavailable")
+
+        monkeypatch.setattr(services, "audit_record", fail)
+        with pytest.raises(IntegrityError):
+            services.round_create(values=values_of(template), created_by=fund_manager)
+
+        assert not Round.objects.filter(slug="round-99").exists()
+
+
+class TestRoundPartsSave:
+    def test_records_nothing_when_no_part_changed(self, fund_manager):
+        round = RoundFactory()
+
+        services.round_parts_save(round=round, saved=[], deleted=[], by=fund_manager)
+
+        assert not AuditEvent.objects.filter(verb="funding.round.parts_changed").exists()
+
+    def test_publishes_a_question_when_it_is_published_and_not_before(self, fund_manager):
+        round = RoundFactory()
+        asked = RoundQuestion(round=round, question="Can a fire authority lead?", position=0)
+
+        services.round_parts_save(round=round, saved=[asked], deleted=[], by=fund_manager)
+        assert asked.published_at is None
+
+        asked.answer, asked.is_published = "Yes, if it has signed.", True
+        services.round_parts_save(round=round, saved=[asked], deleted=[], by=fund_manager)
+        asked.refresh_from_db()
+        assert asked.published_at is not None
+        event = AuditEvent.objects.filter(verb="funding.round.parts_changed").latest("pk")
+        assert event.data["changes"] == [
+            {"part": "question and answer", "change": "changed", "row": str(asked)}
+        ]
