@@ -193,14 +193,16 @@ class RoundAdmin(
             round_id=obj.pk, values=values, updated_by=request_staff_user(request)
         )
 
-    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
-        """Save the round's phases' caps, criteria or questions through ``round_parts_save``,
-        which audits each part added, changed or removed."""
-        saved = formset.save(commit=False)
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        """Save the round's phases' caps, criteria and questions through one call of
+        ``round_parts_save``, which audits each part added, changed or removed in one event."""
+        form.save_m2m()
+        saved, deleted = [], []
+        for formset in formsets:
+            saved += formset.save(commit=False)
+            deleted += formset.deleted_objects
         services.round_parts_save(
-            round=form.instance,
-            saved=saved,
-            deleted=formset.deleted_objects,
-            by=request_staff_user(request),
+            round=form.instance, saved=saved, deleted=deleted, by=request_staff_user(request)
         )
-        formset.save_m2m()
+        for formset in formsets:
+            formset.save_m2m()
