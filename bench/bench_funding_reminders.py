@@ -36,7 +36,7 @@ import os
 import re
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -241,12 +241,12 @@ def main() -> int:
 
         queued: list[int] = []
 
-        def count_instead_of_queuing(due: Sequence[object], run_at: str) -> None:
-            queued.append(len(due))
+        def count_instead_of_queuing(task: object, calls: Iterable[object]) -> None:
+            queued.append(len(list(calls)))
 
         backend = type(connections["default"])
         with (
-            mock.patch.object(reminders, "_reminders_send_later", count_instead_of_queuing),
+            mock.patch.object(reminders, "enqueue_each_on_commit", count_instead_of_queuing),
             mock.patch.object(
                 backend, "chunked_cursor", autospec=True, side_effect=backend.chunked_cursor
             ) as server_side_cursors,
