@@ -1,5 +1,5 @@
 """The import contracts that ``make lint`` checks (``lint-imports``, configured in
-pyproject.toml) cover the whole platform.
+pyproject.toml) cover the whole platform, and every app's services and selectors.
 
 The contract that the platform imports no domain lists its modules by name, so a module
 added to ``localdigital`` is checked only once it is listed: this fails until it is, or until
@@ -51,3 +51,22 @@ def test_the_platform_may_import_neither_the_domains_nor_what_composes_them():
         "localdigital.pages",
         "localdigital.urls",
     }
+
+
+def test_every_apps_services_and_selectors_are_kept_from_the_admins_helpers():
+    """Each app the layers contract names has its services and selectors (where it has them)
+    in the contract that keeps them from the admin's helpers."""
+    expected = {
+        f"{app}.{layer}"
+        for app in contracts()["layers"]["containers"]
+        for layer in ("services", "selectors")
+        if (REPO / app.replace(".", "/") / layer).is_dir()
+        or (REPO / app.replace(".", "/") / f"{layer}.py").is_file()
+    }
+    contract = contracts()["services-not-admin"]
+
+    assert set(contract["source_modules"]) == expected
+    admin_helpers = {
+        f"localdigital.{path.stem}" for path in (REPO / "localdigital").glob("admin_*.py")
+    }
+    assert set(contract["forbidden_modules"]) == admin_helpers
