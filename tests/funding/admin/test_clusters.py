@@ -163,6 +163,7 @@ class TestClusterPage:
         assert suggested == [closest, further]
         section = response.text.split('id="cluster-suggestions"')[1]
         assert section.index(closest.reference) < section.index(further.reference)
+        assert '<th scope="col">Similarity</th>' in section
 
     def test_adds_a_suggestion_and_returns_to_the_cluster(self, client, cluster):
         EoiFactory(round=cluster.round, submitted=True, cluster=cluster, title="Missed bins")

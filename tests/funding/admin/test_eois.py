@@ -232,6 +232,7 @@ class TestEoiPage:
         assert section.index(same_problem.reference) < section.index(related.reference)
         assert f'href="{change_url(same_problem)}"' in section
         assert f"{similar[0]['percent']}%" in section
+        assert '<th scope="col">Similarity</th>' in section
         assert "Missed bins" in section
         assert "Not taken forward" in section
 
