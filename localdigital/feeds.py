@@ -11,12 +11,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.http import HttpRequest, HttpResponse
 from django.utils.feedgenerator import Atom1Feed
 
-from localdigital.links import absolute_url
+from localdigital.links import absolute_url, link_on_site
 from localdigital.open_data import open_data_headers
 
 # How many entries a feed holds: the newest ones.
@@ -47,4 +46,4 @@ class SiteUrlFeed(Feed):
         return absolute_url(self.url_name)
 
     def item_link(self, item: Any) -> str:
-        return settings.SITE_URL + item.get_absolute_url()
+        return link_on_site(item.get_absolute_url())

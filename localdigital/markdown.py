@@ -9,12 +9,11 @@ gives the plain-text part: what a reader would see, without Markdown's punctuati
 
 from __future__ import annotations
 
-from urllib.parse import urljoin, urlsplit
-
-from django.conf import settings
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from markdown_it.tree import SyntaxTreeNode
+
+from localdigital.links import link_on_site
 
 GOVUK_CLASSES: dict[str, str | dict[str, str]] = {
     "heading_open": {
@@ -53,20 +52,6 @@ def _add_govuk_classes(tokens: list[Token]) -> None:
             token.attrSet("class", classes)
         if token.children:
             _add_govuk_classes(token.children)
-
-
-def link_on_site(url: str) -> str:
-    """Return ``url`` as a full address: a relative one resolved against ``SITE_URL``.
-
-    An address with a scheme (``https:``, ``mailto:``) is returned as it is, and one that
-    starts with ``//`` is given ``https:``.
-    """
-    parts = urlsplit(url)
-    if parts.scheme:
-        return url
-    if parts.netloc:
-        return f"https:{url}"
-    return urljoin(f"{settings.SITE_URL}/", url)
 
 
 def _make_links_absolute(tokens: list[Token]) -> None:

@@ -1,6 +1,6 @@
 import pytest
 
-from localdigital.links import absolute_url
+from localdigital.links import absolute_url, link_on_site
 from tests.funding.factories import AwardFactory, RoundFactory, SignatoryFactory
 from tests.training.factories import CourseFactory
 
@@ -26,6 +26,22 @@ class TestAbsoluteUrl:
         assert absolute_url("funding:partner-confirm", query={"token": "a b&c"}) == (
             "https://localdigital.gov.uk/funding/partners/confirm/?token=a+b%26c"
         )
+
+
+class TestLinkOnSite:
+    @pytest.mark.parametrize(
+        ("url", "expected"),
+        [
+            ("/signatories/", "https://localdigital.gov.uk/signatories/"),
+            ("signatories/", "https://localdigital.gov.uk/signatories/"),
+            ("#principles", "https://localdigital.gov.uk/#principles"),
+            ("https://www.gov.uk/", "https://www.gov.uk/"),
+            ("mailto:team@localdigital.gov.uk", "mailto:team@localdigital.gov.uk"),
+            ("//www.gov.uk/", "https://www.gov.uk/"),
+        ],
+    )
+    def test_resolves_relative_addresses_against_the_site(self, url, expected):
+        assert link_on_site(url) == expected
 
 
 # Each kind of object with a public page: how to make one, and its page's address and heading.

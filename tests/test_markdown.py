@@ -2,7 +2,7 @@
 
 import pytest
 
-from localdigital.markdown import link_on_site, markdown_to_html, markdown_to_text
+from localdigital.markdown import markdown_to_html, markdown_to_text
 
 
 class TestMarkdownToHtml:
@@ -41,23 +41,6 @@ class TestMarkdownToHtml:
 
     def test_leaves_relative_links_alone_on_pages(self):
         assert 'href="/signatories/"' in markdown_to_html("[list](/signatories/)")
-
-
-class TestAbsoluteUrl:
-    @pytest.mark.parametrize(
-        ("url", "expected"),
-        [
-            ("/signatories/", "https://localdigital.gov.uk/signatories/"),
-            ("signatories/", "https://localdigital.gov.uk/signatories/"),
-            ("#principles", "https://localdigital.gov.uk/#principles"),
-            ("https://www.gov.uk/", "https://www.gov.uk/"),
-            ("mailto:team@localdigital.gov.uk", "mailto:team@localdigital.gov.uk"),
-            ("//www.gov.uk/", "https://www.gov.uk/"),
-        ],
-    )
-    def test_resolves_relative_addresses_against_the_site(self, settings, url, expected):
-        settings.SITE_URL = "https://localdigital.gov.uk"
-        assert link_on_site(url) == expected
 
 
 class TestMarkdownToText:
