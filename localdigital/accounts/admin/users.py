@@ -1,34 +1,19 @@
-"""Staff screens for people's accounts. Only superusers hold permissions on users."""
+"""The users' list and pages: only superusers hold permissions on users."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.contrib.auth.forms import UserChangeForm as BaseUserChangeForm
 from django.http import HttpRequest
 
 from localdigital.admin_pages import ServiceSaveMixin
 
-from . import services
-from .models import User
-from .requests import request_staff_user
-
-
-class UserCreationForm(forms.ModelForm):
-    """The new account's address and name; a superuser then sets a password if it is staff."""
-
-    class Meta:
-        model = User
-        fields = ("email", "full_name")
-
-
-class UserChangeForm(BaseUserChangeForm):
-    class Meta:
-        model = User
-        fields = "__all__"
+from .. import services
+from ..models import User
+from ..requests import request_staff_user
+from .forms import UserChangeForm, UserCreationForm
 
 
 @admin.register(User)
