@@ -14,12 +14,13 @@ from declaration import services
 from declaration.models import Membership, MembershipRole, Organisation
 from declaration.selectors import work_queue
 from localdigital.accounts.requests import request_staff_user
+from localdigital.admin_actions import run_each
 from localdigital.admin_filters import NamedChoicesFilter, Narrowing
 from localdigital.admin_pages import NO_SAVE_BUTTONS, ChangePageMixin, ServiceSaveMixin
-from localdigital.errors import DomainError
 
-from ..errors import MembershipAlreadyApprovedError, MembershipNotApprovedError
 from .forms import MembershipAddForm
+
+MEMBERS = ("member", "members")
 
 # The fields the register of local authorities sets. On an organisation from the register
 # they are read-only here, because the next import would overwrite any change.
@@ -250,20 +251,20 @@ class MembershipAdmin(ChangePageMixin, ServiceSaveMixin, admin.ModelAdmin):
 
     @admin.action(description="Approve selected members", permissions=["change"])
     def approve(self, request: HttpRequest, queryset: QuerySet[Membership]) -> None:
-        approved, refused = 0, []
-        for membership in queryset:
-            try:
-                services.membership_approve(
-                    membership=membership, approved_by=request_staff_user(request)
-                )
-            except MembershipAlreadyApprovedError:
-                continue
-            except DomainError as error:
-                refused.append(str(error))
-                continue
-            approved += 1
-        self.message_user(request, f"Approved {_members(approved)}.", messages.SUCCESS)
-        _refusals_tell(self, request, refused)
+        staff = request_staff_user(request)
+        run_each(
+            self,
+            request,
+            # Those approved already are left as they are.
+            queryset.filter(approved_at__isnull=True),
+            lambda membership: services.membership_approve(
+                membership=membership, approved_by=staff
+            ),
+            label=str,
+            done="Approved {}.",
+            refused="Not changed:",
+            counted=MEMBERS,
+        )
 
     @admin.action(description="Make selected members organisation admins", permissions=["change"])
     def make_admin(self, request: HttpRequest, queryset: QuerySet[Membership]) -> None:
@@ -276,38 +277,25 @@ class MembershipAdmin(ChangePageMixin, ServiceSaveMixin, admin.ModelAdmin):
     def _role_set(
         self, request: HttpRequest, queryset: QuerySet[Membership], *, role: MembershipRole
     ) -> None:
-        changed, not_approved, refused = 0, [], []
-        for membership in queryset:
-            try:
-                updated = services.membership_role_set(
-                    membership=membership, role=role, changed_by=request_staff_user(request)
-                )
-            except MembershipNotApprovedError:
-                not_approved.append(str(membership))
-                continue
-            except DomainError as error:
-                refused.append(str(error))
-                continue
-            changed += membership.role != updated.role
-        self.message_user(
-            request,
-            f"Changed the role of {_members(changed)} to {role.label.lower()}.",
-            messages.SUCCESS,
-        )
-        if not_approved:
+        pending = queryset.filter(approved_at__isnull=True)
+        if pending:
             self.message_user(
                 request,
-                f"Approve these members before making them admins: {', '.join(not_approved)}.",
+                "Approve these members before making them admins: "
+                f"{', '.join(str(membership) for membership in pending)}.",
                 messages.WARNING,
             )
-        _refusals_tell(self, request, refused)
-
-
-def _members(count: int) -> str:
-    return f"{count} member" if count == 1 else f"{count} members"
-
-
-def _refusals_tell(modeladmin: admin.ModelAdmin, request: HttpRequest, refused: list[str]) -> None:
-    """Tell staff each change a service refused, in the service's words."""
-    if refused:
-        modeladmin.message_user(request, "Not changed: " + " ".join(refused), messages.ERROR)
+        staff = request_staff_user(request)
+        run_each(
+            self,
+            request,
+            # Those who hold the role already are left as they are.
+            queryset.filter(approved_at__isnull=False).exclude(role=role),
+            lambda membership: services.membership_role_set(
+                membership=membership, role=role, changed_by=staff
+            ),
+            label=str,
+            done=f"Changed the role of {{}} to {role.label.lower()}.",
+            refused="Not changed:",
+            counted=MEMBERS,
+        )
