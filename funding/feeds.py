@@ -37,7 +37,7 @@ class FundedProjectsFeed(SiteUrlFeed):
         return escape(
             f"Led by {application.lead_organisation.name}. "
             f"{formats.money(item.amount)} from {application.round.name}, "
-            f"awarded on {formats.day_of(item.awarded_on)}. {item.summary}"
+            f"awarded on {formats.day(item.awarded_on)}. {item.summary}"
         )
 
     def item_pubdate(self, item: Award) -> datetime:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.utils import timezone
@@ -16,11 +16,6 @@ from .models import DatePrecision
 def london(moment: datetime) -> datetime:
     """Return ``moment`` in Europe/London (the service's time zone)."""
     return timezone.localtime(moment)
-
-
-def day_of(value: date) -> str:
-    """Return a calendar date as GOV.UK writes it, such as "Monday 16 September 2019"."""
-    return f"{value:%A} {value.day} {value:%B %Y}"
 
 
 def date_and_time(moment: datetime) -> str:

@@ -15,6 +15,7 @@ from declaration.selectors import moderation as selectors
 from declaration.services import versions as version_services
 from localdigital.accounts.requests import request_staff_user
 from localdigital.admin_pages import ServiceSaveMixin
+from localdigital.formats import calendar_date
 from localdigital.markdown import markdown_to_html
 
 from .forms import DeclarationVersionForm
@@ -65,9 +66,9 @@ class DeclarationVersionAdmin(ServiceSaveMixin, admin.ModelAdmin):
         if published_on is None:
             return "Draft"
         if published_on > timezone.localdate():
-            return f"Scheduled for {published_on:%-d %B %Y}"
+            return f"Scheduled for {calendar_date(published_on)}"
         is_current = getattr(version, "current_number", None) == version.number
-        return f"Published {published_on:%-d %B %Y}{' (current)' if is_current else ''}"
+        return f"Published {calendar_date(published_on)}{' (current)' if is_current else ''}"
 
     @admin.display(description="signings")
     def signing_count(self, version: DeclarationVersion) -> int:

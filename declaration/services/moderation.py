@@ -21,6 +21,7 @@ from django.utils.text import slugify
 
 from localdigital.accounts.models import User
 from localdigital.audit.services import audit_record
+from localdigital.formats import calendar_date
 from localdigital.links import absolute_url
 from localdigital.locks import advisory_lock_take
 from localdigital.mail.services import email_queue
@@ -108,7 +109,7 @@ def signing_publish(
             )
             if closed_on is not None:
                 raise OrganisationClosed(
-                    f"{signing.organisation.name} closed on {closed_on:%-d %B %Y}, so its "
+                    f"{signing.organisation.name} closed on {calendar_date(closed_on)}, so its "
                     "signing cannot be published. Reject it, with a reason."
                 )
         organisation = signing.organisation

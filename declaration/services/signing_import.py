@@ -301,9 +301,9 @@ def _line_check(
     if organisation.pk in live:
         signing = live[organisation.pk]
         state = (
-            "is waiting for checks"
-            if signing.status == SigningStatus.SUBMITTED
-            else f"signed on {signing.signed_on:%-d %B %Y}"
+            f"signed on {calendar_date(signing.signed_on)}"
+            if signing.status != SigningStatus.SUBMITTED and signing.signed_on is not None
+            else "is waiting for checks"
         )
         return _with_error(
             invalid,

@@ -270,7 +270,7 @@ class ApplicationAdmin(
     @admin.display(description="your assessment is due", ordering="own_due_on")
     def own_due_display(self, application: Application) -> str:
         due = getattr(application, "own_due_on", None)
-        return formats.day_of(due) if due else "-"
+        return formats.day(due) if due else "-"
 
     @admin.display(description="your next step")
     def own_step_link(self, application: Application) -> SafeString | str:

@@ -84,7 +84,7 @@ class AssessorPagesMixin(admin.ModelAdmin):
             "title": title,
             "assessment": assessment,
             "application": application,
-            "due": formats.day_of(assessment.due_on),
+            "due": formats.day(assessment.due_on),
         }
 
     def declare_view(self, request: HttpRequest, assessment_id: int) -> HttpResponse:

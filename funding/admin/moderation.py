@@ -121,7 +121,7 @@ def application_assessment_context(request: HttpRequest, application: Applicatio
         label, url = next_step(own.pk, own.status)
         return {
             "own_assessment": own,
-            "own_due": formats.day_of(own.due_on),
+            "own_due": formats.day(own.due_on),
             "own_step": label,
             "own_step_url": url,
         }
@@ -140,7 +140,7 @@ def application_assessment_context(request: HttpRequest, application: Applicatio
                 "assessment": a,
                 "name": assessor_name(a),
                 "email": a.assessor.email,
-                "due": formats.day_of(a.due_on),
+                "due": formats.day(a.due_on),
                 "is_conflicted": a.status == AssessmentStatus.CONFLICTED,
                 "weighted": selectors.score_display(a.weighted),  # type: ignore[attr-defined]
                 "scored": f"{a.scored_count} of {criteria_count}",  # type: ignore[attr-defined]

@@ -177,7 +177,7 @@ def _text(value: str) -> str:
 
 
 def _planned(iso: str | None) -> str:
-    return f" (planned for {formats.day_of(date.fromisoformat(iso))})" if iso else ""
+    return f" (planned for {formats.day(date.fromisoformat(iso))})" if iso else ""
 
 
 def _none_unless_unsaved(content: dict[str, Any], section: ReportSection, none: str) -> str:

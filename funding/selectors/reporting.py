@@ -67,7 +67,7 @@ def report_edit_refusal(report: ProgressReport, *, today: datetime | None = None
     day = timezone.localdate(today or timezone.now())
     if report.period_start > day:
         return (
-            f"{report.name} covers the period from {formats.day_of(report.period_start)}: you "
+            f"{report.name} covers the period from {formats.day(report.period_start)}: you "
             "can write it from then."
         )
     return ""

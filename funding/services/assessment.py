@@ -176,14 +176,14 @@ def assessors_assign(
                 subject=(
                     f"You have {len(assessments)} application"
                     f"{'s' if len(assessments) != 1 else ''} to assess, due "
-                    f"{formats.day_of(due_on)}"
+                    f"{formats.day(due_on)}"
                 ),
                 body=render_to_string(
                     "funding/email/assessment_assigned.txt",
                     {
                         "assessor": assessor,
                         "assessments": assessments,
-                        "due_on": formats.day_of(due_on),
+                        "due_on": formats.day(due_on),
                         "list_url": absolute_url("admin:funding_assessment_changelist"),
                     },
                 ),

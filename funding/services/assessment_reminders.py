@@ -90,7 +90,7 @@ def assessment_reminder_send(*, assessment_id: int, now: datetime) -> str:
             "assessment": assessment,
             "application": application,
             "assessor": person_name(assessment.assessor),
-            "due_on": formats.day_of(assessment.due_on),
+            "due_on": formats.day(assessment.due_on),
             "list_url": absolute_url("admin:funding_assessment_changelist"),
             "application_url": absolute_url("admin:funding_application_change", application.pk),
         }
@@ -117,7 +117,7 @@ def assessment_reminder_send(*, assessment_id: int, now: datetime) -> str:
                 to=assessment.assessor.email,
                 subject=(
                     f"Reminder: your assessment of {application.reference} is due "
-                    f"{formats.day_of(assessment.due_on)}"
+                    f"{formats.day(assessment.due_on)}"
                 ),
                 body=render_to_string("funding/email/assessment_reminder.txt", context),
                 idempotency_key=f"funding.assessment.reminder.{assessment.pk}",

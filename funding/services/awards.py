@@ -238,7 +238,7 @@ def _check_payment(award: Award, *, amount: Decimal, paid_on: date, today: date)
         raise FundingError("The date paid must be today or in the past.")
     if paid_on < award.awarded_on:
         raise FundingError(
-            f"The date paid must be on or after the award, {formats.day_of(award.awarded_on)}."
+            f"The date paid must be on or after the award, {formats.day(award.awarded_on)}."
         )
 
 

@@ -242,9 +242,7 @@ def _lock(award: Award) -> Award:
 
 def _check_dates(starts_on: date | None, ends_on: date) -> None:
     if starts_on is not None and ends_on < starts_on:
-        raise FundingError(
-            f"The end date must be on or after the start, {formats.day_of(starts_on)}"
-        )
+        raise FundingError(f"The end date must be on or after the start, {formats.day(starts_on)}")
 
 
 def award_dates_set(

@@ -36,7 +36,7 @@ class InstalmentFormSet(BaseInlineFormSet):
             is_paid = instalment.pk is not None and instalment.paid_at is not None
             if is_paid and (deleted or form.has_changed()):
                 raise ValidationError(
-                    f"The instalment due {formats.day_of(instalment.due_on)} is paid, so it "
+                    f"The instalment due {formats.day(instalment.due_on)} is paid, so it "
                     "can no longer change or be removed.",
                     code="paid",
                 )
