@@ -48,7 +48,7 @@ FANOUT_BATCH_SIZE = 500
 # the beat job: scheduled jobs never backfill. Staff can still send it.
 SCHEDULE_WINDOW = timedelta(days=7)
 # The Postgres advisory lock that keeps two newsletter beat jobs from overlapping.
-TICK_LOCK = lock_register("declaration.newsletter_tick")
+TICK_LOCK = lock_register("newsletter.tick")
 
 
 def fan_out_later(issue_id: int, after: int) -> None:
