@@ -8,6 +8,7 @@ it is named below as composition or an entry point.
 
 from __future__ import annotations
 
+import ast
 import tomllib
 
 from tests.support.deployment import REPO
@@ -70,3 +71,33 @@ def test_every_apps_services_and_selectors_are_kept_from_the_admins_helpers():
         f"localdigital.{path.stem}" for path in (REPO / "localdigital").glob("admin_*.py")
     }
     assert set(contract["forbidden_modules"]) == admin_helpers
+
+
+# The apps whose errors each live in one errors.py module (the platform's shared ones in
+# localdigital/errors.py).
+ERROR_PACKAGES = ("declaration", "newsletter", "funding", "training", "demo", "localdigital")
+
+
+def _raises_a_class_of_error(node: ast.ClassDef) -> bool:
+    names = {
+        base.id if isinstance(base, ast.Name) else getattr(base, "attr", "") for base in node.bases
+    }
+    return any(
+        name.endswith(("Error", "Exception")) or name in {"TransitionNotAllowed", "NotPermitted"}
+        for name in names
+    )
+
+
+def test_every_error_class_is_defined_in_an_errors_module():
+    """Each app says every way it can fail in its own ``errors.py``, so a reader finds them
+    all in one place and shared code can catch them by their base."""
+    elsewhere = [
+        f"{path.relative_to(REPO)}: {node.name}"
+        for package in ERROR_PACKAGES
+        for path in sorted((REPO / package).rglob("*.py"))
+        if "migrations" not in path.parts and path.name != "errors.py"
+        for node in ast.walk(ast.parse(path.read_text()))
+        if isinstance(node, ast.ClassDef) and _raises_a_class_of_error(node)
+    ]
+
+    assert elsewhere == []

@@ -10,9 +10,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils import timezone
 
-
-class AuditEventImmutableError(Exception):
-    """Raised on any attempt to change or delete an audit event."""
+from .errors import AuditEventImmutableError
 
 
 class AuditEventQuerySet(models.QuerySet["AuditEvent"]):

@@ -11,14 +11,11 @@ from django.db import models
 
 from localdigital.accounts.models import User
 
+from .errors import InvalidVerbError
 from .models import AuditEvent
 
 # app.entity.action, and deeper where an entity has parts: lowercase words joined by dots.
 VERB_PATTERN = re.compile(r"[a-z][a-z0-9_]*(?:\.[a-z][a-z0-9_]*){2,}")
-
-
-class InvalidVerbError(ValueError):
-    """Raised when a verb is not in the form ``app.entity.action``."""
 
 
 def audit_record(

@@ -5,8 +5,9 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.db import DatabaseError, connection, transaction
 
-from localdigital.audit.models import AuditEvent, AuditEventImmutableError
-from localdigital.audit.services import InvalidVerbError, audit_record
+from localdigital.audit.errors import AuditEventImmutableError, InvalidVerbError
+from localdigital.audit.models import AuditEvent
+from localdigital.audit.services import audit_record
 from tests.accounts.factories import UserFactory
 from tests.declaration.factories import OrganisationFactory
 
