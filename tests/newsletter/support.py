@@ -7,7 +7,6 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.db import DatabaseError
 from django.test import Client
 from django.urls import reverse
 
@@ -33,11 +32,6 @@ def patch_fanout_batch_size(monkeypatch: pytest.MonkeyPatch, size: int) -> None:
 def patch_fan_out_later(monkeypatch: pytest.MonkeyPatch) -> None:
     """Queue no next batch of a fan-out, so that the test makes each batch itself."""
     monkeypatch.setattr(fan_out, "fan_out_later", lambda issue_id, after: None)
-
-
-def broken_audit_record(**kwargs: object) -> None:
-    """Fail as an audit write does when the audit log is unavailable."""
-    raise DatabaseError("the audit log is unavailable")
 
 
 def confirm_token(subscriber: Subscriber) -> str:

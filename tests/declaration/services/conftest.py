@@ -16,17 +16,15 @@ from declaration.services import (
 )
 from tests.accounts.factories import UserFactory
 from tests.declaration.factories import MembershipFactory, OrganisationFactory
+from tests.support.audit import audit_break
 
 
 @pytest.fixture
 def broken_audit(monkeypatch):
     """Make every audit write of the Declaration's services fail, as a full disk or a lost
     connection would."""
-
-    def fail(**kwargs):
-        raise IntegrityError("audit log unavailable")
-
-    for module in (
+    audit_break(
+        monkeypatch,
         signing,
         signing_withdrawal,
         moderation,
@@ -34,8 +32,7 @@ def broken_audit(monkeypatch):
         memberships,
         organisations,
         versions,
-    ):
-        monkeypatch.setattr(module, "audit_record", fail)
+    )
 
 
 @pytest.fixture

@@ -18,6 +18,7 @@ from localdigital.audit.models import AuditEvent
 from localdigital.mail.models import OutgoingEmail
 from tests.accounts.factories import UserFactory
 from tests.declaration.factories import MembershipFactory, OrganisationFactory, SigningFactory
+from tests.support.audit import audit_break
 from tests.support.clients import client_for
 
 pytestmark = pytest.mark.django_db
@@ -135,10 +136,7 @@ class TestOrganisationJoinRequest:
         assert not Membership.objects.exists()
 
     def test_writes_nothing_when_the_audit_fails_for_a_request(self, organisation, monkeypatch):
-        def fail(**kwargs):
-            raise IntegrityError("audit log unavailable")
-
-        monkeypatch.setattr(joining, "audit_record", fail)
+        audit_break(monkeypatch, joining)
         MembershipFactory(organisation=organisation, admin=True)
 
         with pytest.raises(IntegrityError):
@@ -152,10 +150,7 @@ class TestOrganisationJoinRequest:
     def test_writes_nothing_when_the_audit_fails_for_a_join_by_domain(
         self, organisation, monkeypatch
     ):
-        def fail(**kwargs):
-            raise IntegrityError("audit log unavailable")
-
-        monkeypatch.setattr(memberships, "audit_record", fail)
+        audit_break(monkeypatch, memberships)
 
         with pytest.raises(IntegrityError):
             organisation_join_request(

@@ -22,6 +22,7 @@ from tests.declaration.register_files import (
     register_with_gss_codes,
     write_register,
 )
+from tests.support.audit import audit_break
 
 pytestmark = pytest.mark.django_db
 
@@ -273,12 +274,9 @@ class TestImportOrganisationsRegister:
     ):
         """Only a clash of codes is the file's problem; a failed audit write is not."""
 
-        def fail(**kwargs):
-            raise IntegrityError("audit log unavailable")
+        audit_break(monkeypatch, register_services)
 
-        monkeypatch.setattr(register_services, "audit_record", fail)
-
-        with pytest.raises(IntegrityError, match="audit log unavailable"):
+        with pytest.raises(IntegrityError, match="audit log is unavailable"):
             import_register()
 
         assert not Organisation.objects.exists()

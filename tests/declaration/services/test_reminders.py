@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.conf import settings
+from django.db import IntegrityError
 from django.utils import timezone
 
 from declaration import tasks
@@ -25,6 +26,7 @@ from localdigital.celery import app as celery_app
 from localdigital.mail.models import OutgoingEmail
 from tests.accounts.factories import UserFactory
 from tests.declaration.factories import MembershipFactory, OrganisationFactory, SigningFactory
+from tests.support.audit import audit_break
 from tests.support.locks import lock_held
 
 pytestmark = pytest.mark.django_db
@@ -342,11 +344,8 @@ class TestAnniversaryReminders:
         """The record, the emails and the audit event are one transaction."""
         signing = published_on(datetime.date(2024, 3, 10))
 
-        def failing_audit(**kwargs):
-            raise RuntimeError("audit log unavailable")
-
-        monkeypatch.setattr(reminders, "audit_record", failing_audit)
-        with pytest.raises(RuntimeError):
+        audit_break(monkeypatch, reminders)
+        with pytest.raises(IntegrityError):
             anniversary_reminder_send(
                 signing_id=signing.pk,
                 anniversary=datetime.date(2025, 3, 10),

@@ -21,6 +21,7 @@ from tests.declaration.factories import (
     SigningFactory,
 )
 from tests.declaration.support import HEADER
+from tests.support.audit import audit_break
 
 pytestmark = pytest.mark.django_db
 
@@ -284,10 +285,7 @@ class TestSigningsImport:
         assert not Signing.objects.filter(organisation=hackney).exists()
 
     def test_writes_nothing_when_the_audit_fails(self, hackney, monkeypatch):
-        def fail(**kwargs):
-            raise IntegrityError("audit log unavailable")
-
-        monkeypatch.setattr(signing_import, "audit_record", fail)
+        audit_break(monkeypatch, signing_import)
 
         with pytest.raises(IntegrityError):
             run("HCK,2019-01-10,no,\n", dry_run=False)

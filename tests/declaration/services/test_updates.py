@@ -16,6 +16,7 @@ from localdigital.audit.models import AuditEvent
 from tests.accounts.factories import UserFactory
 from tests.declaration.factories import MembershipFactory, ProjectUpdateFactory, SigningFactory
 from tests.declaration.support import new_update_url
+from tests.support.audit import audit_unavailable
 
 pytestmark = pytest.mark.django_db
 
@@ -80,11 +81,8 @@ class TestProjectUpdatePost:
     def test_writes_nothing_when_the_audit_write_fails(self, signing, member, monkeypatch):
         """The update and its audit event are one transaction."""
 
-        def failing_audit(**kwargs):
-            raise RuntimeError("audit log unavailable")
-
-        monkeypatch.setattr("declaration.services.updates.audit_record", failing_audit)
-        with pytest.raises(RuntimeError):
+        monkeypatch.setattr("declaration.services.updates.audit_record", audit_unavailable)
+        with pytest.raises(IntegrityError):
             project_update_post(signing=signing, title="T", body="B", posted_by=member)
         assert not ProjectUpdate.objects.exists()
 
@@ -188,10 +186,7 @@ class TestProjectUpdateRemove:
         assert AuditEvent.objects.count() == 1
 
     def test_keeps_the_update_when_the_audit_fails(self, update, staff, monkeypatch):
-        def fail(**kwargs):
-            raise IntegrityError("audit log unavailable")
-
-        monkeypatch.setattr("declaration.services.updates.audit_record", fail)
+        monkeypatch.setattr("declaration.services.updates.audit_record", audit_unavailable)
 
         with pytest.raises(IntegrityError):
             project_update_remove(update=update, removed_by=staff, reason="Spam.")

@@ -13,6 +13,7 @@ from funding.services.assessment_scoring import ScoreValue
 from localdigital.mail.models import OutgoingEmail
 from tests.funding.factories import AssessmentFactory, CriterionFactory
 from tests.funding.support import assessor, round_with_criteria, submitted
+from tests.support.audit import audit_break
 
 pytestmark = pytest.mark.django_db
 
@@ -136,10 +137,7 @@ class TestScoring:
                 assessment=assessment, criterion=criterion, score=2, justification="Fine."
             )
 
-        def fail(**kwargs):
-            raise IntegrityError("audit log unavailable")
-
-        monkeypatch.setattr(scoring_services, "audit_record", fail)
+        audit_break(monkeypatch, scoring_services)
         with pytest.raises(IntegrityError):
             scoring_services.assessment_submit(
                 assessment=assessment, submitted_by=assessment.assessor

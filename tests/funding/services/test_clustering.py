@@ -23,6 +23,7 @@ from tests.funding.factories import (
     RoundFactory,
     SignatoryFactory,
 )
+from tests.support.audit import audit_break
 
 pytestmark = pytest.mark.django_db
 
@@ -182,10 +183,7 @@ class TestInvitations:
         assert second.status == EoiStatus.SUBMITTED
 
     def test_writes_nothing_when_the_audit_fails(self, eoi_round, staff, monkeypatch):
-        def fail(**kwargs):
-            raise IntegrityError("audit log unavailable")
-
-        monkeypatch.setattr(services, "audit_record", fail)
+        audit_break(monkeypatch, services)
         eoi = submitted(eoi_round)
 
         with pytest.raises(IntegrityError):

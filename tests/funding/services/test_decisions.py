@@ -29,6 +29,7 @@ from tests.funding.factories import (
     SignatoryFactory,
     member_of,
 )
+from tests.support.audit import audit_break
 
 pytestmark = pytest.mark.django_db
 
@@ -252,10 +253,7 @@ class TestAnnouncement:
     def test_writes_nothing_when_the_audit_fails(self, fund_manager, monkeypatch):
         round, won, _, _ = approved_round(fund_manager)
 
-        def fail(**kwargs):
-            raise IntegrityError("audit log unavailable")
-
-        monkeypatch.setattr(services, "audit_record", fail)
+        audit_break(monkeypatch, services)
         with pytest.raises(IntegrityError):
             services.round_decisions_announce(round_id=round.pk, now=round.decisions_announced_at)
         round.refresh_from_db()

@@ -37,6 +37,7 @@ from tests.funding.reminder_bids import (
     run,
     saved_by,
 )
+from tests.support.audit import audit_break
 from tests.support.concurrency import (
     HOLD_TIMEOUT,
     InThread,
@@ -74,11 +75,8 @@ class TestDeadlineRemindersQueue:
         """The records, the emails and the audit event are one transaction."""
         application = application_draft(make_round())
 
-        def failing_audit(**kwargs: Any) -> None:
-            raise RuntimeError("audit log unavailable")
-
-        monkeypatch.setattr(reminders, "audit_record", failing_audit)
-        with pytest.raises(RuntimeError):
+        audit_break(monkeypatch, reminders)
+        with pytest.raises(IntegrityError):
             deadline_reminder_send(
                 kind=APPLICATION,
                 bid_id=application.pk,

@@ -15,6 +15,7 @@ from funding.services import rounds as services
 from localdigital.audit.models import AuditEvent
 from tests.accounts.factories import UserFactory
 from tests.funding.factories import RoundFactory
+from tests.support.audit import audit_break
 
 pytestmark = pytest.mark.django_db
 
@@ -132,10 +133,7 @@ class TestRoundUpdate:
     def test_writes_nothing_when_the_audit_fails(self, fund_manager, monkeypatch):
         round = RoundFactory(budget=Decimal("7500000"))
 
-        def fail(**kwargs):
-            raise IntegrityError("audit log unavailable")
-
-        monkeypatch.setattr(services, "audit_record", fail)
+        audit_break(monkeypatch, services)
         with pytest.raises(IntegrityError):
             services.round_update(
                 round_id=round.pk, values={"budget": Decimal("1")}, updated_by=fund_manager
@@ -157,10 +155,7 @@ class TestRoundCreate:
     def test_makes_nothing_when_the_audit_fails(self, fund_manager, monkeypatch):
         template = RoundFactory.build(fund=RoundFactory().fund, number=99, slug="round-99")
 
-        def fail(**kwargs):
-            raise IntegrityError("audit log unavailable")
-
-        monkeypatch.setattr(services, "audit_record", fail)
+        audit_break(monkeypatch, services)
         with pytest.raises(IntegrityError):
             services.round_create(values=values_of(template), created_by=fund_manager)
 

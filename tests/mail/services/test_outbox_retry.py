@@ -13,6 +13,7 @@ from localdigital.mail.models import EmailStatus, OutgoingEmail
 from tests.accounts.factories import UserFactory
 from tests.mail.factories import OutgoingEmailFactory, SuppressionFactory
 from tests.mail.support import sends_queued
+from tests.support.audit import audit_unavailable
 from tests.support.locks import lock_held
 
 pytestmark = pytest.mark.django_db
@@ -131,10 +132,7 @@ class TestEmailRetry:
     ):
         """The retry and its audit event are one transaction."""
 
-        def broken_audit_record(**kwargs):
-            raise DatabaseError("the audit log is unavailable")
-
-        monkeypatch.setattr(services.outbox_retry, "audit_record", broken_audit_record)
+        monkeypatch.setattr(services.outbox_retry, "audit_record", audit_unavailable)
         failed = OutgoingEmailFactory(failed=True)
         staff = UserFactory(staff=True)
         with django_capture_on_commit_callbacks() as callbacks, pytest.raises(DatabaseError):

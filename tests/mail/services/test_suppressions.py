@@ -10,6 +10,7 @@ from localdigital.mail.models import DeliveryStatus, OutgoingEmail, Suppression,
 from localdigital.mail.services import SendOutcome
 from tests.accounts.factories import UserFactory
 from tests.mail.factories import OutgoingEmailFactory, SuppressionFactory
+from tests.support.audit import audit_unavailable
 
 pytestmark = pytest.mark.django_db
 
@@ -48,7 +49,7 @@ class TestSuppressionAdd:
         def broken_audit_record(**kwargs):
             raise failure("the audit log is unavailable")
 
-        monkeypatch.setattr(services.suppressions, "audit_record", broken_audit_record)
+        monkeypatch.setattr(services.suppressions, "audit_record", audit_unavailable)
         with pytest.raises(failure):
             services.suppression_add(
                 email="complained@borsetshire.gov.uk", reason=SuppressionReason.COMPLAINT
@@ -61,10 +62,7 @@ class TestSuppressionAdd:
         """A change of reason is not kept without its audit event."""
         existing = SuppressionFactory(reason=SuppressionReason.MANUAL, note="By phone")
 
-        def broken_audit_record(**kwargs):
-            raise DatabaseError("the audit log is unavailable")
-
-        monkeypatch.setattr(services.suppressions, "audit_record", broken_audit_record)
+        monkeypatch.setattr(services.suppressions, "audit_record", audit_unavailable)
         with pytest.raises(DatabaseError):
             services.suppression_add(
                 email=existing.email, reason=SuppressionReason.COMPLAINT, note="Changed"
@@ -88,10 +86,7 @@ class TestSuppressionRemove:
         """The removal and its audit event are one transaction."""
         suppression = SuppressionFactory()
 
-        def broken_audit_record(**kwargs):
-            raise DatabaseError("the audit log is unavailable")
-
-        monkeypatch.setattr(services.suppressions, "audit_record", broken_audit_record)
+        monkeypatch.setattr(services.suppressions, "audit_record", audit_unavailable)
         with pytest.raises(DatabaseError):
             services.suppression_remove(
                 suppression_id=suppression.pk, actor=UserFactory(staff=True)

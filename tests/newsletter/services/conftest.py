@@ -5,13 +5,14 @@ from __future__ import annotations
 import pytest
 
 from tests.accounts.factories import UserFactory
-from tests.newsletter.support import broken_audit_record, patch_audit_record
+from tests.newsletter.support import patch_audit_record
+from tests.support.audit import audit_unavailable
 
 
 @pytest.fixture
 def broken_audit(monkeypatch: pytest.MonkeyPatch) -> None:
     """Make every audit write of the newsletter's services fail."""
-    patch_audit_record(monkeypatch, broken_audit_record)
+    patch_audit_record(monkeypatch, audit_unavailable)
 
 
 @pytest.fixture

@@ -16,10 +16,10 @@ from newsletter.errors import NotApproved, TransitionNotAllowed
 from newsletter.models import IssueStatus, NewsletterDelivery, NewsletterIssue
 from tests.newsletter.factories import NewsletterIssueFactory, SubscriberFactory
 from tests.newsletter.support import (
-    broken_audit_record,
     patch_audit_record,
     patch_fanout_batch_size,
 )
+from tests.support.audit import audit_unavailable
 
 pytestmark = pytest.mark.django_db
 
@@ -190,7 +190,7 @@ class TestNewsletterIssuePauseResumeCancel:
     def test_pauses_nothing_when_the_audit_event_cannot_be_saved(
         self, sending_issue, staff, monkeypatch
     ):
-        patch_audit_record(monkeypatch, broken_audit_record)
+        patch_audit_record(monkeypatch, audit_unavailable)
         with pytest.raises(DatabaseError):
             services.newsletter_issue_pause(issue_id=sending_issue.pk, paused_by=staff)
         assert NewsletterIssue.objects.get().status == IssueStatus.SENDING
@@ -200,7 +200,7 @@ class TestNewsletterIssuePauseResumeCancel:
         self, sending_issue, staff, monkeypatch, django_capture_on_commit_callbacks
     ):
         services.newsletter_issue_pause(issue_id=sending_issue.pk, paused_by=staff)
-        patch_audit_record(monkeypatch, broken_audit_record)
+        patch_audit_record(monkeypatch, audit_unavailable)
         with (
             django_capture_on_commit_callbacks(execute=True) as callbacks,
             pytest.raises(DatabaseError),
@@ -213,7 +213,7 @@ class TestNewsletterIssuePauseResumeCancel:
     def test_cancels_nothing_when_the_audit_event_cannot_be_saved(
         self, sending_issue, staff, monkeypatch
     ):
-        patch_audit_record(monkeypatch, broken_audit_record)
+        patch_audit_record(monkeypatch, audit_unavailable)
         with pytest.raises(DatabaseError):
             services.newsletter_issue_cancel(issue_id=sending_issue.pk, cancelled_by=staff)
         assert NewsletterIssue.objects.get().status == IssueStatus.SENDING

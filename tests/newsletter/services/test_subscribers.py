@@ -20,12 +20,12 @@ from newsletter.selectors import newsletter as selectors
 from tests.declaration.factories import OrganisationFactory
 from tests.newsletter.factories import NewsletterIssueFactory, SubscriberFactory
 from tests.newsletter.support import (
-    broken_audit_record,
     confirm_token,
     patch_audit_record,
     unsubscribe_token,
     verbs,
 )
+from tests.support.audit import audit_unavailable
 
 pytestmark = pytest.mark.django_db
 
@@ -128,7 +128,7 @@ class TestSubscriberSubscribe:
             pending=True, subscribed_at=timezone.now() - datetime.timedelta(hours=1)
         )
         token = confirm_token(subscriber)
-        patch_audit_record(monkeypatch, broken_audit_record)
+        patch_audit_record(monkeypatch, audit_unavailable)
         with pytest.raises(DatabaseError):
             services.subscriber_subscribe(email=subscriber.email, organisation=None)
         subscriber.refresh_from_db()

@@ -19,7 +19,8 @@ from tests.newsletter.factories import (
     NewsletterTestGroupFactory,
     SubscriberFactory,
 )
-from tests.newsletter.support import broken_audit_record, patch_audit_record, verbs
+from tests.newsletter.support import patch_audit_record, verbs
+from tests.support.audit import audit_unavailable
 
 pytestmark = pytest.mark.django_db
 
@@ -68,7 +69,7 @@ class TestNewsletterTestGroupCreate:
         assert verbs() == []
 
     def test_makes_nothing_when_the_audit_event_cannot_be_saved(self, staff, monkeypatch):
-        monkeypatch.setattr(group_services, "audit_record", broken_audit_record)
+        monkeypatch.setattr(group_services, "audit_record", audit_unavailable)
         with pytest.raises(DatabaseError):
             group_services.newsletter_test_group_create(
                 name="Comms", recipients=["a@communities.gov.uk"], created_by=staff
@@ -102,7 +103,7 @@ class TestNewsletterTestGroupUpdateAndDelete:
 
     def test_changes_nothing_when_the_audit_event_cannot_be_saved(self, staff, monkeypatch):
         group = NewsletterTestGroupFactory(name="Comms team")
-        monkeypatch.setattr(group_services, "audit_record", broken_audit_record)
+        monkeypatch.setattr(group_services, "audit_record", audit_unavailable)
         with pytest.raises(DatabaseError):
             group_services.newsletter_test_group_update(
                 group_id=group.pk, name="Board", recipients=group.recipients, changed_by=staff
@@ -214,7 +215,7 @@ class TestNewsletterIssueTestSend:
     def test_sends_nothing_when_the_audit_event_cannot_be_saved(
         self, staff, monkeypatch, django_capture_on_commit_callbacks, mailoutbox
     ):
-        patch_audit_record(monkeypatch, broken_audit_record)
+        patch_audit_record(monkeypatch, audit_unavailable)
         group = NewsletterTestGroupFactory()
         issue = NewsletterIssueFactory()
         with (

@@ -8,6 +8,7 @@ import datetime
 from typing import Any
 
 import pytest
+from django.db import IntegrityError
 from django.utils import timezone
 
 from localdigital.audit.models import AuditEvent
@@ -15,6 +16,7 @@ from localdigital.mail.models import OutgoingEmail
 from tests.accounts.factories import UserFactory
 from tests.declaration.factories import MembershipFactory, OrganisationFactory, SigningFactory
 from tests.funding.factories import AwardFactory, SignatoryFactory, member_of
+from tests.support.audit import audit_break
 from tests.support.mail import emails_to
 from tests.training.factories import (
     CohortFactory,
@@ -219,12 +221,9 @@ class TestEnrolmentCreate:
     def test_nothing_is_written_when_the_audit_fails(self, monkeypatch):
         """Atomic: the enrolment, its audit event and its emails go together or not at all."""
 
-        def failing_audit(**kwargs: Any) -> None:
-            raise RuntimeError("audit log unavailable")
+        audit_break(monkeypatch, services)
 
-        monkeypatch.setattr(services, "audit_record", failing_audit)
-
-        with pytest.raises(RuntimeError):
+        with pytest.raises(IntegrityError):
             enrol(CohortFactory())
 
         assert not Enrolment.objects.exists()
