@@ -2,19 +2,20 @@
 pages (``admin_page``, ``admin_form_page``, ``admin_button``); what a change page shows
 besides its form (``ChangePageMixin``); admins for reading only (``ViewOnlyMixin``), whose
 rows change only through services (``ReadOnlyRowsMixin``), or whose add and change pages
-save through them (``ServiceSaveMixin``). The actions that staff run from a list or a
+save through them (``ServiceSaveMixin``), and whose inlines do, a refusal shown where staff
+typed (``InlineServiceSaveMixin``). The actions that staff run from a list or a
 button are ``localdigital.admin_actions``. This module knows no domain.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from functools import partial, wraps
 from typing import Any
 
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.http.response import HttpResponseBase
@@ -220,3 +221,62 @@ class ServiceSaveMixin(admin.ModelAdmin):
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         saved_as(obj, self.save_through_service(request, obj, form, change))
+
+
+# Where ``InlineServiceSaveMixin`` keeps, on the request, the inline a service refused to save
+# (its prefix) and why, while the page is built again.
+_INLINE_REFUSAL = "_inline_refusal"
+
+
+def _refused(formset: Any, reason: str) -> Any:
+    """Return ``formset``'s class, the service's ``reason`` an error of the whole inline."""
+
+    class Refused(formset):
+        def clean(self) -> None:
+            super().clean()
+            raise ValidationError(reason, code="refused")
+
+    return Refused
+
+
+class InlineServiceSaveMixin(admin.ModelAdmin):
+    """An admin whose inlines save through the domain's services, and whose page shows a
+    service's refusal where staff typed it: as an error of the inline it is about, every
+    value posted kept, never a redirect that loses them nor an error page.
+
+    ``save_related`` saves such an inline with ``inline_save(request, formset, save)``, where
+    ``save`` calls the service. A refusal (a ``DomainError``) rolls back the whole page,
+    which the admin saves in one transaction; the page is then built again from what was
+    posted, with the service's reason above the inline (and so the page's "correct the error
+    below"), and nothing is saved that time.
+    """
+
+    def inline_save(self, request: HttpRequest, formset: Any, save: Callable[[], object]) -> None:
+        """Run ``save``, which saves ``formset`` through a service; remember a refusal for
+        the page built again (``changeform_view``), and let it roll the page back."""
+        try:
+            save()
+        except DomainError as error:
+            setattr(request, _INLINE_REFUSAL, (formset.prefix, str(error)))
+            raise
+
+    def changeform_view(
+        self,
+        request: HttpRequest,
+        object_id: str | None = None,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except DomainError:
+            if getattr(request, _INLINE_REFUSAL, None) is None:
+                raise
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def get_formsets_with_inlines(self, request: HttpRequest, obj: Any = None) -> Iterator[Any]:
+        refusal: tuple[str, str] | None = getattr(request, _INLINE_REFUSAL, None)
+        for formset, inline in super().get_formsets_with_inlines(request, obj):
+            if refusal is not None and formset.get_default_prefix() == refusal[0]:
+                formset = _refused(formset, refusal[1])
+            yield formset, inline

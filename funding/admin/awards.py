@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from django.contrib import admin
@@ -25,11 +26,12 @@ from django.utils.safestring import SafeString
 from localdigital.accounts.models import User
 from localdigital.accounts.requests import request_staff_user
 from localdigital.admin_actions import ObjectActionsMixin, run_each
-from localdigital.admin_pages import ReadOnlyRowsMixin
+from localdigital.admin_pages import InlineServiceSaveMixin, ReadOnlyRowsMixin
 
 from .. import formats
-from ..models import Award, AwardStatus, ProgressUpdate, ProjectOutput
+from ..models import Award, AwardStatus, Instalment, ProgressUpdate, ProjectOutput
 from ..services import awards as services
+from ..services.instalments import instalments_save
 from .changes import ChangeRequestInline
 from .common import ReadOnlyInline
 from .instalments import InstalmentInline
@@ -77,14 +79,21 @@ HISTORY_FIELDS = (
 
 @admin.register(Award)
 class AwardAdmin(
-    ReadOnlyRowsMixin, PortfolioMixin, ObjectActionsMixin, AwardReportingMixin, admin.ModelAdmin
+    ReadOnlyRowsMixin,
+    InlineServiceSaveMixin,
+    PortfolioMixin,
+    ObjectActionsMixin,
+    AwardReportingMixin,
+    admin.ModelAdmin,
 ):
     """Awards, the funded projects: by round, lead, amount and status.
 
     An award's page links to its application, lists the partners, and holds the payment
     schedule, where staff add dated instalments and mark each paid; its buttons record that
     the work started (accepted → active) and that it finished (active → completed). Every
-    field of the award is read-only: only its instalments are saved here.
+    field of the award is read-only: only its instalments are saved here, through
+    ``instalments_save``, whose refusal is shown above the payment schedule, with what staff
+    typed kept.
     """
 
     list_display = [
@@ -178,6 +187,28 @@ class AwardAdmin(
         return format_html('<a href="{}">{}</a>', url, url)
 
     # The award's page and its buttons
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        """Save the payment schedule through ``instalments_save``, which checks its rules and
+        audits what was added, changed or removed in one event; the other inlines as the
+        admin saves them."""
+        form.save_m2m()
+        for formset in formsets:
+            if formset.model is not Instalment:
+                self.save_formset(request, form, formset, change=change)
+                continue
+            saved = formset.save(commit=False)
+            self.inline_save(
+                request,
+                formset,
+                partial(
+                    instalments_save,
+                    award=form.instance,
+                    saved=saved,
+                    deleted=formset.deleted_objects,
+                    by=request_staff_user(request),
+                ),
+            )
 
     object_actions_heading = "Work on this award"
 

@@ -36,7 +36,7 @@ from .. import formats
 from ..models import AwardStatus, Instalment, ProgressReport
 from ..selectors.payments import PaymentState, instalments_with_state
 from ..services import awards as services
-from .forms.awards import InstalmentForm, InstalmentFormSet, PayForm
+from .forms.awards import InstalmentForm, PayForm
 
 AWARD_CHANGE = "admin:funding_award_change"
 INSTALMENT_LIST = "admin:funding_instalment_changelist"
@@ -78,11 +78,11 @@ def payment_state(instalment: Instalment, list_filters: str | None = None) -> Sa
 
 class InstalmentInline(admin.TabularInline):
     """The award's payment schedule: staff plan instalments, tie each to a report or to the
-    offer's acceptance, and record each paid once it is due."""
+    offer's acceptance, and record each paid once it is due. The award's page saves it
+    through ``instalments_save`` (``AwardAdmin.save_related``), which checks its rules."""
 
     model = Instalment
     form = InstalmentForm
-    formset = InstalmentFormSet
     extra = 1
     fields = ["due_on", "amount", "report", "on_offer_acceptance", "payment"]
     readonly_fields = ["payment"]

@@ -65,7 +65,7 @@ def _stored(award: Award, given: Instalment, current: dict[int, Instalment]) -> 
 def _paid_refused(stored: Instalment) -> None:
     if stored.paid_at is not None:
         raise TransitionNotAllowed(
-            f"The instalment due {formats.day_of(stored.due_on)} is paid, so it can no longer "
+            f"The instalment due {formats.day(stored.due_on)} is paid, so it can no longer "
             "change or be removed."
         )
 

@@ -1,5 +1,9 @@
 """The forms of the payment screens: an award's schedule of instalments, each tied to a
-progress report or to the offer's acceptance, and the record of an instalment paid."""
+progress report or to the offer's acceptance, and the record of an instalment paid.
+
+They check what is typed in each field; the rules of the schedule (a paid instalment stays as
+it is, a closed award takes no new ones, the total stays within the award) are the service's,
+``funding.services.instalments.instalments_save``."""
 
 from __future__ import annotations
 
@@ -7,53 +11,9 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
-from django.forms.models import BaseInlineFormSet
 
 from ... import formats
-from ...models import Award, AwardStatus, Instalment, ProgressReport
-
-# Instalments are scheduled for awards that may still be paid.
-SCHEDULABLE = (AwardStatus.OFFERED, AwardStatus.ACCEPTED, AwardStatus.ACTIVE)
-
-
-class InstalmentFormSet(BaseInlineFormSet):
-    """The payment schedule: a paid instalment cannot be changed or removed, the instalments
-    cannot add up to more than the award, and a declined or completed award takes no new
-    ones."""
-
-    def clean(self) -> None:
-        super().clean()
-        if any(self.errors):
-            return
-        award: Award = self.instance
-        total = Decimal(0)
-        for form in self.forms:
-            if not form.cleaned_data:
-                continue
-            instalment: Instalment = form.instance
-            deleted = form.cleaned_data.get("DELETE", False)
-            is_paid = instalment.pk is not None and instalment.paid_at is not None
-            if is_paid and (deleted or form.has_changed()):
-                raise ValidationError(
-                    f"The instalment due {formats.day(instalment.due_on)} is paid, so it "
-                    "can no longer change or be removed.",
-                    code="paid",
-                )
-            if instalment.pk is None and award.status not in SCHEDULABLE:
-                raise ValidationError(
-                    f"This award is {award.get_status_display().lower()}, so it takes no new "
-                    "instalments.",
-                    code="closed",
-                )
-            if not deleted and form.cleaned_data.get("amount") is not None:
-                total += form.cleaned_data["amount"]
-        if total > award.amount:
-            raise ValidationError(
-                f"The instalments add up to {formats.money(total)}, more than the "
-                f"{formats.money(award.amount)} awarded.",
-                code="total",
-            )
+from ...models import Instalment, ProgressReport
 
 
 class ReportChoiceField(forms.ModelChoiceField):
