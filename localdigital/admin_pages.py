@@ -1,5 +1,6 @@
 """How the admin's own pages are built, for every domain: the addresses of an admin's own
-pages (``admin_page``, ``admin_form_page``, ``admin_button``); what a change page shows
+pages (``admin_page``, ``admin_form_page``, ``admin_button``) and the one page that asks for
+one change (``form_page``); what a change page shows
 besides its form (``ChangePageMixin``); admins for reading only (``ViewOnlyMixin``), whose
 rows change only through services (``ReadOnlyRowsMixin``), or whose add and change pages
 save through them (``ServiceSaveMixin``), and whose inlines do, a refusal shown where staff
@@ -9,16 +10,18 @@ button are ``localdigital.admin_actions``. This module knows no domain.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from functools import partial, wraps
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.http.response import HttpResponseBase
+from django.template.response import TemplateResponse
 from django.urls import URLPattern, path
 from django.utils.text import capfirst
 from django.views.decorators.http import require_POST, require_safe
@@ -101,6 +104,46 @@ admin_page = partial(_own_page, require_safe)
 admin_form_page = partial(_own_page, require_safe_or_post)
 # A button on one of an admin's pages, with no page of its own: POST only.
 admin_button = partial(_own_page, require_POST)
+
+
+# The page of an admin's own that asks for one change (``form_page``).
+FORM_PAGE_TEMPLATE = "admin/form_page.html"
+
+
+def form_page(
+    modeladmin: admin.ModelAdmin,
+    request: HttpRequest,
+    *,
+    title: str,
+    form: forms.Form | None,
+    submit: str,
+    back_url: str,
+    crumbs: Sequence[tuple[str, str]] = (),
+    summary: Sequence[tuple[str, Any]] = (),
+    intro: str = "",
+    refusal: str = "",
+    **extra: Any,
+) -> TemplateResponse:
+    """Return one of an admin's own pages asking for one change: what it is about above the
+    form, an error summary at the top and each error beside its field. ``crumbs`` are
+    (address, label) pairs after the model's list; ``summary`` (label, value) rows say what
+    the change is about; a ``refusal`` says why the change cannot be made now, in place of
+    the form."""
+    context = {
+        **modeladmin.admin_site.each_context(request),
+        "opts": modeladmin.opts,
+        "title": title,
+        "form": form if not refusal else None,
+        "submit": submit,
+        "back_url": back_url,
+        "crumbs": crumbs,
+        "summary": summary,
+        "intro": intro,
+        "refusal": refusal,
+        "media": (modeladmin.media + form.media) if form is not None else modeladmin.media,
+        **extra,
+    }
+    return TemplateResponse(request, FORM_PAGE_TEMPLATE, context)
 
 
 def saved_as(obj: models.Model, saved: models.Model) -> None:

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from localdigital.accounts.requests import request_staff_user
 from localdigital.admin_actions import service_error_show
-from localdigital.admin_pages import admin_form_page
+from localdigital.admin_pages import admin_form_page, form_page
 from localdigital.errors import DomainError
 from localdigital.formats import count_of
 from localdigital.forms import posted
@@ -25,7 +25,6 @@ from ..services import cohorts as cohort_services
 from ..services import offers as offer_services
 from .common import can_run_training
 from .forms import CancelForm, CapacityForm, SessionChangeForm
-from .pages import form_page
 
 COHORT_CHANGE = "admin:training_cohort_change"
 # A cohort in one of these states is fixed: its page is for reading.

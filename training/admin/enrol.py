@@ -15,7 +15,7 @@ from localdigital.accounts import selectors as account_selectors
 from localdigital.accounts.models import User
 from localdigital.accounts.requests import request_staff_user
 from localdigital.admin_actions import service_error_show
-from localdigital.admin_pages import admin_form_page
+from localdigital.admin_pages import admin_form_page, form_page
 from localdigital.errors import DomainError
 from localdigital.forms import posted
 
@@ -25,7 +25,6 @@ from ..selectors.admin import cohorts_for_admin
 from ..services import enrolments as enrolment_services
 from .common import can_run_training, can_see_needs
 from .forms import EnrolByHandForm
-from .pages import form_page
 
 
 def _organisation_for(form: EnrolByHandForm, user: User) -> Organisation | None:

@@ -23,7 +23,7 @@ from localdigital.admin_actions import (
     run_each,
     service_error_show,
 )
-from localdigital.admin_pages import admin_form_page
+from localdigital.admin_pages import admin_form_page, form_page
 from localdigital.errors import DomainError
 from localdigital.forms import posted
 from training.services import enrolment_changes as change_services
@@ -36,7 +36,6 @@ from ..models import (
 from ..selectors import cohort_places, cohorts_of_course_for_move, enrolments_for_admin
 from .common import can_run_training
 from .forms import ConfirmForm, MoveForm
-from .pages import form_page
 
 ENROLMENT_CHANGE = "admin:training_enrolment_change"
 
