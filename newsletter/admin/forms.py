@@ -93,11 +93,11 @@ class NewsletterTestForm(forms.Form):
 
 class NewsletterReturnForm(forms.Form):
     """What the member of staff returning an issue asks its author to change. The service
-    says when it is missing."""
+    refuses a return without it too."""
 
     comment = forms.CharField(
         label="What needs to change",
-        required=False,
+        error_messages={"required": "Enter a comment saying what needs to change"},
         widget=forms.Textarea(attrs={"rows": 4}),
     )
 

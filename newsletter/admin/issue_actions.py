@@ -1,281 +1,341 @@
-"""The views behind the buttons of a newsletter issue's change page."""
+"""The actions that move a newsletter issue on: approval, scheduling, sending, pausing,
+resuming and cancelling. Each is an admin action (``localdigital.admin_actions``) that calls
+one service for each issue; a button on the issue's page runs it on that issue alone."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
-from django.shortcuts import get_object_or_404
-from django.template.response import TemplateResponse
+from django import forms
+from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.text import Truncator
 
+from localdigital.accounts.models import User
 from localdigital.accounts.requests import request_staff_user
-from localdigital.errors import DomainError
-from localdigital.formats import time_on_day
+from localdigital.admin_actions import (
+    ObjectActionsMixin,
+    action_form_page,
+    confirmed_data,
+    run_each,
+)
+from localdigital.formats import count_of, time_on_day
 from newsletter import services
 from newsletter.models import NewsletterIssue
 from newsletter.selectors import newsletter as selectors
 
-from .forms import (
-    NewsletterReturnForm,
-    NewsletterScheduleForm,
-    NewsletterTestForm,
-)
+from .forms import NewsletterReturnForm, NewsletterScheduleForm
+
+# A service that acts on one issue for the member of staff: (issue id, staff).
+Act = Callable[[int, User], object]
 
 
-class IssueActionsMixin(admin.ModelAdmin):
-    """The views behind the buttons of an issue's change page: preview, progress, a test,
-    approval, scheduling, sending, pausing, resuming and cancelling. Each checks the
-    permission, calls one service and shows its refusal as a message on the page."""
+def _label(issue: NewsletterIssue) -> str:
+    return f"“{issue.subject}”"
 
-    def _issue_for(
-        self, request: HttpRequest, issue_id: int, *, to_change: bool
-    ) -> NewsletterIssue:
-        issue = get_object_or_404(NewsletterIssue, pk=issue_id)
-        allowed = (
-            self.has_change_permission(request, issue)
-            if to_change
-            else self.has_view_permission(request, issue)
-        )
-        if not allowed:
-            raise PermissionDenied
-        return issue
 
-    def _back_to(self, issue: NewsletterIssue) -> HttpResponseRedirect:
-        return HttpResponseRedirect(
-            reverse("admin:newsletter_newsletterissue_change", args=[issue.pk])
-        )
+def _issues(queryset: QuerySet[NewsletterIssue]) -> list[NewsletterIssue]:
+    return list(queryset.order_by("pk"))
 
-    @staticmethod
-    def _context(request: HttpRequest, issue: NewsletterIssue, title: str) -> dict[str, Any]:
-        change_url = reverse("admin:newsletter_newsletterissue_change", args=[issue.pk])
-        return {
-            "title": title,
-            "issue": issue,
-            "opts": NewsletterIssue._meta,
-            "has_view_permission": True,
-            "change_url": change_url,
-            # The issue's subject, shortened as the admin's truncatewords filter does.
-            "crumbs": [(change_url, Truncator(issue.subject).words(18, truncate=" …"))],
-        }
 
-    def preview_view(self, request: HttpRequest, issue_id: int) -> HttpResponse:
-        """Show the saved issue as subscribers will read it: its HTML content, and the text.
+class IssueActionsMixin(ObjectActionsMixin):
+    """The actions on newsletter issues, and the buttons for those an issue's state allows.
 
-        The HTML email wraps that content in a header and the unsubscribe footer, styled
-        inline for mail clients; this page shows the content alone, since the admin's
-        Content-Security-Policy allows no inline styles.
-        """
-        issue = self._issue_for(request, issue_id, to_change=False)
-        rendered = selectors.newsletter_issue_render(
-            issue=issue,
-            unsubscribe_url=selectors.manage_page_url(),
-            manage_url=selectors.manage_page_url(),
-        )
-        context = {
-            **self.admin_site.each_context(request),
-            **self._context(request, issue, f"Preview: {issue.subject}"),
-            "html": selectors.newsletter_issue_body_html(issue=issue),
-            "text": rendered.text,
-        }
-        return TemplateResponse(request, "admin/newsletter/newsletterissue/preview.html", context)
+    Each runs only for those who may change issues, as every admin action does, and the
+    service has the last word: it refuses an issue in the wrong state, and approval or return
+    by whoever changed the issue last or asked for its approval. Sending now and cancelling
+    ask first, on the action's page; scheduling and returning take what was typed beside
+    their buttons, or ask for it there."""
 
-    def progress_view(self, request: HttpRequest, issue_id: int) -> HttpResponse:
-        """Return the issue's progress as JSON, for the progress bar's script."""
-        issue = self._issue_for(request, issue_id, to_change=False)
-        # The admin site's views are never cached, so each poll gets fresh figures.
-        return JsonResponse(selectors.newsletter_issue_progress(issue=issue).as_dict())
+    actions = [
+        "ask_for_approval",
+        "approve",
+        "return_to_draft",
+        "schedule",
+        "unschedule",
+        "send_now",
+        "pause",
+        "resume",
+        "cancel",
+    ]
 
-    def _act(
-        self, request: HttpRequest, issue_id: int, action: Any, done: str
-    ) -> HttpResponseRedirect:
-        issue = self._issue_for(request, issue_id, to_change=True)
-        try:
-            action(issue_id=issue.pk, staff=request_staff_user(request))
-        except DomainError as error:
-            self.message_user(request, str(error), messages.ERROR)
-        else:
-            self.message_user(request, done, messages.SUCCESS)
-        return self._back_to(issue)
+    def get_actions(self, request: HttpRequest) -> dict[str, Any]:
+        # An issue is deleted one at a time from its own page, through the audited service.
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
 
-    def test_view(self, request: HttpRequest, issue_id: int) -> HttpResponse:
-        """Email the issue, marked as a test, to the test group chosen or to the member of
-        staff alone. The issue is left as it is."""
-        issue = self._issue_for(request, issue_id, to_change=True)
-        staff = request_staff_user(request)
-        form = NewsletterTestForm(request.POST, staff=staff)
-        if not form.is_valid():
-            errors = "; ".join(str(error) for errors in form.errors.values() for error in errors)
-            self.message_user(request, f"No test was sent. {errors}.", messages.ERROR)
-            return self._back_to(issue)
-        try:
-            sent = services.newsletter_issue_test_send(
-                issue_id=issue.pk, sent_by=staff, group_id=form.group_id()
-            )
-        except DomainError as error:
-            self.message_user(request, f"No test was sent. {error}", messages.ERROR)
-        else:
-            to = (
-                f"{sent.group}: {', '.join(sent.recipients)}"
-                if sent.group is not None
-                else ", ".join(sent.recipients)
-            )
-            self.message_user(request, f"A test of this issue was sent to {to}.", messages.SUCCESS)
-        return self._back_to(issue)
+    def object_action_choices(
+        self, request: HttpRequest, issue: NewsletterIssue
+    ) -> list[tuple[str, str]]:
+        is_reviewer = issue.is_reviewer(request_staff_user(request))
+        allowed = [
+            ("ask_for_approval", "Ask for approval", issue.can_ask_for_approval()),
+            ("approve", "Approve", issue.can_approve() and is_reviewer),
+            ("return_to_draft", "Return to draft", issue.can_approve() and is_reviewer),
+            ("send_now", "Send now…", issue.can_send()),
+            ("schedule", "Schedule", issue.can_schedule()),
+            ("unschedule", "Unschedule, to edit it", issue.can_unschedule()),
+            ("pause", "Pause", issue.can_pause()),
+            ("resume", "Resume", issue.can_resume()),
+            ("cancel", "Cancel the issue…", issue.can_cancel()),
+        ]
+        return [(name, words) for name, words, can in allowed if can]
 
-    def ask_for_approval_view(self, request: HttpRequest, issue_id: int) -> HttpResponse:
-        """Ask another member of staff to approve a draft."""
-        return self._act(
-            request,
-            issue_id,
-            lambda issue_id, staff: services.newsletter_issue_ask_for_approval(
-                issue_id=issue_id, asked_by=staff
-            ),
-            "Approval asked for. Another member of staff must approve the issue before it "
-            "can be sent or scheduled.",
-        )
-
-    def approve_view(self, request: HttpRequest, issue_id: int) -> HttpResponse:
-        """Approve an issue waiting for approval, as it is now."""
-        return self._act(
-            request,
-            issue_id,
-            lambda issue_id, staff: services.newsletter_issue_approve(
-                issue_id=issue_id, approved_by=staff
-            ),
-            "The issue is approved. It can now be sent or scheduled; a change to it needs "
-            "approval again.",
-        )
-
-    def return_view(self, request: HttpRequest, issue_id: int) -> HttpResponse:
-        """Return an issue waiting for approval to a draft, with a comment."""
-        comment = NewsletterReturnForm(request.POST)
-        text = comment.cleaned_data["comment"] if comment.is_valid() else ""
-        return self._act(
-            request,
-            issue_id,
-            lambda issue_id, staff: services.newsletter_issue_return(
-                issue_id=issue_id, comment=text, returned_by=staff
-            ),
-            "The issue is a draft again, with your comment for its author.",
-        )
-
-    def schedule_view(self, request: HttpRequest, issue_id: int) -> HttpResponse:
-        """Schedule a draft for the time given."""
-        issue = self._issue_for(request, issue_id, to_change=True)
-        form = NewsletterScheduleForm(request.POST)
-        if not form.is_valid():
-            errors = "; ".join(str(error) for errors in form.errors.values() for error in errors)
-            self.message_user(request, f"The issue was not scheduled. {errors}.", messages.ERROR)
-            return self._back_to(issue)
-        send_at = form.cleaned_data["send_at"]
-        return self._act(
-            request,
-            issue_id,
-            lambda issue_id, staff: services.newsletter_issue_schedule(
-                issue_id=issue_id, send_at=send_at, scheduled_by=staff
-            ),
-            f"The issue will be sent at {time_on_day(send_at)}.",
-        )
-
-    def unschedule_view(self, request: HttpRequest, issue_id: int) -> HttpResponse:
-        """Take a scheduled issue back to a draft."""
-        return self._act(
-            request,
-            issue_id,
-            lambda issue_id, staff: services.newsletter_issue_unschedule(
-                issue_id=issue_id, unscheduled_by=staff
-            ),
-            "The issue is unscheduled. It is still approved, and will not be sent until you "
-            "schedule or send it.",
-        )
-
-    def _confirm_page(
+    def _each(
         self,
         request: HttpRequest,
-        issue: NewsletterIssue,
+        issues: list[NewsletterIssue],
+        act: Act,
         *,
-        question: str,
-        button: str,
-        warning: str,
-    ) -> TemplateResponse:
-        return TemplateResponse(
+        done: tuple[str, str],
+        refused: str,
+    ) -> None:
+        """Run ``act`` on each issue; tell staff ``done`` worded for one issue (the button's
+        case) or for several, with the issues changed in place of "{}"."""
+        staff = request_staff_user(request)
+        run_each(
+            self,
             request,
-            "admin/newsletter/newsletterissue/confirm.html",
-            {
-                **self.admin_site.each_context(request),
-                **self._context(request, issue, question),
-                "question": question,
-                "button": button,
-                "warning": warning,
-            },
+            issues,
+            lambda issue: act(issue.pk, staff),
+            label=_label,
+            done=done[0] if len(issues) == 1 else done[1],
+            refused=refused,
         )
 
-    def send_view(self, request: HttpRequest, issue_id: int) -> HttpResponse:
-        """Ask for confirmation (GET), then send the issue now (POST)."""
-        issue = self._issue_for(request, issue_id, to_change=True)
-        if request.method != "POST":
-            count = selectors.confirmed_subscriber_count()
-            return self._confirm_page(
+    @admin.action(description="Ask for approval", permissions=["change"])
+    def ask_for_approval(self, request: HttpRequest, queryset: QuerySet[NewsletterIssue]) -> None:
+        """Ask another member of staff to approve each draft."""
+        self._each(
+            request,
+            _issues(queryset),
+            lambda pk, staff: services.newsletter_issue_ask_for_approval(
+                issue_id=pk, asked_by=staff
+            ),
+            done=(
+                "Approval asked for. Another member of staff must approve the issue before it "
+                "can be sent or scheduled.",
+                "Approval asked for {}. Another member of staff must approve each before it "
+                "can be sent or scheduled.",
+            ),
+            refused="Approval not asked for:",
+        )
+
+    @admin.action(description="Approve", permissions=["change"])
+    def approve(self, request: HttpRequest, queryset: QuerySet[NewsletterIssue]) -> None:
+        """Approve each issue waiting for approval, as it is now."""
+        self._each(
+            request,
+            _issues(queryset),
+            lambda pk, staff: services.newsletter_issue_approve(issue_id=pk, approved_by=staff),
+            done=(
+                "The issue is approved. It can now be sent or scheduled; a change to it needs "
+                "approval again.",
+                "Approved {}. Each can now be sent or scheduled; a change to one needs "
+                "approval again.",
+            ),
+            refused="Not approved:",
+        )
+
+    @admin.action(description="Return to draft…", permissions=["change"])
+    def return_to_draft(
+        self, request: HttpRequest, queryset: QuerySet[NewsletterIssue]
+    ) -> HttpResponse | None:
+        """Return each issue waiting for approval to a draft, with a comment for its author."""
+        issues = _issues(queryset)
+        form = NewsletterReturnForm(confirmed_data(request))
+        if not form.is_valid():
+            return action_form_page(
+                self,
                 request,
-                issue,
-                question=f"Send “{issue.subject}” now to {count} confirmed subscribers?",
-                button="Send now",
-                warning="Sending starts at once. You can pause or cancel it while it sends.",
-            )
-        return self._act(
-            request,
-            issue_id,
-            lambda issue_id, staff: services.newsletter_issue_send(
-                issue_id=issue_id, sent_by=staff
-            ),
-            "The issue is being sent.",
-        )
-
-    def pause_view(self, request: HttpRequest, issue_id: int) -> HttpResponse:
-        """Pause an issue that is sending."""
-        return self._act(
-            request,
-            issue_id,
-            lambda issue_id, staff: services.newsletter_issue_pause(
-                issue_id=issue_id, paused_by=staff
-            ),
-            "Sending is paused. Emails not yet sent wait until you resume or cancel it.",
-        )
-
-    def resume_view(self, request: HttpRequest, issue_id: int) -> HttpResponse:
-        """Resume a paused issue."""
-        return self._act(
-            request,
-            issue_id,
-            lambda issue_id, staff: services.newsletter_issue_resume(
-                issue_id=issue_id, resumed_by=staff
-            ),
-            "Sending has resumed.",
-        )
-
-    def cancel_view(self, request: HttpRequest, issue_id: int) -> HttpResponse:
-        """Ask for confirmation (GET), then cancel the issue (POST)."""
-        issue = self._issue_for(request, issue_id, to_change=True)
-        if request.method != "POST":
-            return self._confirm_page(
-                request,
-                issue,
-                question=f"Cancel “{issue.subject}”?",
-                button="Cancel the issue",
-                warning=(
-                    "Nothing more of it will be sent, and it cannot be restarted. Emails already "
-                    "sent stay sent."
+                action="return_to_draft",
+                title=("Return the issue to draft", "Return the issues to draft"),
+                intro=(
+                    "The issue becomes a draft again, with your comment for its author.",
+                    "Each issue becomes a draft again, with your comment for its author.",
                 ),
+                submit="Return to draft",
+                form=form,
+                objects=[(issue.pk, _label(issue)) for issue in issues],
+                extra_context=_crumbs(issues),
             )
-        return self._act(
+        comment = form.cleaned_data["comment"]
+        self._each(
             request,
-            issue_id,
-            lambda issue_id, staff: services.newsletter_issue_cancel(
-                issue_id=issue_id, cancelled_by=staff
+            issues,
+            lambda pk, staff: services.newsletter_issue_return(
+                issue_id=pk, comment=comment, returned_by=staff
             ),
-            "The issue is cancelled. Nothing more of it will be sent.",
+            done=(
+                "The issue is a draft again, with your comment for its author.",
+                "Returned {} to draft, with your comment for each author.",
+            ),
+            refused="Not returned:",
         )
+        return None
+
+    @admin.action(description="Schedule…", permissions=["change"])
+    def schedule(
+        self, request: HttpRequest, queryset: QuerySet[NewsletterIssue]
+    ) -> HttpResponse | None:
+        """Schedule each approved issue for the time given."""
+        issues = _issues(queryset)
+        form = NewsletterScheduleForm(confirmed_data(request))
+        if not form.is_valid():
+            return action_form_page(
+                self,
+                request,
+                action="schedule",
+                title=("Schedule the issue", "Schedule the issues"),
+                intro=(
+                    "It is sent at the time you give to the confirmed subscribers then.",
+                    "Each is sent at the time you give to the confirmed subscribers then.",
+                ),
+                submit="Schedule",
+                form=form,
+                objects=[(issue.pk, _label(issue)) for issue in issues],
+                extra_context=_crumbs(issues),
+            )
+        send_at = form.cleaned_data["send_at"]
+        at = time_on_day(send_at)
+        self._each(
+            request,
+            issues,
+            lambda pk, staff: services.newsletter_issue_schedule(
+                issue_id=pk, send_at=send_at, scheduled_by=staff
+            ),
+            done=(f"The issue will be sent at {at}.", "{} will be sent at " + at + "."),
+            refused="Not scheduled:",
+        )
+        return None
+
+    @admin.action(description="Unschedule, to edit", permissions=["change"])
+    def unschedule(self, request: HttpRequest, queryset: QuerySet[NewsletterIssue]) -> None:
+        """Take each scheduled issue back to approved, not to be sent until told."""
+        self._each(
+            request,
+            _issues(queryset),
+            lambda pk, staff: services.newsletter_issue_unschedule(
+                issue_id=pk, unscheduled_by=staff
+            ),
+            done=(
+                "The issue is unscheduled. It is still approved, and will not be sent until you "
+                "schedule or send it.",
+                "Unscheduled {}. Each is still approved, and will not be sent until you "
+                "schedule or send it.",
+            ),
+            refused="Not unscheduled:",
+        )
+
+    @admin.action(description="Send now…", permissions=["change"])
+    def send_now(
+        self, request: HttpRequest, queryset: QuerySet[NewsletterIssue]
+    ) -> HttpResponse | None:
+        """Ask for confirmation, then send each approved issue now."""
+        issues = _issues(queryset)
+        confirm = forms.Form(confirmed_data(request))
+        if not confirm.is_valid():
+            subscribers = count_of(
+                selectors.confirmed_subscriber_count(),
+                "confirmed subscriber",
+                "confirmed subscribers",
+            )
+            return action_form_page(
+                self,
+                request,
+                action="send_now",
+                title=(
+                    f"Send {_label(issues[0])} now to {subscribers}?",
+                    f"Send {len(issues)} issues now to {subscribers}?",
+                ),
+                intro="Sending starts at once. You can pause or cancel it while it sends.",
+                submit="Send now",
+                form=confirm,
+                objects=[(issue.pk, _label(issue)) for issue in issues],
+                extra_context=_crumbs(issues),
+            )
+        self._each(
+            request,
+            issues,
+            lambda pk, staff: services.newsletter_issue_send(issue_id=pk, sent_by=staff),
+            done=("The issue is being sent.", "{} are being sent."),
+            refused="Not sent:",
+        )
+        return None
+
+    @admin.action(description="Pause", permissions=["change"])
+    def pause(self, request: HttpRequest, queryset: QuerySet[NewsletterIssue]) -> None:
+        """Pause each issue that is sending."""
+        self._each(
+            request,
+            _issues(queryset),
+            lambda pk, staff: services.newsletter_issue_pause(issue_id=pk, paused_by=staff),
+            done=(
+                "Sending is paused. Emails not yet sent wait until you resume or cancel it.",
+                "Paused {}. Emails not yet sent wait until you resume or cancel each.",
+            ),
+            refused="Not paused:",
+        )
+
+    @admin.action(description="Resume", permissions=["change"])
+    def resume(self, request: HttpRequest, queryset: QuerySet[NewsletterIssue]) -> None:
+        """Resume each paused issue."""
+        self._each(
+            request,
+            _issues(queryset),
+            lambda pk, staff: services.newsletter_issue_resume(issue_id=pk, resumed_by=staff),
+            done=("Sending has resumed.", "Resumed sending {}."),
+            refused="Not resumed:",
+        )
+
+    @admin.action(description="Cancel…", permissions=["change"])
+    def cancel(
+        self, request: HttpRequest, queryset: QuerySet[NewsletterIssue]
+    ) -> HttpResponse | None:
+        """Ask for confirmation, then cancel each issue: nothing more of it is sent."""
+        issues = _issues(queryset)
+        confirm = forms.Form(confirmed_data(request))
+        if not confirm.is_valid():
+            return action_form_page(
+                self,
+                request,
+                action="cancel",
+                title=(f"Cancel {_label(issues[0])}?", f"Cancel {len(issues)} issues?"),
+                intro=(
+                    "Nothing more of it will be sent, and it cannot be restarted. Emails already "
+                    "sent stay sent.",
+                    "Nothing more of them will be sent, and they cannot be restarted. Emails "
+                    "already sent stay sent.",
+                ),
+                submit="Cancel the issue" if len(issues) == 1 else "Cancel the issues",
+                form=confirm,
+                objects=[(issue.pk, _label(issue)) for issue in issues],
+                extra_context=_crumbs(issues),
+            )
+        self._each(
+            request,
+            issues,
+            lambda pk, staff: services.newsletter_issue_cancel(issue_id=pk, cancelled_by=staff),
+            done=(
+                "The issue is cancelled. Nothing more of it will be sent.",
+                "Cancelled {}. Nothing more of them will be sent.",
+            ),
+            refused="Not cancelled:",
+        )
+        return None
+
+
+def issue_crumbs(issue: NewsletterIssue) -> list[tuple[str, str]]:
+    """Return the breadcrumb of the issue's page, for a page of its own: its subject,
+    shortened as the admin's truncatewords filter does."""
+    change_url = reverse("admin:newsletter_newsletterissue_change", args=[issue.pk])
+    return [(change_url, Truncator(issue.subject).words(18, truncate=" …"))]
+
+
+def _crumbs(issues: list[NewsletterIssue]) -> dict[str, Any]:
+    """Put the issue in the breadcrumbs of its action's page, when there is one issue."""
+    return {"crumbs": issue_crumbs(issues[0])} if len(issues) == 1 else {}

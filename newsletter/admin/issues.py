@@ -1,5 +1,6 @@
 """Staff screens for newsletter issues: write an issue, see who approved it and what is
-sending, with the buttons of its change page (their views are in ``issue_actions``)."""
+sending, with the buttons of its change page (the actions they run are in
+``issue_actions``; its preview, progress and test are in ``issue_pages``)."""
 
 from __future__ import annotations
 
@@ -7,18 +8,12 @@ from typing import Any
 
 from django.contrib import admin, messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.urls import URLPattern, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from localdigital.accounts.models import User
 from localdigital.accounts.requests import request_staff_user
-from localdigital.admin_pages import (
-    ServiceSaveMixin,
-    admin_button,
-    admin_form_page,
-    admin_page,
-    without_save_buttons,
-)
+from localdigital.admin_pages import ServiceSaveMixin, without_save_buttons
 from localdigital.errors import DomainError
 from localdigital.formats import time_on_day
 from newsletter import services
@@ -32,6 +27,7 @@ from .forms import (
     NewsletterTestForm,
 )
 from .issue_actions import IssueActionsMixin
+from .issue_pages import IssuePagesMixin
 
 ISSUE_DETAIL_FIELDS = [
     "status",
@@ -53,8 +49,12 @@ ISSUE_DETAIL_FIELDS = [
 ]
 
 
+# The buttons that the change page places, beside their field or under Approval.
+PLACED_BUTTONS = {"ask_for_approval", "approve", "return_to_draft", "schedule"}
+
+
 @admin.register(NewsletterIssue)
-class NewsletterIssueAdmin(ServiceSaveMixin, IssueActionsMixin):
+class NewsletterIssueAdmin(ServiceSaveMixin, IssuePagesMixin, IssueActionsMixin):
     """Newsletter issues. Every change goes through an audited service.
 
     An issue can be edited until it is scheduled; a change to one waiting for approval or
@@ -63,13 +63,12 @@ class NewsletterIssueAdmin(ServiceSaveMixin, IssueActionsMixin):
     (never whoever changed it last or asked) approve it or return it with a comment, and
     once approved schedules or sends it; while it sends, a progress bar (refreshed by a
     small script, or by reloading without JavaScript) shows what is sent, failed and
-    skipped, with buttons to pause, resume or cancel. Only an issue not yet scheduled can
-    be deleted, one at a time from its own page,
-    through the audited service: there are no bulk actions, whose delete would bypass it.
+    skipped, with buttons to pause, resume or cancel. Each button runs one of the list's
+    actions on the issue alone. Only an issue not yet scheduled can be deleted, one at a
+    time from its own page, through the audited service: the list offers no bulk delete.
     """
 
     form = NewsletterIssueForm
-    actions = None
     change_form_template = "admin/newsletter/newsletterissue/change_form.html"
     list_display = [
         "subject",
@@ -147,86 +146,44 @@ class NewsletterIssueAdmin(ServiceSaveMixin, IssueActionsMixin):
         form_url: str = "",
         obj: NewsletterIssue | None = None,
     ) -> Any:
-        if obj is not None:
-            context["newsletter"] = self._sending_context(request, obj)
-            if not obj.can_edit():
-                # Nothing on the form can change once the issue has left the drafts.
-                without_save_buttons(context)
+        if obj is not None and not obj.can_edit():
+            # Nothing on the form can change once the issue has left the drafts.
+            without_save_buttons(context)
         return super().render_change_form(request, context, add, change, form_url, obj)
 
-    def _sending_context(self, request: HttpRequest, issue: NewsletterIssue) -> dict[str, Any]:
-        can_act = self.has_change_permission(request, issue)
+    def change_page_context(self, request: HttpRequest, issue: NewsletterIssue) -> dict[str, Any]:
+        """Where the issue's approval and sending stand, with the buttons its state allows
+        to the person: each runs one of the issue's actions (``issue_actions``)."""
         staff = request_staff_user(request)
-        progress = selectors.newsletter_issue_progress(issue=issue)
-        is_reviewer = issue.is_reviewer(staff)
+        buttons = self.object_actions(request, issue, self.object_action_choices(request, issue))
         return {
-            "approval": _approval_text(issue, is_reviewer=is_reviewer),
-            "returned": _returned_text(issue),
-            "return_comment": issue.return_comment if issue.returned_at else "",
-            "change_needs_approval": issue.can_edit() and issue.status != IssueStatus.DRAFT,
-            "can_ask_for_approval": can_act and issue.can_ask_for_approval(),
-            "can_approve": can_act and issue.can_approve() and is_reviewer,
-            "return_form": NewsletterReturnForm(),
-            "progress": progress,
-            "shows_progress": issue.started_at is not None,
-            "scheduled_for": (
-                timezone.localtime(issue.scheduled_for) if issue.can_unschedule() else None
-            ),
-            "can_test": can_act,
-            "test_form": NewsletterTestForm(staff=request_staff_user(request)),
-            "test_groups_url": reverse("admin:newsletter_newslettertestgroup_changelist"),
-            "can_schedule": can_act and issue.can_schedule(),
-            "can_unschedule": can_act and issue.can_unschedule(),
-            "can_send": can_act and issue.can_send(),
-            "can_pause": can_act and issue.can_pause(),
-            "can_resume": can_act and issue.can_resume(),
-            "can_cancel": can_act and issue.can_cancel(),
-            "schedule_form": NewsletterScheduleForm(),
-            "urls": {
-                name: reverse(f"admin:newsletter_newsletterissue_{name}", args=[issue.pk])
-                for name in (
-                    "preview",
-                    "progress",
-                    "test",
-                    "ask_for_approval",
-                    "approve",
-                    "return",
-                    "schedule",
-                    "unschedule",
-                    "send",
-                    "pause",
-                    "resume",
-                    "cancel",
-                )
-            },
+            "newsletter": {
+                "approval": _approval_text(issue, is_reviewer=issue.is_reviewer(staff)),
+                "returned": _returned_text(issue),
+                "return_comment": issue.return_comment if issue.returned_at else "",
+                "change_needs_approval": (issue.can_edit() and issue.status != IssueStatus.DRAFT),
+                # The buttons with a field beside them, or a place of their own, by name.
+                "buttons": {button.name: button for button in buttons},
+                # The others, in the order of the issue's sending.
+                "sending_buttons": [
+                    button for button in buttons if button.name not in PLACED_BUTTONS
+                ],
+                "return_form": NewsletterReturnForm(),
+                "progress": selectors.newsletter_issue_progress(issue=issue),
+                "shows_progress": issue.started_at is not None,
+                "scheduled_for": (
+                    timezone.localtime(issue.scheduled_for) if issue.can_unschedule() else None
+                ),
+                "can_test": self.has_change_permission(request, issue),
+                "test_form": NewsletterTestForm(staff=staff),
+                "test_groups_url": reverse("admin:newsletter_newslettertestgroup_changelist"),
+                "schedule_form": NewsletterScheduleForm(),
+                "urls": {
+                    name: reverse(f"admin:newsletter_newsletterissue_{name}", args=[issue.pk])
+                    for name in ("preview", "progress", "test")
+                },
+            }
         }
-
-    def get_urls(self) -> list[URLPattern]:
-        return [
-            admin_page(self, f"{ISSUE}preview/", self.preview_view, f"{NAME}preview"),
-            admin_page(self, f"{ISSUE}progress.json", self.progress_view, f"{NAME}progress"),
-            admin_button(self, f"{ISSUE}test/", self.test_view, f"{NAME}test"),
-            admin_button(
-                self,
-                f"{ISSUE}ask-for-approval/",
-                self.ask_for_approval_view,
-                f"{NAME}ask_for_approval",
-            ),
-            admin_button(self, f"{ISSUE}approve/", self.approve_view, f"{NAME}approve"),
-            admin_button(self, f"{ISSUE}return/", self.return_view, f"{NAME}return"),
-            admin_button(self, f"{ISSUE}schedule/", self.schedule_view, f"{NAME}schedule"),
-            admin_button(self, f"{ISSUE}unschedule/", self.unschedule_view, f"{NAME}unschedule"),
-            admin_form_page(self, f"{ISSUE}send/", self.send_view, f"{NAME}send"),
-            admin_button(self, f"{ISSUE}pause/", self.pause_view, f"{NAME}pause"),
-            admin_button(self, f"{ISSUE}resume/", self.resume_view, f"{NAME}resume"),
-            admin_form_page(self, f"{ISSUE}cancel/", self.cancel_view, f"{NAME}cancel"),
-            *super().get_urls(),
-        ]
-
-
-# The address and the name of each of an issue's pages and buttons, under the issue.
-ISSUE = "<int:issue_id>/"
-NAME = "newsletter_newsletterissue_"
 
 
 def _by(user: User | None) -> str:

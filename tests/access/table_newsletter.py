@@ -5,11 +5,11 @@ The confirm, unsubscribe and manage pages are checked with a token that is not v
 manage page, with none in the session): anyone gets the page that says so. Valid links are
 tested in tests/newsletter/views/test_newsletter*.py.
 
-The issue admin's own pages (preview, progress, and the buttons behind it) sit under the
-model's admin path, so the walk of named URLs would pass them by: they are listed here, for a
-draft issue made by ``setup()``. Their GET status is what is recorded; the buttons that change
-something answer a GET with 405, or with a page that asks for confirmation, and who may POST
-to them is tested in tests/newsletter/admin/test_issue_actions.py.
+The issue admin's own pages (preview, progress, the test's button and the address its other
+buttons post to) sit under the model's admin path, so the walk of named URLs would pass them
+by: they are listed here, for a draft issue made by ``setup()``. Their GET status is what is
+recorded; the buttons answer a GET with 405, and who may POST to them is tested in
+tests/newsletter/admin/test_issue_actions.py.
 """
 
 from __future__ import annotations
@@ -48,17 +48,13 @@ URL_ACCESS: dict[str, tuple[dict[str, object], dict[str, int]]] = {
     "admin:newsletter_newsletterissue_preview": (ISSUE, COMMS_ONLY),
     "admin:newsletter_newsletterissue_progress": (ISSUE, COMMS_ONLY),
     "admin:newsletter_newsletterissue_test": (ISSUE, POST_ONLY),
-    "admin:newsletter_newsletterissue_ask_for_approval": (ISSUE, POST_ONLY),
-    "admin:newsletter_newsletterissue_approve": (ISSUE, POST_ONLY),
-    "admin:newsletter_newsletterissue_return": (ISSUE, POST_ONLY),
-    "admin:newsletter_newsletterissue_schedule": (ISSUE, POST_ONLY),
-    "admin:newsletter_newsletterissue_unschedule": (ISSUE, POST_ONLY),
-    # A GET asks "Send … now?"; the POST sends.
-    "admin:newsletter_newsletterissue_send": (ISSUE, COMMS_ONLY),
-    "admin:newsletter_newsletterissue_pause": (ISSUE, POST_ONLY),
-    "admin:newsletter_newsletterissue_resume": (ISSUE, POST_ONLY),
-    # A GET asks "Cancel …?"; the POST cancels.
-    "admin:newsletter_newsletterissue_cancel": (ISSUE, COMMS_ONLY),
+    # The buttons that move an issue on run the list's actions, by POST alone (who may is
+    # the action's permission, tested with the actions); sending now and cancelling answer
+    # that POST with a page that asks for confirmation.
+    "admin:newsletter_newsletterissue_object_action": (
+        {"object_id": str(ISSUE_PK), "action": "send_now"},
+        POST_ONLY,
+    ),
 }
 
 ADMIN_MODEL_ACCESS: dict[str, dict[str, set[str]]] = {

@@ -309,7 +309,6 @@ def test_every_custom_admin_page_has_no_violation(admin_ui, superuser, demo):
     # The Declaration's and the newsletter's own pages.
     ui.goto(reverse("admin:declaration_signing_import"))
     ui.goto(reverse("admin:newsletter_newsletterissue_preview", args=[demo.issue.pk]))
-    ui.goto(reverse("admin:newsletter_newsletterissue_send", args=[demo.issue.pk]))
     ui.goto(reverse("admin:newsletter_newsletterissue_change", args=[demo.issue_to_approve.pk]))
     assert ui.page.get_by_label("What needs to change").is_visible()
 
@@ -356,6 +355,8 @@ def test_every_custom_admin_page_has_no_violation(admin_ui, superuser, demo):
         ("funding_changerequest", demo.award.title, "reject_selected", "Reject the change"),
         ("training_enrolment", "Spring", "cancel_selected", "Cancel an enrolment"),
         ("training_cohort", "Last winter", "mark_everyone_attended", "Mark everyone attended"),
+        ("newsletter_newsletterissue", "is open", "cancel", "Cancel “Round 5 is open”?"),
+        ("newsletter_newsletterissue", "is open", "schedule", "Schedule the issue"),
     ]:
         action_page(ui, reverse(f"admin:{changelist}_changelist"), row, action, title)
 

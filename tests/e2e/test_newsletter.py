@@ -125,7 +125,7 @@ def test_staff_follow_an_issue_sending_without_reloading_the_page(ui, settings, 
     assert ui.page.locator('#newsletter-sending [data-progress="status_label"]').inner_text() == (
         "Sent"
     )
-    assert ui.page.get_by_role("link", name="Cancel the issue…").count() == 0
+    assert ui.page.get_by_role("button", name="Cancel the issue…").count() == 0
 
 
 def test_someone_manages_their_subscription_from_the_footer_without_an_old_issue(
@@ -273,7 +273,7 @@ def test_an_issue_goes_to_everyone_only_once_a_second_comms_officer_approves_it(
 
     signs_in_to_the_admin(officer_ui, officer.email, officer_device)
     officer_ui.goto(change)
-    assert officer_ui.page.get_by_role("link", name="Send now…").count() == 0
+    assert officer_ui.page.get_by_role("button", name="Send now…").count() == 0
     officer_ui.follow(
         lambda: officer_ui.page.get_by_role("button", name="Ask for approval").click()
     )
@@ -322,7 +322,7 @@ def test_an_issue_goes_to_everyone_only_once_a_second_comms_officer_approves_it(
     assert f"Approved by {colleague.email}" in (
         officer_ui.page.locator("#newsletter-approval").inner_text()
     )
-    officer_ui.follow(lambda: officer_ui.page.get_by_role("link", name="Send now…").click())
+    officer_ui.follow(lambda: officer_ui.page.get_by_role("button", name="Send now…").click())
     officer_ui.follow(lambda: officer_ui.page.get_by_role("button", name="Send now").click())
     assert "The issue is being sent." in officer_ui.page.locator(".messagelist").inner_text()
     assert wait_until(

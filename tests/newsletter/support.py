@@ -52,6 +52,16 @@ def url(name: str, issue: NewsletterIssue) -> str:
     return reverse(f"admin:newsletter_newsletterissue_{name}", args=[issue.pk])
 
 
+def action(name: str, issue: NewsletterIssue) -> str:
+    """Return where a button on an issue's admin page posts to run the action ``name`` on it
+    (``localdigital.admin_actions.ObjectActionsMixin``)."""
+    return reverse("admin:newsletter_newsletterissue_object_action", args=[issue.pk, name])
+
+
+# What the page of an action that asks first posts back: its answer, and "confirm".
+CONFIRM = {"confirm": "yes"}
+
+
 SUBSCRIBE = "/newsletter/"
 
 

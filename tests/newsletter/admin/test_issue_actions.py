@@ -1,5 +1,6 @@
-"""The buttons on a newsletter issue's admin page (newsletter/admin/issue_actions.py): approval,
-scheduling, sending, pausing, resuming and cancelling, and who may use and press them."""
+"""The buttons on a newsletter issue's admin page, which run the issue's admin actions
+(newsletter/admin/issue_actions.py) on it: approval, scheduling, sending, pausing, resuming
+and cancelling, and who may use and press them."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from newsletter.models import IssueStatus, NewsletterIssue
 from tests.access.roles import COMMS, STAFF, SUPERUSER, UNVERIFIED_STAFF, client_for
 from tests.accounts.factories import UserFactory
 from tests.newsletter.factories import NewsletterIssueFactory, SubscriberFactory
-from tests.newsletter.support import patch_fanout_batch_size, url
+from tests.newsletter.support import CONFIRM, action, patch_fanout_batch_size, url
 from tests.support.messages import messages_of
 
 pytestmark = pytest.mark.django_db
@@ -23,8 +24,8 @@ pytestmark = pytest.mark.django_db
 class TestSchedulingAndSending:
     def test_schedules_an_approved_issue_for_a_time_to_come(self, comms):
         issue = NewsletterIssueFactory(approved=True)
-        response = comms.post(url("schedule", issue), {"send_at": "2099-12-01T09:30"})
-        assert response.status_code == 302
+        response = comms.post(action("schedule", issue), {**CONFIRM, "send_at": "2099-12-01T09:30"})
+        assert response["Location"] == url("change", issue)
         issue.refresh_from_db()
         assert issue.status == IssueStatus.SCHEDULED
         assert timezone.localtime(issue.scheduled_for).strftime("%Y-%m-%d %H:%M") == (
@@ -42,23 +43,28 @@ class TestSchedulingAndSending:
     )
     def test_schedules_nothing_and_says_why_when_the_time_is_not_right(self, comms, send_at, error):
         issue = NewsletterIssueFactory(approved=True)
-        response = comms.post(url("schedule", issue), {"send_at": send_at})
-        assert response["Location"] == url("change", issue)
-        assert messages_of(response) == [f"The issue was not scheduled. {error}."]
+        response = comms.post(action("schedule", issue), {**CONFIRM, "send_at": send_at})
+        # The action's page, with the error beside the time and the time as it was typed.
+        assert response.status_code == 200
+        page = response.content.decode()
+        assert "There is a problem: correct the error below." in page
+        assert f'<a href="#id_send_at">{error}</a>' in page
+        assert f'name="send_at" value="{send_at}"' in page if send_at else True
         assert NewsletterIssue.objects.get().status == IssueStatus.APPROVED
 
     def test_schedules_nothing_and_says_why_when_not_approved(self, comms):
-        issue = NewsletterIssueFactory()
-        response = comms.post(url("schedule", issue), {"send_at": "2099-12-01T09:30"})
+        issue = NewsletterIssueFactory(subject="Round 5 is open")
+        response = comms.post(action("schedule", issue), {**CONFIRM, "send_at": "2099-12-01T09:30"})
         assert response["Location"] == url("change", issue)
         assert messages_of(response) == [
-            "This issue cannot be scheduled until another member of staff approves it."
+            "Not scheduled: “Round 5 is open” (This issue cannot be scheduled until another "
+            "member of staff approves it.)"
         ]
         assert NewsletterIssue.objects.get().status == IssueStatus.DRAFT
 
     def test_unschedules_a_scheduled_issue(self, comms):
         issue = NewsletterIssueFactory(scheduled=True)
-        response = comms.post(url("unschedule", issue))
+        response = comms.post(action("unschedule", issue))
         assert NewsletterIssue.objects.get().status == IssueStatus.APPROVED
         assert messages_of(response) == [
             "The issue is unscheduled. It is still approved, and will not be sent until you "
@@ -72,11 +78,13 @@ class TestSchedulingAndSending:
         SubscriberFactory.create_batch(3)
         SubscriberFactory(pending=True)
         issue = NewsletterIssueFactory(subject="Round 5 is open", approved=True)
-        question = comms.get(url("send", issue)).content.decode()
+        question = comms.post(action("send_now", issue)).content.decode()
         assert "Send “Round 5 is open” now to 3 confirmed subscribers?" in question
+        assert 'value="Send now"' in question
         assert NewsletterIssue.objects.get().status == IssueStatus.APPROVED
         with django_capture_on_commit_callbacks(execute=True):
-            response = comms.post(url("send", issue))
+            response = comms.post(action("send_now", issue), CONFIRM)
+        assert response["Location"] == url("change", issue)
         assert messages_of(response) == ["The issue is being sent."]
         assert len(mailoutbox) == 3
         # With every email gone, it is sent at once, and offers no cancelling.
@@ -85,19 +93,22 @@ class TestSchedulingAndSending:
         assert "Cancel the issue…" not in page
 
     def test_says_why_when_the_issue_cannot_be_sent(self, comms):
-        issue = NewsletterIssueFactory(sent=True)
-        response = comms.post(url("send", issue))
+        issue = NewsletterIssueFactory(subject="Round 5 is open", sent=True)
+        response = comms.post(action("send_now", issue), CONFIRM)
         assert response["Location"] == url("change", issue)
-        assert messages_of(response) == ["This issue cannot be sent: it is sent."]
+        assert messages_of(response) == [
+            "Not sent: “Round 5 is open” (This issue cannot be sent: it is sent.)"
+        ]
 
     @pytest.mark.parametrize("state", [{}, {"awaiting_approval": True}])
     def test_sends_nothing_and_says_why_when_not_approved(self, comms, state, mailoutbox):
         SubscriberFactory()
-        issue = NewsletterIssueFactory(**state)
-        response = comms.post(url("send", issue))
+        issue = NewsletterIssueFactory(subject="Round 5 is open", **state)
+        response = comms.post(action("send_now", issue), CONFIRM)
         assert response["Location"] == url("change", issue)
         assert messages_of(response) == [
-            "This issue cannot be sent until another member of staff approves it."
+            "Not sent: “Round 5 is open” (This issue cannot be sent until another member of "
+            "staff approves it.)"
         ]
         assert NewsletterIssue.objects.get().status == issue.status
         assert not OutgoingEmail.objects.exists()
@@ -107,13 +118,16 @@ class TestSchedulingAndSending:
         SubscriberFactory.create_batch(2)
         issue = NewsletterIssueFactory(sending=True)
         services.newsletter_issue_fan_out(issue_id=issue.pk, after=0)
-        comms.post(url("pause", issue))
+        comms.post(action("pause", issue))
         assert NewsletterIssue.objects.get().status == IssueStatus.PAUSED
         assert OutgoingEmail.objects.get().status == EmailStatus.HELD
-        comms.post(url("resume", issue))
+        comms.post(action("resume", issue))
         assert NewsletterIssue.objects.get().status == IssueStatus.SENDING
-        assert "Cancel “" in comms.get(url("cancel", issue)).content.decode()
-        comms.post(url("cancel", issue))
+        question = comms.post(action("cancel", issue)).content.decode()
+        assert f"Cancel “{issue.subject}”?" in question
+        assert "Nothing more of it will be sent, and it cannot be restarted." in question
+        assert NewsletterIssue.objects.get().status == IssueStatus.SENDING
+        comms.post(action("cancel", issue), CONFIRM)
         assert NewsletterIssue.objects.get().status == IssueStatus.CANCELLED
         assert OutgoingEmail.objects.get().status == EmailStatus.CANCELLED
 
@@ -150,7 +164,7 @@ class TestApproval:
     @pytest.fixture
     def waiting(self, comms):
         issue = NewsletterIssueFactory(created_by=comms.user)
-        response = comms.post(url("ask_for_approval", issue))
+        response = comms.post(action("ask_for_approval", issue))
         assert messages_of(response) == [
             "Approval asked for. Another member of staff must approve the issue before it "
             "can be sent or scheduled."
@@ -172,11 +186,11 @@ class TestApproval:
         assert "Send a test to" in page
 
     def test_the_author_who_asked_cannot_approve_by_posting_and_is_told_why(self, comms, waiting):
-        response = comms.post(url("approve", waiting))
+        response = comms.post(action("approve", waiting))
         assert response["Location"] == url("change", waiting)
         assert messages_of(response) == [
-            "You cannot approve this issue, because you changed it last. "
-            "Another member of staff must do it."
+            f"Not approved: “{waiting.subject}” (You cannot approve this issue, because you "
+            "changed it last. Another member of staff must do it.)"
         ]
         assert NewsletterIssue.objects.get().status == IssueStatus.AWAITING_APPROVAL
 
@@ -186,7 +200,7 @@ class TestApproval:
         page = reviewer.get(url("change", waiting)).content.decode()
         assert 'value="Approve"' in page and 'value="Return to draft"' in page
         assert f"Approval was asked for by {comms.user.email}" in page
-        response = reviewer.post(url("approve", waiting))
+        response = reviewer.post(action("approve", waiting))
         assert messages_of(response) == [
             "The issue is approved. It can now be sent or scheduled; a change to it needs "
             "approval again."
@@ -202,7 +216,8 @@ class TestApproval:
         self, comms, reviewer, waiting
     ):
         response = reviewer.post(
-            url("return", waiting), {"comment": "Say when round 5 closes, please."}
+            action("return_to_draft", waiting),
+            {**CONFIRM, "comment": "Say when round 5 closes, please."},
         )
         assert messages_of(response) == [
             "The issue is a draft again, with your comment for its author."
@@ -214,15 +229,18 @@ class TestApproval:
         assert 'value="Ask for approval"' in page
 
     def test_returns_nothing_and_says_why_without_a_comment(self, reviewer, waiting):
-        response = reviewer.post(url("return", waiting), {"comment": "  "})
-        assert response["Location"] == url("change", waiting)
-        assert messages_of(response) == ["Enter a comment saying what needs to change"]
+        response = reviewer.post(action("return_to_draft", waiting), {**CONFIRM, "comment": "  "})
+        # The action's page, with the error beside the comment, to write it there.
+        assert response.status_code == 200
+        page = response.content.decode()
+        assert '<a href="#id_comment">Enter a comment saying what needs to change</a>' in page
+        assert 'value="Return to draft"' in page
         assert NewsletterIssue.objects.get().status == IssueStatus.AWAITING_APPROVAL
 
     def test_changing_an_approved_issue_makes_it_a_draft_that_needs_approval_again(
         self, comms, reviewer, waiting
     ):
-        reviewer.post(url("approve", waiting))
+        reviewer.post(action("approve", waiting))
         response = comms.post(
             url("change", waiting), {"subject": waiting.subject, "body": "A late change"}
         )
@@ -234,9 +252,10 @@ class TestApproval:
             None,
         )
         comms.get(url("change", issue))
-        response = comms.post(url("send", issue))
+        response = comms.post(action("send_now", issue), CONFIRM)
         assert messages_of(response) == [
-            "This issue cannot be sent until another member of staff approves it."
+            f"Not sent: “{issue.subject}” (This issue cannot be sent until another member of "
+            "staff approves it.)"
         ]
 
     def test_the_list_filters_the_issues_waiting_for_approval(self, comms, waiting):
@@ -249,33 +268,45 @@ class TestApproval:
         assert "Waiting for approval" in response.content.decode()
 
 
+def address(name: str, issue: NewsletterIssue) -> str:
+    """Return where a button posts: the test's own address, or the action's."""
+    return url("test", issue) if name == "test" else action(name, issue)
+
+
 class TestWhoMayUseTheButtons:
     @pytest.mark.parametrize(
-        "name", ["preview", "progress", "send", "cancel", "test", "pause", "schedule"]
+        ("method", "name"),
+        [
+            ("get", "preview"),
+            ("get", "progress"),
+            ("post", "test"),
+            ("post", "send_now"),
+            ("post", "pause"),
+            ("post", "schedule"),
+            ("post", "cancel"),
+        ],
     )
-    def test_staff_outside_communications_are_refused(self, fund_manager, name):
+    def test_staff_outside_communications_are_refused(self, fund_manager, method, name):
         issue = NewsletterIssueFactory(sending=True)
-        method = (
-            fund_manager.get
-            if name in ("preview", "progress", "send", "cancel")
-            else (fund_manager.post)
-        )
-        assert method(url(name, issue)).status_code == 403
+        where = url(name, issue) if method == "get" else address(name, issue)
+        data = {**CONFIRM, "to": "me", "send_at": "2099-12-01T09:30"}
+        assert getattr(fund_manager, method)(where, data).status_code == 403
         assert NewsletterIssue.objects.get().status == IssueStatus.SENDING
         assert not OutgoingEmail.objects.exists()
 
     def test_the_public_is_sent_to_sign_in(self, client):
         issue = NewsletterIssueFactory()
-        for name in ("preview", "progress", "send"):
-            response = client.get(url(name, issue))
-            assert response.status_code == 302, name
-        assert client.post(url("send", issue)).status_code == 302
+        for where in (url("preview", issue), url("progress", issue), action("send_now", issue)):
+            response = client.get(where)
+            assert response.status_code == 302, where
+        assert client.post(action("send_now", issue), CONFIRM).status_code == 302
         assert NewsletterIssue.objects.get().status == IssueStatus.DRAFT
 
     def test_an_unknown_issue_is_not_found(self, comms):
         assert comms.get(
             reverse("admin:newsletter_newsletterissue_preview", args=[999])
         ).status_code == (404)
+        assert comms.post(action("pause", NewsletterIssue(pk=999))).status_code == 404
 
 
 # Each button, with the issue state it acts on, what it posts, and the state it leaves.
@@ -283,13 +314,21 @@ BUTTONS: dict[str, tuple[dict[str, object], dict[str, str], str]] = {
     "test": ({}, {"to": "me"}, IssueStatus.DRAFT),
     "ask_for_approval": ({}, {}, IssueStatus.AWAITING_APPROVAL),
     "approve": ({"awaiting_approval": True}, {}, IssueStatus.APPROVED),
-    "return": ({"awaiting_approval": True}, {"comment": "Say when it closes."}, IssueStatus.DRAFT),
-    "schedule": ({"approved": True}, {"send_at": "2099-12-01T09:30"}, IssueStatus.SCHEDULED),
+    "return_to_draft": (
+        {"awaiting_approval": True},
+        {**CONFIRM, "comment": "Say when it closes."},
+        IssueStatus.DRAFT,
+    ),
+    "schedule": (
+        {"approved": True},
+        {**CONFIRM, "send_at": "2099-12-01T09:30"},
+        IssueStatus.SCHEDULED,
+    ),
     "unschedule": ({"scheduled": True}, {}, IssueStatus.APPROVED),
-    "send": ({"approved": True}, {}, IssueStatus.SENDING),
+    "send_now": ({"approved": True}, CONFIRM, IssueStatus.SENDING),
     "pause": ({"sending": True}, {}, IssueStatus.PAUSED),
     "resume": ({"paused": True}, {}, IssueStatus.SENDING),
-    "cancel": ({"sending": True}, {}, IssueStatus.CANCELLED),
+    "cancel": ({"sending": True}, CONFIRM, IssueStatus.CANCELLED),
 }
 
 
@@ -302,7 +341,7 @@ class TestWhoMayPressTheButtons:
         state, data, after = BUTTONS[name]
         issue = NewsletterIssueFactory(**state)
         before = issue.status
-        response = client_for(role).post(url(name, issue), data)
+        response = client_for(role).post(address(name, issue), data)
         issue.refresh_from_db()
         if role in (COMMS, SUPERUSER):
             assert response["Location"] == url("change", issue)

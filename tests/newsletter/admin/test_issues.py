@@ -19,7 +19,7 @@ from tests.newsletter.factories import (
     NewsletterTestGroupFactory,
     SubscriberFactory,
 )
-from tests.newsletter.support import patch_fanout_batch_size, url
+from tests.newsletter.support import action, patch_fanout_batch_size, url
 from tests.support.messages import messages_of
 
 pytestmark = pytest.mark.django_db
@@ -92,11 +92,12 @@ class TestWritingAnIssue:
     def test_offers_no_bulk_delete_which_would_bypass_the_service(
         self, otp_verified_superuser_client
     ):
-        """The changelist has no actions: delete_selected deletes a queryset, unaudited."""
+        """The changelist offers only the buttons' actions: delete_selected deletes a
+        queryset, unaudited."""
         draft = NewsletterIssueFactory()
         changelist = reverse("admin:newsletter_newsletterissue_changelist")
         page = otp_verified_superuser_client.get(changelist).content.decode()
-        assert 'name="action"' not in page
+        assert '<option value="pause">Pause</option>' in page
         assert "delete_selected" not in page
         otp_verified_superuser_client.post(
             changelist, {"action": "delete_selected", "_selected_action": [draft.pk], "post": "yes"}
@@ -200,17 +201,9 @@ class TestPreviewAndTest:
 
     def test_refuses_a_get_of_the_buttons_that_change_things(self, comms):
         issue = NewsletterIssueFactory()
-        for name in (
-            "test",
-            "ask_for_approval",
-            "approve",
-            "return",
-            "schedule",
-            "unschedule",
-            "pause",
-            "resume",
-        ):
-            assert comms.get(url(name, issue)).status_code == 405, name
+        assert comms.get(url("test", issue)).status_code == 405
+        for name in NewsletterIssueAdmin.actions:
+            assert comms.get(action(name, issue)).status_code == 405, name
 
 
 class TestProgress:
@@ -264,3 +257,34 @@ class TestProgress:
             2,
             False,
         )
+
+
+class TestTheListsActions:
+    """The buttons' actions run from the list too, on each issue selected."""
+
+    def test_pauses_each_issue_selected_and_says_which_it_could_not(self, comms):
+        sending = NewsletterIssueFactory(subject="Round 5 is open", sending=True)
+        draft = NewsletterIssueFactory(subject="Round 6 is coming")
+        response = comms.post(
+            reverse("admin:newsletter_newsletterissue_changelist"),
+            {"action": "pause", "_selected_action": [sending.pk, draft.pk]},
+        )
+        assert response.status_code == 302
+        assert messages_of(response) == [
+            "Paused “Round 5 is open”. Emails not yet sent wait until you resume or cancel each.",
+            "Not paused: “Round 6 is coming” (This issue cannot be paused: it is draft.)",
+        ]
+        assert NewsletterIssue.objects.get(pk=sending.pk).status == IssueStatus.PAUSED
+        assert NewsletterIssue.objects.get(pk=draft.pk).status == IssueStatus.DRAFT
+
+    def test_asks_for_the_time_before_scheduling_those_selected(self, comms):
+        issues = NewsletterIssueFactory.create_batch(2, approved=True)
+        changelist = reverse("admin:newsletter_newsletterissue_changelist")
+        chosen = {"action": "schedule", "_selected_action": [issue.pk for issue in issues]}
+        page = comms.post(changelist, chosen).content.decode()
+        assert "Schedule the issues" in page and '<label for="id_send_at"' in page
+        response = comms.post(
+            changelist, {**chosen, "confirm": "yes", "send_at": "2099-12-01T09:30"}
+        )
+        assert response["Location"] == changelist
+        assert {issue.status for issue in NewsletterIssue.objects.all()} == {IssueStatus.SCHEDULED}
