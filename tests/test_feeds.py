@@ -1,6 +1,6 @@
-"""The Atom feeds: new signatories, funded projects and rounds opening. Each answers 200 and
-parses as Atom, holds only public data with absolute links on SITE_URL, and is linked from
-its list page."""
+"""The Atom feeds, on the platform's base (localdigital/feeds.py): new signatories, funded projects
+and rounds opening. Each answers 200 and parses as Atom, holds only public data with absolute
+links on SITE_URL, and is linked from its list page."""
 
 from __future__ import annotations
 
