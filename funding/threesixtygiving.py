@@ -35,8 +35,8 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.urls import reverse
 
+from localdigital.links import absolute_url, link_on_site
 from localdigital.open_data import LICENCE_URL
 
 PACKAGE_VERSION = "1.4"
@@ -97,9 +97,9 @@ class Links:
     """The full addresses of projects and rounds, each pattern reversed once, not once per
     grant (reversing is most of the time a grant takes to write)."""
 
-    def __init__(self, site_url: str) -> None:
-        self.project = site_url + reverse("funding:project-detail", args=[SLUG_PLACEHOLDER])
-        self.round = site_url + reverse("funding:round-detail", args=[SLUG_PLACEHOLDER])
+    def __init__(self) -> None:
+        self.project = absolute_url("funding:project-detail", SLUG_PLACEHOLDER)
+        self.round = absolute_url("funding:round-detail", SLUG_PLACEHOLDER)
 
     def project_url(self, slug: str) -> str:
         return self.project.replace(SLUG_PLACEHOLDER, slug)
@@ -172,9 +172,7 @@ def grant(row: dict[str, Any], *, prefix: str, links: Links, data_source: str) -
     return result
 
 
-def package_header(
-    *, last_changed: datetime | None, site_url: str, documentation_url: str
-) -> dict[str, Any]:
+def package_header(*, last_changed: datetime | None, documentation_url: str) -> dict[str, Any]:
     """Return the package's metadata: everything but its grants."""
     moment = (last_changed.isoformat(timespec="seconds")) if last_changed else None
     header: dict[str, Any] = {
@@ -188,10 +186,10 @@ def package_header(
         "publisher": {
             "identifier": settings.THREESIXTYGIVING_FUNDER_ORG_ID,
             "name": settings.THREESIXTYGIVING_FUNDER_NAME,
-            "website": site_url + "/",
+            "website": link_on_site("/"),
         },
         "license": LICENCE_URL,
-        "downloadURL": site_url + reverse("funding:threesixtygiving"),
+        "downloadURL": absolute_url("funding:threesixtygiving"),
         "accessURL": documentation_url,
     }
     if moment:
@@ -200,14 +198,12 @@ def package_header(
     return header
 
 
-def package_chunks(
-    rows: Iterable[dict[str, Any]], *, header: dict[str, Any], site_url: str
-) -> Iterator[str]:
+def package_chunks(rows: Iterable[dict[str, Any]], *, header: dict[str, Any]) -> Iterator[str]:
     """Yield the package as JSON text, a piece at a time: the header's fields, then each
     grant as it is read, so memory does not grow with the number of grants."""
     prefix = settings.THREESIXTYGIVING_IDENTIFIER_PREFIX
-    links = Links(site_url)
-    data_source = site_url + reverse("funding:open-data")
+    links = Links()
+    data_source = absolute_url("funding:open-data")
     opening = json.dumps(header, ensure_ascii=False)
     pieces = [opening[:-1] + ', "grants": [']
     size = len(pieces[0])

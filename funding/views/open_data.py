@@ -202,13 +202,10 @@ def _package(version: selectors.OpenDataVersion) -> StreamingHttpResponse:
     """Return the 360Giving package of every public award, streamed."""
     header = threesixtygiving.package_header(
         last_changed=version.last_changed,
-        site_url=settings.SITE_URL,
         documentation_url=absolute_url("funding:open-data"),
     )
     return StreamingHttpResponse(
-        threesixtygiving.package_chunks(
-            selectors.grants_open_data(), header=header, site_url=settings.SITE_URL
-        ),
+        threesixtygiving.package_chunks(selectors.grants_open_data(), header=header),
         content_type="application/json",
     )
 
