@@ -2,7 +2,7 @@
 
 The signatory and update URLs name one published signatory, made by ``setup()``. The council
 user and organisation admin roles belong to another organisation, so they may not post its
-updates; its own members can (tests/declaration/views/test_updates.py).
+updates; its own members can (tests/declaration/views/test_public_updates.py).
 """
 
 from __future__ import annotations
