@@ -1,13 +1,13 @@
 """Queueing Celery tasks from the web and from beat jobs, without ever waiting long on the broker.
 
-Every task is queued through ``enqueue`` (now), ``enqueue_on_commit`` (once the caller's
-transaction commits, which is how services queue their follow-up work) or
-``enqueue_each_on_commit`` (a beat job's batch: one task per row found due). Each makes one
-attempt, bounded by the Redis socket timeouts in settings. When the broker cannot take a task,
-the failure is logged and, for ``BROKER_UNAVAILABLE_BACKOFF_SECONDS``, this process does not
-try again: whatever was not queued waits for the job that sweeps it up (the outbox sweep,
-each beat job's next run). So a request that queues twenty emails on a broken broker waits
-for one attempt, not twenty.
+Every task is queued through ``enqueue`` (now, or to run at a given time),
+``enqueue_on_commit`` (once the caller's transaction commits, which is how services queue their
+follow-up work) or ``enqueue_each_on_commit`` (a beat job's batch: one task per row found due).
+Each makes one attempt, bounded by the Redis socket timeouts in settings. When the broker
+cannot take a task, the failure is logged and, for ``BROKER_UNAVAILABLE_BACKOFF_SECONDS``, this
+process does not try again: whatever was not queued waits for the job that sweeps it up (the
+outbox sweep, each beat job's next run). So a request that queues twenty emails on a broken
+broker waits for one attempt, not twenty.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Iterable, Sequence
+from datetime import datetime
 from functools import partial
 from typing import Any
 
@@ -50,8 +51,9 @@ def _broker_failed() -> None:
     _unavailable_until = time.monotonic() + settings.BROKER_UNAVAILABLE_BACKOFF_SECONDS
 
 
-def enqueue(task: Task, *args: Any, queue: str | None = None) -> bool:
-    """Queue ``task`` with ``args`` now, in one attempt; return whether the broker took it.
+def enqueue(task: Task, *args: Any, queue: str | None = None, eta: datetime | None = None) -> bool:
+    """Queue ``task`` with ``args`` now (to run at ``eta``, if given), in one attempt; return
+    whether the broker took it.
 
     A ``False`` leaves the work to whatever sweeps it up; the caller needs no handling of
     its own beyond saying, in its docstring, what that is.
@@ -61,6 +63,8 @@ def enqueue(task: Task, *args: Any, queue: str | None = None) -> bool:
     options: dict[str, Any] = {"retry": False}
     if queue:
         options["queue"] = queue
+    if eta is not None:
+        options["eta"] = eta
     try:
         task.apply_async(args, **options)
     except (OperationalError, OSError) as error:

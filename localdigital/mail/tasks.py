@@ -7,6 +7,7 @@ from collections import Counter
 from celery import Task, shared_task
 from django.conf import settings
 
+from localdigital.queueing import enqueue
 from localdigital.scheduling import run_time
 
 from . import services
@@ -46,19 +47,17 @@ def send_newsletter_emails(email_ids: list[int]) -> str:
     It is queued on ``MAIL_NEWSLETTER_QUEUE``, as ``send_newsletter_email`` is. An email that
     fails for a temporary reason is tried again by a ``send_newsletter_email`` of its own when
     its backoff ends. Once the chunk has waited for the throttle, the rest of it goes back to
-    the queue as a new chunk, so the worker is free for transactional email meanwhile.
+    the queue as a new chunk, so the worker is free for transactional email meanwhile. What
+    the broker does not take stays queued in the outbox, for ``requeue_stuck_emails``.
     """
+    queue = settings.MAIL_NEWSLETTER_QUEUE
     result = services.emails_send_chunk(
         email_ids=email_ids,
-        hand_back=lambda rest: send_newsletter_emails.apply_async(
-            (rest,), queue=settings.MAIL_NEWSLETTER_QUEUE
-        ),
+        hand_back=lambda rest: enqueue(send_newsletter_emails, rest, queue=queue),
     )
     for email_id, outcome in result.outcomes.items():
         if outcome.retry_at is not None:
-            send_newsletter_email.apply_async(
-                (email_id,), queue=settings.MAIL_NEWSLETTER_QUEUE, eta=outcome.retry_at
-            )
+            enqueue(send_newsletter_email, email_id, queue=queue, eta=outcome.retry_at)
     counts = Counter(outcome.outcome.value for outcome in result.outcomes.values())
     summary = ", ".join(f"{outcome} {count}" for outcome, count in sorted(counts.items()))
     if result.handed_back:

@@ -100,7 +100,7 @@ class TestNewsletterChunks:
         monkeypatch.setattr(
             tasks.send_newsletter_email,
             "apply_async",
-            lambda args, queue, eta: retries.append((args[0], eta)),
+            lambda args, queue, eta, **options: retries.append((args[0], eta)),
         )
 
         assert tasks.send_newsletter_emails([failing.pk, fine.pk]) == "retry 1, sent 1"
