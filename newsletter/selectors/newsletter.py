@@ -312,13 +312,24 @@ class IssueProgress:
         }
 
 
+# The states of an issue that has not started sending, and may still.
+NOT_STARTED = (
+    IssueStatus.DRAFT,
+    IssueStatus.AWAITING_APPROVAL,
+    IssueStatus.APPROVED,
+    IssueStatus.SCHEDULED,
+)
+
+
 def newsletter_issue_progress(*, issue: NewsletterIssue) -> IssueProgress:
     """Return how far the issue has gone, in three queries whatever its size.
 
-    Before it starts, ``total`` is the confirmed subscribers it would go to now.
+    Before it starts (a draft, waiting for approval, approved or scheduled), ``total`` is the
+    confirmed subscribers it would go to now; an issue cancelled before it started went to
+    nobody.
     """
     status = IssueStatus(issue.status)
-    if status in (IssueStatus.DRAFT, IssueStatus.SCHEDULED):
+    if status in NOT_STARTED:
         total = confirmed_subscriber_count()
         return IssueProgress(
             status=status.value,

@@ -3,6 +3,9 @@ progress. The buttons that move an issue on are tested in test_issue_actions.py.
 
 from __future__ import annotations
 
+import datetime
+from zoneinfo import ZoneInfo
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -23,6 +26,12 @@ from tests.newsletter.support import action, patch_fanout_batch_size, url
 from tests.support.messages import messages_of
 
 pytestmark = pytest.mark.django_db
+
+LONDON = ZoneInfo("Europe/London")
+
+
+def change_url(issue: NewsletterIssue) -> str:
+    return reverse("admin:newsletter_newsletterissue_change", args=[issue.pk])
 
 
 class TestWritingAnIssue:
@@ -257,6 +266,28 @@ class TestProgress:
             2,
             False,
         )
+
+    def test_its_page_says_who_it_will_go_to_or_that_it_went_to_nobody(self, comms):
+        SubscriberFactory.create_batch(2)
+        approved = NewsletterIssueFactory(approved=True)
+        cancelled = NewsletterIssueFactory(cancelled=True)
+
+        waiting = comms.get(change_url(approved)).text
+        never_sent = comms.get(change_url(cancelled)).text
+
+        assert "It will go to the confirmed subscribers when it is sent: 2 today." in waiting
+        assert "It was cancelled before it was sent, so it went to nobody." in never_sent
+        assert "It will go to" not in never_sent
+
+    def test_its_page_says_when_it_is_scheduled_as_gov_uk_does(self, comms):
+        issue = NewsletterIssueFactory(
+            scheduled=True,
+            scheduled_for=datetime.datetime(2027, 1, 15, 9, 30, tzinfo=LONDON),
+        )
+
+        page = comms.get(change_url(issue)).text
+
+        assert "Scheduled</strong>, for 9:30am on 15 January 2027" in page
 
 
 class TestTheListsActions:

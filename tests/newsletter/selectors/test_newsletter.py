@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from newsletter.selectors import newsletter as selectors
-from tests.newsletter.factories import NewsletterIssueFactory
+from tests.newsletter.factories import NewsletterIssueFactory, SubscriberFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -40,3 +40,24 @@ class TestNewsletterIssueRender:
         assert '<a href="http://testserver/signatories/">list of signatories</a>' in rendered.html
         assert 'href="/signatories/"' not in rendered.html
         assert "<strong>expression of interest</strong>" in rendered.html
+
+
+class TestNewsletterIssueProgress:
+    @pytest.mark.parametrize("state", ["draft", "awaiting_approval", "approved", "scheduled"])
+    def test_before_it_starts_counts_the_confirmed_subscribers_it_would_go_to(self, state):
+        SubscriberFactory.create_batch(3)
+        SubscriberFactory(pending=True)
+        SubscriberFactory(unsubscribed=True)
+        issue = NewsletterIssueFactory(**({} if state == "draft" else {state: True}))
+
+        progress = selectors.newsletter_issue_progress(issue=issue)
+
+        assert (progress.total, progress.waiting, progress.sent) == (3, 3, 0)
+
+    def test_cancelled_before_it_started_went_to_nobody(self):
+        SubscriberFactory.create_batch(3)
+        issue = NewsletterIssueFactory(cancelled=True)
+
+        progress = selectors.newsletter_issue_progress(issue=issue)
+
+        assert (progress.total, progress.waiting, progress.sent) == (0, 0, 0)
