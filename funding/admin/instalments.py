@@ -36,7 +36,7 @@ from .. import formats
 from ..models import AwardStatus, Instalment, ProgressReport
 from ..selectors.payments import PaymentState, instalments_with_state
 from ..services import awards as services
-from .forms.awards import InstalmentForm, PayForm
+from .forms.awards import InstalmentForm, InstalmentFormSet, PayForm
 
 AWARD_CHANGE = "admin:funding_award_change"
 INSTALMENT_LIST = "admin:funding_instalment_changelist"
@@ -83,6 +83,7 @@ class InstalmentInline(admin.TabularInline):
 
     model = Instalment
     form = InstalmentForm
+    formset = InstalmentFormSet
     extra = 1
     fields = ["due_on", "amount", "report", "on_offer_acceptance", "payment"]
     readonly_fields = ["payment"]

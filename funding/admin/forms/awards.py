@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.forms.models import BaseInlineFormSet
 
 from ... import formats
 from ...models import Instalment, ProgressReport
@@ -22,12 +23,21 @@ class ReportChoiceField(forms.ModelChoiceField):
 
 
 class InstalmentForm(forms.ModelForm):
+    """One instalment of the schedule. A paid one is shown as it is, its fields disabled:
+    nothing typed in them is read, as the service would refuse any change to it."""
+
     report = ReportChoiceField(
         queryset=ProgressReport.objects.none(),
         required=False,
         label="paid once this report is accepted",
         empty_label="No report",
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None and self.instance.paid_at is not None:
+            for field in self.fields.values():
+                field.disabled = True
 
     class Meta:
         model = Instalment
@@ -43,6 +53,16 @@ class InstalmentForm(forms.ModelForm):
                 "invalid": "Enter the amount in pounds, such as 30000.",
             },
         }
+
+
+class InstalmentFormSet(BaseInlineFormSet):
+    """The payment schedule, whose paid instalments cannot be ticked for removal."""
+
+    def add_fields(self, form: forms.ModelForm, index: int | None) -> None:
+        super().add_fields(form, index)
+        instalment = getattr(form, "instance", None)
+        if "DELETE" in form.fields and instalment is not None and instalment.paid_at:
+            form.fields["DELETE"].disabled = True
 
 
 class PayForm(forms.Form):

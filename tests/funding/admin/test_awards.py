@@ -160,22 +160,6 @@ class TestAwardPage:
         assert "Enter the amount in pounds" in response.text
         assert not Instalment.objects.exists()
 
-    def test_a_paid_instalment_cannot_change(self, manager):
-        award = AwardFactory(accepted=True)
-        paid = InstalmentFactory(award=award, amount=Decimal(30000), paid_at=timezone.now())
-
-        response = manager.post(
-            change_url(award),
-            instalments_data(
-                award, [{"id": paid.pk, "due_on": paid.due_on.isoformat(), "amount": "20000"}]
-            ),
-        )
-
-        assert response.status_code == 200
-        assert "is paid, so it can no longer change or be removed" in response.text
-        paid.refresh_from_db()
-        assert paid.amount == Decimal(30000)
-
     def test_a_declined_award_takes_no_new_instalments(self, manager):
         award = AwardFactory(declined=True)
 
