@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from funding import tasks
 from funding.models import (
@@ -29,9 +28,7 @@ from tests.funding.factories import (
     SignatoryFactory,
     member_of,
 )
-
-LONDON = ZoneInfo("Europe/London")
-
+from tests.support.times import london
 
 DAY = datetime.timedelta(days=1)
 
@@ -40,10 +37,6 @@ HOUR = datetime.timedelta(hours=1)
 
 
 SECOND = datetime.timedelta(seconds=1)
-
-
-def london(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime.datetime:
-    return datetime.datetime(year, month, day, hour, minute, tzinfo=LONDON)
 
 
 # Sunday 5 October 2025 is in British Summer Time; Tuesday 18 November 2025 is in GMT.

@@ -7,7 +7,6 @@ import re
 from decimal import Decimal
 from typing import Any
 
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -94,13 +93,6 @@ class Team:
 
     def section(self, section: str, report=None) -> str:
         return self.url("funding:project-report-section", section, report=report)
-
-
-def page(client: Client, path: str, status: int = 200) -> str:
-    """Return the page at ``path``, which must answer ``status``."""
-    response = client.get(path)
-    assert response.status_code == status, (path, response.status_code)
-    return response.content.decode()
 
 
 DAY = datetime.timedelta(days=1)

@@ -1,4 +1,4 @@
-"""Test clients signed in as someone."""
+"""Test clients signed in as someone, and the pages they read."""
 
 from __future__ import annotations
 
@@ -14,3 +14,10 @@ def client_for(user: User | None) -> Client:
     client = Client()
     client.force_login(user)
     return client
+
+
+def page(client: Client, path: str, status: int = 200) -> str:
+    """Return the page at ``path``, which must answer ``status``."""
+    response = client.get(path)
+    assert response.status_code == status, (path, response.status_code)
+    return response.content.decode()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.conf import settings
@@ -28,14 +27,9 @@ from tests.accounts.factories import UserFactory
 from tests.declaration.factories import MembershipFactory, OrganisationFactory, SigningFactory
 from tests.support.audit import audit_break
 from tests.support.locks import lock_held
+from tests.support.times import london
 
 pytestmark = pytest.mark.django_db
-
-LONDON = ZoneInfo("Europe/London")
-
-
-def london(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime.datetime:
-    return datetime.datetime(year, month, day, hour, minute, tzinfo=LONDON)
 
 
 def published_on(day: datetime.date, **fields: object) -> Signing:

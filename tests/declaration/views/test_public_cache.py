@@ -18,16 +18,11 @@ from tests.declaration.factories import (
     ProjectUpdateFactory,
     SigningFactory,
 )
+from tests.support.clients import page
 
 pytestmark = pytest.mark.django_db
 
 LIST = "/signatories/"
-
-
-def page(client, path: str) -> str:
-    response = client.get(path)
-    assert response.status_code == 200, path
-    return response.content.decode()
 
 
 @pytest.fixture

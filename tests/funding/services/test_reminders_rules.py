@@ -23,18 +23,17 @@ from tests.funding.reminder_bids import (
     DAY,
     EOI_CLOSES,
     HOUR,
-    LONDON,
     SECOND,
     application_draft,
     application_subject,
     emailed,
     eoi_draft,
-    london,
     make_round,
     reminded,
     run,
     saved_by,
 )
+from tests.support.times import LONDON, london
 
 
 @pytest.mark.django_db

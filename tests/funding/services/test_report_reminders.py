@@ -10,7 +10,6 @@ at 5pm on Wednesday 15 July 2026 (BST); its reminders fall due at 9am London tim
 from __future__ import annotations
 
 import datetime
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.conf import settings
@@ -31,10 +30,10 @@ from tests.accounts.factories import UserFactory
 from tests.funding.factories import AwardFactory, member_of
 from tests.funding.factories_reporting import ProgressReportFactory
 from tests.support.locks import lock_held
+from tests.support.times import london
 
 pytestmark = pytest.mark.django_db
 
-LONDON = ZoneInfo("Europe/London")
 D = datetime.date
 HOUR = datetime.timedelta(hours=1)
 DAY = datetime.timedelta(days=1)
@@ -44,10 +43,6 @@ FOURTEEN, THREE, OVERDUE = (
     ReportReminderKind.DUE_IN_3_DAYS,
     ReportReminderKind.OVERDUE,
 )
-
-
-def london(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime.datetime:
-    return datetime.datetime(year, month, day, hour, minute, tzinfo=LONDON)
 
 
 def run(now: datetime.datetime, capture) -> int:

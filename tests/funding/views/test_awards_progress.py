@@ -15,8 +15,7 @@ from tests.funding.factories import (
     SignatoryFactory,
     member_of,
 )
-from tests.funding.support import page
-from tests.support.clients import client_for
+from tests.support.clients import client_for, page
 
 pytestmark = pytest.mark.django_db
 

@@ -23,17 +23,12 @@ from tests.funding.factories import (
     SignatoryFactory,
     member_of,
 )
+from tests.support.clients import page
 
 pytestmark = pytest.mark.django_db
 
 DAY = datetime.timedelta(days=1)
 PROJECTS = "/funding/projects/"
-
-
-def page(client, path: str) -> str:
-    response = client.get(path)
-    assert response.status_code == 200, path
-    return response.content.decode()
 
 
 def project_url(award) -> str:

@@ -6,10 +6,10 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 
+from tests.support.clients import page
 from tests.training.factories import (
     DAY,
     CohortFactory,
@@ -18,12 +18,6 @@ from tests.training.factories import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-def page(client: Client, path: str) -> str:
-    response = client.get(path)
-    assert response.status_code == 200, path
-    return response.content.decode()
 
 
 class TestTrainingPage:

@@ -7,17 +7,12 @@ import pytest
 from django.urls import reverse
 
 from tests.funding.factories import SignatoryFactory
+from tests.support.clients import page
 from tests.training.factories import CohortFactory, CourseFactory, enrol
 from training.services import cohorts as cohort_services
 from training.services import offers as offer_services
 
 pytestmark = pytest.mark.django_db
-
-
-def page(client, path: str) -> str:
-    response = client.get(path)
-    assert response.status_code == 200, path
-    return response.content.decode()
 
 
 def course_url(course) -> str:
