@@ -8,12 +8,13 @@ from typing import Any
 from django import forms
 from django.contrib import admin
 from django.db.models import Count, QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
 from localdigital.accounts.requests import request_staff_user
-from localdigital.admin_actions import ObjectActionsMixin
+from localdigital.admin_actions import ObjectActionsMixin, refusal_response
 from localdigital.admin_pages import ServiceSaveMixin
+from localdigital.errors import DomainError
 from localdigital.public_cache import PublicContentAdminMixin
 
 from .. import formats
@@ -26,7 +27,9 @@ from ..models import (
     Round,
     RoundQuestion,
 )
+from ..services import funds as fund_services
 from ..services import rounds as services
+from ..services.funds import FUND_FIELDS
 from ..services.rounds import ROUND_FIELDS
 from .decisions_round import RoundDecisionsMixin
 from .filters import RoundDecisionsFilter
@@ -35,8 +38,13 @@ from .overview import RoundOverviewMixin, overview_url
 
 
 @admin.register(Fund)
-class FundAdmin(PublicContentAdminMixin, admin.ModelAdmin):
-    """Funds, such as the Local Digital Fund, and how many rounds each has run."""
+class FundAdmin(ServiceSaveMixin, PublicContentAdminMixin, admin.ModelAdmin):
+    """Funds, such as the Local Digital Fund, and how many rounds each has run.
+
+    A fund is made, changed and deleted through ``funding.services.funds``, audited. One
+    that has run a round is not deleted: the delete page names its rounds, and a round added
+    since the page opened is refused by the service, said on the page staff came from.
+    """
 
     public_areas = ("funding",)
 
@@ -50,6 +58,42 @@ class FundAdmin(PublicContentAdminMixin, admin.ModelAdmin):
     @admin.display(description="rounds", ordering="round_count")
     def round_count(self, fund: Fund) -> int:
         return getattr(fund, "round_count", 0)
+
+    def save_through_service(
+        self, request: HttpRequest, obj: Fund, form: Any, change: bool
+    ) -> Fund:
+        """Save the fund through ``fund_create`` or ``fund_update``, which audit what was set
+        or what changed."""
+        values = {name: getattr(obj, name) for name in FUND_FIELDS if name in form.fields}
+        staff = request_staff_user(request)
+        if not change:
+            return fund_services.fund_create(values=values, created_by=staff)
+        return fund_services.fund_update(fund_id=obj.pk, values=values, updated_by=staff)
+
+    def delete_model(self, request: HttpRequest, obj: Fund) -> None:
+        fund_services.funds_delete(fund_ids=[obj.pk], deleted_by=request_staff_user(request))
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Fund]) -> None:
+        fund_services.funds_delete(
+            fund_ids=list(queryset.values_list("pk", flat=True)),
+            deleted_by=request_staff_user(request),
+        )
+
+    def delete_view(
+        self, request: HttpRequest, object_id: str, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        try:
+            return super().delete_view(request, object_id, extra_context)
+        except DomainError as error:
+            return refusal_response(request, error)
+
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        try:
+            return super().changelist_view(request, extra_context)
+        except DomainError as error:
+            return refusal_response(request, error)
 
 
 class PhaseCapInline(admin.TabularInline):
