@@ -5,8 +5,8 @@ record that the work started and finished.
 
 Awards are made by the announcement of a round's decisions and answered by the lead
 organisation, so nobody adds, deletes or edits one here: staff keep its milestones and
-instalments (``instalments.py``, ``reports.py``), and every change of state goes through a
-service.
+instalments (``reports.py``, ``instalments.py``), saved through ``milestones_save`` and
+``instalments_save``, and every change of state goes through a service.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from functools import partial
 from typing import Any
 
 from django.contrib import admin
+from django.db import models
 from django.db.models import Count, Q, QuerySet, Sum
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
@@ -29,9 +30,17 @@ from localdigital.admin_actions import ObjectActionsMixin, run_each
 from localdigital.admin_pages import InlineServiceSaveMixin, ReadOnlyRowsMixin
 
 from .. import formats
-from ..models import Award, AwardStatus, Instalment, ProgressUpdate, ProjectOutput
+from ..models import (
+    Award,
+    AwardStatus,
+    Instalment,
+    ProgressUpdate,
+    ProjectMilestone,
+    ProjectOutput,
+)
 from ..services import awards as services
 from ..services.instalments import instalments_save
+from ..services.milestones import milestones_save
 from .changes import ChangeRequestInline
 from .common import ReadOnlyInline
 from .instalments import InstalmentInline
@@ -39,6 +48,11 @@ from .portfolio import PortfolioMixin
 from .reports import AwardReportingMixin, ProgressReportInline, ProjectMilestoneInline
 
 AWARD_CHANGE = "admin:funding_award_change"
+# The service that saves each inline staff type in, whose refusal is shown above it.
+SERVICES: dict[type[models.Model], Callable[..., None]] = {
+    ProjectMilestone: milestones_save,
+    Instalment: instalments_save,
+}
 
 
 class ProgressUpdateInline(ReadOnlyInline):
@@ -91,9 +105,9 @@ class AwardAdmin(
     An award's page links to its application, lists the partners, and holds the payment
     schedule, where staff add dated instalments and mark each paid; its buttons record that
     the work started (accepted → active) and that it finished (active → completed). Every
-    field of the award is read-only: only its instalments are saved here, through
-    ``instalments_save``, whose refusal is shown above the payment schedule, with what staff
-    typed kept.
+    field of the award is read-only: only its milestones and instalments are saved here,
+    through ``milestones_save`` and ``instalments_save``, whose refusal is shown above the
+    milestones or the payment schedule, with what staff typed kept.
     """
 
     list_display = [
@@ -189,12 +203,15 @@ class AwardAdmin(
     # The award's page and its buttons
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
-        """Save the payment schedule through ``instalments_save``, which checks its rules and
-        audits what was added, changed or removed in one event; the other inlines as the
-        admin saves them."""
+        """Save the milestones through ``milestones_save`` and the payment schedule through
+        ``instalments_save``, each of which checks its rules and audits what was added,
+        changed or removed in one event; the other inlines are read-only."""
         form.save_m2m()
+        staff = request_staff_user(request)
         for formset in formsets:
-            if formset.model is not Instalment:
+            service = SERVICES.get(formset.model)
+            if service is None:
+                # A read-only inline: it has nothing to save.
                 self.save_formset(request, form, formset, change=change)
                 continue
             saved = formset.save(commit=False)
@@ -202,11 +219,11 @@ class AwardAdmin(
                 request,
                 formset,
                 partial(
-                    instalments_save,
+                    service,
                     award=form.instance,
                     saved=saved,
                     deleted=formset.deleted_objects,
-                    by=request_staff_user(request),
+                    by=staff,
                 ),
             )
 
