@@ -28,9 +28,6 @@ EXCEPTIONS = {
     "django.contrib.auth.admin.GroupAdmin",
     "django_otp.plugins.otp_totp.admin.TOTPDeviceAdmin",
     "django_otp.plugins.otp_static.admin.StaticDeviceAdmin",
-    # Being converted to save through the training services, in a change of its own.
-    "training.admin.cohorts.CourseAdmin",
-    "training.admin.cohorts.CohortAdmin",
 }
 # Admins that count as their own saves.
 SERVICE_ADMINS = (ServiceSaveMixin, ReadOnlyRowsMixin, ViewOnlyMixin)

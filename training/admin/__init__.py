@@ -1,6 +1,6 @@
 """Staff screens for training, for training administrators: courses, cohorts with their
 sessions, enrolments, attendance and the report. One module per area."""
 
-from . import cohorts, enrolments
+from . import cohorts, courses, enrolments
 
-__all__ = ["cohorts", "enrolments"]
+__all__ = ["cohorts", "courses", "enrolments"]

@@ -1,4 +1,4 @@
-"""Staff screens for courses and cohorts.
+"""Staff screens for cohorts (courses are in ``courses``).
 
 A draft cohort is edited freely, its sessions with it: nobody is on it yet. Once published,
 what people on it must be told of goes through the services, each on a page of its own:
@@ -10,10 +10,11 @@ cohort is read-only.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from django.contrib import admin
-from django.db.models import Count, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html_join
@@ -24,6 +25,7 @@ from localdigital.admin_actions import (
     object_action_url,
     run_each,
 )
+from localdigital.admin_pages import InlineServiceSaveMixin, ServiceSaveMixin
 from localdigital.public_cache import PublicContentAdminMixin
 from training.admin.cohort_pages import FIXED_STATUSES, CohortPagesMixin
 
@@ -31,42 +33,18 @@ from .. import formats
 from ..models import Cohort, CohortSession, CohortStatus, Course
 from ..selectors.admin import cohorts_for_admin
 from ..services import cohorts as cohort_services
+from ..services.cohort_setup import (
+    COHORT_FIELDS,
+    cohort_create,
+    cohort_sessions_save,
+    cohort_update,
+)
 from .attendance import CohortAttendanceMixin
 from .common import can_run_training
 from .enrol import CohortEnrolMixin
 from .filters import RegisterFilter
 from .forms import CohortForm, CohortSessionForm
 from .reports import CohortReportMixin
-
-
-@admin.register(Course)
-class CourseAdmin(PublicContentAdminMixin, admin.ModelAdmin):
-    """Courses, such as digital leadership for senior managers, with how many cohorts each
-    has run. Only a published course is shown at ``/training/``."""
-
-    public_areas = ("training",)
-    list_display = ["title", "audience", "course_format", "duration", "is_published", "cohorts"]
-    list_filter = ["is_published", "audience", "course_format"]
-    search_fields = ["title", "summary"]
-    prepopulated_fields = {"slug": ["title"]}
-    fields = [
-        "title",
-        "slug",
-        "summary",
-        "description",
-        "audience",
-        "course_format",
-        "duration",
-        "skills",
-        "is_published",
-    ]
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet[Course]:
-        return super().get_queryset(request).annotate(cohort_count=Count("cohorts"))
-
-    @admin.display(description="cohorts", ordering="cohort_count")
-    def cohorts(self, course: Course) -> int:
-        return getattr(course, "cohort_count", 0)
 
 
 class CohortSessionInline(admin.TabularInline):
@@ -154,6 +132,8 @@ class CourseFilter(admin.SimpleListFilter):
 class CohortAdmin(
     CohortPagesMixin,
     ObjectActionsMixin,
+    ServiceSaveMixin,
+    InlineServiceSaveMixin,
     PublicContentAdminMixin,
     CohortReportMixin,
     CohortAttendanceMixin,
@@ -161,7 +141,13 @@ class CohortAdmin(
     admin.ModelAdmin,
 ):
     """Cohorts, soonest first, with their places: capacity, enrolled, offered, waiting and
-    left. Each cohort's page links to the pages that change it through the services."""
+    left. Each cohort's page links to the pages that change it through the services.
+
+    The page itself saves through ``cohort_create`` or ``cohort_update``, and a draft's
+    sessions through ``cohort_sessions_save``: a refusal of the cohort (published or
+    cancelled since the page opened) is a message on the page, one of its sessions is shown
+    above them, with what staff typed kept.
+    """
 
     public_areas = ("training",)
     form = CohortForm
@@ -303,6 +289,43 @@ class CohortAdmin(
                 else ""
             ),
         }
+
+    # Saving the page, through the services
+
+    # The services refuse a change that another member of staff made impossible since the
+    # page opened (publishing or cancelling the cohort).
+    refused_save = "Nothing was saved. {error}"
+
+    def save_through_service(
+        self, request: HttpRequest, obj: Cohort, form: Any, change: bool
+    ) -> Cohort:
+        """Save the cohort through ``cohort_create`` or ``cohort_update``, which check its
+        rules and audit what was set or what changed."""
+        values = {name: getattr(obj, name) for name in COHORT_FIELDS if name in form.fields}
+        staff = request_staff_user(request)
+        if not change:
+            return cohort_create(values=values, created_by=staff)
+        return cohort_update(cohort_id=obj.pk, values=values, updated_by=staff)
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        """Save a draft's sessions through ``cohort_sessions_save``, which audits each session
+        added, changed or removed in one event."""
+        for formset in formsets:
+            saved = formset.save(commit=False)
+            self.inline_save(
+                request,
+                formset,
+                partial(
+                    cohort_sessions_save,
+                    cohort=form.instance,
+                    saved=saved,
+                    deleted=formset.deleted_objects,
+                    by=request_staff_user(request),
+                ),
+            )
+        # The sessions are saved: the admin is given no formset to save, only the form's
+        # many-to-many fields (none) and the public pages to render again.
+        super().save_related(request, form, [], change)
 
     # Pages of their own, each through a service
 
