@@ -255,10 +255,11 @@ class PublicContentAdminMixin:
     """Render the public pages of ``public_areas`` again after a save or delete in this
     admin.
 
-    For admin pages that save their model straight from the form (a round's rules and
-    questions, a course, a cohort's details) rather than through a service that says what
-    changed. ``save_related`` runs after ``save_model`` and the inlines on every save, in
-    the admin's transaction, so the versions move once it commits.
+    For admin pages that save their model straight from the form (a fund) rather than
+    through a service that says what changed; pages that save through such services (a
+    course, a cohort) may keep it, so that every save renders their areas again.
+    ``save_related`` runs after ``save_model`` and the inlines on every save, in the admin's
+    transaction, so the versions move once it commits.
     """
 
     public_areas: tuple[str, ...] = ()

@@ -1,5 +1,5 @@
-"""Courses and cohorts in the admin (training/admin/cohorts.py): a course's slug, a draft cohort
-edited freely with its sessions, publishing, the published cohort's page, and the list. A
+"""Cohorts in the admin (training/admin/cohorts.py): a draft cohort edited freely with its
+sessions, publishing, the published cohort's page, and the list. A
 published cohort's own pages are tested in test_cohort_pages.py."""
 
 from __future__ import annotations
@@ -11,35 +11,9 @@ from django.test.utils import CaptureQueriesContext
 from tests.support.messages import messages_of
 from tests.training.admin_support import COHORTS, DAY, cohort_data, cohort_url, split
 from tests.training.factories import CohortFactory, CourseFactory, EnrolmentFactory, OfferFactory
-from training.models import Cohort, CohortSession, CohortStatus, Course
+from training.models import Cohort, CohortSession, CohortStatus
 
 pytestmark = pytest.mark.django_db
-
-
-class TestCourses:
-    def test_a_training_administrator_adds_a_course_with_its_slug(self, trainer):
-        response = trainer.get("/admin/training/course/add/")
-        assert 'id="id_slug"' in response.text
-        assert "prepopulated" in response.text
-
-        response = trainer.post(
-            "/admin/training/course/add/",
-            {
-                "title": "Cyber security for councils",
-                "slug": "cyber",
-                "summary": "Protect services and data.",
-                "description": "One day.",
-                "audience": "everyone",
-                "course_format": "online",
-                "duration": "1 day",
-                "skills": "incident response,phishing",
-                "is_published": "on",
-            },
-        )
-
-        assert response.status_code == 302
-        course = Course.objects.get(slug="cyber")
-        assert course.skills == ["incident response", "phishing"]
 
 
 class TestDraftCohorts:

@@ -59,6 +59,32 @@ def superuser_client(otp_verified_client_for):
     return otp_verified_client_for(UserFactory(staff=True, is_superuser=True))
 
 
+class TestSlug:
+    def test_a_training_administrator_adds_a_course_with_its_slug(self, trainer):
+        response = trainer.get("/admin/training/course/add/")
+        assert 'id="id_slug"' in response.text
+        assert "prepopulated" in response.text
+
+        response = trainer.post(
+            "/admin/training/course/add/",
+            {
+                "title": "Cyber security for councils",
+                "slug": "cyber",
+                "summary": "Protect services and data.",
+                "description": "One day.",
+                "audience": "everyone",
+                "course_format": "online",
+                "duration": "1 day",
+                "skills": "incident response,phishing",
+                "is_published": "on",
+            },
+        )
+
+        assert response.status_code == 302
+        course = Course.objects.get(slug="cyber")
+        assert course.skills == ["incident response", "phishing"]
+
+
 class TestAdd:
     def test_adds_the_course_through_the_service_which_audits_it(self, trainer, trainer_user):
         response = trainer.post(ADD, course_data())
