@@ -13,9 +13,10 @@ from __future__ import annotations
 from functools import partial
 from typing import Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.db import transaction
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html_join
 
@@ -26,6 +27,7 @@ from localdigital.admin_actions import (
     run_each,
 )
 from localdigital.admin_pages import InlineServiceSaveMixin, ServiceSaveMixin
+from localdigital.errors import DomainError
 from localdigital.public_cache import PublicContentAdminMixin
 from training.admin.cohort_pages import FIXED_STATUSES, CohortPagesMixin
 
@@ -36,6 +38,7 @@ from ..services import cohorts as cohort_services
 from ..services.cohort_setup import (
     COHORT_FIELDS,
     cohort_create,
+    cohort_delete,
     cohort_sessions_save,
     cohort_update,
 )
@@ -143,10 +146,10 @@ class CohortAdmin(
     """Cohorts, soonest first, with their places: capacity, enrolled, offered, waiting and
     left. Each cohort's page links to the pages that change it through the services.
 
-    The page itself saves through ``cohort_create`` or ``cohort_update``, and a draft's
-    sessions through ``cohort_sessions_save``: a refusal of the cohort (published or
-    cancelled since the page opened) is a message on the page, one of its sessions is shown
-    above them, with what staff typed kept.
+    The page itself saves through ``cohort_create`` or ``cohort_update``, a draft's
+    sessions through ``cohort_sessions_save``, and deletes through ``cohort_delete``: a
+    refusal of the cohort (published or cancelled since the page opened) is a message on the
+    page, one of its sessions is shown above them, with what staff typed kept.
     """
 
     public_areas = ("training",)
@@ -326,6 +329,25 @@ class CohortAdmin(
         # The sessions are saved: the admin is given no formset to save, only the form's
         # many-to-many fields (none) and the public pages to render again.
         super().save_related(request, form, [], change)
+
+    def delete_view(
+        self, request: HttpRequest, object_id: str, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        # The service refuses a cohort someone enrolled on since the page opened.
+        try:
+            return super().delete_view(request, object_id, extra_context)
+        except DomainError as error:
+            self.message_user(request, f"Nothing was deleted. {error}", messages.ERROR)
+            return HttpResponseRedirect(reverse("admin:training_cohort_change", args=[object_id]))
+
+    def delete_model(self, request: HttpRequest, obj: Cohort) -> None:
+        cohort_delete(cohort_id=obj.pk, deleted_by=request_staff_user(request))
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Cohort]) -> None:
+        # All or none: a refusal of one (a cohort someone has been on) deletes none.
+        with transaction.atomic():
+            for cohort in queryset:
+                self.delete_model(request, cohort)
 
     # Pages of their own, each through a service
 

@@ -42,6 +42,12 @@ def unknown_fields_refused(kind: str, fields: Iterable[str], values: Mapping[str
         raise ValueError(f"A {kind}'s {', '.join(sorted(unknown))} is not changed here.")
 
 
+def values_of(row: models.Model, fields: Iterable[str]) -> dict[str, Any]:
+    """Return each of ``fields`` of ``row`` as the audit event keeps it, a related row by its
+    key."""
+    return {name: audited(getattr(row, _field(row, name).attname)) for name in fields}
+
+
 def values_set(row: models.Model, fields: Iterable[str], values: Mapping[str, Any]) -> dict:
     """Set each of ``fields`` given in ``values`` on ``row``, and return them as the audit
     event keeps them."""

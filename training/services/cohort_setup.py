@@ -1,6 +1,7 @@
-"""Writes that set a cohort up on its admin page: adding one, changing its details, and a
-draft's sessions, each rule checked here, under the cohort's lock, with an audit event that
-says what was set, or what changed from what to what.
+"""Writes that set a cohort up on its admin page: adding one, changing its details, a
+draft's sessions, and deleting one nobody has been on, each rule checked here, under the
+cohort's lock, with an audit event that says what was set, what changed from what to what,
+or what was deleted.
 
 A draft is changed freely: nobody is on it yet. Once published, its course, places and
 reserved places are fixed here (its number of places changes through
@@ -21,9 +22,9 @@ from localdigital.accounts.models import User
 from localdigital.audit.services import audit_record
 from localdigital.formats import count_of
 
-from ..errors import TrainingError, TransitionNotAllowed
-from ..models import Cohort, CohortSession, CohortStatus
-from .changes import changes_set, unknown_fields_refused, values_set
+from ..errors import NotPermitted, TrainingError, TransitionNotAllowed
+from ..models import Cohort, CohortSession, CohortStatus, Enrolment
+from .changes import changes_set, unknown_fields_refused, values_of, values_set
 from .common import cohort_dates, cohort_lock, require_training_administrator
 
 # What staff write of a cohort on its page, in the order the page shows it. Its status and
@@ -46,6 +47,7 @@ FIXED_ONCE_PUBLISHED = ("course", "capacity", "reserved_places", "reserved_relea
 FIXED_STATUSES = (CohortStatus.CANCELLED, CohortStatus.COMPLETED)
 # What staff write of a draft's session.
 SESSION_FIELDS = ("starts_at", "ends_at", "is_online", "location")
+DELETE_PERMISSION = "training.delete_cohort"
 
 
 def _cohort_rules_check(cohort: Cohort) -> None:
@@ -229,3 +231,40 @@ def cohort_sessions_save(
             target=cohort,
             data={"changes": changes},
         )
+
+
+def cohort_delete(*, cohort_id: int, deleted_by: User) -> None:
+    """Delete a cohort nobody has ever been on, with its sessions; the audit event
+    (``training.cohort.deleted``) keeps its details.
+
+    Only someone given the permission to delete cohorts (a superuser) may. A cohort anyone
+    has enrolled on, been offered or waited for is kept, with their history, so it is
+    refused with ``TransitionNotAllowed``: cancelling it tells the people on it.
+    """
+    if not (
+        deleted_by.is_active and deleted_by.is_staff and deleted_by.has_perm(DELETE_PERMISSION)
+    ):
+        raise NotPermitted("You may not delete cohorts.")
+    with transaction.atomic():
+        cohort = cohort_lock(cohort_id)
+        people = Enrolment.objects.filter(cohort_id=cohort.pk).count()
+        if people:
+            raise TransitionNotAllowed(
+                f"{count_of(people, 'person has', 'people have')} been on {cohort}, so it "
+                "cannot be deleted. Cancel it instead: the people on it are told."
+            )
+        audit_record(
+            actor=deleted_by,
+            verb="training.cohort.deleted",
+            target=cohort,
+            data={
+                "values": values_of(cohort, COHORT_FIELDS) | {"status": cohort.status},
+                "sessions": [
+                    _session_values(session)
+                    for session in CohortSession.objects.filter(cohort=cohort).order_by(
+                        "starts_at", "pk"
+                    )
+                ],
+            },
+        )
+        cohort.delete()

@@ -19,7 +19,7 @@ from localdigital.public_cache import content_changed
 
 from ..errors import NotPermitted, TransitionNotAllowed
 from ..models import Cohort, Course
-from .changes import audited, changes_set, unknown_fields_refused, values_set
+from .changes import changes_set, unknown_fields_refused, values_of, values_set
 from .common import require_training_administrator
 
 # What staff write of a course, in the order its page shows it.
@@ -108,7 +108,7 @@ def course_delete(*, course_id: int, deleted_by: User) -> None:
             actor=deleted_by,
             verb="training.course.deleted",
             target=course,
-            data={"values": {name: audited(getattr(course, name)) for name in COURSE_FIELDS}},
+            data={"values": values_of(course, COURSE_FIELDS)},
         )
         course.delete()
         content_changed("training")

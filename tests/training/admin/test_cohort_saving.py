@@ -1,7 +1,7 @@
 """A cohort's page saves through the services (training/admin/cohorts.py): the cohort through
 ``cohort_create`` or ``cohort_update``, a draft's sessions through ``cohort_sessions_save``,
-each audited; a problem is named on the page with what was typed kept, and a refusal of the
-services is shown."""
+each audited, and a cohort is deleted through ``cohort_delete``; a problem is named on the
+page with what was typed kept, and a refusal of the services is shown."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import pytest
 from django.utils import timezone
 
 from localdigital.audit.models import AuditEvent
+from tests.accounts.factories import UserFactory
 from tests.support.messages import messages_of
 from tests.training.admin_support import cohort_data, cohort_url, split
 from tests.training.factories import CohortFactory, CourseFactory
@@ -228,3 +229,25 @@ class TestChangePublished:
         assert "name" in fields
         assert not {"capacity", "course", "reserved_places"} & set(fields)
         assert "training.cohort.sessions_changed" not in verbs()
+
+
+class TestDelete:
+    def test_a_superuser_deletes_a_cohort_nobody_has_been_on_through_the_service(
+        self, otp_verified_client_for
+    ):
+        client = otp_verified_client_for(UserFactory(staff=True, is_superuser=True))
+        cohort = a_draft()
+
+        response = client.post(cohort_url(cohort, "delete"), {"post": "yes"})
+
+        assert response.status_code == 302
+        assert not Cohort.objects.filter(pk=cohort.pk).exists()
+        assert verbs() == ["training.cohort.deleted"]
+
+    def test_a_training_administrator_may_not_delete_a_cohort(self, trainer):
+        cohort = a_draft()
+
+        response = trainer.post(cohort_url(cohort, "delete"), {"post": "yes"})
+
+        assert response.status_code == 403
+        assert Cohort.objects.filter(pk=cohort.pk).exists()

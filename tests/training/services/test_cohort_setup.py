@@ -1,6 +1,6 @@
-"""Adding a cohort, changing its details and a draft's sessions: each rule checked in the
-service, what was set or what changed audited; nothing changed, nothing recorded; a failed
-audit leaves nothing saved."""
+"""Adding a cohort, changing its details and a draft's sessions, and deleting one: each rule
+checked in the service, what was set, changed or deleted audited; nothing changed, nothing
+recorded; a failed audit leaves nothing saved."""
 
 from __future__ import annotations
 
@@ -11,9 +11,15 @@ from django.db import IntegrityError
 from django.utils import timezone
 
 from localdigital.audit.models import AuditEvent
+from tests.accounts.factories import UserFactory
 from tests.support.audit import audit_break
-from tests.training.factories import CohortFactory, CohortSessionFactory, CourseFactory
-from training.errors import TrainingError, TransitionNotAllowed
+from tests.training.factories import (
+    CohortFactory,
+    CohortSessionFactory,
+    CourseFactory,
+    EnrolmentFactory,
+)
+from training.errors import NotPermitted, TrainingError, TransitionNotAllowed
 from training.models import Cohort, CohortSession, CohortStatus
 from training.services import cohort_setup as services
 
@@ -280,3 +286,50 @@ class TestCohortSessionsSave:
             )
 
         assert not cohort.sessions.exists()
+
+
+@pytest.fixture
+def superuser():
+    return UserFactory(staff=True, is_superuser=True)
+
+
+class TestCohortDelete:
+    def test_deletes_a_cohort_nobody_has_been_on_and_keeps_its_details(self, superuser):
+        cohort = CohortFactory(draft=True, name="Spring")
+
+        services.cohort_delete(cohort_id=cohort.pk, deleted_by=superuser)
+
+        assert not Cohort.objects.filter(pk=cohort.pk).exists()
+        assert not CohortSession.objects.filter(cohort_id=cohort.pk).exists()
+        event = AuditEvent.objects.get(verb="training.cohort.deleted")
+        assert event.target_object_id == str(cohort.pk)
+        assert event.data["values"]["name"] == "Spring"
+        assert event.data["values"]["course"] == cohort.course_id
+        assert len(event.data["sessions"]) == 2
+
+    def test_refuses_a_cohort_someone_has_been_on(self, superuser):
+        cohort = EnrolmentFactory(cancelled=True).cohort
+
+        with pytest.raises(TransitionNotAllowed, match="1 person has been on"):
+            services.cohort_delete(cohort_id=cohort.pk, deleted_by=superuser)
+
+        assert Cohort.objects.filter(pk=cohort.pk).exists()
+        assert not AuditEvent.objects.filter(verb="training.cohort.deleted").exists()
+
+    def test_refuses_a_training_administrator_as_today(self, administrator):
+        """Training administrators are not given the permission to delete cohorts."""
+        cohort = CohortFactory(draft=True)
+
+        with pytest.raises(NotPermitted):
+            services.cohort_delete(cohort_id=cohort.pk, deleted_by=administrator)
+
+        assert Cohort.objects.filter(pk=cohort.pk).exists()
+
+    def test_deletes_nothing_when_the_audit_fails(self, superuser, monkeypatch):
+        cohort = CohortFactory(draft=True)
+
+        audit_break(monkeypatch, services)
+        with pytest.raises(IntegrityError):
+            services.cohort_delete(cohort_id=cohort.pk, deleted_by=superuser)
+
+        assert Cohort.objects.filter(pk=cohort.pk).exists()
