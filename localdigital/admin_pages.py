@@ -15,11 +15,11 @@ from functools import partial, wraps
 from typing import Any
 
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path
@@ -225,83 +225,38 @@ class ReadOnlyRowsMixin(admin.ModelAdmin):
         return super().render_change_form(request, context, add, change, form_url, obj)
 
 
-class ServiceSaveMixin(admin.ModelAdmin):
-    """An admin whose add and change pages save through the domain's services, so that the
-    write is checked, audited and followed up like any other.
-
-    A subclass says how in ``save_through_service``, which returns the row saved; the form
-    has validated what was typed, and the service's refusal (a ``DomainError``) becomes a
-    message on the page (``refusal_response``). ``save_model`` then makes the admin's object
-    that row (``saved_as``).
-
-    Where the service may refuse because of what another member of staff did since the page
-    opened, ``refused_save`` says what staff read instead, the reason in it as ``{error}``,
-    back on the form they posted.
-    """
-
-    refused_save: str | None = None
-
-    def changeform_view(
-        self,
-        request: HttpRequest,
-        object_id: str | None = None,
-        form_url: str = "",
-        extra_context: dict[str, Any] | None = None,
-    ) -> HttpResponse:
-        try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        except DomainError as error:
-            if self.refused_save is None:
-                raise
-            self.message_user(request, self.refused_save.format(error=error), messages.ERROR)
-            return HttpResponseRedirect(request.get_full_path())
-
-    def save_through_service(
-        self, request: HttpRequest, obj: Any, form: Any, change: bool
-    ) -> models.Model:
-        """Save the form's object through a service, and return the row saved."""
-        raise NotImplementedError(f"{type(self).__name__} must say how it saves.")
-
-    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
-        saved_as(obj, self.save_through_service(request, obj, form, change))
+# Where the admins that save through services keep, on the request, what a service refused
+# while the page is built again: the prefix of the inline it was about (``None`` for the
+# object's own form) and the words staff read.
+_REFUSAL = "_service_refusal"
 
 
-# Where ``InlineServiceSaveMixin`` keeps, on the request, the inline a service refused to save
-# (its prefix) and why, while the page is built again.
-_INLINE_REFUSAL = "_inline_refusal"
+def _refused(form_class: Any, reason: str) -> Any:
+    """Return ``form_class`` (a form's or an inline's formset's) with the service's
+    ``reason`` as an error of the whole form, above what was typed."""
 
-
-def _refused(formset: Any, reason: str) -> Any:
-    """Return ``formset``'s class, the service's ``reason`` an error of the whole inline."""
-
-    class Refused(formset):
-        def clean(self) -> None:
+    class Refused(form_class):
+        def clean(self) -> Any:
             super().clean()
             raise ValidationError(reason, code="refused")
 
     return Refused
 
 
-class InlineServiceSaveMixin(admin.ModelAdmin):
-    """An admin whose inlines save through the domain's services, and whose page shows a
-    service's refusal where staff typed it: as an error of the inline it is about, every
-    value posted kept, never a redirect that loses them nor an error page.
+class RefusalOnThePageMixin(admin.ModelAdmin):
+    """Show a service's refusal of a save where staff typed what it refused, every value
+    posted kept: never a redirect that loses them, nor an error page.
 
-    ``save_related`` saves such an inline with ``inline_save(request, formset, save)``, where
-    ``save`` calls the service. A refusal (a ``DomainError``) rolls back the whole page,
-    which the admin saves in one transaction; the page is then built again from what was
-    posted, with the service's reason above the inline (and so the page's "correct the error
-    below"), and nothing is saved that time.
+    The admin saves a page in one transaction, which the refusal (a ``DomainError``) rolls
+    back; the page is then built again from what was posted, with the reason above the form
+    or the inline it is about (and so the page's "correct the error below"), and nothing is
+    saved that time. ``ServiceSaveMixin`` and ``InlineServiceSaveMixin`` say which.
     """
 
-    def inline_save(self, request: HttpRequest, formset: Any, save: Callable[[], object]) -> None:
-        """Run ``save``, which saves ``formset`` through a service; remember a refusal for
-        the page built again (``changeform_view``), and let it roll the page back."""
-        try:
-            save()
-        except DomainError as error:
-            setattr(request, _INLINE_REFUSAL, (formset.prefix, str(error)))
-            raise
+    def refusal_note(self, request: HttpRequest, prefix: str | None, reason: str) -> None:
+        """Remember, for the page built again, that a service refused the form (``prefix``
+        ``None``) or the inline with ``prefix``, and why."""
+        setattr(request, _REFUSAL, (prefix, reason))
 
     def changeform_view(
         self,
@@ -313,13 +268,64 @@ class InlineServiceSaveMixin(admin.ModelAdmin):
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
         except DomainError:
-            if getattr(request, _INLINE_REFUSAL, None) is None:
+            if getattr(request, _REFUSAL, None) is None:
                 raise
             return super().changeform_view(request, object_id, form_url, extra_context)
 
+    def get_form(
+        self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
+    ) -> Any:
+        form = super().get_form(request, obj, change=change, **kwargs)
+        refusal: tuple[str | None, str] | None = getattr(request, _REFUSAL, None)
+        return _refused(form, refusal[1]) if refusal and refusal[0] is None else form
+
     def get_formsets_with_inlines(self, request: HttpRequest, obj: Any = None) -> Iterator[Any]:
-        refusal: tuple[str, str] | None = getattr(request, _INLINE_REFUSAL, None)
+        refusal: tuple[str | None, str] | None = getattr(request, _REFUSAL, None)
         for formset, inline in super().get_formsets_with_inlines(request, obj):
             if refusal is not None and formset.get_default_prefix() == refusal[0]:
                 formset = _refused(formset, refusal[1])
             yield formset, inline
+
+
+class ServiceSaveMixin(RefusalOnThePageMixin):
+    """An admin whose add and change pages save through the domain's services, so that the
+    write is checked, audited and followed up like any other.
+
+    A subclass says how in ``save_through_service``, which returns the row saved; the form
+    has validated what was typed, and ``save_model`` then makes the admin's object that row
+    (``saved_as``). The service's refusal (a ``DomainError``) is shown above the form, with
+    what was typed kept (``RefusalOnThePageMixin``), in ``refused_save``'s words where the
+    admin gives them (the reason in them as ``{error}``).
+    """
+
+    refused_save: str | None = None
+
+    def save_through_service(
+        self, request: HttpRequest, obj: Any, form: Any, change: bool
+    ) -> models.Model:
+        """Save the form's object through a service, and return the row saved."""
+        raise NotImplementedError(f"{type(self).__name__} must say how it saves.")
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        try:
+            saved = self.save_through_service(request, obj, form, change)
+        except DomainError as error:
+            words = self.refused_save.format(error=error) if self.refused_save else str(error)
+            self.refusal_note(request, None, words)
+            raise
+        saved_as(obj, saved)
+
+
+class InlineServiceSaveMixin(RefusalOnThePageMixin):
+    """An admin whose inlines save through the domain's services: ``save_related`` saves
+    such an inline with ``inline_save(request, formset, save)``, where ``save`` calls the
+    service, and a refusal is shown above that inline (``RefusalOnThePageMixin``)."""
+
+    def inline_save(self, request: HttpRequest, formset: Any, save: Callable[[], object]) -> None:
+        """Run ``save``, which saves ``formset`` through a service; remember a refusal for
+        the page built again, and let it roll the page back."""
+        try:
+            save()
+        except DomainError as error:
+            self.refusal_note(request, formset.prefix, str(error))
+            raise
