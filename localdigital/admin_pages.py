@@ -15,14 +15,14 @@ from functools import partial, wraps
 from typing import Any
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.http.response import HttpResponseBase
 from django.template.response import TemplateResponse
-from django.urls import URLPattern, path
+from django.urls import URLPattern, path, reverse
 from django.utils.text import capfirst
 from django.views.decorators.http import require_POST, require_safe
 
@@ -305,6 +305,21 @@ class ServiceSaveMixin(RefusalOnThePageMixin):
     ) -> models.Model:
         """Save the form's object through a service, and return the row saved."""
         raise NotImplementedError(f"{type(self).__name__} must say how it saves.")
+
+    def delete_view(
+        self, request: HttpRequest, object_id: str, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        """Delete as Django does, through the admin's ``delete_model`` (which calls the
+        service); a refusal (for what changed since the page opened, say) is said on the
+        object's page: "Nothing was deleted", and why."""
+        try:
+            return super().delete_view(request, object_id, extra_context)
+        except DomainError as error:
+            self.message_user(request, f"Nothing was deleted. {error}", messages.ERROR)
+            opts = self.opts
+            return HttpResponseRedirect(
+                reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[object_id])
+            )
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         try:

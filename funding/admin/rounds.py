@@ -79,14 +79,6 @@ class FundAdmin(ServiceSaveMixin, PublicContentAdminMixin, admin.ModelAdmin):
             deleted_by=request_staff_user(request),
         )
 
-    def delete_view(
-        self, request: HttpRequest, object_id: str, extra_context: dict[str, Any] | None = None
-    ) -> HttpResponse:
-        try:
-            return super().delete_view(request, object_id, extra_context)
-        except DomainError as error:
-            return refusal_response(request, error)
-
     def changelist_view(
         self, request: HttpRequest, extra_context: dict[str, Any] | None = None
     ) -> HttpResponse:

@@ -6,15 +6,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import admin, messages
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.contrib import admin
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 
 from localdigital.accounts.models import User
 from localdigital.accounts.requests import request_staff_user
 from localdigital.admin_pages import ServiceSaveMixin, without_save_buttons
-from localdigital.errors import DomainError
 from localdigital.formats import time_on_day
 from newsletter import services
 from newsletter.models import IssueStatus, NewsletterIssue
@@ -116,18 +115,6 @@ class NewsletterIssueAdmin(ServiceSaveMixin, IssuePagesMixin, IssueActionsMixin)
                 issue_id=obj.pk, subject=subject, body=body, changed_by=staff
             )
         return services.newsletter_issue_create(subject=subject, body=body, created_by=staff)
-
-    def delete_view(
-        self, request: HttpRequest, object_id: str, extra_context: dict[str, Any] | None = None
-    ) -> HttpResponse:
-        # The service refuses to delete an issue that left the drafts since the page opened.
-        try:
-            return super().delete_view(request, object_id, extra_context)
-        except DomainError as error:
-            self.message_user(request, f"Nothing was deleted. {error}", messages.ERROR)
-            return HttpResponseRedirect(
-                reverse("admin:newsletter_newsletterissue_change", args=[object_id])
-            )
 
     def delete_model(self, request: HttpRequest, obj: NewsletterIssue) -> None:
         services.newsletter_issue_delete(issue_id=obj.pk, deleted_by=request_staff_user(request))

@@ -13,10 +13,10 @@ from __future__ import annotations
 from functools import partial
 from typing import Any
 
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.db import transaction
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html_join
 
@@ -27,7 +27,6 @@ from localdigital.admin_actions import (
     run_each,
 )
 from localdigital.admin_pages import InlineServiceSaveMixin, ServiceSaveMixin
-from localdigital.errors import DomainError
 from localdigital.public_cache import PublicContentAdminMixin
 from training.admin.cohort_pages import FIXED_STATUSES, CohortPagesMixin
 
@@ -329,16 +328,6 @@ class CohortAdmin(
         # The sessions are saved: the admin is given no formset to save, only the form's
         # many-to-many fields (none) and the public pages to render again.
         super().save_related(request, form, [], change)
-
-    def delete_view(
-        self, request: HttpRequest, object_id: str, extra_context: dict[str, Any] | None = None
-    ) -> HttpResponse:
-        # The service refuses a cohort someone enrolled on since the page opened.
-        try:
-            return super().delete_view(request, object_id, extra_context)
-        except DomainError as error:
-            self.message_user(request, f"Nothing was deleted. {error}", messages.ERROR)
-            return HttpResponseRedirect(reverse("admin:training_cohort_change", args=[object_id]))
 
     def delete_model(self, request: HttpRequest, obj: Cohort) -> None:
         cohort_delete(cohort_id=obj.pk, deleted_by=request_staff_user(request))

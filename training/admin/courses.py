@@ -5,15 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.db import transaction
 from django.db.models import Count, QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.urls import reverse
+from django.http import HttpRequest
 
 from localdigital.accounts.requests import request_staff_user
 from localdigital.admin_pages import ServiceSaveMixin
-from localdigital.errors import DomainError
 from localdigital.public_cache import PublicContentAdminMixin
 
 from ..models import Course
@@ -54,16 +52,6 @@ class CourseAdmin(ServiceSaveMixin, PublicContentAdminMixin, admin.ModelAdmin):
         if not change:
             return services.course_create(values=values, created_by=staff)
         return services.course_update(course_id=obj.pk, values=values, updated_by=staff)
-
-    def delete_view(
-        self, request: HttpRequest, object_id: str, extra_context: dict[str, Any] | None = None
-    ) -> HttpResponse:
-        # The service refuses a course given a cohort since the page opened.
-        try:
-            return super().delete_view(request, object_id, extra_context)
-        except DomainError as error:
-            self.message_user(request, f"Nothing was deleted. {error}", messages.ERROR)
-            return HttpResponseRedirect(reverse("admin:training_course_change", args=[object_id]))
 
     def delete_model(self, request: HttpRequest, obj: Course) -> None:
         services.course_delete(course_id=obj.pk, deleted_by=request_staff_user(request))

@@ -12,6 +12,7 @@ from declaration import selectors as declaration_selectors
 from localdigital.formats import count_of
 
 from ..models import Cohort, CohortSession, CohortStatus
+from ..services.cohort_setup import COHORT_FIELDS
 
 DATE_TIME_ERRORS = {
     "required": "Enter the date and the time.",
@@ -50,18 +51,7 @@ class CohortForm(forms.ModelForm):
 
     class Meta:
         model = Cohort
-        fields = [
-            "course",
-            "name",
-            "capacity",
-            "max_per_organisation",
-            "reserved_places",
-            "reserved_release_at",
-            "enrolment_opens_at",
-            "enrolment_closes_at",
-            "joining_instructions",
-            "feedback_survey_url",
-        ]
+        fields = list(COHORT_FIELDS)
         widgets = {"joining_instructions": _textarea()}
 
     def clean(self) -> dict[str, Any]:
