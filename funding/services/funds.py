@@ -11,6 +11,7 @@ from typing import Any
 from django.db import transaction
 
 from localdigital.accounts.models import User
+from localdigital.audit.changes import changes_set, unknown_fields_refused, values_of, values_set
 from localdigital.audit.services import audit_record
 from localdigital.public_cache import content_changed
 
@@ -21,25 +22,15 @@ from ..models import Fund, Round
 FUND_FIELDS = ("name", "slug", "summary")
 
 
-def _unknown_fields_refused(values: Mapping[str, Any]) -> None:
-    unknown = set(values) - set(FUND_FIELDS)
-    if unknown:
-        raise ValueError(f"A fund's {', '.join(sorted(unknown))} is not changed here.")
-
-
-def _kept(fund: Fund) -> dict[str, Any]:
-    return {name: getattr(fund, name) for name in FUND_FIELDS}
-
-
 def fund_create(*, values: Mapping[str, Any], created_by: User) -> Fund:
     """Make a fund with ``values`` (its name, slug and summary), and return it. One audit
     event (``funding.fund.created``) lists every value it was given. Raise ``ValueError`` for
     a field that is not set here (a bug in the caller)."""
-    _unknown_fields_refused(values)
+    unknown_fields_refused("fund", FUND_FIELDS, values)
     with transaction.atomic():
-        fund = Fund(**values)
+        fund = Fund()
+        given = values_set(fund, FUND_FIELDS, values)
         fund.save()
-        given = {name: values[name] for name in FUND_FIELDS if name in values}
         audit_record(
             actor=created_by, verb="funding.fund.created", target=fund, data={"values": given}
         )
@@ -55,18 +46,12 @@ def fund_update(*, fund_id: int, values: Mapping[str, Any], updated_by: User) ->
     fund has already changes nothing and records nothing. Raise ``ValueError`` for a field
     that is not set here (a bug in the caller).
     """
-    _unknown_fields_refused(values)
+    unknown_fields_refused("fund", FUND_FIELDS, values)
     with transaction.atomic():
         fund = Fund.objects.select_for_update(no_key=True).get(pk=fund_id)
-        changes = [
-            {"field": name, "old": getattr(fund, name), "new": values[name]}
-            for name in FUND_FIELDS
-            if name in values and getattr(fund, name) != values[name]
-        ]
+        changes = changes_set(fund, FUND_FIELDS, values)
         if not changes:
             return fund
-        for change in changes:
-            setattr(fund, change["field"], change["new"])
         fund.save(update_fields=[change["field"] for change in changes])
         audit_record(
             actor=updated_by, verb="funding.fund.updated", target=fund, data={"changes": changes}
@@ -95,7 +80,10 @@ def funds_delete(*, fund_ids: Sequence[int], deleted_by: User) -> None:
             )
         for fund in funds:
             audit_record(
-                actor=deleted_by, verb="funding.fund.deleted", target=fund, data=_kept(fund)
+                actor=deleted_by,
+                verb="funding.fund.deleted",
+                target=fund,
+                data=values_of(fund, FUND_FIELDS),
             )
             fund.delete()
         if funds:

@@ -9,14 +9,13 @@ number of partners) changes what applicants may do: so every change is on record
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import datetime
-from decimal import Decimal
 from typing import Any
 
 from django.db import models, transaction
 from django.utils import timezone
 
 from localdigital.accounts.models import User
+from localdigital.audit.changes import changes_set, unknown_fields_refused, values_set
 from localdigital.audit.services import audit_record
 from localdigital.public_cache import content_changed
 
@@ -48,49 +47,14 @@ ROUND_FIELDS = (
 LOCKED_ONCE_APPROVED = frozenset({"decisions_announced_at"})
 
 
-def _stored(round: Round, field: models.Field) -> Any:
-    """Return the field's value as the database holds it: a related row's key, not the row."""
-    return getattr(round, field.attname)
-
-
-def _given(field: models.Field, value: Any) -> Any:
-    """Return a value given for the field as the database would hold it."""
-    if field.is_relation and isinstance(value, models.Model):
-        return value.pk
-    return value
-
-
-def _audited(field: models.Field, value: Any) -> Any:
-    """Return a value as the audit event keeps it: money to the penny, times in full."""
-    if isinstance(value, Decimal) and isinstance(field, models.DecimalField):
-        return f"{value:.{field.decimal_places}f}"
-    if isinstance(value, datetime):
-        return value.isoformat()
-    return value
-
-
-def _unknown_fields_refused(values: Mapping[str, Any]) -> None:
-    unknown = set(values) - set(ROUND_FIELDS)
-    if unknown:
-        raise ValueError(f"A round's {', '.join(sorted(unknown))} is not changed here.")
-
-
 def round_create(*, values: Mapping[str, Any], created_by: User) -> Round:
     """Make a round configured with ``values`` (as ``round_update`` takes them), and return
     it. One audit event (``funding.round.created``) lists every value it was given. Raise
     ``ValueError`` for a field that is not configured here (a bug in the caller)."""
-    _unknown_fields_refused(values)
+    unknown_fields_refused("round", ROUND_FIELDS, values)
     with transaction.atomic():
         round = Round()
-        given: dict[str, Any] = {}
-        for name in ROUND_FIELDS:
-            if name not in values:
-                continue
-            field = Round._meta.get_field(name)
-            assert isinstance(field, models.Field)
-            value = _given(field, values[name])
-            setattr(round, field.attname, value)
-            given[name] = _audited(field, value)
+        given = values_set(round, ROUND_FIELDS, values)
         round.save()
         audit_record(
             actor=created_by, verb="funding.round.created", target=round, data={"values": given}
@@ -144,26 +108,15 @@ def round_update(*, round_id: int, values: Mapping[str, Any], updated_by: User) 
     approved the round's decisions, and ``ValueError`` for a field that is not configured
     here (a bug in the caller, not a refusal).
     """
-    _unknown_fields_refused(values)
+    unknown_fields_refused("round", ROUND_FIELDS, values)
     with transaction.atomic():
         round = Round.objects.select_for_update(no_key=True).get(pk=round_id)
-        changes: list[dict[str, Any]] = []
-        for name in ROUND_FIELDS:
-            if name not in values:
-                continue
-            field = Round._meta.get_field(name)
-            assert isinstance(field, models.Field)
-            old, new = _stored(round, field), _given(field, values[name])
-            if old == new:
-                continue
-            if name in LOCKED_ONCE_APPROVED and round.decisions_approved_at is not None:
-                raise TransitionNotAllowed(
-                    f"The decisions of {round.name} are approved, so their announcement time "
-                    "can no longer change."
-                )
-            setattr(round, field.attname, new)
-            changes.append(
-                {"field": name, "old": _audited(field, old), "new": _audited(field, new)}
+        changes = changes_set(round, ROUND_FIELDS, values)
+        locked = [change for change in changes if change["field"] in LOCKED_ONCE_APPROVED]
+        if locked and round.decisions_approved_at is not None:
+            raise TransitionNotAllowed(
+                f"The decisions of {round.name} are approved, so their announcement time "
+                "can no longer change."
             )
         if not changes:
             return round

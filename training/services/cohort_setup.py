@@ -19,12 +19,12 @@ from typing import Any
 from django.db import transaction
 
 from localdigital.accounts.models import User
+from localdigital.audit.changes import changes_set, unknown_fields_refused, values_of, values_set
 from localdigital.audit.services import audit_record
 from localdigital.formats import count_of
 
 from ..errors import NotPermitted, TrainingError, TransitionNotAllowed
 from ..models import Cohort, CohortSession, CohortStatus, Enrolment
-from .changes import changes_set, unknown_fields_refused, values_of, values_set
 from .common import cohort_dates, cohort_lock, require_training_administrator
 
 # What staff write of a cohort on its page, in the order the page shows it. Its status and

@@ -14,12 +14,12 @@ from typing import Any
 from django.db import transaction
 
 from localdigital.accounts.models import User
+from localdigital.audit.changes import changes_set, unknown_fields_refused, values_of, values_set
 from localdigital.audit.services import audit_record
 from localdigital.public_cache import content_changed
 
 from ..errors import NotPermitted, TransitionNotAllowed
 from ..models import Cohort, Course
-from .changes import changes_set, unknown_fields_refused, values_of, values_set
 from .common import require_training_administrator
 
 # What staff write of a course, in the order its page shows it.

@@ -1,11 +1,12 @@
-"""What the training services that staff's admin pages save through share: setting the
-values given on a row, and saying what was set, or what changed from what to what, as the
-audit event keeps it."""
+"""Setting the values staff gave on a row, and saying what was set, or what changed from what
+to what, as an audit event keeps it: the one way every domain's services that staff's admin
+pages save through (a round, a fund, a course, a cohort) record it."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from django.db import models
@@ -25,10 +26,13 @@ def _given(field: models.Field, value: Any) -> Any:
     return value
 
 
-def audited(value: Any) -> Any:
-    """Return a value as the audit event keeps it: a time in full, in ISO 8601."""
+def audited(value: Any, field: models.Field | None = None) -> Any:
+    """Return a value as the audit event keeps it: a time in full, in ISO 8601, and an
+    amount of a decimal field to its places (money to the penny)."""
     if isinstance(value, datetime):
         return value.isoformat()
+    if isinstance(value, Decimal) and isinstance(field, models.DecimalField):
+        return f"{value:.{field.decimal_places}f}"
     if isinstance(value, list):
         return list(value)
     return value
@@ -45,7 +49,11 @@ def unknown_fields_refused(kind: str, fields: Iterable[str], values: Mapping[str
 def values_of(row: models.Model, fields: Iterable[str]) -> dict[str, Any]:
     """Return each of ``fields`` of ``row`` as the audit event keeps it, a related row by its
     key."""
-    return {name: audited(getattr(row, _field(row, name).attname)) for name in fields}
+    return {
+        name: audited(getattr(row, field.attname), field)
+        for name in fields
+        for field in (_field(row, name),)
+    }
 
 
 def values_set(row: models.Model, fields: Iterable[str], values: Mapping[str, Any]) -> dict:
@@ -58,7 +66,7 @@ def values_set(row: models.Model, fields: Iterable[str], values: Mapping[str, An
         field = _field(row, name)
         value = _given(field, values[name])
         setattr(row, field.attname, value)
-        given[name] = audited(value)
+        given[name] = audited(value, field)
     return given
 
 
@@ -76,5 +84,5 @@ def changes_set(
         if old == new:
             continue
         setattr(row, field.attname, new)
-        changes.append({"field": name, "old": audited(old), "new": audited(new)})
+        changes.append({"field": name, "old": audited(old, field), "new": audited(new, field)})
     return changes
