@@ -9,13 +9,13 @@ and ``awards.instalment_cancel``.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
 
 from localdigital.accounts.models import User
+from localdigital.audit.changes import differences, values_of
 from localdigital.audit.services import audit_record
 
 from .. import formats
@@ -31,24 +31,9 @@ PLANNED_FIELDS = ("due_on", "amount", "report", "on_offer_acceptance")
 VERB = "funding.award.instalments_changed"
 
 
-def _audited(value: Any) -> Any:
-    """Return a planned value as the audit event keeps it: money to the penny, dates as
-    written in ISO 8601."""
-    if isinstance(value, Decimal):
-        return f"{value:.2f}"
-    if isinstance(value, date):
-        return value.isoformat()
-    return value
-
-
 def _planned(instalment: Instalment) -> dict[str, Any]:
     """Return what is planned of ``instalment``, a report by its key."""
-    return {
-        "due_on": _audited(instalment.due_on),
-        "amount": _audited(instalment.amount),
-        "report": instalment.report_id,
-        "on_offer_acceptance": instalment.on_offer_acceptance,
-    }
+    return values_of(instalment, PLANNED_FIELDS)
 
 
 def _stored(award: Award, given: Instalment, current: dict[int, Instalment]) -> Instalment:
@@ -129,12 +114,7 @@ def instalments_save(
                 added.append(instalment)
                 continue
             stored = _stored(award, instalment, current)
-            old, new = _planned(stored), _planned(instalment)
-            fields = [
-                {"field": name, "old": old[name], "new": new[name]}
-                for name in PLANNED_FIELDS
-                if old[name] != new[name]
-            ]
+            fields = differences(stored, instalment, PLANNED_FIELDS)
             if not fields:
                 continue
             _paid_refused(stored)

@@ -10,12 +10,12 @@ Changing a milestone through an approved change request is ``changes.change_appr
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
 from typing import Any
 
 from django.db import transaction
 
 from localdigital.accounts.models import User
+from localdigital.audit.changes import differences, values_of
 from localdigital.audit.services import audit_record
 
 from ..errors import FundingError, TransitionNotAllowed
@@ -30,11 +30,7 @@ VERB = "funding.award.milestones_changed"
 
 def _kept(milestone: ProjectMilestone) -> dict[str, Any]:
     """Return what is kept of ``milestone``, its date as written in ISO 8601."""
-    return {
-        name: value.isoformat() if isinstance(value, date) else value
-        for name in MILESTONE_FIELDS
-        for value in [getattr(milestone, name)]
-    }
+    return values_of(milestone, MILESTONE_FIELDS)
 
 
 def _stored(
@@ -105,12 +101,7 @@ def milestones_save(
                 added.append(milestone)
                 continue
             stored = _stored(award, milestone, current)
-            old, new = _kept(stored), _kept(milestone)
-            fields = [
-                {"field": name, "old": old[name], "new": new[name]}
-                for name in MILESTONE_FIELDS
-                if old[name] != new[name]
-            ]
+            fields = differences(stored, milestone, MILESTONE_FIELDS)
             if fields:
                 changed.append((milestone, fields))
         removed = [_stored(award, milestone, current) for milestone in deleted]

@@ -5,7 +5,7 @@ pages save through (a round, a fund, a course, a cohort) record it."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import datetime
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -27,9 +27,9 @@ def _given(field: models.Field, value: Any) -> Any:
 
 
 def audited(value: Any, field: models.Field | None = None) -> Any:
-    """Return a value as the audit event keeps it: a time in full, in ISO 8601, and an
-    amount of a decimal field to its places (money to the penny)."""
-    if isinstance(value, datetime):
+    """Return a value as the audit event keeps it: a date or a time in full, in ISO 8601, and
+    an amount of a decimal field to its places (money to the penny)."""
+    if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, Decimal) and isinstance(field, models.DecimalField):
         return f"{value:.{field.decimal_places}f}"
@@ -86,3 +86,17 @@ def changes_set(
         setattr(row, field.attname, new)
         changes.append({"field": name, "old": audited(old, field), "new": audited(new, field)})
     return changes
+
+
+def differences(
+    stored: models.Model, edited: models.Model, fields: Iterable[str]
+) -> list[dict[str, Any]]:
+    """Return each of ``fields`` whose value differs between the ``stored`` row and its
+    ``edited`` copy as ``{"field", "old", "new"}``, in the order of ``fields``, as the audit
+    event keeps them."""
+    old, new = values_of(stored, fields), values_of(edited, fields)
+    return [
+        {"field": name, "old": old[name], "new": new[name]}
+        for name in fields
+        if old[name] != new[name]
+    ]

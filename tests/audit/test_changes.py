@@ -12,6 +12,7 @@ import pytest
 from funding.models import Fund, Round
 from localdigital.audit.changes import (
     changes_set,
+    differences,
     unknown_fields_refused,
     values_of,
     values_set,
@@ -61,3 +62,13 @@ def test_a_change_is_only_what_differs_in_the_order_of_the_fields():
 def test_a_field_not_set_here_is_a_mistake_in_the_caller():
     with pytest.raises(ValueError, match="A round's decisions_approved_at is not changed here"):
         unknown_fields_refused("round", FIELDS, {"decisions_approved_at": OPENS})
+
+
+def test_the_differences_of_an_edited_copy_are_what_it_changed():
+    stored = Round(pk=1, fund_id=4, name="Round 5", budget=Decimal(100), eoi_opens_at=OPENS)
+    edited = Round(pk=1, fund_id=5, name="Round 5", budget=Decimal(100), eoi_opens_at=None)
+
+    assert differences(stored, edited, FIELDS) == [
+        {"field": "fund", "old": 4, "new": 5},
+        {"field": "eoi_opens_at", "old": "2026-09-01T09:00:00+00:00", "new": None},
+    ]

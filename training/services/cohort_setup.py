@@ -19,7 +19,13 @@ from typing import Any
 from django.db import transaction
 
 from localdigital.accounts.models import User
-from localdigital.audit.changes import changes_set, unknown_fields_refused, values_of, values_set
+from localdigital.audit.changes import (
+    changes_set,
+    differences,
+    unknown_fields_refused,
+    values_of,
+    values_set,
+)
 from localdigital.audit.services import audit_record
 from localdigital.formats import count_of
 
@@ -134,12 +140,7 @@ def cohort_update(*, cohort_id: int, values: Mapping[str, Any], updated_by: User
 
 
 def _session_values(session: CohortSession) -> dict[str, Any]:
-    return {
-        "starts_at": session.starts_at.isoformat(),
-        "ends_at": session.ends_at.isoformat(),
-        "is_online": session.is_online,
-        "location": session.location,
-    }
+    return values_of(session, SESSION_FIELDS)
 
 
 def _session_check(session: CohortSession) -> None:
@@ -189,12 +190,7 @@ def cohort_sessions_save(
                     "A session of this cohort was removed since the page opened, so nothing "
                     "was saved. Open the cohort again to change its sessions."
                 )
-            old, new = _session_values(stored), _session_values(session)
-            fields = [
-                {"field": name, "old": old[name], "new": new[name]}
-                for name in SESSION_FIELDS
-                if old[name] != new[name]
-            ]
+            fields = differences(stored, session, SESSION_FIELDS)
             if not fields:
                 continue
             _session_check(session)
