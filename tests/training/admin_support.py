@@ -1,4 +1,5 @@
-"""What the training admin tests share: the admin's addresses, and a new cohort's fields.
+"""What the training admin tests share: the admin's addresses, a new cohort's fields, and a
+course's page as it is posted.
 Their clients are fixtures in ``conftest.py``; what a page said is read with
 ``tests.support.messages.messages_of``."""
 
@@ -8,6 +9,8 @@ from datetime import timedelta
 
 from django.urls import reverse
 from django.utils import timezone
+
+from tests.training.support import NEW_COURSE
 
 OTHER_STAFF = ["Fund manager", "Assessor", "Communications"]
 
@@ -63,3 +66,30 @@ def cohort_data(course, **overrides) -> dict[str, str]:
     }
     data.update(overrides)
     return data
+
+
+def course_data(**overrides: str) -> dict[str, str]:
+    """The add page's fields for a new, published course."""
+    return {
+        **NEW_COURSE,
+        "skills": "incident response,phishing",
+        "is_published": "on",
+        **overrides,
+    }
+
+
+def course_posted(course, **overrides: str) -> dict[str, str]:
+    """The course's page as it opens, posted with ``overrides``."""
+    data = {
+        "title": course.title,
+        "slug": course.slug,
+        "summary": course.summary,
+        "description": course.description,
+        "audience": course.audience,
+        "course_format": course.course_format,
+        "duration": course.duration,
+        "skills": ",".join(course.skills),
+    }
+    if course.is_published:
+        data["is_published"] = "on"
+    return {**data, **overrides}

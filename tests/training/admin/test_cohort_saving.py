@@ -24,23 +24,30 @@ ADD = "/admin/training/cohort/add/"
 DAY = datetime.timedelta(days=1)
 
 
-def draft_data(cohort: Cohort, **overrides: str) -> dict[str, str]:
-    """The draft's page as it opens, its sessions as they are, with ``overrides``."""
-    sessions = list(cohort.sessions.order_by("starts_at", "pk"))
-    data = {
-        "course": str(cohort.course_id),
+def details_data(cohort: Cohort) -> dict[str, str]:
+    """The fields of a cohort's page that may change once it is published, as it opens."""
+    return {
         "name": cohort.name,
-        "capacity": str(cohort.capacity),
         "max_per_organisation": "",
-        "reserved_places": str(cohort.reserved_places),
-        "reserved_release_at_0": "",
-        "reserved_release_at_1": "",
         "enrolment_opens_at_0": split(cohort.enrolment_opens_at)["0"],
         "enrolment_opens_at_1": split(cohort.enrolment_opens_at)["1"],
         "enrolment_closes_at_0": split(cohort.enrolment_closes_at)["0"],
         "enrolment_closes_at_1": split(cohort.enrolment_closes_at)["1"],
         "joining_instructions": cohort.joining_instructions,
         "feedback_survey_url": "",
+    }
+
+
+def draft_data(cohort: Cohort, **overrides: str) -> dict[str, str]:
+    """The draft's page as it opens, its sessions as they are, with ``overrides``."""
+    sessions = list(cohort.sessions.order_by("starts_at", "pk"))
+    data = {
+        "course": str(cohort.course_id),
+        "capacity": str(cohort.capacity),
+        "reserved_places": str(cohort.reserved_places),
+        "reserved_release_at_0": "",
+        "reserved_release_at_1": "",
+        **details_data(cohort),
         "sessions-TOTAL_FORMS": str(len(sessions)),
         "sessions-INITIAL_FORMS": str(len(sessions)),
         "sessions-MIN_NUM_FORMS": "0",
@@ -210,14 +217,8 @@ class TestChangePublished:
     def test_a_plain_save_audits_only_the_details_changed(self, trainer):
         cohort = CohortFactory(name="Spring")
         data = {
+            **details_data(cohort),
             "name": "Summer",
-            "max_per_organisation": "",
-            "enrolment_opens_at_0": split(cohort.enrolment_opens_at)["0"],
-            "enrolment_opens_at_1": split(cohort.enrolment_opens_at)["1"],
-            "enrolment_closes_at_0": split(cohort.enrolment_closes_at)["0"],
-            "enrolment_closes_at_1": split(cohort.enrolment_closes_at)["1"],
-            "joining_instructions": cohort.joining_instructions,
-            "feedback_survey_url": "",
             "sessions-TOTAL_FORMS": "0",
             "sessions-INITIAL_FORMS": "0",
         }

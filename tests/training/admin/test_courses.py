@@ -9,6 +9,7 @@ from django.urls import reverse
 from localdigital.audit.models import AuditEvent
 from tests.accounts.factories import UserFactory
 from tests.support.messages import messages_of
+from tests.training.admin_support import course_data, course_posted
 from tests.training.factories import CohortFactory, CourseFactory
 from training.errors import TransitionNotAllowed
 from training.models import Course
@@ -21,37 +22,6 @@ ADD = reverse("admin:training_course_add")
 
 def course_url(course, name: str = "change") -> str:
     return reverse(f"admin:training_course_{name}", args=[course.pk])
-
-
-def course_data(**overrides: str) -> dict[str, str]:
-    return {
-        "title": "Cyber security for councils",
-        "slug": "cyber",
-        "summary": "Protect services and data.",
-        "description": "One day.",
-        "audience": "everyone",
-        "course_format": "online",
-        "duration": "1 day",
-        "skills": "incident response,phishing",
-        "is_published": "on",
-        **overrides,
-    }
-
-
-def data_of(course: Course, **overrides: str) -> dict[str, str]:
-    data = {
-        "title": course.title,
-        "slug": course.slug,
-        "summary": course.summary,
-        "description": course.description,
-        "audience": course.audience,
-        "course_format": course.course_format,
-        "duration": course.duration,
-        "skills": ",".join(course.skills),
-    }
-    if course.is_published:
-        data["is_published"] = "on"
-    return {**data, **overrides}
 
 
 @pytest.fixture
@@ -67,17 +37,7 @@ class TestSlug:
 
         response = trainer.post(
             "/admin/training/course/add/",
-            {
-                "title": "Cyber security for councils",
-                "slug": "cyber",
-                "summary": "Protect services and data.",
-                "description": "One day.",
-                "audience": "everyone",
-                "course_format": "online",
-                "duration": "1 day",
-                "skills": "incident response,phishing",
-                "is_published": "on",
-            },
+            course_data(),
         )
 
         assert response.status_code == 302
@@ -111,7 +71,7 @@ class TestChange:
     def test_audits_what_changed(self, trainer):
         course = CourseFactory(duration="2 days")
 
-        response = trainer.post(course_url(course), data_of(course, duration="3 days"))
+        response = trainer.post(course_url(course), course_posted(course, duration="3 days"))
 
         assert response.status_code == 302
         course.refresh_from_db()
@@ -122,7 +82,7 @@ class TestChange:
     def test_saving_it_unchanged_records_nothing(self, trainer):
         course = CourseFactory()
 
-        response = trainer.post(course_url(course), data_of(course))
+        response = trainer.post(course_url(course), course_posted(course))
 
         assert response.status_code == 302
         assert not AuditEvent.objects.filter(verb__startswith="training.course").exists()
@@ -130,7 +90,9 @@ class TestChange:
     def test_an_empty_title_is_named_with_what_was_typed_kept(self, trainer):
         course = CourseFactory(duration="2 days")
 
-        response = trainer.post(course_url(course), data_of(course, title="", duration="3 days"))
+        response = trainer.post(
+            course_url(course), course_posted(course, title="", duration="3 days")
+        )
 
         assert response.status_code == 200
         assert "title" in response.context["adminform"].form.errors

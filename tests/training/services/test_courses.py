@@ -10,6 +10,7 @@ from localdigital.audit.models import AuditEvent
 from tests.accounts.factories import UserFactory
 from tests.support.audit import audit_break
 from tests.training.factories import CohortFactory, CourseFactory
+from tests.training.support import NEW_COURSE
 from training.errors import NotPermitted, TransitionNotAllowed
 from training.models import Course
 from training.services import courses as services
@@ -23,17 +24,7 @@ def values_of(course: Course, **changed: object) -> dict[str, object]:
     return {name: getattr(course, name) for name in services.COURSE_FIELDS} | changed
 
 
-NEW = {
-    "title": "Cyber security for councils",
-    "slug": "cyber",
-    "summary": "Protect services and data.",
-    "description": "One day.",
-    "audience": "everyone",
-    "course_format": "online",
-    "duration": "1 day",
-    "skills": ["incident response", "phishing"],
-    "is_published": True,
-}
+NEW = {**NEW_COURSE, "skills": ["incident response", "phishing"], "is_published": True}
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from tests.funding.factories import SignatoryFactory
 from tests.support.clients import page
+from tests.training.admin_support import course_posted
 from tests.training.factories import CohortFactory, CourseFactory, enrol
 from training.services import cohorts as cohort_services
 from training.services import offers as offer_services
@@ -69,17 +70,7 @@ class TestCourses:
         with django_capture_on_commit_callbacks(execute=True):
             response = trainer.post(
                 reverse("admin:training_course_change", args=[course.pk]),
-                {
-                    "title": "Agile delivery for councils",
-                    "slug": course.slug,
-                    "summary": course.summary,
-                    "description": course.description,
-                    "audience": course.audience,
-                    "course_format": course.course_format,
-                    "duration": course.duration,
-                    "skills": ",".join(course.skills),
-                    "is_published": "on",
-                },
+                course_posted(course, title="Agile delivery for councils"),
             )
         assert response.status_code == 302
 
