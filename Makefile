@@ -86,9 +86,9 @@ redis:
 
 # pytest-xdist runs the suite in one process per core and one more (at most 4), each with its
 # own test database: the browser and worker tests spend much of their time waiting on Chromium,
-# PostgreSQL and Celery, which the extra process fills (on 2 cores, 3 processes take the suite
-# from about 600 to 500 seconds). The tests that start Celery workers all run in one of them
-# (see tests/conftest.py).
+# PostgreSQL and Celery, which the extra process fills (on 2 cores, two runs each took 579 and
+# 605 seconds with 2 processes, 501 and 584 with 3). The tests that start Celery workers all run
+# in one of them (see tests/conftest.py).
 TEST_PROCESSES ?= $(shell n=$$(nproc 2>/dev/null || echo 1); echo $$(( n + 1 < 4 ? n + 1 : 4 )))
 # Without DATABASE_URL and REDIS_URL the suite uses the embedded PostgreSQL and a throwaway
 # redis-server, and the worker tests must run: a missing Redis fails them, never skips them.
